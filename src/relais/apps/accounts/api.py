@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from relais.apps.accounts import selectors, services
+from relais.apps.accounts.schemas import MeRead, TokenCreate, TokenCreated, TokenRead
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeRead)
+def read_me(request: HttpRequest) -> Any:
+    return request.user
+
+
+@router.get("/tokens", response=list[TokenRead])
+def list_tokens(request: HttpRequest) -> Any:
+    return selectors.api_token_list(viewer=request.user)
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def create_token(request: HttpRequest, payload: TokenCreate) -> Any:
+    token, raw = services.api_token_create(actor=request.user, name=payload.name)  # type: ignore[arg-type]
+    return 201, {**TokenRead.from_orm(token).model_dump(), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response=TokenRead)
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    token = selectors.api_token_get(viewer=request.user, token_id=token_id)
+    return services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]

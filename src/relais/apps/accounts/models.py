@@ -1,0 +1,80 @@
+"""Users, their role in the contact centre, and API tokens for integrations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    DIRECTOR = "director", _("Customer-relations director")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENT = "agent", _("Agent")
+    PARTNER_MANAGER = "partner_manager", _("Partner manager")
+    PLANNER = "planner", _("Workforce planner")
+    QUALITY_ANALYST = "quality_analyst", _("Quality analyst")
+
+
+class User(AbstractUser):
+    """A person who logs in to Relais; what they may see follows from `role`."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.AGENT)
+    partner = models.ForeignKey(
+        "organisation.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("For partner managers: the outsourcer whose data they may see."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="partner_manager") | models.Q(partner__isnull=False),
+                name="partner_manager_has_partner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration, acting as its user; only its hash is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return "rls_" + secrets.token_urlsafe(32)

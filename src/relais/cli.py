@@ -1,0 +1,63 @@
+"""The `relais` command.
+
+    relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
+    relais demo                                    migrate and load the demo company (idempotent)
+    relais <django command> ...                    any Django management command
+                                                   (migrate, createsuperuser, makemigrations, ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
+    from django.conf import settings
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="relais serve", description="Run the Relais web application.")
+    parser.add_argument("--host", default=os.environ.get("RELAIS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RELAIS_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    _setup_django()
+    import uvicorn
+
+    print(f"Relais: http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        "relais.config.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        lifespan="off",
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "serve":
+        return serve(argv[1:])
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        if not argv:
+            return 2
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["relais", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The REST API: one NinjaAPI, errors always as {code, message}; docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from relais.apps.accounts.api import router as accounts_router
+from relais.apps.accounts.auth import API_AUTH
+from relais.apps.accounts.errors import ErrorCode
+from relais.apps.errors import RelaisError
+from relais.apps.organisation.api import router as organisation_router
+
+api = NinjaAPI(
+    title="Relais API",
+    version="1",
+    description="Relais contact-centre platform. Errors answer {code, message}.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", organisation_router)
+
+
+def _error(request: HttpRequest, error: RelaisError, **extra: object) -> HttpResponse:
+    return api.create_response(request, {**error.as_dict(), **extra}, status=error.status)
+
+
+@api.exception_handler(RelaisError)
+def relais_error(request: HttpRequest, exc: RelaisError) -> HttpResponse:
+    return _error(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(part) for part in err.get("loc", ())[1:]), "problem": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    if any(err.get("type") == "json_invalid" for err in exc.errors):
+        return _error(request, RelaisError(ErrorCode.MALFORMED_JSON))
+    summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
+    return _error(request, RelaisError(ErrorCode.INVALID_INPUT, details=summary), details=details)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, RelaisError(ErrorCode.NOT_AUTHENTICATED))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, RelaisError(ErrorCode.NOT_FOUND, kind="resource"))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return _error(request, RelaisError(ErrorCode.MALFORMED_JSON))
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
