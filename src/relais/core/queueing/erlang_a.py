@@ -134,7 +134,7 @@ def answered_asa(
     ratio = patience_s / aht_s
     shape_minus_one = agents * ratio
     x = offered_load * ratio
-    states = int(math.ceil(max(x - shape_minus_one, 0.0) + 10.0 * math.sqrt(x) + 40.0))
+    states = math.ceil(max(x - shape_minus_one, 0.0) + 10.0 * math.sqrt(x) + 40.0)
     ahead = np.arange(states + 1, dtype=np.float64)
     log_weight = np.concatenate(
         ([0.0], np.cumsum(math.log(x) - np.log(shape_minus_one + 1.0 + ahead[:-1])))
