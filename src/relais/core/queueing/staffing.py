@@ -159,6 +159,7 @@ def staff_intervals(
     interval_s: float = 1800.0,
     patience_s: ArrayLike | None = None,
     shrinkage: float = 0.0,
+    min_agents: ArrayLike = 0,
     max_agents: int = DEFAULT_MAX_AGENTS,
 ) -> IntervalStaffing:
     """Smallest agents per interval meeting ``targets``, then scheduled agents.
@@ -166,6 +167,8 @@ def staff_intervals(
     ``volumes`` are contacts offered per interval of ``interval_s`` seconds; ``aht_s`` and
     ``patience_s`` are scalars or one value per interval. Without ``patience_s`` the model
     is Erlang C (patient contacts), with it Erlang A (mean patience in seconds).
+    ``min_agents`` (scalar or per interval) is a floor such as a contractual minimum on an
+    open queue; it applies to intervals with traffic.
     """
     volume = as_floats(volumes)
     count = volume.size
@@ -192,6 +195,8 @@ def staff_intervals(
         floor_share = max(targets.service_level or 0.0, 1.0 - cap)
         lower = np.floor(load * floor_share / (targets.max_occupancy or 1.0) * (1 - 1e-9))
         lower = np.maximum(lower.astype(np.int64), 1)
+    floor_agents = np.broadcast_to(np.asarray(min_agents, dtype=np.int64), (count,))
+    lower = np.maximum(lower, floor_agents)
     if busy.size:
 
         def feasible_busy(candidates: FloatArray, positions: IntArray) -> BoolArray:
@@ -312,6 +317,7 @@ def required_agents(
     interval_s: float = 1800.0,
     patience_s: float | None = None,
     shrinkage: float = 0.0,
+    min_agents: int = 0,
     max_agents: int = DEFAULT_MAX_AGENTS,
 ) -> Staffing:
     """Staffing of one interval (Erlang C, or Erlang A when ``patience_s`` is given).
@@ -328,6 +334,7 @@ def required_agents(
         interval_s=interval_s,
         patience_s=None if patience_s is None else [patience_s],
         shrinkage=shrinkage,
+        min_agents=min_agents,
         max_agents=max_agents,
     )
     return Staffing(
