@@ -1,0 +1,227 @@
+"""The engine's runtime state: mutable `__slots__` records, private to the package.
+
+Index layout (see docs/routing.md):
+
+- every queue has one `Ring` per overflow step: the heap of agents who match that step
+  and can take the queue's channel now, keyed by the queue's strategy;
+- every queue has one heap of waiting contacts per step, keyed (-priority, queued_at, seq);
+- heaps are cleaned lazily: an entry is valid while its version/token still matches.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relais.core.routing.model import (
+    REAL_TIME_CHANNELS,
+    AgentProfile,
+    AgentState,
+    BreakReason,
+    Channel,
+    ContactId,
+    ContactState,
+    QueueConfig,
+    Site,
+)
+
+if TYPE_CHECKING:
+    from relais.core.routing.hours import Schedule
+
+__all__ = [
+    "N_CHANNELS",
+    "REAL_TIME",
+    "AgentEntry",
+    "AgentRuntime",
+    "ContactEntry",
+    "ContactRuntime",
+    "HoursTracker",
+    "Membership",
+    "QueueRuntime",
+    "Ring",
+]
+
+N_CHANNELS = len(Channel)
+REAL_TIME = tuple(channel in REAL_TIME_CHANNELS for channel in Channel)
+
+# (key1, key2, agent index, push sequence, agent version, agent)
+type AgentEntry = tuple[float, float, int, int, int, AgentRuntime]
+# (-priority, queued_at, contact seq, contact token, contact)
+type ContactEntry = tuple[int, float, int, int, ContactRuntime]
+
+
+class Ring:
+    """The agents of one overflow step of one queue."""
+
+    __slots__ = ("heap", "index", "logged_in", "open", "queue")
+
+    def __init__(self, queue: QueueRuntime, index: int) -> None:
+        self.queue = queue
+        self.index = index
+        self.heap: list[AgentEntry] = []
+        self.logged_in = 0
+        self.open = True
+
+    @property
+    def passable(self) -> bool:
+        """Nobody to offer to: a step with `skip_if_empty` is passed at once."""
+        return self.logged_in == 0 or not self.open
+
+
+class QueueRuntime:
+    __slots__ = (
+        "channel",
+        "config",
+        "exhausted_after",
+        "handle_s",
+        "hours",
+        "hours_open",
+        "hours_valid_until",
+        "last_step",
+        "members",
+        "ordinal",
+        "priority",
+        "queue_id",
+        "rings",
+        "rr_counter",
+        "skip_flags",
+        "steps_after",
+        "strategy",
+        "waiting",
+        "waiting_count",
+    )
+
+    def __init__(self, config: QueueConfig, ordinal: int) -> None:
+        self.config = config
+        self.ordinal = ordinal
+        self.members: dict[str, AgentRuntime] = {}
+        self.queue_id = config.queue_id
+        self.channel = int(config.channel)
+        self.strategy = config.strategy
+        self.priority = config.priority
+        self.steps_after = tuple(step.after_s for step in config.steps)
+        self.skip_flags = tuple(step.skip_if_empty for step in config.steps)
+        self.last_step = len(config.steps) - 1
+        self.rings = tuple(Ring(self, index) for index in range(len(config.steps)))
+        self.waiting: tuple[list[ContactEntry], ...] = tuple([] for _ in config.steps)
+        self.waiting_count = 0
+        self.rr_counter = 0
+        self.handle_s = config.expected_handle_s
+        self.hours: Schedule | None = config.hours
+        self.hours_open = True
+        self.hours_valid_until = -1.0
+        self.exhausted_after = config.exhausted.after_s
+
+
+class Membership:
+    """One agent in one queue: the steps whose agents they are, and strategy data."""
+
+    __slots__ = ("queue", "rings", "rr_turn", "score")
+
+    def __init__(self, queue: QueueRuntime, rings: tuple[Ring, ...], score: float, turn: float):
+        self.queue = queue
+        self.rings = rings
+        self.score = score  # -(sum of skill levels): lower is better
+        self.rr_turn = turn
+
+
+class AgentRuntime:
+    __slots__ = (
+        "agent_id",
+        "break_reason",
+        "by_queue",
+        "capacity",
+        "contacts",
+        "index",
+        "last_activity",
+        "load",
+        "logged_in",
+        "memberships",
+        "missed",
+        "profile",
+        "real_time_load",
+        "site",
+        "state",
+        "total_load",
+        "version",
+        "wrap_count",
+    )
+
+    def __init__(self, profile: AgentProfile, site: Site, index: int) -> None:
+        self.agent_id = profile.agent_id
+        self.profile = profile
+        self.site = site
+        self.index = index
+        self.capacity = [profile.capacity.get(channel, 0) for channel in Channel]
+        self.load = [0] * N_CHANNELS
+        self.total_load = 0
+        self.real_time_load = 0
+        self.wrap_count = 0
+        self.logged_in = False
+        self.break_reason: BreakReason | None = None
+        self.version = 0
+        self.last_activity = 0.0
+        self.memberships: tuple[Membership, ...] = ()
+        self.by_queue: dict[str, Membership] = {}
+        self.missed = 0
+        self.contacts: dict[int, ContactRuntime] = {}
+        self.state = AgentState.OFFLINE
+
+    def can_take(self, channel: int) -> bool:
+        """Ready, free capacity on `channel`, and no real-time contact in the way."""
+        return (
+            self.logged_in
+            and self.break_reason is None
+            and self.real_time_load == 0
+            and self.load[channel] < self.capacity[channel]
+            and (self.total_load == 0 or not REAL_TIME[channel])
+        )
+
+
+class ContactRuntime:
+    __slots__ = (
+        "agent",
+        "callback_offered",
+        "contact_id",
+        "declined",
+        "direct",
+        "priority",
+        "queue",
+        "queued_at",
+        "seq",
+        "started_at",
+        "state",
+        "step",
+        "token",
+        "wake_at",
+    )
+
+    def __init__(
+        self, contact_id: ContactId, seq: int, queue: QueueRuntime, priority: int, at: float
+    ) -> None:
+        self.contact_id = contact_id
+        self.seq = seq
+        self.queue = queue
+        self.priority = priority
+        self.queued_at = at
+        self.started_at = at
+        self.step = 0
+        self.state = ContactState.WAITING
+        self.token = 0
+        self.agent: AgentRuntime | None = None
+        self.declined: set[int] | None = None
+        self.direct = False
+        self.callback_offered = False
+        self.wake_at = -1.0  # due time of its one live overflow/exhausted timer
+
+
+class HoursTracker:
+    """One schedule used by overflow steps, with its cached state and next change."""
+
+    __slots__ = ("next_change", "open", "rings", "schedule", "token")
+
+    def __init__(self, schedule: Schedule, at: float) -> None:
+        self.schedule = schedule
+        self.open = schedule.is_open(at)
+        self.next_change = schedule.next_change(at)
+        self.rings: list[Ring] = []
+        self.token = 0
