@@ -103,8 +103,13 @@ class KpiAccumulator:
         self._open_contacts.update(other._open_contacts)
         self._open_spans.update(other._open_spans)
 
-    def summary(self, now: float | None = None) -> KpiSummary:
-        """The KPIs so far; `now` adds the waits of waiting contacts and open spans' time."""
+    def summary(
+        self, now: float | None = None, *, fcr_judged: tuple[int, int] = (0, 0)
+    ) -> KpiSummary:
+        """The KPIs so far; `now` adds the waits of waiting contacts and open spans' time.
+
+        `fcr_judged` adds (eligible, resolved) FCR outcomes judged outside the accumulator.
+        """
         counts, seconds = self._counts, list(self._seconds)
         oldest: float | None = None
         if now is not None:
@@ -132,8 +137,8 @@ class KpiAccumulator:
             nps_responses=counts[11],
             nps_promoters=counts[12],
             nps_detractors=counts[13],
-            fcr_eligible=counts[14],
-            fcr_resolved=counts[15],
+            fcr_eligible=counts[14] + fcr_judged[0],
+            fcr_resolved=counts[15] + fcr_judged[1],
             answered_wait_seconds=seconds[0],
             abandoned_wait_seconds=seconds[1],
             talk_seconds=seconds[2],

@@ -15,6 +15,7 @@ judged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -140,20 +141,23 @@ class GroupedKpis:
 
         `fcr_as_of` (default: `now`) leaves contacts whose FCR window is still running pending.
         """
-        result = {key: bucket.summary(now) for key, bucket in self._buckets.items()}
-        extra: dict[BucketKey, KpiSummary] = {}
-        if now is not None:
-            for span in self._open_spans.values():
-                for key, summary in self._span_pieces(span, now):
-                    extra[key] = extra.get(key, EMPTY_SUMMARY) + summary
+        judged: dict[BucketKey, tuple[int, int]] = {}
         if self._fcr is not None:
             as_of = fcr_as_of if fcr_as_of is not None else now
             for key, resolved in self._fcr.outcomes(as_of):
                 if resolved is not None:
-                    fcr = KpiSummary(fcr_eligible=1, fcr_resolved=int(resolved))
-                    extra[key] = extra.get(key, EMPTY_SUMMARY) + fcr
-        for key, summary in extra.items():
-            result[key] = result.get(key, EMPTY_SUMMARY) + summary
+                    eligible, resolved_count = judged.get(key, (0, 0))
+                    judged[key] = (eligible + 1, resolved_count + resolved)
+        result = {
+            key: bucket.summary(now, fcr_judged=judged.get(key, (0, 0)))
+            for key, bucket in self._buckets.items()
+        }
+        if now is not None:
+            for span in self._open_spans.values():
+                for key, seconds in self._span_pieces(span, now):
+                    result[key] = _with_state_seconds(
+                        result.get(key, EMPTY_SUMMARY), span.state, seconds
+                    )
         return {key: summary for key, summary in result.items() if summary != EMPTY_SUMMARY}
 
     def _start(self, moment: float) -> float | None:
@@ -182,24 +186,23 @@ class GroupedKpis:
         for start, seconds in split_span(span, self._interval, self._origin):
             self._bucket(BucketKey(start, group)).add_state_seconds(span.state, seconds)
 
-    def _span_pieces(self, span: StateSpan, now: float) -> Iterable[tuple[BucketKey, KpiSummary]]:
+    def _span_pieces(self, span: StateSpan, now: float) -> Iterable[tuple[BucketKey, float]]:
         group = self._group(span)
         if self._interval is None:
-            pieces: Iterable[tuple[float | None, float]] = [(None, max(0.0, now - span.start))]
-        else:
-            pieces = split_span(span, self._interval, self._origin, now=now)
-        for start, seconds in pieces:
-            yield BucketKey(start, group), _state_summary(span.state, seconds)
+            yield BucketKey(None, group), max(0.0, now - span.start)
+            return
+        for start, seconds in split_span(span, self._interval, self._origin, now=now):
+            yield BucketKey(start, group), seconds
 
 
-def _state_summary(state: AgentState, seconds: float) -> KpiSummary:
+def _with_state_seconds(summary: KpiSummary, state: AgentState, seconds: float) -> KpiSummary:
     if state in HANDLING_STATES:
-        return KpiSummary(handling_state_seconds=seconds)
+        return replace(summary, handling_state_seconds=summary.handling_state_seconds + seconds)
     if state == AgentState.AVAILABLE:
-        return KpiSummary(available_seconds=seconds)
+        return replace(summary, available_seconds=summary.available_seconds + seconds)
     if state in UNAVAILABLE_STATES:
-        return KpiSummary(unavailable_seconds=seconds)
-    return EMPTY_SUMMARY
+        return replace(summary, unavailable_seconds=summary.unavailable_seconds + seconds)
+    return summary
 
 
 def summarize_groups(

@@ -7,7 +7,7 @@ the KPIs of the merge are those of the union (the basis of intervals -> day -> m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from relais.core.kpi import definitions as d
 
@@ -57,12 +57,38 @@ class KpiSummary:
 
     def merge(self, other: KpiSummary) -> KpiSummary:
         """The summary of both groups of contacts and spans together (disjoint)."""
-        values: dict[str, float | int | None] = {}
-        for name in _SUMMED:
-            values[name] = getattr(self, name) + getattr(other, name)
-        for name in _MAXED:
-            values[name] = _max_or_none(getattr(self, name), getattr(other, name))
-        return KpiSummary(**values)  # type: ignore[arg-type]
+        return KpiSummary(
+            offered=self.offered + other.offered,
+            answered=self.answered + other.answered,
+            answered_within_target=self.answered_within_target + other.answered_within_target,
+            abandoned=self.abandoned + other.abandoned,
+            abandoned_after_target=self.abandoned_after_target + other.abandoned_after_target,
+            short_abandoned=self.short_abandoned + other.short_abandoned,
+            waiting=self.waiting + other.waiting,
+            handled=self.handled + other.handled,
+            transferred=self.transferred + other.transferred,
+            answered_wait_seconds=self.answered_wait_seconds + other.answered_wait_seconds,
+            abandoned_wait_seconds=self.abandoned_wait_seconds + other.abandoned_wait_seconds,
+            talk_seconds=self.talk_seconds + other.talk_seconds,
+            hold_seconds=self.hold_seconds + other.hold_seconds,
+            wrap_up_seconds=self.wrap_up_seconds + other.wrap_up_seconds,
+            longest_wait_seconds=_max_or_none(
+                self.longest_wait_seconds, other.longest_wait_seconds
+            ),
+            oldest_waiting_seconds=_max_or_none(
+                self.oldest_waiting_seconds, other.oldest_waiting_seconds
+            ),
+            handling_state_seconds=self.handling_state_seconds + other.handling_state_seconds,
+            available_seconds=self.available_seconds + other.available_seconds,
+            unavailable_seconds=self.unavailable_seconds + other.unavailable_seconds,
+            csat_responses=self.csat_responses + other.csat_responses,
+            csat_satisfied=self.csat_satisfied + other.csat_satisfied,
+            nps_responses=self.nps_responses + other.nps_responses,
+            nps_promoters=self.nps_promoters + other.nps_promoters,
+            nps_detractors=self.nps_detractors + other.nps_detractors,
+            fcr_eligible=self.fcr_eligible + other.fcr_eligible,
+            fcr_resolved=self.fcr_resolved + other.fcr_resolved,
+        )
 
     @property
     def service_level(self) -> float | None:
@@ -140,9 +166,6 @@ class KpiSummary:
 
 
 EMPTY_SUMMARY = KpiSummary()
-
-_MAXED = ("longest_wait_seconds", "oldest_waiting_seconds")
-_SUMMED = tuple(f.name for f in fields(KpiSummary) if f.name not in _MAXED)
 
 
 def _max_or_none(left: float | None, right: float | None) -> float | None:
