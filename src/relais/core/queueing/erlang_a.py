@@ -109,7 +109,8 @@ def erlang_a_arrays(
             1.0 - p_wait + np.maximum(answered_delayed - late, 0.0), 0.0, 1.0
         )
         log_norm[busy] = norm
-    occupancy = load * (1.0 - abandon) / agents
+    # Throughput never exceeds capacity; clip the last-digit rounding of heavy overload.
+    occupancy = np.minimum(load * (1.0 - abandon) / agents, 1.0)
     return ErlangAArrays(
         wait_probability=wait,
         abandonment_probability=abandon,
