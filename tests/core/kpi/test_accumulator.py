@@ -214,3 +214,11 @@ def test_merging_accumulators_adds_their_counts():
     merged = morning.summary(now=60.0)
     assert merged == expected
     assert (merged.offered, merged.service_level, merged.longest_wait_seconds) == (4, 1 / 3, 40.0)
+
+
+def test_a_late_closed_span_of_an_earlier_period_keeps_the_open_span():
+    live = KpiAccumulator(CONFIG)
+    live.add_span(span(AgentState.BUSY, 100.0, None))
+    live.add_span(span(AgentState.AVAILABLE, 0.0, 100.0))
+    summary = live.summary(now=150.0)
+    assert (summary.available_seconds, summary.handling_state_seconds) == (100.0, 50.0)

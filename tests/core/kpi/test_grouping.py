@@ -92,3 +92,11 @@ def test_live_open_spans_per_interval_and_agent():
 def test_rejects_a_non_positive_interval():
     with pytest.raises(ValueError, match="positive"):
         GroupedKpis(interval_seconds=0.0)
+
+
+def test_live_late_closed_span_keeps_the_open_span():
+    live = GroupedKpis(interval_seconds=900.0, config=CONFIG)
+    live.add_span(span(AgentState.BUSY, 100.0, None))
+    live.add_span(span(AgentState.AVAILABLE, 0.0, 100.0))
+    summary = live.summaries(now=150.0)[BucketKey(0.0, ())]
+    assert (summary.available_seconds, summary.handling_state_seconds) == (100.0, 50.0)

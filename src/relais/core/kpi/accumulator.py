@@ -6,8 +6,8 @@ the same id replaces the earlier one's contribution. Final records are not kept,
 of a million finished contacts needs constant memory; a final record must be added once.
 
 State spans work the same way per agent: an open span (end None) is counted up to the `now`
-given when reading; the closed span with the same start replaces it, and a new open span
-for the agent closes the previous one at its start.
+given when reading; the closed span with the same start replaces it, and a later span of
+the agent closes the open one at its own start (an earlier closed span leaves it open).
 """
 
 from __future__ import annotations
@@ -71,9 +71,10 @@ class KpiAccumulator:
 
     def add_span(self, span: Span) -> None:
         """Count an agent's state span (open ones up to the `now` of each read)."""
-        previous = self._open_spans.pop(span.agent_id, None)
-        if previous is not None and previous.start != span.start:
-            self._add_span_seconds(previous.state, max(0.0, span.start - previous.start))
+        previous = self._open_spans.get(span.agent_id)
+        if previous is not None and span.start >= previous.start:
+            del self._open_spans[span.agent_id]
+            self._add_span_seconds(previous.state, span.start - previous.start)
         if span.end is None:
             self._open_spans[span.agent_id] = span
         else:

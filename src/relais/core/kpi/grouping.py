@@ -122,9 +122,11 @@ class GroupedKpis:
         """Count a state span, split at interval boundaries; open ones up to each read's now."""
         if not self._spans_apply:
             return
-        previous = self._open_spans.pop(span.agent_id, None)
-        if previous is not None and previous.start != span.start:
-            self._add_closed_span(previous.closed_at(span.start))
+        previous = self._open_spans.get(span.agent_id)
+        if previous is not None and span.start >= previous.start:
+            del self._open_spans[span.agent_id]
+            if span.start > previous.start:
+                self._add_closed_span(previous.closed_at(span.start))
         if span.end is None:
             self._open_spans[span.agent_id] = span
         else:
