@@ -179,11 +179,9 @@ class GroupedKpis:
 
     def _add_closed_span(self, span: StateSpan) -> None:
         group = self._group(span)
-        assert span.end is not None  # noqa: S101 - callers pass closed spans only
         if self._interval is None:
-            self._bucket(BucketKey(None, group)).add_state_seconds(
-                span.state, span.end - span.start
-            )
+            end = span.start if span.end is None else span.end
+            self._bucket(BucketKey(None, group)).add_state_seconds(span.state, end - span.start)
             return
         for start, seconds in split_span(span, self._interval, self._origin):
             self._bucket(BucketKey(start, group)).add_state_seconds(span.state, seconds)
