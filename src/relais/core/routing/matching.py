@@ -53,6 +53,9 @@ OVERFLOW = 1
 WRAP_UP_END = 2
 HOURS = 3
 
+# A strategy's first criterion, scaled past any epoch time, then longest idle breaks ties.
+_BAND = 1e11
+
 type Timer = tuple[float, int, int, ContactRuntime | HoursTracker, int]
 
 
@@ -87,19 +90,19 @@ class MatchingCore:
                 continue
             strategy = queue.strategy
             if strategy is LONGEST_IDLE:
-                first, second = idle, 0.0
+                key = idle
             elif strategy is BEST_SKILL:
-                first, second = membership.score, idle
+                key = membership.score * _BAND + idle
             elif strategy is LEAST_OCCUPIED:
-                first, second = load[channel] / capacity[channel], idle
+                key = load[channel] / capacity[channel] * _BAND + idle
             else:
-                first, second = membership.rr_turn, 0.0
+                key = membership.rr_turn
             for ring in membership.rings:
                 self._push_seq += 1
                 heap = ring.heap
-                heappush(heap, (first, second, agent.index, self._push_seq, version, agent))
+                heappush(heap, (key, self._push_seq, version, agent))
                 if len(heap) > 64 and len(heap) > 4 * ring.logged_in:
-                    heap[:] = [entry for entry in heap if entry[5].version == entry[4]]
+                    heap[:] = [entry for entry in heap if entry[3].version == entry[2]]
                     heapify(heap)
 
     def _pick_agent(self, queue: QueueRuntime, contact: ContactRuntime) -> AgentRuntime | None:
@@ -114,19 +117,19 @@ class MatchingCore:
             heap = ring.heap
             while heap:
                 entry = heap[0]
-                if entry[5].version == entry[4]:
+                if entry[3].version == entry[2]:
                     break
                 heappop(heap)
             else:
                 continue
-            if declined is not None and entry[2] in declined:
+            if declined is not None and entry[3].index in declined:
                 found = _first_agent_not_in(heap, declined)
                 if found is None:
                     continue
                 entry = found
             if best is None or entry < best:
                 best = entry
-        return None if best is None else best[5]
+        return None if best is None else best[3]
 
     # -- waiting contacts --------------------------------------------------------------
 
@@ -354,6 +357,6 @@ def _first_contact_not_declined_by(
 
 def _first_agent_not_in(heap: list[AgentEntry], declined: set[int]) -> AgentEntry | None:
     for entry in sorted(heap):
-        if entry[5].version == entry[4] and entry[2] not in declined:
+        if entry[3].version == entry[2] and entry[3].index not in declined:
             return entry
     return None

@@ -43,8 +43,8 @@ __all__ = [
 N_CHANNELS = len(Channel)
 REAL_TIME = tuple(channel in REAL_TIME_CHANNELS for channel in Channel)
 
-# (key1, key2, agent index, push sequence, agent version, agent)
-type AgentEntry = tuple[float, float, int, int, int, AgentRuntime]
+# (strategy key, push sequence, agent version, agent)
+type AgentEntry = tuple[float, int, int, AgentRuntime]
 # (-priority, queued_at, contact seq, contact token, contact)
 type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
