@@ -22,7 +22,7 @@ FloatArray = NDArray[np.float64]
 
 # Below this value a regularised incomplete gamma loses its last digits or underflows: use
 # the series, which converges fast exactly there (its terms shrink by a ratio < 1 each step).
-_UNDERFLOW = 1e-280
+UNDERFLOW = 1e-280
 _SERIES_TOLERANCE = 1e-17
 _SERIES_MAX_TERMS = 1_000_000
 
@@ -46,7 +46,7 @@ def log_head_ratio(agents: FloatArray, load: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         upper = np.asarray(_special.gammaincc(agents, load), dtype=np.float64)
         result = load + np.log(upper) + gammaln(agents + 1.0) - agents * np.log(load)
-    small = ~(upper >= _UNDERFLOW)
+    small = ~(upper >= UNDERFLOW)
     if np.any(small):
         result[small] = _log_head_ratio_series(agents[small], load[small])
     return result
@@ -73,7 +73,7 @@ def log_kummer(shape: FloatArray, value: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         lower = np.asarray(_special.gammainc(shape - 1.0, value), dtype=np.float64)
         result = gammaln(shape) + value + (1.0 - shape) * np.log(value) + np.log(lower)
-    small = ~(lower >= _UNDERFLOW)
+    small = ~(lower >= UNDERFLOW)
     if np.any(small):
         result[small] = _log_kummer_series(shape[small], value[small])
     return result

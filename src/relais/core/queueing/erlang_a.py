@@ -14,11 +14,12 @@ The offered wait has the density ``λ p_{c-1} exp(λ(1 - e^{-θs})/θ - cμs)`` 
 Hébuterne), which gives the delayed contacts still waiting at T who will be answered::
 
     L(T) = p_c ((a - 1)/a) e^{x(1-u)} u^a M(1; a + 1; x u),  u = e^{-θT}
+         = D P(a, x u) / P(a, x)                 (P: regularised lower incomplete gamma)
 
 Definitions (identical to pyworkforce 0.5.4's ``ErlangA``):
 
 - ``service_level``: contacts answered within T over *all* offered contacts
-  (abandoned ones count as missed) = 1 - P(wait) + D - L(T);
+  (abandoned ones count as missed) = 1 - P(wait) + D (1 - L(T)/D);
 - ``average_wait_s``: mean time in queue over all offered contacts = Lq / λ
   (pyworkforce's ``average_speed_of_answer``);
 - ``occupancy``: λ (1 - P(abandon)) / (c μ).
@@ -33,8 +34,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special as _special
 
-from relais.core.queueing._numerics import FloatArray, as_floats, log_head_ratio, log_kummer
+from relais.core.queueing._numerics import (
+    UNDERFLOW,
+    FloatArray,
+    as_floats,
+    log_head_ratio,
+    log_kummer,
+)
 from relais.core.queueing.erlang_c import check_traffic
 
 
@@ -97,17 +105,10 @@ def erlang_a_arrays(
         log_answered = np.log(shape_minus_one) - np.log(shape) - norm
         p_wait = np.exp(log_queue - norm)
         answered_delayed = np.exp(log_answered + log_kummer(shape + 1.0, x))
-        late = np.exp(
-            log_answered
-            - x * np.expm1(-patience_rate_t)
-            - shape * patience_rate_t
-            + log_kummer(shape + 1.0, x * np.exp(-patience_rate_t))
-        )
+        on_time = answered_within_share(shape, x, patience_rate_t)
         wait[busy] = np.minimum(p_wait, 1.0)
         abandon[busy] = np.clip(p_wait - answered_delayed, 0.0, 1.0)
-        service_level[busy] = np.clip(
-            1.0 - p_wait + np.maximum(answered_delayed - late, 0.0), 0.0, 1.0
-        )
+        service_level[busy] = np.clip(1.0 - p_wait + answered_delayed * on_time, 0.0, 1.0)
         log_norm[busy] = norm
     # Throughput never exceeds capacity; clip the last-digit rounding of heavy overload.
     occupancy = np.minimum(load * (1.0 - abandon) / agents, 1.0)
@@ -119,6 +120,35 @@ def erlang_a_arrays(
         occupancy=np.asarray(occupancy, dtype=np.float64),
         log_normaliser=log_norm,
     )
+
+
+def answered_within_share(
+    shape: FloatArray, x: FloatArray, patience_rate_t: FloatArray
+) -> FloatArray:
+    """Share of the answered delayed contacts answered within T: 1 - L(T) / D.
+
+    ``L(T) / D = P(a, x u) / P(a, x)`` (P the regularised lower incomplete gamma), so the
+    share is a difference of incomplete gammas taken on the side where it is small, which
+    keeps its relative precision even when D and L(T) are both close to 1.
+    """
+    shifted = x * np.exp(-patience_rate_t)
+    lower_x = np.asarray(_special.gammainc(shape, x), dtype=np.float64)
+    lower_y = np.asarray(_special.gammainc(shape, shifted), dtype=np.float64)
+    upper_x = np.asarray(_special.gammaincc(shape, x), dtype=np.float64)
+    upper_y = np.asarray(_special.gammaincc(shape, shifted), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(lower_y > 0.5, upper_y - upper_x, lower_x - lower_y) / lower_x
+    small = ~(lower_x >= UNDERFLOW)
+    if np.any(small):  # lightly loaded: P(a, x) underflows, use the Kummer series instead
+        a, y, rate_t = shape[small], x[small], patience_rate_t[small]
+        log_ratio = (
+            -y * np.expm1(-rate_t)
+            - a * rate_t
+            + log_kummer(a + 1.0, y * np.exp(-rate_t))
+            - log_kummer(a + 1.0, y)
+        )
+        share[small] = -np.expm1(log_ratio)
+    return np.asarray(np.clip(share, 0.0, 1.0), dtype=np.float64)
 
 
 def answered_asa(
