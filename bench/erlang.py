@@ -272,7 +272,8 @@ def main() -> None:
     for name, computed, published, decimals in cases:
         ok = round(float(computed), decimals) == published
         passed += ok
-        row(name, float(computed), published, "ok" if ok else "MISMATCH", widths=(26, 14, 12, 10))
+        shown = f"{float(computed):.{decimals + 2}f}"
+        row(name, shown, str(published), "ok" if ok else "MISMATCH", widths=(26, 16, 12, 10))
 
     emit(
         {
