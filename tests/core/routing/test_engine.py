@@ -331,9 +331,7 @@ def test_estimated_wait_and_position(clock: VirtualClock) -> None:
 
 def test_after_the_last_step_offer_a_callback_or_move(clock: VirtualClock) -> None:
     callback = QueueConfig("billing", exhausted=Exhausted(ExhaustedAction.OFFER_CALLBACK, 120))
-    moving = QueueConfig(
-        "sales", exhausted=Exhausted(ExhaustedAction.MOVE_TO_QUEUE, 60, "billing")
-    )
+    moving = QueueConfig("sales", exhausted=Exhausted(ExhaustedAction.MOVE_TO_QUEUE, 60, "billing"))
     engine = engine_with(clock, callback, moving)
     engine.contact_arrived("c1", "billing")
     engine.contact_arrived("c2", "sales")
@@ -342,7 +340,9 @@ def test_after_the_last_step_offer_a_callback_or_move(clock: VirtualClock) -> No
     clock.advance(60)
     offered = engine.wake()
 
-    assert ContactTransferred(clock.now() - 60, "c2", "sales", "billing", None, "exhausted") in moved
+    assert (
+        ContactTransferred(clock.now() - 60, "c2", "sales", "billing", None, "exhausted") in moved
+    )
     assert CallbackOffered(clock.now(), "c1", "billing") in offered
     assert engine.contact_state("c1") is ContactState.WAITING
 
