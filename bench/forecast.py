@@ -1,0 +1,159 @@
+"""Forecast accuracy on real bank calls: Relais' choice vs the seasonal naive and statsforecast.
+
+`uv run python -m bench.forecast [--data PATH] [--test-days N]`: fit on every day before the
+last N days of the file, forecast those N days in one go, report WAPE over all their
+intervals (see ../shared/BENCHMARKS.md). Relais chooses its method by a rolling-origin
+backtest on the training days only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import zoneinfo
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from bench import SHARED_DATA, emit, require_data, row, stopwatch
+from relais.core.wfm.calendars import (
+    LocalWindow,
+    OpeningHours,
+    SiteCalendarConfig,
+    open_interval_starts,
+    site_calendar,
+)
+from relais.core.wfm.forecast import (
+    IntervalObservation,
+    QueueForecast,
+    QueueHistory,
+    SeasonalNaive,
+    SeriesModel,
+    default_methods,
+    forecast_queue,
+    forecast_with,
+)
+
+ZONE = "America/New_York"
+STATSFORECAST_MODELS = ("SeasonalNaive", "SeasonalWindowAverage", "MSTL")
+
+
+def _read(path: Path, interval: timedelta) -> list[IntervalObservation]:
+    zone = zoneinfo.ZoneInfo(ZONE)
+    with path.open(newline="") as handle:
+        return [
+            IntervalObservation(
+                start=datetime.fromisoformat(line["datetime_local"])
+                .replace(tzinfo=zone)
+                .astimezone(UTC),
+                volume=float(line["calls"]),
+            )
+            for line in csv.DictReader(handle)
+        ]
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.astimezone(zoneinfo.ZoneInfo(ZONE)).date()
+
+
+def _wape(forecast: QueueForecast, actual: dict[datetime, float]) -> float:
+    predicted = {interval.start: interval.volume for interval in forecast.intervals}
+    error = sum(abs(predicted.get(start, 0.0) - volume) for start, volume in actual.items())
+    return error / sum(actual.values())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(SHARED_DATA / "bank_calls_5min_train.csv"))
+    parser.add_argument("--test-days", type=int, default=20)
+    parser.add_argument("--interval-minutes", type=int, default=5)
+    args = parser.parse_args(argv)
+    path = require_data(args.data)
+    interval = timedelta(minutes=args.interval_minutes)
+
+    with stopwatch() as elapsed:
+        observations = _read(path, timedelta(minutes=5))
+        days = sorted({_local_date(o.start) for o in observations})
+        if len(days) <= args.test_days + 15:
+            raise SystemExit(f"{path} has {len(days)} days: too few for {args.test_days} test days")
+        first_test = days[-args.test_days]
+        train = [o for o in observations if _local_date(o.start) < first_test]
+        actual = {o.start: o.volume for o in observations if _local_date(o.start) >= first_test}
+        # The planner knows the site's calendar: weekdays 07:00–21:05 (169 five-minute
+        # intervals), closed on US federal holidays.
+        site = SiteCalendarConfig(
+            country="US",
+            time_zone=ZONE,
+            opening_hours=OpeningHours.same_every_day(time(7), time(21, 5)),
+        )
+        calendar = site_calendar(site, days[0], days[-1])
+        future = site_calendar(site, first_test, days[-1])
+        horizon = open_interval_starts(future, interval)
+        closed = calendar.closed_dates
+        history = QueueHistory("bank", ZONE, interval, tuple(train))
+        print(f"{len(days)} days in {path.name}; train before {first_test}; ")
+        print(f"test {args.test_days} days = {len(actual)} intervals; horizon {len(horizon)}")
+        print(f"holidays: {sorted(calendar.holidays.items())}")
+
+        with stopwatch() as relais_seconds:
+            relais = forecast_queue(history, horizon, closed_dates=closed)
+        print(f"\nRelais backtest on the training days ({relais_seconds[0]:.1f} s)")
+        row("method", "wape", "mase", "origins", widths=(26, 10, 10, 8))
+        for score in relais.scores:
+            row(score.method, score.wape, score.mase, score.origins, widths=(26, 10, 10, 8))
+
+        with stopwatch() as candidates_seconds:
+            candidates = forecast_with(history, horizon, default_methods(), closed_dates=closed)
+        print(f"\nTest WAPE over the last {args.test_days} days ({candidates_seconds[0]:.1f} s)")
+        row("method", "test wape", widths=(40, 10))
+        for name, result in candidates.items():
+            marker = "  <- Relais' choice" if name == relais.method else ""
+            row(f"relais {name}{marker}", _wape(result, actual), widths=(40, 10))
+
+        peers: dict[str, float] = {}
+        for model in STATSFORECAST_MODELS:
+            with stopwatch() as model_seconds:
+                raw = forecast_with(
+                    history,
+                    horizon,
+                    [SeriesModel(model, weeks=10_000, name=model)],
+                    closed_dates=closed,
+                    holiday_effects=False,
+                )
+            peers[model] = _wape(raw[model], actual)
+            row(f"statsforecast {model} ({model_seconds[0]:.1f} s)", peers[model], widths=(40, 10))
+        naive = forecast_with(
+            history, horizon, [SeasonalNaive()], closed_dates=closed, holiday_effects=False
+        )
+        wape_naive = _wape(naive["seasonal_naive"], actual)
+        row("seasonal naive (no holiday effect)", wape_naive, widths=(40, 10))
+        wape_relais = _wape(relais, actual)
+        chosen = [m for m in default_methods() if m.name == relais.method]
+        members = getattr(chosen[0], "members", ())
+        needed = [m for m in default_methods() if m.name in members] + chosen
+        plain = forecast_with(history, horizon, needed, closed_dates=closed, holiday_effects=False)
+        wape_plain = _wape(plain[relais.method], actual)
+        row("Relais' choice without holiday uplift", wape_plain, widths=(40, 10))
+        row(f"Relais' choice: {relais.method}", wape_relais, widths=(40, 10))
+
+    best = min(peers, key=lambda name: peers[name])
+    emit(
+        {
+            "wape_seasonal_naive": round(wape_naive, 5),
+            "wape_relais": round(wape_relais, 5),
+            "wape_best_statsforecast": round(peers[best], 5),
+            "best_statsforecast_model": best,
+            "seconds": round(elapsed[0], 1),
+            "relais_method": relais.method,
+            "relais_seconds": round(relais_seconds[0], 1),
+            "holiday_uplift": round(relais.holiday_uplift, 4),
+            "wape_relais_without_holiday_uplift": round(wape_plain, 5),
+            "interval_minutes": args.interval_minutes,
+            "test_days": args.test_days,
+            **{f"wape_statsforecast_{name}": round(value, 5) for name, value in peers.items()},
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
