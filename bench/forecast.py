@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
 from relais.core.wfm.calendars import (
-    LocalWindow,
     OpeningHours,
     SiteCalendarConfig,
     open_interval_starts,
@@ -38,7 +37,7 @@ ZONE = "America/New_York"
 STATSFORECAST_MODELS = ("SeasonalNaive", "SeasonalWindowAverage", "MSTL")
 
 
-def _read(path: Path, interval: timedelta) -> list[IntervalObservation]:
+def _read(path: Path) -> list[IntervalObservation]:
     zone = zoneinfo.ZoneInfo(ZONE)
     with path.open(newline="") as handle:
         return [
@@ -56,23 +55,36 @@ def _local_date(moment: datetime) -> date:
     return moment.astimezone(zoneinfo.ZoneInfo(ZONE)).date()
 
 
-def _wape(forecast: QueueForecast, actual: dict[datetime, float]) -> float:
-    predicted = {interval.start: interval.volume for interval in forecast.intervals}
-    error = sum(abs(predicted.get(start, 0.0) - volume) for start, volume in actual.items())
-    return error / sum(actual.values())
+def _bucket(moment: datetime, width: timedelta) -> datetime:
+    return moment - (moment - datetime(2000, 1, 1, tzinfo=UTC)) % width
+
+
+def _wape(
+    forecast: QueueForecast, actual: dict[datetime, float], width: timedelta = timedelta(minutes=5)
+) -> float:
+    """WAPE over the intervals of ``actual``, summed into buckets of ``width`` first."""
+    predicted: dict[datetime, float] = {}
+    observed: dict[datetime, float] = {}
+    for start, volume in actual.items():
+        observed[_bucket(start, width)] = observed.get(_bucket(start, width), 0.0) + volume
+    known = {interval.start: interval.volume for interval in forecast.intervals}
+    for start in actual:
+        key = _bucket(start, width)
+        predicted[key] = predicted.get(key, 0.0) + known.get(start, 0.0)
+    error = sum(abs(predicted[key] - volume) for key, volume in observed.items())
+    return error / sum(observed.values())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(SHARED_DATA / "bank_calls_5min_train.csv"))
     parser.add_argument("--test-days", type=int, default=20)
-    parser.add_argument("--interval-minutes", type=int, default=5)
     args = parser.parse_args(argv)
     path = require_data(args.data)
-    interval = timedelta(minutes=args.interval_minutes)
+    interval = timedelta(minutes=5)
 
     with stopwatch() as elapsed:
-        observations = _read(path, timedelta(minutes=5))
+        observations = _read(path)
         days = sorted({_local_date(o.start) for o in observations})
         if len(days) <= args.test_days + 15:
             raise SystemExit(f"{path} has {len(days)} days: too few for {args.test_days} test days")
@@ -111,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             row(f"relais {name}{marker}", _wape(result, actual), widths=(40, 10))
 
         peers: dict[str, float] = {}
+        peer_forecasts: dict[str, QueueForecast] = {}
         for model in STATSFORECAST_MODELS:
             with stopwatch() as model_seconds:
                 raw = forecast_with(
@@ -121,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     holiday_effects=False,
                 )
             peers[model] = _wape(raw[model], actual)
+            peer_forecasts[model] = raw[model]
             row(f"statsforecast {model} ({model_seconds[0]:.1f} s)", peers[model], widths=(40, 10))
         naive = forecast_with(
             history, horizon, [SeasonalNaive()], closed_dates=closed, holiday_effects=False
@@ -137,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         row(f"Relais' choice: {relais.method}", wape_relais, widths=(40, 10))
 
     best = min(peers, key=lambda name: peers[name])
+    raw_best = peer_forecasts[best]
     emit(
         {
             "wape_seasonal_naive": round(wape_naive, 5),
@@ -148,7 +163,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             "relais_seconds": round(relais_seconds[0], 1),
             "holiday_uplift": round(relais.holiday_uplift, 4),
             "wape_relais_without_holiday_uplift": round(wape_plain, 5),
-            "interval_minutes": args.interval_minutes,
+            "wape_relais_30min": round(_wape(relais, actual, timedelta(minutes=30)), 5),
+            "wape_best_statsforecast_30min": round(
+                _wape(raw_best, actual, timedelta(minutes=30)), 5
+            ),
             "test_days": args.test_days,
             **{f"wape_statsforecast_{name}": round(value, 5) for name, value in peers.items()},
         }

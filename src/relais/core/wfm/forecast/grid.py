@@ -51,7 +51,9 @@ def _local(moment: datetime, zone: zoneinfo.ZoneInfo, interval_minutes: int) -> 
         raise ValueError("interval starts must be aware datetimes (UTC)")
     local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
-    return local.date(), minute - minute % interval_minutes
+    if minute % interval_minutes or local.second or local.microsecond:
+        raise ValueError(f"{moment} does not start a {interval_minutes}-minute interval")
+    return local.date(), minute
 
 
 def build_grid(
