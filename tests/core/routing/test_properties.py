@@ -168,6 +168,7 @@ class Model:
                 if event.to_queue_id is not None:
                     self.queue[contact] = event.to_queue_id
                     self.queued_at[contact] = event.at
+                    self.priority[contact] = QUEUE_BY_ID[event.to_queue_id].priority
                     self.step[contact] = 0
                     self.declined[contact] = set()
             elif (
@@ -239,7 +240,9 @@ def pick(candidates: list[str], draw: int) -> str | None:
     return candidates[draw % len(candidates)] if candidates else None
 
 
-def apply(engine: RoutingEngine, model: Model, clock: VirtualClock, op: str, draw: int, dt: float):
+def apply(
+    engine: RoutingEngine, model: Model, clock: VirtualClock, op: str, draw: int, dt: float
+) -> list[RoutingEvent]:
     live = [c for c in model.queue if c not in model.ended]
     by_state = {
         state: [c for c in live if engine.contact_state(c) is state] for state in ContactState

@@ -10,38 +10,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from heapq import heappop, heappush
+from heapq import heappop
 
 from relais.core.clock import Clock
 from relais.core.routing.errors import RoutingError, RoutingErrorCode
 from relais.core.routing.events import (
-    CallbackOffered,
     ContactAbandoned,
     ContactCompleted,
     ContactDropped,
     ContactRefused,
     ContactTransferred,
     OfferAccepted,
-    OfferExpired,
     OfferRejected,
     OfferWithdrawn,
     RoutingEvent,
-    StepHoursChanged,
-    WrapUpEnded,
 )
-from relais.core.routing.matching import (
-    HOURS,
-    OFFER_TIMEOUT,
-    OVERFLOW,
-    WRAP_UP_END,
-    MatchingCore,
-)
+from relais.core.routing.lifecycle import LifecycleCore, holder
+from relais.core.routing.matching import HOURS, WRAP_UP_END
 from relais.core.routing.model import (
     AgentProfile,
     BreakReason,
     ContactId,
     ContactState,
-    ExhaustedAction,
     InProgress,
     QueueConfig,
     Site,
@@ -59,14 +49,7 @@ WRAP_UP = ContactState.WRAP_UP
 _E = RoutingErrorCode
 
 
-def _holder(contact: ContactRuntime) -> AgentRuntime:
-    """The agent an offered, connected or wrapping-up contact is with."""
-    if contact.agent is None:
-        raise RuntimeError(f"contact {contact.contact_id} has no agent in state {contact.state}")
-    return contact.agent
-
-
-class RoutingEngine(ReadsMixin, MatchingCore):
+class RoutingEngine(ReadsMixin, LifecycleCore):
     """The router's brain, shared by the live router service and the simulator.
 
     `auto_accept=True` connects every offer at once (the simulator's fast path; the same
@@ -136,13 +119,6 @@ class RoutingEngine(ReadsMixin, MatchingCore):
         self._events = []
         return events
 
-    def _drain_pending(self, now: float) -> None:
-        while self._to_drain:
-            queues = list(self._to_drain.values())
-            self._to_drain.clear()
-            for queue in queues:
-                self._drain(queue, now)
-
     def _agent(self, agent_id: str) -> AgentRuntime:
         agent = self._agents.get(agent_id)
         if agent is None:
@@ -178,146 +154,6 @@ class RoutingEngine(ReadsMixin, MatchingCore):
     def wake(self) -> list[RoutingEvent]:
         """Run whatever fell due by now (the caller's timer or the simulator's calendar)."""
         return self._end(self._begin())
-
-    def _timer_live(self, timer: tuple[float, int, int, object, int]) -> bool:
-        due, _, kind, subject, token = timer
-        if not isinstance(subject, ContactRuntime):
-            return isinstance(subject, HoursTracker) and subject.token == token
-        if subject.token != token:
-            return False
-        if kind == OVERFLOW:
-            return subject.state is WAITING and subject.wake_at == due
-        if kind == OFFER_TIMEOUT:
-            return subject.state is OFFERED
-        return subject.state is WRAP_UP
-
-    def _run_due(self, now: float) -> None:
-        timers = self._timers
-        while timers and timers[0][0] <= now:
-            timer = heappop(timers)
-            if not self._timer_live(timer):
-                continue
-            due, _, kind, subject, _ = timer
-            if isinstance(subject, HoursTracker):
-                self._hours_changed(subject, due)
-            elif kind == OVERFLOW:
-                self._overflow_due(subject, due)
-            elif kind == OFFER_TIMEOUT:
-                self._offer_expired(subject, due)
-            else:
-                self._finish_wrap_up(subject, due)
-        if self._to_drain:
-            self._drain_pending(now)
-
-    def _hours_changed(self, tracker: HoursTracker, at: float) -> None:
-        is_open = tracker.schedule.is_open(at)
-        tracker.token += 1
-        tracker.next_change = tracker.schedule.next_change(at)
-        if tracker.next_change < math.inf:
-            self._push_timer(tracker.next_change, HOURS, tracker, tracker.token)
-        if is_open == tracker.open:
-            return
-        tracker.open = is_open
-        for ring in tracker.rings:
-            ring.open = is_open
-            queue = ring.queue
-            self._events.append(StepHoursChanged(at, queue.queue_id, ring.index, is_open))
-            if is_open:
-                self._to_drain[queue.queue_id] = queue
-
-    def _overflow_due(self, contact: ContactRuntime, at: float) -> None:
-        queue = contact.queue
-        if contact.step < queue.last_step:
-            if self._reach_steps(contact, at):
-                heappush(
-                    queue.waiting[contact.step],
-                    (-contact.priority, contact.queued_at, contact.seq, contact.token, contact),
-                )
-                self._to_drain[queue.queue_id] = queue
-            self._schedule_contact_timer(contact)
-            return
-        exhausted = queue.config.exhausted
-        if exhausted.action is ExhaustedAction.OFFER_CALLBACK:
-            contact.callback_offered = True
-            contact.wake_at = math.inf
-            self._events.append(CallbackOffered(at, contact.contact_id, queue.queue_id))
-        elif exhausted.action is ExhaustedAction.MOVE_TO_QUEUE and exhausted.queue_id:
-            self._move(contact, self._queues[exhausted.queue_id], at, "exhausted")
-
-    def _offer_expired(self, contact: ContactRuntime, at: float) -> None:
-        agent = _holder(contact)
-        agent.missed += 1
-        self._events.append(OfferExpired(at, contact.contact_id, agent.agent_id, agent.missed))
-        if self._missed_limit and agent.missed >= self._missed_limit:
-            agent.missed = 0
-            agent.break_reason = BreakReason.MISSED_OFFERS
-        self._take_back(contact, agent, at, decline=False)
-
-    def _take_back(
-        self, contact: ContactRuntime, agent: AgentRuntime, at: float, *, decline: bool
-    ) -> None:
-        """The offer came back: the contact returns to its place (a declining agent will not
-        be offered it again; a silent one may, until the missed-offers rule stops them)."""
-        self._release(contact, agent, at)
-        if decline:
-            if contact.declined is None:
-                contact.declined = set()
-            contact.declined.add(agent.index)
-        self._note_state(agent, at)
-        self._reach_steps(contact, at)
-        self._enqueue(contact, at, requeued=True)
-        self._agent_freed(agent, at)
-        self._to_drain[contact.queue.queue_id] = contact.queue
-
-    def _finish_wrap_up(self, contact: ContactRuntime, at: float) -> None:
-        agent = _holder(contact)
-        self._release(contact, agent, at)
-        contact.token += 1
-        del self._contacts[contact.contact_id]
-        self._events.append(WrapUpEnded(at, contact.contact_id, agent.agent_id))
-        self._note_state(agent, at)
-        self._agent_freed(agent, at)
-
-    def _route(self, contact: ContactRuntime, now: float) -> None:
-        """A contact enters its queue: the best free eligible agent, or the line."""
-        self._reach_steps(contact, now)
-        agent = self._pick_agent(contact.queue, contact)
-        if agent is None:
-            self._enqueue(contact, now, requeued=False)
-        else:
-            self._offer(contact, agent, now)
-            self._refresh(agent)
-
-    def _detach(self, contact: ContactRuntime, now: float) -> AgentRuntime | None:
-        """Take the contact out of the line or off its agent; returns the agent to refresh."""
-        agent = contact.agent
-        if contact.state is WAITING:
-            contact.queue.waiting_count -= 1
-        elif agent is not None:
-            if contact.state is OFFERED:
-                self._events.append(
-                    OfferWithdrawn(now, contact.contact_id, agent.agent_id, "transferred")
-                )
-            self._release(contact, agent, now)
-            self._note_state(agent, now)
-        contact.token += 1
-        return agent
-
-    def _move(self, contact: ContactRuntime, target: QueueRuntime, now: float, why: str) -> None:
-        agent = self._detach(contact, now)
-        source = contact.queue.queue_id
-        contact.queue = target
-        contact.queued_at = now
-        contact.step = 0
-        contact.declined = None
-        contact.callback_offered = False
-        contact.priority = max(contact.priority, target.priority)
-        self._events.append(
-            ContactTransferred(now, contact.contact_id, source, target.queue_id, None, why)
-        )
-        self._route(contact, now)
-        if agent is not None:
-            self._agent_freed(agent, now)
 
     # -- agents ------------------------------------------------------------------------
 
@@ -467,7 +303,7 @@ class RoutingEngine(ReadsMixin, MatchingCore):
     def accept(self, contact_id: ContactId) -> list[RoutingEvent]:
         now = self._begin()
         contact = self._contact(contact_id, OFFERED)
-        agent = _holder(contact)
+        agent = holder(contact)
         contact.state = CONNECTED
         contact.token += 1
         contact.started_at = now
@@ -479,7 +315,7 @@ class RoutingEngine(ReadsMixin, MatchingCore):
         """The agent declines: the contact goes back to its place, never to this agent."""
         now = self._begin()
         contact = self._contact(contact_id, OFFERED)
-        agent = _holder(contact)
+        agent = holder(contact)
         self._events.append(OfferRejected(now, contact_id, agent.agent_id))
         self._take_back(contact, agent, now, decline=True)
         return self._end(now)
@@ -488,7 +324,7 @@ class RoutingEngine(ReadsMixin, MatchingCore):
         """Handling ended: wrap-up holds the capacity for the queue's wrap-up time."""
         now = self._begin()
         contact = self._contact(contact_id, CONNECTED)
-        agent = _holder(contact)
+        agent = holder(contact)
         queue = contact.queue
         wrap_up_s = queue.config.wrap_up_s
         queue.handle_s += 0.1 * (now - contact.started_at + wrap_up_s - queue.handle_s)
@@ -521,7 +357,7 @@ class RoutingEngine(ReadsMixin, MatchingCore):
         contact = self._contact(contact_id, WAITING, OFFERED)
         if contact.state is OFFERED:
             self._events.append(
-                OfferWithdrawn(now, contact_id, _holder(contact).agent_id, "abandoned")
+                OfferWithdrawn(now, contact_id, holder(contact).agent_id, "abandoned")
             )
         agent = self._detach(contact, now)
         del self._contacts[contact_id]
@@ -538,9 +374,7 @@ class RoutingEngine(ReadsMixin, MatchingCore):
         now = self._begin()
         contact = self._contact(contact_id, WAITING, OFFERED, CONNECTED)
         target = self._queue(queue_id)
-        if priority is not None:
-            contact.priority = priority
-        self._move(contact, target, now, "transfer")
+        self._move(contact, target, now, "transfer", priority)
         return self._end(now)
 
     def transfer_to_agent(self, contact_id: ContactId, agent_id: str) -> list[RoutingEvent]:
