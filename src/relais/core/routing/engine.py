@@ -167,6 +167,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent = AgentRuntime(profile, site, len(self._agents))
         self._set_memberships(agent)
         self._agents[profile.agent_id] = agent
+        self._agent_list.append(agent)
 
     def update_agent(self, profile: AgentProfile) -> list[RoutingEvent]:
         """New skills, languages, capacity or site; takes effect at once."""

@@ -71,6 +71,7 @@ class MatchingCore:
         self._push_seq = 0
         self._events: list[RoutingEvent] = []
         self._to_drain: dict[str, QueueRuntime] = {}
+        self._agent_list: list[AgentRuntime] = []  # by AgentRuntime.index
 
     # -- agent pools -------------------------------------------------------------------
 
@@ -83,6 +84,7 @@ class MatchingCore:
         load = agent.load
         capacity = agent.capacity
         idle = agent.last_activity
+        index = agent.index
         for membership in agent.memberships:
             queue = membership.queue
             channel = queue.channel
@@ -100,9 +102,10 @@ class MatchingCore:
             for ring in membership.rings:
                 self._push_seq += 1
                 heap = ring.heap
-                heappush(heap, (key, self._push_seq, version, agent))
+                heappush(heap, (key, self._push_seq, version, index))
                 if len(heap) > 64 and len(heap) > 4 * ring.logged_in:
-                    heap[:] = [entry for entry in heap if entry[3].version == entry[2]]
+                    agents = self._agent_list
+                    heap[:] = [entry for entry in heap if agents[entry[3]].version == entry[2]]
                     heapify(heap)
 
     def _pick_agent(self, queue: QueueRuntime, contact: ContactRuntime) -> AgentRuntime | None:
@@ -110,6 +113,7 @@ class MatchingCore:
         best: AgentEntry | None = None
         declined = contact.declined
         rings = queue.rings
+        agents = self._agent_list
         for index in range(contact.step + 1):
             ring = rings[index]
             if not ring.open:
@@ -117,19 +121,19 @@ class MatchingCore:
             heap = ring.heap
             while heap:
                 entry = heap[0]
-                if entry[3].version == entry[2]:
+                if agents[entry[3]].version == entry[2]:
                     break
                 heappop(heap)
             else:
                 continue
-            if declined is not None and entry[3].index in declined:
-                found = _first_agent_not_in(heap, declined)
+            if declined is not None and entry[3] in declined:
+                found = _first_agent_not_in(heap, declined, agents)
                 if found is None:
                     continue
                 entry = found
             if best is None or entry < best:
                 best = entry
-        return None if best is None else best[3]
+        return None if best is None else agents[best[3]]
 
     # -- waiting contacts --------------------------------------------------------------
 
@@ -355,8 +359,10 @@ def _first_contact_not_declined_by(
     return None
 
 
-def _first_agent_not_in(heap: list[AgentEntry], declined: set[int]) -> AgentEntry | None:
+def _first_agent_not_in(
+    heap: list[AgentEntry], declined: set[int], agents: list[AgentRuntime]
+) -> AgentEntry | None:
     for entry in sorted(heap):
-        if entry[3].version == entry[2] and entry[3].index not in declined:
+        if agents[entry[3]].version == entry[2] and entry[3] not in declined:
             return entry
     return None

@@ -43,8 +43,9 @@ __all__ = [
 N_CHANNELS = len(Channel)
 REAL_TIME = tuple(channel in REAL_TIME_CHANNELS for channel in Channel)
 
-# (strategy key, push sequence, agent version, agent)
-type AgentEntry = tuple[float, int, int, AgentRuntime]
+# (strategy key, push sequence, agent version, agent index): only atomic values, so the
+# garbage collector stops tracking the (many) entries.
+type AgentEntry = tuple[float, int, int, int]
 # (-priority, queued_at, contact seq, contact token, contact)
 type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
