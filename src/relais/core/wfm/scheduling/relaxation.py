@@ -61,6 +61,10 @@ def solve_relaxation(model: LinearModel, *, threads: int = 1) -> Relaxation:
     highs.passModel(lp)
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
+    if status != "Optimal":  # IPM without crossover may stop short of proving it: simplex
+        highs.setOptionValue("solver", "simplex")
+        highs.run()
+        status = highs.modelStatusToString(highs.getModelStatus())
     info = highs.getInfo()
     values = tuple(float(v) for v in highs.getSolution().col_value)
     return Relaxation(
