@@ -1,0 +1,95 @@
+"""Shared fixtures: a small contact centre with two partners and a person in every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from relais.apps.accounts.models import Role, User
+from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
+from tests.apps.factories import (
+    PASSWORD,
+    AgentFactory,
+    AgentSkillFactory,
+    OpeningHoursFactory,
+    PartnerFactory,
+    SiteFactory,
+    SkillFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """PBKDF2 is slow by design; the tests hash many passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    atlas: Partner
+    carpathia: Partner
+    lille: Site
+    rabat: Site
+    bucarest: Site
+    home: Site
+    teams: dict[str, Team]
+    agents: dict[str, Agent]
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    atlas = PartnerFactory(name="Atlas Contact", country="MA")
+    carpathia = PartnerFactory(name="Carpathia CX", country="RO")
+    lille = SiteFactory(name="Lille", kind=SiteKind.INSHORE)
+    rabat = SiteFactory(
+        name="Rabat", kind=SiteKind.OFFSHORE, country="MA", time_zone="Africa/Casablanca", partner=atlas
+    )
+    bucarest = SiteFactory(
+        name="Bucarest", kind=SiteKind.OFFSHORE, country="RO", time_zone="Europe/Bucharest", partner=carpathia
+    )
+    home = SiteFactory(name="Domicile", kind=SiteKind.HOMESHORE)
+    for site in (lille, rabat, bucarest, home):
+        OpeningHoursFactory(site=site, weekday=0)
+    teams = {
+        "lille": TeamFactory(name="Lille A", site=lille),
+        "rabat": TeamFactory(name="Rabat 1", site=rabat),
+        "bucarest": TeamFactory(name="Bucarest 1", site=bucarest),
+        "home": TeamFactory(name="Maison", site=home),
+    }
+    orders = SkillFactory(code="orders")
+    french = SkillFactory(code="fr", kind="language")
+    agents = {}
+    for key, team in teams.items():
+        for index in range(2):
+            agent = AgentFactory(site=team.site, team=team, user__username=f"{key}.agent{index}")
+            AgentSkillFactory(agent=agent, skill=orders, level=3)
+            AgentSkillFactory(agent=agent, skill=french, level=5)
+            agents[f"{key}{index}"] = agent
+    users = {
+        "administrator": UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True),
+        "director": UserFactory(username="director", role=Role.DIRECTOR),
+        "planner": UserFactory(username="planner", role=Role.PLANNER),
+        "quality_analyst": UserFactory(username="quality", role=Role.QUALITY_ANALYST),
+        "partner_manager": UserFactory(username="manager.atlas", role=Role.PARTNER_MANAGER, partner=atlas),
+        "supervisor": UserFactory(username="supervisor.lille", role=Role.SUPERVISOR),
+        "agent": agents["rabat0"].user,
+    }
+    teams["lille"].supervisors.add(users["supervisor"])
+    return World(atlas, carpathia, lille, rabat, bucarest, home, teams, agents, users)
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def admin_client_(world: World) -> Client:
+    return logged_in(world.users["administrator"])

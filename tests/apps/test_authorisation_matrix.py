@@ -1,0 +1,195 @@
+"""Every API endpoint and page, for every role: each sees exactly its scope, nothing more.
+
+Expectations are written from the definition of each role, independently of the selectors.
+Adding an endpoint without adding it here fails `test_every_endpoint_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from relais.apps.accounts.models import Role
+from relais.apps.audit.models import AuditEntry
+from relais.apps.organisation.models import Agent, Partner, Site, Skill, Team
+from tests.apps.conftest import World, logged_in
+
+EVERYTHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.QUALITY_ANALYST}
+ROLES = [role.value for role in Role]
+
+Expectation = Callable[[World], set[int]]
+
+
+def _everything(model: type[Model]) -> Expectation:
+    return lambda w: set(model._default_manager.values_list("pk", flat=True))
+
+
+# What each scoped role may see, per resource, from the role definitions.
+SCOPED: dict[str, dict[str, Expectation]] = {
+    "partner_manager": {  # manager of Atlas Contact: Atlas's sites and everything on them
+        "partners": lambda w: {w.atlas.pk},
+        "sites": lambda w: {w.rabat.pk},
+        "teams": lambda w: {w.teams["rabat"].pk},
+        "agents": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
+    },
+    "supervisor": {  # supervisor of the Lille team: their team, its agents, its site
+        "partners": lambda w: set(),
+        "sites": lambda w: {w.lille.pk},
+        "teams": lambda w: {w.teams["lille"].pk},
+        "agents": lambda w: {w.agents["lille0"].pk, w.agents["lille1"].pk},
+    },
+    "agent": {  # agent rabat0: themself, their team, site and employer
+        "partners": lambda w: {w.atlas.pk},
+        "sites": lambda w: {w.rabat.pk},
+        "teams": lambda w: {w.teams["rabat"].pk},
+        "agents": lambda w: {w.agents["rabat0"].pk},
+    },
+}
+MODELS: dict[str, type[Model]] = {
+    "partners": Partner,
+    "sites": Site,
+    "teams": Team,
+    "agents": Agent,
+    "skills": Skill,
+}
+
+
+def expected(world: World, role: str, resource: str) -> set[int]:
+    if resource == "skills" or role in EVERYTHING:
+        return _everything(MODELS[resource])(world)
+    return SCOPED[role][resource](world)
+
+
+def _api_paths() -> set[str]:
+    resolver = get_resolver()
+    found: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif route.startswith("api/v1/"):
+                found.add(route)
+
+    walk(resolver.url_patterns, "")
+    return found
+
+
+COVERED_API = {
+    "api/v1/me",
+    "api/v1/tokens",
+    "api/v1/tokens/<token_id>",
+    *(f"api/v1/{resource}" for resource in MODELS),
+    *(f"api/v1/{resource}/<{resource[:-1]}_id>" for resource in MODELS),
+    "api/v1/docs",
+}
+
+
+def test_every_endpoint_is_in_the_matrix() -> None:
+    assert _api_paths() <= COVERED_API, f"add to the matrix: {_api_paths() - COVERED_API}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("resource", list(MODELS))
+def test_api_lists_and_reads_are_scoped(world: World, role: str, resource: str) -> None:
+    client = logged_in(world.users[role])
+    visible = expected(world, role, resource)
+
+    listed = client.get(f"/api/v1/{resource}?limit=1000").json()
+
+    assert {item["id"] for item in listed["items"]} == visible
+    assert listed["count"] == len(visible)
+    for pk in _everything(MODELS[resource])(world):
+        response = client.get(f"/api/v1/{resource}/{pk}")
+        assert response.status_code == (200 if pk in visible else 404), (role, resource, pk)
+        if pk not in visible:
+            assert response.json()["code"] == "not_found"
+
+
+WRITES = {
+    "partners": {"name": "Nouveau", "country": "TN"},
+    "sites": {"name": "Tunis", "kind": "offshore", "country": "TN", "time_zone": "Africa/Tunis"},
+    "teams": {"name": "Nouvelle", "site_id": None},
+    "skills": {"code": "warranty", "name_en": "Warranty", "name_fr": "Garantie"},
+    "agents": {"username": "new.agent", "site_id": None},
+}
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != Role.ADMINISTRATOR])
+@pytest.mark.parametrize("resource", list(MODELS))
+def test_only_administrators_write(world: World, role: str, resource: str) -> None:
+    client = logged_in(world.users[role])
+    body = {k: (world.lille.pk if v is None else v) for k, v in WRITES[resource].items()}
+    rows_before = MODELS[resource]._default_manager.count()
+    audit_before = AuditEntry.objects.count()
+
+    created = client.post(f"/api/v1/{resource}", json.dumps(body), content_type="application/json")
+    target = next(iter(_everything(MODELS[resource])(world)))
+    patched = client.patch(
+        f"/api/v1/{resource}/{target}", json.dumps({"name": "x"}), content_type="application/json"
+    )
+
+    assert created.status_code == 403
+    assert created.json()["code"] == "permission_denied"
+    visible = expected(world, role, resource)
+    assert patched.status_code == (403 if target in visible else 404)
+    assert MODELS[resource]._default_manager.count() == rows_before
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_anonymous_gets_401_on_the_api_and_login_on_pages(world: World) -> None:
+    from django.test import Client
+
+    client = Client()
+    for resource in MODELS:
+        response = client.get(f"/api/v1/{resource}")
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated"
+    for name in ["home", "organisation:sites", "organisation:teams", "organisation:agents", "organisation:partners"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+PAGES = {
+    "organisation:sites": ("sites", lambda obj: obj.name),
+    "organisation:teams": ("teams", lambda obj: obj.name),
+    "organisation:agents": ("agents", lambda obj: obj.user.get_full_name()),
+    "organisation:partners": ("partners", lambda obj: obj.name),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_pages_show_only_the_scope(world: World, role: str, page: str) -> None:
+    client = logged_in(world.users[role])
+    resource, label = PAGES[page]
+    visible = expected(world, role, resource)
+
+    html = client.get(reverse(page)).content.decode()
+
+    for obj in MODELS[resource]._default_manager.all():
+        assert (label(obj) in html) == (obj.pk in visible), (role, page, label(obj))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_agent_detail_page_is_scoped(world: World, role: str) -> None:
+    client = logged_in(world.users[role])
+    visible = expected(world, role, "agents")
+    for agent in Agent.objects.all():
+        response = client.get(reverse("organisation:agent", args=[agent.pk]))
+        assert response.status_code == (200 if agent.pk in visible else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_counts_the_scope(world: World, role: str) -> None:
+    client = logged_in(world.users[role])
+    html = client.get(reverse("home")).content.decode()
+    for resource in ("partners", "sites", "teams", "agents"):
+        count = len(expected(world, role, resource))
+        assert f'data-testid="count-{resource}">{count}<' in html
