@@ -182,6 +182,7 @@ def demand(week: Week, peak: float, closing: float) -> tuple[int, ...]:
 def weekly_problem(agents: int = 150, seed: int = 6) -> SchedulingProblem:
     rng = random.Random(seed)
     week = WEEK
+    scale = agents / 150  # the demand grows with the team
     split = {"lille": agents // 3, "rabat": agents * 2 // 5}
     split["bucharest"] = agents - split["lille"] - split["rabat"]
     people: list[Agent] = []
@@ -206,8 +207,8 @@ def weekly_problem(agents: int = 150, seed: int = 6) -> SchedulingProblem:
                 Agent(f"{site}-{number:03d}", site, skills, availability, contract, minimum)
             )
     requirements = (
-        Requirement("voice", demand(week, 92.0, 21.0), skill="voice", under_weight=10),
-        Requirement("chat", demand(week, 33.0, 22.0), skill="chat", under_weight=8),
+        Requirement("voice", demand(week, 92.0 * scale, 21.0), skill="voice", under_weight=10),
+        Requirement("chat", demand(week, 33.0 * scale, 22.0), skill="chat", under_weight=8),
     )
     return SchedulingProblem(week, sites(week), tuple(people), requirements)
 
@@ -226,7 +227,9 @@ def main() -> None:
     row("cyclic24 (shifts)", cyclic.shifts, cyclic.bound, 0.0, cyclic_time[0], widths=widths)
 
     problem = weekly_problem(args.agents)
-    settings = SolverSettings(max_seconds=args.seconds, num_workers=args.workers)
+    settings = SolverSettings(
+        max_seconds=args.seconds, num_workers=args.workers, warmstart_seconds=0.7 * args.seconds
+    )
     with stopwatch() as weekly_time:
         schedule = solve_schedule(problem, settings)
     report = schedule.report

@@ -85,37 +85,68 @@ def warmstart(form: Formulation, *, seconds: float, seed: int = 7) -> Warmstart:
         return int(interval_cost(allocation).sum())
 
     site_arrays = {site: _candidate_arrays(form, site) for site in form.candidates}
+
+    def respond(agent: _AgentModel) -> None:
+        """Replace the agent's week by its best response to everybody else's."""
+        working[agent.profile] -= masks[agent.agent_id]
+        # The exact value of one more agent of this profile at each interval, the others
+        # re-allocated (a multi-skilled agent may free another for a scarcer group).
+        without = interval_cost(allocate(working))
+        working[agent.profile] += 1
+        gain = without - interval_cost(allocate(working))
+        working[agent.profile] -= 1
+        site = profiles[agent.profile][0]
+        values, breaks = _candidate_values(site_arrays[site], gain)
+        chosen[agent.agent_id] = [(k, breaks[k]) for k in _best_week(agent, values)]
+        mask = np.zeros(horizon, dtype=np.int64)
+        for k, starts in chosen[agent.agent_id]:
+            candidate = form.candidates[site][k]
+            mask[candidate.start : candidate.end] += 1
+            for slot, start in zip(candidate.breaks, starts, strict=True):
+                mask[start : start + slot.length] -= 1
+        masks[agent.agent_id] = mask
+        working[agent.profile] += mask
+
+    def out_of_time() -> bool:
+        return time.perf_counter() - began >= seconds
+
     best = cost(allocate(working)) + 1
     passes = 0
-    while time.perf_counter() - began < seconds:
+    while not out_of_time():  # best-response passes until nobody improves
         passes += 1
         for index in order:
-            agent = models[index]
-            working[agent.profile] -= masks[agent.agent_id]
-            # The exact value of one more agent of this profile at each interval, the
-            # others re-allocated (a skilled agent may free another for a scarcer group).
-            without = interval_cost(allocate(working))
-            working[agent.profile] += 1
-            gain = without - interval_cost(allocate(working))
-            working[agent.profile] -= 1
-            site = profiles[agent.profile][0]
-            values, breaks = _candidate_values(site_arrays[site], gain)
-            picked = _best_week(agent, values)
-            chosen[agent.agent_id] = [(k, breaks[k]) for k in picked]
-            mask = np.zeros(horizon, dtype=np.int64)
-            for k, starts in chosen[agent.agent_id]:
-                candidate = form.candidates[site][k]
-                mask[candidate.start : candidate.end] += 1
-                for slot, start in zip(candidate.breaks, starts, strict=True):
-                    mask[start : start + slot.length] -= 1
-            masks[agent.agent_id] = mask
-            working[agent.profile] += mask
-            if time.perf_counter() - began >= seconds:
+            respond(models[index])
+            if out_of_time():
                 break
         current = cost(allocate(working))
         if current >= best:
             break
         best = current
+    best = cost(allocate(working))
+    rng = np.random.default_rng(seed)
+    ruin = max(2, len(models) // 12)
+    while not out_of_time():  # ruin and recreate: free a few agents, re-insert, keep if better
+        picked = [
+            models[i] for i in rng.choice(len(models), size=min(ruin, len(models)), replace=False)
+        ]
+        saved = (
+            {m.agent_id: chosen[m.agent_id] for m in picked},
+            {m.agent_id: masks[m.agent_id] for m in picked},
+            working.copy(),
+        )
+        for agent in picked:
+            working[agent.profile] -= masks[agent.agent_id]
+            masks[agent.agent_id] = np.zeros(horizon, dtype=np.int64)
+            chosen[agent.agent_id] = []
+        for agent in picked + picked:
+            respond(agent)
+        current = cost(allocate(working))
+        if current <= best:
+            best = current
+        else:
+            chosen.update(saved[0])
+            masks.update(saved[1])
+            working[:] = saved[2]
     allocation = allocate(working)
     ordered = {profile: i for i, profile in enumerate(profiles)}
     reordered = np.zeros_like(allocation)
