@@ -48,10 +48,18 @@ def world(db: None) -> World:
     carpathia = PartnerFactory(name="Carpathia CX", country="RO")
     lille = SiteFactory(name="Lille", kind=SiteKind.INSHORE)
     rabat = SiteFactory(
-        name="Rabat", kind=SiteKind.OFFSHORE, country="MA", time_zone="Africa/Casablanca", partner=atlas
+        name="Rabat",
+        kind=SiteKind.OFFSHORE,
+        country="MA",
+        time_zone="Africa/Casablanca",
+        partner=atlas,
     )
     bucarest = SiteFactory(
-        name="Bucarest", kind=SiteKind.OFFSHORE, country="RO", time_zone="Europe/Bucharest", partner=carpathia
+        name="Bucarest",
+        kind=SiteKind.OFFSHORE,
+        country="RO",
+        time_zone="Europe/Bucharest",
+        partner=carpathia,
     )
     home = SiteFactory(name="Domicile", kind=SiteKind.HOMESHORE)
     for site in (lille, rabat, bucarest, home):
@@ -76,7 +84,9 @@ def world(db: None) -> World:
         "director": UserFactory(username="director", role=Role.DIRECTOR),
         "planner": UserFactory(username="planner", role=Role.PLANNER),
         "quality_analyst": UserFactory(username="quality", role=Role.QUALITY_ANALYST),
-        "partner_manager": UserFactory(username="manager.atlas", role=Role.PARTNER_MANAGER, partner=atlas),
+        "partner_manager": UserFactory(
+            username="manager.atlas", role=Role.PARTNER_MANAGER, partner=atlas
+        ),
         "supervisor": UserFactory(username="supervisor.lille", role=Role.SUPERVISOR),
         "agent": agents["rabat0"].user,
     }

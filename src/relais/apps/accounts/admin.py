@@ -7,16 +7,16 @@ from relais.apps.audit.admin_mixins import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "partner", "is_active"]
     list_filter = ["role", "partner", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Contact centre"), {"fields": ("role", "partner", "language")}),
     )
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
+        *(BaseUserAdmin.add_fieldsets or ()),
         (_("Contact centre"), {"fields": ("role", "partner", "language")}),
     )
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from relais.apps.accounts import selectors, services
+from relais.apps.accounts.auth import request_user
 from relais.apps.accounts.schemas import MeRead, TokenCreate, TokenCreated, TokenRead
 
 router = Router(tags=["accounts"])
@@ -23,11 +24,11 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, payload: TokenCreate) -> Any:
-    token, raw = services.api_token_create(actor=request.user, name=payload.name)  # type: ignore[arg-type]
-    return 201, {**TokenRead.from_orm(token).model_dump(), "token": raw}
+    token, raw = services.api_token_create(actor=request_user(request), name=payload.name)
+    return Status(201, {**TokenRead.from_orm(token).model_dump(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenRead)
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     token = selectors.api_token_get(viewer=request.user, token_id=token_id)
-    return services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    return services.api_token_revoke(actor=request_user(request), token=token)

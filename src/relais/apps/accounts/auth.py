@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from relais.apps.accounts.models import ApiToken, hash_token
+from relais.apps.accounts.models import ApiToken, User, hash_token
 
 
 class BearerToken(HttpBearer):
@@ -26,3 +26,11 @@ class BearerToken(HttpBearer):
 
 
 API_AUTH = [SessionAuth(), BearerToken()]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated person behind an API request (the API's auth guarantees one)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("request_user needs an authenticated request")
+    return user

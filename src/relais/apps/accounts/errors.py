@@ -12,7 +12,7 @@ class ErrorCode(ErrorCodeBase):
     NOT_FOUND = "not_found"
     INVALID_INPUT = "invalid_input"
     MALFORMED_JSON = "malformed_json"
-    TOKEN_REVOKED = "token_revoked"
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
 
     @property
     def status(self) -> int:

@@ -15,7 +15,9 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Issue a token acting as `actor`; the raw value is returned once and never stored."""
     raw = ApiToken.generate()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:12], digest=hash_token(raw))
+        token = ApiToken.objects.create(
+            user=actor, name=name, prefix=raw[:12], digest=hash_token(raw)
+        )
         audit_record(actor=actor, action="api_token.create", obj=token, changes={"name": name})
     return token, raw
 

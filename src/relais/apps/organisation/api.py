@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel
 
+from relais.apps.accounts.auth import request_user
 from relais.apps.organisation import selectors, services
 from relais.apps.organisation.schemas import (
     AgentCreate,
@@ -54,13 +55,17 @@ def read_partner(request: HttpRequest, partner_id: int) -> Any:
 
 @router.post("/partners", response={201: PartnerRead})
 def create_partner(request: HttpRequest, payload: PartnerCreate) -> Any:
-    return 201, services.partner_create(actor=request.user, fields=payload.model_dump())  # type: ignore[arg-type]
+    return Status(
+        201, services.partner_create(actor=request_user(request), fields=payload.model_dump())
+    )
 
 
 @router.patch("/partners/{partner_id}", response=PartnerRead)
 def update_partner(request: HttpRequest, partner_id: int, payload: PartnerUpdate) -> Any:
     partner = selectors.partner_get(viewer=request.user, partner_id=partner_id)
-    return services.partner_update(actor=request.user, partner=partner, fields=changed_fields(payload))  # type: ignore[arg-type]
+    return services.partner_update(
+        actor=request_user(request), partner=partner, fields=changed_fields(payload)
+    )
 
 
 @router.get("/sites", response=list[SiteRead])
@@ -76,14 +81,14 @@ def read_site(request: HttpRequest, site_id: int) -> Any:
 
 @router.post("/sites", response={201: SiteRead})
 def create_site(request: HttpRequest, payload: SiteCreate) -> Any:
-    site = services.site_create(actor=request.user, fields=payload.model_dump())  # type: ignore[arg-type]
-    return 201, selectors.site_get(viewer=request.user, site_id=site.pk)
+    site = services.site_create(actor=request_user(request), fields=payload.model_dump())
+    return Status(201, selectors.site_get(viewer=request.user, site_id=site.pk))
 
 
 @router.patch("/sites/{site_id}", response=SiteRead)
 def update_site(request: HttpRequest, site_id: int, payload: SiteUpdate) -> Any:
     site = selectors.site_get(viewer=request.user, site_id=site_id)
-    services.site_update(actor=request.user, site=site, fields=changed_fields(payload))  # type: ignore[arg-type]
+    services.site_update(actor=request_user(request), site=site, fields=changed_fields(payload))
     return selectors.site_get(viewer=request.user, site_id=site_id)
 
 
@@ -100,14 +105,14 @@ def read_team(request: HttpRequest, team_id: int) -> Any:
 
 @router.post("/teams", response={201: TeamRead})
 def create_team(request: HttpRequest, payload: TeamCreate) -> Any:
-    team = services.team_create(actor=request.user, fields=payload.model_dump())  # type: ignore[arg-type]
-    return 201, selectors.team_get(viewer=request.user, team_id=team.pk)
+    team = services.team_create(actor=request_user(request), fields=payload.model_dump())
+    return Status(201, selectors.team_get(viewer=request.user, team_id=team.pk))
 
 
 @router.patch("/teams/{team_id}", response=TeamRead)
 def update_team(request: HttpRequest, team_id: int, payload: TeamUpdate) -> Any:
     team = selectors.team_get(viewer=request.user, team_id=team_id)
-    services.team_update(actor=request.user, team=team, fields=changed_fields(payload))  # type: ignore[arg-type]
+    services.team_update(actor=request_user(request), team=team, fields=changed_fields(payload))
     return selectors.team_get(viewer=request.user, team_id=team_id)
 
 
@@ -124,13 +129,17 @@ def read_skill(request: HttpRequest, skill_id: int) -> Any:
 
 @router.post("/skills", response={201: SkillRead})
 def create_skill(request: HttpRequest, payload: SkillCreate) -> Any:
-    return 201, services.skill_create(actor=request.user, fields=payload.model_dump())  # type: ignore[arg-type]
+    return Status(
+        201, services.skill_create(actor=request_user(request), fields=payload.model_dump())
+    )
 
 
 @router.patch("/skills/{skill_id}", response=SkillRead)
 def update_skill(request: HttpRequest, skill_id: int, payload: SkillUpdate) -> Any:
     skill = selectors.skill_get(viewer=request.user, skill_id=skill_id)
-    return services.skill_update(actor=request.user, skill=skill, fields=changed_fields(payload))  # type: ignore[arg-type]
+    return services.skill_update(
+        actor=request_user(request), skill=skill, fields=changed_fields(payload)
+    )
 
 
 @router.get("/agents", response=list[AgentRead])
@@ -146,12 +155,12 @@ def read_agent(request: HttpRequest, agent_id: int) -> Any:
 
 @router.post("/agents", response={201: AgentRead})
 def create_agent(request: HttpRequest, payload: AgentCreate) -> Any:
-    agent = services.agent_create(actor=request.user, fields=payload.model_dump())  # type: ignore[arg-type]
-    return 201, selectors.agent_get(viewer=request.user, agent_id=agent.pk)
+    agent = services.agent_create(actor=request_user(request), fields=payload.model_dump())
+    return Status(201, selectors.agent_get(viewer=request.user, agent_id=agent.pk))
 
 
 @router.patch("/agents/{agent_id}", response=AgentRead)
 def update_agent(request: HttpRequest, agent_id: int, payload: AgentUpdate) -> Any:
     agent = selectors.agent_get(viewer=request.user, agent_id=agent_id)
-    services.agent_update(actor=request.user, agent=agent, fields=changed_fields(payload))  # type: ignore[arg-type]
+    services.agent_update(actor=request_user(request), agent=agent, fields=changed_fields(payload))
     return selectors.agent_get(viewer=request.user, agent_id=agent_id)

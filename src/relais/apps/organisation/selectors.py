@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
@@ -78,10 +79,10 @@ def skill_list(*, viewer: Any) -> QuerySet[Skill]:
     return Skill.objects.all()
 
 
-def _get[T](queryset: QuerySet[T], pk: int) -> T:
+def _get[M: Model](queryset: QuerySet[M], pk: int) -> M:
     try:
         return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as missing:
+    except ObjectDoesNotExist as missing:
         raise RelaisError(ErrorCode.NOT_FOUND, kind=queryset.model._meta.verbose_name) from missing
 
 

@@ -40,7 +40,26 @@ def _apply(obj: Model, fields: Fields, names: tuple[str, ...]) -> dict[str, list
     return changes
 
 
-def _unique_name(model: type[Model], name: str | None, exclude_pk: int | None, **scope: Any) -> None:
+def _save_and_audit(
+    *, actor: User | None, obj: Model, kind: str, creating: bool, changes: dict[str, list[Any]]
+) -> None:
+    """Audit what changed; a write that changes nothing leaves no trace and no entry."""
+    if creating or changes:
+        audit_record(
+            actor=actor,
+            action=f"{kind}.{'create' if creating else 'update'}",
+            obj=obj,
+            changes=changes,
+        )
+
+
+def _hours_text(periods: Any) -> list[str]:
+    return [f"{day} {opens:%H:%M}-{closes:%H:%M}" for day, opens, closes in periods]
+
+
+def _unique_name(
+    model: type[Model], name: str | None, exclude_pk: int | None, **scope: Any
+) -> None:
     if name is None:
         return
     taken = model._default_manager.filter(name=name, **scope).exclude(pk=exclude_pk).exists()
@@ -66,9 +85,10 @@ def partner_update(*, actor: User | None, partner: Partner, fields: Fields) -> P
     creating = partner.pk is None
     with transaction.atomic():
         changes = _apply(partner, fields, PARTNER_FIELDS)
-        partner.save()
-        audit_record(
-            actor=actor, action="partner.create" if creating else "partner.update", obj=partner, changes=changes
+        if creating or changes:
+            partner.save()
+        _save_and_audit(
+            actor=actor, obj=partner, kind="partner", creating=creating, changes=changes
         )
     return partner
 
@@ -100,15 +120,22 @@ def site_update(*, actor: User | None, site: Site, fields: Fields) -> Site:
     creating = site.pk is None
     with transaction.atomic():
         changes = _apply(site, fields, SITE_FIELDS)
-        site.save()
+        if creating or changes:
+            site.save()
         if periods is not None:
-            site.opening_hours.all().delete()
-            OpeningHours.objects.bulk_create(
-                OpeningHours(site=site, weekday=day, opens_at=opens, closes_at=closes)
-                for day, opens, closes in periods
+            current = sorted(
+                site.opening_hours.values_list("weekday", "opens_at", "closes_at")
+                if not creating
+                else []
             )
-            changes["opening_hours"] = [None, [f"{d} {o:%H:%M}-{c:%H:%M}" for d, o, c in periods]]
-        audit_record(actor=actor, action="site.create" if creating else "site.update", obj=site, changes=changes)
+            if current != periods:
+                site.opening_hours.all().delete()
+                OpeningHours.objects.bulk_create(
+                    OpeningHours(site=site, weekday=day, opens_at=opens, closes_at=closes)
+                    for day, opens, closes in periods
+                )
+                changes["opening_hours"] = [_hours_text(current), _hours_text(periods)]
+        _save_and_audit(actor=actor, obj=site, kind="site", creating=creating, changes=changes)
     return site
 
 
@@ -128,7 +155,9 @@ def team_update(*, actor: User | None, team: Team, fields: Fields) -> Team:
     supervisor_ids = fields.get("supervisor_ids")
     if supervisor_ids is not None:
         found = set(
-            User.objects.filter(pk__in=supervisor_ids, role=Role.SUPERVISOR).values_list("pk", flat=True)
+            User.objects.filter(pk__in=supervisor_ids, role=Role.SUPERVISOR).values_list(
+                "pk", flat=True
+            )
         )
         missing = [pk for pk in supervisor_ids if pk not in found]
         if missing:
@@ -139,11 +168,14 @@ def team_update(*, actor: User | None, team: Team, fields: Fields) -> Team:
     creating = team.pk is None
     with transaction.atomic():
         changes = _apply(team, fields, ("name", "site_id"))
-        team.save()
+        if creating or changes:
+            team.save()
         if supervisor_ids is not None:
-            changes["supervisor_ids"] = [None, sorted(supervisor_ids)]
-            team.supervisors.set(supervisor_ids)
-        audit_record(actor=actor, action="team.create" if creating else "team.update", obj=team, changes=changes)
+            current = sorted(team.supervisors.values_list("pk", flat=True)) if not creating else []
+            if current != sorted(set(supervisor_ids)):
+                changes["supervisor_ids"] = [current, sorted(set(supervisor_ids))]
+                team.supervisors.set(supervisor_ids)
+        _save_and_audit(actor=actor, obj=team, kind="team", creating=creating, changes=changes)
     return team
 
 
@@ -166,14 +198,23 @@ def skill_update(*, actor: User | None, skill: Skill, fields: Fields) -> Skill:
     creating = skill.pk is None
     with transaction.atomic():
         changes = _apply(skill, fields, ("code", "kind", "name_en", "name_fr"))
-        skill.save()
-        audit_record(actor=actor, action="skill.create" if creating else "skill.update", obj=skill, changes=changes)
+        if creating or changes:
+            skill.save()
+        _save_and_audit(actor=actor, obj=skill, kind="skill", creating=creating, changes=changes)
     return skill
 
 
 # Agents --------------------------------------------------------------------------------------
 
-AGENT_FIELDS = ("site_id", "team_id", "employment", "capacity_voice", "capacity_chat", "capacity_email", "active")
+AGENT_FIELDS = (
+    "site_id",
+    "team_id",
+    "employment",
+    "capacity_voice",
+    "capacity_chat",
+    "capacity_email",
+    "active",
+)
 USER_FIELDS = ("first_name", "last_name", "email")
 
 
@@ -233,20 +274,34 @@ def _agent_save(*, actor: User | None, agent: Agent, fields: Fields, creating: b
     with transaction.atomic():
         user = agent.user
         user_changes = _apply(user, fields, USER_FIELDS)
-        user.save()
+        if user.pk is None:
+            user.save()
+        elif user_changes:
+            user.save(update_fields=list(user_changes))
         agent.user = user
-        changes = _apply(agent, {**fields, "employment": employment, "site_id": site.pk, "team_id": team_id}, AGENT_FIELDS)
-        agent.save()
+        changes = _apply(
+            agent,
+            {**fields, "employment": employment, "site_id": site.pk, "team_id": team_id},
+            AGENT_FIELDS,
+        )
+        if creating or changes:
+            agent.save()
         if levels is not None:
-            agent.skill_levels.all().delete()
-            AgentSkill.objects.bulk_create(
-                AgentSkill(agent=agent, skill=skills[code], level=level) for code, level in levels.items()
+            current = (
+                dict(agent.skill_levels.values_list("skill__code", "level")) if not creating else {}
             )
-            changes["skills"] = [None, levels]
-        audit_record(
+            if current != levels:
+                agent.skill_levels.all().delete()
+                AgentSkill.objects.bulk_create(
+                    AgentSkill(agent=agent, skill=skills[code], level=level)
+                    for code, level in levels.items()
+                )
+                changes["skills"] = [current, levels]
+        _save_and_audit(
             actor=actor,
-            action="agent.create" if creating else "agent.update",
             obj=agent,
+            kind="agent",
+            creating=creating,
             changes={**changes, **user_changes},
         )
     return agent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -55,7 +56,7 @@ def check_opening_hours(periods: Iterable[Mapping[str, Any]]) -> list[tuple[int,
             raise RelaisError(
                 ErrorCode.INVALID_OPENING_HOURS, details=f"{opens_at:%H:%M}–{closes_at:%H:%M}"
             )
-    for (day_a, _, closes_a), (day_b, opens_b, _) in zip(checked, checked[1:], strict=False):
+    for (day_a, _, closes_a), (day_b, opens_b, _) in itertools.pairwise(checked):
         if day_a == day_b and opens_b < closes_a:
             raise RelaisError(ErrorCode.INVALID_OPENING_HOURS, details=f"overlap on day {day_a}")
     return checked
