@@ -1,9 +1,9 @@
 """The `relais` command.
 
-    relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
-    relais demo                                    migrate and load the demo company (idempotent)
-    relais <django command> ...                    any Django management command
-                                                   (migrate, createsuperuser, makemigrations, ...)
+relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
+relais demo                                    migrate and load the demo company (idempotent)
+relais <django command> ...                    any Django management command
+                                               (migrate, createsuperuser, makemigrations, ...)
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def _setup_django() -> None:
 
 
 def serve(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="relais serve", description="Run the Relais web application.")
+    parser = argparse.ArgumentParser(
+        prog="relais serve", description="Run the Relais web application."
+    )
     parser.add_argument("--host", default=os.environ.get("RELAIS_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("RELAIS_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=1)

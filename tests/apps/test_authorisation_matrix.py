@@ -150,7 +150,13 @@ def test_anonymous_gets_401_on_the_api_and_login_on_pages(world: World) -> None:
         response = client.get(f"/api/v1/{resource}")
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
-    for name in ["home", "organisation:sites", "organisation:teams", "organisation:agents", "organisation:partners"]:
+    for name in [
+        "home",
+        "organisation:sites",
+        "organisation:teams",
+        "organisation:agents",
+        "organisation:partners",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -35,7 +35,10 @@ def relais_error(request: HttpRequest, exc: RelaisError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [
-        {"field": ".".join(str(part) for part in err.get("loc", ())[1:]), "problem": err.get("msg", "")}
+        {
+            "field": ".".join(str(part) for part in err.get("loc", ())[1:]),
+            "problem": err.get("msg", ""),
+        }
         for err in exc.errors
     ]
     if any(err.get("type") == "json_invalid" for err in exc.errors):
@@ -58,4 +61,6 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         return _error(request, RelaisError(ErrorCode.MALFORMED_JSON))
-    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+    return api.create_response(
+        request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+    )

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from relais.apps.audit.admin_mixins import AuditedModelAdmin
-from relais.apps.organisation.models import Agent, AgentSkill, OpeningHours, Partner, Site, Skill, Team
+from relais.apps.organisation.models import (
+    Agent,
+    AgentSkill,
+    OpeningHours,
+    Partner,
+    Site,
+    Skill,
+    Team,
+)
 
 
 class SiteInline(admin.TabularInline):
@@ -55,7 +63,16 @@ class AgentSkillInline(admin.TabularInline):
 
 @admin.register(Agent)
 class AgentAdmin(AuditedModelAdmin):
-    list_display = ["__str__", "site", "team", "employment", "capacity_voice", "capacity_chat", "capacity_email", "active"]
+    list_display = [
+        "__str__",
+        "site",
+        "team",
+        "employment",
+        "capacity_voice",
+        "capacity_chat",
+        "capacity_email",
+        "active",
+    ]
     list_filter = ["site__kind", "site", "site__partner", "employment", "active", "skills"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "site", "team"]

@@ -80,7 +80,10 @@ class Site(models.Model):
         _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"), validators=[validate_country]
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, help_text=_("IANA, e.g. Europe/Paris"), validators=[validate_time_zone]
+        _("time zone"),
+        max_length=64,
+        help_text=_("IANA, e.g. Europe/Paris"),
+        validators=[validate_time_zone],
     )
     partner = models.ForeignKey(
         Partner,
@@ -126,7 +129,9 @@ class OpeningHours(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="closes_after_opening"
             ),
-            models.UniqueConstraint(fields=["site", "weekday", "opens_at"], name="one_period_start"),
+            models.UniqueConstraint(
+                fields=["site", "weekday", "opens_at"], name="one_period_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,9 +142,14 @@ class Team(models.Model):
     """Agents of one site led by one or more supervisors."""
 
     name = models.CharField(_("name"), max_length=120)
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="teams")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="teams"
+    )
     supervisors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("supervisors"), blank=True, related_name="supervised_teams"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisors"),
+        blank=True,
+        related_name="supervised_teams",
     )
 
     class Meta:
@@ -156,7 +166,9 @@ class Skill(models.Model):
     """A topic an agent can handle (billing, orders…) or a language they speak."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=SkillKind.choices, default=SkillKind.TOPIC)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SkillKind.choices, default=SkillKind.TOPIC
+    )
     name_en = models.CharField(_("name in English"), max_length=120)
     name_fr = models.CharField(_("name in French"), max_length=120)
 
@@ -177,11 +189,21 @@ class Agent(models.Model):
     """A person who answers contacts, on a site or at home, employed by us or by a partner."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="agent"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="agent",
     )
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="agents")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="agents"
+    )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="agents"
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
     )
     employment = models.CharField(_("employment"), max_length=16, choices=Employment.choices)
     capacity_voice = models.PositiveSmallIntegerField(
@@ -194,7 +216,9 @@ class Agent(models.Model):
         _("e-mail capacity"), default=5, validators=[MaxValueValidator(MAX_CAPACITY["email"])]
     )
     active = models.BooleanField(_("active"), default=True)
-    skills = models.ManyToManyField(Skill, through="AgentSkill", verbose_name=_("skills"), related_name="agents")
+    skills = models.ManyToManyField(
+        Skill, through="AgentSkill", verbose_name=_("skills"), related_name="agents"
+    )
 
     class Meta:
         verbose_name = _("agent")
@@ -212,8 +236,12 @@ class Agent(models.Model):
 class AgentSkill(models.Model):
     """How well an agent masters a skill, from 1 (basic) to 5 (expert)."""
 
-    agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="skill_levels")
-    skill = models.ForeignKey(Skill, verbose_name=_("skill"), on_delete=models.PROTECT, related_name="agent_levels")
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="skill_levels"
+    )
+    skill = models.ForeignKey(
+        Skill, verbose_name=_("skill"), on_delete=models.PROTECT, related_name="agent_levels"
+    )
     level = models.PositiveSmallIntegerField(
         _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -223,7 +251,9 @@ class AgentSkill(models.Model):
         verbose_name_plural = _("agent skills")
         constraints = [
             models.UniqueConstraint(fields=["agent", "skill"], name="one_level_per_skill"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="skill_level_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="skill_level_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:

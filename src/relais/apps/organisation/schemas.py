@@ -178,7 +178,10 @@ class AgentRead(Schema):
 
 
 class AgentCreate(Schema):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")] | None = None
+    username: (
+        Annotated[str, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
+        | None
+    ) = None
     user_id: int | None = None
     first_name: Short = ""
     last_name: Short = ""

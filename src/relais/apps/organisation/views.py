@@ -44,12 +44,16 @@ def sites(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def teams(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisation/teams.html", {"teams": selectors.team_list(viewer=request.user)})
+    return render(
+        request, "organisation/teams.html", {"teams": selectors.team_list(viewer=request.user)}
+    )
 
 
 @login_required
 def agents(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisation/agents.html", {"agents": selectors.agent_list(viewer=request.user)})
+    return render(
+        request, "organisation/agents.html", {"agents": selectors.agent_list(viewer=request.user)}
+    )
 
 
 @login_required
