@@ -27,9 +27,23 @@ def run(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def regenerate() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "relais.config.settings"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-obsolete",
-         "--add-location=file", "--ignore=migrations/*", "--ignore=static/vendor/*"],
-        cwd=PACKAGE, env=env, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-obsolete",
+            "--add-location=file",
+            "--ignore=migrations/*",
+            "--ignore=static/vendor/*",
+        ],
+        cwd=PACKAGE,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -71,7 +85,9 @@ def main() -> int:
             for po, committed in saved.items():
                 missing = subprocess.run(
                     ["msgcmp", "--use-untranslated", str(committed), str(po)],
-                    capture_output=True, text=True, check=False,
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 if missing.returncode != 0:
                     problems.append(f"strings missing from {po.relative_to(ROOT)} (run make i18n):")

@@ -11,7 +11,12 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -27,7 +32,9 @@ def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -37,7 +44,9 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     contexts = []
 
     def make(language: str = "fr") -> Any:
-        context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})
+        context = browser.new_context(
+            locale=language, extra_http_headers={"Accept-Language": language}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

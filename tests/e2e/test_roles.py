@@ -23,7 +23,10 @@ VISIBLE_SITES = {
     Role.SUPERVISOR: {"Lille"},
     Role.AGENT: {"Rabat"},
 }
-HEADINGS = {"fr": ("Tableau de bord", "Sites", "Conseillers"), "en": ("Dashboard", "Sites", "Agents")}
+HEADINGS = {
+    "fr": ("Tableau de bord", "Sites", "Conseillers"),
+    "en": ("Dashboard", "Sites", "Agents"),
+}
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:
@@ -58,7 +61,9 @@ def test_role_sees_only_its_sites_and_agents(
     assert page.locator("h1").inner_text() == agents_title
 
 
-def test_language_switcher_changes_the_interface(world: World, new_page: Any, live_server: Any) -> None:
+def test_language_switcher_changes_the_interface(
+    world: World, new_page: Any, live_server: Any
+) -> None:
     page = new_page("fr")
     log_in(page, live_server, world.users[Role.DIRECTOR].username)
     assert "Tableau de bord" in page.locator("nav").inner_text()

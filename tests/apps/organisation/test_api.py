@@ -1,4 +1,4 @@
-"""The organisation API: administrators write, bad input is refused with a code and changes nothing."""
+"""The organisation API: administrators write; bad input is refused and changes nothing."""
 
 from __future__ import annotations
 
