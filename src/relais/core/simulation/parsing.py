@@ -1,0 +1,481 @@
+"""The TOML scenario format (docs/simulation.md) into a `Scenario`, with clear errors.
+
+Every error is a `ScenarioError` whose message names the file and the field
+(`base.toml: queues[1].handling.mean: expected a number, got the string 'x'`); unknown
+fields are refused with a suggestion, so that a typo never silently changes a result.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from relais.core.kpi import KpiConfig
+from relais.core.routing import (
+    AnyOf,
+    BreakReason,
+    Channel,
+    Exhausted,
+    ExhaustedAction,
+    InProgress,
+    OverflowStep,
+    QueueConfig,
+    Schedule,
+    ServiceLevel,
+    Site,
+    SiteKind,
+    Strategy,
+    Target,
+    weekly,
+)
+from relais.core.simulation.distributions import (
+    Distribution,
+    Empirical,
+    Exponential,
+    Fixed,
+    LogNormal,
+    Never,
+)
+from relais.core.simulation.fields import Table
+from relais.core.simulation.scenario import (
+    AgentGroup,
+    BreakSpec,
+    ChannelShift,
+    LinkDown,
+    PartnerBilling,
+    PartnerClosed,
+    QueueSpec,
+    ReplayArrival,
+    Scenario,
+    ScenarioError,
+    ScenarioEvent,
+    ShiftSpec,
+    VolumeShock,
+)
+
+__all__ = ["load_scenario", "parse_scenario"]
+
+_CHANNELS = {str(channel): channel for channel in Channel}
+_KINDS = {kind.value: kind for kind in SiteKind}
+_STRATEGIES = {strategy.value: strategy for strategy in Strategy}
+_EXHAUSTED = {action.value: action for action in ExhaustedAction}
+_IN_PROGRESS = {mode.value: mode for mode in InProgress}
+_REASONS = {reason.value: reason for reason in BreakReason}
+_DAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a TOML scenario file; relative file names inside are relative to it."""
+    file = Path(path)
+    try:
+        text = file.read_text("utf-8")
+    except OSError as error:
+        raise ScenarioError(f"{file}: cannot read the scenario ({error.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{file.name}: not valid TOML: {error}") from None
+    return parse_scenario(data, source=file.name, base_dir=file.parent)
+
+
+def parse_scenario(
+    data: Mapping[str, Any], *, source: str = "scenario", base_dir: Path | None = None
+) -> Scenario:
+    root = Table(data, "", source)
+    head = root.table("scenario")
+    if head is None:
+        raise root.error("scenario", "missing: the file needs a [scenario] table")
+    zone = _zone(head, "time_zone", "UTC")
+    start_value = head.raw("start")
+    if not isinstance(start_value, datetime | str):
+        raise head.error("start", "expected a date-time such as 2026-03-02T07:00:00+01:00")
+    start = head.moment("start", zone, date(1970, 1, 1))
+    day = datetime.fromtimestamp(start, ZoneInfo(zone)).date()
+    hours = head.number("hours", None, minimum=0.0)
+    days = head.number("days", None, minimum=0.0)
+    if (hours is None) == (days is None):
+        raise head.error("hours", "give the duration as either hours or days (one of them)")
+    duration = (hours or 0.0) * 3600 + (days or 0.0) * 86400
+    if duration <= 0:
+        raise head.error("hours" if hours is not None else "days", "the duration must be > 0")
+    scenario_fields: dict[str, Any] = {
+        "name": head.text("name"),
+        "start": start,
+        "duration_s": duration,
+        "interval_s": head.number("interval_minutes", 30.0, minimum=1.0) * 60,
+        "seed": head.integer("seed", 1, minimum=0),
+        "replications": head.integer("replications", 10, minimum=1),
+        "time_zone": zone,
+        "drain_s": head.number("drain_hours", 4.0, minimum=0.0) * 3600,
+        "warm_up_s": head.number("warm_up_minutes", 0.0, minimum=0.0) * 60,
+        "agent_states": head.flag("agent_states", True),
+    }
+    head.check_unknown()
+    kpi = root.table("kpi")
+    config = KpiConfig(fcr_window_seconds=None)
+    if kpi is not None:
+        config = KpiConfig(
+            service_level_seconds=kpi.number("service_level_seconds", 20.0, minimum=0.0),
+            short_abandon_seconds=kpi.number("short_abandon_seconds", 5.0, minimum=0.0),
+            fcr_window_seconds=None,
+        )
+        kpi.check_unknown()
+    sites = tuple(_site(table, zone) for table in root.tables("sites"))
+    if not sites:
+        raise root.error("sites", "missing: at least one [[sites]] is needed")
+    _unique(root, "sites", [site.site_id for site in sites])
+    site_ids = {site.site_id for site in sites}
+    queues = tuple(_queue(table, zone, base_dir) for table in root.tables("queues"))
+    if not queues:
+        raise root.error("queues", "missing: at least one [[queues]] is needed")
+    _unique(root, "queues", [queue.queue_id for queue in queues])
+    queue_ids = {queue.queue_id for queue in queues}
+    for index, queue in enumerate(queues):
+        target = queue.config.exhausted.queue_id
+        if target is not None and target not in queue_ids:
+            raise ScenarioError(f"{source}: queues[{index}].exhausted.queue: no queue {target!r}")
+    agents = tuple(_agents(table, site_ids) for table in root.tables("agents"))
+    partners = tuple(_billing(table) for table in root.tables("partners"))
+    events = tuple(_event(t, zone, day, site_ids, queue_ids) for t in root.tables("events"))
+    replay_table = root.table("replay")
+    replay = None
+    if replay_table is not None:
+        replay = _replay(replay_table, start, zone, queue_ids, base_dir)
+        replay_table.check_unknown()
+    root.check_unknown()
+    return Scenario(
+        sites=sites,
+        queues=queues,
+        agents=agents,
+        kpi=config,
+        partners=partners,
+        events=events,
+        replay=replay,
+        **scenario_fields,
+    )
+
+
+def _zone(table: Table, key: str, default: str) -> str:
+    zone: str = table.text(key, default)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise table.error(key, f"unknown time zone {zone!r} (e.g. 'Europe/Paris')") from None
+    return zone
+
+
+def _unique(root: Table, key: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(ids):
+        if item in seen:
+            raise ScenarioError(f"{root.source}: {key}[{index}].id: {item!r} is given twice")
+        seen.add(item)
+
+
+def _site(table: Table, zone: str) -> Site:
+    site = Site(
+        site_id=table.text("id"),
+        kind=table.choice("kind", _KINDS, SiteKind.INSHORE),
+        partner=table.text("partner", None),
+        time_zone=_zone(table, "time_zone", zone),
+    )
+    table.check_unknown()
+    return site
+
+
+def _hours(table: Table, key: str, zone: str) -> Schedule | None:
+    specs = table.strings(key, None)
+    if specs is None:
+        return None
+    hours_zone = _zone(table, "time_zone", zone)
+    try:
+        parts = tuple(weekly(hours_zone, spec) for spec in specs)
+    except ValueError as error:
+        raise table.error(key, str(error)) from None
+    return parts[0] if len(parts) == 1 else AnyOf(parts)
+
+
+def _step(table: Table, zone: str) -> OverflowStep:
+    kinds = table.strings("site_kinds", ())
+    for kind in kinds:
+        if kind not in _KINDS:
+            raise table.error("site_kinds", f"unknown site kind {kind!r}")
+    levels = table.levels("skill_levels") if table.has("skill_levels") else None
+    step = OverflowStep(
+        after_s=table.number("after_s", 0.0, minimum=0.0),
+        target=Target(
+            sites=frozenset(table.strings("sites", ())),
+            partners=frozenset(table.strings("partners", ())),
+            site_kinds=frozenset(_KINDS[kind] for kind in kinds),
+            internal=table.flag("internal", False),
+        ),
+        skill_levels=levels,
+        hours=_hours(table, "hours", zone),
+        skip_if_empty=table.flag("skip_if_empty", True),
+    )
+    table.check_unknown()
+    return step
+
+
+def distribution(table: Table | None, default: Distribution, base_dir: Path | None) -> Distribution:
+    """`{ law = "exponential", mean = 300 }`, lognormal (mean, sd), empirical (values or
+    file, optional weights), fixed (value), none."""
+    if table is None:
+        return default
+    law = table.choice(
+        "law", {name: name for name in ("exponential", "lognormal", "empirical", "fixed", "none")}
+    )
+    result: Distribution
+    if law == "exponential":
+        result = Exponential(table.number("mean", minimum=1e-9))
+    elif law == "lognormal":
+        result = LogNormal(table.number("mean", minimum=1e-9), table.number("sd", minimum=1e-9))
+    elif law == "fixed":
+        result = Fixed(table.number("value", minimum=0.0))
+    elif law == "none":
+        result = Never()
+    else:
+        if table.has("file"):
+            values = _values_file(table, base_dir)
+        else:
+            values = table.numbers("values")
+        weights = table.numbers("weights", None)
+        if weights is not None and len(weights) != len(values):
+            raise table.error("weights", f"{len(weights)} weights for {len(values)} values")
+        result = Empirical(values, weights)
+    table.check_unknown()
+    return result
+
+
+def _values_file(table: Table, base_dir: Path | None) -> tuple[float, ...]:
+    name: str = table.text("file")
+    path = (base_dir or Path()) / name
+    try:
+        lines = path.read_text("utf-8").split()
+        values = tuple(float(line) for line in lines)
+    except (OSError, ValueError) as error:
+        raise table.error("file", f"cannot read numbers from {name!r}: {error}") from None
+    if not values or min(values) < 0:
+        raise table.error("file", f"{name!r} must hold non-negative numbers, one per line")
+    return values
+
+
+def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
+    queue_id = table.text("id")
+    steps = tuple(_step(step, zone) for step in table.tables("steps")) or (OverflowStep(),)
+    exhausted = Exhausted()
+    ex = table.table("exhausted")
+    if ex is not None:
+        exhausted = Exhausted(
+            ex.choice("action", _EXHAUSTED),
+            ex.number("after_s", 0.0, minimum=0.0),
+            ex.text("queue", None),
+        )
+        ex.check_unknown()
+    level = table.table("service_level")
+    service_level = ServiceLevel()
+    if level is not None:
+        service_level = ServiceLevel(
+            level.number("fraction", 0.8, minimum=0.0), level.number("within_s", 20.0, minimum=0.0)
+        )
+        level.check_unknown()
+    handling = distribution(table.table("handling"), Exponential(300.0), base_dir)
+    try:
+        config = QueueConfig(
+            queue_id=queue_id,
+            channel=table.choice("channel", _CHANNELS, Channel.VOICE),
+            skills=table.levels("skills"),
+            language=table.text("language", None),
+            priority=table.integer("priority", 0),
+            service_level=service_level,
+            hours=_hours(table, "hours", zone),
+            strategy=table.choice("strategy", _STRATEGIES, Strategy.LONGEST_IDLE),
+            offer_timeout_s=table.number("offer_timeout_s", 15.0, minimum=0.0),
+            wrap_up_s=table.number("wrap_up_s", 0.0, minimum=0.0),
+            expected_handle_s=min(handling.expected, 86400.0),
+            steps=steps,
+            exhausted=exhausted,
+        )
+    except ValueError as error:
+        raise table.error("steps", str(error)) from None
+    volumes = table.numbers("volumes", None)
+    rate = table.number("rate_per_hour", 0.0, minimum=0.0)
+    if volumes is not None and table.has("rate_per_hour"):
+        raise table.error("volumes", "give either volumes (per interval) or rate_per_hour")
+    spec = QueueSpec(
+        config=config,
+        handling=handling,
+        patience=distribution(table.table("patience"), Never(), base_dir),
+        volumes=volumes,
+        rate_per_hour=rate,
+        concurrency_slowdown=table.number("concurrency_slowdown", 0.0, minimum=0.0),
+    )
+    table.check_unknown()
+    return spec
+
+
+def _agents(table: Table, site_ids: set[str]) -> AgentGroup:
+    site = table.text("site")
+    if site not in site_ids:
+        raise table.error("site", f"no site {site!r} (sites: {', '.join(sorted(site_ids))})")
+    capacity_levels = table.levels("capacity") if table.has("capacity") else {"voice": 1}
+    capacity: dict[Channel, int] = {}
+    for name, value in capacity_levels.items():
+        if name not in _CHANNELS:
+            raise table.error(f"capacity.{name}", f"unknown channel (one of {', '.join(_CHANNELS)})")
+        capacity[_CHANNELS[name]] = value
+    shifts = tuple(_shift(shift) for shift in table.tables("shifts"))
+    per_interval = table.numbers("per_interval", None)
+    if shifts and per_interval is not None:
+        raise table.error("per_interval", "give either shifts or per_interval staffing, not both")
+    group = AgentGroup(
+        name=table.text("group"),
+        site_id=site,
+        count=table.integer("count", minimum=0),
+        skills=table.levels("skills"),
+        languages=frozenset(table.strings("languages", ())),
+        capacity=capacity,
+        shifts=shifts,
+        per_interval=None if per_interval is None else tuple(int(v) for v in per_interval),
+    )
+    table.check_unknown()
+    return group
+
+
+def _shift(table: Table) -> ShiftSpec:
+    days: tuple[str, ...] = table.strings("days", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    for name in days:
+        if name not in _DAYS:
+            raise table.error("days", f"unknown day {name!r} (use mon..sun)")
+    breaks = []
+    for item in table.tables("breaks"):
+        breaks.append(
+            BreakSpec(
+                item.minutes_of_day("start"),
+                item.number("minutes", minimum=0.0),
+                item.choice("reason", _REASONS, BreakReason.LUNCH),
+            )
+        )
+        item.check_unknown()
+    shift = ShiftSpec(
+        start_min=table.minutes_of_day("start"),
+        end_min=table.minutes_of_day("end"),
+        weekdays=frozenset(_DAYS[name] for name in days),
+        breaks=tuple(breaks),
+    )
+    table.check_unknown()
+    return shift
+
+
+def _billing(table: Table) -> PartnerBilling:
+    billing = PartnerBilling(
+        partner=table.text("id"),
+        hourly_rate=table.number("hourly_rate", None, minimum=0.0),
+        per_contact_rate=table.number("per_contact_rate", None, minimum=0.0),
+        currency=table.text("currency", "EUR"),
+    )
+    table.check_unknown()
+    return billing
+
+
+def _event(
+    table: Table, zone: str, day: date, site_ids: set[str], queue_ids: set[str]
+) -> ScenarioEvent:
+    kind = table.choice(
+        "kind", {k: k for k in ("link_down", "volume_shock", "channel_shift", "partner_closed")}
+    )
+    event: ScenarioEvent
+    if kind == "link_down":
+        site = table.text("site")
+        if site not in site_ids:
+            raise table.error("site", f"no site {site!r}")
+        event = LinkDown(
+            site,
+            table.moment("at", zone, day),
+            table.number("minutes", minimum=0.0),
+            table.choice("in_progress", _IN_PROGRESS, InProgress.REQUEUE),
+        )
+    elif kind == "volume_shock":
+        queues = frozenset(table.strings("queues", ()))
+        for queue in queues - queue_ids:
+            raise table.error("queues", f"no queue {queue!r}")
+        event = VolumeShock(
+            table.number("factor", minimum=0.0),
+            table.moment("from", zone, day, -math.inf),
+            table.moment("until", zone, day, math.inf),
+            queues,
+        )
+    elif kind == "channel_shift":
+        for key in ("from_queue", "to_queue"):
+            if table.text(key) not in queue_ids:
+                raise table.error(key, f"no queue {table.data[key]!r}")
+        fraction = table.number("fraction", minimum=0.0)
+        if fraction > 1:
+            raise table.error("fraction", f"a fraction is between 0 and 1, got {fraction}")
+        event = ChannelShift(
+            table.text("from_queue"),
+            table.text("to_queue"),
+            fraction,
+            table.moment("from", zone, day, -math.inf),
+            table.moment("until", zone, day, math.inf),
+        )
+    else:
+        first = table.raw("date")
+        last = table.raw("until_date", first)
+        for key, value in (("date", first), ("until_date", last)):
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise table.error(key, f"expected a date such as 2026-05-01, got {value!r}")
+        event = PartnerClosed(table.text("partner"), first, last)
+    table.check_unknown()
+    return event
+
+
+def _replay(
+    table: Table, start: float, zone: str, queue_ids: set[str], base_dir: Path | None
+) -> tuple[ReplayArrival, ...]:
+    name: str = table.text("file")
+    path = (base_dir or Path()) / name
+    arrivals = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, record in enumerate(csv.DictReader(handle), start=2):
+                arrivals.append(_replay_row(record, start, zone, queue_ids, f"{name}:{line}"))
+    except OSError as error:
+        raise table.error("file", f"cannot read {name!r} ({error.strerror})") from None
+    except (KeyError, ValueError) as error:
+        raise table.error("file", str(error)) from None
+    arrivals.sort(key=lambda arrival: arrival.at)
+    return tuple(arrivals)
+
+
+def _replay_row(
+    record: dict[str, str], start: float, zone: str, queue_ids: set[str], where: str
+) -> ReplayArrival:
+    if "arrived_at" not in record or "queue" not in record:
+        raise ValueError(f"{where}: the replay file needs columns arrived_at and queue")
+    queue = record["queue"]
+    if queue not in queue_ids:
+        raise ValueError(f"{where}: no queue {queue!r}")
+    text = record["arrived_at"].strip()
+    try:
+        at = start + float(text)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{where}: cannot read arrived_at {text!r}") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(zone))
+        at = moment.timestamp()
+
+    def optional(key: str) -> float | None:
+        value = (record.get(key) or "").strip()
+        return float(value) if value else None
+
+    return ReplayArrival(at, queue, optional("handling_s"), optional("patience_s"))

@@ -1,0 +1,405 @@
+"""One replication: the routing engine driven by a virtual clock over an event calendar.
+
+Three time-ordered sources are merged in one tight loop: the arrivals (pre-drawn, sorted
+lists), the calendar heap (handling ends, patience running out, staffing actions) and the
+engine's own timers (`engine.next_wakeup()`: overflow steps, wrap-up ends, step hours).
+Per-contact outcomes go to flat lists indexed by contact number; KPIs are computed after
+the run (`results.py`). The engine runs with `auto_accept=True` (simulated agents answer
+at once) and the scenario's `agent_states` decides whether agent state events are kept.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from heapq import heappop, heappush
+
+from relais.core.clock import VirtualClock
+from relais.core.routing import (
+    AgentStateChanged,
+    BreakReason,
+    CallbackOffered,
+    ContactAbandoned,
+    ContactCompleted,
+    ContactDropped,
+    ContactQueued,
+    ContactRefused,
+    ContactTransferred,
+    OfferMade,
+    RoutingEngine,
+    RoutingEvent,
+    WrapUpEnded,
+)
+from relais.core.routing.model import REAL_TIME_CHANNELS, InProgress
+from relais.core.simulation.arrivals import ArrivalTable, generate_arrivals
+from relais.core.simulation.presence import (
+    BREAK,
+    MODES,
+    REASONS,
+    SITE_DOWN,
+    SITE_UP,
+    WINDOW,
+    Staff,
+    build_staff,
+)
+from relais.core.simulation.scenario import Scenario
+from relais.core.simulation.streams import RandomStreams
+from relais.core.simulation.tracking import StateSeconds
+
+__all__ = ["RunOutcome", "run_replication"]
+
+COMPLETE, ABANDON = 0, 1
+_LEAVING = REASONS.index(BreakReason.OTHER)
+INF = math.inf
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    """What happened to every contact (index = contact number) and every agent.
+
+    Times are -1.0 where the thing did not happen. `queue_of` is the contact's last queue
+    (after transfers); `agent_of` the index of the last agent who answered it.
+    """
+
+    scenario: Scenario
+    replication: int
+    arrivals: ArrivalTable
+    staff: Staff
+    queue_of: list[int]
+    answered: list[float]
+    started: list[float]
+    completed: list[float]
+    ended: list[float]
+    abandoned: list[float]
+    agent_of: list[int]
+    dropped: list[float]
+    refused: list[bool]
+    requeued: int = 0
+    callbacks: int = 0
+    end_time: float = 0.0
+    logged_seconds: list[float] = field(default_factory=list)  # per site
+    state_seconds: dict[tuple[float, int], list[float]] | None = None
+
+
+def run_replication(
+    scenario: Scenario,
+    replication: int,
+    *,
+    staff: Staff | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> RunOutcome:
+    """Simulate one replication (streams seeded by the scenario seed and `replication`)."""
+    streams = RandomStreams(scenario.seed, replication)
+    arrivals = generate_arrivals(scenario, streams)
+    staff = build_staff(scenario) if staff is None else staff
+    clock = VirtualClock(scenario.start)
+    engine = RoutingEngine(
+        clock,
+        sites=scenario.sites,
+        queues=[spec.config for spec in scenario.queues],
+        seed=scenario.seed + replication,
+        auto_accept=True,
+        agent_state_events=scenario.agent_states,
+    )
+    for profile in staff.profiles:
+        engine.add_agent(profile)
+    run = _Run(scenario, replication, arrivals, staff, engine, clock)
+    gc.collect()
+    gc.freeze()
+    try:
+        run.loop(progress)
+    finally:
+        gc.unfreeze()
+    return run.outcome
+
+
+class _Run:
+    """The loop and its state; the hot path lives in `loop`, with locals for speed."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int,
+        arrivals: ArrivalTable,
+        staff: Staff,
+        engine: RoutingEngine,
+        clock: VirtualClock,
+    ) -> None:
+        n = len(arrivals)
+        self.scenario = scenario
+        self.engine = engine
+        self.clock = clock
+        self.staff = staff
+        agents = len(staff.profiles)
+        self.agent_index = {p.agent_id: i for i, p in enumerate(staff.profiles)}
+        self.queue_index = {spec.queue_id: i for i, spec in enumerate(scenario.queues)}
+        self.held = [0] * agents
+        self.leaving = [False] * agents
+        self.logged = [False] * agents
+        self.in_window = [False] * agents
+        self.wanted_break = [-1] * agents
+        self.on_break = [-1] * agents
+        self.logged_since = [0.0] * agents
+        self.site_down = [0] * len(scenario.sites)
+        self.site_mode = [0] * len(scenario.sites)
+        self.site_agents: list[list[int]] = [[] for _ in scenario.sites]
+        for agent, site in enumerate(staff.agent_sites):
+            self.site_agents[site].append(agent)
+        self.calendar: list[tuple[float, int, int, int, int]] = []
+        self.seq = 0
+        self.tokens = [0] * n
+        self.abandon_due = [-1.0] * n
+        self.waiting = [False] * n
+        self.to_logout: list[int] = []
+        self.live = 0  # contacts in the engine
+        self.states = StateSeconds(scenario.start, scenario.interval_s)
+        self.outcome = RunOutcome(
+            scenario=scenario,
+            replication=replication,
+            arrivals=arrivals,
+            staff=staff,
+            queue_of=list(arrivals.queues),
+            answered=[-1.0] * n,
+            started=[-1.0] * n,
+            completed=[-1.0] * n,
+            ended=[-1.0] * n,
+            abandoned=[-1.0] * n,
+            agent_of=[-1] * n,
+            dropped=[-1.0] * n,
+            refused=[False] * n,
+            logged_seconds=[0.0] * len(scenario.sites),
+        )
+        self.slowdown = [
+            0.0 if spec.config.channel in REAL_TIME_CHANNELS else spec.concurrency_slowdown
+            for spec in scenario.queues
+        ]
+        for when, kind, subject, value in staff.actions:
+            self.seq += 1
+            heappush(self.calendar, (when, self.seq, kind, subject, value))
+
+    # -- events from the engine ----------------------------------------------------------
+
+    def apply(self, events: list[RoutingEvent]) -> None:
+        out = self.outcome
+        held, calendar = self.held, self.calendar
+        for event in events:
+            if isinstance(event, OfferMade):
+                contact: int = event.contact_id  # type: ignore[assignment]
+                agent = self.agent_index[event.agent_id]
+                at = event.at
+                if out.answered[contact] < 0:
+                    out.answered[contact] = at
+                out.started[contact] = at
+                out.agent_of[contact] = agent
+                self.waiting[contact] = False
+                seconds = out.arrivals.handling[contact]
+                slow = self.slowdown[out.queue_of[contact]]
+                if slow:
+                    seconds *= 1.0 + slow * held[agent]
+                held[agent] += 1
+                token = self.tokens[contact] + 1
+                self.tokens[contact] = token
+                self.seq += 1
+                heappush(calendar, (at + seconds, self.seq, COMPLETE, contact, token))
+            elif isinstance(event, ContactQueued):
+                self._queued(event)
+            elif isinstance(event, ContactCompleted):
+                contact = event.contact_id  # type: ignore[assignment]
+                out.completed[contact] = event.at
+                if event.wrap_up_until <= event.at:
+                    out.ended[contact] = event.at
+                    self.live -= 1
+                    self._freed(out.agent_of[contact])
+            elif isinstance(event, WrapUpEnded):
+                contact = event.contact_id  # type: ignore[assignment]
+                out.ended[contact] = event.at
+                self.live -= 1
+                self._freed(out.agent_of[contact])
+            elif isinstance(event, ContactAbandoned):
+                contact = event.contact_id  # type: ignore[assignment]
+                out.abandoned[contact] = event.at
+                self.waiting[contact] = False
+                self.live -= 1
+            elif isinstance(event, AgentStateChanged):
+                agent = self.agent_index[event.agent_id]
+                self.states.change(agent, self.staff.agent_sites[agent], event.at, event.state)
+            else:
+                self._rare(event)
+
+    def _queued(self, event: ContactQueued) -> None:
+        contact = event.contact_id
+        assert isinstance(contact, int)
+        self.waiting[contact] = True
+        if event.requeued:
+            self.outcome.requeued += 1
+            self.tokens[contact] += 1  # the handling end in the calendar no longer applies
+            due = event.at + self.outcome.arrivals.patience[contact]
+        elif self.abandon_due[contact] < 0:
+            due = self.outcome.arrivals.times[contact] + self.outcome.arrivals.patience[contact]
+        else:
+            return
+        if due < INF:
+            self.abandon_due[contact] = due
+            self.seq += 1
+            heappush(self.calendar, (due, self.seq, ABANDON, contact, 0))
+
+    def _rare(self, event: RoutingEvent) -> None:
+        out = self.outcome
+        if isinstance(event, ContactDropped):
+            assert isinstance(event.contact_id, int)
+            out.dropped[event.contact_id] = event.at
+            self.live -= 1
+        elif isinstance(event, ContactRefused):
+            assert isinstance(event.contact_id, int)
+            out.refused[event.contact_id] = True
+            self.live -= 1
+        elif isinstance(event, ContactTransferred):
+            assert isinstance(event.contact_id, int)
+            if event.to_queue_id is not None:
+                out.queue_of[event.contact_id] = self.queue_index[event.to_queue_id]
+        elif isinstance(event, CallbackOffered):
+            out.callbacks += 1
+
+    def _freed(self, agent: int) -> None:
+        held = self.held[agent] - 1
+        self.held[agent] = held
+        if held == 0 and self.leaving[agent]:
+            self.to_logout.append(agent)
+
+    # -- staffing --------------------------------------------------------------------------
+
+    def staffing(self, kind: int, subject: int, value: int) -> None:
+        if kind == WINDOW:
+            self.in_window[subject] = bool(value)
+            self.sync(subject)
+        elif kind == BREAK:
+            self.wanted_break[subject] = value
+            self.sync(subject)
+        elif kind == SITE_DOWN:
+            self.site_down[subject] += 1
+            self.site_mode[subject] = value
+            for agent in self.site_agents[subject]:
+                self.sync(agent)
+        elif kind == SITE_UP:
+            self.site_down[subject] -= 1
+            for agent in self.site_agents[subject]:
+                self.sync(agent)
+
+    def sync(self, agent: int) -> None:
+        """Bring the engine's view of the agent in line with the plan."""
+        engine = self.engine
+        agent_id = self.staff.profiles[agent].agent_id
+        site = self.staff.agent_sites[agent]
+        now = self.clock.now()
+        wanted = self.in_window[agent] and not self.site_down[site]
+        pause = self.wanted_break[agent]
+        if wanted:
+            if not self.logged[agent]:
+                reason = REASONS[pause] if pause >= 0 else None
+                self.logged[agent] = True
+                self.logged_since[agent] = now
+                self.on_break[agent] = pause
+                self.leaving[agent] = False
+                self.apply(engine.login(agent_id, break_reason=reason))
+                return
+            if self.leaving[agent]:
+                self.leaving[agent] = False
+                self.on_break[agent] = -2  # the leaving pause: replaced below
+            if self.on_break[agent] != pause:
+                self.on_break[agent] = pause
+                if pause >= 0:
+                    self.apply(engine.start_break(agent_id, REASONS[pause]))
+                else:
+                    self.apply(engine.end_break(agent_id))
+            return
+        if not self.logged[agent]:
+            return
+        if self.site_down[site] or self.held[agent] == 0:
+            self.logout(agent, MODES[self.site_mode[site]] if self.site_down[site] else MODES[0])
+        elif not self.leaving[agent]:
+            self.leaving[agent] = True  # finish the contacts in hand, take no new one
+            if self.on_break[agent] < 0:
+                self.on_break[agent] = _LEAVING
+                self.apply(engine.start_break(agent_id, BreakReason.OTHER))
+
+    def logout(self, agent: int, mode: InProgress) -> None:
+        agent_id = self.staff.profiles[agent].agent_id
+        now = self.clock.now()
+        self.logged[agent] = False
+        self.leaving[agent] = False
+        self.on_break[agent] = -1
+        self.outcome.logged_seconds[self.staff.agent_sites[agent]] += now - self.logged_since[agent]
+        self.apply(self.engine.logout(agent_id, in_progress=mode))
+        self.held[agent] = 0
+
+    def flush_logouts(self) -> None:
+        while self.to_logout:
+            agent = self.to_logout.pop()
+            if self.logged[agent] and self.leaving[agent] and self.held[agent] == 0:
+                self.logout(agent, MODES[0])
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def loop(self, progress: Callable[[float], None] | None) -> None:
+        engine, clock, calendar = self.engine, self.clock, self.calendar
+        apply, arrivals = self.apply, self.outcome.arrivals
+        times, queues = arrivals.times, arrivals.queues
+        queue_ids = [spec.queue_id for spec in self.scenario.queues]
+        tokens, waiting, abandon_due = self.tokens, self.waiting, self.abandon_due
+        contact_arrived, wake, complete = engine.contact_arrived, engine.wake, engine.complete
+        next_wakeup, to_logout = engine.next_wakeup, self.to_logout
+        count = len(times)
+        horizon = self.scenario.end + self.scenario.drain_s
+        index = 0
+        wake_at = INF
+        now = self.scenario.start
+        while True:
+            next_arrival = times[index] if index < count else INF
+            next_event = calendar[0][0] if calendar else INF
+            if wake_at <= next_arrival and wake_at <= next_event:
+                if wake_at > horizon:
+                    break
+                now = wake_at
+                clock.set(now)
+                apply(wake())
+            elif next_arrival <= next_event:
+                now = next_arrival
+                clock.set(now)
+                self.live += 1
+                apply(contact_arrived(index, queue_ids[queues[index]]))
+                index += 1
+                if progress is not None and not index & 0x3FFF:
+                    progress(index / count)
+            else:
+                if next_event > horizon:
+                    break
+                now, _, kind, subject, value = heappop(calendar)
+                clock.set(now)
+                if kind == COMPLETE:
+                    if tokens[subject] == value:
+                        apply(complete(subject))
+                elif kind == ABANDON:
+                    if waiting[subject] and abandon_due[subject] == now:
+                        apply(engine.abandon(subject))
+                else:
+                    self.staffing(kind, subject, value)
+            if to_logout:
+                self.flush_logouts()
+            due = next_wakeup()
+            wake_at = INF if due is None else due
+            if index >= count and now >= self.scenario.end and not self.live:
+                break
+        self.finish(now)
+
+    def finish(self, now: float) -> None:
+        end = max(now, self.scenario.end)
+        out = self.outcome
+        for agent, logged in enumerate(self.logged):
+            if logged:
+                out.logged_seconds[self.staff.agent_sites[agent]] += end - self.logged_since[agent]
+        if self.scenario.agent_states:
+            self.states.close(end)
+            out.state_seconds = self.states.seconds
+        out.end_time = end

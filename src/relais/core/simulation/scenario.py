@@ -1,0 +1,187 @@
+"""A simulation scenario, validated and typed: what `parsing.load_scenario` returns.
+
+Times are engine times (float seconds since the Unix epoch, UTC). Shift and break times
+are minutes after local midnight in the site's time zone. See docs/simulation.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from relais.core.kpi import KpiConfig
+from relais.core.routing import BreakReason, Channel, InProgress, QueueConfig, Site
+from relais.core.simulation.distributions import Distribution, Exponential, Never
+
+__all__ = [
+    "AgentGroup",
+    "BreakSpec",
+    "ChannelShift",
+    "LinkDown",
+    "PartnerBilling",
+    "PartnerClosed",
+    "QueueSpec",
+    "ReplayArrival",
+    "Scenario",
+    "ScenarioEvent",
+    "ScenarioError",
+    "ShiftSpec",
+    "VolumeShock",
+]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerBilling:
+    """What a partner is paid: per logged-in hour, per handled contact, or both (compared)."""
+
+    partner: str
+    hourly_rate: float | None = None
+    per_contact_rate: float | None = None
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSpec:
+    """A routing queue plus the traffic it receives.
+
+    `volumes`: expected arrivals per interval from the scenario start (a list one day long
+    repeats every day); otherwise `rate_per_hour` all the time. `concurrency_slowdown`: on a
+    concurrent channel (chat, e-mail), each contact an agent holds besides this one makes
+    it last that much longer (0.25: 3 chats at once take 1.5 x as long each).
+    """
+
+    config: QueueConfig
+    handling: Distribution = field(default_factory=lambda: Exponential(300.0))
+    patience: Distribution = field(default_factory=Never)
+    volumes: tuple[float, ...] | None = None
+    rate_per_hour: float = 0.0
+    concurrency_slowdown: float = 0.0
+
+    @property
+    def queue_id(self) -> str:
+        return self.config.queue_id
+
+
+@dataclass(frozen=True, slots=True)
+class BreakSpec:
+    start_min: float
+    minutes: float
+    reason: BreakReason = BreakReason.LUNCH
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftSpec:
+    """Logged in from `start_min` to `end_min` local (past midnight when end <= start)."""
+
+    start_min: float
+    end_min: float
+    weekdays: frozenset[int] = frozenset(range(7))
+    breaks: tuple[BreakSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentGroup:
+    """`count` identical agents of one site.
+
+    Staffing: no shifts and no `per_interval` means logged in all the time; `shifts` log
+    every agent of the group in on those days and hours; `per_interval` gives how many of
+    the group are logged in during each interval (the first k agents).
+    """
+
+    name: str
+    site_id: str
+    count: int
+    skills: Mapping[str, int] = field(default_factory=dict)
+    languages: frozenset[str] = frozenset()
+    capacity: Mapping[Channel, int] = field(default_factory=lambda: {Channel.VOICE: 1})
+    shifts: tuple[ShiftSpec, ...] = ()
+    per_interval: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDown:
+    """The site's agents disappear at `at` for `minutes`; contacts in hand requeued or dropped."""
+
+    site_id: str
+    at: float
+    minutes: float
+    in_progress: InProgress = InProgress.REQUEUE
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeShock:
+    """Arrivals multiplied by `factor` from `start` to `end` (queues: all when empty)."""
+
+    factor: float
+    start: float
+    end: float
+    queues: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelShift:
+    """A `fraction` of the contacts of `from_queue` go to `to_queue` (e.g. calls to chat)."""
+
+    from_queue: str
+    to_queue: str
+    fraction: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerClosed:
+    """Every site of the partner closed from local midnight of `first` to the end of `last`."""
+
+    partner: str
+    first: date
+    last: date
+
+
+type ScenarioEvent = LinkDown | VolumeShock | ChannelShift | PartnerClosed
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayArrival:
+    """A recorded arrival; missing handling or patience are drawn from the queue's law."""
+
+    at: float
+    queue: str
+    handling_s: float | None = None
+    patience_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    start: float
+    duration_s: float
+    sites: tuple[Site, ...]
+    queues: tuple[QueueSpec, ...]
+    agents: tuple[AgentGroup, ...]
+    interval_s: float = 1800.0
+    seed: int = 1
+    replications: int = 10
+    time_zone: str = "UTC"
+    drain_s: float = 4 * 3600.0
+    warm_up_s: float = 0.0
+    agent_states: bool = True
+    kpi: KpiConfig = field(default_factory=KpiConfig)
+    partners: tuple[PartnerBilling, ...] = ()
+    events: tuple[ScenarioEvent, ...] = ()
+    replay: tuple[ReplayArrival, ...] | None = None
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration_s
+
+    def queue(self, queue_id: str) -> QueueSpec:
+        for spec in self.queues:
+            if spec.queue_id == queue_id:
+                return spec
+        raise KeyError(queue_id)
