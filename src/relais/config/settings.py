@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",
     "relais.apps.accounts",
     "relais.apps.audit",
     "relais.apps.organisation",
+    "relais.apps.routing",
+    "relais.apps.interactions",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,42 @@
+"""The platform around the apps: API docs served locally, the channel layer configured."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_api_docs_and_schema_are_served_without_any_cdn() -> None:
+    client = Client()
+
+    docs = client.get("/api/docs")
+    schema = client.get("/api/openapi.json")
+
+    assert docs.status_code == 200
+    assert "cdn." not in docs.content.decode()
+    assert "/v1/agents" in " ".join(schema.json()["paths"])
+
+
+def test_the_channel_layer_carries_a_group_message() -> None:
+    """In-memory by default; with REDIS_URL (make test-pg) this goes through real Redis."""
+    layer = get_channel_layer()
+    assert layer is not None
+    expected_backend = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    assert type(layer).__name__ == expected_backend
+    group = f"test-{uuid.uuid4().hex}"
+
+    async def round_trip() -> dict[str, object]:
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        await layer.group_send(group, {"type": "offer.made", "contact": 42})
+        message = await layer.receive(channel)
+        await layer.group_discard(group, channel)
+        return dict(message)
+
+    assert async_to_sync(round_trip)() == {"type": "offer.made", "contact": 42}
