@@ -71,8 +71,18 @@ _DAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a TOML scenario file; relative file names inside are relative to it."""
+    """Read a TOML scenario file; relative file names inside are relative to it.
+
+    `extends = "base.toml"` at the top reads that file first: the [scenario] fields given
+    here override its fields, [[events]] are added to its events, any other table or list
+    given here replaces the base's.
+    """
     file = Path(path)
+    data = _read_toml(file, 0)
+    return parse_scenario(data, source=file.name, base_dir=file.parent)
+
+
+def _read_toml(file: Path, depth: int) -> dict[str, Any]:
     try:
         text = file.read_text("utf-8")
     except OSError as error:
@@ -81,7 +91,21 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{file.name}: not valid TOML: {error}") from None
-    return parse_scenario(data, source=file.name, base_dir=file.parent)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or depth > 5:
+        raise ScenarioError(f"{file.name}: extends: expected the name of a scenario file")
+    base = _read_toml(file.parent / parent, depth + 1)
+    merged = dict(base)
+    for key, value in data.items():
+        if key == "scenario" and isinstance(value, dict):
+            merged[key] = {**base.get("scenario", {}), **value}
+        elif key == "events" and isinstance(value, list):
+            merged[key] = [*base.get("events", []), *value]
+        else:
+            merged[key] = value
+    return merged
 
 
 def parse_scenario(

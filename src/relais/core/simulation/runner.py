@@ -250,6 +250,7 @@ class _Run:
         if isinstance(event, ContactDropped):
             assert isinstance(event.contact_id, int)
             out.dropped[event.contact_id] = event.at
+            self.tokens[event.contact_id] += 1  # its handling end no longer applies
             self.live -= 1
         elif isinstance(event, ContactRefused):
             assert isinstance(event.contact_id, int)
