@@ -1,0 +1,72 @@
+"""Every label of the report and the command line, in English and French, in one table."""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "label"]
+
+LANGUAGES = ("en", "fr")
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # key: (English, French)
+    "title": ("Simulation report", "Rapport de simulation"),
+    "scenario": ("Scenario", "Scénario"),
+    "replications": ("Replications", "Réplications"),
+    "period": ("Period", "Période"),
+    "seed": ("Seed", "Graine"),
+    "ci_note": (
+        "Means over replications with their 95 % confidence intervals.",
+        "Moyennes sur les réplications avec leur intervalle de confiance à 95 %.",
+    ),
+    "compare_note": (
+        "Paired differences (B − A) over replications with common random numbers, 95 % CI.",
+        "Différences appariées (B − A) sur les réplications à nombres aléatoires communs, IC 95 %.",
+    ),
+    "headline": ("Headline figures", "Chiffres clés"),
+    "by_queue": ("By queue", "Par file"),
+    "by_site": ("By site", "Par site"),
+    "by_site_kind": ("By site kind", "Par type de site"),
+    "by_partner": ("By partner", "Par partenaire"),
+    "costs": ("Partner costs", "Coûts des partenaires"),
+    "per_interval": ("Per interval", "Par intervalle"),
+    "comparison": ("Comparison", "Comparaison"),
+    "group": ("Group", "Groupe"),
+    "metric": ("Figure", "Indicateur"),
+    "difference": ("Difference B − A", "Différence B − A"),
+    "significant": ("significant", "significatif"),
+    "offered": ("Offered", "Présentés"),
+    "answered": ("Answered", "Répondus"),
+    "abandoned": ("Abandoned", "Abandonnés"),
+    "handled": ("Handled", "Traités"),
+    "service_level": ("Service level", "Niveau de service"),
+    "average_speed_of_answer": ("ASA (s)", "DMA (s)"),
+    "average_handling_time": ("AHT (s)", "DMT (s)"),
+    "abandonment_rate": ("Abandonment rate", "Taux d'abandon"),
+    "occupancy": ("Occupancy", "Taux d'occupation"),
+    "in_shift_shrinkage": ("In-shift shrinkage", "Indisponibilité en poste"),
+    "dropped": ("Dropped", "Perdus"),
+    "refused": ("Refused (closed)", "Refusés (fermé)"),
+    "requeued": ("Re-queued", "Remis en file"),
+    "callbacks_offered": ("Callbacks offered", "Rappels proposés"),
+    "contacts": ("Contacts generated", "Contacts générés"),
+    "billable_hours": ("Logged-in hours", "Heures connectées"),
+    "handled_contacts": ("Handled contacts", "Contacts traités"),
+    "cost_hourly": ("Cost, hourly billing", "Coût, facturation horaire"),
+    "cost_per_contact": ("Cost, per-contact billing", "Coût, facturation à l'acte"),
+    "cost_hourly_per_handled": ("Hourly cost per contact", "Coût horaire par contact"),
+    "total": ("All", "Ensemble"),
+    "internal": ("Own sites", "Sites internes"),
+    "chart_sl": ("Service level per interval", "Niveau de service par intervalle"),
+    "chart_volume": ("Offered and abandoned per interval", "Présentés et abandonnés par intervalle"),
+    "chart_asa": ("ASA per interval (s)", "DMA par intervalle (s)"),
+    "no_data": ("no data", "pas de données"),
+    "progress": ("Simulating", "Simulation"),
+    "report_written": ("report written to", "rapport écrit dans"),
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The label in `lang` ("en" or "fr"); an unknown key is shown as is."""
+    pair = _LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "fr" else pair[0]
