@@ -1,0 +1,374 @@
+"""Requests about contacts and agents' presence, from people and channel integrations.
+
+Each one checks the record (the database), changes it in one transaction, appends a
+request to the event log and audits it; the router applies the request to its engine
+(docs/router.md). An invalid request raises `RelaisError` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.apps.accounts.models import Role, User
+from relais.apps.accounts.permissions import is_administrator
+from relais.apps.audit.services import audit_record
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.errors import ErrorCode
+from relais.apps.interactions.log import event_append
+from relais.apps.interactions.models import (
+    HELD_STATES,
+    AgentPresence,
+    BreakReason,
+    CloseReason,
+    Contact,
+    ContactState,
+    Direction,
+    EventKind,
+    PresenceState,
+)
+from relais.apps.organisation.models import Agent
+from relais.apps.routing.models import Queue
+
+MAX_ATTRIBUTES_CHARS = 10_000
+
+
+def _queue(code: str) -> Queue:
+    queue = Queue.objects.filter(code=code).first()
+    if queue is None:
+        raise RelaisError(ErrorCode.UNKNOWN_QUEUE, value=code)
+    if not queue.active:
+        raise RelaisError(ErrorCode.QUEUE_INACTIVE, value=code)
+    return queue
+
+
+def contact_create(
+    *,
+    actor: User | None,
+    queue_code: str,
+    channel: str | None = None,
+    direction: str = Direction.INBOUND,
+    customer_reference: str = "",
+    priority: int | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> Contact:
+    """A new contact for a queue; the router queues or offers it (or refuses: closed)."""
+    queue = _queue(queue_code)
+    if channel is not None and channel != queue.channel:
+        raise RelaisError(
+            ErrorCode.CHANNEL_MISMATCH, queue=queue.code, expected=queue.channel, given=channel
+        )
+    attributes = attributes or {}
+    if len(json.dumps(attributes, default=str)) > MAX_ATTRIBUTES_CHARS:
+        raise RelaisError(ErrorCode.ATTRIBUTES_TOO_LARGE)
+    now = timezone.now()
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            channel=queue.channel,
+            direction=direction,
+            queue=queue,
+            customer_reference=customer_reference,
+            priority=queue.priority if priority is None else priority,
+            attributes=attributes,
+            created_at=now,
+        )
+        event_append(
+            kind=EventKind.CONTACT_CREATED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=queue.pk,
+            actor=actor,
+        )
+        if actor is not None:
+            audit_record(actor=actor, action="contact.create", obj=contact)
+    return contact
+
+
+def _locked(contact: Contact) -> Contact:
+    return Contact.objects.select_for_update().select_related("queue").get(pk=contact.pk)
+
+
+def _refuse(contact: Contact, action: str) -> RelaisError:
+    return RelaisError(
+        ErrorCode.INVALID_TRANSITION, state=contact.get_state_display(), action=action
+    )
+
+
+def contact_abandon(*, actor: User | None, contact: Contact) -> Contact:
+    """The customer left while waiting or being offered."""
+    with transaction.atomic():
+        contact = _locked(contact)
+        if contact.state not in (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED):
+            raise _refuse(contact, "abandoned")
+        now = timezone.now()
+        agent_id = contact.agent_id
+        _clear_agent(contact)
+        contact.state = ContactState.ABANDONED
+        contact.abandoned_at = now
+        contact.save()
+        event_append(
+            kind=EventKind.CONTACT_ABANDONED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent_id,
+            actor=actor,
+        )
+        if actor is not None:
+            audit_record(actor=actor, action="contact.abandon", obj=contact)
+    return contact
+
+
+def _clear_agent(contact: Contact) -> None:
+    contact.agent = None
+    contact.site = None
+    contact.partner = None
+    contact.offer_expires_at = None
+
+
+def _held_by(actor: User, contact: Contact, state: ContactState, action: str) -> Agent:
+    """The actor's agent, who must hold `contact` in `state`."""
+    agent = Agent.objects.filter(user=actor).first()
+    if agent is None or contact.agent_id != agent.pk:
+        raise RelaisError(ErrorCode.NOT_YOUR_OFFER)
+    if contact.state != state:
+        raise _refuse(contact, action)
+    return agent
+
+
+def offer_accept(*, actor: User, contact: Contact) -> Contact:
+    with transaction.atomic():
+        contact = _locked(contact)
+        agent = _held_by(actor, contact, ContactState.OFFERED, "accepted")
+        now = timezone.now()
+        if contact.offer_expires_at is not None and contact.offer_expires_at <= now:
+            raise RelaisError(ErrorCode.OFFER_EXPIRED)
+        contact.state = ContactState.ACCEPTED
+        contact.accepted_at = now
+        contact.offer_expires_at = None
+        contact.save()
+        AgentPresence.objects.filter(agent=agent).update(missed_offers=0)
+        event_append(
+            kind=EventKind.OFFER_ACCEPTED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent.pk,
+            actor=actor,
+        )
+        audit_record(actor=actor, action="contact.accept", obj=contact)
+    return contact
+
+
+def offer_reject(*, actor: User, contact: Contact) -> Contact:
+    """Back to its place in the line, never to be offered to this agent again."""
+    with transaction.atomic():
+        contact = _locked(contact)
+        agent = _held_by(actor, contact, ContactState.OFFERED, "rejected")
+        now = timezone.now()
+        _clear_agent(contact)
+        contact.state = ContactState.QUEUED
+        contact.declined_by = sorted({*contact.declined_by, agent.pk})
+        contact.save()
+        event_append(
+            kind=EventKind.OFFER_REJECTED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent.pk,
+            actor=actor,
+        )
+        audit_record(actor=actor, action="contact.reject", obj=contact)
+    return contact
+
+
+def contact_complete(*, actor: User, contact: Contact) -> Contact:
+    """Handling ended: wrap-up for the queue's wrap-up time, or closed at once."""
+    with transaction.atomic():
+        contact = _locked(contact)
+        agent = _held_by(actor, contact, ContactState.ACCEPTED, "completed")
+        now = timezone.now()
+        wrap_up = contact.queue.wrap_up_seconds
+        if wrap_up:
+            contact.state = ContactState.WRAP_UP
+            contact.wrap_up_at = now
+            contact.wrap_up_until = now + dt.timedelta(seconds=wrap_up)
+        else:
+            contact.state = ContactState.CLOSED
+            contact.closed_at = now
+            contact.close_reason = CloseReason.HANDLED
+        contact.save()
+        event_append(
+            kind=EventKind.CONTACT_COMPLETED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent.pk,
+            actor=actor,
+        )
+        audit_record(actor=actor, action="contact.complete", obj=contact)
+    return contact
+
+
+def contact_transfer(
+    *, actor: User, contact: Contact, queue_code: str | None = None, agent_id: int | None = None
+) -> Contact:
+    """To another queue (at the back of its line) or to one agent (a direct offer; if that
+    agent cannot take it, the router puts it back in its queue)."""
+    if (queue_code is None) == (agent_id is None):
+        raise RelaisError(ErrorCode.TRANSFER_TARGET)
+    target_queue = _queue(queue_code) if queue_code is not None else None
+    target_agent = None
+    if agent_id is not None:
+        target_agent = Agent.objects.filter(pk=agent_id, active=True).first()
+        if target_agent is None:
+            raise RelaisError(ErrorCode.UNKNOWN_AGENT, value=agent_id)
+    with transaction.atomic():
+        contact = _locked(contact)
+        agent = _held_by(actor, contact, ContactState.ACCEPTED, "transferred")
+        if target_queue is not None and target_queue.channel != contact.channel:
+            raise RelaisError(
+                ErrorCode.CHANNEL_MISMATCH,
+                queue=target_queue.code,
+                expected=target_queue.channel,
+                given=contact.channel,
+            )
+        if target_agent is not None and target_agent.pk == agent.pk:
+            raise RelaisError(ErrorCode.TRANSFER_TARGET)
+        now = timezone.now()
+        data: dict[str, Any] = {"from_queue": contact.queue.code}
+        _clear_agent(contact)
+        contact.state = ContactState.QUEUED
+        contact.transferred_at = now
+        if target_queue is not None:
+            contact.queue = target_queue
+            contact.priority = target_queue.priority
+            contact.queued_at = now
+            contact.overflow_step = 0
+            contact.declined_by = []
+            data["to_queue"] = target_queue.code
+        else:
+            data["to_agent"] = agent_id
+        contact.save()
+        event_append(
+            kind=EventKind.CONTACT_TRANSFERRED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent.pk,
+            actor=actor,
+            data=data,
+        )
+        audit_record(actor=actor, action="contact.transfer", obj=contact, changes=data)
+    return contact
+
+
+# Presence ----------------------------------------------------------------------------------
+
+
+def may_act_for(actor: User, agent: Agent) -> bool:
+    """The agent themself, a supervisor of their team, or an administrator."""
+    if is_administrator(actor) or agent.user_id == actor.pk:
+        return True
+    return bool(
+        actor.role == Role.SUPERVISOR
+        and agent.team_id is not None
+        and actor.supervised_teams.filter(pk=agent.team_id).exists()
+    )
+
+
+def _presence(actor: User, agent: Agent) -> AgentPresence:
+    if not may_act_for(actor, agent):
+        raise RelaisError(ErrorCode.NOT_AN_AGENT)
+    now = timezone.now()
+    AgentPresence.objects.get_or_create(agent=agent, defaults={"since": now, "idle_since": now})
+    return AgentPresence.objects.select_for_update().get(agent=agent)
+
+
+def _presence_changed(
+    actor: User, presence: AgentPresence, kind: EventKind, data: dict[str, Any]
+) -> None:
+    presence.save()
+    event_append(kind=kind, at=presence.since, agent_id=presence.agent_id, actor=actor, data=data)
+    audit_record(
+        actor=actor,
+        action=kind.value.replace("agent.", "agent_presence."),
+        obj=presence,
+        changes={"state": [None, presence.state], **data},
+    )
+
+
+def agent_login(*, actor: User, agent: Agent, break_reason: str | None = None) -> AgentPresence:
+    if not agent.active:
+        raise RelaisError(ErrorCode.AGENT_INACTIVE)
+    with transaction.atomic():
+        presence = _presence(actor, agent)
+        if presence.logged_in:
+            raise RelaisError(ErrorCode.ALREADY_LOGGED_IN)
+        now = timezone.now()
+        presence.state = PresenceState.BREAK if break_reason else PresenceState.AVAILABLE
+        presence.break_reason = break_reason or ""
+        presence.since = presence.idle_since = now
+        presence.missed_offers = 0
+        _presence_changed(
+            actor, presence, EventKind.AGENT_LOGGED_IN, {"break_reason": break_reason}
+        )
+    return presence
+
+
+def agent_logout(*, actor: User, agent: Agent) -> AgentPresence:
+    """Offers and contacts in hand go back to their queue (the router re-queues them)."""
+    with transaction.atomic():
+        presence = _presence(actor, agent)
+        if not presence.logged_in:
+            raise RelaisError(ErrorCode.NOT_LOGGED_IN)
+        presence.state = PresenceState.OFFLINE
+        presence.break_reason = ""
+        presence.since = timezone.now()
+        _presence_changed(actor, presence, EventKind.AGENT_LOGGED_OUT, {})
+    return presence
+
+
+def agent_break_start(*, actor: User, agent: Agent, reason: str) -> AgentPresence:
+    """No new offers; contacts in hand and pending offers carry on."""
+    if reason not in BreakReason.values:
+        raise RelaisError(ErrorCode.INVALID_TRANSITION, state=reason, action="a break reason")
+    with transaction.atomic():
+        presence = _presence(actor, agent)
+        if not presence.logged_in:
+            raise RelaisError(ErrorCode.NOT_LOGGED_IN)
+        presence.state = PresenceState.BREAK
+        presence.break_reason = reason
+        presence.since = timezone.now()
+        _presence_changed(actor, presence, EventKind.AGENT_BREAK_STARTED, {"reason": reason})
+    return presence
+
+
+def agent_break_end(*, actor: User, agent: Agent) -> AgentPresence:
+    with transaction.atomic():
+        presence = _presence(actor, agent)
+        if presence.state != PresenceState.BREAK:
+            raise RelaisError(ErrorCode.NOT_ON_BREAK)
+        now = timezone.now()
+        presence.state = held_state(agent.pk)
+        presence.break_reason = ""
+        presence.since = presence.idle_since = now
+        presence.missed_offers = 0
+        _presence_changed(actor, presence, EventKind.AGENT_BREAK_ENDED, {})
+    return presence
+
+
+def held_state(agent_id: int) -> PresenceState:
+    """available, busy or wrap-up, from the contacts the agent holds."""
+    states = set(
+        Contact.objects.filter(agent_id=agent_id, state__in=HELD_STATES).values_list(
+            "state", flat=True
+        )
+    )
+    if not states:
+        return PresenceState.AVAILABLE
+    return PresenceState.WRAP_UP if states == {ContactState.WRAP_UP} else PresenceState.BUSY

@@ -1,0 +1,172 @@
+"""From database rows to the engine's configuration: sites, queues, agent profiles.
+
+Engine ids are strings: a site is `str(site.pk)`, a partner `str(partner.pk)`, an agent
+`str(agent.pk)`, a queue its `code`; a contact is its integer pk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+
+from relais.apps.errors import RelaisError
+from relais.apps.organisation.models import Agent, AgentSkill, OpeningHours, SkillKind
+from relais.apps.organisation.models import Site as SiteRow
+from relais.apps.routing.errors import ErrorCode
+from relais.apps.routing.models import OverflowStep as StepRow
+from relais.apps.routing.models import Queue, parse_hours
+from relais.core.routing import (
+    AgentProfile,
+    AllOf,
+    AnyOf,
+    Channel,
+    Exhausted,
+    ExhaustedAction,
+    OverflowStep,
+    QueueConfig,
+    Schedule,
+    ServiceLevel,
+    Site,
+    SiteKind,
+    Strategy,
+    Target,
+    WeeklyHours,
+    Window,
+    weekly,
+)
+
+CHANNELS = {channel.name.lower(): channel for channel in Channel}
+
+
+def engine_site(site: SiteRow) -> Site:
+    return Site(
+        site_id=str(site.pk),
+        kind=SiteKind(site.kind),
+        partner=None if site.partner_id is None else str(site.partner_id),
+        time_zone=site.time_zone,
+    )
+
+
+def engine_sites() -> list[Site]:
+    return [engine_site(site) for site in SiteRow.objects.all()]
+
+
+def site_schedule(site: SiteRow, periods: Iterable[OpeningHours]) -> Schedule:
+    windows = tuple(
+        Window(p.weekday, p.opens_at.hour * 60 + p.opens_at.minute, _minutes(p.closes_at))
+        for p in periods
+    )
+    return WeeklyHours(site.time_zone, windows)
+
+
+def _minutes(moment: object) -> int:
+    hour, minute = moment.hour, moment.minute  # type: ignore[attr-defined]
+    return 1440 if (hour, minute) == (23, 59) else hour * 60 + minute
+
+
+def queues_for_engine() -> QuerySet[Queue]:
+    return (
+        Queue.objects.filter(active=True)
+        .select_related("exhausted_queue")
+        .prefetch_related(
+            "skill_levels__skill",
+            Prefetch(
+                "overflow_steps",
+                queryset=StepRow.objects.order_by("order").prefetch_related(
+                    "sites__opening_hours", "partners"
+                ),
+            ),
+        )
+    )
+
+
+def engine_queue(queue: Queue) -> QueueConfig:
+    """The engine's view of one queue; a configuration it refuses is a RelaisError."""
+    try:
+        steps = tuple(_engine_step(step) for step in queue.overflow_steps.all()) or (
+            OverflowStep(),
+        )
+        hours_specs = parse_hours(queue.time_zone, queue.opening_hours)
+        exhausted_queue = queue.exhausted_queue
+        return QueueConfig(
+            queue_id=queue.code,
+            channel=CHANNELS[queue.channel],
+            skills={level.skill.code: level.min_level for level in queue.skill_levels.all()},
+            language=queue.language or None,
+            priority=queue.priority,
+            service_level=ServiceLevel(
+                queue.service_level_percent / 100, float(queue.service_level_seconds)
+            ),
+            hours=weekly(queue.time_zone, *hours_specs) if hours_specs else None,
+            strategy=Strategy(queue.strategy),
+            offer_timeout_s=float(queue.offer_timeout_seconds),
+            wrap_up_s=float(queue.wrap_up_seconds),
+            steps=steps,
+            exhausted=Exhausted(
+                ExhaustedAction(queue.exhausted_action),
+                float(queue.exhausted_after_seconds),
+                None if exhausted_queue is None else exhausted_queue.code,
+            ),
+        )
+    except ValueError as error:
+        raise RelaisError(
+            ErrorCode.INVALID_CONFIGURATION, details=f"{queue.code}: {error}"
+        ) from error
+
+
+def _engine_step(step: StepRow) -> OverflowStep:
+    sites = list(step.sites.all())
+    target = Target(
+        sites=frozenset(str(site.pk) for site in sites),
+        partners=frozenset(str(partner.pk) for partner in step.partners.all()),
+        site_kinds=frozenset(SiteKind(kind) for kind in step.site_kinds or ()),
+        internal=step.internal,
+    )
+    parts: list[Schedule] = []
+    specs = parse_hours(step.hours_time_zone, step.hours)
+    if specs:
+        parts.append(weekly(step.hours_time_zone, *specs))
+    if step.within_site_hours and sites:
+        site_hours = tuple(site_schedule(site, site.opening_hours.all()) for site in sites)
+        parts.append(site_hours[0] if len(site_hours) == 1 else AnyOf(site_hours))
+    hours: Schedule | None = None
+    if parts:
+        hours = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+    return OverflowStep(
+        after_s=float(step.after_seconds),
+        target=target,
+        skill_levels=None if step.relaxed_levels is None else dict(step.relaxed_levels),
+        hours=hours,
+        skip_if_empty=step.skip_if_empty,
+    )
+
+
+def engine_queues() -> list[QueueConfig]:
+    return [engine_queue(queue) for queue in queues_for_engine()]
+
+
+def agents_for_engine() -> QuerySet[Agent]:
+    return Agent.objects.filter(active=True).prefetch_related(
+        Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill"))
+    )
+
+
+def agent_profile(agent: Agent) -> AgentProfile:
+    levels = list(agent.skill_levels.all())
+    voice = agent.capacity_voice
+    return AgentProfile(
+        agent_id=str(agent.pk),
+        site_id=str(agent.site_id),
+        skills={level.skill.code: level.level for level in levels},
+        languages=frozenset(
+            level.skill.code for level in levels if level.skill.kind == SkillKind.LANGUAGE
+        ),
+        capacity={
+            Channel.VOICE: voice,
+            Channel.CALLBACK: voice,
+            Channel.OUTBOUND: voice,
+            Channel.CHAT: agent.capacity_chat,
+            Channel.EMAIL: agent.capacity_email,
+        },
+    )

@@ -1,0 +1,224 @@
+"""Queues and their overflow steps: the client's routing configuration.
+
+`relais.apps.routing.config` turns these rows (with the organisation's sites and agents)
+into the engine's `QueueConfig`, `Site` and `AgentProfile`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.organisation.models import (
+    Partner,
+    Site,
+    SiteKind,
+    Skill,
+    validate_time_zone,
+)
+from relais.core.routing import weekly
+
+
+def parse_hours(time_zone: str, text: str) -> list[str]:
+    """The non-empty lines of an hours field ("mon-fri 08:00-18:00", one per line)."""
+    specs = [line.strip() for line in text.splitlines() if line.strip()]
+    if specs:
+        weekly(time_zone, *specs)  # raises ValueError on a bad line
+    return specs
+
+
+def validate_hours(text: str) -> None:
+    try:
+        parse_hours("UTC", text)
+    except ValueError as error:
+        raise ValidationError(
+            _("Cannot read these hours: %(error)s. Write one period a line: mon-fri 08:00-18:00."),
+            params={"error": error},
+        ) from error
+
+
+class Channel(models.TextChoices):
+    VOICE = "voice", _("Voice")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    CALLBACK = "callback", _("Callback")
+    OUTBOUND = "outbound", _("Outbound")
+
+
+class Strategy(models.TextChoices):
+    LONGEST_IDLE = "longest_idle", _("Longest idle")
+    BEST_SKILL = "best_skill", _("Best skill level")
+    LEAST_OCCUPIED = "least_occupied", _("Least occupied")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+
+
+class ExhaustedAction(models.TextChoices):
+    KEEP_WAITING = "keep_waiting", _("Keep waiting")
+    OFFER_CALLBACK = "offer_callback", _("Offer a callback")
+    MOVE_TO_QUEUE = "move_to_queue", _("Move to another queue")
+
+
+class Queue(models.Model):
+    """Where contacts of one kind wait for an agent, and who may serve them."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("Only agents speaking it (a language skill code such as nl); empty: any."),
+    )
+    priority = models.SmallIntegerField(_("priority"), default=0, help_text=_("Higher first."))
+    service_level_percent = models.PositiveSmallIntegerField(
+        _("service level target (%)"), default=80, validators=[MaxValueValidator(100)]
+    )
+    service_level_seconds = models.PositiveIntegerField(_("service level within (s)"), default=20)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
+    )
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        validators=[validate_hours],
+        help_text=_("One period a line, e.g. mon-fri 08:00-18:00; empty: always open."),
+    )
+    strategy = models.CharField(
+        _("strategy"), max_length=20, choices=Strategy.choices, default=Strategy.LONGEST_IDLE
+    )
+    offer_timeout_seconds = models.PositiveIntegerField(
+        _("offer timeout (s)"), default=15, validators=[MinValueValidator(1)]
+    )
+    wrap_up_seconds = models.PositiveIntegerField(_("wrap-up (s)"), default=0)
+    exhausted_action = models.CharField(
+        _("when every step is exhausted"),
+        max_length=20,
+        choices=ExhaustedAction.choices,
+        default=ExhaustedAction.KEEP_WAITING,
+    )
+    exhausted_after_seconds = models.PositiveIntegerField(
+        _("exhausted after (s)"), default=0, help_text=_("Since the contact was queued.")
+    )
+    exhausted_queue = models.ForeignKey(
+        "self",
+        verbose_name=_("move to queue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(exhausted_action="move_to_queue")
+                | models.Q(exhausted_queue__isnull=False),
+                name="move_to_queue_has_a_queue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_fr if (get_language() or "fr").startswith("fr") else self.name_en
+
+    def clean(self) -> None:
+        if self.exhausted_action == ExhaustedAction.MOVE_TO_QUEUE and not self.exhausted_queue_id:
+            raise ValidationError({"exhausted_queue": _("Choose the queue to move contacts to.")})
+
+
+class QueueSkill(models.Model):
+    """A skill the queue's contacts need, with its minimum level."""
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="skill_levels"
+    )
+    skill = models.ForeignKey(
+        Skill, verbose_name=_("skill"), on_delete=models.PROTECT, related_name="+"
+    )
+    min_level = models.PositiveSmallIntegerField(
+        _("minimum level"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("required skill")
+        verbose_name_plural = _("required skills")
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "skill"], name="one_level_per_queue_skill")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill.code}>={self.min_level}"
+
+
+class OverflowStep(models.Model):
+    """After `after_seconds` of waiting, the agents of these targets become eligible too.
+
+    No site, partner, site kind nor `internal`: anyone with the skills. `relaxed_levels`
+    replaces the queue's minimum levels for this step ({"orders": 1}); `hours` restricts the
+    step to periods in `hours_time_zone`; with `within_site_hours` the step is open only
+    while one of its target sites is open (the site's own opening hours, local time).
+    """
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="overflow_steps"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    after_seconds = models.PositiveIntegerField(_("after (s)"), default=0)
+    internal = models.BooleanField(
+        _("the company's own sites"), default=False, help_text=_("Sites without a partner.")
+    )
+    sites = models.ManyToManyField(Site, verbose_name=_("sites"), blank=True, related_name="+")
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), blank=True, related_name="+"
+    )
+    site_kinds = models.JSONField(
+        _("site kinds"), default=list, blank=True, help_text=_('e.g. ["homeshore"]')
+    )
+    relaxed_levels = models.JSONField(
+        _("relaxed skill levels"), null=True, blank=True, help_text=_('e.g. {"orders": 1}')
+    )
+    hours_time_zone = models.CharField(
+        _("hours time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
+    )
+    hours = models.TextField(
+        _("hours"),
+        blank=True,
+        validators=[validate_hours],
+        help_text=_("One period a line; empty: whenever the queue is open."),
+    )
+    within_site_hours = models.BooleanField(_("only while its sites are open"), default=False)
+    skip_if_empty = models.BooleanField(_("skip when nobody is logged in"), default=True)
+
+    class Meta:
+        verbose_name = _("overflow step")
+        verbose_name_plural = _("overflow steps")
+        ordering = ["queue", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "order"], name="one_step_per_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue.code} #{self.order} (+{self.after_seconds} s)"
+
+    def clean(self) -> None:
+        kinds = self.site_kinds or []
+        if not isinstance(kinds, list) or any(kind not in SiteKind.values for kind in kinds):
+            raise ValidationError({"site_kinds": _("A list of site kinds: inshore, offshore…")})
+        levels = self.relaxed_levels
+        if levels is not None and (
+            not isinstance(levels, dict)
+            or any(not isinstance(v, int) or not 0 <= v <= 5 for v in levels.values())
+        ):
+            raise ValidationError({"relaxed_levels": _("Skill codes with levels from 0 to 5.")})

@@ -1,0 +1,183 @@
+"""Running the router: alone (`relais router`) or inside the web server (`relais serve`).
+
+On PostgreSQL every router process first takes a session advisory lock on its own
+connection: exactly one is active, the others stand by and retry every second; when the
+active process dies its session ends, the lock is released, and a standby takes over,
+rebuilding from the record. The same connection LISTENs for the notification that API
+transactions send at commit, so the router wakes at once. On SQLite there is no lock:
+run one router only, in the server's process (the default of `relais serve`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+from django.db import DatabaseError, close_old_connections, connection
+
+from relais.apps.interactions.decisions import RecordConflict
+from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
+from relais.apps.interactions.push import use_server_loop
+from relais.apps.routing.router import Diverged, Router, wait_hint
+
+logger = logging.getLogger("relais.router")
+
+LOCK_KEY = 0x52_4F_55_54  # "ROUT"
+POLL_S = float(os.environ.get("RELAIS_ROUTER_POLL_S", "0.25"))
+STANDBY_RETRY_S = 1.0
+
+
+class Leadership:
+    """The advisory lock that makes one router active, held on a dedicated connection."""
+
+    def __init__(self) -> None:
+        self.conn: Any = None
+
+    @property
+    def needed(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def acquire(self, stop: threading.Event) -> bool:
+        """Wait (standby) until this process holds the lock, or `stop` is set."""
+        import psycopg
+
+        settings = connection.settings_dict
+        announced = False
+        while not stop.is_set():
+            try:
+                if self.conn is None or self.conn.closed:
+                    self.conn = psycopg.connect(
+                        dbname=settings["NAME"],
+                        user=settings["USER"] or None,
+                        password=settings["PASSWORD"] or None,
+                        host=settings["HOST"] or None,
+                        port=settings["PORT"] or None,
+                        autocommit=True,
+                        application_name="relais-router",
+                    )
+                row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()
+                if row and row[0]:
+                    self.conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    logger.info("router %s: active", os.getpid())
+                    return True
+            except psycopg.Error:
+                logger.exception("router: cannot reach the database for the lock")
+                self.release()
+            if not announced:
+                logger.info("router %s: standby", os.getpid())
+                announced = True
+            stop.wait(STANDBY_RETRY_S)
+        return False
+
+    def wait(self, timeout: float) -> None:
+        """Sleep until a request is committed (NOTIFY) or `timeout`; raises if the lock's
+        connection is gone (the lock with it)."""
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def release(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None
+
+
+def run_router(stop: threading.Event, *, poll_s: float = POLL_S) -> None:
+    """Route until `stop` is set: standby, then active, and back to standby if the
+    lock's connection is lost."""
+    leadership = Leadership()
+    try:
+        while not stop.is_set():
+            if leadership.needed and not leadership.acquire(stop):
+                return
+            try:
+                _route(stop, leadership, poll_s)
+            except Exception:
+                logger.exception("router: stopped routing; starting again")
+                leadership.release()
+                close_old_connections()
+                stop.wait(STANDBY_RETRY_S)
+    finally:
+        leadership.release()
+        connection.close()
+
+
+def _route(stop: threading.Event, leadership: Leadership, poll_s: float) -> None:
+    router = Router()
+    router.rebuild()
+    while not stop.is_set():
+        router_wakeup.clear()
+        try:
+            applied = router.step()
+        except (Diverged, RecordConflict) as disagreement:
+            logger.warning("router: %s; rebuilding from the record", disagreement)
+            router.rebuild()
+            continue
+        except DatabaseError:
+            logger.exception("router: database error; rebuilding from the record")
+            connection.close()
+            stop.wait(STANDBY_RETRY_S)
+            router.rebuild()
+            continue
+        if applied:
+            continue
+        timeout = wait_hint(router, poll_s)
+        if leadership.needed:
+            leadership.wait(timeout)  # raises when the lock's connection is gone
+        else:
+            router_wakeup.wait(timeout)
+
+
+def start_in_process() -> tuple[threading.Thread, threading.Event]:
+    """The router in a thread of this process (the web server's, with `relais serve`)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_router, args=(stop,), name="relais-router", daemon=True)
+    thread.start()
+    return thread, stop
+
+
+def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
+    """uvicorn with the router running beside it; offers go out on the server's loop."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        "relais.config.asgi:application",
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        use_server_loop(asyncio.get_running_loop())
+        thread, stop = start_in_process()
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            use_server_loop(None)
+            await asyncio.to_thread(thread.join, 5)
+
+    asyncio.run(main())
+
+
+def run_until_signalled(poll_s: float = POLL_S) -> None:
+    """`relais router`: route in this thread until SIGINT or SIGTERM."""
+    import signal
+
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    started = time.monotonic()
+    run_router(stop, poll_s=poll_s)
+    logger.info("router %s: stopped after %.0f s", os.getpid(), time.monotonic() - started)
