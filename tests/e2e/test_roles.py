@@ -44,6 +44,8 @@ def test_role_sees_only_its_sites_and_agents(
 ) -> None:
     page = new_page(language)
     user = world.users[role]
+    user.language = language  # the person's saved language chooses the interface's
+    user.save(update_fields=["language"])
 
     log_in(page, live_server, user.username)
     dashboard, sites_title, agents_title = HEADINGS[language]

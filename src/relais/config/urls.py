@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relais.apps.accounts import views as accounts_views
 from relais.apps.organisation import views as organisation_views
 from relais.config.api import api
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/v1/docs", RedirectView.as_view(url="/api/docs", permanent=False)),

@@ -30,3 +30,19 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", obj=token)
     return token
+
+
+def user_language_update(*, actor: User, user: User, language: str) -> User:
+    """Save the language a person reads Relais in."""
+    if user.language == language:
+        return user
+    with transaction.atomic():
+        previous, user.language = user.language, language
+        user.save(update_fields=["language"])
+        audit_record(
+            actor=actor,
+            action="user.language",
+            obj=user,
+            changes={"language": [previous, language]},
+        )
+    return user

@@ -52,7 +52,7 @@ def audit_record(
         at=timezone.now(),
         actor=actor,
         action=action,
-        object_type=type(obj)._meta.label_lower if hasattr(obj, "_meta") else type(obj).__name__,
+        object_type=obj._meta.label_lower if hasattr(obj, "_meta") else type(obj).__name__,
         object_id=str(getattr(obj, "pk", "")),
         changes=json.loads(json.dumps(changes or {}, default=str)),
         reason=reason[:500],
