@@ -157,6 +157,7 @@ def build_staff(scenario: Scenario) -> Staff:
                 if low < horizon and high > scenario.start:
                     actions.append((max(low, scenario.start), BREAK, agent, REASONS.index(reason)))
                     actions.append((high, BREAK, agent, -1))
-    actions.extend(_outages(scenario, site_index))
+    for when, kind, subject, value in _outages(scenario, site_index):
+        actions.append((max(when, scenario.start), kind, subject, value))
     actions.sort(key=lambda action: action[0])
     return Staff(tuple(profiles), tuple(agent_sites), tuple(actions))
