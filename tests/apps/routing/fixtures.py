@@ -42,13 +42,16 @@ class Routing:
     queue: Queue
     clock: VirtualClock
     router: Router
+    on_commit: Any  # pytest-django's django_capture_on_commit_callbacks
 
     def step(self) -> int:
-        return self.router.step()
+        """One router step; what it does after commit runs too."""
+        with self.on_commit(execute=True):
+            return self.router.step()
 
     def advance(self, seconds: float) -> None:
         self.clock.advance(seconds)
-        self.router.step()
+        self.step()
 
     def contact(self, pk: int) -> Contact:
         return Contact.objects.get(pk=pk)
@@ -60,12 +63,14 @@ def in_memory_layer(settings: Any) -> None:
 
 
 @pytest.fixture
-def routing(world: World, in_memory_layer: None) -> Routing:
+def routing(
+    world: World, in_memory_layer: None, django_capture_on_commit_callbacks: Any
+) -> Routing:
     queue = orders_queue(world)
     clock = VirtualClock(time.time())
     router = Router(clock=clock)
     router.rebuild()
-    return Routing(world, queue, clock, router)
+    return Routing(world, queue, clock, router, django_capture_on_commit_callbacks)
 
 
 class AgentInbox:

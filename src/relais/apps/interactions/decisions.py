@@ -137,7 +137,11 @@ def _offer(event: EngineOfferMade, places: Mapping[str, Place], queues: Mapping[
         contact_id=cid,
         queue_id=contact.queue_id,
         agent_id=int(event.agent_id),
-        data={"step": event.step, "direct": event.direct, "expires_at": expires},
+        data={
+            "step": event.step,
+            "direct": event.direct,
+            "expires_at": None if expires is None else expires.isoformat(),
+        },
         by_router=True,
     )
     send_to_agent_on_commit(
