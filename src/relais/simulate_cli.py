@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from relais.core.simulation import (
@@ -23,7 +24,7 @@ from relais.core.simulation import (
 _WIDTH = 30
 
 
-def _progress_bar(name: str, lang: str):  # type: ignore[no-untyped-def]
+def _progress_bar(name: str, lang: str) -> Callable[[float, str], None]:
     def show(share: float, note: str) -> None:
         filled = int(share * _WIDTH)
         bar = "#" * filled + "-" * (_WIDTH - filled)
@@ -42,8 +43,15 @@ def _progress_bar(name: str, lang: str):  # type: ignore[no-untyped-def]
 def _print_summary(result: SimulationResult, lang: str) -> None:
     view = ("total", "", None)
     print(f"{result.scenario.name} ({len(result.replications)} {label('replications', lang)})")
-    for metric in ("offered", "answered", "abandoned", "service_level", "average_speed_of_answer",
-                   "abandonment_rate", "occupancy"):
+    for metric in (
+        "offered",
+        "answered",
+        "abandoned",
+        "service_level",
+        "average_speed_of_answer",
+        "abandonment_rate",
+        "occupancy",
+    ):
         estimate = result.estimate(view, metric)
         if estimate.mean is None:
             continue

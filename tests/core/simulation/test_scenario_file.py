@@ -41,7 +41,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_examples_load() -> None:
     for name in ("base.toml", "rabat_link_down.toml", "volume_x2.toml"):
         scenario = load_scenario(EXAMPLES / name)
-        assert scenario.queues and scenario.agents
+        assert scenario.queues
+        assert scenario.agents
     assert len(load_scenario(EXAMPLES / "volume_x2.toml").events) == 2
 
 
@@ -59,7 +60,7 @@ def test_examples_load() -> None:
 )
 def test_bad_fields_are_named(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     path = write(tmp_path, MINIMAL.replace(*change, 1))
-    with pytest.raises(ScenarioError, match="scenario.toml") as error:
+    with pytest.raises(ScenarioError, match=r"scenario\.toml") as error:
         load_scenario(path)
     assert message in str(error.value)
 

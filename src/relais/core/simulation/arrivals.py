@@ -186,7 +186,9 @@ def generate_arrivals(scenario: Scenario, streams: RandomStreams) -> ArrivalTabl
     for row, spec in enumerate(scenario.queues):
         if scenario.replay is None and volumes[row].any():
             source = spec.queue_id
-            times = _poisson(streams.generator(f"arrivals:{source}"), volumes[row], starts, scenario)
+            times = _poisson(
+                streams.generator(f"arrivals:{source}"), volumes[row], starts, scenario
+            )
             builder.add(source, times, np.full(len(times), row, dtype=np.int64))
         for number, shock in enumerate(builder.shocks):
             if shock.factor <= 1 or (shock.queues and spec.queue_id not in shock.queues):

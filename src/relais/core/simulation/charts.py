@@ -75,11 +75,11 @@ def line_chart(
             lower = " ".join(f"{x(i):.1f},{y(max(lo, 0.0)):.1f}" for i, lo, _ in reversed(band))
             parts.append(f'<polygon points="{upper} {lower}" fill="{colour}" opacity="0.15"/>')
         segments: list[list[str]] = [[]]
-        for i, value in enumerate(means):
-            if value is None or not math.isfinite(value):
+        for i, mean in enumerate(means):
+            if mean is None or not math.isfinite(mean):
                 segments.append([])
             else:
-                segments[-1].append(f"{x(i):.1f},{y(value):.1f}")
+                segments[-1].append(f"{x(i):.1f},{y(mean):.1f}")
         for segment in segments:
             if segment:
                 parts.append(

@@ -23,9 +23,7 @@ class Comparison:
 
     def difference(self, view: ViewKey, metric: str) -> Estimate:
         """second − first, paired by replication."""
-        return paired_difference(
-            self.first.values(view, metric), self.second.values(view, metric)
-        )
+        return paired_difference(self.first.values(view, metric), self.second.values(view, metric))
 
     def views(self, dimension: str, *, intervals: bool = False) -> list[ViewKey]:
         both = set(self.first.views(dimension, intervals=intervals)) | set(

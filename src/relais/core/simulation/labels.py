@@ -56,7 +56,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "total": ("All", "Ensemble"),
     "internal": ("Own sites", "Sites internes"),
     "chart_sl": ("Service level per interval", "Niveau de service par intervalle"),
-    "chart_volume": ("Offered and abandoned per interval", "Présentés et abandonnés par intervalle"),
+    "chart_volume": (
+        "Offered and abandoned per interval",
+        "Présentés et abandonnés par intervalle",
+    ),
     "chart_asa": ("ASA per interval (s)", "DMA par intervalle (s)"),
     "no_data": ("no data", "pas de données"),
     "progress": ("Simulating", "Simulation"),

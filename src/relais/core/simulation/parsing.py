@@ -7,7 +7,6 @@ fields are refused with a suggestion, so that a typo never silently changes a re
 
 from __future__ import annotations
 
-import csv
 import math
 import tomllib
 from collections.abc import Mapping
@@ -35,11 +34,7 @@ from relais.core.routing import (
     weekly,
 )
 from relais.core.simulation.distributions import (
-    Distribution,
-    Empirical,
     Exponential,
-    Fixed,
-    LogNormal,
     Never,
 )
 from relais.core.simulation.fields import Table
@@ -51,13 +46,13 @@ from relais.core.simulation.scenario import (
     PartnerBilling,
     PartnerClosed,
     QueueSpec,
-    ReplayArrival,
     Scenario,
     ScenarioError,
     ScenarioEvent,
     ShiftSpec,
     VolumeShock,
 )
+from relais.core.simulation.traffic import distribution, replay_file
 
 __all__ = ["load_scenario", "parse_scenario"]
 
@@ -67,7 +62,9 @@ _STRATEGIES = {strategy.value: strategy for strategy in Strategy}
 _EXHAUSTED = {action.value: action for action in ExhaustedAction}
 _IN_PROGRESS = {mode.value: mode for mode in InProgress}
 _REASONS = {reason.value: reason for reason in BreakReason}
-_DAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_DAYS = {
+    name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -170,7 +167,7 @@ def parse_scenario(
     replay_table = root.table("replay")
     replay = None
     if replay_table is not None:
-        replay = _replay(replay_table, start, zone, queue_ids, base_dir)
+        replay = replay_file(replay_table, start, zone, queue_ids, base_dir)
         replay_table.check_unknown()
     root.check_unknown()
     return Scenario(
@@ -247,49 +244,6 @@ def _step(table: Table, zone: str) -> OverflowStep:
     return step
 
 
-def distribution(table: Table | None, default: Distribution, base_dir: Path | None) -> Distribution:
-    """`{ law = "exponential", mean = 300 }`, lognormal (mean, sd), empirical (values or
-    file, optional weights), fixed (value), none."""
-    if table is None:
-        return default
-    law = table.choice(
-        "law", {name: name for name in ("exponential", "lognormal", "empirical", "fixed", "none")}
-    )
-    result: Distribution
-    if law == "exponential":
-        result = Exponential(table.number("mean", minimum=1e-9))
-    elif law == "lognormal":
-        result = LogNormal(table.number("mean", minimum=1e-9), table.number("sd", minimum=1e-9))
-    elif law == "fixed":
-        result = Fixed(table.number("value", minimum=0.0))
-    elif law == "none":
-        result = Never()
-    else:
-        if table.has("file"):
-            values = _values_file(table, base_dir)
-        else:
-            values = table.numbers("values")
-        weights = table.numbers("weights", None)
-        if weights is not None and len(weights) != len(values):
-            raise table.error("weights", f"{len(weights)} weights for {len(values)} values")
-        result = Empirical(values, weights)
-    table.check_unknown()
-    return result
-
-
-def _values_file(table: Table, base_dir: Path | None) -> tuple[float, ...]:
-    name: str = table.text("file")
-    path = (base_dir or Path()) / name
-    try:
-        lines = path.read_text("utf-8").split()
-        values = tuple(float(line) for line in lines)
-    except (OSError, ValueError) as error:
-        raise table.error("file", f"cannot read numbers from {name!r}: {error}") from None
-    if not values or min(values) < 0:
-        raise table.error("file", f"{name!r} must hold non-negative numbers, one per line")
-    return values
-
-
 def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
     queue_id = table.text("id")
     steps = tuple(_step(step, zone) for step in table.tables("steps")) or (OverflowStep(),)
@@ -352,7 +306,9 @@ def _agents(table: Table, site_ids: set[str]) -> AgentGroup:
     capacity: dict[Channel, int] = {}
     for name, value in capacity_levels.items():
         if name not in _CHANNELS:
-            raise table.error(f"capacity.{name}", f"unknown channel (one of {', '.join(_CHANNELS)})")
+            raise table.error(
+                f"capacity.{name}", f"unknown channel (one of {', '.join(_CHANNELS)})"
+            )
         capacity[_CHANNELS[name]] = value
     shifts = tuple(_shift(shift) for shift in table.tables("shifts"))
     per_interval = table.numbers("per_interval", None)
@@ -458,48 +414,3 @@ def _event(
         event = PartnerClosed(table.text("partner"), first, last)
     table.check_unknown()
     return event
-
-
-def _replay(
-    table: Table, start: float, zone: str, queue_ids: set[str], base_dir: Path | None
-) -> tuple[ReplayArrival, ...]:
-    name: str = table.text("file")
-    path = (base_dir or Path()) / name
-    arrivals = []
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for line, record in enumerate(csv.DictReader(handle), start=2):
-                arrivals.append(_replay_row(record, start, zone, queue_ids, f"{name}:{line}"))
-    except OSError as error:
-        raise table.error("file", f"cannot read {name!r} ({error.strerror})") from None
-    except (KeyError, ValueError) as error:
-        raise table.error("file", str(error)) from None
-    arrivals.sort(key=lambda arrival: arrival.at)
-    return tuple(arrivals)
-
-
-def _replay_row(
-    record: dict[str, str], start: float, zone: str, queue_ids: set[str], where: str
-) -> ReplayArrival:
-    if "arrived_at" not in record or "queue" not in record:
-        raise ValueError(f"{where}: the replay file needs columns arrived_at and queue")
-    queue = record["queue"]
-    if queue not in queue_ids:
-        raise ValueError(f"{where}: no queue {queue!r}")
-    text = record["arrived_at"].strip()
-    try:
-        at = start + float(text)
-    except ValueError:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{where}: cannot read arrived_at {text!r}") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(zone))
-        at = moment.timestamp()
-
-    def optional(key: str) -> float | None:
-        value = (record.get(key) or "").strip()
-        return float(value) if value else None
-
-    return ReplayArrival(at, queue, optional("handling_s"), optional("patience_s"))

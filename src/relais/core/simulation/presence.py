@@ -110,10 +110,10 @@ def _outages(scenario: Scenario, site_index: dict[str, int]) -> list[Action]:
     actions: list[Action] = []
     for event in scenario.events:
         if isinstance(event, LinkDown):
-            site = site_index[event.site_id]
+            down = site_index[event.site_id]
             mode = MODES.index(event.in_progress)
-            actions.append((event.at, SITE_DOWN, site, mode))
-            actions.append((event.at + event.minutes * 60, SITE_UP, site, 0))
+            actions.append((event.at, SITE_DOWN, down, mode))
+            actions.append((event.at + event.minutes * 60, SITE_UP, down, 0))
         elif isinstance(event, PartnerClosed):
             for site in scenario.sites:
                 if site.partner != event.partner:

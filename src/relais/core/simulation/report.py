@@ -19,9 +19,7 @@ from relais.core.simulation.simulate import SimulationResult
 
 __all__ = ["render_html_report"]
 
-_RATES = frozenset(
-    {"service_level", "abandonment_rate", "occupancy", "in_shift_shrinkage"}
-)
+_RATES = frozenset({"service_level", "abandonment_rate", "occupancy", "in_shift_shrinkage"})
 _TABLE_METRICS = (
     "offered",
     "answered",
@@ -126,7 +124,9 @@ def _charts(results: list[tuple[str, SimulationResult]], lang: str) -> str:
             if metric == "offered":
                 _, gone = _series(result, "abandoned", f"{name} – {label('abandoned', lang)}")
                 series.append(gone)
-        parts.append(f"<div>{line_chart(label(key, lang), x_labels, series, percent=percent)}</div>")
+        parts.append(
+            f"<div>{line_chart(label(key, lang), x_labels, series, percent=percent)}</div>"
+        )
     return "".join(parts)
 
 
@@ -197,7 +197,7 @@ def render_html_report(
     ):
         body.append(f"<h2>{escape(label(key, lang))}</h2>")
         body.append(_table(result, result.views(dimension), _TABLE_METRICS, lang))
-    billed = [("partner", billing.partner, None) for billing in scenario.partners]
+    billed: list[ViewKey] = [("partner", billing.partner, None) for billing in scenario.partners]
     if billed:
         body.append(f"<h2>{escape(label('costs', lang))}</h2>")
         body.append(_table(result, billed, _COST_METRICS, lang))

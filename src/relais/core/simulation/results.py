@@ -46,7 +46,11 @@ KPI_METRICS = (
     "occupancy",
     "in_shift_shrinkage",
 )
-_STATES = ((HANDLING, AgentState.BUSY), (AVAILABLE, AgentState.AVAILABLE), (UNAVAILABLE, AgentState.BREAK))
+_STATES = (
+    (HANDLING, AgentState.BUSY),
+    (AVAILABLE, AgentState.AVAILABLE),
+    (UNAVAILABLE, AgentState.BREAK),
+)
 
 
 @dataclass(frozen=True, slots=True)

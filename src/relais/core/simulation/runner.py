@@ -229,8 +229,7 @@ class _Run:
                 self._rare(event)
 
     def _queued(self, event: ContactQueued) -> None:
-        contact = event.contact_id
-        assert isinstance(contact, int)
+        contact: int = event.contact_id  # type: ignore[assignment]
         self.waiting[contact] = True
         if event.requeued:
             self.outcome.requeued += 1
@@ -248,18 +247,18 @@ class _Run:
     def _rare(self, event: RoutingEvent) -> None:
         out = self.outcome
         if isinstance(event, ContactDropped):
-            assert isinstance(event.contact_id, int)
-            out.dropped[event.contact_id] = event.at
-            self.tokens[event.contact_id] += 1  # its handling end no longer applies
+            contact: int = event.contact_id  # type: ignore[assignment]
+            out.dropped[contact] = event.at
+            self.tokens[contact] += 1  # its handling end no longer applies
             self.live -= 1
         elif isinstance(event, ContactRefused):
-            assert isinstance(event.contact_id, int)
-            out.refused[event.contact_id] = True
+            contact = event.contact_id  # type: ignore[assignment]
+            out.refused[contact] = True
             self.live -= 1
         elif isinstance(event, ContactTransferred):
-            assert isinstance(event.contact_id, int)
+            contact = event.contact_id  # type: ignore[assignment]
             if event.to_queue_id is not None:
-                out.queue_of[event.contact_id] = self.queue_index[event.to_queue_id]
+                out.queue_of[contact] = self.queue_index[event.to_queue_id]
         elif isinstance(event, CallbackOffered):
             out.callbacks += 1
 

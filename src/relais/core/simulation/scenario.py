@@ -24,8 +24,8 @@ __all__ = [
     "QueueSpec",
     "ReplayArrival",
     "Scenario",
-    "ScenarioEvent",
     "ScenarioError",
+    "ScenarioEvent",
     "ShiftSpec",
     "VolumeShock",
 ]
