@@ -3,8 +3,9 @@
     uv run python -m bench.replay_bank [--data ../shared/data/anonymous_bank_1999_january.txt]
 
 For each day: the arrival times of the calls that reached the queue (served, or hung up
-after entering it), the staffing per 30 minutes rebuilt from the served calls (distinct
-agents whose service overlaps the interval), handling times drawn from the served calls of
+after entering it), the staffing per 30 minutes rebuilt from the served calls (each
+agent's services less than 10 minutes apart form a session of presence; the time-average
+of agents present per interval), handling times drawn from the served calls of
 the *other* days (empirical), patience from a Kaplan-Meier estimate over the other days'
 waits (hang-ups are events, served calls are censored at their wait). The day's actual
 waits, outcomes and abandonments are never seen by its simulation. Definitions follow
@@ -71,18 +72,29 @@ def read_calls(path: Path) -> list[Call]:
     return calls
 
 
-def staffing(calls: list[Call]) -> list[int]:
-    """Distinct agents serving during each half hour of the day."""
-    busy: list[set[str]] = [set() for _ in range(int(DAY / INTERVAL))]
+def staffing(calls: list[Call], gap: float = 600.0) -> list[int]:
+    """Agents present per half hour: an agent's services less than `gap` apart form one
+    session of presence; the interval's staffing is the time-average of agents present."""
+    services: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for call in calls:
         if call.served and call.server != "NO_SERVER":
-            first = int(call.service_start // INTERVAL)
-            last = min(
-                int(max(call.service_end - 1, call.service_start) // INTERVAL), len(busy) - 1
-            )
-            for slot in range(first, last + 1):
-                busy[slot].add(call.server)
-    return [len(agents) for agents in busy]
+            services[call.server].append((call.service_start, call.service_end))
+    present = [0.0] * int(DAY / INTERVAL)
+    for spans in services.values():
+        sessions: list[list[float]] = []
+        for start, end in sorted(spans):
+            if sessions and start - sessions[-1][1] <= gap:
+                sessions[-1][1] = max(sessions[-1][1], end)
+            else:
+                sessions.append([start, end])
+        for start, end in sessions:
+            while start < end:
+                slot = int(start // INTERVAL)
+                stop = min(end, (slot + 1) * INTERVAL)
+                if slot < len(present):
+                    present[slot] += stop - start
+                start = stop
+    return [round(seconds / INTERVAL) for seconds in present]
 
 
 def kaplan_meier(calls: list[Call]) -> Empirical:
