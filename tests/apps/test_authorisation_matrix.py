@@ -85,7 +85,7 @@ COVERED_API = {
     "api/v1/tokens",
     "api/v1/tokens/<token_id>",
     *(f"api/v1/{resource}" for resource in MODELS),
-    *(f"api/v1/{resource}/<{resource[:-1]}_id>" for resource in MODELS),
+    *(f"api/v1/{resource}/<object_id>" for resource in MODELS),
     "api/v1/docs",
 }
 
