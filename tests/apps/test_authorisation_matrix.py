@@ -199,3 +199,137 @@ def test_dashboard_counts_the_scope(world: World, role: str) -> None:
     for resource in ("partners", "sites", "teams", "agents"):
         count = len(expected(world, role, resource))
         assert f'data-testid="count-{resource}">{count}<' in html
+
+
+# Contacts, presence and queues ---------------------------------------------------------------
+
+CONTACT_ACTIONS = ("accept", "reject", "complete", "transfer", "abandon")
+COVERED_API |= {
+    "api/v1/contacts",
+    "api/v1/contacts/<contact_id>",
+    *(f"api/v1/contacts/<contact_id>/{action}" for action in CONTACT_ACTIONS),
+    "api/v1/agents/<agent_id>/presence",
+    "api/v1/queues",
+    "api/v1/queues/<queue_id>",
+    "api/v1/queues/<queue_id>/status",
+}
+SERVED_BY = ("lille0", "rabat0", "bucarest0", "home0")  # one contact each, and one waiting
+CONTACTS_IN_SCOPE: dict[str, set[str]] = {  # whose contacts each scoped role sees
+    "partner_manager": {"rabat0"},  # served by Atlas Contact's agents
+    "supervisor": {"lille0"},  # served by the Lille team
+    "agent": {"rabat0"},  # their own
+}
+PRESENCE_WRITERS: dict[str, Callable[[World], set[int]]] = {  # whose presence each role sets
+    "administrator": lambda w: {agent.pk for agent in w.agents.values()},
+    "supervisor": lambda w: {w.agents["lille0"].pk, w.agents["lille1"].pk},
+    "agent": lambda w: {w.agents["rabat0"].pk},
+}
+
+
+@pytest.fixture
+def contacts(world: World) -> dict[str | None, int]:
+    from relais.apps.interactions.models import Contact
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world)
+    made: dict[str | None, int] = {}
+    for key in (*SERVED_BY, None):
+        agent = world.agents[key] if key else None
+        contact = Contact.objects.create(
+            channel=queue.channel,
+            queue=queue,
+            priority=0,
+            created_at=queue_time(),
+            state="accepted" if agent else "queued",
+            agent=agent,
+            site_id=agent.site_id if agent else None,
+            partner_id=agent.site.partner_id if agent else None,
+        )
+        made[key] = contact.pk
+    return made
+
+
+def queue_time() -> object:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_contacts_are_scoped(world: World, contacts: dict[str | None, int], role: str) -> None:
+    client = logged_in(world.users[role])
+    if role in EVERYTHING:
+        visible = set(contacts.values())
+    else:
+        visible = {contacts[key] for key in CONTACTS_IN_SCOPE[role]}
+
+    listed = client.get("/api/v1/contacts?limit=1000").json()
+
+    assert {item["id"] for item in listed["items"]} == visible
+    for pk in contacts.values():
+        response = client.get(f"/api/v1/contacts/{pk}")
+        assert response.status_code == (200 if pk in visible else 404), (role, pk)
+        for action in CONTACT_ACTIONS:  # only the holder completes, an integration abandons
+            acted = client.post(f"/api/v1/contacts/{pk}/{action}", "{}", "application/json")
+            allowed = (role, action, pk) in {
+                (Role.ADMINISTRATOR, "abandon", contacts[None]),
+                (Role.AGENT, "complete", contacts["rabat0"]),
+            }
+            refusals = {400, 403, 409} if pk in visible else {404}
+            assert acted.status_code in ({200} if allowed else refusals), (role, action, pk)
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != Role.ADMINISTRATOR])
+def test_only_administrators_create_contacts(world: World, role: str) -> None:
+    from relais.apps.interactions.models import Contact
+    from tests.apps.routing.fixtures import orders_queue
+
+    orders_queue(world)
+    client = logged_in(world.users[role])
+    audit_before = AuditEntry.objects.count()
+
+    response = client.post("/api/v1/contacts", {"queue": "orders"}, "application/json")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert Contact.objects.count() == 0
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_presence_is_read_in_scope_and_changed_by_self_supervisor_or_administrator(
+    world: World, role: str
+) -> None:
+    client = logged_in(world.users[role])
+    visible = expected(world, role, "agents")
+    writers = PRESENCE_WRITERS.get(role, lambda w: set())(world)
+    for agent in Agent.objects.all():
+        read = client.get(f"/api/v1/agents/{agent.pk}/presence")
+        assert read.status_code == (200 if agent.pk in visible else 404), (role, agent)
+        changed = client.post(
+            f"/api/v1/agents/{agent.pk}/presence", {"action": "login"}, "application/json"
+        )
+        if agent.pk in writers:
+            assert changed.status_code == 200, (role, agent, changed.json())
+            assert changed.json()["state"] == "available"
+        else:
+            assert changed.status_code == (403 if agent.pk in visible else 404), (role, agent)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_queues_are_read_by_everyone_and_their_status_counts_agents_in_scope(
+    world: World, role: str
+) -> None:
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world)
+    client = logged_in(world.users[role])
+
+    listed = client.get("/api/v1/queues").json()
+    status = client.get(f"/api/v1/queues/{queue.pk}/status").json()
+
+    assert [item["code"] for item in listed["items"]] == ["orders"]
+    assert client.get(f"/api/v1/queues/{queue.pk}").status_code == 200
+    # every agent of the world has the orders skill at level 3: all may serve the queue
+    assert sum(status["agents_by_state"].values()) == len(expected(world, role, "agents"))
+    assert status["waiting"] == 0

@@ -10,7 +10,9 @@ from relais.apps.accounts.api import router as accounts_router
 from relais.apps.accounts.auth import API_AUTH
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
+from relais.apps.interactions.api import router as interactions_router
 from relais.apps.organisation.api import router as organisation_router
+from relais.apps.routing.api import router as routing_router
 
 api = NinjaAPI(
     title="Relais API",
@@ -21,6 +23,8 @@ api = NinjaAPI(
 )
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", organisation_router)
+api.add_router("/v1/", routing_router)
+api.add_router("/v1/", interactions_router)
 
 
 def _error(request: HttpRequest, error: RelaisError, **extra: object) -> HttpResponse:

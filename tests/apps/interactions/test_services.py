@@ -1,4 +1,4 @@
-"""Every request about contacts and presence: allowed transitions, and refusals that change nothing."""
+"""Every request about contacts and presence: transitions, and refusals that change nothing."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.apps.accounts.models import Role, User
-from relais.apps.accounts.permissions import is_administrator
+from relais.apps.accounts.permissions import is_administrator, require_administrator
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.errors import ErrorCode
@@ -56,7 +56,12 @@ def contact_create(
     priority: int | None = None,
     attributes: dict[str, Any] | None = None,
 ) -> Contact:
-    """A new contact for a queue; the router queues or offers it (or refuses: closed)."""
+    """A new contact for a queue; the router queues or offers it (or refuses: closed).
+
+    Channel adapters call it with no actor; through the API, integrations do it with an
+    administrator's token."""
+    if actor is not None:
+        require_administrator(actor)
     queue = _queue(queue_code)
     if channel is not None and channel != queue.channel:
         raise RelaisError(
@@ -100,6 +105,8 @@ def _refuse(contact: Contact, action: str) -> RelaisError:
 
 def contact_abandon(*, actor: User | None, contact: Contact) -> Contact:
     """The customer left while waiting or being offered."""
+    if actor is not None:
+        require_administrator(actor)
     with transaction.atomic():
         contact = _locked(contact)
         if contact.state not in (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED):
