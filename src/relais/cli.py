@@ -2,6 +2,7 @@
 
 relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
 relais demo                                    migrate and load the demo company (idempotent)
+relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
 relais <django command> ...                    any Django management command
                                                (migrate, createsuperuser, makemigrations, ...)
 """
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "serve":
         return serve(argv[1:])
+    if argv and argv[0] == "simulate":
+        from relais.simulate_cli import main as simulate
+
+        return simulate(argv[1:])
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         if not argv:
