@@ -1,6 +1,9 @@
 """The `relais` command.
 
 relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
+                                               and the router in-process (--no-router: not)
+relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
+                                               the others stand by and take over)
 relais demo                                    migrate and load the demo company (idempotent)
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
 relais <django command> ...                    any Django management command
@@ -31,11 +34,17 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("RELAIS_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("RELAIS_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-router", action="store_true", help="do not route in this process")
     args = parser.parse_args(argv)
     _setup_django()
     import uvicorn
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)
+    if args.workers == 1 and not args.no_router:  # with more workers: run `relais router`
+        from relais.apps.routing.runner import serve_with_router
+
+        serve_with_router(host=args.host, port=args.port)
+        return 0
     uvicorn.run(
         "relais.config.asgi:application",
         host=args.host,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from relais.apps.accounts.models import Role
 from relais.apps.organisation.demo import DemoAccount, DemoSummary, load_demo_company
 from relais.apps.organisation.demo_data import COMPANY_NAME
+from relais.apps.routing.demo import load_demo_queues
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         summary = load_demo_company()
+        load_demo_queues()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "
