@@ -59,8 +59,9 @@ class Rebuilt:
 
 
 def rebuild(clock: Clock, *, missed_offers_limit: int = 3, seed: int = 0) -> Rebuilt:
+    outermost = not connection.in_atomic_block  # a test's transaction: already a snapshot
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return _read(clock, missed_offers_limit, seed)

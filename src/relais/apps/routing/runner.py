@@ -57,7 +57,7 @@ class Leadership:
                         host=settings["HOST"] or None,
                         port=settings["PORT"] or None,
                         autocommit=True,
-                        application_name="relais-router",
+                        application_name=f"relais-router-{os.getpid()}",
                     )
                 row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()
                 if row and row[0]:
