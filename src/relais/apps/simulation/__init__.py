@@ -1,0 +1,1 @@
+"""Simulation: scenarios (TOML) and their runs as background jobs (docs/simulation.md)."""

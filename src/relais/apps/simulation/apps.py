@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SimulationConfig(AppConfig):
+    name = "relais.apps.simulation"
+    label = "simulation"
+    verbose_name = _("Simulation")

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.errors import ErrorCodeBase
+
+
+class ErrorCode(ErrorCodeBase):
+    INVALID_SCENARIO = "invalid_scenario"
+    SCENARIO_TOO_LARGE = "scenario_too_large"
+    FILES_NOT_ALLOWED = "files_not_allowed"
+    NO_LIVE_QUEUE = "no_live_queue"
+    INVALID_REPLICATIONS = "invalid_replications"
+    SEEDS_DIFFER = "seeds_differ"
+    RUN_NOT_DONE = "run_not_done"
+    SIMULATION_NOT_ALLOWED = "simulation_not_allowed"
+
+    @property
+    def status(self) -> int:
+        if self is ErrorCode.SIMULATION_NOT_ALLOWED:
+            return 403
+        return 409 if self is ErrorCode.RUN_NOT_DONE else 400
+
+    @property
+    def template(self) -> Promise:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    ErrorCode.INVALID_SCENARIO: _("The scenario cannot be simulated: %(details)s"),
+    ErrorCode.SCENARIO_TOO_LARGE: _("The scenario is too long (at most %(maximum)s characters)."),
+    ErrorCode.FILES_NOT_ALLOWED: _(
+        "A scenario stored in Relais cannot read files (%(field)s): give the values inline."
+    ),
+    ErrorCode.NO_LIVE_QUEUE: _("There is no active queue to simulate: configure a queue first."),
+    ErrorCode.INVALID_REPLICATIONS: _("The number of replications goes from 1 to %(maximum)s."),
+    ErrorCode.SEEDS_DIFFER: _(
+        "Both scenarios need the same seed to be compared with common random numbers "
+        "(%(first)s and %(second)s)."
+    ),
+    ErrorCode.RUN_NOT_DONE: _("Only finished runs can be compared."),
+    ErrorCode.SIMULATION_NOT_ALLOWED: _(
+        "Only directors, planners and administrators create and run scenarios."
+    ),
+}
