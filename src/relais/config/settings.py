@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "relais.apps.organisation",
     "relais.apps.routing",
     "relais.apps.interactions",
+    "django_tasks_db",
+    "relais.apps.simulation",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (simulation runs): `relais db_worker`, or the worker thread of `relais serve`
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
