@@ -42,7 +42,8 @@ def test_live_configuration_becomes_a_scenario_the_core_simulates(
     }
     assert len(result.replications) == 2
     offered = result.estimate(("total", "", None), "offered").mean
-    assert offered is not None and offered > 0
+    assert offered is not None
+    assert offered > 0
     assert AuditEntry.objects.filter(action="scenario.create").count() == 1
 
 

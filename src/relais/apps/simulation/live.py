@@ -110,12 +110,12 @@ def _step(step: StepRow, ids: _Ids) -> tuple[dict[str, Any], str | None]:
     zone = step.hours_time_zone
     if step.within_site_hours and sites:
         if hours:
-            note = "step %d: its own hours kept, its sites' opening hours left out" % step.order
+            note = f"step {step.order}: its own hours kept, its sites' opening hours left out"
         else:
             zone = sites[0].time_zone
             hours = [_period(row) for site in sites for row in site.opening_hours.all()]
             if len({site.time_zone for site in sites}) > 1:
-                note = "step %d: opening hours of its sites read in %s" % (step.order, zone)
+                note = f"step {step.order}: opening hours of its sites read in {zone}"
     if hours:
         entry["hours"] = hours
         entry["time_zone"] = zone
