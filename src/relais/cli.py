@@ -2,8 +2,10 @@
 
 relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
                                                and the router in-process (--no-router: not)
+                                               and background jobs (--no-jobs: not)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
+relais db_worker                               run background jobs (simulation runs) alone
 relais demo                                    migrate and load the demo company (idempotent)
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
 relais <django command> ...                    any Django management command
@@ -35,11 +37,16 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("RELAIS_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-router", action="store_true", help="do not route in this process")
+    parser.add_argument("--no-jobs", action="store_true", help="no job worker in this process")
     args = parser.parse_args(argv)
     _setup_django()
     import uvicorn
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)
+    if not args.no_jobs:  # the embedded default; otherwise run `relais db_worker`
+        from relais.apps.simulation.worker import start_worker_thread
+
+        start_worker_thread()
     if args.workers == 1 and not args.no_router:  # with more workers: run `relais router`
         from relais.apps.routing.runner import serve_with_router
 

@@ -13,6 +13,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.api import router as interactions_router
 from relais.apps.organisation.api import router as organisation_router
 from relais.apps.routing.api import router as routing_router
+from relais.apps.simulation.api import router as simulation_router
 
 api = NinjaAPI(
     title="Relais API",
@@ -25,6 +26,7 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", organisation_router)
 api.add_router("/v1/", routing_router)
 api.add_router("/v1/", interactions_router)
+api.add_router("/v1/", simulation_router)
 
 
 def _error(request: HttpRequest, error: RelaisError, **extra: object) -> HttpResponse:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
+    path("simulation/", include("relais.apps.simulation.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
