@@ -1,0 +1,1 @@
+"""Workforce management: forecasts, staffing plans, schedules and adherence, per site."""

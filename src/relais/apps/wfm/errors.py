@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.errors import ErrorCodeBase
+
+
+class ErrorCode(ErrorCodeBase):
+    HISTORY_MISSING_COLUMN = "history_missing_column"
+    HISTORY_BAD_DATE = "history_bad_date"
+    HISTORY_BAD_VOLUME = "history_bad_volume"
+    HISTORY_BAD_AHT = "history_bad_aht"
+    HISTORY_DUPLICATE_INTERVAL = "history_duplicate_interval"
+    HISTORY_EMPTY = "history_empty"
+    HISTORY_IRREGULAR = "history_irregular"
+    HISTORY_UNREADABLE = "history_unreadable"
+    HISTORY_TOO_SHORT = "history_too_short"
+    UNKNOWN_METHOD = "unknown_method"
+    INVALID_HORIZON = "invalid_horizon"
+    SITE_NEVER_OPEN = "site_never_open"
+    INVALID_TARGETS = "invalid_targets"
+    STAFFING_UNREACHABLE = "staffing_unreachable"
+    NO_AGENTS = "no_agents"
+    NO_STAFFING = "no_staffing"
+    SCHEDULING_FAILED = "scheduling_failed"
+    INVALID_RAMADAN_DAYS = "invalid_ramadan_days"
+    PLANNING_NOT_ALLOWED = "planning_not_allowed"
+
+    @property
+    def status(self) -> int:
+        if self is ErrorCode.PLANNING_NOT_ALLOWED:
+            return 403
+        if self in {ErrorCode.STAFFING_UNREACHABLE, ErrorCode.SCHEDULING_FAILED}:
+            return 422
+        return 400
+
+    @property
+    def template(self) -> Promise:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    ErrorCode.HISTORY_MISSING_COLUMN: _(
+        "The history file lacks the column “%(column)s” (expected: start, volume and optionally "
+        "aht_seconds)."
+    ),
+    ErrorCode.HISTORY_BAD_DATE: _(
+        "Line %(line)s: “%(value)s” is not an ISO date and time such as 2025-03-03T08:30:00+01:00."
+    ),
+    ErrorCode.HISTORY_BAD_VOLUME: _(
+        "Line %(line)s: the volume “%(value)s” is not a number greater than or equal to 0."
+    ),
+    ErrorCode.HISTORY_BAD_AHT: _(
+        "Line %(line)s: the handling time “%(value)s” is not a number of seconds greater than 0."
+    ),
+    ErrorCode.HISTORY_DUPLICATE_INTERVAL: _("Line %(line)s: the interval %(value)s appears twice."),
+    ErrorCode.HISTORY_EMPTY: _("The history file has no data line."),
+    ErrorCode.HISTORY_IRREGULAR: _(
+        "The intervals of the history must be 5, 10, 15, 30 or 60 minutes long and start on "
+        "their boundary; line %(line)s starts at %(value)s."
+    ),
+    ErrorCode.HISTORY_UNREADABLE: _("The history file cannot be read: %(details)s"),
+    ErrorCode.HISTORY_TOO_SHORT: _("Not enough history to forecast: %(details)s"),
+    ErrorCode.UNKNOWN_METHOD: _("Unknown forecasting method “%(value)s”; known: %(known)s."),
+    ErrorCode.INVALID_HORIZON: _("The forecast must cover 1 to 62 days, after the history."),
+    ErrorCode.SITE_NEVER_OPEN: _(
+        "The site “%(site)s” is never open over these dates: check its opening hours."
+    ),
+    ErrorCode.INVALID_TARGETS: _("Invalid staffing targets: %(details)s"),
+    ErrorCode.STAFFING_UNREACHABLE: _("No number of agents meets these targets: %(details)s"),
+    ErrorCode.NO_AGENTS: _("The site “%(site)s” has no active agent to schedule."),
+    ErrorCode.NO_STAFFING: _(
+        "The site “%(site)s” has no staffing plan for the week starting %(week)s."
+    ),
+    ErrorCode.SCHEDULING_FAILED: _("No schedule could be built: %(details)s"),
+    ErrorCode.INVALID_RAMADAN_DAYS: _("Invalid Ramadan dates: %(details)s"),
+    ErrorCode.PLANNING_NOT_ALLOWED: _("Your role may read this site's plans but not change them."),
+}

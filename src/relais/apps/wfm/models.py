@@ -1,0 +1,209 @@
+"""Forecast runs, staffing plans and schedules of the planners, and sites' calendar overrides."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.organisation.models import Agent, Site
+
+
+class SiteCalendarOverride(models.Model):
+    """What a site's calendar needs beyond the organisation's Site: Ramadan as observed.
+
+    ``ramadan_days`` maps a Hijri year to the first and last local dates of Ramadan actually
+    observed (moon sighting, e.g. Morocco): ``{"1446": ["2025-03-02", "2025-03-30"]}``.
+    ``observes_ramadan`` None follows the country (Morocco, Tunisia… observe it).
+    """
+
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="calendar_override"
+    )
+    observes_ramadan = models.BooleanField(_("observes Ramadan"), null=True, blank=True)
+    ramadan_days = models.JSONField(_("Ramadan as observed"), default=dict, blank=True)
+    ramadan_max_paid_hours = models.PositiveSmallIntegerField(
+        _("maximum paid hours per day in Ramadan"), default=6
+    )
+
+    class Meta:
+        verbose_name = _("site calendar override")
+        verbose_name_plural = _("site calendar overrides")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+
+class ForecastRun(models.Model):
+    """A forecast of one queue on one site: the method the backtest chose and its accuracy."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="forecast_runs"
+    )
+    queue = models.CharField(_("queue"), max_length=120)
+    interval_minutes = models.PositiveSmallIntegerField(_("interval (minutes)"))
+    method = models.CharField(_("method"), max_length=64)
+    wape = models.FloatField(_("WAPE"), null=True, blank=True)
+    mase = models.FloatField(_("MASE"), null=True, blank=True)
+    scores = models.JSONField(_("scores of every method"), default=list, blank=True)
+    horizon_start = models.DateField(_("first forecast day"))
+    horizon_end = models.DateField(_("last forecast day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("forecast run")
+        verbose_name_plural = _("forecast runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.queue} @ {self.site} ({self.created_at:%Y-%m-%d})"
+
+
+class ForecastInterval(models.Model):
+    """One interval of a forecast run: the history it learnt from, or what it forecasts."""
+
+    run = models.ForeignKey(
+        ForecastRun, verbose_name=_("forecast run"), on_delete=models.CASCADE, related_name="values"
+    )
+    start = models.DateTimeField(_("start"))
+    volume = models.FloatField(_("volume"))
+    aht_seconds = models.FloatField(_("AHT (seconds)"), null=True, blank=True)
+    is_history = models.BooleanField(_("history"), default=False)
+
+    class Meta:
+        verbose_name = _("forecast interval")
+        verbose_name_plural = _("forecast intervals")
+        ordering = ["run", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "start"], name="one_value_per_interval")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.volume:g}"
+
+
+class StaffingModel(models.TextChoices):
+    ERLANG_C = "erlang_c", _("Erlang C")
+    ERLANG_A = "erlang_a", _("Erlang A (with abandonment)")
+
+
+class StaffingPlan(models.Model):
+    """Agents needed per interval on a site for a forecast, and the targets used."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="staffing_plans"
+    )
+    forecast = models.ForeignKey(
+        ForecastRun,
+        verbose_name=_("forecast run"),
+        on_delete=models.PROTECT,
+        related_name="staffing_plans",
+    )
+    model = models.CharField(_("model"), max_length=16, choices=StaffingModel.choices)
+    targets = models.JSONField(_("targets"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("staffing plan")
+        verbose_name_plural = _("staffing plans")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.site} ({self.created_at:%Y-%m-%d})"
+
+
+class StaffingInterval(models.Model):
+    plan = models.ForeignKey(
+        StaffingPlan, verbose_name=_("staffing plan"), on_delete=models.CASCADE, related_name="rows"
+    )
+    start = models.DateTimeField(_("start"))
+    volume = models.FloatField(_("volume"))
+    aht_seconds = models.FloatField(_("AHT (seconds)"))
+    required_agents = models.PositiveIntegerField(_("required agents"))
+    scheduled_agents = models.PositiveIntegerField(_("scheduled positions"))
+    service_level = models.FloatField(_("service level"))
+    occupancy = models.FloatField(_("occupancy"))
+    abandonment = models.FloatField(_("abandonment"), default=0.0)
+
+    class Meta:
+        verbose_name = _("staffing interval")
+        verbose_name_plural = _("staffing intervals")
+        ordering = ["plan", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.required_agents}"
+
+
+class Schedule(models.Model):
+    """A week of shifts for one or more sites, with the solver's objective and bound."""
+
+    week_start = models.DateField(_("week starting"))
+    starts_at = models.DateTimeField(_("first interval (UTC)"))
+    sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="schedules")
+    staffing_plans = models.ManyToManyField(
+        StaffingPlan, verbose_name=_("staffing plans"), related_name="schedules"
+    )
+    status = models.CharField(_("solver status"), max_length=16)
+    objective = models.FloatField(_("objective"))
+    bound = models.FloatField(_("bound"))
+    gap_pct = models.FloatField(_("gap (%)"))
+    seconds = models.FloatField(_("solve time (s)"))
+    requirements = models.JSONField(_("agents required per site"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%Y-%m-%d} #{self.pk}"
+
+
+class ScheduledShift(models.Model):
+    """One agent's shift; ``breaks`` lists ``{name, start, end, paid}`` with ISO UTC times."""
+
+    schedule = models.ForeignKey(
+        Schedule, verbose_name=_("schedule"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="shifts"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    breaks = models.JSONField(_("breaks"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled shift")
+        verbose_name_plural = _("scheduled shifts")
+        ordering = ["schedule", "site", "agent", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"

@@ -1,0 +1,228 @@
+"""Read-side views of the plans: Gantt rows in local time, chart series, adherence.
+
+Everything here reads through the selectors (so in the viewer's scope) and returns plain
+data for the pages and the API.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from relais.apps.organisation.models import Site
+from relais.apps.wfm import selectors
+from relais.apps.wfm.models import ForecastRun, Schedule, ScheduledShift, StaffingPlan
+from relais.core.wfm.adherence import (
+    ScheduledActivity,
+    adherence_by_agent,
+    adherence_by_site,
+)
+
+
+def _local(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def forecast_series(run: ForecastRun) -> dict[str, Any]:
+    """History and forecast volumes on the site's local clock, for the chart."""
+    zone = zoneinfo.ZoneInfo(run.site.time_zone)
+    history: list[list[Any]] = []
+    forecast: list[list[Any]] = []
+    for row in run.values.all():
+        (history if row.is_history else forecast).append([_local(row.start, zone), row.volume])
+    return {"time_zone": run.site.time_zone, "history": history, "forecast": forecast}
+
+
+def staffing_series(plan: StaffingPlan) -> dict[str, Any]:
+    zone = zoneinfo.ZoneInfo(plan.site.time_zone)
+    rows = list(plan.rows.all())
+    return {
+        "time_zone": plan.site.time_zone,
+        "volume": [[_local(r.start, zone), round(r.volume, 1)] for r in rows],
+        "required": [[_local(r.start, zone), r.required_agents] for r in rows],
+        "scheduled": [[_local(r.start, zone), r.scheduled_agents] for r in rows],
+    }
+
+
+@dataclass
+class Bar:
+    """A shift or break on a local day: position and width in % of 24 h, and its label."""
+
+    left: float
+    width: float
+    label: str
+    breaks: list[Bar] = field(default_factory=list)
+
+
+@dataclass
+class GanttRow:
+    agent_id: int
+    agent: str
+    days: list[list[Bar]]
+
+
+@dataclass
+class SiteGantt:
+    site: Site
+    time_zone: str
+    days: list[date]
+    rows: list[GanttRow]
+    coverage: dict[str, Any]
+
+    @property
+    def chart_id(self) -> str:
+        return f"coverage-{self.site.pk}"
+
+
+def _bar(start: datetime, end: datetime, day_start: datetime, zone: zoneinfo.ZoneInfo) -> Bar:
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    left = (local_start - day_start).total_seconds() / 864.0
+    width = (local_end - local_start).total_seconds() / 864.0
+    return Bar(left, width, f"{local_start:%H:%M}–{local_end:%H:%M}")
+
+
+def _shift_bar(shift: ScheduledShift, day_start: datetime, zone: zoneinfo.ZoneInfo) -> Bar:
+    bar = _bar(shift.start, shift.end, day_start, zone)
+    for pause in shift.breaks:
+        start, end = parse_datetime(pause["start"]), parse_datetime(pause["end"])
+        if start and end:
+            piece = _bar(start, end, day_start, zone)  # then relative to the shift's bar
+            piece.left = 100 * (piece.left - bar.left) / bar.width
+            piece.width = 100 * piece.width / bar.width
+            piece.label = f"{pause['name']} {piece.label}"
+            bar.breaks.append(piece)
+    return bar
+
+
+def _coverage(schedule: Schedule, site: Site, shifts: list[ScheduledShift]) -> dict[str, Any]:
+    """Required and working agents per quarter-hour, on the site's local clock."""
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    required = schedule.requirements.get(str(site.pk), [])
+    step = timedelta(minutes=15)
+    working = [0] * len(required)
+    for shift in shifts:
+        lo = int((shift.start - schedule.starts_at) / step)
+        hi = int((shift.end - schedule.starts_at) / step)
+        pauses = [(parse_datetime(p["start"]), parse_datetime(p["end"])) for p in shift.breaks]
+        for index in range(max(lo, 0), min(hi, len(working))):
+            moment = schedule.starts_at + index * step
+            if not any(a and b and a <= moment < b for a, b in pauses):
+                working[index] += 1
+    labels = [_local(schedule.starts_at + i * step, zone) for i in range(len(required))]
+    return {
+        "time_zone": site.time_zone,
+        "required": [[t, v] for t, v in zip(labels, required, strict=True)],
+        "working": [[t, v] for t, v in zip(labels, working, strict=True)],
+    }
+
+
+def schedule_gantt(
+    *, viewer: Any, schedule: Schedule, agent_id: int | None = None
+) -> list[SiteGantt]:
+    """Per visible site, one row per agent and one cell per local day, in local time."""
+    shifts = selectors.shift_list(viewer=viewer, schedule=schedule)
+    if agent_id is not None:
+        shifts = shifts.filter(agent_id=agent_id)
+    by_site: dict[int, list[ScheduledShift]] = defaultdict(list)
+    for shift in shifts:
+        by_site[shift.site_id].append(shift)
+    gantts = []
+    for site in selectors.schedule_site_list(viewer=viewer, schedule=schedule):
+        zone = zoneinfo.ZoneInfo(site.time_zone)
+        first = schedule.week_start
+        days = [first + timedelta(days=d) for d in range(7)]
+        rows: dict[int, GanttRow] = {}
+        for shift in by_site.get(site.pk, []):
+            row = rows.setdefault(
+                shift.agent_id,
+                GanttRow(shift.agent_id, str(shift.agent), [[] for _ in days]),
+            )
+            local_day = shift.start.astimezone(zone).date()
+            if local_day in days:
+                index = days.index(local_day)
+                day_start = datetime.combine(local_day, datetime.min.time(), tzinfo=zone)
+                row.days[index].append(_shift_bar(shift, day_start, zone))
+        ordered = sorted(rows.values(), key=lambda r: r.agent)
+        coverage = _coverage(schedule, site, by_site.get(site.pk, []))
+        gantts.append(SiteGantt(site, site.time_zone, days, ordered, coverage))
+    return gantts
+
+
+@dataclass
+class AdherenceLine:
+    label: str
+    site: str
+    scheduled_minutes: int
+    worked_minutes: int
+    adherence_pct: float | None
+    conformance_pct: float | None
+
+
+@dataclass
+class AdherenceReport:
+    start: datetime
+    end: datetime
+    has_state_log: bool
+    agents: list[AdherenceLine]
+    sites: list[AdherenceLine]
+
+
+def _activities(shift: ScheduledShift) -> list[ScheduledActivity]:
+    agent = str(shift.agent_id)
+    pauses = sorted(
+        (parse_datetime(p["start"]), parse_datetime(p["end"]), str(p["name"])) for p in shift.breaks
+    )
+    pieces, cursor = [], shift.start
+    for start, end, name in pauses:
+        if start is None or end is None:
+            continue
+        if start > cursor:
+            pieces.append(ScheduledActivity(agent, cursor, start, "work"))
+        pieces.append(ScheduledActivity(agent, start, end, name))
+        cursor = end
+    if cursor < shift.end:
+        pieces.append(ScheduledActivity(agent, cursor, shift.end, "work"))
+    return pieces
+
+
+def schedule_adherence(
+    *, viewer: Any, schedule: Schedule, start: datetime | None = None, end: datetime | None = None
+) -> AdherenceReport:
+    """Adherence per agent and per site from the agents' ``agent.state_changed`` events."""
+    start = start or schedule.starts_at
+    end = end or schedule.starts_at + timedelta(days=7)
+    shifts = list(selectors.shift_list(viewer=viewer, schedule=schedule))
+    agents = {shift.agent_id: shift for shift in shifts}
+    log = selectors.state_change_list(agent_ids=sorted(agents), start=start, end=end)
+    planned = [piece for shift in shifts for piece in _activities(shift)]
+    per_agent = adherence_by_agent(planned, log, start, end)
+    site_of = {str(agent_id): shift.site.name for agent_id, shift in agents.items()}
+    per_site = adherence_by_site(per_agent, site_of)
+
+    def line(label: str, site: str, figures: Any) -> AdherenceLine:
+        return AdherenceLine(
+            label,
+            site,
+            int(figures.scheduled.total_seconds() // 60),
+            int(figures.worked.total_seconds() // 60),
+            figures.adherence_pct,
+            figures.conformance_pct,
+        )
+
+    agent_lines = [
+        line(str(agents[int(agent_id)].agent), site_of[agent_id], figures)
+        for agent_id, figures in per_agent.items()
+        if int(agent_id) in agents
+    ]
+    return AdherenceReport(
+        start=start,
+        end=end,
+        has_state_log=bool(log),
+        agents=sorted(agent_lines, key=lambda a: (a.site, a.label)),
+        sites=[line(site, site, figures) for site, figures in sorted(per_site.items())],
+    )

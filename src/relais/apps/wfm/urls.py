@@ -1,0 +1,17 @@
+from django.urls import path
+
+from relais.apps.wfm import views
+
+app_name = "wfm"
+
+urlpatterns = [
+    path("", views.planning, name="planning"),
+    path("forecasts/", views.forecast_create, name="forecast_create"),
+    path("forecasts/<int:run_id>/", views.forecast_detail, name="forecast"),
+    path("forecasts/<int:run_id>/staffing/", views.staffing_create, name="staffing_create"),
+    path("staffing/<int:plan_id>/", views.staffing_detail, name="staffing"),
+    path("schedules/", views.schedule_create, name="schedule_create"),
+    path("schedules/<int:schedule_id>/", views.schedule_detail, name="schedule"),
+    path("schedules/<int:schedule_id>/adherence/", views.adherence, name="adherence"),
+    path("my-schedule/", views.my_schedule, name="my_schedule"),
+]

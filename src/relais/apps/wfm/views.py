@@ -1,0 +1,225 @@
+"""The planner's pages: forecast, staffing, schedule (Gantt in local time), adherence.
+
+Reads go through the selectors (viewer's scope: outside it, 404), writes through the
+services; a refused write shows its message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
+from relais.apps.accounts.models import Role
+from relais.apps.errors import RelaisError
+from relais.apps.wfm import reports, selectors, services
+from relais.apps.wfm.errors import ErrorCode
+from relais.apps.wfm.forms import ForecastForm, ScheduleForm, StaffingForm
+from relais.core.wfm.scheduling import SolverSettings
+
+View = Callable[..., HttpResponse]
+
+
+def refusals_as_pages(view: View) -> View:
+    """A RelaisError out of scope is a 404 page, a read-only role's write a 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except RelaisError as refused:
+            if refused.code == AccountsErrorCode.NOT_FOUND:
+                return render(request, "404.html", status=404)
+            if refused.code == ErrorCode.PLANNING_NOT_ALLOWED:
+                return render(request, "404.html", {"message": refused.message}, status=403)
+            raise
+
+    return wrapped
+
+
+def _next_monday() -> date:
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    viewer = request.user
+    sites = selectors.planning_site_list(viewer=viewer)
+    plannable = sites if selectors.can_plan(viewer) else sites.none()
+    return {
+        "sites": sites,
+        "can_plan": selectors.can_plan(viewer),
+        "forecast_form": ForecastForm(sites=plannable),
+        "schedule_form": ScheduleForm(sites=plannable, initial={"week_start": _next_monday()}),
+        "forecasts": selectors.forecast_run_list(viewer=viewer)[:20],
+        "plans": selectors.staffing_plan_list(viewer=viewer)[:20],
+        "schedules": selectors.schedule_list(viewer=viewer)[:20],
+        **extra,
+    }
+
+
+@login_required
+def planning(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.AGENT and not request.user.is_superuser:  # type: ignore[union-attr]
+        return redirect("wfm:my_schedule")
+    return render(request, "wfm/planning.html", _home_context(request))
+
+
+def _refused(request: HttpRequest, error: RelaisError, **forms: Any) -> HttpResponse:
+    return render(
+        request, "wfm/planning.html", _home_context(request, error=error, **forms), status=400
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def forecast_create(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not selectors.can_plan(viewer):
+        raise RelaisError(ErrorCode.PLANNING_NOT_ALLOWED)
+    form = ForecastForm(
+        request.POST, request.FILES, sites=selectors.planning_site_list(viewer=viewer)
+    )
+    if not form.is_valid():
+        return render(
+            request, "wfm/planning.html", _home_context(request, forecast_form=form), status=400
+        )
+    data = form.cleaned_data
+    try:
+        run = services.forecast_run_create(
+            actor=viewer,  # type: ignore[arg-type]
+            site=data["site"],
+            queue=data["queue"],
+            history_csv=data["history"].read(),
+            horizon_start=data["horizon_start"],
+            horizon_days=data["horizon_days"],
+            methods=None if not data["all_methods"] else services.ALL_METHODS,
+        )
+    except RelaisError as refused:
+        if refused.code in {AccountsErrorCode.NOT_FOUND, ErrorCode.PLANNING_NOT_ALLOWED}:
+            raise
+        return _refused(request, refused, forecast_form=form)
+    return redirect("wfm:forecast", run_id=run.pk)
+
+
+@login_required
+@refusals_as_pages
+def forecast_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.forecast_run_get(viewer=request.user, run_id=run_id)
+    return render(
+        request,
+        "wfm/forecast.html",
+        {
+            "run": run,
+            "series": reports.forecast_series(run),
+            "staffing_form": StaffingForm(),
+            "can_plan": selectors.can_plan(request.user),
+            "plans": selectors.staffing_plan_list(viewer=request.user).filter(forecast=run),
+        },
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def staffing_create(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.forecast_run_get(viewer=request.user, run_id=run_id)
+    selectors.plannable_site_get(viewer=request.user, site_id=run.site_id)
+    form = StaffingForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            plan = services.staffing_plan_create(
+                actor=request.user,  # type: ignore[arg-type]
+                forecast=run,
+                **form.service_kwargs(),
+            )
+        except RelaisError as refused:
+            error = refused
+        else:
+            return redirect("wfm:staffing", plan_id=plan.pk)
+    context = {
+        "run": run,
+        "series": reports.forecast_series(run),
+        "staffing_form": form,
+        "can_plan": True,
+        "error": error,
+        "plans": selectors.staffing_plan_list(viewer=request.user).filter(forecast=run),
+    }
+    return render(request, "wfm/forecast.html", context, status=400)
+
+
+@login_required
+@refusals_as_pages
+def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.staffing_plan_get(viewer=request.user, plan_id=plan_id)
+    return render(
+        request,
+        "wfm/staffing.html",
+        {"plan": plan, "series": reports.staffing_series(plan), "rows": plan.rows.all()},
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not selectors.can_plan(viewer):
+        raise RelaisError(ErrorCode.PLANNING_NOT_ALLOWED)
+    form = ScheduleForm(request.POST, sites=selectors.planning_site_list(viewer=viewer))
+    if not form.is_valid():
+        return render(
+            request, "wfm/planning.html", _home_context(request, schedule_form=form), status=400
+        )
+    seconds = float(form.cleaned_data["max_seconds"])
+    try:
+        schedule = services.schedule_create(
+            actor=viewer,  # type: ignore[arg-type]
+            week_start=form.cleaned_data["week_start"],
+            sites=list(form.cleaned_data["sites"]),
+            settings=SolverSettings(max_seconds=seconds, warmstart_seconds=seconds / 3),
+        )
+    except RelaisError as refused:
+        if refused.code in {AccountsErrorCode.NOT_FOUND, ErrorCode.PLANNING_NOT_ALLOWED}:
+            raise
+        return _refused(request, refused, schedule_form=form)
+    return redirect("wfm:schedule", schedule_id=schedule.pk)
+
+
+@login_required
+@refusals_as_pages
+def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = selectors.schedule_get(viewer=request.user, schedule_id=schedule_id)
+    agent = request.GET.get("agent", "")
+    gantts = reports.schedule_gantt(
+        viewer=request.user, schedule=schedule, agent_id=int(agent) if agent.isdigit() else None
+    )
+    return render(
+        request,
+        "wfm/schedule.html",
+        {"schedule": schedule, "gantts": gantts, "agent_filter": agent.isdigit()},
+    )
+
+
+@login_required
+@refusals_as_pages
+def adherence(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = selectors.schedule_get(viewer=request.user, schedule_id=schedule_id)
+    report = reports.schedule_adherence(viewer=request.user, schedule=schedule)
+    return render(request, "wfm/adherence.html", {"schedule": schedule, "report": report})
+
+
+@login_required
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    shifts = selectors.my_shift_list(viewer=request.user)
+    return render(request, "wfm/my_schedule.html", {"shifts": shifts})
