@@ -1,0 +1,90 @@
+"""The typed frames the supervision WebSocket sends (and the API returns).
+
+Frames are language-neutral: keys and figures; the page translates states, site kinds and
+alert kinds. Rates are fractions in [0, 1], None when there is no data yet (a dash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DIMENSIONS = ("queue", "site", "site_kind", "partner", "team", "agent")
+
+
+class FigureRow(BaseModel):
+    key: str
+    label: str
+    label_fr: str | None = None
+    waiting: int = 0
+    oldest_waiting_seconds: float | None = None
+    longest_wait_seconds: float | None = None
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    handled: int = 0
+    service_level: float | None = None
+    service_level_30m: float | None = None
+    service_level_target: float | None = None
+    average_speed_of_answer: float | None = None
+    average_handling_time: float | None = None
+    abandonment_rate: float | None = None
+    occupancy: float | None = None
+    agents_by_state: dict[str, int] = Field(default_factory=dict)
+
+
+class AgentRow(BaseModel):
+    key: str
+    label: str
+    team: str
+    site: str
+    site_kind: str
+    partner: str
+    state: str
+    reason: str | None
+    seconds_in_state: float
+    occupancy: float | None
+    handled: int
+    average_handling_time: float | None
+
+
+class Alert(BaseModel):
+    kind: Literal["service_level", "waiting", "break"]
+    key: str  # queue code or agent id
+    subject: str
+    value: float
+    threshold: float
+
+
+class DayChart(BaseModel):
+    """The day so far by 15 minutes, per site kind: contacts answered and service level."""
+
+    intervals: list[dt.datetime]
+    answered: dict[str, list[int]]
+    service_level: dict[str, list[float | None]]
+    unanswered: list[int]
+
+
+class LiveFigures(BaseModel):
+    type: Literal["supervision.figures"] = "supervision.figures"
+    at: dt.datetime
+    scope: str
+    totals: FigureRow
+    rows: dict[str, list[FigureRow]]
+    agents: list[AgentRow]
+    alerts: list[Alert]
+    chart: DayChart
+
+
+class BroadcastMessage(BaseModel):
+    """To an agent's desktop: a message from supervision to their team, site or partner."""
+
+    type: Literal["supervision.broadcast"] = "supervision.broadcast"
+    broadcast_id: int
+    message: str
+    sender: str
+    target_kind: str
+    target: str
+    sent_at: dt.datetime
