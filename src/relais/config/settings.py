@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "relais.apps.interactions",
     "django_tasks_db",
     "relais.apps.simulation",
+    "relais.apps.reporting",
+    "relais.apps.supervision",
 ]
 
 MIDDLEWARE = [
