@@ -1,0 +1,72 @@
+"""relais forecast / staff / schedule on the command line."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from relais.apps.wfm.models import ForecastRun, Schedule, StaffingPlan
+from tests.apps.conftest import World
+from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
+
+
+def run(*args: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_forecast_staff_and_schedule_a_week(world: World, tmp_path: Path) -> None:
+    open_weekdays(world.lille)
+    history = tmp_path / "history.csv"
+    history.write_text(history_csv("Europe/Paris", volume=5))
+
+    printed = run(
+        "forecast",
+        "--site",
+        "Lille",
+        "--queue",
+        "orders",
+        "--history",
+        str(history),
+        "--start",
+        WEEK.isoformat(),
+        "--methods",
+        "seasonal_naive",
+    )
+    forecast = ForecastRun.objects.get()
+    staffed = run("staff", "--forecast", str(forecast.pk), "--max-occupancy", "0.85")
+    plan = StaffingPlan.objects.get()
+    scheduled = run(
+        "schedule",
+        "--week",
+        WEEK.isoformat(),
+        "--site",
+        "Lille",
+        "--seconds",
+        "2",
+        "--workers",
+        "1",
+    )
+
+    assert f"forecast run {forecast.pk}" in printed
+    assert "seasonal_naive" in printed
+    assert f"staffing plan {plan.pk}" in staffed
+    assert "Europe/Paris" in staffed
+    assert f"schedule {Schedule.objects.get().pk}" in scheduled
+    assert "(Europe/Paris)" in scheduled
+
+
+def test_a_bad_history_is_a_clear_command_error(world: World, tmp_path: Path) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text("start,volume\nyesterday,3\n")
+
+    with pytest.raises(CommandError, match="history_bad_date"):
+        run("forecast", "--site", "Lille", "--queue", "orders", "--history", str(history))
+    with pytest.raises(CommandError, match="unknown site"):
+        run("forecast", "--site", "Atlantis", "--queue", "q", "--history", str(history))
+    assert ForecastRun.objects.count() == 0
