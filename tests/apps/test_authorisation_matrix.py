@@ -333,3 +333,77 @@ def test_queues_are_read_by_everyone_and_their_status_counts_agents_in_scope(
     # every agent of the world has the orders skill at level 3: all may serve the queue
     assert sum(status["agents_by_state"].values()) == len(expected(world, role, "agents"))
     assert status["waiting"] == 0
+
+
+# Simulation: directors, planners, administrators run; supervisors, quality analysts read ----
+
+SIMULATION_RUNNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER}
+SIMULATION_READERS = SIMULATION_RUNNERS | {Role.SUPERVISOR, Role.QUALITY_ANALYST}
+COVERED_API |= {
+    "api/v1/simulation/scenarios",
+    "api/v1/simulation/scenarios/live",
+    "api/v1/simulation/scenarios/<scenario_id>",
+    "api/v1/simulation/scenarios/<scenario_id>/runs",
+    "api/v1/simulation/comparisons",
+    "api/v1/simulation/runs",
+    "api/v1/simulation/runs/<run_id>",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
+    world: World, role: str
+) -> None:
+    from relais.apps.simulation.models import RunStatus, Scenario, SimulationRun
+    from relais.apps.simulation.services import scenario_build_from_live
+    from tests.apps.routing.fixtures import orders_queue
+
+    orders_queue(world)
+    scenario = scenario_build_from_live(actor=world.users["director"], name="Matrix")
+    done = SimulationRun.objects.create(
+        scenario=scenario, scenario_toml=scenario.toml, replications=1, status=RunStatus.DONE
+    )
+    client = logged_in(world.users[role])
+    reads = role in SIMULATION_READERS
+    writes = role in SIMULATION_RUNNERS
+    refused = 404 if not reads else 403
+    audit_before = AuditEntry.objects.count()
+
+    listed = client.get("/api/v1/simulation/scenarios")
+    runs = client.get("/api/v1/simulation/runs")
+    one = client.get(f"/api/v1/simulation/scenarios/{scenario.pk}")
+    run = client.get(f"/api/v1/simulation/runs/{done.pk}")
+    pages = [
+        client.get(reverse("simulation:index")),
+        client.get(reverse("simulation:scenario", args=[scenario.pk])),
+        client.get(reverse("simulation:run", args=[done.pk])),
+        client.get(reverse("simulation:run_status", args=[done.pk])),
+    ]
+    created = client.post(
+        "/api/v1/simulation/scenarios",
+        json.dumps({"name": "Copy", "toml": scenario.toml}),
+        content_type="application/json",
+    )
+    built = client.post(
+        "/api/v1/simulation/scenarios/live", json.dumps({"name": "Live"}), "application/json"
+    )
+    compared = client.post(
+        "/api/v1/simulation/comparisons",
+        json.dumps({"first_run_id": done.pk, "second_run_id": done.pk}),
+        content_type="application/json",
+    )
+
+    for response in (listed, runs, one, run, *pages):
+        assert response.status_code == (200 if reads else 404), (role, response)
+    if reads:
+        assert listed.json()["count"] == 1
+        assert [item["id"] for item in runs.json()["items"]] == [done.pk]
+    else:
+        assert listed.json()["code"] == "not_found"
+    assert created.status_code == (201 if writes else refused), role
+    assert built.status_code == (201 if writes else refused), role
+    assert compared.status_code == (202 if writes else refused), role
+    if not writes:
+        assert Scenario.objects.count() == 1
+        assert SimulationRun.objects.count() == 1
+        assert AuditEntry.objects.count() == audit_before
