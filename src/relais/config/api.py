@@ -67,6 +67,8 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         return _error(request, RelaisError(ErrorCode.MALFORMED_JSON))
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(request, RelaisError(ErrorCode.CSRF_FAILED))
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
     )

@@ -52,3 +52,32 @@ def test_nobody_sees_or_revokes_another_persons_token(world: World) -> None:
 def test_a_wrong_token_is_refused(world: World) -> None:
     response = Client().get("/api/v1/agents", HTTP_AUTHORIZATION="Bearer rls_not-a-token")
     assert response.status_code == 401
+
+
+def test_a_token_can_write_without_a_csrf_cookie(world: World) -> None:
+    admin = logged_in(world.users["administrator"])
+    raw = admin.post("/api/v1/tokens", {"name": "CRM"}, content_type="application/json").json()["token"]
+    integration = Client(enforce_csrf_checks=True)
+
+    response = integration.post(
+        "/api/v1/skills",
+        {"code": "warranty", "name_en": "Warranty", "name_fr": "Garantie"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+
+    assert response.status_code == 201, response.content
+
+
+def test_a_session_write_still_needs_its_csrf_token(world: World) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.users["administrator"])
+
+    response = browser.post(
+        "/api/v1/skills",
+        {"code": "warranty", "name_en": "Warranty", "name_fr": "Garantie"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"

@@ -25,7 +25,9 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-API_AUTH = [SessionAuth(), BearerToken()]
+# The bearer is tried first: a token request carries no CSRF cookie, and the session check
+# would refuse it before the token is looked at.
+API_AUTH = [BearerToken(), SessionAuth()]
 
 
 def request_user(request: HttpRequest) -> User:

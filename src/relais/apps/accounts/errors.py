@@ -13,6 +13,7 @@ class ErrorCode(ErrorCodeBase):
     INVALID_INPUT = "invalid_input"
     MALFORMED_JSON = "malformed_json"
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    CSRF_FAILED = "csrf_failed"
 
     @property
     def status(self) -> int:
@@ -28,6 +29,7 @@ _STATUS = {
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.TOKEN_REVOKED: 401,
+    ErrorCode.CSRF_FAILED: 403,
 }
 
 _MESSAGES = {
@@ -37,4 +39,7 @@ _MESSAGES = {
     ErrorCode.INVALID_INPUT: _("The request is invalid: %(details)s"),
     ErrorCode.MALFORMED_JSON: _("The request body is not valid JSON."),
     ErrorCode.TOKEN_REVOKED: _("This API token has been revoked."),
+    ErrorCode.CSRF_FAILED: _(
+        "The CSRF check failed: send the X-CSRFToken header with the session, or use an API token."
+    ),
 }
