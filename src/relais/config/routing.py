@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from relais.apps.chat.routing import websocket_urlpatterns as chat_routes
+from relais.apps.desktop.routing import websocket_urlpatterns as desktop_routes
+
+websocket_urlpatterns: list[Any] = [*chat_routes, *desktop_routes]

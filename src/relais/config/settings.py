@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "relais.apps.organisation",
     "relais.apps.routing",
     "relais.apps.interactions",
+    "relais.apps.chat",
+    "relais.apps.desktop",
     "django_tasks_db",
     "relais.apps.simulation",
     "relais.apps.reporting",

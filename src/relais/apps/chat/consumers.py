@@ -1,0 +1,217 @@
+"""The customer's side of a chat over WebSocket (`/ws/chat/`), protocol in
+docs/events-protocol.md. The first frame is `hello` with the chat's token."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from channels.db import database_sync_to_async
+from pydantic import BaseModel
+
+from relais.apps.chat import selectors, services
+from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.models import ChatSession
+from relais.apps.chat.schemas import (
+    Ack,
+    AlternativesOffered,
+    CallbackForm,
+    CallbackIn,
+    Done,
+    EndIn,
+    HelloIn,
+    LeaveMessageForm,
+    LeaveMessageIn,
+    MessageIn,
+    MessageOut,
+    QueuePosition,
+    Typing,
+    TypingIn,
+    Welcome,
+)
+from relais.apps.chat.socket import FrameConsumer
+from relais.apps.desktop.events import desk_group, ephemeral_send
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.models import (
+    CloseReason,
+    Contact,
+    ContactEvent,
+    ContactState,
+    EventKind,
+)
+
+POSITION_EVERY_S = 3.0
+
+
+@database_sync_to_async
+def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[MessageOut]]:
+    session = services.session_for_token(token)
+    state = session.contact.state
+    agent = selectors.agent_first_name(viewer=session)
+    status = "connected" if agent else "waiting"
+    if session.customer_left_at is not None or state in (
+        ContactState.CLOSED,
+        ContactState.ABANDONED,
+    ):
+        status = "ended"
+    messages = selectors.messages_for_customer(viewer=session, after=last_id)
+    welcome = Welcome(state=status, agent=agent, last_id=session.last_seq)  # type: ignore[arg-type]
+    return session, welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
+
+
+@database_sync_to_async
+def _missed(session: ChatSession, after: int) -> list[MessageOut]:
+    return [
+        MessageOut(message=services.customer_view(m))
+        for m in selectors.messages_for_customer(viewer=session, after=after)
+    ]
+
+
+@database_sync_to_async
+def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, AlternativesOffered | None]:
+    """The customer's place in the line, and whether the queue gave up on a live answer."""
+    estimate = selectors.wait_estimate(viewer=session)
+    position = None
+    if estimate is not None:
+        position = QueuePosition(position=estimate.position, wait_seconds=estimate.seconds)
+    contact = Contact.objects.only("state", "close_reason").get(pk=session.contact_id)
+    if contact.state == ContactState.CLOSED and contact.close_reason == CloseReason.QUEUE_CLOSED:
+        return None, AlternativesOffered(reason="closed")
+    offered = ContactEvent.objects.filter(
+        contact_id=session.contact_id, kind=EventKind.CALLBACK_OFFERED
+    ).exists()
+    return position, AlternativesOffered(reason="callback_offered") if offered else None
+
+
+@database_sync_to_async
+def _holder(session: ChatSession) -> int | None:
+    contact = Contact.objects.only("agent_id", "state").get(pk=session.contact_id)
+    return contact.agent_id if contact.state in services.IN_HAND else None
+
+
+class CustomerChatConsumer(FrameConsumer):
+    frames: dict[str, tuple[type[BaseModel], str]] = {
+        "hello": (HelloIn, "on_hello"),
+        "message": (MessageIn, "on_message"),
+        "typing": (TypingIn, "on_typing"),
+        "end": (EndIn, "on_end"),
+        "leave_message": (LeaveMessageIn, "on_leave_message"),
+        "callback": (CallbackIn, "on_callback"),
+    }
+
+    async def connect(self) -> None:
+        self.session: ChatSession | None = None
+        self.last_sent = 0
+        self.group: str | None = None
+        self.watcher: asyncio.Task[None] | None = None
+        self.told: tuple[Any, ...] = ()
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    def _session(self) -> ChatSession:
+        if self.session is None:
+            raise RelaisError(ErrorCode.NOT_AUTHENTICATED)
+        return self.session
+
+    async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
+        session, welcome, missed = await _hello(frame.token, frame.last_id)
+        self.language = session.language
+        if self.group is None:
+            self.group = services.chat_group(session.contact_id)
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        self.session = session
+        await self.send_frame(welcome)
+        for message in missed:
+            await self.send_frame(message)
+        self.last_sent = max(frame.last_id, welcome.last_id)
+        if self.watcher is None and welcome.state == "waiting":
+            self.watcher = asyncio.create_task(self._watch_queue())
+
+    async def on_message(self, frame: MessageIn, ref: str | None) -> None:
+        session = self._session()
+        message = await database_sync_to_async(services.customer_message)(
+            session=session, body=frame.body, client_id=frame.client_id
+        )
+        await self.send_frame(Ack(client_id=frame.client_id, id=message.seq))
+
+    async def on_typing(self, frame: TypingIn, ref: str | None) -> None:
+        session = self._session()
+        agent_id = await _holder(session)
+        if agent_id is not None:
+            typing = {"type": "chat.typing", "contact_id": session.contact_id}
+            await database_sync_to_async(ephemeral_send)(desk_group(agent_id), typing)
+
+    async def on_end(self, frame: EndIn, ref: str | None) -> None:
+        await database_sync_to_async(services.customer_leave)(session=self._session())
+
+    async def on_leave_message(self, frame: LeaveMessageIn, ref: str | None) -> None:
+        session = self._session()
+        form = LeaveMessageForm(
+            topic=session.topic.code if session.topic else "",
+            name=session.customer_name,
+            email=frame.email,
+            language=session.language,  # type: ignore[arg-type]
+            message=frame.message,
+        )
+        await database_sync_to_async(services.message_leave)(form=form, session=session)
+        await self.send_frame(Done(what="message"))
+
+    async def on_callback(self, frame: CallbackIn, ref: str | None) -> None:
+        session = self._session()
+        form = CallbackForm(
+            topic=session.topic.code if session.topic else "",
+            name=session.customer_name,
+            phone=frame.phone,
+            at=frame.at,
+            language=session.language,  # type: ignore[arg-type]
+        )
+        await database_sync_to_async(services.callback_request)(form=form, session=session)
+        await self.send_frame(Done(what="callback"))
+
+    async def _watch_queue(self) -> None:
+        """While the customer waits: their position when it changes, and alternatives."""
+        session = self._session()
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                position, alternatives = await _waiting_news(session)
+                if alternatives is not None:
+                    await self.send_frame(alternatives)
+                    return
+                if position is None:
+                    return
+                told = (position.position, position.wait_seconds)
+                if told != self.told:
+                    self.told = told
+                    await self.send_frame(position)
+                await asyncio.sleep(POSITION_EVERY_S)
+
+    # -- from the channel layer ---------------------------------------------------------
+
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        if self.session is None:
+            return
+        if frame.get("type") != "message":
+            await self.send_frame(frame)
+            return
+        number = frame["message"]["id"]
+        if number <= self.last_sent:
+            return  # already sent (from the record at hello, or twice)
+        if number > self.last_sent + 1:
+            for message in await _missed(self.session, self.last_sent):
+                await self.send_frame(message)
+                self.last_sent = max(self.last_sent, message.message.id)
+            self.last_sent = max(self.last_sent, number)
+            return
+        await self.send_frame(frame)
+        self.last_sent = number
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if self.session is not None:
+            await self.send_frame(Typing())

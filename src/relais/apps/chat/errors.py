@@ -1,0 +1,59 @@
+"""Error codes of the web chat and of the WebSocket protocol both consumers speak."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.errors import ErrorCodeBase
+
+
+class ErrorCode(ErrorCodeBase):
+    # the WebSocket protocol (docs/events-protocol.md)
+    MALFORMED_JSON = "malformed_json"
+    UNKNOWN_TYPE = "unknown_type"
+    FRAME_TOO_LARGE = "frame_too_large"
+    INVALID_FRAME = "invalid_frame"
+    NOT_AUTHENTICATED = "not_authenticated"
+    # the chat
+    UNKNOWN_TOPIC = "unknown_topic"
+    INVALID_FORM = "invalid_form"
+    BAD_TOKEN = "bad_token"
+    CHAT_ENDED = "chat_ended"
+    NOT_YOUR_CHAT = "not_your_chat"
+    EMPTY_MESSAGE = "empty_message"
+    NO_QUEUE = "no_queue"
+    TOO_LATE = "too_late"
+
+    @property
+    def status(self) -> int:
+        if self in {ErrorCode.BAD_TOKEN, ErrorCode.NOT_AUTHENTICATED}:
+            return 401
+        if self is ErrorCode.NOT_YOUR_CHAT:
+            return 403
+        if self in {ErrorCode.CHAT_ENDED, ErrorCode.TOO_LATE}:
+            return 409
+        if self is ErrorCode.FRAME_TOO_LARGE:
+            return 413
+        return 400
+
+    @property
+    def template(self) -> Promise:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    ErrorCode.MALFORMED_JSON: _("This frame is not valid JSON."),
+    ErrorCode.UNKNOWN_TYPE: _("Unknown frame type “%(value)s”."),
+    ErrorCode.FRAME_TOO_LARGE: _("This frame is larger than %(limit)s bytes."),
+    ErrorCode.INVALID_FRAME: _("This frame is not valid: %(detail)s"),
+    ErrorCode.NOT_AUTHENTICATED: _("Say hello with your credentials first."),
+    ErrorCode.UNKNOWN_TOPIC: _("Unknown topic “%(value)s”."),
+    ErrorCode.INVALID_FORM: _("Please check the form: %(detail)s"),
+    ErrorCode.BAD_TOKEN: _("This chat does not exist or has expired."),
+    ErrorCode.CHAT_ENDED: _("This chat has ended."),
+    ErrorCode.NOT_YOUR_CHAT: _("This conversation is not yours."),
+    ErrorCode.EMPTY_MESSAGE: _("A message cannot be empty."),
+    ErrorCode.NO_QUEUE: _("Nobody can take this request at the moment."),
+    ErrorCode.TOO_LATE: _("This can no longer be done."),
+}

@@ -1,0 +1,124 @@
+"""Reads of the web chat: topics, whether a queue is open, a waiting customer's position
+and estimated wait, and a conversation as the customer may see it.
+
+The customer is not a signed-in person: the reads that concern one chat take its session
+(the holder of its token) as the viewer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from relais.apps.chat.models import CUSTOMER_VISIBLE, ChatMessage, ChatSession, ChatTopic
+from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
+from relais.apps.organisation.models import Agent
+from relais.apps.routing.config import engine_queue, engine_site
+from relais.apps.routing.models import Queue, parse_hours
+from relais.apps.routing.selectors import may_serve
+from relais.core.routing import weekly
+
+DEFAULT_HANDLE_S = 240.0
+CAPACITY_TTL_S = 15.0
+WAITING = (ContactState.CREATED, ContactState.QUEUED)
+
+
+def topic_list() -> QuerySet[ChatTopic]:
+    return ChatTopic.objects.filter(active=True).select_related("queue")
+
+
+def queue_open(queue: Queue, at: float | None = None) -> bool:
+    """The queue's opening hours (empty: always open)."""
+    specs = parse_hours(queue.time_zone, queue.opening_hours)
+    if not queue.active:
+        return False
+    return not specs or weekly(queue.time_zone, *specs).is_open(time.time() if at is None else at)
+
+
+def messages_for_customer(*, viewer: ChatSession, after: int = 0) -> list[ChatMessage]:
+    return list(
+        ChatMessage.objects.filter(
+            contact_id=viewer.contact_id, seq__gt=after, sender__in=CUSTOMER_VISIBLE
+        ).order_by("seq")
+    )
+
+
+def agent_first_name(*, viewer: ChatSession) -> str:
+    """The name the customer is told: the first name of the agent holding the chat."""
+    contact = Contact.objects.select_related("agent__user").get(pk=viewer.contact_id)
+    if contact.agent is None or contact.state not in (
+        ContactState.ACCEPTED,
+        ContactState.WRAP_UP,
+    ):
+        return ""
+    return contact.agent.user.first_name
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    position: int
+    seconds: int | None  # None: nobody who could answer is there
+
+
+_capacity_cache: dict[int, tuple[float, int]] = {}
+
+
+def _staffed_capacity(queue: Queue) -> int:
+    """Chat places of the logged-in, not-on-break agents who may serve the queue (cached)."""
+    now = time.monotonic()
+    cached = _capacity_cache.get(queue.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    config = engine_queue(queue)
+    present = AgentPresence.objects.exclude(
+        state__in=(PresenceState.OFFLINE, PresenceState.BREAK)
+    ).values_list("agent_id", flat=True)
+    agents = (
+        Agent.objects.filter(pk__in=list(present), active=True)
+        .select_related("site")
+        .prefetch_related("skill_levels__skill")
+    )
+    capacity = sum(
+        agent.capacity_chat for agent in agents if may_serve(config, agent, engine_site(agent.site))
+    )
+    _capacity_cache[queue.pk] = (now + CAPACITY_TTL_S, capacity)
+    return capacity
+
+
+def _handle_seconds(queue: Queue) -> float:
+    """Mean handling time of the queue's last 50 handled contacts."""
+    rows = Contact.objects.filter(
+        queue=queue, accepted_at__isnull=False, closed_at__isnull=False
+    ).order_by("-closed_at")[:50]
+    spans = [
+        ((row.wrap_up_at or row.closed_at) - row.accepted_at).total_seconds()  # type: ignore[operator]
+        for row in rows
+    ]
+    spans = [span for span in spans if span > 0]
+    return sum(spans) / len(spans) if spans else DEFAULT_HANDLE_S
+
+
+def wait_estimate(*, viewer: ChatSession) -> WaitEstimate | None:
+    """Place in the line (1: next) and estimated wait, or None when not waiting.
+
+    Estimate: position × mean handling time / staffed chat places (docs/events-protocol.md).
+    """
+    contact = Contact.objects.select_related("queue").get(pk=viewer.contact_id)
+    if contact.state not in WAITING:
+        return None
+    ahead = (
+        Contact.objects.filter(queue_id=contact.queue_id, state__in=WAITING)
+        .filter(
+            Q(priority__gt=contact.priority)
+            | Q(priority=contact.priority, created_at__lt=contact.created_at)
+        )
+        .exclude(pk=contact.pk)
+        .count()
+    )
+    position = ahead + 1
+    capacity = _staffed_capacity(contact.queue)
+    if capacity == 0:
+        return WaitEstimate(position, None)
+    return WaitEstimate(position, round(position * _handle_seconds(contact.queue) / capacity))

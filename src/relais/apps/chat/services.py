@@ -1,0 +1,288 @@
+"""Writes of the web chat: starting a chat, messages from both sides, the customer leaving,
+leaving a message or asking for a callback instead.
+
+A message is numbered in its conversation under a lock of the chat session (so numbers
+follow commit order), stored, and only then pushed: to the customer's group
+`chat-<contact pk>` and, when an agent holds the conversation, as an event of their desktop.
+Lock order everywhere: contact, then chat session, then the agent's desk cursor.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from relais.apps.accounts.models import User
+from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.models import (
+    ChatMessage,
+    ChatSession,
+    ChatTopic,
+    Sender,
+    SystemEvent,
+    hash_token,
+)
+from relais.apps.chat.schemas import (
+    CallbackForm,
+    CustomerMessage,
+    LeaveMessageForm,
+    MessageOut,
+    StartForm,
+)
+from relais.apps.desktop.events import (
+    ChatMessageEvent,
+    MessageView,
+    desk_event_append,
+    group_send,
+)
+from relais.apps.errors import RelaisError
+from relais.apps.interactions import services as interactions
+from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.routing.models import Channel, Queue
+
+#: Conversation states in which the agent's desktop shows new messages.
+IN_HAND = (ContactState.ACCEPTED, ContactState.WRAP_UP)
+WAITING = (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED)
+
+
+def chat_group(contact_id: int) -> str:
+    return f"chat-{contact_id}"
+
+
+def customer_view(message: ChatMessage) -> CustomerMessage:
+    return CustomerMessage(
+        id=message.seq,
+        sender=message.sender,  # type: ignore[arg-type]  # only CUSTOMER_VISIBLE are shown
+        author=message.author_name if message.sender != Sender.CUSTOMER else "",
+        event=message.event,
+        body=message.body,
+        client_id=message.client_id if message.sender == Sender.CUSTOMER else "",
+        created=message.created_at,
+    )
+
+
+def agent_view(message: ChatMessage) -> MessageView:
+    return MessageView(
+        id=message.seq,
+        sender=message.sender,
+        author=message.author_name,
+        event=message.event,
+        body=message.body,
+        client_id=message.client_id,
+        created=message.created_at,
+    )
+
+
+def _topic(code: str) -> ChatTopic:
+    topic = ChatTopic.objects.select_related("queue").filter(code=code, active=True).first()
+    if topic is None:
+        raise RelaisError(ErrorCode.UNKNOWN_TOPIC, value=code)
+    return topic
+
+
+def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
+    """A chat contact for the topic's queue, with the customer's first message if any;
+    returns the session and the customer's token (only its hash is stored)."""
+    topic = _topic(form.topic)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        contact = interactions.contact_create(
+            actor=None,
+            queue_code=topic.queue.code,
+            channel=Channel.CHAT,
+            customer_reference=form.email,
+            attributes={"topic": topic.code, "language": form.language, "source": "widget"},
+        )
+        session = ChatSession.objects.create(
+            contact=contact,
+            token_hash=hash_token(token),
+            customer_name=form.name.strip(),
+            email=form.email,
+            language=form.language,
+            topic=topic,
+            created_at=now,
+        )
+        if form.message.strip():
+            message_post(
+                contact_id=contact.pk,
+                sender=Sender.CUSTOMER,
+                body=form.message,
+                client_id=form.client_id,
+            )
+    return session, token
+
+
+def session_for_token(token: str) -> ChatSession:
+    session = (
+        ChatSession.objects.select_related("contact", "contact__queue")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if session is None:
+        raise RelaisError(ErrorCode.BAD_TOKEN)
+    return session
+
+
+def message_post(
+    *,
+    contact_id: int,
+    sender: str,
+    body: str,
+    client_id: str = "",
+    author: User | None = None,
+    author_name: str = "",
+    event: str = "",
+    notify_desk: bool = True,
+) -> tuple[ChatMessage, bool]:
+    """Store a message (or find the one already stored under `client_id`); returns it and
+    whether it is new. Pushed after commit."""
+    body = body.strip()
+    if not body and not event:
+        raise RelaisError(ErrorCode.EMPTY_MESSAGE)
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(contact_id=contact_id)
+        if client_id:
+            found = ChatMessage.objects.filter(
+                contact_id=contact_id, sender=sender, client_id=client_id
+            ).first()
+            if found is not None:
+                return found, False
+        session.last_seq += 1
+        session.save(update_fields=["last_seq"])
+        message = ChatMessage.objects.create(
+            contact_id=contact_id,
+            seq=session.last_seq,
+            sender=sender,
+            author=author,
+            author_name=author_name,
+            event=event,
+            body=body,
+            client_id=client_id,
+            created_at=timezone.now(),
+        )
+        if sender != Sender.SUPERVISOR_NOTE:
+            frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
+            transaction.on_commit(lambda: group_send(chat_group(contact_id), "chat.frame", frame))
+        contact = Contact.objects.only("state", "agent_id").get(pk=contact_id)
+        if notify_desk and contact.agent_id is not None and contact.state in IN_HAND:
+            desk_event_append(
+                agent_id=contact.agent_id,
+                contact_id=contact_id,
+                event=ChatMessageEvent(contact_id=contact_id, message=agent_view(message)),
+            )
+    return message, True
+
+
+def customer_message(*, session: ChatSession, body: str, client_id: str) -> ChatMessage:
+    """A message from the customer, while the chat is not over."""
+    contact = Contact.objects.only("state").get(pk=session.contact_id)
+    ended = session.customer_left_at is not None or contact.state not in (*WAITING, *IN_HAND)
+    if ended and not ChatMessage.objects.filter(
+        contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
+    ).exists():
+        raise RelaisError(ErrorCode.CHAT_ENDED)
+    try:
+        message, _ = message_post(
+            contact_id=session.contact_id, sender=Sender.CUSTOMER, body=body, client_id=client_id
+        )
+    except IntegrityError:  # the same client id raced in from a second socket
+        message = ChatMessage.objects.get(
+            contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
+        )
+    return message
+
+
+def customer_leave(*, session: ChatSession) -> None:
+    """The customer closes the chat: a waiting contact is abandoned; a conversation in an
+    agent's hands stays there until the agent wraps it up."""
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(pk=session.pk)
+        if session.customer_left_at is not None:
+            return
+        contact = Contact.objects.get(pk=session.contact_id)
+        if contact.state in WAITING:
+            interactions.contact_abandon(actor=None, contact=contact)
+        session.customer_left_at = timezone.now()
+        session.save(update_fields=["customer_left_at"])
+        message_post(
+            contact_id=contact.pk, sender=Sender.SYSTEM, body="", event=SystemEvent.CUSTOMER_LEFT
+        )
+
+
+def _fallback_queue(preferred: Queue | None, channel: str) -> Queue:
+    if preferred is not None and preferred.active:
+        return preferred
+    queue = Queue.objects.filter(channel=channel, active=True).order_by("code").first()
+    if queue is None:
+        raise RelaisError(ErrorCode.NO_QUEUE)
+    return queue
+
+
+def _instead_of_chat(session: ChatSession | None) -> None:
+    """The customer gives up waiting for a chat (if they were) to leave a message instead."""
+    if session is None:
+        return
+    contact = Contact.objects.get(pk=session.contact_id)
+    if contact.state not in (*WAITING, ContactState.CLOSED):
+        raise RelaisError(ErrorCode.TOO_LATE)
+    customer_leave(session=session)
+
+
+def message_leave(*, form: LeaveMessageForm, session: ChatSession | None = None) -> Contact:
+    """Outside opening hours, or tired of waiting: an e-mail-like contact with the text."""
+    topic = _topic(form.topic)
+    if not form.email:
+        raise RelaisError(ErrorCode.INVALID_FORM, detail="email")
+    queue = _fallback_queue(topic.message_queue, Channel.EMAIL)
+    attributes: dict[str, Any] = {
+        "topic": topic.code,
+        "language": form.language,
+        "name": form.name,
+        "email": form.email,
+        "message": form.message,
+        "source": "widget",
+    }
+    if session is not None:
+        attributes["chat_contact"] = session.contact_id
+    with transaction.atomic():
+        _instead_of_chat(session)
+        return interactions.contact_create(
+            actor=None,
+            queue_code=queue.code,
+            channel=Channel.EMAIL,
+            customer_reference=form.email,
+            attributes=attributes,
+        )
+
+
+def callback_request(*, form: CallbackForm, session: ChatSession | None = None) -> Contact:
+    """A callback at the time the customer chose (kept in the contact's attributes)."""
+    topic = _topic(form.topic)
+    if form.at.tzinfo is None:
+        raise RelaisError(ErrorCode.INVALID_FORM, detail="at")
+    if form.at < timezone.now():
+        raise RelaisError(ErrorCode.INVALID_FORM, detail="at")
+    queue = _fallback_queue(topic.callback_queue, Channel.CALLBACK)
+    attributes: dict[str, Any] = {
+        "topic": topic.code,
+        "language": form.language,
+        "name": form.name,
+        "phone": form.phone,
+        "callback_at": form.at.isoformat(),
+        "source": "widget",
+    }
+    if session is not None:
+        attributes["chat_contact"] = session.contact_id
+    with transaction.atomic():
+        _instead_of_chat(session)
+        return interactions.contact_create(
+            actor=None,
+            queue_code=queue.code,
+            channel=Channel.CALLBACK,
+            customer_reference=form.phone,
+            attributes=attributes,
+        )

@@ -1,0 +1,107 @@
+"""The widget's HTTP side: its configuration, the pre-chat form, leaving a message or
+asking for a callback when nobody can chat; and the demo shop page that embeds it.
+
+These endpoints serve anonymous customers (the widget runs on the brand's site): they
+take and answer JSON, and refuse bad input with `{code, message}` in the chosen language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import BaseModel, ValidationError
+
+from relais.apps.chat import selectors, services
+from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.schemas import (
+    CallbackForm,
+    ConfigOut,
+    LeaveMessageForm,
+    StartForm,
+    StartOut,
+    TopicOut,
+)
+from relais.apps.errors import RelaisError
+
+
+def _language(request: HttpRequest, data: dict[str, Any] | None = None) -> str:
+    value = (data or {}).get("language") or request.GET.get("lang") or "fr"
+    return "en" if str(value).startswith("en") else "fr"
+
+
+def _refused(error: RelaisError, language: str) -> JsonResponse:
+    with translation.override(language):
+        return JsonResponse(error.as_dict(), status=error.status)
+
+
+def _form[F: BaseModel](
+    request: HttpRequest, schema: type[F], action: Callable[[F], BaseModel | None]
+) -> JsonResponse:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return _refused(RelaisError(ErrorCode.MALFORMED_JSON), _language(request))
+    if not isinstance(data, dict):
+        return _refused(RelaisError(ErrorCode.MALFORMED_JSON), _language(request))
+    language = _language(request, data)
+    try:
+        form = schema.model_validate(data)
+    except ValidationError as invalid:
+        fields = ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
+        return _refused(RelaisError(ErrorCode.INVALID_FORM, detail=fields or "?"), language)
+    try:
+        answer = action(form)
+    except RelaisError as refused:
+        return _refused(refused, language)
+    return JsonResponse(answer.model_dump(mode="json") if answer else {"ok": True}, status=201)
+
+
+@require_GET
+def config(request: HttpRequest) -> JsonResponse:
+    """Topics in the customer's language, the one chosen by `queue`, and whether it is open."""
+    language = _language(request)
+    wanted = request.GET.get("queue", "")
+    with translation.override(language):
+        topics = list(selectors.topic_list())
+        chosen = next((t for t in topics if t.queue.code == wanted), topics[0] if topics else None)
+        out = ConfigOut(
+            open=chosen is not None and selectors.queue_open(chosen.queue),
+            topics=[TopicOut(code=t.code, label=t.label) for t in topics],
+            topic=chosen.code if chosen else None,
+        )
+    return JsonResponse(out.model_dump(mode="json"))
+
+
+@csrf_exempt  # an anonymous customer on the brand's site: no session, nothing to forge
+@require_POST
+def start(request: HttpRequest) -> JsonResponse:
+    def create(form: StartForm) -> StartOut:
+        _, token = services.chat_start(form=form)
+        return StartOut(token=token, socket="/ws/chat/")
+
+    return _form(request, StartForm, create)
+
+
+@csrf_exempt
+@require_POST
+def leave_message(request: HttpRequest) -> JsonResponse:
+    return _form(request, LeaveMessageForm, lambda form: services.message_leave(form=form) and None)
+
+
+@csrf_exempt
+@require_POST
+def callback(request: HttpRequest) -> JsonResponse:
+    return _form(request, CallbackForm, lambda form: services.callback_request(form=form) and None)
+
+
+def boutique(request: HttpRequest) -> HttpResponse:
+    """The demo shop “Maison Lumière” with the chat widget on it."""
+    language = _language(request)
+    return render(request, "chat/boutique.html", {"shop_language": language})

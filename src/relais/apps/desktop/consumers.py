@@ -1,0 +1,243 @@
+"""The agent desktop over WebSocket (`/ws/desktop/`, the session's user), protocol in
+docs/events-protocol.md.
+
+The consumer joins two groups: `agent-<pk>` where the router announces offers (then the
+consumer records them in the agent's numbered stream, `desk_sync`), and `desk-<pk>` where
+numbered events arrive after commit. It sends each number once, in order: an event whose
+number is not the next one makes it read the missing ones from the record first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any, Literal
+
+from channels.db import database_sync_to_async
+from pydantic import BaseModel, Field
+
+from relais.apps.chat.models import MAX_BODY_CHARS
+from relais.apps.chat.socket import FrameConsumer
+from relais.apps.desktop import selectors, services
+from relais.apps.desktop.events import desk_group
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.push import agent_group
+
+SYNC_EVERY_S = 15.0
+
+
+class In(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class HelloIn(In):
+    type: Literal["hello"]
+    last_event_id: int | None = Field(default=None, ge=0)
+
+
+class ContactIn(In):
+    type: Literal["accept", "reject", "complete", "typing", "panel"]
+    contact_id: int
+
+
+class MessageIn(In):
+    type: Literal["message"]
+    contact_id: int
+    client_id: str = Field(min_length=1, max_length=64)
+    body: str = Field(max_length=MAX_BODY_CHARS)
+
+
+class NoteIn(In):
+    type: Literal["note"]
+    contact_id: int
+    body: str = Field(max_length=MAX_BODY_CHARS)
+
+
+class WrapUpIn(In):
+    type: Literal["wrap_up"]
+    contact_id: int
+    reason: str = Field(max_length=40)
+    comment: str = Field(default="", max_length=500)
+
+
+class TransferIn(In):
+    type: Literal["transfer"]
+    contact_id: int
+    queue: str | None = Field(default=None, max_length=40)
+    agent_id: int | None = None
+
+
+class PresenceIn(In):
+    type: Literal["presence"]
+    state: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=24)
+
+
+class HelpIn(In):
+    type: Literal["help"]
+    body: str = Field(max_length=MAX_BODY_CHARS)
+    client_id: str = Field(default="", max_length=64)
+    contact_id: int | None = None
+
+
+class Ack(BaseModel):
+    """The request was done (and what it stored is committed)."""
+
+    type: Literal["ack"] = "ack"
+    ref: str | None
+    client_id: str = ""
+    id: int | None = None  # a message's number in its conversation
+
+
+class DesktopConsumer(FrameConsumer):
+    frames: dict[str, tuple[type[BaseModel], str]] = {
+        "hello": (HelloIn, "on_hello"),
+        "accept": (ContactIn, "on_contact"),
+        "reject": (ContactIn, "on_contact"),
+        "complete": (ContactIn, "on_contact"),
+        "typing": (ContactIn, "on_contact"),
+        "panel": (ContactIn, "on_contact"),
+        "message": (MessageIn, "on_message"),
+        "note": (NoteIn, "on_note"),
+        "wrap_up": (WrapUpIn, "on_wrap_up"),
+        "transfer": (TransferIn, "on_transfer"),
+        "presence": (PresenceIn, "on_presence"),
+        "help": (HelpIn, "on_help"),
+    }
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        try:
+            agent = await database_sync_to_async(selectors.desk_agent)(viewer=user)
+        except RelaisError:
+            await self.close(code=4403)
+            return
+        self.user = user
+        self.agent_id = agent.pk
+        self.language = getattr(user, "language", "fr") or "fr"
+        self.last_sent: int | None = None
+        self.syncer: asyncio.Task[None] | None = None
+        await self.channel_layer.group_add(agent_group(agent.pk), self.channel_name)
+        await self.channel_layer.group_add(desk_group(agent.pk), self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "syncer", None) is not None:
+            self.syncer.cancel()  # type: ignore[union-attr]
+        if hasattr(self, "agent_id"):
+            await self.channel_layer.group_discard(agent_group(self.agent_id), self.channel_name)
+            await self.channel_layer.group_discard(desk_group(self.agent_id), self.channel_name)
+
+    async def _ack(self, ref: str | None, **fields: Any) -> None:
+        await self.send_frame(Ack(ref=ref, **fields))
+
+    # -- frames from the desktop ----------------------------------------------------------
+
+    async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
+        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+        if frame.last_event_id is None:
+            state = await database_sync_to_async(selectors.desk_state)(viewer=self.user)
+            await self.send_frame(state)
+            self.last_sent = state.last_event_id
+        else:
+            self.last_sent = frame.last_event_id
+            await self._catch_up()
+        if self.syncer is None:
+            self.syncer = asyncio.create_task(self._sync_regularly())
+
+    async def on_contact(self, frame: ContactIn, ref: str | None) -> None:
+        action = {
+            "accept": services.desk_accept,
+            "reject": services.desk_reject,
+            "complete": services.desk_complete,
+            "typing": services.desk_typing,
+        }.get(frame.type)
+        if action is not None:
+            await database_sync_to_async(action)(actor=self.user, contact_id=frame.contact_id)
+            if frame.type != "typing":
+                await self._ack(ref)
+            return
+        panel = await database_sync_to_async(selectors.customer_panel)(
+            viewer=self.user, contact_id=frame.contact_id
+        )
+        await self.send_frame({**panel.model_dump(mode="json"), "ref": ref})
+
+    async def on_message(self, frame: MessageIn, ref: str | None) -> None:
+        number, _ = await database_sync_to_async(services.desk_send)(
+            actor=self.user, contact_id=frame.contact_id, body=frame.body, client_id=frame.client_id
+        )
+        await self._ack(ref, client_id=frame.client_id, id=number)
+
+    async def on_note(self, frame: NoteIn, ref: str | None) -> None:
+        await database_sync_to_async(services.desk_note_add)(
+            actor=self.user, contact_id=frame.contact_id, body=frame.body
+        )
+        await self._ack(ref)
+
+    async def on_wrap_up(self, frame: WrapUpIn, ref: str | None) -> None:
+        await database_sync_to_async(services.desk_wrap_up)(
+            actor=self.user, contact_id=frame.contact_id, reason=frame.reason, comment=frame.comment
+        )
+        await self._ack(ref)
+
+    async def on_transfer(self, frame: TransferIn, ref: str | None) -> None:
+        await database_sync_to_async(services.desk_transfer)(
+            actor=self.user,
+            contact_id=frame.contact_id,
+            queue_code=frame.queue,
+            agent_id=frame.agent_id,
+        )
+        await self._ack(ref)
+
+    async def on_presence(self, frame: PresenceIn, ref: str | None) -> None:
+        await database_sync_to_async(services.desk_presence_set)(
+            actor=self.user, state=frame.state, reason=frame.reason
+        )
+        await self._ack(ref)
+
+    async def on_help(self, frame: HelpIn, ref: str | None) -> None:
+        message = await database_sync_to_async(services.help_send)(
+            actor=self.user, body=frame.body, client_id=frame.client_id, contact_id=frame.contact_id
+        )
+        await self._ack(ref, client_id=frame.client_id, id=message.pk)
+
+    # -- from the channel layer -------------------------------------------------------------
+
+    async def desk_event(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        if self.last_sent is None or frame["id"] <= self.last_sent:
+            return  # before hello (hello reads the record), or already sent
+        if frame["id"] == self.last_sent + 1:
+            await self.send_frame(frame)
+            self.last_sent = frame["id"]
+        else:
+            await self._catch_up()
+
+    async def desk_ephemeral(self, event: dict[str, Any]) -> None:
+        if self.last_sent is not None:
+            await self.send_frame(event["frame"])
+
+    async def offer_made(self, event: dict[str, Any]) -> None:
+        """The router's announcement: record it in the numbered stream (idempotent)."""
+        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+
+    async def offer_ended(self, event: dict[str, Any]) -> None:
+        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+
+    async def _catch_up(self) -> None:
+        frames = await database_sync_to_async(selectors.events_since)(
+            viewer=self.user, after=self.last_sent or 0
+        )
+        for frame in frames:
+            if self.last_sent is not None and frame["id"] <= self.last_sent:
+                continue
+            await self.send_frame(frame)
+            self.last_sent = frame["id"]
+
+    async def _sync_regularly(self) -> None:
+        """A safety net for what nobody announced (a contact dropped by the router)."""
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                await asyncio.sleep(SYNC_EVERY_S)
+                with contextlib.suppress(Exception):
+                    await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)

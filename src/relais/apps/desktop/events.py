@@ -1,0 +1,199 @@
+"""The desktop's event stream: typed events, numbered per agent, pushed after commit.
+
+Every event an agent's desktop receives is first stored as a `DeskEvent` with the next
+number of that agent's `DeskCursor` (locked, so numbers follow commit order), then sent
+to the group `desk-<agent pk>` after commit. A desktop that reconnects asks for the events
+after the last number it saw (docs/events-protocol.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Literal
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+from pydantic import BaseModel
+
+from relais.apps.desktop.models import DeskCursor, DeskEvent
+
+logger = logging.getLogger(__name__)
+
+
+class MessageView(BaseModel):
+    """A chat message as the agent sees it."""
+
+    id: int  # the message's number in its conversation
+    sender: str
+    author: str
+    event: str
+    body: str
+    client_id: str
+    created: dt.datetime
+
+
+class NoteView(BaseModel):
+    id: int
+    author: str
+    body: str
+    created: dt.datetime
+
+
+class ChatView(BaseModel):
+    """A conversation in the agent's hands."""
+
+    contact_id: int
+    queue: str
+    queue_label: str
+    customer_name: str
+    language: str
+    topic: str
+    state: str
+    messages: list[MessageView]
+    notes: list[NoteView] = []
+
+
+class OfferMadeEvent(BaseModel):
+    type: Literal["offer.made"] = "offer.made"
+    contact_id: int
+    queue: str
+    queue_label: str
+    channel: str
+    customer_name: str
+    topic: str
+    language: str
+    preview: str
+    expires_at: dt.datetime | None
+    timeout_seconds: int
+    direct: bool = False
+
+
+class OfferEndedEvent(BaseModel):
+    type: Literal["offer.ended"] = "offer.ended"
+    contact_id: int
+    reason: str  # expired, withdrawn, abandoned, rejected
+
+
+class ChatOpenedEvent(BaseModel):
+    type: Literal["chat.opened"] = "chat.opened"
+    chat: ChatView
+
+
+class ChatMessageEvent(BaseModel):
+    type: Literal["chat.message"] = "chat.message"
+    contact_id: int
+    message: MessageView
+
+
+class ContactCompletedEvent(BaseModel):
+    """The conversation is over: the desktop asks for the wrap-up reason."""
+
+    type: Literal["contact.completed"] = "contact.completed"
+    contact_id: int
+
+
+class ContactClosedEvent(BaseModel):
+    """The contact left the agent's hands: `wrapped_up`, `transferred` or `dropped`."""
+
+    type: Literal["contact.closed"] = "contact.closed"
+    contact_id: int
+    reason: str
+
+
+class NoteAddedEvent(BaseModel):
+    type: Literal["note.added"] = "note.added"
+    contact_id: int
+    note: NoteView
+
+
+class PresenceChangedEvent(BaseModel):
+    type: Literal["presence.changed"] = "presence.changed"
+    state: str
+    break_reason: str
+
+
+class HelpMessageView(BaseModel):
+    id: int
+    thread_id: int
+    author: str
+    from_agent: bool
+    body: str
+    client_id: str
+    created: dt.datetime
+
+
+class HelpMessageEvent(BaseModel):
+    type: Literal["help.message"] = "help.message"
+    message: HelpMessageView
+
+
+DeskPayload = (
+    OfferMadeEvent
+    | OfferEndedEvent
+    | ChatOpenedEvent
+    | ChatMessageEvent
+    | ContactCompletedEvent
+    | ContactClosedEvent
+    | NoteAddedEvent
+    | PresenceChangedEvent
+    | HelpMessageEvent
+)
+
+
+def desk_group(agent_id: int) -> str:
+    return f"desk-{agent_id}"
+
+
+def frame_of(event: DeskEvent) -> dict[str, Any]:
+    """The frame a browser receives: the stored payload with its number as `id`."""
+    return {**event.payload, "type": event.kind, "id": event.seq}
+
+
+def desk_event_append(
+    *, agent_id: int, event: DeskPayload, contact_id: int | None = None, key: str = ""
+) -> DeskEvent | None:
+    """Store the agent's next event inside the caller's transaction; pushed after commit.
+
+    With a `key` already recorded for this agent, nothing is stored (returns None)."""
+    if key and DeskEvent.objects.filter(agent_id=agent_id, key=key).exists():
+        return None
+    DeskCursor.objects.get_or_create(agent_id=agent_id)
+    cursor = DeskCursor.objects.select_for_update().get(agent_id=agent_id)
+    if key and DeskEvent.objects.filter(agent_id=agent_id, key=key).exists():
+        return None  # recorded while we waited for the lock
+    cursor.last_seq += 1
+    cursor.save(update_fields=["last_seq"])
+    payload = event.model_dump(mode="json")
+    kind = payload.pop("type")
+    row = DeskEvent.objects.create(
+        agent_id=agent_id,
+        seq=cursor.last_seq,
+        kind=kind,
+        contact_id=contact_id,
+        key=key,
+        payload=payload,
+        created_at=timezone.now(),
+    )
+    frame = frame_of(row)
+    transaction.on_commit(lambda: group_send(desk_group(agent_id), "desk.event", frame))
+    return row
+
+
+def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
+    """Send `frame` to a group's consumers (`handler` names their method); a failed push
+    never undoes what was committed: the consumers fetch missed events from the record."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": handler, "frame": frame})
+    except Exception:
+        logger.exception("could not push %s to %s", frame.get("type"), group)
+
+
+def ephemeral_send(group: str, frame: dict[str, Any]) -> None:
+    """A frame that is not stored (typing indicators): lost if nobody listens."""
+    group_send(group, "desk.ephemeral", frame)

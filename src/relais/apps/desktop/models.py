@@ -1,0 +1,204 @@
+"""The agent desktop's record: its numbered event stream, wrap-ups, notes, help threads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.interactions.models import Contact
+from relais.apps.organisation.models import Agent, Site
+
+
+class DeskCursor(models.Model):
+    """The last event number given to an agent's desktop; locked to number the next one."""
+
+    agent = models.OneToOneField(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, primary_key=True
+    )
+    last_seq = models.PositiveBigIntegerField(_("last event number"), default=0)
+
+    class Meta:
+        verbose_name = _("desktop cursor")
+        verbose_name_plural = _("desktop cursors")
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}: {self.last_seq}"
+
+
+class DeskEvent(models.Model):
+    """One event sent to an agent's desktop, numbered 1, 2, 3… per agent in commit order.
+
+    `key` makes recording idempotent (e.g. the same offer seen by two open tabs)."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=32)
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    key = models.CharField(_("key"), max_length=80, blank=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("desktop event")
+        verbose_name_plural = _("desktop events")
+        ordering = ["agent", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "seq"], name="desk_event_seq"),
+            models.UniqueConstraint(
+                fields=["agent", "key"], condition=~models.Q(key=""), name="desk_event_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}.{self.seq} {self.kind}"
+
+
+class WrapUpReason(models.Model):
+    """Why a contact ended (the outcome an agent must choose before closing it)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_fr = models.CharField(_("label in French"), max_length=120)
+    label_en = models.CharField(_("label in English"), max_length=120)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("wrap-up reason")
+        verbose_name_plural = _("wrap-up reasons")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_fr if (get_language() or "fr").startswith("fr") else self.label_en
+
+
+class WrapUp(models.Model):
+    """The outcome of a handled contact, chosen by its agent."""
+
+    contact = models.OneToOneField(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="wrap_up",
+    )
+    reason = models.ForeignKey(
+        WrapUpReason, verbose_name=_("reason"), on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("wrap-up")
+        verbose_name_plural = _("wrap-ups")
+
+    def __str__(self) -> str:
+        return f"#{self.contact_id}: {self.reason_id}"
+
+
+class InternalNote(models.Model):
+    """A note on a contact for colleagues; the customer never sees it."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT
+    )
+    body = models.TextField(_("body"), max_length=2000)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"note #{self.pk} on #{self.contact_id}"
+
+
+class MaskingPolicy(models.Model):
+    """What a site's agents may not see of the customer in the customer panel."""
+
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="masking"
+    )
+    mask_email = models.BooleanField(_("mask e-mail addresses"), default=True)
+    mask_surname = models.BooleanField(_("show only the first name"), default=False)
+
+    class Meta:
+        verbose_name = _("masking policy")
+        verbose_name_plural = _("masking policies")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+
+class HelpThread(models.Model):
+    """An agent's instant-message thread with their supervisors."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("help thread")
+        verbose_name_plural = _("help threads")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"help #{self.pk} ({self.agent_id})"
+
+
+class HelpMessage(models.Model):
+    thread = models.ForeignKey(
+        HelpThread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT
+    )
+    body = models.TextField(_("body"), max_length=2000)
+    client_id = models.CharField(_("client id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("help message")
+        verbose_name_plural = _("help messages")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="help_message_client_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"help message #{self.pk}"

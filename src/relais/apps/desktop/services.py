@@ -1,0 +1,418 @@
+"""Writes of the agent desktop. Each acts for the actor's own agent on contacts that agent
+holds, through the interactions and chat services, and records what the desktop must show
+as numbered desk events in the same transaction (docs/desktop.md)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.apps.accounts.models import Role, User
+from relais.apps.audit.services import audit_record
+from relais.apps.chat import services as chat
+from relais.apps.chat.errors import ErrorCode as ChatErrorCode
+from relais.apps.chat.models import ChatSession, Sender, SystemEvent
+from relais.apps.desktop import selectors
+from relais.apps.desktop.errors import ErrorCode
+from relais.apps.desktop.events import (
+    ChatOpenedEvent,
+    ContactClosedEvent,
+    ContactCompletedEvent,
+    HelpMessageEvent,
+    HelpMessageView,
+    NoteAddedEvent,
+    OfferEndedEvent,
+    PresenceChangedEvent,
+    desk_event_append,
+    desk_group,
+    group_send,
+)
+from relais.apps.desktop.models import (
+    DeskEvent,
+    HelpMessage,
+    HelpThread,
+    InternalNote,
+    WrapUp,
+    WrapUpReason,
+)
+from relais.apps.errors import RelaisError
+from relais.apps.interactions import services as interactions
+from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
+from relais.apps.organisation.models import Agent
+
+S = ContactState
+
+
+def offer_key(contact: Contact) -> str:
+    stamp = contact.offered_at.timestamp() if contact.offered_at else 0
+    return f"{contact.pk}:{stamp:.6f}"
+
+
+def desk_sync(*, agent_id: int) -> int:
+    """Bring the agent's event stream up to the record: offers made or gone, contacts
+    dropped by the router, presence changed by it. Idempotent; returns events added."""
+    added = 0
+    with transaction.atomic():
+        for contact in Contact.objects.select_related("queue").filter(
+            agent_id=agent_id, state=S.OFFERED
+        ):
+            event = selectors.offer_view(contact)
+            added += bool(
+                desk_event_append(
+                    agent_id=agent_id,
+                    event=event,
+                    contact_id=contact.pk,
+                    key=f"offer:{offer_key(contact)}",
+                )
+            )
+        added += _sync_ended(agent_id)
+        added += _sync_presence(agent_id)
+    return added
+
+
+def _sync_ended(agent_id: int) -> int:
+    """Offers without an answer and chats without a closing, no longer the agent's."""
+    added = 0
+    recent = DeskEvent.objects.filter(agent_id=agent_id).order_by("-seq")[:300]
+    keys = {row.key for row in recent if row.key}
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if kind not in ("offer", "open"):
+            continue
+        answered = f"open:{rest}" in keys or f"end:{rest}" in keys
+        if kind == "offer" and answered:
+            continue
+        if kind == "open" and f"closed:{rest}" in keys:
+            continue
+        contact_id = int(rest.split(":")[0])
+        contact = Contact.objects.filter(pk=contact_id).first()
+        if contact is None:
+            continue
+        still = contact.agent_id == agent_id and offer_key(contact) == rest
+        if kind == "offer" and not (still and contact.state == S.OFFERED):
+            if still and contact.state in (S.ACCEPTED, S.WRAP_UP, S.CLOSED):
+                continue  # accepted from elsewhere: chat.opened follows from that service
+            reason = "abandoned" if contact.state == S.ABANDONED else "withdrawn"
+            if contact.timed_out_at is not None and contact.state == S.QUEUED:
+                reason = "expired"
+            added += bool(
+                desk_event_append(
+                    agent_id=agent_id,
+                    event=OfferEndedEvent(contact_id=contact_id, reason=reason),
+                    contact_id=contact_id,
+                    key=f"end:{rest}",
+                )
+            )
+        elif kind == "open" and not still:
+            added += bool(
+                desk_event_append(
+                    agent_id=agent_id,
+                    event=ContactClosedEvent(contact_id=contact_id, reason="dropped"),
+                    contact_id=contact_id,
+                    key=f"closed:{rest}",
+                )
+            )
+    return added
+
+
+def _sync_presence(agent_id: int) -> int:
+    presence = AgentPresence.objects.filter(agent_id=agent_id).first()
+    state = presence.state if presence else PresenceState.OFFLINE
+    reason = presence.break_reason if presence else ""
+    last = (
+        DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed").order_by("-seq").first()
+    )
+    if last is not None and (last.payload["state"], last.payload["break_reason"]) == (
+        state,
+        reason,
+    ):
+        return 0
+    if last is None and state == PresenceState.OFFLINE:
+        return 0
+    desk_event_append(
+        agent_id=agent_id, event=PresenceChangedEvent(state=state, break_reason=reason)
+    )
+    return 1
+
+
+def desk_accept(*, actor: User, contact_id: int) -> Contact:
+    """Accept an offer: the customer is told the agent's first name; the desktop opens the
+    conversation with everything said so far."""
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
+    with transaction.atomic():
+        contact = interactions.offer_accept(actor=actor, contact=contact)
+        key = offer_key(contact)
+        if ChatSession.objects.filter(contact_id=contact.pk).exists():
+            chat.message_post(
+                contact_id=contact.pk,
+                sender=Sender.SYSTEM,
+                body="",
+                event=SystemEvent.AGENT_JOINED,
+                author_name=actor.first_name,
+                notify_desk=False,
+            )
+        desk_event_append(
+            agent_id=agent.pk,
+            event=ChatOpenedEvent(chat=selectors.chat_view(contact)),
+            contact_id=contact.pk,
+            key=f"open:{key}",
+        )
+    return contact
+
+
+def desk_reject(*, actor: User, contact_id: int) -> Contact:
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
+    key = offer_key(contact)
+    with transaction.atomic():
+        contact = interactions.offer_reject(actor=actor, contact=contact)
+        desk_event_append(
+            agent_id=agent.pk,
+            event=OfferEndedEvent(contact_id=contact_id, reason="rejected"),
+            contact_id=contact_id,
+            key=f"end:{key}",
+        )
+    return contact
+
+
+def desk_send(*, actor: User, contact_id: int, body: str, client_id: str) -> tuple[int, bool]:
+    """The agent writes to the customer; returns the message's number and whether new."""
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
+    if not ChatSession.objects.filter(contact_id=contact.pk).exists():
+        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+    message, created = chat.message_post(
+        contact_id=contact.pk,
+        sender=Sender.AGENT,
+        body=body,
+        client_id=client_id,
+        author=actor,
+        author_name=actor.first_name,
+    )
+    return message.seq, created
+
+
+def desk_typing(*, actor: User, contact_id: int) -> None:
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
+    group_send(chat.chat_group(contact.pk), "chat.typing", {"type": "typing"})
+
+
+def desk_complete(*, actor: User, contact_id: int) -> Contact:
+    """The conversation is over (the customer is told); the wrap-up reason comes next."""
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
+    with transaction.atomic():
+        contact = interactions.contact_complete(actor=actor, contact=contact)
+        if ChatSession.objects.filter(contact_id=contact.pk).exists():
+            chat.message_post(
+                contact_id=contact.pk,
+                sender=Sender.SYSTEM,
+                body="",
+                event=SystemEvent.CHAT_ENDED,
+                notify_desk=False,
+            )
+        desk_event_append(
+            agent_id=agent.pk,
+            event=ContactCompletedEvent(contact_id=contact.pk),
+            contact_id=contact.pk,
+            key=f"completed:{offer_key(contact)}",
+        )
+    return contact
+
+
+def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = "") -> WrapUp:
+    """The outcome, mandatory before the contact leaves the desktop (ends it if needed)."""
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id)
+    found = WrapUpReason.objects.filter(code=reason, active=True).first()
+    if found is None:
+        raise RelaisError(ErrorCode.UNKNOWN_REASON)
+    with transaction.atomic():
+        if contact.state == S.ACCEPTED:
+            contact = desk_complete(actor=actor, contact_id=contact_id)
+        if contact.state not in (S.WRAP_UP, S.CLOSED) or contact.accepted_at is None:
+            raise RelaisError(ErrorCode.NOT_HANDLED)
+        if WrapUp.objects.filter(contact_id=contact.pk).exists():
+            raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
+        wrap = WrapUp.objects.create(
+            contact=contact,
+            reason=found,
+            agent=agent,
+            comment=comment.strip()[:500],
+            created_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor, action="contact.wrap_up", obj=contact, changes={"reason": found.code}
+        )
+        desk_event_append(
+            agent_id=agent.pk,
+            event=ContactClosedEvent(contact_id=contact.pk, reason="wrapped_up"),
+            contact_id=contact.pk,
+            key=f"closed:{offer_key(contact)}",
+        )
+    return wrap
+
+
+def desk_transfer(
+    *, actor: User, contact_id: int, queue_code: str | None = None, agent_id: int | None = None
+) -> Contact:
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
+    key = offer_key(contact)
+    with transaction.atomic():
+        contact = interactions.contact_transfer(
+            actor=actor, contact=contact, queue_code=queue_code, agent_id=agent_id
+        )
+        if ChatSession.objects.filter(contact_id=contact.pk).exists():
+            chat.message_post(
+                contact_id=contact.pk,
+                sender=Sender.SYSTEM,
+                body="",
+                event=SystemEvent.TRANSFERRED,
+                notify_desk=False,
+            )
+        desk_event_append(
+            agent_id=agent.pk,
+            event=ContactClosedEvent(contact_id=contact.pk, reason="transferred"),
+            contact_id=contact.pk,
+            key=f"closed:{key}",
+        )
+    return contact
+
+
+def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
+    agent = selectors.desk_agent(viewer=actor)
+    contact = selectors.held_contact(viewer=actor, contact_id=contact_id)
+    body = body.strip()
+    if not body:
+        raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
+    with transaction.atomic():
+        note = InternalNote.objects.create(
+            contact=contact, author=actor, body=body, created_at=timezone.now()
+        )
+        audit_record(actor=actor, action="contact.note_add", obj=note)
+        desk_event_append(
+            agent_id=agent.pk,
+            event=NoteAddedEvent(contact_id=contact.pk, note=selectors.note_view(note)),
+            contact_id=contact.pk,
+        )
+    return note
+
+
+def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPresence:
+    """available, break (with a reason) or offline, through the interactions services."""
+    agent = selectors.desk_agent(viewer=actor)
+    with transaction.atomic():
+        current = AgentPresence.objects.filter(agent=agent).first()
+        logged_in = current is not None and current.logged_in
+        if state == "available":
+            if not logged_in:
+                presence = interactions.agent_login(actor=actor, agent=agent)
+            elif current is not None and current.state == PresenceState.BREAK:
+                presence = interactions.agent_break_end(actor=actor, agent=agent)
+            else:
+                presence = current  # type: ignore[assignment]
+        elif state == "break":
+            if not logged_in:
+                presence = interactions.agent_login(
+                    actor=actor, agent=agent, break_reason=reason or "other"
+                )
+            else:
+                presence = interactions.agent_break_start(
+                    actor=actor, agent=agent, reason=reason or "other"
+                )
+        elif state == "offline":
+            presence = interactions.agent_logout(actor=actor, agent=agent)
+        else:
+            raise RelaisError(ErrorCode.UNKNOWN_STATE, value=state[:40])
+        _sync_presence(agent.pk)
+    return presence
+
+
+# Help: the agent's instant-message thread with their supervisors ------------------------
+
+
+def help_group(team_id: int | None) -> str:
+    return f"help-team-{team_id or 0}"
+
+
+def help_view(message: HelpMessage, agent: Agent) -> HelpMessageView:
+    return HelpMessageView(
+        id=message.pk,
+        thread_id=message.thread_id,
+        author=message.author.first_name or message.author.username,
+        from_agent=message.author_id == agent.user_id,
+        body=message.body,
+        client_id=message.client_id,
+        created=message.created_at,
+    )
+
+
+def help_send(
+    *, actor: User, body: str, client_id: str = "", contact_id: int | None = None
+) -> HelpMessage:
+    """The agent asks their supervisors for help (opens a thread if none is open)."""
+    agent = selectors.desk_agent(viewer=actor)
+    body = body.strip()
+    if not body:
+        raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
+    if contact_id is not None:
+        selectors.held_contact(viewer=actor, contact_id=contact_id)
+    with transaction.atomic():
+        thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
+        if thread is None:
+            thread = HelpThread.objects.create(
+                agent=agent, contact_id=contact_id, created_at=timezone.now()
+            )
+        if client_id:
+            found = HelpMessage.objects.filter(
+                thread=thread, author=actor, client_id=client_id
+            ).first()
+            if found is not None:
+                return found
+        message = HelpMessage.objects.create(
+            thread=thread, author=actor, body=body, client_id=client_id, created_at=timezone.now()
+        )
+        view = help_view(message, agent)
+        desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
+        frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
+        transaction.on_commit(lambda: group_send(help_group(agent.team_id), "help.frame", frame))
+    return message
+
+
+def help_reply(*, actor: User, thread_id: int, body: str) -> HelpMessage:
+    """A supervisor of the agent's team (or an administrator) answers."""
+    thread = HelpThread.objects.select_related("agent").filter(pk=thread_id).first()
+    if thread is None or not interactions.may_act_for(actor, thread.agent):
+        raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
+    if actor.role == Role.AGENT:
+        raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
+    body = body.strip()
+    if not body:
+        raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
+    with transaction.atomic():
+        message = HelpMessage.objects.create(
+            thread=thread, author=actor, body=body, created_at=timezone.now()
+        )
+        audit_record(actor=actor, action="help.reply", obj=message)
+        desk_event_append(
+            agent_id=thread.agent_id,
+            event=HelpMessageEvent(message=help_view(message, thread.agent)),
+        )
+    return message
+
+
+__all__ = [
+    "desk_accept",
+    "desk_complete",
+    "desk_group",
+    "desk_note_add",
+    "desk_presence_set",
+    "desk_reject",
+    "desk_send",
+    "desk_sync",
+    "desk_transfer",
+    "desk_wrap_up",
+    "help_reply",
+    "help_send",
+]

@@ -1,0 +1,71 @@
+"""The agent desktop page, and a minimal inbox where supervisors answer help requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from relais.apps.desktop import selectors, services
+from relais.apps.desktop.models import HelpThread
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.models import BreakReason
+from relais.apps.organisation.scoping import scope_for
+
+
+@login_required
+def desktop(request: HttpRequest) -> HttpResponse:
+    try:
+        agent = selectors.desk_agent(viewer=request.user)
+    except RelaisError as refused:
+        return render(request, "desktop/not_an_agent.html", {"error": refused}, status=403)
+    queues, colleagues = selectors.transfer_targets(viewer=request.user)
+    return render(
+        request,
+        "desktop/desktop.html",
+        {
+            "agent": agent,
+            "break_reasons": [
+                (value, label)
+                for value, label in BreakReason.choices
+                if value != BreakReason.MISSED_OFFERS
+            ],
+            "wrap_up_reasons": selectors.wrap_up_reasons(),
+            "queues": queues,
+            "colleagues": colleagues,
+        },
+    )
+
+
+@login_required
+def help_inbox(request: HttpRequest) -> HttpResponse:
+    """Open help threads of the agents the viewer may see (supervisors, administrators)."""
+    scope = scope_for(request.user)
+    threads = HelpThread.objects.filter(closed_at__isnull=True).select_related("agent__user")
+    if not scope.everything:
+        threads = (
+            threads.filter(agent__team_id__in=scope.team_ids)
+            if scope.team_ids
+            else threads.none()
+        )
+    return render(
+        request,
+        "desktop/help_inbox.html",
+        {"threads": threads.prefetch_related("messages__author")[:50]},
+    )
+
+
+@login_required
+@require_POST
+def help_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
+    try:
+        services.help_reply(
+            actor=request.user,  # type: ignore[arg-type]
+            thread_id=thread_id,
+            body=request.POST.get("body", "")[:2000],
+        )
+    except RelaisError as refused:
+        messages.error(request, refused.message)
+    return redirect("desktop:help_inbox")
