@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
     path("simulation/", include("relais.apps.simulation.urls")),
+    path("supervision/", include("relais.apps.supervision.urls")),
+    path("reports/", include("relais.apps.reporting.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("chat/", include("relais.apps.chat.urls")),
     path("desktop/", include("relais.apps.desktop.urls")),
