@@ -14,6 +14,7 @@ from relais.apps.interactions.api import router as interactions_router
 from relais.apps.organisation.api import router as organisation_router
 from relais.apps.routing.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
+from relais.apps.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="Relais API",
