@@ -28,6 +28,7 @@ api.add_router("/v1/", organisation_router)
 api.add_router("/v1/", routing_router)
 api.add_router("/v1/", interactions_router)
 api.add_router("/v1/", simulation_router)
+api.add_router("/v1/", supervision_router)
 
 
 def _error(request: HttpRequest, error: RelaisError, **extra: object) -> HttpResponse:
