@@ -7,4 +7,6 @@ from typing import Any
 from relais.apps.chat.routing import websocket_urlpatterns as chat_routes
 from relais.apps.desktop.routing import websocket_urlpatterns as desktop_routes
 
+from relais.apps.supervision.routing import websocket_urlpatterns as supervision_routes  # noqa: E402
+
 websocket_urlpatterns: list[Any] = [*chat_routes, *desktop_routes]
