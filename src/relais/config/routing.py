@@ -10,3 +10,4 @@ from relais.apps.desktop.routing import websocket_urlpatterns as desktop_routes
 from relais.apps.supervision.routing import websocket_urlpatterns as supervision_routes  # noqa: E402
 
 websocket_urlpatterns: list[Any] = [*chat_routes, *desktop_routes]
+websocket_urlpatterns += supervision_routes
