@@ -1,0 +1,77 @@
+"""A director builds a scenario from the live configuration, runs it and reads the report."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.apps.conftest import World
+from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.test_roles import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_queued_jobs() -> None:
+    """The job worker's one-shot mode, on the test's thread: its database connection is the
+    live server's (in-memory SQLite cannot be shared with a thread of its own)."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_director_simulates_the_live_configuration(
+    world: World, new_page: Any, live_server: Any, language: str
+) -> None:
+    orders_queue(world)
+    director = world.users["director"]
+    director.language = language
+    director.save(update_fields=["language"])
+    page = new_page(language)
+    log_in(page, live_server, director.username)
+    texts = {
+        "fr": ("Simulation", "Construire le scénario", "Lancer la simulation", "Terminée"),
+        "en": ("Simulation", "Build the scenario", "Run the simulation", "Done"),
+    }[language]
+
+    page.click(f"nav >> text={texts[0]}")
+    form = page.locator("[data-testid=build-form]")
+    form.locator("input[name=name]").fill("Demain matin")
+    form.locator("input[name=calls_per_hour]").fill("20")
+    form.locator("input[name=hours]").fill("2")
+    form.locator("input[name=replications]").fill("3")
+    form.locator(f"text={texts[1]}").click()
+    editor = page.locator("textarea[name=toml]")
+    expect(editor).to_have_value(
+        re.compile(r'\[\[queues\]\]\s+# Orders / Commandes\s+id = "orders"')
+    )
+    page.locator("[data-testid=run-form] input[name=replications]").fill("3")
+    page.click(f"text={texts[2]}")
+    page.wait_for_url(re.compile(r"/simulation/runs/\d+/$"))
+    expect(page.locator("[data-testid=run-percent]")).to_have_text("0 %")
+    run_queued_jobs()  # meanwhile the page polls the run's progress
+
+    expect(page.locator("[data-testid=run-percent]")).to_have_text("100 %", timeout=60_000)
+    expect(page.locator("[data-testid=run-status]")).to_have_text(texts[3])
+    expect(page.locator("[data-testid=headline] tbody tr")).to_have_count(8)
+    report = page.frame_locator("[data-testid=report]")
+    title = "Rapport de simulation" if language == "fr" else "Simulation report"
+    expect(report.locator("h1")).to_contain_text(title)
+    expect(report.locator("svg").first).to_be_visible()
+
+
+def test_a_partner_manager_finds_no_simulation(
+    world: World, new_page: Any, live_server: Any
+) -> None:
+    page = new_page("fr")
+    log_in(page, live_server, world.users["partner_manager"].username)
+
+    expect(page.locator("nav")).not_to_contain_text("Simulation")
+    response = page.goto(f"{live_server.url}/simulation/")
+
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Introuvable")
