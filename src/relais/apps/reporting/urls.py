@@ -1,0 +1,10 @@
+from django.urls import path
+
+from relais.apps.reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.reports, name="reports"),
+    path("export.<str:kind>", views.export, name="export"),
+]

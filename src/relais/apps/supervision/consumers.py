@@ -1,0 +1,55 @@
+"""The supervision WebSocket (`/ws/supervision/`): live figures of the viewer's scope.
+
+On connect the consumer joins its scope's group and receives a `LiveFigures` frame at
+once, then one each time a figure changes (see hub.py). Agents and anonymous visitors are
+refused (close code 4403). Frames are typed (frames.py); the client sends nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from relais.apps.organisation.scoping import scope_for
+from relais.apps.supervision.hub import HUB
+from relais.apps.supervision.selectors import may_supervise
+
+
+class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not await _allowed(user):
+            await self.close(code=4403)
+            return
+        scope = await _scope(user)
+        await self.accept()
+        self.group = HUB.subscribe(scope)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        frame = await HUB.figures(scope)
+        await self.send_json(frame.model_dump(mode="json"))
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            HUB.unsubscribe(self.group)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        return None
+
+    async def supervision_figures(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["frame"])
+
+
+async def _allowed(user: Any) -> bool:
+    from channels.db import database_sync_to_async
+
+    return bool(await database_sync_to_async(may_supervise)(user))
+
+
+async def _scope(user: Any) -> Any:
+    from channels.db import database_sync_to_async
+
+    return await database_sync_to_async(scope_for)(user)

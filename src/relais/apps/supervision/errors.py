@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from relais.apps.errors import ErrorCodeBase
+
+
+class ErrorCode(ErrorCodeBase):
+    REASON_REQUIRED = "reason_required"
+    NOT_A_SUPERVISOR = "not_a_supervisor"
+    UNKNOWN_TARGET = "unknown_target"
+    MESSAGE_REQUIRED = "message_required"
+    INVALID_PRIORITY = "invalid_priority"
+    INVALID_STATE_ACTION = "invalid_state_action"
+
+    @property
+    def status(self) -> int:
+        if self is ErrorCode.NOT_A_SUPERVISOR:
+            return 403
+        if self is ErrorCode.UNKNOWN_TARGET:
+            return 404
+        return 400
+
+    @property
+    def template(self) -> Promise:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    ErrorCode.REASON_REQUIRED: _("Say why: every supervision action is recorded with its reason."),
+    ErrorCode.NOT_A_SUPERVISOR: _("Only supervisors, directors and administrators may do this."),
+    ErrorCode.UNKNOWN_TARGET: _("No such %(kind)s."),
+    ErrorCode.MESSAGE_REQUIRED: _("Write the message (at most 2000 characters)."),
+    ErrorCode.INVALID_PRIORITY: _("A priority is a whole number from -100 to 100."),
+    ErrorCode.INVALID_STATE_ACTION: _("Unknown agent state action: %(action)s."),
+}

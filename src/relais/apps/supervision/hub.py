@@ -1,0 +1,100 @@
+"""The process's live board and its push loop: figures to every scope within a second.
+
+The first supervision WebSocket of a web process starts the loop on the server's event
+loop: rebuild the board from the record, then every POLL_S read the new events; when a
+figure may have changed (or every TICK_S, for waits and times in state that grow), send
+each scope's `LiveFigures` frame to its group. The loop stops when nobody listens.
+Each web process runs its own board for its own consumers (the record is shared).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from relais.apps.organisation.scoping import Scope
+from relais.apps.supervision.board import scope_key, snapshot
+from relais.apps.supervision.frames import LiveFigures
+from relais.apps.supervision.live import LiveBoard
+
+logger = logging.getLogger("relais.supervision")
+
+POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
+TICK_S = 5.0
+
+
+def group_name(scope: Scope) -> str:
+    return f"supervision-{scope_key(scope)}"[:95]
+
+
+@dataclass
+class Hub:
+    board: LiveBoard = field(default_factory=LiveBoard)
+    listeners: dict[str, tuple[Scope, int]] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
+    built: bool = False
+
+    def subscribe(self, scope: Scope) -> str:
+        group = group_name(scope)
+        _, count = self.listeners.get(group, (scope, 0))
+        self.listeners[group] = (scope, count + 1)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+        return group
+
+    def unsubscribe(self, group: str) -> None:
+        scope, count = self.listeners.get(group, (None, 0))
+        if count <= 1:
+            self.listeners.pop(group, None)
+        elif scope is not None:
+            self.listeners[group] = (scope, count - 1)
+
+    async def figures(self, scope: Scope) -> LiveFigures:
+        figures: LiveFigures = await database_sync_to_async(self._figures)(scope)
+        return figures
+
+    def _figures(self, scope: Scope) -> LiveFigures:
+        if not self.built:
+            self.board.rebuild()
+            self.built = True
+        return snapshot(self.board, scope, self.board.clock())
+
+    def _poll(self) -> list[tuple[str, LiveFigures]]:
+        if not self.built:
+            self.board.rebuild()
+            self.built = True
+        self.board.poll()
+        now = self.board.clock()
+        return [(g, snapshot(self.board, s, now)) for g, (s, _) in list(self.listeners.items())]
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        seen, last_push = -1, 0.0
+        while self.listeners:
+            try:
+                version = self.board.version
+                frames = await database_sync_to_async(self._poll)()
+                now = time.monotonic()
+                if self.board.version != version or seen != version or now - last_push >= TICK_S:
+                    seen, last_push = self.board.version, now
+                    for group, frame in frames:
+                        message = {
+                            "type": "supervision.figures",
+                            "frame": frame.model_dump(mode="json"),
+                        }
+                        await layer.group_send(group, message)
+            except Exception:
+                logger.exception("supervision: live board failed; rebuilding")
+                self.built = False
+                await asyncio.sleep(1.0)
+            await asyncio.sleep(POLL_S)
+        self.built = False  # nobody listens: the next listener starts from the record
+
+
+HUB = Hub()

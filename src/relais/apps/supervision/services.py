@@ -1,0 +1,191 @@
+"""Supervisors' actions: each one checked, written in one transaction, audited with who,
+when and why (`reason`), its side effects (pushes) after commit.
+
+- `agent_state_change`: log an agent in or out, start or end a break, through the
+  interactions services (which decide who may act for whom: the agent's supervisor or an
+  administrator) — the router applies it like any presence request;
+- `overflow_override_set`: open or close an overflow step now (`OverflowOverride`), or lift
+  the override (None);
+- `queue_priority_set`: the queue's priority, for the contacts that arrive from now on;
+- `broadcast_send`: a message to every agent of a team, site or partner in the actor's
+  scope, stored and pushed to their desktops.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.apps.accounts.models import Role, User
+from relais.apps.audit.services import audit_record
+from relais.apps.desktop.events import desk_group, ephemeral_send
+from relais.apps.errors import RelaisError
+from relais.apps.interactions import services as interactions
+from relais.apps.interactions.models import AgentPresence
+from relais.apps.organisation.models import Agent
+from relais.apps.organisation.selectors import partner_list, site_list, team_list
+from relais.apps.routing.models import OverflowStep, Queue
+from relais.apps.supervision.errors import ErrorCode
+from relais.apps.supervision.frames import BroadcastMessage
+from relais.apps.supervision.models import Broadcast, BroadcastTarget, OverflowOverride
+
+ACTING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})
+BROADCASTING_ROLES = ACTING_ROLES | {Role.PARTNER_MANAGER}
+STATE_ACTIONS = ("login", "logout", "break", "ready")
+
+
+def _why(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RelaisError(ErrorCode.REASON_REQUIRED)
+    return reason[:500]
+
+
+def _require(actor: User, roles: frozenset[str]) -> None:
+    if not (actor.is_authenticated and (actor.is_superuser or actor.role in roles)):
+        raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
+
+
+def agent_state_change(
+    *, actor: User, agent: Agent, action: str, reason: str, break_reason: str = "other"
+) -> AgentPresence:
+    why = _why(reason)
+    if action not in STATE_ACTIONS:
+        raise RelaisError(ErrorCode.INVALID_STATE_ACTION, action=action)
+    with transaction.atomic():
+        if action == "login":
+            presence = interactions.agent_login(actor=actor, agent=agent)
+        elif action == "logout":
+            presence = interactions.agent_logout(actor=actor, agent=agent)
+        elif action == "break":
+            presence = interactions.agent_break_start(actor=actor, agent=agent, reason=break_reason)
+        else:
+            presence = interactions.agent_break_end(actor=actor, agent=agent)
+        audit_record(
+            actor=actor,
+            action="supervision.agent_state",
+            obj=agent,
+            changes={"action": action, "state": presence.state, "break_reason": break_reason},
+            reason=why,
+        )
+    return presence
+
+
+def overflow_override_set(
+    *, actor: User, step: OverflowStep, is_open: bool | None, reason: str
+) -> OverflowOverride | None:
+    """Open (True) or close (False) the step now; None lifts the override."""
+    _require(actor, ACTING_ROLES)
+    why = _why(reason)
+    with transaction.atomic():
+        current = OverflowOverride.objects.select_for_update().filter(step=step).first()
+        before = None if current is None else current.is_open
+        if before == is_open:
+            return current
+        if is_open is None:
+            assert current is not None  # noqa: S101  (before != None)
+            current.delete()
+            result = None
+        else:
+            result, _ = OverflowOverride.objects.update_or_create(
+                step=step,
+                defaults={
+                    "is_open": is_open,
+                    "set_by": actor,
+                    "set_at": timezone.now(),
+                    "reason": why,
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="supervision.overflow_override",
+            obj=step,
+            changes={"queue": step.queue.code, "step": step.order, "open": [before, is_open]},
+            reason=why,
+        )
+    return result
+
+
+def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
+    _require(actor, ACTING_ROLES)
+    why = _why(reason)
+    if not -100 <= priority <= 100:
+        raise RelaisError(ErrorCode.INVALID_PRIORITY)
+    with transaction.atomic():
+        queue = Queue.objects.select_for_update().get(pk=queue.pk)
+        if queue.priority == priority:
+            return queue
+        before = queue.priority
+        queue.priority = priority
+        queue.save(update_fields=["priority"])
+        audit_record(
+            actor=actor,
+            action="supervision.queue_priority",
+            obj=queue,
+            changes={"priority": [before, priority]},
+            reason=why,
+        )
+    return queue
+
+
+def _target(actor: User, kind: str, target_id: int) -> tuple[str, list[int]]:
+    """The target's name and its active agents, if it is in the actor's scope."""
+    agents = Agent.objects.filter(active=True)
+    if kind == BroadcastTarget.TEAM:
+        team = team_list(viewer=actor).filter(pk=target_id).first()
+        if team is not None:
+            return team.name, list(agents.filter(team=team).values_list("pk", flat=True))
+    elif kind == BroadcastTarget.SITE and actor.role != Role.SUPERVISOR:
+        site = site_list(viewer=actor).filter(pk=target_id).first()
+        if site is not None:
+            return site.name, list(agents.filter(site=site).values_list("pk", flat=True))
+    elif kind == BroadcastTarget.PARTNER and actor.role != Role.SUPERVISOR:
+        partner = partner_list(viewer=actor).filter(pk=target_id).first()
+        if partner is not None:
+            members = agents.filter(site__partner=partner)
+            return partner.name, list(members.values_list("pk", flat=True))
+    raise RelaisError(ErrorCode.UNKNOWN_TARGET, kind=kind)
+
+
+def broadcast_send(
+    *, actor: User, target_kind: str, target_id: int, message: str, reason: str
+) -> Broadcast:
+    _require(actor, BROADCASTING_ROLES)
+    why = _why(reason)
+    message = (message or "").strip()
+    if not message or len(message) > 2000:
+        raise RelaisError(ErrorCode.MESSAGE_REQUIRED)
+    label, recipients = _target(actor, target_kind, target_id)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            target_kind=target_kind,
+            target_id=target_id,
+            target_label=label,
+            message=message,
+            reason=why,
+            sent_by=actor,
+            sent_at=timezone.now(),
+            recipients=recipients,
+        )
+        audit_record(
+            actor=actor,
+            action="supervision.broadcast",
+            obj=broadcast,
+            changes={"to": f"{target_kind}:{label}", "recipients": len(recipients)},
+            reason=why,
+        )
+        frame = BroadcastMessage(
+            broadcast_id=broadcast.pk,
+            message=message,
+            sender=actor.get_full_name() or actor.username,
+            target_kind=target_kind,
+            target=label,
+            sent_at=broadcast.sent_at,
+        ).model_dump(mode="json")
+        transaction.on_commit(lambda: _push(recipients, frame))
+    return broadcast
+
+
+def _push(recipients: list[int], frame: dict[str, object]) -> None:
+    for agent_id in recipients:
+        ephemeral_send(desk_group(agent_id), frame)
