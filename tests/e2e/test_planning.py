@@ -1,0 +1,89 @@
+"""A planner forecasts, staffs and schedules in the browser; a partner manager sees only their
+sites. Charts are ECharts canvases; the Gantt shows the site's local time and time zone."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from relais.apps.accounts.models import Role
+from tests.apps.conftest import World
+from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
+from tests.e2e.test_roles import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NAV = {"fr": "Planification", "en": "Planning"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_planner_forecasts_staffs_and_schedules_a_week(
+    world: World, new_page: Any, live_server: Any, language: str
+) -> None:
+    open_weekdays(world.lille)
+    planner = world.users[Role.PLANNER]
+    planner.language = language
+    planner.save(update_fields=["language"])
+    page = new_page(language)
+    log_in(page, live_server, planner.username)
+
+    page.click(f"nav >> text={NAV[language]}")
+    expect(page.locator("h1")).to_have_text(NAV[language])
+    form = page.locator("[data-testid=forecast-form]")
+    form.locator("select[name=site]").select_option(label="Lille")
+    form.locator("input[name=queue]").fill("orders")
+    form.locator("input[name=history]").set_input_files(
+        files=[
+            {
+                "name": "history.csv",
+                "mimeType": "text/csv",
+                "buffer": history_csv("Europe/Paris", volume=6).encode(),
+            }
+        ]
+    )
+    form.locator("input[name=horizon_start]").fill(WEEK.isoformat())
+    form.locator("button[type=submit]").click()
+
+    expect(page.locator("[data-testid=forecast-chart] canvas")).to_have_count(1)
+    expect(page.locator("h1")).to_contain_text("orders")
+    page.locator("[data-testid=staffing-form] button[type=submit]").click()
+
+    expect(page.locator("[data-testid=staffing-chart] canvas")).to_have_count(1)
+    expect(page.locator("h1")).to_contain_text("Europe/Paris")
+
+    page.click(f"nav >> text={NAV[language]}")
+    expect(page.locator("h1")).to_have_text(NAV[language])
+    schedule = page.locator("[data-testid=schedule-form]")
+    schedule.locator("input[name=week_start]").fill(WEEK.isoformat())
+    schedule.get_by_label("Lille").check()
+    schedule.locator("input[name=max_seconds]").fill("2")
+    schedule.locator("button[type=submit]").click()
+
+    gantt = page.locator("[data-testid=gantt-site][data-site=Lille]")
+    expect(gantt.locator("[data-testid=gantt-tz]")).to_contain_text("Europe/Paris")
+    expect(gantt.locator("[data-testid=coverage-chart] canvas")).to_have_count(1)
+    shifts = gantt.locator("[data-testid=shift] .label").all_inner_texts()
+    assert shifts, "the schedule has shifts"
+    for label in shifts:  # local times of a site open 08:00-20:00
+        start, end = re.fullmatch(r"(\d\d:\d\d)–(\d\d:\d\d)", label).groups()  # type: ignore[union-attr]
+        assert "08:00" <= start < end <= "20:00", label
+
+
+def test_partner_manager_sees_only_their_sites_in_planning(
+    world: World, new_page: Any, live_server: Any
+) -> None:
+    page = new_page("fr")
+    log_in(page, live_server, world.users[Role.PARTNER_MANAGER].username)
+
+    page.click("nav >> text=Planification")
+    expect(page.locator("h1")).to_have_text("Planification")
+
+    rows = page.locator("[data-testid=planning-site-row] td:first-child").all_inner_texts()
+    sites = page.locator("[data-testid=forecast-form] select[name=site] option:not([value=''])")
+    assert rows == ["Rabat"]
+    assert sites.all_inner_texts() == ["Rabat"]
+    assert page.locator("[data-testid=schedule-form]").get_by_label("Rabat").count() == 1
+    assert page.locator("[data-testid=schedule-form]").get_by_label("Lille").count() == 0
