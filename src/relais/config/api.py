@@ -15,6 +15,7 @@ from relais.apps.organisation.api import router as organisation_router
 from relais.apps.routing.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
 from relais.apps.supervision.api import router as supervision_router
+from relais.apps.wfm.api import router as wfm_router
 
 api = NinjaAPI(
     title="Relais API",
@@ -27,6 +28,7 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", organisation_router)
 api.add_router("/v1/", routing_router)
 api.add_router("/v1/", interactions_router)
+api.add_router("/v1/", wfm_router)
 api.add_router("/v1/", simulation_router)
 api.add_router("/v1/", supervision_router)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "relais.apps.desktop",
     "django_tasks_db",
     "relais.apps.simulation",
+    "relais.apps.wfm",
     "relais.apps.reporting",
     "relais.apps.supervision",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
+    path("planning/", include("relais.apps.wfm.urls")),
     path("simulation/", include("relais.apps.simulation.urls")),
     path("supervision/", include("relais.apps.supervision.urls")),
     path("reports/", include("relais.apps.reporting.urls")),
