@@ -218,6 +218,7 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=150)
     parser.add_argument("--seconds", type=float, default=55.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gap", type=float, default=1.0, help="stop within this % of the bound")
     args = parser.parse_args()
 
     widths = (28, 14, 14, 10, 10)
@@ -228,7 +229,7 @@ def main() -> None:
 
     problem = weekly_problem(args.agents)
     settings = SolverSettings(
-        max_seconds=args.seconds, num_workers=args.workers, warmstart_seconds=0.7 * args.seconds
+        max_seconds=args.seconds, num_workers=args.workers, relative_gap=args.gap / 100
     )
     with stopwatch() as weekly_time:
         schedule = solve_schedule(problem, settings)

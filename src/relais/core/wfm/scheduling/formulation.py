@@ -52,7 +52,7 @@ def formulate(problem: SchedulingProblem) -> Formulation:
         form.agent_rows[agent.id] = range(first, len(form.model.rows))
     for profile, agents in form.profiles.items():
         _profile_breaks(form, profile, agents)
-    _coverage(form)
+    add_coverage(form)
     return form
 
 
@@ -103,25 +103,36 @@ def _rest_rows(form: Formulation, agent: Agent, by_day: dict[int, list[int]], re
 
 
 def _profile_breaks(form: Formulation, profile: Profile, agents: list[Agent]) -> None:
-    model = form.model
-    site = profile[0]
     used: dict[int, list[int]] = defaultdict(list)
     for agent in agents:
-        for k in range(len(form.candidates[site])):
+        for k in range(len(form.candidates[profile[0]])):
             if (agent.id, k) in form.x:
                 used[k].append(form.x[(agent.id, k)])
+    add_shift_counts(form, profile, used)
+
+
+def add_shift_counts(
+    form: Formulation, profile: Profile, used: dict[int, list[int]], limit: int | None = None
+) -> None:
+    """``n[p, k] = Σ used[k]`` (variables counting agents of ``p`` on shift ``k``, at most
+    ``limit`` or ``len(used[k])``) and the aggregate break placements ``z[p, k, s, b]`` with
+    ``Σ_b z = n`` for every break slot."""
+    model = form.model
+    site = profile[0]
     for k, xs in sorted(used.items()):
-        count = model.add_var(0, len(xs))
+        agents = len(xs) if limit is None else limit
+        count = model.add_var(0, agents)
         form.n[(profile, k)] = count
         model.add_row([count, *xs], [1] + [-1] * len(xs), lower=0, upper=0)
         for s, slot in enumerate(form.candidates[site][k].breaks):
-            zs = [model.add_var(0, len(xs)) for _ in slot.starts]
+            zs = [model.add_var(0, agents) for _ in slot.starts]
             for b, z in zip(slot.starts, zs, strict=True):
                 form.z[(profile, k, s, b)] = z
             model.add_row([*zs, count], [1] * len(zs) + [-1], lower=0, upper=0)
 
 
-def _coverage(form: Formulation) -> None:
+def add_coverage(form: Formulation) -> None:
+    """Allocation ``y`` of working agents to groups and the weighted gaps per interval."""
     model = form.model
     horizon = form.problem.week.intervals
     working: dict[Profile, list[tuple[list[int], list[int]]]] = {}

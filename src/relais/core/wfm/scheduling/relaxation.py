@@ -1,4 +1,4 @@
-"""The linear-relaxation bound of a :class:`LinearModel`, solved with HiGHS.
+"""HiGHS on a :class:`LinearModel`: the linear-relaxation bound, and the integer model.
 
 highspy is pinned to 1.12.0: newer releases clash with the HiGHS bundled in OR-Tools when
 both live in one process.
@@ -23,9 +23,18 @@ class Relaxation:
     values: tuple[float, ...]
 
 
-def solve_relaxation(model: LinearModel, *, threads: int = 1) -> Relaxation:
-    """Solve ``model`` with integrality dropped; its optimum bounds every integer solution."""
-    began = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class MipResult:
+    status: str
+    objective: float | None
+    """Best integer objective found (``None`` without a solution)."""
+    dual_bound: float
+    """HiGHS' proven lower bound on the integer optimum."""
+    seconds: float
+    values: tuple[int, ...]
+
+
+def _highs(model: LinearModel, threads: int) -> highspy.Highs:
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_ = model.variables
@@ -54,11 +63,20 @@ def solve_relaxation(model: LinearModel, *, threads: int = 1) -> Relaxation:
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", threads)
     highs.setOptionValue("random_seed", 0)
-    # Interior point without crossover: on these covering models it is ~10x faster than the
-    # simplex, and the objective (not a vertex) is all the bound needs.
-    highs.setOptionValue("solver", "ipm")
-    highs.setOptionValue("run_crossover", "off")
     highs.passModel(lp)
+    return highs
+
+
+def solve_relaxation(model: LinearModel, *, threads: int = 1, vertex: bool = False) -> Relaxation:
+    """Solve ``model`` with integrality dropped; its optimum bounds every integer solution.
+
+    Interior point: on these covering models it is ~10x faster than the simplex. Without
+    ``vertex`` it stops before crossover (the objective is all a bound needs); with it, the
+    solution is a vertex, whose support is small (the MIP searches around it)."""
+    began = time.perf_counter()
+    highs = _highs(model, threads)
+    highs.setOptionValue("solver", "ipm")
+    highs.setOptionValue("run_crossover", "on" if vertex else "off")
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     if status != "Optimal":  # IPM without crossover may stop short of proving it: simplex
@@ -70,6 +88,43 @@ def solve_relaxation(model: LinearModel, *, threads: int = 1) -> Relaxation:
     return Relaxation(
         status=status,
         objective=float(info.objective_function_value),
+        seconds=time.perf_counter() - began,
+        values=values,
+    )
+
+
+def solve_mip(
+    model: LinearModel,
+    *,
+    seconds: float,
+    threads: int = 1,
+    relative_gap: float = 1e-4,
+    seed: int = 0,
+    max_nodes: int | None = None,
+) -> MipResult:
+    """Branch and bound with HiGHS on ``model``, every variable integer."""
+    began = time.perf_counter()
+    highs = _highs(model, threads)
+    size = model.variables
+    highs.changeColsIntegrality(
+        size,
+        np.arange(size, dtype=np.int32),
+        np.full(size, highspy.HighsVarType.kInteger),
+    )
+    highs.setOptionValue("time_limit", max(0.1, seconds))
+    highs.setOptionValue("mip_rel_gap", relative_gap)
+    highs.setOptionValue("random_seed", seed)
+    if max_nodes is not None:
+        highs.setOptionValue("mip_max_nodes", max_nodes)
+    highs.run()
+    status = highs.modelStatusToString(highs.getModelStatus())
+    info = highs.getInfo()
+    found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    values = tuple(round(v) for v in highs.getSolution().col_value) if found else ()
+    return MipResult(
+        status=status,
+        objective=float(info.objective_function_value) if found else None,
+        dual_bound=float(info.mip_dual_bound),
         seconds=time.perf_counter() - began,
         values=values,
     )

@@ -1,19 +1,25 @@
-"""Solve the scheduling model with OR-Tools CP-SAT and decode a :class:`Schedule`."""
+"""Solve the scheduling problem: LP bound, HiGHS MIP around the LP, CP-SAT polish, decode.
+
+1. The roster model (:mod:`rosters`) and its linear relaxation (HiGHS): the bound.
+2. HiGHS branch and bound on the same model restricted to the roster arcs the LP uses
+   (a relaxation-induced neighbourhood: the flows stay a network, so it is never empty).
+3. If the schedule is still above the target gap, CP-SAT on the whole model from it.
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from relais.core.wfm.scheduling.formulation import Formulation, Profile, formulate
-from relais.core.wfm.scheduling.heuristic import hint_values, warmstart
+from relais.core.wfm.scheduling.formulation import Formulation, Profile
 from relais.core.wfm.scheduling.linear import LinearModel
 from relais.core.wfm.scheduling.model import SchedulingProblem
-from relais.core.wfm.scheduling.relaxation import solve_relaxation
+from relais.core.wfm.scheduling.relaxation import solve_mip, solve_relaxation
+from relais.core.wfm.scheduling.rosters import decompose, formulate_rosters
 from relais.core.wfm.scheduling.schedule import (
     GroupCoverage,
     Schedule,
@@ -29,9 +35,12 @@ class SchedulingError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SolverSettings:
-    """CP-SAT settings. With ``deterministic`` the search is interleaved and limited by
-    deterministic time, so the same input gives the same schedule on any machine load;
-    otherwise ``max_seconds`` of wall-clock time bound the portfolio search."""
+    """Solver settings. ``max_seconds`` of wall-clock time bound the whole solve; the search
+    stops early once the schedule is within ``relative_gap`` of the LP bound.
+
+    With ``deterministic``, HiGHS is limited by nodes (``mip_max_nodes``) and CP-SAT by
+    deterministic time, so the same input gives the same schedule whatever the machine load
+    (unless ``max_seconds``, kept as a safety net, runs out first)."""
 
     max_seconds: float = 60.0
     num_workers: int = 2
@@ -40,10 +49,14 @@ class SolverSettings:
     deterministic: bool = False
     max_deterministic_time: float = 60.0
     relaxation_cut: bool = True
-    """Add ``objective >= ceil(LP bound)`` so that CP-SAT knows the bound and can stop."""
-    warmstart_seconds: float = 15.0
-    """Budget of the agent-by-agent best-response heuristic whose schedule CP-SAT starts
-    from (0 disables it)."""
+    """Give CP-SAT ``objective >= ceil(LP bound)`` so that it knows the bound and can stop."""
+    mip_share: float = 0.8
+    """Share of the time left after the LP given to the HiGHS MIP (CP-SAT gets the rest)."""
+    mip_max_nodes: int = 2000
+    """Node limit of the HiGHS MIP when ``deterministic``."""
+    warmstart_seconds: float = 0.0
+    """Ignored (the agent-by-agent heuristic it budgeted was replaced by the MIP around the
+    LP); kept so that existing callers keep working."""
 
 
 STATUS_NAMES = {
@@ -56,45 +69,82 @@ STATUS_NAMES = {
 
 
 def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None = None) -> Schedule:
-    """Build the model, bound it by its linear relaxation, and solve it with CP-SAT."""
+    """Build the roster model, bound it by its linear relaxation, and search near the LP."""
     settings = settings or SolverSettings()
     began = time.perf_counter()
-    form = formulate(problem)
-    relaxation = solve_relaxation(form.model)
+
+    def left() -> float:
+        return settings.max_seconds - (time.perf_counter() - began)
+
+    rosters = formulate_rosters(problem)
+    model = rosters.form.model
+    relaxation = solve_relaxation(model, vertex=True)
     if relaxation.status != "Optimal":
         raise SchedulingError(f"linear relaxation ended with status {relaxation.status}")
     bound = relaxation.objective
-    cut = math.ceil(bound - 1e-6) if settings.relaxation_cut else None
-    hint = None
-    if settings.warmstart_seconds > 0:
-        start = warmstart(form, seconds=settings.warmstart_seconds, seed=settings.random_seed)
-        hint = hint_values(form, start)
-    spent = time.perf_counter() - began
-    remaining = SolverSettings(
-        max_seconds=max(1.0, settings.max_seconds - spent),
-        num_workers=settings.num_workers,
-        random_seed=settings.random_seed,
+    flows = [flow for kind in rosters.types for flow in kind.flows]
+    restricted = replace(model, upper=list(model.upper))
+    for flow in flows:
+        if relaxation.values[flow] < 1e-6:
+            restricted.upper[flow] = 0
+    mip = solve_mip(
+        restricted,
+        seconds=max(0.5, settings.mip_share * left()),
         relative_gap=settings.relative_gap,
-        deterministic=settings.deterministic,
-        max_deterministic_time=settings.max_deterministic_time,
+        seed=settings.random_seed,
+        max_nodes=settings.mip_max_nodes if settings.deterministic else None,
     )
-    solver, variables, status = solve_cp_sat(form.model, remaining, cut, hint)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise SchedulingError(f"CP-SAT found no schedule (status {STATUS_NAMES[status]})")
-    values = [solver.value(v) for v in variables]
-    objective = float(solver.objective_value)
+    values = list(mip.values) if mip.objective is not None else None
+    objective = mip.objective
+    status = "feasible"
+    solver_bound = bound
+    if objective is None or relative_gap_pct(objective, bound) > 100 * settings.relative_gap:
+        cut = math.ceil(bound - 1e-6) if settings.relaxation_cut else None
+        polish = replace(settings, max_seconds=max(1.0, left()))
+        solver, variables, cp_status = solve_cp_sat(model, polish, cut, values)
+        if cp_status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+            objective is None or solver.objective_value <= objective
+        ):
+            values = [solver.value(v) for v in variables]
+            objective = float(solver.objective_value)
+            status = STATUS_NAMES[cp_status]
+        solver_bound = max(bound, float(solver.best_objective_bound))
+    if values is None or objective is None:
+        raise SchedulingError(f"no schedule found (HiGHS status {mip.status})")
+    weeks: dict[str, list[int]] = {}
+    for kind in rosters.types:
+        weeks.update(decompose(kind, values))
+    schedule = decode_weeks(rosters.form, weeks, values, _PENDING)
+    # The schedule's own weighted gaps (a time-limited solution may leave both gap
+    # variables of an interval positive; the schedule is then better than the model says).
+    objective = min(objective, staffing_cost(problem, schedule))
+    if objective <= math.ceil(bound - 1e-6):
+        status = "optimal"
     report = SolveReport(
-        status=STATUS_NAMES[status],
+        status=status,
         objective=objective,
         bound=bound,
         gap_pct=relative_gap_pct(objective, bound),
-        solver_bound=float(solver.best_objective_bound),
+        solver_bound=solver_bound,
         seconds=time.perf_counter() - began,
         relaxation_seconds=relaxation.seconds,
-        variables=form.model.variables,
-        constraints=len(form.model.rows),
+        variables=model.variables,
+        constraints=len(model.rows),
     )
-    return decode(form, values, report)
+    return replace(schedule, report=report)
+
+
+_PENDING = SolveReport("pending", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0)
+
+
+def staffing_cost(problem: SchedulingProblem, schedule: Schedule) -> float:
+    """The objective of a schedule: weighted under- and over-staffing of every group."""
+    return float(
+        sum(
+            req.under_weight * sum(coverage.under) + req.over_weight * sum(coverage.over)
+            for req, coverage in zip(problem.requirements, schedule.coverage, strict=True)
+        )
+    )
 
 
 def relative_gap_pct(objective: float, bound: float) -> float:
@@ -148,15 +198,23 @@ def solve_cp_sat(
 
 
 def decode(form: Formulation, values: list[int], report: SolveReport) -> Schedule:
-    """Turn variable values into shifts (breaks handed out in start order) and coverage."""
-    problem = form.problem
-    chosen: dict[tuple[str, int], list[str]] = defaultdict(list)
-    profile_of = {a.id: p for p, agents in form.profiles.items() for a in agents}
+    """Turn variable values of the per-agent model into a :class:`Schedule`."""
+    weeks: dict[str, list[int]] = defaultdict(list)
     for (agent_id, k), index in form.x.items():
         if values[index]:
-            chosen[(agent_id, k)].append(agent_id)
+            weeks[agent_id].append(k)
+    return decode_weeks(form, weeks, values, report)
+
+
+def decode_weeks(
+    form: Formulation, weeks: dict[str, list[int]], values: list[int], report: SolveReport
+) -> Schedule:
+    """Shifts from each agent's candidates; breaks (``z``) handed out in start order to the
+    agents of a profile on a shift, sorted by id; coverage from the allocation ``y``."""
+    problem = form.problem
+    profile_of = {a.id: p for p, agents in form.profiles.items() for a in agents}
     by_profile: dict[tuple[Profile, int], list[str]] = defaultdict(list)
-    for agent_id, k in sorted(chosen):
+    for agent_id, k in sorted((a, k) for a, ks in weeks.items() for k in ks):
         by_profile[(profile_of[agent_id], k)].append(agent_id)
     positions: dict[tuple[Profile, int, int], list[int]] = defaultdict(list)
     for (profile, k, s, b), index in sorted(form.z.items(), key=lambda item: item[0][1:]):
