@@ -36,6 +36,7 @@ from relais.core.routing.model import (
     QueueConfig,
     Site,
 )
+from relais.core.routing.pools import plan_pools
 from relais.core.routing.reads import ReadsMixin
 from relais.core.routing.roster import Roster
 from relais.core.routing.state import AgentRuntime, ContactRuntime, HoursTracker, QueueRuntime
@@ -191,12 +192,14 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent.by_queue = {m.queue.queue_id: m for m in agent.memberships}
         for membership in agent.memberships:
             membership.queue.members[agent.agent_id] = agent
+        agent.plan = plan_pools(agent)
 
     def _count_logged_in(self, agent: AgentRuntime, delta: int) -> None:
         if agent.logged_in:
             for membership in agent.memberships:
                 for ring in membership.rings:
                     ring.logged_in += delta
+                    ring.limit = max(64, 4 * ring.logged_in)
 
     def login(
         self, agent_id: str, *, break_reason: BreakReason | None = None

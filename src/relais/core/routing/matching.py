@@ -8,7 +8,7 @@ a freed agent takes the best waiting contact it is eligible for (priority, then 
 from __future__ import annotations
 
 import math
-from heapq import heapify, heappop, heappush
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 from relais.core.routing.events import (
@@ -19,6 +19,7 @@ from relais.core.routing.events import (
     RoutingEvent,
 )
 from relais.core.routing.model import AgentState, ContactState, Strategy
+from relais.core.routing.pools import add_entries, ordered_entries, pool_head
 from relais.core.routing.state import (
     REAL_TIME,
     AgentEntry,
@@ -37,9 +38,6 @@ __all__ = ["MatchingCore"]
 WAITING = ContactState.WAITING
 OFFERED = ContactState.OFFERED
 CONNECTED = ContactState.CONNECTED
-LONGEST_IDLE = Strategy.LONGEST_IDLE
-BEST_SKILL = Strategy.BEST_SKILL
-LEAST_OCCUPIED = Strategy.LEAST_OCCUPIED
 ROUND_ROBIN = Strategy.ROUND_ROBIN
 OFFLINE = AgentState.OFFLINE
 BREAK = AgentState.BREAK
@@ -53,8 +51,6 @@ OVERFLOW = 1
 WRAP_UP_END = 2
 HOURS = 3
 
-# A strategy's first criterion, scaled past any epoch time, then longest idle breaks ties.
-_BAND = 1e11
 
 type Timer = tuple[float, int, int, ContactRuntime | HoursTracker, int]
 
@@ -76,37 +72,14 @@ class MatchingCore:
     # -- agent pools -------------------------------------------------------------------
 
     def _refresh(self, agent: AgentRuntime) -> None:
-        """Invalidate the agent's pool entries and push fresh ones where it can take work."""
+        """Invalidate the agent's pool entries and add fresh ones where it can take work."""
         version = agent.version + 1
         agent.version = version
         if not agent.logged_in or agent.break_reason is not None or agent.real_time_load:
             return
-        load = agent.load
-        capacity = agent.capacity
-        idle = agent.last_activity
-        index = agent.index
-        for membership in agent.memberships:
-            queue = membership.queue
-            channel = queue.channel
-            if load[channel] >= capacity[channel] or (agent.total_load and REAL_TIME[channel]):
-                continue
-            strategy = queue.strategy
-            if strategy is LONGEST_IDLE:
-                key = idle
-            elif strategy is BEST_SKILL:
-                key = membership.score * _BAND + idle
-            elif strategy is LEAST_OCCUPIED:
-                key = load[channel] / capacity[channel] * _BAND + idle
-            else:
-                key = membership.rr_turn
-            for ring in membership.rings:
-                self._push_seq += 1
-                heap = ring.heap
-                heappush(heap, (key, self._push_seq, version, index))
-                if len(heap) > 64 and len(heap) > 4 * ring.logged_in:
-                    agents = self._agent_list
-                    heap[:] = [entry for entry in heap if agents[entry[3]].version == entry[2]]
-                    heapify(heap)
+        # One sequence number per refresh: within a ring, entries keep their push order.
+        self._push_seq += 1
+        add_entries(agent, self._push_seq, version, self._agent_list)
 
     def _pick_agent(self, queue: QueueRuntime, contact: ContactRuntime) -> AgentRuntime | None:
         """The best free agent among the open steps up to the contact's current step."""
@@ -118,16 +91,11 @@ class MatchingCore:
             ring = rings[index]
             if not ring.open:
                 continue
-            heap = ring.heap
-            while heap:
-                entry = heap[0]
-                if agents[entry[3]].version == entry[2]:
-                    break
-                heappop(heap)
-            else:
+            entry = pool_head(ring, agents)
+            if entry is None:
                 continue
             if declined is not None and entry[3] in declined:
-                found = _first_agent_not_in(heap, declined, agents)
+                found = _first_agent_not_in(ordered_entries(ring), declined, agents)
                 if found is None:
                     continue
                 entry = found
@@ -360,9 +328,9 @@ def _first_contact_not_declined_by(
 
 
 def _first_agent_not_in(
-    heap: list[AgentEntry], declined: set[int], agents: list[AgentRuntime]
+    entries: list[AgentEntry], declined: set[int], agents: list[AgentRuntime]
 ) -> AgentEntry | None:
-    for entry in sorted(heap):
+    for entry in entries:
         if agents[entry[3]].version == entry[2] and entry[3] not in declined:
             return entry
     return None

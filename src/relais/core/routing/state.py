@@ -2,14 +2,15 @@
 
 Index layout (see docs/routing.md):
 
-- every queue has one `Ring` per overflow step: the heap of agents who match that step
-  and can take the queue's channel now, keyed by the queue's strategy;
+- every queue has one `Ring` per overflow step: the pool of agents who match that step
+  and can take the queue's channel now, ordered by the queue's strategy (`pools.py`);
 - every queue has one heap of waiting contacts per step, keyed (-priority, queued_at, seq);
 - heaps are cleaned lazily: an entry is valid while its version/token still matches.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 
 from relais.core.routing.model import (
@@ -26,6 +27,7 @@ from relais.core.routing.model import (
 
 if TYPE_CHECKING:
     from relais.core.routing.hours import Schedule
+    from relais.core.routing.pools import ChannelPlan
 
 __all__ = [
     "N_CHANNELS",
@@ -51,15 +53,29 @@ type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
 
 class Ring:
-    """The agents of one overflow step of one queue."""
+    """The agents of one overflow step of one queue, and their pool (see `pools.py`)."""
 
-    __slots__ = ("heap", "index", "logged_in", "open", "queue")
+    __slots__ = (
+        "bands",
+        "fifo_for",
+        "fifos",
+        "heap",
+        "index",
+        "limit",
+        "logged_in",
+        "open",
+        "queue",
+    )
 
     def __init__(self, queue: QueueRuntime, index: int) -> None:
         self.queue = queue
         self.index = index
-        self.heap: list[AgentEntry] = []
+        self.heap: list[AgentEntry] = []  # round robin, and entries out of band order
+        self.bands: list[float] = []  # sorted; fifos[i] holds the entries of bands[i]
+        self.fifos: list[deque[AgentEntry]] = []
+        self.fifo_for: dict[float, deque[AgentEntry]] = {}
         self.logged_in = 0
+        self.limit = 64  # a FIFO or the heap longer than this is cleared of stale entries
         self.open = True
 
     @property
@@ -138,6 +154,7 @@ class AgentRuntime:
         "logged_in",
         "memberships",
         "missed",
+        "plan",
         "profile",
         "real_time_load",
         "site",
@@ -163,6 +180,7 @@ class AgentRuntime:
         self.last_activity = 0.0
         self.memberships: tuple[Membership, ...] = ()
         self.by_queue: dict[str, Membership] = {}
+        self.plan: tuple[ChannelPlan, ...] = ()  # where its pool entries go (pools.py)
         self.missed = 0
         self.contacts: dict[int, ContactRuntime] = {}
         self.state = AgentState.OFFLINE
