@@ -407,3 +407,86 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         assert Scenario.objects.count() == 1
         assert SimulationRun.objects.count() == 1
         assert AuditEntry.objects.count() == audit_before
+
+
+# Supervision and reports --------------------------------------------------------------------
+
+COVERED_API |= {
+    "api/v1/supervision/live",
+    "api/v1/supervision/agents/<agent_id>/state",
+    "api/v1/supervision/overflow-steps/<step_id>/override",
+    "api/v1/supervision/queues/<queue_id>/priority",
+    "api/v1/supervision/broadcasts",
+}
+SUPERVISING = {*EVERYTHING, Role.PARTNER_MANAGER, Role.SUPERVISOR}  # every role but agents
+ACTING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR}  # overflow, priorities
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> None:
+    from django.utils import timezone
+
+    from relais.apps.interactions.models import ContactEvent, EventKind
+
+    for agent in Agent.objects.all():  # everyone logged in: each appears if in scope
+        ContactEvent.objects.create(
+            at=timezone.now(), kind=EventKind.AGENT_LOGGED_IN, agent=agent, data={}
+        )
+    client = logged_in(world.users[role])
+
+    response = client.get("/api/v1/supervision/live")
+    page = client.get(reverse("supervision:wallboard"))
+    reports = client.get(reverse("reporting:reports"))
+    export = client.get(reverse("reporting:export", args=["csv"]))
+
+    if role not in SUPERVISING:
+        assert response.status_code == 403
+        assert (page.status_code, reports.status_code, export.status_code) == (404, 404, 404)
+        return
+    assert (page.status_code, reports.status_code, export.status_code) == (200, 200, 200)
+    shown = {int(agent["key"]) for agent in response.json()["agents"]}
+    assert shown == expected(world, role, "agents")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_supervisors_directors_and_administrators_steer_queues(
+    world: World, role: str
+) -> None:
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world)
+    step = queue.overflow_steps.get(order=1)
+    client = logged_in(world.users[role])
+    body = {"open": True, "reason": "matrix"}
+
+    opened = client.post(
+        f"/api/v1/supervision/overflow-steps/{step.pk}/override", body, "application/json"
+    )
+    priority = client.post(
+        f"/api/v1/supervision/queues/{queue.pk}/priority",
+        {"priority": 3, "reason": "matrix"},
+        "application/json",
+    )
+
+    allowed = role in ACTING
+    assert opened.status_code == (200 if allowed else 403), role
+    assert priority.status_code == (200 if allowed else 403), role
+    assert AuditEntry.objects.filter(action__startswith="supervision.").count() == (
+        2 if allowed else 0
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_broadcasts_reach_only_teams_in_scope(world: World, role: str) -> None:
+    client = logged_in(world.users[role])
+    for team in Team.objects.all():
+        sent = client.post(
+            "/api/v1/supervision/broadcasts",
+            {"target_kind": "team", "target_id": team.pk, "message": "m", "reason": "r"},
+            "application/json",
+        )
+        if role in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+            assert sent.status_code == 403, (role, team)
+        else:
+            in_scope = team.pk in expected(world, role, "teams")
+            assert sent.status_code == (200 if in_scope else 404), (role, team)
