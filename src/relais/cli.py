@@ -8,6 +8,9 @@ relais router [--poll 0.25]                    run the router alone (PostgreSQL:
 relais db_worker                               run background jobs (simulation runs) alone
 relais demo                                    migrate and load the demo company (idempotent)
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
+relais forecast --site S --queue Q --history history.csv   forecast a queue (docs/wfm-pages.md)
+relais staff --forecast ID [--service-level 0.8 ...]     agents per interval (Erlang C / A)
+relais schedule --week 2025-06-02 --site S [--site T]    schedule a week (CP-SAT)
 relais <django command> ...                    any Django management command
                                                (migrate, createsuperuser, makemigrations, ...)
 """
