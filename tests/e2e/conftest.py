@@ -57,3 +57,55 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 from tests.apps.conftest import _fast_password_hasher, world  # noqa: E402, F401  (shared fixtures)
+
+
+# -- an ASGI server with WebSockets and the router, over the live test database ------------
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None, settings: Any) -> Iterator[str]:
+    """uvicorn serving relais.config.asgi (HTTP + WebSocket) in a thread of this process, with
+    the router beside it (as `relais serve` runs them), on 127.0.0.1 and a free port."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from relais.apps.interactions.push import use_server_loop
+    from relais.apps.routing.runner import start_in_process
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        "relais.config.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        use_server_loop(asyncio.get_running_loop())
+        thread, stop = start_in_process()
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            use_server_loop(None)
+            await asyncio.to_thread(thread.join, 5)
+
+    runner = threading.Thread(target=asyncio.run, args=(main(),), name="asgi-server", daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not runner.is_alive():
+            pytest.fail("the ASGI server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    runner.join(10)

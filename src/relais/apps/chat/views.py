@@ -104,4 +104,5 @@ def callback(request: HttpRequest) -> JsonResponse:
 def boutique(request: HttpRequest) -> HttpResponse:
     """The demo shop “Maison Lumière” with the chat widget on it."""
     language = _language(request)
-    return render(request, "chat/boutique.html", {"shop_language": language})
+    queue = request.GET.get("queue", "")[:40]
+    return render(request, "chat/boutique.html", {"shop_language": language, "queue": queue})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.apps.desktop import selectors, services
@@ -35,8 +36,42 @@ def desktop(request: HttpRequest) -> HttpResponse:
             "wrap_up_reasons": selectors.wrap_up_reasons(),
             "queues": queues,
             "colleagues": colleagues,
+            "strings": _strings(),
         },
     )
+
+
+def _strings() -> dict[str, object]:
+    """What desktop.js writes on the page, in the agent's language."""
+    return {
+        "connecting": _("Connecting…"),
+        "online": _("Connected"),
+        "reconnecting": _("Connection lost: reconnecting…"),
+        "offer": _("New chat from the queue %(queue)s"),
+        "seconds_left": _("%(seconds)s s left"),
+        "accept": _("Accept"),
+        "reject": _("Reject"),
+        "reason_needed": _("Choose a wrap-up reason."),
+        "name": _("Name"),
+        "email": _("E-mail"),
+        "language": _("Language"),
+        "topic": _("Topic"),
+        "masked": _("Some details are masked by your site's policy."),
+        "none": _("None"),
+        "states": {
+            "offline": _("Offline"),
+            "available": _("Available"),
+            "busy": _("Busy"),
+            "wrap_up": _("Wrap-up"),
+            "break": _("Break"),
+        },
+        "events": {
+            "agent_joined": _("%(name)s joined the chat"),
+            "transferred": _("The chat was transferred"),
+            "customer_left": _("The customer left the chat"),
+            "chat_ended": _("The chat has ended"),
+        },
+    }
 
 
 @login_required
