@@ -409,6 +409,160 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         assert AuditEntry.objects.count() == audit_before
 
 
+# Planning (workforce management) --------------------------------------------------------------
+
+COVERED_API |= {
+    "api/v1/wfm/forecasts",
+    "api/v1/wfm/forecasts/<run_id>",
+    "api/v1/wfm/staffing-plans",
+    "api/v1/wfm/staffing-plans/<plan_id>",
+    "api/v1/wfm/schedules",
+    "api/v1/wfm/schedules/<schedule_id>",
+    "api/v1/wfm/schedules/<schedule_id>/adherence",
+    "api/v1/wfm/my-shifts",
+    "api/v1/wfm/sites/<site_id>/calendar",
+}
+
+
+# Sites whose plans each role reads, from the role definitions: planners, administrators,
+# directors and quality analysts all; a partner manager their partner's; a supervisor their
+# teams'; an agent none (only their own shifts).
+PLANNING_SITES: dict[str, Callable[[World], set[int]]] = {
+    "partner_manager": lambda w: {w.rabat.pk},
+    "supervisor": lambda w: {w.lille.pk},
+    "agent": lambda w: set(),
+}
+PLANNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.PARTNER_MANAGER}
+
+
+def planning_sites(world: World, role: str) -> set[int]:
+    if role in EVERYTHING:
+        return {world.lille.pk, world.rabat.pk, world.bucarest.pk, world.home.pk}
+    return PLANNING_SITES[role](world)
+
+
+@pytest.fixture
+def plans(world: World) -> dict[int, dict]:
+    from tests.apps.wfm.fixtures import planned_site
+
+    return {site.pk: planned_site(world, site) for site in Site.objects.all()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_planning_reads_are_scoped(world: World, plans: dict[int, dict], role: str) -> None:
+    client = logged_in(world.users[role])
+    visible = planning_sites(world, role)
+
+    forecasts = client.get("/api/v1/wfm/forecasts?limit=1000").json()
+    staffing = client.get("/api/v1/wfm/staffing-plans?limit=1000").json()
+
+    assert {item["site_id"] for item in forecasts["items"]} == visible
+    assert {item["site_id"] for item in staffing["items"]} == visible
+    for site_id, made in plans.items():
+        status = 200 if site_id in visible else 404
+        run, plan, schedule = made["run"].pk, made["plan"].pk, made["schedule"].pk
+        assert client.get(f"/api/v1/wfm/forecasts/{run}").status_code == status, (role, site_id)
+        assert client.get(f"/api/v1/wfm/staffing-plans/{plan}").status_code == status
+        assert client.get(f"/api/v1/wfm/sites/{site_id}/calendar").status_code == status
+        assert client.get(reverse("wfm:forecast", args=[run])).status_code == status
+        assert client.get(reverse("wfm:staffing", args=[plan])).status_code == status
+        # an agent reads the schedule of their own site, where they have a shift
+        own = role == Role.AGENT and site_id == world.rabat.pk
+        sched_status = 200 if site_id in visible or own else 404
+        for path in (
+            f"/api/v1/wfm/schedules/{schedule}",
+            f"/api/v1/wfm/schedules/{schedule}/adherence",
+        ):
+            assert client.get(path).status_code == sched_status, (role, path)
+        assert client.get(reverse("wfm:schedule", args=[schedule])).status_code == sched_status
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_shifts_are_scoped_and_agents_see_their_own(
+    world: World, plans: dict[int, dict], role: str
+) -> None:
+    client = logged_in(world.users[role])
+    rabat = plans[world.rabat.pk]["schedule"].pk
+
+    listed = {item["id"] for item in client.get("/api/v1/wfm/schedules").json()}
+    shifts = client.get(f"/api/v1/wfm/schedules/{rabat}")
+    mine = client.get("/api/v1/wfm/my-shifts").json()
+
+    expected_schedules = {plans[pk]["schedule"].pk for pk in planning_sites(world, role)}
+    if role == Role.AGENT:
+        expected_schedules = {rabat}  # rabat0 has the shift of the Rabat schedule
+    assert listed == expected_schedules
+    if shifts.status_code == 200:
+        agents = {shift["agent_id"] for shift in shifts.json()["shifts"]}
+        assert agents == {plans[world.rabat.pk]["shifts"][0].agent_id}
+    own = [
+        s.pk for made in plans.values() for s in made["shifts"] if s.agent.user == world.users[role]
+    ]
+    assert [shift["id"] for shift in mine] == own
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_planning_roles_plan_and_only_their_sites(world: World, role: str) -> None:
+    from relais.apps.wfm.models import ForecastRun, SiteCalendarOverride
+    from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
+
+    client = logged_in(world.users[role])
+    visible = planning_sites(world, role)
+    audit_before = AuditEntry.objects.count()
+    created = 0
+    for site in Site.objects.all():
+        open_weekdays(site)
+        body = {
+            "site_id": site.pk,
+            "queue": "orders",
+            "history_csv": history_csv(site.time_zone),
+            "horizon_start": WEEK.isoformat(),
+            "methods": ["seasonal_naive"],
+        }
+        posted = client.post("/api/v1/wfm/forecasts", body, content_type="application/json")
+        calendar = client.put(
+            f"/api/v1/wfm/sites/{site.pk}/calendar",
+            {"observes_ramadan": False},
+            content_type="application/json",
+        )
+        allowed = 201 if role in PLANNERS else 403
+        expected = allowed if site.pk in visible else 404
+        assert posted.status_code == expected, (role, site.name, posted.json())
+        assert calendar.status_code == (200 if expected == 201 else expected)
+        created += expected == 201
+    assert ForecastRun.objects.count() == created
+    assert SiteCalendarOverride.objects.count() == created
+    if not created:
+        assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_planning_page_lists_only_the_scope(world: World, role: str) -> None:
+    client = logged_in(world.users[role])
+    visible = planning_sites(world, role)
+
+    response = client.get(reverse("wfm:planning"), follow=True)
+    html = response.content.decode()
+
+    if role == Role.AGENT:
+        assert response.redirect_chain[-1][0] == reverse("wfm:my_schedule")
+        return
+    for site in Site.objects.all():
+        assert (f"<td>{site.name}</td>" in html) == (site.pk in visible), (role, site.name)
+    assert ('data-testid="forecast-form"' in html) == (role in PLANNERS)
+
+
+def test_anonymous_gets_401_on_planning_api_and_login_on_pages(world: World) -> None:
+    from django.test import Client
+
+    client = Client()
+    assert client.get("/api/v1/wfm/forecasts").status_code == 401
+    for name in ("wfm:planning", "wfm:my_schedule"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
 # Supervision and reports --------------------------------------------------------------------
 
 COVERED_API |= {
