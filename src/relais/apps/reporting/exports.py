@@ -30,7 +30,8 @@ FIGURES = (
 
 
 def header() -> list[str]:
-    return [_("period"), _("group"), *FIGURES]
+    """Stable column names (the KPI names of relais.core.kpi), for spreadsheets and scripts."""
+    return ["period", "group", *FIGURES]
 
 
 def table(rows: Iterable[ReportRow]) -> list[list[object]]:
