@@ -101,8 +101,13 @@ def solve_mip(
     relative_gap: float = 1e-4,
     seed: int = 0,
     max_nodes: int | None = None,
+    target: float | None = None,
+    stall_seconds: float | None = None,
 ) -> MipResult:
-    """Branch and bound with HiGHS on ``model``, every variable integer."""
+    """Branch and bound with HiGHS on ``model``, every variable integer. It stops at
+    ``seconds``, at ``relative_gap`` to its own bound, after ``max_nodes`` nodes, once a
+    solution of objective ``<= target`` is found, or when the best solution has not improved
+    for ``stall_seconds``."""
     began = time.perf_counter()
     highs = _highs(model, threads)
     size = model.variables
@@ -116,6 +121,24 @@ def solve_mip(
     highs.setOptionValue("random_seed", seed)
     if max_nodes is not None:
         highs.setOptionValue("mip_max_nodes", max_nodes)
+    if target is not None or stall_seconds is not None:
+        best = [highspy.kHighsInf, time.perf_counter()]
+
+        def interrupt(event: highspy.cb.HighsCallbackEvent) -> None:
+            primal = float(event.data_out.mip_primal_bound)
+            now = time.perf_counter()
+            if primal < best[0] - 1e-9:
+                best[:] = [primal, now]
+            reached = target is not None and primal <= target + 1e-9
+            stalled = (
+                stall_seconds is not None
+                and best[0] < highspy.kHighsInf
+                and now - best[1] > stall_seconds
+            )
+            if reached or stalled:
+                event.interrupt()
+
+        highs.cbMipInterrupt.subscribe(interrupt)
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     info = highs.getInfo()

@@ -54,6 +54,9 @@ class SolverSettings:
     """Share of the time left after the LP given to the HiGHS MIP (CP-SAT gets the rest)."""
     mip_max_nodes: int = 2000
     """Node limit of the HiGHS MIP when ``deterministic``."""
+    stall_seconds: float = 10.0
+    """Stop the HiGHS MIP when its best schedule has not improved for this long (ignored
+    when ``deterministic``)."""
     warmstart_seconds: float = 0.0
     """Ignored (the agent-by-agent heuristic it budgeted was replaced by the MIP around the
     LP); kept so that existing callers keep working."""
@@ -93,12 +96,17 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
         relative_gap=settings.relative_gap,
         seed=settings.random_seed,
         max_nodes=settings.mip_max_nodes if settings.deterministic else None,
+        target=bound / (1 - settings.relative_gap) if settings.relative_gap < 1 else None,
+        stall_seconds=None if settings.deterministic else settings.stall_seconds,
     )
     values = list(mip.values) if mip.objective is not None else None
     objective = mip.objective
     status = "feasible"
     solver_bound = bound
-    if objective is None or relative_gap_pct(objective, bound) > 100 * settings.relative_gap:
+    exhausted = mip.status == "Optimal"  # the neighbourhood holds nothing better
+    if objective is None or (
+        exhausted and relative_gap_pct(objective, bound) > 100 * settings.relative_gap
+    ):
         cut = math.ceil(bound - 1e-6) if settings.relaxation_cut else None
         polish = replace(settings, max_seconds=max(1.0, left()))
         solver, variables, cp_status = solve_cp_sat(model, polish, cut, values)
