@@ -85,7 +85,10 @@ def seed(agents: int) -> None:
         name="Bench", kind=SiteKind.INSHORE, country="FR", time_zone="Europe/Paris"
     )
     queue = Queue.objects.create(
-        code="bench", name_fr="Bench", name_en="Bench", channel=Channel.CHAT,
+        code="bench",
+        name_fr="Bench",
+        name_en="Bench",
+        channel=Channel.CHAT,
         offer_timeout_seconds=60,
     )
     OverflowStep.objects.create(queue=queue, order=0, after_seconds=0)
@@ -94,7 +97,7 @@ def seed(agents: int) -> None:
         code="resolved", defaults={"label_fr": "Résolu", "label_en": "Resolved"}
     )
     users = User.objects.bulk_create(
-        User(username=f"bench{i}", first_name=f"A{i}", role=Role.AGENT, password="!")
+        User(username=f"bench{i}", first_name=f"A{i}", role=Role.AGENT, password="!")  # noqa: S106 - unusable
         for i in range(agents)
     )
     users = list(User.objects.filter(username__startswith="bench").order_by("id"))
@@ -329,7 +332,11 @@ def main() -> None:
         row("channel layer", "redis" if args.redis_url else "in-memory")
         seeded = subprocess.run(
             [sys.executable, "-m", "bench.chat_load", "--seed", str(args.agents)],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         sessions = json.loads(seeded.stdout.strip().splitlines()[-1])
         server = subprocess.Popen(
@@ -382,6 +389,7 @@ def main() -> None:
             "duplicated": duplicated,
         }
     )
+    return None
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ XSS = '<img src=x onerror="window.__pwned=1">'
 @pytest.fixture
 def shop(world: World, asgi_server: str) -> str:
     queue = orders_queue(world, channel=Channel.CHAT)
-    ChatTopic.objects.create(code="commande", label_fr="Ma commande", label_en="My order", queue=queue)
+    ChatTopic.objects.create(
+        code="commande", label_fr="Ma commande", label_en="My order", queue=queue
+    )
     WrapUpReason.objects.get_or_create(
         code="resolved", defaults={"label_fr": "Résolu", "label_en": "Resolved"}
     )
@@ -127,7 +129,12 @@ def test_a_chat_from_the_widget_to_the_desktop_survives_a_cut_connection(
     wait_text(agent, "[data-testid=agent-message]", "Pendant la coupure 2")
     wait_text(customer, "[data-testid=customer-message]", "Écrit hors ligne")
     agent_log = texts(agent, "[data-testid=agent-message]")
-    for line in ("Pendant la coupure 1", "Pendant la coupure 2", "Merci beaucoup", "Écrit hors ligne"):
+    for line in (
+        "Pendant la coupure 1",
+        "Pendant la coupure 2",
+        "Merci beaucoup",
+        "Écrit hors ligne",
+    ):
         assert agent_log.count(line) == 1, (line, agent_log)
     customer_says(customer, "Après la coupure")
     wait_text(agent, "[data-testid=agent-message]", "Après la coupure")
@@ -141,7 +148,9 @@ def test_a_chat_from_the_widget_to_the_desktop_survives_a_cut_connection(
     agent.click("[data-testid=wrap-up]")
     agent.wait_for_selector("[data-testid=tab]", state="detached")
     assert WrapUp.objects.get().reason.code == "resolved"
-    stored = list(ChatMessage.objects.filter(sender__in=("customer", "agent")).values_list("body", flat=True))
+    stored = list(
+        ChatMessage.objects.filter(sender__in=("customer", "agent")).values_list("body", flat=True)
+    )
     assert len(stored) == len(set(stored))  # nothing stored twice
 
 
@@ -159,6 +168,9 @@ def test_html_and_script_payloads_are_shown_as_text_on_both_sides(
     assert XSS in texts(agent, "[data-testid=agent-message]")
     assert XSS in texts(customer, "[data-testid=customer-message]")
     assert agent.locator("[data-testid=agent-log] img").count() == 0
-    assert customer.locator("[data-testid=customer-log] img, [data-testid=customer-log] b").count() == 0
+    assert (
+        customer.locator("[data-testid=customer-log] img, [data-testid=customer-log] b").count()
+        == 0
+    )
     assert agent.evaluate("window.__pwned") is None
     assert customer.evaluate("window.__pwned") is None

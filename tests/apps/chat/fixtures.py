@@ -4,31 +4,12 @@ customer and the agent: real consumers, a real (committed) database, the in-memo
 from __future__ import annotations
 
 import json
-import sys
 import time
-import types
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-
-
-def _without_daphne() -> None:
-    """channels.testing imports Daphne for its live-server test case, which we do not use
-    (uvicorn serves Relais): give that import an empty stand-in when Daphne is absent."""
-    try:
-        import daphne.testing  # noqa: F401
-    except ImportError:
-        stub = types.ModuleType("daphne.testing")
-        stub.DaphneProcess = object  # type: ignore[attr-defined]
-        sys.modules.setdefault("daphne", types.ModuleType("daphne"))
-        sys.modules["daphne.testing"] = stub
-
-
-_without_daphne()
-
-from channels.testing import WebsocketCommunicator  # noqa: E402
 
 from relais.apps.accounts.models import User
 from relais.apps.chat.consumers import CustomerChatConsumer
@@ -41,6 +22,7 @@ from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.routing.router import Router
 from relais.core.clock import VirtualClock
+from tests.apps.chat.communicator import WebsocketCommunicator
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 

@@ -39,7 +39,7 @@ async def test_a_bad_token_is_refused_and_other_frames_need_a_hello(chat_world: 
 async def test_bad_input_changes_nothing_and_the_chat_goes_on(
     chat_world: ChatWorld, frame: str, code: str
 ) -> None:
-    contact_id, token = await start_chat()
+    _contact_id, token = await start_chat()
     customer = await customer_client()
     await customer.send({"type": "hello", "token": token})
     await customer.until("welcome")
@@ -115,6 +115,6 @@ async def test_the_customer_never_learns_the_agents_site_or_partner(chat_world: 
 
 async def test_html_is_stored_as_text(chat_world: ChatWorld) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    contact_id, token = await start_chat(message=payload)
+    contact_id, _token = await start_chat(message=payload)
     message = await database_sync_to_async(ChatMessage.objects.get)(contact_id=contact_id, seq=1)
     assert message.body == payload

@@ -125,9 +125,7 @@ async def test_a_fresh_hello_gives_the_state_with_its_event_id(chat_world: ChatW
         (json.dumps({"type": "teleport"}), "unknown_type"),
         (json.dumps({"type": "message", "contact_id": 1}), "invalid_frame"),
         (
-            json.dumps(
-                {"type": "message", "contact_id": 1, "client_id": "z", "body": "x" * 9000}
-            ),
+            json.dumps({"type": "message", "contact_id": 1, "client_id": "z", "body": "x" * 9000}),
             "frame_too_large",
         ),
     ],
@@ -184,7 +182,10 @@ async def test_accepting_someone_elses_offer_is_refused(chat_world: ChatWorld) -
 
     assert error["code"] == "not_your_contact"
     contact = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
-    assert (contact.state, contact.agent_id) == (ContactState.OFFERED, chat_world.agent("lille0").pk)
+    assert (contact.state, contact.agent_id) == (
+        ContactState.OFFERED,
+        chat_world.agent("lille0").pk,
+    )
     await desk.close()
     await intruder.close()
 
@@ -247,9 +248,8 @@ async def test_an_offer_that_ends_while_disconnected_is_in_the_resumed_stream(
 
 
 async def test_a_user_who_is_not_an_agent_cannot_connect(chat_world: ChatWorld) -> None:
-    from channels.testing import WebsocketCommunicator
-
     from relais.apps.desktop.consumers import DesktopConsumer
+    from tests.apps.chat.communicator import WebsocketCommunicator
 
     communicator = WebsocketCommunicator(DesktopConsumer.as_asgi(), "/ws/desktop/")
     communicator.scope["user"] = chat_world.world.users["director"]

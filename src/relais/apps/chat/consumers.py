@@ -44,7 +44,7 @@ from relais.apps.interactions.models import (
 POSITION_EVERY_S = 3.0
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]
 def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[MessageOut]]:
     session = services.session_for_token(token)
     state = session.contact.state
@@ -60,7 +60,7 @@ def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[Message
     return session, welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]
 def _missed(session: ChatSession, after: int) -> list[MessageOut]:
     return [
         MessageOut(message=services.customer_view(m))
@@ -68,7 +68,7 @@ def _missed(session: ChatSession, after: int) -> list[MessageOut]:
     ]
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]
 def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, AlternativesOffered | None]:
     """The customer's place in the line, and whether the queue gave up on a live answer."""
     estimate = selectors.wait_estimate(viewer=session)
@@ -84,7 +84,7 @@ def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, Alternati
     return position, AlternativesOffered(reason="callback_offered") if offered else None
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]
 def _holder(session: ChatSession) -> int | None:
     contact = Contact.objects.only("agent_id", "state").get(pk=session.contact_id)
     return contact.agent_id if contact.state in services.IN_HAND else None

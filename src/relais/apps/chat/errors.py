@@ -18,7 +18,7 @@ class ErrorCode(ErrorCodeBase):
     # the chat
     UNKNOWN_TOPIC = "unknown_topic"
     INVALID_FORM = "invalid_form"
-    BAD_TOKEN = "bad_token"
+    BAD_TOKEN = "bad_token"  # noqa: S105 - an error code
     CHAT_ENDED = "chat_ended"
     NOT_YOUR_CHAT = "not_your_chat"
     EMPTY_MESSAGE = "empty_message"

@@ -181,9 +181,12 @@ def customer_message(*, session: ChatSession, body: str, client_id: str) -> Chat
     """A message from the customer, while the chat is not over."""
     contact = Contact.objects.only("state").get(pk=session.contact_id)
     ended = session.customer_left_at is not None or contact.state not in (*WAITING, *IN_HAND)
-    if ended and not ChatMessage.objects.filter(
-        contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
-    ).exists():
+    if (
+        ended
+        and not ChatMessage.objects.filter(
+            contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
+        ).exists()
+    ):
         raise RelaisError(ErrorCode.CHAT_ENDED)
     try:
         message, _ = message_post(

@@ -28,7 +28,7 @@ MAX_FRAME_BYTES = 8192
 Handler = Callable[[Any], Awaitable[None]]
 
 
-class FrameConsumer(AsyncWebsocketConsumer):
+class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     #: frame type -> (input schema, method name)
     frames: dict[str, tuple[type[BaseModel], str]] = {}
     language = "fr"

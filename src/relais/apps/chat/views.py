@@ -92,13 +92,19 @@ def start(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def leave_message(request: HttpRequest) -> JsonResponse:
-    return _form(request, LeaveMessageForm, lambda form: services.message_leave(form=form) and None)
+    def leave(form: LeaveMessageForm) -> None:
+        services.message_leave(form=form)
+
+    return _form(request, LeaveMessageForm, leave)
 
 
 @csrf_exempt
 @require_POST
 def callback(request: HttpRequest) -> JsonResponse:
-    return _form(request, CallbackForm, lambda form: services.callback_request(form=form) and None)
+    def ask(form: CallbackForm) -> None:
+        services.callback_request(form=form)
+
+    return _form(request, CallbackForm, ask)
 
 
 def boutique(request: HttpRequest) -> HttpResponse:

@@ -120,7 +120,9 @@ def _sync_presence(agent_id: int) -> int:
     state = presence.state if presence else PresenceState.OFFLINE
     reason = presence.break_reason if presence else ""
     last = (
-        DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed").order_by("-seq").first()
+        DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed")
+        .order_by("-seq")
+        .first()
     )
     if last is not None and (last.payload["state"], last.payload["break_reason"]) == (
         state,

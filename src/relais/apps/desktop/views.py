@@ -81,9 +81,7 @@ def help_inbox(request: HttpRequest) -> HttpResponse:
     threads = HelpThread.objects.filter(closed_at__isnull=True).select_related("agent__user")
     if not scope.everything:
         threads = (
-            threads.filter(agent__team_id__in=scope.team_ids)
-            if scope.team_ids
-            else threads.none()
+            threads.filter(agent__team_id__in=scope.team_ids) if scope.team_ids else threads.none()
         )
     return render(
         request,
