@@ -260,6 +260,7 @@ def main() -> None:
             "weekly_objective": report.objective,
             "weekly_bound": round(report.bound, 3),
             "weekly_gap_pct": round(report.gap_pct, 3),
+            "weekly_proven_bound": round(report.solver_bound, 3),
             "weekly_seconds": round(weekly_time[0], 2),
             "weekly_status": report.status,
             "weekly_shifts": len(schedule.shifts),

@@ -122,18 +122,23 @@ def solve_mip(
     if max_nodes is not None:
         highs.setOptionValue("mip_max_nodes", max_nodes)
     if target is not None or stall_seconds is not None:
-        best = [highspy.kHighsInf, time.perf_counter()]
+        # best objective, when it was found, when the root node was done (the root's
+        # heuristics often find a poor schedule first: a stall only counts after the root)
+        best = [highspy.kHighsInf, 0.0, 0.0]
 
         def interrupt(event: highspy.cb.HighsCallbackEvent) -> None:
             primal = float(event.data_out.mip_primal_bound)
             now = time.perf_counter()
             if primal < best[0] - 1e-9:
-                best[:] = [primal, now]
+                best[0:2] = [primal, now]
+            if not best[2] and event.data_out.mip_node_count > 0:
+                best[2] = now
             reached = target is not None and primal <= target + 1e-9
             stalled = (
                 stall_seconds is not None
                 and best[0] < highspy.kHighsInf
-                and now - best[1] > stall_seconds
+                and best[2] > 0
+                and now - max(best[1], best[2]) > stall_seconds
             )
             if reached or stalled:
                 event.interrupt()
