@@ -19,7 +19,12 @@ from relais.core.routing.events import (
     RoutingEvent,
 )
 from relais.core.routing.model import AgentState, ContactState, Strategy
-from relais.core.routing.pools import add_entries, ordered_entries, pool_head
+from relais.core.routing.pools import (
+    add_entries,
+    add_entries_to_heaps,
+    ordered_entries,
+    pool_head,
+)
 from relais.core.routing.state import (
     REAL_TIME,
     AgentEntry,
@@ -65,6 +70,7 @@ class MatchingCore:
         self._timers: list[Timer] = []
         self._timer_seq = 0
         self._push_seq = 0
+        self._idle_high = -math.inf  # the latest idle time used in pool keys
         self._events: list[RoutingEvent] = []
         self._to_drain: dict[str, QueueRuntime] = {}
         self._agent_list: list[AgentRuntime] = []  # by AgentRuntime.index
@@ -79,7 +85,12 @@ class MatchingCore:
             return
         # One sequence number per refresh: within a ring, entries keep their push order.
         self._push_seq += 1
-        add_entries(agent, self._push_seq, version, self._agent_list)
+        idle = agent.last_activity
+        if idle >= self._idle_high:
+            self._idle_high = idle
+            add_entries(agent, self._push_seq, version, self._agent_list)
+        else:
+            add_entries_to_heaps(agent, self._push_seq, version, self._agent_list)
 
     def _pick_agent(self, queue: QueueRuntime, contact: ContactRuntime) -> AgentRuntime | None:
         """The best free agent among the open steps up to the contact's current step."""
@@ -95,7 +106,7 @@ class MatchingCore:
             if entry is None:
                 continue
             if declined is not None and entry[3] in declined:
-                found = _first_agent_not_in(ordered_entries(ring), declined, agents)
+                found = _first_agent_not_in(ordered_entries(ring, agents), declined, agents)
                 if found is None:
                     continue
                 entry = found

@@ -1,56 +1,66 @@
 """Agent pools: per ring (one overflow step of one queue), the agents free for it, best first.
 
-An entry is `(key, refresh sequence, agent version, agent index)`; it is valid while the
-agent's version still matches (every change of the agent bumps it), and stale entries
-are dropped lazily. The best agent is the smallest valid entry.
+An agent's place in a pool is the entry `(key, refresh sequence, agent version, agent
+index)`, made when the agent is refreshed; it is valid while the agent's version still
+matches (every change of the agent bumps it), and stale entries are dropped lazily. The
+best agent is the smallest valid entry.
 
-The keys of three strategies are `band × BAND + idle time`: longest idle (one band), best
-skill (band: minus the agent's skill sum for the queue), least occupied (band: load over
-capacity on the channel). An agent's entries are made when it is refreshed, and its idle
-time is then the time of its last offer or release, so the entries of one band arrive in
-increasing order: each band is a FIFO (`deque`), where adding and dropping cost O(1)
-instead of the O(log n) of a heap. The rare entry that would break a FIFO's order (an
-agent restored with an older idle time, a profile update) and every round-robin entry
-(whose key is the agent's last turn, in no particular order) go to the ring's heap. The
-best entry is the smallest of the FIFOs' valid heads and the heap's valid head.
+The keys of three strategies are `band offset + idle time`: longest idle (one band, offset
+0), best skill (band: minus the agent's skill sum for the queue), least occupied (band:
+load over capacity on the channel); the offset is `band × BAND`. When a refresh's idle
+time is not older than any idle time used before (the usual case: it is the time of the
+agent's last offer or release, and the clock only moves on), its entries come last in
+every band they join, so each band is a FIFO where adding and dropping cost O(1) instead
+of the O(log n) of a heap. A FIFO holds only an integer stamp, `version << 32 | index`:
+the key of a valid stamp is the band's offset plus the idle time and sequence the agent
+kept from that refresh (`pool_idle`, `pool_seq`), so no tuple is built per entry and the
+garbage collector has nothing to track. Round-robin entries (keyed by the agent's last
+turn, in no particular order) and the rare refresh with an older idle time (an agent
+restored, a profile update) go to the ring's heap as full tuples. The best entry is the
+smallest of the FIFOs' valid heads and the heap's valid head.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from heapq import heapify, heappop, heappush
-from itertools import chain
 from typing import NamedTuple
 
 from relais.core.routing.model import Strategy
-from relais.core.routing.state import REAL_TIME, AgentEntry, AgentRuntime, Membership, Ring
+from relais.core.routing.state import (
+    REAL_TIME,
+    AgentEntry,
+    AgentRuntime,
+    Band,
+    Membership,
+    QueueRuntime,
+    Ring,
+)
 
 __all__ = [
     "BAND",
+    "ChannelPlan",
     "add_entries",
-    "band_fifo",
-    "compact",
+    "add_entries_to_heaps",
     "ordered_entries",
     "plan_pools",
     "pool_head",
-    "push_out_of_order",
 ]
 
 # A strategy's first criterion (its band), scaled past any epoch time; idle time follows.
 BAND = 1e11
-
-type Slots = tuple[tuple[Ring, deque[AgentEntry]], ...]
+_SHIFT = 32  # stamp = version << _SHIFT | agent index
+_INDEX = (1 << _SHIFT) - 1
 
 
 class ChannelPlan(NamedTuple):
-    """Where an agent's entries go when it can take `channel`, grouped by how they're keyed."""
+    """Where an agent's entries go when it can take `channel`."""
 
     channel: int
     real_time: bool
-    idle_slots: Slots  # longest idle: key = idle time
-    skill_slots: tuple[tuple[float, Slots], ...]  # best skill: key = offset + idle time
-    occupancy_rings: tuple[Ring, ...]  # least occupied: the band is the load ratio
-    turn_rings: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin
+    fixed: tuple[tuple[Ring, deque[int]], ...]  # longest idle, best skill: the band's FIFO
+    occupancy: tuple[Ring, ...]  # least occupied: the band depends on the load
+    turn: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin: the heap
 
 
 def pool_rings(membership: Membership) -> tuple[Ring, ...]:
@@ -68,12 +78,22 @@ def pool_rings(membership: Membership) -> tuple[Ring, ...]:
     return tuple(rings)
 
 
+def band_of(ring: Ring, band: float) -> Band:
+    """The ring's band, made on first use."""
+    found = ring.band_for.get(band)
+    if found is None:
+        found = ring.band_for[band] = Band(band * BAND)
+        ring.bands.append(found)
+    return found
+
+
 def plan_pools(agent: AgentRuntime) -> tuple[ChannelPlan, ...]:
     """The agent's pool plan, per channel (made again when its memberships change)."""
+    if agent.index > _INDEX:
+        raise ValueError("too many agents for the pool stamps")
     plans: list[ChannelPlan] = []
     for channel in sorted({membership.queue.channel for membership in agent.memberships}):
-        idle: list[tuple[Ring, deque[AgentEntry]]] = []
-        skill: list[tuple[float, Slots]] = []
+        fixed: list[tuple[Ring, deque[int]]] = []
         occupancy: list[Ring] = []
         turn: list[tuple[Membership, tuple[Ring, ...]]] = []
         for membership in agent.memberships:
@@ -82,88 +102,82 @@ def plan_pools(agent: AgentRuntime) -> tuple[ChannelPlan, ...]:
             rings = pool_rings(membership)
             strategy = membership.queue.strategy
             if strategy is Strategy.LONGEST_IDLE:
-                idle.extend((ring, band_fifo(ring, 0.0)) for ring in rings)
+                fixed.extend((ring, band_of(ring, 0.0).stamps) for ring in rings)
             elif strategy is Strategy.BEST_SKILL:
-                band = membership.score
-                slots = tuple((ring, band_fifo(ring, band)) for ring in rings)
-                skill.append((band * BAND, slots))
+                fixed.extend((ring, band_of(ring, membership.score).stamps) for ring in rings)
             elif strategy is Strategy.LEAST_OCCUPIED:
                 occupancy.extend(rings)
             else:
                 turn.append((membership, rings))
         plans.append(
-            ChannelPlan(
-                channel,
-                REAL_TIME[channel],
-                tuple(idle),
-                tuple(skill),
-                tuple(occupancy),
-                tuple(turn),
-            )
+            ChannelPlan(channel, REAL_TIME[channel], tuple(fixed), tuple(occupancy), tuple(turn))
         )
     return tuple(plans)
 
 
 def add_entries(agent: AgentRuntime, seq: int, version: int, agents: list[AgentRuntime]) -> None:
-    """Add the agent's entries (it is ready and has no real-time contact) where it fits."""
+    """The agent (ready, no real-time contact) joins the pools it fits, at the end of each
+    band: its idle time is not older than any used before."""
     load = agent.load
     capacity = agent.capacity
-    idle = agent.last_activity
-    index = agent.index
     busy = agent.total_load > 0
-    for channel, real_time, idle_slots, skill_slots, occupancy_rings, turn_rings in agent.plan:
+    index = agent.index
+    stamp = version << _SHIFT | index
+    agent.pool_idle = agent.last_activity
+    agent.pool_seq = seq
+    for channel, real_time, fixed, occupancy, turn in agent.plan:
         if load[channel] >= capacity[channel] or (busy and real_time):
             continue
-        if idle_slots:
-            entry = (idle, seq, version, index)
-            for ring, fifo in idle_slots:
-                if fifo and idle < fifo[-1][0]:
-                    push_out_of_order(ring, entry, agents)
-                else:
-                    fifo.append(entry)
-                    if len(fifo) > ring.limit:
-                        compact(ring, agents)
-        for offset, slots in skill_slots:
-            key = offset + idle
-            entry = (key, seq, version, index)
-            for ring, fifo in slots:
-                if fifo and key < fifo[-1][0]:
-                    push_out_of_order(ring, entry, agents)
-                else:
-                    fifo.append(entry)
-                    if len(fifo) > ring.limit:
-                        compact(ring, agents)
-        if occupancy_rings:
+        for ring, stamps in fixed:
+            stamps.append(stamp)
+            if len(stamps) > ring.limit:
+                compact(ring, agents)
+        if occupancy:
             band = load[channel] / capacity[channel]
-            key = band * BAND + idle
-            entry = (key, seq, version, index)
-            for ring in occupancy_rings:
-                band_entries = ring.fifo_for.get(band)
-                if band_entries is None:
-                    band_entries = band_fifo(ring, band)
-                if band_entries and key < band_entries[-1][0]:
-                    push_out_of_order(ring, entry, agents)
-                else:
-                    band_entries.append(entry)
-                    if len(band_entries) > ring.limit:
-                        compact(ring, agents)
-        for membership, rings in turn_rings:
+            for ring in occupancy:
+                found = ring.band_for.get(band)
+                stamps = (band_of(ring, band) if found is None else found).stamps
+                stamps.append(stamp)
+                if len(stamps) > ring.limit:
+                    compact(ring, agents)
+        for membership, rings in turn:
             entry = (membership.rr_turn, seq, version, index)
             for ring in rings:
-                push_out_of_order(ring, entry, agents)
+                push_to_heap(ring, entry, agents)
 
 
-def band_fifo(ring: Ring, band: float) -> deque[AgentEntry]:
-    """The ring's FIFO for `band`, made on first use."""
-    fifo = ring.fifo_for.get(band)
-    if fifo is None:
-        fifo = ring.fifo_for[band] = deque()
-        ring.fifos.append(fifo)
-    return fifo
+def add_entries_to_heaps(
+    agent: AgentRuntime, seq: int, version: int, agents: list[AgentRuntime]
+) -> None:
+    """Like `add_entries`, every entry a full tuple in the rings' heaps (any idle time)."""
+    load = agent.load
+    capacity = agent.capacity
+    busy = agent.total_load > 0
+    idle = agent.last_activity
+    agent.pool_idle = idle
+    agent.pool_seq = seq
+    for membership in agent.memberships:
+        channel = membership.queue.channel
+        if load[channel] >= capacity[channel] or (busy and REAL_TIME[channel]):
+            continue
+        key = _key(membership.queue, membership, load[channel] / capacity[channel], idle)
+        entry = (key, seq, version, agent.index)
+        for ring in pool_rings(membership):
+            push_to_heap(ring, entry, agents)
 
 
-def push_out_of_order(ring: Ring, entry: AgentEntry, agents: list[AgentRuntime]) -> None:
-    """Into the ring's heap (round robin, or an entry older than its FIFO's last)."""
+def _key(queue: QueueRuntime, membership: Membership, occupancy: float, idle: float) -> float:
+    strategy = queue.strategy
+    if strategy is Strategy.LONGEST_IDLE:
+        return idle
+    if strategy is Strategy.BEST_SKILL:
+        return membership.score * BAND + idle
+    if strategy is Strategy.LEAST_OCCUPIED:
+        return occupancy * BAND + idle
+    return membership.rr_turn
+
+
+def push_to_heap(ring: Ring, entry: AgentEntry, agents: list[AgentRuntime]) -> None:
     heap = ring.heap
     heappush(heap, entry)
     if len(heap) > ring.limit:
@@ -172,11 +186,12 @@ def push_out_of_order(ring: Ring, entry: AgentEntry, agents: list[AgentRuntime])
 
 def compact(ring: Ring, agents: list[AgentRuntime]) -> None:
     """Drop the ring's stale entries (when a FIFO or the heap grew past `ring.limit`)."""
-    for fifo in ring.fifos:
-        if len(fifo) > ring.limit:
-            valid = [entry for entry in fifo if agents[entry[3]].version == entry[2]]
-            fifo.clear()
-            fifo.extend(valid)
+    for band in ring.bands:
+        stamps = band.stamps
+        if len(stamps) > ring.limit:
+            valid = [s for s in stamps if agents[s & _INDEX].version == s >> _SHIFT]
+            stamps.clear()
+            stamps.extend(valid)
     heap = ring.heap
     if len(heap) > ring.limit:
         heap[:] = [entry for entry in heap if agents[entry[3]].version == entry[2]]
@@ -186,14 +201,19 @@ def compact(ring: Ring, agents: list[AgentRuntime]) -> None:
 def pool_head(ring: Ring, agents: list[AgentRuntime]) -> AgentEntry | None:
     """The ring's best valid entry, or None; stale entries met on the way are dropped."""
     best: AgentEntry | None = None
-    for fifo in ring.fifos:
-        while fifo:
-            entry = fifo[0]
-            if agents[entry[3]].version == entry[2]:
+    for band in ring.bands:
+        stamps = band.stamps
+        while stamps:
+            stamp = stamps[0]
+            index = stamp & _INDEX
+            agent = agents[index]
+            version = agent.version
+            if version == stamp >> _SHIFT:
+                entry = (band.offset + agent.pool_idle, agent.pool_seq, version, index)
                 if best is None or entry < best:
                     best = entry
                 break
-            fifo.popleft()
+            stamps.popleft()
     heap = ring.heap
     while heap:
         entry = heap[0]
@@ -205,6 +225,16 @@ def pool_head(ring: Ring, agents: list[AgentRuntime]) -> AgentEntry | None:
     return best
 
 
-def ordered_entries(ring: Ring) -> list[AgentEntry]:
-    """Every entry of the ring (valid or not), best first: for the rare declined contact."""
-    return sorted(chain(ring.heap, *ring.fifos))
+def ordered_entries(ring: Ring, agents: list[AgentRuntime]) -> list[AgentEntry]:
+    """The ring's valid entries, best first (heap entries may be stale): for the rare
+    contact that some agents declined."""
+    entries = list(ring.heap)
+    for band in ring.bands:
+        for stamp in band.stamps:
+            index = stamp & _INDEX
+            agent = agents[index]
+            if agent.version == stamp >> _SHIFT:
+                entries.append(
+                    (band.offset + agent.pool_idle, agent.pool_seq, agent.version, index)
+                )
+    return sorted(entries)

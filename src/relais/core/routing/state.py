@@ -34,6 +34,7 @@ __all__ = [
     "REAL_TIME",
     "AgentEntry",
     "AgentRuntime",
+    "Band",
     "ContactEntry",
     "ContactRuntime",
     "HoursTracker",
@@ -52,30 +53,29 @@ type AgentEntry = tuple[float, int, int, int]
 type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
 
+class Band:
+    """One band of a ring's pool: agent stamps in key order (see `pools.py`)."""
+
+    __slots__ = ("offset", "stamps")
+
+    def __init__(self, offset: float) -> None:
+        self.offset = offset  # band × BAND: an entry's key is offset + the agent's idle time
+        self.stamps: deque[int] = deque()
+
+
 class Ring:
     """The agents of one overflow step of one queue, and their pool (see `pools.py`)."""
 
-    __slots__ = (
-        "bands",
-        "fifo_for",
-        "fifos",
-        "heap",
-        "index",
-        "limit",
-        "logged_in",
-        "open",
-        "queue",
-    )
+    __slots__ = ("band_for", "bands", "heap", "index", "limit", "logged_in", "open", "queue")
 
     def __init__(self, queue: QueueRuntime, index: int) -> None:
         self.queue = queue
         self.index = index
-        self.heap: list[AgentEntry] = []  # round robin, and entries out of band order
-        self.bands: list[float] = []  # sorted; fifos[i] holds the entries of bands[i]
-        self.fifos: list[deque[AgentEntry]] = []
-        self.fifo_for: dict[float, deque[AgentEntry]] = {}
+        self.bands: list[Band] = []
+        self.band_for: dict[float, Band] = {}
+        self.heap: list[AgentEntry] = []  # round robin, and entries older than their band's
         self.logged_in = 0
-        self.limit = 64  # a FIFO or the heap longer than this is cleared of stale entries
+        self.limit = 64  # a band or the heap longer than this is cleared of stale entries
         self.open = True
 
     @property
@@ -155,6 +155,8 @@ class AgentRuntime:
         "memberships",
         "missed",
         "plan",
+        "pool_idle",
+        "pool_seq",
         "profile",
         "real_time_load",
         "site",
@@ -181,6 +183,8 @@ class AgentRuntime:
         self.memberships: tuple[Membership, ...] = ()
         self.by_queue: dict[str, Membership] = {}
         self.plan: tuple[ChannelPlan, ...] = ()  # where its pool entries go (pools.py)
+        self.pool_idle = 0.0  # idle time and sequence of the refresh that made its entries
+        self.pool_seq = 0
         self.missed = 0
         self.contacts: dict[int, ContactRuntime] = {}
         self.state = AgentState.OFFLINE
