@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from relais.apps.audit.models import AuditEntry
-from relais.apps.interactions.models import AgentPresence
-from relais.apps.routing.models import Queue
-from relais.apps.supervision.models import Broadcast, OverflowOverride
+from relais.apps.interactions.models import AgentPresence, ContactEvent, EventKind
+from relais.apps.routing.models import OverflowStep, Queue
+from relais.apps.supervision.models import Broadcast
 from tests.apps.conftest import World, logged_in
 from tests.apps.routing.fixtures import AgentInbox
 
@@ -38,23 +38,26 @@ def test_a_supervisor_opens_overflow_now_with_a_reason(world: World, queue: Queu
     assert refused.json()["code"] == "reason_required"
     assert opened.status_code == 200
     assert opened.json()["override"] is True
-    override = OverflowOverride.objects.get(step=step)
-    assert (override.is_open, override.set_by, override.reason) == (
-        True,
+    step.refresh_from_db()
+    assert (step.override, step.override_by, step.override_reason) == (
+        "open",
         world.users["supervisor"],
         "Lille is swamped",
     )
-    entry = AuditEntry.objects.get(action="supervision.overflow_override")
+    assert step.override_at is not None
+    entry = AuditEntry.objects.get(action="routing.overflow_step_override")
     assert (entry.actor, entry.reason) == (world.users["supervisor"], "Lille is swamped")
-    assert entry.changes["open"] == [None, True]
+    assert entry.changes["override"] == ["", "open"]
     lifted = _post(
         client,
         f"/api/v1/supervision/overflow-steps/{step.pk}/override",
         {"open": None, "reason": "back to normal"},
     )
     assert lifted.json()["override"] is None
-    assert not OverflowOverride.objects.exists()
-    assert AuditEntry.objects.filter(action="supervision.overflow_override").count() == 2
+    assert OverflowStep.objects.get(pk=step.pk).override == ""
+    assert AuditEntry.objects.filter(action="routing.overflow_step_override").count() == 2
+    changes = ContactEvent.objects.filter(kind=EventKind.QUEUE_CONFIGURATION_CHANGED)
+    assert [event.queue_id for event in changes] == [queue.pk, queue.pk]  # the router reloads
 
 
 @pytest.mark.parametrize("role", ["partner_manager", "planner", "quality_analyst", "agent"])
@@ -74,7 +77,8 @@ def test_others_may_not_open_overflow_nor_change_priorities(
     )
 
     assert opened.status_code == priority.status_code == 403
-    assert not OverflowOverride.objects.exists()
+    assert not OverflowStep.objects.exclude(override="").exists()
+    assert not ContactEvent.objects.filter(kind=EventKind.QUEUE_CONFIGURATION_CHANGED).exists()
     assert Queue.objects.get(pk=queue.pk).priority == 0
 
 
@@ -88,8 +92,13 @@ def test_a_director_changes_a_queue_priority(world: World, queue: Queue) -> None
     )
 
     assert changed.json()["priority"] == 5
-    entry = AuditEntry.objects.get(action="supervision.queue_priority")
-    assert (entry.reason, entry.changes["priority"]) == ("VIP campaign", [0, 5])
+    entry = AuditEntry.objects.get(action="routing.queue_priority")
+    assert (entry.actor, entry.reason, entry.changes["priority"]) == (
+        world.users["director"],
+        "VIP campaign",
+        [0, 5],
+    )
+    assert ContactEvent.objects.filter(kind=EventKind.QUEUE_CONFIGURATION_CHANGED).count() == 1
 
 
 def test_a_supervisor_changes_the_state_of_their_agent_only(world: World, queue: Queue) -> None:

@@ -177,6 +177,7 @@ class EventKind(models.TextChoices):
     AGENT_LOGGED_OUT = "agent.logged_out", _("Agent logged out")
     AGENT_BREAK_STARTED = "agent.break_started", _("Break started")
     AGENT_BREAK_ENDED = "agent.break_ended", _("Break ended")
+    QUEUE_CONFIGURATION_CHANGED = "queue.configuration_changed", _("Queue configuration changed")
     # decisions, written by the router
     CONTACT_QUEUED = "contact.queued", _("Contact queued")
     CONTACT_REFUSED = "contact.refused", _("Contact refused (queue closed)")
@@ -204,6 +205,7 @@ REQUEST_KINDS = (
     EventKind.AGENT_LOGGED_OUT,
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
+    EventKind.QUEUE_CONFIGURATION_CHANGED,  # the router rebuilds from the record
 )
 
 

@@ -7,6 +7,7 @@ Engine ids are strings: a site is `str(site.pk)`, a partner `str(partner.pk)`, a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db.models import Prefetch, QuerySet
 
@@ -15,7 +16,7 @@ from relais.apps.organisation.models import Agent, AgentSkill, OpeningHours, Ski
 from relais.apps.organisation.models import Site as SiteRow
 from relais.apps.routing.errors import ErrorCode
 from relais.apps.routing.models import OverflowStep as StepRow
-from relais.apps.routing.models import Queue, parse_hours
+from relais.apps.routing.models import Queue, StepOverride, parse_hours
 from relais.core.routing import (
     AgentProfile,
     AllOf,
@@ -37,6 +38,10 @@ from relais.core.routing import (
 )
 
 CHANNELS = {channel.name.lower(): channel for channel in Channel}
+
+#: Hours that are never open: a step closed by a supervisor (`AnyOf` of nothing is closed
+#: at every moment and never changes).
+NEVER: Schedule = AnyOf(())
 
 
 def engine_site(site: SiteRow) -> Site:
@@ -84,8 +89,8 @@ def queues_for_engine() -> QuerySet[Queue]:
 def engine_queue(queue: Queue) -> QueueConfig:
     """The engine's view of one queue; a configuration it refuses is a RelaisError."""
     try:
-        steps = tuple(_engine_step(step) for step in queue.overflow_steps.all()) or (
-            OverflowStep(),
+        steps = _in_time_order(
+            tuple(_engine_step(step) for step in queue.overflow_steps.all()) or (OverflowStep(),)
         )
         hours_specs = parse_hours(queue.time_zone, queue.opening_hours)
         exhausted_queue = queue.exhausted_queue
@@ -115,7 +120,22 @@ def engine_queue(queue: Queue) -> QueueConfig:
         ) from error
 
 
+def _in_time_order(steps: tuple[OverflowStep, ...]) -> tuple[OverflowStep, ...]:
+    """A step opened now brings the steps before it forward too: steps widen in order (a
+    contact at step k is served by every open step up to k), so a step is reached no later
+    than the ones after it."""
+    ordered = list(steps)
+    for index in range(len(ordered) - 2, -1, -1):
+        later = ordered[index + 1].after_s
+        if ordered[index].after_s > later:
+            ordered[index] = replace(ordered[index], after_s=later)
+    return tuple(ordered)
+
+
 def _engine_step(step: StepRow) -> OverflowStep:
+    """The engine's step; a supervisor's override wins over its delay and hours: open, its
+    targets are eligible for every contact of the queue (at 0 s, always open); closed, never
+    (hours never open, and not skipped, so that the later steps keep their own delays)."""
     sites = list(step.sites.all())
     target = Target(
         sites=frozenset(str(site.pk) for site in sites),
@@ -123,6 +143,23 @@ def _engine_step(step: StepRow) -> OverflowStep:
         site_kinds=frozenset(SiteKind(kind) for kind in step.site_kinds or ()),
         internal=step.internal,
     )
+    levels = None if step.relaxed_levels is None else dict(step.relaxed_levels)
+    if step.override == StepOverride.OPEN:
+        return OverflowStep(
+            after_s=0.0,
+            target=target,
+            skill_levels=levels,
+            hours=None,
+            skip_if_empty=step.skip_if_empty,
+        )
+    if step.override == StepOverride.CLOSED:
+        return OverflowStep(
+            after_s=float(step.after_seconds),
+            target=target,
+            skill_levels=levels,
+            hours=NEVER,
+            skip_if_empty=False,
+        )
     parts: list[Schedule] = []
     specs = parse_hours(step.hours_time_zone, step.hours)
     if specs:
@@ -136,7 +173,7 @@ def _engine_step(step: StepRow) -> OverflowStep:
     return OverflowStep(
         after_s=float(step.after_seconds),
         target=target,
-        skill_levels=None if step.relaxed_levels is None else dict(step.relaxed_levels),
+        skill_levels=levels,
         hours=hours,
         skip_if_empty=step.skip_if_empty,
     )

@@ -6,6 +6,7 @@ into the engine's `QueueConfig`, `Site` and `AgentProfile`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -162,6 +163,14 @@ class QueueSkill(models.Model):
         return f"{self.skill.code}>={self.min_level}"
 
 
+class StepOverride(models.TextChoices):
+    """A supervisor's live decision on an overflow step, whatever its delay and hours."""
+
+    NONE = "", _("its rules")
+    OPEN = "open", _("open now")
+    CLOSED = "closed", _("closed now")
+
+
 class OverflowStep(models.Model):
     """After `after_seconds` of waiting, the agents of these targets become eligible too.
 
@@ -169,6 +178,10 @@ class OverflowStep(models.Model):
     replaces the queue's minimum levels for this step ({"orders": 1}); `hours` restricts the
     step to periods in `hours_time_zone`; with `within_site_hours` the step is open only
     while one of its target sites is open (the site's own opening hours, local time).
+
+    `override` (set by `routing.services.overflow_step_override`, audited with its reason):
+    open, the step's targets are eligible for every contact of the queue at once; closed,
+    never, until the override is lifted (see `config._engine_step`).
     """
 
     queue = models.ForeignKey(
@@ -200,6 +213,19 @@ class OverflowStep(models.Model):
     )
     within_site_hours = models.BooleanField(_("only while its sites are open"), default=False)
     skip_if_empty = models.BooleanField(_("skip when nobody is logged in"), default=True)
+    override = models.CharField(
+        _("override"), max_length=8, choices=StepOverride.choices, default="", blank=True
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override set by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(_("override set at"), null=True, blank=True)
+    override_reason = models.CharField(_("override reason"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("overflow step")

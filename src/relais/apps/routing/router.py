@@ -6,7 +6,9 @@ logging in…), applies them to the engine in log order, runs the timers that fe
 writes every resulting decision through `interactions.decisions` in one transaction;
 offers reach agents' browsers after commit. Any disagreement between the engine and the
 record (a refused request, a conditional write that finds the record moved on) rolls the
-batch back and rebuilds the engine from the record. See docs/router.md.
+batch back and rebuilds the engine from the record. A `queue.configuration_changed`
+request (an overflow override, a priority, a queue edited) rebuilds it too, with the new
+configuration. See docs/router.md.
 """
 
 from __future__ import annotations
@@ -109,6 +111,11 @@ class Router:
         if state is None:
             raise RuntimeError("rebuild() first")
         requests = self._read_requests(state)
+        if any(r["kind"] == EventKind.QUEUE_CONFIGURATION_CHANGED for r in requests):
+            # The record already holds what every request of the batch changed: one rebuild
+            # reads the new configuration and follows them all.
+            self.rebuild()
+            return len(requests)
         events: list[RoutingEvent] = []
         with transaction.atomic():
             for request in requests:

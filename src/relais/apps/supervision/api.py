@@ -46,7 +46,7 @@ def overflow_override(
     request: HttpRequest, step_id: int, body: OverflowOverrideSet
 ) -> OverflowStepRead:
     step = selectors.step_get(viewer=request.user, step_id=step_id)
-    override = services.overflow_override_set(
+    step = services.overflow_override_set(
         actor=request.user,  # type: ignore[arg-type]
         step=step,
         is_open=body.open,
@@ -57,7 +57,7 @@ def overflow_override(
         queue=step.queue.code,
         order=step.order,
         after_seconds=step.after_seconds,
-        override=None if override is None else override.is_open,
+        override={"open": True, "closed": False}.get(step.override),
     )
 
 

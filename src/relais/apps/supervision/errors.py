@@ -11,7 +11,6 @@ class ErrorCode(ErrorCodeBase):
     NOT_A_SUPERVISOR = "not_a_supervisor"
     UNKNOWN_TARGET = "unknown_target"
     MESSAGE_REQUIRED = "message_required"
-    INVALID_PRIORITY = "invalid_priority"
     INVALID_STATE_ACTION = "invalid_state_action"
 
     @property
@@ -32,6 +31,5 @@ _MESSAGES = {
     ErrorCode.NOT_A_SUPERVISOR: _("Only supervisors, directors and administrators may do this."),
     ErrorCode.UNKNOWN_TARGET: _("No such %(kind)s."),
     ErrorCode.MESSAGE_REQUIRED: _("Write the message (at most 2000 characters)."),
-    ErrorCode.INVALID_PRIORITY: _("A priority is a whole number from -100 to 100."),
     ErrorCode.INVALID_STATE_ACTION: _("Unknown agent state action: %(action)s."),
 }

@@ -44,7 +44,7 @@ def queue_list(*, viewer: Any) -> QuerySet[Queue]:
     """Queues with their steps and overrides (the client's configuration: every supervisor)."""
     require_supervision(viewer)
     return Queue.objects.filter(active=True).prefetch_related(
-        "overflow_steps__partners", "overflow_steps__sites", "overflow_steps__supervision_override"
+        "overflow_steps__partners", "overflow_steps__sites", "overflow_steps__override_by"
     )
 
 

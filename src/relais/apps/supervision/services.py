@@ -4,9 +4,9 @@ when and why (`reason`), its side effects (pushes) after commit.
 - `agent_state_change`: log an agent in or out, start or end a break, through the
   interactions services (which decide who may act for whom: the agent's supervisor or an
   administrator) — the router applies it like any presence request;
-- `overflow_override_set`: open or close an overflow step now (`OverflowOverride`), or lift
-  the override (None);
-- `queue_priority_set`: the queue's priority, for the contacts that arrive from now on;
+- `overflow_override_set`: open or close an overflow step now, or lift the override (None),
+  through `routing.services.overflow_step_override` (the router follows at once);
+- `queue_priority_set`: the queue's priority, through `routing.services.queue_priority_set`;
 - `broadcast_send`: a message to every agent of a team, site or partner in the actor's
   scope, stored and pushed to their desktops.
 """
@@ -24,10 +24,11 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.selectors import partner_list, site_list, team_list
-from relais.apps.routing.models import OverflowStep, Queue
+from relais.apps.routing import services as routing
+from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.frames import BroadcastMessage
-from relais.apps.supervision.models import Broadcast, BroadcastTarget, OverflowOverride
+from relais.apps.supervision.models import Broadcast, BroadcastTarget
 
 ACTING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})
 BROADCASTING_ROLES = ACTING_ROLES | {Role.PARTNER_MANAGER}
@@ -73,59 +74,22 @@ def agent_state_change(
 
 def overflow_override_set(
     *, actor: User, step: OverflowStep, is_open: bool | None, reason: str
-) -> OverflowOverride | None:
-    """Open (True) or close (False) the step now; None lifts the override."""
+) -> OverflowStep:
+    """Open (True) or close (False) the step now; None: back to its rules. The routing
+    service records and audits it, and the router follows at once."""
     _require(actor, ACTING_ROLES)
     why = _why(reason)
-    with transaction.atomic():
-        current = OverflowOverride.objects.select_for_update().filter(step=step).first()
-        before = None if current is None else current.is_open
-        if before == is_open:
-            return current
-        if is_open is None:
-            assert current is not None  # noqa: S101  (before != None)
-            current.delete()
-            result = None
-        else:
-            result, _ = OverflowOverride.objects.update_or_create(
-                step=step,
-                defaults={
-                    "is_open": is_open,
-                    "set_by": actor,
-                    "set_at": timezone.now(),
-                    "reason": why,
-                },
-            )
-        audit_record(
-            actor=actor,
-            action="supervision.overflow_override",
-            obj=step,
-            changes={"queue": step.queue.code, "step": step.order, "open": [before, is_open]},
-            reason=why,
-        )
-    return result
+    state = StepOverride.NONE
+    if is_open is not None:
+        state = StepOverride.OPEN if is_open else StepOverride.CLOSED
+    return routing.overflow_step_override(actor=actor, step=step, state=state, reason=why)
 
 
 def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
+    """The queue's priority, for the contacts waiting in it and those to come."""
     _require(actor, ACTING_ROLES)
     why = _why(reason)
-    if not -100 <= priority <= 100:
-        raise RelaisError(ErrorCode.INVALID_PRIORITY)
-    with transaction.atomic():
-        queue = Queue.objects.select_for_update().get(pk=queue.pk)
-        if queue.priority == priority:
-            return queue
-        before = queue.priority
-        queue.priority = priority
-        queue.save(update_fields=["priority"])
-        audit_record(
-            actor=actor,
-            action="supervision.queue_priority",
-            obj=queue,
-            changes={"priority": [before, priority]},
-            reason=why,
-        )
-    return queue
+    return routing.queue_priority_set(actor=actor, queue=queue, priority=priority, reason=why)
 
 
 def _target(actor: User, kind: str, target_id: int) -> tuple[str, list[int]]:
