@@ -56,7 +56,9 @@ def test_a_wrong_token_is_refused(world: World) -> None:
 
 def test_a_token_can_write_without_a_csrf_cookie(world: World) -> None:
     admin = logged_in(world.users["administrator"])
-    raw = admin.post("/api/v1/tokens", {"name": "CRM"}, content_type="application/json").json()["token"]
+    raw = admin.post("/api/v1/tokens", {"name": "CRM"}, content_type="application/json").json()[
+        "token"
+    ]
     integration = Client(enforce_csrf_checks=True)
 
     response = integration.post(
