@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from heapq import heappop, heappush
+from typing import cast
 
 from relais.core.routing.events import (
     CallbackOffered,
@@ -18,7 +19,7 @@ from relais.core.routing.events import (
     StepHoursChanged,
     WrapUpEnded,
 )
-from relais.core.routing.matching import HOURS, OFFER_TIMEOUT, OVERFLOW, MatchingCore
+from relais.core.routing.matching import HOURS, OFFER_TIMEOUT, OVERFLOW, MatchingCore, Timer
 from relais.core.routing.model import BreakReason, ContactId, ContactState, ExhaustedAction
 from relais.core.routing.state import AgentRuntime, ContactRuntime, HoursTracker, QueueRuntime
 
@@ -48,17 +49,18 @@ class LifecycleCore(MatchingCore):
             for queue in queues:
                 self._drain(queue, now)
 
-    def _timer_live(self, timer: tuple[float, int, int, object, int]) -> bool:
+    def _timer_live(self, timer: Timer) -> bool:
         due, _, kind, subject, token = timer
-        if not isinstance(subject, ContactRuntime):
-            return isinstance(subject, HoursTracker) and subject.token == token
         if subject.token != token:
             return False
+        if kind == HOURS:
+            return True
+        contact = cast("ContactRuntime", subject)  # every other timer is a contact's
         if kind == OVERFLOW:
-            return subject.state is WAITING and subject.wake_at == due
+            return contact.state is WAITING and contact.wake_at == due
         if kind == OFFER_TIMEOUT:
-            return subject.state is OFFERED
-        return subject.state is WRAP_UP
+            return contact.state is OFFERED
+        return contact.state is WRAP_UP
 
     def _run_due(self, now: float) -> None:
         timers = self._timers
@@ -67,14 +69,16 @@ class LifecycleCore(MatchingCore):
             if not self._timer_live(timer):
                 continue
             due, _, kind, subject, _ = timer
-            if isinstance(subject, HoursTracker):
-                self._hours_changed(subject, due)
-            elif kind == OVERFLOW:
-                self._overflow_due(subject, due)
+            if kind == HOURS:
+                self._hours_changed(cast("HoursTracker", subject), due)
+                continue
+            contact = cast("ContactRuntime", subject)
+            if kind == OVERFLOW:
+                self._overflow_due(contact, due)
             elif kind == OFFER_TIMEOUT:
-                self._offer_expired(subject, due)
+                self._offer_expired(contact, due)
             else:
-                self._finish_wrap_up(subject, due)
+                self._finish_wrap_up(contact, due)
         if self._to_drain:
             self._drain_pending(now)
 

@@ -38,7 +38,7 @@ from relais.core.routing.state import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["MatchingCore"]
+__all__ = ["MatchingCore", "Timer"]
 
 WAITING = ContactState.WAITING
 OFFERED = ContactState.OFFERED
@@ -118,11 +118,17 @@ class MatchingCore:
 
     def _best_contact_for(self, agent: AgentRuntime) -> ContactRuntime | None:
         """The waiting contact this agent should take next, over all its queues."""
+        if not agent.logged_in or agent.break_reason is not None or agent.real_time_load:
+            return None  # `can_take` is False for every channel
+        load, capacity, busy = agent.load, agent.capacity, agent.total_load > 0
         best: ContactEntry | None = None
         for membership in agent.memberships:
             queue = membership.queue
-            if not queue.waiting_count or not agent.can_take(queue.channel):
+            if not queue.waiting_count:
                 continue
+            channel = queue.channel
+            if load[channel] >= capacity[channel] or (busy and REAL_TIME[channel]):
+                continue  # as `agent.can_take(channel)`
             lowest = -1
             for ring in membership.rings:
                 if ring.open:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
+from typing import cast
 
 from relais.core.clock import VirtualClock
 from relais.core.routing import (
@@ -28,6 +29,7 @@ from relais.core.routing import (
     ContactRefused,
     ContactTransferred,
     OfferMade,
+    OverflowStepReached,
     RoutingEngine,
     RoutingEvent,
     WrapUpEnded,
@@ -182,13 +184,17 @@ class _Run:
     # -- events from the engine ----------------------------------------------------------
 
     def apply(self, events: list[RoutingEvent]) -> None:
+        # Dispatch on the exact event type (the engine's events have no subclasses): one
+        # identity test per branch instead of a chain of isinstance calls.
         out = self.outcome
         held, calendar = self.held, self.calendar
         for event in events:
-            if isinstance(event, OfferMade):
-                contact: int = event.contact_id  # type: ignore[assignment]
-                agent = self.agent_index[event.agent_id]
-                at = event.at
+            kind = type(event)
+            if kind is OfferMade:
+                offer = cast("OfferMade", event)
+                contact: int = offer.contact_id  # type: ignore[assignment]
+                agent = self.agent_index[offer.agent_id]
+                at = offer.at
                 if out.answered[contact] < 0:
                     out.answered[contact] = at
                 out.started[contact] = at
@@ -203,28 +209,32 @@ class _Run:
                 self.tokens[contact] = token
                 self.seq += 1
                 heappush(calendar, (at + seconds, self.seq, COMPLETE, contact, token))
-            elif isinstance(event, ContactQueued):
-                self._queued(event)
-            elif isinstance(event, ContactCompleted):
-                contact = event.contact_id  # type: ignore[assignment]
-                out.completed[contact] = event.at
-                if event.wrap_up_until <= event.at:
-                    out.ended[contact] = event.at
+            elif kind is OverflowStepReached:
+                continue
+            elif kind is ContactQueued:
+                self._queued(cast("ContactQueued", event))
+            elif kind is ContactCompleted:
+                completed = cast("ContactCompleted", event)
+                contact = completed.contact_id  # type: ignore[assignment]
+                out.completed[contact] = completed.at
+                if completed.wrap_up_until <= completed.at:
+                    out.ended[contact] = completed.at
                     self.live -= 1
                     self._freed(out.agent_of[contact])
-            elif isinstance(event, WrapUpEnded):
-                contact = event.contact_id  # type: ignore[assignment]
+            elif kind is WrapUpEnded:
+                contact = cast("WrapUpEnded", event).contact_id  # type: ignore[assignment]
                 out.ended[contact] = event.at
                 self.live -= 1
                 self._freed(out.agent_of[contact])
-            elif isinstance(event, ContactAbandoned):
-                contact = event.contact_id  # type: ignore[assignment]
+            elif kind is ContactAbandoned:
+                contact = cast("ContactAbandoned", event).contact_id  # type: ignore[assignment]
                 out.abandoned[contact] = event.at
                 self.waiting[contact] = False
                 self.live -= 1
-            elif isinstance(event, AgentStateChanged):
-                agent = self.agent_index[event.agent_id]
-                self.states.change(agent, self.staff.agent_sites[agent], event.at, event.state)
+            elif kind is AgentStateChanged:
+                changed = cast("AgentStateChanged", event)
+                agent = self.agent_index[changed.agent_id]
+                self.states.change(agent, self.staff.agent_sites[agent], changed.at, changed.state)
             else:
                 self._rare(event)
 
