@@ -109,3 +109,19 @@ def asgi_server(transactional_db: None, settings: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     runner.join(10)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: Any
+) -> None:
+    """On SQLite, browser tests use a test database in a file (WAL, busy timeout): the
+    server, the router, the supervision hub and the test write from several threads, and
+    the default shared-cache in-memory database fails at once on a table lock instead of
+    waiting ("database table is locked")."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("e2e-database") / "relais.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)

@@ -1,0 +1,204 @@
+"""The wallboard in Chromium, live over WebSocket (uvicorn with the router beside it):
+a supervisor sees a queue breach its target, opens overflow to Atlas Contact and sees the
+waiting contacts go to Rabat's agents; Carpathia CX's manager sees only Carpathia."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from relais.apps.accounts.models import Role, User
+from relais.apps.interactions import services
+from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.organisation.models import Agent, Skill
+from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
+from tests.apps.conftest import World
+from tests.apps.factories import PASSWORD, UserFactory
+from tests.apps.routing.fixtures import orders_queue
+
+
+@dataclass
+class Centre:
+    world: World
+    base: str
+    orders: Queue
+    supervisor: User
+    carpathia_manager: User
+
+
+@pytest.fixture
+def configured(world: World) -> World:
+    """Orders (voice): Lille first, Atlas Contact after 30 s, a target of 3 s; a queue served
+    by Carpathia CX; the supervisor of Lille also follows Atlas's Rabat team."""
+    orders = orders_queue(world, channel=Channel.VOICE)
+    Queue.objects.filter(pk=orders.pk).update(service_level_seconds=3)
+    romania = Queue.objects.create(
+        code="romania", name_fr="Roumanie", name_en="Romania", channel=Channel.VOICE
+    )
+    QueueSkill.objects.create(queue=romania, skill=Skill.objects.get(code="orders"), min_level=2)
+    OverflowStep.objects.create(queue=romania, order=0, after_seconds=0).partners.add(
+        world.carpathia
+    )
+    world.teams["rabat"].supervisors.add(world.users["supervisor"])
+    world.users["carpathia_manager"] = UserFactory(
+        username="manager.carpathia", role=Role.PARTNER_MANAGER, partner=world.carpathia
+    )
+    for user in world.users.values():
+        user.language = "en"
+        user.save(update_fields=["language"])
+    return world
+
+
+@pytest.fixture
+def centre(configured: World, asgi_server: str) -> Centre:
+    users = configured.users
+    return Centre(
+        configured,
+        asgi_server,
+        Queue.objects.get(code="orders"),
+        users["supervisor"],
+        users["carpathia_manager"],
+    )
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[Callable[[], Any]]:
+    made: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(locale="en", extra_http_headers={"Accept-Language": "en"})
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context.new_page()
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def wallboard(pages: Callable[[], Any], base: str, user: User) -> Any:
+    page = pages()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/supervision/")
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
+    return page
+
+
+def log_in(world: World, *keys: str) -> None:
+    for key in keys:
+        agent = world.agents[key]
+        services.agent_login(actor=agent.user, agent=agent)
+
+
+def arrive(admin: User, queue: str, count: int = 1) -> list[int]:
+    return [services.contact_create(actor=admin, queue_code=queue).pk for _ in range(count)]
+
+
+def offered(pks: list[int], timeout: float = 10.0) -> list[Contact]:
+    """The contacts once the router has offered them all (it runs in the server's thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = list(Contact.objects.filter(pk__in=pks).select_related("agent__site"))
+        if all(row.state == ContactState.OFFERED for row in rows):
+            return rows
+        if time.monotonic() > deadline:
+            pytest.fail(f"not offered: {[(row.pk, row.state) for row in rows]}")
+        time.sleep(0.1)
+
+
+def accept(rows: list[Contact]) -> None:
+    for row in rows:
+        agent = Agent.objects.select_related("user").get(pk=row.agent_id)
+        services.offer_accept(actor=agent.user, contact=row)
+
+
+def test_a_supervisor_opens_overflow_to_atlas_and_sees_contacts_go_to_rabat(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    world, admin = centre.world, centre.world.users["administrator"]
+    lille0 = world.agents["lille0"]
+    log_in(world, "lille0", "rabat0", "rabat1")
+    services.agent_break_start(actor=lille0.user, agent=lille0, reason="lunch")
+    page = wallboard(pages, centre.base, centre.supervisor)
+
+    waiting = arrive(admin, "orders", 2)
+
+    # Lille is at lunch and Atlas comes only after 30 s: beyond 3 s, an alert
+    alert = page.get_by_test_id("alert-waiting-orders")
+    time.sleep(8)
+    print(
+        page.locator("#alerts").inner_html(),
+        page.locator("#figures-body").inner_html(),
+        list(Contact.objects.values("state", "queued_at", "overflow_step")),
+    )
+    expect(alert).to_be_visible(timeout=15_000)  # the board pushes growing waits every 5 s
+    expect(alert).to_contain_text("Contacts waiting beyond the target")
+    row = page.get_by_test_id("row-queue-orders")
+    expect(row.get_by_test_id("waiting")).to_have_text("2")
+    assert Contact.objects.filter(pk__in=waiting, state=ContactState.QUEUED).count() == 2
+
+    step = page.get_by_test_id("step-orders-1")
+    step.locator("input[name=reason]").fill("Lille at lunch, the line grows")
+    step.locator("button[value=open]").click()
+
+    expect(page.get_by_test_id("message")).to_have_text("Done.")
+    expect(page.get_by_test_id("override-orders-1")).to_have_text("opened now")
+    rows = offered(waiting)  # long before the step's 30 s
+    assert {row.agent.site_id for row in rows} == {world.rabat.pk}
+    assert {row.agent_id for row in rows} == {world.agents["rabat0"].pk, world.agents["rabat1"].pk}
+    accept(rows)
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
+    expect(row.get_by_test_id("waiting")).to_have_text("0")
+    expect(alert).to_have_count(0)
+    page.get_by_test_id("dimension").select_option("site")
+    rabat = page.get_by_test_id(f"row-site-{world.rabat.pk}")
+    expect(rabat.get_by_test_id("answered")).to_have_text("2")
+    for key in ("rabat0", "rabat1"):
+        agent_row = page.get_by_test_id(f"agent-{world.agents[key].pk}")
+        expect(agent_row.get_by_test_id("state")).to_have_text("Busy")
+
+    # closed now: the next contact waits for Lille, Rabat's agents free or not
+    step = page.get_by_test_id("step-orders-1")
+    step.locator("input[name=reason]").fill("Atlas needed elsewhere")
+    step.locator("button[value=close]").click()
+    expect(page.get_by_test_id("override-orders-1")).to_have_text("closed now")
+
+
+def test_carpathia_s_manager_sees_only_carpathia_s_figures(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    world, admin = centre.world, centre.world.users["administrator"]
+    log_in(world, "rabat0", "bucarest0")
+    (to_rabat,) = arrive(admin, "orders")
+    (to_bucarest,) = arrive(admin, "romania")
+    accept(offered([to_rabat, to_bucarest]))
+
+    page = wallboard(pages, centre.base, centre.carpathia_manager)
+    log_in(world, "bucarest1", "rabat1")  # a live change: a frame is pushed to the page
+    bucarest = {str(world.agents[key].pk) for key in ("bucarest0", "bucarest1")}
+    rows = page.locator("#agents-body tr")
+    expect(rows).to_have_count(2)
+
+    shown = {key.removeprefix("agent-") for key in _test_ids(rows)}
+    assert shown == bucarest
+    expect(page.get_by_test_id("total-answered")).to_have_text("1")
+    page.get_by_test_id("dimension").select_option("site")
+    sites = _test_ids(page.locator("#figures-body tr"))
+    assert sites == [f"row-site-{world.bucarest.pk}"]
+    page.get_by_test_id("dimension").select_option("partner")
+    assert _test_ids(page.locator("#figures-body tr")) == [f"row-partner-{world.carpathia.pk}"]
+    assert page.get_by_test_id("step-orders-1").count() == 0  # no steering for a partner
+    assert "Rabat" not in page.locator("main").inner_text()
+
+
+def _test_ids(rows: Any) -> list[str]:
+    return [rows.nth(i).get_attribute("data-testid") for i in range(rows.count())]
