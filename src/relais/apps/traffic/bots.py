@@ -1,0 +1,248 @@
+"""A bot agent: logs in through the login page, opens the agent desktop's WebSocket
+(`/ws/desktop/`, docs/events-protocol.md) with that session, and works like a person:
+goes available, accepts offers after a moment, greets the customer, answers each message,
+ends the chat when the contact's handling time is up, wraps up with a reason, takes the
+breaks of its plan, and logs out at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+from relais.apps.traffic import phrases
+from relais.apps.traffic.model import BotBreak
+from relais.apps.traffic.net import TrafficError, login, open_socket, receive, send
+from relais.apps.traffic.setup import BotAccount
+from relais.apps.traffic.state import Shared
+
+DEFAULT_HANDLING_S = 150.0  # a chat the generator did not start (a real customer's)
+
+
+@dataclass
+class Chat:
+    contact_id: int
+    language: str
+    customer: str
+    ends_at: float
+    ending: bool = False
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+class Bot:
+    def __init__(self, account: BotAccount, shared: Shared, breaks: list[BotBreak]) -> None:
+        self.account = account
+        self.shared = shared
+        self.breaks = sorted(breaks, key=lambda pause: pause.start)
+        self.ws: ClientConnection | None = None
+        self.chats: dict[int, Chat] = {}
+        self.accepting: dict[int, asyncio.Task[None]] = {}
+        self.on_break: BotBreak | None = None
+        self.online = False
+        self.sent = 0
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def _send(self, **frame: Any) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(ConnectionClosed):
+                await send(self.ws, **frame)
+
+    async def _say(self, chat: Chat, body: str) -> None:
+        if chat.ending:
+            return
+        self.sent += 1
+        client_id = f"{self.account.username}-{chat.contact_id}-{self.sent}"
+        await self._send(type="typing", contact_id=chat.contact_id)
+        await self.shared.sleep(1.0, 3.0)  # typing
+        if not chat.ending:
+            await self._send(
+                type="message", contact_id=chat.contact_id, client_id=client_id, body=body
+            )
+            self.shared.counters.agent_messages += 1
+
+    def _later(self, chat: Chat, work: Any) -> None:
+        task = asyncio.create_task(work)
+        chat.tasks.add(task)
+        task.add_done_callback(chat.tasks.discard)
+
+    # -- the conversation -------------------------------------------------------------------
+
+    async def _accept(self, contact_id: int, timeout_s: float) -> None:
+        await asyncio.sleep(min(self.shared.delay(1.0, 4.0), max(timeout_s - 2, 0.5)))
+        self.accepting.pop(contact_id, None)
+        await self._send(type="accept", contact_id=contact_id)
+
+    def _opened(self, chat_frame: dict[str, Any]) -> None:
+        contact_id = chat_frame["contact_id"]
+        if contact_id in self.chats:
+            return
+        first = next(
+            (m for m in chat_frame.get("messages", []) if m.get("sender") == "customer"), None
+        )
+        handling = self.shared.handling.get((first or {}).get("client_id") or "")
+        language = "nl" if chat_frame.get("queue") == "nl" else "fr"
+        chat = Chat(
+            contact_id,
+            language,
+            chat_frame.get("customer_name") or "",
+            time.monotonic() + (handling or DEFAULT_HANDLING_S),
+        )
+        self.chats[contact_id] = chat
+        self.shared.counters.accepted += 1
+        body = phrases.greeting(language, chat.customer or "", self.account.first_name)
+        self._later(chat, self._greet(chat, body))
+
+    async def _greet(self, chat: Chat, body: str) -> None:
+        await self.shared.sleep(1.0, 3.0)  # reading what was said so far
+        await self._say(chat, body)
+
+    async def _answer(self, chat: Chat) -> None:
+        await self.shared.sleep(2.0, 6.0)
+        await self._say(chat, phrases.answer(self.shared.rng, chat.language))
+
+    async def _end(self, chat: Chat, reason: str | None = None) -> None:
+        """Closing words, end of the conversation, then the wrap-up reason."""
+        if chat.ending:
+            return
+        if reason is None:
+            await self._say(chat, phrases.closing(chat.language))
+        chat.ending = True
+        for task in list(chat.tasks):
+            if task is not asyncio.current_task():
+                task.cancel()
+        await self._send(type="complete", contact_id=chat.contact_id)
+        await self.shared.sleep(1.0, 4.0)  # choosing the outcome
+        await self._send(
+            type="wrap_up",
+            contact_id=chat.contact_id,
+            reason=reason or phrases.outcome(self.shared.rng),
+        )
+        self.shared.counters.wrapped_up += 1
+
+    def _customer_message(self, frame: dict[str, Any]) -> None:
+        chat = self.chats.get(frame["contact_id"])
+        message = frame.get("message") or {}
+        if chat is None or chat.ending:
+            return
+        if message.get("event") == "customer_left":
+            self._later(chat, self._end(chat, "no_answer"))
+        elif message.get("sender") == "customer" and time.monotonic() < chat.ends_at:
+            self._later(chat, self._answer(chat))
+
+    # -- breaks ---------------------------------------------------------------------------
+
+    async def _follow_plan(self) -> None:
+        now = time.time()
+        if self.on_break is not None and now >= self.on_break.end:
+            self.on_break = None
+            self.shared.counters.bots_on_break -= 1
+            await self._send(type="presence", state="available")
+        while self.breaks and self.breaks[0].end <= now:
+            self.breaks.pop(0)
+        if self.on_break is None and self.breaks and self.breaks[0].start <= now:
+            self.on_break = self.breaks.pop(0)
+            self.shared.counters.bots_on_break += 1
+            self.shared.counters.breaks += 1
+            await self._send(type="presence", state="break", reason=self.on_break.reason.value)
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    async def _handle(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        if kind == "offer.made":
+            self.shared.counters.offers += 1
+            contact_id = frame["contact_id"]
+            if self.shared.stop.is_set():
+                await self._send(type="reject", contact_id=contact_id)
+            elif contact_id not in self.accepting and contact_id not in self.chats:
+                timeout = float(frame.get("timeout_seconds") or 15)
+                self.accepting[contact_id] = asyncio.create_task(self._accept(contact_id, timeout))
+        elif kind == "offer.ended":
+            task = self.accepting.pop(frame["contact_id"], None)
+            if task is not None:
+                task.cancel()
+        elif kind == "chat.opened":
+            self._opened(frame["chat"])
+        elif kind == "state":  # chats held since an earlier run: finish them
+            for chat_frame in frame.get("chats", []):
+                self._opened(chat_frame)
+        elif kind == "chat.message":
+            self._customer_message(frame)
+        elif kind == "contact.closed":
+            chat = self.chats.pop(frame["contact_id"], None)
+            for task in chat.tasks if chat else ():
+                task.cancel()
+        elif kind == "error":
+            self.shared.counters.errors[f"agent:{frame.get('code')}"] += 1
+
+    async def _tick(self) -> None:
+        await self._follow_plan()
+        now = time.monotonic()
+        for chat in list(self.chats.values()):
+            if not chat.ending and now >= chat.ends_at:
+                self._later(chat, self._end(chat))
+
+    async def run(self, gate: asyncio.Semaphore) -> None:
+        """`gate`: a password check is costly, the bots log in a few at a time."""
+        counters = self.shared.counters
+        settings = self.shared.settings
+        try:
+            async with gate:
+                if self.shared.stop.is_set():
+                    return
+                session = await login(settings.base, self.account.username, settings.password)
+            ws = self.ws = await open_socket(settings.base, "/ws/desktop/", session)
+        except (OSError, TrafficError, ConnectionClosed) as failed:
+            counters.errors[f"login:{type(failed).__name__}"] += 1
+            return
+        try:
+            await send(ws, type="hello")
+            await send(ws, type="presence", state="available")
+            self.online = True
+            counters.bots_online += 1
+            await self._work(ws)
+            await self._leave(ws)
+        except ConnectionClosed:
+            counters.errors["agent:disconnected"] += 1
+        finally:
+            if self.online:
+                counters.bots_online -= 1
+            if self.on_break is not None:
+                counters.bots_on_break -= 1
+            for chat in self.chats.values():
+                for task in chat.tasks:
+                    task.cancel()
+            for task in self.accepting.values():
+                task.cancel()
+            await ws.close()
+
+    async def _work(self, ws: ClientConnection) -> None:
+        next_tick = 0.0
+        while not self.shared.stop.is_set():
+            frame = await receive(ws, 0.5)
+            if frame is not None:
+                await self._handle(frame)
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + 1.0
+                await self._tick()
+
+    async def _leave(self, ws: ClientConnection) -> None:
+        """No new offers; end the chats in hand, wait for them to close, log out."""
+        for task in self.accepting.values():
+            task.cancel()
+        for chat in list(self.chats.values()):
+            chat.ends_at = 0.0
+        deadline = time.monotonic() + self.shared.settings.grace_s
+        while self.chats and time.monotonic() < deadline:
+            await self._tick()
+            frame = await receive(ws, 0.3)
+            if frame is not None:
+                await self._handle(frame)
+        await send(ws, type="presence", state="offline")
+        await receive(ws, 1.0)  # let it be stored before closing

@@ -1,0 +1,194 @@
+"""A simulated customer: fills in the widget's pre-chat form (`POST /chat/start`), opens the
+customer WebSocket (`/ws/chat/`) with the token it got, waits, gives up when its patience
+runs out (the contact is abandoned), and once an agent has joined answers them a few
+times until the agent ends the chat. When the queue is closed it leaves a message instead,
+as the widget proposes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+from relais.apps.traffic import phrases
+from relais.apps.traffic.model import Arrival
+from relais.apps.traffic.net import get_json, open_socket, post_json, receive, send
+from relais.apps.traffic.state import Shared
+
+FOLLOW_UPS = 3
+OPEN_CACHE_S = 30.0
+
+
+class OpenQueues:
+    """Whether each topic's queue is open, asked to the widget's config endpoint."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.known: dict[str, tuple[float, bool]] = {}
+
+    async def is_open(self, topic: str, queue: str) -> bool:
+        seen = self.known.get(queue)
+        if seen is not None and time.monotonic() - seen[0] < OPEN_CACHE_S:
+            return seen[1]
+        answer = await get_json(f"{self.base}/chat/config?queue={queue}&lang=fr")
+        is_open = bool(answer.data.get("open")) and answer.data.get("topic") == topic
+        self.known[queue] = (time.monotonic(), is_open)
+        return is_open
+
+
+class Customer:
+    def __init__(self, shared: Shared, arrival: Arrival, number: int, run_id: str) -> None:
+        self.shared = shared
+        self.arrival = arrival
+        self.number = number
+        self.run_id = run_id
+        queue = arrival.queue
+        self.language = queue.language
+        self.name = phrases.customer_name(shared.rng, self.language)
+        slug = self.name.lower().replace(" ", ".").encode("ascii", "ignore").decode()
+        self.email = f"{slug}.{number}@example.com"
+        self.state = "new"
+        self.follow_ups = 0
+        self.seen: set[int] = set()
+
+    async def run(self, open_queues: OpenQueues) -> None:
+        counters = self.shared.counters
+        base = self.shared.settings.base
+        queue = self.arrival.queue
+        widget_language = "fr" if self.language == "fr" else "en"
+        if not await open_queues.is_open(queue.topic, queue.code):
+            answer = await post_json(
+                f"{base}/chat/leave-message",
+                {
+                    "topic": queue.topic,
+                    "name": self.name,
+                    "email": self.email,
+                    "language": widget_language,
+                    "message": phrases.opening(self.shared.rng, self.language),
+                },
+            )
+            if answer.status == 201:
+                counters.left_message += 1
+            else:
+                counters.errors[f"leave_message:{answer.data.get('code', answer.status)}"] += 1
+            return
+        first_id = f"{self.run_id}-{self.number}-0"
+        self.shared.handling[first_id] = self.arrival.handling_s
+        answer = await post_json(
+            f"{base}/chat/start",
+            {
+                "topic": queue.topic,
+                "name": self.name,
+                "email": self.email,
+                "language": widget_language,
+                "message": phrases.opening(self.shared.rng, self.language),
+                "client_id": first_id,
+            },
+        )
+        if answer.status != 201:
+            counters.errors[f"start:{answer.data.get('code', answer.status)}"] += 1
+            return
+        counters.customers += 1
+        counters.customer_messages += 1
+        counters.waiting += 1
+        self.state = "waiting"
+        try:
+            ws = await open_socket(base, answer.data.get("socket", "/ws/chat/"))
+        except OSError:
+            counters.errors["customer:connect"] += 1
+            self._leave_state()
+            return
+        try:
+            await send(ws, type="hello", token=answer.data["token"], last_id=0)
+            await self._converse(ws)
+        except ConnectionClosed:
+            counters.errors["customer:disconnected"] += 1
+        finally:
+            self._leave_state()
+            self.shared.handling.pop(first_id, None)
+            await ws.close()
+
+    def _leave_state(self) -> None:
+        counters = self.shared.counters
+        if self.state == "waiting":
+            counters.waiting -= 1
+        elif self.state == "talking":
+            counters.talking -= 1
+        self.state = "gone"
+
+    async def _converse(self, ws: ClientConnection) -> None:
+        counters = self.shared.counters
+        patience_ends = time.monotonic() + self.arrival.patience_s
+        # the agent ends the chat after the handling time; a margin for the bots' delays
+        gives_up = time.monotonic() + self.arrival.patience_s + self.arrival.handling_s + 300
+        replies: set[asyncio.Task[None]] = set()
+        try:
+            while time.monotonic() < gives_up:
+                if self.state == "waiting" and (
+                    time.monotonic() >= patience_ends or self.shared.stop.is_set()
+                ):
+                    await send(ws, type="end")
+                    counters.abandoned += 1
+                    await receive(ws, 1.0)
+                    return
+                frame = await receive(ws, 0.5)
+                if frame is None:
+                    continue
+                if self._ended(frame):
+                    counters.served += 1
+                    return
+                reply = self._react(frame)
+                if reply is not None:
+                    client_id = f"{self.run_id}-{self.number}-{self.follow_ups}"
+                    task = asyncio.create_task(self._reply(ws, reply, client_id))
+                    replies.add(task)
+                    task.add_done_callback(replies.discard)
+            counters.errors["customer:timeout"] += 1
+        finally:
+            for task in replies:
+                task.cancel()
+
+    def _ended(self, frame: dict[str, Any]) -> bool:
+        message = frame.get("message") or {}
+        return frame.get("type") == "message" and message.get("event") == "chat_ended"
+
+    def _react(self, frame: dict[str, Any]) -> str | None:
+        """The next thing to write, when the frame calls for one."""
+        counters = self.shared.counters
+        kind = frame.get("type")
+        if kind == "welcome" and frame.get("state") == "connected":
+            self._joined()
+        if kind != "message":
+            if kind == "error":
+                counters.errors[f"customer:{frame.get('code')}"] += 1
+            return None
+        message = frame["message"]
+        if message["id"] in self.seen:
+            return None
+        self.seen.add(message["id"])
+        if message.get("event") == "agent_joined":
+            self._joined()
+        elif message.get("sender") == "agent" and not message.get("event"):
+            self._joined()
+            if self.follow_ups < FOLLOW_UPS and self.shared.rng.random() < 0.8:
+                self.follow_ups += 1
+                return phrases.follow_up(self.shared.rng, self.language)
+        return None
+
+    def _joined(self) -> None:
+        if self.state == "waiting":
+            self.shared.counters.waiting -= 1
+            self.shared.counters.talking += 1
+            self.state = "talking"
+
+    async def _reply(self, ws: ClientConnection, body: str, client_id: str) -> None:
+        await self.shared.sleep(3.0, 10.0)  # reading, then typing
+        with contextlib.suppress(ConnectionClosed):
+            await send(ws, type="typing")
+            await self.shared.sleep(1.0, 3.0)
+            await send(ws, type="message", client_id=client_id, body=body)
+            self.shared.counters.customer_messages += 1

@@ -1,0 +1,139 @@
+"""One run of the generator: bots log in (staggered, like a team arriving), customers
+arrive at the simulator's times, a status line every few seconds, and a clean end on
+`--seconds` or Ctrl-C: no new customer, waiting ones give up, bots finish the chats in hand
+and log out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+
+from relais.apps.traffic.bots import Bot
+from relais.apps.traffic.customers import Customer, OpenQueues
+from relais.apps.traffic.model import (
+    DemoQueue,
+    Timeline,
+    TrafficOptions,
+    break_plan,
+    day_arrivals,
+    first_day,
+    next_day,
+)
+from relais.apps.traffic.setup import BotAccount
+from relais.apps.traffic.state import Counters, RunSettings, Shared
+
+LOGINS_AT_ONCE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    settings: RunSettings
+    options: TrafficOptions
+    bots: list[BotAccount]
+    queues: list[DemoQueue]
+    seconds: float | None = None  # None: until stopped
+    status_every_s: float = 10.0
+    start_virtual: float | None = None  # where the virtual day starts (None: now)
+
+
+def status_line(counters: Counters, elapsed: float) -> str:
+    minutes = max(elapsed / 60, 1 / 60)
+    line = gettext(
+        "traffic %(clock)s · agents %(online)d online, %(on_break)d on break · chats "
+        "%(chats)d (%(per_minute).1f/min): %(waiting)d waiting, %(talking)d in conversation, "
+        "%(served)d ended by the agent, %(abandoned)d abandoned, %(left)d messages left · "
+        "%(messages)d messages"
+    ) % {
+        "clock": time.strftime("%H:%M:%S", time.gmtime(elapsed)),
+        "online": counters.bots_online,
+        "on_break": counters.bots_on_break,
+        "chats": counters.customers,
+        "per_minute": counters.customers / minutes,
+        "waiting": counters.waiting,
+        "talking": counters.talking,
+        "served": counters.served,
+        "abandoned": counters.abandoned,
+        "left": counters.left_message,
+        "messages": counters.customer_messages + counters.agent_messages,
+    }
+    if counters.errors:
+        errors = ", ".join(f"{code} ×{n}" for code, n in counters.errors.most_common(4))
+        line += " · " + gettext("refused: %(errors)s") % {"errors": errors}
+    return line
+
+
+async def _bots(shared: Shared, plan: Plan, timeline: Timeline) -> list[asyncio.Task[None]]:
+    zones = [bot.time_zone for bot in plan.bots]
+    plans = break_plan(timeline, zones, time.time()) if plan.options.breaks else [[]] * len(zones)
+    tasks: list[asyncio.Task[None]] = []
+    gate = asyncio.Semaphore(LOGINS_AT_ONCE)
+    for account, breaks in zip(plan.bots, plans, strict=True):
+        tasks.append(asyncio.create_task(Bot(account, shared, breaks).run(gate)))
+    return tasks
+
+
+async def _arrivals(shared: Shared, plan: Plan, timeline: Timeline, began: float) -> None:
+    customers: set[asyncio.Task[None]] = set()
+    open_queues = OpenQueues(plan.settings.base)
+    run_id = f"t{int(began)}"
+    number = 0
+    day = first_day(timeline, time.time())
+    queues = tuple(plan.queues)
+    while not shared.stop.is_set():
+        for arrival in day_arrivals(plan.options, timeline, day, queues):
+            if arrival.at < time.time():
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(shared.stop.wait(), arrival.at - time.time())
+            if shared.stop.is_set():
+                break
+            number += 1
+            task = asyncio.create_task(Customer(shared, arrival, number, run_id).run(open_queues))
+            customers.add(task)
+            task.add_done_callback(customers.discard)
+        else:
+            day = next_day(day)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(shared.stop.wait(), max(timeline.real(day) - time.time(), 0))
+    if customers:
+        await asyncio.wait(customers, timeout=plan.settings.grace_s + 5)
+
+
+async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
+    """Run until `plan.seconds` have passed or the stop event is set (Ctrl-C)."""
+    shared = Shared(plan.settings, rng=random.Random(plan.options.seed))  # noqa: S311
+    began = time.time()
+    virtual0 = began if plan.start_virtual is None else plan.start_virtual
+    timeline = Timeline(began, virtual0, plan.options.speed)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, shared.stop.set)
+    bots = await _bots(shared, plan, timeline)
+    arrivals = asyncio.create_task(_arrivals(shared, plan, timeline, began))
+    deadline = None if plan.seconds is None else began + plan.seconds
+    while not shared.stop.is_set():
+        wait = plan.status_every_s
+        if deadline is not None:
+            wait = min(wait, max(deadline - time.time(), 0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shared.stop.wait(), wait)
+        if deadline is not None and time.time() >= deadline:
+            shared.stop.set()
+        print_line(status_line(shared.counters, time.time() - began))
+    print_line(gettext("traffic: stopping (the bots finish their chats and log out)…"))
+    await asyncio.wait([arrivals, *bots], timeout=plan.settings.grace_s + 15)
+    for task in [arrivals, *bots]:
+        task.cancel()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signum)
+    print_line(status_line(shared.counters, time.time() - began))
+    return shared.counters

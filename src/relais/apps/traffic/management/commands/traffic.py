@@ -1,0 +1,126 @@
+"""`relais traffic`: simulated customers and bot agents against a running server."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
+
+from relais.apps.organisation.demo_data import DEMO_PASSWORD
+from relais.apps.traffic.driver import Plan, run
+from relais.apps.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
+from relais.apps.traffic.net import wait_for_server
+from relais.apps.traffic.setup import choose_bots, ensure_topics
+from relais.apps.traffic.state import RunSettings
+
+
+def _start_at(text: str) -> float:
+    """`HH:MM` today in Paris: where the virtual day starts."""
+    try:
+        hour, minute = (int(part) for part in text.split(":"))
+        moment = dt.datetime.now(ZoneInfo(PARIS)).replace(
+            hour=hour, minute=minute, second=0, microsecond=0
+        )
+    except ValueError as error:
+        raise CommandError(gettext("--start expects HH:MM, e.g. 11:30")) from error
+    return moment.timestamp()
+
+
+class Command(BaseCommand):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        self.help = gettext(
+            "Demo traffic against a running Relais: simulated customers open chats in the "
+            "demo queues and bot agents log in, accept, answer, wrap up and take breaks, "
+            "with the simulator's arrival, handling-time and patience models. A few agents "
+            "(camille.durand and one per site) are left for people. Stop with Ctrl-C."
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add = parser.add_argument
+        add("--url", default="http://127.0.0.1:8000", help=gettext("the server"))
+        add("--seconds", type=float, help=gettext("stop after this many seconds"))
+        add("--rate", type=float, default=1.0, help=gettext("multiplies every queue's rate"))
+        add(
+            "--speed",
+            type=float,
+            default=1.0,
+            help=gettext("plays the day's profile and breaks this many times faster"),
+        )
+        add("--start", help=gettext("HH:MM (Paris): where the simulated day starts; default now"))
+        add("--flat", action="store_true", help=gettext("the peak rate all day long"))
+        add("--seed", type=int, default=1, help=gettext("random seed"))
+        add("--bots", type=int, help=gettext("at most this many bot agents"))
+        add(
+            "--keep-free",
+            default="",
+            help=gettext("comma-separated usernames no bot plays (besides camille.durand)"),
+        )
+        add("--aht", type=float, default=150.0, help=gettext("mean handling time (s)"))
+        add("--patience", type=float, default=240.0, help=gettext("mean patience (s)"))
+        add("--no-breaks", action="store_true", help=gettext("bots take no break"))
+        add(
+            "--pace",
+            type=float,
+            default=1.0,
+            help=gettext("multiplies the bots' and customers' reading and typing delays"),
+        )
+        add("--status", type=float, default=10.0, help=gettext("seconds between status lines"))
+        add("--wait", type=float, default=60.0, help=gettext("seconds to wait for the server"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["rate"] < 0 or options["speed"] <= 0 or options["pace"] <= 0:
+            raise CommandError(gettext("--rate must not be negative; --speed, --pace positive"))
+        if options["aht"] <= 0 or options["patience"] <= 0:
+            raise CommandError(gettext("--aht and --patience must be positive"))
+        queues = ensure_topics(DEMO_QUEUES)
+        keep_free = [name.strip() for name in options["keep_free"].split(",") if name.strip()]
+        bots, free = choose_bots(keep_free=keep_free, limit=options["bots"])
+        if not queues or not (bots or free):
+            raise CommandError(gettext("No demo company here: run `relais demo` first."))
+        base = options["url"].rstrip("/")
+        plan = Plan(
+            settings=RunSettings(base=base, password=DEMO_PASSWORD, pace=options["pace"]),
+            options=TrafficOptions(
+                rate=options["rate"],
+                speed=options["speed"],
+                seed=options["seed"],
+                flat=options["flat"],
+                handling_mean_s=options["aht"],
+                patience_mean_s=options["patience"],
+                breaks=not options["no_breaks"],
+            ),
+            bots=bots,
+            queues=queues,
+            seconds=options["seconds"],
+            status_every_s=options["status"],
+            start_virtual=_start_at(options["start"]) if options["start"] else None,
+        )
+        self._say(
+            gettext(
+                "traffic: %(bots)d bot agents, queues %(queues)s; left free for you "
+                "(password %(password)s): %(free)s"
+            )
+            % {
+                "bots": len(bots),
+                "queues": ", ".join(queue.code for queue in queues),
+                "password": DEMO_PASSWORD,
+                "free": ", ".join(free) or "-",
+            }
+        )
+        asyncio.run(self._run(plan, options["wait"]))
+
+    async def _run(self, plan: Plan, wait_s: float) -> None:
+        if not await wait_for_server(plan.settings.base, wait_s):
+            raise CommandError(
+                gettext("No Relais server at %(url)s.") % {"url": plan.settings.base}
+            )
+        await run(plan, self._say)
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()

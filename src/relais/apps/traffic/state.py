@@ -1,0 +1,52 @@
+"""What the bots and customers of one run share: the run's settings, counters for the
+status line, and the handling time drawn for each contact (found by the customer's
+first message, which the agent's desktop shows with its `client_id`)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    base: str  # http://127.0.0.1:8000
+    password: str
+    pace: float = 1.0  # multiplies every human-like delay (reading, typing, thinking)
+    grace_s: float = 20.0  # at the end: time for chats in progress to close
+
+
+@dataclass
+class Counters:
+    bots_online: int = 0
+    bots_on_break: int = 0
+    customers: int = 0  # chats started
+    waiting: int = 0
+    talking: int = 0
+    served: int = 0  # the agent ended the chat
+    abandoned: int = 0
+    left_message: int = 0
+    offers: int = 0
+    accepted: int = 0
+    wrapped_up: int = 0
+    customer_messages: int = 0
+    agent_messages: int = 0
+    breaks: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Shared:
+    settings: RunSettings
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    counters: Counters = field(default_factory=Counters)
+    handling: dict[str, float] = field(default_factory=dict)  # first client_id -> seconds
+    rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - simulation, not secrets
+
+    def delay(self, low: float, high: float) -> float:
+        return self.rng.uniform(low, high) * self.settings.pace
+
+    async def sleep(self, low: float, high: float) -> None:
+        await asyncio.sleep(self.delay(low, high))
