@@ -1,17 +1,21 @@
-"""Web chat under load: real WebSocket agents and customers against `relais serve`.
+"""Web chat under load: real WebSocket agents and customers against the web server.
 
     uv run python -m bench.chat_load --agents 500 --rate 20 --seconds 120 \
         [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--redis-url redis://127.0.0.1:6379/0]
+        [--workers N] [--router separate|in-process]
 
-Starts uvicorn with the router in-process (as `relais serve` does) on 127.0.0.1 over a
-fresh database (default: a temporary SQLite file; with a PostgreSQL URL, a scratch
-database created and dropped on that server). Creates the agents, connects one desktop
-WebSocket per agent (available, accepting every offer, answering every message), then opens
-`--rate` customer chats per second for `--seconds`: each customer submits the pre-chat form
-with a first message, connects, and exchanges three messages each way before leaving; the
-agent then wraps up. Prints p50/p99 from the customer's first message (the form is posted)
-to the offer reaching the agent's browser, and counts messages lost (acknowledged to their
-sender, never shown to the other side) or duplicated (shown twice). Last line: JSON.
+Starts uvicorn on 127.0.0.1 over a fresh database (default: a temporary SQLite file; with a
+PostgreSQL URL, a scratch database created and dropped on that server). On PostgreSQL with
+Redis: `--workers` uvicorn processes (default 2) and the router as its own process
+(`relais router`, woken by NOTIFY), as in production; otherwise one process with the router
+in it (`relais serve`). Creates the agents; a separate client process logs their desktops in
+over WebSocket with a bounded login ramp (available, accepting every offer, answering every
+message); then the bench opens `--rate` customer chats per second for `--seconds`: each
+customer submits the pre-chat form with a first message, connects, and exchanges three
+messages each way before leaving; the agent then wraps up. Prints p50/p99 from the
+customer's first message (the form is posted) to the offer reaching the agent's browser,
+messages lost (acknowledged to their sender, never shown to the other side) or duplicated
+(received twice), and the CPU seconds of each side. Last line: JSON, also when a phase fails.
 """
 
 from __future__ import annotations
@@ -28,20 +32,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import emit, row
+from bench.chat_load_clients import CustomerFigures, customer
 
 ROOT = Path(__file__).resolve().parent.parent
-EXCHANGES = 3
 DRAIN_S = 30.0
+LOGIN_WAIT_S = 180.0
 
 
-# -- the server's side: a scratch database, seeded, and the server process ----------------
+# -- the server's side: a scratch database, seeded, the server and router processes -------
 
 
 def _scratch_postgres(url: str) -> tuple[str, str]:
@@ -117,13 +120,25 @@ def seed(agents: int) -> None:
     print(json.dumps(sessions))
 
 
-def serve(port: int) -> None:
+def serve(port: int, workers: int, router: str) -> None:
     import django
 
     django.setup()
-    from relais.apps.routing.runner import serve_with_router
+    if router == "in-process":
+        from relais.apps.routing.runner import serve_with_router
 
-    serve_with_router(host="127.0.0.1", port=port, log_level="warning")
+        serve_with_router(host="127.0.0.1", port=port, log_level="warning")
+        return
+    import uvicorn
+
+    uvicorn.run(
+        "relais.config.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        log_level="warning",
+        lifespan="off",
+    )
 
 
 def _free_port() -> int:
@@ -132,164 +147,181 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-# -- the clients ------------------------------------------------------------------------------
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its descendants (Linux /proc), 0 when gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total
 
 
-@dataclass
-class Figures:
-    offer_ms: list[float] = field(default_factory=list)
-    started: dict[str, float] = field(default_factory=dict)  # customer name -> t0
-    sent_by_customers: set[str] = field(default_factory=set)  # acknowledged bodies
-    sent_by_agents: set[str] = field(default_factory=set)
-    seen_by_agents: Counter[str] = field(default_factory=Counter)
-    seen_by_customers: Counter[str] = field(default_factory=Counter)
-    chats_done: int = 0
-    chats_failed: int = 0
-    errors: Counter[str] = field(default_factory=Counter)
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-async def agent_loop(base: str, session: str, figures: Figures, stop: asyncio.Event) -> None:
-    import websockets
-
-    uri = base.replace("http", "ws") + "/ws/desktop/"
-    headers = {"Cookie": f"sessionid={session}", "Origin": base}
-    async with websockets.connect(uri, additional_headers=headers, max_size=2**22) as ws:
-        await ws.send(json.dumps({"type": "hello"}))
-        await ws.send(json.dumps({"type": "presence", "state": "available"}))
-        replies: dict[int, int] = {}
-
-        async def reply(contact_id: int) -> None:
-            count = replies.get(contact_id, 0)
-            if count >= EXCHANGES:
-                return
-            replies[contact_id] = count + 1
-            body = f"agent:{contact_id}:{count}"
-            frame = {"type": "message", "contact_id": contact_id, "client_id": body, "body": body}
-            await ws.send(json.dumps(frame))
-
-        seen_ids: set[tuple[int, int]] = set()
-        while not stop.is_set():
-            try:
-                raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
-            except TimeoutError:
-                continue
-            frame = json.loads(raw)
-            kind = frame.get("type")
-            if kind == "offer.made":
-                started = figures.started.get(frame["customer_name"])
-                if started is not None:
-                    figures.offer_ms.append((time.perf_counter() - started) * 1000)
-                await ws.send(json.dumps({"type": "accept", "contact_id": frame["contact_id"]}))
-            elif kind == "chat.opened":
-                chat = frame["chat"]
-                for message in chat["messages"]:
-                    if message["sender"] == "customer":
-                        seen_ids.add((chat["contact_id"], message["id"]))
-                        figures.seen_by_agents[message["body"]] += 1
-                await reply(chat["contact_id"])
-            elif kind == "chat.message":
-                message, contact_id = frame["message"], frame["contact_id"]
-                if message["sender"] == "customer":
-                    if (contact_id, message["id"]) in seen_ids:
-                        continue  # the same message twice would show twice: count it
-                    seen_ids.add((contact_id, message["id"]))
-                    figures.seen_by_agents[message["body"]] += 1
-                    await reply(contact_id)
-                elif message["event"] == "customer_left":
-                    frame = {"type": "wrap_up", "contact_id": contact_id, "reason": "resolved"}
-                    await ws.send(json.dumps(frame))
-            elif kind == "ack" and frame.get("client_id"):
-                figures.sent_by_agents.add(frame["client_id"])
-            elif kind == "error":
-                figures.errors[frame["code"]] += 1
+class Failed(Exception):
+    """A phase of the bench failed: reported, with the figures gathered so far."""
 
 
-def _post(url: str, data: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
-        url, data=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+# -- the run ---------------------------------------------------------------------------------
+
+
+async def drive(
+    base: str,
+    sessions: list[str],
+    rate: float,
+    seconds: float,
+    env: dict[str, str],
+    out: dict[str, Any],
+) -> None:
+    """Log the agents in (their own process), warm up, open the chats, drain; fills `out`."""
+    agents = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.chat_load_clients",
+        base,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        limit=2**27,
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        return json.loads(response.read())
+    assert agents.stdin is not None
+    assert agents.stdout is not None
+    figures = CustomerFigures()
+    out["customers"] = figures
+    try:
+        agents.stdin.write((json.dumps(sessions) + "\n").encode())
+        await agents.stdin.drain()
+        try:
+            line = await asyncio.wait_for(agents.stdout.readline(), LOGIN_WAIT_S + 30)
+        except TimeoutError:
+            line = b""
+        parts = line.decode().split()
+        if len(parts) != 3 or parts[0] != "ready":
+            raise Failed("the agents' client process did not report its logins")
+        logged_in, login_s = int(parts[1]), float(parts[2])
+        out["agents_logged_in"], out["login_s"] = logged_in, login_s
+        row("agents logged in", logged_in, f"in {login_s:.1f} s")
+        if logged_in < len(sessions):
+            raise Failed(f"warm-up failed: {logged_in} of {len(sessions)} agents logged in")
+        await asyncio.sleep(2)  # the router has applied the logins
+        # the server's first requests import what Django loads lazily: not measured
+        warm = CustomerFigures()
+        try:
+            done = await asyncio.wait_for(
+                asyncio.gather(
+                    *(customer(base, f"warm-up-{n}", warm, measure=False) for n in range(3))
+                ),
+                90,
+            )
+        except Exception as error:
+            raise Failed(f"warm-up failed: {type(error).__name__}: {error}") from error
+        if not all(done):
+            raise Failed("warm-up failed: a warm-up chat got no answer within 60 s")
+        out["cpu_before"] = time.perf_counter(), out["cpu"]()
+        out["load_before"] = _load()
+        customers = []
+        began = time.perf_counter()
+        number = 0
+        while time.perf_counter() - began < seconds:
+            due = began + number / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            customers.append(asyncio.create_task(customer(base, f"c{number}", figures)))
+            number += 1
+            if number % int(max(rate * 10, 1)) == 0:
+                row(f"t={time.perf_counter() - began:.0f}s chats", number)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*customers, return_exceptions=True), DRAIN_S + 60)
+        out["cpu_after"] = time.perf_counter(), out["cpu"]()
+        out["load_after"] = _load()
+        for task in customers:
+            if not task.done():
+                task.cancel()
+        for result in await asyncio.gather(*customers, return_exceptions=True):
+            if isinstance(result, BaseException):
+                figures.errors[type(result).__name__] += 1
+        await asyncio.sleep(1)
+    finally:
+        with contextlib.suppress(Exception):
+            agents.stdin.write(b"stop\n")
+            await agents.stdin.drain()
+            line = await asyncio.wait_for(agents.stdout.readline(), 30)
+            if line.strip():
+                out["agents"] = json.loads(line)
+        if agents.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                agents.kill()
+        await agents.wait()
 
 
-async def customer(base: str, number: int, figures: Figures, *, measure: bool = True) -> None:
-    import websockets
-
-    name = f"customer-{number}" if measure else f"warm-up-{number}"
-    first = f"cust:{number}:0"
-    if measure:
-        figures.started[name] = time.perf_counter()
-    answer = await asyncio.to_thread(
-        _post,
-        f"{base}/chat/start",
-        {"topic": "bench", "name": name, "message": first, "client_id": first},
+def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dict[str, Any]:
+    customers: CustomerFigures = out.get("customers") or CustomerFigures()
+    agents: dict[str, Any] = out.get("agents") or {}
+    offers_at: dict[str, float] = agents.get("offers", {})
+    offers = sorted(
+        (offers_at[name] - t0) * 1000 for name, t0 in customers.started.items() if name in offers_at
     )
-    figures.sent_by_customers.add(first)
-    uri = base.replace("http", "ws") + "/ws/chat/"
-    async with websockets.connect(uri, additional_headers={"Origin": base}) as ws:
-        await ws.send(json.dumps({"type": "hello", "token": answer["token"]}))
-        got = 0
-        seen: set[int] = set()
-        deadline = time.monotonic() + 60
-        while got < EXCHANGES and time.monotonic() < deadline:
-            try:
-                raw = await asyncio.wait_for(ws.recv(), timeout=5)
-            except TimeoutError:
-                continue
-            frame = json.loads(raw)
-            if frame["type"] == "ack":
-                figures.sent_by_customers.add(frame["client_id"])
-            elif frame["type"] == "message" and frame["message"]["sender"] == "agent":
-                message = frame["message"]
-                figures.seen_by_customers[message["body"]] += 1
-                if message["id"] in seen:
-                    continue
-                seen.add(message["id"])
-                got += 1
-                if got < EXCHANGES:
-                    body = f"cust:{number}:{got}"
-                    await ws.send(json.dumps({"type": "message", "client_id": body, "body": body}))
-        if not measure:
-            pass
-        elif got == EXCHANGES:
-            figures.chats_done += 1
-        else:
-            figures.chats_failed += 1
-        await ws.send(json.dumps({"type": "end"}))
-        await asyncio.sleep(0.2)
-
-
-async def drive(base: str, sessions: list[str], rate: float, seconds: float) -> Figures:
-    figures = Figures()
-    stop = asyncio.Event()
-    agents = []
-    for index, session in enumerate(sessions):
-        agents.append(asyncio.create_task(agent_loop(base, session, figures, stop)))
-        if index % 50 == 49:
-            await asyncio.sleep(0.2)
-    await asyncio.sleep(3)  # everyone logged in and known to the router
-    row("agents connected", sum(not task.done() for task in agents))
-    # the server's first requests import what Django loads lazily: not measured
-    await asyncio.gather(*(customer(base, -n, figures, measure=False) for n in range(1, 4)))
-    customers = []
-    began = time.perf_counter()
-    number = 0
-    while time.perf_counter() - began < seconds:
-        due = began + number / rate
-        await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        customers.append(asyncio.create_task(customer(base, number, figures)))
-        number += 1
-        if number % int(max(rate * 10, 1)) == 0:
-            row(f"t={time.perf_counter() - began:.0f}s chats", number, len(figures.offer_ms))
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.gather(*customers, return_exceptions=True), DRAIN_S + 60)
-    await asyncio.sleep(1)
-    stop.set()
-    results = await asyncio.gather(*agents, *customers, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            figures.errors[type(result).__name__] += 1
-    return figures
+    seen_by_agents: Counter[str] = Counter(agents.get("seen", {}))
+    sent_by_agents: set[str] = set(agents.get("sent", []))
+    lost = len(customers.sent - set(seen_by_agents)) + len(sent_by_agents - set(customers.seen))
+    duplicated = sum(n - 1 for n in seen_by_agents.values() if n > 1)
+    duplicated += sum(n - 1 for n in customers.seen.values() if n > 1)
+    duplicated += agents.get("duplicate_offers", 0)
+    p50 = statistics.median(offers) if offers else float("nan")
+    p99 = offers[min(len(offers) - 1, int(len(offers) * 0.99))] if offers else float("nan")
+    errors = Counter(customers.errors) + Counter(agents.get("errors", {}))
+    cpu: dict[str, float] = {}
+    if "cpu_before" in out and "cpu_after" in out:
+        (t0, before), (t1, after) = out["cpu_before"], out["cpu_after"]
+        cpu = {f"cpu_{k}_pct": round(100 * (after[k] - before[k]) / (t1 - t0)) for k in before}
+    never = sum(1 for name in customers.started if name not in offers_at)
+    rows = [
+        ("chats opened", len(customers.started)),
+        ("chats completed", customers.done),
+        ("chats incomplete", customers.failed),
+        ("never offered", never),
+        ("offer p50 ms", p50),
+        ("offer p99 ms", p99),
+        ("lost", lost),
+        ("duplicated", duplicated),
+        *cpu.items(),
+        ("load average", f"{out.get('load_before', '?')} -> {out.get('load_after', '?')}"),
+    ]
+    for name, value in rows:
+        row(name, value)
+    if errors:
+        row("errors", dict(errors))
+    report = {
+        "agents": args.agents,
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "database": database,
+        "channel_layer": "redis" if args.redis_url else "in-memory",
+        "workers": args.workers,
+        "router": args.router,
+        "agents_logged_in": out.get("agents_logged_in", 0),
+        "login_s": out.get("login_s"),
+        "chats": len(customers.started),
+        "chats_completed": customers.done,
+        "never_offered": never,
+        "p50_offer_ms": round(p50, 1),
+        "p99_offer_ms": round(p99, 1),
+        "lost": lost,
+        "duplicated": duplicated,
+        **cpu,
+        "load_before": out.get("load_before"),
+        "load_after": out.get("load_after"),
+    }
+    if out.get("error"):
+        report["error"] = out["error"]
+    return report
 
 
 def main() -> None:
@@ -299,13 +331,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default="")
+    parser.add_argument("--workers", type=int, help="uvicorn processes (PostgreSQL + Redis)")
+    parser.add_argument("--router", choices=("separate", "in-process"))
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:
         return seed(args.seed)
+    distributed = args.database_url.startswith("postgres") and bool(args.redis_url)
+    args.router = args.router or ("separate" if distributed else "in-process")
+    args.workers = args.workers or (2 if distributed else 1)
+    if args.router == "in-process" and args.workers != 1:
+        parser.error("--router in-process runs in a single server process: --workers 1")
+    if args.workers > 1 and not distributed:
+        parser.error("several workers need PostgreSQL and Redis")
     if args.serve is not None:
-        return serve(args.serve)
+        return serve(args.serve, args.workers, args.router)
 
     workdir = Path(tempfile.mkdtemp(prefix="relais-chat-bench-"))
     scratch: tuple[str, str] | None = None
@@ -326,69 +367,59 @@ def main() -> None:
         env.pop("REDIS_URL", None)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = None
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    out: dict[str, Any] = {}
+    database = "postgresql" if scratch else "sqlite"
     try:
-        row("database", "postgresql" if scratch else "sqlite")
+        row("database", database)
         row("channel layer", "redis" if args.redis_url else "in-memory")
+        row("server", f"{args.workers} uvicorn worker(s), router {args.router}")
         seeded = subprocess.run(
             [sys.executable, "-m", "bench.chat_load", "--seed", str(args.agents)],
             env=env,
             cwd=ROOT,
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
+            timeout=600,
         )
+        if seeded.returncode != 0:
+            raise Failed(f"seeding failed: {seeded.stderr.strip().splitlines()[-1:]}")
         sessions = json.loads(seeded.stdout.strip().splitlines()[-1])
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bench.chat_load", "--serve", str(port)], env=env, cwd=ROOT
+        serve_argv = ["--serve", str(port), "--workers", str(args.workers), "--router", args.router]
+        processes["server"] = subprocess.Popen(
+            [sys.executable, "-m", "bench.chat_load", *serve_argv], env=env, cwd=ROOT
         )
-        for _ in range(200):
+        if args.router == "separate":
+            processes["router"] = subprocess.Popen(
+                [sys.executable, "-m", "relais.cli", "router"], env=env, cwd=ROOT
+            )
+        for _ in range(300):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
                 break
             time.sleep(0.1)
-        figures = asyncio.run(drive(base, sessions, args.rate, args.seconds))
+        else:
+            raise Failed("the server did not listen within 30 s")
+        out["cpu"] = lambda: {name: _cpu_seconds(p.pid) for name, p in processes.items()}
+        asyncio.run(drive(base, sessions, args.rate, args.seconds, env, out))
+    except Failed as failure:
+        print(f"chat_load: {failure}", file=sys.stderr, flush=True)
+        out["error"] = str(failure)
+    except Exception as error:  # still a JSON last line with what there is
+        print(f"chat_load: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+        out["error"] = f"{type(error).__name__}: {error}"
     finally:
-        if server is not None:
-            server.terminate()
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(10)
-            if server.poll() is None:
-                server.kill()
+                process.wait(10)
+            if process.poll() is None:
+                process.kill()
         if scratch is not None:
-            _drop_postgres(args.database_url, scratch[1])
-
-    lost = len(figures.sent_by_customers - set(figures.seen_by_agents))
-    lost += len(figures.sent_by_agents - set(figures.seen_by_customers))
-    duplicated = sum(n - 1 for n in figures.seen_by_agents.values() if n > 1)
-    duplicated += sum(n - 1 for n in figures.seen_by_customers.values() if n > 1)
-    offers = sorted(figures.offer_ms)
-    p50 = statistics.median(offers) if offers else float("nan")
-    p99 = offers[min(len(offers) - 1, int(len(offers) * 0.99))] if offers else float("nan")
-    row("chats opened", len(figures.started))
-    row("chats completed", figures.chats_done)
-    row("chats incomplete", figures.chats_failed)
-    row("offers received", len(offers))
-    row("offer p50 ms", p50)
-    row("offer p99 ms", p99)
-    row("lost", lost)
-    row("duplicated", duplicated)
-    if figures.errors:
-        row("errors", dict(figures.errors))
-    emit(
-        {
-            "agents": args.agents,
-            "rate": args.rate,
-            "seconds": args.seconds,
-            "database": "postgresql" if scratch else "sqlite",
-            "channel_layer": "redis" if args.redis_url else "in-memory",
-            "chats": len(figures.started),
-            "chats_completed": figures.chats_done,
-            "p50_offer_ms": round(p50, 1),
-            "p99_offer_ms": round(p99, 1),
-            "lost": lost,
-            "duplicated": duplicated,
-        }
-    )
+            with contextlib.suppress(Exception):
+                _drop_postgres(args.database_url, scratch[1])
+    emit(_report(args, database, out))
     return None
 
 

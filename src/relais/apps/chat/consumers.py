@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 from typing import Any
 
-from channels.db import database_sync_to_async
 from pydantic import BaseModel
 
 from relais.apps.chat import selectors, services
@@ -30,7 +29,7 @@ from relais.apps.chat.schemas import (
     TypingIn,
     Welcome,
 )
-from relais.apps.chat.socket import FrameConsumer
+from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop.events import desk_group, ephemeral_send
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
@@ -44,7 +43,7 @@ from relais.apps.interactions.models import (
 POSITION_EVERY_S = 3.0
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@db
 def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[MessageOut]]:
     session = services.session_for_token(token)
     state = session.contact.state
@@ -60,7 +59,7 @@ def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[Message
     return session, welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@db
 def _missed(session: ChatSession, after: int) -> list[MessageOut]:
     return [
         MessageOut(message=services.customer_view(m))
@@ -68,7 +67,7 @@ def _missed(session: ChatSession, after: int) -> list[MessageOut]:
     ]
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@db
 def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, AlternativesOffered | None]:
     """The customer's place in the line, and whether the queue gave up on a live answer."""
     estimate = selectors.wait_estimate(viewer=session)
@@ -84,7 +83,7 @@ def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, Alternati
     return position, AlternativesOffered(reason="callback_offered") if offered else None
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@db
 def _holder(session: ChatSession) -> int | None:
     contact = Contact.objects.only("agent_id", "state").get(pk=session.contact_id)
     return contact.agent_id if contact.state in services.IN_HAND else None
@@ -135,7 +134,7 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_message(self, frame: MessageIn, ref: str | None) -> None:
         session = self._session()
-        message = await database_sync_to_async(services.customer_message)(
+        message = await db(services.customer_message)(
             session=session, body=frame.body, client_id=frame.client_id
         )
         await self.send_frame(Ack(client_id=frame.client_id, id=message.seq))
@@ -145,10 +144,10 @@ class CustomerChatConsumer(FrameConsumer):
         agent_id = await _holder(session)
         if agent_id is not None:
             typing = {"type": "chat.typing", "contact_id": session.contact_id}
-            await database_sync_to_async(ephemeral_send)(desk_group(agent_id), typing)
+            await db(ephemeral_send)(desk_group(agent_id), typing)
 
     async def on_end(self, frame: EndIn, ref: str | None) -> None:
-        await database_sync_to_async(services.customer_leave)(session=self._session())
+        await db(services.customer_leave)(session=self._session())
 
     async def on_leave_message(self, frame: LeaveMessageIn, ref: str | None) -> None:
         session = self._session()
@@ -159,7 +158,7 @@ class CustomerChatConsumer(FrameConsumer):
             language=session.language,  # type: ignore[arg-type]
             message=frame.message,
         )
-        await database_sync_to_async(services.message_leave)(form=form, session=session)
+        await db(services.message_leave)(form=form, session=session)
         await self.send_frame(Done(what="message"))
 
     async def on_callback(self, frame: CallbackIn, ref: str | None) -> None:
@@ -171,7 +170,7 @@ class CustomerChatConsumer(FrameConsumer):
             at=frame.at,
             language=session.language,  # type: ignore[arg-type]
         )
-        await database_sync_to_async(services.callback_request)(form=form, session=session)
+        await db(services.callback_request)(form=form, session=session)
         await self.send_frame(Done(what="callback"))
 
     async def _watch_queue(self) -> None:

@@ -8,12 +8,18 @@ connection stays open.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 from pydantic import BaseModel, ValidationError
 
@@ -27,11 +33,47 @@ MAX_FRAME_BYTES = 8192
 
 Handler = Callable[[Any], Awaitable[None]]
 
+#: Threads that run the consumers' database calls on PostgreSQL. Each call is a whole unit
+#: of work (its own transaction, a connection from the pool), so calls need not queue on
+#: Channels' single thread-sensitive thread, where one process's frames, offers and
+#: handshakes waited for each other. SQLite serialises writes anyway (and an in-memory
+#: test database locks whole tables): there, the single thread as before.
+DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "8"))
+_db_executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="relais-ws-db")
+
+
+def db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """`function` as a coroutine run on the consumers' database threads."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return database_sync_to_async(function)  # type: ignore[no-any-return]
+    return database_sync_to_async(  # type: ignore[no-any-return]
+        function, thread_sensitive=False, executor=_db_executor
+    )
+
 
 class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     #: frame type -> (input schema, method name)
     frames: dict[str, tuple[type[BaseModel], str]] = {}
     language = "fr"
+    _busy: asyncio.Lock | None = None
+
+    @property
+    def busy(self) -> asyncio.Lock:
+        """Held while the consumer handles a message, and by its background tasks while
+        they work: one consumer does one thing at a time, as on Channels' single thread."""
+        if self._busy is None:
+            self._busy = asyncio.Lock()
+        return self._busy
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels' own, without its `close_old_connections` hop through the shared
+        thread-sensitive thread for every message: this loop's thread never touches the
+        database (`db` calls close their connections themselves)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        async with self.busy:
+            await handler(message)
 
     async def send_frame(self, frame: BaseModel | dict[str, Any]) -> None:
         data = frame.model_dump(mode="json") if isinstance(frame, BaseModel) else frame

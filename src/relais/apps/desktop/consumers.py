@@ -2,23 +2,25 @@
 docs/events-protocol.md.
 
 The consumer joins two groups: `agent-<pk>` where the router announces offers (then the
-consumer records them in the agent's numbered stream, `desk_sync`), and `desk-<pk>` where
-numbered events arrive after commit. It sends each number once, in order: an event whose
-number is not the next one makes it read the missing ones from the record first.
+consumer records the offer in the agent's numbered stream and sends it at once,
+`desk_offer_record`), and `desk-<pk>` where numbered events arrive after commit. It sends
+each number once, in order: an event whose number is not the next one makes it read the
+missing ones from the record first. Database calls run on the consumers' own threads
+(`chat.socket.db`), not on Channels' single thread-sensitive one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from typing import Any, Literal
 
-from channels.db import database_sync_to_async
 from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
-from relais.apps.chat.socket import FrameConsumer
-from relais.apps.desktop import selectors, services
+from relais.apps.chat.socket import FrameConsumer, db
+from relais.apps.desktop import selectors, services, sync
 from relais.apps.desktop.events import desk_group
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.push import agent_group
@@ -108,7 +110,7 @@ class DesktopConsumer(FrameConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         try:
-            agent = await database_sync_to_async(selectors.desk_agent)(viewer=user)
+            agent = await db(selectors.desk_agent)(viewer=user)
         except RelaisError:
             await self.close(code=4403)
             return
@@ -117,6 +119,7 @@ class DesktopConsumer(FrameConsumer):
         self.language = getattr(user, "language", "fr") or "fr"
         self.last_sent: int | None = None
         self.syncer: asyncio.Task[None] | None = None
+        self.synced: tuple[Any, ...] = ()  # the record's fingerprint at the last desk_sync
         await self.channel_layer.group_add(agent_group(agent.pk), self.channel_name)
         await self.channel_layer.group_add(desk_group(agent.pk), self.channel_name)
         await self.accept()
@@ -134,9 +137,10 @@ class DesktopConsumer(FrameConsumer):
     # -- frames from the desktop ----------------------------------------------------------
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
-        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+        self.synced = await db(sync.desk_fingerprint)(agent_id=self.agent_id)
+        await db(services.desk_sync)(agent_id=self.agent_id)
         if frame.last_event_id is None:
-            state = await database_sync_to_async(selectors.desk_state)(viewer=self.user)
+            state = await db(selectors.desk_state)(viewer=self.user)
             await self.send_frame(state)
             self.last_sent = state.last_event_id
         else:
@@ -153,35 +157,33 @@ class DesktopConsumer(FrameConsumer):
             "typing": services.desk_typing,
         }.get(frame.type)
         if action is not None:
-            await database_sync_to_async(action)(actor=self.user, contact_id=frame.contact_id)
+            await db(action)(actor=self.user, contact_id=frame.contact_id)
             if frame.type != "typing":
                 await self._ack(ref)
             return
-        panel = await database_sync_to_async(selectors.customer_panel)(
-            viewer=self.user, contact_id=frame.contact_id
-        )
+        panel = await db(selectors.customer_panel)(viewer=self.user, contact_id=frame.contact_id)
         await self.send_frame({**panel.model_dump(mode="json"), "ref": ref})
 
     async def on_message(self, frame: MessageIn, ref: str | None) -> None:
-        number, _ = await database_sync_to_async(services.desk_send)(
+        number, _ = await db(services.desk_send)(
             actor=self.user, contact_id=frame.contact_id, body=frame.body, client_id=frame.client_id
         )
         await self._ack(ref, client_id=frame.client_id, id=number)
 
     async def on_note(self, frame: NoteIn, ref: str | None) -> None:
-        await database_sync_to_async(services.desk_note_add)(
+        await db(services.desk_note_add)(
             actor=self.user, contact_id=frame.contact_id, body=frame.body
         )
         await self._ack(ref)
 
     async def on_wrap_up(self, frame: WrapUpIn, ref: str | None) -> None:
-        await database_sync_to_async(services.desk_wrap_up)(
+        await db(services.desk_wrap_up)(
             actor=self.user, contact_id=frame.contact_id, reason=frame.reason, comment=frame.comment
         )
         await self._ack(ref)
 
     async def on_transfer(self, frame: TransferIn, ref: str | None) -> None:
-        await database_sync_to_async(services.desk_transfer)(
+        await db(services.desk_transfer)(
             actor=self.user,
             contact_id=frame.contact_id,
             queue_code=frame.queue,
@@ -190,13 +192,13 @@ class DesktopConsumer(FrameConsumer):
         await self._ack(ref)
 
     async def on_presence(self, frame: PresenceIn, ref: str | None) -> None:
-        await database_sync_to_async(services.desk_presence_set)(
+        await db(services.desk_presence_set)(
             actor=self.user, state=frame.state, reason=frame.reason
         )
         await self._ack(ref)
 
     async def on_help(self, frame: HelpIn, ref: str | None) -> None:
-        message = await database_sync_to_async(services.help_send)(
+        message = await db(services.help_send)(
             actor=self.user, body=frame.body, client_id=frame.client_id, contact_id=frame.contact_id
         )
         await self._ack(ref, client_id=frame.client_id, id=message.pk)
@@ -218,16 +220,21 @@ class DesktopConsumer(FrameConsumer):
             await self.send_frame(event["frame"])
 
     async def offer_made(self, event: dict[str, Any]) -> None:
-        """The router's announcement: record it in the numbered stream (idempotent)."""
-        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+        """The router's announcement: record it in the numbered stream (idempotent) and
+        send it now, without waiting for its push to come back through the layer."""
+        contact_id = event.get("contact_id")
+        if not isinstance(contact_id, int):
+            await db(services.desk_sync)(agent_id=self.agent_id)
+            return
+        frames = await db(sync.desk_offer_record)(agent_id=self.agent_id, contact_id=contact_id)
+        for frame in frames:
+            await self.desk_event({"frame": frame})
 
     async def offer_ended(self, event: dict[str, Any]) -> None:
-        await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+        await db(services.desk_sync)(agent_id=self.agent_id)
 
     async def _catch_up(self) -> None:
-        frames = await database_sync_to_async(selectors.events_since)(
-            viewer=self.user, after=self.last_sent or 0
-        )
+        frames = await db(selectors.events_since)(viewer=self.user, after=self.last_sent or 0)
         for frame in frames:
             if self.last_sent is not None and frame["id"] <= self.last_sent:
                 continue
@@ -235,9 +242,18 @@ class DesktopConsumer(FrameConsumer):
             self.last_sent = frame["id"]
 
     async def _sync_regularly(self) -> None:
-        """A safety net for what nobody announced (a contact dropped by the router)."""
+        """A safety net for what nobody announced (a contact dropped by the router).
+
+        Desktops tick at random phases (not all at once after a restart), and a tick reads
+        the agent's fingerprint first: the full `desk_sync` runs only when the record
+        changed since the last one."""
         with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(random.uniform(0, SYNC_EVERY_S))  # noqa: S311 - a phase
             while True:
-                await asyncio.sleep(SYNC_EVERY_S)
                 with contextlib.suppress(Exception):
-                    await database_sync_to_async(services.desk_sync)(agent_id=self.agent_id)
+                    now = await db(sync.desk_fingerprint)(agent_id=self.agent_id)
+                    if now != self.synced:
+                        async with self.busy:
+                            await db(services.desk_sync)(agent_id=self.agent_id)
+                        self.synced = now
+                await asyncio.sleep(SYNC_EVERY_S)

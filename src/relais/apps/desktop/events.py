@@ -153,17 +153,24 @@ def frame_of(event: DeskEvent) -> dict[str, Any]:
 
 
 def desk_event_append(
-    *, agent_id: int, event: DeskPayload, contact_id: int | None = None, key: str = ""
+    *,
+    agent_id: int,
+    event: DeskPayload,
+    contact_id: int | None = None,
+    key: str = "",
+    unless: tuple[str, ...] = (),
 ) -> DeskEvent | None:
     """Store the agent's next event inside the caller's transaction; pushed after commit.
 
-    With a `key` already recorded for this agent, nothing is stored (returns None)."""
-    if key and DeskEvent.objects.filter(agent_id=agent_id, key=key).exists():
-        return None
-    DeskCursor.objects.get_or_create(agent_id=agent_id)
-    cursor = DeskCursor.objects.select_for_update().get(agent_id=agent_id)
-    if key and DeskEvent.objects.filter(agent_id=agent_id, key=key).exists():
-        return None  # recorded while we waited for the lock
+    With a `key` (or one of the keys `unless`) already recorded for this agent, nothing is
+    stored (returns None): an offer is not recorded after its answer."""
+    cursor = DeskCursor.objects.select_for_update().filter(agent_id=agent_id).first()
+    if cursor is None:  # the agent's first event
+        DeskCursor.objects.get_or_create(agent_id=agent_id)
+        cursor = DeskCursor.objects.select_for_update().get(agent_id=agent_id)
+    keys = [k for k in (key, *unless) if k]
+    if keys and DeskEvent.objects.filter(agent_id=agent_id, key__in=keys).exists():
+        return None  # recorded already (checked under the lock: no race)
     cursor.last_seq += 1
     cursor.save(update_fields=["last_seq"])
     payload = event.model_dump(mode="json")

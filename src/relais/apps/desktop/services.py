@@ -22,119 +22,24 @@ from relais.apps.desktop.events import (
     HelpMessageView,
     NoteAddedEvent,
     OfferEndedEvent,
-    PresenceChangedEvent,
     desk_event_append,
     desk_group,
     group_send,
 )
 from relais.apps.desktop.models import (
-    DeskEvent,
     HelpMessage,
     HelpThread,
     InternalNote,
     WrapUp,
     WrapUpReason,
 )
+from relais.apps.desktop.sync import desk_offer_record, desk_sync, offer_key, sync_presence
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
 from relais.apps.organisation.models import Agent
 
 S = ContactState
-
-
-def offer_key(contact: Contact) -> str:
-    stamp = contact.offered_at.timestamp() if contact.offered_at else 0
-    return f"{contact.pk}:{stamp:.6f}"
-
-
-def desk_sync(*, agent_id: int) -> int:
-    """Bring the agent's event stream up to the record: offers made or gone, contacts
-    dropped by the router, presence changed by it. Idempotent; returns events added."""
-    added = 0
-    with transaction.atomic():
-        for contact in Contact.objects.select_related("queue").filter(
-            agent_id=agent_id, state=S.OFFERED
-        ):
-            event = selectors.offer_view(contact)
-            added += bool(
-                desk_event_append(
-                    agent_id=agent_id,
-                    event=event,
-                    contact_id=contact.pk,
-                    key=f"offer:{offer_key(contact)}",
-                )
-            )
-        added += _sync_ended(agent_id)
-        added += _sync_presence(agent_id)
-    return added
-
-
-def _sync_ended(agent_id: int) -> int:
-    """Offers without an answer and chats without a closing, no longer the agent's."""
-    added = 0
-    recent = DeskEvent.objects.filter(agent_id=agent_id).order_by("-seq")[:300]
-    keys = {row.key for row in recent if row.key}
-    for key in keys:
-        kind, _, rest = key.partition(":")
-        if kind not in ("offer", "open"):
-            continue
-        answered = f"open:{rest}" in keys or f"end:{rest}" in keys
-        if kind == "offer" and answered:
-            continue
-        if kind == "open" and f"closed:{rest}" in keys:
-            continue
-        contact_id = int(rest.split(":")[0])
-        contact = Contact.objects.filter(pk=contact_id).first()
-        if contact is None:
-            continue
-        still = contact.agent_id == agent_id and offer_key(contact) == rest
-        if kind == "offer" and not (still and contact.state == S.OFFERED):
-            if still and contact.state in (S.ACCEPTED, S.WRAP_UP, S.CLOSED):
-                continue  # accepted from elsewhere: chat.opened follows from that service
-            reason = "abandoned" if contact.state == S.ABANDONED else "withdrawn"
-            if contact.timed_out_at is not None and contact.state == S.QUEUED:
-                reason = "expired"
-            added += bool(
-                desk_event_append(
-                    agent_id=agent_id,
-                    event=OfferEndedEvent(contact_id=contact_id, reason=reason),
-                    contact_id=contact_id,
-                    key=f"end:{rest}",
-                )
-            )
-        elif kind == "open" and not still:
-            added += bool(
-                desk_event_append(
-                    agent_id=agent_id,
-                    event=ContactClosedEvent(contact_id=contact_id, reason="dropped"),
-                    contact_id=contact_id,
-                    key=f"closed:{rest}",
-                )
-            )
-    return added
-
-
-def _sync_presence(agent_id: int) -> int:
-    presence = AgentPresence.objects.filter(agent_id=agent_id).first()
-    state = presence.state if presence else PresenceState.OFFLINE
-    reason = presence.break_reason if presence else ""
-    last = (
-        DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed")
-        .order_by("-seq")
-        .first()
-    )
-    if last is not None and (last.payload["state"], last.payload["break_reason"]) == (
-        state,
-        reason,
-    ):
-        return 0
-    if last is None and state == PresenceState.OFFLINE:
-        return 0
-    desk_event_append(
-        agent_id=agent_id, event=PresenceChangedEvent(state=state, break_reason=reason)
-    )
-    return 1
 
 
 def desk_accept(*, actor: User, contact_id: int) -> Contact:
@@ -327,7 +232,7 @@ def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPres
             presence = interactions.agent_logout(actor=actor, agent=agent)
         else:
             raise RelaisError(ErrorCode.UNKNOWN_STATE, value=state[:40])
-        _sync_presence(agent.pk)
+        sync_presence(agent.pk)
     return presence
 
 
@@ -409,6 +314,7 @@ __all__ = [
     "desk_complete",
     "desk_group",
     "desk_note_add",
+    "desk_offer_record",
     "desk_presence_set",
     "desk_reject",
     "desk_send",
