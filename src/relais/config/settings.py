@@ -119,9 +119,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py's 5 s default read timeout equals channels_redis's 5 s BZPOPMIN: an
-            # idle consumer's wait ended in "Timeout reading" (and the consumer) under load.
+            # idle consumer's wait ended in "Timeout reading" (and the consumer) under load;
+            # its default pool of 100 connections refused group_add when 500 desktops joined.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 2000}],
                 "capacity": 1500,
                 "expiry": 30,
             },
