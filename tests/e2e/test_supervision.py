@@ -134,12 +134,6 @@ def test_a_supervisor_opens_overflow_to_atlas_and_sees_contacts_go_to_rabat(
 
     # Lille is at lunch and Atlas comes only after 30 s: beyond 3 s, an alert
     alert = page.get_by_test_id("alert-waiting-orders")
-    time.sleep(8)
-    print(
-        page.locator("#alerts").inner_html(),
-        page.locator("#figures-body").inner_html(),
-        list(Contact.objects.values("state", "queued_at", "overflow_step")),
-    )
     expect(alert).to_be_visible(timeout=15_000)  # the board pushes growing waits every 5 s
     expect(alert).to_contain_text("Contacts waiting beyond the target")
     row = page.get_by_test_id("row-queue-orders")
