@@ -387,6 +387,12 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=60_000)
     parser.add_argument("--naive-contacts", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--load",
+        type=float,
+        default=0.85,
+        help="arrival rate as a share of agents / 240 s (0.85: about 3 %% of contacts wait)",
+    )
     options = parser.parse_args()
 
     rng = random.Random(options.seed)
@@ -412,7 +418,7 @@ def main() -> None:
     gc.freeze()
     staff = [float(sum(engine.queue_status(c.queue_id).agents_by_state.values())) for c in configs]
     weights = [max(count, 1.0) ** 1.2 for count in staff]
-    rate = 0.85 * options.agents / 240
+    rate = options.load * options.agents / 240
     queue_ids = [config.queue_id for config in configs]
     figures = run_engine(engine, clock, Workload(options.contacts, rate, weights, queue_ids))
     row(
@@ -454,6 +460,7 @@ def main() -> None:
             "max_ms": round(figures["max_ms"], 3),
             "naive_p99_ms": round(naive_figures["p99_ms"], 3),
             "setup_s": round(setup_s, 2),
+            "load": options.load,
             "agents": options.agents,
             "queues": options.queues,
             "skills": options.skills,

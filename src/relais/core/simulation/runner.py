@@ -20,7 +20,6 @@ from typing import cast
 from relais.core.clock import VirtualClock
 from relais.core.routing import (
     AgentStateChanged,
-    BreakReason,
     CallbackOffered,
     ContactAbandoned,
     ContactCompleted,
@@ -34,26 +33,17 @@ from relais.core.routing import (
     RoutingEvent,
     WrapUpEnded,
 )
-from relais.core.routing.model import REAL_TIME_CHANNELS, InProgress
+from relais.core.routing.model import REAL_TIME_CHANNELS
 from relais.core.simulation.arrivals import ArrivalTable, generate_arrivals
-from relais.core.simulation.presence import (
-    BREAK,
-    MODES,
-    REASONS,
-    SITE_DOWN,
-    SITE_UP,
-    WINDOW,
-    Staff,
-    build_staff,
-)
+from relais.core.simulation.presence import Staff, build_staff
 from relais.core.simulation.scenario import Scenario
+from relais.core.simulation.staff_sync import StaffSync
 from relais.core.simulation.streams import RandomStreams
 from relais.core.simulation.tracking import StateSeconds
 
 __all__ = ["RunOutcome", "run_replication"]
 
 COMPLETE, ABANDON = 0, 1
-_LEAVING = REASONS.index(BreakReason.OTHER)
 INF = math.inf
 
 
@@ -117,7 +107,7 @@ def run_replication(
     return run.outcome
 
 
-class _Run:
+class _Run(StaffSync):
     """The loop and its state; the hot path lives in `loop`, with locals for speed."""
 
     def __init__(
@@ -173,6 +163,7 @@ class _Run:
             refused=[False] * n,
             logged_seconds=[0.0] * len(scenario.sites),
         )
+        self.logged_seconds = self.outcome.logged_seconds
         self.slowdown = [
             0.0 if spec.config.channel in REAL_TIME_CHANNELS else spec.concurrency_slowdown
             for spec in scenario.queues
@@ -277,78 +268,6 @@ class _Run:
         self.held[agent] = held
         if held == 0 and self.leaving[agent]:
             self.to_logout.append(agent)
-
-    # -- staffing --------------------------------------------------------------------------
-
-    def staffing(self, kind: int, subject: int, value: int) -> None:
-        if kind == WINDOW:
-            self.in_window[subject] = bool(value)
-            self.sync(subject)
-        elif kind == BREAK:
-            self.wanted_break[subject] = value
-            self.sync(subject)
-        elif kind == SITE_DOWN:
-            self.site_down[subject] += 1
-            self.site_mode[subject] = value
-            for agent in self.site_agents[subject]:
-                self.sync(agent)
-        elif kind == SITE_UP:
-            self.site_down[subject] -= 1
-            for agent in self.site_agents[subject]:
-                self.sync(agent)
-
-    def sync(self, agent: int) -> None:
-        """Bring the engine's view of the agent in line with the plan."""
-        engine = self.engine
-        agent_id = self.staff.profiles[agent].agent_id
-        site = self.staff.agent_sites[agent]
-        now = self.clock.now()
-        wanted = self.in_window[agent] and not self.site_down[site]
-        pause = self.wanted_break[agent]
-        if wanted:
-            if not self.logged[agent]:
-                reason = REASONS[pause] if pause >= 0 else None
-                self.logged[agent] = True
-                self.logged_since[agent] = now
-                self.on_break[agent] = pause
-                self.leaving[agent] = False
-                self.apply(engine.login(agent_id, break_reason=reason))
-                return
-            if self.leaving[agent]:
-                self.leaving[agent] = False
-                self.on_break[agent] = -2  # the leaving pause: replaced below
-            if self.on_break[agent] != pause:
-                self.on_break[agent] = pause
-                if pause >= 0:
-                    self.apply(engine.start_break(agent_id, REASONS[pause]))
-                else:
-                    self.apply(engine.end_break(agent_id))
-            return
-        if not self.logged[agent]:
-            return
-        if self.site_down[site] or self.held[agent] == 0:
-            self.logout(agent, MODES[self.site_mode[site]] if self.site_down[site] else MODES[0])
-        elif not self.leaving[agent]:
-            self.leaving[agent] = True  # finish the contacts in hand, take no new one
-            if self.on_break[agent] < 0:
-                self.on_break[agent] = _LEAVING
-                self.apply(engine.start_break(agent_id, BreakReason.OTHER))
-
-    def logout(self, agent: int, mode: InProgress) -> None:
-        agent_id = self.staff.profiles[agent].agent_id
-        now = self.clock.now()
-        self.logged[agent] = False
-        self.leaving[agent] = False
-        self.on_break[agent] = -1
-        self.outcome.logged_seconds[self.staff.agent_sites[agent]] += now - self.logged_since[agent]
-        self.apply(self.engine.logout(agent_id, in_progress=mode))
-        self.held[agent] = 0
-
-    def flush_logouts(self) -> None:
-        while self.to_logout:
-            agent = self.to_logout.pop()
-            if self.logged[agent] and self.leaving[agent] and self.held[agent] == 0:
-                self.logout(agent, MODES[0])
 
     # -- the loop --------------------------------------------------------------------------
 
