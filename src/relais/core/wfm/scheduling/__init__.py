@@ -1,4 +1,4 @@
-"""Shift scheduling for several sites over a week of 15-minute intervals (CP-SAT).
+"""Shift scheduling for several sites over a week of 15-minute intervals (HiGHS, CP-SAT).
 
 See ``docs/wfm-scheduling.md`` for the model.
 """

@@ -3,7 +3,8 @@
 1. The roster model (:mod:`rosters`) and its linear relaxation (HiGHS): the bound.
 2. HiGHS branch and bound on the same model restricted to the roster arcs the LP uses
    (a relaxation-induced neighbourhood: the flows stay a network, so it is never empty).
-3. If the schedule is still above the target gap, CP-SAT on the whole model from it.
+3. If the schedule is still above the target gap, CP-SAT on the whole model from it, in the
+   time left.
 """
 
 from __future__ import annotations
@@ -103,10 +104,8 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     objective = mip.objective
     status = "feasible"
     solver_bound = bound
-    exhausted = mip.status == "Optimal"  # the neighbourhood holds nothing better
-    if objective is None or (
-        exhausted and relative_gap_pct(objective, bound) > 100 * settings.relative_gap
-    ):
+    above = objective is None or relative_gap_pct(objective, bound) > 100 * settings.relative_gap
+    if objective is None or (above and left() >= 1.0):
         cut = math.ceil(bound - 1e-6) if settings.relaxation_cut else None
         polish = replace(settings, max_seconds=max(1.0, left()))
         solver, variables, cp_status = solve_cp_sat(model, polish, cut, values)
