@@ -58,7 +58,6 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 from tests.apps.conftest import _fast_password_hasher, world  # noqa: E402, F401  (shared fixtures)
 
-
 # -- an ASGI server with WebSockets and the router, over the live test database ------------
 
 
