@@ -110,10 +110,11 @@ class Sender(models.TextChoices):
     AGENT = "agent", _("Agent")
     SYSTEM = "system", _("System")
     SUPERVISOR_NOTE = "supervisor_note", _("Supervisor note")
+    SUPERVISOR = "supervisor", _("Supervisor")
 
 
 #: What the customer may see of a conversation.
-CUSTOMER_VISIBLE = (Sender.CUSTOMER, Sender.AGENT, Sender.SYSTEM)
+CUSTOMER_VISIBLE = (Sender.CUSTOMER, Sender.AGENT, Sender.SYSTEM, Sender.SUPERVISOR)
 
 
 class SystemEvent(models.TextChoices):
@@ -121,6 +122,7 @@ class SystemEvent(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
     CUSTOMER_LEFT = "customer_left", _("Customer left")
     CHAT_ENDED = "chat_ended", _("Chat ended")
+    SUPERVISOR_JOINED = "supervisor_joined", _("Supervisor joined")
 
 
 class ChatMessage(models.Model):

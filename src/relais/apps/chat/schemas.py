@@ -102,7 +102,7 @@ class CustomerMessage(BaseModel):
     """A message as the customer sees it: the agent is a first name, nothing more."""
 
     id: int
-    sender: Literal["customer", "agent", "system"]
+    sender: Literal["customer", "agent", "system", "supervisor"]
     author: str
     event: str
     body: str

@@ -130,6 +130,18 @@ class HelpMessageEvent(BaseModel):
     message: HelpMessageView
 
 
+class BroadcastEvent(BaseModel):
+    """A message from supervision to the agent's team, site or partner."""
+
+    type: Literal["supervision.broadcast"] = "supervision.broadcast"
+    broadcast_id: int
+    message: str
+    sender: str
+    target_kind: str
+    target: str
+    sent_at: dt.datetime
+
+
 DeskPayload = (
     OfferMadeEvent
     | OfferEndedEvent
@@ -140,6 +152,7 @@ DeskPayload = (
     | NoteAddedEvent
     | PresenceChangedEvent
     | HelpMessageEvent
+    | BroadcastEvent
 )
 
 

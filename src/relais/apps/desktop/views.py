@@ -58,6 +58,8 @@ def _strings() -> dict[str, object]:
         "topic": _("Topic"),
         "masked": _("Some details are masked by your site's policy."),
         "none": _("None"),
+        "broadcast": _("From supervision (%(sender)s): %(message)s"),
+        "supervisor_says": _("%(name)s (supervisor): %(body)s"),
         "states": {
             "offline": _("Offline"),
             "available": _("Available"),
@@ -70,6 +72,7 @@ def _strings() -> dict[str, object]:
             "transferred": _("The chat was transferred"),
             "customer_left": _("The customer left the chat"),
             "chat_ended": _("The chat has ended"),
+            "supervisor_joined": _("%(name)s (supervisor) joined the chat"),
         },
     }
 

@@ -12,6 +12,9 @@ class ErrorCode(ErrorCodeBase):
     UNKNOWN_TARGET = "unknown_target"
     MESSAGE_REQUIRED = "message_required"
     INVALID_STATE_ACTION = "invalid_state_action"
+    CHAT_NOT_LIVE = "chat_not_live"
+    NOT_JOINED = "not_joined"
+    INVALID_JOIN_MODE = "invalid_join_mode"
 
     @property
     def status(self) -> int:
@@ -32,4 +35,7 @@ _MESSAGES = {
     ErrorCode.UNKNOWN_TARGET: _("No such %(kind)s."),
     ErrorCode.MESSAGE_REQUIRED: _("Write the message (at most 2000 characters)."),
     ErrorCode.INVALID_STATE_ACTION: _("Unknown agent state action: %(action)s."),
+    ErrorCode.CHAT_NOT_LIVE: _("This chat is no longer live."),
+    ErrorCode.NOT_JOINED: _("Join this chat visibly before writing in it."),
+    ErrorCode.INVALID_JOIN_MODE: _("Join a chat silently or visibly, not “%(mode)s”."),
 }

@@ -76,15 +76,3 @@ class LiveFigures(BaseModel):
     agents: list[AgentRow]
     alerts: list[Alert]
     chart: DayChart
-
-
-class BroadcastMessage(BaseModel):
-    """To an agent's desktop: a message from supervision to their team, site or partner."""
-
-    type: Literal["supervision.broadcast"] = "supervision.broadcast"
-    broadcast_id: int
-    message: str
-    sender: str
-    target_kind: str
-    target: str
-    sent_at: dt.datetime

@@ -42,3 +42,37 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_kind} {self.target_label}: {self.message[:40]}"
+
+
+class JoinMode(models.TextChoices):
+    SILENT = "silent", _("Silently")
+    VISIBLE = "visible", _("Visibly")
+
+
+class ChatJoin(models.Model):
+    """A supervisor in an agent's live chat: silently (nobody is told) or visibly (the agent
+    and the customer are told, and the supervisor may write)."""
+
+    contact = models.ForeignKey(
+        "interactions.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(_("mode"), max_length=8, choices=JoinMode.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    joined_at = models.DateTimeField(_("joined at"))
+
+    class Meta:
+        verbose_name = _("chat join")
+        verbose_name_plural = _("chat joins")
+        ordering = ["-joined_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor_id} in #{self.contact_id} ({self.mode})"

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from relais.apps.supervision.coaching_consumer import CoachingConsumer
 from relais.apps.supervision.consumers import SupervisionConsumer
 
-websocket_urlpatterns = [path("ws/supervision/", SupervisionConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/supervision/", SupervisionConsumer.as_asgi()),
+    path("ws/supervision/coaching/", CoachingConsumer.as_asgi()),
+]

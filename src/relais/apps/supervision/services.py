@@ -8,7 +8,7 @@ when and why (`reason`), its side effects (pushes) after commit.
   through `routing.services.overflow_step_override` (the router follows at once);
 - `queue_priority_set`: the queue's priority, through `routing.services.queue_priority_set`;
 - `broadcast_send`: a message to every agent of a team, site or partner in the actor's
-  scope, stored and pushed to their desktops.
+  scope, stored and appended to each agent's numbered desk stream (pushed after commit).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.services import audit_record
-from relais.apps.desktop.events import desk_group, ephemeral_send
+from relais.apps.desktop.events import BroadcastEvent, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
@@ -27,7 +27,6 @@ from relais.apps.organisation.selectors import partner_list, site_list, team_lis
 from relais.apps.routing import services as routing
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 from relais.apps.supervision.errors import ErrorCode
-from relais.apps.supervision.frames import BroadcastMessage
 from relais.apps.supervision.models import Broadcast, BroadcastTarget
 
 ACTING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})
@@ -138,18 +137,14 @@ def broadcast_send(
             changes={"to": f"{target_kind}:{label}", "recipients": len(recipients)},
             reason=why,
         )
-        frame = BroadcastMessage(
+        event = BroadcastEvent(
             broadcast_id=broadcast.pk,
             message=message,
             sender=actor.get_full_name() or actor.username,
             target_kind=target_kind,
             target=label,
             sent_at=broadcast.sent_at,
-        ).model_dump(mode="json")
-        transaction.on_commit(lambda: _push(recipients, frame))
+        )
+        for agent_id in recipients:  # numbered: shown again after a reconnect
+            desk_event_append(agent_id=agent_id, event=event, key=f"broadcast:{broadcast.pk}")
     return broadcast
-
-
-def _push(recipients: list[int], frame: dict[str, object]) -> None:
-    for agent_id in recipients:
-        ephemeral_send(desk_group(agent_id), frame)

@@ -26,6 +26,7 @@
       wait: "Attente estimée : environ %(minutes)s min.",
       typing: "Le conseiller écrit…",
       agent_joined: "%(name)s a rejoint la discussion.",
+      supervisor_joined: "%(name)s, responsable, a rejoint la discussion.",
       transferred: "Nous vous mettons en relation avec un autre conseiller.",
       customer_left: "Vous avez quitté la discussion.",
       chat_ended: "La discussion est terminée. Merci !",
@@ -60,6 +61,7 @@
       wait: "Estimated wait: about %(minutes)s min.",
       typing: "The adviser is typing…",
       agent_joined: "%(name)s joined the chat.",
+      supervisor_joined: "%(name)s, supervisor, joined the chat.",
       transferred: "We are putting you through to another adviser.",
       customer_left: "You left the chat.",
       chat_ended: "The chat has ended. Thank you!",
@@ -318,7 +320,7 @@
     if (message.event) text = t(message.event, { name: message.author });
     const item = el("li", { class: `msg ${message.sender}${pending ? " pending" : ""}`, "data-testid": "customer-message" });
     if (message.client_id) item.dataset.client = message.client_id;
-    if (message.sender === "agent" && message.author) item.append(el("span", { class: "who" }, message.author));
+    if ((message.sender === "agent" || message.sender === "supervisor") && message.author) item.append(el("span", { class: "who" }, message.author));
     item.append(el("span", { class: "text" }, text));
     log.append(item);
     log.scrollTop = log.scrollHeight;

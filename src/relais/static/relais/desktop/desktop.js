@@ -108,6 +108,7 @@ const handlers = {
   "note.added": (frame) => addNote(frame.contact_id, frame.note),
   "presence.changed": (frame) => showPresence(frame.state, frame.break_reason),
   "help.message": (frame) => showHelp(frame.message),
+  "supervision.broadcast": showBroadcast,
 };
 
 function showPresence(state, reason) {
@@ -227,6 +228,7 @@ function select(contactId) {
 
 function messageText(message) {
   if (message.event) return fmt(T.events[message.event] || message.event, { name: message.author });
+  if (message.sender === "supervisor") return fmt(T.supervisor_says, { name: message.author, body: message.body });
   return message.body;
 }
 
@@ -319,6 +321,21 @@ function showHelp(message) {
   item.dataset.id = message.id;
   log.append(item);
   if (!message.from_agent) $("#desk-help").hidden = false;
+}
+
+function showBroadcast(frame) {
+  let list = $("#desk-broadcasts");
+  if (!list) {
+    list = element("ol", "desk-broadcasts");
+    list.id = "desk-broadcasts";
+    list.setAttribute("aria-live", "polite");
+    $("#desk-offers").before(list);
+  }
+  if (list.querySelector(`[data-broadcast="${frame.broadcast_id}"]`)) return;
+  const item = element("li", "desk-broadcast", fmt(T.broadcast, { sender: frame.sender, message: frame.message }));
+  item.dataset.broadcast = frame.broadcast_id;
+  item.dataset.testid = "broadcast";
+  list.append(item);
 }
 
 $("#desk-state").addEventListener("change", (event) => {

@@ -1,0 +1,81 @@
+"""Frames of the coaching WebSocket (`/ws/supervision/coaching/`), docs/events-protocol.md."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from relais.apps.chat.models import MAX_BODY_CHARS
+from relais.apps.desktop.events import HelpMessageView, MessageView
+
+
+class In(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class ThreadIn(In):
+    """Open (watch) an agent's help thread."""
+
+    type: Literal["thread"]
+    agent_id: int
+
+
+class InstantMessageIn(In):
+    type: Literal["im"]
+    agent_id: int
+    client_id: str = Field(min_length=1, max_length=64)
+    body: str = Field(max_length=MAX_BODY_CHARS)
+    reason: str = Field(default="", max_length=500)
+
+
+class JoinIn(In):
+    type: Literal["join"]
+    contact_id: int
+    mode: Literal["silent", "visible"]
+    reason: str = Field(max_length=500)
+
+
+class SayIn(In):
+    type: Literal["say"]
+    contact_id: int
+    client_id: str = Field(min_length=1, max_length=64)
+    body: str = Field(max_length=MAX_BODY_CHARS)
+
+
+class ThreadFrame(BaseModel):
+    type: Literal["coaching.thread"] = "coaching.thread"
+    agent_id: int
+    agent_name: str
+    messages: list[HelpMessageView]
+
+
+class InstantMessageFrame(BaseModel):
+    type: Literal["coaching.im"] = "coaching.im"
+    agent_id: int
+    message: HelpMessageView
+
+
+class ChatFrame(BaseModel):
+    """A joined chat: everything said so far; `coaching.chat_message` frames follow."""
+
+    type: Literal["coaching.chat"] = "coaching.chat"
+    contact_id: int
+    agent_id: int
+    agent_name: str
+    customer_name: str
+    mode: str
+    messages: list[MessageView]
+
+
+class ChatMessageFrame(BaseModel):
+    type: Literal["coaching.chat_message"] = "coaching.chat_message"
+    contact_id: int
+    message: MessageView
+
+
+class Ack(BaseModel):
+    type: Literal["ack"] = "ack"
+    ref: str | None
+    client_id: str = ""
+    id: int | None = None

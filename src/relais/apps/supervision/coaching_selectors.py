@@ -1,0 +1,99 @@
+"""Reads of coaching: the agents a supervisor may message, their live chats, the help
+thread and a chat's transcript — always through the viewer's scope (outside it: not found).
+
+Who coaches: administrators and directors (every agent), partner managers (their partner's
+agents) and supervisors (their teams' agents), as `organisation.selectors.agent_list` scopes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relais.apps.accounts.errors import ErrorCode
+from relais.apps.accounts.models import Role
+from relais.apps.chat.models import ChatMessage, ChatSession
+from relais.apps.chat.services import agent_view
+from relais.apps.desktop.events import HelpMessageView, MessageView
+from relais.apps.desktop.models import HelpMessage, HelpThread
+from relais.apps.desktop.services import help_view
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.organisation.models import Agent
+from relais.apps.organisation.selectors import agent_list
+
+COACHING_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR, Role.PARTNER_MANAGER}
+)
+
+
+def may_coach(viewer: Any) -> bool:
+    return bool(
+        getattr(viewer, "is_authenticated", False)
+        and viewer.is_active
+        and (viewer.is_superuser or viewer.role in COACHING_ROLES)
+    )
+
+
+def coached_agent_get(*, viewer: Any, agent_id: int) -> Agent:
+    """An agent of the viewer's scope (else `not_found`, whether it exists or not)."""
+    agent = None
+    if may_coach(viewer):
+        agent = agent_list(viewer=viewer).filter(pk=agent_id, active=True).first()
+    if agent is None:
+        raise RelaisError(ErrorCode.NOT_FOUND, kind="agent")
+    return agent
+
+
+def coached_contact_get(*, viewer: Any, contact_id: int) -> Contact:
+    """A chat held by an agent of the viewer's scope (else `not_found`)."""
+    contact = None
+    if may_coach(viewer):
+        agents = agent_list(viewer=viewer).values("pk")
+        contact = (
+            Contact.objects.select_related("agent__user")
+            .filter(pk=contact_id, agent_id__in=agents, chat__isnull=False)
+            .first()
+        )
+    if contact is None:
+        raise RelaisError(ErrorCode.NOT_FOUND, kind="chat")
+    return contact
+
+
+def live_chats(*, viewer: Any, agent: Agent) -> list[tuple[Contact, str]]:
+    """The chats the agent is in now, with the customer's name."""
+    coached_agent_get(viewer=viewer, agent_id=agent.pk)
+    contacts = Contact.objects.filter(agent_id=agent.pk, state=ContactState.ACCEPTED)
+    names = dict(
+        ChatSession.objects.filter(contact__in=contacts).values_list("contact_id", "customer_name")
+    )
+    return [(c, names[c.pk]) for c in contacts.order_by("accepted_at") if c.pk in names]
+
+
+def help_thread_messages(*, viewer: Any, agent: Agent) -> list[HelpMessageView]:
+    """The agent's open help thread (the instant messages with supervision)."""
+    coached_agent_get(viewer=viewer, agent_id=agent.pk)
+    thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
+    if thread is None:
+        return []
+    rows = HelpMessage.objects.filter(thread=thread).select_related("author")
+    return [help_view(m, agent) for m in rows]
+
+
+def thread_agent_id(thread_id: int) -> int | None:
+    return HelpThread.objects.filter(pk=thread_id).values_list("agent_id", flat=True).first()
+
+
+def chat_transcript(*, viewer: Any, contact: Contact, after: int = 0) -> list[MessageView]:
+    """Everything said in the chat after message number `after`, as the agent sees it."""
+    coached_contact_get(viewer=viewer, contact_id=contact.pk)
+    rows = ChatMessage.objects.filter(contact_id=contact.pk, seq__gt=after).order_by("seq")
+    return [agent_view(m) for m in rows]
+
+
+def customer_name(contact: Contact) -> str:
+    return (
+        ChatSession.objects.filter(contact_id=contact.pk)
+        .values_list("customer_name", flat=True)
+        .first()
+        or ""
+    )
