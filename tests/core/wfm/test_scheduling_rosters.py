@@ -32,7 +32,7 @@ from relais.core.wfm.scheduling.rosters import (
     formulate_rosters,
     week_arcs,
 )
-from relais.core.wfm.scheduling.solver import staffing_cost
+from relais.core.wfm.scheduling.solver import _replace_breaks, staffing_cost
 
 WEEK = Week(datetime(2026, 1, 4, 23, 0, tzinfo=UTC), days=3)
 
@@ -175,3 +175,22 @@ def test_reported_objective_is_the_schedules_weighted_gaps() -> None:
     assert schedule.report.bound <= schedule.report.objective + 1e-6
     assert schedule.report.solver_bound >= schedule.report.bound - 1e-6
     assert check_schedule(problem, schedule) == []
+
+
+def test_replacing_breaks_keeps_every_week_and_never_worsens() -> None:
+    # given an integer roster solution of a small instance
+    agents = tuple(Agent(f"a{i}", "lille") for i in range(3))
+    problem = spec(SiteRules(32, 200, min_rest=44), agents)
+    rosters = formulate_rosters(problem)
+    model = rosters.form.model
+    solution = solve_mip(model, seconds=10.0)
+    assert solution.objective is not None
+    flows = [flow for kind in rosters.types for flow in kind.flows]
+    # when breaks and allocation are re-solved for the same weeks
+    objective, values = _replace_breaks(
+        model, flows, list(solution.values), solution.objective + 5, 5.0, SolverSettings()
+    )
+    # then the weeks are unchanged and the objective is the optimum for them
+    assert [values[f] for f in flows] == [solution.values[f] for f in flows]
+    assert objective == solution.objective
+    assert model.objective_value(values) == objective

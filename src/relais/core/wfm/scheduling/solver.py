@@ -102,6 +102,8 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     )
     values = list(mip.values) if mip.objective is not None else None
     objective = mip.objective
+    if values is not None and objective is not None:
+        objective, values = _replace_breaks(model, flows, values, objective, left(), settings)
     status = "feasible"
     solver_bound = bound
     above = objective is None or relative_gap_pct(objective, bound) > 100 * settings.relative_gap
@@ -152,6 +154,34 @@ def staffing_cost(problem: SchedulingProblem, schedule: Schedule) -> float:
             for req, coverage in zip(problem.requirements, schedule.coverage, strict=True)
         )
     )
+
+
+def _replace_breaks(
+    model: LinearModel,
+    flows: list[int],
+    values: list[int],
+    objective: float,
+    seconds: float,
+    settings: SolverSettings,
+) -> tuple[float, list[int]]:
+    """Keep every agent's week and re-solve breaks and group allocation exactly.
+
+    A time-limited MIP often leaves them short of their best for its own rosters (on the
+    150-agent bench, 10,548 -> 10,492); with the rosters fixed the rest solves in seconds."""
+    if seconds < 0.5:
+        return objective, values
+    fixed = replace(model, lower=list(model.lower), upper=list(model.upper))
+    for flow in flows:
+        fixed.lower[flow] = fixed.upper[flow] = values[flow]
+    result = solve_mip(
+        fixed,
+        seconds=min(seconds, settings.mip_share * settings.max_seconds / 4),
+        seed=settings.random_seed,
+        max_nodes=settings.mip_max_nodes if settings.deterministic else None,
+    )
+    if result.objective is None or result.objective >= objective:
+        return objective, values
+    return result.objective, list(result.values)
 
 
 def relative_gap_pct(objective: float, bound: float) -> float:
