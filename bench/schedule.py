@@ -5,8 +5,7 @@
 2. A weekly instance: 3 sites (Lille inshore, Rabat offshore during Ramadan with an iftar
    break at sunset, Bucharest nearshore), 150 agents incl. home agents with declared
    availabilities, two skills, 15-minute intervals; the objective against the bound of the
-   linear relaxation (the search stops within ``--gap`` % of it, on a stall, or at
-   ``--seconds``).
+   linear relaxation (the search stops once within ``--gap`` % of it, or at ``--seconds``).
 """
 
 from __future__ import annotations
