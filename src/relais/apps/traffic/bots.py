@@ -11,6 +11,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.error import HTTPError
 
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
@@ -188,6 +189,18 @@ class Bot:
             if not chat.ending and now >= chat.ends_at:
                 self._later(chat, self._end(chat))
 
+    async def _login(self) -> str:
+        """Through the login page; a busy server (HTTP 5xx) is tried again twice."""
+        settings = self.shared.settings
+        for attempt in range(3):
+            try:
+                return await login(settings.base, self.account.username, settings.password)
+            except HTTPError as error:
+                if error.code < 500 or attempt == 2:
+                    raise
+                await asyncio.sleep(1.0 + attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def run(self, gate: asyncio.Semaphore) -> None:
         """`gate`: a password check is costly, the bots log in a few at a time."""
         counters = self.shared.counters
@@ -196,7 +209,7 @@ class Bot:
             async with gate:
                 if self.shared.stop.is_set():
                     return
-                session = await login(settings.base, self.account.username, settings.password)
+                session = await self._login()
             ws = self.ws = await open_socket(settings.base, "/ws/desktop/", session)
         except (OSError, TrafficError, ConnectionClosed) as failed:
             counters.errors[f"login:{type(failed).__name__}"] += 1
@@ -208,7 +221,7 @@ class Bot:
             counters.bots_online += 1
             await self._work(ws)
             await self._leave(ws)
-        except ConnectionClosed:
+        except (ConnectionClosed, OSError):
             counters.errors["agent:disconnected"] += 1
         finally:
             if self.online:

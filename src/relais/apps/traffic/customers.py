@@ -56,6 +56,13 @@ class Customer:
         self.seen: set[int] = set()
 
     async def run(self, open_queues: OpenQueues) -> None:
+        try:
+            await self._visit(open_queues)
+        except (OSError, ValueError, ConnectionClosed) as failed:  # the server went away
+            self.shared.counters.errors[f"customer:{type(failed).__name__}"] += 1
+            self._leave_state()
+
+    async def _visit(self, open_queues: OpenQueues) -> None:
         counters = self.shared.counters
         base = self.shared.settings.base
         queue = self.arrival.queue
@@ -78,17 +85,18 @@ class Customer:
             return
         first_id = f"{self.run_id}-{self.number}-0"
         self.shared.handling[first_id] = self.arrival.handling_s
-        answer = await post_json(
-            f"{base}/chat/start",
-            {
-                "topic": queue.topic,
-                "name": self.name,
-                "email": self.email,
-                "language": widget_language,
-                "message": phrases.opening(self.shared.rng, self.language),
-                "client_id": first_id,
-            },
-        )
+        form = {
+            "topic": queue.topic,
+            "name": self.name,
+            "email": self.email,
+            "language": widget_language,
+            "message": phrases.opening(self.shared.rng, self.language),
+            "client_id": first_id,
+        }
+        answer = await post_json(f"{base}/chat/start", form)
+        if answer.status >= 500:  # the server was busy: press "send" again, once
+            await self.shared.sleep(1.0, 2.0)
+            answer = await post_json(f"{base}/chat/start", form)
         if answer.status != 201:
             counters.errors[f"start:{answer.data.get('code', answer.status)}"] += 1
             return

@@ -15,6 +15,9 @@ from django.db import transaction
 
 from relais.apps.audit.services import audit_record
 from relais.apps.chat.models import ChatTopic
+from relais.apps.errors import RelaisError
+from relais.apps.interactions.models import AgentPresence
+from relais.apps.interactions.services import agent_logout
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.traffic.model import DemoQueue
@@ -98,3 +101,25 @@ def choose_bots(
     ]
     present = {a.user.username for a in agents}
     return bots, sorted(name for name in free if name in present)
+
+
+def log_out_bots(bots: Iterable[BotAccount]) -> int:
+    """Bots still logged in (the server went away before they could log out, e.g. both
+    stopped by the same Ctrl-C) are logged out through the interactions service; their
+    contacts go back to their queue when the router next runs. Returns how many."""
+    usernames = [bot.username for bot in bots]
+    agents = Agent.objects.filter(user__username__in=usernames).select_related("user")
+    logged_in = {
+        presence.agent_id
+        for presence in AgentPresence.objects.filter(agent__in=agents)
+        if presence.logged_in
+    }
+    count = 0
+    for agent in agents:
+        if agent.pk in logged_in:
+            try:
+                agent_logout(actor=agent.user, agent=agent)
+            except RelaisError:  # logged out meanwhile
+                continue
+            count += 1
+    return count

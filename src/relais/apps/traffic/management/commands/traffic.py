@@ -14,7 +14,7 @@ from relais.apps.organisation.demo_data import DEMO_PASSWORD
 from relais.apps.traffic.driver import Plan, run
 from relais.apps.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
 from relais.apps.traffic.net import wait_for_server
-from relais.apps.traffic.setup import choose_bots, ensure_topics
+from relais.apps.traffic.setup import choose_bots, ensure_topics, log_out_bots
 from relais.apps.traffic.state import RunSettings
 
 
@@ -112,7 +112,15 @@ class Command(BaseCommand):
                 "free": ", ".join(free) or "-",
             }
         )
-        asyncio.run(self._run(plan, options["wait"]))
+        try:
+            asyncio.run(self._run(plan, options["wait"]))
+        finally:
+            left = log_out_bots(bots)
+            if left:
+                self._say(
+                    gettext("traffic: %(count)d bot agents logged out directly (server gone).")
+                    % {"count": left}
+                )
 
     async def _run(self, plan: Plan, wait_s: float) -> None:
         if not await wait_for_server(plan.settings.base, wait_s):

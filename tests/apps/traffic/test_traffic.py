@@ -1,0 +1,116 @@
+"""`relais traffic` against uvicorn with the router (the e2e `asgi_server` fixture): the
+demo company, a few bot agents, customers at a small rate for a few seconds."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from relais.apps.chat.models import ChatMessage
+from relais.apps.desktop.models import WrapUp
+from relais.apps.interactions.models import AgentPresence, Contact, ContactEvent, EventKind
+from relais.apps.organisation.demo import load_demo_company
+from relais.apps.routing.demo import load_demo_queues
+from relais.apps.routing.models import Queue
+from relais.apps.traffic.model import DEMO_QUEUES, Timeline, break_plan, day_arrivals
+from relais.apps.traffic.model import TrafficOptions as Options
+from relais.apps.traffic.setup import choose_bots
+from relais.core.routing import BreakReason
+from tests.e2e.conftest import asgi_server  # noqa: F401  (the fixture)
+
+FREE = {"camille.durand", "youssef.el-amrani", "andrei.popescu", "nathalie.girard"}
+
+
+def _load_demo() -> None:
+    load_demo_company()
+    load_demo_queues()
+    Queue.objects.update(opening_hours="")  # open whatever the hour the test runs
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    _load_demo()
+
+
+def test_short_run_routes_chats_to_bots_and_leaves_people_alone(
+    demo: None,
+    asgi_server: str,  # noqa: F811
+) -> None:
+    out = io.StringIO()
+    call_command(
+        "traffic",
+        url=asgi_server,
+        seconds=7,
+        rate=12,  # commandes at 3600 an hour: one a second
+        flat=True,
+        bots=6,
+        aht=2,
+        patience=60,
+        pace=0.1,
+        no_breaks=True,
+        status=2,
+        wait=10,
+        seed=3,
+        stdout=out,
+    )
+    text = out.getvalue()  # the status lines: what the run saw, shown when a check fails
+    bots = {bot.username for bot in choose_bots(limit=6)[0]}
+    contacts = Contact.objects.filter(queue__code__in=[q.code for q in DEMO_QUEUES])
+    assert contacts.count() >= 3, text
+    kinds = Counter(
+        ContactEvent.objects.filter(contact__in=contacts).values_list("kind", flat=True)
+    )
+    assert kinds[EventKind.OFFER_MADE] >= 2
+    assert kinds[EventKind.OFFER_ACCEPTED] >= 2, (kinds, text)
+    assert kinds[EventKind.CONTACT_COMPLETED] >= 2
+    wrap_ups = WrapUp.objects.select_related("agent__user", "reason")
+    assert wrap_ups.count() >= 2, text
+    assert {w.agent.user.username for w in wrap_ups} <= bots
+    senders = Counter(
+        ChatMessage.objects.filter(contact__in=contacts).values_list("sender", flat=True)
+    )
+    assert senders["customer"] >= 3
+    assert senders["agent"] >= 2
+    # people's agents untouched; the bots logged out at the end
+    assert not ContactEvent.objects.filter(agent__user__username__in=FREE).exists()
+    assert not Contact.objects.filter(agent__user__username__in=FREE).exists()
+    presences = AgentPresence.objects.filter(agent__user__username__in=bots)
+    assert presences.count() >= 3  # (a login may meet a locked in-memory test database)
+    assert all(not presence.logged_in for presence in presences)
+    assert "camille.durand" in text
+    assert len(text.splitlines()) >= 4  # who is free, status lines (every 2 s), the end
+
+
+def test_left_free_one_agent_per_site_and_bots_round_the_sites(db: None) -> None:
+    _load_demo()
+    bots, free = choose_bots(keep_free=["kevin.da-silva"], limit=4)
+    assert set(free) >= FREE
+    assert not {b.username for b in bots} & set(free)
+    assert len({b.site for b in bots}) == 4
+    everyone, left_free = choose_bots()
+    assert len(everyone) == 80 - len(left_free)
+
+
+def test_arrivals_and_breaks_come_from_the_simulator_models() -> None:
+    start = time.time()
+    line = Timeline(start, start, speed=1.0)
+    options = Options(seed=5, flat=True, rate=1.0)
+    day = 1_800_000_000 - 1_800_000_000 % 86400
+    first = day_arrivals(options, line, day, DEMO_QUEUES)
+    assert first == day_arrivals(options, line, day, DEMO_QUEUES)  # seeded
+    hourly = sum(queue.peak_per_hour for queue in DEMO_QUEUES)
+    assert 0.8 * 24 * hourly < len(first) < 1.2 * 24 * hourly
+    fast = day_arrivals(
+        Options(seed=5, flat=True, speed=12.0), Timeline(day, day, 12.0), day, DEMO_QUEUES
+    )
+    assert 0.8 * len(first) / 12 < len(fast) < 1.2 * len(first) / 12  # same rate per real hour
+    plans = break_plan(line, ["Africa/Casablanca", "Europe/Paris"], start)
+    reasons = [{pause.reason for pause in plan} for plan in plans]
+    assert BreakReason.PRAYER in reasons[0]
+    assert BreakReason.LUNCH in reasons[0]
+    assert BreakReason.PRAYER not in reasons[1]
+    assert BreakReason.LUNCH in reasons[1]
