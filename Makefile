@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: help env demo serve test test-pg e2e lint i18n bench clean
 
 help:
-	@echo "make demo     create the environment, load the demo company, serve http://127.0.0.1:8000"
+	@echo "make demo     create the environment, load the demo company, serve http://127.0.0.1:8000 with demo traffic"
 	@echo "make test     run the whole test suite on SQLite"
 	@echo "make test-pg  the same suite on PostgreSQL and the Redis channel layer"
 	@echo "make e2e      browser tests (Chromium at /usr/bin/chromium)"
@@ -30,7 +30,7 @@ env: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 
 demo: env
 	$(UV) run relais demo
-	$(UV) run relais serve --host 127.0.0.1 --port 8000
+	$(UV) run relais serve --host 127.0.0.1 --port 8000 --demo-traffic
 
 serve: env
 	$(UV) run relais serve

@@ -3,6 +3,7 @@
 relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
                                                and the router in-process (--no-router: not)
                                                and background jobs (--no-jobs: not)
+                                               (--demo-traffic: and `relais traffic` beside it)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
 relais db_worker                               run background jobs (simulation runs) alone
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -41,11 +44,45 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-router", action="store_true", help="do not route in this process")
     parser.add_argument("--no-jobs", action="store_true", help="no job worker in this process")
+    parser.add_argument(
+        "--demo-traffic",
+        action="store_true",
+        help="also run `relais traffic` (simulated customers and bot agents, docs/demo.md)",
+    )
     args = parser.parse_args(argv)
     _setup_django()
-    import uvicorn
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)
+    traffic = _start_traffic(args.host, args.port) if args.demo_traffic else None
+    try:
+        _serve(args)
+    finally:
+        if traffic is not None:
+            _stop_traffic(traffic)
+    return 0
+
+
+def _start_traffic(host: str, port: int) -> subprocess.Popen[bytes]:
+    """`relais traffic` in a child process; it waits for the server to answer."""
+    url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"  # noqa: S104
+    command = [sys.executable, "-m", "relais.cli", "traffic", "--url", url]
+    return subprocess.Popen(command)  # noqa: S603 - our own command
+
+
+def _stop_traffic(traffic: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C reaches it too (same process group); otherwise ask it to stop, then wait."""
+    if traffic.poll() is None:
+        traffic.send_signal(signal.SIGINT)
+    try:
+        traffic.wait(60)
+    except subprocess.TimeoutExpired:
+        traffic.kill()
+        traffic.wait()
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
     if not args.no_jobs:  # the embedded default; otherwise run `relais db_worker`
         from relais.apps.simulation.worker import start_worker_thread
 
@@ -54,7 +91,7 @@ def serve(argv: list[str]) -> int:
         from relais.apps.routing.runner import serve_with_router
 
         serve_with_router(host=args.host, port=args.port)
-        return 0
+        return
     uvicorn.run(
         "relais.config.asgi:application",
         host=args.host,
@@ -63,7 +100,6 @@ def serve(argv: list[str]) -> int:
         log_level="info",
         lifespan="off",
     )
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
