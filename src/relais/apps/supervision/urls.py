@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.apps.supervision import views
+from relais.apps.supervision import coaching_views, views
 
 app_name = "supervision"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("queues/<int:queue_id>/priority/", views.priority, name="priority"),
     path("broadcasts/", views.broadcast, name="broadcast"),
     path("agents/<int:agent_id>/state/", views.agent_state, name="agent_state"),
+    path("agents/<int:agent_id>/coaching/", coaching_views.agent_coaching, name="coaching"),
 ]

@@ -51,7 +51,12 @@ function renderAgents() {
   for (const agent of figures.agents) {
     const tr = document.createElement("tr");
     tr.dataset.testid = `agent-${agent.key}`;
-    cell(tr, agent.label);
+    cell(tr, "");
+    const link = document.createElement("a"); // the agent view: instant messages, chat joins
+    link.href = `/supervision/agents/${encodeURIComponent(agent.key)}/coaching/`;
+    link.textContent = agent.label;
+    link.dataset.testid = "coach-agent";
+    tr.lastChild.appendChild(link);
     cell(tr, agent.team);
     cell(tr, agent.site);
     cell(tr, labels[agent.partner] || agent.partner);
