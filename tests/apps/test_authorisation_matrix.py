@@ -643,3 +643,24 @@ def test_broadcasts_reach_only_teams_in_scope(world: World, role: str) -> None:
         else:
             in_scope = team.pk in expected(world, role, "teams")
             assert sent.status_code == (200 if in_scope else 404), (role, team)
+
+
+COACHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PARTNER_MANAGER, Role.SUPERVISOR}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_coaching_page_opens_only_for_agents_in_scope(world: World, role: str) -> None:
+    client = logged_in(world.users[role])
+    for agent in Agent.objects.all():
+        page = client.get(reverse("supervision:coaching", args=[agent.pk]))
+        in_scope = role in COACHING and agent.pk in expected(world, role, "agents")
+        assert page.status_code == (200 if in_scope else 404), (role, agent.pk)
+
+
+def test_anonymous_is_sent_to_login_from_the_coaching_page(world: World) -> None:
+    from django.test import Client
+
+    agent = world.agents["lille0"]
+    response = Client().get(reverse("supervision:coaching", args=[agent.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
