@@ -84,8 +84,8 @@ class TrafficOptions:
     speed: float = 1.0  # virtual seconds per real second
     seed: int = 1
     flat: bool = False  # the peak rate all day instead of the day's shape
-    handling_mean_s: float = 150.0
-    patience_mean_s: float = 240.0
+    handling_mean_s: float = 90.0
+    patience_mean_s: float = 180.0
     breaks: bool = True
 
 

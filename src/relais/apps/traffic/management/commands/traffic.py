@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import signal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from relais.apps.organisation.demo_data import DEMO_PASSWORD
 from relais.apps.traffic.driver import Plan, run
 from relais.apps.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
 from relais.apps.traffic.net import wait_for_server
-from relais.apps.traffic.setup import choose_bots, ensure_topics, log_out_bots
+from relais.apps.traffic.setup import BotAccount, choose_bots, ensure_topics, log_out_bots
 from relais.apps.traffic.state import RunSettings
 
 
@@ -60,8 +61,8 @@ class Command(BaseCommand):
             default="",
             help=gettext("comma-separated usernames no bot plays (besides camille.durand)"),
         )
-        add("--aht", type=float, default=150.0, help=gettext("mean handling time (s)"))
-        add("--patience", type=float, default=240.0, help=gettext("mean patience (s)"))
+        add("--aht", type=float, default=90.0, help=gettext("mean handling time (s)"))
+        add("--patience", type=float, default=180.0, help=gettext("mean patience (s)"))
         add("--no-breaks", action="store_true", help=gettext("bots take no break"))
         add(
             "--pace",
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         bots, free = choose_bots(keep_free=keep_free, limit=options["bots"])
         if not queues or not (bots or free):
             raise CommandError(gettext("No demo company here: run `relais demo` first."))
+        log_out_bots(bots)  # still logged in after a run that was cut short: no offers to them
         base = options["url"].rstrip("/")
         plan = Plan(
             settings=RunSettings(base=base, password=DEMO_PASSWORD, pace=options["pace"]),
@@ -115,12 +117,23 @@ class Command(BaseCommand):
         try:
             asyncio.run(self._run(plan, options["wait"]))
         finally:
-            left = log_out_bots(bots)
+            left = self._log_out(bots)
             if left:
                 self._say(
                     gettext("traffic: %(count)d bot agents logged out directly (server gone).")
                     % {"count": left}
                 )
+
+    def _log_out(self, bots: list[BotAccount]) -> int:
+        """A second Ctrl-C (or `relais serve` passing one on) must not cut this short."""
+        try:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            return log_out_bots(bots)
+        try:
+            return log_out_bots(bots)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     async def _run(self, plan: Plan, wait_s: float) -> None:
         if not await wait_for_server(plan.settings.base, wait_s):
