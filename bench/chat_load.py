@@ -121,6 +121,17 @@ def seed(agents: int) -> None:
 
 
 def serve(port: int, workers: int, router: str) -> None:
+    profile = os.environ.get("RELAIS_BENCH_PROFILE")
+    if profile and workers == 1:
+        from bench.sampler import sampling
+
+        with sampling(profile):
+            _serve(port, workers, router)
+    else:
+        _serve(port, workers, router)
+
+
+def _serve(port: int, workers: int, router: str) -> None:
     import django
 
     django.setup()
@@ -193,6 +204,7 @@ async def drive(
         limit=2**27,
     )
     assert agents.stdin is not None
+    out["agents_pid"] = agents.pid
     assert agents.stdout is not None
     figures = CustomerFigures()
     out["customers"] = figures
@@ -261,6 +273,10 @@ async def drive(
         await agents.wait()
 
 
+def _pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
+
+
 def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dict[str, Any]:
     customers: CustomerFigures = out.get("customers") or CustomerFigures()
     agents: dict[str, Any] = out.get("agents") or {}
@@ -270,10 +286,20 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
     )
     seen_by_agents: Counter[str] = Counter(agents.get("seen", {}))
     sent_by_agents: set[str] = set(agents.get("sent", []))
-    lost = len(customers.sent - set(seen_by_agents)) + len(sent_by_agents - set(customers.seen))
+    missing = sorted(customers.sent - set(seen_by_agents)) + sorted(
+        sent_by_agents - set(customers.seen)
+    )
+    lost = len(missing)
+    if missing:
+        print(f"lost (first 10): {missing[:10]}", file=sys.stderr)
     duplicated = sum(n - 1 for n in seen_by_agents.values() if n > 1)
     duplicated += sum(n - 1 for n in customers.seen.values() if n > 1)
     duplicated += agents.get("duplicate_offers", 0)
+    posts = sorted(
+        (customers.posted[n] - t0) * 1000
+        for n, t0 in customers.started.items()
+        if n in customers.posted
+    )
     p50 = statistics.median(offers) if offers else float("nan")
     p99 = offers[min(len(offers) - 1, int(len(offers) * 0.99))] if offers else float("nan")
     errors = Counter(customers.errors) + Counter(agents.get("errors", {}))
@@ -289,6 +315,7 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
         ("never offered", never),
         ("offer p50 ms", p50),
         ("offer p99 ms", p99),
+        ("form p50/p99 ms", f"{_pct(posts, 0.5):.0f} / {_pct(posts, 0.99):.0f}"),
         ("lost", lost),
         ("duplicated", duplicated),
         *cpu.items(),
@@ -311,8 +338,10 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
         "chats": len(customers.started),
         "chats_completed": customers.done,
         "never_offered": never,
-        "p50_offer_ms": round(p50, 1),
-        "p99_offer_ms": round(p99, 1),
+        "p50_offer_ms": round(p50, 1) if offers else None,
+        "p99_offer_ms": round(p99, 1) if offers else None,
+        "p50_form_ms": round(_pct(posts, 0.5), 1) if posts else None,
+        "p99_form_ms": round(_pct(posts, 0.99), 1) if posts else None,
         "lost": lost,
         "duplicated": duplicated,
         **cpu,
@@ -338,6 +367,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.seed is not None:
         return seed(args.seed)
+    if args.serve is not None:
+        return serve(args.serve, args.workers, args.router)
     distributed = args.database_url.startswith("postgres") and bool(args.redis_url)
     args.router = args.router or ("separate" if distributed else "in-process")
     args.workers = args.workers or (2 if distributed else 1)
@@ -345,8 +376,6 @@ def main() -> None:
         parser.error("--router in-process runs in a single server process: --workers 1")
     if args.workers > 1 and not distributed:
         parser.error("several workers need PostgreSQL and Redis")
-    if args.serve is not None:
-        return serve(args.serve, args.workers, args.router)
 
     workdir = Path(tempfile.mkdtemp(prefix="relais-chat-bench-"))
     scratch: tuple[str, str] | None = None
@@ -400,7 +429,11 @@ def main() -> None:
             time.sleep(0.1)
         else:
             raise Failed("the server did not listen within 30 s")
-        out["cpu"] = lambda: {name: _cpu_seconds(p.pid) for name, p in processes.items()}
+        out["cpu"] = lambda: {
+            **{name: _cpu_seconds(p.pid) for name, p in processes.items()},
+            "customers": time.process_time(),
+            "agents": _cpu_seconds(out["agents_pid"]) if "agents_pid" in out else 0.0,
+        }
         asyncio.run(drive(base, sessions, args.rate, args.seconds, env, out))
     except Failed as failure:
         print(f"chat_load: {failure}", file=sys.stderr, flush=True)

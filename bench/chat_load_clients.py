@@ -15,7 +15,6 @@ import asyncio
 import json
 import sys
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +71,7 @@ async def agent_loop(
             await ws.send(json.dumps(frame))
 
         seen_ids: set[tuple[int, int]] = set()
+        offers_seen: set[tuple[int, str]] = set()
         while not stop.is_set():
             try:
                 raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
@@ -81,11 +81,11 @@ async def agent_loop(
             frame = json.loads(raw)
             kind = frame.get("type")
             if kind == "offer.made":
-                name = frame["customer_name"]
-                if name in figures.offers:
+                offer = (frame["contact_id"], frame["expires_at"])  # re-offers are new offers
+                if offer in offers_seen:
                     figures.duplicate_offers += 1
-                else:
-                    figures.offers[name] = arrived
+                offers_seen.add(offer)
+                figures.offers.setdefault(frame["customer_name"], arrived)
                 await ws.send(json.dumps({"type": "accept", "contact_id": frame["contact_id"]}))
             elif kind == "chat.opened":
                 chat = frame["chat"]
@@ -128,15 +128,15 @@ async def run_agents(base: str, sessions: list[str]) -> None:
             await ready.wait()
 
     done = asyncio.create_task(all_ready())
-    await asyncio.wait([done, *tasks], timeout=LOGIN_TIMEOUT_S, return_when=asyncio.FIRST_EXCEPTION)
-    while not done.done() and not all(t.done() for t in tasks):  # a task failed: the rest
-        pending = [t for t in tasks if not t.done()]
+    waiting: set[asyncio.Task[None]] = {done, *tasks}
+    while not done.done():  # until all are in, the time is up, or every other one failed
         left = LOGIN_TIMEOUT_S - (time.perf_counter() - began)
-        if left <= 0 or sum(r.is_set() for r in readies) + sum(t.done() for t in tasks) >= len(
-            tasks
-        ):
+        finished, waiting = await asyncio.wait(
+            waiting, timeout=max(left, 0), return_when=asyncio.FIRST_COMPLETED
+        )
+        failed = sum(t.done() for t in tasks)
+        if not finished or (failed and failed + figures.logged_in >= len(tasks)):
             break
-        await asyncio.wait([done, *pending], timeout=min(left, 1.0))
     login_s = time.perf_counter() - began
     print(f"ready {figures.logged_in} {login_s:.1f}", flush=True)
     await asyncio.to_thread(sys.stdin.readline)  # "stop"
@@ -167,6 +167,7 @@ async def run_agents(base: str, sessions: list[str]) -> None:
 @dataclass
 class CustomerFigures:
     started: dict[str, float] = field(default_factory=dict)  # customer name -> t0
+    posted: dict[str, float] = field(default_factory=dict)  # the form's answer came
     sent: set[str] = field(default_factory=set)  # acknowledged bodies
     seen: Counter[str] = field(default_factory=Counter)
     done: int = 0
@@ -174,12 +175,27 @@ class CustomerFigures:
     errors: Counter[str] = field(default_factory=Counter)
 
 
-def _post(url: str, data: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
-        url, data=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        return json.loads(response.read())  # type: ignore[no-any-return]
+async def _post(base: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON POST over a fresh connection, on the event loop (no thread per request)."""
+    host, _, port = base.removeprefix("http://").partition(":")
+    body = json.dumps(data).encode()
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        writer.write(head.encode() + body)
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+    status_line, _, rest = raw.partition(b"\r\n")
+    status = int(status_line.split()[1])
+    payload = rest.partition(b"\r\n\r\n")[2]
+    if status >= 300:
+        raise RuntimeError(f"POST {path}: HTTP {status} {payload[:200]!r}")
+    return json.loads(payload)  # type: ignore[no-any-return]
 
 
 async def customer(base: str, name: str, figures: CustomerFigures, *, measure: bool = True) -> bool:
@@ -189,11 +205,11 @@ async def customer(base: str, name: str, figures: CustomerFigures, *, measure: b
     first = f"{name}:0"
     if measure:
         figures.started[name] = time.perf_counter()
-    answer = await asyncio.to_thread(
-        _post,
-        f"{base}/chat/start",
-        {"topic": "bench", "name": name, "message": first, "client_id": first},
+    answer = await _post(
+        base, "/chat/start", {"topic": "bench", "name": name, "message": first, "client_id": first}
     )
+    if measure:
+        figures.posted[name] = time.perf_counter()
     figures.sent.add(first)
     uri = base.replace("http", "ws") + "/ws/chat/"
     async with websockets.connect(uri, additional_headers={"Origin": base}) as ws:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,6 +42,7 @@ from relais.apps.interactions.models import (
 )
 
 POSITION_EVERY_S = 3.0
+CHECK_EVERY_S = 15.0
 
 
 @db
@@ -65,6 +67,12 @@ def _missed(session: ChatSession, after: int) -> list[MessageOut]:
         MessageOut(message=services.customer_view(m))
         for m in selectors.messages_for_customer(viewer=session, after=after)
     ]
+
+
+@db
+def _last_seq(session: ChatSession) -> int:
+    found = ChatSession.objects.filter(pk=session.pk).values_list("last_seq", flat=True).first()
+    return found or 0
 
 
 @db
@@ -104,12 +112,14 @@ class CustomerChatConsumer(FrameConsumer):
         self.last_sent = 0
         self.group: str | None = None
         self.watcher: asyncio.Task[None] | None = None
+        self.checker: asyncio.Task[None] | None = None
         self.told: tuple[Any, ...] = ()
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.watcher is not None:
-            self.watcher.cancel()
+        for task in (self.watcher, self.checker):
+            if task is not None:
+                task.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -131,6 +141,8 @@ class CustomerChatConsumer(FrameConsumer):
         self.last_sent = max(frame.last_id, welcome.last_id)
         if self.watcher is None and welcome.state == "waiting":
             self.watcher = asyncio.create_task(self._watch_queue())
+        if self.checker is None:
+            self.checker = asyncio.create_task(self._check_regularly())
 
     async def on_message(self, frame: MessageIn, ref: str | None) -> None:
         session = self._session()
@@ -189,6 +201,26 @@ class CustomerChatConsumer(FrameConsumer):
                     self.told = told
                     await self.send_frame(position)
                 await asyncio.sleep(POSITION_EVERY_S)
+
+    async def _check_regularly(self) -> None:
+        """A safety net for a push that never came (the channel layer drops what waits over
+        its expiry) and that no later message revealed as a gap: every CHECK_EVERY_S, at a
+        random phase, the conversation's last number; what is missing is read and sent."""
+        session = self._session()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(random.uniform(0, CHECK_EVERY_S))  # noqa: S311 - a phase
+            while True:
+                with contextlib.suppress(Exception):
+                    if await _last_seq(session) > self.last_sent:
+                        async with self.busy:
+                            await self._send_missed()
+                await asyncio.sleep(CHECK_EVERY_S)
+
+    async def _send_missed(self) -> None:
+        for message in await _missed(self._session(), self.last_sent):
+            if message.message.id > self.last_sent:
+                await self.send_frame(message)
+                self.last_sent = message.message.id
 
     # -- from the channel layer ---------------------------------------------------------
 

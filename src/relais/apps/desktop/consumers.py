@@ -246,7 +246,9 @@ class DesktopConsumer(FrameConsumer):
 
         Desktops tick at random phases (not all at once after a restart), and a tick reads
         the agent's fingerprint first: the full `desk_sync` runs only when the record
-        changed since the last one."""
+        changed since the last one. A tick also reads the agent's last event number: an
+        event whose push was lost (the channel layer drops what waits over its expiry) and
+        that no later event revealed as a gap is sent then."""
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(random.uniform(0, SYNC_EVERY_S))  # noqa: S311 - a phase
             while True:
@@ -256,4 +258,8 @@ class DesktopConsumer(FrameConsumer):
                         async with self.busy:
                             await db(services.desk_sync)(agent_id=self.agent_id)
                         self.synced = now
+                    last = await db(sync.desk_last_seq)(agent_id=self.agent_id)
+                    if self.last_sent is not None and last > self.last_sent:
+                        async with self.busy:  # a push that never came (the layer dropped it)
+                            await self._catch_up()
                 await asyncio.sleep(SYNC_EVERY_S)

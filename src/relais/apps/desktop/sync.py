@@ -23,7 +23,7 @@ from relais.apps.desktop.events import (
     desk_event_append,
     frame_of,
 )
-from relais.apps.desktop.models import DeskEvent
+from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
 
 S = ContactState
@@ -60,6 +60,12 @@ def _offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:
         key=f"offer:{key}",
         unless=(f"open:{key}", f"end:{key}"),  # answered meanwhile (another thread)
     )
+
+
+def desk_last_seq(*, agent_id: int) -> int:
+    """The number of the agent's last event (0: none)."""
+    found = DeskCursor.objects.filter(agent_id=agent_id).values_list("last_seq", flat=True)
+    return found.first() or 0
 
 
 def desk_fingerprint(*, agent_id: int) -> tuple[Any, ...]:
