@@ -35,6 +35,7 @@ from relais.apps.chat.schemas import (
 from relais.apps.desktop.events import (
     ChatMessageEvent,
     MessageView,
+    contact_hold,
     desk_event_append,
     group_send,
 )
@@ -144,6 +145,7 @@ def message_post(
     if not body and not event:
         raise RelaisError(ErrorCode.EMPTY_MESSAGE)
     with transaction.atomic():
+        state, agent_id = contact_hold(contact_id)
         session = ChatSession.objects.select_for_update().get(contact_id=contact_id)
         if client_id:
             found = ChatMessage.objects.filter(
@@ -167,10 +169,9 @@ def message_post(
         if sender != Sender.SUPERVISOR_NOTE:
             frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
             transaction.on_commit(lambda: group_send(chat_group(contact_id), "chat.frame", frame))
-        contact = Contact.objects.only("state", "agent_id").get(pk=contact_id)
-        if notify_desk and contact.agent_id is not None and contact.state in IN_HAND:
+        if notify_desk and agent_id is not None and state in IN_HAND:
             desk_event_append(
-                agent_id=contact.agent_id,
+                agent_id=agent_id,
                 contact_id=contact_id,
                 event=ChatMessageEvent(contact_id=contact_id, message=agent_view(message)),
             )
@@ -203,10 +204,10 @@ def customer_leave(*, session: ChatSession) -> None:
     """The customer closes the chat: a waiting contact is abandoned; a conversation in an
     agent's hands stays there until the agent wraps it up."""
     with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=session.contact_id)  # lock order
         session = ChatSession.objects.select_for_update().get(pk=session.pk)
         if session.customer_left_at is not None:
             return
-        contact = Contact.objects.get(pk=session.contact_id)
         if contact.state in WAITING:
             interactions.contact_abandon(actor=None, contact=contact)
         session.customer_left_at = timezone.now()

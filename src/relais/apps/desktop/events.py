@@ -18,11 +18,12 @@ from typing import Any, Literal
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps.desktop.models import DeskCursor, DeskEvent
+from relais.apps.interactions.models import Contact
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,30 @@ def frame_of(event: DeskEvent) -> dict[str, Any]:
     return {**event.payload, "type": event.kind, "id": event.seq}
 
 
+def contact_hold(contact_id: int) -> tuple[str, int | None]:
+    """The contact's state and agent, read under a KEY SHARE lock on PostgreSQL, before any
+    other lock of the transaction (lock order: contact, chat session, desk cursor).
+
+    A row inserted with a foreign key to the contact takes that lock anyway, but at commit
+    (Django's foreign keys are deferred), after the session's or cursor's lock: against an
+    accept holding the contact and waiting for the same session or cursor, a deadlock.
+    KEY SHARE waits for a writer holding the contact FOR UPDATE (an accept), not for the
+    router's updates nor other key-sharers."""
+    if connection.vendor != "postgresql":
+        row = Contact.objects.filter(pk=contact_id).values_list("state", "agent_id").first()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "state", "agent_id" FROM "{Contact._meta.db_table}"'  # noqa: S608
+                ' WHERE "id" = %s FOR KEY SHARE',
+                [contact_id],
+            )
+            row = cursor.fetchone()
+    if row is None:
+        raise Contact.DoesNotExist(contact_id)
+    return row[0], row[1]
+
+
 def desk_event_append(
     *,
     agent_id: int,
@@ -181,6 +206,8 @@ def desk_event_append(
 
     With a `key` (or one of the keys `unless`) already recorded for this agent, nothing is
     stored (returns None): an offer is not recorded after its answer."""
+    if contact_id is not None:
+        contact_hold(contact_id)
     cursor = DeskCursor.objects.select_for_update().filter(agent_id=agent_id).first()
     if cursor is None:  # the agent's first event
         DeskCursor.objects.get_or_create(agent_id=agent_id)
