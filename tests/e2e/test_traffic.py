@@ -1,4 +1,4 @@
-"""`relais traffic` against uvicorn with the router (the e2e `asgi_server` fixture): the
+"""`relais traffic` against uvicorn with the router (`asgi_server`, run by make e2e): the
 demo company, a few bot agents, customers at a small rate for a few seconds."""
 
 from __future__ import annotations
