@@ -42,13 +42,22 @@ from relais.apps.organisation.models import Agent
 S = ContactState
 
 
+def _lock(contact: Contact) -> Contact:
+    """The contact's row alone, FOR UPDATE: the first lock of a desk transaction."""
+    return Contact.objects.select_for_update().get(pk=contact.pk)
+
+
 def desk_accept(*, actor: User, contact_id: int) -> Contact:
     """Accept an offer: the customer is told the agent's first name; the desktop opens the
-    conversation with everything said so far."""
+    conversation with everything said so far.
+
+    The audited accept comes last in the transaction: the audit chain is one lock for the
+    whole database, held until commit, so the rest is done before taking it (a refused
+    accept rolls it all back)."""
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
     with transaction.atomic():
-        contact = interactions.offer_accept(actor=actor, contact=contact)
+        _lock(contact)  # lock order: contact, chat session, desk cursor
         key = offer_key(contact)
         if ChatSession.objects.filter(contact_id=contact.pk).exists():
             chat.message_post(
@@ -59,12 +68,14 @@ def desk_accept(*, actor: User, contact_id: int) -> Contact:
                 author_name=actor.first_name,
                 notify_desk=False,
             )
+        view = selectors.chat_view(contact).model_copy(update={"state": S.ACCEPTED.value})
         desk_event_append(
             agent_id=agent.pk,
-            event=ChatOpenedEvent(chat=selectors.chat_view(contact)),
+            event=ChatOpenedEvent(chat=view),
             contact_id=contact.pk,
             key=f"open:{key}",
         )
+        contact = interactions.offer_accept(actor=actor, contact=contact)
     return contact
 
 
@@ -128,19 +139,39 @@ def desk_complete(*, actor: User, contact_id: int) -> Contact:
 
 
 def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = "") -> WrapUp:
-    """The outcome, mandatory before the contact leaves the desktop (ends it if needed)."""
+    """The outcome, mandatory before the contact leaves the desktop (ends it if needed).
+
+    As in `desk_accept`, the audited writes (ending the contact, the wrap-up) come last."""
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id)
     found = WrapUpReason.objects.filter(code=reason, active=True).first()
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_REASON)
     with transaction.atomic():
-        if contact.state == S.ACCEPTED:
-            contact = desk_complete(actor=actor, contact_id=contact_id)
-        if contact.state not in (S.WRAP_UP, S.CLOSED) or contact.accepted_at is None:
+        contact = _lock(contact)
+        if contact.agent_id != agent.pk:
+            raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+        ending = contact.state == S.ACCEPTED
+        if not ending and (contact.state not in (S.WRAP_UP, S.CLOSED) or not contact.accepted_at):
             raise RelaisError(ErrorCode.NOT_HANDLED)
         if WrapUp.objects.filter(contact_id=contact.pk).exists():
             raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
+        key = offer_key(contact)
+        if ending:  # what desk_complete records, before its audited part
+            if ChatSession.objects.filter(contact_id=contact.pk).exists():
+                chat.message_post(
+                    contact_id=contact.pk,
+                    sender=Sender.SYSTEM,
+                    body="",
+                    event=SystemEvent.CHAT_ENDED,
+                    notify_desk=False,
+                )
+            desk_event_append(
+                agent_id=agent.pk,
+                event=ContactCompletedEvent(contact_id=contact.pk),
+                contact_id=contact.pk,
+                key=f"completed:{key}",
+            )
         wrap = WrapUp.objects.create(
             contact=contact,
             reason=found,
@@ -148,14 +179,16 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             comment=comment.strip()[:500],
             created_at=timezone.now(),
         )
-        audit_record(
-            actor=actor, action="contact.wrap_up", obj=contact, changes={"reason": found.code}
-        )
         desk_event_append(
             agent_id=agent.pk,
             event=ContactClosedEvent(contact_id=contact.pk, reason="wrapped_up"),
             contact_id=contact.pk,
-            key=f"closed:{offer_key(contact)}",
+            key=f"closed:{key}",
+        )
+        if ending:
+            contact = interactions.contact_complete(actor=actor, contact=contact)
+        audit_record(
+            actor=actor, action="contact.wrap_up", obj=contact, changes={"reason": found.code}
         )
     return wrap
 
