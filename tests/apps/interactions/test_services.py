@@ -296,7 +296,7 @@ def test_invalid_presence_changes_are_refused(world: World) -> None:
     refused("already_logged_in", lambda: services.agent_login(actor=me, agent=agent))
     refused("not_on_break", lambda: services.agent_break_end(actor=me, agent=agent))
     refused(
-        "invalid_transition",
+        "unknown_break_reason",
         lambda: services.agent_break_start(actor=me, agent=agent, reason="siesta"),
     )
 

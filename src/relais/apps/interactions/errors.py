@@ -11,6 +11,7 @@ class ErrorCode(ErrorCodeBase):
     QUEUE_INACTIVE = "queue_inactive"
     CHANNEL_MISMATCH = "channel_mismatch"
     INVALID_TRANSITION = "invalid_transition"
+    UNKNOWN_BREAK_REASON = "unknown_break_reason"
     NOT_YOUR_OFFER = "not_your_offer"
     OFFER_EXPIRED = "offer_expired"
     NOT_AN_AGENT = "not_an_agent"
@@ -52,6 +53,7 @@ _MESSAGES = {
         "The queue “%(queue)s” takes %(expected)s contacts, not %(given)s."
     ),
     ErrorCode.INVALID_TRANSITION: _("The contact is %(state)s: it cannot be %(action)s."),
+    ErrorCode.UNKNOWN_BREAK_REASON: _("Unknown break reason “%(value)s”."),
     ErrorCode.NOT_YOUR_OFFER: _("This contact is not offered to you or handled by you."),
     ErrorCode.OFFER_EXPIRED: _("The offer has expired."),
     ErrorCode.NOT_AN_AGENT: _("Only an agent, their supervisor or an administrator may do this."),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.accounts.permissions import is_administrator, require_administrator
@@ -97,9 +98,21 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().select_related("queue").get(pk=contact.pk)
 
 
+#: What was refused, in words for the error message ("it cannot be accepted").
+_ACTIONS = {
+    "abandoned": pgettext_lazy("contact action", "abandoned"),
+    "accepted": pgettext_lazy("contact action", "accepted"),
+    "rejected": pgettext_lazy("contact action", "rejected"),
+    "completed": pgettext_lazy("contact action", "completed"),
+    "transferred": pgettext_lazy("contact action", "transferred"),
+}
+
+
 def _refuse(contact: Contact, action: str) -> RelaisError:
     return RelaisError(
-        ErrorCode.INVALID_TRANSITION, state=contact.get_state_display(), action=action
+        ErrorCode.INVALID_TRANSITION,
+        state=contact.get_state_display(),
+        action=str(_ACTIONS[action]),
     )
 
 
@@ -343,7 +356,7 @@ def agent_logout(*, actor: User, agent: Agent) -> AgentPresence:
 def agent_break_start(*, actor: User, agent: Agent, reason: str) -> AgentPresence:
     """No new offers; contacts in hand and pending offers carry on."""
     if reason not in BreakReason.values:
-        raise RelaisError(ErrorCode.INVALID_TRANSITION, state=reason, action="a break reason")
+        raise RelaisError(ErrorCode.UNKNOWN_BREAK_REASON, value=reason)
     with transaction.atomic():
         presence = _presence(actor, agent)
         if not presence.logged_in:
