@@ -172,6 +172,21 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _postgres_cpu_seconds(database: str) -> float:
+    """CPU time of the PostgreSQL backends serving `database` (Linux /proc, same host)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if database.encode() not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -433,6 +448,7 @@ def main() -> None:
             **{name: _cpu_seconds(p.pid) for name, p in processes.items()},
             "customers": time.process_time(),
             "agents": _cpu_seconds(out["agents_pid"]) if "agents_pid" in out else 0.0,
+            **({"postgres": _postgres_cpu_seconds(scratch[1])} if scratch else {}),
         }
         asyncio.run(drive(base, sessions, args.rate, args.seconds, env, out))
     except Failed as failure:
