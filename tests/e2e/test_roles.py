@@ -51,8 +51,10 @@ def test_role_sees_only_its_sites_and_agents(
     dashboard, sites_title, agents_title = HEADINGS[language]
     assert page.locator("nav").inner_text().count(dashboard) == 1
     page.click(f"nav >> text={sites_title}")
+    page.wait_for_url("**/organisation/sites/")
     shown = set(page.locator("[data-testid=site-row] td:first-child").all_inner_texts())
     page.click(f"nav >> text={agents_title}")
+    page.wait_for_url("**/organisation/agents/")
     agents_shown = page.locator("[data-testid=agent-row]").count()
 
     assert shown == VISIBLE_SITES[role]

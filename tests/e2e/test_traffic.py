@@ -3,12 +3,16 @@ demo company, a few bot agents, customers at a small rate for a few seconds."""
 
 from __future__ import annotations
 
+import importlib
 import io
+import threading
 import time
 from collections import Counter
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
 
 from relais.apps.chat.models import ChatMessage
 from relais.apps.desktop.models import WrapUp
@@ -26,6 +30,10 @@ FREE = {"camille.durand", "youssef.el-amrani", "andrei.popescu", "nathalie.girar
 
 
 def _load_demo() -> None:
+    # A browser test before this one flushed the tables, rows of data migrations included:
+    # put back the wrap-up reasons the bots choose from.
+    reasons = importlib.import_module("relais.apps.desktop.migrations.0002_wrap_up_reasons")
+    reasons.add_reasons(django_apps, None)
     load_demo_company()
     load_demo_queues()
     Queue.objects.update(opening_hours="")  # open whatever the hour the test runs
@@ -41,22 +49,39 @@ def test_short_run_routes_chats_to_bots_and_leaves_people_alone(
     asgi_server: str,  # noqa: F811
 ) -> None:
     out = io.StringIO()
-    call_command(
-        "traffic",
-        url=asgi_server,
-        seconds=7,
-        rate=12,  # commandes at 3600 an hour: one a second
-        flat=True,
-        bots=6,
-        aht=2,
-        patience=60,
-        pace=0.1,
-        no_breaks=True,
-        status=2,
-        wait=10,
-        seed=3,
-        stdout=out,
-    )
+    # In its own thread: the browser tests' Playwright keeps an event loop on this one, and
+    # the command runs its own with asyncio.run.
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call_command(
+                "traffic",
+                url=asgi_server,
+                seconds=7,
+                rate=12,  # commandes at 3600 an hour: one a second
+                flat=True,
+                bots=6,
+                aht=2,
+                patience=60,
+                pace=0.1,
+                no_breaks=True,
+                status=2,
+                wait=10,
+                seed=3,
+                stdout=out,
+            )
+        except BaseException as error:  # re-raised below, in the test's thread
+            failure.append(error)
+        finally:
+            connection.close()
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "relais traffic did not stop"
+    if failure:
+        raise failure[0]
     text = out.getvalue()  # the status lines: what the run saw, shown when a check fails
     bots = {bot.username for bot in choose_bots(limit=6)[0]}
     contacts = Contact.objects.filter(queue__code__in=[q.code for q in DEMO_QUEUES])
