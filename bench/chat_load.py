@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -38,157 +37,20 @@ from typing import Any
 
 from bench import emit, row
 from bench.chat_load_clients import CustomerFigures, customer
+from bench.chat_load_server import (
+    cpu_seconds,
+    drop_postgres,
+    free_port,
+    load_average,
+    postgres_cpu_seconds,
+    scratch_postgres,
+    seed,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAIN_S = 30.0
 LOGIN_WAIT_S = 180.0
-
-
-# -- the server's side: a scratch database, seeded, the server and router processes -------
-
-
-def _scratch_postgres(url: str) -> tuple[str, str]:
-    """A new database on the given server; returns its URL and its name."""
-    import psycopg
-
-    name = f"relais_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{name}", name
-
-
-def _drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def seed(agents: int) -> None:
-    """(In a child process with the bench's environment.) Migrate, create one chat queue
-    open to everyone, its topic, `agents` agents and a session for each; print the
-    sessions as JSON."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
-
-    from relais.apps.accounts.models import Role, User
-    from relais.apps.chat.models import ChatTopic
-    from relais.apps.desktop.models import WrapUpReason
-    from relais.apps.organisation.models import Agent, Employment, Site, SiteKind
-    from relais.apps.routing.models import Channel, OverflowStep, Queue
-
-    call_command("migrate", verbosity=0)
-    site = Site.objects.create(
-        name="Bench", kind=SiteKind.INSHORE, country="FR", time_zone="Europe/Paris"
-    )
-    queue = Queue.objects.create(
-        code="bench",
-        name_fr="Bench",
-        name_en="Bench",
-        channel=Channel.CHAT,
-        offer_timeout_seconds=60,
-    )
-    OverflowStep.objects.create(queue=queue, order=0, after_seconds=0)
-    ChatTopic.objects.create(code="bench", label_fr="Bench", label_en="Bench", queue=queue)
-    WrapUpReason.objects.get_or_create(
-        code="resolved", defaults={"label_fr": "Résolu", "label_en": "Resolved"}
-    )
-    users = User.objects.bulk_create(
-        User(username=f"bench{i}", first_name=f"A{i}", role=Role.AGENT, password="!")  # noqa: S106 - unusable
-        for i in range(agents)
-    )
-    users = list(User.objects.filter(username__startswith="bench").order_by("id"))
-    Agent.objects.bulk_create(
-        Agent(user=user, site=site, employment=Employment.INTERNAL, capacity_chat=3)
-        for user in users
-    )
-    backend = settings.AUTHENTICATION_BACKENDS[0]
-    sessions = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
-    print(json.dumps(sessions))
-
-
-def serve(port: int, workers: int, router: str) -> None:
-    profile = os.environ.get("RELAIS_BENCH_PROFILE")
-    if profile and workers == 1:
-        from bench.sampler import sampling
-
-        with sampling(profile):
-            _serve(port, workers, router)
-    else:
-        _serve(port, workers, router)
-
-
-def _serve(port: int, workers: int, router: str) -> None:
-    import django
-
-    django.setup()
-    if router == "in-process":
-        from relais.apps.routing.runner import serve_with_router
-
-        serve_with_router(host="127.0.0.1", port=port, log_level="warning")
-        return
-    import uvicorn
-
-    uvicorn.run(
-        "relais.config.asgi:application",
-        host="127.0.0.1",
-        port=port,
-        workers=workers,
-        log_level="warning",
-        lifespan="off",
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its descendants (Linux /proc), 0 when gone."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-    return total
-
-
-def _postgres_cpu_seconds(database: str) -> float:
-    """CPU time of the PostgreSQL backends serving `database` (Linux /proc, same host)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if database.encode() not in (proc / "cmdline").read_bytes():
-                continue
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 class Failed(Exception):
@@ -250,10 +112,12 @@ async def drive(
             )
         except Exception as error:
             raise Failed(f"warm-up failed: {type(error).__name__}: {error}") from error
+        figures.sent |= warm.sent  # their messages count too (the agents answered them)
+        figures.seen.update(warm.seen)
         if not all(done):
             raise Failed("warm-up failed: a warm-up chat got no answer within 60 s")
         out["cpu_before"] = time.perf_counter(), out["cpu"]()
-        out["load_before"] = _load()
+        out["load_before"] = load_average()
         customers = []
         began = time.perf_counter()
         number = 0
@@ -267,7 +131,7 @@ async def drive(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*customers, return_exceptions=True), DRAIN_S + 60)
         out["cpu_after"] = time.perf_counter(), out["cpu"]()
-        out["load_after"] = _load()
+        out["load_after"] = load_average()
         for task in customers:
             if not task.done():
                 task.cancel()
@@ -396,7 +260,7 @@ def main() -> None:
     scratch: tuple[str, str] | None = None
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     if database_url.startswith("postgres"):
-        scratch = _scratch_postgres(database_url)
+        scratch = scratch_postgres(database_url)
         database_url = scratch[0]
     env = {
         **os.environ,
@@ -409,7 +273,7 @@ def main() -> None:
         env["REDIS_URL"] = args.redis_url
     else:
         env.pop("REDIS_URL", None)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     processes: dict[str, subprocess.Popen[bytes]] = {}
     out: dict[str, Any] = {}
@@ -445,10 +309,10 @@ def main() -> None:
         else:
             raise Failed("the server did not listen within 30 s")
         out["cpu"] = lambda: {
-            **{name: _cpu_seconds(p.pid) for name, p in processes.items()},
+            **{name: cpu_seconds(p.pid) for name, p in processes.items()},
             "customers": time.process_time(),
-            "agents": _cpu_seconds(out["agents_pid"]) if "agents_pid" in out else 0.0,
-            **({"postgres": _postgres_cpu_seconds(scratch[1])} if scratch else {}),
+            "agents": cpu_seconds(out["agents_pid"]) if "agents_pid" in out else 0.0,
+            **({"postgres": postgres_cpu_seconds(scratch[1])} if scratch else {}),
         }
         asyncio.run(drive(base, sessions, args.rate, args.seconds, env, out))
     except Failed as failure:
@@ -467,7 +331,7 @@ def main() -> None:
                 process.kill()
         if scratch is not None:
             with contextlib.suppress(Exception):
-                _drop_postgres(args.database_url, scratch[1])
+                drop_postgres(args.database_url, scratch[1])
     emit(_report(args, database, out))
     return None
 
