@@ -95,7 +95,11 @@ def contact_create(
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().select_related("queue").get(pk=contact.pk)
+    """The contact's row, locked; only that row: locking its queue's row too made every
+    transition of a busy queue wait on one row (and deadlock with new contacts' inserts)."""
+    return (
+        Contact.objects.select_for_update(of=("self",)).select_related("queue").get(pk=contact.pk)
+    )
 
 
 #: What was refused, in words for the error message ("it cannot be accepted").
