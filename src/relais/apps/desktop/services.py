@@ -121,21 +121,26 @@ def desk_complete(*, actor: User, contact_id: int) -> Contact:
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
     with transaction.atomic():
         contact = interactions.contact_complete(actor=actor, contact=contact)
-        if ChatSession.objects.filter(contact_id=contact.pk).exists():
-            chat.message_post(
-                contact_id=contact.pk,
-                sender=Sender.SYSTEM,
-                body="",
-                event=SystemEvent.CHAT_ENDED,
-                notify_desk=False,
-            )
-        desk_event_append(
-            agent_id=agent.pk,
-            event=ContactCompletedEvent(contact_id=contact.pk),
-            contact_id=contact.pk,
-            key=f"completed:{offer_key(contact)}",
-        )
+        _record_end(agent=agent, contact=contact, key=offer_key(contact))
     return contact
+
+
+def _record_end(*, agent: Agent, contact: Contact, key: str) -> None:
+    """The conversation is over: the customer is told (chats) and the desktop's stream says so."""
+    if ChatSession.objects.filter(contact_id=contact.pk).exists():
+        chat.message_post(
+            contact_id=contact.pk,
+            sender=Sender.SYSTEM,
+            body="",
+            event=SystemEvent.CHAT_ENDED,
+            notify_desk=False,
+        )
+    desk_event_append(
+        agent_id=agent.pk,
+        event=ContactCompletedEvent(contact_id=contact.pk),
+        contact_id=contact.pk,
+        key=f"completed:{key}",
+    )
 
 
 def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = "") -> WrapUp:
@@ -158,20 +163,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
         key = offer_key(contact)
         if ending:  # what desk_complete records, before its audited part
-            if ChatSession.objects.filter(contact_id=contact.pk).exists():
-                chat.message_post(
-                    contact_id=contact.pk,
-                    sender=Sender.SYSTEM,
-                    body="",
-                    event=SystemEvent.CHAT_ENDED,
-                    notify_desk=False,
-                )
-            desk_event_append(
-                agent_id=agent.pk,
-                event=ContactCompletedEvent(contact_id=contact.pk),
-                contact_id=contact.pk,
-                key=f"completed:{key}",
-            )
+            _record_end(agent=agent, contact=contact, key=key)
         wrap = WrapUp.objects.create(
             contact=contact,
             reason=found,
