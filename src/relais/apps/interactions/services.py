@@ -164,6 +164,29 @@ def _held_by(actor: User, contact: Contact, state: ContactState, action: str) ->
     return agent
 
 
+def _agent_acted(
+    *,
+    kind: EventKind,
+    action: str,
+    contact: Contact,
+    agent: Agent,
+    actor: User,
+    at: dt.datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """What the agent holding `contact` did: a request in the log for the router, audited."""
+    event_append(
+        kind=kind,
+        at=at,
+        contact_id=contact.pk,
+        queue_id=contact.queue_id,
+        agent_id=agent.pk,
+        actor=actor,
+        data=data,
+    )
+    audit_record(actor=actor, action=action, obj=contact, changes=data)
+
+
 def offer_accept(*, actor: User, contact: Contact) -> Contact:
     with transaction.atomic():
         contact = _locked(contact)
@@ -176,15 +199,14 @@ def offer_accept(*, actor: User, contact: Contact) -> Contact:
         contact.offer_expires_at = None
         contact.save()
         AgentPresence.objects.filter(agent=agent).update(missed_offers=0)
-        event_append(
+        _agent_acted(
             kind=EventKind.OFFER_ACCEPTED,
-            at=now,
-            contact_id=contact.pk,
-            queue_id=contact.queue_id,
-            agent_id=agent.pk,
+            action="contact.accept",
+            contact=contact,
+            agent=agent,
             actor=actor,
+            at=now,
         )
-        audit_record(actor=actor, action="contact.accept", obj=contact)
     return contact
 
 
@@ -198,15 +220,14 @@ def offer_reject(*, actor: User, contact: Contact) -> Contact:
         contact.state = ContactState.QUEUED
         contact.declined_by = sorted({*contact.declined_by, agent.pk})
         contact.save()
-        event_append(
+        _agent_acted(
             kind=EventKind.OFFER_REJECTED,
-            at=now,
-            contact_id=contact.pk,
-            queue_id=contact.queue_id,
-            agent_id=agent.pk,
+            action="contact.reject",
+            contact=contact,
+            agent=agent,
             actor=actor,
+            at=now,
         )
-        audit_record(actor=actor, action="contact.reject", obj=contact)
     return contact
 
 
@@ -226,15 +247,14 @@ def contact_complete(*, actor: User, contact: Contact) -> Contact:
             contact.closed_at = now
             contact.close_reason = CloseReason.HANDLED
         contact.save()
-        event_append(
+        _agent_acted(
             kind=EventKind.CONTACT_COMPLETED,
-            at=now,
-            contact_id=contact.pk,
-            queue_id=contact.queue_id,
-            agent_id=agent.pk,
+            action="contact.complete",
+            contact=contact,
+            agent=agent,
             actor=actor,
+            at=now,
         )
-        audit_record(actor=actor, action="contact.complete", obj=contact)
     return contact
 
 
@@ -278,16 +298,15 @@ def contact_transfer(
         else:
             data["to_agent"] = agent_id
         contact.save()
-        event_append(
+        _agent_acted(
             kind=EventKind.CONTACT_TRANSFERRED,
-            at=now,
-            contact_id=contact.pk,
-            queue_id=contact.queue_id,
-            agent_id=agent.pk,
+            action="contact.transfer",
+            contact=contact,
+            agent=agent,
             actor=actor,
+            at=now,
             data=data,
         )
-        audit_record(actor=actor, action="contact.transfer", obj=contact, changes=data)
     return contact
 
 
