@@ -117,15 +117,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py's 5 s default read timeout equals channels_redis's 5 s BZPOPMIN: an
-            # idle consumer's wait ended in "Timeout reading" (and the consumer) under load;
-            # its default pool of 100 connections refused group_add when 500 desktops joined.
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 2000}],
-                "capacity": 1500,
-                "expiry": 30,
-            },
+            # Redis publish/subscribe: a push is one PUBLISH, and each process holds one
+            # subscribing connection for all its consumers. What the browsers must not miss
+            # is stored first and read back on a gap (docs/events-protocol.md), so the
+            # at-most-once delivery of pub/sub is enough. (The list-based
+            # channels_redis.core layer cost a Lua script per push and put seconds of delay
+            # on offers under bench.chat_load.) redis-py's 5 s default read timeout cut idle
+            # connections under load: 30 s.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:

@@ -10,8 +10,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from relais.apps.desktop.events import desk_group
 from relais.apps.interactions.models import Contact
-from relais.apps.interactions.push import agent_group
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from relais.apps.routing.router import Router
@@ -74,12 +74,12 @@ def routing(
 
 
 class AgentInbox:
-    """What an agent's browser would receive: the messages sent to their group."""
+    """What an agent's desktop would receive: the messages pushed to their stream's group."""
 
     def __init__(self, agent: Agent) -> None:
         self.layer = get_channel_layer()
         self.channel = async_to_sync(self.layer.new_channel)()
-        async_to_sync(self.layer.group_add)(agent_group(agent.pk), self.channel)
+        async_to_sync(self.layer.group_add)(desk_group(agent.pk), self.channel)
 
     def messages(self) -> list[dict[str, Any]]:
         found = []
@@ -87,3 +87,8 @@ class AgentInbox:
         while queue is not None and not queue.empty():
             found.append(queue.get_nowait()[1])
         return found
+
+    def offers(self) -> list[dict[str, Any]]:
+        """The frames of offers made and ended, in the order they were pushed."""
+        frames = [m["frame"] for m in self.messages()]
+        return [f for f in frames if f["type"].startswith("offer.")]

@@ -71,7 +71,7 @@ def test_opening_the_atlas_step_offers_waiting_contacts_to_rabat_at_once(
         (S.OFFERED, rabat0.pk, routing.world.atlas.pk, 1)
     ] * 2  # a chat agent takes several contacts at once
     assert routing.router.rebuilds == rebuilds + 1
-    offers = [m["contact_id"] for m in inbox.messages() if m["type"] == "offer.made"]
+    offers = [m["contact_id"] for m in inbox.offers() if m["type"] == "offer.made"]
     assert offers == [first, second]  # in their order in the line
 
 

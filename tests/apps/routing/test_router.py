@@ -54,7 +54,7 @@ def test_a_new_contact_is_offered_and_the_offer_reaches_the_agent_after_commit(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         routing.router.step()
-        assert inbox.messages() == []  # nothing leaves before commit
+        assert inbox.offers() == []  # nothing leaves before commit
     for callback in callbacks:
         callback()
 
@@ -67,9 +67,9 @@ def test_a_new_contact_is_offered_and_the_offer_reaches_the_agent_after_commit(
     )
     assert row.queued_at == row.offered_at
     assert row.offer_expires_at is not None
-    (message,) = inbox.messages()
+    (message,) = inbox.offers()
     assert message["type"] == "offer.made"
-    assert (message["contact_id"], message["queue"], message["customer_reference"]) == (
+    assert (message["contact_id"], message["queue"], message["customer_name"]) == (
         contact.pk,
         "orders",
         "C-1",
@@ -150,7 +150,10 @@ def test_an_unanswered_offer_times_out_and_the_contact_keeps_its_place(routing: 
     assert row.queued_at == queued_at
     assert row.state == S.OFFERED  # offered again, to the same (only) agent
     assert AgentPresence.objects.get(agent=agent(routing, "lille0")).missed_offers == 1
-    assert [m["type"] for m in inbox.messages()] == ["offer.ended", "offer.made"]
+    assert [(m["type"], m.get("reason")) for m in inbox.offers()] == [
+        ("offer.ended", "expired"),
+        ("offer.made", None),
+    ]
 
 
 def test_logout_hands_the_offer_back(routing: Routing) -> None:

@@ -1,11 +1,10 @@
 """The agent desktop over WebSocket (`/ws/desktop/`, the session's user), protocol in
 docs/events-protocol.md.
 
-The consumer joins two groups: `agent-<pk>` where the router announces offers (then the
-consumer records the offer in the agent's numbered stream and sends it at once,
-`desk_offer_record`), and `desk-<pk>` where numbered events arrive after commit. It sends
-each number once, in order: an event whose number is not the next one makes it read the
-missing ones from the record first. Database calls run on the consumers' own threads
+The consumer joins the group `desk-<pk>`, where the agent's numbered events arrive after
+commit (the router's offers among them: it records them itself). It sends each number once,
+in order: an event whose number is not the next one makes it read the missing ones from the
+record first. Database calls run on the consumers' own threads
 (`chat.socket.db`), not on Channels' single thread-sensitive one.
 """
 
@@ -23,7 +22,6 @@ from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop import selectors, services, sync
 from relais.apps.desktop.events import desk_group
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.push import agent_group
 
 SYNC_EVERY_S = 15.0
 
@@ -119,8 +117,6 @@ class DesktopConsumer(FrameConsumer):
         self.language = getattr(user, "language", "fr") or "fr"
         self.last_sent: int | None = None
         self.syncer: asyncio.Task[None] | None = None
-        self.synced: tuple[Any, ...] = ()  # the record's fingerprint at the last desk_sync
-        await self.channel_layer.group_add(agent_group(agent.pk), self.channel_name)
         await self.channel_layer.group_add(desk_group(agent.pk), self.channel_name)
         await self.accept()
 
@@ -128,7 +124,6 @@ class DesktopConsumer(FrameConsumer):
         if getattr(self, "syncer", None) is not None:
             self.syncer.cancel()  # type: ignore[union-attr]
         if hasattr(self, "agent_id"):
-            await self.channel_layer.group_discard(agent_group(self.agent_id), self.channel_name)
             await self.channel_layer.group_discard(desk_group(self.agent_id), self.channel_name)
 
     async def _ack(self, ref: str | None, **fields: Any) -> None:
@@ -137,7 +132,6 @@ class DesktopConsumer(FrameConsumer):
     # -- frames from the desktop ----------------------------------------------------------
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
-        self.synced = await db(sync.desk_fingerprint)(agent_id=self.agent_id)
         await db(services.desk_sync)(agent_id=self.agent_id)
         if frame.last_event_id is None:
             state = await db(selectors.desk_state)(viewer=self.user)
@@ -219,20 +213,6 @@ class DesktopConsumer(FrameConsumer):
         if self.last_sent is not None:
             await self.send_frame(event["frame"])
 
-    async def offer_made(self, event: dict[str, Any]) -> None:
-        """The router's announcement: record it in the numbered stream (idempotent) and
-        send it now, without waiting for its push to come back through the layer."""
-        contact_id = event.get("contact_id")
-        if not isinstance(contact_id, int):
-            await db(services.desk_sync)(agent_id=self.agent_id)
-            return
-        frames = await db(sync.desk_offer_record)(agent_id=self.agent_id, contact_id=contact_id)
-        for frame in frames:
-            await self.desk_event({"frame": frame})
-
-    async def offer_ended(self, event: dict[str, Any]) -> None:
-        await db(services.desk_sync)(agent_id=self.agent_id)
-
     async def _catch_up(self) -> None:
         frames = await db(selectors.events_since)(viewer=self.user, after=self.last_sent or 0)
         for frame in frames:
@@ -242,24 +222,16 @@ class DesktopConsumer(FrameConsumer):
             self.last_sent = frame["id"]
 
     async def _sync_regularly(self) -> None:
-        """A safety net for what nobody announced (a contact dropped by the router).
-
-        Desktops tick at random phases (not all at once after a restart), and a tick reads
-        the agent's fingerprint first: the full `desk_sync` runs only when the record
-        changed since the last one. A tick also reads the agent's last event number: an
-        event whose push was lost (the channel layer drops what waits over its expiry) and
-        that no later event revealed as a gap is sent then."""
+        """A safety net for pushes that never came (the channel layer drops what waits over
+        its expiry) and that no later event revealed as a gap: every 15 s, at a random
+        phase (not all desktops at once after a restart), one read of the agent's last event
+        number, and what is missing is sent."""
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(random.uniform(0, SYNC_EVERY_S))  # noqa: S311 - a phase
             while True:
                 with contextlib.suppress(Exception):
-                    now = await db(sync.desk_fingerprint)(agent_id=self.agent_id)
-                    if now != self.synced:
-                        async with self.busy:
-                            await db(services.desk_sync)(agent_id=self.agent_id)
-                        self.synced = now
                     last = await db(sync.desk_last_seq)(agent_id=self.agent_id)
                     if self.last_sent is not None and last > self.last_sent:
-                        async with self.busy:  # a push that never came (the layer dropped it)
+                        async with self.busy:
                             await self._catch_up()
                 await asyncio.sleep(SYNC_EVERY_S)

@@ -19,11 +19,13 @@ from typing import Any, Literal
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
+from relais.apps.interactions.push import server_loop
 
 logger = logging.getLogger(__name__)
 
@@ -201,27 +203,25 @@ def desk_event_append(
     contact_id: int | None = None,
     key: str = "",
     unless: tuple[str, ...] = (),
+    contact_locked: bool = False,
 ) -> DeskEvent | None:
     """Store the agent's next event inside the caller's transaction; pushed after commit.
 
     With a `key` (or one of the keys `unless`) already recorded for this agent, nothing is
-    stored (returns None): an offer is not recorded after its answer."""
-    if contact_id is not None:
+    stored (returns None): an offer is not recorded after its answer. `contact_locked`: the
+    caller already holds the contact's row (the lock `contact_hold` would take first)."""
+    if contact_id is not None and not contact_locked:
         contact_hold(contact_id)
-    cursor = DeskCursor.objects.select_for_update().filter(agent_id=agent_id).first()
-    if cursor is None:  # the agent's first event
-        DeskCursor.objects.get_or_create(agent_id=agent_id)
-        cursor = DeskCursor.objects.select_for_update().get(agent_id=agent_id)
+    seq = _next_seq(agent_id)  # the agent's cursor, locked until commit
     keys = [k for k in (key, *unless) if k]
     if keys and DeskEvent.objects.filter(agent_id=agent_id, key__in=keys).exists():
+        DeskCursor.objects.filter(agent_id=agent_id).update(last_seq=F("last_seq") - 1)
         return None  # recorded already (checked under the lock: no race)
-    cursor.last_seq += 1
-    cursor.save(update_fields=["last_seq"])
     payload = event.model_dump(mode="json")
     kind = payload.pop("type")
     row = DeskEvent.objects.create(
         agent_id=agent_id,
-        seq=cursor.last_seq,
+        seq=seq,
         kind=kind,
         contact_id=contact_id,
         key=key,
@@ -231,6 +231,20 @@ def desk_event_append(
     frame = frame_of(row)
     transaction.on_commit(lambda: group_send(desk_group(agent_id), "desk.event", frame))
     return row
+
+
+def _next_seq(agent_id: int) -> int:
+    """Take the agent's next event number: one UPDATE that locks the cursor and returns it
+    (created with the agent's first event)."""
+    table = DeskCursor._meta.db_table
+    sql = f'UPDATE "{table}" SET "last_seq" = "last_seq" + 1 WHERE "agent_id" = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f'{sql} RETURNING "last_seq"', [agent_id])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    DeskCursor.objects.get_or_create(agent_id=agent_id)
+    return _next_seq(agent_id)
 
 
 def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
@@ -255,10 +269,14 @@ def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
 
 
 def _caller_loop() -> asyncio.AbstractEventLoop | None:
-    """The running event loop this thread works for (asgiref's sync_to_async), if any."""
+    """The running event loop this thread works for (asgiref's sync_to_async, or the web
+    server's loop for a router running in its process), if any."""
     with contextlib.suppress(RuntimeError):
         asyncio.get_running_loop()
         return None  # on the loop itself: callers there await the layer themselves
+    server = server_loop()
+    if server is not None and server.is_running():
+        return server
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
         return None
     loop: asyncio.AbstractEventLoop | None = getattr(

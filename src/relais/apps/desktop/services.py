@@ -33,7 +33,7 @@ from relais.apps.desktop.models import (
     WrapUp,
     WrapUpReason,
 )
-from relais.apps.desktop.sync import desk_offer_record, desk_sync, offer_key, sync_presence
+from relais.apps.desktop.sync import desk_sync, offer_key, sync_presence
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
@@ -339,7 +339,6 @@ __all__ = [
     "desk_complete",
     "desk_group",
     "desk_note_add",
-    "desk_offer_record",
     "desk_presence_set",
     "desk_reject",
     "desk_send",

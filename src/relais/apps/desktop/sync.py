@@ -1,17 +1,14 @@
 """Keeping an agent's event stream up to the record (docs/events-protocol.md).
 
-The router announces offers to `agent-<pk>`; the desktop consumer then records them in
-the agent's numbered stream. `desk_offer_record` records the one offer announced (the hot
-path: one contact, a few queries); `desk_sync` compares everything the record says about
-the agent (offers, contacts held, presence) with the stream and appends what is missing,
-idempotently (each offer has a key made of contact and offer time). `desk_fingerprint`
-is what the consumer's periodic safety net reads first: when it has not changed since the
-last full sync, nothing can be missing and the full sync is skipped.
+The router records its decisions in the streams itself (`desktop/decided.py`); what is
+here repairs a stream that missed something all the same (a contact accepted through the
+API rather than the desktop, a stream from before an upgrade): `desk_sync` compares what
+the record says about the agent (offers, contacts held, presence) with the stream and
+appends what is missing, idempotently (each offer has a key made of contact and offer
+time). A desktop runs it when it says hello.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db import transaction
 
@@ -21,14 +18,11 @@ from relais.apps.desktop.events import (
     OfferEndedEvent,
     PresenceChangedEvent,
     desk_event_append,
-    frame_of,
 )
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
 
 S = ContactState
-#: Contact states the stream follows for the agent holding them.
-FOLLOWED = (S.OFFERED, S.ACCEPTED, S.WRAP_UP)
 
 
 def offer_key(contact: Contact) -> str:
@@ -36,22 +30,11 @@ def offer_key(contact: Contact) -> str:
     return f"{contact.pk}:{stamp:.6f}"
 
 
-def desk_offer_record(*, agent_id: int, contact_id: int) -> list[dict[str, Any]]:
-    """Record the offer of `contact_id` to the agent if it still stands and is not recorded
-    yet, and the agent's presence if the router changed it with the offer; returns the
-    frames appended (also pushed after commit)."""
-    with transaction.atomic():
-        contact = (
-            Contact.objects.select_related("queue")
-            .filter(pk=contact_id, agent_id=agent_id, state=S.OFFERED)
-            .first()
-        )
-        rows = [_offer_append(agent_id, contact) if contact is not None else None]
-        rows.append(sync_presence(agent_id))
-    return [frame_of(row) for row in rows if row is not None]
-
-
-def _offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:
+def offer_append(
+    agent_id: int, contact: Contact, *, contact_locked: bool = False
+) -> DeskEvent | None:
+    """The offer of `contact` (with its queue) in the agent's stream, unless recorded or
+    answered already."""
     key = offer_key(contact)
     return desk_event_append(
         agent_id=agent_id,
@@ -59,6 +42,7 @@ def _offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:
         contact_id=contact.pk,
         key=f"offer:{key}",
         unless=(f"open:{key}", f"end:{key}"),  # answered meanwhile (another thread)
+        contact_locked=contact_locked,
     )
 
 
@@ -66,20 +50,6 @@ def desk_last_seq(*, agent_id: int) -> int:
     """The number of the agent's last event (0: none)."""
     found = DeskCursor.objects.filter(agent_id=agent_id).values_list("last_seq", flat=True)
     return found.first() or 0
-
-
-def desk_fingerprint(*, agent_id: int) -> tuple[Any, ...]:
-    """What the stream depends on, in two small reads: the contacts offered to or held by
-    the agent (with their offer time) and the agent's presence."""
-    held = sorted(
-        Contact.objects.filter(agent_id=agent_id, state__in=FOLLOWED).values_list(
-            "pk", "state", "offered_at"
-        )
-    )
-    presence = tuple(
-        AgentPresence.objects.filter(agent_id=agent_id).values_list("state", "break_reason")
-    )
-    return tuple(held), presence
 
 
 def desk_sync(*, agent_id: int) -> int:
@@ -90,7 +60,7 @@ def desk_sync(*, agent_id: int) -> int:
         for contact in Contact.objects.select_related("queue").filter(
             agent_id=agent_id, state=S.OFFERED
         ):
-            added += bool(_offer_append(agent_id, contact))
+            added += bool(offer_append(agent_id, contact))
         added += _sync_ended(agent_id)
         added += sync_presence(agent_id) is not None
     return added

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import (
@@ -26,7 +27,6 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
-from relais.apps.interactions.push import OfferEnded, OfferMade, send_to_agent_on_commit
 from relais.apps.routing.models import Queue
 from relais.core.clock import to_datetime
 from relais.core.routing import (
@@ -65,6 +65,11 @@ def _when(at: float) -> dt.datetime:
     return to_datetime(at)
 
 
+def _first(at: dt.datetime) -> Coalesce:
+    """`queued_at` keeps the first time the contact was queued."""
+    return Coalesce(F("queued_at"), Value(at))
+
+
 def _update(contact_id: int, condition: Q, **fields: Any) -> None:
     if not Contact.objects.filter(condition, pk=contact_id).update(**fields):
         raise RecordConflict(f"contact {contact_id}: {condition} no longer holds")
@@ -97,9 +102,12 @@ def _queued(event: ContactQueued, places: Mapping[str, Place], queues: Mapping[s
         )
     else:
         _update(
-            cid, Q(state__in=WAITING, queue_id=queue_id), state=S.QUEUED, overflow_step=event.step
+            cid,
+            Q(state__in=WAITING, queue_id=queue_id),
+            state=S.QUEUED,
+            overflow_step=event.step,
+            queued_at=_first(at),
         )
-        Contact.objects.filter(pk=cid, queued_at__isnull=True).update(queued_at=at)
     event_append(
         kind=EventKind.CONTACT_QUEUED,
         at=at,
@@ -127,15 +135,14 @@ def _offer(event: EngineOfferMade, places: Mapping[str, Place], queues: Mapping[
         agent_id=int(event.agent_id),
         site_id=place.site_id,
         partner_id=place.partner_id,
+        queued_at=_first(at),
     )
-    Contact.objects.filter(pk=cid, queued_at__isnull=True).update(queued_at=at)
     AgentPresence.objects.filter(agent_id=int(event.agent_id)).update(idle_since=at)
-    contact = Contact.objects.only("pk", "queue_id", "channel", "customer_reference").get(pk=cid)
     event_append(
         kind=EventKind.OFFER_MADE,
         at=at,
         contact_id=cid,
-        queue_id=contact.queue_id,
+        queue_id=queues[event.queue_id],
         agent_id=int(event.agent_id),
         data={
             "step": event.step,
@@ -143,17 +150,6 @@ def _offer(event: EngineOfferMade, places: Mapping[str, Place], queues: Mapping[
             "expires_at": None if expires is None else expires.isoformat(),
         },
         by_router=True,
-    )
-    send_to_agent_on_commit(
-        int(event.agent_id),
-        OfferMade(
-            contact_id=cid,
-            queue=event.queue_id,
-            channel=contact.channel,
-            customer_reference=contact.customer_reference,
-            expires_at=expires,
-            direct=event.direct,
-        ),
     )
 
 
@@ -197,7 +193,6 @@ def _offer_ended(
         data={"reason": reason},
         by_router=True,
     )
-    send_to_agent_on_commit(agent_id, OfferEnded(contact_id=cid, reason=reason))
 
 
 def _closed(

@@ -1,76 +1,47 @@
-"""What the router tells agents' browsers, through the channel layer, after commit.
+"""Where pushes to browsers leave from, when the caller is not an event loop's thread.
 
-Each agent has one group, `agent-<agent pk>`; the desktop's WebSocket consumer joins it.
-Messages are typed (`OfferMade`, `OfferEnded`); `type` names the consumer's handler
-(`offer.made` -> `offer_made`).
+Stored events are pushed through the channel layer after commit (`desktop/events.py:
+group_send`). A request's thread hands its pushes to the loop it works for. A thread of its
+own, such as the router's, hands them to the loop registered here: the web server's loop
+when the router runs inside `relais serve` (where the consumers of an in-memory channel
+layer listen), or a loop the `relais router` process runs for its pushes alone, so that the
+router never waits for Redis while routing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import logging
-from typing import Literal
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-from pydantic import BaseModel
-
-logger = logging.getLogger(__name__)
+import threading
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 
 
-class OfferMade(BaseModel):
-    """A contact is offered to the agent: accept before `expires_at`."""
-
-    type: Literal["offer.made"] = "offer.made"
-    contact_id: int
-    queue: str
-    channel: str
-    customer_reference: str
-    expires_at: dt.datetime | None
-    direct: bool = False
-
-
-class OfferEnded(BaseModel):
-    """An offer the agent had not answered is gone (`expired`, `withdrawn`, `abandoned`)."""
-
-    type: Literal["offer.ended"] = "offer.ended"
-    contact_id: int
-    reason: str
-
-
-AgentMessage = OfferMade | OfferEnded
-
-
-def agent_group(agent_id: int) -> str:
-    return f"agent-{agent_id}"
-
-
 def use_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
-    """The router runs in the web server's process: send on the server's event loop, where
-    the consumers of an in-memory channel layer listen."""
+    """Send this process's pushes from threads without a loop on `loop` (None: stop)."""
     global _server_loop
     _server_loop = loop
 
 
-def send_to_agent(agent_id: int, message: AgentMessage) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    payload = message.model_dump(mode="json")
-    group = agent_group(agent_id)
-    loop = _server_loop
-    try:
-        if loop is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, payload), loop)
-        else:
-            async_to_sync(layer.group_send)(group, payload)
-    except Exception:  # a push that fails must not undo a committed decision
-        logger.exception("could not send %s to %s", message.type, group)
+def server_loop() -> asyncio.AbstractEventLoop | None:
+    return _server_loop
 
 
-def send_to_agent_on_commit(agent_id: int, message: AgentMessage) -> None:
-    transaction.on_commit(lambda: send_to_agent(agent_id, message))
+def start_push_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
+    """An event loop in a daemon thread, registered for this process's pushes."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="relais-push", daemon=True)
+    thread.start()
+    use_server_loop(loop)
+    return loop, thread
+
+
+def stop_push_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    """Let the pushes under way leave (a moment), then stop the loop."""
+    use_server_loop(None)
+
+    async def drain() -> None:
+        await asyncio.sleep(0.5)
+
+    asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout=5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)

@@ -3,8 +3,9 @@
 One `Router` holds an engine rebuilt from the database. Each `step()` reads the requests
 appended to the event log since its cursor (contacts created, offers accepted, agents
 logging in…), applies them to the engine in log order, runs the timers that fell due, and
-writes every resulting decision through `interactions.decisions` in one transaction;
-offers reach agents' browsers after commit. Any disagreement between the engine and the
+writes every resulting decision through `interactions.decisions` in one transaction, with
+what each agent's desktop must show (`desktop.decided`); offers reach the browsers after
+commit. Any disagreement between the engine and the
 record (a refused request, a conditional write that finds the record moved on) rolls the
 batch back and rebuilds the engine from the record. A `queue.configuration_changed`
 request (an overflow override, a priority, a queue edited) rebuilds it too, with the new
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from relais.apps.desktop.decided import router_decisions_record
 from relais.apps.interactions.decisions import decisions_record
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.routing.rebuild import Rebuilt, rebuild
@@ -213,6 +215,7 @@ class Router:
         if state is None or not events:
             return
         decisions_record(events, places=state.places, queues=state.queues)
+        router_decisions_record(events)  # the agents' desktop streams, in this transaction
 
 
 def _break(engine: RoutingEngine, contact: int, agent: str, data: dict[str, Any]) -> Any:

@@ -21,7 +21,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
-from relais.apps.interactions.push import use_server_loop
+from relais.apps.interactions.push import start_push_loop, stop_push_loop, use_server_loop
 from relais.apps.routing.router import Diverged, Router, wait_hint
 
 logger = logging.getLogger("relais.router")
@@ -179,5 +179,9 @@ def run_until_signalled(poll_s: float = POLL_S) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     started = time.monotonic()
-    run_router(stop, poll_s=poll_s)
+    loop, thread = start_push_loop()  # offers leave without the router waiting for Redis
+    try:
+        run_router(stop, poll_s=poll_s)
+    finally:
+        stop_push_loop(loop, thread)
     logger.info("router %s: stopped after %.0f s", os.getpid(), time.monotonic() - started)
