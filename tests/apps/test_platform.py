@@ -27,7 +27,7 @@ def test_the_channel_layer_carries_a_group_message() -> None:
     """In-memory by default; with REDIS_URL (make test-pg) this goes through real Redis."""
     layer = get_channel_layer()
     assert layer is not None
-    expected_backend = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    expected_backend = "RedisPubSubChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert type(layer).__name__ == expected_backend
     group = f"test-{uuid.uuid4().hex}"
 

@@ -21,18 +21,19 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import ContactState
 from tests.apps.chat.fixtures import ChatWorld
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # savepoints as in production: none
 
-#: Queries per step of one chat (PostgreSQL adds a few statements of its own: locks and
-#: NOTIFY, counted in the PostgreSQL run).
+#: Queries per step of one chat, the larger of SQLite's count (which shows BEGIN and
+#: COMMIT) and PostgreSQL's (which adds the audit chain's lock and the router's NOTIFY).
+#: Before the hot path was trimmed, the same chat took 151 on PostgreSQL.
 BUDGET = {
-    "chat_start": 12,
-    "router_offer": 14,
-    "desk_accept": 16,
-    "desk_send": 7,
-    "customer_message": 7,
-    "customer_leave": 9,
-    "desk_wrap_up": 18,
+    "chat_start": 8,
+    "router_offer": 18,
+    "desk_accept": 19,
+    "desk_send": 9,
+    "customer_message": 8,
+    "customer_leave": 8,
+    "desk_wrap_up": 23,
     "router_close": 8,
 }
 
@@ -40,10 +41,6 @@ BUDGET = {
 def _count(step: Callable[[], Any]) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as queries:
         result = step()
-    if __import__("os").environ.get("QB_DUMP"):
-        print("=====")
-        for q in queries.captured_queries:
-            print("  ", q["sql"][:230])
     return len(queries.captured_queries), result
 
 
@@ -79,7 +76,5 @@ def test_one_chat_stays_within_its_query_budget(
     )
     counts["router_close"], _ = _count(chat_world.router.step)
 
-    if __import__("os").environ.get("QB_DUMP"):
-        pass
     over = {step: (n, BUDGET[step]) for step, n in counts.items() if n > BUDGET[step]}
     assert not over, f"over budget (queries, budget): {over}; all: {counts}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from relais.apps.accounts.models import User
@@ -90,10 +90,11 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
     topic = _topic(form.topic)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    first = form.message.strip()
     with transaction.atomic():
         contact = interactions.contact_create(
             actor=None,
-            queue_code=topic.queue.code,
+            queue=topic.queue,
             channel=Channel.CHAT,
             customer_reference=form.email,
             attributes={"topic": topic.code, "language": form.language, "source": "widget"},
@@ -105,14 +106,17 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
             email=form.email,
             language=form.language,
             topic=topic,
+            last_seq=1 if first else 0,
             created_at=now,
         )
-        if form.message.strip():
-            message_post(
+        if first:  # number 1 of a conversation nobody sees yet: no lock, nobody to push to
+            ChatMessage.objects.create(
                 contact_id=contact.pk,
+                seq=1,
                 sender=Sender.CUSTOMER,
-                body=form.message,
+                body=first,
                 client_id=form.client_id,
+                created_at=now,
             )
     return session, token
 
@@ -128,6 +132,25 @@ def session_for_token(token: str) -> ChatSession:
     return session
 
 
+def _push_to_customer(message: ChatMessage) -> None:
+    if message.sender == Sender.SUPERVISOR_NOTE:
+        return
+    frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
+    group = chat_group(message.contact_id)
+    transaction.on_commit(lambda: group_send(group, "chat.frame", frame))
+
+
+def _next_seq(contact_id: int) -> tuple[int, bool] | None:
+    """Take the conversation's next message number: one UPDATE that locks the session
+    until commit; returns it and whether the customer has left (None: not a chat)."""
+    table = ChatSession._meta.db_table
+    sql = f'UPDATE "{table}" SET "last_seq" = "last_seq" + 1 WHERE "contact_id" = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f'{sql} RETURNING "last_seq", "customer_left_at"', [contact_id])
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), row[1] is not None)
+
+
 def message_post(
     *,
     contact_id: int,
@@ -138,26 +161,36 @@ def message_post(
     author_name: str = "",
     event: str = "",
     notify_desk: bool = True,
-) -> tuple[ChatMessage, bool]:
+    held: tuple[str, int | None] | None = None,
+    open_only: bool = False,
+) -> tuple[ChatMessage | None, bool]:
     """Store a message (or find the one already stored under `client_id`); returns it and
-    whether it is new. Pushed after commit."""
+    whether it is new, or (None, False) when the contact is not a chat. Pushed after commit.
+
+    `held`: the contact's state and agent, when the caller holds its row already, in its
+    own transaction (else `contact_hold` reads them, taking the first lock). `open_only`:
+    refused with `chat_ended` once the chat is over (a message sent again is still found)."""
     body = body.strip()
     if not body and not event:
         raise RelaisError(ErrorCode.EMPTY_MESSAGE)
-    with transaction.atomic():
-        state, agent_id = contact_hold(contact_id)
-        session = ChatSession.objects.select_for_update().get(contact_id=contact_id)
+    with transaction.atomic(savepoint=held is None):
+        state, agent_id = held if held is not None else contact_hold(contact_id)
+        taken = _next_seq(contact_id)  # lock order: contact, chat session, desk cursor
+        if taken is None:
+            return None, False
+        seq, left = taken
         if client_id:
             found = ChatMessage.objects.filter(
                 contact_id=contact_id, sender=sender, client_id=client_id
             ).first()
-            if found is not None:
+            if found is not None:  # give the number back (still under the session's lock)
+                ChatSession.objects.filter(contact_id=contact_id).update(last_seq=seq - 1)
                 return found, False
-        session.last_seq += 1
-        session.save(update_fields=["last_seq"])
+        if open_only and (left or state not in (*WAITING, *IN_HAND)):
+            raise RelaisError(ErrorCode.CHAT_ENDED)
         message = ChatMessage.objects.create(
             contact_id=contact_id,
-            seq=session.last_seq,
+            seq=seq,
             sender=sender,
             author=author,
             author_name=author_name,
@@ -166,37 +199,33 @@ def message_post(
             client_id=client_id,
             created_at=timezone.now(),
         )
-        if sender != Sender.SUPERVISOR_NOTE:
-            frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
-            transaction.on_commit(lambda: group_send(chat_group(contact_id), "chat.frame", frame))
+        _push_to_customer(message)
         if notify_desk and agent_id is not None and state in IN_HAND:
             desk_event_append(
                 agent_id=agent_id,
                 contact_id=contact_id,
                 event=ChatMessageEvent(contact_id=contact_id, message=agent_view(message)),
+                contact_locked=True,
             )
     return message, True
 
 
 def customer_message(*, session: ChatSession, body: str, client_id: str) -> ChatMessage:
     """A message from the customer, while the chat is not over."""
-    contact = Contact.objects.only("state").get(pk=session.contact_id)
-    ended = session.customer_left_at is not None or contact.state not in (*WAITING, *IN_HAND)
-    if (
-        ended
-        and not ChatMessage.objects.filter(
-            contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
-        ).exists()
-    ):
-        raise RelaisError(ErrorCode.CHAT_ENDED)
     try:
         message, _ = message_post(
-            contact_id=session.contact_id, sender=Sender.CUSTOMER, body=body, client_id=client_id
+            contact_id=session.contact_id,
+            sender=Sender.CUSTOMER,
+            body=body,
+            client_id=client_id,
+            open_only=True,
         )
     except IntegrityError:  # the same client id raced in from a second socket
         message = ChatMessage.objects.get(
             contact_id=session.contact_id, sender=Sender.CUSTOMER, client_id=client_id
         )
+    if message is None:
+        raise RelaisError(ErrorCode.CHAT_ENDED)
     return message
 
 
@@ -204,16 +233,22 @@ def customer_leave(*, session: ChatSession) -> None:
     """The customer closes the chat: a waiting contact is abandoned; a conversation in an
     agent's hands stays there until the agent wraps it up."""
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().get(pk=session.contact_id)  # lock order
-        session = ChatSession.objects.select_for_update().get(pk=session.pk)
-        if session.customer_left_at is not None:
-            return
+        contact = (  # lock order: contact, chat session
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("queue")
+            .get(pk=session.contact_id)
+        )
+        left = ChatSession.objects.filter(pk=session.pk, customer_left_at__isnull=True)
+        if not left.update(customer_left_at=timezone.now()):
+            return  # left already
         if contact.state in WAITING:
-            interactions.contact_abandon(actor=None, contact=contact)
-        session.customer_left_at = timezone.now()
-        session.save(update_fields=["customer_left_at"])
+            contact = interactions.contact_abandon(actor=None, contact=contact, locked=True)
         message_post(
-            contact_id=contact.pk, sender=Sender.SYSTEM, body="", event=SystemEvent.CUSTOMER_LEFT
+            contact_id=contact.pk,
+            sender=Sender.SYSTEM,
+            body="",
+            event=SystemEvent.CUSTOMER_LEFT,
+            held=(contact.state, contact.agent_id),
         )
 
 

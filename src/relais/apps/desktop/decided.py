@@ -35,7 +35,8 @@ from relais.core.routing import (
 )
 from relais.core.routing import OfferMade as EngineOfferMade
 
-#: What an engine event asks of one agent's stream: (action, contact id, offer-end reason).
+#: What an engine event asks of one agent's stream: (action, contact id, detail: the
+#: reason an offer ended, or the presence as `state:break reason`).
 Step = tuple[str, int, str]
 
 
@@ -58,9 +59,10 @@ def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
                 if holder is not None:
                     steps[holder].append(("drop", int(event.contact_id), ""))
             case AgentStateChanged():
-                steps[int(event.agent_id)].append(("presence", 0, ""))
+                reason = event.reason.value if event.reason else ""
+                steps[int(event.agent_id)].append(("presence", 0, f"{event.state.value}:{reason}"))
     for agent_id in sorted(steps):
-        presence = False
+        presence = ""
         for action, contact_id, reason in steps[agent_id]:
             if action == "offer":
                 _offer(agent_id, contact_id)
@@ -69,9 +71,10 @@ def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
             elif action == "drop":
                 _drop(agent_id, contact_id)
             else:
-                presence = True
+                presence = reason
         if presence:  # once, with the state the batch left
-            sync_presence(agent_id)
+            state, _, break_reason = presence.partition(":")
+            sync_presence(agent_id, known=(state, break_reason))
 
 
 def _offer(agent_id: int, contact_id: int) -> None:

@@ -36,7 +36,13 @@ MAX_RESUME = 5000
 
 
 def desk_agent(*, viewer: Any) -> Agent:
-    """The viewer's own agent; nobody else has a desktop."""
+    """The viewer's own agent; nobody else has a desktop.
+
+    Read once per viewer object: a request's user, or the user of a desktop's connection
+    for as long as it lasts (as its login, checked when it connected)."""
+    cached: Agent | None = getattr(viewer, "_desk_agent", None)
+    if cached is not None:
+        return cached
     agent = (
         Agent.objects.select_related("user", "site").filter(user_id=viewer.pk, active=True).first()
         if getattr(viewer, "is_authenticated", False)
@@ -44,15 +50,20 @@ def desk_agent(*, viewer: Any) -> Agent:
     )
     if agent is None:
         raise RelaisError(ErrorCode.NOT_AN_AGENT)
+    viewer._desk_agent = agent
     return agent
 
 
-def held_contact(*, viewer: Any, contact_id: int, states: tuple[str, ...] = ()) -> Contact:
-    """A contact offered to or handled by the viewer's agent (else `not_your_contact`)."""
+def held_contact(
+    *, viewer: Any, contact_id: int, states: tuple[str, ...] = (), lock: bool = False
+) -> Contact:
+    """A contact offered to or handled by the viewer's agent (else `not_your_contact`), with
+    its queue; `lock`: its row alone FOR UPDATE, the first lock of a desk transaction."""
     agent = desk_agent(viewer=viewer)
-    contact = (
-        Contact.objects.select_related("queue").filter(pk=contact_id, agent_id=agent.pk).first()
-    )
+    rows = Contact.objects.select_related("queue").filter(pk=contact_id, agent_id=agent.pk)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    contact = rows.first()
     if contact is None or (states and contact.state not in states):
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
     return contact

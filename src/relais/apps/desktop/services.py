@@ -11,7 +11,7 @@ from relais.apps.accounts.models import Role, User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.errors import ErrorCode as ChatErrorCode
-from relais.apps.chat.models import ChatSession, Sender, SystemEvent
+from relais.apps.chat.models import Sender, SystemEvent
 from relais.apps.desktop import selectors
 from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.events import (
@@ -42,11 +42,6 @@ from relais.apps.organisation.models import Agent
 S = ContactState
 
 
-def _lock(contact: Contact) -> Contact:
-    """The contact's row alone, FOR UPDATE: the first lock of a desk transaction."""
-    return Contact.objects.select_for_update().get(pk=contact.pk)
-
-
 def desk_accept(*, actor: User, contact_id: int) -> Contact:
     """Accept an offer: the customer is told the agent's first name; the desktop opens the
     conversation with everything said so far.
@@ -55,27 +50,29 @@ def desk_accept(*, actor: User, contact_id: int) -> Contact:
     whole database, held until commit, so the rest is done before taking it (a refused
     accept rolls it all back)."""
     agent = selectors.desk_agent(viewer=actor)
-    contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
     with transaction.atomic():
-        _lock(contact)  # lock order: contact, chat session, desk cursor
+        contact = selectors.held_contact(  # lock order: contact, chat session, desk cursor
+            viewer=actor, contact_id=contact_id, states=(S.OFFERED,), lock=True
+        )
         key = offer_key(contact)
-        if ChatSession.objects.filter(contact_id=contact.pk).exists():
-            chat.message_post(
-                contact_id=contact.pk,
-                sender=Sender.SYSTEM,
-                body="",
-                event=SystemEvent.AGENT_JOINED,
-                author_name=actor.first_name,
-                notify_desk=False,
-            )
+        chat.message_post(
+            contact_id=contact.pk,
+            sender=Sender.SYSTEM,
+            body="",
+            event=SystemEvent.AGENT_JOINED,
+            author_name=actor.first_name,
+            notify_desk=False,
+            held=(contact.state, contact.agent_id),
+        )  # nothing if the contact is not a chat
         view = selectors.chat_view(contact).model_copy(update={"state": S.ACCEPTED.value})
         desk_event_append(
             agent_id=agent.pk,
             event=ChatOpenedEvent(chat=view),
             contact_id=contact.pk,
             key=f"open:{key}",
+            contact_locked=True,
         )
-        contact = interactions.offer_accept(actor=actor, contact=contact)
+        contact = interactions.offer_accept(actor=actor, contact=contact, agent=agent, locked=True)
     return contact
 
 
@@ -97,8 +94,6 @@ def desk_reject(*, actor: User, contact_id: int) -> Contact:
 def desk_send(*, actor: User, contact_id: int, body: str, client_id: str) -> tuple[int, bool]:
     """The agent writes to the customer; returns the message's number and whether new."""
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
-    if not ChatSession.objects.filter(contact_id=contact.pk).exists():
-        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
     message, created = chat.message_post(
         contact_id=contact.pk,
         sender=Sender.AGENT,
@@ -107,6 +102,8 @@ def desk_send(*, actor: User, contact_id: int, body: str, client_id: str) -> tup
         author=actor,
         author_name=actor.first_name,
     )
+    if message is None:  # not a chat
+        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
     return message.seq, created
 
 
@@ -125,21 +122,23 @@ def desk_complete(*, actor: User, contact_id: int) -> Contact:
     return contact
 
 
-def _record_end(*, agent: Agent, contact: Contact, key: str) -> None:
-    """The conversation is over: the customer is told (chats) and the desktop's stream says so."""
-    if ChatSession.objects.filter(contact_id=contact.pk).exists():
-        chat.message_post(
-            contact_id=contact.pk,
-            sender=Sender.SYSTEM,
-            body="",
-            event=SystemEvent.CHAT_ENDED,
-            notify_desk=False,
-        )
+def _record_end(*, agent: Agent, contact: Contact, key: str, locked: bool = False) -> None:
+    """The conversation is over: the customer is told (chats) and the desktop's stream says
+    so (`locked`: the caller holds the contact's row)."""
+    chat.message_post(
+        contact_id=contact.pk,
+        sender=Sender.SYSTEM,
+        body="",
+        event=SystemEvent.CHAT_ENDED,
+        notify_desk=False,
+        held=(contact.state, contact.agent_id) if locked else None,
+    )  # nothing if the contact is not a chat
     desk_event_append(
         agent_id=agent.pk,
         event=ContactCompletedEvent(contact_id=contact.pk),
         contact_id=contact.pk,
         key=f"completed:{key}",
+        contact_locked=locked,
     )
 
 
@@ -148,14 +147,11 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
 
     As in `desk_accept`, the audited writes (ending the contact, the wrap-up) come last."""
     agent = selectors.desk_agent(viewer=actor)
-    contact = selectors.held_contact(viewer=actor, contact_id=contact_id)
     found = WrapUpReason.objects.filter(code=reason, active=True).first()
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_REASON)
     with transaction.atomic():
-        contact = _lock(contact)
-        if contact.agent_id != agent.pk:
-            raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+        contact = selectors.held_contact(viewer=actor, contact_id=contact_id, lock=True)
         ending = contact.state == S.ACCEPTED
         if not ending and (contact.state not in (S.WRAP_UP, S.CLOSED) or not contact.accepted_at):
             raise RelaisError(ErrorCode.NOT_HANDLED)
@@ -163,7 +159,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
         key = offer_key(contact)
         if ending:  # what desk_complete records, before its audited part
-            _record_end(agent=agent, contact=contact, key=key)
+            _record_end(agent=agent, contact=contact, key=key, locked=True)
         wrap = WrapUp.objects.create(
             contact=contact,
             reason=found,
@@ -176,9 +172,12 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             event=ContactClosedEvent(contact_id=contact.pk, reason="wrapped_up"),
             contact_id=contact.pk,
             key=f"closed:{key}",
+            contact_locked=True,
         )
         if ending:
-            contact = interactions.contact_complete(actor=actor, contact=contact)
+            contact = interactions.contact_complete(
+                actor=actor, contact=contact, agent=agent, locked=True
+            )
         audit_record(
             actor=actor, action="contact.wrap_up", obj=contact, changes={"reason": found.code}
         )
@@ -195,14 +194,13 @@ def desk_transfer(
         contact = interactions.contact_transfer(
             actor=actor, contact=contact, queue_code=queue_code, agent_id=agent_id
         )
-        if ChatSession.objects.filter(contact_id=contact.pk).exists():
-            chat.message_post(
-                contact_id=contact.pk,
-                sender=Sender.SYSTEM,
-                body="",
-                event=SystemEvent.TRANSFERRED,
-                notify_desk=False,
-            )
+        chat.message_post(
+            contact_id=contact.pk,
+            sender=Sender.SYSTEM,
+            body="",
+            event=SystemEvent.TRANSFERRED,
+            notify_desk=False,
+        )  # nothing if the contact is not a chat
         desk_event_append(
             agent_id=agent.pk,
             event=ContactClosedEvent(contact_id=contact.pk, reason="transferred"),

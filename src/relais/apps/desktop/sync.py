@@ -122,11 +122,15 @@ def _sync_ended(agent_id: int) -> int:
     return added
 
 
-def sync_presence(agent_id: int) -> DeskEvent | None:
-    """A `presence.changed` event when the record's presence is not the stream's last."""
-    presence = AgentPresence.objects.filter(agent_id=agent_id).first()
-    state = presence.state if presence else PresenceState.OFFLINE
-    reason = presence.break_reason if presence else ""
+def sync_presence(agent_id: int, known: tuple[str, str] | None = None) -> DeskEvent | None:
+    """A `presence.changed` event when the record's presence (or the `known` state and
+    break reason the caller just wrote) is not the stream's last."""
+    if known is not None:
+        state, reason = known
+    else:
+        presence = AgentPresence.objects.filter(agent_id=agent_id).first()
+        state = presence.state if presence else PresenceState.OFFLINE
+        reason = presence.break_reason if presence else ""
     last = (
         DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed")
         .order_by("-seq")

@@ -50,7 +50,8 @@ def _queue(code: str) -> Queue:
 def contact_create(
     *,
     actor: User | None,
-    queue_code: str,
+    queue_code: str = "",
+    queue: Queue | None = None,
     channel: str | None = None,
     direction: str = Direction.INBOUND,
     customer_reference: str = "",
@@ -59,11 +60,16 @@ def contact_create(
 ) -> Contact:
     """A new contact for a queue; the router queues or offers it (or refuses: closed).
 
-    Channel adapters call it with no actor; through the API, integrations do it with an
-    administrator's token."""
+    Channel adapters call it with no actor (and may pass the `queue` they read, inside
+    their own transaction); through the API, integrations do it with an administrator's
+    token."""
     if actor is not None:
         require_administrator(actor)
-    queue = _queue(queue_code)
+    given = queue
+    if queue is None:
+        queue = _queue(queue_code)
+    elif not queue.active:
+        raise RelaisError(ErrorCode.QUEUE_INACTIVE, value=queue.code)
     if channel is not None and channel != queue.channel:
         raise RelaisError(
             ErrorCode.CHANNEL_MISMATCH, queue=queue.code, expected=queue.channel, given=channel
@@ -72,7 +78,7 @@ def contact_create(
     if len(json.dumps(attributes, default=str)) > MAX_ATTRIBUTES_CHARS:
         raise RelaisError(ErrorCode.ATTRIBUTES_TOO_LARGE)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=given is None):
         contact = Contact.objects.create(
             channel=queue.channel,
             direction=direction,
@@ -120,12 +126,13 @@ def _refuse(contact: Contact, action: str) -> RelaisError:
     )
 
 
-def contact_abandon(*, actor: User | None, contact: Contact) -> Contact:
-    """The customer left while waiting or being offered."""
+def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = False) -> Contact:
+    """The customer left while waiting or being offered (`locked`: the caller holds the
+    contact's row, read with its queue)."""
     if actor is not None:
         require_administrator(actor)
-    with transaction.atomic():
-        contact = _locked(contact)
+    with transaction.atomic(savepoint=not locked):
+        contact = contact if locked else _locked(contact)
         if contact.state not in (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED):
             raise _refuse(contact, "abandoned")
         now = timezone.now()
@@ -133,7 +140,7 @@ def contact_abandon(*, actor: User | None, contact: Contact) -> Contact:
         _clear_agent(contact)
         contact.state = ContactState.ABANDONED
         contact.abandoned_at = now
-        contact.save()
+        contact.save(update_fields=[*_AGENT_FIELDS, "state", "abandoned_at"])
         event_append(
             kind=EventKind.CONTACT_ABANDONED,
             at=now,
@@ -147,6 +154,9 @@ def contact_abandon(*, actor: User | None, contact: Contact) -> Contact:
     return contact
 
 
+_AGENT_FIELDS = ("agent", "site", "partner", "offer_expires_at")
+
+
 def _clear_agent(contact: Contact) -> None:
     contact.agent = None
     contact.site = None
@@ -154,9 +164,12 @@ def _clear_agent(contact: Contact) -> None:
     contact.offer_expires_at = None
 
 
-def _held_by(actor: User, contact: Contact, state: ContactState, action: str) -> Agent:
-    """The actor's agent, who must hold `contact` in `state`."""
-    agent = Agent.objects.filter(user=actor).first()
+def _held_by(
+    actor: User, contact: Contact, state: ContactState, action: str, agent: Agent | None = None
+) -> Agent:
+    """The actor's agent (read unless given), who must hold `contact` in `state`."""
+    if agent is None or agent.user_id != actor.pk:
+        agent = Agent.objects.filter(user=actor).first()
     if agent is None or contact.agent_id != agent.pk:
         raise RelaisError(ErrorCode.NOT_YOUR_OFFER)
     if contact.state != state:
@@ -187,17 +200,21 @@ def _agent_acted(
     audit_record(actor=actor, action=action, obj=contact, changes=data)
 
 
-def offer_accept(*, actor: User, contact: Contact) -> Contact:
-    with transaction.atomic():
-        contact = _locked(contact)
-        agent = _held_by(actor, contact, ContactState.OFFERED, "accepted")
+def offer_accept(
+    *, actor: User, contact: Contact, agent: Agent | None = None, locked: bool = False
+) -> Contact:
+    """`agent`: the actor's, if the caller read it; `locked`: the caller holds the
+    contact's row (read with its queue)."""
+    with transaction.atomic(savepoint=not locked):
+        contact = contact if locked else _locked(contact)
+        agent = _held_by(actor, contact, ContactState.OFFERED, "accepted", agent)
         now = timezone.now()
         if contact.offer_expires_at is not None and contact.offer_expires_at <= now:
             raise RelaisError(ErrorCode.OFFER_EXPIRED)
         contact.state = ContactState.ACCEPTED
         contact.accepted_at = now
         contact.offer_expires_at = None
-        contact.save()
+        contact.save(update_fields=["state", "accepted_at", "offer_expires_at"])
         AgentPresence.objects.filter(agent=agent).update(missed_offers=0)
         _agent_acted(
             kind=EventKind.OFFER_ACCEPTED,
@@ -231,11 +248,14 @@ def offer_reject(*, actor: User, contact: Contact) -> Contact:
     return contact
 
 
-def contact_complete(*, actor: User, contact: Contact) -> Contact:
-    """Handling ended: wrap-up for the queue's wrap-up time, or closed at once."""
-    with transaction.atomic():
-        contact = _locked(contact)
-        agent = _held_by(actor, contact, ContactState.ACCEPTED, "completed")
+def contact_complete(
+    *, actor: User, contact: Contact, agent: Agent | None = None, locked: bool = False
+) -> Contact:
+    """Handling ended: wrap-up for the queue's wrap-up time, or closed at once.
+    (`agent`, `locked`: as for `offer_accept`.)"""
+    with transaction.atomic(savepoint=not locked):
+        contact = contact if locked else _locked(contact)
+        agent = _held_by(actor, contact, ContactState.ACCEPTED, "completed", agent)
         now = timezone.now()
         wrap_up = contact.queue.wrap_up_seconds
         if wrap_up:
@@ -246,7 +266,9 @@ def contact_complete(*, actor: User, contact: Contact) -> Contact:
             contact.state = ContactState.CLOSED
             contact.closed_at = now
             contact.close_reason = CloseReason.HANDLED
-        contact.save()
+        contact.save(
+            update_fields=["state", "wrap_up_at", "wrap_up_until", "closed_at", "close_reason"]
+        )
         _agent_acted(
             kind=EventKind.CONTACT_COMPLETED,
             action="contact.complete",

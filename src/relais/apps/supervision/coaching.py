@@ -150,7 +150,7 @@ def chat_supervisor_send(
         ContactState.ACCEPTED
     ):
         raise RelaisError(ErrorCode.CHAT_NOT_LIVE)
-    return chat.message_post(
+    message, created = chat.message_post(
         contact_id=contact.pk,
         sender=Sender.SUPERVISOR,
         body=body,
@@ -158,3 +158,6 @@ def chat_supervisor_send(
         author=actor,
         author_name=shown_name(actor, contact),
     )
+    if message is None:  # not a chat
+        raise RelaisError(ErrorCode.CHAT_NOT_LIVE)
+    return message, created
