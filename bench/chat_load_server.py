@@ -108,13 +108,15 @@ def _serve(port: int, workers: int, router: str) -> None:
         return
     import uvicorn
 
+    from relais.config.server import APPLICATION, UVICORN_OPTIONS
+
     uvicorn.run(
-        "relais.config.asgi:application",
+        APPLICATION,
         host="127.0.0.1",
         port=port,
         workers=workers,
         log_level="warning",
-        lifespan="off",
+        **UVICORN_OPTIONS,
     )
 
 

@@ -83,6 +83,8 @@ def _stop_traffic(traffic: subprocess.Popen[bytes]) -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from relais.config.server import APPLICATION, UVICORN_OPTIONS
+
     if not args.no_jobs:  # the embedded default; otherwise run `relais db_worker`
         from relais.apps.simulation.worker import start_worker_thread
 
@@ -93,12 +95,12 @@ def _serve(args: argparse.Namespace) -> None:
         serve_with_router(host=args.host, port=args.port)
         return
     uvicorn.run(
-        "relais.config.asgi:application",
+        APPLICATION,
         host=args.host,
         port=args.port,
         workers=args.workers,
         log_level="info",
-        lifespan="off",
+        **UVICORN_OPTIONS,
     )
 
 

@@ -74,17 +74,14 @@ def asgi_server(transactional_db: None, settings: Any) -> Iterator[str]:
 
     from relais.apps.interactions.push import use_server_loop
     from relais.apps.routing.runner import start_in_process
+    from relais.config.server import APPLICATION, UVICORN_OPTIONS
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        "relais.config.asgi:application",
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
+        APPLICATION, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS
     )
     server = uvicorn.Server(config)
 

@@ -145,12 +145,10 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
     """uvicorn with the router running beside it; offers go out on the server's loop."""
     import uvicorn
 
+    from relais.config.server import APPLICATION, UVICORN_OPTIONS
+
     config = uvicorn.Config(
-        "relais.config.asgi:application",
-        host=host,
-        port=port,
-        log_level=log_level,
-        lifespan="off",
+        APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS
     )
     server = uvicorn.Server(config)
 
