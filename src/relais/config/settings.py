@@ -99,9 +99,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("RELAIS_DB_POOL_SIZE", "20")),
         "timeout": 10,
     }
-    # Parameters bound by the server: psycopg then prepares the statements a connection
-    # runs often (the chat's hot path), and PostgreSQL stops parsing and planning them anew.
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

@@ -138,7 +138,8 @@ class CustomerChatConsumer(FrameConsumer):
         await self.send_frame(welcome)
         for message in missed:
             await self.send_frame(message)
-        self.last_sent = max(frame.last_id, welcome.last_id)
+        # a message committed between reading the session and its messages is among them
+        self.last_sent = max(frame.last_id, welcome.last_id, *(m.message.id for m in missed))
         if self.watcher is None and welcome.state == "waiting":
             self.watcher = asyncio.create_task(self._watch_queue())
         if self.checker is None:
@@ -203,17 +204,20 @@ class CustomerChatConsumer(FrameConsumer):
                 await asyncio.sleep(POSITION_EVERY_S)
 
     async def _check_regularly(self) -> None:
-        """A safety net for a push that never came (the channel layer drops what waits over
-        its expiry) and that no later message revealed as a gap: every CHECK_EVERY_S, at a
-        random phase, the conversation's last number; what is missing is read and sent."""
+        """A safety net for a push that never came (pub/sub delivers at most once) and that
+        no later message revealed as a gap: every CHECK_EVERY_S, at a random phase, the
+        conversation's last number; a number that was committed at the previous check and is
+        still not sent is read from the record and sent (one still in flight is not)."""
         session = self._session()
+        behind = 0  # a number already committed at the previous check
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(random.uniform(0, CHECK_EVERY_S))  # noqa: S311 - a phase
             while True:
                 with contextlib.suppress(Exception):
-                    if await _last_seq(session) > self.last_sent:
+                    if behind > self.last_sent:  # its push never came: read the record
                         async with self.busy:
                             await self._send_missed()
+                    behind = await _last_seq(session)
                 await asyncio.sleep(CHECK_EVERY_S)
 
     async def _send_missed(self) -> None:
