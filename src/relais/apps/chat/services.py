@@ -37,11 +37,11 @@ from relais.apps.desktop.events import (
     MessageView,
     contact_hold,
     desk_event_append,
-    group_send,
 )
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.push import group_send
 from relais.apps.routing.models import Channel, Queue
 
 #: Conversation states in which the agent's desktop shows new messages.

@@ -8,16 +8,10 @@ after the last number it saw (docs/events-protocol.md).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
-import os
-import weakref
 from typing import Any, Literal
 
-from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +19,7 @@ from pydantic import BaseModel
 
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
-from relais.apps.interactions.push import server_loop
+from relais.apps.interactions.push import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -245,71 +239,6 @@ def _next_seq(agent_id: int) -> int:
         return int(row[0])
     DeskCursor.objects.get_or_create(agent_id=agent_id)
     return _next_seq(agent_id)
-
-
-def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
-    """Send `frame` to a group's consumers (`handler` names their method); a failed push
-    never undoes what was committed: the consumers fetch missed events from the record.
-
-    From a thread working for an event loop (a request, a consumer's database call), the
-    push is handed to that loop and the thread goes on: it does not wait for the channel
-    layer (Redis) while holding a database connection. Pushes to one group leave in order."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    message = {"type": handler, "frame": frame}
-    loop = _caller_loop()
-    if loop is not None:
-        loop.call_soon_threadsafe(_enqueue, layer, group, message)
-        return
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:
-        logger.exception("could not push %s to %s", frame.get("type"), group)
-
-
-def _caller_loop() -> asyncio.AbstractEventLoop | None:
-    """The running event loop this thread works for (asgiref's sync_to_async, or the web
-    server's loop for a router running in its process), if any."""
-    with contextlib.suppress(RuntimeError):
-        asyncio.get_running_loop()
-        return None  # on the loop itself: callers there await the layer themselves
-    server = server_loop()
-    if server is not None and server.is_running():
-        return server
-    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
-        return None
-    loop: asyncio.AbstractEventLoop | None = getattr(
-        SyncToAsync.threadlocal, "main_event_loop", None
-    )
-    return loop if loop is not None and loop.is_running() else None
-
-
-#: Per event loop: a few sender tasks, each with its queue; a group always goes to the same
-#: one, so that its pushes leave in order (a consumer that sees a gap reads the record).
-SENDERS = 4
-Push = tuple[Any, str, dict[str, Any]]
-_senders: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, list[tuple[asyncio.Queue[Push], asyncio.Task[None]]]
-] = weakref.WeakKeyDictionary()
-
-
-def _enqueue(layer: Any, group: str, message: dict[str, Any]) -> None:
-    loop = asyncio.get_running_loop()
-    senders = _senders.get(loop)
-    if senders is None:
-        queues: list[asyncio.Queue[Push]] = [asyncio.Queue() for _ in range(SENDERS)]
-        senders = _senders[loop] = [(q, loop.create_task(_sender(q))) for q in queues]
-    senders[hash(group) % SENDERS][0].put_nowait((layer, group, message))
-
-
-async def _sender(queue: asyncio.Queue[Push]) -> None:
-    while True:
-        layer, group, message = await queue.get()
-        try:
-            await layer.group_send(group, message)
-        except Exception:
-            logger.exception("could not push %s to %s", message["frame"].get("type"), group)
 
 
 def ephemeral_send(group: str, frame: dict[str, Any]) -> None:

@@ -24,7 +24,6 @@ from relais.apps.desktop.events import (
     OfferEndedEvent,
     desk_event_append,
     desk_group,
-    group_send,
 )
 from relais.apps.desktop.models import (
     HelpMessage,
@@ -37,6 +36,7 @@ from relais.apps.desktop.sync import desk_sync, offer_key, sync_presence
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
+from relais.apps.interactions.push import group_send
 from relais.apps.organisation.models import Agent
 
 S = ContactState

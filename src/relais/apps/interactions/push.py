@@ -1,19 +1,40 @@
-"""Where pushes to browsers leave from, when the caller is not an event loop's thread.
+"""Pushes to browsers: stored events, sent through the channel layer after commit.
 
-Stored events are pushed through the channel layer after commit (`desktop/events.py:
-group_send`). A request's thread hands its pushes to the loop it works for. A thread of its
-own, such as the router's, hands them to the loop registered here: the web server's loop
-when the router runs inside `relais serve` (where the consumers of an in-memory channel
-layer listen), or a loop the `relais router` process runs for its pushes alone, so that the
-router never waits for Redis while routing.
+`group_send` sends a frame to a group's consumers (`handler` names their method). A failed
+push never undoes what was committed: the consumers read what they missed from the record
+(docs/events-protocol.md).
+
+A thread that works for an event loop (a request, a consumer's database call) hands its
+pushes to that loop and goes on: it never waits for Redis while holding a database
+connection. A thread of its own, such as the router's, hands them to the loop registered
+here: the web server's loop when the router runs inside `relais serve` (where the consumers
+of an in-memory channel layer listen), or a loop the `relais router` process runs for its
+pushes alone, so that routing never waits for Redis.
+
+On each loop one publisher sends the pushes in the order they came, so pushes to a group
+arrive in order. With Redis publish/subscribe it sends all the pushes waiting at that moment
+in one pipeline, one round trip: channels_redis publishes one at a time under a lock it
+shares with subscriptions, and under bench.chat_load pushes waited there for seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
 import threading
+import weakref
+from typing import Any
+
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
 
 _server_loop: asyncio.AbstractEventLoop | None = None
+
+BATCH = 500  # pushes per pipeline at most
 
 
 def use_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
@@ -45,3 +66,94 @@ def stop_push_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) ->
     asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout=5)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
+
+
+def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
+    """Send `frame` to a group's consumers; from any thread, never waiting for the layer
+    when a loop can take the push."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": handler, "frame": frame}
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        _publisher(layer).put(group, message)  # on a loop's own thread
+        return
+    loop = _caller_loop()
+    if loop is not None:
+        loop.call_soon_threadsafe(lambda: _publisher(layer).put(group, message))
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        logger.exception("could not push %s to %s", frame.get("type"), group)
+
+
+def _caller_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop this (loopless) thread works for: asgiref's sync_to_async, or the
+    loop registered for the process."""
+    server = server_loop()
+    if server is not None and server.is_running():
+        return server
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(
+        SyncToAsync.threadlocal, "main_event_loop", None
+    )
+    return loop if loop is not None and loop.is_running() else None
+
+
+_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Publisher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _publisher(layer: Any) -> _Publisher:
+    """This loop's publisher (on the loop's thread)."""
+    loop = asyncio.get_running_loop()
+    publisher = _publishers.get(loop)
+    if publisher is None or publisher.layer is not layer:
+        publisher = _publishers[loop] = _Publisher(layer, loop)
+    return publisher
+
+
+class _Publisher:
+    """The pushes of one event loop, sent in order by one task."""
+
+    def __init__(self, layer: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.layer = layer
+        self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self.redis: Any = None
+        self.pubsub = type(layer).__name__ == "RedisPubSubChannelLayer"
+        self.task = loop.create_task(self._run())
+
+    def put(self, group: str, message: dict[str, Any]) -> None:
+        self.queue.put_nowait((group, message))
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while not self.queue.empty() and len(batch) < BATCH:
+                batch.append(self.queue.get_nowait())
+            try:
+                if self.pubsub:
+                    await self._pipeline(batch)
+                else:
+                    for group, message in batch:
+                        await self.layer.group_send(group, message)
+            except Exception:
+                logger.exception("could not push %d frames", len(batch))
+                self.redis = None
+
+    async def _pipeline(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        """PUBLISH each push to its group's Redis channel, all in one round trip."""
+        inner = self.layer._get_layer()  # this loop's RedisPubSubLoopLayer
+        if self.redis is None:
+            from redis.asyncio import Redis
+
+            host = inner._shards[0].host
+            self.redis = Redis.from_url(host["address"], socket_timeout=30)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for group, message in batch:
+                pipe.publish(inner._get_group_channel_name(group), self.layer.serialize(message))
+            await pipe.execute()

@@ -26,11 +26,12 @@ from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, ChatSession, Sender, SystemEvent
-from relais.apps.desktop.events import HelpMessageEvent, desk_event_append, group_send
+from relais.apps.desktop.events import HelpMessageEvent, desk_event_append
 from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.services import help_group, help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.push import group_send
 from relais.apps.organisation.models import Agent
 from relais.apps.supervision.coaching_selectors import may_coach
 from relais.apps.supervision.errors import ErrorCode
