@@ -42,6 +42,7 @@ from relais.apps.interactions.models import (
 )
 
 POSITION_EVERY_S = 3.0
+FIRST_LOOK_S = 1.0
 CHECK_EVERY_S = 15.0
 
 
@@ -187,9 +188,11 @@ class CustomerChatConsumer(FrameConsumer):
         await self.send_frame(Done(what="callback"))
 
     async def _watch_queue(self) -> None:
-        """While the customer waits: their position when it changes, and alternatives."""
+        """While the customer waits: their position when it changes, and alternatives. The
+        first look comes after FIRST_LOOK_S: most chats are answered before."""
         session = self._session()
         with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(FIRST_LOOK_S)
             while True:
                 position, alternatives = await _waiting_news(session)
                 if alternatives is not None:

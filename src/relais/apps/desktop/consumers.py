@@ -23,7 +23,7 @@ from relais.apps.desktop import selectors, services, sync
 from relais.apps.desktop.events import desk_group
 from relais.apps.errors import RelaisError
 
-SYNC_EVERY_S = 15.0
+SYNC_EVERY_S = 30.0
 
 
 class In(BaseModel):
@@ -223,7 +223,7 @@ class DesktopConsumer(FrameConsumer):
 
     async def _sync_regularly(self) -> None:
         """A safety net for pushes that never came (pub/sub delivers at most once) and that
-        no later event revealed as a gap: every 15 s, at a random phase (not all desktops
+        no later event revealed as a gap: every 30 s, at a random phase (not all desktops
         at once after a restart), one read of the agent's last event number; a number that
         was committed at the previous tick and is still not sent is read from the record
         and sent (one still in flight is not)."""
