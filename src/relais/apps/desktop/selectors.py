@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from pydantic import BaseModel
 
@@ -103,10 +103,15 @@ def note_view(note: InternalNote) -> NoteView:
 
 
 def offer_view(contact: Contact) -> OfferMadeEvent:
-    session = ChatSession.objects.filter(contact_id=contact.pk).select_related("topic").first()
-    first = (
-        ChatMessage.objects.filter(contact_id=contact.pk, sender="customer").order_by("seq").first()
+    """The offer as the desktop shows it (one query: the chat, its topic, its first line)."""
+    first_line = ChatMessage.objects.filter(contact_id=OuterRef("contact_id"), sender="customer")
+    session = (
+        ChatSession.objects.filter(contact_id=contact.pk)
+        .select_related("topic")
+        .annotate(preview=Subquery(first_line.order_by("seq").values("body")[:1]))
+        .first()
     )
+    preview = (session.preview or "") if session else ""
     return OfferMadeEvent(
         contact_id=contact.pk,
         queue=contact.queue.code,
@@ -115,7 +120,7 @@ def offer_view(contact: Contact) -> OfferMadeEvent:
         customer_name=session.customer_name if session else contact.customer_reference,
         topic=session.topic.label if session and session.topic else "",
         language=session.language if session else "",
-        preview=first.body[:200] if first else "",
+        preview=preview[:200],
         expires_at=contact.offer_expires_at,
         timeout_seconds=contact.queue.offer_timeout_seconds,
     )
