@@ -90,6 +90,16 @@ class Client:
             if frame["type"] == kind:
                 return frame
 
+    async def until_all(self, *kinds: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+        """The first frame of each kind, in whatever order they come (a push may overtake
+        the acknowledgement of the frame that caused it)."""
+        found: dict[str, dict[str, Any]] = {}
+        while len(found) < len(kinds):
+            frame = await self.receive(timeout)
+            if frame["type"] in kinds:
+                found.setdefault(frame["type"], frame)
+        return [found[kind] for kind in kinds]
+
     async def drain(self, wait: float = 0.3) -> list[dict[str, Any]]:
         found = []
         while not await self.ws.receive_nothing(timeout=wait):

@@ -163,10 +163,9 @@ async def test_a_visible_join_is_announced_to_both_without_site_or_partner(
     await coach.send(
         {"type": "say", "contact_id": contact_id, "client_id": "s1", "body": "Je m'en occupe"}
     )
-    ack = await coach.until("ack")
+    ack, echoed = await coach.until_all("ack", "coaching.chat_message")
     to_customer = await customer.until("message")
     to_agent = await desk.until("chat.message")
-    echoed = await coach.until("coaching.chat_message")
 
     assert told_customer["message"]["event"] == "supervisor_joined"
     assert told_customer["message"]["author"] == "Sophie"

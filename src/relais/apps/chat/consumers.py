@@ -47,9 +47,11 @@ CHECK_EVERY_S = 15.0
 
 
 @db
-def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[MessageOut]]:
-    session = services.session_for_token(token)
-    state = session.contact.state
+def _hello(session: ChatSession, last_id: int) -> tuple[Welcome, list[MessageOut]]:
+    """Where the chat stands, and the messages after `last_id` (read after subscribing to
+    its pushes: nothing falls between the two)."""
+    session.refresh_from_db(fields=["last_seq", "customer_left_at"])
+    state = Contact.objects.values_list("state", flat=True).get(pk=session.contact_id)
     agent = selectors.agent_first_name(viewer=session)
     status = "connected" if agent else "waiting"
     if session.customer_left_at is not None or state in (
@@ -59,7 +61,7 @@ def _hello(token: str, last_id: int) -> tuple[ChatSession, Welcome, list[Message
         status = "ended"
     messages = selectors.messages_for_customer(viewer=session, after=last_id)
     welcome = Welcome(state=status, agent=agent, last_id=session.last_seq)  # type: ignore[arg-type]
-    return session, welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
+    return welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
 
 
 @db
@@ -130,17 +132,19 @@ class CustomerChatConsumer(FrameConsumer):
         return self.session
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
-        session, welcome, missed = await _hello(frame.token, frame.last_id)
-        self.language = session.language
-        if self.group is None:
-            self.group = services.chat_group(session.contact_id)
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        self.session = session
-        await self.send_frame(welcome)
-        for message in missed:
-            await self.send_frame(message)
-        # a message committed between reading the session and its messages is among them
-        self.last_sent = max(frame.last_id, welcome.last_id, *(m.message.id for m in missed))
+        async with self.busy:  # pushes wait for the messages they continue
+            session = await db(services.session_for_token)(frame.token)
+            self.language = session.language
+            if self.group is None:  # subscribed before reading: no message falls between
+                self.group = services.chat_group(session.contact_id)
+                await self.channel_layer.group_add(self.group, self.channel_name)
+            self.session = session
+            welcome, missed = await _hello(session, frame.last_id)
+            await self.send_frame(welcome)
+            for message in missed:
+                await self.send_frame(message)
+            # a message committed between reading the session and its messages is among them
+            self.last_sent = max(frame.last_id, welcome.last_id, *(m.message.id for m in missed))
         if self.watcher is None and welcome.state == "waiting":
             self.watcher = asyncio.create_task(self._watch_queue())
         if self.checker is None:

@@ -13,6 +13,7 @@ class ErrorCode(ErrorCodeBase):
     MALFORMED_JSON = "malformed_json"
     UNKNOWN_TYPE = "unknown_type"
     FRAME_TOO_LARGE = "frame_too_large"
+    TOO_MANY_FRAMES = "too_many_frames"
     INVALID_FRAME = "invalid_frame"
     NOT_AUTHENTICATED = "not_authenticated"
     # the chat
@@ -46,6 +47,9 @@ _MESSAGES = {
     ErrorCode.MALFORMED_JSON: _("This frame is not valid JSON."),
     ErrorCode.UNKNOWN_TYPE: _("Unknown frame type “%(value)s”."),
     ErrorCode.FRAME_TOO_LARGE: _("This frame is larger than %(limit)s bytes."),
+    ErrorCode.TOO_MANY_FRAMES: _(
+        "Too many frames are waiting (over %(limit)s): this one was dropped; wait for the answers."
+    ),
     ErrorCode.INVALID_FRAME: _("This frame is not valid: %(detail)s"),
     ErrorCode.NOT_AUTHENTICATED: _("Say hello with your credentials first."),
     ErrorCode.UNKNOWN_TOPIC: _("Unknown topic “%(value)s”."),

@@ -30,6 +30,7 @@ from relais.apps.errors import RelaisError
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8192
+MAX_PENDING_FRAMES = 100  # frames received and not handled yet, per connection
 
 Handler = Callable[[Any], Awaitable[None]]
 
@@ -52,15 +53,22 @@ def db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 
 
 class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    """The client's frames are handled one after the other, in order, on a task of their
+    own; what the channel layer brings (pushes) is handled at once, without waiting for the
+    database call a frame is making: an offer is not held up behind the agent's last message.
+
+    `busy` guards what the client is sent from the record: held by the push handlers, by
+    `hello` (which reads the state the pushes continue) and by the periodic safety nets."""
+
     #: frame type -> (input schema, method name)
     frames: dict[str, tuple[type[BaseModel], str]] = {}
     language = "fr"
     _busy: asyncio.Lock | None = None
+    _inbox: asyncio.Queue[dict[str, Any]] | None = None
+    _worker: asyncio.Task[None] | None = None
 
     @property
     def busy(self) -> asyncio.Lock:
-        """Held while the consumer handles a message, and by its background tasks while
-        they work: one consumer does one thing at a time, as on Channels' single thread."""
         if self._busy is None:
             self._busy = asyncio.Lock()
         return self._busy
@@ -72,8 +80,35 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        async with self.busy:
+        kind = message["type"]
+        if kind == "websocket.receive":
+            await self._queue_frame(message)
+        elif kind.startswith("websocket."):
+            if kind == "websocket.disconnect" and self._worker is not None:
+                self._worker.cancel()
             await handler(message)
+        else:
+            async with self.busy:
+                await handler(message)
+
+    async def _queue_frame(self, message: dict[str, Any]) -> None:
+        if self._inbox is None:
+            self._inbox = asyncio.Queue()
+            self._worker = asyncio.create_task(self._handle_frames(self._inbox))
+        if self._inbox.qsize() >= MAX_PENDING_FRAMES:  # a client that never waits
+            await self.send_error(RelaisError(ErrorCode.TOO_MANY_FRAMES, limit=MAX_PENDING_FRAMES))
+            return
+        self._inbox.put_nowait(message)
+
+    async def _handle_frames(self, inbox: asyncio.Queue[dict[str, Any]]) -> None:
+        while True:
+            message = await inbox.get()
+            try:
+                await self.websocket_receive(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the connection stays usable for the next frame
+                logger.exception("frame handling failed")
 
     async def send_frame(self, frame: BaseModel | dict[str, Any]) -> None:
         data = frame.model_dump(mode="json") if isinstance(frame, BaseModel) else frame

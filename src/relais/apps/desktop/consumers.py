@@ -132,14 +132,15 @@ class DesktopConsumer(FrameConsumer):
     # -- frames from the desktop ----------------------------------------------------------
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
-        await db(services.desk_sync)(agent_id=self.agent_id)
-        if frame.last_event_id is None:
-            state = await db(selectors.desk_state)(viewer=self.user)
-            await self.send_frame(state)
-            self.last_sent = state.last_event_id
-        else:
-            self.last_sent = frame.last_event_id
-            await self._catch_up()
+        async with self.busy:  # pushes wait for the state they continue
+            await db(services.desk_sync)(agent_id=self.agent_id)
+            if frame.last_event_id is None:
+                state = await db(selectors.desk_state)(viewer=self.user)
+                await self.send_frame(state)
+                self.last_sent = state.last_event_id
+            else:
+                self.last_sent = frame.last_event_id
+                await self._catch_up()
         if self.syncer is None:
             self.syncer = asyncio.create_task(self._sync_regularly())
 

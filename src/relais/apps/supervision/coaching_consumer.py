@@ -100,21 +100,22 @@ class CoachingConsumer(FrameConsumer):
         if self.chat is not None and self.chat != contact.pk:
             self.groups.discard(chat_group(self.chat))
             await self.channel_layer.group_discard(chat_group(self.chat), self.channel_name)
-        self.chat, self.last_seq = None, 0
-        await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
-        messages = await db(selectors.chat_transcript)(viewer=self.user, contact=contact)
-        self.chat, self.last_seq = contact.pk, max([m.id for m in messages], default=0)
-        agent = contact.agent
-        await self.send_frame(
-            ChatFrame(
-                contact_id=contact.pk,
-                agent_id=contact.agent_id or 0,
-                agent_name=agent.user.get_full_name() if agent else "",
-                customer_name=await db(selectors.customer_name)(contact),
-                mode=frame.mode,
-                messages=messages,
+        async with self.busy:  # pushes wait for the transcript they continue
+            self.chat, self.last_seq = None, 0
+            await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
+            messages = await db(selectors.chat_transcript)(viewer=self.user, contact=contact)
+            self.chat, self.last_seq = contact.pk, max([m.id for m in messages], default=0)
+            agent = contact.agent
+            await self.send_frame(
+                ChatFrame(
+                    contact_id=contact.pk,
+                    agent_id=contact.agent_id or 0,
+                    agent_name=agent.user.get_full_name() if agent else "",
+                    customer_name=await db(selectors.customer_name)(contact),
+                    mode=frame.mode,
+                    messages=messages,
+                )
             )
-        )
         await self.send_frame(Ack(ref=ref))
 
     async def on_say(self, frame: SayIn, ref: str | None) -> None:
