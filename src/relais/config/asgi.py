@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
 
@@ -19,11 +20,23 @@ django_application = get_asgi_application()
 # stacks among them) took seconds, and every request of the process queued behind its lock.
 _views = get_resolver().url_patterns
 
+from relais.apps.chat.endpoint import chat_start_endpoint, handles  # noqa: E402
 from relais.config.routing import websocket_urlpatterns  # noqa: E402
+
+django_http = ASGIStaticFilesHandler(django_application)
+
+
+async def http(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Django, but for the pre-chat form: a lean endpoint of its own (chat/endpoint.py)."""
+    if handles(scope):
+        await chat_start_endpoint(scope, receive, send)
+    else:
+        await django_http(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
-        "http": ASGIStaticFilesHandler(django_application),
+        "http": http,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -31,36 +31,54 @@ from relais.apps.chat.schemas import (
 from relais.apps.errors import RelaisError
 
 
-def _language(request: HttpRequest, data: dict[str, Any] | None = None) -> str:
-    value = (data or {}).get("language") or request.GET.get("lang") or "fr"
-    return "en" if str(value).startswith("en") else "fr"
+def _language(request: HttpRequest) -> str:
+    return _pick(request.GET.get("lang"))
 
 
-def _refused(error: RelaisError, language: str) -> JsonResponse:
-    with translation.override(language):
-        return JsonResponse(error.as_dict(), status=error.status)
+def form_answer[F: BaseModel](
+    body: bytes, hint: str, schema: type[F], action: Callable[[F], BaseModel | None]
+) -> tuple[int, dict[str, Any]]:
+    """A widget form: JSON in, validated, acted on; the status and JSON to answer, refusals
+    as `{code, message}` in the customer's language (`hint`: the language of the page)."""
+
+    def refused(error: RelaisError, language: str) -> tuple[int, dict[str, Any]]:
+        with translation.override(language):
+            return error.status, error.as_dict()
+
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return refused(RelaisError(ErrorCode.MALFORMED_JSON), _pick(hint))
+    if not isinstance(data, dict):
+        return refused(RelaisError(ErrorCode.MALFORMED_JSON), _pick(hint))
+    language = _pick(data.get("language") or hint)
+    try:
+        form = schema.model_validate(data)
+    except ValidationError as invalid:
+        fields = ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
+        return refused(RelaisError(ErrorCode.INVALID_FORM, detail=fields or "?"), language)
+    try:
+        answer = action(form)
+    except RelaisError as error:
+        return refused(error, language)
+    return 201, answer.model_dump(mode="json") if answer else {"ok": True}
+
+
+def _pick(value: Any) -> str:
+    return "en" if str(value or "fr").startswith("en") else "fr"
 
 
 def _form[F: BaseModel](
     request: HttpRequest, schema: type[F], action: Callable[[F], BaseModel | None]
 ) -> JsonResponse:
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return _refused(RelaisError(ErrorCode.MALFORMED_JSON), _language(request))
-    if not isinstance(data, dict):
-        return _refused(RelaisError(ErrorCode.MALFORMED_JSON), _language(request))
-    language = _language(request, data)
-    try:
-        form = schema.model_validate(data)
-    except ValidationError as invalid:
-        fields = ", ".join(str(e["loc"][0]) for e in invalid.errors() if e["loc"])
-        return _refused(RelaisError(ErrorCode.INVALID_FORM, detail=fields or "?"), language)
-    try:
-        answer = action(form)
-    except RelaisError as refused:
-        return _refused(refused, language)
-    return JsonResponse(answer.model_dump(mode="json") if answer else {"ok": True}, status=201)
+    status, payload = form_answer(request.body, request.GET.get("lang", ""), schema, action)
+    return JsonResponse(payload, status=status)
+
+
+def chat_create(form: StartForm) -> StartOut:
+    """The pre-chat form's action: the chat and the customer's token."""
+    _, token = services.chat_start(form=form)
+    return StartOut(token=token, socket="/ws/chat/")
 
 
 @require_GET
@@ -82,11 +100,8 @@ def config(request: HttpRequest) -> JsonResponse:
 @csrf_exempt  # an anonymous customer on the brand's site: no session, nothing to forge
 @require_POST
 def start(request: HttpRequest) -> JsonResponse:
-    def create(form: StartForm) -> StartOut:
-        _, token = services.chat_start(form=form)
-        return StartOut(token=token, socket="/ws/chat/")
-
-    return _form(request, StartForm, create)
+    """(Served by `chat.endpoint` in the ASGI application; this view serves the rest.)"""
+    return _form(request, StartForm, chat_create)
 
 
 @csrf_exempt

@@ -1,0 +1,79 @@
+"""The pre-chat form (`POST /chat/start`) as a lean ASGI endpoint, outside Django's
+request handling.
+
+Every chat begins here, twenty times a second per site under bench.chat_load. Through
+Django each request got a thread of its own, the middleware chain and the request
+signals, and under load requests queued for those threads. Here the body is read on the
+event loop and the form is handled (`views.form_answer`, as the Django view does) on the
+consumers' database threads. What the middleware would give this anonymous JSON endpoint is
+done here: the Host checked against ALLOWED_HOSTS, a size limit, no-sniff and no-store
+headers; no session, no CSRF (the view is exempt too: an anonymous customer, nothing to
+forge).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from relais.apps.chat.schemas import StartForm
+from relais.apps.chat.socket import db
+from relais.apps.chat.views import chat_create, form_answer
+
+PATH = "/chat/start"
+MAX_BODY_BYTES = 64 * 1024
+
+Scope = dict[str, Any]
+
+
+def handles(scope: Scope) -> bool:
+    return bool(scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST")
+
+
+@db
+def _answer(body: bytes, hint: str) -> tuple[int, dict[str, Any]]:
+    return form_answer(body, hint, StartForm, chat_create)
+
+
+async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
+    headers = dict(scope["headers"])
+    host, _ = split_domain_port(headers.get(b"host", b"").decode("latin-1"))
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        await _respond(send, 400, {"code": "bad_host", "message": "Bad Request"})
+        return
+    body = b""
+    while True:
+        event = await receive()
+        if event["type"] == "http.disconnect":
+            return
+        body += event.get("body", b"")
+        if len(body) > MAX_BODY_BYTES:
+            await _respond(send, 413, {"code": "too_large", "message": "Request too large"})
+            return
+        if not event.get("more_body"):
+            break
+    query = scope.get("query_string", b"").decode("latin-1")
+    hint = "en" if "lang=en" in query else "fr"
+    status, payload = await _answer(body, hint)
+    await _respond(send, status, payload)
+
+
+async def _respond(send: Any, status: int, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                (b"cache-control", b"no-store"),
+                (b"referrer-policy", b"same-origin"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
