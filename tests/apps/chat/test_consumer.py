@@ -96,7 +96,7 @@ async def test_the_customer_never_learns_the_agents_site_or_partner(chat_world: 
     await chat_world.step()
     await desk.until("offer.made")
     await desk.send({"type": "accept", "contact_id": contact_id})
-    await desk.until("chat.opened")
+    await desk.until_all("ack", "chat.opened")
     await desk.send({"type": "message", "contact_id": contact_id, "client_id": "1", "body": "Oui"})
     await desk.until("ack")
     await desk.send({"type": "typing", "contact_id": contact_id})

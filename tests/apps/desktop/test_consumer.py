@@ -45,7 +45,8 @@ async def test_an_offer_is_accepted_and_messages_flow_both_ways(chat_world: Chat
     assert (await customer.until("message"))["message"]["body"] == "Bonjour"
 
     await desk.send({"type": "accept", "contact_id": contact_id, "ref": "a1"})
-    opened = await desk.until("chat.opened")
+    accepted, opened = await desk.until_all("ack", "chat.opened")
+    assert accepted["ref"] == "a1"
     assert [m["body"] for m in opened["chat"]["messages"]][:1] == ["Bonjour"]
     joined = await customer.until("message")
     assert joined["message"]["event"] == "agent_joined"
@@ -76,7 +77,7 @@ async def test_resume_from_an_event_id_returns_exactly_the_missed_events(
 ) -> None:
     desk, contact_id, token = await offered_chat(chat_world)
     await desk.send({"type": "accept", "contact_id": contact_id})
-    opened = await desk.until("chat.opened")
+    _, opened = await desk.until_all("ack", "chat.opened")
     last_seen = opened["id"]
     await desk.close()
 
@@ -105,7 +106,7 @@ async def test_resume_from_an_event_id_returns_exactly_the_missed_events(
 async def test_a_fresh_hello_gives_the_state_with_its_event_id(chat_world: ChatWorld) -> None:
     desk, contact_id, _ = await offered_chat(chat_world)
     await desk.send({"type": "accept", "contact_id": contact_id})
-    opened = await desk.until("chat.opened")
+    _, opened = await desk.until_all("ack", "chat.opened")
     await desk.close()
 
     desk = await agent_client(chat_world.agent("lille0").user)
@@ -152,7 +153,7 @@ async def test_bad_input_gets_an_error_frame_and_the_connection_stays_usable(
 async def test_a_message_into_someone_elses_chat_is_refused(chat_world: ChatWorld) -> None:
     desk, contact_id, _ = await offered_chat(chat_world)
     await desk.send({"type": "accept", "contact_id": contact_id})
-    await desk.until("chat.opened")
+    await desk.until_all("ack", "chat.opened")
     intruder = await agent_client(chat_world.agent("lille1").user)
     await intruder.send({"type": "hello"})
     await intruder.until("state")
@@ -214,7 +215,7 @@ async def test_an_idempotent_resend_stores_once_and_acks_the_same_id(
 async def test_wrap_up_needs_a_known_reason_then_closes_the_contact(chat_world: ChatWorld) -> None:
     desk, contact_id, _ = await offered_chat(chat_world)
     await desk.send({"type": "accept", "contact_id": contact_id})
-    await desk.until("chat.opened")
+    await desk.until_all("ack", "chat.opened")
 
     await desk.send({"type": "wrap_up", "contact_id": contact_id, "reason": "nope"})
     assert (await desk.until("error"))["code"] == "unknown_reason"

@@ -64,7 +64,7 @@ async def _agent_in_chat(chat: ChatWorld) -> tuple[Client, Client, int]:
     await chat.step()
     await desk.until("offer.made")
     await desk.send({"type": "accept", "contact_id": contact_id})
-    await desk.until("chat.opened")
+    await desk.until_all("ack", "chat.opened")
     customer = await customer_client()
     await customer.send({"type": "hello", "token": token})
     await customer.until("welcome")
