@@ -329,10 +329,9 @@ def main() -> None:
                 process.wait(10)
             if process.poll() is None:
                 process.kill()
-        if scratch is not None and not os.environ.get("BENCH_KEEP_DB"):
+        if scratch is not None:
             with contextlib.suppress(Exception):
                 drop_postgres(args.database_url, scratch[1])
-    print("SCRATCH", scratch, file=sys.stderr)
     emit(_report(args, database, out))
     return None
 

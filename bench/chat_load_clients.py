@@ -215,8 +215,6 @@ async def customer(base: str, name: str, figures: CustomerFigures, *, measure: b
     async with websockets.connect(uri, additional_headers={"Origin": base}) as ws:
         await ws.send(json.dumps({"type": "hello", "token": answer["token"]}))
         got = 0
-        trace: list = [("token", answer["token"][:8])]
-        t_conn = time.monotonic()
         seen: set[int] = set()
         deadline = time.monotonic() + 60
         while got < EXCHANGES and time.monotonic() < deadline:
@@ -225,7 +223,6 @@ async def customer(base: str, name: str, figures: CustomerFigures, *, measure: b
             except TimeoutError:
                 continue
             frame = json.loads(raw)
-            trace.append((round(time.monotonic() - t_conn, 2), frame["type"], frame.get("id") or (frame.get("message") or {}).get("id"), (frame.get("message") or {}).get("body", "")[:20]))
             if frame["type"] == "ack":
                 figures.sent.add(frame["client_id"])
             elif frame["type"] == "message" and frame["message"]["sender"] == "agent":
@@ -239,8 +236,6 @@ async def customer(base: str, name: str, figures: CustomerFigures, *, measure: b
                     body = f"{name}:{got}"
                     await ws.send(json.dumps({"type": "message", "client_id": body, "body": body}))
         ok = got == EXCHANGES
-        if not ok:
-            print("INCOMPLETE", name, trace, file=sys.stderr, flush=True)
         if measure:
             figures.done += ok
             figures.failed += not ok
