@@ -6,8 +6,13 @@ contact dropped or taken back into its queue from an agent who left, a presence 
 changed. Each becomes the agent's next numbered event, pushed to the desktop after commit,
 so an offer reaches the browser with no further database work on the web side.
 
-Lock order: the decisions have locked their contacts; the desk cursors come after, agent by
-agent in ascending order (a desk write for one agent takes its contact first, then that
+A batch is recorded in a few statements whatever its size (a burst of offers must not slow
+the router down): the contacts and their chats read at once, the agents' cursors locked
+at once (in ascending order), the keys already recorded checked at once under those
+locks, the cursors moved and the events inserted in one statement each.
+
+Lock order: the decisions have locked their contacts; the desk cursors come after, in
+ascending agent order (a desk write for one agent takes its contact first, then that
 agent's cursor: no cycle). Keys make it idempotent: a rebuild that repeats a decision
 records nothing twice.
 """
@@ -16,15 +21,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
+
+from relais.apps.desktop import selectors
 from relais.apps.desktop.events import (
     ContactClosedEvent,
+    DeskPayload,
     OfferEndedEvent,
-    desk_event_append,
+    PresenceChangedEvent,
+    desk_group,
+    frame_of,
 )
-from relais.apps.desktop.models import DeskEvent
-from relais.apps.desktop.sync import offer_append, sync_presence
+from relais.apps.desktop.models import DeskCursor, DeskEvent
+from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.push import group_send
 from relais.core.routing import (
     AgentStateChanged,
     ContactDropped,
@@ -35,17 +49,26 @@ from relais.core.routing import (
 )
 from relais.core.routing import OfferMade as EngineOfferMade
 
-#: What an engine event asks of one agent's stream: (action, contact id, detail: the
-#: reason an offer ended, or the presence as `state:break reason`).
-Step = tuple[str, int, str]
+
+@dataclass
+class _Entry:
+    """One event to append to an agent's stream, unless `key` or one of `unless` is there."""
+
+    event: DeskPayload
+    contact_id: int | None = None
+    key: str = ""
+    unless: tuple[str, ...] = ()
 
 
 def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
     """Record in the agents' streams what the router decided (its decisions written)."""
-    steps: dict[int, list[Step]] = defaultdict(list)
+    offers: dict[int, int] = {}  # contact -> agent (its last offer in the batch)
+    steps: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    presence: dict[int, PresenceChangedEvent] = {}
     for event in events:
         match event:
             case EngineOfferMade(auto_accepted=False):
+                offers[int(event.contact_id)] = int(event.agent_id)
                 steps[int(event.agent_id)].append(("offer", int(event.contact_id), ""))
             case OfferExpired():
                 steps[int(event.agent_id)].append(("end", int(event.contact_id), "expired"))
@@ -60,31 +83,47 @@ def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
                     steps[holder].append(("drop", int(event.contact_id), ""))
             case AgentStateChanged():
                 reason = event.reason.value if event.reason else ""
-                steps[int(event.agent_id)].append(("presence", 0, f"{event.state.value}:{reason}"))
-    for agent_id in sorted(steps):
-        presence = ""
-        for action, contact_id, reason in steps[agent_id]:
+                presence[int(event.agent_id)] = PresenceChangedEvent(
+                    state=event.state.value, break_reason=reason
+                )
+    contacts = _offered(offers)
+    planned: dict[int, list[_Entry]] = defaultdict(list)
+    for agent_id, agent_steps in steps.items():
+        for action, contact_id, reason in agent_steps:
+            entry: _Entry | None
             if action == "offer":
-                _offer(agent_id, contact_id)
+                contact = contacts.get(contact_id)
+                entry = _offer(contact) if contact and contact.agent_id == agent_id else None
             elif action == "end":
-                _offer_end(agent_id, contact_id, reason)
-            elif action == "drop":
-                _drop(agent_id, contact_id)
+                entry = _offer_end(agent_id, contact_id, reason)
             else:
-                presence = reason
-        if presence:  # once, with the state the batch left
-            state, _, break_reason = presence.partition(":")
-            sync_presence(agent_id, known=(state, break_reason))
+                entry = _drop(agent_id, contact_id)
+            if entry is not None:
+                planned[agent_id].append(entry)
+    for agent_id, changed in presence.items():  # once, with the state the batch left
+        planned[agent_id].append(_Entry(changed))
+    if planned:
+        _append(planned)
 
 
-def _offer(agent_id: int, contact_id: int) -> None:
-    contact = (
-        Contact.objects.select_related("queue")
-        .filter(pk=contact_id, agent_id=agent_id, state=ContactState.OFFERED)
-        .first()
+def _offered(offers: dict[int, int]) -> dict[int, Contact]:
+    """The contacts still offered (to the agent of their last offer), with their queue."""
+    if not offers:
+        return {}
+    rows = Contact.objects.select_related("queue").filter(
+        pk__in=list(offers), state=ContactState.OFFERED
     )
-    if contact is not None:  # else taken back later in the same batch
-        offer_append(agent_id, contact, contact_locked=True)
+    return {c.pk: c for c in rows if c.agent_id == offers[c.pk]}
+
+
+def _offer(contact: Contact) -> _Entry:
+    key = offer_key(contact)
+    return _Entry(
+        selectors.offer_view(contact),
+        contact.pk,
+        f"offer:{key}",
+        (f"open:{key}", f"end:{key}"),  # answered meanwhile
+    )
 
 
 def _last_key(agent_id: int, contact_id: int, prefixes: tuple[str, ...]) -> str | None:
@@ -98,37 +137,25 @@ def _last_key(agent_id: int, contact_id: int, prefixes: tuple[str, ...]) -> str 
     return next((key for key in keys[:20] if key.partition(":")[0] in prefixes), None)
 
 
-def _offer_end(agent_id: int, contact_id: int, reason: str) -> None:
+def _offer_end(agent_id: int, contact_id: int, reason: str) -> _Entry | None:
     key = _last_key(agent_id, contact_id, ("offer",))
     if key is None:  # never shown (an offer and its end in one batch, or auto-accepted)
-        return
+        return None
     rest = key.partition(":")[2]
-    desk_event_append(
-        agent_id=agent_id,
-        event=OfferEndedEvent(contact_id=contact_id, reason=reason),
-        contact_id=contact_id,
-        key=f"end:{rest}",
-        unless=(f"open:{rest}",),
-        contact_locked=True,
-    )
+    event = OfferEndedEvent(contact_id=contact_id, reason=reason)
+    return _Entry(event, contact_id, f"end:{rest}", (f"open:{rest}",))
 
 
-def _drop(agent_id: int, contact_id: int) -> None:
+def _drop(agent_id: int, contact_id: int) -> _Entry | None:
     """A contact the agent no longer holds: a conversation is closed, an offer ended."""
     key = _last_key(agent_id, contact_id, ("offer", "open"))
     if key is None:
-        return
+        return None
     kind, _, rest = key.partition(":")
     if kind == "offer":
-        _offer_end(agent_id, contact_id, "withdrawn")
-        return
-    desk_event_append(
-        agent_id=agent_id,
-        event=ContactClosedEvent(contact_id=contact_id, reason="dropped"),
-        contact_id=contact_id,
-        key=f"closed:{rest}",
-        contact_locked=True,
-    )
+        return _offer_end(agent_id, contact_id, "withdrawn")
+    event = ContactClosedEvent(contact_id=contact_id, reason="dropped")
+    return _Entry(event, contact_id, f"closed:{rest}")
 
 
 def _open_chat_holder(contact_id: int) -> int | None:
@@ -146,3 +173,63 @@ def _open_chat_holder(contact_id: int) -> int | None:
     if DeskEvent.objects.filter(agent_id=agent_id, key=closed).exists():
         return None
     return int(agent_id)
+
+
+def _append(planned: dict[int, list[_Entry]]) -> None:
+    """Number and store the entries of every agent in a few statements; pushed after commit."""
+    agents = sorted(planned)
+    cursors = _locked_cursors(agents)
+    keys = {k for entries in planned.values() for e in entries for k in (e.key, *e.unless) if k}
+    recorded = set(
+        DeskEvent.objects.filter(agent_id__in=agents, key__in=keys).values_list("agent_id", "key")
+    )
+    now = timezone.now()
+    rows: list[DeskEvent] = []
+    for agent_id in agents:
+        cursor = cursors[agent_id]
+        for entry in planned[agent_id]:
+            if any((agent_id, k) in recorded for k in (entry.key, *entry.unless) if k):
+                continue
+            if entry.key:
+                recorded.add((agent_id, entry.key))
+            cursor.last_seq += 1
+            payload = entry.event.model_dump(mode="json")
+            kind = payload.pop("type")
+            rows.append(
+                DeskEvent(
+                    agent_id=agent_id,
+                    seq=cursor.last_seq,
+                    kind=kind,
+                    contact_id=entry.contact_id,
+                    key=entry.key,
+                    payload=payload,
+                    created_at=now,
+                )
+            )
+    if not rows:
+        return
+    DeskCursor.objects.bulk_update(list(cursors.values()), ["last_seq"])
+    DeskEvent.objects.bulk_create(rows)
+    pushes = [(desk_group(row.agent_id), frame_of(row)) for row in rows]
+
+    def push() -> None:
+        for group, frame in pushes:
+            group_send(group, "desk.event", frame)
+
+    transaction.on_commit(push)
+
+
+def _locked_cursors(agents: list[int]) -> dict[int, DeskCursor]:
+    """The agents' cursors, locked in ascending order (created for a first event)."""
+
+    def lock() -> dict[int, DeskCursor]:
+        rows = DeskCursor.objects.select_for_update().filter(agent_id__in=agents)
+        return {c.agent_id: c for c in rows.order_by("agent_id")}
+
+    cursors = lock()
+    missing = sorted(set(agents) - set(cursors))
+    if missing:
+        for agent_id in missing:
+            DeskCursor.objects.get_or_create(agent_id=agent_id)
+        cursors = lock()
+    return cursors

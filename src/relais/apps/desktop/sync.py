@@ -30,9 +30,7 @@ def offer_key(contact: Contact) -> str:
     return f"{contact.pk}:{stamp:.6f}"
 
 
-def offer_append(
-    agent_id: int, contact: Contact, *, contact_locked: bool = False
-) -> DeskEvent | None:
+def offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:
     """The offer of `contact` (with its queue) in the agent's stream, unless recorded or
     answered already."""
     key = offer_key(contact)
@@ -42,7 +40,6 @@ def offer_append(
         contact_id=contact.pk,
         key=f"offer:{key}",
         unless=(f"open:{key}", f"end:{key}"),  # answered meanwhile (another thread)
-        contact_locked=contact_locked,
     )
 
 
@@ -122,15 +119,11 @@ def _sync_ended(agent_id: int) -> int:
     return added
 
 
-def sync_presence(agent_id: int, known: tuple[str, str] | None = None) -> DeskEvent | None:
-    """A `presence.changed` event when the record's presence (or the `known` state and
-    break reason the caller just wrote) is not the stream's last."""
-    if known is not None:
-        state, reason = known
-    else:
-        presence = AgentPresence.objects.filter(agent_id=agent_id).first()
-        state = presence.state if presence else PresenceState.OFFLINE
-        reason = presence.break_reason if presence else ""
+def sync_presence(agent_id: int) -> DeskEvent | None:
+    """A `presence.changed` event when the record's presence is not the stream's last."""
+    presence = AgentPresence.objects.filter(agent_id=agent_id).first()
+    state = presence.state if presence else PresenceState.OFFLINE
+    reason = presence.break_reason if presence else ""
     last = (
         DeskEvent.objects.filter(agent_id=agent_id, kind="presence.changed")
         .order_by("-seq")
