@@ -31,6 +31,7 @@ from relais.apps.desktop.events import (
     ContactClosedEvent,
     DeskPayload,
     OfferEndedEvent,
+    OfferMadeEvent,
     PresenceChangedEvent,
     desk_group,
     frame_of,
@@ -87,13 +88,18 @@ def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
                     state=event.state.value, break_reason=reason
                 )
     contacts = _offered(offers)
+    views = selectors.offer_views(list(contacts.values())) if contacts else {}
     planned: dict[int, list[_Entry]] = defaultdict(list)
     for agent_id, agent_steps in steps.items():
         for action, contact_id, reason in agent_steps:
             entry: _Entry | None
             if action == "offer":
                 contact = contacts.get(contact_id)
-                entry = _offer(contact) if contact and contact.agent_id == agent_id else None
+                entry = (
+                    _offer(contact, views[contact_id])
+                    if contact and contact.agent_id == agent_id
+                    else None
+                )
             elif action == "end":
                 entry = _offer_end(agent_id, contact_id, reason)
             else:
@@ -116,10 +122,10 @@ def _offered(offers: dict[int, int]) -> dict[int, Contact]:
     return {c.pk: c for c in rows if c.agent_id == offers[c.pk]}
 
 
-def _offer(contact: Contact) -> _Entry:
+def _offer(contact: Contact, view: OfferMadeEvent) -> _Entry:
     key = offer_key(contact)
     return _Entry(
-        selectors.offer_view(contact),
+        view,
         contact.pk,
         f"offer:{key}",
         (f"open:{key}", f"end:{key}"),  # answered meanwhile

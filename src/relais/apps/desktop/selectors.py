@@ -104,26 +104,34 @@ def note_view(note: InternalNote) -> NoteView:
 
 def offer_view(contact: Contact) -> OfferMadeEvent:
     """The offer as the desktop shows it (one query: the chat, its topic, its first line)."""
+    return offer_views([contact])[contact.pk]
+
+
+def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
+    """The offers of several contacts (with their queue), in one query whatever their number."""
     first_line = ChatMessage.objects.filter(contact_id=OuterRef("contact_id"), sender="customer")
-    session = (
-        ChatSession.objects.filter(contact_id=contact.pk)
+    sessions = {
+        s.contact_id: s
+        for s in ChatSession.objects.filter(contact_id__in=[c.pk for c in contacts])
         .select_related("topic")
         .annotate(preview=Subquery(first_line.order_by("seq").values("body")[:1]))
-        .first()
-    )
-    preview = (session.preview or "") if session else ""
-    return OfferMadeEvent(
-        contact_id=contact.pk,
-        queue=contact.queue.code,
-        queue_label=_label(contact.queue),
-        channel=contact.channel,
-        customer_name=session.customer_name if session else contact.customer_reference,
-        topic=session.topic.label if session and session.topic else "",
-        language=session.language if session else "",
-        preview=preview[:200],
-        expires_at=contact.offer_expires_at,
-        timeout_seconds=contact.queue.offer_timeout_seconds,
-    )
+    }
+    views = {}
+    for contact in contacts:
+        session = sessions.get(contact.pk)
+        views[contact.pk] = OfferMadeEvent(
+            contact_id=contact.pk,
+            queue=contact.queue.code,
+            queue_label=_label(contact.queue),
+            channel=contact.channel,
+            customer_name=session.customer_name if session else contact.customer_reference,
+            topic=session.topic.label if session and session.topic else "",
+            language=session.language if session else "",
+            preview=((session.preview or "") if session else "")[:200],
+            expires_at=contact.offer_expires_at,
+            timeout_seconds=contact.queue.offer_timeout_seconds,
+        )
+    return views
 
 
 def in_hand(agent: Agent) -> list[Contact]:
