@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 
 from relais.apps.desktop import selectors
@@ -193,14 +194,19 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
     rows: list[DeskEvent] = []
     for agent_id in agents:
         cursor = cursors[agent_id]
+        presence = cursor.last_presence  # type: ignore[attr-defined]
         for entry in planned[agent_id]:
             if any((agent_id, k) in recorded for k in (entry.key, *entry.unless) if k):
                 continue
+            payload = entry.event.model_dump(mode="json")
+            kind = payload.pop("type")
+            if kind == "presence.changed":
+                if payload == presence:
+                    continue  # the stream says so already (the agent's own request)
+                presence = payload
             if entry.key:
                 recorded.add((agent_id, entry.key))
             cursor.last_seq += 1
-            payload = entry.event.model_dump(mode="json")
-            kind = payload.pop("type")
             rows.append(
                 DeskEvent(
                     agent_id=agent_id,
@@ -225,11 +231,24 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
     transaction.on_commit(push)
 
 
+#: The payload of an agent's last `presence.changed` event.
+_LAST_PRESENCE = (
+    DeskEvent.objects.filter(agent_id=OuterRef("agent_id"), kind="presence.changed")
+    .order_by("-seq")
+    .values("payload")[:1]
+)
+
+
 def _locked_cursors(agents: list[int]) -> dict[int, DeskCursor]:
-    """The agents' cursors, locked in ascending order (created for a first event)."""
+    """The agents' cursors, locked in ascending order (created for a first event), each with
+    the agent's last presence in the stream (`last_presence`)."""
 
     def lock() -> dict[int, DeskCursor]:
-        rows = DeskCursor.objects.select_for_update().filter(agent_id__in=agents)
+        rows = (
+            DeskCursor.objects.select_for_update(of=("self",))
+            .filter(agent_id__in=agents)
+            .annotate(last_presence=Subquery(_LAST_PRESENCE, output_field=JSONField()))
+        )
         return {c.agent_id: c for c in rows.order_by("agent_id")}
 
     cursors = lock()

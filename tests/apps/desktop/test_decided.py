@@ -1,0 +1,47 @@
+"""What the router records in the agents' desktop streams (desktop/decided.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from relais.apps.chat import services as chat
+from relais.apps.chat.schemas import StartForm
+from relais.apps.desktop import services as desk
+from relais.apps.desktop.models import DeskEvent
+from tests.apps.chat.fixtures import ChatWorld
+
+pytestmark = pytest.mark.django_db
+
+
+def stream(agent_id: int) -> list[tuple[str, dict[str, object]]]:
+    rows = DeskEvent.objects.filter(agent_id=agent_id).order_by("seq")
+    return [(row.kind, row.payload) for row in rows]
+
+
+def test_an_offer_and_the_presence_it_changes_are_recorded_once(chat_world: ChatWorld) -> None:
+    agent = chat_world.agent("lille0")
+    desk.desk_presence_set(actor=agent.user, state="available")
+    chat_world.router.step()  # the router's own "available" repeats what the stream says
+    form = StartForm(topic="commande", name="Ana", message="Bonjour", client_id="c0")
+    session, _ = chat.chat_start(form=form)
+    chat_world.router.step()
+    chat_world.router.rebuild()  # a rebuild repeats nothing either
+    chat_world.router.step()
+
+    events = stream(agent.pk)
+    assert [kind for kind, _ in events] == ["presence.changed", "offer.made", "presence.changed"]
+    assert [p["state"] for kind, p in events if kind == "presence.changed"] == [
+        "available",
+        "busy",
+    ]
+    offer = events[1][1]
+    assert (offer["contact_id"], offer["customer_name"], offer["preview"]) == (
+        session.contact_id,
+        "Ana",
+        "Bonjour",
+    )
+    assert list(DeskEvent.objects.filter(agent_id=agent.pk).values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
