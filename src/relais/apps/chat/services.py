@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from relais.apps.accounts.models import User
@@ -42,6 +42,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.interactions.push import group_send
+from relais.apps.numbering import number_return, number_take
 from relais.apps.routing.models import Channel, Queue
 
 #: Conversation states in which the agent's desktop shows new messages.
@@ -140,17 +141,6 @@ def _push_to_customer(message: ChatMessage) -> None:
     transaction.on_commit(lambda: group_send(group, "chat.frame", frame))
 
 
-def _next_seq(contact_id: int) -> tuple[int, bool] | None:
-    """Take the conversation's next message number: one UPDATE that locks the session
-    until commit; returns it and whether the customer has left (None: not a chat)."""
-    table = ChatSession._meta.db_table
-    sql = f'UPDATE "{table}" SET "last_seq" = "last_seq" + 1 WHERE "contact_id" = %s'  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f'{sql} RETURNING "last_seq", "customer_left_at"', [contact_id])
-        row = cursor.fetchone()
-    return None if row is None else (int(row[0]), row[1] is not None)
-
-
 def message_post(
     *,
     contact_id: int,
@@ -175,16 +165,18 @@ def message_post(
         raise RelaisError(ErrorCode.EMPTY_MESSAGE)
     with transaction.atomic(savepoint=held is None):
         state, agent_id = held if held is not None else contact_hold(contact_id)
-        taken = _next_seq(contact_id)  # lock order: contact, chat session, desk cursor
+        # the conversation's next number; locks the session (lock order: contact, chat
+        # session, desk cursor)
+        taken = number_take(ChatSession, "contact_id", contact_id, "customer_left_at")
         if taken is None:
             return None, False
-        seq, left = taken
+        seq, left = taken[0], taken[1] is not None
         if client_id:
             found = ChatMessage.objects.filter(
                 contact_id=contact_id, sender=sender, client_id=client_id
             ).first()
-            if found is not None:  # give the number back (still under the session's lock)
-                ChatSession.objects.filter(contact_id=contact_id).update(last_seq=seq - 1)
+            if found is not None:
+                number_return(ChatSession, "contact_id", contact_id)
                 return found, False
         if open_only and (left or state not in (*WAITING, *IN_HAND)):
             raise RelaisError(ErrorCode.CHAT_ENDED)

@@ -13,13 +13,13 @@ import logging
 from typing import Any, Literal
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
 from relais.apps.interactions.push import group_send
+from relais.apps.numbering import number_return, number_take
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def desk_event_append(
     seq = _next_seq(agent_id)  # the agent's cursor, locked until commit
     keys = [k for k in (key, *unless) if k]
     if keys and DeskEvent.objects.filter(agent_id=agent_id, key__in=keys).exists():
-        DeskCursor.objects.filter(agent_id=agent_id).update(last_seq=F("last_seq") - 1)
+        number_return(DeskCursor, "agent_id", agent_id)
         return None  # recorded already (checked under the lock: no race)
     payload = event.model_dump(mode="json")
     kind = payload.pop("type")
@@ -228,15 +228,11 @@ def desk_event_append(
 
 
 def _next_seq(agent_id: int) -> int:
-    """Take the agent's next event number: one UPDATE that locks the cursor and returns it
-    (created with the agent's first event)."""
-    table = DeskCursor._meta.db_table
-    sql = f'UPDATE "{table}" SET "last_seq" = "last_seq" + 1 WHERE "agent_id" = %s'  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f'{sql} RETURNING "last_seq"', [agent_id])
-        row = cursor.fetchone()
-    if row is not None:
-        return int(row[0])
+    """Take the agent's next event number, locking the cursor until commit (created with the
+    agent's first event)."""
+    taken = number_take(DeskCursor, "agent_id", agent_id)
+    if taken is not None:
+        return int(taken[0])
     DeskCursor.objects.get_or_create(agent_id=agent_id)
     return _next_seq(agent_id)
 
