@@ -179,7 +179,7 @@ def desk_state(*, viewer: Any) -> DeskState:
             presence=presence.state if presence else "offline",
             break_reason=presence.break_reason if presence else "",
             chat_capacity=agent.capacity_chat,
-            offers=[offer_view(c) for c in offers],
+            offers=list(offer_views(list(offers)).values()),
             chats=[chat_view(c) for c in in_hand(agent)],
             help=help_messages(agent=agent),
         )
