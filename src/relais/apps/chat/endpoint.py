@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
@@ -55,9 +56,8 @@ async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
             return
         if not event.get("more_body"):
             break
-    query = scope.get("query_string", b"").decode("latin-1")
-    hint = "en" if "lang=en" in query else "fr"
-    status, payload = await _answer(body, hint)
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    status, payload = await _answer(body, query.get("lang", [""])[0])  # as request.GET
     await _respond(send, status, payload)
 
 
