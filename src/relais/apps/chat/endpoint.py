@@ -20,9 +20,11 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.schemas import StartForm
 from relais.apps.chat.socket import db
-from relais.apps.chat.views import chat_create, form_answer
+from relais.apps.chat.views import chat_create, form_answer, pick_language, refused
+from relais.apps.errors import RelaisError
 
 PATH = "/chat/start"
 MAX_BODY_BYTES = 64 * 1024
@@ -40,10 +42,13 @@ def _answer(body: bytes, hint: str) -> tuple[int, dict[str, Any]]:
 
 
 async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    lang = query.get("lang", [""])[0]  # the page's language, as request.GET reads it
     headers = dict(scope["headers"])
     host, _ = split_domain_port(headers.get(b"host", b"").decode("latin-1"))
     if not validate_host(host, settings.ALLOWED_HOSTS):
-        await _respond(send, 400, {"code": "bad_host", "message": "Bad Request"})
+        error = RelaisError(ErrorCode.BAD_HOST, value=host[:80])
+        await _respond(send, *refused(error, pick_language(lang)))
         return
     body = b""
     while True:
@@ -52,12 +57,12 @@ async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
             return
         body += event.get("body", b"")
         if len(body) > MAX_BODY_BYTES:
-            await _respond(send, 413, {"code": "too_large", "message": "Request too large"})
+            error = RelaisError(ErrorCode.TOO_LARGE, limit=MAX_BODY_BYTES)
+            await _respond(send, *refused(error, pick_language(lang)))
             return
         if not event.get("more_body"):
             break
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    status, payload = await _answer(body, query.get("lang", [""])[0])  # as request.GET
+    status, payload = await _answer(body, lang)
     await _respond(send, status, payload)
 
 

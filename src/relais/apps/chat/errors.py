@@ -25,6 +25,9 @@ class ErrorCode(ErrorCodeBase):
     EMPTY_MESSAGE = "empty_message"
     NO_QUEUE = "no_queue"
     TOO_LATE = "too_late"
+    # the pre-chat form's endpoint (chat/endpoint.py)
+    TOO_LARGE = "too_large"
+    BAD_HOST = "bad_host"
 
     @property
     def status(self) -> int:
@@ -34,7 +37,7 @@ class ErrorCode(ErrorCodeBase):
             return 403
         if self in {ErrorCode.CHAT_ENDED, ErrorCode.TOO_LATE}:
             return 409
-        if self is ErrorCode.FRAME_TOO_LARGE:
+        if self in {ErrorCode.FRAME_TOO_LARGE, ErrorCode.TOO_LARGE}:
             return 413
         return 400
 
@@ -60,4 +63,6 @@ _MESSAGES = {
     ErrorCode.EMPTY_MESSAGE: _("A message cannot be empty."),
     ErrorCode.NO_QUEUE: _("Nobody can take this request at the moment."),
     ErrorCode.TOO_LATE: _("This can no longer be done."),
+    ErrorCode.TOO_LARGE: _("This request is larger than %(limit)s bytes."),
+    ErrorCode.BAD_HOST: _("This server does not answer for the host “%(value)s”."),
 }

@@ -32,7 +32,7 @@ from relais.apps.errors import RelaisError
 
 
 def _language(request: HttpRequest) -> str:
-    return _pick(request.GET.get("lang"))
+    return pick_language(request.GET.get("lang"))
 
 
 def form_answer[F: BaseModel](
@@ -40,18 +40,13 @@ def form_answer[F: BaseModel](
 ) -> tuple[int, dict[str, Any]]:
     """A widget form: JSON in, validated, acted on; the status and JSON to answer, refusals
     as `{code, message}` in the customer's language (`hint`: the language of the page)."""
-
-    def refused(error: RelaisError, language: str) -> tuple[int, dict[str, Any]]:
-        with translation.override(language):
-            return error.status, error.as_dict()
-
     try:
         data = json.loads(body or b"{}")
     except ValueError:
-        return refused(RelaisError(ErrorCode.MALFORMED_JSON), _pick(hint))
+        return refused(RelaisError(ErrorCode.MALFORMED_JSON), pick_language(hint))
     if not isinstance(data, dict):
-        return refused(RelaisError(ErrorCode.MALFORMED_JSON), _pick(hint))
-    language = _pick(data.get("language") or hint)
+        return refused(RelaisError(ErrorCode.MALFORMED_JSON), pick_language(hint))
+    language = pick_language(data.get("language") or hint)
     try:
         form = schema.model_validate(data)
     except ValidationError as invalid:
@@ -64,7 +59,13 @@ def form_answer[F: BaseModel](
     return 201, answer.model_dump(mode="json") if answer else {"ok": True}
 
 
-def _pick(value: Any) -> str:
+def refused(error: RelaisError, language: str) -> tuple[int, dict[str, Any]]:
+    """The status and `{code, message}` of a refusal, in `language` (fr or en)."""
+    with translation.override(language):
+        return error.status, error.as_dict()
+
+
+def pick_language(value: Any) -> str:
     return "en" if str(value or "fr").startswith("en") else "fr"
 
 
