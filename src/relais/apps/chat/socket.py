@@ -13,7 +13,6 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.schemas import ErrorOut
+from relais.apps.database_threads import DatabaseThreads
 from relais.apps.errors import RelaisError
 
 logger = logging.getLogger(__name__)
@@ -40,16 +40,14 @@ Handler = Callable[[Any], Awaitable[None]]
 #: handshakes waited for each other. SQLite serialises writes anyway (and an in-memory
 #: test database locks whole tables): there, the single thread as before.
 DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "8"))
-_db_executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="relais-ws-db")
+_db_threads = DatabaseThreads(DB_THREADS, "relais-ws-db")
 
 
 def db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """`function` as a coroutine run on the consumers' database threads."""
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         return database_sync_to_async(function)  # type: ignore[no-any-return]
-    return database_sync_to_async(  # type: ignore[no-any-return]
-        function, thread_sensitive=False, executor=_db_executor
-    )
+    return _db_threads.wrap(function)
 
 
 class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]

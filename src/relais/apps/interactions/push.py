@@ -30,6 +30,8 @@ from typing import Any
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
+from relais.apps.database_threads import caller_loop
+
 logger = logging.getLogger(__name__)
 
 _server_loop: asyncio.AbstractEventLoop | None = None
@@ -90,8 +92,12 @@ def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
 
 
 def _caller_loop() -> asyncio.AbstractEventLoop | None:
-    """The running loop this (loopless) thread works for: asgiref's sync_to_async, or the
-    loop registered for the process."""
+    """The running loop this (loopless) thread works for: the consumers' database threads
+    (apps/database_threads.py), the loop registered for the process, or asgiref's
+    sync_to_async."""
+    ours = caller_loop()  # a call on the consumers' database threads
+    if ours is not None and ours.is_running():
+        return ours
     server = server_loop()
     if server is not None and server.is_running():
         return server
