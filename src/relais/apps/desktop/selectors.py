@@ -4,13 +4,15 @@ number, the state of their desktop now, and the customer panel of a contact they
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from pydantic import BaseModel
 
+from relais.apps import rows
 from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession
 from relais.apps.chat.services import agent_view
 from relais.apps.desktop.errors import ErrorCode
@@ -58,21 +60,38 @@ def held_contact(
     *, viewer: Any, contact_id: int, states: tuple[str, ...] = (), lock: bool = False
 ) -> Contact:
     """A contact offered to or handled by the viewer's agent (else `not_your_contact`), with
-    its queue; `lock`: its row alone FOR UPDATE, the first lock of a desk transaction."""
+    its queue; `lock`: its row alone FOR UPDATE, the first lock of a desk transaction.
+
+    Every desk action begins here: one hand-written statement (apps/rows.py)."""
     agent = desk_agent(viewer=viewer)
-    rows = Contact.objects.select_related("queue").filter(pk=contact_id, agent_id=agent.pk)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    contact = rows.first()
-    if contact is None or (states and contact.state not in states):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _held_sql(lock and connection.features.has_select_for_update_of), [contact_id, agent.pk]
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+    contact = rows.instance(Contact, row[: rows.width(Contact)])
+    if states and contact.state not in states:
+        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+    contact.queue = rows.instance(Queue, row[rows.width(Contact) :])
     return contact
+
+
+@functools.cache
+def _held_sql(lock: bool) -> str:
+    return (
+        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
+        f'FROM "{Contact._meta.db_table}" c '
+        f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
+        'WHERE c."id" = %s AND c."agent_id" = %s' + (" FOR UPDATE OF c" if lock else "")
+    )
 
 
 def events_since(*, viewer: Any, after: int) -> list[dict[str, Any]]:
     agent = desk_agent(viewer=viewer)
-    rows = DeskEvent.objects.filter(agent_id=agent.pk, seq__gt=after).order_by("seq")
-    return [frame_of(row) for row in rows[:MAX_RESUME]]
+    events = DeskEvent.objects.filter(agent_id=agent.pk, seq__gt=after).order_by("seq")
+    return [frame_of(row) for row in events[:MAX_RESUME]]
 
 
 def _label(queue: Queue) -> str:
@@ -191,8 +210,8 @@ def help_messages(*, agent: Agent) -> list[dict[str, Any]]:
     thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
     if thread is None:
         return []
-    rows = HelpMessage.objects.filter(thread=thread).select_related("author")
-    return [help_view(m, agent).model_dump(mode="json") for m in rows]
+    messages = HelpMessage.objects.filter(thread=thread).select_related("author")
+    return [help_view(m, agent).model_dump(mode="json") for m in messages]
 
 
 def _mask_email(email: str) -> str:
@@ -243,13 +262,13 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
     previous: list[PreviousContact] = []
     reference = session.email if session else contact.customer_reference
     if reference:
-        rows = (
+        earlier = (
             Contact.objects.filter(customer_reference=reference)
             .exclude(pk=contact.pk)
             .select_related("queue", "wrap_up__reason")
             .order_by("-created_at")[:10]
         )
-        for row in rows:
+        for row in earlier:
             wrap = getattr(row, "wrap_up", None)
             previous.append(
                 PreviousContact(

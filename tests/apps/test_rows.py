@@ -1,0 +1,57 @@
+"""Hand-written statements make the same instances the ORM makes (apps/rows.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from relais.apps import rows
+from relais.apps.desktop import selectors
+from relais.apps.errors import RelaisError
+from relais.apps.interactions import services
+from relais.apps.interactions.models import Contact, ContactState
+from tests.apps.conftest import World
+from tests.apps.routing.fixtures import orders_queue
+
+
+def values(instance: object) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_an_instance_from_raw_columns_equals_the_orms(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    agent = world.agents["rabat0"]
+    now = timezone.now()
+    Contact.objects.filter(pk=contact.pk).update(
+        state=ContactState.ACCEPTED,
+        agent=agent,
+        declined_by=[7, 9],  # JSON: converted as the ORM converts it
+        accepted_at=now - dt.timedelta(seconds=5),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {rows.columns(Contact, "c")} FROM "{Contact._meta.db_table}" c '  # noqa: S608
+            'WHERE c."id" = %s',
+            [contact.pk],
+        )
+        made = rows.instance(Contact, cursor.fetchone())
+    expected = Contact.objects.get(pk=contact.pk)
+    assert values(made) == values(expected)
+    assert made.declined_by == [7, 9]
+    assert made.accepted_at is not None
+    assert made.accepted_at.tzinfo is not None
+    assert not made._state.adding  # saved as an update, like any fetched instance
+
+    held = selectors.held_contact(viewer=agent.user, contact_id=contact.pk)
+    assert values(held) == values(expected)
+    assert values(held.queue) == values(expected.queue)
+    with pytest.raises(RelaisError):  # another agent's contact
+        selectors.held_contact(viewer=world.agents["rabat1"].user, contact_id=contact.pk)
+    with pytest.raises(RelaisError):  # not in one of the states asked for
+        selectors.held_contact(
+            viewer=agent.user, contact_id=contact.pk, states=(ContactState.OFFERED,)
+        )
