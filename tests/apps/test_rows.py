@@ -55,3 +55,14 @@ def test_an_instance_from_raw_columns_equals_the_orms(world: World) -> None:
         selectors.held_contact(
             viewer=agent.user, contact_id=contact.pk, states=(ContactState.OFFERED,)
         )
+
+
+def test_first_finds_by_key_and_refuses_none(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    found = rows.first(Contact, id=contact.pk, queue_id=contact.queue_id)
+    assert found is not None
+    assert values(found) == values(Contact.objects.get(pk=contact.pk))
+    assert rows.first(Contact, id=contact.pk, state=ContactState.CLOSED) is None
+    with pytest.raises(ValueError, match="None"):
+        rows.first(Contact, agent_id=None)

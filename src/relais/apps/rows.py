@@ -47,3 +47,28 @@ def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
             converted[index] = converter(converted[index], column, connection)
     names = [field.attname for field in model._meta.concrete_fields]
     return model.from_db(connection.alias, names, converted)
+
+
+def first[M: models.Model](model: type[M], **equal: Any) -> M | None:
+    """The row whose columns equal these values (none of them None), or None: a lookup by
+    a key, in a statement written once per model and set of columns."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in equal]
+    params = [
+        field.get_db_prep_value(value, connection)  # type: ignore[union-attr]
+        for field, value in zip(fields, equal.values(), strict=True)
+    ]
+    if any(value is None for value in params):
+        raise ValueError(f"rows.first({meta.label}): a None value matches nothing")
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(model, tuple(equal)), params)
+        row = cursor.fetchone()
+    return None if row is None else instance(model, row)
+
+
+@functools.cache
+def _lookup_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+    meta = model._meta
+    where = " AND ".join(f'"{meta.get_field(name).column}" = %s' for name in names)  # type: ignore[union-attr]
+    table = f'"{meta.db_table}"'
+    return f"SELECT {columns(model, table)} FROM {table} WHERE {where} LIMIT 1"  # noqa: S608 - names from the model

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import (
@@ -172,9 +173,9 @@ def message_post(
             return None, False
         seq, left = taken[0], taken[1] is not None
         if client_id:
-            found = ChatMessage.objects.filter(
-                contact_id=contact_id, sender=sender, client_id=client_id
-            ).first()
+            found = rows.first(
+                ChatMessage, contact_id=contact_id, sender=sender, client_id=client_id
+            )
             if found is not None:
                 number_return(ChatSession, "contact_id", contact_id)
                 return found, False

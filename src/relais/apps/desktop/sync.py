@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from relais.apps import rows
 from relais.apps.desktop import selectors
 from relais.apps.desktop.events import (
     ContactClosedEvent,
@@ -45,8 +46,8 @@ def offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:
 
 def desk_last_seq(*, agent_id: int) -> int:
     """The number of the agent's last event (0: none)."""
-    found = DeskCursor.objects.filter(agent_id=agent_id).values_list("last_seq", flat=True)
-    return found.first() or 0
+    cursor = rows.first(DeskCursor, agent_id=agent_id)
+    return cursor.last_seq if cursor is not None else 0
 
 
 def desk_sync(*, agent_id: int) -> int:
