@@ -49,26 +49,41 @@ def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(connection.alias, names, converted)
 
 
-def first[M: models.Model](model: type[M], **equal: Any) -> M | None:
-    """The row whose columns equal these values (none of them None), or None: a lookup by
-    a key, in a statement written once per model and set of columns."""
+def select[M: models.Model](
+    model: type[M], *, order: str = "", limit: int | None = None, **equal: Any
+) -> list[M]:
+    """The rows whose columns equal these values (none of them None), in the order of the
+    column `order` ("-" first: descending): a lookup by a key, in a statement written once
+    per model, set of columns and order."""
     meta = model._meta
     fields = [meta.get_field(name) for name in equal]
-    params = [
+    params: list[Any] = [
         field.get_db_prep_value(value, connection)  # type: ignore[union-attr]
         for field, value in zip(fields, equal.values(), strict=True)
     ]
     if any(value is None for value in params):
-        raise ValueError(f"rows.first({meta.label}): a None value matches nothing")
+        raise ValueError(f"rows.select({meta.label}): a None value matches nothing")
+    sql = _lookup_sql(model, tuple(equal), order)
+    if limit is not None:
+        sql, params = f"{sql} LIMIT %s", [*params, limit]
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(model, tuple(equal)), params)
-        row = cursor.fetchone()
-    return None if row is None else instance(model, row)
+        cursor.execute(sql, params)
+        return [instance(model, row) for row in cursor.fetchall()]
+
+
+def first[M: models.Model](model: type[M], **equal: Any) -> M | None:
+    """The row whose columns equal these values, or None (see `select`)."""
+    found = select(model, limit=1, **equal)
+    return found[0] if found else None
 
 
 @functools.cache
-def _lookup_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+def _lookup_sql(model: type[models.Model], names: tuple[str, ...], order: str) -> str:
     meta = model._meta
     where = " AND ".join(f'"{meta.get_field(name).column}" = %s' for name in names)  # type: ignore[union-attr]
     table = f'"{meta.db_table}"'
-    return f"SELECT {columns(model, table)} FROM {table} WHERE {where} LIMIT 1"  # noqa: S608 - names from the model
+    sql = f"SELECT {columns(model, table)} FROM {table} WHERE {where}"  # noqa: S608 - names from the model
+    if order:
+        column = meta.get_field(order.lstrip("-")).column  # type: ignore[union-attr]
+        sql += f' ORDER BY "{column}"' + (" DESC" if order.startswith("-") else "")
+    return sql

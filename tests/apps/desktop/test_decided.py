@@ -45,3 +45,24 @@ def test_an_offer_and_the_presence_it_changes_are_recorded_once(chat_world: Chat
         2,
         3,
     ]
+
+
+def test_accepting_opens_the_chat_with_its_topic_and_messages_in_order(
+    chat_world: ChatWorld,
+) -> None:
+    agent = chat_world.agent("lille0")
+    desk.desk_presence_set(actor=agent.user, state="available")
+    form = StartForm(topic="commande", name="Ana", message="Bonjour", client_id="c0")
+    session, _ = chat.chat_start(form=form)
+    chat.customer_message(session=session, body="Vous êtes là ?", client_id="c1")
+    chat_world.router.step()
+    desk.desk_accept(actor=agent.user, contact_id=session.contact_id)
+
+    opened = [p for kind, p in stream(agent.pk) if kind == "chat.opened"]
+    assert len(opened) == 1
+    chat_view = opened[0]["chat"]
+    assert chat_view["customer_name"] == "Ana"
+    assert chat_view["topic"] == session.topic.label
+    assert chat_view["topic"]
+    assert [m["body"] for m in chat_view["messages"]][:2] == ["Bonjour", "Vous êtes là ?"]
+    assert chat_view["notes"] == []

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
-from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession
+from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, ChatTopic
 from relais.apps.chat.services import agent_view
 from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.events import ChatView, NoteView, OfferMadeEvent, frame_of
@@ -99,20 +99,40 @@ def _label(queue: Queue) -> str:
 
 
 def chat_view(contact: Contact) -> ChatView:
-    session = ChatSession.objects.filter(contact_id=contact.pk).select_related("topic").first()
-    messages = ChatMessage.objects.filter(contact_id=contact.pk).order_by("seq")
-    notes = InternalNote.objects.filter(contact_id=contact.pk).select_related("author")
+    """The conversation as the desktop opens it (at every accept: hand-written lookups)."""
+    session, topic = _session_and_topic(contact.pk)
+    messages = rows.select(ChatMessage, order="seq", contact_id=contact.pk)
+    notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
     return ChatView(
         contact_id=contact.pk,
         queue=contact.queue.code,
         queue_label=_label(contact.queue),
         customer_name=session.customer_name if session else contact.customer_reference,
         language=session.language if session else "",
-        topic=session.topic.label if session and session.topic else "",
+        topic=topic.label if topic else "",
         state=contact.state,
         messages=[agent_view(m) for m in messages],
         notes=[note_view(n) for n in notes],
     )
+
+
+def _session_and_topic(contact_id: int) -> tuple[ChatSession | None, ChatTopic | None]:
+    with connection.cursor() as cursor:
+        cursor.execute(_SESSION_SQL, [contact_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    width = rows.width(ChatSession)
+    topic = rows.instance(ChatTopic, row[width:]) if row[width] is not None else None
+    return rows.instance(ChatSession, row[:width]), topic
+
+
+_SESSION_SQL = (
+    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
+    f'FROM "{ChatSession._meta.db_table}" s '
+    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
+    'WHERE s."contact_id" = %s LIMIT 1'
+)
 
 
 def note_view(note: InternalNote) -> NoteView:
