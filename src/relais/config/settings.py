@@ -99,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("RELAIS_DB_POOL_SIZE", "20")),
         "timeout": 10,
     }
+    # Parameters bound by the server, and a statement run five times on a connection
+    # prepared there: the same few statements run for every chat, and parsing and planning
+    # them each time was much of PostgreSQL's work (bench.chat_load). The pool is Django's
+    # own (no PgBouncer in transaction mode, which would lose prepared statements).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
