@@ -109,8 +109,11 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 logger.exception("frame handling failed")
 
     async def send_frame(self, frame: BaseModel | dict[str, Any]) -> None:
-        data = frame.model_dump(mode="json") if isinstance(frame, BaseModel) else frame
-        await self.send(text_data=json.dumps(data, separators=(",", ":")))
+        if isinstance(frame, BaseModel):
+            text = frame.model_dump_json()  # pydantic's own serializer: no dict in between
+        else:
+            text = json.dumps(frame, separators=(",", ":"))
+        await self.send(text_data=text)
 
     async def send_error(self, error: RelaisError, ref: str | None = None) -> None:
         with translation.override(self.language):
