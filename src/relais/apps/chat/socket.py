@@ -39,7 +39,10 @@ Handler = Callable[[Any], Awaitable[None]]
 #: Channels' single thread-sensitive thread, where one process's frames, offers and
 #: handshakes waited for each other. SQLite serialises writes anyway (and an in-memory
 #: test database locks whole tables): there, the single thread as before.
-DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "8"))
+#: Two per process: every thread running Python competes with the event loop for the GIL.
+#: Under bench.chat_load at 15 chats/s, 8 threads gave an offer p99 of 1.7 s, 4 gave 0.7 s,
+#: 2 gave 0.17 s (and less CPU per chat); 1 queued the calls (p50 3.3 s at 20/s).
+DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "2"))
 _db_threads = DatabaseThreads(DB_THREADS, "relais-ws-db")
 
 
