@@ -45,8 +45,28 @@ def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
     for index, column, chain in _converters(model, connection.vendor):
         for converter in chain:
             converted[index] = converter(converted[index], column, connection)
-    names = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(connection.alias, names, converted)
+    return model.from_db(connection.alias, _names(model), converted)
+
+
+@functools.cache
+def _names(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def pair[A: models.Model, B: models.Model](
+    sql: str, params: Sequence[Any], first: type[A], second: type[B]
+) -> tuple[A, B | None] | None:
+    """The first row of a join selecting `columns(first, …), columns(second, …)`, as an
+    instance of each; the second is None where its primary key is NULL (a LEFT JOIN that
+    found nothing). None when there is no row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = width(first)
+    other = instance(second, row[split:]) if row[split] is not None else None
+    return instance(first, row[:split]), other
 
 
 def select[M: models.Model](

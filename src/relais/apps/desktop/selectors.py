@@ -64,17 +64,13 @@ def held_contact(
 
     Every desk action begins here: one hand-written statement (apps/rows.py)."""
     agent = desk_agent(viewer=viewer)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _held_sql(lock and connection.features.has_select_for_update_of), [contact_id, agent.pk]
-        )
-        row = cursor.fetchone()
-    if row is None:
+    sql = _held_sql(lock and connection.features.has_select_for_update_of)
+    found = rows.pair(sql, [contact_id, agent.pk], Contact, Queue)
+    if found is None or (states and found[0].state not in states):
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
-    contact = rows.instance(Contact, row[: rows.width(Contact)])
-    if states and contact.state not in states:
-        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
-    contact.queue = rows.instance(Queue, row[rows.width(Contact) :])
+    contact, queue = found
+    assert queue is not None  # noqa: S101 - an inner join: always there
+    contact.queue = queue
     return contact
 
 
@@ -100,7 +96,7 @@ def _label(queue: Queue) -> str:
 
 def chat_view(contact: Contact) -> ChatView:
     """The conversation as the desktop opens it (at every accept: hand-written lookups)."""
-    session, topic = _session_and_topic(contact.pk)
+    session, topic = rows.pair(_SESSION_SQL, [contact.pk], ChatSession, ChatTopic) or (None, None)
     messages = rows.select(ChatMessage, order="seq", contact_id=contact.pk)
     notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
     return ChatView(
@@ -114,17 +110,6 @@ def chat_view(contact: Contact) -> ChatView:
         messages=[agent_view(m) for m in messages],
         notes=[note_view(n) for n in notes],
     )
-
-
-def _session_and_topic(contact_id: int) -> tuple[ChatSession | None, ChatTopic | None]:
-    with connection.cursor() as cursor:
-        cursor.execute(_SESSION_SQL, [contact_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None, None
-    width = rows.width(ChatSession)
-    topic = rows.instance(ChatTopic, row[width:]) if row[width] is not None else None
-    return rows.instance(ChatSession, row[:width]), topic
 
 
 _SESSION_SQL = (
