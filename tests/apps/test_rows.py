@@ -6,13 +6,15 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import signals
 from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.desktop import selectors
+from relais.apps.desktop.models import InternalNote
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services
-from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 
@@ -66,3 +68,53 @@ def test_first_finds_by_key_and_refuses_none(world: World) -> None:
     assert rows.first(Contact, id=contact.pk, state=ContactState.CLOSED) is None
     with pytest.raises(ValueError, match="None"):
         rows.first(Contact, agent_id=None)
+
+
+def test_insert_stores_what_the_orm_would_store(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    at = timezone.now()
+    data = {"step": 2, "note": "café", "list": [1, None]}
+    made = rows.insert(
+        ContactEvent, at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data=data
+    )
+    assert made.pk is not None
+    assert not made._state.adding
+    by_orm = ContactEvent.objects.create(
+        at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data=data
+    )
+    stored = ContactEvent.objects.get(pk=made.pk)
+    assert by_orm.pk == made.pk + 1  # the same sequence of keys
+    assert values(stored) == values(made)
+    assert {k: v for k, v in values(stored).items() if k != "id"} == {
+        k: v for k, v in values(ContactEvent.objects.get(pk=by_orm.pk)).items() if k != "id"
+    }
+    assert stored.at == at
+    assert stored.by_router is False  # a default left out
+    made.kind = EventKind.OFFER_ACCEPTED
+    made.save()  # an update, as for any stored instance
+    assert ContactEvent.objects.filter(pk=made.pk, kind=EventKind.OFFER_ACCEPTED).exists()
+
+
+def test_add_keeps_a_given_key_and_refuses_models_with_save_receivers(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    author = world.users["administrator"]
+    note = rows.add(
+        InternalNote(pk=4242, contact=contact, author=author, body="x", created_at=timezone.now())
+    )
+    assert InternalNote.objects.get(pk=4242).body == "x"
+    assert note.pk == 4242
+
+    def receiver(**kwargs: object) -> None:
+        raise AssertionError("not to be called")
+
+    signals.post_save.connect(receiver, sender=InternalNote)
+    try:
+        with pytest.raises(ValueError, match="receivers"):
+            rows.insert(
+                InternalNote, contact=contact, author=author, body="y", created_at=timezone.now()
+            )
+    finally:
+        signals.post_save.disconnect(receiver, sender=InternalNote)
+    assert not InternalNote.objects.filter(body="y").exists()

@@ -1,9 +1,11 @@
-"""Rows read by hand-written SQL, made into model instances as the ORM makes them.
+"""Rows read and written by hand-written SQL, as model instances the ORM would make.
 
 For the few statements a chat runs many times, compiling the ORM's SQL cost more than
 running it: a contact with its queue took about 0.8 ms to compile and 0.3 ms to run on
-PostgreSQL (bench.chat_load). The columns are taken from the models, so such a statement
-follows the migrations; values pass through the same converters the ORM applies.
+PostgreSQL (bench.chat_load), and `objects.create` took 0.25 ms of CPU where `insert` takes
+0.13. The columns are taken from the models, so such a statement follows the migrations;
+values pass through the same converters and preparations the ORM applies. Model signals
+are not sent: no receiver is connected to the models written here (`insert` says so).
 """
 
 from __future__ import annotations
@@ -107,3 +109,48 @@ def _lookup_sql(model: type[models.Model], names: tuple[str, ...], order: str) -
         column = meta.get_field(order.lstrip("-")).column  # type: ignore[union-attr]
         sql += f' ORDER BY "{column}"' + (" DESC" if order.startswith("-") else "")
     return sql
+
+
+def insert[M: models.Model](model: type[M], **values: Any) -> M:
+    """Store one new row, as `model.objects.create(**values)` would, and return its instance
+    (primary key set). Fields left out take their defaults; see `add`."""
+    return add(model(**values))
+
+
+def add[M: models.Model](made: M) -> M:
+    """Store a new, unsaved instance, as its `save()` would, setting its primary key.
+    `pre_save` and `post_save` are not sent: a model with a receiver connected to either
+    is refused."""
+    model = type(made)
+    if _has_receivers(model):
+        raise ValueError(f"rows.add({model._meta.label}): signal receivers would be skipped")
+    fields, sql, returning = _insert_sql(model, connection.vendor, made.pk is None)
+    params = [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if made.pk is None:
+            made.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    made._state.adding = False
+    made._state.db = connection.alias
+    return made
+
+
+def _has_receivers(model: type[models.Model]) -> bool:
+    signals = models.signals
+    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+
+
+@functools.cache
+def _insert_sql(
+    model: type[models.Model], vendor: str, generated_key: bool
+) -> tuple[tuple[models.Field[Any, Any], ...], str, bool]:
+    """The fields written, the statement and whether it returns the generated key."""
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if not (generated_key and f.primary_key))
+    names = ", ".join(f'"{field.column}"' for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - names from the model
+    returning = generated_key and connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f' RETURNING "{meta.pk.column}"'  # type: ignore[union-attr]
+    return fields, sql, returning

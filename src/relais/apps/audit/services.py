@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.audit.models import AuditEntry
 
@@ -64,8 +65,7 @@ def audit_record(
         previous_digest=last or GENESIS,
     )
     entry.digest = _digest(entry.previous_digest, _payload(entry))
-    entry.save()
-    return entry
+    return rows.add(entry)
 
 
 def audit_verify_chain() -> int | None:

@@ -101,7 +101,8 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
             customer_reference=form.email,
             attributes={"topic": topic.code, "language": form.language, "source": "widget"},
         )
-        session = ChatSession.objects.create(
+        session = rows.insert(
+            ChatSession,
             contact=contact,
             token_hash=hash_token(token),
             customer_name=form.name.strip(),
@@ -112,7 +113,8 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
             created_at=now,
         )
         if first:  # number 1 of a conversation nobody sees yet: no lock, nobody to push to
-            ChatMessage.objects.create(
+            rows.insert(
+                ChatMessage,
                 contact_id=contact.pk,
                 seq=1,
                 sender=Sender.CUSTOMER,
@@ -181,7 +183,8 @@ def message_post(
                 return found, False
         if open_only and (left or state not in (*WAITING, *IN_HAND)):
             raise RelaisError(ErrorCode.CHAT_ENDED)
-        message = ChatMessage.objects.create(
+        message = rows.insert(
+            ChatMessage,
             contact_id=contact_id,
             seq=seq,
             sender=sender,

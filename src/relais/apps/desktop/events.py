@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pydantic import BaseModel
 
+from relais.apps import rows
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
 from relais.apps.interactions.push import group_send
@@ -213,7 +214,8 @@ def desk_event_append(
         return None  # recorded already (checked under the lock: no race)
     payload = event.model_dump(mode="json")
     kind = payload.pop("type")
-    row = DeskEvent.objects.create(
+    row = rows.insert(
+        DeskEvent,
         agent_id=agent_id,
         seq=seq,
         kind=kind,

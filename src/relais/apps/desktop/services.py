@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from relais.apps import rows
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
@@ -160,7 +161,8 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
         key = offer_key(contact)
         if ending:  # what desk_complete records, before its audited part
             _record_end(agent=agent, contact=contact, key=key, locked=True)
-        wrap = WrapUp.objects.create(
+        wrap = rows.insert(
+            WrapUp,
             contact=contact,
             reason=found,
             agent=agent,

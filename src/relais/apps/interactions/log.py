@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.interactions.models import ContactEvent, EventKind
 
@@ -28,7 +29,8 @@ def event_append(
     by_router: bool = False,
 ) -> ContactEvent:
     """One line of the log, inside the caller's transaction; requests wake the router."""
-    event = ContactEvent.objects.create(
+    event = rows.insert(
+        ContactEvent,
         at=at,
         kind=kind,
         by_router=by_router,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from relais.apps import rows
 from relais.apps.accounts.models import Role, User
 from relais.apps.accounts.permissions import is_administrator, require_administrator
 from relais.apps.audit.services import audit_record
@@ -79,7 +80,8 @@ def contact_create(
         raise RelaisError(ErrorCode.ATTRIBUTES_TOO_LARGE)
     now = timezone.now()
     with transaction.atomic(savepoint=given is None):
-        contact = Contact.objects.create(
+        contact = rows.insert(
+            Contact,
             channel=queue.channel,
             direction=direction,
             queue=queue,
