@@ -88,6 +88,11 @@ def select[M: models.Model](
     sql = _lookup_sql(model, tuple(equal), order)
     if limit is not None:
         sql, params = f"{sql} LIMIT %s", [*params, limit]
+    return fetch(model, sql, params)
+
+
+def fetch[M: models.Model](model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
+    """The instances of a statement selecting `columns(model, …)`, in its order."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [instance(model, row) for row in cursor.fetchall()]

@@ -9,6 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from relais.apps.chat.models import ChatMessage
+from relais.apps.interactions.models import Channel, Contact, ContactState
 from tests.apps.chat.fixtures import ChatWorld, agent_client, customer_client, start_chat
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -120,3 +121,24 @@ async def test_html_is_stored_as_text(chat_world: ChatWorld) -> None:
     contact_id, _token = await start_chat(message=payload)
     message = await database_sync_to_async(ChatMessage.objects.get)(contact_id=contact_id, seq=1)
     assert message.body == payload
+
+
+async def test_a_waiting_customer_leaves_a_message_instead(chat_world: ChatWorld) -> None:
+    contact_id, token = await start_chat()
+    customer = await customer_client()
+    await customer.send({"type": "hello", "token": token})
+    await customer.until("welcome")
+
+    await customer.send(
+        {"type": "leave_message", "email": "ana@example.fr", "message": "Rappelez-moi"}
+    )
+
+    assert (await customer.until("done"))["what"] == "message"
+    left = await database_sync_to_async(
+        lambda: list(Contact.objects.filter(attributes__chat_contact=contact_id))
+    )()
+    assert [c.channel for c in left] == [Channel.EMAIL]
+    assert left[0].attributes["message"] == "Rappelez-moi"
+    chat = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
+    assert chat.state == ContactState.ABANDONED
+    await customer.close()

@@ -50,17 +50,12 @@ CHECK_EVERY_S = 15.0
 def _hello(session: ChatSession, last_id: int) -> tuple[Welcome, list[MessageOut]]:
     """Where the chat stands, and the messages after `last_id` (read after subscribing to
     its pushes: nothing falls between the two)."""
-    session.refresh_from_db(fields=["last_seq", "customer_left_at"])
-    state = Contact.objects.values_list("state", flat=True).get(pk=session.contact_id)
-    agent = selectors.agent_first_name(viewer=session)
-    status = "connected" if agent else "waiting"
-    if session.customer_left_at is not None or state in (
-        ContactState.CLOSED,
-        ContactState.ABANDONED,
-    ):
+    standing = selectors.chat_standing(viewer=session)
+    status = "connected" if standing.agent else "waiting"
+    if standing.left or standing.state in (ContactState.CLOSED, ContactState.ABANDONED):
         status = "ended"
     messages = selectors.messages_for_customer(viewer=session, after=last_id)
-    welcome = Welcome(state=status, agent=agent, last_id=session.last_seq)  # type: ignore[arg-type]
+    welcome = Welcome(state=status, agent=standing.agent, last_id=standing.last_seq)  # type: ignore[arg-type]
     return welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
 
 

@@ -80,10 +80,20 @@ def agent_view(message: ChatMessage) -> MessageView:
 
 
 def _topic(code: str) -> ChatTopic:
-    topic = ChatTopic.objects.select_related("queue").filter(code=code, active=True).first()
-    if topic is None:
+    """The active topic with this code, and its queue."""
+    found = rows.pair(_TOPIC_SQL, [code, True], ChatTopic, Queue)
+    if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_TOPIC, value=code)
+    topic, queue = found
+    topic.queue = queue
     return topic
+
+
+_TOPIC_SQL = (  # hand-written: every chat starts with it
+    f"SELECT {rows.columns(ChatTopic, 't')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
+    f'FROM "{ChatTopic._meta.db_table}" t JOIN "{Queue._meta.db_table}" q ON q."id" = t."queue_id" '
+    'WHERE t."code" = %s AND t."active" = %s LIMIT 1'
+)
 
 
 def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
@@ -126,14 +136,21 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
 
 
 def session_for_token(token: str) -> ChatSession:
-    session = (
-        ChatSession.objects.select_related("contact", "contact__queue")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if session is None:
+    """The chat session holding this token, with its topic."""
+    found = rows.pair(_TOKEN_SQL, [hash_token(token)], ChatSession, ChatTopic)
+    if found is None:
         raise RelaisError(ErrorCode.BAD_TOKEN)
+    session, topic = found
+    session.topic = topic
     return session
+
+
+_TOKEN_SQL = (  # hand-written: every customer's hello reads it
+    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
+    f'FROM "{ChatSession._meta.db_table}" s '
+    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
+    'WHERE s."token_hash" = %s LIMIT 1'
+)
 
 
 def _push_to_customer(message: ChatMessage) -> None:
