@@ -281,3 +281,19 @@ def test_contacts_created_while_no_router_ran_are_routed_at_rebuild(routing: Rou
         restarted.rebuild()
 
     assert Contact.objects.get(pk=contact.pk).agent_id == lille0.pk
+
+
+def test_a_request_committed_after_a_later_one_is_still_applied(routing: Routing) -> None:
+    login(routing, "lille0", "lille1")
+    admin = routing.world.users["administrator"]
+    slow, quick = (services.contact_create(actor=admin, queue_code="orders") for _ in range(2))
+    late = ContactEvent.objects.get(contact=slow, kind=EventKind.CONTACT_CREATED)
+    ContactEvent.objects.filter(pk=late.pk).delete()  # still in its transaction, say
+
+    routing.step()
+    assert routing.contact(quick.pk).state == S.OFFERED
+    assert routing.contact(slow.pk).state == S.CREATED  # its id is a gap behind the cursor
+
+    late.save(force_insert=True)  # it commits, with the id it was given
+    routing.step()
+    assert routing.contact(slow.pk).state == S.OFFERED
