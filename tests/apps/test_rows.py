@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.db.models import signals
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from relais.apps import rows
@@ -118,3 +119,29 @@ def test_add_keeps_a_given_key_and_refuses_models_with_save_receivers(world: Wor
     finally:
         signals.post_save.disconnect(receiver, sender=InternalNote)
     assert not InternalNote.objects.filter(body="y").exists()
+
+
+def test_add_all_stores_rows_in_one_statement_and_value_converts_a_column(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    at = timezone.now()
+    made = [
+        ContactEvent(at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data={"n": n})
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        rows.add_all(made)
+    assert len(queries.captured_queries) == 1
+    stored = ContactEvent.objects.filter(kind=EventKind.OFFER_MADE).order_by("id")
+    assert [e.data for e in stored] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert all(e.at == at and e.contact_id == contact.pk for e in stored)
+    rows.add_all([])  # nothing to store: no statement
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "data" FROM "{ContactEvent._meta.db_table}" WHERE "id" = %s',  # noqa: S608
+            [stored[0].pk],
+        )
+        raw = cursor.fetchone()[0]
+    assert rows.value(ContactEvent, "data", raw) == {"n": 0}
+    assert rows.value(ContactEvent, "data", None) is None

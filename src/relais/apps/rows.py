@@ -34,11 +34,33 @@ def _converters(
 ) -> tuple[tuple[int, Any, tuple[_Converter, ...]], ...]:
     found = []
     for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        chain = (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
+        column, chain = _chain(field)
         if chain:
-            found.append((index, column, tuple(chain)))
+            found.append((index, column, chain))
     return tuple(found)
+
+
+def _chain(field: Any) -> tuple[Any, tuple[_Converter, ...]]:
+    column = field.get_col(field.model._meta.db_table)
+    return column, (
+        *connection.ops.get_db_converters(column),
+        *column.get_db_converters(connection),
+    )
+
+
+def value(model: type[models.Model], name: str, raw: Any) -> Any:
+    """One column's value as the ORM would give the field `name` (a JSON payload, say)."""
+    column, chain = _field_converters(model, name, connection.vendor)
+    for converter in chain:
+        raw = converter(raw, column, connection)
+    return raw
+
+
+@functools.cache
+def _field_converters(
+    model: type[models.Model], name: str, vendor: str
+) -> tuple[Any, tuple[_Converter, ...]]:
+    return _chain(model._meta.get_field(name))
 
 
 def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
@@ -59,16 +81,28 @@ def pair[A: models.Model, B: models.Model](
     sql: str, params: Sequence[Any], first: type[A], second: type[B]
 ) -> tuple[A, B | None] | None:
     """The first row of a join selecting `columns(first, …), columns(second, …)`, as an
+    instance of each (see `pairs`). None when there is no row."""
+    found = pairs(sql, params, first, second)
+    return found[0] if found else None
+
+
+def pairs[A: models.Model, B: models.Model](
+    sql: str, params: Sequence[Any], first: type[A], second: type[B]
+) -> list[tuple[A, B | None]]:
+    """The rows of a join selecting `columns(first, …), columns(second, …)`, each as an
     instance of each; the second is None where its primary key is NULL (a LEFT JOIN that
-    found nothing). None when there is no row."""
+    found nothing)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        found = cursor.fetchall()
     split = width(first)
-    other = instance(second, row[split:]) if row[split] is not None else None
-    return instance(first, row[:split]), other
+    return [
+        (
+            instance(first, row[:split]),
+            instance(second, row[split:]) if row[split] is not None else None,
+        )
+        for row in found
+    ]
 
 
 def select[M: models.Model](
@@ -127,17 +161,43 @@ def add[M: models.Model](made: M) -> M:
     `pre_save` and `post_save` are not sent: a model with a receiver connected to either
     is refused."""
     model = type(made)
-    if _has_receivers(model):
-        raise ValueError(f"rows.add({model._meta.label}): signal receivers would be skipped")
+    _refuse_receivers(model)
     fields, sql, returning = _insert_sql(model, connection.vendor, made.pk is None)
-    params = [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
+    if returning:
+        sql += f' RETURNING "{model._meta.pk.column}"'
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _insert_params(made, fields))
         if made.pk is None:
             made.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     made._state.adding = False
     made._state.db = connection.alias
     return made
+
+
+def add_all(made: Sequence[models.Model]) -> None:
+    """Store new, unsaved instances of one model in one statement, as `bulk_create` would,
+    without setting generated keys (see `add`)."""
+    if not made:
+        return
+    model = type(made[0])
+    _refuse_receivers(model)
+    fields, sql, _ = _insert_sql(model, connection.vendor, made[0].pk is None)
+    head, _, values = sql.partition(" VALUES ")
+    params = [param for one in made for param in _insert_params(one, fields)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} VALUES {', '.join([values] * len(made))}", params)
+    for one in made:
+        one._state.adding = False
+        one._state.db = connection.alias
+
+
+def _insert_params(made: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:
+    return [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
+
+
+def _refuse_receivers(model: type[models.Model]) -> None:
+    if _has_receivers(model):
+        raise ValueError(f"rows: {model._meta.label} has save receivers, which would be skipped")
 
 
 def _has_receivers(model: type[models.Model]) -> bool:
@@ -149,13 +209,11 @@ def _has_receivers(model: type[models.Model]) -> bool:
 def _insert_sql(
     model: type[models.Model], vendor: str, generated_key: bool
 ) -> tuple[tuple[models.Field[Any, Any], ...], str, bool]:
-    """The fields written, the statement and whether it returns the generated key."""
+    """The fields written, the statement and whether it may return the generated key."""
     meta = model._meta
     fields = tuple(f for f in meta.concrete_fields if not (generated_key and f.primary_key))
     names = ", ".join(f'"{field.column}"' for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - names from the model
     returning = generated_key and connection.features.can_return_columns_from_insert
-    if returning:
-        sql += f' RETURNING "{meta.pk.column}"'  # type: ignore[union-attr]
     return fields, sql, returning

@@ -85,7 +85,8 @@ def _topic(code: str) -> ChatTopic:
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_TOPIC, value=code)
     topic, queue = found
-    topic.queue = queue
+    if queue is not None:  # always (an inner join)
+        topic.queue = queue
     return topic
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
+from relais.apps import rows
 from relais.apps.desktop import selectors
 from relais.apps.desktop.events import (
     ContactClosedEvent,
@@ -41,6 +42,7 @@ from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.interactions.push import group_send
+from relais.apps.routing.models import Queue
 from relais.core.routing import (
     AgentStateChanged,
     ContactDropped,
@@ -117,10 +119,24 @@ def _offered(offers: dict[int, int]) -> dict[int, Contact]:
     """The contacts still offered (to the agent of their last offer), with their queue."""
     if not offers:
         return {}
-    rows = Contact.objects.select_related("queue").filter(
-        pk__in=list(offers), state=ContactState.OFFERED
+    marks = ", ".join(["%s"] * len(offers))
+    found = rows.pairs(
+        _OFFERED_SQL.format(marks=marks), [*offers, ContactState.OFFERED], Contact, Queue
     )
-    return {c.pk: c for c in rows if c.agent_id == offers[c.pk]}
+    offered = {}
+    for contact, queue in found:
+        if queue is not None:  # always (an inner join)
+            contact.queue = queue
+        if contact.agent_id == offers[contact.pk]:
+            offered[contact.pk] = contact
+    return offered
+
+
+_OFFERED_SQL = (  # hand-written, as every statement of a batch: the router runs them all the time
+    f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
+    f'FROM "{Contact._meta.db_table}" c JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
+    'WHERE c."id" IN ({marks}) AND c."state" = %s'
+)
 
 
 def _offer(contact: Contact, view: OfferMadeEvent) -> _Entry:
@@ -187,14 +203,12 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
     agents = sorted(planned)
     cursors = _locked_cursors(agents)
     keys = {k for entries in planned.values() for e in entries for k in (e.key, *e.unless) if k}
-    recorded = set(
-        DeskEvent.objects.filter(agent_id__in=agents, key__in=keys).values_list("agent_id", "key")
-    )
+    recorded = _recorded(agents, keys)
     now = timezone.now()
-    rows: list[DeskEvent] = []
+    stored: list[DeskEvent] = []
     for agent_id in agents:
         cursor = cursors[agent_id]
-        presence = cursor.last_presence  # type: ignore[attr-defined]
+        presence = cursor.last_presence
         for entry in planned[agent_id]:
             if any((agent_id, k) in recorded for k in (entry.key, *entry.unless) if k):
                 continue
@@ -207,7 +221,7 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
             if entry.key:
                 recorded.add((agent_id, entry.key))
             cursor.last_seq += 1
-            rows.append(
+            stored.append(
                 DeskEvent(
                     agent_id=agent_id,
                     seq=cursor.last_seq,
@@ -218,11 +232,11 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
                     created_at=now,
                 )
             )
-    if not rows:
+    if not stored:
         return
-    DeskCursor.objects.bulk_update(list(cursors.values()), ["last_seq"])
-    DeskEvent.objects.bulk_create(rows)
-    pushes = [(desk_group(row.agent_id), frame_of(row)) for row in rows]
+    _cursors_save({agent_id: c.last_seq for agent_id, c in cursors.items() if c.moved})
+    rows.add_all(stored)
+    pushes = [(desk_group(row.agent_id), frame_of(row)) for row in stored]
 
     def push() -> None:
         for group, frame in pushes:
@@ -231,25 +245,37 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
     transaction.on_commit(push)
 
 
-#: The payload of an agent's last `presence.changed` event.
-_LAST_PRESENCE = (
-    DeskEvent.objects.filter(agent_id=OuterRef("agent_id"), kind="presence.changed")
-    .order_by("-seq")
-    .values("payload")[:1]
-)
+@dataclass
+class _Cursor:
+    """An agent's desk cursor, locked: its last number, and the stream's last presence."""
+
+    taken: int
+    last_presence: dict[str, Any] | None
+    last_seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.last_seq = self.taken
+
+    @property
+    def moved(self) -> bool:
+        return self.last_seq != self.taken
 
 
-def _locked_cursors(agents: list[int]) -> dict[int, DeskCursor]:
+def _locked_cursors(agents: list[int]) -> dict[int, _Cursor]:
     """The agents' cursors, locked in ascending order (created for a first event), each with
-    the agent's last presence in the stream (`last_presence`)."""
+    the agent's last presence in the stream."""
 
-    def lock() -> dict[int, DeskCursor]:
-        rows = (
-            DeskCursor.objects.select_for_update(of=("self",))
-            .filter(agent_id__in=agents)
-            .annotate(last_presence=Subquery(_LAST_PRESENCE, output_field=JSONField()))
-        )
-        return {c.agent_id: c for c in rows.order_by("agent_id")}
+    def lock() -> dict[int, _Cursor]:
+        sql = _CURSORS_SQL.format(marks=", ".join(["%s"] * len(agents)))
+        if connection.features.has_select_for_update_of:
+            sql += " FOR UPDATE OF c"
+        with connection.cursor() as db:
+            db.execute(sql, ["presence.changed", *agents])
+            found = db.fetchall()
+        return {
+            agent_id: _Cursor(taken, rows.value(DeskEvent, "payload", presence))
+            for agent_id, taken, presence in found
+        }
 
     cursors = lock()
     missing = sorted(set(agents) - set(cursors))
@@ -258,3 +284,38 @@ def _locked_cursors(agents: list[int]) -> dict[int, DeskCursor]:
             DeskCursor.objects.get_or_create(agent_id=agent_id)
         cursors = lock()
     return cursors
+
+
+_CURSORS_SQL = (
+    'SELECT c."agent_id", c."last_seq", (SELECT e."payload" '  # noqa: S608 - names from the models
+    f'FROM "{DeskEvent._meta.db_table}" e WHERE e."agent_id" = c."agent_id" AND e."kind" = %s '
+    f'ORDER BY e."seq" DESC LIMIT 1) FROM "{DeskCursor._meta.db_table}" c '
+    'WHERE c."agent_id" IN ({marks}) ORDER BY c."agent_id"'
+)
+
+
+def _recorded(agents: list[int], keys: set[str]) -> set[tuple[int, str]]:
+    """Which of these keys the agents' streams hold already."""
+    if not keys:
+        return set()
+    sql = (
+        f'SELECT "agent_id", "key" FROM "{DeskEvent._meta.db_table}" '  # noqa: S608 - names from the model
+        f'WHERE "agent_id" IN ({", ".join(["%s"] * len(agents))}) '
+        f'AND "key" IN ({", ".join(["%s"] * len(keys))})'
+    )
+    with connection.cursor() as db:
+        db.execute(sql, [*agents, *keys])
+        return {(int(agent_id), key) for agent_id, key in db.fetchall()}
+
+
+def _cursors_save(moved: dict[int, int]) -> None:
+    """The cursors' new last numbers, in one statement."""
+    if not moved:
+        return
+    cases = " ".join(["WHEN %s THEN %s"] * len(moved))
+    sql = (
+        f'UPDATE "{DeskCursor._meta.db_table}" SET "last_seq" = CASE "agent_id" {cases} END '  # noqa: S608 - names from the model
+        f'WHERE "agent_id" IN ({", ".join(["%s"] * len(moved))})'
+    )
+    with connection.cursor() as db:
+        db.execute(sql, [*(v for pair in moved.items() for v in pair), *moved])
