@@ -160,15 +160,33 @@ def add[M: models.Model](made: M) -> M:
     """Store a new, unsaved instance, as its `save()` would, setting its primary key.
     `pre_save` and `post_save` are not sent: a model with a receiver connected to either
     is refused."""
+    stored = add_unless(made, "")
+    if stored is None:  # no conflict clause: a row, or an error
+        raise RuntimeError(f"rows.add({type(made)._meta.label}): nothing stored")
+    return stored
+
+
+def add_unless[M: models.Model](made: M, conflict: str) -> M | None:
+    """`add`, unless the row would break the unique constraint `conflict` names, as an
+    `ON CONFLICT (…) [WHERE …]` target (PostgreSQL and SQLite): then None, nothing stored."""
     model = type(made)
     _refuse_receivers(model)
     fields, sql, returning = _insert_sql(model, connection.vendor, made.pk is None)
+    if conflict:
+        sql += f" ON CONFLICT {conflict} DO NOTHING"
     if returning:
         sql += f' RETURNING "{model._meta.pk.column}"'
     with connection.cursor() as cursor:
         cursor.execute(sql, _insert_params(made, fields))
-        if made.pk is None:
-            made.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        if returning:
+            key = cursor.fetchone()
+            if key is None:
+                return None
+            made.pk = key[0]
+        elif conflict and cursor.rowcount == 0:
+            return None
+        elif made.pk is None:
+            made.pk = cursor.lastrowid
     made._state.adding = False
     made._state.db = connection.alias
     return made

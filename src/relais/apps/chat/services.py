@@ -192,27 +192,30 @@ def message_post(
         if taken is None:
             return None, False
         seq, left = taken[0], taken[1] is not None
-        if client_id:
-            found = rows.first(
-                ChatMessage, contact_id=contact_id, sender=sender, client_id=client_id
-            )
-            if found is not None:
-                number_return(ChatSession, "contact_id", contact_id)
-                return found, False
         if open_only and (left or state not in (*WAITING, *IN_HAND)):
-            raise RelaisError(ErrorCode.CHAT_ENDED)
-        message = rows.insert(
-            ChatMessage,
-            contact_id=contact_id,
-            seq=seq,
-            sender=sender,
-            author=author,
-            author_name=author_name,
-            event=event,
-            body=body,
-            client_id=client_id,
-            created_at=timezone.now(),
+            found = _sent_before(contact_id, sender, client_id)
+            if found is None:
+                raise RelaisError(ErrorCode.CHAT_ENDED)
+            number_return(ChatSession, "contact_id", contact_id)
+            return found, False
+        stored = rows.add_unless(
+            ChatMessage(
+                contact_id=contact_id,
+                seq=seq,
+                sender=sender,
+                author=author,
+                author_name=author_name,
+                event=event,
+                body=body,
+                client_id=client_id,
+                created_at=timezone.now(),
+            ),
+            _CLIENT_ID_CONFLICT if client_id else "",
         )
+        if stored is None:  # sent again (after a reconnect): the message stored before
+            number_return(ChatSession, "contact_id", contact_id)
+            return _sent_before(contact_id, sender, client_id), False
+        message = stored
         _push_to_customer(message)
         if notify_desk and agent_id is not None and state in IN_HAND:
             desk_event_append(
@@ -222,6 +225,17 @@ def message_post(
                 contact_locked=True,
             )
     return message, True
+
+
+#: A message whose sender's client id is stored already: not stored twice (the constraint
+#: `chat_message_client_id`; looked for only when it happens, not before every message).
+_CLIENT_ID_CONFLICT = """("contact_id", "sender", "client_id") WHERE NOT ("client_id" = '')"""
+
+
+def _sent_before(contact_id: int, sender: str, client_id: str) -> ChatMessage | None:
+    if not client_id:
+        return None
+    return rows.first(ChatMessage, contact_id=contact_id, sender=sender, client_id=client_id)
 
 
 def customer_message(*, session: ChatSession, body: str, client_id: str) -> ChatMessage:
