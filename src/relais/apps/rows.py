@@ -209,6 +209,52 @@ def add_all(made: Sequence[models.Model]) -> None:
         one._state.db = connection.alias
 
 
+def save(made: models.Model, fields: Sequence[str]) -> int:
+    """Write these fields of a stored instance, as `save(update_fields=fields)` would (no
+    signals, see `add`); returns how many rows changed (0: no such row any more)."""
+    model = type(made)
+    _refuse_receivers(model)
+    chosen, sql = _update_sql(model, tuple(fields))
+    params = [field.get_db_prep_save(field.pre_save(made, False), connection) for field in chosen]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, made.pk])
+        return int(cursor.rowcount)
+
+
+@functools.cache
+def _update_sql(
+    model: type[models.Model], names: tuple[str, ...]
+) -> tuple[tuple[models.Field[Any, Any], ...], str]:
+    meta = model._meta
+    chosen = tuple(meta.get_field(name) for name in names)
+    sets = ", ".join(f'"{field.column}" = %s' for field in chosen)  # type: ignore[union-attr]
+    sql = f'UPDATE "{meta.db_table}" SET {sets} WHERE "{meta.pk.column}" = %s'  # noqa: S608 - names from the model
+    return chosen, sql  # type: ignore[return-value]
+
+
+def update(model: type[models.Model], where: dict[str, Any], **values: Any) -> int:
+    """`model.objects.filter(**where).update(**values)` for equality lookups and plain
+    values, in a statement written once per model and set of columns; returns the count."""
+    meta = model._meta
+    sets = [meta.get_field(name) for name in values]
+    keys = [meta.get_field(name) for name in where]
+    params = [
+        *(f.get_db_prep_save(v, connection) for f, v in zip(sets, values.values(), strict=True)),  # type: ignore[union-attr]
+        *(f.get_db_prep_value(v, connection) for f, v in zip(keys, where.values(), strict=True)),  # type: ignore[union-attr]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_set_sql(model, tuple(values), tuple(where)), params)
+        return int(cursor.rowcount)
+
+
+@functools.cache
+def _set_sql(model: type[models.Model], names: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    meta = model._meta
+    sets = ", ".join(f'"{meta.get_field(name).column}" = %s' for name in names)  # type: ignore[union-attr]
+    where = " AND ".join(f'"{meta.get_field(name).column}" = %s' for name in keys)  # type: ignore[union-attr]
+    return f'UPDATE "{meta.db_table}" SET {sets} WHERE {where}'  # noqa: S608 - names from the model
+
+
 def _insert_params(made: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:
     return [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
 

@@ -261,11 +261,7 @@ def customer_leave(*, session: ChatSession) -> None:
     """The customer closes the chat: a waiting contact is abandoned; a conversation in an
     agent's hands stays there until the agent wraps it up."""
     with transaction.atomic():
-        contact = (  # lock order: contact, chat session
-            Contact.objects.select_for_update(of=("self",))
-            .select_related("queue")
-            .get(pk=session.contact_id)
-        )
+        contact = interactions.contact_locked(session.contact_id)  # lock order: contact, session
         left = ChatSession.objects.filter(pk=session.pk, customer_left_at__isnull=True)
         if not left.update(customer_left_at=timezone.now()):
             return  # left already

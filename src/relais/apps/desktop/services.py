@@ -148,7 +148,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
 
     As in `desk_accept`, the audited writes (ending the contact, the wrap-up) come last."""
     agent = selectors.desk_agent(viewer=actor)
-    found = WrapUpReason.objects.filter(code=reason, active=True).first()
+    found = rows.first(WrapUpReason, code=reason, active=True)
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_REASON)
     with transaction.atomic():
@@ -156,7 +156,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
         ending = contact.state == S.ACCEPTED
         if not ending and (contact.state not in (S.WRAP_UP, S.CLOSED) or not contact.accepted_at):
             raise RelaisError(ErrorCode.NOT_HANDLED)
-        if WrapUp.objects.filter(contact_id=contact.pk).exists():
+        if rows.first(WrapUp, contact_id=contact.pk) is not None:
             raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
         key = offer_key(contact)
         if ending:  # what desk_complete records, before its audited part
