@@ -145,3 +145,30 @@ def test_add_all_stores_rows_in_one_statement_and_value_converts_a_column(world:
         raw = cursor.fetchone()[0]
     assert rows.value(ContactEvent, "data", raw) == {"n": 0}
     assert rows.value(ContactEvent, "data", None) is None
+
+
+def test_save_writes_the_named_fields_and_update_the_matching_rows(world: World) -> None:
+    orders_queue(world)
+    admin = world.users["administrator"]
+    contact = services.contact_create(actor=admin, queue_code="orders")
+    other = services.contact_create(actor=admin, queue_code="orders")
+    now = timezone.now()
+    contact.state = ContactState.ACCEPTED
+    contact.accepted_at = now
+    contact.customer_reference = "not written"
+
+    assert rows.save(contact, ["state", "accepted_at"]) == 1
+
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.state, stored.accepted_at) == (ContactState.ACCEPTED, now)
+    assert stored.customer_reference == ""  # not among the fields named
+    assert Contact.objects.get(pk=other.pk).state == other.state
+
+    changed = rows.update(
+        Contact, {"queue_id": contact.queue_id, "state": other.state}, declined_by=[3]
+    )
+    assert changed == 1  # `other` only: `contact` is accepted now
+    assert Contact.objects.get(pk=other.pk).declined_by == [3]
+    assert Contact.objects.get(pk=contact.pk).declined_by == []
+    other.pk = 10**9
+    assert rows.save(other, ["state"]) == 0  # no such row
