@@ -58,14 +58,21 @@ def start_push_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
     return loop, thread
 
 
-def stop_push_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
-    """Let the pushes under way leave (a moment), then stop the loop."""
+def stop_push_loop(
+    loop: asyncio.AbstractEventLoop, thread: threading.Thread, wait_s: float = 5.0
+) -> None:
+    """Let the pushes handed to the loop leave (for `wait_s` at most), then stop it."""
     use_server_loop(None)
 
     async def drain() -> None:
-        await asyncio.sleep(0.5)
+        publisher = _publishers.get(loop)
+        if publisher is not None:
+            await asyncio.wait_for(publisher.queue.join(), wait_s)
 
-    asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout=5)
+    try:
+        asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout=wait_s + 1)
+    except TimeoutError:
+        logger.warning("pushes still waiting when the push loop stopped")
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
 
@@ -150,6 +157,9 @@ class _Publisher:
             except Exception:
                 logger.exception("could not push %d frames", len(batch))
                 self.redis = None
+            finally:
+                for _ in batch:
+                    self.queue.task_done()  # `stop_push_loop` waits for them
 
     async def _pipeline(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
         """PUBLISH each push to its group's Redis channel, all in one round trip."""

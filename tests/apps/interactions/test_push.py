@@ -1,0 +1,40 @@
+"""Pushes handed to the process's push loop (the router's) leave in order, and stopping the
+loop lets those already handed over leave first."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from relais.apps.interactions.push import group_send, start_push_loop, stop_push_loop
+
+
+async def _waiting(layer: Any, count: int) -> list[dict[str, Any]]:
+    """What the browser's channel holds (a push missing fails after 2 s, not never)."""
+    received = []
+    for _ in range(count):
+        try:
+            received.append(await asyncio.wait_for(layer.receive("browser"), 2))
+        except TimeoutError:
+            break
+    return received
+
+
+def test_stopping_the_push_loop_lets_the_pushes_handed_to_it_leave(settings: Any) -> None:
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    assert layer is not None
+    async_to_sync(layer.group_add)("desk-1", "browser")
+    loop, thread = start_push_loop()
+
+    for number in range(60):  # from a thread without a loop, as the router's
+        group_send("desk-1", "desk.event", {"id": number})
+    stop_push_loop(loop, thread)
+
+    assert not thread.is_alive()
+    received = async_to_sync(_waiting)(layer, 60)
+    assert [m["frame"]["id"] for m in received] == list(range(60))
+    assert {m["type"] for m in received} == {"desk.event"}
