@@ -14,9 +14,16 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 type _Converter = Callable[[Any, Any, Any], Any]
+
+
+def _db() -> BaseDatabaseWrapper:
+    """This thread's connection, looked up once per call: `django.db.connection` is a proxy
+    that looks it up again at every attribute."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def columns(model: type[models.Model], alias: str) -> str:
@@ -41,18 +48,20 @@ def _converters(
 
 
 def _chain(field: Any) -> tuple[Any, tuple[_Converter, ...]]:
+    db = _db()
     column = field.get_col(field.model._meta.db_table)
     return column, (
-        *connection.ops.get_db_converters(column),
-        *column.get_db_converters(connection),
+        *db.ops.get_db_converters(column),
+        *column.get_db_converters(db),
     )
 
 
 def value(model: type[models.Model], name: str, raw: Any) -> Any:
     """One column's value as the ORM would give the field `name` (a JSON payload, say)."""
-    column, chain = _field_converters(model, name, connection.vendor)
+    db = _db()
+    column, chain = _field_converters(model, name, db.vendor)
     for converter in chain:
-        raw = converter(raw, column, connection)
+        raw = converter(raw, column, db)
     return raw
 
 
@@ -63,13 +72,16 @@ def _field_converters(
     return _chain(model._meta.get_field(name))
 
 
-def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
+def instance[M: models.Model](
+    model: type[M], values: Sequence[Any], db: BaseDatabaseWrapper | None = None
+) -> M:
     """A model instance from its concrete columns' values (as `columns` lists them)."""
+    db = db or _db()
     converted = list(values)
-    for index, column, chain in _converters(model, connection.vendor):
+    for index, column, chain in _converters(model, db.vendor):
         for converter in chain:
-            converted[index] = converter(converted[index], column, connection)
-    return model.from_db(connection.alias, _names(model), converted)
+            converted[index] = converter(converted[index], column, db)
+    return model.from_db(db.alias, _names(model), converted)
 
 
 @functools.cache
@@ -92,14 +104,15 @@ def pairs[A: models.Model, B: models.Model](
     """The rows of a join selecting `columns(first, …), columns(second, …)`, each as an
     instance of each; the second is None where its primary key is NULL (a LEFT JOIN that
     found nothing)."""
-    with connection.cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     split = width(first)
     return [
         (
-            instance(first, row[:split]),
-            instance(second, row[split:]) if row[split] is not None else None,
+            instance(first, row[:split], db),
+            instance(second, row[split:], db) if row[split] is not None else None,
         )
         for row in found
     ]
@@ -111,10 +124,11 @@ def select[M: models.Model](
     """The rows whose columns equal these values (none of them None), in the order of the
     column `order` ("-" first: descending): a lookup by a key, in a statement written once
     per model, set of columns and order."""
+    db = _db()
     meta = model._meta
     fields = [meta.get_field(name) for name in equal]
     params: list[Any] = [
-        field.get_db_prep_value(value, connection)  # type: ignore[union-attr]
+        field.get_db_prep_value(value, db)  # type: ignore[union-attr]
         for field, value in zip(fields, equal.values(), strict=True)
     ]
     if any(value is None for value in params):
@@ -127,9 +141,10 @@ def select[M: models.Model](
 
 def fetch[M: models.Model](model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
     """The instances of a statement selecting `columns(model, …)`, in its order."""
-    with connection.cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
-        return [instance(model, row) for row in cursor.fetchall()]
+        return [instance(model, row, db) for row in cursor.fetchall()]
 
 
 def first[M: models.Model](model: type[M], **equal: Any) -> M | None:
@@ -169,15 +184,16 @@ def add[M: models.Model](made: M) -> M:
 def add_unless[M: models.Model](made: M, conflict: str) -> M | None:
     """`add`, unless the row would break the unique constraint `conflict` names, as an
     `ON CONFLICT (…) [WHERE …]` target (PostgreSQL and SQLite): then None, nothing stored."""
+    db = _db()
     model = type(made)
     _refuse_receivers(model)
-    fields, sql, returning = _insert_sql(model, connection.vendor, made.pk is None)
+    fields, sql, returning = _insert_sql(model, db.vendor, made.pk is None)
     if conflict:
         sql += f" ON CONFLICT {conflict} DO NOTHING"
     if returning:
         sql += f' RETURNING "{model._meta.pk.column}"'
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _insert_params(made, fields))
+    with db.cursor() as cursor:
+        cursor.execute(sql, _insert_params(made, fields, db))
         if returning:
             key = cursor.fetchone()
             if key is None:
@@ -188,35 +204,37 @@ def add_unless[M: models.Model](made: M, conflict: str) -> M | None:
         elif made.pk is None:
             made.pk = cursor.lastrowid
     made._state.adding = False
-    made._state.db = connection.alias
+    made._state.db = db.alias
     return made
 
 
 def add_all(made: Sequence[models.Model]) -> None:
     """Store new, unsaved instances of one model in one statement, as `bulk_create` would,
     without setting generated keys (see `add`)."""
+    db = _db()
     if not made:
         return
     model = type(made[0])
     _refuse_receivers(model)
-    fields, sql, _ = _insert_sql(model, connection.vendor, made[0].pk is None)
+    fields, sql, _ = _insert_sql(model, db.vendor, made[0].pk is None)
     head, _, values = sql.partition(" VALUES ")
-    params = [param for one in made for param in _insert_params(one, fields)]
-    with connection.cursor() as cursor:
+    params = [param for one in made for param in _insert_params(one, fields, db)]
+    with db.cursor() as cursor:
         cursor.execute(f"{head} VALUES {', '.join([values] * len(made))}", params)
     for one in made:
         one._state.adding = False
-        one._state.db = connection.alias
+        one._state.db = db.alias
 
 
 def save(made: models.Model, fields: Sequence[str]) -> int:
     """Write these fields of a stored instance, as `save(update_fields=fields)` would (no
     signals, see `add`); returns how many rows changed (0: no such row any more)."""
+    db = _db()
     model = type(made)
     _refuse_receivers(model)
     chosen, sql = _update_sql(model, tuple(fields))
-    params = [field.get_db_prep_save(field.pre_save(made, False), connection) for field in chosen]
-    with connection.cursor() as cursor:
+    params = [field.get_db_prep_save(field.pre_save(made, False), db) for field in chosen]
+    with db.cursor() as cursor:
         cursor.execute(sql, [*params, made.pk])
         return int(cursor.rowcount)
 
@@ -235,14 +253,15 @@ def _update_sql(
 def update(model: type[models.Model], where: dict[str, Any], **values: Any) -> int:
     """`model.objects.filter(**where).update(**values)` for equality lookups and plain
     values, in a statement written once per model and set of columns; returns the count."""
+    db = _db()
     meta = model._meta
     sets = [meta.get_field(name) for name in values]
     keys = [meta.get_field(name) for name in where]
     params = [
-        *(f.get_db_prep_save(v, connection) for f, v in zip(sets, values.values(), strict=True)),  # type: ignore[union-attr]
-        *(f.get_db_prep_value(v, connection) for f, v in zip(keys, where.values(), strict=True)),  # type: ignore[union-attr]
+        *(f.get_db_prep_save(v, db) for f, v in zip(sets, values.values(), strict=True)),  # type: ignore[union-attr]
+        *(f.get_db_prep_value(v, db) for f, v in zip(keys, where.values(), strict=True)),  # type: ignore[union-attr]
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(_set_sql(model, tuple(values), tuple(where)), params)
         return int(cursor.rowcount)
 
@@ -255,8 +274,10 @@ def _set_sql(model: type[models.Model], names: tuple[str, ...], keys: tuple[str,
     return f'UPDATE "{meta.db_table}" SET {sets} WHERE {where}'  # noqa: S608 - names from the model
 
 
-def _insert_params(made: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:
-    return [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
+def _insert_params(
+    made: models.Model, fields: Sequence[models.Field[Any, Any]], db: BaseDatabaseWrapper
+) -> list[Any]:
+    return [field.get_db_prep_save(field.pre_save(made, True), db) for field in fields]
 
 
 def _refuse_receivers(model: type[models.Model]) -> None:
@@ -279,5 +300,5 @@ def _insert_sql(
     names = ", ".join(f'"{field.column}"' for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - names from the model
-    returning = generated_key and connection.features.can_return_columns_from_insert
+    returning = generated_key and _db().features.can_return_columns_from_insert
     return fields, sql, returning
