@@ -4,7 +4,6 @@ number, the state of their desktop now, and the customer panel of a contact they
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,6 +28,7 @@ from relais.apps.desktop.models import (
 )
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState
+from relais.apps.interactions.services import contact_row
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
 
@@ -64,24 +64,10 @@ def held_contact(
 
     Every desk action begins here: one hand-written statement (apps/rows.py)."""
     agent = desk_agent(viewer=viewer)
-    sql = _held_sql(lock and connection.features.has_select_for_update_of)
-    found = rows.pair(sql, [contact_id, agent.pk], Contact, Queue)
-    if found is None or (states and found[0].state not in states):
+    found = contact_row(contact_id, agent_id=agent.pk, lock=lock)
+    if found is None or (states and found.state not in states):
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
-    contact, queue = found
-    assert queue is not None  # noqa: S101 - an inner join: always there
-    contact.queue = queue
-    return contact
-
-
-@functools.cache
-def _held_sql(lock: bool) -> str:
-    return (
-        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
-        f'FROM "{Contact._meta.db_table}" c '
-        f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
-        'WHERE c."id" = %s AND c."agent_id" = %s' + (" FOR UPDATE OF c" if lock else "")
-    )
+    return found
 
 
 def events_since(*, viewer: Any, after: int) -> list[dict[str, Any]]:

@@ -110,12 +110,24 @@ def _locked(contact: Contact) -> Contact:
 def contact_locked(contact_id: int) -> Contact:
     """The contact with its queue, its row locked; only that row: locking its queue's row
     too made every transition of a busy queue wait on one row (and deadlock with new
-    contacts' inserts). Hand-written (apps/rows.py): chats run it all the time."""
-    found = rows.pair(
-        _locked_sql(connection.features.has_select_for_update_of), [contact_id], Contact, Queue
-    )
-    if found is None:
+    contacts' inserts)."""
+    contact = contact_row(contact_id, lock=True)
+    if contact is None:
         raise Contact.DoesNotExist(f"contact {contact_id}")
+    return contact
+
+
+def contact_row(
+    contact_id: int, *, agent_id: int | None = None, lock: bool = False
+) -> Contact | None:
+    """The contact with its queue (None if missing, or not `agent_id`'s when given); `lock`:
+    its row alone FOR UPDATE. Hand-written (apps/rows.py): every desk action and contact
+    transition begins here."""
+    sql = _row_sql(lock and connection.features.has_select_for_update_of, agent_id is not None)
+    params = [contact_id] if agent_id is None else [contact_id, agent_id]
+    found = rows.pair(sql, params, Contact, Queue)
+    if found is None:
+        return None
     contact, queue = found
     if queue is not None:  # always (an inner join)
         contact.queue = queue
@@ -123,12 +135,14 @@ def contact_locked(contact_id: int) -> Contact:
 
 
 @functools.cache
-def _locked_sql(lock: bool) -> str:
+def _row_sql(lock: bool, by_agent: bool) -> str:
     return (
         f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
         f'FROM "{Contact._meta.db_table}" c '
         f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
-        'WHERE c."id" = %s' + (" FOR UPDATE OF c" if lock else "")
+        'WHERE c."id" = %s'
+        + (' AND c."agent_id" = %s' if by_agent else "")
+        + (" FOR UPDATE OF c" if lock else "")
     )
 
 
