@@ -12,7 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
-from django.urls import get_resolver
+from django.urls import get_resolver, re_path
 
 django_application = get_asgi_application()
 
@@ -21,7 +21,10 @@ django_application = get_asgi_application()
 _views = get_resolver().url_patterns
 
 from relais.apps.chat.endpoint import chat_start_endpoint, handles  # noqa: E402
-from relais.config.routing import websocket_urlpatterns  # noqa: E402
+from relais.config.routing import (  # noqa: E402
+    public_websocket_urlpatterns,
+    websocket_urlpatterns,
+)
 
 django_http = ASGIStaticFilesHandler(django_application)
 
@@ -38,7 +41,12 @@ application = ProtocolTypeRouter(
     {
         "http": http,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            URLRouter(
+                [
+                    *public_websocket_urlpatterns,  # the customer's chat: no session, no user
+                    re_path(r"^", AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+                ]
+            )
         ),
     }
 )

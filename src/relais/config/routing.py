@@ -1,4 +1,8 @@
-"""WebSocket routes; each app adds its consumers here."""
+"""WebSocket routes; each app adds its consumers here.
+
+`public_websocket_urlpatterns` serve people who do not sign in (the customer's chat: its
+token says which chat it is): no session or authentication middleware, which otherwise
+wrapped every frame sent. The others serve signed-in people (`scope["user"]`)."""
 
 from __future__ import annotations
 
@@ -8,5 +12,5 @@ from relais.apps.chat.routing import websocket_urlpatterns as chat_routes
 from relais.apps.desktop.routing import websocket_urlpatterns as desktop_routes
 from relais.apps.supervision.routing import websocket_urlpatterns as supervision_routes
 
-websocket_urlpatterns: list[Any] = [*chat_routes, *desktop_routes]
-websocket_urlpatterns += supervision_routes
+public_websocket_urlpatterns: list[Any] = [*chat_routes]
+websocket_urlpatterns: list[Any] = [*desktop_routes, *supervision_routes]
