@@ -4,6 +4,7 @@ loop lets those already handed over leave first."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -38,3 +39,23 @@ def test_stopping_the_push_loop_lets_the_pushes_handed_to_it_leave(settings: Any
     received = async_to_sync(_waiting)(layer, 60)
     assert [m["frame"]["id"] for m in received] == list(range(60))
     assert {m["type"] for m in received} == {"desk.event"}
+
+
+def test_a_push_reaches_the_group_through_the_configured_layer() -> None:
+    """With REDIS_URL (make test-pg) the loop's publisher PUBLISHes through channels_redis's
+    pub/sub layer, reading internals of it (interactions/push.py): a new channels_redis
+    that changed them fails here."""
+    layer = get_channel_layer()
+    assert layer is not None
+    group = f"desk-test-{uuid.uuid4().hex}"
+
+    async def round_trip() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            group_send(group, "desk.event", {"id": 7})  # on this loop: its publisher
+            return dict(await asyncio.wait_for(layer.receive(channel), 5))
+        finally:
+            await layer.group_discard(group, channel)
+
+    assert async_to_sync(round_trip)() == {"type": "desk.event", "frame": {"id": 7}}

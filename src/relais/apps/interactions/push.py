@@ -162,7 +162,10 @@ class _Publisher:
                     self.queue.task_done()  # `stop_push_loop` waits for them
 
     async def _pipeline(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
-        """PUBLISH each push to its group's Redis channel, all in one round trip."""
+        """PUBLISH each push to its group's Redis channel, all in one round trip. Reads
+        channels_redis internals (its shards' address, its group channel names): the
+        version is bounded in pyproject.toml, and tests/apps/interactions/test_push.py
+        fails on PostgreSQL + Redis if they change."""
         inner = self.layer._get_layer()  # this loop's RedisPubSubLoopLayer
         if self.redis is None:
             from redis.asyncio import Redis
