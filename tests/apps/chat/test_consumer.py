@@ -3,10 +3,12 @@ bad input, and nothing about the agent's site or partner ever reaching the custo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from relais.apps.chat.models import ChatMessage
 from relais.apps.interactions.models import Channel, Contact, ContactState
@@ -139,6 +141,29 @@ async def test_a_waiting_customer_leaves_a_message_instead(chat_world: ChatWorld
     )()
     assert [c.channel for c in left] == [Channel.EMAIL]
     assert left[0].attributes["message"] == "Rappelez-moi"
+    chat = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
+    assert chat.state == ContactState.ABANDONED
+    await customer.close()
+
+
+async def test_a_waiting_customer_asks_for_a_callback_instead(chat_world: ChatWorld) -> None:
+    contact_id, token = await start_chat()
+    customer = await customer_client()
+    await customer.send({"type": "hello", "token": token})
+    await customer.until("welcome")
+    past = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    await customer.send({"type": "callback", "phone": "+33 6 12 34 56 78", "at": past})
+    assert (await customer.until("error"))["code"] == "invalid_form"  # and nothing made
+    at = (timezone.now() + dt.timedelta(hours=2)).isoformat()
+
+    await customer.send({"type": "callback", "phone": "+33 6 12 34 56 78", "at": at})
+
+    assert (await customer.until("done"))["what"] == "callback"
+    made = await database_sync_to_async(
+        lambda: list(Contact.objects.filter(attributes__chat_contact=contact_id))
+    )()
+    assert [c.channel for c in made] == [Channel.CALLBACK]
+    assert made[0].attributes["phone"] == "+33 6 12 34 56 78"
     chat = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
     assert chat.state == ContactState.ABANDONED
     await customer.close()
