@@ -172,3 +172,22 @@ def test_save_writes_the_named_fields_and_update_the_matching_rows(world: World)
     assert Contact.objects.get(pk=contact.pk).declined_by == []
     other.pk = 10**9
     assert rows.save(other, ["state"]) == 0  # no such row
+
+
+def test_add_all_splits_what_the_database_cannot_take_in_one_statement(world: World) -> None:
+    orders_queue(world)
+    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    at = timezone.now()
+    made = [
+        ContactEvent(at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data={"n": n})
+        for n in range(1500)
+    ]
+    fields = [f for f in ContactEvent._meta.concrete_fields if not f.primary_key]
+    size = connection.ops.bulk_batch_size(fields, made)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows.add_all(made)
+
+    assert len(queries.captured_queries) == -(-len(made) // size)  # SQLite: several
+    stored = ContactEvent.objects.filter(kind=EventKind.OFFER_MADE).order_by("id")
+    assert [e.data["n"] for e in stored] == list(range(1500))

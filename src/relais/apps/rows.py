@@ -209,8 +209,9 @@ def add_unless[M: models.Model](made: M, conflict: str) -> M | None:
 
 
 def add_all(made: Sequence[models.Model]) -> None:
-    """Store new, unsaved instances of one model in one statement, as `bulk_create` would,
-    without setting generated keys (see `add`)."""
+    """Store new, unsaved instances of one model, as `bulk_create` would: one statement per
+    batch the database allows (SQLite's and PostgreSQL's limits on parameters), without
+    setting generated keys (see `add`)."""
     db = _db()
     if not made:
         return
@@ -218,9 +219,12 @@ def add_all(made: Sequence[models.Model]) -> None:
     _refuse_receivers(model)
     fields, sql, _ = _insert_sql(model, db.vendor, made[0].pk is None)
     head, _, values = sql.partition(" VALUES ")
-    params = [param for one in made for param in _insert_params(one, fields, db)]
+    size = max(1, db.ops.bulk_batch_size(list(fields), made))
     with db.cursor() as cursor:
-        cursor.execute(f"{head} VALUES {', '.join([values] * len(made))}", params)
+        for start in range(0, len(made), size):
+            batch = made[start : start + size]
+            params = [param for one in batch for param in _insert_params(one, fields, db)]
+            cursor.execute(f"{head} VALUES {', '.join([values] * len(batch))}", params)
     for one in made:
         one._state.adding = False
         one._state.db = db.alias
