@@ -26,6 +26,11 @@ def _db() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
+def marks(count: int) -> str:
+    """`count` parameter placeholders, comma-separated: the inside of `IN (…)` or `VALUES (…)`."""
+    return ", ".join(["%s"] * count)
+
+
 def columns(model: type[models.Model], alias: str) -> str:
     """The model's concrete columns, qualified by `alias`, in field order."""
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
@@ -302,7 +307,7 @@ def _insert_sql(
     meta = model._meta
     fields = tuple(f for f in meta.concrete_fields if not (generated_key and f.primary_key))
     names = ", ".join(f'"{field.column}"' for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - names from the model
+    placeholders = marks(len(fields))
+    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({placeholders})'  # noqa: S608 - names from the model
     returning = generated_key and _db().features.can_return_columns_from_insert
     return fields, sql, returning

@@ -48,7 +48,7 @@ def messages_for_customer(*, viewer: ChatSession, after: int = 0) -> list[ChatMe
 _CUSTOMER_MESSAGES_SQL = (  # hand-written: every customer's hello reads them
     f'SELECT {rows.columns(ChatMessage, "m")} FROM "{ChatMessage._meta.db_table}" m '  # noqa: S608 - names from the model
     'WHERE m."contact_id" = %s AND m."seq" > %s '
-    f'AND m."sender" IN ({", ".join(["%s"] * len(CUSTOMER_VISIBLE))}) ORDER BY m."seq"'
+    f'AND m."sender" IN ({rows.marks(len(CUSTOMER_VISIBLE))}) ORDER BY m."seq"'
 )
 
 

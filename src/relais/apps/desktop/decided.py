@@ -119,7 +119,7 @@ def _offered(offers: dict[int, int]) -> dict[int, Contact]:
     """The contacts still offered (to the agent of their last offer), with their queue."""
     if not offers:
         return {}
-    marks = ", ".join(["%s"] * len(offers))
+    marks = rows.marks(len(offers))
     found = rows.pairs(
         _OFFERED_SQL.format(marks=marks), [*offers, ContactState.OFFERED], Contact, Queue
     )
@@ -266,7 +266,7 @@ def _locked_cursors(agents: list[int]) -> dict[int, _Cursor]:
     the agent's last presence in the stream."""
 
     def lock() -> dict[int, _Cursor]:
-        sql = _CURSORS_SQL.format(marks=", ".join(["%s"] * len(agents)))
+        sql = _CURSORS_SQL.format(marks=rows.marks(len(agents)))
         if connection.features.has_select_for_update_of:
             sql += " FOR UPDATE OF c"
         with connection.cursor() as db:
@@ -300,8 +300,8 @@ def _recorded(agents: list[int], keys: set[str]) -> set[tuple[int, str]]:
         return set()
     sql = (
         f'SELECT "agent_id", "key" FROM "{DeskEvent._meta.db_table}" '  # noqa: S608 - names from the model
-        f'WHERE "agent_id" IN ({", ".join(["%s"] * len(agents))}) '
-        f'AND "key" IN ({", ".join(["%s"] * len(keys))})'
+        f'WHERE "agent_id" IN ({rows.marks(len(agents))}) '
+        f'AND "key" IN ({rows.marks(len(keys))})'
     )
     with connection.cursor() as db:
         db.execute(sql, [*agents, *keys])
@@ -315,7 +315,7 @@ def _cursors_save(moved: dict[int, int]) -> None:
     cases = " ".join(["WHEN %s THEN %s"] * len(moved))
     sql = (
         f'UPDATE "{DeskCursor._meta.db_table}" SET "last_seq" = CASE "agent_id" {cases} END '  # noqa: S608 - names from the model
-        f'WHERE "agent_id" IN ({", ".join(["%s"] * len(moved))})'
+        f'WHERE "agent_id" IN ({rows.marks(len(moved))})'
     )
     with connection.cursor() as db:
         db.execute(sql, [*(v for pair in moved.items() for v in pair), *moved])

@@ -231,7 +231,7 @@ def desk_event_append(
 
 def _recorded(agent_id: int, keys: list[str]) -> bool:
     """Whether one of the keys is in the agent's stream (hand-written: every message asks)."""
-    marks = ", ".join(["%s"] * len(keys))
+    marks = rows.marks(len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT 1 FROM "{DeskEvent._meta.db_table}" '  # noqa: S608 - names from the model

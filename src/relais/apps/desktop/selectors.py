@@ -121,7 +121,7 @@ def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
     """The offers of several contacts (with their queue), in one query whatever their number."""
     sessions: dict[int, tuple[ChatSession | None, ChatTopic | None, str]] = {}
     if contacts:
-        sql = _OFFERS_SQL.format(marks=", ".join(["%s"] * len(contacts)))
+        sql = _OFFERS_SQL.format(marks=rows.marks(len(contacts)))
         with connection.cursor() as cursor:
             cursor.execute(sql, [Sender.CUSTOMER, *(c.pk for c in contacts)])
             found = cursor.fetchall()

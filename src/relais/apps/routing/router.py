@@ -140,7 +140,7 @@ class Router:
     def _read_requests(self, state: Rebuilt) -> list[dict[str, Any]]:
         now = self.clock.now()
         gaps = list(self.gaps)
-        marks = ", ".join(["%s"] * len(gaps))
+        marks = rows.marks(len(gaps))
         sql = _REQUESTS_SQL.format(gaps=f' OR e."id" IN ({marks})' if gaps else "")
         found = rows.fetch(ContactEvent, sql, [state.cursor, *gaps, BATCH * 4])
         expected = state.cursor + 1
