@@ -16,6 +16,7 @@ from relais.apps.desktop.models import InternalNote
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.organisation.models import Agent
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 
@@ -191,3 +192,28 @@ def test_add_all_splits_what_the_database_cannot_take_in_one_statement(world: Wo
     assert len(queries.captured_queries) == -(-len(made) // size)  # SQLite: several
     stored = ContactEvent.objects.filter(kind=EventKind.OFFER_MADE).order_by("id")
     assert [e.data["n"] for e in stored] == list(range(1500))
+
+
+def test_joined_sets_the_related_instance_or_none_as_select_related_would(world: World) -> None:
+    orders_queue(world)
+    admin = world.users["administrator"]
+    waiting = services.contact_create(actor=admin, queue_code="orders")
+    held = services.contact_create(actor=admin, queue_code="orders")
+    agent = world.agents["rabat0"]
+    Contact.objects.filter(pk=held.pk).update(agent=agent)
+    sql = (
+        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Agent, 'a')} "  # noqa: S608
+        f'FROM "{Contact._meta.db_table}" c LEFT JOIN "{Agent._meta.db_table}" a '
+        'ON a."id" = c."agent_id" WHERE c."id" IN (%s, %s) ORDER BY c."id"'
+    )
+
+    found = rows.joined(sql, [waiting.pk, held.pk], Contact, "agent")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert [c.pk for c in found] == [waiting.pk, held.pk]
+        assert found[0].agent is None  # the LEFT JOIN found nothing
+        assert found[1].agent is not None
+        assert values(found[1].agent) == values(agent)
+    assert queries.captured_queries == []  # nothing read lazily
+    with pytest.raises(ValueError, match="foreign key"):
+        rows.joined(sql, [waiting.pk, held.pk], Contact, "state")

@@ -94,33 +94,24 @@ def _names(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-def pair[A: models.Model, B: models.Model](
-    sql: str, params: Sequence[Any], first: type[A], second: type[B]
-) -> tuple[A, B | None] | None:
-    """The first row of a join selecting `columns(first, …), columns(second, …)`, as an
-    instance of each (see `pairs`). None when there is no row."""
-    found = pairs(sql, params, first, second)
-    return found[0] if found else None
-
-
-def pairs[A: models.Model, B: models.Model](
-    sql: str, params: Sequence[Any], first: type[A], second: type[B]
-) -> list[tuple[A, B | None]]:
-    """The rows of a join selecting `columns(first, …), columns(second, …)`, each as an
-    instance of each; the second is None where its primary key is NULL (a LEFT JOIN that
-    found nothing)."""
+def joined[M: models.Model](sql: str, params: Sequence[Any], model: type[M], field: str) -> list[M]:
+    """The rows of a join selecting `columns(model, …)` then the columns of the model its
+    foreign key `field` points to, as instances of `model` with `field` set to the related
+    instance (None where a LEFT JOIN found nothing), as `select_related(field)` would."""
+    related = model._meta.get_field(field).related_model
+    if not isinstance(related, type):
+        raise ValueError(f"rows.joined({model._meta.label}): {field} is not a foreign key")
     db = _db()
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    split = width(first)
-    return [
-        (
-            instance(first, row[:split], db),
-            instance(second, row[split:], db) if row[split] is not None else None,
-        )
-        for row in found
-    ]
+    split = width(model)
+    made = []
+    for row in found:
+        one = instance(model, row[:split], db)
+        setattr(one, field, instance(related, row[split:], db) if row[split] is not None else None)
+        made.append(one)
+    return made
 
 
 def select[M: models.Model](

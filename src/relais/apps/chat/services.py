@@ -81,13 +81,10 @@ def agent_view(message: ChatMessage) -> MessageView:
 
 def _topic(code: str) -> ChatTopic:
     """The active topic with this code, and its queue."""
-    found = rows.pair(_TOPIC_SQL, [code, True], ChatTopic, Queue)
-    if found is None:
+    found = rows.joined(_TOPIC_SQL, [code, True], ChatTopic, "queue")
+    if not found:
         raise RelaisError(ErrorCode.UNKNOWN_TOPIC, value=code)
-    topic, queue = found
-    if queue is not None:  # always (an inner join)
-        topic.queue = queue
-    return topic
+    return found[0]
 
 
 _TOPIC_SQL = (  # hand-written: every chat starts with it
@@ -138,12 +135,10 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
 
 def session_for_token(token: str) -> ChatSession:
     """The chat session holding this token, with its topic."""
-    found = rows.pair(_TOKEN_SQL, [hash_token(token)], ChatSession, ChatTopic)
-    if found is None:
+    found = rows.joined(_TOKEN_SQL, [hash_token(token)], ChatSession, "topic")
+    if not found:
         raise RelaisError(ErrorCode.BAD_TOKEN)
-    session, topic = found
-    session.topic = topic
-    return session
+    return found[0]
 
 
 _TOKEN_SQL = (  # hand-written: every customer's hello reads it

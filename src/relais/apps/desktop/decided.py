@@ -119,17 +119,9 @@ def _offered(offers: dict[int, int]) -> dict[int, Contact]:
     """The contacts still offered (to the agent of their last offer), with their queue."""
     if not offers:
         return {}
-    marks = rows.marks(len(offers))
-    found = rows.pairs(
-        _OFFERED_SQL.format(marks=marks), [*offers, ContactState.OFFERED], Contact, Queue
-    )
-    offered = {}
-    for contact, queue in found:
-        if queue is not None:  # always (an inner join)
-            contact.queue = queue
-        if contact.agent_id == offers[contact.pk]:
-            offered[contact.pk] = contact
-    return offered
+    sql = _OFFERED_SQL.format(marks=rows.marks(len(offers)))
+    found = rows.joined(sql, [*offers, ContactState.OFFERED], Contact, "queue")
+    return {c.pk: c for c in found if c.agent_id == offers[c.pk]}
 
 
 _OFFERED_SQL = (  # hand-written, as every statement of a batch: the router runs them all the time

@@ -82,7 +82,9 @@ def _label(queue: Queue) -> str:
 
 def chat_view(contact: Contact) -> ChatView:
     """The conversation as the desktop opens it (at every accept: hand-written lookups)."""
-    session, topic = rows.pair(_SESSION_SQL, [contact.pk], ChatSession, ChatTopic) or (None, None)
+    found = rows.joined(_SESSION_SQL, [contact.pk], ChatSession, "topic")
+    session = found[0] if found else None
+    topic = session.topic if session else None
     messages = rows.select(ChatMessage, order="seq", contact_id=contact.pk)
     notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
     return ChatView(

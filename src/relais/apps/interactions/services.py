@@ -103,10 +103,6 @@ def contact_create(
     return contact
 
 
-def _locked(contact: Contact) -> Contact:
-    return contact_locked(contact.pk)
-
-
 def contact_locked(contact_id: int) -> Contact:
     """The contact with its queue, its row locked; only that row: locking its queue's row
     too made every transition of a busy queue wait on one row (and deadlock with new
@@ -125,13 +121,8 @@ def contact_row(
     transition begins here."""
     sql = _row_sql(lock and connection.features.has_select_for_update_of, agent_id is not None)
     params = [contact_id] if agent_id is None else [contact_id, agent_id]
-    found = rows.pair(sql, params, Contact, Queue)
-    if found is None:
-        return None
-    contact, queue = found
-    if queue is not None:  # always (an inner join)
-        contact.queue = queue
-    return contact
+    found = rows.joined(sql, params, Contact, "queue")
+    return found[0] if found else None
 
 
 @functools.cache
@@ -170,7 +161,7 @@ def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = Fals
     if actor is not None:
         require_administrator(actor)
     with transaction.atomic(savepoint=not locked):
-        contact = contact if locked else _locked(contact)
+        contact = contact if locked else contact_locked(contact.pk)
         if contact.state not in (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED):
             raise _refuse(contact, "abandoned")
         now = timezone.now()
@@ -244,7 +235,7 @@ def offer_accept(
     """`agent`: the actor's, if the caller read it; `locked`: the caller holds the
     contact's row (read with its queue)."""
     with transaction.atomic(savepoint=not locked):
-        contact = contact if locked else _locked(contact)
+        contact = contact if locked else contact_locked(contact.pk)
         agent = _held_by(actor, contact, ContactState.OFFERED, "accepted", agent)
         now = timezone.now()
         if contact.offer_expires_at is not None and contact.offer_expires_at <= now:
@@ -268,7 +259,7 @@ def offer_accept(
 def offer_reject(*, actor: User, contact: Contact) -> Contact:
     """Back to its place in the line, never to be offered to this agent again."""
     with transaction.atomic():
-        contact = _locked(contact)
+        contact = contact_locked(contact.pk)
         agent = _held_by(actor, contact, ContactState.OFFERED, "rejected")
         now = timezone.now()
         _clear_agent(contact)
@@ -292,7 +283,7 @@ def contact_complete(
     """Handling ended: wrap-up for the queue's wrap-up time, or closed at once.
     (`agent`, `locked`: as for `offer_accept`.)"""
     with transaction.atomic(savepoint=not locked):
-        contact = contact if locked else _locked(contact)
+        contact = contact if locked else contact_locked(contact.pk)
         agent = _held_by(actor, contact, ContactState.ACCEPTED, "completed", agent)
         now = timezone.now()
         wrap_up = contact.queue.wrap_up_seconds
@@ -330,7 +321,7 @@ def contact_transfer(
         if target_agent is None:
             raise RelaisError(ErrorCode.UNKNOWN_AGENT, value=agent_id)
     with transaction.atomic():
-        contact = _locked(contact)
+        contact = contact_locked(contact.pk)
         agent = _held_by(actor, contact, ContactState.ACCEPTED, "transferred")
         if target_queue is not None and target_queue.channel != contact.channel:
             raise RelaisError(
