@@ -25,9 +25,21 @@ def values(instance: object) -> dict[str, object]:
     return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
 
 
-def test_an_instance_from_raw_columns_equals_the_orms(world: World) -> None:
+def _contact(world: World) -> Contact:
     orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    return services.contact_create(actor=world.users["administrator"], queue_code="orders")
+
+
+def _offers_made(contact: Contact, at: dt.datetime, count: int) -> list[ContactEvent]:
+    """`count` unsaved log lines for the contact, numbered in their data."""
+    return [
+        ContactEvent(at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data={"n": n})
+        for n in range(count)
+    ]
+
+
+def test_an_instance_from_raw_columns_equals_the_orms(world: World) -> None:
+    contact = _contact(world)
     agent = world.agents["rabat0"]
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(
@@ -62,8 +74,7 @@ def test_an_instance_from_raw_columns_equals_the_orms(world: World) -> None:
 
 
 def test_first_finds_by_key_and_refuses_none(world: World) -> None:
-    orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    contact = _contact(world)
     found = rows.first(Contact, id=contact.pk, queue_id=contact.queue_id)
     assert found is not None
     assert values(found) == values(Contact.objects.get(pk=contact.pk))
@@ -73,8 +84,7 @@ def test_first_finds_by_key_and_refuses_none(world: World) -> None:
 
 
 def test_insert_stores_what_the_orm_would_store(world: World) -> None:
-    orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    contact = _contact(world)
     at = timezone.now()
     data = {"step": 2, "note": "café", "list": [1, None]}
     made = rows.insert(
@@ -99,8 +109,7 @@ def test_insert_stores_what_the_orm_would_store(world: World) -> None:
 
 
 def test_add_keeps_a_given_key_and_refuses_models_with_save_receivers(world: World) -> None:
-    orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
+    contact = _contact(world)
     author = world.users["administrator"]
     note = rows.add(
         InternalNote(pk=4242, contact=contact, author=author, body="x", created_at=timezone.now())
@@ -123,13 +132,8 @@ def test_add_keeps_a_given_key_and_refuses_models_with_save_receivers(world: Wor
 
 
 def test_add_all_stores_rows_in_one_statement_and_value_converts_a_column(world: World) -> None:
-    orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
-    at = timezone.now()
-    made = [
-        ContactEvent(at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data={"n": n})
-        for n in range(3)
-    ]
+    contact, at = _contact(world), timezone.now()
+    made = _offers_made(contact, at, 3)
     with CaptureQueriesContext(connection) as queries:
         rows.add_all(made)
     assert len(queries.captured_queries) == 1
@@ -176,13 +180,8 @@ def test_save_writes_the_named_fields_and_update_the_matching_rows(world: World)
 
 
 def test_add_all_splits_what_the_database_cannot_take_in_one_statement(world: World) -> None:
-    orders_queue(world)
-    contact = services.contact_create(actor=world.users["administrator"], queue_code="orders")
-    at = timezone.now()
-    made = [
-        ContactEvent(at=at, kind=EventKind.OFFER_MADE, contact_id=contact.pk, data={"n": n})
-        for n in range(1500)
-    ]
+    contact, at = _contact(world), timezone.now()
+    made = _offers_made(contact, at, 1500)
     fields = [f for f in ContactEvent._meta.concrete_fields if not f.primary_key]
     size = connection.ops.bulk_batch_size(fields, made)
 

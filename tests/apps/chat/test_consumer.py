@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from relais.apps.chat.models import ChatMessage
 from relais.apps.interactions.models import Channel, Contact, ContactState
-from tests.apps.chat.fixtures import ChatWorld, agent_client, customer_client, start_chat
+from tests.apps.chat.fixtures import (
+    ChatWorld,
+    Client,
+    agent_client,
+    customer_client,
+    start_chat,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -125,32 +131,39 @@ async def test_html_is_stored_as_text(chat_world: ChatWorld) -> None:
     assert message.body == payload
 
 
-async def test_a_waiting_customer_leaves_a_message_instead(chat_world: ChatWorld) -> None:
+async def _waiting_customer() -> tuple[int, Client]:
+    """A customer who started a chat and was welcomed, still waiting: its contact and client."""
     contact_id, token = await start_chat()
     customer = await customer_client()
     await customer.send({"type": "hello", "token": token})
     await customer.until("welcome")
+    return contact_id, customer
+
+
+@database_sync_to_async
+def _instead_of(contact_id: int) -> tuple[list[Contact], str]:
+    """The contacts made instead of the chat, and the chat's state."""
+    made = list(Contact.objects.filter(attributes__chat_contact=contact_id))
+    return made, Contact.objects.get(pk=contact_id).state
+
+
+async def test_a_waiting_customer_leaves_a_message_instead(chat_world: ChatWorld) -> None:
+    contact_id, customer = await _waiting_customer()
 
     await customer.send(
         {"type": "leave_message", "email": "ana@example.fr", "message": "Rappelez-moi"}
     )
 
     assert (await customer.until("done"))["what"] == "message"
-    left = await database_sync_to_async(
-        lambda: list(Contact.objects.filter(attributes__chat_contact=contact_id))
-    )()
+    left, state = await _instead_of(contact_id)
     assert [c.channel for c in left] == [Channel.EMAIL]
     assert left[0].attributes["message"] == "Rappelez-moi"
-    chat = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
-    assert chat.state == ContactState.ABANDONED
+    assert state == ContactState.ABANDONED
     await customer.close()
 
 
 async def test_a_waiting_customer_asks_for_a_callback_instead(chat_world: ChatWorld) -> None:
-    contact_id, token = await start_chat()
-    customer = await customer_client()
-    await customer.send({"type": "hello", "token": token})
-    await customer.until("welcome")
+    contact_id, customer = await _waiting_customer()
     past = (timezone.now() - dt.timedelta(hours=1)).isoformat()
     await customer.send({"type": "callback", "phone": "+33 6 12 34 56 78", "at": past})
     assert (await customer.until("error"))["code"] == "invalid_form"  # and nothing made
@@ -159,11 +172,8 @@ async def test_a_waiting_customer_asks_for_a_callback_instead(chat_world: ChatWo
     await customer.send({"type": "callback", "phone": "+33 6 12 34 56 78", "at": at})
 
     assert (await customer.until("done"))["what"] == "callback"
-    made = await database_sync_to_async(
-        lambda: list(Contact.objects.filter(attributes__chat_contact=contact_id))
-    )()
+    made, state = await _instead_of(contact_id)
     assert [c.channel for c in made] == [Channel.CALLBACK]
     assert made[0].attributes["phone"] == "+33 6 12 34 56 78"
-    chat = await database_sync_to_async(Contact.objects.get)(pk=contact_id)
-    assert chat.state == ContactState.ABANDONED
+    assert state == ContactState.ABANDONED
     await customer.close()
