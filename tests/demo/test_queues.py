@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from relais.apps.organisation.demo import load_demo_company
 from relais.apps.organisation.models import Agent, Site
 from relais.apps.routing.config import agent_profile, engine_queues, engine_sites
-from relais.apps.routing.demo import load_demo_queues
 from relais.core.clock import VirtualClock
 from relais.core.routing import RoutingEngine
+from relais.demo.company import load_demo_company
+from relais.demo.queues import load_demo_queues
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,11 @@ from urllib.error import HTTPError
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from relais.apps.traffic import phrases
-from relais.apps.traffic.model import BotBreak
-from relais.apps.traffic.net import TrafficError, login, open_socket, receive, send
-from relais.apps.traffic.setup import BotAccount
-from relais.apps.traffic.state import Shared
+from relais.demo.traffic import phrases
+from relais.demo.traffic.model import BotBreak
+from relais.demo.traffic.net import TrafficError, login, open_socket, receive, send
+from relais.demo.traffic.setup import BotAccount
+from relais.demo.traffic.state import Shared
 
 DEFAULT_HANDLING_S = 150.0  # a chat the generator did not start (a real customer's)
 

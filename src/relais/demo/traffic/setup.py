@@ -20,7 +20,7 @@ from relais.apps.interactions.models import AgentPresence
 from relais.apps.interactions.services import agent_logout
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel, Queue
-from relais.apps.traffic.model import DemoQueue
+from relais.demo.traffic.model import DemoQueue
 
 # One agent per site stays free for a person to log in (camille.durand is Lille's first).
 DEFAULT_FREE = ("camille.durand",)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from relais.apps.traffic.bots import Bot
-from relais.apps.traffic.customers import Customer, OpenQueues
-from relais.apps.traffic.model import (
+from relais.demo.traffic.bots import Bot
+from relais.demo.traffic.customers import Customer, OpenQueues
+from relais.demo.traffic.model import (
     DemoQueue,
     Timeline,
     TrafficOptions,
@@ -26,8 +26,8 @@ from relais.apps.traffic.model import (
     first_day,
     next_day,
 )
-from relais.apps.traffic.setup import BotAccount
-from relais.apps.traffic.state import Counters, RunSettings, Shared
+from relais.demo.traffic.setup import BotAccount
+from relais.demo.traffic.state import Counters, RunSettings, Shared
 
 LOGINS_AT_ONCE = 4
 

@@ -15,8 +15,6 @@ from django.db.models import F
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.services import audit_verify_chain
-from relais.apps.organisation.demo import DemoSummary, load_demo_company
-from relais.apps.organisation.demo_data import DEMO_PASSWORD
 from relais.apps.organisation.models import (
     Agent,
     AgentSkill,
@@ -28,6 +26,8 @@ from relais.apps.organisation.models import (
     Skill,
     Team,
 )
+from relais.demo.company import DemoSummary, load_demo_company
+from relais.demo.company_data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

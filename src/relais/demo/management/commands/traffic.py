@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.organisation.demo_data import DEMO_PASSWORD
-from relais.apps.traffic.driver import Plan, run
-from relais.apps.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
-from relais.apps.traffic.net import wait_for_server
-from relais.apps.traffic.setup import BotAccount, choose_bots, ensure_topics, log_out_bots
-from relais.apps.traffic.state import RunSettings
+from relais.demo.company_data import DEMO_PASSWORD
+from relais.demo.traffic.driver import Plan, run
+from relais.demo.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
+from relais.demo.traffic.net import wait_for_server
+from relais.demo.traffic.setup import BotAccount, choose_bots, ensure_topics, log_out_bots
+from relais.demo.traffic.state import RunSettings
 
 
 def _start_at(text: str) -> float:

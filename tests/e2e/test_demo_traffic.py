@@ -17,13 +17,13 @@ from django.db import connection
 from relais.apps.chat.models import ChatMessage
 from relais.apps.desktop.models import WrapUp
 from relais.apps.interactions.models import AgentPresence, Contact, ContactEvent, EventKind
-from relais.apps.organisation.demo import load_demo_company
-from relais.apps.routing.demo import load_demo_queues
 from relais.apps.routing.models import Queue
-from relais.apps.traffic.model import DEMO_QUEUES, Timeline, break_plan, day_arrivals
-from relais.apps.traffic.model import TrafficOptions as Options
-from relais.apps.traffic.setup import choose_bots
 from relais.core.routing import BreakReason
+from relais.demo.company import load_demo_company
+from relais.demo.queues import load_demo_queues
+from relais.demo.traffic.model import DEMO_QUEUES, Timeline, break_plan, day_arrivals
+from relais.demo.traffic.model import TrafficOptions as Options
+from relais.demo.traffic.setup import choose_bots
 from tests.e2e.conftest import asgi_server  # noqa: F401  (the fixture)
 
 FREE = {"camille.durand", "youssef.el-amrani", "andrei.popescu", "nathalie.girard"}
