@@ -1,8 +1,8 @@
 """The demo company's queues and widget topics: its chat is open around the clock.
 
 - `commandes` (chat, orders): Lille and home agents first; in the evening (20:00–08:00
-  Paris) and on Sundays the Rabat site at once; at any hour Atlas Contact after 30 s; after
-  90 s anyone with the orders skill, level 1 enough.
+  Paris) and on Sundays the Rabat site at once; at any hour the partners Atlas Contact and
+  Carpathia CX after 30 s; after 90 s anyone with the orders skill, level 1 enough.
 - `livraison` (voice): internal sites first; after 20 s Carpathia CX; after 60 s Atlas.
 - `soir` (chat, orders): until 18:00 Paris (Monday to Saturday) the internal sites; after
   18:00, at night and on Sundays only the Rabat site, while it is open (it always is).
@@ -77,7 +77,7 @@ QUEUES = (
             StepData(0, sites=(LILLE, HOME)),
             # not skipped when closed, or the Atlas step would be reached at once in the day
             StepData(0, sites=(RABAT,), hours=EVENINGS_AND_SUNDAYS, skip_if_empty=False),
-            StepData(30, partners=(ATLAS,)),
+            StepData(30, partners=(ATLAS, CARPATHIA)),
             StepData(90, relaxed={"orders": 1}),
         ),
         opening_hours=ALWAYS,

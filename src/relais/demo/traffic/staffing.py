@@ -12,8 +12,9 @@ are staffed to the traffic instead, every half hour of the virtual day:
   and Bucharest in the day, Rabat always, alone in the evening, at night and on Sundays;
 - more bots of open sites come on duty, in the order `choose_bots` gives (round the
   sites), while their chat slots (their chat capacity) are below `1 − people_share` of
-  that load, never reaching the whole load: a few chats wait a little, the overflow steps
-  fire, and a person who goes available is offered the next waiting chat at once.
+  that load (the last one may pass it): a few chats wait a little, the overflow steps
+  fire, and a person who goes available is offered the next waiting chat at once; where
+  the load is light, the bots are few, so a person is soon at the head of the line.
 
 A bot going off duty finishes its chats and logs out; one coming on duty logs in.
 """
@@ -55,7 +56,7 @@ def on_duty(
 ) -> list[BotAccount]:
     """The bots working at real time `at` (the server routes by real time), in the order of
     `bots`, among those whose site is open: the first of each open site, then more while
-    their chat slots are below `(1 − people_share) × load`, never reaching the whole load."""
+    their chat slots are below `(1 − people_share) × load`."""
     limit = load * (1 - people_share)
     open_now = [bot for bot in bots if bot.site_hours is None or bot.site_hours.is_open(at)]
     chosen: set[str] = set()
@@ -69,7 +70,7 @@ def on_duty(
     for bot in open_now:
         if held >= limit:
             break
-        if bot.username not in chosen and held + bot.chat_capacity < load:
+        if bot.username not in chosen:
             chosen.add(bot.username)
             held += bot.chat_capacity
     return [bot for bot in open_now if bot.username in chosen]
