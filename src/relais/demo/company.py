@@ -1,4 +1,4 @@
-"""Load the demo company “Maison Lumière” (see `demo_data`), idempotently.
+"""Load the demo company “Maison Lumière” (see `company_data`), idempotently.
 
 Each object is looked up by its natural key (partner and site name, skill code, username,
 site and team name). A missing one is created through the organisation's services, which
