@@ -11,10 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from relais.apps.chat import selectors, services
-from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import ChatSession
 from relais.apps.chat.schemas import (
-    Ack,
     AlternativesOffered,
     CallbackForm,
     CallbackIn,
@@ -30,7 +28,6 @@ from relais.apps.chat.schemas import (
     TypingIn,
     Welcome,
 )
-from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop.events import desk_group, ephemeral_send
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
@@ -40,6 +37,8 @@ from relais.apps.interactions.models import (
     ContactState,
     EventKind,
 )
+from relais.apps.realtime.consumers import FrameConsumer, db
+from relais.apps.realtime.errors import ErrorCode as ProtocolError
 
 POSITION_EVERY_S = 3.0
 FIRST_LOOK_S = 1.0
@@ -123,7 +122,7 @@ class CustomerChatConsumer(FrameConsumer):
 
     def _session(self) -> ChatSession:
         if self.session is None:
-            raise RelaisError(ErrorCode.NOT_AUTHENTICATED)
+            raise RelaisError(ProtocolError.NOT_AUTHENTICATED)
         return self.session
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
@@ -150,7 +149,7 @@ class CustomerChatConsumer(FrameConsumer):
         message = await db(services.customer_message)(
             session=session, body=frame.body, client_id=frame.client_id
         )
-        await self.send_frame(Ack(client_id=frame.client_id, id=message.seq))
+        await self.send_ack(ref, client_id=frame.client_id, id=message.seq)
 
     async def on_typing(self, frame: TypingIn, ref: str | None) -> None:
         session = self._session()

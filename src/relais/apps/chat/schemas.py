@@ -122,12 +122,6 @@ class MessageOut(BaseModel):
     message: CustomerMessage
 
 
-class Ack(BaseModel):
-    type: Literal["ack"] = "ack"
-    client_id: str
-    id: int
-
-
 class Typing(BaseModel):
     type: Literal["typing"] = "typing"
 
@@ -150,13 +144,6 @@ class Done(BaseModel):
 
     type: Literal["done"] = "done"
     what: Literal["message", "callback"]
-
-
-class ErrorOut(BaseModel):
-    type: Literal["error"] = "error"
-    code: str
-    message: str
-    ref: str | None = None
 
 
 class TopicOut(BaseModel):

@@ -42,8 +42,8 @@ from relais.apps.desktop.events import (
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
-from relais.apps.interactions.push import group_send
 from relais.apps.numbering import number_return, number_take
+from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Channel, Queue
 
 #: Conversation states in which the agent's desktop shows new messages.
@@ -152,9 +152,8 @@ _TOKEN_SQL = (  # hand-written: every customer's hello reads it
 def _push_to_customer(message: ChatMessage) -> None:
     if message.sender == Sender.SUPERVISOR_NOTE:
         return
-    frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
-    group = chat_group(message.contact_id)
-    transaction.on_commit(lambda: group_send(group, "chat.frame", frame))
+    frame = MessageOut(message=customer_view(message))
+    send_frame_on_commit(chat_group(message.contact_id), frame, handler="chat.frame")
 
 
 def message_post(

@@ -123,6 +123,11 @@ class PresenceState(models.TextChoices):
     BUSY = "busy", _("Busy")
     WRAP_UP = "wrap_up", _("Wrap-up")
     BREAK = "break", _("Break")
+    DISCONNECTED = "disconnected", _("Disconnected")  # out of routing: the connection was lost
+
+
+#: Not in routing: logged out, or disconnected (and must log in again).
+OUT_STATES = (PresenceState.OFFLINE, PresenceState.DISCONNECTED)
 
 
 class BreakReason(models.TextChoices):
@@ -162,7 +167,7 @@ class AgentPresence(models.Model):
 
     @property
     def logged_in(self) -> bool:
-        return self.state != PresenceState.OFFLINE
+        return self.state not in OUT_STATES
 
 
 class EventKind(models.TextChoices):
@@ -178,6 +183,8 @@ class EventKind(models.TextChoices):
     AGENT_BREAK_STARTED = "agent.break_started", _("Break started")
     AGENT_BREAK_ENDED = "agent.break_ended", _("Break ended")
     QUEUE_CONFIGURATION_CHANGED = "queue.configuration_changed", _("Queue configuration changed")
+    AGENT_CONNECTED = "agent.connected", _("Agent's desktop connected")
+    AGENT_CONNECTION_LOST = "agent.connection_lost", _("Agent's desktop connection lost")
     # decisions, written by the router
     CONTACT_QUEUED = "contact.queued", _("Contact queued")
     CONTACT_REFUSED = "contact.refused", _("Contact refused (queue closed)")
@@ -206,6 +213,8 @@ REQUEST_KINDS = (
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
     EventKind.QUEUE_CONFIGURATION_CHANGED,  # the router rebuilds from the record
+    EventKind.AGENT_CONNECTED,  # the router reads the agent's connections (presence leases)
+    EventKind.AGENT_CONNECTION_LOST,
 )
 
 

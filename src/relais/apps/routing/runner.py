@@ -21,7 +21,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
-from relais.apps.interactions.push import start_push_loop, stop_push_loop, use_server_loop
+from relais.apps.realtime.push import start_push_loop, stop_push_loop, use_server_loop
 from relais.apps.routing.router import Diverged, Router, wait_hint
 
 logger = logging.getLogger("relais.router")

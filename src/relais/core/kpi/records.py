@@ -110,6 +110,7 @@ class AgentState(StrEnum):
     BUSY = "busy"
     WRAP_UP = "wrap_up"
     BREAK = "break"
+    DISCONNECTED = "disconnected"  # logged out because the connection was lost: not staffed
 
 
 HANDLING_STATES = frozenset({AgentState.BUSY, AgentState.WRAP_UP})

@@ -65,6 +65,7 @@ class AgentState(StrEnum):
     BUSY = "busy"
     WRAP_UP = "wrap_up"
     BREAK = "break"
+    DISCONNECTED = "disconnected"  # out of routing because the agent's connection was lost
 
 
 class BreakReason(StrEnum):
