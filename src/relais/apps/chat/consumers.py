@@ -14,6 +14,7 @@ from relais.apps.chat import selectors, services
 from relais.apps.chat.models import ChatSession
 from relais.apps.chat.schemas import (
     AlternativesOffered,
+    ByeIn,
     CallbackForm,
     CallbackIn,
     Done,
@@ -26,6 +27,7 @@ from relais.apps.chat.schemas import (
     QueuePosition,
     Typing,
     TypingIn,
+    VisibilityIn,
     Welcome,
 )
 from relais.apps.desktop.events import desk_group, ephemeral_send
@@ -37,8 +39,10 @@ from relais.apps.interactions.models import (
     ContactState,
     EventKind,
 )
-from relais.apps.realtime.consumers import FrameConsumer, db
+from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
 from relais.apps.realtime.errors import ErrorCode as ProtocolError
+from relais.apps.realtime.models import LeaseKind
+from relais.apps.realtime.services import lease_close, lease_mark, lease_open
 
 POSITION_EVERY_S = 3.0
 FIRST_LOOK_S = 1.0
@@ -102,6 +106,8 @@ class CustomerChatConsumer(FrameConsumer):
         "end": (EndIn, "on_end"),
         "leave_message": (LeaveMessageIn, "on_leave_message"),
         "callback": (CallbackIn, "on_callback"),
+        "visibility": (VisibilityIn, "on_visibility"),
+        "bye": (ByeIn, "on_bye"),
     }
 
     async def connect(self) -> None:
@@ -119,6 +125,8 @@ class CustomerChatConsumer(FrameConsumer):
                 task.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.session is not None:
+            await db(lease_close)(channel_name=self.channel_name)
 
     def _session(self) -> ChatSession:
         if self.session is None:
@@ -133,6 +141,11 @@ class CustomerChatConsumer(FrameConsumer):
                 self.group = services.chat_group(session.contact_id)
                 await self.channel_layer.group_add(self.group, self.channel_name)
             self.session = session
+            # the customer is here while this connection is open (liveness: chat/liveness.py)
+            await db(lease_open)(
+                kind=LeaseKind.CHAT, subject_id=session.contact_id, channel_name=self.channel_name
+            )
+            heartbeat_start()
             welcome, missed = await _hello(session, frame.last_id)
             await self.send_frame(welcome)
             for message in missed:
@@ -160,6 +173,14 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_end(self, frame: EndIn, ref: str | None) -> None:
         await db(services.customer_leave)(session=self._session())
+
+    async def on_visibility(self, frame: VisibilityIn, ref: str | None) -> None:
+        self._session()
+        await db(lease_mark)(channel_name=self.channel_name, hidden=frame.hidden)
+
+    async def on_bye(self, frame: ByeIn, ref: str | None) -> None:
+        self._session()
+        await db(lease_mark)(channel_name=self.channel_name, goodbye=True)
 
     async def on_leave_message(self, frame: LeaveMessageIn, ref: str | None) -> None:
         session = self._session()

@@ -83,6 +83,19 @@ class EndIn(Strict):
     type: Literal["end"]
 
 
+class VisibilityIn(Strict):
+    """The page was hidden (a phone switched to another app) or shown again."""
+
+    type: Literal["visibility"]
+    hidden: bool
+
+
+class ByeIn(Strict):
+    """The page is closing (or leaving for another page of the site)."""
+
+    type: Literal["bye"]
+
+
 class LeaveMessageIn(Strict):
     type: Literal["leave_message"]
     email: EmailStr

@@ -251,16 +251,19 @@ def customer_message(*, session: ChatSession, body: str, client_id: str) -> Chat
     return message
 
 
-def customer_leave(*, session: ChatSession) -> None:
-    """The customer closes the chat: a waiting contact is abandoned; a conversation in an
-    agent's hands stays there until the agent wraps it up."""
+def customer_leave(*, session: ChatSession, reason: str = "") -> bool:
+    """The customer closes the chat (or, `reason` `customer_left`, their connection has been
+    gone too long): a waiting contact is abandoned; a conversation in an agent's hands stays
+    there until the agent wraps it up. Returns False if they had left already."""
     with transaction.atomic():
         contact = interactions.contact_locked(session.contact_id)  # lock order: contact, session
         left = ChatSession.objects.filter(pk=session.pk, customer_left_at__isnull=True)
         if not left.update(customer_left_at=timezone.now()):
-            return  # left already
+            return False  # left already
         if contact.state in WAITING:
-            contact = interactions.contact_abandon(actor=None, contact=contact, locked=True)
+            contact = interactions.contact_abandon(
+                actor=None, contact=contact, locked=True, reason=reason
+            )
         message_post(
             contact_id=contact.pk,
             sender=Sender.SYSTEM,
@@ -268,6 +271,7 @@ def customer_leave(*, session: ChatSession) -> None:
             event=SystemEvent.CUSTOMER_LEFT,
             held=(contact.state, contact.agent_id),
         )
+    return True
 
 
 def _fallback_queue(preferred: Queue | None, channel: str) -> Queue:

@@ -66,6 +66,7 @@ def _strings() -> dict[str, object]:
             "busy": _("Busy"),
             "wrap_up": _("Wrap-up"),
             "break": _("Break"),
+            "disconnected": _("Disconnected: your connection was lost, choose Available to go on"),
         },
         "events": {
             "agent_joined": _("%(name)s joined the chat"),

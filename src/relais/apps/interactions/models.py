@@ -41,6 +41,7 @@ class CloseReason(models.TextChoices):
     HANDLED = "handled", _("Handled")
     QUEUE_CLOSED = "queue_closed", _("Queue closed")
     DROPPED = "dropped", _("Dropped (agent left)")
+    CUSTOMER_LEFT = "customer_left", _("Customer left (connection gone)")
 
 
 class Contact(models.Model):

@@ -155,9 +155,12 @@ def _refuse(contact: Contact, action: str) -> RelaisError:
     )
 
 
-def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = False) -> Contact:
+def contact_abandon(
+    *, actor: User | None, contact: Contact, locked: bool = False, reason: str = ""
+) -> Contact:
     """The customer left while waiting or being offered (`locked`: the caller holds the
-    contact's row, read with its queue)."""
+    contact's row, read with its queue; `reason`: a `CloseReason`, e.g. `customer_left`
+    when their connection was gone for longer than the grace)."""
     if actor is not None:
         require_administrator(actor)
     with transaction.atomic(savepoint=not locked):
@@ -169,7 +172,8 @@ def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = Fals
         _clear_agent(contact)
         contact.state = ContactState.ABANDONED
         contact.abandoned_at = now
-        contact.save(update_fields=[*_AGENT_FIELDS, "state", "abandoned_at"])
+        contact.close_reason = reason
+        contact.save(update_fields=[*_AGENT_FIELDS, "state", "abandoned_at", "close_reason"])
         event_append(
             kind=EventKind.CONTACT_ABANDONED,
             at=now,
@@ -177,6 +181,7 @@ def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = Fals
             queue_id=contact.queue_id,
             agent_id=agent_id,
             actor=actor,
+            data={"reason": reason} if reason else None,
         )
         if actor is not None:
             audit_record(actor=actor, action="contact.abandon", obj=contact)

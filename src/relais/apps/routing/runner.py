@@ -21,6 +21,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
+from relais.apps.realtime.duties import duties_run_due
 from relais.apps.realtime.push import start_push_loop, stop_push_loop, use_server_loop
 from relais.apps.routing.router import Diverged, Router, wait_hint
 
@@ -124,6 +125,7 @@ def _route(stop: threading.Event, leadership: Leadership, poll_s: float) -> None
             stop.wait(STANDBY_RETRY_S)
             router.rebuild()
             continue
+        duties_run_due()  # on the active router only (customers gone, ...)
         if applied:
             continue
         timeout = wait_hint(router, poll_s)

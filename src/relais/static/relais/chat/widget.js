@@ -249,6 +249,7 @@
     socket.addEventListener("open", () => {
       state.retry = 500;
       socket.send(JSON.stringify({ type: "hello", token: state.token, last_id: state.lastId }));
+      if (document.hidden) socket.send(JSON.stringify({ type: "visibility", hidden: true }));
       for (const message of state.outbox.values()) socket.send(JSON.stringify(message));
     });
     socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
@@ -378,6 +379,15 @@
     if (!inChat) panel.replaceChildren(header());
     panel.append(box);
   }
+
+  // Liveness: a hidden page (a phone switched to another app) is waited for longer than a
+  // page that went silent or said goodbye (closed, or left for another page of the site).
+  document.addEventListener("visibilitychange", () => {
+    if (state.token && !state.ended) frame({ type: "visibility", hidden: document.hidden });
+  });
+  window.addEventListener("pagehide", () => {
+    if (state.token && !state.ended) frame({ type: "bye" });
+  });
 
   if (saved && saved.token) {
     state.token = saved.token;

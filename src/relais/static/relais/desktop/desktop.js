@@ -113,7 +113,7 @@ const handlers = {
 
 function showPresence(state, reason) {
   $("#desk-presence").textContent = T.states[state] || state;
-  $("#desk-state").value = state === "break" ? `break:${reason}` : state === "offline" ? "offline" : "available";
+  $("#desk-state").value = state === "break" ? `break:${reason}` : state === "offline" || state === "disconnected" ? "offline" : "available";
 }
 
 function showOffer(offer) {
