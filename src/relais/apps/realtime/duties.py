@@ -33,6 +33,10 @@ def duty_register(name: str, every_s: float, run: Callable[[], object]) -> None:
     _duties[name] = Duty(name, every_s, run)
 
 
+def duty_unregister(name: str) -> None:
+    _duties.pop(name, None)
+
+
 def duties_run_due(now: float | None = None) -> list[str]:
     """Run the duties that fell due; returns their names. A failing duty is logged and
     tried again at its next turn."""
