@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from relais.core.clock import VirtualClock
 from relais.core.routing import (
+    AgentProfile,
     AgentState,
     AgentStateChanged,
+    Channel,
     ContactQueued,
+    ContactRefused,
     OfferMade,
     OfferWithdrawn,
     OverflowStep,
@@ -15,6 +18,7 @@ from relais.core.routing import (
     RoutingEngine,
     RoutingEvent,
     Target,
+    weekly,
 )
 from relais.core.routing.restore import restore, snapshot
 from tests.core.routing.conftest import SITES
@@ -144,3 +148,19 @@ def test_without_a_grace_every_agent_is_reachable_as_before(clock: VirtualClock)
     engine.add_agent(agent("a"))
     engine.login("a")
     assert offers(engine.contact_arrived(1, "billing")) == [(1, "a")]
+
+
+def test_a_left_message_or_a_callback_waits_while_its_queue_is_closed(
+    clock: VirtualClock,
+) -> None:
+    """Wednesday 10:00 in Paris; the queues open on Sundays only."""
+    sundays = weekly("Europe/Paris", "sun 08:00-12:00")
+    chat = QueueConfig("chat", channel=Channel.CHAT, skills={"billing": 1}, hours=sundays)
+    mail = QueueConfig("mail", channel=Channel.EMAIL, skills={"billing": 1}, hours=sundays)
+    engine = RoutingEngine(clock, sites=SITES, queues=[chat, mail])
+    assert [type(e) for e in engine.contact_arrived(1, "chat")] == [ContactRefused]
+    assert engine.contact_arrived(2, "mail") == [ContactQueued(clock.now(), 2, "mail", 0, False)]
+    engine.add_agent(
+        AgentProfile("a", "paris", {"billing": 3}, frozenset({"fr"}), capacity={Channel.EMAIL: 5})
+    )
+    assert offers(engine.login("a")) == [(2, "a")]  # whoever works on the backlog takes it

@@ -84,12 +84,22 @@ def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, Alternati
     if estimate is not None:
         position = QueuePosition(position=estimate.position, wait_seconds=estimate.seconds)
     contact = Contact.objects.only("state", "close_reason").get(pk=session.contact_id)
-    if contact.state == ContactState.CLOSED and contact.close_reason == CloseReason.QUEUE_CLOSED:
-        return None, AlternativesOffered(reason="closed")
-    offered = ContactEvent.objects.filter(
-        contact_id=session.contact_id, kind=EventKind.CALLBACK_OFFERED
-    ).exists()
-    return position, AlternativesOffered(reason="callback_offered") if offered else None
+    closed = (
+        contact.state == ContactState.CLOSED and contact.close_reason == CloseReason.QUEUE_CLOSED
+    )
+    offered = not closed and (
+        ContactEvent.objects.filter(
+            contact_id=session.contact_id, kind=EventKind.CALLBACK_OFFERED
+        ).exists()
+    )
+    if not closed and not offered:
+        return position, None
+    message, callback = selectors.alternatives(session.topic)
+    if closed:
+        return None, AlternativesOffered(reason="closed", message=message, callback=callback)
+    return position, AlternativesOffered(
+        reason="callback_offered", message=message, callback=callback
+    )
 
 
 @db

@@ -150,6 +150,8 @@ class AlternativesOffered(BaseModel):
 
     type: Literal["alternatives"] = "alternatives"
     reason: Literal["closed", "callback_offered"]
+    message: bool = True  # a message may be left (an e-mail queue takes it)
+    callback: bool = True  # a callback may be asked for
 
 
 class Done(BaseModel):
@@ -168,6 +170,8 @@ class ConfigOut(BaseModel):
     open: bool
     topics: list[TopicOut]
     topic: str | None
+    message: bool  # the chosen topic takes left messages
+    callback: bool  # and callbacks
 
 
 class StartOut(BaseModel):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.accounts.models import User
+from relais.apps.chat import selectors
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import (
     ChatMessage,
@@ -275,10 +276,8 @@ def customer_leave(*, session: ChatSession, reason: str = "") -> bool:
 
 
 def _fallback_queue(preferred: Queue | None, channel: str) -> Queue:
-    if preferred is not None and preferred.active:
-        return preferred
-    queue = Queue.objects.filter(channel=channel, active=True).order_by("code").first()
-    if queue is None:
+    queue = selectors.alternative_queue(preferred, channel)
+    if queue is None:  # the widget offers nothing it cannot honour: a caller of the API
         raise RelaisError(ErrorCode.NO_QUEUE)
     return queue
 
@@ -346,4 +345,5 @@ def callback_request(*, form: CallbackForm, session: ChatSession | None = None) 
             channel=Channel.CALLBACK,
             customer_reference=form.phone,
             attributes=attributes,
+            scheduled_for=form.at,
         )

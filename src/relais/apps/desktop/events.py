@@ -56,6 +56,7 @@ class ChatView(BaseModel):
     state: str
     messages: list[MessageView]
     notes: list[NoteView] = []
+    channel: str = "chat"  # a left message (email) or a callback: nothing to write back here
 
 
 class OfferMadeEvent(BaseModel):

@@ -72,6 +72,7 @@ def _strings() -> dict[str, object]:
             "agent_joined": _("%(name)s joined the chat"),
             "transferred": _("The chat was transferred"),
             "customer_left": _("The customer left the chat"),
+            "callback_requested": _("%(name)s asks to be called back on %(phone)s at %(time)s"),
             "chat_ended": _("The chat has ended"),
             "supervisor_joined": _("%(name)s (supervisor) joined the chat"),
         },

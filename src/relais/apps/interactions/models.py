@@ -16,6 +16,7 @@ class Direction(models.TextChoices):
 
 
 class ContactState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")  # a callback: routed at `scheduled_for`
     CREATED = "created", _("Created")
     QUEUED = "queued", _("Queued")
     OFFERED = "offered", _("Offered")
@@ -68,6 +69,12 @@ class Contact(models.Model):
         _("declined by"), default=list, blank=True, help_text=_("Agents who rejected it.")
     )
     created_at = models.DateTimeField(_("created at"))
+    scheduled_for = models.DateTimeField(
+        _("scheduled for"),
+        null=True,
+        blank=True,
+        help_text=_("A callback at the time the customer chose: routed from then on."),
+    )
     queued_at = models.DateTimeField(
         _("queued at"), null=True, blank=True, help_text=_("Its place in the current queue.")
     )
@@ -174,6 +181,7 @@ class AgentPresence(models.Model):
 class EventKind(models.TextChoices):
     # requests, written by the API; the router applies them to the engine
     CONTACT_CREATED = "contact.created", _("Contact created")
+    CONTACT_SCHEDULED = "contact.scheduled", _("Contact scheduled")
     CONTACT_ABANDONED = "contact.abandoned", _("Contact abandoned")
     OFFER_ACCEPTED = "offer.accepted", _("Offer accepted")
     OFFER_REJECTED = "offer.rejected", _("Offer rejected")

@@ -93,8 +93,8 @@ def _seconds(later: dt.datetime | None, earlier: dt.datetime | None) -> float:
 def contact_record(row: dict[str, Any], places: dict[str, Place]) -> ContactRecord | None:
     """The KPI record of one contact row (values of CONTACT_FIELDS); None: not counted."""
     state, reason = row["state"], row["close_reason"]
-    if reason == CloseReason.QUEUE_CLOSED:
-        return None
+    if reason == CloseReason.QUEUE_CLOSED or state == ContactState.SCHEDULED:
+        return None  # refused, or a callback whose time has not come
     arrived_at = row["queued_at"] or row["created_at"]
     arrived = to_epoch(arrived_at)
     waiting = state in WAITING_STATES

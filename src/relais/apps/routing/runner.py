@@ -163,8 +163,21 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
             stop.set()
             use_server_loop(None)
             await asyncio.to_thread(thread.join, 5)
+            await asyncio.to_thread(_close_leases)
 
     asyncio.run(main())
+
+
+def _close_leases() -> None:
+    """This server stops: its connections end now, not when they go stale (docs/presence.md)."""
+    from relais.apps.realtime.services import leases_close_process
+
+    try:
+        leases_close_process()
+    except DatabaseError:
+        logger.exception("could not close this server's connections")
+    finally:
+        connection.close()
 
 
 def run_until_signalled(poll_s: float = POLL_S) -> None:

@@ -27,8 +27,10 @@ from relais.core.routing.events import (
 from relais.core.routing.lifecycle import LifecycleCore, holder
 from relais.core.routing.matching import DISCONNECT, HOURS, WRAP_UP_END
 from relais.core.routing.model import (
+    DEFERRABLE_CHANNELS,
     AgentProfile,
     BreakReason,
+    Channel,
     ContactId,
     ContactState,
     InProgress,
@@ -307,7 +309,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
             if now >= queue.hours_valid_until:
                 queue.hours_open = hours.is_open(now)
                 queue.hours_valid_until = hours.next_change(now)
-            if not queue.hours_open:
+            if not queue.hours_open and Channel(queue.channel) not in DEFERRABLE_CHANNELS:
                 self._events.append(ContactRefused(now, contact_id, queue_id, "closed"))
                 return self._end(now)
         self._seq += 1
