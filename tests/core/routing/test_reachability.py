@@ -24,6 +24,7 @@ from relais.core.routing import (
     Target,
     WeeklyHours,
     Window,
+    group_days,
     queue_gaps,
     queue_reach,
     reachability_gaps,
@@ -255,6 +256,21 @@ def test_a_night_gap_over_sunday_midnight_reads_as_one_range() -> None:
 
     nights = [(GapReason.NO_STEP_OPEN, hm(d, 22), hm(d + 1, 6), 1) for d in range(6)]
     assert found == [*nights, (GapReason.NO_STEP_OPEN, hm(6, 22), hm(7, 6), 1)]
+
+
+def test_the_same_hours_on_following_days_group_together() -> None:
+    # given the Rabat evening around the March changes: 22:00-23:00 in one week of three,
+    # 23:00-24:00 in every week, Monday to Saturday
+    reach = queue_reach(rabat_evening(site_hours_in_step=True), BY_ID, AGENTS)
+    gaps = reachability_gaps([reach], start=utc(2026, 3, 18, 12), weeks=3, time_zones=PARIS_ZONE)
+
+    groups = group_days(gaps)
+
+    # then two groups of six days, not twelve ranges
+    assert [[(g.start_min, g.end_min) for g in group] for group in groups] == [
+        [(hm(d, 22), hm(d, 23)) for d in range(6)],
+        [(hm(d, 23), hm(d, 24)) for d in range(6)],
+    ]
 
 
 def test_reachable_now_needs_a_logged_in_agent_of_an_open_step() -> None:

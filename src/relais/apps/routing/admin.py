@@ -10,7 +10,7 @@ from relais.apps.audit.admin_mixins import AuditedModelAdmin
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
-from relais.apps.routing.reachability import WEEKS, gap_text, queue_gaps
+from relais.apps.routing.reachability import WEEKS, gap_texts, queue_gaps
 from relais.apps.routing.services import queue_configuration_changed
 
 #: Gaps shown in the message after a save; the queue's page lists them all.
@@ -82,13 +82,14 @@ class QueueAdmin(AuditedModelAdmin):
         except RelaisError as error:
             messages.warning(request, error.message)
             return
-        for gap in gaps[:GAPS_IN_MESSAGE]:
-            messages.warning(request, gap_text(gap, queue.label))
-        if len(gaps) > GAPS_IN_MESSAGE:
+        texts = gap_texts(gaps, queue.label)
+        for text in texts[:GAPS_IN_MESSAGE]:
+            messages.warning(request, text)
+        if len(texts) > GAPS_IN_MESSAGE:
             messages.warning(
                 request,
                 _("…and %(count)s more periods when nobody can answer: see the queue's page.")
-                % {"count": len(gaps) - GAPS_IN_MESSAGE},
+                % {"count": len(texts) - GAPS_IN_MESSAGE},
             )
 
     def change_view(
@@ -123,4 +124,4 @@ class QueueAdmin(AuditedModelAdmin):
             summary = _(
                 "This week and the next %(weeks)s, with the steps' and the sites' hours:"
             ) % {"weeks": WEEKS - 1}
-        return {"summary": summary, "gaps": [gap_text(gap, queue.label) for gap in gaps]}
+        return {"summary": summary, "gaps": gap_texts(gaps, queue.label)}

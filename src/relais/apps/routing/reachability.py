@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import formats, timezone
@@ -38,6 +39,7 @@ from relais.core.routing import (
     Schedule,
     Site,
     WeeklyGap,
+    group_days,
     queue_reach,
     reachability_gaps,
 )
@@ -108,16 +110,22 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _when(gap: WeeklyGap) -> str:
+def _when(group: tuple[WeeklyGap, ...]) -> str:
+    gap = group[0]
     if gap.whole_week:
         return _("at any time")
     first_day, start = divmod(gap.start_min, 1440)
-    if gap.end_min <= (first_day + 1) * 1440:
-        when = _("on %(day)s %(start)s–%(end)s") % {
+    end = gap.end_min - first_day * 1440
+    hours = {"start": _clock(start), "end": _clock(end if end <= 1440 else end - 1440)}
+    if len(group) > 1:
+        last_day = group[-1].start_min // 1440
+        when = _("from %(day)s to %(last_day)s, %(start)s–%(end)s") % {
             "day": WEEKDAYS[first_day],
-            "start": _clock(start),
-            "end": _clock(gap.end_min - first_day * 1440),
+            "last_day": WEEKDAYS[last_day],
+            **hours,
         }
+    elif end <= 1440:
+        when = _("on %(day)s %(start)s–%(end)s") % {"day": WEEKDAYS[first_day], **hours}
     else:
         last_day, end = divmod(gap.end_min, 1440)
         if end == 0:
@@ -146,10 +154,12 @@ def _why(reason: GapReason) -> str:
     return _("the agents who could answer work on sites that are closed then")
 
 
-def gap_text(gap: WeeklyGap, queue: str) -> str:
-    """ "Nobody can answer queue Orders on Monday 20:00–22:00: no overflow step is open then."."""
-    return _("Nobody can answer queue %(queue)s %(when)s: %(why)s.") % {
-        "queue": queue,
-        "when": _when(gap),
-        "why": _why(gap.reason),
-    }
+def gap_texts(gaps: Iterable[WeeklyGap], queue: str) -> list[str]:
+    """One sentence per range, the same hours on consecutive days together: "Nobody can
+    answer queue Orders from Monday to Friday, 20:00–22:00: no overflow step is open then."
+    """
+    return [
+        _("Nobody can answer queue %(queue)s %(when)s: %(why)s.")
+        % {"queue": queue, "when": _when(group), "why": _why(group[0].reason)}
+        for group in group_days(gaps)
+    ]

@@ -41,6 +41,7 @@ __all__ = [
     "QueueReach",
     "StepReach",
     "WeeklyGap",
+    "group_days",
     "queue_gaps",
     "queue_reach",
     "reachability_gaps",
@@ -385,3 +386,21 @@ def _wrap(merged: list[_Range], weeks: int) -> list[_Range]:
         if first[0] == 0 and last[1] == WEEK_MINUTES and first[2] == last[2] == every:
             return [*merged[1:-1], (last[0], WEEK_MINUTES + first[1], every)]
     return merged
+
+
+def group_days(gaps: Iterable[WeeklyGap]) -> list[tuple[WeeklyGap, ...]]:
+    """Ranges at the same hours on consecutive days, for the same reason and in as many
+    weeks, grouped ("Monday to Saturday 23:00-24:00"), in the order of their first range."""
+    groups: list[list[WeeklyGap]] = []
+    open_groups: dict[tuple[object, ...], list[WeeklyGap]] = {}
+    for gap in gaps:
+        day, start = divmod(gap.start_min, 1440)
+        key = (gap.queue_id, gap.reason, start, gap.end_min - gap.start_min, len(gap.weeks))
+        group = open_groups.get(key)
+        if group is not None and group[-1].start_min // 1440 == day - 1 and not gap.whole_week:
+            group.append(gap)
+            continue
+        group = [gap]
+        groups.append(group)
+        open_groups[key] = group
+    return [tuple(group) for group in groups]
