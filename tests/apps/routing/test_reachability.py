@@ -17,7 +17,7 @@ from relais.apps.audit.models import AuditEntry
 from relais.apps.organisation.models import Skill
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill, StepOverride
 from relais.apps.routing.reachability import gap_texts, queue_gaps, reach_index
-from relais.core.routing import GapReason
+from relais.core.routing import GapReason, WeeklyGap
 from tests.apps.conftest import World, logged_in
 from tests.apps.factories import OpeningHoursFactory, UserFactory
 
@@ -63,6 +63,59 @@ def test_step_hours_narrower_than_the_queue_are_a_gap_every_monday(world: World)
         assert gap_texts([gap], "Commandes") == [
             "Personne ne peut répondre à la file Commandes le lundi 20:00–22:00 : aucune étape "
             "de débordement n'est ouverte à cette heure-là."
+        ]
+
+
+def _gap(start: int, end: int, weeks: int = 53) -> WeeklyGap:
+    mondays = tuple(MONDAY + dt.timedelta(weeks=k) for k in range(weeks))
+    return WeeklyGap("orders", GapReason.NO_STEP_OPEN, start, end, mondays, 53)
+
+
+@pytest.mark.parametrize(
+    ("gaps", "english", "french"),
+    [
+        pytest.param(
+            [_gap(0, 7 * 1440)],
+            "at any time",
+            "à toute heure",
+            id="the whole week",
+        ),
+        pytest.param(
+            [_gap(22 * 60, 30 * 60)],
+            "from Monday 22:00 to Tuesday 06:00",
+            "du lundi 22:00 au mardi 06:00",
+            id="one night",
+        ),
+        pytest.param(
+            [_gap(d * 1440 + 22 * 60, d * 1440 + 30 * 60) for d in range(7)],
+            "from Monday to Sunday, 22:00–06:00",
+            "du lundi au dimanche, 22:00–06:00",
+            id="every night",
+        ),
+        pytest.param(
+            [_gap(6 * 1440 + 22 * 60, 7 * 1440 + 6 * 60)],
+            "from Sunday 22:00 to Monday 06:00",
+            "du dimanche 22:00 au lundi 06:00",
+            id="over Sunday midnight",
+        ),
+        pytest.param(
+            [_gap(2 * 1440 + 22 * 60, 2 * 1440 + 23 * 60, weeks=17)],
+            "on Wednesday 22:00–23:00 (17 of the 53 weeks checked, first on Jan. 14, 2026)",
+            "le mercredi 22:00–23:00 (17 des 53 semaines vérifiées, la première le 14 janvier "
+            "2026)",
+            id="some weeks only",
+        ),
+    ],
+)
+def test_gaps_in_words(gaps: list[WeeklyGap], english: str, french: str) -> None:
+    with translation.override("en"):
+        assert gap_texts(gaps, "Orders") == [
+            f"Nobody can answer queue Orders {english}: no overflow step is open then."
+        ]
+    with translation.override("fr"):
+        assert gap_texts(gaps, "Commandes") == [
+            f"Personne ne peut répondre à la file Commandes {french} : aucune étape de "
+            "débordement n'est ouverte à cette heure-là."
         ]
 
 
