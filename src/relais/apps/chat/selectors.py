@@ -16,7 +16,13 @@ from django.db.models import Q, QuerySet
 from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.chat.models import CUSTOMER_VISIBLE, ChatMessage, ChatSession, ChatTopic
-from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
+from relais.apps.interactions.models import (
+    OUT_STATES,
+    AgentPresence,
+    Contact,
+    ContactState,
+    PresenceState,
+)
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import engine_queue, engine_site
 from relais.apps.routing.models import Channel, Queue, parse_hours
@@ -117,7 +123,7 @@ def _staffed_capacity(queue: Queue) -> int:
         return cached[1]
     config = engine_queue(queue)
     present = AgentPresence.objects.exclude(
-        state__in=(PresenceState.OFFLINE, PresenceState.BREAK)
+        state__in=(*OUT_STATES, PresenceState.BREAK)
     ).values_list("agent_id", flat=True)
     agents = (
         Agent.objects.filter(pk__in=list(present), active=True)

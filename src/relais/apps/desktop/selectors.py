@@ -27,7 +27,7 @@ from relais.apps.desktop.models import (
     WrapUpReason,
 )
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import AgentPresence, Contact, ContactState
+from relais.apps.interactions.models import OUT_STATES, AgentPresence, Contact, ContactState
 from relais.apps.interactions.services import contact_row
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel, Queue
@@ -380,7 +380,7 @@ def transfer_targets(*, viewer: Any) -> tuple[list[Queue], list[Agent]]:
     colleagues = list(
         Agent.objects.filter(site_id=agent.site_id, active=True)
         .exclude(pk=agent.pk)
-        .exclude(presence__state="offline")
+        .exclude(presence__state__in=OUT_STATES)
         .filter(presence__isnull=False)
         .select_related("user")
     )

@@ -23,6 +23,7 @@ from relais.apps.supervision.frames import (
 )
 from relais.apps.supervision.live import INTERVAL_SECONDS, LiveBoard
 from relais.core.kpi import (
+    OUT_OF_SERVICE,
     AgentState,
     BucketKey,
     Dimension,
@@ -159,7 +160,7 @@ def _states(
         if visible is not None and agent not in visible:
             continue
         value = _value(board, dimension, None, agent)
-        if value is not None and current.state != AgentState.OFFLINE:
+        if value is not None and current.state not in OUT_OF_SERVICE:
             counts[value][current.state.value] += 1
     return counts
 
@@ -300,7 +301,7 @@ def alerts(
 def _logged_in(board: LiveBoard) -> set[str]:
     """Every logged-in agent, whatever the viewer's scope: anyone of them may answer."""
     return {
-        a for a, current in board.tracker.current.items() if current.state != AgentState.OFFLINE
+        a for a, current in board.tracker.current.items() if current.state not in OUT_OF_SERVICE
     }
 
 
