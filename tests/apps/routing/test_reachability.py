@@ -187,6 +187,7 @@ def _queue_form(**fields: Any) -> dict[str, Any]:
         "strategy": "longest_idle",
         "offer_timeout_seconds": 15,
         "wrap_up_seconds": 0,
+        "customer_grace_seconds": 60,
         "exhausted_action": "keep_waiting",
         "exhausted_after_seconds": 0,
         "active": "on",
