@@ -89,7 +89,7 @@ def main() -> None:
         "--load",
         type=float,
         default=0.85,
-        help="arrival rate as a share of agents / 240 s (0.85: a few %% of contacts wait)",
+        help="arrival rate as a share of agents / 240 s (0.85: about 8 %% of contacts queue)",
     )
     parser.add_argument("--hot-contacts", type=int, default=60_000)
     parser.add_argument("--hot-load", type=float, default=1.2)
