@@ -181,6 +181,8 @@ def main() -> None:
                 same["decisions_per_s"] / naive_figures["decisions_per_s"], 1
             ),
             "naive_contacts": int(naive_figures["contacts"]),
+            "naive_decisions": int(naive_figures["decisions"]),
+            "prefix_decisions": int(same["decisions"]),
             "naive_p99_ms": round(naive_figures["p99_ms"], 3),
             "events_per_s": round(figures["events_per_s"]),
             "events": int(figures["events"]),
