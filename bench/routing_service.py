@@ -70,6 +70,22 @@ def _drop_pg_database(url: str, name: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+DESKS_PROCESS = "bench:desks"
+
+
+def _keep_desks_alive(stop: threading.Event) -> None:
+    """The bench's agents' desktops stay connected: their leases seen every 2 s."""
+    from django.db import connection
+
+    from relais.apps.realtime.services import leases_heartbeat
+
+    try:
+        while not stop.wait(2.0):
+            leases_heartbeat(process=DESKS_PROCESS)
+    finally:
+        connection.close()
+
+
 def _setup(database_url: str, agents_count: int) -> tuple[str, dict[int, str]]:
     """Migrate and load the agents and the queue; returns an administrator's API token and
     each agent's (by agent id)."""
@@ -84,6 +100,7 @@ def _setup(database_url: str, agents_count: int) -> tuple[str, dict[int, str]]:
     from relais.apps.accounts.models import ApiToken, Role, User, hash_token
     from relais.apps.interactions.models import AgentPresence, PresenceState
     from relais.apps.organisation.models import Agent, Employment, Site
+    from relais.apps.realtime.models import Connection, LeaseKind
     from relais.apps.routing.models import OverflowStep, Queue
 
     call_command("migrate", verbosity=0)
@@ -103,6 +120,19 @@ def _setup(database_url: str, agents_count: int) -> tuple[str, dict[int, str]]:
     now = timezone.now()
     AgentPresence.objects.bulk_create(
         AgentPresence(agent=agent, state=PresenceState.AVAILABLE, since=now, idle_since=now)
+        for agent in agents
+    )
+    # Each agent's desktop is connected (docs/presence.md): its lease, kept alive by the
+    # bench's heartbeat (`_keep_desks_alive`) as a web process keeps its connections'.
+    Connection.objects.bulk_create(
+        Connection(
+            kind=LeaseKind.DESK,
+            subject_id=agent.pk,
+            channel_name=f"bench-desk-{agent.pk}",
+            process=DESKS_PROCESS,
+            opened_at=now,
+            seen_at=now,
+        )
         for agent in agents
     )
     queue = Queue.objects.create(
@@ -190,8 +220,11 @@ def main() -> None:
         raise SystemExit("a separate router needs PostgreSQL")
     started = time.perf_counter()
     servers: list[subprocess.Popen[bytes]] = []
+    desks_alive = threading.Event()  # set: the heartbeat of the agents' desktops stops
     try:
         token, tokens = _setup(database_url, args.agents)
+        heartbeat = threading.Thread(target=_keep_desks_alive, args=(desks_alive,), daemon=True)
+        heartbeat.start()
         capacity = args.agents * CHATS_EACH
         row("setup", f"{args.agents} agents, {vendor}", f"{time.perf_counter() - started:.1f} s")
         port = _free_port()
@@ -232,6 +265,7 @@ def main() -> None:
 
         connections.close_all()
     finally:
+        desks_alive.set()
         for server in servers:
             server.terminate()
             try:
