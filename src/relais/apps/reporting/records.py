@@ -10,7 +10,9 @@ so both compute every figure with `relais.core.kpi` from the same records:
   before an answer. A contact back in a queue (transferred, re-queued) is waiting again.
 - agent state spans come from the event log: the router's `agent.state_changed` decisions
   and the presence requests (log in / out, break start / end), whichever comes first; a
-  repeat of the current state changes nothing.
+  repeat of the current state changes nothing. An agent whose desktop connection was lost
+  (`agent.disconnected`, or a `disconnected` state) is offline: neither available nor
+  handling, so outside occupancy; so is any state the KPIs do not know.
 """
 
 from __future__ import annotations
@@ -43,12 +45,16 @@ CONTACT_FIELDS = (
 )
 EVENT_FIELDS = ("id", "at", "kind", "contact_id", "agent_id", "data")
 WAITING_STATES = (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED)
+#: The kind of the event that records an agent leaving routing involuntarily (their last
+#: desktop connection lost), written by the presence lease.
+AGENT_DISCONNECTED = "agent.disconnected"
 AGENT_EVENT_KINDS = (
     EventKind.AGENT_STATE_CHANGED,
     EventKind.AGENT_LOGGED_IN,
     EventKind.AGENT_LOGGED_OUT,
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
+    AGENT_DISCONNECTED,
 )
 
 
@@ -141,7 +147,7 @@ def contact_records(
 def state_of(kind: str, data: dict[str, Any]) -> tuple[AgentState, str | None] | None:
     """The agent state an event of the log puts the agent in (None: not an agent event)."""
     if kind == EventKind.AGENT_STATE_CHANGED:
-        return AgentState(data.get("state") or "offline"), data.get("reason") or None
+        return _known_state(data.get("state")), data.get("reason") or None
     if kind == EventKind.AGENT_LOGGED_IN:
         reason = data.get("break_reason")
         return (AgentState.BREAK, reason) if reason else (AgentState.AVAILABLE, None)
@@ -151,7 +157,17 @@ def state_of(kind: str, data: dict[str, Any]) -> tuple[AgentState, str | None] |
         return AgentState.BREAK, data.get("reason") or "other"
     if kind == EventKind.AGENT_BREAK_ENDED:
         return AgentState.AVAILABLE, None
+    if kind == AGENT_DISCONNECTED:
+        return AgentState.OFFLINE, None
     return None
+
+
+def _known_state(value: str | None) -> AgentState:
+    """``disconnected``, and any state the KPIs do not know, count as offline."""
+    try:
+        return AgentState(value or AgentState.OFFLINE)
+    except ValueError:
+        return AgentState.OFFLINE
 
 
 @dataclass(slots=True)
