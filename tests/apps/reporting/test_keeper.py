@@ -4,6 +4,7 @@ contacts without anyone running `relais stats`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -17,7 +18,7 @@ from relais.apps.reporting.selectors import ReportQuery, report
 from relais.apps.reporting.stats import stats_update
 from relais.apps.routing.models import Queue
 from relais.core.kpi import KpiSummary
-from tests.apps.conftest import World
+from tests.apps.conftest import World, logged_in
 from tests.apps.routing.fixtures import orders_queue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,6 +94,11 @@ def test_the_server_keeps_todays_report_current(world: World, queue: Queue) -> N
     assert (summary.offered, summary.answered, summary.handled) == (3, 1, 1)
     assert (summary.abandoned, summary.waiting) == (1, 1)
     assert summary.available_seconds > 0
+    page = logged_in(world.users["director"]).get("/reports/").content.decode()
+    offered = re.findall(
+        r'<tr data-testid="report-row"><td>[^<]*</td><td>[^<]*</td><td>(\d+)', page
+    )
+    assert sum(int(count) for count in offered) == 3
 
 
 def test_a_lost_desktop_connection_is_not_available_time(world: World, queue: Queue) -> None:
