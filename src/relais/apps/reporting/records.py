@@ -10,9 +10,11 @@ so both compute every figure with `relais.core.kpi` from the same records:
   before an answer. A contact back in a queue (transferred, re-queued) is waiting again.
 - agent state spans come from the event log: the router's `agent.state_changed` decisions
   and the presence requests (log in / out, break start / end), whichever comes first; a
-  repeat of the current state changes nothing. An agent whose desktop connection was lost
-  (`agent.disconnected`, or a `disconnected` state) is offline: neither available nor
-  handling, so outside occupancy; so is any state the KPIs do not know.
+  repeat of the current state changes nothing. The `disconnected` state (the router's, when
+  an agent's desktop connection stayed lost past the grace) counts like `offline`: neither
+  available nor handling, so outside occupancy; so does any state the KPIs do not know,
+  rather than stopping the statistics. A connection lost within the grace
+  (`agent.connection_lost`) changes no state.
 """
 
 from __future__ import annotations
@@ -45,16 +47,12 @@ CONTACT_FIELDS = (
 )
 EVENT_FIELDS = ("id", "at", "kind", "contact_id", "agent_id", "data")
 WAITING_STATES = (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED)
-#: The kind of the event that records an agent leaving routing involuntarily (their last
-#: desktop connection lost), written by the presence lease.
-AGENT_DISCONNECTED = "agent.disconnected"
 AGENT_EVENT_KINDS = (
     EventKind.AGENT_STATE_CHANGED,
     EventKind.AGENT_LOGGED_IN,
     EventKind.AGENT_LOGGED_OUT,
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
-    AGENT_DISCONNECTED,
 )
 
 
@@ -157,13 +155,11 @@ def state_of(kind: str, data: dict[str, Any]) -> tuple[AgentState, str | None] |
         return AgentState.BREAK, data.get("reason") or "other"
     if kind == EventKind.AGENT_BREAK_ENDED:
         return AgentState.AVAILABLE, None
-    if kind == AGENT_DISCONNECTED:
-        return AgentState.OFFLINE, None
     return None
 
 
 def _known_state(value: str | None) -> AgentState:
-    """``disconnected``, and any state the KPIs do not know, count as offline."""
+    """The state as the KPIs know it; one they do not know counts as offline."""
     try:
         return AgentState(value or AgentState.OFFLINE)
     except ValueError:

@@ -28,11 +28,6 @@ from relais.apps.wfm.models import (
 )
 from relais.core.wfm.adherence import StateChange
 
-#: The kind of the event that records an agent leaving routing involuntarily (desktop
-#: connection lost); written by the presence lease, read here whatever its data.
-AGENT_DISCONNECTED = "agent.disconnected"
-STATE_EVENT_KINDS = (EventKind.AGENT_STATE_CHANGED, AGENT_DISCONNECTED)
-
 #: Roles that may create forecasts, staffing plans and schedules (on the sites they see).
 PLANNING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.PARTNER_MANAGER})
 #: Roles that read plans of the sites they see; agents read only their own shifts.
@@ -166,28 +161,25 @@ def schedulable_agent_list(*, site: Site) -> QuerySet[Agent]:
 def state_change_list(*, agent_ids: list[int], start: datetime, end: datetime) -> list[StateChange]:
     """The agents' states from the event log: the last one before ``start`` and those after.
 
-    The router writes ``agent.state_changed`` with ``{"state", "reason"}``; an
-    ``agent.disconnected`` event (the agent's last desktop connection lost) puts the agent
-    in the ``disconnected`` state, which adherence treats as no activity. Callers have
-    already checked that the viewer sees these agents.
+    The router writes ``agent.state_changed`` with ``{"state", "reason"}``, including the
+    ``disconnected`` state of an agent whose desktop connection was lost past the grace
+    (adherence counts it as no activity); callers have already checked that the viewer sees
+    these agents.
     """
     events = ContactEvent.objects.filter(
-        kind__in=STATE_EVENT_KINDS, agent_id__in=agent_ids, at__lt=end
+        kind=EventKind.AGENT_STATE_CHANGED, agent_id__in=agent_ids, at__lt=end
     )
     changes: list[StateChange] = []
     for agent_id in agent_ids:
         before = events.filter(agent_id=agent_id, at__lt=start).order_by("-at", "-id").first()
         rows = list(events.filter(agent_id=agent_id, at__gte=start).order_by("at", "id"))
         for event in ([before] if before else []) + rows:
-            disconnected = event.kind == AGENT_DISCONNECTED
             changes.append(
                 StateChange(
                     agent_id=str(agent_id),
                     at=event.at,
-                    state="disconnected"
-                    if disconnected
-                    else str(event.data.get("state", "offline")),
-                    reason=None if disconnected else event.data.get("reason") or None,
+                    state=str(event.data.get("state", "offline")),
+                    reason=event.data.get("reason") or None,
                 )
             )
     return changes
