@@ -72,7 +72,7 @@ def asgi_server(transactional_db: None, settings: Any) -> Iterator[str]:
 
     import uvicorn
 
-    from relais.apps.interactions.push import use_server_loop
+    from relais.apps.realtime.push import use_server_loop
     from relais.apps.routing.runner import start_in_process
     from relais.config.server import APPLICATION, UVICORN_OPTIONS
 

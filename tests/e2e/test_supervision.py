@@ -194,5 +194,26 @@ def test_carpathia_s_manager_sees_only_carpathia_s_figures(
     assert "Rabat" not in page.locator("main").inner_text()
 
 
+def test_a_contact_nobody_can_reach_raises_an_alert_until_an_agent_logs_in(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given Romania, served only by Carpathia CX, with nobody of Carpathia logged in
+    world, admin = centre.world, centre.world.users["administrator"]
+    log_in(world, "lille0")
+    page = wallboard(pages, centre.base, centre.supervisor)
+
+    # when a contact arrives in Romania
+    arrive(admin, "romania")
+
+    # then the wallboard says nobody can answer it now
+    alert = page.get_by_test_id("alert-unreachable-romania")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_text("Nobody can answer now: Romania (Waiting 1)")
+
+    # and when an agent of Carpathia logs in, the alert goes
+    log_in(world, "bucarest0")
+    expect(alert).to_have_count(0)
+
+
 def _test_ids(rows: Any) -> list[str]:
     return [rows.nth(i).get_attribute("data-testid") for i in range(rows.count())]

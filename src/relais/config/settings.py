@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "ninja",
+    "relais.apps.realtime",
     "relais.apps.accounts",
     "relais.apps.audit",
     "relais.apps.organisation",
@@ -136,6 +137,19 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Realtime (apps/realtime): threads for the consumers' database calls on PostgreSQL
+# (docs/desktop.md "Under load"), and the leases that say who is connected (docs/presence.md).
+WS_DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "2"))
+#: Each web process marks its open connections seen this often; one not seen for three
+#: heartbeats belongs to a process that died.
+LEASE_HEARTBEAT_S = float(os.environ.get("RELAIS_LEASE_HEARTBEAT_S", "5"))
+#: An agent whose last desktop connection is gone for longer leaves routing (disconnected).
+AGENT_GRACE_S = float(os.environ.get("RELAIS_AGENT_GRACE_S", "20"))
+#: A waiting customer whose page was only hidden (a phone switched to another app) is kept
+#: this long without a connection; a page that said goodbye, or went silent while shown, gets
+#: its queue's grace (`Queue.customer_grace_seconds`).
+CUSTOMER_HIDDEN_GRACE_S = float(os.environ.get("RELAIS_CUSTOMER_HIDDEN_GRACE_S", "600"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -9,6 +9,7 @@ from relais.apps.chat.schemas import StartForm
 from relais.apps.desktop import services as desk
 from relais.apps.desktop.models import DeskEvent
 from tests.apps.chat.fixtures import ChatWorld
+from tests.apps.presence import desk_open
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def stream(agent_id: int) -> list[tuple[str, dict[str, object]]]:
 
 def test_an_offer_and_the_presence_it_changes_are_recorded_once(chat_world: ChatWorld) -> None:
     agent = chat_world.agent("lille0")
+    desk_open(agent)
     desk.desk_presence_set(actor=agent.user, state="available")
     chat_world.router.step()  # the router's own "available" repeats what the stream says
     form = StartForm(topic="commande", name="Ana", message="Bonjour", client_id="c0")
@@ -51,6 +53,7 @@ def test_accepting_opens_the_chat_with_its_topic_and_messages_in_order(
     chat_world: ChatWorld,
 ) -> None:
     agent = chat_world.agent("lille0")
+    desk_open(agent)
     desk.desk_presence_set(actor=agent.user, state="available")
     form = StartForm(topic="commande", name="Ana", message="Bonjour", client_id="c0")
     session, _ = chat.chat_start(form=form)

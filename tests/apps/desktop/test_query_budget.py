@@ -20,6 +20,7 @@ from relais.apps.desktop import services as desk
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import ContactState
 from tests.apps.chat.fixtures import ChatWorld
+from tests.apps.presence import desk_open
 
 pytestmark = pytest.mark.django_db(transaction=True)  # savepoints as in production: none
 
@@ -51,6 +52,7 @@ def test_one_chat_stays_within_its_query_budget(
 ) -> None:
     agent = chat_world.agent("lille0")
     user = agent.user
+    desk_open(agent)
     interactions.agent_login(actor=user, agent=agent)
     chat_world.router.step()
     counts: dict[str, int] = {}

@@ -11,6 +11,7 @@ from django.test import Client
 from relais.apps.audit.models import AuditEntry
 from relais.apps.interactions.models import AgentPresence, Contact, ContactEvent
 from tests.apps.conftest import logged_in
+from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import Routing
 
 
@@ -33,6 +34,7 @@ def test_a_contact_from_creation_to_closing(routing: Routing) -> None:
     integration = logged_in(world.users["administrator"])
     lille0 = world.agents["lille0"]
     desk = logged_in(lille0.user)
+    desk_open(lille0)  # the agent's desktop: reachable
 
     assert (
         post(desk, f"/api/v1/agents/{lille0.pk}/presence", {"action": "login"}).status_code == 200
@@ -86,6 +88,7 @@ def test_a_bad_contact_answers_4xx_and_changes_nothing(
 def test_another_agent_cannot_accept_someone_elses_offer(routing: Routing) -> None:
     world = routing.world
     lille0, lille1 = world.agents["lille0"], world.agents["lille1"]
+    desk_open(lille0)
     post(logged_in(lille0.user), f"/api/v1/agents/{lille0.pk}/presence", {"action": "login"})
     post(logged_in(world.users["administrator"]), "/api/v1/contacts", {"queue": "orders"})
     routing.step()

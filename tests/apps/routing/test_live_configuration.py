@@ -14,6 +14,7 @@ from relais.apps.interactions.models import Contact, ContactEvent, ContactState,
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing import services as routing_services
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
+from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import AgentInbox, Routing
 
 S = ContactState
@@ -27,12 +28,14 @@ def agent(routing: Routing, key: str) -> Agent:
 def lille_on_break(routing: Routing) -> None:
     """Lille (step 0) logged in but on a break: step 0 is not skipped, contacts wait there."""
     lille0 = agent(routing, "lille0")
+    desk_open(lille0)
     services.agent_login(actor=lille0.user, agent=lille0)
     services.agent_break_start(actor=lille0.user, agent=lille0, reason="lunch")
     routing.step()
 
 
 def login(routing: Routing, key: str) -> None:
+    desk_open(agent(routing, key))
     services.agent_login(actor=agent(routing, key).user, agent=agent(routing, key))
     routing.step()
 

@@ -18,6 +18,7 @@ from relais.apps.interactions.models import (
 )
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.router import Diverged, Router
+from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import AgentInbox, Routing
 
 S = ContactState
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.usefixtures("in_memory_layer")
 def login(routing: Routing, *keys: str) -> None:
     for key in keys:
         agent = routing.world.agents[key]
+        desk_open(agent)
         services.agent_login(actor=agent.user, agent=agent)
     routing.step()
 
@@ -273,6 +275,7 @@ def test_rebuild_requeues_what_an_agent_who_left_was_holding(routing: Routing) -
 def test_contacts_created_while_no_router_ran_are_routed_at_rebuild(routing: Routing) -> None:
     admin = routing.world.users["administrator"]
     lille0 = agent(routing, "lille0")
+    desk_open(lille0)
     services.agent_login(actor=lille0.user, agent=lille0)
     contact = services.contact_create(actor=admin, queue_code="orders")
 

@@ -11,11 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from relais.apps.chat import selectors, services
-from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import ChatSession
 from relais.apps.chat.schemas import (
-    Ack,
     AlternativesOffered,
+    ByeIn,
     CallbackForm,
     CallbackIn,
     Done,
@@ -28,9 +27,9 @@ from relais.apps.chat.schemas import (
     QueuePosition,
     Typing,
     TypingIn,
+    VisibilityIn,
     Welcome,
 )
-from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop.events import desk_group, ephemeral_send
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
@@ -40,6 +39,10 @@ from relais.apps.interactions.models import (
     ContactState,
     EventKind,
 )
+from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
+from relais.apps.realtime.errors import ErrorCode as ProtocolError
+from relais.apps.realtime.models import LeaseKind
+from relais.apps.realtime.services import lease_close, lease_mark, lease_open
 
 POSITION_EVERY_S = 3.0
 FIRST_LOOK_S = 1.0
@@ -81,12 +84,22 @@ def _waiting_news(session: ChatSession) -> tuple[QueuePosition | None, Alternati
     if estimate is not None:
         position = QueuePosition(position=estimate.position, wait_seconds=estimate.seconds)
     contact = Contact.objects.only("state", "close_reason").get(pk=session.contact_id)
-    if contact.state == ContactState.CLOSED and contact.close_reason == CloseReason.QUEUE_CLOSED:
-        return None, AlternativesOffered(reason="closed")
-    offered = ContactEvent.objects.filter(
-        contact_id=session.contact_id, kind=EventKind.CALLBACK_OFFERED
-    ).exists()
-    return position, AlternativesOffered(reason="callback_offered") if offered else None
+    closed = (
+        contact.state == ContactState.CLOSED and contact.close_reason == CloseReason.QUEUE_CLOSED
+    )
+    offered = not closed and (
+        ContactEvent.objects.filter(
+            contact_id=session.contact_id, kind=EventKind.CALLBACK_OFFERED
+        ).exists()
+    )
+    if not closed and not offered:
+        return position, None
+    message, callback = selectors.alternatives(session.topic)
+    if closed:
+        return None, AlternativesOffered(reason="closed", message=message, callback=callback)
+    return position, AlternativesOffered(
+        reason="callback_offered", message=message, callback=callback
+    )
 
 
 @db
@@ -103,6 +116,8 @@ class CustomerChatConsumer(FrameConsumer):
         "end": (EndIn, "on_end"),
         "leave_message": (LeaveMessageIn, "on_leave_message"),
         "callback": (CallbackIn, "on_callback"),
+        "visibility": (VisibilityIn, "on_visibility"),
+        "bye": (ByeIn, "on_bye"),
     }
 
     async def connect(self) -> None:
@@ -120,10 +135,12 @@ class CustomerChatConsumer(FrameConsumer):
                 task.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.session is not None:
+            await db(lease_close)(channel_name=self.channel_name)
 
     def _session(self) -> ChatSession:
         if self.session is None:
-            raise RelaisError(ErrorCode.NOT_AUTHENTICATED)
+            raise RelaisError(ProtocolError.NOT_AUTHENTICATED)
         return self.session
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
@@ -134,6 +151,11 @@ class CustomerChatConsumer(FrameConsumer):
                 self.group = services.chat_group(session.contact_id)
                 await self.channel_layer.group_add(self.group, self.channel_name)
             self.session = session
+            # the customer is here while this connection is open (liveness: chat/liveness.py)
+            await db(lease_open)(
+                kind=LeaseKind.CHAT, subject_id=session.contact_id, channel_name=self.channel_name
+            )
+            heartbeat_start()
             welcome, missed = await _hello(session, frame.last_id)
             await self.send_frame(welcome)
             for message in missed:
@@ -150,7 +172,7 @@ class CustomerChatConsumer(FrameConsumer):
         message = await db(services.customer_message)(
             session=session, body=frame.body, client_id=frame.client_id
         )
-        await self.send_frame(Ack(client_id=frame.client_id, id=message.seq))
+        await self.send_ack(ref, client_id=frame.client_id, id=message.seq)
 
     async def on_typing(self, frame: TypingIn, ref: str | None) -> None:
         session = self._session()
@@ -161,6 +183,14 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_end(self, frame: EndIn, ref: str | None) -> None:
         await db(services.customer_leave)(session=self._session())
+
+    async def on_visibility(self, frame: VisibilityIn, ref: str | None) -> None:
+        self._session()
+        await db(lease_mark)(channel_name=self.channel_name, hidden=frame.hidden)
+
+    async def on_bye(self, frame: ByeIn, ref: str | None) -> None:
+        self._session()
+        await db(lease_mark)(channel_name=self.channel_name, goodbye=True)
 
     async def on_leave_message(self, frame: LeaveMessageIn, ref: str | None) -> None:
         session = self._session()

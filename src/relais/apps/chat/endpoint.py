@@ -22,9 +22,9 @@ from django.http.request import split_domain_port, validate_host
 
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.schemas import StartForm
-from relais.apps.chat.socket import db
 from relais.apps.chat.views import chat_create, form_answer, pick_language, refused
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.consumers import db
 
 PATH = "/chat/start"
 MAX_BODY_BYTES = 64 * 1024

@@ -1,4 +1,4 @@
-"""Error codes of the web chat and of the WebSocket protocol both consumers speak."""
+"""Error codes of the web chat (the WebSocket protocol's own are in `realtime/errors.py`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ from relais.apps.errors import ErrorCodeBase
 
 
 class ErrorCode(ErrorCodeBase):
-    # the WebSocket protocol (docs/events-protocol.md)
-    MALFORMED_JSON = "malformed_json"
-    UNKNOWN_TYPE = "unknown_type"
-    FRAME_TOO_LARGE = "frame_too_large"
-    TOO_MANY_FRAMES = "too_many_frames"
-    INVALID_FRAME = "invalid_frame"
-    NOT_AUTHENTICATED = "not_authenticated"
-    # the chat
+    MALFORMED_JSON = "malformed_json"  # the forms' bodies
     UNKNOWN_TOPIC = "unknown_topic"
     INVALID_FORM = "invalid_form"
     BAD_TOKEN = "bad_token"  # noqa: S105 - an error code
@@ -31,13 +24,13 @@ class ErrorCode(ErrorCodeBase):
 
     @property
     def status(self) -> int:
-        if self in {ErrorCode.BAD_TOKEN, ErrorCode.NOT_AUTHENTICATED}:
+        if self in {ErrorCode.BAD_TOKEN}:
             return 401
         if self is ErrorCode.NOT_YOUR_CHAT:
             return 403
         if self in {ErrorCode.CHAT_ENDED, ErrorCode.TOO_LATE}:
             return 409
-        if self in {ErrorCode.FRAME_TOO_LARGE, ErrorCode.TOO_LARGE}:
+        if self in {ErrorCode.TOO_LARGE}:
             return 413
         return 400
 
@@ -48,13 +41,6 @@ class ErrorCode(ErrorCodeBase):
 
 _MESSAGES = {
     ErrorCode.MALFORMED_JSON: _("This frame is not valid JSON."),
-    ErrorCode.UNKNOWN_TYPE: _("Unknown frame type “%(value)s”."),
-    ErrorCode.FRAME_TOO_LARGE: _("This frame is larger than %(limit)s bytes."),
-    ErrorCode.TOO_MANY_FRAMES: _(
-        "Too many frames are waiting (over %(limit)s): this one was dropped; wait for the answers."
-    ),
-    ErrorCode.INVALID_FRAME: _("This frame is not valid: %(detail)s"),
-    ErrorCode.NOT_AUTHENTICATED: _("Say hello with your credentials first."),
     ErrorCode.UNKNOWN_TOPIC: _("Unknown topic “%(value)s”."),
     ErrorCode.INVALID_FORM: _("Please check the form: %(detail)s"),
     ErrorCode.BAD_TOKEN: _("This chat does not exist or has expired."),

@@ -83,6 +83,19 @@ class EndIn(Strict):
     type: Literal["end"]
 
 
+class VisibilityIn(Strict):
+    """The page was hidden (a phone switched to another app) or shown again."""
+
+    type: Literal["visibility"]
+    hidden: bool
+
+
+class ByeIn(Strict):
+    """The page is closing (or leaving for another page of the site)."""
+
+    type: Literal["bye"]
+
+
 class LeaveMessageIn(Strict):
     type: Literal["leave_message"]
     email: EmailStr
@@ -122,12 +135,6 @@ class MessageOut(BaseModel):
     message: CustomerMessage
 
 
-class Ack(BaseModel):
-    type: Literal["ack"] = "ack"
-    client_id: str
-    id: int
-
-
 class Typing(BaseModel):
     type: Literal["typing"] = "typing"
 
@@ -143,6 +150,8 @@ class AlternativesOffered(BaseModel):
 
     type: Literal["alternatives"] = "alternatives"
     reason: Literal["closed", "callback_offered"]
+    message: bool = True  # a message may be left (an e-mail queue takes it)
+    callback: bool = True  # a callback may be asked for
 
 
 class Done(BaseModel):
@@ -150,13 +159,6 @@ class Done(BaseModel):
 
     type: Literal["done"] = "done"
     what: Literal["message", "callback"]
-
-
-class ErrorOut(BaseModel):
-    type: Literal["error"] = "error"
-    code: str
-    message: str
-    ref: str | None = None
 
 
 class TopicOut(BaseModel):
@@ -168,6 +170,8 @@ class ConfigOut(BaseModel):
     open: bool
     topics: list[TopicOut]
     topic: str | None
+    message: bool  # the chosen topic takes left messages
+    callback: bool  # and callbacks
 
 
 class StartOut(BaseModel):

@@ -16,10 +16,16 @@ from django.db.models import Q, QuerySet
 from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.chat.models import CUSTOMER_VISIBLE, ChatMessage, ChatSession, ChatTopic
-from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
+from relais.apps.interactions.models import (
+    OUT_STATES,
+    AgentPresence,
+    Contact,
+    ContactState,
+    PresenceState,
+)
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import engine_queue, engine_site
-from relais.apps.routing.models import Queue, parse_hours
+from relais.apps.routing.models import Channel, Queue, parse_hours
 from relais.apps.routing.selectors import may_serve
 from relais.core.routing import weekly
 
@@ -38,6 +44,24 @@ def queue_open(queue: Queue, at: float | None = None) -> bool:
     if not queue.active:
         return False
     return not specs or weekly(queue.time_zone, *specs).is_open(time.time() if at is None else at)
+
+
+def alternative_queue(preferred: Queue | None, channel: str) -> Queue | None:
+    """Where a left message (e-mail) or a callback of a topic goes: its own queue if active,
+    else the first active queue of that channel; None when the company cannot take it."""
+    if preferred is not None and preferred.active:
+        return preferred
+    return Queue.objects.filter(channel=channel, active=True).order_by("code").first()
+
+
+def alternatives(topic: ChatTopic | None) -> tuple[bool, bool]:
+    """Whether a customer of `topic` may leave a message, and ask for a callback: offered
+    only when a queue will take them (and then they always succeed)."""
+    if topic is None:
+        return False, False
+    message = alternative_queue(topic.message_queue, Channel.EMAIL) is not None
+    callback = alternative_queue(topic.callback_queue, Channel.CALLBACK) is not None
+    return message, callback
 
 
 def messages_for_customer(*, viewer: ChatSession, after: int = 0) -> list[ChatMessage]:
@@ -99,7 +123,7 @@ def _staffed_capacity(queue: Queue) -> int:
         return cached[1]
     config = engine_queue(queue)
     present = AgentPresence.objects.exclude(
-        state__in=(PresenceState.OFFLINE, PresenceState.BREAK)
+        state__in=(*OUT_STATES, PresenceState.BREAK)
     ).values_list("agent_id", flat=True)
     agents = (
         Agent.objects.filter(pk__in=list(present), active=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.accounts.models import User
+from relais.apps.chat import selectors
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import (
     ChatMessage,
@@ -42,8 +43,8 @@ from relais.apps.desktop.events import (
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
-from relais.apps.interactions.push import group_send
 from relais.apps.numbering import number_return, number_take
+from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Channel, Queue
 
 #: Conversation states in which the agent's desktop shows new messages.
@@ -152,9 +153,8 @@ _TOKEN_SQL = (  # hand-written: every customer's hello reads it
 def _push_to_customer(message: ChatMessage) -> None:
     if message.sender == Sender.SUPERVISOR_NOTE:
         return
-    frame = MessageOut(message=customer_view(message)).model_dump(mode="json")
-    group = chat_group(message.contact_id)
-    transaction.on_commit(lambda: group_send(group, "chat.frame", frame))
+    frame = MessageOut(message=customer_view(message))
+    send_frame_on_commit(chat_group(message.contact_id), frame, handler="chat.frame")
 
 
 def message_post(
@@ -252,16 +252,19 @@ def customer_message(*, session: ChatSession, body: str, client_id: str) -> Chat
     return message
 
 
-def customer_leave(*, session: ChatSession) -> None:
-    """The customer closes the chat: a waiting contact is abandoned; a conversation in an
-    agent's hands stays there until the agent wraps it up."""
+def customer_leave(*, session: ChatSession, reason: str = "") -> bool:
+    """The customer closes the chat (or, `reason` `customer_left`, their connection has been
+    gone too long): a waiting contact is abandoned; a conversation in an agent's hands stays
+    there until the agent wraps it up. Returns False if they had left already."""
     with transaction.atomic():
         contact = interactions.contact_locked(session.contact_id)  # lock order: contact, session
         left = ChatSession.objects.filter(pk=session.pk, customer_left_at__isnull=True)
         if not left.update(customer_left_at=timezone.now()):
-            return  # left already
+            return False  # left already
         if contact.state in WAITING:
-            contact = interactions.contact_abandon(actor=None, contact=contact, locked=True)
+            contact = interactions.contact_abandon(
+                actor=None, contact=contact, locked=True, reason=reason
+            )
         message_post(
             contact_id=contact.pk,
             sender=Sender.SYSTEM,
@@ -269,13 +272,12 @@ def customer_leave(*, session: ChatSession) -> None:
             event=SystemEvent.CUSTOMER_LEFT,
             held=(contact.state, contact.agent_id),
         )
+    return True
 
 
 def _fallback_queue(preferred: Queue | None, channel: str) -> Queue:
-    if preferred is not None and preferred.active:
-        return preferred
-    queue = Queue.objects.filter(channel=channel, active=True).order_by("code").first()
-    if queue is None:
+    queue = selectors.alternative_queue(preferred, channel)
+    if queue is None:  # the widget offers nothing it cannot honour: a caller of the API
         raise RelaisError(ErrorCode.NO_QUEUE)
     return queue
 
@@ -343,4 +345,5 @@ def callback_request(*, form: CallbackForm, session: ChatSession | None = None) 
             channel=Channel.CALLBACK,
             customer_reference=form.phone,
             attributes=attributes,
+            scheduled_for=form.at,
         )

@@ -89,10 +89,13 @@ def config(request: HttpRequest) -> JsonResponse:
     with translation.override(language):
         topics = list(selectors.topic_list())
         chosen = next((t for t in topics if t.queue.code == wanted), topics[0] if topics else None)
+        message, callback = selectors.alternatives(chosen)
         out = ConfigOut(
             open=chosen is not None and selectors.queue_open(chosen.queue),
             topics=[TopicOut(code=t.code, label=t.label) for t in topics],
             topic=chosen.code if chosen else None,
+            message=message,
+            callback=callback,
         )
     return JsonResponse(out.model_dump(mode="json"))
 

@@ -5,7 +5,7 @@ The consumer joins the group `desk-<pk>`, where the agent's numbered events arri
 commit (the router's offers among them: it records them itself). It sends each number once,
 in order: an event whose number is not the next one makes it read the missing ones from the
 record first. Database calls run on the consumers' own threads
-(`chat.socket.db`), not on Channels' single thread-sensitive one.
+(`realtime.consumers.db`), not on Channels' single thread-sensitive one.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
-from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop import selectors, services, sync
 from relais.apps.desktop.events import desk_group
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
 
 SYNC_EVERY_S = 30.0
 
@@ -80,15 +80,6 @@ class HelpIn(In):
     contact_id: int | None = None
 
 
-class Ack(BaseModel):
-    """The request was done (and what it stored is committed)."""
-
-    type: Literal["ack"] = "ack"
-    ref: str | None
-    client_id: str = ""
-    id: int | None = None  # a message's number in its conversation
-
-
 class DesktopConsumer(FrameConsumer):
     frames: dict[str, tuple[type[BaseModel], str]] = {
         "hello": (HelloIn, "on_hello"),
@@ -119,15 +110,16 @@ class DesktopConsumer(FrameConsumer):
         self.syncer: asyncio.Task[None] | None = None
         await self.channel_layer.group_add(desk_group(agent.pk), self.channel_name)
         await self.accept()
+        # the agent is reachable while this connection (or another of theirs) is alive
+        await db(services.desk_connected)(agent_id=agent.pk, channel_name=self.channel_name)
+        heartbeat_start()
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "syncer", None) is not None:
             self.syncer.cancel()  # type: ignore[union-attr]
         if hasattr(self, "agent_id"):
             await self.channel_layer.group_discard(desk_group(self.agent_id), self.channel_name)
-
-    async def _ack(self, ref: str | None, **fields: Any) -> None:
-        await self.send_frame(Ack(ref=ref, **fields))
+            await db(services.desk_disconnected)(channel_name=self.channel_name)
 
     # -- frames from the desktop ----------------------------------------------------------
 
@@ -154,7 +146,7 @@ class DesktopConsumer(FrameConsumer):
         if action is not None:
             await db(action)(actor=self.user, contact_id=frame.contact_id)
             if frame.type != "typing":
-                await self._ack(ref)
+                await self.send_ack(ref)
             return
         panel = await db(selectors.customer_panel)(viewer=self.user, contact_id=frame.contact_id)
         await self.send_frame({**panel.model_dump(mode="json"), "ref": ref})
@@ -163,19 +155,19 @@ class DesktopConsumer(FrameConsumer):
         number, _ = await db(services.desk_send)(
             actor=self.user, contact_id=frame.contact_id, body=frame.body, client_id=frame.client_id
         )
-        await self._ack(ref, client_id=frame.client_id, id=number)
+        await self.send_ack(ref, client_id=frame.client_id, id=number)
 
     async def on_note(self, frame: NoteIn, ref: str | None) -> None:
         await db(services.desk_note_add)(
             actor=self.user, contact_id=frame.contact_id, body=frame.body
         )
-        await self._ack(ref)
+        await self.send_ack(ref)
 
     async def on_wrap_up(self, frame: WrapUpIn, ref: str | None) -> None:
         await db(services.desk_wrap_up)(
             actor=self.user, contact_id=frame.contact_id, reason=frame.reason, comment=frame.comment
         )
-        await self._ack(ref)
+        await self.send_ack(ref)
 
     async def on_transfer(self, frame: TransferIn, ref: str | None) -> None:
         await db(services.desk_transfer)(
@@ -184,19 +176,19 @@ class DesktopConsumer(FrameConsumer):
             queue_code=frame.queue,
             agent_id=frame.agent_id,
         )
-        await self._ack(ref)
+        await self.send_ack(ref)
 
     async def on_presence(self, frame: PresenceIn, ref: str | None) -> None:
         await db(services.desk_presence_set)(
             actor=self.user, state=frame.state, reason=frame.reason
         )
-        await self._ack(ref)
+        await self.send_ack(ref)
 
     async def on_help(self, frame: HelpIn, ref: str | None) -> None:
         message = await db(services.help_send)(
             actor=self.user, body=frame.body, client_id=frame.client_id, contact_id=frame.contact_id
         )
-        await self._ack(ref, client_id=frame.client_id, id=message.pk)
+        await self.send_ack(ref, client_id=frame.client_id, id=message.pk)
 
     # -- from the channel layer -------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from relais.apps import rows
@@ -41,7 +41,7 @@ from relais.apps.desktop.events import (
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact, ContactState
-from relais.apps.interactions.push import group_send
+from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Queue
 from relais.core.routing import (
     AgentStateChanged,
@@ -228,13 +228,8 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
         return
     _cursors_save({agent_id: c.last_seq for agent_id, c in cursors.items() if c.moved})
     rows.add_all(stored)
-    pushes = [(desk_group(row.agent_id), frame_of(row)) for row in stored]
-
-    def push() -> None:
-        for group, frame in pushes:
-            group_send(group, "desk.event", frame)
-
-    transaction.on_commit(push)
+    for row in stored:
+        send_frame_on_commit(desk_group(row.agent_id), frame_of(row), handler="desk.event")
 
 
 @dataclass

@@ -12,15 +12,15 @@ import datetime as dt
 import logging
 from typing import Any, Literal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
 from relais.apps.desktop.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
-from relais.apps.interactions.push import group_send
 from relais.apps.numbering import number_return, number_take
+from relais.apps.realtime.push import group_send, send_frame_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class ChatView(BaseModel):
     state: str
     messages: list[MessageView]
     notes: list[NoteView] = []
+    channel: str = "chat"  # a left message (email) or a callback: nothing to write back here
 
 
 class OfferMadeEvent(BaseModel):
@@ -225,7 +226,7 @@ def desk_event_append(
         created_at=timezone.now(),
     )
     frame = frame_of(row)
-    transaction.on_commit(lambda: group_send(desk_group(agent_id), "desk.event", frame))
+    send_frame_on_commit(desk_group(agent_id), frame, handler="desk.event")
     return row
 
 

@@ -15,7 +15,7 @@ from relais.apps import rows
 from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, ChatTopic, Sender
 from relais.apps.chat.services import agent_view
 from relais.apps.desktop.errors import ErrorCode
-from relais.apps.desktop.events import ChatView, NoteView, OfferMadeEvent, frame_of
+from relais.apps.desktop.events import ChatView, MessageView, NoteView, OfferMadeEvent, frame_of
 from relais.apps.desktop.models import (
     DeskCursor,
     DeskEvent,
@@ -27,10 +27,10 @@ from relais.apps.desktop.models import (
     WrapUpReason,
 )
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import AgentPresence, Contact, ContactState
+from relais.apps.interactions.models import OUT_STATES, AgentPresence, Contact, ContactState
 from relais.apps.interactions.services import contact_row
 from relais.apps.organisation.models import Agent
-from relais.apps.routing.models import Queue
+from relais.apps.routing.models import Channel, Queue
 
 #: A handled contact stays on the desktop until its wrap-up reason is given, for so long.
 WRAP_UP_WINDOW = dt.timedelta(hours=12)
@@ -81,23 +81,77 @@ def _label(queue: Queue) -> str:
 
 
 def chat_view(contact: Contact) -> ChatView:
-    """The conversation as the desktop opens it (at every accept: hand-written lookups)."""
+    """The conversation as the desktop opens it (at every accept: hand-written lookups).
+    A contact that is not a chat (a left message, a callback) shows what the customer asked
+    for as its first line."""
     found = rows.joined(_SESSION_SQL, [contact.pk], ChatSession, "topic")
     session = found[0] if found else None
     topic = session.topic if session else None
-    messages = rows.select(ChatMessage, order="seq", contact_id=contact.pk)
+    messages = [agent_view(m) for m in rows.select(ChatMessage, order="seq", contact_id=contact.pk)]
     notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
+    if session is None:
+        messages = [*request_lines(contact), *messages]
     return ChatView(
         contact_id=contact.pk,
         queue=contact.queue.code,
         queue_label=_label(contact.queue),
-        customer_name=session.customer_name if session else contact.customer_reference,
-        language=session.language if session else "",
-        topic=topic.label if topic else "",
+        customer_name=session.customer_name if session else requester_name(contact),
+        language=session.language if session else str(contact.attributes.get("language", "")),
+        topic=topic.label if topic else str(contact.attributes.get("topic", "")),
         state=contact.state,
-        messages=[agent_view(m) for m in messages],
+        messages=messages,
         notes=[note_view(n) for n in notes],
+        channel=contact.channel,
     )
+
+
+def requester_name(contact: Contact) -> str:
+    """Who asked, for a contact that is not a chat (a left message, a callback)."""
+    return str(contact.attributes.get("name") or contact.customer_reference)
+
+
+def request_lines(contact: Contact) -> list[MessageView]:
+    """What the customer asked for outside a chat: the message they left (with their
+    e-mail), or the callback (number and time); numbered 0, before any chat message."""
+    attributes = contact.attributes
+    name = requester_name(contact)
+    if contact.channel == Channel.CALLBACK:
+        at = contact.scheduled_for or contact.created_at
+        body = str(attributes.get("phone") or contact.customer_reference)
+        return [
+            MessageView(
+                id=0,
+                sender=Sender.SYSTEM,
+                author=name,
+                event="callback_requested",
+                body=body,
+                client_id="",
+                created=at,
+            )
+        ]
+    text = str(attributes.get("message", ""))
+    if not text:
+        return []
+    email = str(attributes.get("email") or contact.customer_reference)
+    return [
+        MessageView(
+            id=0,
+            sender=Sender.CUSTOMER,
+            author=f"{name} <{email}>",
+            event="",
+            body=text,
+            client_id="",
+            created=contact.created_at,
+        )
+    ]
+
+
+def request_preview(contact: Contact) -> str:
+    lines = request_lines(contact)
+    if not lines:
+        return ""
+    line = lines[0]
+    return line.body if not line.event else f"☎ {line.body}"
 
 
 _SESSION_SQL = (
@@ -135,13 +189,15 @@ def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
     views = {}
     for contact in contacts:
         session, topic, preview = sessions.get(contact.pk, (None, None, ""))
+        if session is None:
+            preview = request_preview(contact)
         views[contact.pk] = OfferMadeEvent(
             contact_id=contact.pk,
             queue=contact.queue.code,
             queue_label=_label(contact.queue),
             channel=contact.channel,
-            customer_name=session.customer_name if session else contact.customer_reference,
-            topic=topic.label if topic else "",
+            customer_name=session.customer_name if session else requester_name(contact),
+            topic=topic.label if topic else str(contact.attributes.get("topic", "")),
             language=session.language if session else "",
             preview=preview[:200],
             expires_at=contact.offer_expires_at,
@@ -324,7 +380,7 @@ def transfer_targets(*, viewer: Any) -> tuple[list[Queue], list[Agent]]:
     colleagues = list(
         Agent.objects.filter(site_id=agent.site_id, active=True)
         .exclude(pk=agent.pk)
-        .exclude(presence__state="offline")
+        .exclude(presence__state__in=OUT_STATES)
         .filter(presence__isnull=False)
         .select_related("user")
     )

@@ -36,9 +36,18 @@ from relais.apps.desktop.models import (
 from relais.apps.desktop.sync import desk_sync, offer_key, sync_presence
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
-from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
-from relais.apps.interactions.push import group_send
+from relais.apps.interactions.log import event_append
+from relais.apps.interactions.models import (
+    AgentPresence,
+    Contact,
+    ContactState,
+    EventKind,
+    PresenceState,
+)
 from relais.apps.organisation.models import Agent
+from relais.apps.realtime.models import LeaseKind
+from relais.apps.realtime.push import group_send, send_frame_on_commit
+from relais.apps.realtime.services import lease_close, lease_open
 
 S = ContactState
 
@@ -261,6 +270,26 @@ def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPres
     return presence
 
 
+def desk_connected(*, agent_id: int, channel_name: str) -> None:
+    """A desktop of the agent's is connected: a lease, and a request that tells the router
+    (which reads the agent's leases: several tabs are one presence; docs/presence.md)."""
+    with transaction.atomic():
+        lease_open(kind=LeaseKind.DESK, subject_id=agent_id, channel_name=channel_name)
+        event_append(kind=EventKind.AGENT_CONNECTED, at=timezone.now(), agent_id=agent_id)
+
+
+def desk_disconnected(*, channel_name: str) -> None:
+    """A desktop connection ended (a tab closed, a reload, a network drop)."""
+    with transaction.atomic():
+        connection = lease_close(channel_name=channel_name)
+        if connection is not None:
+            event_append(
+                kind=EventKind.AGENT_CONNECTION_LOST,
+                at=connection.closed_at or timezone.now(),
+                agent_id=connection.subject_id,
+            )
+
+
 # Help: the agent's instant-message thread with their supervisors ------------------------
 
 
@@ -308,7 +337,7 @@ def help_send(
         view = help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
         frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
-        transaction.on_commit(lambda: group_send(help_group(agent.team_id), "help.frame", frame))
+        send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
     return message
 
 

@@ -66,11 +66,13 @@ def _strings() -> dict[str, object]:
             "busy": _("Busy"),
             "wrap_up": _("Wrap-up"),
             "break": _("Break"),
+            "disconnected": _("Disconnected: your connection was lost, choose Available to go on"),
         },
         "events": {
             "agent_joined": _("%(name)s joined the chat"),
             "transferred": _("The chat was transferred"),
             "customer_left": _("The customer left the chat"),
+            "callback_requested": _("%(name)s asks to be called back on %(phone)s at %(time)s"),
             "chat_ended": _("The chat has ended"),
             "supervisor_joined": _("%(name)s (supervisor) joined the chat"),
         },

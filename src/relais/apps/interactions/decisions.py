@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import (
+    OUT_STATES,
     AgentPresence,
     CloseReason,
     Contact,
@@ -175,7 +176,7 @@ def _offer_ended(
     else:
         reason, kind = event.reason, EventKind.OFFER_WITHDRAWN
         # abandoned or transferred: the request already wrote the contact
-        if event.reason == "agent_logged_out":
+        if event.reason in ("agent_logged_out", "agent_disconnected"):
             _update(
                 cid,
                 Q(state=S.OFFERED, agent_id=agent_id),
@@ -285,7 +286,7 @@ def _agent_state(
     at = _when(event.at)
     presence = AgentPresence.objects.filter(agent_id=int(event.agent_id))
     if event.state.value != PresenceState.OFFLINE.value:
-        presence = presence.exclude(state=PresenceState.OFFLINE)
+        presence = presence.exclude(state__in=OUT_STATES)
     presence.update(
         state=event.state.value,
         break_reason=event.reason.value if event.reason else "",

@@ -16,6 +16,7 @@ class Direction(models.TextChoices):
 
 
 class ContactState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")  # a callback: routed at `scheduled_for`
     CREATED = "created", _("Created")
     QUEUED = "queued", _("Queued")
     OFFERED = "offered", _("Offered")
@@ -41,6 +42,7 @@ class CloseReason(models.TextChoices):
     HANDLED = "handled", _("Handled")
     QUEUE_CLOSED = "queue_closed", _("Queue closed")
     DROPPED = "dropped", _("Dropped (agent left)")
+    CUSTOMER_LEFT = "customer_left", _("Customer left (connection gone)")
 
 
 class Contact(models.Model):
@@ -67,6 +69,12 @@ class Contact(models.Model):
         _("declined by"), default=list, blank=True, help_text=_("Agents who rejected it.")
     )
     created_at = models.DateTimeField(_("created at"))
+    scheduled_for = models.DateTimeField(
+        _("scheduled for"),
+        null=True,
+        blank=True,
+        help_text=_("A callback at the time the customer chose: routed from then on."),
+    )
     queued_at = models.DateTimeField(
         _("queued at"), null=True, blank=True, help_text=_("Its place in the current queue.")
     )
@@ -123,6 +131,11 @@ class PresenceState(models.TextChoices):
     BUSY = "busy", _("Busy")
     WRAP_UP = "wrap_up", _("Wrap-up")
     BREAK = "break", _("Break")
+    DISCONNECTED = "disconnected", _("Disconnected")  # out of routing: the connection was lost
+
+
+#: Not in routing: logged out, or disconnected (and must log in again).
+OUT_STATES = (PresenceState.OFFLINE, PresenceState.DISCONNECTED)
 
 
 class BreakReason(models.TextChoices):
@@ -162,12 +175,13 @@ class AgentPresence(models.Model):
 
     @property
     def logged_in(self) -> bool:
-        return self.state != PresenceState.OFFLINE
+        return self.state not in OUT_STATES
 
 
 class EventKind(models.TextChoices):
     # requests, written by the API; the router applies them to the engine
     CONTACT_CREATED = "contact.created", _("Contact created")
+    CONTACT_SCHEDULED = "contact.scheduled", _("Contact scheduled")
     CONTACT_ABANDONED = "contact.abandoned", _("Contact abandoned")
     OFFER_ACCEPTED = "offer.accepted", _("Offer accepted")
     OFFER_REJECTED = "offer.rejected", _("Offer rejected")
@@ -178,6 +192,8 @@ class EventKind(models.TextChoices):
     AGENT_BREAK_STARTED = "agent.break_started", _("Break started")
     AGENT_BREAK_ENDED = "agent.break_ended", _("Break ended")
     QUEUE_CONFIGURATION_CHANGED = "queue.configuration_changed", _("Queue configuration changed")
+    AGENT_CONNECTED = "agent.connected", _("Agent's desktop connected")
+    AGENT_CONNECTION_LOST = "agent.connection_lost", _("Agent's desktop connection lost")
     # decisions, written by the router
     CONTACT_QUEUED = "contact.queued", _("Contact queued")
     CONTACT_REFUSED = "contact.refused", _("Contact refused (queue closed)")
@@ -206,6 +222,8 @@ REQUEST_KINDS = (
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
     EventKind.QUEUE_CONFIGURATION_CHANGED,  # the router rebuilds from the record
+    EventKind.AGENT_CONNECTED,  # the router reads the agent's connections (presence leases)
+    EventKind.AGENT_CONNECTION_LOST,
 )
 
 

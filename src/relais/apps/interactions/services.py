@@ -59,8 +59,11 @@ def contact_create(
     customer_reference: str = "",
     priority: int | None = None,
     attributes: dict[str, Any] | None = None,
+    scheduled_for: dt.datetime | None = None,
 ) -> Contact:
     """A new contact for a queue; the router queues or offers it (or refuses: closed).
+    With `scheduled_for` (a callback at a chosen time), it is routed from then on
+    (`contacts_due`).
 
     Channel adapters call it with no actor (and may pass the `queue` they read, inside
     their own transaction); through the API, integrations do it with an administrator's
@@ -80,6 +83,7 @@ def contact_create(
     if len(json.dumps(attributes, default=str)) > MAX_ATTRIBUTES_CHARS:
         raise RelaisError(ErrorCode.ATTRIBUTES_TOO_LARGE)
     now = timezone.now()
+    later = scheduled_for is not None and scheduled_for > now
     with transaction.atomic(savepoint=given is None):
         contact = rows.insert(
             Contact,
@@ -89,18 +93,44 @@ def contact_create(
             customer_reference=customer_reference,
             priority=queue.priority if priority is None else priority,
             attributes=attributes,
+            state=ContactState.SCHEDULED if later else ContactState.CREATED,
+            scheduled_for=scheduled_for,
             created_at=now,
         )
         event_append(
-            kind=EventKind.CONTACT_CREATED,
+            kind=EventKind.CONTACT_SCHEDULED if later else EventKind.CONTACT_CREATED,
             at=now,
             contact_id=contact.pk,
             queue_id=queue.pk,
             actor=actor,
+            data={"for": scheduled_for.isoformat()} if later and scheduled_for else None,
         )
         if actor is not None:
             audit_record(actor=actor, action="contact.create", obj=contact)
     return contact
+
+
+def contacts_due(now: dt.datetime | None = None) -> int:
+    """Scheduled contacts whose time has come are created for the router now (a duty of the
+    active router, every few seconds); returns how many."""
+    now = now or timezone.now()
+    due = 0
+    with transaction.atomic():
+        for contact in (
+            Contact.objects.select_for_update(skip_locked=True)
+            .filter(state=ContactState.SCHEDULED, scheduled_for__lte=now)
+            .order_by("scheduled_for", "id")[:500]
+        ):
+            contact.state = ContactState.CREATED
+            rows.save(contact, ["state"])
+            event_append(
+                kind=EventKind.CONTACT_CREATED,
+                at=now,
+                contact_id=contact.pk,
+                queue_id=contact.queue_id,
+            )
+            due += 1
+    return due
 
 
 def contact_locked(contact_id: int) -> Contact:
@@ -155,9 +185,12 @@ def _refuse(contact: Contact, action: str) -> RelaisError:
     )
 
 
-def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = False) -> Contact:
+def contact_abandon(
+    *, actor: User | None, contact: Contact, locked: bool = False, reason: str = ""
+) -> Contact:
     """The customer left while waiting or being offered (`locked`: the caller holds the
-    contact's row, read with its queue)."""
+    contact's row, read with its queue; `reason`: a `CloseReason`, e.g. `customer_left`
+    when their connection was gone for longer than the grace)."""
     if actor is not None:
         require_administrator(actor)
     with transaction.atomic(savepoint=not locked):
@@ -169,7 +202,8 @@ def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = Fals
         _clear_agent(contact)
         contact.state = ContactState.ABANDONED
         contact.abandoned_at = now
-        contact.save(update_fields=[*_AGENT_FIELDS, "state", "abandoned_at"])
+        contact.close_reason = reason
+        contact.save(update_fields=[*_AGENT_FIELDS, "state", "abandoned_at", "close_reason"])
         event_append(
             kind=EventKind.CONTACT_ABANDONED,
             at=now,
@@ -177,6 +211,7 @@ def contact_abandon(*, actor: User | None, contact: Contact, locked: bool = Fals
             queue_id=contact.queue_id,
             agent_id=agent_id,
             actor=actor,
+            data={"reason": reason} if reason else None,
         )
         if actor is not None:
             audit_record(actor=actor, action="contact.abandon", obj=contact)

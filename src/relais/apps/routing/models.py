@@ -96,6 +96,16 @@ class Queue(models.Model):
         _("offer timeout (s)"), default=15, validators=[MinValueValidator(1)]
     )
     wrap_up_seconds = models.PositiveIntegerField(_("wrap-up (s)"), default=0)
+    customer_grace_seconds = models.PositiveIntegerField(
+        _("customer gone after (s)"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A waiting chat customer with no open connection for this long has left: the "
+            "contact is abandoned. A page only hidden (a phone switched to another app) "
+            "is kept longer."
+        ),
+    )
     exhausted_action = models.CharField(
         _("when every step is exhausted"),
         max_length=20,

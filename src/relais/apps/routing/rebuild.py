@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from relais.apps.interactions.decisions import Place
 from relais.apps.interactions.models import (
     LIVE_STATES,
+    OUT_STATES,
     AgentPresence,
     Contact,
     ContactEvent,
@@ -30,6 +31,7 @@ from relais.apps.routing.config import (
     engine_sites,
     queues_for_engine,
 )
+from relais.apps.routing.presence import desk_standings, unreachable_since
 from relais.core.clock import Clock, from_datetime
 from relais.core.routing import BreakReason, RoutingEngine
 from relais.core.routing import ContactState as EngineState
@@ -58,16 +60,20 @@ class Rebuilt:
     close: list[int] = field(default_factory=list)  # in wrap-up with an agent who left
 
 
-def rebuild(clock: Clock, *, missed_offers_limit: int = 3, seed: int = 0) -> Rebuilt:
+def rebuild(
+    clock: Clock, *, missed_offers_limit: int = 3, seed: int = 0, grace_s: float | None = None
+) -> Rebuilt:
+    """`grace_s`: agents are reachable only through their desktops' connections, and leave
+    routing after that long without one (docs/presence.md); None: always reachable."""
     outermost = not connection.in_atomic_block  # a test's transaction: already a snapshot
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return _read(clock, missed_offers_limit, seed)
+        return _read(clock, missed_offers_limit, seed, grace_s)
 
 
-def _read(clock: Clock, missed_offers_limit: int, seed: int) -> Rebuilt:
+def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | None) -> Rebuilt:
     last = ContactEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     recent = set(ContactEvent.objects.filter(id__gt=last - GAP_WINDOW).values_list("id", flat=True))
     gaps = set(range(max(1, last - GAP_WINDOW + 1), last + 1)) - recent
@@ -78,21 +84,23 @@ def _read(clock: Clock, missed_offers_limit: int, seed: int) -> Rebuilt:
         queues=[engine_queue(queue) for queue in queue_rows],
         missed_offers_limit=missed_offers_limit,
         seed=seed,
+        disconnect_grace_s=grace_s,
     )
     queues = {queue.code: queue.pk for queue in queue_rows}
     places: dict[str, Place] = {}
     for agent in agents_for_engine().select_related("site"):
         engine.add_agent(agent_profile(agent))
         places[str(agent.pk)] = Place(agent.site_id, agent.site.partner_id)
-    presences = AgentPresence.objects.exclude(state=PresenceState.OFFLINE).filter(
-        agent__active=True
-    )
+    presences = list(AgentPresence.objects.exclude(state__in=OUT_STATES).filter(agent__active=True))
+    standings = desk_standings([p.agent_id for p in presences]) if grace_s is not None else {}
+    now = clock.now()
     agents = tuple(
         AgentSnapshot(
             str(p.agent_id),
             BreakReason(p.break_reason) if p.state == PresenceState.BREAK else None,
             from_datetime(p.idle_since),
             p.missed_offers,
+            None if grace_s is None else unreachable_since(standings.get(p.agent_id), now),
         )
         for p in presences
     )

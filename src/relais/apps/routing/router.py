@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from relais.apps import rows
 from relais.apps.desktop.decided import router_decisions_record
 from relais.apps.interactions.decisions import decisions_record
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.routing.presence import presence_sync
 from relais.apps.routing.rebuild import Rebuilt, rebuild
 from relais.core.clock import Clock, SystemClock
 from relais.core.routing import (
@@ -46,6 +48,7 @@ logger = logging.getLogger("relais.router")
 
 GAP_WAIT_S = 10.0  # how long a missing event id may still commit (a slow API transaction)
 SWEEP_EVERY_S = 5.0  # look for created contacts the log did not bring (safety net)
+PRESENCE_EVERY_S = 2.0  # read every desktop lease (a dead process's go stale)
 BATCH = 500
 #: The log's lines after the router's cursor, and those of its gaps that committed since
 #: (hand-written: the router reads it on every wake-up, and the ORM compiled it for longer).
@@ -69,13 +72,23 @@ class Diverged(Exception):
 
 
 class Router:
-    def __init__(self, *, clock: Clock | None = None, missed_offers_limit: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        missed_offers_limit: int = 3,
+        grace_s: float | None = None,
+    ) -> None:
+        """`grace_s`: how long an agent without a live desktop connection stays in routing
+        (default `settings.AGENT_GRACE_S`; docs/presence.md)."""
         self.clock = clock or SystemClock()
         self.missed_offers_limit = missed_offers_limit
+        self.grace_s = settings.AGENT_GRACE_S if grace_s is None else grace_s
         self.state: Rebuilt | None = None
         self.gaps: dict[int, float] = {}  # missing event id -> give up waiting at
         self.rebuilds = 0
         self._next_sweep = 0.0
+        self._next_presence = 0.0
 
     @property
     def engine(self) -> RoutingEngine:
@@ -87,7 +100,9 @@ class Router:
 
     def rebuild(self) -> None:
         """A new engine from the record; what falls due at once is written at once."""
-        state = rebuild(self.clock, missed_offers_limit=self.missed_offers_limit)
+        state = rebuild(
+            self.clock, missed_offers_limit=self.missed_offers_limit, grace_s=self.grace_s
+        )
         self.state = state
         self.rebuilds += 1
         now = self.clock.now()
@@ -101,6 +116,8 @@ class Router:
                 state=ContactState.CLOSED, closed_at=timezone.now(), close_reason="handled"
             )
             events = restore(state.engine, state.state)
+            events += presence_sync(state.engine)  # who is connected, logged in or not
+            self._next_presence = self.clock.now() + PRESENCE_EVERY_S
             for pk, queue, priority in state.to_arrive:
                 events += state.engine.contact_arrived(pk, queue, priority=priority)
             self._write(events)
@@ -131,6 +148,9 @@ class Router:
             events += state.engine.wake()
             if self.clock.now() >= self._next_sweep:
                 events += self._sweep()
+            if self.clock.now() >= self._next_presence:
+                self._next_presence = self.clock.now() + PRESENCE_EVERY_S
+                events += presence_sync(state.engine)
             self._write(events)
         return len(requests)
 
@@ -205,6 +225,8 @@ class Router:
                     raise
                 queue = Contact.objects.values_list("queue__code", flat=True).get(pk=contact)
                 return engine.transfer_to_queue(contact, queue)  # back to its line
+        if kind in (EventKind.AGENT_CONNECTED, EventKind.AGENT_CONNECTION_LOST):
+            return presence_sync(engine, [agent])  # the agent's leases as they are now
         if kind == EventKind.CONTACT_ABANDONED and engine.contact_state(contact) is None:
             return []  # left before it was routed
         action = _REQUESTS.get(kind)

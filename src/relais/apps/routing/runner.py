@@ -21,7 +21,8 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
-from relais.apps.interactions.push import start_push_loop, stop_push_loop, use_server_loop
+from relais.apps.realtime.duties import duties_run_due
+from relais.apps.realtime.push import start_push_loop, stop_push_loop, use_server_loop
 from relais.apps.routing.router import Diverged, Router, wait_hint
 
 logger = logging.getLogger("relais.router")
@@ -124,6 +125,7 @@ def _route(stop: threading.Event, leadership: Leadership, poll_s: float) -> None
             stop.wait(STANDBY_RETRY_S)
             router.rebuild()
             continue
+        duties_run_due()  # on the active router only (customers gone, ...)
         if applied:
             continue
         timeout = wait_hint(router, poll_s)
@@ -161,8 +163,21 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
             stop.set()
             use_server_loop(None)
             await asyncio.to_thread(thread.join, 5)
+            await asyncio.to_thread(_close_leases)
 
     asyncio.run(main())
+
+
+def _close_leases() -> None:
+    """This server stops: its connections end now, not when they go stale (docs/presence.md)."""
+    from relais.apps.realtime.services import leases_close_process
+
+    try:
+        leases_close_process()
+    except DatabaseError:
+        logger.exception("could not close this server's connections")
+    finally:
+        connection.close()
 
 
 def run_until_signalled(poll_s: float = POLL_S) -> None:

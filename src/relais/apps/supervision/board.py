@@ -23,6 +23,7 @@ from relais.apps.supervision.frames import (
 )
 from relais.apps.supervision.live import INTERVAL_SECONDS, LiveBoard
 from relais.core.kpi import (
+    OUT_OF_SERVICE,
     AgentState,
     BucketKey,
     Dimension,
@@ -30,6 +31,7 @@ from relais.core.kpi import (
     from_epoch,
     summarize_groups,
 )
+from relais.core.routing import reachable_now
 
 #: Planned length of a break by reason, seconds; beyond it, an alert (until WFM schedules
 #: give each agent's planned breaks).
@@ -158,7 +160,7 @@ def _states(
         if visible is not None and agent not in visible:
             continue
         value = _value(board, dimension, None, agent)
-        if value is not None and current.state != AgentState.OFFLINE:
+        if value is not None and current.state not in OUT_OF_SERVICE:
             counts[value][current.state.value] += 1
     return counts
 
@@ -235,8 +237,10 @@ def _agent_rows(
 def alerts(
     board: LiveBoard, queues: Iterable[FigureRow], visible: set[str] | None, now: float
 ) -> list[Alert]:
-    """Service level under target, waiting beyond the queue's T, breaks beyond plan."""
+    """Service level under target, waiting beyond the queue's T, contacts waiting where nobody
+    can be reached now, breaks beyond plan."""
     found: list[Alert] = []
+    logged_in: set[str] | None = None
     for row in queues:
         info = board.queues.get(row.key)
         if info is None:
@@ -263,6 +267,20 @@ def alerts(
                     threshold=info.target_seconds,
                 )
             )
+        reach = board.reach.get(row.key)
+        if row.waiting and reach is not None:
+            if logged_in is None:
+                logged_in = _logged_in(board)
+            if not reachable_now(reach, now, logged_in):
+                found.append(
+                    Alert(
+                        kind="unreachable",
+                        key=row.key,
+                        subject=row.label,
+                        value=row.waiting,
+                        threshold=0,
+                    )
+                )
     for agent, current in board.tracker.current.items():
         if current.state != AgentState.BREAK or (visible is not None and agent not in visible):
             continue
@@ -278,6 +296,13 @@ def alerts(
                 )
             )
     return found
+
+
+def _logged_in(board: LiveBoard) -> set[str]:
+    """Every logged-in agent, whatever the viewer's scope: anyone of them may answer."""
+    return {
+        a for a, current in board.tracker.current.items() if current.state not in OUT_OF_SERVICE
+    }
 
 
 def _chart(board: LiveBoard, visible: set[str] | None, now: float) -> DayChart:

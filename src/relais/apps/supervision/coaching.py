@@ -31,8 +31,8 @@ from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.services import help_group, help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
-from relais.apps.interactions.push import group_send
 from relais.apps.organisation.models import Agent
+from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.supervision.coaching_selectors import may_coach
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.models import ChatJoin, JoinMode
@@ -88,7 +88,7 @@ def instant_message_send(
         view = help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
         frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
-        transaction.on_commit(lambda: group_send(help_group(agent.team_id), "help.frame", frame))
+        send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
     return message
 
 

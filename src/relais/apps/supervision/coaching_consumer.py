@@ -17,13 +17,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from relais.apps.chat.services import chat_group
-from relais.apps.chat.socket import FrameConsumer, db
 from relais.apps.desktop.events import HelpMessageView, MessageView
 from relais.apps.desktop.services import help_group
+from relais.apps.realtime.consumers import FrameConsumer, db
 from relais.apps.supervision import coaching
 from relais.apps.supervision import coaching_selectors as selectors
 from relais.apps.supervision.coaching_frames import (
-    Ack,
     ChatFrame,
     ChatMessageFrame,
     InstantMessageFrame,
@@ -88,7 +87,7 @@ class CoachingConsumer(FrameConsumer):
             reason=frame.reason,
         )
         self.threads[message.thread_id] = agent.pk
-        await self.send_frame(Ack(ref=ref, client_id=frame.client_id, id=message.pk))
+        await self.send_ack(ref, client_id=frame.client_id, id=message.pk)
 
     async def on_join(self, frame: JoinIn, ref: str | None) -> None:
         contact = await db(selectors.coached_contact_get)(
@@ -116,7 +115,7 @@ class CoachingConsumer(FrameConsumer):
                     messages=messages,
                 )
             )
-        await self.send_frame(Ack(ref=ref))
+        await self.send_ack(ref)
 
     async def on_say(self, frame: SayIn, ref: str | None) -> None:
         contact = await db(selectors.coached_contact_get)(
@@ -125,7 +124,7 @@ class CoachingConsumer(FrameConsumer):
         message, _ = await db(coaching.chat_supervisor_send)(
             actor=self.user, contact=contact, body=frame.body, client_id=frame.client_id
         )
-        await self.send_frame(Ack(ref=ref, client_id=frame.client_id, id=message.seq))
+        await self.send_ack(ref, client_id=frame.client_id, id=message.seq)
 
     # -- from the channel layer -----------------------------------------------------------
 

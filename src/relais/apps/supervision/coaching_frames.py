@@ -72,10 +72,3 @@ class ChatMessageFrame(BaseModel):
     type: Literal["coaching.chat_message"] = "coaching.chat_message"
     contact_id: int
     message: MessageView
-
-
-class Ack(BaseModel):
-    type: Literal["ack"] = "ack"
-    ref: str | None
-    client_id: str = ""
-    id: int | None = None

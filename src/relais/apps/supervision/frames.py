@@ -51,7 +51,9 @@ class AgentRow(BaseModel):
 
 
 class Alert(BaseModel):
-    kind: Literal["service_level", "waiting", "break"]
+    """`unreachable`: contacts wait (value: how many) in a queue that nobody can reach now."""
+
+    kind: Literal["service_level", "waiting", "break", "unreachable"]
     key: str  # queue code or agent id
     subject: str
     value: float

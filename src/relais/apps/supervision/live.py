@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Max, Q
 
-from relais.apps.interactions.models import LIVE_STATES, Contact, ContactEvent
+from relais.apps.interactions.models import LIVE_STATES, Contact, ContactEvent, EventKind
 from relais.apps.organisation.models import Agent, Partner, Site, Team
 from relais.apps.reporting.records import (
     AGENT_EVENT_KINDS,
@@ -32,7 +32,9 @@ from relais.apps.reporting.records import (
     kpi_config,
 )
 from relais.apps.routing.models import Queue
+from relais.apps.routing.reachability import reach_index
 from relais.core.kpi import ContactRecord, Dimension, GroupedKpis, KpiConfig, to_epoch
+from relais.core.routing import QueueReach
 
 INTERVAL_SECONDS = 900
 RECENT_SECONDS = 1800
@@ -65,6 +67,7 @@ class LiveBoard:
         self.places: dict[str, Place] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.queues: dict[str, QueueInfo] = {}
+        self.reach: dict[str, QueueReach] = {}  # who may serve each queue's steps
         self.config = KpiConfig()
         self.tracker = SpanTracker({})
         self.today = GroupedKpis()
@@ -78,7 +81,8 @@ class LiveBoard:
     # -- reading the record ------------------------------------------------------------------
 
     def refresh_directory(self) -> None:
-        """Agents' places, names of sites, teams, partners and agents, queues' targets."""
+        """Agents' places, names of sites, teams, partners and agents, queues' targets, and
+        who may serve each queue's steps (routing.reachability)."""
         self.places = agent_places()
         self.tracker.places = self.places
         self.names = {
@@ -100,6 +104,7 @@ class LiveBoard:
             )
             for q in Queue.objects.all()
         }
+        self.reach = reach_index()
         self._next_refresh = self.clock() + REFRESH_S
 
     def rebuild(self) -> None:
@@ -154,6 +159,7 @@ class LiveBoard:
         rows = list(ContactEvent.objects.filter(query).order_by("id").values(*EVENT_FIELDS)[:5000])
         expected = self.cursor + 1
         contacts: set[int] = set()
+        reconfigured = False
         for row in rows:
             pk = row["id"]
             if pk > self.cursor:
@@ -166,8 +172,12 @@ class LiveBoard:
                 contacts.add(row["contact_id"])
             if row["agent_id"] is not None and str(row["agent_id"]) not in self.places:
                 self.refresh_directory()
+            elif row["kind"] == EventKind.QUEUE_CONFIGURATION_CHANGED:
+                reconfigured = True
             self._add_agent_event(row)
         self.gaps = {pk: until for pk, until in self.gaps.items() if until > now}
+        if reconfigured:
+            self.reach = reach_index()  # a step opened or closed now, new hours or targets
         for row in Contact.objects.filter(pk__in=contacts).values(*CONTACT_FIELDS):
             self._add_contact_row(row)
         if rows:

@@ -43,6 +43,7 @@ from relais.core.kpi.quality import (
 )
 from relais.core.kpi.records import (
     HANDLING_STATES,
+    OUT_OF_SERVICE,
     UNAVAILABLE_STATES,
     AgentState,
     ContactRecord,
@@ -57,6 +58,7 @@ __all__ = [
     "DEFAULT_INTERVAL_SECONDS",
     "EMPTY_SUMMARY",
     "HANDLING_STATES",
+    "OUT_OF_SERVICE",
     "UNAVAILABLE_STATES",
     "AgentState",
     "BucketKey",

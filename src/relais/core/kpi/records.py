@@ -110,6 +110,7 @@ class AgentState(StrEnum):
     BUSY = "busy"
     WRAP_UP = "wrap_up"
     BREAK = "break"
+    DISCONNECTED = "disconnected"  # logged out because the connection was lost: not staffed
 
 
 HANDLING_STATES = frozenset({AgentState.BUSY, AgentState.WRAP_UP})
@@ -117,6 +118,9 @@ HANDLING_STATES = frozenset({AgentState.BUSY, AgentState.WRAP_UP})
 
 UNAVAILABLE_STATES = frozenset({AgentState.BREAK})
 """Logged-in states lost to contacts (lunch, prayer, training, coaching...): in-shift shrinkage."""
+
+OUT_OF_SERVICE = frozenset({AgentState.OFFLINE, AgentState.DISCONNECTED})
+"""Not logged in: logged out, or out of routing because the connection was lost."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,6 +46,18 @@ from relais.core.routing.model import (
     Strategy,
     Target,
 )
+from relais.core.routing.reachability import (
+    Gap,
+    GapReason,
+    QueueReach,
+    StepReach,
+    WeeklyGap,
+    group_days,
+    queue_gaps,
+    queue_reach,
+    reachability_gaps,
+    reachable_now,
+)
 from relais.core.routing.reads import QueueStatus, WaitEstimate
 
 __all__ = [
@@ -68,6 +80,8 @@ __all__ = [
     "ContactTransferred",
     "Exhausted",
     "ExhaustedAction",
+    "Gap",
+    "GapReason",
     "InProgress",
     "OfferAccepted",
     "OfferExpired",
@@ -77,6 +91,7 @@ __all__ = [
     "OverflowStep",
     "OverflowStepReached",
     "QueueConfig",
+    "QueueReach",
     "QueueStatus",
     "RoutingEngine",
     "RoutingError",
@@ -87,11 +102,18 @@ __all__ = [
     "Site",
     "SiteKind",
     "StepHoursChanged",
+    "StepReach",
     "Strategy",
     "Target",
     "WaitEstimate",
+    "WeeklyGap",
     "WeeklyHours",
     "Window",
     "WrapUpEnded",
+    "group_days",
+    "queue_gaps",
+    "queue_reach",
+    "reachability_gaps",
+    "reachable_now",
     "weekly",
 ]

@@ -17,7 +17,6 @@ from relais.core.routing.errors import RoutingError, RoutingErrorCode
 from relais.core.routing.events import (
     ContactAbandoned,
     ContactCompleted,
-    ContactDropped,
     ContactRefused,
     ContactTransferred,
     OfferAccepted,
@@ -26,10 +25,12 @@ from relais.core.routing.events import (
     RoutingEvent,
 )
 from relais.core.routing.lifecycle import LifecycleCore, holder
-from relais.core.routing.matching import HOURS, WRAP_UP_END
+from relais.core.routing.matching import DISCONNECT, HOURS, WRAP_UP_END
 from relais.core.routing.model import (
+    DEFERRABLE_CHANNELS,
     AgentProfile,
     BreakReason,
+    Channel,
     ContactId,
     ContactState,
     InProgress,
@@ -55,6 +56,11 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
 
     `auto_accept=True` connects every offer at once (the simulator's fast path; the same
     matching runs). `agent_state_events=False` leaves out `AgentStateChanged` events.
+
+    `disconnect_grace_s`: agents are reachable only while the caller says a connection of
+    theirs is alive (`agent_reachable`); they start unreachable, get no offer while
+    unreachable, and leave routing (`AgentState.DISCONNECTED`) once unreachable and logged
+    in for longer than the grace. None (the default): every agent is always reachable.
     """
 
     def __init__(
@@ -67,10 +73,12 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         seed: int = 0,
         auto_accept: bool = False,
         agent_state_events: bool = True,
+        disconnect_grace_s: float | None = None,
     ) -> None:
         super().__init__(clock.now, auto_accept=auto_accept, state_events=agent_state_events)
         self._clock = clock
         self._missed_limit = missed_offers_limit
+        self._grace = disconnect_grace_s
         self._sites = {site.site_id: site for site in sites}
         self._queues: dict[str, QueueRuntime] = {}
         for config in queues:
@@ -166,6 +174,8 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         if site is None:
             raise RoutingError(_E.UNKNOWN_SITE, f"no site {profile.site_id}")
         agent = AgentRuntime(profile, site, len(self._agents))
+        agent.reachable = self._grace is None
+        agent.unreachable_since = self._now()
         self._set_memberships(agent)
         self._agents[profile.agent_id] = agent
         self._agent_list.append(agent)
@@ -194,13 +204,6 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
             membership.queue.members[agent.agent_id] = agent
         agent.plan = plan_pools(agent)
 
-    def _count_logged_in(self, agent: AgentRuntime, delta: int) -> None:
-        if agent.logged_in:
-            for membership in agent.memberships:
-                for ring in membership.rings:
-                    ring.logged_in += delta
-                    ring.limit = max(64, 4 * ring.logged_in)
-
     def login(
         self, agent_id: str, *, break_reason: BreakReason | None = None
     ) -> list[RoutingEvent]:
@@ -214,6 +217,9 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent.missed = 0
         agent.last_activity = now
         self._count_logged_in(agent, +1)
+        if not agent.reachable:  # logged in without a connection: it has the grace to come
+            agent.unreachable_since = now
+            self._start_grace(agent)
         self._note_state(agent, now)
         self._agent_freed(agent, now)
         return self._end(now)
@@ -227,30 +233,40 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent = self._agent(agent_id)
         if not agent.logged_in:
             raise RoutingError(_E.INVALID_TRANSITION, f"agent {agent_id} is not logged in")
-        self._count_logged_in(agent, -1)
-        agent.logged_in = False
-        agent.break_reason = None
-        for contact in list(agent.contacts.values()):
-            if contact.state is WRAP_UP:
-                self._finish_wrap_up(contact, now)
-                continue
-            if contact.state is OFFERED:
-                self._events.append(
-                    OfferWithdrawn(now, contact.contact_id, agent_id, "agent_logged_out")
-                )
-            elif in_progress is InProgress.DROP:
-                self._release(contact, agent, now)
-                contact.token += 1
-                del self._contacts[contact.contact_id]
-                self._events.append(ContactDropped(now, contact.contact_id, agent_id))
-                continue
-            self._release(contact, agent, now)
-            self._reach_steps(contact, now)
-            self._enqueue(contact, now, requeued=True)
-            self._to_drain[contact.queue.queue_id] = contact.queue
-        self._note_state(agent, now)
-        self._refresh(agent)
+        self._leave(agent, now, in_progress, disconnected=False)
         return self._end(now)
+
+    def agent_reachable(
+        self, agent_id: str, reachable: bool, *, since: float | None = None
+    ) -> list[RoutingEvent]:
+        """Whether a connection of the agent's is alive (`since`: when it was lost, if not
+        now). Unreachable: no new offers; pending offers and contacts in hand stay; after
+        the grace, a logged-in agent leaves routing. Reachable again within the grace:
+        nothing changed, and waiting contacts may be offered at once."""
+        now = self._begin()
+        agent = self._agent(agent_id)
+        if reachable == agent.reachable:
+            return self._end(now)
+        agent.token += 1  # cancels a pending disconnection
+        if reachable:
+            agent.reachable = True
+            self._count_logged_in(agent, +1)
+            if agent.logged_in:
+                self._agent_freed(agent, now)
+        else:
+            self._count_logged_in(agent, -1)
+            agent.reachable = False
+            agent.unreachable_since = now if since is None else min(since, now)
+            self._refresh(agent)
+            if agent.logged_in:
+                self._start_grace(agent)
+        return self._end(now)
+
+    def _start_grace(self, agent: AgentRuntime) -> None:
+        if self._grace is not None:
+            agent.token += 1
+            due = agent.unreachable_since + self._grace
+            self._push_timer(due, DISCONNECT, agent, agent.token)
 
     def start_break(self, agent_id: str, reason: BreakReason) -> list[RoutingEvent]:
         """No new offers; contacts in hand and pending offers carry on."""
@@ -293,7 +309,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
             if now >= queue.hours_valid_until:
                 queue.hours_open = hours.is_open(now)
                 queue.hours_valid_until = hours.next_change(now)
-            if not queue.hours_open:
+            if not queue.hours_open and Channel(queue.channel) not in DEFERRABLE_CHANNELS:
                 self._events.append(ContactRefused(now, contact_id, queue_id, "closed"))
                 return self._end(now)
         self._seq += 1

@@ -13,14 +13,29 @@ from typing import cast
 
 from relais.core.routing.events import (
     CallbackOffered,
+    ContactDropped,
     ContactTransferred,
     OfferExpired,
     OfferWithdrawn,
     StepHoursChanged,
     WrapUpEnded,
 )
-from relais.core.routing.matching import HOURS, OFFER_TIMEOUT, OVERFLOW, MatchingCore, Timer
-from relais.core.routing.model import BreakReason, ContactId, ContactState, ExhaustedAction
+from relais.core.routing.matching import (
+    DISCONNECT,
+    HOURS,
+    OFFER_TIMEOUT,
+    OVERFLOW,
+    MatchingCore,
+    Timer,
+)
+from relais.core.routing.model import (
+    AgentState,
+    BreakReason,
+    ContactId,
+    ContactState,
+    ExhaustedAction,
+    InProgress,
+)
 from relais.core.routing.state import AgentRuntime, ContactRuntime, HoursTracker, QueueRuntime
 
 __all__ = ["LifecycleCore", "holder"]
@@ -55,6 +70,9 @@ class LifecycleCore(MatchingCore):
             return False
         if kind == HOURS:
             return True
+        if kind == DISCONNECT:
+            agent = cast("AgentRuntime", subject)
+            return agent.logged_in and not agent.reachable
         contact = cast("ContactRuntime", subject)  # every other timer is a contact's
         if kind == OVERFLOW:
             return contact.state is WAITING and contact.wake_at == due
@@ -72,6 +90,11 @@ class LifecycleCore(MatchingCore):
             if kind == HOURS:
                 self._hours_changed(cast("HoursTracker", subject), due)
                 continue
+            if kind == DISCONNECT:
+                self._leave(
+                    cast("AgentRuntime", subject), due, InProgress.REQUEUE, disconnected=True
+                )
+                continue
             contact = cast("ContactRuntime", subject)
             if kind == OVERFLOW:
                 self._overflow_due(contact, due)
@@ -81,6 +104,43 @@ class LifecycleCore(MatchingCore):
                 self._finish_wrap_up(contact, due)
         if self._to_drain:
             self._drain_pending(now)
+
+    def _leave(
+        self, agent: AgentRuntime, now: float, in_progress: InProgress, *, disconnected: bool
+    ) -> None:
+        """The agent leaves routing (logs out, or is disconnected): pending offers go back
+        to their place; contacts in hand are re-queued (or dropped); wrap-ups end."""
+        self._count_logged_in(agent, -1)
+        agent.logged_in = False
+        agent.break_reason = None
+        agent.offline_state = AgentState.DISCONNECTED if disconnected else AgentState.OFFLINE
+        why = "agent_disconnected" if disconnected else "agent_logged_out"
+        for contact in list(agent.contacts.values()):
+            if contact.state is WRAP_UP:
+                self._finish_wrap_up(contact, now)
+                continue
+            if contact.state is OFFERED:
+                self._events.append(OfferWithdrawn(now, contact.contact_id, agent.agent_id, why))
+            elif in_progress is InProgress.DROP:
+                self._release(contact, agent, now)
+                contact.token += 1
+                del self._contacts[contact.contact_id]
+                self._events.append(ContactDropped(now, contact.contact_id, agent.agent_id))
+                continue
+            self._release(contact, agent, now)
+            self._reach_steps(contact, now)
+            self._enqueue(contact, now, requeued=True)
+            self._to_drain[contact.queue.queue_id] = contact.queue
+        self._note_state(agent, now)
+        self._refresh(agent)
+
+    def _count_logged_in(self, agent: AgentRuntime, delta: int) -> None:
+        """Steps count the agents who could be offered a contact: logged in and reachable."""
+        if agent.logged_in and agent.reachable:
+            for membership in agent.memberships:
+                for ring in membership.rings:
+                    ring.logged_in += delta
+                    ring.limit = max(64, 4 * ring.logged_in)
 
     def _hours_changed(self, tracker: HoursTracker, at: float) -> None:
         is_open = tracker.schedule.is_open(at)

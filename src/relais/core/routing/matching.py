@@ -44,7 +44,6 @@ WAITING = ContactState.WAITING
 OFFERED = ContactState.OFFERED
 CONNECTED = ContactState.CONNECTED
 ROUND_ROBIN = Strategy.ROUND_ROBIN
-OFFLINE = AgentState.OFFLINE
 BREAK = AgentState.BREAK
 AVAILABLE = AgentState.AVAILABLE
 WRAP_UP_STATE = AgentState.WRAP_UP
@@ -55,9 +54,10 @@ OFFER_TIMEOUT = 0
 OVERFLOW = 1
 WRAP_UP_END = 2
 HOURS = 3
+DISCONNECT = 4  # an unreachable agent's grace is over
 
 
-type Timer = tuple[float, int, int, ContactRuntime | HoursTracker, int]
+type Timer = tuple[float, int, int, ContactRuntime | HoursTracker | AgentRuntime, int]
 
 
 class MatchingCore:
@@ -81,7 +81,12 @@ class MatchingCore:
         """Invalidate the agent's pool entries and add fresh ones where it can take work."""
         version = agent.version + 1
         agent.version = version
-        if not agent.logged_in or agent.break_reason is not None or agent.real_time_load:
+        if (
+            not agent.logged_in
+            or agent.break_reason is not None
+            or agent.real_time_load
+            or not agent.reachable
+        ):
             return
         # One sequence number per refresh: within a ring, entries keep their push order.
         self._push_seq += 1
@@ -118,7 +123,12 @@ class MatchingCore:
 
     def _best_contact_for(self, agent: AgentRuntime) -> ContactRuntime | None:
         """The waiting contact this agent should take next, over all its queues."""
-        if not agent.logged_in or agent.break_reason is not None or agent.real_time_load:
+        if (
+            not agent.logged_in
+            or agent.break_reason is not None
+            or agent.real_time_load
+            or not agent.reachable
+        ):
             return None  # `can_take` is False for every channel
         load, capacity, busy = agent.load, agent.capacity, agent.total_load > 0
         best: ContactEntry | None = None
@@ -239,7 +249,11 @@ class MatchingCore:
         self._push_timer(due, OVERFLOW, contact, contact.token)
 
     def _push_timer(
-        self, due: float, kind: int, subject: ContactRuntime | HoursTracker, token: int
+        self,
+        due: float,
+        kind: int,
+        subject: ContactRuntime | HoursTracker | AgentRuntime,
+        token: int,
     ) -> None:
         self._timer_seq += 1
         heappush(self._timers, (due, self._timer_seq, kind, subject, token))
@@ -305,7 +319,7 @@ class MatchingCore:
     def _note_state(self, agent: AgentRuntime, now: float) -> None:
         """Record the agent's state and tell the caller when it changed."""
         if not agent.logged_in:
-            state = OFFLINE
+            state = agent.offline_state
         elif agent.break_reason is not None:
             state = BREAK
         elif not agent.total_load:

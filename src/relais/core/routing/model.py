@@ -12,6 +12,7 @@ from enum import IntEnum, StrEnum
 from relais.core.routing.hours import Schedule
 
 __all__ = [
+    "DEFERRABLE_CHANNELS",
     "REAL_TIME_CHANNELS",
     "AgentProfile",
     "AgentState",
@@ -50,6 +51,9 @@ class Channel(IntEnum):
 
 #: Channels where the agent talks to the customer: one at a time, and nothing else meanwhile.
 REAL_TIME_CHANNELS = frozenset({Channel.VOICE, Channel.CALLBACK, Channel.OUTBOUND})
+#: Contacts that wait in line while their queue is closed, instead of being refused: the
+#: customer is not there waiting (a message left, a callback asked for).
+DEFERRABLE_CHANNELS = frozenset({Channel.EMAIL, Channel.CALLBACK})
 
 
 class SiteKind(StrEnum):
@@ -65,6 +69,7 @@ class AgentState(StrEnum):
     BUSY = "busy"
     WRAP_UP = "wrap_up"
     BREAK = "break"
+    DISCONNECTED = "disconnected"  # out of routing because the agent's connection was lost
 
 
 class BreakReason(StrEnum):

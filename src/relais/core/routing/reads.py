@@ -70,6 +70,16 @@ class ReadsMixin:
             raise RoutingError(RoutingErrorCode.UNKNOWN_AGENT, f"no agent {agent_id}")
         return agent.state
 
+    def agent_reachable_now(self, agent_id: str) -> bool:
+        """Whether the engine counts a connection of the agent's alive (see `agent_reachable`)."""
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            raise RoutingError(RoutingErrorCode.UNKNOWN_AGENT, f"no agent {agent_id}")
+        return agent.reachable
+
+    def agent_ids(self) -> list[str]:
+        return list(self._agents)
+
     def agent_load(self, agent_id: str) -> tuple[int, ...]:
         """Contacts held per channel (offered, connected or in wrap-up)."""
         agent = self._agents.get(agent_id)

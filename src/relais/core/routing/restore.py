@@ -35,6 +35,9 @@ class AgentSnapshot:
     break_reason: BreakReason | None = None
     idle_since: float = 0.0  # last offer or release: the longest-idle strategy's key
     missed_in_a_row: int = 0
+    # when the agent's last connection was lost (None: connected); with the engine's
+    # `disconnect_grace_s` only
+    unreachable_since: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,13 @@ def snapshot(engine: RoutingEngine) -> EngineSnapshot:
     """What a database would hold about the engine's live state."""
     by_index = {agent.index: agent.agent_id for agent in engine._agents.values()}
     agents = tuple(
-        AgentSnapshot(a.agent_id, a.break_reason, a.last_activity, a.missed)
+        AgentSnapshot(
+            a.agent_id,
+            a.break_reason,
+            a.last_activity,
+            a.missed,
+            None if a.reachable else a.unreachable_since,
+        )
         for a in engine._agents.values()
         if a.logged_in
     )
@@ -143,6 +152,12 @@ def _restore_agent(engine: RoutingEngine, data: AgentSnapshot) -> AgentRuntime:
     agent.break_reason = data.break_reason
     agent.missed = data.missed_in_a_row
     agent.last_activity = data.idle_since
+    if data.unreachable_since is None:
+        agent.reachable = True
+    elif engine._grace is not None:
+        agent.reachable = False
+        agent.unreachable_since = data.unreachable_since
+        engine._start_grace(agent)
     engine._count_logged_in(agent, +1)
     return agent
 

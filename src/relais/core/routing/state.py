@@ -154,14 +154,18 @@ class AgentRuntime:
         "logged_in",
         "memberships",
         "missed",
+        "offline_state",
         "plan",
         "pool_idle",
         "pool_seq",
         "profile",
+        "reachable",
         "real_time_load",
         "site",
         "state",
+        "token",
         "total_load",
+        "unreachable_since",
         "version",
         "wrap_count",
     )
@@ -188,11 +192,19 @@ class AgentRuntime:
         self.missed = 0
         self.contacts: dict[int, ContactRuntime] = {}
         self.state = AgentState.OFFLINE
+        self.offline_state = AgentState.OFFLINE  # or DISCONNECTED, after a lost connection
+        # Whether a connection of the agent's is alive (the live router's presence leases;
+        # always True unless the engine has a `disconnect_grace_s`), since when it is not,
+        # and the token of the disconnection timer (a new one cancels the old).
+        self.reachable = True
+        self.unreachable_since = 0.0
+        self.token = 0
 
     def can_take(self, channel: int) -> bool:
-        """Ready, free capacity on `channel`, and no real-time contact in the way."""
+        """Ready and reachable, free capacity on `channel`, no real-time contact in the way."""
         return (
             self.logged_in
+            and self.reachable
             and self.break_reason is None
             and self.real_time_load == 0
             and self.load[channel] < self.capacity[channel]

@@ -18,6 +18,7 @@ _CODE = {
     AgentState.AVAILABLE: AVAILABLE,
     AgentState.BREAK: UNAVAILABLE,
     AgentState.OFFLINE: -1,
+    AgentState.DISCONNECTED: -1,
 }
 
 

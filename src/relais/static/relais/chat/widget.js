@@ -31,6 +31,7 @@
       customer_left: "Vous avez quitté la discussion.",
       chat_ended: "La discussion est terminée. Merci !",
       closed: "Nos conseillers ne sont pas disponibles pour le moment.",
+      comeBack: "Merci de revenir pendant nos heures d'ouverture.",
       callbackOffered: "L'attente se prolonge : vous pouvez nous laisser un message ou être rappelé.",
       leaveMessage: "Laisser un message",
       message: "Votre message",
@@ -66,6 +67,7 @@
       customer_left: "You left the chat.",
       chat_ended: "The chat has ended. Thank you!",
       closed: "Our advisers are not available at the moment.",
+      comeBack: "Please come back during our opening hours.",
       callbackOffered: "The wait is getting long: you can leave us a message or ask for a callback.",
       leaveMessage: "Leave a message",
       message: "Your message",
@@ -145,7 +147,7 @@
     const response = await fetch(`${base}/chat/config?queue=${encodeURIComponent(queue)}&lang=${lang}`);
     const config = await response.json();
     state.topic = config.topic;
-    if (!config.open) return showAlternatives("closed", config.topics);
+    if (!config.open) return showAlternatives("closed", config.topics, config);
     panel.replaceChildren(header());
     const form = el("form", { class: "prechat", "data-testid": "prechat" });
     const name = el("input", { name: "name", required: "", maxlength: "120", autocomplete: "name" });
@@ -249,6 +251,7 @@
     socket.addEventListener("open", () => {
       state.retry = 500;
       socket.send(JSON.stringify({ type: "hello", token: state.token, last_id: state.lastId }));
+      if (document.hidden) socket.send(JSON.stringify({ type: "visibility", hidden: true }));
       for (const message of state.outbox.values()) socket.send(JSON.stringify(message));
     });
     socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
@@ -288,7 +291,7 @@
         break;
       }
       case "alternatives":
-        showAlternatives(data.reason);
+        showAlternatives(data.reason, null, data);
         break;
       case "done":
         finish(t(`done_${data.what}`));
@@ -339,10 +342,19 @@
 
   // -- leave a message / ask for a callback -----------------------------------------------
 
-  function showAlternatives(reason, topics) {
+  // Only what the company can honour is offered (`available`: which of a message and a
+  // callback a queue will take); what is offered then always succeeds.
+  function showAlternatives(reason, topics, available) {
     const inChat = Boolean(state.token) && !state.ended;
+    const offer = { message: available ? available.message !== false : true, callback: available ? available.callback !== false : true };
     const box = el("div", { class: "alternatives", "data-testid": "alternatives" });
     box.append(el("p", {}, reason === "closed" ? t("closed") : t("callbackOffered")));
+    if (!offer.message && !offer.callback) {
+      if (reason === "closed") box.append(el("p", {}, t("comeBack")));
+      if (!inChat) panel.replaceChildren(header());
+      panel.append(box);
+      return;
+    }
     const result = el("p", { class: "error", role: "alert" });
     const mail = el("form", {});
     const mailName = el("input", { name: "name", required: "", maxlength: "120" });
@@ -374,10 +386,21 @@
       const at = new Date(when.value).toISOString();
       submit("callback", { type: "callback", phone: phone.value, at }, { name: callName.value, phone: phone.value, at }, "callback");
     });
-    box.append(mail, call, result);
+    if (offer.message) box.append(mail);
+    if (offer.callback) box.append(call);
+    box.append(result);
     if (!inChat) panel.replaceChildren(header());
     panel.append(box);
   }
+
+  // Liveness: a hidden page (a phone switched to another app) is waited for longer than a
+  // page that went silent or said goodbye (closed, or left for another page of the site).
+  document.addEventListener("visibilitychange", () => {
+    if (state.token && !state.ended) frame({ type: "visibility", hidden: document.hidden });
+  });
+  window.addEventListener("pagehide", () => {
+    if (state.token && !state.ended) frame({ type: "bye" });
+  });
 
   if (saved && saved.token) {
     state.token = saved.token;

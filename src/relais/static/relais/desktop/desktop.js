@@ -113,7 +113,7 @@ const handlers = {
 
 function showPresence(state, reason) {
   $("#desk-presence").textContent = T.states[state] || state;
-  $("#desk-state").value = state === "break" ? `break:${reason}` : state === "offline" ? "offline" : "available";
+  $("#desk-state").value = state === "break" ? `break:${reason}` : state === "offline" || state === "disconnected" ? "offline" : "available";
 }
 
 function showOffer(offer) {
@@ -165,6 +165,8 @@ function openChat(chat) {
   (chat.notes || []).forEach((note) => addNote(chat.contact_id, note));
   if (chat.state !== "accepted") completed(chat.contact_id);
   wire(chat.contact_id, entry);
+  // a left message or a callback: read, act, complete and wrap up; nothing to write back here
+  if (chat.channel && chat.channel !== "chat") $(".desk-send", el).hidden = true;
   select(chat.contact_id);
   send({ type: "panel", contact_id: chat.contact_id });
 }
@@ -227,6 +229,9 @@ function select(contactId) {
 }
 
 function messageText(message) {
+  if (message.event === "callback_requested") {
+    return fmt(T.events.callback_requested, { name: message.author, phone: message.body, time: new Date(message.created).toLocaleString() });
+  }
   if (message.event) return fmt(T.events[message.event] || message.event, { name: message.author });
   if (message.sender === "supervisor") return fmt(T.supervisor_says, { name: message.author, body: message.body });
   return message.body;

@@ -96,7 +96,9 @@ function renderAlerts() {
     li.dataset.testid = `alert-${alert.kind}-${alert.key}`;
     const value = alert.kind === "service_level" ? pct(alert.value) : secs(alert.value);
     const threshold = alert.kind === "service_level" ? pct(alert.threshold) : secs(alert.threshold);
-    li.textContent = `${labels[`alert_${alert.kind}`]}: ${alert.subject} (${value} / ${threshold})`;
+    li.textContent = alert.kind === "unreachable"
+      ? `${labels.alert_unreachable}: ${alert.subject} (${labels.waiting} ${alert.value})`
+      : `${labels[`alert_${alert.kind}`]}: ${alert.subject} (${value} / ${threshold})`;
     list.appendChild(li);
   }
 }

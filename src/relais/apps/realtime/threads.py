@@ -10,7 +10,7 @@ awaits a future; a thread runs the call in a copy of the caller's context and se
 future through `call_soon_threadsafe`.
 
 A thread knows the loop it works for (`caller_loop`): pushes made during the call leave from
-that loop (interactions/push.py).
+that loop (realtime/push.py).
 """
 
 from __future__ import annotations

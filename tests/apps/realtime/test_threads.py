@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from relais.apps.database_threads import DatabaseThreads, caller_loop
+from relais.apps.realtime.threads import DatabaseThreads, caller_loop
 
 language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="fr")
 

@@ -1,8 +1,9 @@
 """Pushes to browsers: stored events, sent through the channel layer after commit.
 
-`group_send` sends a frame to a group's consumers (`handler` names their method). A failed
-push never undoes what was committed: the consumers read what they missed from the record
-(docs/events-protocol.md).
+`send_frame_on_commit` is how a service pushes: the frame leaves when (and only if) the
+outermost transaction commits. `group_send` sends a frame to a group's consumers at once
+(`handler` names their method). A failed push never undoes what was committed: the
+consumers read what they missed from the record (docs/events-protocol.md).
 
 A thread that works for an event loop (a request, a consumer's database call) hands its
 pushes to that loop and goes on: it never waits for Redis while holding a database
@@ -29,8 +30,10 @@ from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
+from pydantic import BaseModel
 
-from relais.apps.database_threads import caller_loop
+from relais.apps.realtime.threads import caller_loop
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,13 @@ def stop_push_loop(
     thread.join(5)
 
 
+def send_frame_on_commit(group: str, frame: BaseModel | dict[str, Any], *, handler: str) -> None:
+    """Send `frame` to a group's consumers (their method `handler`) once the transaction
+    commits; nothing is sent if it rolls back. Outside a transaction: at once."""
+    payload = frame.model_dump(mode="json") if isinstance(frame, BaseModel) else frame
+    transaction.on_commit(lambda: group_send(group, handler, payload))
+
+
 def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
     """Send `frame` to a group's consumers; from any thread, never waiting for the layer
     when a loop can take the push."""
@@ -100,7 +110,7 @@ def group_send(group: str, handler: str, frame: dict[str, Any]) -> None:
 
 def _caller_loop() -> asyncio.AbstractEventLoop | None:
     """The running loop this (loopless) thread works for: the consumers' database threads
-    (apps/database_threads.py), the loop registered for the process, or asgiref's
+    (realtime/threads.py), the loop registered for the process, or asgiref's
     sync_to_async."""
     ours = caller_loop()  # a call on the consumers' database threads
     if ours is not None and ours.is_running():

@@ -1,4 +1,4 @@
-"""What both WebSocket consumers share: typed JSON frames in, error frames on bad input.
+"""The base of every WebSocket consumer: typed JSON frames in, error frames on bad input.
 
 A frame is a JSON object with a `type`. A frame that is not JSON, too large, of an unknown
 type, invalid for its type, or refused by a service gets `{"type": "error", "code",
@@ -11,21 +11,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 from pydantic import BaseModel, ValidationError
 
-from relais.apps.chat.errors import ErrorCode
-from relais.apps.chat.schemas import ErrorOut
-from relais.apps.database_threads import DatabaseThreads
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.errors import ErrorCode
+from relais.apps.realtime.frames import Ack, ErrorOut
+from relais.apps.realtime.services import leases_heartbeat, leases_purge
+from relais.apps.realtime.threads import DatabaseThreads
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +36,12 @@ MAX_PENDING_FRAMES = 100  # frames received and not handled yet, per connection
 
 Handler = Callable[[Any], Awaitable[None]]
 
-#: Threads that run the consumers' database calls on PostgreSQL. Each call is a whole unit
-#: of work (its own transaction, a connection from the pool), so calls need not queue on
-#: Channels' single thread-sensitive thread, where one process's frames, offers and
-#: handshakes waited for each other. SQLite serialises writes anyway (and an in-memory
-#: test database locks whole tables): there, the single thread as before.
-#: Two per process: every thread running Python competes with the event loop for the GIL.
-#: Under bench.chat_load at 15 chats/s, 8 threads gave an offer p99 of 1.7 s, 4 gave 0.7 s,
-#: 2 gave 0.17 s (and less CPU per chat); 1 queued the calls (p50 3.3 s at 20/s).
-DB_THREADS = int(os.environ.get("RELAIS_WS_DB_THREADS", "2"))
-_db_threads = DatabaseThreads(DB_THREADS, "relais-ws-db")
+#: Threads that run the consumers' database calls on PostgreSQL (`RELAIS_WS_DB_THREADS`,
+#: docs/desktop.md "Under load"). Each call is a whole unit of work (its own transaction, a
+#: connection from the pool), so calls need not queue on Channels' single thread-sensitive
+#: thread. SQLite serialises writes anyway (and an in-memory test database locks whole
+#: tables): there, the single thread as before.
+_db_threads = DatabaseThreads(settings.WS_DB_THREADS, "relais-ws-db")
 
 
 def db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
@@ -51,6 +49,34 @@ def db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         return database_sync_to_async(function)  # type: ignore[no-any-return]
     return _db_threads.wrap(function)
+
+
+_heartbeats: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[None]] = (
+    weakref.WeakKeyDictionary()
+)
+PURGE_EVERY = 720  # heartbeats between two purges of long-closed connections
+
+
+def heartbeat_start() -> None:
+    """Mark this process's open connections seen every `settings.LEASE_HEARTBEAT_S`, from
+    the running loop (started once per loop, by the first consumer that holds a lease)."""
+    loop = asyncio.get_running_loop()
+    task = _heartbeats.get(loop)
+    if task is None or task.done():
+        _heartbeats[loop] = loop.create_task(_beat())
+
+
+async def _beat() -> None:
+    beats = 0
+    while True:
+        await asyncio.sleep(settings.LEASE_HEARTBEAT_S)
+        try:
+            await db(leases_heartbeat)()
+            beats += 1
+            if beats % PURGE_EVERY == 0:
+                await db(leases_purge)()
+        except Exception:  # the next beat tries again; three missed ones make leases stale
+            logger.exception("lease heartbeat failed")
 
 
 class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
@@ -117,6 +143,10 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         else:
             text = json.dumps(frame, separators=(",", ":"))
         await self.send(text_data=text)
+
+    async def send_ack(self, ref: str | None, **fields: Any) -> None:
+        """The frame `ref` was done (and what it stored is committed)."""
+        await self.send_frame(Ack(ref=ref, **fields))
 
     async def send_error(self, error: RelaisError, ref: str | None = None) -> None:
         with translation.override(self.language):

@@ -10,7 +10,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from relais.apps.interactions.push import group_send, start_push_loop, stop_push_loop
+from relais.apps.realtime.push import group_send, start_push_loop, stop_push_loop
 
 
 async def _waiting(layer: Any, count: int) -> list[dict[str, Any]]:
@@ -43,7 +43,7 @@ def test_stopping_the_push_loop_lets_the_pushes_handed_to_it_leave(settings: Any
 
 def test_a_push_reaches_the_group_through_the_configured_layer() -> None:
     """With REDIS_URL (make test-pg) the loop's publisher PUBLISHes through channels_redis's
-    pub/sub layer, reading internals of it (interactions/push.py): a new channels_redis
+    pub/sub layer, reading internals of it (realtime/push.py): a new channels_redis
     that changed them fails here."""
     layer = get_channel_layer()
     assert layer is not None

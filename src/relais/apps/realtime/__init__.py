@@ -1,0 +1,12 @@
+"""Realtime plumbing shared by every app that talks to browsers over WebSocket.
+
+- `consumers.py`: `FrameConsumer`, the base of every consumer (typed JSON frames in, error
+  frames on bad input), and `db`, which runs a consumer's database call on threads of its own;
+- `frames.py`: the frames every consumer sends (`Ack`, `ErrorOut`);
+- `push.py`: pushes to browsers through the channel layer, and `send_frame_on_commit`;
+- `leases.py` / `models.py`: who is connected (an agent's desktops, a customer's chat), kept
+  by the consumers and read by the router (presence) and the chat (customer liveness).
+
+It sits below every app that has consumers (chat, desktop, supervision) and above nothing but
+`relais.apps.errors`: it knows no contact, agent or queue, only subjects by kind and id.
+"""

@@ -1,0 +1,87 @@
+"""Writes of the realtime package: the connections' leases (docs/presence.md).
+
+A consumer opens a lease when its connection is accepted (`lease_open`) and closes it when
+the connection ends (`lease_close`); the page may say it is hidden or saying goodbye
+(`lease_mark`). Every process marks its open connections seen each heartbeat
+(`leases_heartbeat`) and closes them when it stops (`leases_close_process`). Nothing here
+knows what a desk or a chat is: callers wake whoever must know (the router, the chat).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+
+from django.utils import timezone
+
+from relais.apps.realtime.models import Connection, LeaseKind
+
+#: This process, as its connections' rows name it.
+PROCESS = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+#: Closed connections are kept this long (an absence is measured from the last close).
+KEEP_CLOSED = dt.timedelta(hours=6)
+
+
+def lease_open(*, kind: LeaseKind, subject_id: int, channel_name: str) -> Connection:
+    now = timezone.now()
+    connection, _ = Connection.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={
+            "kind": kind,
+            "subject_id": subject_id,
+            "process": PROCESS,
+            "opened_at": now,
+            "seen_at": now,
+            "closed_at": None,
+            "hidden": False,
+            "goodbye": False,
+        },
+    )
+    return connection
+
+
+def lease_close(*, channel_name: str) -> Connection | None:
+    """The connection ended; returns it (None if it held no open lease)."""
+    connection = Connection.objects.filter(channel_name=channel_name, closed_at=None).first()
+    if connection is None:
+        return None
+    connection.closed_at = timezone.now()
+    connection.save(update_fields=["closed_at"])
+    return connection
+
+
+def lease_mark(
+    *, channel_name: str, hidden: bool | None = None, goodbye: bool | None = None
+) -> bool:
+    """What the page said about itself; returns whether an open lease was marked."""
+    fields: dict[str, bool] = {}
+    if hidden is not None:
+        fields["hidden"] = hidden
+    if goodbye is not None:
+        fields["goodbye"] = goodbye
+    if not fields:
+        return False
+    return bool(
+        Connection.objects.filter(channel_name=channel_name, closed_at=None).update(**fields)
+    )
+
+
+def leases_heartbeat(*, process: str = PROCESS) -> int:
+    """This process's open connections are alive: one statement for all of them."""
+    return Connection.objects.filter(process=process, closed_at=None).update(seen_at=timezone.now())
+
+
+def leases_close_process(*, process: str = PROCESS) -> int:
+    """This process stops: its connections are closed now (not when they go stale)."""
+    return Connection.objects.filter(process=process, closed_at=None).update(
+        closed_at=timezone.now()
+    )
+
+
+def leases_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget connections closed long ago."""
+    cutoff = (now or timezone.now()) - KEEP_CLOSED
+    deleted, _ = Connection.objects.filter(closed_at__lt=cutoff).delete()
+    return deleted

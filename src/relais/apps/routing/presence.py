@@ -1,0 +1,53 @@
+"""Agents' presence in the engine follows their desktops' connections (docs/presence.md).
+
+An agent is reachable only while a desktop connection of theirs is alive (a lease of kind
+`desk` in `realtime`). The router brings the engine in line with the leases when a desktop
+connects or loses its connection (requests in the log), every few seconds (connections of a
+process that died go stale), and at rebuild. The engine does the rest: no offer while
+unreachable, and after the grace (`settings.AGENT_GRACE_S`) the agent is disconnected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from relais.apps.realtime.models import LeaseKind
+from relais.apps.realtime.selectors import Standing, lease_standings
+from relais.core.clock import from_datetime
+from relais.core.routing import RoutingEngine, RoutingEvent
+
+
+def desk_standings(
+    agent_ids: Iterable[int] | None = None, *, now: dt.datetime | None = None
+) -> dict[int, Standing]:
+    return lease_standings(kind=LeaseKind.DESK, subject_ids=agent_ids, now=now)
+
+
+def unreachable_since(standing: Standing | None, now: float) -> float | None:
+    """None when connected; else when the last connection was lost (now if none is known)."""
+    if standing is not None and standing.connected:
+        return None
+    if standing is None or standing.lost_at is None:
+        return now
+    return from_datetime(standing.lost_at)
+
+
+def presence_sync(
+    engine: RoutingEngine, agent_ids: Iterable[str] | None = None
+) -> list[RoutingEvent]:
+    """Tell the engine which agents (all, or `agent_ids`) a live connection reaches."""
+    wanted = list(engine.agent_ids() if agent_ids is None else agent_ids)
+    known = set(engine.agent_ids())
+    standings = desk_standings(None if agent_ids is None else [int(a) for a in wanted])
+    events: list[RoutingEvent] = []
+    for agent_id in wanted:
+        if agent_id not in known:
+            continue
+        standing = standings.get(int(agent_id))
+        connected = standing is not None and standing.connected
+        if connected != engine.agent_reachable_now(agent_id):
+            lost_at = None if standing is None else standing.lost_at
+            since = None if lost_at is None else from_datetime(lost_at)  # None: now
+            events += engine.agent_reachable(agent_id, connected, since=since)
+    return events
