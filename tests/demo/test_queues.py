@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from relais.apps.audit.models import AuditEntry
+from relais.apps.chat import selectors as chat_selectors
 from relais.apps.chat.models import ChatTopic
 from relais.apps.organisation.models import Agent, Site
 from relais.apps.routing.config import agent_profile, engine_queues, engine_sites
@@ -63,6 +64,11 @@ def test_each_topic_leaves_messages_and_callbacks_in_their_queues(demo: None) ->
         assert topic.message_queue.channel == Channel.EMAIL
         assert topic.callback_queue is not None
         assert topic.callback_queue.channel == Channel.CALLBACK
+
+
+def test_the_widget_offers_leaving_a_message_and_a_callback_on_every_topic(demo: None) -> None:
+    for topic in ChatTopic.objects.select_related("message_queue", "callback_queue"):
+        assert chat_selectors.alternatives(topic) == (True, True), topic.code
 
 
 @pytest.mark.parametrize(("code", "channel"), [("messages", "email"), ("rappels", "callback")])
