@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.chat.models import ChatMessage, ChatSession
@@ -97,3 +100,16 @@ def customer_name(contact: Contact) -> str:
         .first()
         or ""
     )
+
+
+def shown_name(*, viewer: Any, contact: Contact) -> str:
+    """What the customer is told of the viewer, a supervisor: a first name, else "Supervisor"
+    in the chat's language."""
+    first_name: str = viewer.first_name.strip()
+    if first_name:
+        return first_name
+    language = (
+        ChatSession.objects.filter(contact_id=contact.pk).values_list("language", flat=True).first()
+    )
+    with translation.override(language or "fr"):
+        return gettext("Supervisor")

@@ -20,9 +20,8 @@ from relais.apps.chat.services import chat_group
 from relais.apps.desktop.events import HelpMessageView, MessageView
 from relais.apps.desktop.services import help_group
 from relais.apps.realtime.consumers import FrameConsumer, db
-from relais.apps.supervision import coaching
-from relais.apps.supervision import coaching_selectors as selectors
-from relais.apps.supervision.coaching_frames import (
+from relais.apps.supervision.coaching import selectors, services
+from relais.apps.supervision.coaching.frames import (
     ChatFrame,
     ChatMessageFrame,
     InstantMessageFrame,
@@ -79,7 +78,7 @@ class CoachingConsumer(FrameConsumer):
 
     async def on_im(self, frame: InstantMessageIn, ref: str | None) -> None:
         agent = await db(selectors.coached_agent_get)(viewer=self.user, agent_id=frame.agent_id)
-        message = await db(coaching.instant_message_send)(
+        message = await db(services.instant_message_send)(
             actor=self.user,
             agent=agent,
             body=frame.body,
@@ -93,7 +92,7 @@ class CoachingConsumer(FrameConsumer):
         contact = await db(selectors.coached_contact_get)(
             viewer=self.user, contact_id=frame.contact_id
         )
-        await db(coaching.chat_join)(
+        await db(services.chat_join)(
             actor=self.user, contact=contact, mode=frame.mode, reason=frame.reason
         )
         if self.chat is not None and self.chat != contact.pk:
@@ -121,7 +120,7 @@ class CoachingConsumer(FrameConsumer):
         contact = await db(selectors.coached_contact_get)(
             viewer=self.user, contact_id=frame.contact_id
         )
-        message, _ = await db(coaching.chat_supervisor_send)(
+        message, _ = await db(services.chat_supervisor_send)(
             actor=self.user, contact=contact, body=frame.body, client_id=frame.client_id
         )
         await self.send_ack(ref, client_id=frame.client_id, id=message.seq)
