@@ -33,6 +33,7 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
 from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.supervision.access import reason_required
+from relais.apps.supervision.coaching.frames import TeamHelpFrame
 from relais.apps.supervision.coaching.selectors import may_coach, shown_name
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.models import ChatJoin, JoinMode
@@ -86,7 +87,7 @@ def instant_message_send(
         )
         view = help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
-        frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
+        frame = TeamHelpFrame(agent=str(agent), **view.model_dump())
         send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
     return message
 
