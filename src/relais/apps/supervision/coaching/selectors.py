@@ -23,6 +23,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.selectors import agent_list
+from relais.apps.supervision.coaching.frames import ChatFrame, ThreadFrame
 
 COACHING_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR, Role.PARTNER_MANAGER}
@@ -83,6 +84,8 @@ def help_thread_messages(*, viewer: Any, agent: Agent) -> list[HelpMessageView]:
 
 
 def thread_agent_id(thread_id: int) -> int | None:
+    """Whose help thread this is (the consumer then keeps only the agents it watches, each
+    got through `coached_agent_get`)."""
     return HelpThread.objects.filter(pk=thread_id).values_list("agent_id", flat=True).first()
 
 
@@ -93,12 +96,32 @@ def chat_transcript(*, viewer: Any, contact: Contact, after: int = 0) -> list[Me
     return [agent_view(m) for m in rows]
 
 
-def customer_name(contact: Contact) -> str:
+def _customer_name(contact: Contact) -> str:
     return (
         ChatSession.objects.filter(contact_id=contact.pk)
         .values_list("customer_name", flat=True)
         .first()
         or ""
+    )
+
+
+def thread_frame(*, viewer: Any, agent: Agent) -> ThreadFrame:
+    """The agent's open help thread as the coaching page shows it."""
+    name = agent.user.get_full_name() or agent.user.username
+    messages = help_thread_messages(viewer=viewer, agent=agent)
+    return ThreadFrame(agent_id=agent.pk, agent_name=name, messages=messages)
+
+
+def chat_frame(*, viewer: Any, contact: Contact, mode: str) -> ChatFrame:
+    """A joined chat as the coaching page shows it: everything said so far."""
+    agent = contact.agent
+    return ChatFrame(
+        contact_id=contact.pk,
+        agent_id=contact.agent_id or 0,
+        agent_name=agent.user.get_full_name() if agent else "",
+        customer_name=_customer_name(contact),
+        mode=mode,
+        messages=chat_transcript(viewer=viewer, contact=contact),
     )
 
 
