@@ -68,7 +68,7 @@ class CoachingConsumer(FrameConsumer):
         agent = await db(selectors.coached_agent_get)(viewer=self.user, agent_id=frame.agent_id)
         await self._join_group(help_group(agent.team_id))
         self.agents.add(agent.pk)
-        thread = await db(selectors.thread_frame)(viewer=self.user, agent=agent)
+        thread = await db(selectors.help_thread_frame)(viewer=self.user, agent=agent)
         for message in thread.messages:
             self.threads[message.thread_id] = agent.pk
         await self.send_frame(thread)
@@ -98,7 +98,7 @@ class CoachingConsumer(FrameConsumer):
         async with self.busy:  # pushes wait for the transcript they continue
             self.chat, self.last_seq = None, 0
             await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
-            chat = await db(selectors.chat_frame)(
+            chat = await db(selectors.joined_chat_frame)(
                 viewer=self.user, contact=contact, mode=frame.mode
             )
             self.chat, self.last_seq = contact.pk, max([m.id for m in chat.messages], default=0)

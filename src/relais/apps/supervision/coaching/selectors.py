@@ -105,14 +105,14 @@ def _customer_name(contact: Contact) -> str:
     )
 
 
-def thread_frame(*, viewer: Any, agent: Agent) -> ThreadFrame:
+def help_thread_frame(*, viewer: Any, agent: Agent) -> ThreadFrame:
     """The agent's open help thread as the coaching page shows it."""
     name = agent.user.get_full_name() or agent.user.username
     messages = help_thread_messages(viewer=viewer, agent=agent)
     return ThreadFrame(agent_id=agent.pk, agent_name=name, messages=messages)
 
 
-def chat_frame(*, viewer: Any, contact: Contact, mode: str) -> ChatFrame:
+def joined_chat_frame(*, viewer: Any, contact: Contact, mode: str) -> ChatFrame:
     """A joined chat as the coaching page shows it: everything said so far."""
     agent = contact.agent
     return ChatFrame(

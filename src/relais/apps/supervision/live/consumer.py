@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from relais.apps.organisation.scoping import scope_for
@@ -44,12 +45,8 @@ class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
 
 async def _allowed(user: Any) -> bool:
-    from channels.db import database_sync_to_async
-
     return bool(await database_sync_to_async(may_supervise)(user))
 
 
 async def _scope(user: Any) -> Any:
-    from channels.db import database_sync_to_async
-
     return await database_sync_to_async(scope_for)(user)
