@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from relais.apps.supervision import selectors, services
-from relais.apps.supervision.frames import LiveFigures
+from relais.apps.supervision.actions import selectors, services
+from relais.apps.supervision.live.frames import LiveFigures
+from relais.apps.supervision.live.selectors import live_figures
 from relais.apps.supervision.schemas import (
     AgentStateChange,
     AgentStateRead,
@@ -23,7 +24,7 @@ router = Router(tags=["supervision"])
 
 @router.get("/supervision/live", response=LiveFigures)
 def live(request: HttpRequest) -> LiveFigures:
-    return selectors.live_figures(viewer=request.user)
+    return live_figures(viewer=request.user)
 
 
 @router.post("/supervision/agents/{agent_id}/state", response=AgentStateRead)

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from relais.apps.supervision.coaching_consumer import CoachingConsumer
-from relais.apps.supervision.consumers import SupervisionConsumer
+from relais.apps.supervision.coaching.consumer import CoachingConsumer
+from relais.apps.supervision.live.consumer import SupervisionConsumer
 
 websocket_urlpatterns = [
     path("ws/supervision/", SupervisionConsumer.as_asgi()),

@@ -1,4 +1,4 @@
-"""Folding the live board into the figures one scope may see, and the alerts they raise.
+"""Folding the live board into the figures one scope may see (its alerts: `live.alerts`).
 
 Scope (docs/supervision.md): the whole organisation sees everything; a partner manager the
 contacts answered by their partner's agents and those agents; a supervisor the same for
@@ -8,20 +8,19 @@ the routing app's queue status: no partner or team has answered those contacts y
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from relais.apps.organisation.scoping import Scope
-from relais.apps.supervision.frames import (
+from relais.apps.supervision.live.alerts import alerts
+from relais.apps.supervision.live.board import INTERVAL_SECONDS, LiveBoard
+from relais.apps.supervision.live.frames import (
     DIMENSIONS,
     AgentRow,
-    Alert,
     DayChart,
     FigureRow,
     LiveFigures,
 )
-from relais.apps.supervision.live import INTERVAL_SECONDS, LiveBoard
 from relais.core.kpi import (
     OUT_OF_SERVICE,
     AgentState,
@@ -31,19 +30,7 @@ from relais.core.kpi import (
     from_epoch,
     summarize_groups,
 )
-from relais.core.routing import reachable_now
 
-#: Planned length of a break by reason, seconds; beyond it, an alert (until WFM schedules
-#: give each agent's planned breaks).
-BREAK_PLAN_SECONDS = {
-    "lunch": 3600.0,
-    "prayer": 900.0,
-    "training": 3600.0,
-    "coaching": 1800.0,
-    "technical_incident": 900.0,
-    "missed_offers": 300.0,
-    "other": 900.0,
-}
 SITE_KINDS = ("inshore", "offshore", "homeshore")
 INTERNAL = "internal"
 
@@ -234,77 +221,6 @@ def _agent_rows(
     return result
 
 
-def alerts(
-    board: LiveBoard, queues: Iterable[FigureRow], visible: set[str] | None, now: float
-) -> list[Alert]:
-    """Service level under target, waiting beyond the queue's T, contacts waiting where nobody
-    can be reached now, breaks beyond plan."""
-    found: list[Alert] = []
-    logged_in: set[str] | None = None
-    for row in queues:
-        info = board.queues.get(row.key)
-        if info is None:
-            continue
-        level = row.service_level_30m if row.service_level_30m is not None else row.service_level
-        if level is not None and level < info.target:
-            found.append(
-                Alert(
-                    kind="service_level",
-                    key=row.key,
-                    subject=row.label,
-                    value=level,
-                    threshold=info.target,
-                )
-            )
-        oldest = row.oldest_waiting_seconds
-        if oldest is not None and oldest > info.target_seconds:
-            found.append(
-                Alert(
-                    kind="waiting",
-                    key=row.key,
-                    subject=row.label,
-                    value=oldest,
-                    threshold=info.target_seconds,
-                )
-            )
-        reach = board.reach.get(row.key)
-        if row.waiting and reach is not None:
-            if logged_in is None:
-                logged_in = _logged_in(board)
-            if not reachable_now(reach, now, logged_in):
-                found.append(
-                    Alert(
-                        kind="unreachable",
-                        key=row.key,
-                        subject=row.label,
-                        value=row.waiting,
-                        threshold=0,
-                    )
-                )
-    for agent, current in board.tracker.current.items():
-        if current.state != AgentState.BREAK or (visible is not None and agent not in visible):
-            continue
-        plan = BREAK_PLAN_SECONDS.get(current.reason or "other", BREAK_PLAN_SECONDS["other"])
-        if now - current.since > plan:
-            found.append(
-                Alert(
-                    kind="break",
-                    key=agent,
-                    subject=board.names.get("agent", {}).get(agent, agent),
-                    value=now - current.since,
-                    threshold=plan,
-                )
-            )
-    return found
-
-
-def _logged_in(board: LiveBoard) -> set[str]:
-    """Every logged-in agent, whatever the viewer's scope: anyone of them may answer."""
-    return {
-        a for a, current in board.tracker.current.items() if current.state not in OUT_OF_SERVICE
-    }
-
-
 def _chart(board: LiveBoard, visible: set[str] | None, now: float) -> DayChart:
     summaries = board.intervals.summaries(now)
     starts = []
@@ -336,7 +252,3 @@ def _chart(board: LiveBoard, visible: set[str] | None, now: float) -> DayChart:
         },
         unanswered=unanswered,
     )
-
-
-def now_datetime(now: float) -> dt.datetime:
-    return from_epoch(now)

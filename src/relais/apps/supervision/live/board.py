@@ -4,7 +4,7 @@
 from the record; `poll()` reads the events appended since the cursor (and the ids still
 missing below it, a slow transaction's) and re-reads the contacts they touch. Figures come
 from `relais.core.kpi.GroupedKpis` over the finest groups (queue x agent, agent), folded per
-dimension and filtered by the viewer's scope in `relais.apps.supervision.board`.
+dimension and filtered by the viewer's scope in `relais.apps.supervision.live.figures`.
 See docs/supervision.md.
 """
 
@@ -33,7 +33,7 @@ from relais.apps.reporting.records import (
 )
 from relais.apps.routing.models import Queue
 from relais.apps.routing.reachability import reach_index
-from relais.core.kpi import ContactRecord, Dimension, GroupedKpis, KpiConfig, to_epoch
+from relais.core.kpi import ContactRecord, Dimension, GroupedKpis, KpiConfig
 from relais.core.routing import QueueReach
 
 INTERVAL_SECONDS = 900
@@ -206,6 +206,3 @@ class LiveBoard:
         cutoff = now - RECENT_SECONDS
         self.recent = {k: r for k, r in self.recent.items() if r.arrived_at >= cutoff}
         return list(self.recent.values())
-
-    def since(self, at: dt.datetime) -> float:
-        return to_epoch(at)

@@ -12,20 +12,19 @@ Every write is checked, done in one transaction and audited with who, when and w
 - `chat_supervisor_send`: after a visible join, a message the customer and the agent both
   see (`sender = supervisor`), stored before it is acknowledged like every chat message.
 
-The targets come from `coaching_selectors` (the viewer's scope); the writes go through the
+The targets come from `coaching.selectors` (the viewer's scope); the writes go through the
 desktop and chat apps' models and services.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
-from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, ChatSession, Sender, SystemEvent
+from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, Sender, SystemEvent
 from relais.apps.desktop.events import HelpMessageEvent, desk_event_append
 from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.services import help_group, help_view
@@ -33,10 +32,11 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
 from relais.apps.realtime.push import send_frame_on_commit
-from relais.apps.supervision.coaching_selectors import may_coach
+from relais.apps.supervision.access import reason_required
+from relais.apps.supervision.coaching.frames import TeamHelpFrame
+from relais.apps.supervision.coaching.selectors import may_coach, shown_name
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.models import ChatJoin, JoinMode
-from relais.apps.supervision.services import _why
 
 
 def _require_coach(actor: User) -> None:
@@ -71,7 +71,7 @@ def instant_message_send(
             if found is not None:
                 return found
         if thread is None:
-            why = _why(reason)
+            why = reason_required(reason)
             thread = HelpThread.objects.create(agent=agent, created_at=timezone.now())
         else:
             why = (reason or "").strip()[:500] or f"help thread #{thread.pk}"
@@ -87,26 +87,15 @@ def instant_message_send(
         )
         view = help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
-        frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
+        frame = TeamHelpFrame(agent=str(agent), **view.model_dump())
         send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
     return message
-
-
-def shown_name(actor: User, contact: Contact) -> str:
-    """What the customer is told of a supervisor: a first name, else "Supervisor"."""
-    if actor.first_name.strip():
-        return actor.first_name.strip()
-    language = (
-        ChatSession.objects.filter(contact_id=contact.pk).values_list("language", flat=True).first()
-    )
-    with translation.override(language or "fr"):
-        return gettext("Supervisor")
 
 
 def chat_join(*, actor: User, contact: Contact, mode: str, reason: str) -> ChatJoin:
     """Join a live chat silently or visibly (a visible join is announced once)."""
     _require_coach(actor)
-    why = _why(reason)
+    why = reason_required(reason)
     if mode not in JoinMode.values:
         raise RelaisError(ErrorCode.INVALID_JOIN_MODE, mode=mode[:20])
     if contact.state != ContactState.ACCEPTED:
@@ -132,7 +121,7 @@ def chat_join(*, actor: User, contact: Contact, mode: str, reason: str) -> ChatJ
                 body="",
                 event=SystemEvent.SUPERVISOR_JOINED,
                 author=actor,
-                author_name=shown_name(actor, contact),
+                author_name=shown_name(viewer=actor, contact=contact),
             )
     return join
 
@@ -157,7 +146,7 @@ def chat_supervisor_send(
         body=body,
         client_id=client_id,
         author=actor,
-        author_name=shown_name(actor, contact),
+        author_name=shown_name(viewer=actor, contact=contact),
     )
     if message is None:  # not a chat
         raise RelaisError(ErrorCode.CHAT_NOT_LIVE)

@@ -14,7 +14,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.utils import timezone
 
 from relais.apps.interactions.models import ContactEvent, EventKind
-from relais.apps.supervision.consumers import SupervisionConsumer
+from relais.apps.supervision.live.consumer import SupervisionConsumer
 from tests.apps.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -72,3 +72,11 @@ class ChatMessageFrame(BaseModel):
     type: Literal["coaching.chat_message"] = "coaching.chat_message"
     contact_id: int
     message: MessageView
+
+
+class TeamHelpFrame(HelpMessageView):
+    """An instant message as the agent's team supervisors get it on `help-team-<team>` (the
+    desktop pushes the agent's own questions there in the same shape)."""
+
+    type: Literal["help.message"] = "help.message"
+    agent: str

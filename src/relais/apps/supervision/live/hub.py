@@ -19,9 +19,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from relais.apps.organisation.scoping import Scope
-from relais.apps.supervision.board import scope_key, snapshot
-from relais.apps.supervision.frames import LiveFigures
-from relais.apps.supervision.live import LiveBoard
+from relais.apps.supervision.live.board import LiveBoard
+from relais.apps.supervision.live.figures import scope_key, snapshot
+from relais.apps.supervision.live.frames import LiveFigures
 
 logger = logging.getLogger("relais.supervision")
 

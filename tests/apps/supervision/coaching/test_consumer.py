@@ -11,8 +11,8 @@ from channels.db import database_sync_to_async
 from relais.apps.accounts.models import User
 from relais.apps.audit.models import AuditEntry
 from relais.apps.chat.models import ChatMessage
-from relais.apps.supervision import services
-from relais.apps.supervision.coaching_consumer import CoachingConsumer
+from relais.apps.supervision.actions import services
+from relais.apps.supervision.coaching.consumer import CoachingConsumer
 from tests.apps.chat.communicator import WebsocketCommunicator
 from tests.apps.chat.fixtures import (
     ChatWorld,

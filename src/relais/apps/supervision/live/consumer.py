@@ -1,19 +1,20 @@
 """The supervision WebSocket (`/ws/supervision/`): live figures of the viewer's scope.
 
 On connect the consumer joins its scope's group and receives a `LiveFigures` frame at
-once, then one each time a figure changes (see hub.py). Agents and anonymous visitors are
-refused (close code 4403). Frames are typed (frames.py); the client sends nothing.
+once, then one each time a figure changes (see `live.hub`). Agents and anonymous visitors are
+refused (close code 4403). Frames are typed (`live.frames`); the client sends nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from relais.apps.organisation.scoping import scope_for
-from relais.apps.supervision.hub import HUB
-from relais.apps.supervision.selectors import may_supervise
+from relais.apps.supervision.access import may_supervise
+from relais.apps.supervision.live.hub import HUB
 
 
 class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -44,12 +45,8 @@ class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
 
 async def _allowed(user: Any) -> bool:
-    from channels.db import database_sync_to_async
-
     return bool(await database_sync_to_async(may_supervise)(user))
 
 
 async def _scope(user: Any) -> Any:
-    from channels.db import database_sync_to_async
-
     return await database_sync_to_async(scope_for)(user)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from relais.apps.errors import RelaisError
-from relais.apps.supervision import coaching_selectors as selectors
+from relais.apps.supervision.coaching import selectors
 
 
 @login_required

@@ -20,16 +20,13 @@ from relais.apps.chat.services import chat_group
 from relais.apps.desktop.events import HelpMessageView, MessageView
 from relais.apps.desktop.services import help_group
 from relais.apps.realtime.consumers import FrameConsumer, db
-from relais.apps.supervision import coaching
-from relais.apps.supervision import coaching_selectors as selectors
-from relais.apps.supervision.coaching_frames import (
-    ChatFrame,
+from relais.apps.supervision.coaching import selectors, services
+from relais.apps.supervision.coaching.frames import (
     ChatMessageFrame,
     InstantMessageFrame,
     InstantMessageIn,
     JoinIn,
     SayIn,
-    ThreadFrame,
     ThreadIn,
 )
 
@@ -71,15 +68,14 @@ class CoachingConsumer(FrameConsumer):
         agent = await db(selectors.coached_agent_get)(viewer=self.user, agent_id=frame.agent_id)
         await self._join_group(help_group(agent.team_id))
         self.agents.add(agent.pk)
-        messages = await db(selectors.help_thread_messages)(viewer=self.user, agent=agent)
-        for message in messages:
+        thread = await db(selectors.help_thread_frame)(viewer=self.user, agent=agent)
+        for message in thread.messages:
             self.threads[message.thread_id] = agent.pk
-        name = agent.user.get_full_name() or agent.user.username
-        await self.send_frame(ThreadFrame(agent_id=agent.pk, agent_name=name, messages=messages))
+        await self.send_frame(thread)
 
     async def on_im(self, frame: InstantMessageIn, ref: str | None) -> None:
         agent = await db(selectors.coached_agent_get)(viewer=self.user, agent_id=frame.agent_id)
-        message = await db(coaching.instant_message_send)(
+        message = await db(services.instant_message_send)(
             actor=self.user,
             agent=agent,
             body=frame.body,
@@ -93,7 +89,7 @@ class CoachingConsumer(FrameConsumer):
         contact = await db(selectors.coached_contact_get)(
             viewer=self.user, contact_id=frame.contact_id
         )
-        await db(coaching.chat_join)(
+        await db(services.chat_join)(
             actor=self.user, contact=contact, mode=frame.mode, reason=frame.reason
         )
         if self.chat is not None and self.chat != contact.pk:
@@ -102,26 +98,18 @@ class CoachingConsumer(FrameConsumer):
         async with self.busy:  # pushes wait for the transcript they continue
             self.chat, self.last_seq = None, 0
             await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
-            messages = await db(selectors.chat_transcript)(viewer=self.user, contact=contact)
-            self.chat, self.last_seq = contact.pk, max([m.id for m in messages], default=0)
-            agent = contact.agent
-            await self.send_frame(
-                ChatFrame(
-                    contact_id=contact.pk,
-                    agent_id=contact.agent_id or 0,
-                    agent_name=agent.user.get_full_name() if agent else "",
-                    customer_name=await db(selectors.customer_name)(contact),
-                    mode=frame.mode,
-                    messages=messages,
-                )
+            chat = await db(selectors.joined_chat_frame)(
+                viewer=self.user, contact=contact, mode=frame.mode
             )
+            self.chat, self.last_seq = contact.pk, max([m.id for m in chat.messages], default=0)
+            await self.send_frame(chat)
         await self.send_ack(ref)
 
     async def on_say(self, frame: SayIn, ref: str | None) -> None:
         contact = await db(selectors.coached_contact_get)(
             viewer=self.user, contact_id=frame.contact_id
         )
-        message, _ = await db(coaching.chat_supervisor_send)(
+        message, _ = await db(services.chat_supervisor_send)(
             actor=self.user, contact=contact, body=frame.body, client_id=frame.client_id
         )
         await self.send_ack(ref, client_id=frame.client_id, id=message.seq)

@@ -12,9 +12,9 @@ from relais.apps.interactions.models import Contact, ContactEvent, ContactState,
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.routing.models import OverflowStep, Queue
 from relais.apps.routing.services import overflow_step_override
-from relais.apps.supervision.board import snapshot
-from relais.apps.supervision.frames import Alert
-from relais.apps.supervision.live import LiveBoard
+from relais.apps.supervision.live.board import LiveBoard
+from relais.apps.supervision.live.figures import snapshot
+from relais.apps.supervision.live.frames import Alert
 from relais.core.kpi import to_epoch
 from tests.apps.conftest import World
 from tests.apps.supervision.day import NOW, at, play

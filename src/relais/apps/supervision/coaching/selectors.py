@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.chat.models import ChatMessage, ChatSession
@@ -20,6 +23,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.selectors import agent_list
+from relais.apps.supervision.coaching.frames import ChatFrame, ThreadFrame
 
 COACHING_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR, Role.PARTNER_MANAGER}
@@ -80,6 +84,8 @@ def help_thread_messages(*, viewer: Any, agent: Agent) -> list[HelpMessageView]:
 
 
 def thread_agent_id(thread_id: int) -> int | None:
+    """Whose help thread this is (the consumer then keeps only the agents it watches, each
+    got through `coached_agent_get`)."""
     return HelpThread.objects.filter(pk=thread_id).values_list("agent_id", flat=True).first()
 
 
@@ -90,10 +96,43 @@ def chat_transcript(*, viewer: Any, contact: Contact, after: int = 0) -> list[Me
     return [agent_view(m) for m in rows]
 
 
-def customer_name(contact: Contact) -> str:
+def _customer_name(contact: Contact) -> str:
     return (
         ChatSession.objects.filter(contact_id=contact.pk)
         .values_list("customer_name", flat=True)
         .first()
         or ""
     )
+
+
+def help_thread_frame(*, viewer: Any, agent: Agent) -> ThreadFrame:
+    """The agent's open help thread as the coaching page shows it."""
+    name = agent.user.get_full_name() or agent.user.username
+    messages = help_thread_messages(viewer=viewer, agent=agent)
+    return ThreadFrame(agent_id=agent.pk, agent_name=name, messages=messages)
+
+
+def joined_chat_frame(*, viewer: Any, contact: Contact, mode: str) -> ChatFrame:
+    """A joined chat as the coaching page shows it: everything said so far."""
+    agent = contact.agent
+    return ChatFrame(
+        contact_id=contact.pk,
+        agent_id=contact.agent_id or 0,
+        agent_name=agent.user.get_full_name() if agent else "",
+        customer_name=_customer_name(contact),
+        mode=mode,
+        messages=chat_transcript(viewer=viewer, contact=contact),
+    )
+
+
+def shown_name(*, viewer: Any, contact: Contact) -> str:
+    """What the customer is told of the viewer, a supervisor: a first name, else "Supervisor"
+    in the chat's language."""
+    first_name: str = viewer.first_name.strip()
+    if first_name:
+        return first_name
+    language = (
+        ChatSession.objects.filter(contact_id=contact.pk).values_list("language", flat=True).first()
+    )
+    with translation.override(language or "fr"):
+        return gettext("Supervisor")

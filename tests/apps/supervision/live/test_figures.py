@@ -7,9 +7,9 @@ import pytest
 
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.routing.models import Queue
-from relais.apps.supervision.board import snapshot
-from relais.apps.supervision.frames import LiveFigures
-from relais.apps.supervision.live import LiveBoard
+from relais.apps.supervision.live.board import LiveBoard
+from relais.apps.supervision.live.figures import snapshot
+from relais.apps.supervision.live.frames import LiveFigures
 from relais.core.kpi import to_epoch
 from tests.apps.conftest import World
 from tests.apps.factories import UserFactory

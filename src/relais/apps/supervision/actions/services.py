@@ -16,40 +16,32 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from relais.apps.accounts.models import Role, User
+from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.desktop.events import BroadcastEvent, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.organisation.models import Agent
-from relais.apps.organisation.selectors import partner_list, site_list, team_list
 from relais.apps.routing import services as routing
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
+from relais.apps.supervision.access import reason_required
+from relais.apps.supervision.actions.selectors import broadcast_target, may_act, may_broadcast
 from relais.apps.supervision.errors import ErrorCode
-from relais.apps.supervision.models import Broadcast, BroadcastTarget
+from relais.apps.supervision.models import Broadcast
 
-ACTING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})
-BROADCASTING_ROLES = ACTING_ROLES | {Role.PARTNER_MANAGER}
 STATE_ACTIONS = ("login", "logout", "break", "ready")
 
 
-def _why(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise RelaisError(ErrorCode.REASON_REQUIRED)
-    return reason[:500]
-
-
-def _require(actor: User, roles: frozenset[str]) -> None:
-    if not (actor.is_authenticated and (actor.is_superuser or actor.role in roles)):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
 
 
 def agent_state_change(
     *, actor: User, agent: Agent, action: str, reason: str, break_reason: str = "other"
 ) -> AgentPresence:
-    why = _why(reason)
+    why = reason_required(reason)
     if action not in STATE_ACTIONS:
         raise RelaisError(ErrorCode.INVALID_STATE_ACTION, action=action)
     with transaction.atomic():
@@ -76,8 +68,8 @@ def overflow_override_set(
 ) -> OverflowStep:
     """Open (True) or close (False) the step now; None: back to its rules. The routing
     service records and audits it, and the router follows at once."""
-    _require(actor, ACTING_ROLES)
-    why = _why(reason)
+    _require(may_act(actor))
+    why = reason_required(reason)
     state = StepOverride.NONE
     if is_open is not None:
         state = StepOverride.OPEN if is_open else StepOverride.CLOSED
@@ -86,39 +78,20 @@ def overflow_override_set(
 
 def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
     """The queue's priority, for the contacts waiting in it and those to come."""
-    _require(actor, ACTING_ROLES)
-    why = _why(reason)
+    _require(may_act(actor))
+    why = reason_required(reason)
     return routing.queue_priority_set(actor=actor, queue=queue, priority=priority, reason=why)
-
-
-def _target(actor: User, kind: str, target_id: int) -> tuple[str, list[int]]:
-    """The target's name and its active agents, if it is in the actor's scope."""
-    agents = Agent.objects.filter(active=True)
-    if kind == BroadcastTarget.TEAM:
-        team = team_list(viewer=actor).filter(pk=target_id).first()
-        if team is not None:
-            return team.name, list(agents.filter(team=team).values_list("pk", flat=True))
-    elif kind == BroadcastTarget.SITE and actor.role != Role.SUPERVISOR:
-        site = site_list(viewer=actor).filter(pk=target_id).first()
-        if site is not None:
-            return site.name, list(agents.filter(site=site).values_list("pk", flat=True))
-    elif kind == BroadcastTarget.PARTNER and actor.role != Role.SUPERVISOR:
-        partner = partner_list(viewer=actor).filter(pk=target_id).first()
-        if partner is not None:
-            members = agents.filter(site__partner=partner)
-            return partner.name, list(members.values_list("pk", flat=True))
-    raise RelaisError(ErrorCode.UNKNOWN_TARGET, kind=kind)
 
 
 def broadcast_send(
     *, actor: User, target_kind: str, target_id: int, message: str, reason: str
 ) -> Broadcast:
-    _require(actor, BROADCASTING_ROLES)
-    why = _why(reason)
+    _require(may_broadcast(actor))
+    why = reason_required(reason)
     message = (message or "").strip()
     if not message or len(message) > 2000:
         raise RelaisError(ErrorCode.MESSAGE_REQUIRED)
-    label, recipients = _target(actor, target_kind, target_id)
+    label, recipients = broadcast_target(viewer=actor, target_kind=target_kind, target_id=target_id)
     with transaction.atomic():
         broadcast = Broadcast.objects.create(
             target_kind=target_kind,
