@@ -10,6 +10,7 @@ from django.test import Client
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
+from tests.apps.capture import recording_layer as recording_layer  # a fixture, for every app
 from tests.apps.factories import (
     PASSWORD,
     AgentFactory,
