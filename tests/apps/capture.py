@@ -3,13 +3,14 @@ frames it sends to browsers captured (as Zulip's `assert_database_query_count` w
 `capture_send_event_calls`).
 
 Every push leaves through the channel layer's `group_send` (apps/realtime/push.py), after
-commit or, for frames that are not stored, at once. The `recording_layer` fixture (tests/apps/conftest.py) sets a channel layer that
-records each group send before delivering it as the in-memory layer does; `captured()` counts
-the queries of its block, runs the on-commit callbacks the block left waiting and keeps the
-pushes made meanwhile. In a `transaction=True` test the callbacks run at each commit, as in
-production; in a test wrapped in a transaction nothing commits, so they run at the end of the
-block, after any push sent at once. Nothing is mocked: the services, the database and the
-layer are the real ones.
+commit or, for frames that are not stored, at once. The `recording_layer` fixture
+(tests/apps/conftest.py) sets a channel layer that records each group send before
+delivering it as the in-memory layer does; `captured()` counts the queries of its block,
+runs the on-commit callbacks the block left waiting and keeps the pushes made meanwhile.
+In a `transaction=True` test the callbacks run at each commit, as in production; in a test
+wrapped in a transaction nothing commits, so they run at the end of the block, after any
+push sent at once. Nothing is mocked: the services, the database and the layer are the
+real ones.
 
     with captured() as step:
         router.step()
