@@ -10,6 +10,7 @@ from django.test import Client
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
+from tests.apps.capture import recording_layer as recording_layer  # a fixture, for every app
 from tests.apps.factories import (
     PASSWORD,
     AgentFactory,
@@ -22,11 +23,13 @@ from tests.apps.factories import (
     UserFactory,
 )
 
+#: PBKDF2 is slow by design; the tests hash many passwords.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
-    """PBKDF2 is slow by design; the tests hash many passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @dataclass
@@ -44,6 +47,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return world_build()
+
+
+def world_build() -> World:
+    """Two partners, four sites, a team of two agents on each, and a person in every role."""
     atlas = PartnerFactory(name="Atlas Contact", country="MA")
     carpathia = PartnerFactory(name="Carpathia CX", country="RO")
     lille = SiteFactory(name="Lille", kind=SiteKind.INSHORE)

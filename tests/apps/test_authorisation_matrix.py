@@ -2,21 +2,52 @@
 
 Expectations are written from the definition of each role, independently of the selectors.
 Adding an endpoint without adding it here fails `test_every_endpoint_is_in_the_matrix`.
+
+The world is built once for the module (as Django's `TestCase.setUpTestData`), in a
+transaction rolled back after the module's last test; each test runs in a savepoint of it
+(pytest-django's `db`), rolled back after the test, on a copy of the world's objects.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.db.models import Model
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from relais.apps.accounts.models import Role
 from relais.apps.audit.models import AuditEntry
 from relais.apps.organisation.models import Agent, Partner, Site, Skill, Team
-from tests.apps.conftest import World, logged_in
+from tests.apps.conftest import FAST_PASSWORD_HASHERS, World, logged_in, world_build
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, written once for the module's tests and rolled back after them."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = world_build()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(module_world: World, db: None) -> World:
+    """The module's world in this test's savepoint; its objects copied, so that what a test
+    changes in them stays in that test."""
+    return copy.deepcopy(module_world)
+
 
 EVERYTHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.QUALITY_ANALYST}
 ROLES = [role.value for role in Role]
