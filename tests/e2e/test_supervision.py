@@ -19,6 +19,7 @@ from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from tests.apps.conftest import World
 from tests.apps.factories import PASSWORD, UserFactory
+from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import orders_queue
 
 
@@ -96,6 +97,7 @@ def wallboard(pages: Callable[[], Any], base: str, user: User) -> Any:
 def log_in(world: World, *keys: str) -> None:
     for key in keys:
         agent = world.agents[key]
+        desk_open(agent)  # as if their desktop were open (the server's heartbeat keeps it)
         services.agent_login(actor=agent.user, agent=agent)
 
 
