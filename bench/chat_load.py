@@ -12,9 +12,11 @@ in it (`relais serve`). Creates the agents; a separate client process logs their
 over WebSocket with a bounded login ramp (available, accepting every offer, answering every
 message); then the bench opens `--rate` customer chats per second for `--seconds`: each
 customer submits the pre-chat form with a first message, connects, and exchanges three
-messages each way before leaving; the agent then wraps up. Prints p50/p99 from the
-customer's first message (the form is posted) to the offer reaching the agent's browser,
-messages lost (acknowledged to their sender, never shown to the other side) or duplicated
+messages each way before leaving (or leaves after waiting 60 s for the agents' answers); the
+agent then wraps up. Prints p50/p99 from the customer's first message (the form is posted)
+to the offer reaching the agent's browser, a chat never offered counting as an offer that
+took the customer's whole wait (until they left, or the bench stopped waiting), messages
+lost (acknowledged to their sender, never shown to the other side) or duplicated
 (received twice), and the CPU seconds of each side. Last line: JSON, also when a phase fails.
 """
 
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import emit, row
-from bench.chat_load_clients import CustomerFigures, customer
+from bench.chat_load_clients import PATIENCE_S, CustomerFigures, customer
 from bench.chat_load_server import (
     cpu_seconds,
     drop_postgres,
@@ -129,7 +131,10 @@ async def drive(
             if number % int(max(rate * 10, 1)) == 0:
                 row(f"t={time.perf_counter() - began:.0f}s chats", number)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*customers, return_exceptions=True), DRAIN_S + 60)
+            await asyncio.wait_for(
+                asyncio.gather(*customers, return_exceptions=True), DRAIN_S + PATIENCE_S
+            )
+        out["gave_up"] = time.perf_counter()
         out["cpu_after"] = time.perf_counter(), out["cpu"]()
         out["load_after"] = load_average()
         for task in customers:
@@ -160,9 +165,18 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
     customers: CustomerFigures = out.get("customers") or CustomerFigures()
     agents: dict[str, Any] = out.get("agents") or {}
     offers_at: dict[str, float] = agents.get("offers", {})
-    offers = sorted(
+    offered = sorted(
         (offers_at[name] - t0) * 1000 for name, t0 in customers.started.items() if name in offers_at
     )
+    # A chat never offered counts as an offer that took the customer's whole wait: until they
+    # left (PATIENCE_S after connecting), or until the bench stopped waiting for them.
+    gave_up = out.get("gave_up", time.perf_counter())
+    unoffered = sorted(
+        (customers.left.get(name, gave_up) - t0) * 1000
+        for name, t0 in customers.started.items()
+        if name not in offers_at
+    )
+    offers = sorted(offered + unoffered)
     seen_by_agents: Counter[str] = Counter(agents.get("seen", {}))
     sent_by_agents: set[str] = set(agents.get("sent", []))
     missing = sorted(customers.sent - set(seen_by_agents)) + sorted(
@@ -186,7 +200,7 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
     if "cpu_before" in out and "cpu_after" in out:
         (t0, before), (t1, after) = out["cpu_before"], out["cpu_after"]
         cpu = {f"cpu_{k}_pct": round(100 * (after[k] - before[k]) / (t1 - t0)) for k in before}
-    never = sum(1 for name in customers.started if name not in offers_at)
+    never = len(unoffered)
     rows = [
         ("chats opened", len(customers.started)),
         ("chats completed", customers.done),
@@ -194,6 +208,8 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
         ("never offered", never),
         ("offer p50 ms", p50),
         ("offer p99 ms", p99),
+        ("offered only p99 ms", _pct(offered, 0.99)),
+        ("never offered: waited ms", f"{_pct(unoffered, 0.5):.0f} (median)" if never else "-"),
         ("form p50/p99 ms", f"{_pct(posts, 0.5):.0f} / {_pct(posts, 0.99):.0f}"),
         ("lost", lost),
         ("duplicated", duplicated),
@@ -219,6 +235,8 @@ def _report(args: argparse.Namespace, database: str, out: dict[str, Any]) -> dic
         "never_offered": never,
         "p50_offer_ms": round(p50, 1) if offers else None,
         "p99_offer_ms": round(p99, 1) if offers else None,
+        "p99_offer_ms_offered_only": round(_pct(offered, 0.99), 1) if offered else None,
+        "never_offered_wait_ms": round(_pct(unoffered, 0.5), 1) if unoffered else None,
         "p50_form_ms": round(_pct(posts, 0.5), 1) if posts else None,
         "p99_form_ms": round(_pct(posts, 0.99), 1) if posts else None,
         "lost": lost,

@@ -22,6 +22,7 @@ from typing import Any
 EXCHANGES = 3
 LOGIN_CONCURRENCY = 25  # handshakes in flight at once while agents log in
 LOGIN_TIMEOUT_S = 120.0
+PATIENCE_S = 60.0  # a customer waits this long for the agents' answers, then leaves
 
 
 @dataclass
@@ -168,6 +169,7 @@ async def run_agents(base: str, sessions: list[str]) -> None:
 class CustomerFigures:
     started: dict[str, float] = field(default_factory=dict)  # customer name -> t0
     posted: dict[str, float] = field(default_factory=dict)  # the form's answer came
+    left: dict[str, float] = field(default_factory=dict)  # the customer stopped waiting
     sent: set[str] = field(default_factory=set)  # acknowledged bodies
     seen: Counter[str] = field(default_factory=Counter)
     done: int = 0
@@ -199,12 +201,21 @@ async def _post(base: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def customer(base: str, name: str, figures: CustomerFigures, *, measure: bool = True) -> bool:
-    """Post the form with a first message, then exchange EXCHANGES messages; True if done."""
+    """Post the form with a first message, then exchange EXCHANGES messages; True if done.
+    The customer waits up to PATIENCE_S for the agents' answers, then leaves."""
+    if measure:
+        figures.started[name] = time.perf_counter()
+    try:
+        return await _chat(base, name, figures, measure=measure)
+    finally:
+        if measure:
+            figures.left[name] = time.perf_counter()
+
+
+async def _chat(base: str, name: str, figures: CustomerFigures, *, measure: bool) -> bool:
     import websockets
 
     first = f"{name}:0"
-    if measure:
-        figures.started[name] = time.perf_counter()
     answer = await _post(
         base, "/chat/start", {"topic": "bench", "name": name, "message": first, "client_id": first}
     )
@@ -216,7 +227,7 @@ async def customer(base: str, name: str, figures: CustomerFigures, *, measure: b
         await ws.send(json.dumps({"type": "hello", "token": answer["token"]}))
         got = 0
         seen: set[int] = set()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE_S
         while got < EXCHANGES and time.monotonic() < deadline:
             try:
                 raw = await asyncio.wait_for(ws.recv(), timeout=5)

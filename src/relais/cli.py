@@ -3,6 +3,8 @@
 relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, uvicorn)
                                                and the router in-process (--no-router: not)
                                                and background jobs (--no-jobs: not)
+                                               and the reports' statistics kept current
+                                               (--no-stats: not)
                                                (--demo-traffic: and `relais traffic` beside it)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
@@ -44,6 +46,9 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-router", action="store_true", help="do not route in this process")
     parser.add_argument("--no-jobs", action="store_true", help="no job worker in this process")
+    parser.add_argument(
+        "--no-stats", action="store_true", help="do not keep the report statistics current"
+    )
     parser.add_argument(
         "--demo-traffic",
         action="store_true",
@@ -89,6 +94,10 @@ def _serve(args: argparse.Namespace) -> None:
         from relais.apps.simulation.worker import start_worker_thread
 
         start_worker_thread()
+    if not args.no_stats:  # the reports' interval statistics, every few seconds
+        from relais.apps.reporting.keeper import start_stats_keeper
+
+        start_stats_keeper()
     if args.workers == 1 and not args.no_router:  # with more workers: run `relais router`
         from relais.apps.routing.runner import serve_with_router
 

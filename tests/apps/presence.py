@@ -3,10 +3,16 @@ for the router), for tests that drive the services without a WebSocket."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import uuid
+from collections.abc import Iterator
+
+from django.db import connection
 
 from relais.apps.desktop.services import desk_connected, desk_disconnected
 from relais.apps.organisation.models import Agent
+from relais.apps.realtime.services import leases_heartbeat
 
 
 def desk_open(agent: Agent) -> str:
@@ -18,3 +24,25 @@ def desk_open(agent: Agent) -> str:
 
 def desk_close(channel_name: str) -> None:
     desk_disconnected(channel_name=channel_name)
+
+
+@contextlib.contextmanager
+def desks_kept_alive(every_s: float = 2.0) -> Iterator[None]:
+    """This process's leases seen every `every_s` (as a web process's heartbeat keeps them),
+    for tests whose routers run in other processes for longer than a lease stays fresh."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every_s):
+                leases_heartbeat()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name="test-desk-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)

@@ -23,6 +23,7 @@ from relais.apps.interactions.models import Contact, ContactEvent, ContactState,
 from relais.apps.routing.models import Queue
 from relais.apps.routing.runner import LOCK_KEY
 from tests.apps.conftest import World
+from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
@@ -108,29 +109,34 @@ def test_the_standby_takes_over_without_losing_or_duplicating_contacts(
     queue.overflow_steps.exclude(order=0).delete()
     queue.overflow_steps.update(internal=False)  # anyone: 8 agents x 3 chats = 24 places
     for agent in world.agents.values():
+        desk_open(agent)  # their desktops are connected (kept alive below)
         services.agent_login(actor=agent.user, agent=agent)
     admin = world.users["administrator"]
     active = wait_for(lock_holder, 20)
     assert active in {process.pid for process in routers}, "no router became active"
 
-    created = []
-    for index in range(20):
-        created.append(services.contact_create(actor=admin, queue_code="orders").pk)
-        time.sleep(0.05)
-        if index == 9:
-            victim = next(p for p in routers if p.pid == active)
-            victim.send_signal(signal.SIGKILL)
-            victim.wait(10)
+    with desks_kept_alive():  # the routers, in other processes, read fresh leases
+        created = []
+        for index in range(20):
+            created.append(services.contact_create(actor=admin, queue_code="orders").pk)
+            time.sleep(0.05)
+            if index == 9:
+                victim = next(p for p in routers if p.pid == active)
+                victim.send_signal(signal.SIGKILL)
+                victim.wait(10)
 
-    standby = wait_for(lambda: (pid := lock_holder()) and pid != active and pid, 20)
-    assert standby in {process.pid for process in routers if process.pid != active}
+        standby = wait_for(lambda: (pid := lock_holder()) and pid != active and pid, 20)
+        assert standby in {process.pid for process in routers if process.pid != active}
 
-    def all_offered() -> bool:
-        return Contact.objects.filter(pk__in=created, state=ContactState.OFFERED).count() == 20
+        def all_offered() -> bool:
+            return Contact.objects.filter(pk__in=created, state=ContactState.OFFERED).count() == 20
 
-    assert wait_for(all_offered, 30), "\n".join(
-        map(str, ContactEvent.objects.values_list("id", "kind", "contact_id", "agent_id", "data"))
-    )
+        assert wait_for(all_offered, 30), "\n".join(
+            map(
+                str,
+                ContactEvent.objects.values_list("id", "kind", "contact_id", "agent_id", "data"),
+            )
+        )
     offers = Counter(
         ContactEvent.objects.filter(kind=EventKind.OFFER_MADE).values_list("contact_id", flat=True)
     )

@@ -10,7 +10,11 @@ so both compute every figure with `relais.core.kpi` from the same records:
   before an answer. A contact back in a queue (transferred, re-queued) is waiting again.
 - agent state spans come from the event log: the router's `agent.state_changed` decisions
   and the presence requests (log in / out, break start / end), whichever comes first; a
-  repeat of the current state changes nothing.
+  repeat of the current state changes nothing. The `disconnected` state (the router's, when
+  an agent's desktop connection stayed lost past the grace) counts like `offline`: neither
+  available nor handling, so outside occupancy; so does any state the KPIs do not know,
+  rather than stopping the statistics. A connection lost within the grace
+  (`agent.connection_lost`) changes no state.
 """
 
 from __future__ import annotations
@@ -141,7 +145,7 @@ def contact_records(
 def state_of(kind: str, data: dict[str, Any]) -> tuple[AgentState, str | None] | None:
     """The agent state an event of the log puts the agent in (None: not an agent event)."""
     if kind == EventKind.AGENT_STATE_CHANGED:
-        return AgentState(data.get("state") or "offline"), data.get("reason") or None
+        return _known_state(data.get("state")), data.get("reason") or None
     if kind == EventKind.AGENT_LOGGED_IN:
         reason = data.get("break_reason")
         return (AgentState.BREAK, reason) if reason else (AgentState.AVAILABLE, None)
@@ -152,6 +156,14 @@ def state_of(kind: str, data: dict[str, Any]) -> tuple[AgentState, str | None] |
     if kind == EventKind.AGENT_BREAK_ENDED:
         return AgentState.AVAILABLE, None
     return None
+
+
+def _known_state(value: str | None) -> AgentState:
+    """The state as the KPIs know it; one they do not know counts as offline."""
+    try:
+        return AgentState(value or AgentState.OFFLINE)
+    except ValueError:
+        return AgentState.OFFLINE
 
 
 @dataclass(slots=True)

@@ -2,18 +2,25 @@
 
 `intervals_recompute(start, end)` replaces every row of the 15-minute intervals in
 [start, end) with what the record says now: the same record gives the same rows.
-`stats_update()` (the `relais stats` command) recomputes the intervals touched by the
-events appended since its cursor, plus the last two intervals (slow transactions).
+`stats_update()` recomputes the intervals touched by the events appended since its cursor,
+plus the last two intervals (slow transactions); the server runs it every few seconds
+(`reporting.keeper`), the `relais stats` command by hand.
+
+On PostgreSQL several processes may run it: an update holds the cursor's row lock for its
+whole transaction, so one process updates at a time and the others skip their turn
+(`wait=False`) or wait for it; a recompute takes the same lock to replace its rows, so two
+never interleave their deletes and inserts. On SQLite one process writes at a time anyway.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -173,9 +180,28 @@ def intervals_recompute(
             )
         )
     with transaction.atomic():
+        _cursor_locked()
         IntervalStat.objects.filter(interval_start__gte=start, interval_start__lt=end).delete()
         IntervalStat.objects.bulk_create(stats, batch_size=500)
     return len(stats)
+
+
+def _cursor_locked(*, wait: bool = True) -> StatsCursor | None:
+    """The cursor's row, locked until the transaction ends (PostgreSQL; SQLite serialises
+    writers by itself); None when another transaction holds it and ``wait`` is False."""
+    StatsCursor.objects.get_or_create(pk=1)
+    return StatsCursor.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+
+
+@contextmanager
+def _updating(*, wait: bool) -> Iterator[StatsCursor | None]:
+    """This process's turn to update: on PostgreSQL one transaction holding the cursor's
+    lock; on SQLite no transaction around the reads (IMMEDIATE would block the router)."""
+    if connection.vendor != "postgresql":
+        yield StatsCursor.objects.get_or_create(pk=1)[0]
+        return
+    with transaction.atomic():
+        yield _cursor_locked(wait=wait)
 
 
 def _touched_since(cursor: int) -> tuple[dt.datetime | None, int]:
@@ -195,18 +221,21 @@ def _touched_since(cursor: int) -> tuple[dt.datetime | None, int]:
     return (min(earliest) if earliest else None), last
 
 
-def stats_update(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Bring the interval statistics up to date; returns (intervals recomputed, rows)."""
-    now = now or timezone.now()
-    cursor, _ = StatsCursor.objects.get_or_create(pk=1)
-    since, last = _touched_since(cursor.last_event_id)
-    recent = floor_interval(now) - dt.timedelta(seconds=INTERVAL_SECONDS)
-    start = recent if since is None else min(since, recent)
-    end = ceil_interval(now + dt.timedelta(microseconds=1))
-    rows = intervals_recompute(start, end, now=now)
-    StatsCursor.objects.filter(pk=1).update(last_event_id=last)
+def stats_update(*, now: dt.datetime | None = None, wait: bool = True) -> tuple[int, int] | None:
+    """Bring the interval statistics up to date; returns (intervals recomputed, rows), or
+    None when another process is updating them and ``wait`` is False."""
+    with _updating(wait=wait) as cursor:
+        if cursor is None:
+            return None
+        now = now or timezone.now()
+        since, last = _touched_since(cursor.last_event_id)
+        recent = floor_interval(now) - dt.timedelta(seconds=INTERVAL_SECONDS)
+        start = recent if since is None else min(since, recent)
+        end = ceil_interval(now + dt.timedelta(microseconds=1))
+        rows = intervals_recompute(start, end, now=now)
+        StatsCursor.objects.filter(pk=1).update(last_event_id=last)
     intervals = int((end - floor_interval(start)).total_seconds() // INTERVAL_SECONDS)
-    logger.info("stats: %d intervals from %s, %d rows, cursor %d", intervals, start, rows, last)
+    logger.debug("stats: %d intervals from %s, %d rows, cursor %d", intervals, start, rows, last)
     return intervals, rows
 
 

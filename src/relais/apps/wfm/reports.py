@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from relais.apps.organisation.models import Site
@@ -155,21 +156,34 @@ def schedule_gantt(
 
 @dataclass
 class AdherenceLine:
+    """Minutes scheduled and worked up to ``measured_until``, and minutes still planned."""
+
     label: str
     site: str
     scheduled_minutes: int
     worked_minutes: int
     adherence_pct: float | None
     conformance_pct: float | None
+    planned_minutes: int
 
 
 @dataclass
 class AdherenceReport:
+    """``measured_until`` = min(end, now): the figures cover ``[start, measured_until)``."""
+
     start: datetime
     end: datetime
+    measured_until: datetime
     has_state_log: bool
     agents: list[AdherenceLine]
     sites: list[AdherenceLine]
+
+    @property
+    def progress(self) -> str:
+        """``ahead`` (nothing elapsed yet), ``in_progress`` or ``over``."""
+        if self.measured_until <= self.start:
+            return "ahead"
+        return "over" if self.measured_until >= self.end else "in_progress"
 
 
 def _activities(shift: ScheduledShift) -> list[ScheduledActivity]:
@@ -191,16 +205,24 @@ def _activities(shift: ScheduledShift) -> list[ScheduledActivity]:
 
 
 def schedule_adherence(
-    *, viewer: Any, schedule: Schedule, start: datetime | None = None, end: datetime | None = None
+    *,
+    viewer: Any,
+    schedule: Schedule,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
 ) -> AdherenceReport:
-    """Adherence per agent and per site from the agents' ``agent.state_changed`` events."""
+    """Adherence per agent and per site from the agents' state changes, measured up to
+    ``now`` (default: the current time); what is scheduled later is planned minutes."""
     start = start or schedule.starts_at
     end = end or schedule.starts_at + timedelta(days=7)
+    now = now or timezone.now()
+    measured_until = max(start, min(end, now))
     shifts = list(selectors.shift_list(viewer=viewer, schedule=schedule))
     agents = {shift.agent_id: shift for shift in shifts}
-    log = selectors.state_change_list(agent_ids=sorted(agents), start=start, end=end)
+    log = selectors.state_change_list(agent_ids=sorted(agents), start=start, end=measured_until)
     planned = [piece for shift in shifts for piece in _activities(shift)]
-    per_agent = adherence_by_agent(planned, log, start, end)
+    per_agent = adherence_by_agent(planned, log, start, end, now=now)
     site_of = {str(agent_id): shift.site.name for agent_id, shift in agents.items()}
     per_site = adherence_by_site(per_agent, site_of)
 
@@ -212,6 +234,7 @@ def schedule_adherence(
             int(figures.worked.total_seconds() // 60),
             figures.adherence_pct,
             figures.conformance_pct,
+            int(figures.scheduled_ahead.total_seconds() // 60),
         )
 
     agent_lines = [
@@ -222,6 +245,7 @@ def schedule_adherence(
     return AdherenceReport(
         start=start,
         end=end,
+        measured_until=measured_until,
         has_state_log=bool(log),
         agents=sorted(agent_lines, key=lambda a: (a.site, a.label)),
         sites=[line(site, site, figures) for site, figures in sorted(per_site.items())],

@@ -133,15 +133,17 @@ class ScheduleDetail(ScheduleRead):
 class AdherenceLineRead(Schema):
     label: str
     site: str
-    scheduled_minutes: int
-    worked_minutes: int
+    scheduled_minutes: int = Field(description="scheduled minutes up to measured_until")
+    worked_minutes: int = Field(description="minutes working up to measured_until")
     adherence_pct: float | None
     conformance_pct: float | None
+    planned_minutes: int = Field(description="scheduled minutes after now: planned, not measured")
 
 
 class AdherenceRead(Schema):
     start: datetime
     end: datetime
+    measured_until: datetime = Field(description="min(end, now): the figures cover start to it")
     has_state_log: bool
     agents: list[AdherenceLineRead]
     sites: list[AdherenceLineRead]

@@ -161,8 +161,10 @@ def schedulable_agent_list(*, site: Site) -> QuerySet[Agent]:
 def state_change_list(*, agent_ids: list[int], start: datetime, end: datetime) -> list[StateChange]:
     """The agents' states from the event log: the last one before ``start`` and those after.
 
-    The router writes ``agent.state_changed`` with ``{"state", "reason"}``; callers have
-    already checked that the viewer sees these agents.
+    The router writes ``agent.state_changed`` with ``{"state", "reason"}``, including the
+    ``disconnected`` state of an agent whose desktop connection was lost past the grace
+    (adherence counts it as no activity); callers have already checked that the viewer sees
+    these agents.
     """
     events = ContactEvent.objects.filter(
         kind=EventKind.AGENT_STATE_CHANGED, agent_id__in=agent_ids, at__lt=end

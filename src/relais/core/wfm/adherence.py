@@ -4,16 +4,22 @@
   scheduled activities (work, breaks, lunch, ...) that fall in the period;
 - **conformance** = time spent working / scheduled work time, whenever it happened.
 
+Only elapsed time is measured: the caller passes ``now`` and the period is measured up to
+it; what is scheduled after ``now`` is reported apart as planned (``scheduled_ahead``),
+never as worked or missed. The core never reads a clock.
+
 Working states are ``available``, ``busy`` and ``wrap_up``; a ``break`` state matches a
 scheduled non-work activity of the same name as its reason (a break without a reason counts
-as ``break``). Before an agent's first log entry the agent is ``offline``.
+as ``break``). Any other state (``offline``, ``disconnected``: the desktop connection was
+lost) is no activity: out of adherence, not worked. Before an agent's first log entry the
+agent is ``offline``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 WORKING_STATES = frozenset({"available", "busy", "wrap_up"})
@@ -32,8 +38,8 @@ class ScheduledActivity:
 
 @dataclass(frozen=True, slots=True)
 class StateChange:
-    """From ``at`` on, the agent is in ``state`` (``offline``, ``available``, ``busy``,
-    ``wrap_up``, ``break``); ``reason`` qualifies a break (``lunch``, ``prayer``...)."""
+    """From ``at`` on, the agent is in ``state`` (``offline``, ``disconnected``, ``available``,
+    ``busy``, ``wrap_up``, ``break``); ``reason`` qualifies a break (``lunch``, ``prayer``...)."""
 
     agent_id: str
     at: datetime
@@ -43,10 +49,17 @@ class StateChange:
 
 @dataclass(frozen=True, slots=True)
 class Adherence:
+    """Times over the elapsed part of the period (up to ``now``), and what is still to come.
+
+    ``scheduled``, ``in_adherence``, ``scheduled_work`` and ``worked`` are measured up to
+    ``now``; ``scheduled_ahead`` is the scheduled time after ``now`` (planned, not measured).
+    """
+
     scheduled: timedelta
     in_adherence: timedelta
     scheduled_work: timedelta
     worked: timedelta
+    scheduled_ahead: timedelta = timedelta(0)
 
     @property
     def adherence_pct(self) -> float | None:
@@ -67,10 +80,11 @@ class Adherence:
             self.in_adherence + other.in_adherence,
             self.scheduled_work + other.scheduled_work,
             self.worked + other.worked,
+            self.scheduled_ahead + other.scheduled_ahead,
         )
 
 
-NOTHING = Adherence(timedelta(0), timedelta(0), timedelta(0), timedelta(0))
+NOTHING = Adherence(timedelta(0), timedelta(0), timedelta(0), timedelta(0), timedelta(0))
 
 
 def activity_of(change: StateChange) -> str | None:
@@ -87,12 +101,20 @@ def adherence_by_agent(
     log: Iterable[StateChange],
     period_start: datetime,
     period_end: datetime,
+    *,
+    now: datetime,
 ) -> dict[str, Adherence]:
-    """Adherence and conformance of every agent scheduled or logged in the period."""
-    if period_start.tzinfo is None or period_end.tzinfo is None:
-        raise ValueError("period bounds must be aware datetimes")
+    """Adherence and conformance of every agent scheduled or logged in the period.
+
+    The period is measured from ``period_start`` to ``min(period_end, now)``; scheduled
+    time after ``now`` is ``scheduled_ahead``. A period wholly in the future measures
+    nothing (every percentage is None) and a period wholly past measures all of it.
+    """
+    if period_start.tzinfo is None or period_end.tzinfo is None or now.tzinfo is None:
+        raise ValueError("period bounds and now must be aware datetimes")
     if period_end < period_start:
         raise ValueError("period_end precedes period_start")
+    elapsed_end = max(period_start, min(period_end, now))
     planned: dict[str, list[ScheduledActivity]] = defaultdict(list)
     for activity in schedule:
         planned[activity.agent_id].append(activity)
@@ -101,10 +123,10 @@ def adherence_by_agent(
         states[change.agent_id].append(change)
     result: dict[str, Adherence] = {}
     for agent_id in sorted(planned.keys() | states.keys()):
-        segments = _state_segments(states.get(agent_id, []), period_start, period_end)
-        result[agent_id] = _agent_adherence(
-            planned.get(agent_id, []), segments, period_start, period_end
-        )
+        segments = _state_segments(states.get(agent_id, []), period_start, elapsed_end)
+        measured = _agent_adherence(planned.get(agent_id, []), segments, period_start, elapsed_end)
+        ahead = _scheduled_between(planned.get(agent_id, []), elapsed_end, period_end)
+        result[agent_id] = replace(measured, scheduled_ahead=ahead)
     return result
 
 
@@ -137,6 +159,13 @@ def _state_segments(
         cursor, current = change.at, activity_of(change)
     segments.append((cursor, end, current))
     return [segment for segment in segments if segment[0] < segment[1]]
+
+
+def _scheduled_between(
+    planned: Sequence[ScheduledActivity], start: datetime, end: datetime
+) -> timedelta:
+    overlaps = (min(a.end, end) - max(a.start, start) for a in planned)
+    return sum((overlap for overlap in overlaps if overlap > timedelta(0)), timedelta(0))
 
 
 def _agent_adherence(

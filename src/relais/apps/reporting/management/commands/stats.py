@@ -1,6 +1,9 @@
 """`relais stats`: bring the 15-minute interval statistics up to date from the event log.
 
-relais stats                       recompute what the events since the last run touched
+`relais serve` already keeps them current (`reporting.keeper`); this command is for
+backfills and for servers run with `--no-stats`.
+
+relais stats                       recompute what the events since the last update touched
 relais stats --since 2025-03-01    recompute every interval from that day until now
 relais stats --follow [--every 60] keep them up to date
 """
@@ -33,8 +36,10 @@ class Command(BaseCommand):
             rows = intervals_recompute(start, timezone.now())
             self.stdout.write(f"recomputed since {since}: {rows} rows")
         while True:
-            intervals, rows = stats_update()
-            self.stdout.write(f"{intervals} intervals recomputed, {rows} rows")
+            updated = stats_update()  # waits while a server updates them
+            if updated is not None:
+                intervals, rows = updated
+                self.stdout.write(f"{intervals} intervals recomputed, {rows} rows")
             if not follow:
                 return
             time.sleep(every)
