@@ -13,6 +13,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo     create the environment, load the demo company, serve http://127.0.0.1:8000 with demo traffic"
+	@echo "              (RELAIS_PORT=8010 make demo: another port; RELAIS_HOST: another address)"
 	@echo "make test     run the whole test suite on SQLite"
 	@echo "make test-pg  the same suite on PostgreSQL and the Redis channel layer"
 	@echo "make e2e      browser tests (Chromium at /usr/bin/chromium)"
@@ -30,7 +31,7 @@ env: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 
 demo: env
 	$(UV) run relais demo
-	$(UV) run relais serve --host 127.0.0.1 --port 8000 --demo-traffic
+	$(UV) run relais serve --demo-traffic  # RELAIS_HOST (127.0.0.1), RELAIS_PORT (8000)
 
 serve: env
 	$(UV) run relais serve

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "relais.apps.wfm",
     "relais.apps.reporting",
     "relais.apps.supervision",
-    "relais.apps.traffic",
+    "relais.demo",
 ]
 
 MIDDLEWARE = [

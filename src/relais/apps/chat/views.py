@@ -1,5 +1,5 @@
 """The widget's HTTP side: its configuration, the pre-chat form, leaving a message or
-asking for a callback when nobody can chat; and the demo shop page that embeds it.
+asking for a callback when nobody can chat.
 
 These endpoints serve anonymous customers (the widget runs on the brand's site): they
 take and answer JSON, and refuse bad input with `{code, message}` in the chosen language.
@@ -11,8 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -124,10 +123,3 @@ def callback(request: HttpRequest) -> JsonResponse:
         services.callback_request(form=form)
 
     return _form(request, CallbackForm, ask)
-
-
-def boutique(request: HttpRequest) -> HttpResponse:
-    """The demo shop “Maison Lumière” with the chat widget on it."""
-    language = _language(request)
-    queue = request.GET.get("queue", "")[:40]
-    return render(request, "chat/boutique.html", {"shop_language": language, "queue": queue})

@@ -3,6 +3,7 @@ demo company, a few bot agents, customers at a small rate for a few seconds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import threading
@@ -17,13 +18,14 @@ from django.db import connection
 from relais.apps.chat.models import ChatMessage
 from relais.apps.desktop.models import WrapUp
 from relais.apps.interactions.models import AgentPresence, Contact, ContactEvent, EventKind
-from relais.apps.organisation.demo import load_demo_company
-from relais.apps.routing.demo import load_demo_queues
-from relais.apps.routing.models import Queue
-from relais.apps.traffic.model import DEMO_QUEUES, Timeline, break_plan, day_arrivals
-from relais.apps.traffic.model import TrafficOptions as Options
-from relais.apps.traffic.setup import choose_bots
+from relais.apps.organisation.models import OpeningHours, Site
+from relais.apps.routing.models import OverflowStep, Queue
 from relais.core.routing import BreakReason
+from relais.demo.company import load_demo_company
+from relais.demo.queues import load_demo_queues
+from relais.demo.traffic.model import DEMO_QUEUES, Timeline, break_plan, day_arrivals
+from relais.demo.traffic.model import TrafficOptions as Options
+from relais.demo.traffic.setup import choose_bots
 from tests.e2e.conftest import asgi_server  # noqa: F401  (the fixture)
 
 FREE = {"camille.durand", "youssef.el-amrani", "andrei.popescu", "nathalie.girard"}
@@ -36,7 +38,15 @@ def _load_demo() -> None:
     reasons.add_reasons(django_apps, None)
     load_demo_company()
     load_demo_queues()
-    Queue.objects.update(opening_hours="")  # open whatever the hour the test runs
+    # every queue and site open whatever the hour the test runs, so bots of every site work
+    Queue.objects.update(opening_hours="")
+    OverflowStep.objects.update(hours="")
+    OpeningHours.objects.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(site=site, weekday=day, opens_at=dt.time(0), closes_at=dt.time(23, 59))
+        for site in Site.objects.all()
+        for day in range(7)
+    )
 
 
 @pytest.fixture

@@ -52,29 +52,44 @@ def _shape(*points: tuple[float, float]) -> tuple[float, ...]:
     return tuple(weights)
 
 
-# A retailer's chat day (Paris time): a morning peak, the lunch dip, the afternoon peak.
-DAYTIME = _shape((8, 0.3), (10, 0.9), (11.5, 1.0), (13, 0.6), (14.5, 1.0), (17, 0.8), (20, 0.2))
-EVENING = _shape((8, 0.2), (17, 0.4), (18.5, 1.0), (21, 0.8), (23.5, 0.1), (24, 0))
+# A French retailer's chat day (Paris time), every day of the week (Sunday is a busy day
+# for online shopping): a morning peak, the lunch dip, the afternoon peak, a quieter
+# evening, and a night that never quite stops (15 % of the peak).
+NIGHT = 0.15
+DAYTIME = _shape(
+    (0, NIGHT),
+    (7, NIGHT),
+    (10, 0.9),
+    (11.5, 1.0),
+    (13, 0.6),
+    (14.5, 1.0),
+    (17, 0.8),
+    (20, 0.4),
+    (23, NIGHT),
+    (24, NIGHT),
+)
+EVENING = _shape(
+    (0, NIGHT), (7, NIGHT), (17, 0.4), (18.5, 1.0), (21, 0.8), (23.5, 0.2), (24, NIGHT)
+)
 FLAT = (1.0,) * 48
 
 
 @dataclass(frozen=True, slots=True)
 class DemoQueue:
-    """A demo chat queue, the widget topic that leads to it and its traffic at the peak."""
+    """A demo chat queue, the widget topic that leads to it (`relais.demo.queues.TOPICS`)
+    and its traffic at the peak."""
 
     code: str
     topic: str
-    label_fr: str
-    label_en: str
     peak_per_hour: float
     shape: tuple[float, ...]
     language: str = "fr"
 
 
 DEMO_QUEUES = (
-    DemoQueue("commandes", "commande", "Ma commande", "My order", 300.0, DAYTIME),
-    DemoQueue("soir", "commande-soir", "Commande en soirée", "Evening order", 90.0, EVENING),
-    DemoQueue("nl", "nederlands", "Nederlands", "Dutch", 20.0, DAYTIME, "nl"),
+    DemoQueue("commandes", "commande", 300.0, DAYTIME),
+    DemoQueue("soir", "commande-soir", 90.0, EVENING),
+    DemoQueue("nl", "nederlands", 20.0, DAYTIME, "nl"),
 )
 
 

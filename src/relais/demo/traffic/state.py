@@ -1,6 +1,6 @@
-"""What the bots and customers of one run share: the run's settings, counters for the
-status line, and the handling time drawn for each contact (found by the customer's
-first message, which the agent's desktop shows with its `client_id`)."""
+"""What the bots and customers of one run share: the run's settings, the bots' accounts,
+counters for the status line, and the handling time drawn for each contact (found by the
+customer's first message, which the agent's desktop shows with its `client_id`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,27 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from relais.core.routing import Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class BotAccount:
+    """A demo agent a bot plays: who, where, how many chats at once, their site's hours."""
+
+    username: str
+    first_name: str
+    site: str
+    time_zone: str
+    chat_capacity: int = 3
+    site_hours: Schedule | None = None  # None: always open
+
 
 @dataclass(frozen=True, slots=True)
 class RunSettings:
     base: str  # http://127.0.0.1:8000
     password: str
     pace: float = 1.0  # multiplies every human-like delay (reading, typing, thinking)
+    people_share: float = 0.15  # of the expected chats, left to people (docs/demo.md)
     grace_s: float = 20.0  # at the end: time for chats in progress to close
 
 

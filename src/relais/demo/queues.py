@@ -1,14 +1,24 @@
-"""The demo company's queues: overflow to Atlas Contact and Carpathia CX, evenings in Rabat.
+"""The demo company's queues and widget topics: its chat is open around the clock.
 
-- `commandes` (chat): Lille and home agents first; after 30 s also Atlas Contact; after
-  90 s anyone with the orders skill, level 1 enough.
+- `commandes` (chat, orders): Lille and home agents first; in the evening (20:00–08:00
+  Paris) and on Sundays the Rabat site at once; at any hour the partners Atlas Contact and
+  Carpathia CX after 30 s; after 90 s anyone with the orders skill, level 1 enough.
 - `livraison` (voice): internal sites first; after 20 s Carpathia CX; after 60 s Atlas.
-- `soir` (chat, orders): until 18:00 Paris the internal sites; after 18:00 Paris only the
-  Rabat site, and only while Rabat is open (until 22:00 local).
-- `nl` (chat): Dutch speakers only, wherever they work.
+- `soir` (chat, orders): until 18:00 Paris (Monday to Saturday) the internal sites; after
+  18:00, at night and on Sundays only the Rabat site, while it is open (it always is).
+- `nl` (chat): Dutch speakers only, wherever they work, Monday to Saturday 08:00–20:00;
+  outside those hours its customers leave a message.
+- `messages` (e-mail): what customers leave in the widget, for the internal sites (orders
+  skill), Atlas Contact after four hours; 80 % answered within 24 hours.
+- `rappels` (callback): callbacks customers ask for, made by the internal sites (orders
+  skill, French) Monday to Saturday 08:00–20:00.
 
-Idempotent: each queue is found by its code and brought back to this definition; a second
-run writes nothing. Call it after the demo company is loaded (it needs its sites).
+Each chat topic of the widget leads to its chat queue, and leaves messages and callbacks
+in `messages` and `rappels`.
+
+Idempotent: each queue is found by its code and each topic by its code and brought back
+to this definition; a second run writes nothing. Call it after the demo company is loaded
+(it needs its sites).
 """
 
 from __future__ import annotations
@@ -19,12 +29,16 @@ from typing import Any
 from django.db import transaction
 
 from relais.apps.audit.services import audit_record
+from relais.apps.chat.models import ChatTopic
 from relais.apps.organisation.models import Partner, Site, Skill
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
 
 LILLE, RABAT, HOME = "Lille", "Rabat", "Domicile France"
 ATLAS, CARPATHIA = "Atlas Contact", "Carpathia CX"
 WEEKDAYS = "mon-sat 08:00-20:00"
+#: When Lille is closed (Paris time): Rabat takes the chats at once.
+EVENINGS_AND_SUNDAYS = "mon-sat 00:00-08:00\nmon-sat 20:00-24:00\nsun 00:00-24:00"
+ALWAYS = ""  # a queue without opening hours is always open
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,7 @@ class StepData:
     relaxed: dict[str, int] | None = None
     hours: str = ""
     within_site_hours: bool = False
+    skip_if_empty: bool = True  # (or closed: then the next step is reached at once)
 
 
 @dataclass(frozen=True)
@@ -60,9 +75,12 @@ QUEUES = (
         {"orders": 2},
         (
             StepData(0, sites=(LILLE, HOME)),
-            StepData(30, partners=(ATLAS,)),
+            # not skipped when closed, or the Atlas step would be reached at once in the day
+            StepData(0, sites=(RABAT,), hours=EVENINGS_AND_SUNDAYS, skip_if_empty=False),
+            StepData(30, partners=(ATLAS, CARPATHIA)),
             StepData(90, relaxed={"orders": 1}),
         ),
+        opening_hours=ALWAYS,
     ),
     QueueData(
         "livraison",
@@ -85,21 +103,100 @@ QUEUES = (
         {"orders": 1},
         (
             StepData(0, internal=True, hours="mon-sat 08:00-18:00"),
-            StepData(0, sites=(RABAT,), hours="mon-sat 18:00-24:00", within_site_hours=True),
+            StepData(
+                0,
+                sites=(RABAT,),
+                hours="mon-sat 18:00-24:00\nmon-sat 00:00-08:00\nsun 00:00-24:00",
+                within_site_hours=True,
+            ),
         ),
-        opening_hours="mon-sat 08:00-24:00",
+        opening_hours=ALWAYS,
     ),
     QueueData("nl", "Néerlandophones", "Dutch speakers", "chat", {}, (StepData(0),), "nl"),
+    QueueData(
+        "messages",
+        "Messages écrits",
+        "Written messages",
+        "email",
+        {"orders": 1},
+        (StepData(0, internal=True), StepData(4 * 3600, partners=(ATLAS,))),
+        opening_hours=ALWAYS,
+        fields={"service_level_seconds": 24 * 3600, "offer_timeout_seconds": 60},
+    ),
+    QueueData(
+        "rappels",
+        "Rappels",
+        "Callbacks",
+        "callback",
+        {"orders": 1},
+        (StepData(0, internal=True),),
+        "fr",
+        fields={"service_level_seconds": 60, "offer_timeout_seconds": 30},
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TopicData:
+    """A topic of the widget: the chat queue it leads to, where messages and callbacks go."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    queue: str
+    order: int
+    message_queue: str = "messages"
+    callback_queue: str = "rappels"
+
+
+TOPICS = (
+    TopicData("commande", "Ma commande", "My order", "commandes", 10),
+    TopicData("commande-soir", "Commande en soirée", "Evening order", "soir", 20),
+    TopicData("nederlands", "Nederlands", "Dutch", "nl", 30),
 )
 
 
 def load_demo_queues() -> dict[str, str]:
-    """Create or restore the demo queues; returns {code: created|updated|unchanged}."""
+    """Create or restore the demo queues and the widget's topics; returns
+    {code: created|updated|unchanged}, queues and topics (their codes differ)."""
     outcomes: dict[str, str] = {}
     with transaction.atomic():
         for data in QUEUES:
             outcomes[data.code] = _ensure(data)
+        for topic in TOPICS:
+            outcomes[topic.code] = _ensure_topic(topic)
     return outcomes
+
+
+def _ensure_topic(data: TopicData) -> str:
+    queues = {
+        queue.code: queue
+        for queue in Queue.objects.filter(
+            code__in=[data.queue, data.message_queue, data.callback_queue]
+        )
+    }
+    wanted = {
+        "label_fr": data.label_fr,
+        "label_en": data.label_en,
+        "queue": queues[data.queue],
+        "message_queue": queues[data.message_queue],
+        "callback_queue": queues[data.callback_queue],
+        "order": data.order,
+        "active": True,
+    }
+    topic = ChatTopic.objects.filter(code=data.code).first()
+    if topic is None:
+        topic = ChatTopic.objects.create(code=data.code, **wanted)
+        outcome = "created"
+    elif any(getattr(topic, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(topic, name, value)
+        topic.save()
+        outcome = "updated"
+    else:
+        return "unchanged"
+    audit_record(actor=None, action=f"chat_topic.demo_{outcome}", obj=topic)
+    return outcome
 
 
 def _ensure(data: QueueData) -> str:
@@ -150,6 +247,7 @@ def _describe(step: StepData) -> tuple[Any, ...]:
         step.relaxed,
         step.hours,
         step.within_site_hours,
+        step.skip_if_empty,
     )
 
 
@@ -163,6 +261,7 @@ def _steps_of(queue: Queue) -> list[tuple[Any, ...]]:
             step.relaxed_levels,
             step.hours,
             step.within_site_hours,
+            step.skip_if_empty,
         )
         for step in queue.overflow_steps.order_by("order").prefetch_related("sites", "partners")
     ]
@@ -178,6 +277,7 @@ def _create_step(queue: Queue, order: int, data: StepData) -> None:
         hours=data.hours,
         hours_time_zone="Europe/Paris",
         within_site_hours=data.within_site_hours,
+        skip_if_empty=data.skip_if_empty,
     )
     step.sites.set(Site.objects.filter(name__in=data.sites))
     step.partners.set(Partner.objects.filter(name__in=data.partners))

@@ -1,7 +1,7 @@
-"""One run of the generator: bots log in (staggered, like a team arriving), customers
-arrive at the simulator's times, a status line every few seconds, and a clean end on
-`--seconds` or Ctrl-C: no new customer, waiting ones give up, bots finish the chats in hand
-and log out."""
+"""One run of the generator: the bots on duty (`staffing`) log in (staggered, like a team
+arriving) and are replaced as the day goes on, customers arrive at the simulator's times,
+a status line every few seconds, and a clean end on `--seconds` or Ctrl-C: no new
+customer, waiting ones give up, bots finish the chats in hand and log out."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from relais.apps.traffic.bots import Bot
-from relais.apps.traffic.customers import Customer, OpenQueues
-from relais.apps.traffic.model import (
+from relais.demo.traffic.bots import Bot
+from relais.demo.traffic.customers import Customer, OpenQueues
+from relais.demo.traffic.model import (
     DemoQueue,
     Timeline,
     TrafficOptions,
@@ -26,10 +26,11 @@ from relais.apps.traffic.model import (
     first_day,
     next_day,
 )
-from relais.apps.traffic.setup import BotAccount
-from relais.apps.traffic.state import Counters, RunSettings, Shared
+from relais.demo.traffic.staffing import expected_load, on_duty
+from relais.demo.traffic.state import BotAccount, Counters, RunSettings, Shared
 
 LOGINS_AT_ONCE = 4
+ROSTER_EVERY_S = 30.0  # how often the bots on duty are reconsidered (real seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +70,36 @@ def status_line(counters: Counters, elapsed: float) -> str:
     return line
 
 
-async def _bots(shared: Shared, plan: Plan, timeline: Timeline) -> list[asyncio.Task[None]]:
+async def _staff(shared: Shared, plan: Plan, timeline: Timeline) -> None:
+    """Keep the bots on duty that `staffing.on_duty` wants: those coming on duty log in,
+    those going off finish their chats and log out; at the end, wait for all of them."""
     zones = [bot.time_zone for bot in plan.bots]
     plans = break_plan(timeline, zones, time.time()) if plan.options.breaks else [[]] * len(zones)
-    tasks: list[asyncio.Task[None]] = []
+    breaks = {bot.username: pauses for bot, pauses in zip(plan.bots, plans, strict=True)}
     gate = asyncio.Semaphore(LOGINS_AT_ONCE)
-    for account, breaks in zip(plan.bots, plans, strict=True):
-        tasks.append(asyncio.create_task(Bot(account, shared, breaks).run(gate)))
-    return tasks
+    working: dict[str, tuple[Bot, asyncio.Task[None]]] = {}
+    leaving: dict[str, asyncio.Task[None]] = {}
+    while not shared.stop.is_set():
+        now = time.time()
+        load = expected_load(plan.queues, plan.options, timeline.virtual(now), plan.settings.pace)
+        wanted = on_duty(plan.bots, now, load, plan.settings.people_share)
+        names = {bot.username for bot in wanted}
+        for username, (bot, task) in list(working.items()):
+            if username not in names or task.done():
+                bot.off_duty.set()
+                leaving[username] = task
+                del working[username]
+        for account in wanted:
+            name = account.username
+            if name in working or (name in leaving and not leaving[name].done()):
+                continue
+            bot = Bot(account, shared, breaks[name])
+            working[name] = (bot, asyncio.create_task(bot.run(gate)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shared.stop.wait(), ROSTER_EVERY_S)
+    tasks = [task for _, task in working.values()] + list(leaving.values())
+    if tasks:
+        await asyncio.wait(tasks, timeout=plan.settings.grace_s + 10)
 
 
 async def _arrivals(shared: Shared, plan: Plan, timeline: Timeline, began: float) -> None:
@@ -116,7 +139,7 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, shared.stop.set)
-    bots = await _bots(shared, plan, timeline)
+    staff = asyncio.create_task(_staff(shared, plan, timeline))
     arrivals = asyncio.create_task(_arrivals(shared, plan, timeline, began))
     deadline = None if plan.seconds is None else began + plan.seconds
     while not shared.stop.is_set():
@@ -129,8 +152,8 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
             shared.stop.set()
         print_line(status_line(shared.counters, time.time() - began))
     print_line(gettext("traffic: stopping (the bots finish their chats and log out)…"))
-    await asyncio.wait([arrivals, *bots], timeout=plan.settings.grace_s + 15)
-    for task in [arrivals, *bots]:
+    await asyncio.wait([arrivals, staff], timeout=plan.settings.grace_s + 15)
+    for task in (arrivals, staff):
         task.cancel()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -1,4 +1,4 @@
-"""Load the demo company “Maison Lumière” (see `demo_data`), idempotently.
+"""Load the demo company “Maison Lumière” (see `company_data`), idempotently.
 
 Each object is looked up by its natural key (partner and site name, skill code, username,
 site and team name). A missing one is created through the organisation's services, which
@@ -26,7 +26,20 @@ from django.db.models import Model
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.services import audit_record
-from relais.apps.organisation.demo_data import (
+from relais.apps.organisation.models import Agent, Employment, Partner, Site, Skill, Team
+from relais.apps.organisation.services import (
+    agent_create,
+    agent_update,
+    partner_create,
+    partner_update,
+    site_create,
+    site_update,
+    skill_create,
+    skill_update,
+    team_create,
+    team_update,
+)
+from relais.demo.company_data import (
     COMPANY_DOMAIN,
     COMPANY_NAME,
     DEMO_PASSWORD,
@@ -40,19 +53,6 @@ from relais.apps.organisation.demo_data import (
     SiteData,
     SkillData,
     TeamData,
-)
-from relais.apps.organisation.models import Agent, Employment, Partner, Site, Skill, Team
-from relais.apps.organisation.services import (
-    agent_create,
-    agent_update,
-    partner_create,
-    partner_update,
-    site_create,
-    site_update,
-    skill_create,
-    skill_update,
-    team_create,
-    team_update,
 )
 
 Outcome = Literal["created", "updated", "unchanged"]

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
 from relais.apps.accounts.models import Role
-from relais.apps.organisation.demo import DemoAccount, DemoSummary, load_demo_company
-from relais.apps.organisation.demo_data import COMPANY_NAME
-from relais.apps.routing.demo import load_demo_queues
+from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
+from relais.demo.company_data import COMPANY_NAME
+from relais.demo.queues import load_demo_queues
 
 
 class Command(BaseCommand):

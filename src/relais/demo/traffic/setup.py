@@ -1,64 +1,44 @@
-"""What the generator reads from (and, for the widget's topics, adds to) the database,
-before it starts talking to the server over HTTP and WebSocket only.
-
-The demo company (`relais demo`) has the queues but no chat topic, so the widget would
-offer nothing: `ensure_topics` adds one topic per demo chat queue, idempotently and
-audited (the chat app has no service for topics; its admin writes them the same way).
+"""What the generator reads from the database before it starts talking to the server
+over HTTP and WebSocket only: the demo queues customers can use (those with an active
+widget topic, loaded by `relais demo`), the agents the bots play and those left free.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from django.db import transaction
-
-from relais.apps.audit.services import audit_record
 from relais.apps.chat.models import ChatTopic
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.interactions.services import agent_logout
-from relais.apps.organisation.models import Agent
-from relais.apps.routing.models import Channel, Queue
-from relais.apps.traffic.model import DemoQueue
+from relais.apps.organisation.models import Agent, Site
+from relais.apps.routing.config import site_schedule
+from relais.apps.routing.models import Channel
+from relais.core.routing import Schedule
+from relais.demo.traffic.model import DemoQueue
+from relais.demo.traffic.state import BotAccount
 
 # One agent per site stays free for a person to log in (camille.durand is Lille's first).
 DEFAULT_FREE = ("camille.durand",)
 
 
-@dataclass(frozen=True, slots=True)
-class BotAccount:
-    username: str
-    first_name: str
-    site: str
-    time_zone: str
-
-
-def ensure_topics(queues: Iterable[DemoQueue]) -> list[DemoQueue]:
-    """A widget topic for each demo queue that exists as an active chat queue; returns
-    the queues the customers can use (the others are left out)."""
-    usable = []
-    with transaction.atomic():
-        for demo in queues:
-            queue = Queue.objects.filter(code=demo.code, channel=Channel.CHAT, active=True).first()
-            if queue is None:
-                continue
-            usable.append(demo)
-            topic = ChatTopic.objects.filter(code=demo.topic).first()
-            if topic is None:
-                topic = ChatTopic.objects.create(
-                    code=demo.topic,
-                    label_fr=demo.label_fr,
-                    label_en=demo.label_en,
-                    queue=queue,
-                    order=len(usable) * 10,
-                )
-                audit_record(actor=None, action="chat_topic.demo_created", obj=topic)
-            elif not topic.active or topic.queue_id != queue.pk:
-                topic.active, topic.queue = True, queue
-                topic.save(update_fields=["active", "queue"])
-                audit_record(actor=None, action="chat_topic.demo_updated", obj=topic)
-    return usable
+def usable_queues(queues: Iterable[DemoQueue]) -> list[DemoQueue]:
+    """The demo queues whose widget topic is active and leads to an active chat queue."""
+    queues = list(queues)
+    topics = {
+        topic.code: topic
+        for topic in ChatTopic.objects.filter(
+            code__in=[queue.topic for queue in queues], active=True
+        ).select_related("queue")
+    }
+    return [
+        queue
+        for queue in queues
+        if (topic := topics.get(queue.topic)) is not None
+        and topic.queue.code == queue.code
+        and topic.queue.channel == Channel.CHAT
+        and topic.queue.active
+    ]
 
 
 def choose_bots(
@@ -72,6 +52,7 @@ def choose_bots(
     agents = list(
         Agent.objects.filter(active=True, user__is_active=True, site__active=True)
         .select_related("user", "site")
+        .prefetch_related("site__opening_hours")
         .order_by("site__name", "pk")
     )
     free = {*DEFAULT_FREE, *keep_free}
@@ -96,11 +77,19 @@ def choose_bots(
             a.user.first_name or a.user.username,
             a.site.name,
             a.site.time_zone,
+            chat_capacity=a.capacity_chat,
+            site_hours=_hours(a.site),
         )
         for a in ordered
     ]
     present = {a.user.username for a in agents}
     return bots, sorted(name for name in free if name in present)
+
+
+def _hours(site: Site) -> Schedule | None:
+    """The site's opening hours; a site without any is taken as always open."""
+    periods = list(site.opening_hours.all())
+    return site_schedule(site, periods) if periods else None
 
 
 def log_out_bots(bots: Iterable[BotAccount]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import signal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,12 +12,20 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.organisation.demo_data import DEMO_PASSWORD
-from relais.apps.traffic.driver import Plan, run
-from relais.apps.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
-from relais.apps.traffic.net import wait_for_server
-from relais.apps.traffic.setup import BotAccount, choose_bots, ensure_topics, log_out_bots
-from relais.apps.traffic.state import RunSettings
+from relais.demo.company_data import DEMO_PASSWORD
+from relais.demo.traffic.driver import Plan, run
+from relais.demo.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
+from relais.demo.traffic.net import wait_for_server
+from relais.demo.traffic.setup import choose_bots, log_out_bots, usable_queues
+from relais.demo.traffic.state import BotAccount, RunSettings
+
+
+def default_url() -> str:
+    """The server `relais serve` runs by default: `RELAIS_HOST` and `RELAIS_PORT`."""
+    host = os.environ.get("RELAIS_HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - listening everywhere: ask locally
+        host = "127.0.0.1"
+    return f"http://{host}:{os.environ.get('RELAIS_PORT', '8000')}"
 
 
 def _start_at(text: str) -> float:
@@ -36,14 +45,20 @@ class Command(BaseCommand):
         self.help = gettext(
             "Demo traffic against a running Relais: simulated customers open chats in the "
             "demo queues and bot agents log in, accept, answer, wrap up and take breaks, "
-            "with the simulator's arrival, handling-time and patience models. A few agents "
-            "(camille.durand and one per site) are left for people. Stop with Ctrl-C."
+            "with the simulator's arrival, handling-time and patience models. The bots on "
+            "duty follow their sites' hours and the expected traffic, leaving a share of it "
+            "and a few agents (camille.durand and one per site) to people. Stop with Ctrl-C."
         )
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         add = parser.add_argument
-        add("--url", default="http://127.0.0.1:8000", help=gettext("the server"))
+        add(
+            "--url",
+            default=default_url(),
+            help=gettext("the server (default: RELAIS_HOST and RELAIS_PORT, else %(url)s)")
+            % {"url": "http://127.0.0.1:8000"},
+        )
         add("--seconds", type=float, help=gettext("stop after this many seconds"))
         add("--rate", type=float, default=1.0, help=gettext("multiplies every queue's rate"))
         add(
@@ -65,6 +80,12 @@ class Command(BaseCommand):
         add("--patience", type=float, default=180.0, help=gettext("mean patience (s)"))
         add("--no-breaks", action="store_true", help=gettext("bots take no break"))
         add(
+            "--people-share",
+            type=float,
+            default=0.15,
+            help=gettext("share of the expected chats the bots leave to people (0 to 1)"),
+        )
+        add(
             "--pace",
             type=float,
             default=1.0,
@@ -78,7 +99,9 @@ class Command(BaseCommand):
             raise CommandError(gettext("--rate must not be negative; --speed, --pace positive"))
         if options["aht"] <= 0 or options["patience"] <= 0:
             raise CommandError(gettext("--aht and --patience must be positive"))
-        queues = ensure_topics(DEMO_QUEUES)
+        if not 0 <= options["people_share"] <= 1:
+            raise CommandError(gettext("--people-share must be between 0 and 1"))
+        queues = usable_queues(DEMO_QUEUES)
         keep_free = [name.strip() for name in options["keep_free"].split(",") if name.strip()]
         bots, free = choose_bots(keep_free=keep_free, limit=options["bots"])
         if not queues or not (bots or free):
@@ -86,7 +109,12 @@ class Command(BaseCommand):
         log_out_bots(bots)  # still logged in after a run that was cut short: no offers to them
         base = options["url"].rstrip("/")
         plan = Plan(
-            settings=RunSettings(base=base, password=DEMO_PASSWORD, pace=options["pace"]),
+            settings=RunSettings(
+                base=base,
+                password=DEMO_PASSWORD,
+                pace=options["pace"],
+                people_share=options["people_share"],
+            ),
             options=TrafficOptions(
                 rate=options["rate"],
                 speed=options["speed"],
@@ -104,12 +132,14 @@ class Command(BaseCommand):
         )
         self._say(
             gettext(
-                "traffic: %(bots)d bot agents, queues %(queues)s; left free for you "
+                "traffic: %(bots)d bot agents (on duty by their sites' hours and the "
+                "traffic), queues %(queues)s, at %(url)s; left free for you "
                 "(password %(password)s): %(free)s"
             )
             % {
                 "bots": len(bots),
                 "queues": ", ".join(queue.code for queue in queues),
+                "url": base,
                 "password": DEMO_PASSWORD,
                 "free": ", ".join(free) or "-",
             }

@@ -15,8 +15,6 @@ from django.db.models import F
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.services import audit_verify_chain
-from relais.apps.organisation.demo import DemoSummary, load_demo_company
-from relais.apps.organisation.demo_data import DEMO_PASSWORD
 from relais.apps.organisation.models import (
     Agent,
     AgentSkill,
@@ -28,6 +26,8 @@ from relais.apps.organisation.models import (
     Skill,
     Team,
 )
+from relais.demo.company import DemoSummary, load_demo_company
+from relais.demo.company_data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +119,9 @@ def test_sites_have_valid_time_zones_and_opening_hours(loaded: DemoSummary) -> N
         assert site.opening_hours.exists()
     rabat = Site.objects.get(name="Rabat")
     assert rabat.time_zone == "Africa/Casablanca"
-    assert sorted(rabat.opening_hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4, 5]
+    assert sorted(rabat.opening_hours.values_list("weekday", flat=True)) == list(range(7))
     assert {f"{h.opens_at:%H:%M}-{h.closes_at:%H:%M}" for h in rabat.opening_hours.all()} == {
-        "09:00-22:00"
+        "00:00-23:59"
     }
 
 

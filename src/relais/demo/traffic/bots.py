@@ -2,7 +2,8 @@
 (`/ws/desktop/`, docs/events-protocol.md) with that session, and works like a person:
 goes available, accepts offers after a moment, greets the customer, answers each message,
 ends the chat when the contact's handling time is up, wraps up with a reason, takes the
-breaks of its plan, and logs out at the end."""
+breaks of its plan, and logs out at the end of its shift (`off_duty`: it takes no new
+chat and finishes those in hand) or of the run (it ends them at once)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ from urllib.error import HTTPError
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from relais.apps.traffic import phrases
-from relais.apps.traffic.model import BotBreak
-from relais.apps.traffic.net import TrafficError, login, open_socket, receive, send
-from relais.apps.traffic.setup import BotAccount
-from relais.apps.traffic.state import Shared
+from relais.demo.traffic import phrases
+from relais.demo.traffic.model import BotBreak
+from relais.demo.traffic.net import TrafficError, login, open_socket, receive, send
+from relais.demo.traffic.state import BotAccount, Shared
 
 DEFAULT_HANDLING_S = 150.0  # a chat the generator did not start (a real customer's)
+SHIFT_END_LIMIT_S = 600.0  # at most this long to finish the chats in hand at a shift's end
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Bot:
         self.accepting: dict[int, asyncio.Task[None]] = {}
         self.on_break: BotBreak | None = None
         self.online = False
+        self.leaving = False
+        self.off_duty = asyncio.Event()  # set by the roster: the shift is over
         self.sent = 0
 
     # -- sending --------------------------------------------------------------------------
@@ -139,6 +142,8 @@ class Bot:
     # -- breaks ---------------------------------------------------------------------------
 
     async def _follow_plan(self) -> None:
+        if self.leaving:
+            return
         now = time.time()
         if self.on_break is not None and now >= self.on_break.end:
             self.on_break = None
@@ -159,7 +164,7 @@ class Bot:
         if kind == "offer.made":
             self.shared.counters.offers += 1
             contact_id = frame["contact_id"]
-            if self.shared.stop.is_set():
+            if self.shared.stop.is_set() or self.leaving:
                 await self._send(type="reject", contact_id=contact_id)
             elif contact_id not in self.accepting and contact_id not in self.chats:
                 timeout = float(frame.get("timeout_seconds") or 15)
@@ -237,7 +242,7 @@ class Bot:
 
     async def _work(self, ws: ClientConnection) -> None:
         next_tick = 0.0
-        while not self.shared.stop.is_set():
+        while not self.shared.stop.is_set() and not self.off_duty.is_set():
             frame = await receive(ws, 0.5)
             if frame is not None:
                 await self._handle(frame)
@@ -246,13 +251,23 @@ class Bot:
                 await self._tick()
 
     async def _leave(self, ws: ClientConnection) -> None:
-        """No new offers; end the chats in hand, wait for them to close, log out."""
-        for task in self.accepting.values():
-            task.cancel()
-        for chat in list(self.chats.values()):
-            chat.ends_at = 0.0
-        deadline = time.monotonic() + self.shared.settings.grace_s
-        while self.chats and time.monotonic() < deadline:
+        """No new offers; the chats in hand end in their own time at a shift's end, at once
+        when the run stops; once they are closed, log out."""
+        self.leaving = True
+        shift_end = not self.shared.stop.is_set()
+        if shift_end:  # a break takes no new offer; those already made carry on
+            await send(ws, type="presence", state="break", reason="other")
+        deadline = time.monotonic() + SHIFT_END_LIMIT_S
+        stopping = False
+        while (self.chats or self.accepting) and time.monotonic() < deadline:
+            if self.shared.stop.is_set() and not stopping:
+                stopping = True
+                deadline = min(deadline, time.monotonic() + self.shared.settings.grace_s)
+                for task in self.accepting.values():
+                    task.cancel()
+                self.accepting.clear()
+                for chat in list(self.chats.values()):
+                    chat.ends_at = 0.0
             await self._tick()
             frame = await receive(ws, 0.3)
             if frame is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.apps.chat import views
+from relais.demo import views
 
 app_name = "demo"
 

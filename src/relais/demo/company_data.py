@@ -92,6 +92,7 @@ def _hours(weekdays: range, opens: str, closes: str) -> tuple[OpeningPeriod, ...
 
 MONDAY_TO_FRIDAY = range(5)
 MONDAY_TO_SATURDAY = range(6)
+EVERY_DAY = range(7)
 
 SKILLS = (
     SkillData("orders", SkillKind.TOPIC, "Orders", "Commandes"),
@@ -243,7 +244,9 @@ RABAT = SiteData(
     country="MA",
     time_zone="Africa/Casablanca",
     partner=ATLAS,
-    opening_hours=_hours(MONDAY_TO_SATURDAY, "09:00", "22:00"),  # extended evening hours
+    # Atlas Contact runs Maison Lumière's chat around the clock from Rabat: beside Lille in
+    # the day, alone in the evenings, at night and on Sundays (23:59: until midnight).
+    opening_hours=_hours(EVERY_DAY, "00:00", "23:59"),
     email_domain="atlas-contact.example",
     languages={"fr": (5, 4, 5), "ar": (5,), "en": (3, None, 2, None, None)},
     chat_capacity=(3, 2),

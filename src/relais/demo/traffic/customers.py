@@ -14,10 +14,10 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from relais.apps.traffic import phrases
-from relais.apps.traffic.model import Arrival
-from relais.apps.traffic.net import get_json, open_socket, post_json, receive, send
-from relais.apps.traffic.state import Shared
+from relais.demo.traffic import phrases
+from relais.demo.traffic.model import Arrival
+from relais.demo.traffic.net import get_json, open_socket, post_json, receive, send
+from relais.demo.traffic.state import Shared
 
 FOLLOW_UPS = 3
 OPEN_CACHE_S = 30.0
