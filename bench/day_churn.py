@@ -148,7 +148,7 @@ def absent_intervals(report: dict[str, Any]) -> dict[str, list[tuple[float, floa
 
 
 def measure(
-    database_url: str, report: dict[str, Any], ended: float, tolerance: float
+    database_url: str, report: dict[str, Any], ended: float, tolerance: float, began: float = 0.0
 ) -> dict[str, Any]:
     """The figures, read from the record after the run."""
     import psycopg
@@ -165,10 +165,12 @@ def measure(
             'FROM "interactions_contactevent" WHERE "kind" = %s',
             ["offer.made"],
         ).fetchall()
-        waiting = conn.execute(
-            'SELECT count(*) FROM "interactions_contact" '
-            "WHERE \"state\" IN ('created', 'queued', 'offered')"
-        ).fetchone()[0]
+        zombies = conn.execute(  # left messages and callbacks wait for agents, rightly
+            'SELECT "id", "channel", "state", "agent_id" FROM "interactions_contact" '
+            "WHERE \"state\" IN ('created', 'queued', 'offered') "
+            "AND \"channel\" NOT IN ('email', 'callback')"
+        ).fetchall()
+        waiting = len(zombies)
         held_by_absent = conn.execute(
             'SELECT count(*) FROM "interactions_contact" c '
             'LEFT JOIN "interactions_agentpresence" p ON p."agent_id" = c."agent_id" '
@@ -190,10 +192,25 @@ def measure(
                 "WHERE \"channel\" = 'email'"
             ).fetchall()
         }
-        liveness = conn.execute(
-            'SELECT count(*) FROM "interactions_contact" WHERE "close_reason" = %s',
-            ["customer_left"],
-        ).fetchone()[0]
+        left = conn.execute(
+            'SELECT c."id", extract(epoch from c."created_at"), extract(epoch from c."abandoned_at"), '
+            '(SELECT count(*) FROM "realtime_connection" r WHERE r."kind" = %s '
+            'AND r."subject_id" = c."id") '
+            'FROM "interactions_contact" c WHERE c."close_reason" = %s',
+            ["chat", "customer_left"],
+        ).fetchall()
+        liveness = len(left)
+        histories = {
+            pk: [
+                (kind, agent, round(float(at) - began, 1))
+                for kind, agent, at in conn.execute(
+                    'SELECT "kind", "agent_id", extract(epoch from "at") '
+                    'FROM "interactions_contactevent" WHERE "contact_id" = %s ORDER BY "id"',
+                    [pk],
+                ).fetchall()
+            ]
+            for pk, *_ in left[:3]
+        }
         chats = conn.execute(
             'SELECT c."id", extract(epoch from c."created_at"), '
             'extract(epoch from c."abandoned_at"), '
@@ -231,6 +248,13 @@ def measure(
         "customers_acknowledged_messages": len(report.get("acked_client_ids", [])),
         "messages_left": len(report.get("left_message_emails", [])),
         "absent_offer_examples": to_absent[:5],
+        "zombie_examples": [list(z) for z in zombies[:5]],
+        "churn_events": report.get("events", {}),
+        "liveness_histories": histories,
+        "liveness_examples": [
+            [pk, round(float(c) - began, 1), round(float(a) - began, 1), n]
+            for pk, c, a, n in left[:8]
+        ],
     }
 
 
@@ -239,7 +263,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--speed", type=float, default=20.0, help="the demo day's pace")
+    parser.add_argument("--speed", type=float, default=1.0, help="the demo day's pace")
+    parser.add_argument(
+        "--rate", type=float, default=8.0, help="multiplies the demo queues' peak rates"
+    )
     parser.add_argument("--restart-at", type=float, default=None, help="default: half way")
     parser.add_argument("--tolerance", type=float, default=1.0)
     args = parser.parse_args()
@@ -266,6 +293,9 @@ def main() -> None:
                     str(args.seconds),
                     "--speed",
                     str(args.speed),
+                    "--rate",
+                    str(args.rate),
+                    "--flat",
                     "--churn",
                     "--churn-report",
                     str(report_path),
@@ -282,7 +312,7 @@ def main() -> None:
             row("traffic ended", f"{ended - began:.0f} s", f"settling {settle} s")
             time.sleep(settle)
             report = json.loads(report_path.read_text()) if report_path.exists() else {}
-            figures = measure(database_url, report, ended, args.tolerance)
+            figures = measure(database_url, report, ended, args.tolerance, began)
             for key, value in figures.items():
                 row(key, value)
             figures["load_average"] = load_average()

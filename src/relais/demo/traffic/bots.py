@@ -18,7 +18,7 @@ from typing import Any
 from urllib.error import HTTPError
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from relais.demo.traffic import phrases
 from relais.demo.traffic.churn import AgentChurn
@@ -270,7 +270,7 @@ class Bot:
                 await asyncio.sleep(wait)
             try:
                 ws = self.ws = await open_socket(base, "/ws/desktop/", self.session)
-            except (OSError, TrafficError, ConnectionClosed):
+            except (OSError, TrafficError, WebSocketException):  # the server is not back yet
                 await asyncio.sleep(RECONNECT_S[min(attempt, len(RECONNECT_S) - 1)])
                 attempt += 1
                 continue

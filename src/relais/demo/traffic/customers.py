@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from relais.demo.traffic import phrases
 from relais.demo.traffic.churn import CustomerChurn
@@ -136,7 +136,7 @@ class Customer:
         while not self.shared.stop.is_set() or self.state == "talking":
             try:
                 ws = await open_socket(base, path)
-            except OSError:
+            except (OSError, WebSocketException):  # the server is not back yet
                 if time.monotonic() > self.gives_up:
                     counters.errors["customer:connect"] += 1
                     return
