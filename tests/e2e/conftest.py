@@ -61,50 +61,81 @@ from tests.apps.conftest import _fast_password_hasher, world  # noqa: E402, F401
 # -- an ASGI server with WebSockets and the router, over the live test database ------------
 
 
-@pytest.fixture
-def asgi_server(transactional_db: None, settings: Any) -> Iterator[str]:
+class AsgiServer:
     """uvicorn serving relais.config.asgi (HTTP + WebSocket) in a thread of this process, with
-    the router beside it (as `relais serve` runs them), on 127.0.0.1 and a free port."""
-    import asyncio
-    import socket
-    import threading
-    import time
+    the router beside it (as `relais serve` runs them), on 127.0.0.1 and a fixed port: it can
+    be stopped and started again (a restart)."""
 
-    import uvicorn
+    def __init__(self) -> None:
+        import socket
 
-    from relais.apps.realtime.push import use_server_loop
-    from relais.apps.routing.runner import start_in_process
-    from relais.config.server import APPLICATION, UVICORN_OPTIONS
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: Any = None
+        self.runner: Any = None
 
+    def start(self) -> None:
+        import asyncio
+        import threading
+        import time
+
+        import uvicorn
+
+        from relais.apps.realtime.consumers import heartbeat_start
+        from relais.apps.realtime.push import use_server_loop
+        from relais.apps.routing.runner import close_leases, start_in_process
+        from relais.config.server import APPLICATION, UVICORN_OPTIONS
+
+        config = uvicorn.Config(
+            APPLICATION, host="127.0.0.1", port=self.port, log_level="warning", **UVICORN_OPTIONS
+        )
+        server = uvicorn.Server(config)
+
+        async def main() -> None:
+            use_server_loop(asyncio.get_running_loop())
+            heartbeat_start()
+            thread, stop = start_in_process()
+            try:
+                await server.serve()
+            finally:
+                stop.set()
+                use_server_loop(None)
+                await asyncio.to_thread(thread.join, 5)
+                await asyncio.to_thread(close_leases)
+
+        runner = threading.Thread(
+            target=asyncio.run, args=(main(),), name="asgi-server", daemon=True
+        )
+        runner.start()
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if time.monotonic() > deadline or not runner.is_alive():
+                pytest.fail("the ASGI server did not start")
+            time.sleep(0.05)
+        self.server, self.runner = server, runner
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+            self.runner.join(10)
+            self.server = self.runner = None
+
+
+@pytest.fixture
+def asgi_server_control(transactional_db: None, settings: Any) -> Iterator[AsgiServer]:
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        APPLICATION, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS
-    )
-    server = uvicorn.Server(config)
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()
 
-    async def main() -> None:
-        use_server_loop(asyncio.get_running_loop())
-        thread, stop = start_in_process()
-        try:
-            await server.serve()
-        finally:
-            stop.set()
-            use_server_loop(None)
-            await asyncio.to_thread(thread.join, 5)
 
-    runner = threading.Thread(target=asyncio.run, args=(main(),), name="asgi-server", daemon=True)
-    runner.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not runner.is_alive():
-            pytest.fail("the ASGI server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    runner.join(10)
+@pytest.fixture
+def asgi_server(asgi_server_control: AsgiServer) -> str:
+    """The live server's address (see `AsgiServer`)."""
+    return asgi_server_control.url
 
 
 @pytest.fixture(scope="session")

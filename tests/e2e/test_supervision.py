@@ -98,7 +98,7 @@ def log_in(world: World, *keys: str) -> None:
     """Agents logged in with a desktop connected (the router offers to no one else)."""
     for key in keys:
         agent = world.agents[key]
-        desk_open(agent)
+        desk_open(agent)  # as if their desktop were open (the server's heartbeat keeps it)
         services.agent_login(actor=agent.user, agent=agent)
 
 

@@ -147,6 +147,7 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
     """uvicorn with the router running beside it; offers go out on the server's loop."""
     import uvicorn
 
+    from relais.apps.realtime.consumers import heartbeat_start
     from relais.config.server import APPLICATION, UVICORN_OPTIONS
 
     config = uvicorn.Config(
@@ -156,6 +157,7 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
 
     async def main() -> None:
         use_server_loop(asyncio.get_running_loop())
+        heartbeat_start()  # this server's connections are alive while it runs
         thread, stop = start_in_process()
         try:
             await server.serve()
@@ -163,12 +165,12 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
             stop.set()
             use_server_loop(None)
             await asyncio.to_thread(thread.join, 5)
-            await asyncio.to_thread(_close_leases)
+            await asyncio.to_thread(close_leases)
 
     asyncio.run(main())
 
 
-def _close_leases() -> None:
+def close_leases() -> None:
     """This server stops: its connections end now, not when they go stale (docs/presence.md)."""
     from relais.apps.realtime.services import leases_close_process
 

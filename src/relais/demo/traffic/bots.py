@@ -3,7 +3,10 @@
 goes available, accepts offers after a moment, greets the customer, answers each message,
 ends the chat when the contact's handling time is up, wraps up with a reason, takes the
 breaks of its plan, and logs out at the end of its shift (`off_duty`: it takes no new
-chat and finishes those in hand) or of the run (it ends them at once)."""
+chat and finishes those in hand) or of the run (it ends them at once). Like the desktop
+page, it reconnects when the server cuts its connection (a restart) and resumes its stream
+from the last event number it saw; with churn (churn.py) it also reloads, loses its
+network, or closes its tab for good."""
 
 from __future__ import annotations
 
@@ -15,15 +18,21 @@ from typing import Any
 from urllib.error import HTTPError
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from relais.demo.traffic import phrases
+from relais.demo.traffic.churn import AgentChurn
 from relais.demo.traffic.model import BotBreak
 from relais.demo.traffic.net import TrafficError, login, open_socket, receive, send
 from relais.demo.traffic.state import BotAccount, Shared
 
 DEFAULT_HANDLING_S = 150.0  # a chat the generator did not start (a real customer's)
 SHIFT_END_LIMIT_S = 600.0  # at most this long to finish the chats in hand at a shift's end
+RECONNECT_S = (0.5, 1.0, 2.0, 4.0)  # waits between attempts, as the desktop page's
+
+
+class TabClosed(Exception):
+    """The bot closed its tab (churn): it is gone for good."""
 
 
 @dataclass
@@ -49,6 +58,10 @@ class Bot:
         self.leaving = False
         self.off_duty = asyncio.Event()  # set by the roster: the shift is over
         self.sent = 0
+        self.last_event_id = 0  # the stream's last number seen: a reconnect resumes after it
+        self.session = ""
+        self.back_at = 0.0  # churn: when the desktop comes back after a reload or a drop
+        self.closed_tab = False
 
     # -- sending --------------------------------------------------------------------------
 
@@ -161,6 +174,19 @@ class Bot:
 
     async def _handle(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
+        if isinstance(frame.get("id"), int):
+            self.last_event_id = max(self.last_event_id, frame["id"])
+        if kind == "state":
+            self.last_event_id = max(self.last_event_id, int(frame.get("last_event_id") or 0))
+        if kind == "presence.changed" or kind == "state":
+            state = frame.get("state") if kind == "presence.changed" else frame.get("presence")
+            if state == "disconnected" and not self.leaving:  # gone too long: log in again
+                self.shared.report.count("bot:logged_in_again")
+                await self._send(type="presence", state="available")
+                if self.on_break is not None:
+                    await self._send(
+                        type="presence", state="break", reason=self.on_break.reason.value
+                    )
         if kind == "offer.made":
             self.shared.counters.offers += 1
             contact_id = frame["contact_id"]
@@ -188,6 +214,7 @@ class Bot:
             self.shared.counters.errors[f"agent:{frame.get('code')}"] += 1
 
     async def _tick(self) -> None:
+        await self._churn()
         await self._follow_plan()
         now = time.monotonic()
         for chat in list(self.chats.values()):
@@ -206,6 +233,52 @@ class Bot:
                 await asyncio.sleep(1.0 + attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    # -- churn and reconnections ------------------------------------------------------------
+
+    async def _churn(self) -> None:
+        """With churn: now and then reload, lose the network, or close the tab."""
+        policy = self.shared.settings.churn
+        if policy is None or self.leaving or self.ws is None or self.shared.stop.is_set():
+            return
+        event = policy.agent_event(self.shared.rng, 1.0)
+        if event is None:
+            return
+        report = self.shared.report
+        report.count(f"bot:{event.value}")
+        ws, name = self.ws, self.account.username
+        if event is AgentChurn.CLOSE_TAB:
+            self.closed_tab = True
+            report.gone(name)
+            await ws.close()
+            raise TabClosed
+        self.back_at = time.monotonic() + policy.away_for(self.shared.rng, event)
+        report.gone(name)
+        if event is AgentChurn.RELOAD:
+            await ws.close()
+        else:  # the network is lost: no closing handshake
+            ws.transport.abort()
+
+    async def _reconnect(self) -> ClientConnection | None:
+        """Open the desktop again (after the churn's absence, or at once after the server
+        cut it) and resume the stream; None when the run stops first."""
+        self.shared.report.gone(self.account.username)
+        base = self.shared.settings.base
+        attempt = 0
+        while not self.shared.stop.is_set():
+            wait = max(self.back_at - time.monotonic(), 0.0)
+            if wait:
+                await asyncio.sleep(wait)
+            try:
+                ws = self.ws = await open_socket(base, "/ws/desktop/", self.session)
+            except (OSError, TrafficError, WebSocketException):  # the server is not back yet
+                await asyncio.sleep(RECONNECT_S[min(attempt, len(RECONNECT_S) - 1)])
+                attempt += 1
+                continue
+            self.shared.report.back(self.account.username)
+            await send(ws, type="hello", last_event_id=self.last_event_id)
+            return ws
+        return None
+
     async def run(self, gate: asyncio.Semaphore) -> None:
         """`gate`: a password check is costly, the bots log in a few at a time."""
         counters = self.shared.counters
@@ -214,18 +287,30 @@ class Bot:
             async with gate:
                 if self.shared.stop.is_set():
                     return
-                session = await self._login()
+                session = self.session = await self._login()
             ws = self.ws = await open_socket(settings.base, "/ws/desktop/", session)
         except (OSError, TrafficError, ConnectionClosed) as failed:
             counters.errors[f"login:{type(failed).__name__}"] += 1
             return
+        self.shared.report.back(self.account.username)  # a bot of this account again
         try:
             await send(ws, type="hello")
             await send(ws, type="presence", state="available")
             self.online = True
             counters.bots_online += 1
-            await self._work(ws)
+            while True:
+                try:
+                    await self._work(ws)
+                    break
+                except (ConnectionClosed, OSError):
+                    counters.errors["agent:reconnected"] += 1
+                    found = await self._reconnect()
+                    if found is None:
+                        raise
+                    ws = found
             await self._leave(ws)
+        except TabClosed:
+            pass
         except (ConnectionClosed, OSError):
             counters.errors["agent:disconnected"] += 1
         finally:
@@ -239,6 +324,7 @@ class Bot:
             for task in self.accepting.values():
                 task.cancel()
             await ws.close()
+            self.shared.report.gone(self.account.username)
 
     async def _work(self, ws: ClientConnection) -> None:
         next_tick = 0.0

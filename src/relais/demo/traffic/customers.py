@@ -2,7 +2,8 @@
 customer WebSocket (`/ws/chat/`) with the token it got, waits, gives up when its patience
 runs out (the contact is abandoned), and once an agent has joined answers them a few
 times until the agent ends the chat. When the queue is closed it leaves a message instead,
-as the widget proposes."""
+as the widget proposes. Like the widget, it reconnects when the server cuts its connection
+(a restart); with churn (churn.py) it also reloads, closes the page, or vanishes."""
 
 from __future__ import annotations
 
@@ -12,15 +13,25 @@ import time
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from relais.demo.traffic import phrases
+from relais.demo.traffic.churn import CustomerChurn
 from relais.demo.traffic.model import Arrival
 from relais.demo.traffic.net import get_json, open_socket, post_json, receive, send
 from relais.demo.traffic.state import Shared
 
 FOLLOW_UPS = 3
 OPEN_CACHE_S = 30.0
+RECONNECT_S = (0.5, 1.0, 2.0, 4.0)
+
+
+class Gone(Exception):
+    """The customer closed the page or vanished (churn): they do not come back."""
+
+
+class Reload(Exception):
+    """The customer reloads the page: the widget reconnects at once."""
 
 
 class OpenQueues:
@@ -53,6 +64,8 @@ class Customer:
         self.email = f"{slug}.{number}@example.com"
         self.state = "new"
         self.follow_ups = 0
+        self.patience_ends = 0.0
+        self.gives_up = 0.0
         self.seen: set[int] = set()
 
     async def run(self, open_queues: OpenQueues) -> None:
@@ -80,6 +93,7 @@ class Customer:
             )
             if answer.status == 201:
                 counters.left_message += 1
+                self.shared.report.left_message_emails.add(self.email)
             else:
                 counters.errors[f"leave_message:{answer.data.get('code', answer.status)}"] += 1
             return
@@ -104,21 +118,44 @@ class Customer:
         counters.customer_messages += 1
         counters.waiting += 1
         self.state = "waiting"
+        self.shared.report.acked_client_ids.add(first_id)  # stored with the chat (201)
+        self.patience_ends = time.monotonic() + self.arrival.patience_s
+        # the agent ends the chat after the handling time; a margin for the bots' delays
+        self.gives_up = self.patience_ends + self.arrival.handling_s + 300
+        path, token = answer.data.get("socket", "/ws/chat/"), answer.data["token"]
         try:
-            ws = await open_socket(base, answer.data.get("socket", "/ws/chat/"))
-        except OSError:
-            counters.errors["customer:connect"] += 1
-            self._leave_state()
-            return
-        try:
-            await send(ws, type="hello", token=answer.data["token"], last_id=0)
-            await self._converse(ws)
-        except ConnectionClosed:
-            counters.errors["customer:disconnected"] += 1
+            await self._connected(base, path, token)
         finally:
             self._leave_state()
             self.shared.handling.pop(first_id, None)
-            await ws.close()
+
+    async def _connected(self, base: str, path: str, token: str) -> None:
+        """The conversation over the widget's socket, reconnecting as the widget does."""
+        counters = self.shared.counters
+        attempt = 0
+        while not self.shared.stop.is_set() or self.state == "talking":
+            try:
+                ws = await open_socket(base, path)
+            except (OSError, WebSocketException):  # the server is not back yet
+                if time.monotonic() > self.gives_up:
+                    counters.errors["customer:connect"] += 1
+                    return
+                await asyncio.sleep(RECONNECT_S[min(attempt, len(RECONNECT_S) - 1)])
+                attempt += 1
+                continue
+            attempt = 0
+            try:
+                await send(ws, type="hello", token=token, last_id=max(self.seen, default=0))
+                await self._converse(ws)
+                return
+            except Reload:
+                continue
+            except Gone:
+                return
+            except ConnectionClosed:
+                counters.errors["customer:reconnected"] += 1
+            finally:
+                await ws.close()
 
     def _leave_state(self) -> None:
         counters = self.shared.counters
@@ -128,14 +165,32 @@ class Customer:
             counters.talking -= 1
         self.state = "gone"
 
+    async def _churn(self, ws: ClientConnection, seconds: float) -> None:
+        """With churn, while waiting: now and then reload, close the page, or vanish."""
+        policy = self.shared.settings.churn
+        if policy is None or self.state != "waiting":
+            return
+        event = policy.customer_event(self.shared.rng, seconds)
+        if event is None:
+            return
+        self.shared.report.count(f"customer:{event.value}")
+        if event is CustomerChurn.RELOAD:
+            await send(ws, type="bye")  # pagehide, then the page loads again
+            raise Reload
+        if event is CustomerChurn.GOODBYE:
+            await send(ws, type="bye")
+            await ws.close()
+        else:  # silence: the connection just ends
+            ws.transport.abort()
+        raise Gone
+
     async def _converse(self, ws: ClientConnection) -> None:
         counters = self.shared.counters
-        patience_ends = time.monotonic() + self.arrival.patience_s
-        # the agent ends the chat after the handling time; a margin for the bots' delays
-        gives_up = time.monotonic() + self.arrival.patience_s + self.arrival.handling_s + 300
+        patience_ends, gives_up = self.patience_ends, self.gives_up
         replies: set[asyncio.Task[None]] = set()
         try:
             while time.monotonic() < gives_up:
+                await self._churn(ws, 0.5)
                 if self.state == "waiting" and (
                     time.monotonic() >= patience_ends or self.shared.stop.is_set()
                 ):
@@ -161,6 +216,9 @@ class Customer:
                 task.cancel()
 
     def _ended(self, frame: dict[str, Any]) -> bool:
+        """The agent ended the chat (or it ended while the customer was away)."""
+        if frame.get("type") == "welcome":
+            return frame.get("state") == "ended"
         message = frame.get("message") or {}
         return frame.get("type") == "message" and message.get("event") == "chat_ended"
 
@@ -170,6 +228,8 @@ class Customer:
         kind = frame.get("type")
         if kind == "welcome" and frame.get("state") == "connected":
             self._joined()
+        if kind == "ack" and frame.get("client_id"):
+            self.shared.report.acked_client_ids.add(str(frame["client_id"]))
         if kind != "message":
             if kind == "error":
                 counters.errors[f"customer:{frame.get('code')}"] += 1

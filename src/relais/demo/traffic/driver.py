@@ -11,11 +11,12 @@ import random
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
 from relais.demo.traffic.bots import Bot
+from relais.demo.traffic.churn import ChurnReport
 from relais.demo.traffic.customers import Customer, OpenQueues
 from relais.demo.traffic.model import (
     DemoQueue,
@@ -42,6 +43,7 @@ class Plan:
     seconds: float | None = None  # None: until stopped
     status_every_s: float = 10.0
     start_virtual: float | None = None  # where the virtual day starts (None: now)
+    report: ChurnReport = field(default_factory=ChurnReport)  # what the clients saw
 
 
 def status_line(counters: Counters, elapsed: float) -> str:
@@ -131,7 +133,7 @@ async def _arrivals(shared: Shared, plan: Plan, timeline: Timeline, began: float
 
 async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
     """Run until `plan.seconds` have passed or the stop event is set (Ctrl-C)."""
-    shared = Shared(plan.settings, rng=random.Random(plan.options.seed))  # noqa: S311
+    shared = Shared(plan.settings, rng=random.Random(plan.options.seed), report=plan.report)  # noqa: S311
     began = time.time()
     virtual0 = began if plan.start_virtual is None else plan.start_virtual
     timeline = Timeline(began, virtual0, plan.options.speed)

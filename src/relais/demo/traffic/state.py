@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from relais.core.routing import Schedule
+from relais.demo.traffic.churn import ChurnPolicy, ChurnReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class RunSettings:
     pace: float = 1.0  # multiplies every human-like delay (reading, typing, thinking)
     people_share: float = 0.15  # of the expected chats, left to people (docs/demo.md)
     grace_s: float = 20.0  # at the end: time for chats in progress to close
+    churn: ChurnPolicy | None = None  # people not always there (churn.py)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Shared:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     counters: Counters = field(default_factory=Counters)
     handling: dict[str, float] = field(default_factory=dict)  # first client_id -> seconds
+    report: ChurnReport = field(default_factory=ChurnReport)  # what the clients saw
     rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - simulation, not secrets
 
     def delay(self, low: float, high: float) -> float:

@@ -6,13 +6,16 @@ import asyncio
 import datetime as dt
 import os
 import signal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from relais.demo.company_data import DEMO_PASSWORD
+from relais.demo.traffic.churn import ChurnPolicy
 from relais.demo.traffic.driver import Plan, run
 from relais.demo.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
 from relais.demo.traffic.net import wait_for_server
@@ -92,6 +95,18 @@ class Command(BaseCommand):
             help=gettext("multiplies the bots' and customers' reading and typing delays"),
         )
         add("--status", type=float, default=10.0, help=gettext("seconds between status lines"))
+        add(
+            "--churn",
+            action="store_true",
+            help=gettext(
+                "people not always there: bots reload, lose their network or close their tab, "
+                "customers reload, close the page or vanish (docs/presence.md)"
+            ),
+        )
+        add(
+            "--churn-report",
+            help=gettext("write what the clients saw (absences, acknowledged messages) as JSON"),
+        )
         add("--wait", type=float, default=60.0, help=gettext("seconds to wait for the server"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -114,6 +129,9 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 pace=options["pace"],
                 people_share=options["people_share"],
+                churn=ChurnPolicy(agent_grace_s=settings.AGENT_GRACE_S)
+                if options["churn"]
+                else None,
             ),
             options=TrafficOptions(
                 rate=options["rate"],
@@ -147,6 +165,8 @@ class Command(BaseCommand):
         try:
             asyncio.run(self._run(plan, options["wait"]))
         finally:
+            if options["churn_report"]:
+                plan.report.write(Path(options["churn_report"]))
             left = self._log_out(bots)
             if left:
                 self._say(
