@@ -297,6 +297,8 @@ def main() -> None:
                     "--rate",
                     str(args.rate),
                     "--flat",
+                    "--people-share",
+                    "0",  # the bots staff for the whole traffic: waits measure the system
                     "--churn",
                     "--churn-report",
                     str(report_path),
