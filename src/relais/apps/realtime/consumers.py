@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 from pydantic import BaseModel, ValidationError
+from uvicorn.protocols.utils import ClientDisconnected
 
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.errors import ErrorCode
@@ -134,6 +135,8 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 await self.websocket_receive(message)
             except asyncio.CancelledError:
                 raise
+            except ClientDisconnected:  # the answer found the client gone: nothing to do
+                return
             except Exception:  # the connection stays usable for the next frame
                 logger.exception("frame handling failed")
 
