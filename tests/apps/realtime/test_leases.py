@@ -32,9 +32,9 @@ def test_a_subject_is_connected_while_one_of_its_connections_is_open() -> None:
 
 
 def test_a_connection_whose_process_stopped_beating_is_lost_since_it_went_stale() -> None:
-    opened = services.lease_open(kind=DESK, subject_id=7, channel_name="tab")
+    services.lease_open(kind=DESK, subject_id=7, channel_name="tab")
     seen = timezone.now() - dt.timedelta(minutes=5)
-    Connection.objects.filter(pk=opened.pk).update(seen_at=seen)
+    Connection.objects.filter(channel_name="tab").update(seen_at=seen)
     assert lease_standings(kind=DESK)[7] == Standing(False, seen + stale_after())
 
     assert services.leases_heartbeat() == 1  # the process is alive after all
@@ -42,13 +42,19 @@ def test_a_connection_whose_process_stopped_beating_is_lost_since_it_went_stale(
 
 
 def test_the_heartbeat_and_the_shutdown_touch_only_this_process_open_connections() -> None:
-    mine = services.lease_open(kind=DESK, subject_id=1, channel_name="mine")
-    theirs = services.lease_open(kind=DESK, subject_id=2, channel_name="theirs")
-    Connection.objects.filter(pk=theirs.pk).update(process="another:1:x")
+    services.lease_open(kind=DESK, subject_id=1, channel_name="mine")
+    services.lease_open(kind=DESK, subject_id=2, channel_name="theirs")
+    Connection.objects.filter(channel_name="theirs").update(process="another:1:x")
     assert services.leases_heartbeat() == 1
     assert services.leases_close_process() == 1
-    assert Connection.objects.get(pk=mine.pk).closed_at is not None
-    assert Connection.objects.get(pk=theirs.pk).closed_at is None
+    assert Connection.objects.get(channel_name="mine").closed_at is not None
+    assert Connection.objects.get(channel_name="theirs").closed_at is None
+
+
+def test_a_second_hello_on_the_same_connection_keeps_its_one_lease() -> None:
+    services.lease_open(kind=LeaseKind.CHAT, subject_id=3, channel_name="widget")
+    services.lease_open(kind=LeaseKind.CHAT, subject_id=3, channel_name="widget")
+    assert Connection.objects.filter(channel_name="widget").count() == 1
 
 
 def test_what_the_page_says_is_kept_with_the_lost_connection() -> None:

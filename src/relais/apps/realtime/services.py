@@ -16,6 +16,7 @@ import uuid
 
 from django.utils import timezone
 
+from relais.apps import rows
 from relais.apps.realtime.models import Connection, LeaseKind
 
 #: This process, as its connections' rows name it.
@@ -24,32 +25,29 @@ PROCESS = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 KEEP_CLOSED = dt.timedelta(hours=6)
 
 
-def lease_open(*, kind: LeaseKind, subject_id: int, channel_name: str) -> Connection:
+def lease_open(*, kind: LeaseKind, subject_id: int, channel_name: str) -> None:
+    """One statement (every chat's customer opens one): a second hello on the same
+    connection finds its lease open already and changes nothing."""
     now = timezone.now()
-    connection, _ = Connection.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={
-            "kind": kind,
-            "subject_id": subject_id,
-            "process": PROCESS,
-            "opened_at": now,
-            "seen_at": now,
-            "closed_at": None,
-            "hidden": False,
-            "goodbye": False,
-        },
+    rows.add_unless(
+        Connection(
+            kind=kind,
+            subject_id=subject_id,
+            channel_name=channel_name,
+            process=PROCESS,
+            opened_at=now,
+            seen_at=now,
+        ),
+        '("channel_name")',
     )
-    return connection
 
 
 def lease_close(*, channel_name: str) -> Connection | None:
     """The connection ended; returns it (None if it held no open lease)."""
-    connection = Connection.objects.filter(channel_name=channel_name, closed_at=None).first()
-    if connection is None:
+    closing = Connection.objects.filter(channel_name=channel_name, closed_at=None)
+    if not closing.update(closed_at=timezone.now()):
         return None
-    connection.closed_at = timezone.now()
-    connection.save(update_fields=["closed_at"])
-    return connection
+    return rows.first(Connection, channel_name=channel_name)
 
 
 def lease_mark(
