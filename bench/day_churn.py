@@ -225,7 +225,15 @@ def measure(
         username = accounts.get(agent_id, "")
         for gone, back in absences.get(username, []):
             if gone + tolerance < float(at) < back:
-                to_absent.append((username, contact_id))
+                to_absent.append(
+                    (
+                        username,
+                        contact_id,
+                        round(float(at) - began, 1),
+                        round(gone - began, 1),
+                        round(back - began, 1) if back != float("inf") else None,
+                    )
+                )
                 break
     waits = []
     for _, created, abandoned, offered in chats:

@@ -21,6 +21,7 @@ django_application = get_asgi_application()
 _views = get_resolver().url_patterns
 
 from relais.apps.chat.endpoint import chat_start_endpoint, handles  # noqa: E402
+from relais.apps.realtime.lifespan import lifespan  # noqa: E402
 from relais.config.routing import (  # noqa: E402
     public_websocket_urlpatterns,
     websocket_urlpatterns,
@@ -40,6 +41,7 @@ async def http(scope: dict[str, Any], receive: Any, send: Any) -> None:
 application = ProtocolTypeRouter(
     {
         "http": http,
+        "lifespan": lifespan,  # leases' heartbeat and their closing at shutdown
         "websocket": AllowedHostsOriginValidator(
             URLRouter(
                 [

@@ -16,7 +16,7 @@ from typing import Any
 APPLICATION = "relais.config.asgi:application"
 
 UVICORN_OPTIONS: dict[str, Any] = {
-    "lifespan": "off",
+    "lifespan": "on",  # config/asgi.py: a process's leases close when it stops
     "ws_per_message_deflate": False,
     "ws_ping_interval": 10.0,
     "ws_ping_timeout": 10.0,

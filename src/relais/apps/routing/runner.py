@@ -22,6 +22,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
 from relais.apps.realtime.duties import duties_run_due
+from relais.apps.realtime.lifespan import close_leases
 from relais.apps.realtime.push import start_push_loop, stop_push_loop, use_server_loop
 from relais.apps.routing.router import Diverged, Router, wait_hint
 
@@ -165,21 +166,9 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
             stop.set()
             use_server_loop(None)
             await asyncio.to_thread(thread.join, 5)
-            await asyncio.to_thread(close_leases)
+            await asyncio.to_thread(close_leases)  # also when lifespan events did not run
 
     asyncio.run(main())
-
-
-def close_leases() -> None:
-    """This server stops: its connections end now, not when they go stale (docs/presence.md)."""
-    from relais.apps.realtime.services import leases_close_process
-
-    try:
-        leases_close_process()
-    except DatabaseError:
-        logger.exception("could not close this server's connections")
-    finally:
-        connection.close()
 
 
 def run_until_signalled(poll_s: float = POLL_S) -> None:
