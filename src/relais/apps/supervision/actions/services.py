@@ -23,7 +23,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.organisation.models import Agent
-from relais.apps.routing import services as routing
+from relais.apps.router import services as routing
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 from relais.apps.supervision.access import reason_required
 from relais.apps.supervision.actions.selectors import broadcast_target, may_act, may_broadcast

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from relais.apps.audit.admin_mixins import AuditedModelAdmin
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
+from relais.apps.router.services import queue_configuration_changed
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
 from relais.apps.routing.reachability import WEEKS, gap_texts, queue_gaps
-from relais.apps.routing.services import queue_configuration_changed
 
 #: Gaps shown in the message after a save; the queue's page lists them all.
 GAPS_IN_MESSAGE = 6

@@ -20,8 +20,8 @@ from django.db import connection
 
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.router.runner import LOCK_KEY
 from relais.apps.routing.models import Queue
-from relais.apps.routing.runner import LOCK_KEY
 from tests.apps.conftest import World
 from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
