@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from relais.apps.desktop.events import desk_group
+from relais.apps.deskstream.events import desk_group
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.router.router import Router

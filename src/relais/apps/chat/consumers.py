@@ -30,7 +30,7 @@ from relais.apps.chat.schemas import (
     VisibilityIn,
     Welcome,
 )
-from relais.apps.desktop.events import desk_group, ephemeral_send
+from relais.apps.deskstream.events import desk_group, ephemeral_send
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
     CloseReason,

@@ -34,7 +34,7 @@ from relais.apps.chat.schemas import (
     MessageOut,
     StartForm,
 )
-from relais.apps.desktop.events import (
+from relais.apps.deskstream.events import (
     ChatMessageEvent,
     MessageView,
     contact_hold,

@@ -14,11 +14,10 @@ from pydantic import BaseModel
 from relais.apps import rows
 from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, ChatTopic, Sender
 from relais.apps.chat.services import agent_view
+from relais.apps.deskstream.events import ChatView, MessageView, NoteView, OfferMadeEvent, frame_of
+from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop.errors import ErrorCode
-from relais.apps.desktop.events import ChatView, MessageView, NoteView, OfferMadeEvent, frame_of
 from relais.apps.desktop.models import (
-    DeskCursor,
-    DeskEvent,
     HelpMessage,
     HelpThread,
     InternalNote,

@@ -13,9 +13,7 @@ from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.errors import ErrorCode as ChatErrorCode
 from relais.apps.chat.models import Sender, SystemEvent
-from relais.apps.desktop import selectors
-from relais.apps.desktop.errors import ErrorCode
-from relais.apps.desktop.events import (
+from relais.apps.deskstream.events import (
     ChatOpenedEvent,
     ContactClosedEvent,
     ContactCompletedEvent,
@@ -26,6 +24,8 @@ from relais.apps.desktop.events import (
     desk_event_append,
     desk_group,
 )
+from relais.apps.desktop import selectors
+from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.models import (
     HelpMessage,
     HelpThread,

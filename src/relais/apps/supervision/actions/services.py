@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
-from relais.apps.desktop.events import BroadcastEvent, desk_event_append
+from relais.apps.deskstream.events import BroadcastEvent, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence

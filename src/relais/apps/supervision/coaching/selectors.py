@@ -16,7 +16,7 @@ from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.chat.models import ChatMessage, ChatSession
 from relais.apps.chat.services import agent_view
-from relais.apps.desktop.events import HelpMessageView, MessageView
+from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.services import help_view
 from relais.apps.errors import RelaisError

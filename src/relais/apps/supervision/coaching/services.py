@@ -25,7 +25,7 @@ from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, Sender, SystemEvent
-from relais.apps.desktop.events import HelpMessageEvent, desk_event_append
+from relais.apps.deskstream.events import HelpMessageEvent, desk_event_append
 from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.services import help_group, help_view
 from relais.apps.errors import RelaisError
