@@ -13,12 +13,12 @@ from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.errors import ErrorCode as ChatErrorCode
 from relais.apps.chat.models import Sender, SystemEvent
+from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import (
     ChatOpenedEvent,
     ContactClosedEvent,
     ContactCompletedEvent,
     HelpMessageEvent,
-    HelpMessageView,
     NoteAddedEvent,
     OfferEndedEvent,
     desk_event_append,
@@ -44,6 +44,7 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
+from relais.apps.interactions.selectors import may_act_for
 from relais.apps.organisation.models import Agent
 from relais.apps.realtime.models import LeaseKind
 from relais.apps.realtime.push import group_send, send_frame_on_commit
@@ -119,7 +120,7 @@ def desk_send(*, actor: User, contact_id: int, body: str, client_id: str) -> tup
 
 def desk_typing(*, actor: User, contact_id: int) -> None:
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
-    group_send(chat.chat_group(contact.pk), "chat.typing", {"type": "typing"})
+    group_send(chat_group(contact.pk), "chat.typing", {"type": "typing"})
 
 
 def desk_complete(*, actor: User, contact_id: int) -> Contact:
@@ -293,22 +294,6 @@ def desk_disconnected(*, channel_name: str) -> None:
 # Help: the agent's instant-message thread with their supervisors ------------------------
 
 
-def help_group(team_id: int | None) -> str:
-    return f"help-team-{team_id or 0}"
-
-
-def help_view(message: HelpMessage, agent: Agent) -> HelpMessageView:
-    return HelpMessageView(
-        id=message.pk,
-        thread_id=message.thread_id,
-        author=message.author.first_name or message.author.username,
-        from_agent=message.author_id == agent.user_id,
-        body=message.body,
-        client_id=message.client_id,
-        created=message.created_at,
-    )
-
-
 def help_send(
     *, actor: User, body: str, client_id: str = "", contact_id: int | None = None
 ) -> HelpMessage:
@@ -334,17 +319,17 @@ def help_send(
         message = HelpMessage.objects.create(
             thread=thread, author=actor, body=body, client_id=client_id, created_at=timezone.now()
         )
-        view = help_view(message, agent)
+        view = selectors.help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
         frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
-        send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
+        send_frame_on_commit(selectors.help_group(agent.team_id), frame, handler="help.frame")
     return message
 
 
 def help_reply(*, actor: User, thread_id: int, body: str) -> HelpMessage:
     """A supervisor of the agent's team (or an administrator) answers."""
     thread = HelpThread.objects.select_related("agent").filter(pk=thread_id).first()
-    if thread is None or not interactions.may_act_for(actor, thread.agent):
+    if thread is None or not may_act_for(actor, thread.agent):
         raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
     if actor.role == Role.AGENT:
         raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
@@ -358,7 +343,7 @@ def help_reply(*, actor: User, thread_id: int, body: str) -> HelpMessage:
         audit_record(actor=actor, action="help.reply", obj=message)
         desk_event_append(
             agent_id=thread.agent_id,
-            event=HelpMessageEvent(message=help_view(message, thread.agent)),
+            event=HelpMessageEvent(message=selectors.help_view(message, thread.agent)),
         )
     return message
 

@@ -27,7 +27,7 @@ from relais.apps.chat import services as chat
 from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, Sender, SystemEvent
 from relais.apps.deskstream.events import HelpMessageEvent, desk_event_append
 from relais.apps.desktop.models import HelpMessage, HelpThread
-from relais.apps.desktop.services import help_group, help_view
+from relais.apps.desktop.selectors import help_group, help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
