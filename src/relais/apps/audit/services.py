@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from relais.apps import rows
-from relais.apps.accounts.models import User
 from relais.apps.audit.models import AuditEntry
+
+if TYPE_CHECKING:  # the audit log sits below the accounts: it names their user for mypy only
+    from relais.apps.accounts.models import User
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x52454C41  # "RELA": serialises the chain on PostgreSQL
