@@ -61,7 +61,7 @@ def desk_accept(*, actor: User, contact_id: int) -> Contact:
     whole database, held until commit, so the rest is done before taking it (a refused
     accept rolls it all back)."""
     agent = selectors.desk_agent(viewer=actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = selectors.held_contact(  # lock order: contact, chat session, desk cursor
             viewer=actor, contact_id=contact_id, states=(S.OFFERED,), lock=True
         )
@@ -91,7 +91,7 @@ def desk_reject(*, actor: User, contact_id: int) -> Contact:
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
     key = offer_key(contact)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.offer_reject(actor=actor, contact=contact)
         desk_event_append(
             agent_id=agent.pk,
@@ -127,7 +127,7 @@ def desk_complete(*, actor: User, contact_id: int) -> Contact:
     """The conversation is over (the customer is told); the wrap-up reason comes next."""
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.contact_complete(actor=actor, contact=contact)
         _record_end(agent=agent, contact=contact, key=offer_key(contact))
     return contact
@@ -161,7 +161,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
     found = rows.first(WrapUpReason, code=reason, active=True)
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_REASON)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = selectors.held_contact(viewer=actor, contact_id=contact_id, lock=True)
         ending = contact.state == S.ACCEPTED
         if not ending and (contact.state not in (S.WRAP_UP, S.CLOSED) or not contact.accepted_at):
@@ -202,7 +202,7 @@ def desk_transfer(
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
     key = offer_key(contact)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.contact_transfer(
             actor=actor, contact=contact, queue_code=queue_code, agent_id=agent_id
         )
@@ -228,7 +228,7 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
     body = body.strip()
     if not body:
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = InternalNote.objects.create(
             contact=contact, author=actor, body=body, created_at=timezone.now()
         )
@@ -244,7 +244,7 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
 def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPresence:
     """available, break (with a reason) or offline, through the interactions services."""
     agent = selectors.desk_agent(viewer=actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = AgentPresence.objects.filter(agent=agent).first()
         logged_in = current is not None and current.logged_in
         if state == "available":
@@ -274,14 +274,14 @@ def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPres
 def desk_connected(*, agent_id: int, channel_name: str) -> None:
     """A desktop of the agent's is connected: a lease, and a request that tells the router
     (which reads the agent's leases: several tabs are one presence; docs/presence.md)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         lease_open(kind=LeaseKind.DESK, subject_id=agent_id, channel_name=channel_name)
         event_append(kind=EventKind.AGENT_CONNECTED, at=timezone.now(), agent_id=agent_id)
 
 
 def desk_disconnected(*, channel_name: str) -> None:
     """A desktop connection ended (a tab closed, a reload, a network drop)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         connection = lease_close(channel_name=channel_name)
         if connection is not None:
             event_append(
@@ -304,7 +304,7 @@ def help_send(
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
     if contact_id is not None:
         selectors.held_contact(viewer=actor, contact_id=contact_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
         if thread is None:
             thread = HelpThread.objects.create(
@@ -336,7 +336,7 @@ def help_reply(*, actor: User, thread_id: int, body: str) -> HelpMessage:
     body = body.strip()
     if not body:
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         message = HelpMessage.objects.create(
             thread=thread, author=actor, body=body, created_at=timezone.now()
         )

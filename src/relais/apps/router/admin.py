@@ -38,7 +38,7 @@ class OverflowStepInline(admin.StackedInline):
     model = OverflowStep
     extra = 0
     filter_horizontal = ["sites", "partners"]
-    # set live from the wallboard, with a reason (routing.services.overflow_step_override)
+    # set live from the wallboard, with a reason (router.services.overflow_step_override)
     readonly_fields = ["override", "override_by", "override_at", "override_reason"]
 
 

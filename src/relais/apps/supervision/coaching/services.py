@@ -58,7 +58,7 @@ def instant_message_send(
     `client_id` again stores nothing new."""
     _require_coach(actor)
     body = _body(body)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         thread = (
             HelpThread.objects.select_for_update()
             .filter(agent=agent, closed_at__isnull=True)
@@ -100,7 +100,7 @@ def chat_join(*, actor: User, contact: Contact, mode: str, reason: str) -> ChatJ
         raise RelaisError(ErrorCode.INVALID_JOIN_MODE, mode=mode[:20])
     if contact.state != ContactState.ACCEPTED:
         raise RelaisError(ErrorCode.CHAT_NOT_LIVE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         announced = ChatJoin.objects.filter(
             contact=contact, supervisor=actor, mode=JoinMode.VISIBLE
         ).exists()
