@@ -80,11 +80,13 @@ def routers(postgres: None, tmp_path: Path) -> Iterator[list[subprocess.Popen[by
 
 
 def lock_holder() -> int | None:
-    """The pid of the router process whose connection holds the router's advisory lock."""
+    """The pid of the router process whose connection holds the router's advisory lock on
+    this database (other databases of the server may have routers of their own)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s",
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [LOCK_KEY],
         )
         row = cursor.fetchone()
