@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.audit.models import AuditEntry
-
-if TYPE_CHECKING:  # the audit log sits below the accounts: it names their user for mypy only
-    from relais.apps.accounts.models import User
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x52454C41  # "RELA": serialises the chain on PostgreSQL
@@ -41,7 +39,7 @@ _LAST_DIGEST = f'SELECT "digest" FROM "{AuditEntry._meta.db_table}" ORDER BY "id
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: Any,
     changes: dict[str, Any] | None = None,
@@ -58,7 +56,7 @@ def audit_record(
     last = found[0] if found else None
     entry = AuditEntry(
         at=timezone.now(),
-        actor=actor,
+        actor_id=None if actor is None else actor.pk,
         action=action,
         object_type=obj._meta.label_lower if hasattr(obj, "_meta") else type(obj).__name__,
         object_id=str(getattr(obj, "pk", "")),
