@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# Loaded with this module, so that Django registers the stream's models with the desktop app.
+from relais.apps.deskstream.models import DeskCursor, DeskEvent  # noqa: F401
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent, Site
 
