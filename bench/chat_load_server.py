@@ -102,7 +102,7 @@ def _serve(port: int, workers: int, router: str) -> None:
 
     django.setup()
     if router == "in-process":
-        from relais.apps.routing.runner import serve_with_router
+        from relais.config.server import serve_with_router
 
         serve_with_router(host="127.0.0.1", port=port, log_level="warning")
         return

@@ -99,7 +99,7 @@ def _serve(args: argparse.Namespace) -> None:
 
         start_stats_keeper()
     if args.workers == 1 and not args.no_router:  # with more workers: run `relais router`
-        from relais.apps.routing.runner import serve_with_router
+        from relais.config.server import serve_with_router
 
         serve_with_router(host=args.host, port=args.port)
         return

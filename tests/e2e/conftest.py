@@ -86,7 +86,7 @@ class AsgiServer:
         from relais.apps.realtime.consumers import heartbeat_start
         from relais.apps.realtime.lifespan import close_leases
         from relais.apps.realtime.push import use_server_loop
-        from relais.apps.routing.runner import start_in_process
+        from relais.apps.router.runner import start_in_process
         from relais.config.server import APPLICATION, UVICORN_OPTIONS
 
         config = uvicorn.Config(

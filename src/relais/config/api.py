@@ -12,7 +12,7 @@ from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.api import router as interactions_router
 from relais.apps.organisation.api import router as organisation_router
-from relais.apps.routing.api import router as routing_router
+from relais.apps.router.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
 from relais.apps.supervision.api import router as supervision_router
 from relais.apps.wfm.api import router as wfm_router

@@ -11,6 +11,7 @@ lease with it (docs/presence.md). Browsers answer pings themselves, even in hidd
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 APPLICATION = "relais.config.asgi:application"
@@ -21,3 +22,32 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws_ping_interval": 10.0,
     "ws_ping_timeout": 10.0,
 }
+
+
+def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
+    """uvicorn with the router running beside it; offers go out on the server's loop."""
+    import uvicorn
+
+    from relais.apps.realtime.consumers import heartbeat_start
+    from relais.apps.realtime.lifespan import close_leases
+    from relais.apps.realtime.push import use_server_loop
+    from relais.apps.router.runner import start_in_process
+
+    config = uvicorn.Config(
+        APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS
+    )
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        use_server_loop(asyncio.get_running_loop())
+        heartbeat_start()  # this server's connections are alive while it runs
+        thread, stop = start_in_process()
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            use_server_loop(None)
+            await asyncio.to_thread(thread.join, 5)
+            await asyncio.to_thread(close_leases)  # also when lifespan events did not run
+
+    asyncio.run(main())

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "relais.apps.organisation",
     "relais.apps.routing",
     "relais.apps.interactions",
+    "relais.apps.router",
     "relais.apps.chat",
     "relais.apps.desktop",
     "django_tasks_db",
@@ -150,6 +151,13 @@ AGENT_GRACE_S = float(os.environ.get("RELAIS_AGENT_GRACE_S", "20"))
 #: this long without a connection; a page that said goodbye, or went silent while shown, gets
 #: its queue's grace (`Queue.customer_grace_seconds`).
 CUSTOMER_HIDDEN_GRACE_S = float(os.environ.get("RELAIS_CUSTOMER_HIDDEN_GRACE_S", "600"))
+
+# Polling: the router reads the event log this often when no notification woke it
+# (docs/router.md), and the supervision board reads its new events this often (docs/supervision.md).
+ROUTER_POLL_S = float(os.environ.get("RELAIS_ROUTER_POLL_S", "0.25"))
+SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
+#: The reports' interval statistics are updated this often (docs/supervision.md).
+STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -19,8 +19,8 @@ from relais.apps.chat.services import chat_start
 from relais.apps.desktop.consumers import DesktopConsumer
 from relais.apps.desktop.models import WrapUpReason
 from relais.apps.organisation.models import Agent
+from relais.apps.router.router import Router
 from relais.apps.routing.models import Channel, Queue
-from relais.apps.routing.router import Router
 from relais.core.clock import VirtualClock
 from tests.apps.chat.communicator import WebsocketCommunicator
 from tests.apps.conftest import World

@@ -8,7 +8,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from relais.apps.chat.models import ChatMessage
-from relais.apps.desktop.models import DeskEvent, WrapUp
+from relais.apps.deskstream.models import DeskEvent
+from relais.apps.desktop.models import WrapUp
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
 from tests.apps.chat.fixtures import ChatWorld, agent_client, customer_client, start_chat

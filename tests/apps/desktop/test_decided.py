@@ -6,8 +6,8 @@ import pytest
 
 from relais.apps.chat import services as chat
 from relais.apps.chat.schemas import StartForm
+from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop import services as desk
-from relais.apps.desktop.models import DeskEvent
 from tests.apps.chat.fixtures import ChatWorld
 from tests.apps.presence import desk_open
 

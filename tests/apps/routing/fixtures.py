@@ -10,11 +10,11 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from relais.apps.desktop.events import desk_group
+from relais.apps.deskstream.events import desk_group
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent, Skill
+from relais.apps.router.router import Router
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
-from relais.apps.routing.router import Router
 from relais.core.clock import VirtualClock
 from tests.apps.conftest import World
 

@@ -6,11 +6,11 @@ import hashlib
 import json
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from relais.apps import rows
-from relais.apps.accounts.models import User
 from relais.apps.audit.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -39,7 +39,7 @@ _LAST_DIGEST = f'SELECT "digest" FROM "{AuditEntry._meta.db_table}" ORDER BY "id
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: Any,
     changes: dict[str, Any] | None = None,
@@ -56,7 +56,7 @@ def audit_record(
     last = found[0] if found else None
     entry = AuditEntry(
         at=timezone.now(),
-        actor=actor,
+        actor_id=None if actor is None else actor.pk,
         action=action,
         object_type=obj._meta.label_lower if hasattr(obj, "_meta") else type(obj).__name__,
         object_id=str(getattr(obj, "pk", "")),

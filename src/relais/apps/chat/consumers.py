@@ -30,7 +30,7 @@ from relais.apps.chat.schemas import (
     VisibilityIn,
     Welcome,
 )
-from relais.apps.desktop.events import desk_group, ephemeral_send
+from relais.apps.deskstream.events import desk_group, ephemeral_send
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
     CloseReason,
@@ -59,13 +59,13 @@ def _hello(session: ChatSession, last_id: int) -> tuple[Welcome, list[MessageOut
         status = "ended"
     messages = selectors.messages_for_customer(viewer=session, after=last_id)
     welcome = Welcome(state=status, agent=standing.agent, last_id=standing.last_seq)  # type: ignore[arg-type]
-    return welcome, [MessageOut(message=services.customer_view(m)) for m in messages]
+    return welcome, [MessageOut(message=selectors.customer_view(m)) for m in messages]
 
 
 @db
 def _missed(session: ChatSession, after: int) -> list[MessageOut]:
     return [
-        MessageOut(message=services.customer_view(m))
+        MessageOut(message=selectors.customer_view(m))
         for m in selectors.messages_for_customer(viewer=session, after=after)
     ]
 
@@ -145,10 +145,10 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
         async with self.busy:  # pushes wait for the messages they continue
-            session = await db(services.session_for_token)(frame.token)
+            session = await db(selectors.session_for_token)(frame.token)
             self.language = session.language
             if self.group is None:  # subscribed before reading: no message falls between
-                self.group = services.chat_group(session.contact_id)
+                self.group = selectors.chat_group(session.contact_id)
                 await self.channel_layer.group_add(self.group, self.channel_name)
             self.session = session
             # the customer is here while this connection is open (liveness: chat/liveness.py)

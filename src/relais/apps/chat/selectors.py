@@ -15,7 +15,18 @@ from django.db.models import Q, QuerySet
 
 from relais.apps import rows
 from relais.apps.accounts.models import User
-from relais.apps.chat.models import CUSTOMER_VISIBLE, ChatMessage, ChatSession, ChatTopic
+from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.models import (
+    CUSTOMER_VISIBLE,
+    ChatMessage,
+    ChatSession,
+    ChatTopic,
+    Sender,
+    hash_token,
+)
+from relais.apps.chat.schemas import CustomerMessage
+from relais.apps.deskstream.events import MessageView
+from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
     OUT_STATES,
     AgentPresence,
@@ -172,3 +183,47 @@ def wait_estimate(*, viewer: ChatSession) -> WaitEstimate | None:
     if capacity == 0:
         return WaitEstimate(position, None)
     return WaitEstimate(position, round(position * _handle_seconds(contact.queue) / capacity))
+
+
+def chat_group(contact_id: int) -> str:
+    return f"chat-{contact_id}"
+
+
+def customer_view(message: ChatMessage) -> CustomerMessage:
+    return CustomerMessage(
+        id=message.seq,
+        sender=message.sender,  # type: ignore[arg-type]  # only CUSTOMER_VISIBLE are shown
+        author=message.author_name if message.sender != Sender.CUSTOMER else "",
+        event=message.event,
+        body=message.body,
+        client_id=message.client_id if message.sender == Sender.CUSTOMER else "",
+        created=message.created_at,
+    )
+
+
+def agent_view(message: ChatMessage) -> MessageView:
+    return MessageView(
+        id=message.seq,
+        sender=message.sender,
+        author=message.author_name,
+        event=message.event,
+        body=message.body,
+        client_id=message.client_id,
+        created=message.created_at,
+    )
+
+
+def session_for_token(token: str) -> ChatSession:
+    """The chat session holding this token, with its topic."""
+    found = rows.joined(_TOKEN_SQL, [hash_token(token)], ChatSession, "topic")
+    if not found:
+        raise RelaisError(ErrorCode.BAD_TOKEN)
+    return found[0]
+
+
+_TOKEN_SQL = (  # hand-written: every customer's hello reads it
+    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
+    f'FROM "{ChatSession._meta.db_table}" s '
+    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
+    'WHERE s."token_hash" = %s LIMIT 1'
+)

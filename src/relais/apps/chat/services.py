@@ -29,20 +29,20 @@ from relais.apps.chat.models import (
 )
 from relais.apps.chat.schemas import (
     CallbackForm,
-    CustomerMessage,
     LeaveMessageForm,
     MessageOut,
     StartForm,
 )
-from relais.apps.desktop.events import (
+from relais.apps.chat.selectors import agent_view, chat_group, customer_view
+from relais.apps.deskstream.events import (
     ChatMessageEvent,
-    MessageView,
     contact_hold,
     desk_event_append,
 )
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.selectors import contact_locked
 from relais.apps.numbering import number_return, number_take
 from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Channel, Queue
@@ -50,34 +50,6 @@ from relais.apps.routing.models import Channel, Queue
 #: Conversation states in which the agent's desktop shows new messages.
 IN_HAND = (ContactState.ACCEPTED, ContactState.WRAP_UP)
 WAITING = (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED)
-
-
-def chat_group(contact_id: int) -> str:
-    return f"chat-{contact_id}"
-
-
-def customer_view(message: ChatMessage) -> CustomerMessage:
-    return CustomerMessage(
-        id=message.seq,
-        sender=message.sender,  # type: ignore[arg-type]  # only CUSTOMER_VISIBLE are shown
-        author=message.author_name if message.sender != Sender.CUSTOMER else "",
-        event=message.event,
-        body=message.body,
-        client_id=message.client_id if message.sender == Sender.CUSTOMER else "",
-        created=message.created_at,
-    )
-
-
-def agent_view(message: ChatMessage) -> MessageView:
-    return MessageView(
-        id=message.seq,
-        sender=message.sender,
-        author=message.author_name,
-        event=message.event,
-        body=message.body,
-        client_id=message.client_id,
-        created=message.created_at,
-    )
 
 
 def _topic(code: str) -> ChatTopic:
@@ -132,22 +104,6 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
                 created_at=now,
             )
     return session, token
-
-
-def session_for_token(token: str) -> ChatSession:
-    """The chat session holding this token, with its topic."""
-    found = rows.joined(_TOKEN_SQL, [hash_token(token)], ChatSession, "topic")
-    if not found:
-        raise RelaisError(ErrorCode.BAD_TOKEN)
-    return found[0]
-
-
-_TOKEN_SQL = (  # hand-written: every customer's hello reads it
-    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
-    f'FROM "{ChatSession._meta.db_table}" s '
-    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
-    'WHERE s."token_hash" = %s LIMIT 1'
-)
 
 
 def _push_to_customer(message: ChatMessage) -> None:
@@ -257,7 +213,7 @@ def customer_leave(*, session: ChatSession, reason: str = "") -> bool:
     gone too long): a waiting contact is abandoned; a conversation in an agent's hands stays
     there until the agent wraps it up. Returns False if they had left already."""
     with transaction.atomic():
-        contact = interactions.contact_locked(session.contact_id)  # lock order: contact, session
+        contact = contact_locked(session.contact_id)  # lock order: contact, session
         left = ChatSession.objects.filter(pk=session.pk, customer_left_at__isnull=True)
         if not left.update(customer_left_at=timezone.now()):
             return False  # left already

@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
+from relais.apps.deskstream.events import desk_group
 from relais.apps.desktop import selectors, services, sync
-from relais.apps.desktop.events import desk_group
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
 

@@ -28,8 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 from relais.apps import rows
-from relais.apps.desktop import selectors
-from relais.apps.desktop.events import (
+from relais.apps.deskstream.events import (
     ContactClosedEvent,
     DeskPayload,
     OfferEndedEvent,
@@ -38,7 +37,8 @@ from relais.apps.desktop.events import (
     desk_group,
     frame_of,
 )
-from relais.apps.desktop.models import DeskCursor, DeskEvent
+from relais.apps.deskstream.models import DeskCursor, DeskEvent
+from relais.apps.desktop import selectors
 from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.realtime.push import send_frame_on_commit

@@ -13,12 +13,18 @@ from pydantic import BaseModel
 
 from relais.apps import rows
 from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, ChatTopic, Sender
-from relais.apps.chat.services import agent_view
+from relais.apps.chat.selectors import agent_view
+from relais.apps.deskstream.events import (
+    ChatView,
+    HelpMessageView,
+    MessageView,
+    NoteView,
+    OfferMadeEvent,
+    frame_of,
+)
+from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop.errors import ErrorCode
-from relais.apps.desktop.events import ChatView, MessageView, NoteView, OfferMadeEvent, frame_of
 from relais.apps.desktop.models import (
-    DeskCursor,
-    DeskEvent,
     HelpMessage,
     HelpThread,
     InternalNote,
@@ -28,7 +34,7 @@ from relais.apps.desktop.models import (
 )
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import OUT_STATES, AgentPresence, Contact, ContactState
-from relais.apps.interactions.services import contact_row
+from relais.apps.interactions.selectors import contact_row
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel, Queue
 
@@ -267,9 +273,23 @@ def desk_state(*, viewer: Any) -> DeskState:
         )
 
 
-def help_messages(*, agent: Agent) -> list[dict[str, Any]]:
-    from relais.apps.desktop.services import help_view
+def help_group(team_id: int | None) -> str:
+    return f"help-team-{team_id or 0}"
 
+
+def help_view(message: HelpMessage, agent: Agent) -> HelpMessageView:
+    return HelpMessageView(
+        id=message.pk,
+        thread_id=message.thread_id,
+        author=message.author.first_name or message.author.username,
+        from_agent=message.author_id == agent.user_id,
+        body=message.body,
+        client_id=message.client_id,
+        created=message.created_at,
+    )
+
+
+def help_messages(*, agent: Agent) -> list[dict[str, Any]]:
     thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
     if thread is None:
         return []

@@ -13,19 +13,19 @@ from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.errors import ErrorCode as ChatErrorCode
 from relais.apps.chat.models import Sender, SystemEvent
-from relais.apps.desktop import selectors
-from relais.apps.desktop.errors import ErrorCode
-from relais.apps.desktop.events import (
+from relais.apps.chat.selectors import chat_group
+from relais.apps.deskstream.events import (
     ChatOpenedEvent,
     ContactClosedEvent,
     ContactCompletedEvent,
     HelpMessageEvent,
-    HelpMessageView,
     NoteAddedEvent,
     OfferEndedEvent,
     desk_event_append,
     desk_group,
 )
+from relais.apps.desktop import selectors
+from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.models import (
     HelpMessage,
     HelpThread,
@@ -44,6 +44,7 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
+from relais.apps.interactions.selectors import may_act_for
 from relais.apps.organisation.models import Agent
 from relais.apps.realtime.models import LeaseKind
 from relais.apps.realtime.push import group_send, send_frame_on_commit
@@ -60,7 +61,7 @@ def desk_accept(*, actor: User, contact_id: int) -> Contact:
     whole database, held until commit, so the rest is done before taking it (a refused
     accept rolls it all back)."""
     agent = selectors.desk_agent(viewer=actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = selectors.held_contact(  # lock order: contact, chat session, desk cursor
             viewer=actor, contact_id=contact_id, states=(S.OFFERED,), lock=True
         )
@@ -90,7 +91,7 @@ def desk_reject(*, actor: User, contact_id: int) -> Contact:
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.OFFERED,))
     key = offer_key(contact)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.offer_reject(actor=actor, contact=contact)
         desk_event_append(
             agent_id=agent.pk,
@@ -119,14 +120,14 @@ def desk_send(*, actor: User, contact_id: int, body: str, client_id: str) -> tup
 
 def desk_typing(*, actor: User, contact_id: int) -> None:
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
-    group_send(chat.chat_group(contact.pk), "chat.typing", {"type": "typing"})
+    group_send(chat_group(contact.pk), "chat.typing", {"type": "typing"})
 
 
 def desk_complete(*, actor: User, contact_id: int) -> Contact:
     """The conversation is over (the customer is told); the wrap-up reason comes next."""
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.contact_complete(actor=actor, contact=contact)
         _record_end(agent=agent, contact=contact, key=offer_key(contact))
     return contact
@@ -160,7 +161,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
     found = rows.first(WrapUpReason, code=reason, active=True)
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_REASON)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = selectors.held_contact(viewer=actor, contact_id=contact_id, lock=True)
         ending = contact.state == S.ACCEPTED
         if not ending and (contact.state not in (S.WRAP_UP, S.CLOSED) or not contact.accepted_at):
@@ -201,7 +202,7 @@ def desk_transfer(
     agent = selectors.desk_agent(viewer=actor)
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
     key = offer_key(contact)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = interactions.contact_transfer(
             actor=actor, contact=contact, queue_code=queue_code, agent_id=agent_id
         )
@@ -227,7 +228,7 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
     body = body.strip()
     if not body:
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = InternalNote.objects.create(
             contact=contact, author=actor, body=body, created_at=timezone.now()
         )
@@ -243,7 +244,7 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
 def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPresence:
     """available, break (with a reason) or offline, through the interactions services."""
     agent = selectors.desk_agent(viewer=actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = AgentPresence.objects.filter(agent=agent).first()
         logged_in = current is not None and current.logged_in
         if state == "available":
@@ -273,14 +274,14 @@ def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPres
 def desk_connected(*, agent_id: int, channel_name: str) -> None:
     """A desktop of the agent's is connected: a lease, and a request that tells the router
     (which reads the agent's leases: several tabs are one presence; docs/presence.md)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         lease_open(kind=LeaseKind.DESK, subject_id=agent_id, channel_name=channel_name)
         event_append(kind=EventKind.AGENT_CONNECTED, at=timezone.now(), agent_id=agent_id)
 
 
 def desk_disconnected(*, channel_name: str) -> None:
     """A desktop connection ended (a tab closed, a reload, a network drop)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         connection = lease_close(channel_name=channel_name)
         if connection is not None:
             event_append(
@@ -293,22 +294,6 @@ def desk_disconnected(*, channel_name: str) -> None:
 # Help: the agent's instant-message thread with their supervisors ------------------------
 
 
-def help_group(team_id: int | None) -> str:
-    return f"help-team-{team_id or 0}"
-
-
-def help_view(message: HelpMessage, agent: Agent) -> HelpMessageView:
-    return HelpMessageView(
-        id=message.pk,
-        thread_id=message.thread_id,
-        author=message.author.first_name or message.author.username,
-        from_agent=message.author_id == agent.user_id,
-        body=message.body,
-        client_id=message.client_id,
-        created=message.created_at,
-    )
-
-
 def help_send(
     *, actor: User, body: str, client_id: str = "", contact_id: int | None = None
 ) -> HelpMessage:
@@ -319,7 +304,7 @@ def help_send(
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
     if contact_id is not None:
         selectors.held_contact(viewer=actor, contact_id=contact_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         thread = HelpThread.objects.filter(agent=agent, closed_at__isnull=True).first()
         if thread is None:
             thread = HelpThread.objects.create(
@@ -334,31 +319,31 @@ def help_send(
         message = HelpMessage.objects.create(
             thread=thread, author=actor, body=body, client_id=client_id, created_at=timezone.now()
         )
-        view = help_view(message, agent)
+        view = selectors.help_view(message, agent)
         desk_event_append(agent_id=agent.pk, event=HelpMessageEvent(message=view))
         frame = {"type": "help.message", "agent": str(agent), **view.model_dump(mode="json")}
-        send_frame_on_commit(help_group(agent.team_id), frame, handler="help.frame")
+        send_frame_on_commit(selectors.help_group(agent.team_id), frame, handler="help.frame")
     return message
 
 
 def help_reply(*, actor: User, thread_id: int, body: str) -> HelpMessage:
     """A supervisor of the agent's team (or an administrator) answers."""
     thread = HelpThread.objects.select_related("agent").filter(pk=thread_id).first()
-    if thread is None or not interactions.may_act_for(actor, thread.agent):
+    if thread is None or not may_act_for(actor, thread.agent):
         raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
     if actor.role == Role.AGENT:
         raise RelaisError(ErrorCode.NOT_A_SUPERVISOR)
     body = body.strip()
     if not body:
         raise RelaisError(ChatErrorCode.EMPTY_MESSAGE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         message = HelpMessage.objects.create(
             thread=thread, author=actor, body=body, created_at=timezone.now()
         )
         audit_record(actor=actor, action="help.reply", obj=message)
         desk_event_append(
             agent_id=thread.agent_id,
-            event=HelpMessageEvent(message=help_view(message, thread.agent)),
+            event=HelpMessageEvent(message=selectors.help_view(message, thread.agent)),
         )
     return message
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from relais.apps import rows
-from relais.apps.desktop import selectors
-from relais.apps.desktop.events import (
+from relais.apps.deskstream.events import (
     ContactClosedEvent,
     OfferEndedEvent,
     PresenceChangedEvent,
     desk_event_append,
 )
-from relais.apps.desktop.models import DeskCursor, DeskEvent
+from relais.apps.deskstream.models import DeskCursor, DeskEvent
+from relais.apps.desktop import selectors
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
 
 S = ContactState

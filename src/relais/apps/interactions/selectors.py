@@ -7,14 +7,27 @@ their own (offered to them, or handled by them).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from relais.apps import rows
 from relais.apps.accounts.errors import ErrorCode
+from relais.apps.accounts.models import Role, User
+from relais.apps.accounts.permissions import is_administrator
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import AgentPresence, Contact
+from relais.apps.interactions.models import (
+    HELD_STATES,
+    AgentPresence,
+    Contact,
+    ContactState,
+    PresenceState,
+)
+from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.routing.models import Queue
 
 
 def contact_list(*, viewer: Any) -> QuerySet[Contact]:
@@ -41,3 +54,60 @@ def contact_get(*, viewer: Any, contact_id: int) -> Contact:
 def presence_of(*, agent_id: int) -> AgentPresence | None:
     """The agent's presence row (the caller has checked the agent is in the viewer's scope)."""
     return AgentPresence.objects.filter(agent_id=agent_id).first()
+
+
+def contact_locked(contact_id: int) -> Contact:
+    """The contact with its queue, its row locked; only that row: locking its queue's row
+    too made every transition of a busy queue wait on one row (and deadlock with new
+    contacts' inserts)."""
+    contact = contact_row(contact_id, lock=True)
+    if contact is None:
+        raise Contact.DoesNotExist(f"contact {contact_id}")
+    return contact
+
+
+def contact_row(
+    contact_id: int, *, agent_id: int | None = None, lock: bool = False
+) -> Contact | None:
+    """The contact with its queue (None if missing, or not `agent_id`'s when given); `lock`:
+    its row alone FOR UPDATE. Hand-written (apps/rows.py): every desk action and contact
+    transition begins here."""
+    sql = _row_sql(lock and connection.features.has_select_for_update_of, agent_id is not None)
+    params = [contact_id] if agent_id is None else [contact_id, agent_id]
+    found = rows.joined(sql, params, Contact, "queue")
+    return found[0] if found else None
+
+
+@functools.cache
+def _row_sql(lock: bool, by_agent: bool) -> str:
+    return (
+        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
+        f'FROM "{Contact._meta.db_table}" c '
+        f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
+        'WHERE c."id" = %s'
+        + (' AND c."agent_id" = %s' if by_agent else "")
+        + (" FOR UPDATE OF c" if lock else "")
+    )
+
+
+def may_act_for(actor: User, agent: Agent) -> bool:
+    """The agent themself, a supervisor of their team, or an administrator."""
+    if is_administrator(actor) or agent.user_id == actor.pk:
+        return True
+    return bool(
+        actor.role == Role.SUPERVISOR
+        and agent.team_id is not None
+        and actor.supervised_teams.filter(pk=agent.team_id).exists()
+    )
+
+
+def held_state(agent_id: int) -> PresenceState:
+    """available, busy or wrap-up, from the contacts the agent holds."""
+    states = set(
+        Contact.objects.filter(agent_id=agent_id, state__in=HELD_STATES).values_list(
+            "state", flat=True
+        )
+    )
+    if not states:
+        return PresenceState.AVAILABLE
+    return PresenceState.WRAP_UP if states == {ContactState.WRAP_UP} else PresenceState.BUSY

@@ -8,23 +8,21 @@ request to the event log and audits it; the router applies the request to its en
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from relais.apps import rows
-from relais.apps.accounts.models import Role, User
-from relais.apps.accounts.permissions import is_administrator, require_administrator
+from relais.apps.accounts.models import User
+from relais.apps.accounts.permissions import require_administrator
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.errors import ErrorCode
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import (
-    HELD_STATES,
     AgentPresence,
     BreakReason,
     CloseReason,
@@ -34,6 +32,7 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
+from relais.apps.interactions.selectors import contact_locked, held_state, may_act_for
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
 
@@ -131,40 +130,6 @@ def contacts_due(now: dt.datetime | None = None) -> int:
             )
             due += 1
     return due
-
-
-def contact_locked(contact_id: int) -> Contact:
-    """The contact with its queue, its row locked; only that row: locking its queue's row
-    too made every transition of a busy queue wait on one row (and deadlock with new
-    contacts' inserts)."""
-    contact = contact_row(contact_id, lock=True)
-    if contact is None:
-        raise Contact.DoesNotExist(f"contact {contact_id}")
-    return contact
-
-
-def contact_row(
-    contact_id: int, *, agent_id: int | None = None, lock: bool = False
-) -> Contact | None:
-    """The contact with its queue (None if missing, or not `agent_id`'s when given); `lock`:
-    its row alone FOR UPDATE. Hand-written (apps/rows.py): every desk action and contact
-    transition begins here."""
-    sql = _row_sql(lock and connection.features.has_select_for_update_of, agent_id is not None)
-    params = [contact_id] if agent_id is None else [contact_id, agent_id]
-    found = rows.joined(sql, params, Contact, "queue")
-    return found[0] if found else None
-
-
-@functools.cache
-def _row_sql(lock: bool, by_agent: bool) -> str:
-    return (
-        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
-        f'FROM "{Contact._meta.db_table}" c '
-        f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
-        'WHERE c."id" = %s'
-        + (' AND c."agent_id" = %s' if by_agent else "")
-        + (" FOR UPDATE OF c" if lock else "")
-    )
 
 
 #: What was refused, in words for the error message ("it cannot be accepted").
@@ -397,17 +362,6 @@ def contact_transfer(
 # Presence ----------------------------------------------------------------------------------
 
 
-def may_act_for(actor: User, agent: Agent) -> bool:
-    """The agent themself, a supervisor of their team, or an administrator."""
-    if is_administrator(actor) or agent.user_id == actor.pk:
-        return True
-    return bool(
-        actor.role == Role.SUPERVISOR
-        and agent.team_id is not None
-        and actor.supervised_teams.filter(pk=agent.team_id).exists()
-    )
-
-
 def _presence(actor: User, agent: Agent) -> AgentPresence:
     if not may_act_for(actor, agent):
         raise RelaisError(ErrorCode.NOT_AN_AGENT)
@@ -487,15 +441,3 @@ def agent_break_end(*, actor: User, agent: Agent) -> AgentPresence:
         presence.missed_offers = 0
         _presence_changed(actor, presence, EventKind.AGENT_BREAK_ENDED, {})
     return presence
-
-
-def held_state(agent_id: int) -> PresenceState:
-    """available, busy or wrap-up, from the contacts the agent holds."""
-    states = set(
-        Contact.objects.filter(agent_id=agent_id, state__in=HELD_STATES).values_list(
-            "state", flat=True
-        )
-    )
-    if not states:
-        return PresenceState.AVAILABLE
-    return PresenceState.WRAP_UP if states == {ContactState.WRAP_UP} else PresenceState.BUSY

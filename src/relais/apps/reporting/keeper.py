@@ -1,6 +1,6 @@
 """Keeping the interval statistics current inside the running server (`relais serve`).
 
-A daemon thread runs `stats_update` every few seconds (``RELAIS_STATS_EVERY_S``, 5 by
+A daemon thread runs `stats_update` every few seconds (``settings.STATS_EVERY_S``, 5 by
 default), so the reports show today's figures without anyone running `relais stats`. With
 several web processes on PostgreSQL each runs one; the cursor's row lock lets one update at
 a time and the others skip their turn. On SQLite run one server process (the default).
@@ -14,17 +14,16 @@ at least ``SHARE`` times its duration, so the keeper never takes more than a fif
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
+from django.conf import settings
 from django.db import connection
 
 from relais.apps.reporting.stats import stats_update
 
 logger = logging.getLogger("relais.stats")
 
-EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))
 #: The pause after an update is at least this many times the update's duration.
 SHARE = 4.0
 
@@ -33,9 +32,9 @@ class StatsKeeper(threading.Thread):
     """Updates the statistics every ``every`` seconds until `stop()`; ``updated`` is set
     after each update this process made (not after a turn skipped for another process)."""
 
-    def __init__(self, *, every: float = EVERY_S) -> None:
+    def __init__(self, *, every: float | None = None) -> None:
         super().__init__(name="relais-stats", daemon=True)
-        self.every = every
+        self.every: float = settings.STATS_EVERY_S if every is None else every
         self.updated = threading.Event()
         self._stopping = threading.Event()
 
@@ -57,7 +56,7 @@ class StatsKeeper(threading.Thread):
         self.join(timeout)
 
 
-def start_stats_keeper(*, every: float = EVERY_S) -> StatsKeeper:
+def start_stats_keeper(*, every: float | None = None) -> StatsKeeper:
     keeper = StatsKeeper(every=every)
     keeper.start()
     return keeper

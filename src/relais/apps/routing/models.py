@@ -189,7 +189,7 @@ class OverflowStep(models.Model):
     step to periods in `hours_time_zone`; with `within_site_hours` the step is open only
     while one of its target sites is open (the site's own opening hours, local time).
 
-    `override` (set by `routing.services.overflow_step_override`, audited with its reason):
+    `override` (set by `router.services.overflow_step_override`, audited with its reason):
     open, the step's targets are eligible for every contact of the queue at once; closed,
     never, until the override is lifted (see `config._engine_step`).
     """

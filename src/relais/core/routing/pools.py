@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heapify, heappop, heappush
-from typing import NamedTuple
 
 from relais.core.routing.model import Strategy
 from relais.core.routing.state import (
@@ -32,6 +31,7 @@ from relais.core.routing.state import (
     AgentEntry,
     AgentRuntime,
     Band,
+    ChannelPlan,
     Membership,
     QueueRuntime,
     Ring,
@@ -51,16 +51,6 @@ __all__ = [
 BAND = 1e11
 _SHIFT = 32  # stamp = version << _SHIFT | agent index
 _INDEX = (1 << _SHIFT) - 1
-
-
-class ChannelPlan(NamedTuple):
-    """Where an agent's entries go when it can take `channel`."""
-
-    channel: int
-    real_time: bool
-    fixed: tuple[tuple[Ring, deque[int]], ...]  # longest idle, best skill: the band's FIFO
-    occupancy: tuple[Ring, ...]  # least occupied: the band depends on the load
-    turn: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin: the heap
 
 
 def pool_rings(membership: Membership) -> tuple[Ring, ...]:

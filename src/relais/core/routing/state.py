@@ -11,7 +11,7 @@ Index layout (see docs/routing.md):
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from relais.core.routing.model import (
     REAL_TIME_CHANNELS,
@@ -27,7 +27,6 @@ from relais.core.routing.model import (
 
 if TYPE_CHECKING:
     from relais.core.routing.hours import Schedule
-    from relais.core.routing.pools import ChannelPlan
 
 __all__ = [
     "N_CHANNELS",
@@ -35,6 +34,7 @@ __all__ = [
     "AgentEntry",
     "AgentRuntime",
     "Band",
+    "ChannelPlan",
     "ContactEntry",
     "ContactRuntime",
     "HoursTracker",
@@ -139,6 +139,16 @@ class Membership:
         self.rings = rings
         self.score = score  # -(sum of skill levels): lower is better
         self.rr_turn = turn
+
+
+class ChannelPlan(NamedTuple):
+    """Where an agent's entries go when it can take `channel`."""
+
+    channel: int
+    real_time: bool
+    fixed: tuple[tuple[Ring, deque[int]], ...]  # longest idle, best skill: the band's FIFO
+    occupancy: tuple[Ring, ...]  # least occupied: the band depends on the load
+    turn: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin: the heap
 
 
 class AgentRuntime:

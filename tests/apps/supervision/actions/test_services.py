@@ -134,7 +134,7 @@ def test_a_supervisor_changes_the_state_of_their_agent_only(world: World, queue:
 def test_a_broadcast_reaches_the_team_desktops_after_commit(
     world: World, in_memory_layer: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from relais.apps.desktop.events import desk_group
+    from relais.apps.deskstream.events import desk_group
 
     client = logged_in(world.users["supervisor"])
     team = world.teams["lille"]

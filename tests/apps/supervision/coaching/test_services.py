@@ -9,9 +9,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from relais.apps.audit.models import AuditEntry
-from relais.apps.desktop.events import desk_group
+from relais.apps.deskstream.events import desk_group
 from relais.apps.desktop.models import HelpMessage
-from relais.apps.desktop.services import help_group
+from relais.apps.desktop.selectors import help_group
 from relais.apps.supervision.coaching.services import instant_message_send
 from tests.apps.conftest import World
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.router.services import overflow_step_override
 from relais.apps.routing.models import OverflowStep, Queue
-from relais.apps.routing.services import overflow_step_override
 from relais.apps.supervision.live.board import LiveBoard
 from relais.apps.supervision.live.figures import snapshot
 from relais.apps.supervision.live.frames import Alert

@@ -5,8 +5,8 @@ when and why (`reason`), its side effects (pushes) after commit.
   interactions services (which decide who may act for whom: the agent's supervisor or an
   administrator) — the router applies it like any presence request;
 - `overflow_override_set`: open or close an overflow step now, or lift the override (None),
-  through `routing.services.overflow_step_override` (the router follows at once);
-- `queue_priority_set`: the queue's priority, through `routing.services.queue_priority_set`;
+  through `router.services.overflow_step_override` (the router follows at once);
+- `queue_priority_set`: the queue's priority, through `router.services.queue_priority_set`;
 - `broadcast_send`: a message to every agent of a team, site or partner in the actor's
   scope, stored and appended to each agent's numbered desk stream (pushed after commit).
 """
@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
-from relais.apps.desktop.events import BroadcastEvent, desk_event_append
+from relais.apps.deskstream.events import BroadcastEvent, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.organisation.models import Agent
-from relais.apps.routing import services as routing
+from relais.apps.router import services as router
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 from relais.apps.supervision.access import reason_required
 from relais.apps.supervision.actions.selectors import broadcast_target, may_act, may_broadcast
@@ -44,7 +44,7 @@ def agent_state_change(
     why = reason_required(reason)
     if action not in STATE_ACTIONS:
         raise RelaisError(ErrorCode.INVALID_STATE_ACTION, action=action)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if action == "login":
             presence = interactions.agent_login(actor=actor, agent=agent)
         elif action == "logout":
@@ -73,14 +73,14 @@ def overflow_override_set(
     state = StepOverride.NONE
     if is_open is not None:
         state = StepOverride.OPEN if is_open else StepOverride.CLOSED
-    return routing.overflow_step_override(actor=actor, step=step, state=state, reason=why)
+    return router.overflow_step_override(actor=actor, step=step, state=state, reason=why)
 
 
 def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
     """The queue's priority, for the contacts waiting in it and those to come."""
     _require(may_act(actor))
     why = reason_required(reason)
-    return routing.queue_priority_set(actor=actor, queue=queue, priority=priority, reason=why)
+    return router.queue_priority_set(actor=actor, queue=queue, priority=priority, reason=why)
 
 
 def broadcast_send(
@@ -92,7 +92,7 @@ def broadcast_send(
     if not message or len(message) > 2000:
         raise RelaisError(ErrorCode.MESSAGE_REQUIRED)
     label, recipients = broadcast_target(viewer=actor, target_kind=target_kind, target_id=target_id)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         broadcast = Broadcast.objects.create(
             target_kind=target_kind,
             target_id=target_id,

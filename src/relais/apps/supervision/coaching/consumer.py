@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from relais.apps.chat.services import chat_group
-from relais.apps.desktop.events import HelpMessageView, MessageView
-from relais.apps.desktop.services import help_group
+from relais.apps.chat.selectors import chat_group
+from relais.apps.deskstream.events import HelpMessageView, MessageView
+from relais.apps.desktop.selectors import help_group
 from relais.apps.realtime.consumers import FrameConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
-from relais.apps.desktop.events import HelpMessageView, MessageView
+from relais.apps.deskstream.events import HelpMessageView, MessageView
 
 
 class In(BaseModel):

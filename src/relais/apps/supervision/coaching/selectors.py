@@ -15,10 +15,10 @@ from django.utils.translation import gettext
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.chat.models import ChatMessage, ChatSession
-from relais.apps.chat.services import agent_view
-from relais.apps.desktop.events import HelpMessageView, MessageView
+from relais.apps.chat.selectors import agent_view
+from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.models import HelpMessage, HelpThread
-from relais.apps.desktop.services import help_view
+from relais.apps.desktop.selectors import help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent

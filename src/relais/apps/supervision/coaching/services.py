@@ -25,9 +25,9 @@ from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.models import MAX_BODY_CHARS, ChatMessage, Sender, SystemEvent
-from relais.apps.desktop.events import HelpMessageEvent, desk_event_append
+from relais.apps.deskstream.events import HelpMessageEvent, desk_event_append
 from relais.apps.desktop.models import HelpMessage, HelpThread
-from relais.apps.desktop.services import help_group, help_view
+from relais.apps.desktop.selectors import help_group, help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
@@ -58,7 +58,7 @@ def instant_message_send(
     `client_id` again stores nothing new."""
     _require_coach(actor)
     body = _body(body)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         thread = (
             HelpThread.objects.select_for_update()
             .filter(agent=agent, closed_at__isnull=True)
@@ -100,7 +100,7 @@ def chat_join(*, actor: User, contact: Contact, mode: str, reason: str) -> ChatJ
         raise RelaisError(ErrorCode.INVALID_JOIN_MODE, mode=mode[:20])
     if contact.state != ContactState.ACCEPTED:
         raise RelaisError(ErrorCode.CHAT_NOT_LIVE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         announced = ChatJoin.objects.filter(
             contact=contact, supervisor=actor, mode=JoinMode.VISIBLE
         ).exists()

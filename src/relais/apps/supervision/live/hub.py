@@ -1,9 +1,9 @@
 """The process's live board and its push loop: figures to every scope within a second.
 
 The first supervision WebSocket of a web process starts the loop on the server's event
-loop: rebuild the board from the record, then every POLL_S read the new events; when a
-figure may have changed (or every TICK_S, for waits and times in state that grow), send
-each scope's `LiveFigures` frame to its group. The loop stops when nobody listens.
+loop: rebuild the board from the record, then every `settings.SUPERVISION_POLL_S` read the
+new events; when a figure may have changed (or every TICK_S, for waits and times in state
+that grow), send each scope's `LiveFigures` frame to its group. The loop stops when nobody listens.
 Each web process runs its own board for its own consumers (the record is shared).
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from relais.apps.organisation.scoping import Scope
 from relais.apps.supervision.live.board import LiveBoard
@@ -25,7 +25,6 @@ from relais.apps.supervision.live.frames import LiveFigures
 
 logger = logging.getLogger("relais.supervision")
 
-POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 TICK_S = 5.0
 
 
@@ -93,7 +92,7 @@ class Hub:
                 logger.exception("supervision: live board failed; rebuilding")
                 self.built = False
                 await asyncio.sleep(1.0)
-            await asyncio.sleep(POLL_S)
+            await asyncio.sleep(settings.SUPERVISION_POLL_S)
         self.built = False  # nobody listens: the next listener starts from the record
 
 

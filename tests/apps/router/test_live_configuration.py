@@ -12,7 +12,7 @@ from relais.apps.interactions import services
 from relais.apps.interactions.log import router_wakeup
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.organisation.models import Agent, Skill
-from relais.apps.routing import services as routing_services
+from relais.apps.router import services as routing_services
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import AgentInbox, Routing

@@ -17,7 +17,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
-from relais.apps.desktop.models import DeskCursor, DeskEvent
+from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
 from relais.apps.numbering import number_return, number_take
 from relais.apps.realtime.push import group_send, send_frame_on_commit

@@ -9,8 +9,9 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.router.schemas import QueueRead, QueueStatusRead
+from relais.apps.router.selectors import queue_status
 from relais.apps.routing import selectors
-from relais.apps.routing.schemas import QueueRead, QueueStatusRead
 
 router = Router(tags=["routing"])
 
@@ -29,7 +30,7 @@ def read_queue(request: HttpRequest, queue_id: int) -> Any:
 @router.get("/queues/{queue_id}/status", response=QueueStatusRead)
 def read_queue_status(request: HttpRequest, queue_id: int) -> Any:
     queue = selectors.queue_get(viewer=request.user, queue_id=queue_id)
-    figures = selectors.queue_status(viewer=request.user, queue=queue)
+    figures = queue_status(viewer=request.user, queue=queue)
     return {
         "queue_id": queue.pk,
         "code": queue.code,

@@ -10,26 +10,24 @@ run one router only, in the server's process (the default of `relais serve`).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
 from relais.apps.realtime.duties import duties_run_due
-from relais.apps.realtime.lifespan import close_leases
-from relais.apps.realtime.push import start_push_loop, stop_push_loop, use_server_loop
-from relais.apps.routing.router import Diverged, Router, wait_hint
+from relais.apps.realtime.push import start_push_loop, stop_push_loop
+from relais.apps.router.router import Diverged, Router, wait_hint
 
 logger = logging.getLogger("relais.router")
 
 LOCK_KEY = 0x52_4F_55_54  # "ROUT"
-POLL_S = float(os.environ.get("RELAIS_ROUTER_POLL_S", "0.25"))
 STANDBY_RETRY_S = 1.0
 
 
@@ -47,17 +45,17 @@ class Leadership:
         """Wait (standby) until this process holds the lock, or `stop` is set."""
         import psycopg
 
-        settings = connection.settings_dict
+        database = connection.settings_dict
         announced = False
         while not stop.is_set():
             try:
                 if self.conn is None or self.conn.closed:
                     self.conn = psycopg.connect(
-                        dbname=settings["NAME"],
-                        user=settings["USER"] or None,
-                        password=settings["PASSWORD"] or None,
-                        host=settings["HOST"] or None,
-                        port=settings["PORT"] or None,
+                        dbname=database["NAME"],
+                        user=database["USER"] or None,
+                        password=database["PASSWORD"] or None,
+                        host=database["HOST"] or None,
+                        port=database["PORT"] or None,
                         autocommit=True,
                         application_name=f"relais-router-{os.getpid()}",
                     )
@@ -89,9 +87,11 @@ class Leadership:
                 self.conn = None
 
 
-def run_router(stop: threading.Event, *, poll_s: float = POLL_S) -> None:
+def run_router(stop: threading.Event, *, poll_s: float | None = None) -> None:
     """Route until `stop` is set: standby, then active, and back to standby if the
-    lock's connection is lost."""
+    lock's connection is lost. Between two wake-ups it reads the log every `poll_s`
+    seconds (`settings.ROUTER_POLL_S` unless given)."""
+    poll_s = settings.ROUTER_POLL_S if poll_s is None else poll_s
     leadership = Leadership()
     try:
         while not stop.is_set():
@@ -144,34 +144,7 @@ def start_in_process() -> tuple[threading.Thread, threading.Event]:
     return thread, stop
 
 
-def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
-    """uvicorn with the router running beside it; offers go out on the server's loop."""
-    import uvicorn
-
-    from relais.apps.realtime.consumers import heartbeat_start
-    from relais.config.server import APPLICATION, UVICORN_OPTIONS
-
-    config = uvicorn.Config(
-        APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS
-    )
-    server = uvicorn.Server(config)
-
-    async def main() -> None:
-        use_server_loop(asyncio.get_running_loop())
-        heartbeat_start()  # this server's connections are alive while it runs
-        thread, stop = start_in_process()
-        try:
-            await server.serve()
-        finally:
-            stop.set()
-            use_server_loop(None)
-            await asyncio.to_thread(thread.join, 5)
-            await asyncio.to_thread(close_leases)  # also when lifespan events did not run
-
-    asyncio.run(main())
-
-
-def run_until_signalled(poll_s: float = POLL_S) -> None:
+def run_until_signalled(poll_s: float | None = None) -> None:
     """`relais router`: route in this thread until SIGINT or SIGTERM."""
     import signal
 

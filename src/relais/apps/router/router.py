@@ -27,8 +27,8 @@ from relais.apps import rows
 from relais.apps.desktop.decided import router_decisions_record
 from relais.apps.interactions.decisions import decisions_record
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
-from relais.apps.routing.presence import presence_sync
-from relais.apps.routing.rebuild import Rebuilt, rebuild
+from relais.apps.router.presence import presence_sync
+from relais.apps.router.rebuild import Rebuilt, rebuild
 from relais.core.clock import Clock, SystemClock
 from relais.core.routing import (
     BreakReason,

@@ -17,7 +17,7 @@ from relais.apps.interactions.models import (
     PresenceState,
 )
 from relais.apps.organisation.models import Agent
-from relais.apps.routing.router import Diverged, Router
+from relais.apps.router.router import Diverged, Router
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import AgentInbox, Routing
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.routing.runner import POLL_S, run_until_signalled
+from relais.apps.router.runner import run_until_signalled
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--poll",
             type=float,
-            default=POLL_S,
+            default=settings.ROUTER_POLL_S,
             help=gettext("Seconds between two looks at the event log when nothing wakes it."),
         )
 

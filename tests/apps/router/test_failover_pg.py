@@ -20,8 +20,8 @@ from django.db import connection
 
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.router.runner import LOCK_KEY
 from relais.apps.routing.models import Queue
-from relais.apps.routing.runner import LOCK_KEY
 from tests.apps.conftest import World
 from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
@@ -80,11 +80,13 @@ def routers(postgres: None, tmp_path: Path) -> Iterator[list[subprocess.Popen[by
 
 
 def lock_holder() -> int | None:
-    """The pid of the router process whose connection holds the router's advisory lock."""
+    """The pid of the router process whose connection holds the router's advisory lock on
+    this database (other databases of the server may have routers of their own)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s",
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [LOCK_KEY],
         )
         row = cursor.fetchone()

@@ -16,10 +16,10 @@ from relais.apps.interactions.models import (
     PresenceState,
 )
 from relais.apps.realtime.models import Connection
-from relais.apps.routing.router import PRESENCE_EVERY_S, Router
+from relais.apps.router.router import PRESENCE_EVERY_S, Router
 from tests.apps.presence import desk_close, desk_open
+from tests.apps.router.test_router import agent, arrive
 from tests.apps.routing.fixtures import Routing
-from tests.apps.routing.test_router import agent, arrive
 
 S = ContactState
 pytestmark = pytest.mark.usefixtures("in_memory_layer")

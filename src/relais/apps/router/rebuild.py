@@ -24,6 +24,7 @@ from relais.apps.interactions.models import (
     ContactState,
     PresenceState,
 )
+from relais.apps.router.presence import desk_standings, unreachable_since
 from relais.apps.routing.config import (
     agent_profile,
     agents_for_engine,
@@ -31,7 +32,6 @@ from relais.apps.routing.config import (
     engine_sites,
     queues_for_engine,
 )
-from relais.apps.routing.presence import desk_standings, unreachable_since
 from relais.core.clock import Clock, from_datetime
 from relais.core.routing import BreakReason, RoutingEngine
 from relais.core.routing import ContactState as EngineState

@@ -49,7 +49,7 @@ def overflow_step_override(
     """Open ("open") or close ("closed") the step now, or back to its rules ("")."""
     if state not in StepOverride.values:
         raise RelaisError(ErrorCode.INVALID_OVERRIDE)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         step = OverflowStep.objects.select_for_update().select_related("queue").get(pk=step.pk)
         before = step.override
         if before == state:
@@ -76,7 +76,7 @@ def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str)
     it that carry its former priority (a contact given its own priority keeps it)."""
     if priority not in PRIORITY_RANGE:
         raise RelaisError(ErrorCode.INVALID_PRIORITY)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         queue = Queue.objects.select_for_update().get(pk=queue.pk)
         before = queue.priority
         if before == priority:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from relais.apps.audit.admin_mixins import AuditedModelAdmin
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
+from relais.apps.router.services import queue_configuration_changed
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
 from relais.apps.routing.reachability import WEEKS, gap_texts, queue_gaps
-from relais.apps.routing.services import queue_configuration_changed
 
 #: Gaps shown in the message after a save; the queue's page lists them all.
 GAPS_IN_MESSAGE = 6
@@ -38,7 +38,7 @@ class OverflowStepInline(admin.StackedInline):
     model = OverflowStep
     extra = 0
     filter_horizontal = ["sites", "partners"]
-    # set live from the wallboard, with a reason (routing.services.overflow_step_override)
+    # set live from the wallboard, with a reason (router.services.overflow_step_override)
     readonly_fields = ["override", "override_by", "override_at", "override_reason"]
 
 
