@@ -129,8 +129,8 @@ if REDIS_URL:
             # subscribing connection for all its consumers. What the browsers must not miss
             # is stored first and read back on a gap (docs/events-protocol.md), so the
             # at-most-once delivery of pub/sub is enough. (The list-based
-            # channels_redis.core layer cost a Lua script per push and put seconds of delay
-            # on offers under bench.chat_load.) redis-py's 5 s default read timeout cut idle
+            # channels_redis.core layer cost a Lua script per push and delayed offers under
+            # load: docs/desktop.md.) redis-py's 5 s default read timeout cut idle
             # connections under load: 30 s.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},

@@ -1,7 +1,7 @@
 """The pre-chat form (`POST /chat/start`) as a lean ASGI endpoint, outside Django's
 request handling.
 
-Every chat begins here, twenty times a second per site under bench.chat_load. Through
+Every chat begins here, many times a second at a busy site (bench.chat_load). Through
 Django each request got a thread of its own, the middleware chain and the request
 signals, and under load requests queued for those threads. Here the body is read on the
 event loop and the form is handled (`views.form_answer`, as the Django view does) on the

@@ -15,7 +15,7 @@ pushes alone, so that routing never waits for Redis.
 On each loop one publisher sends the pushes in the order they came, so pushes to a group
 arrive in order. With Redis publish/subscribe it sends all the pushes waiting at that moment
 in one pipeline, one round trip: channels_redis publishes one at a time under a lock it
-shares with subscriptions, and under bench.chat_load pushes waited there for seconds.
+shares with subscriptions, where pushes waited under load (docs/desktop.md, "Under load").
 """
 
 from __future__ import annotations

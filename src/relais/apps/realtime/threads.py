@@ -4,8 +4,7 @@ Every WebSocket frame and every pre-chat form makes one such call: a whole unit 
 own transaction, a pooled connection taken and given back). Through asgiref's
 `SyncToAsync` and a `ThreadPoolExecutor`, each call paid for a context-switching wrapper and
 for the executor's thread accounting, whose lock the event loop thread waited on while a
-database thread held it: under bench.chat_load that was about a seventh of the loop thread's
-time. Here the loop puts the call on a `queue.SimpleQueue` (a lock-free hand-off in C) and
+database thread held it (measured in docs/desktop.md, "Under load"). Here the loop puts the call on a `queue.SimpleQueue` (a lock-free hand-off in C) and
 awaits a future; a thread runs the call in a copy of the caller's context and settles the
 future through `call_soon_threadsafe`.
 

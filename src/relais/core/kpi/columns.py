@@ -1,7 +1,7 @@
 """Contacts as columns: the KPI counters of many groups at once, with numpy.
 
 For a million simulated contacts, building one `ContactRecord` each and adding it to a
-`KpiAccumulator` costs about 5 µs a contact. `summaries_by_group` takes the same contacts
+`KpiAccumulator` is the slow way (docs/simulation.md gives the figures). `summaries_by_group` takes the same contacts
 as arrays and returns, for every group, exactly the `KpiSummary` that adding their records
 to one accumulator per group, in array order, then reading `summary(now)` gives: counts by
 `bincount`, sums by weighted `bincount` (which adds in array order, as the accumulator
