@@ -1,12 +1,12 @@
 """Database calls from an event loop, on a fixed set of threads fed by one queue.
 
 Every WebSocket frame and every pre-chat form makes one such call: a whole unit of work (its
-own transaction, a pooled connection taken and given back). Through asgiref's
-`SyncToAsync` and a `ThreadPoolExecutor`, each call paid for a context-switching wrapper and
-for the executor's thread accounting, whose lock the event loop thread waited on while a
-database thread held it (measured in docs/desktop.md, "Under load"). Here the loop puts the call on a `queue.SimpleQueue` (a lock-free hand-off in C) and
-awaits a future; a thread runs the call in a copy of the caller's context and settles the
-future through `call_soon_threadsafe`.
+own transaction, a pooled connection taken and given back). Through asgiref's `SyncToAsync`
+and a `ThreadPoolExecutor`, each call paid for a context-switching wrapper and for the
+executor's thread accounting, whose lock the event loop thread waited on while a database
+thread held it (measured in docs/desktop.md, "Under load"). Here the loop puts the call on a
+`queue.SimpleQueue` (a lock-free hand-off in C) and awaits a future; a thread runs the call
+in a copy of the caller's context and settles the future through `call_soon_threadsafe`.
 
 A thread knows the loop it works for (`caller_loop`): pushes made during the call leave from
 that loop (realtime/push.py).

@@ -1,11 +1,12 @@
 """Contacts as columns: the KPI counters of many groups at once, with numpy.
 
 For a million simulated contacts, building one `ContactRecord` each and adding it to a
-`KpiAccumulator` is the slow way (docs/simulation.md gives the figures). `summaries_by_group` takes the same contacts
-as arrays and returns, for every group, exactly the `KpiSummary` that adding their records
-to one accumulator per group, in array order, then reading `summary(now)` gives: counts by
-`bincount`, sums by weighted `bincount` (which adds in array order, as the accumulator
-does, so the floats are the same to the last bit), maxima by `maximum.at`.
+`KpiAccumulator` is the slow way (docs/simulation.md gives the figures).
+`summaries_by_group` takes the same contacts as arrays and returns, for every group, exactly
+the `KpiSummary` that adding their records to one accumulator per group, in array order,
+then reading `summary(now)` gives: counts by `bincount`, sums by weighted `bincount` (which
+adds in array order, as the accumulator does, so the floats are the same to the last bit),
+maxima by `maximum.at`.
 
 Scope: contacts without hold time, transfer or survey scores (what the simulator records).
 Times are floats (seconds since the epoch) with NaN where a thing did not happen.
