@@ -69,7 +69,7 @@ def held_contact(
     """A contact offered to or handled by the viewer's agent (else `not_your_contact`), with
     its queue; `lock`: its row alone FOR UPDATE, the first lock of a desk transaction.
 
-    Every desk action begins here: one hand-written statement (apps/rows.py)."""
+    Every desk action begins here: one hand-written statement (interactions/queries.py)."""
     agent = desk_agent(viewer=viewer)
     found = contact_row(contact_id, agent_id=agent.pk, lock=lock)
     if found is None or (states and found.state not in states):

@@ -67,8 +67,8 @@ def contact_row(
     contact_id: int, *, agent_id: int | None = None, lock: bool = False
 ) -> Contact | None:
     """The contact with its queue (None if missing, or not `agent_id`'s when given); `lock`:
-    its row alone FOR UPDATE. Hand-written (apps/rows.py): every desk action and contact
-    transition begins here."""
+    its row alone FOR UPDATE. Hand-written (interactions/queries.py): every desk action and
+    contact transition begins here."""
     return queries.contact_with_queue(contact_id, agent_id=agent_id, lock=lock)
 
 
