@@ -54,6 +54,7 @@ lint: env
 	$(UV) run ruff check src tests bench scripts
 	$(UV) run mypy src
 	$(UV) run lint-imports
+	$(UV) run python scripts/check_raw_sql.py
 	RELAIS_DATA_DIR=$$(mktemp -d) $(UV) run relais makemigrations --check --dry-run
 	$(UV) run python scripts/check_i18n.py
 

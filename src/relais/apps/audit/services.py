@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from relais.apps import rows
+from relais.apps.audit import queries
 from relais.apps.audit.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -34,9 +35,6 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-_LAST_DIGEST = f'SELECT "digest" FROM "{AuditEntry._meta.db_table}" ORDER BY "id" DESC LIMIT 1'  # noqa: S608
-
-
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
@@ -48,12 +46,7 @@ def audit_record(
     """Append one entry to the chain; call inside the transaction of the write it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the audited write")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        cursor.execute(_LAST_DIGEST)  # hand-written: the ORM compiled it for longer than it ran
-        found = cursor.fetchone()
-    last = found[0] if found else None
+    last = queries.last_digest_locked(_ADVISORY_LOCK_KEY)
     entry = AuditEntry(
         at=timezone.now(),
         actor_id=None if actor is None else actor.pk,

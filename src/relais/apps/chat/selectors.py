@@ -10,14 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
-from relais.apps import rows
-from relais.apps.accounts.models import User
+from relais.apps.chat import queries
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import (
-    CUSTOMER_VISIBLE,
     ChatMessage,
     ChatSession,
     ChatTopic,
@@ -76,15 +73,7 @@ def alternatives(topic: ChatTopic | None) -> tuple[bool, bool]:
 
 
 def messages_for_customer(*, viewer: ChatSession, after: int = 0) -> list[ChatMessage]:
-    params = [viewer.contact_id, after, *CUSTOMER_VISIBLE]
-    return rows.fetch(ChatMessage, _CUSTOMER_MESSAGES_SQL, params)
-
-
-_CUSTOMER_MESSAGES_SQL = (  # hand-written: every customer's hello reads them
-    f'SELECT {rows.columns(ChatMessage, "m")} FROM "{ChatMessage._meta.db_table}" m '  # noqa: S608 - names from the model
-    'WHERE m."contact_id" = %s AND m."seq" > %s '
-    f'AND m."sender" IN ({rows.marks(len(CUSTOMER_VISIBLE))}) ORDER BY m."seq"'
-)
+    return queries.customer_messages(viewer.contact_id, after)  # every customer's hello
 
 
 @dataclass(frozen=True)
@@ -100,21 +89,9 @@ class Standing:
 def chat_standing(*, viewer: ChatSession) -> Standing:
     """The conversation's last number, whether the customer left, the contact's state, and
     the name the customer is told: the first name of the agent holding the chat."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STANDING_SQL, [viewer.contact_id])
-        last_seq, left_at, state, first_name = cursor.fetchone()
+    last_seq, left_at, state, first_name = queries.standing(viewer.contact_id)
     in_hand = state in (ContactState.ACCEPTED, ContactState.WRAP_UP)
     return Standing(last_seq, left_at is not None, state, (first_name or "") if in_hand else "")
-
-
-_SESSIONS = ChatSession._meta.db_table
-_STANDING_SQL = (  # hand-written: every customer's hello reads it
-    f'SELECT s."last_seq", s."customer_left_at", c."state", u."first_name" FROM "{_SESSIONS}" s '  # noqa: S608 - names from the models
-    f'JOIN "{Contact._meta.db_table}" c ON c."id" = s."contact_id" '
-    f'LEFT JOIN "{Agent._meta.db_table}" a ON a."id" = c."agent_id" '
-    f'LEFT JOIN "{User._meta.db_table}" u ON u."id" = a."user_id" '
-    'WHERE s."contact_id" = %s'
-)
 
 
 @dataclass(frozen=True)
@@ -215,15 +192,7 @@ def agent_view(message: ChatMessage) -> MessageView:
 
 def session_for_token(token: str) -> ChatSession:
     """The chat session holding this token, with its topic."""
-    found = rows.joined(_TOKEN_SQL, [hash_token(token)], ChatSession, "topic")
-    if not found:
+    session = queries.session_by_token_hash(hash_token(token))
+    if session is None:
         raise RelaisError(ErrorCode.BAD_TOKEN)
-    return found[0]
-
-
-_TOKEN_SQL = (  # hand-written: every customer's hello reads it
-    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
-    f'FROM "{ChatSession._meta.db_table}" s '
-    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
-    'WHERE s."token_hash" = %s LIMIT 1'
-)
+    return session

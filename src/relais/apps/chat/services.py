@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.accounts.models import User
-from relais.apps.chat import selectors
+from relais.apps.chat import queries, selectors
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.models import (
     ChatMessage,
@@ -54,17 +54,10 @@ WAITING = (ContactState.CREATED, ContactState.QUEUED, ContactState.OFFERED)
 
 def _topic(code: str) -> ChatTopic:
     """The active topic with this code, and its queue."""
-    found = rows.joined(_TOPIC_SQL, [code, True], ChatTopic, "queue")
-    if not found:
+    topic = queries.active_topic(code)  # every chat starts with it
+    if topic is None:
         raise RelaisError(ErrorCode.UNKNOWN_TOPIC, value=code)
-    return found[0]
-
-
-_TOPIC_SQL = (  # hand-written: every chat starts with it
-    f"SELECT {rows.columns(ChatTopic, 't')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
-    f'FROM "{ChatTopic._meta.db_table}" t JOIN "{Queue._meta.db_table}" q ON q."id" = t."queue_id" '
-    'WHERE t."code" = %s AND t."active" = %s LIMIT 1'
-)
+    return topic
 
 
 def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
+from relais.apps.deskstream import queries
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.interactions.models import Contact
 from relais.apps.numbering import number_return, number_take
@@ -177,16 +178,11 @@ def contact_hold(contact_id: int) -> tuple[str, int | None]:
     accept holding the contact and waiting for the same session or cursor, a deadlock.
     KEY SHARE waits for a writer holding the contact FOR UPDATE (an accept), not for the
     router's updates nor other key-sharers."""
+    row: tuple[str, int | None] | None
     if connection.vendor != "postgresql":
         row = Contact.objects.filter(pk=contact_id).values_list("state", "agent_id").first()
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT "state", "agent_id" FROM "{Contact._meta.db_table}"'  # noqa: S608
-                ' WHERE "id" = %s FOR KEY SHARE',
-                [contact_id],
-            )
-            row = cursor.fetchone()
+        row = queries.contact_key_shared(contact_id)
     if row is None:
         raise Contact.DoesNotExist(contact_id)
     return row[0], row[1]
@@ -232,14 +228,7 @@ def desk_event_append(
 
 def _recorded(agent_id: int, keys: list[str]) -> bool:
     """Whether one of the keys is in the agent's stream (hand-written: every message asks)."""
-    marks = rows.marks(len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT 1 FROM "{DeskEvent._meta.db_table}" '  # noqa: S608 - names from the model
-            f'WHERE "agent_id" = %s AND "key" IN ({marks}) LIMIT 1',
-            [agent_id, *keys],
-        )
-        return cursor.fetchone() is not None
+    return queries.key_recorded(agent_id, keys)
 
 
 def _next_seq(agent_id: int) -> int:

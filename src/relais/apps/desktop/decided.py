@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from relais.apps import rows
@@ -38,11 +37,10 @@ from relais.apps.deskstream.events import (
     frame_of,
 )
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
-from relais.apps.desktop import selectors
+from relais.apps.desktop import queries, selectors
 from relais.apps.desktop.sync import offer_key
-from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.models import Contact
 from relais.apps.realtime.push import send_frame_on_commit
-from relais.apps.routing.models import Queue
 from relais.core.routing import (
     AgentStateChanged,
     ContactDropped,
@@ -119,16 +117,8 @@ def _offered(offers: dict[int, int]) -> dict[int, Contact]:
     """The contacts still offered (to the agent of their last offer), with their queue."""
     if not offers:
         return {}
-    sql = _OFFERED_SQL.format(marks=rows.marks(len(offers)))
-    found = rows.joined(sql, [*offers, ContactState.OFFERED], Contact, "queue")
+    found = queries.offered(list(offers))
     return {c.pk: c for c in found if c.agent_id == offers[c.pk]}
-
-
-_OFFERED_SQL = (  # hand-written, as every statement of a batch: the router runs them all the time
-    f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
-    f'FROM "{Contact._meta.db_table}" c JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
-    'WHERE c."id" IN ({marks}) AND c."state" = %s'
-)
 
 
 def _offer(contact: Contact, view: OfferMadeEvent) -> _Entry:
@@ -195,7 +185,7 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
     agents = sorted(planned)
     cursors = _locked_cursors(agents)
     keys = {k for entries in planned.values() for e in entries for k in (e.key, *e.unless) if k}
-    recorded = _recorded(agents, keys)
+    recorded = queries.recorded(agents, keys)
     now = timezone.now()
     stored: list[DeskEvent] = []
     for agent_id in agents:
@@ -226,7 +216,7 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
             )
     if not stored:
         return
-    _cursors_save({agent_id: c.last_seq for agent_id, c in cursors.items() if c.moved})
+    queries.cursors_save({agent_id: c.last_seq for agent_id, c in cursors.items() if c.moved})
     rows.add_all(stored)
     for row in stored:
         send_frame_on_commit(desk_group(row.agent_id), frame_of(row), handler="desk.event")
@@ -253,16 +243,8 @@ def _locked_cursors(agents: list[int]) -> dict[int, _Cursor]:
     the agent's last presence in the stream."""
 
     def lock() -> dict[int, _Cursor]:
-        sql = _CURSORS_SQL.format(marks=rows.marks(len(agents)))
-        if connection.features.has_select_for_update_of:
-            sql += " FOR UPDATE OF c"
-        with connection.cursor() as db:
-            db.execute(sql, ["presence.changed", *agents])
-            found = db.fetchall()
-        return {
-            agent_id: _Cursor(taken, rows.value(DeskEvent, "payload", presence))
-            for agent_id, taken, presence in found
-        }
+        found = queries.cursors_locked(agents)
+        return {agent_id: _Cursor(taken, presence) for agent_id, taken, presence in found}
 
     cursors = lock()
     missing = sorted(set(agents) - set(cursors))
@@ -271,38 +253,3 @@ def _locked_cursors(agents: list[int]) -> dict[int, _Cursor]:
             DeskCursor.objects.get_or_create(agent_id=agent_id)
         cursors = lock()
     return cursors
-
-
-_CURSORS_SQL = (
-    'SELECT c."agent_id", c."last_seq", (SELECT e."payload" '  # noqa: S608 - names from the models
-    f'FROM "{DeskEvent._meta.db_table}" e WHERE e."agent_id" = c."agent_id" AND e."kind" = %s '
-    f'ORDER BY e."seq" DESC LIMIT 1) FROM "{DeskCursor._meta.db_table}" c '
-    'WHERE c."agent_id" IN ({marks}) ORDER BY c."agent_id"'
-)
-
-
-def _recorded(agents: list[int], keys: set[str]) -> set[tuple[int, str]]:
-    """Which of these keys the agents' streams hold already."""
-    if not keys:
-        return set()
-    sql = (
-        f'SELECT "agent_id", "key" FROM "{DeskEvent._meta.db_table}" '  # noqa: S608 - names from the model
-        f'WHERE "agent_id" IN ({rows.marks(len(agents))}) '
-        f'AND "key" IN ({rows.marks(len(keys))})'
-    )
-    with connection.cursor() as db:
-        db.execute(sql, [*agents, *keys])
-        return {(int(agent_id), key) for agent_id, key in db.fetchall()}
-
-
-def _cursors_save(moved: dict[int, int]) -> None:
-    """The cursors' new last numbers, in one statement."""
-    if not moved:
-        return
-    cases = " ".join(["WHEN %s THEN %s"] * len(moved))
-    sql = (
-        f'UPDATE "{DeskCursor._meta.db_table}" SET "last_seq" = CASE "agent_id" {cases} END '  # noqa: S608 - names from the model
-        f'WHERE "agent_id" IN ({rows.marks(len(moved))})'
-    )
-    with connection.cursor() as db:
-        db.execute(sql, [*(v for pair in moved.items() for v in pair), *moved])

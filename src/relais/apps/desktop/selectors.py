@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
-from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, ChatTopic, Sender
+from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, Sender
 from relais.apps.chat.selectors import agent_view
 from relais.apps.deskstream.events import (
     ChatView,
@@ -23,6 +23,7 @@ from relais.apps.deskstream.events import (
     frame_of,
 )
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
+from relais.apps.desktop import queries
 from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.models import (
     HelpMessage,
@@ -68,7 +69,7 @@ def held_contact(
     """A contact offered to or handled by the viewer's agent (else `not_your_contact`), with
     its queue; `lock`: its row alone FOR UPDATE, the first lock of a desk transaction.
 
-    Every desk action begins here: one hand-written statement (apps/rows.py)."""
+    Every desk action begins here: one hand-written statement (interactions/queries.py)."""
     agent = desk_agent(viewer=viewer)
     found = contact_row(contact_id, agent_id=agent.pk, lock=lock)
     if found is None or (states and found.state not in states):
@@ -90,8 +91,7 @@ def chat_view(contact: Contact) -> ChatView:
     """The conversation as the desktop opens it (at every accept: hand-written lookups).
     A contact that is not a chat (a left message, a callback) shows what the customer asked
     for as its first line."""
-    found = rows.joined(_SESSION_SQL, [contact.pk], ChatSession, "topic")
-    session = found[0] if found else None
+    session = queries.chat_session(contact.pk)
     topic = session.topic if session else None
     messages = [agent_view(m) for m in rows.select(ChatMessage, order="seq", contact_id=contact.pk)]
     notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
@@ -160,14 +160,6 @@ def request_preview(contact: Contact) -> str:
     return line.body if not line.event else f"☎ {line.body}"
 
 
-_SESSION_SQL = (
-    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
-    f'FROM "{ChatSession._meta.db_table}" s '
-    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
-    'WHERE s."contact_id" = %s LIMIT 1'
-)
-
-
 def note_view(note: InternalNote) -> NoteView:
     return NoteView(
         id=note.pk, author=note.author.get_full_name(), body=note.body, created=note.created_at
@@ -181,17 +173,7 @@ def offer_view(contact: Contact) -> OfferMadeEvent:
 
 def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
     """The offers of several contacts (with their queue), in one query whatever their number."""
-    sessions: dict[int, tuple[ChatSession | None, ChatTopic | None, str]] = {}
-    if contacts:
-        sql = _OFFERS_SQL.format(marks=rows.marks(len(contacts)))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [Sender.CUSTOMER, *(c.pk for c in contacts)])
-            found = cursor.fetchall()
-        split, end = rows.width(ChatSession), rows.width(ChatSession) + rows.width(ChatTopic)
-        for row in found:
-            chat = rows.instance(ChatSession, row[:split])
-            topic = rows.instance(ChatTopic, row[split:end]) if row[split] is not None else None
-            sessions[chat.contact_id] = (chat, topic, row[end] or "")
+    sessions = queries.offer_sessions([c.pk for c in contacts])
     views = {}
     for contact in contacts:
         session, topic, preview = sessions.get(contact.pk, (None, None, ""))
@@ -210,16 +192,6 @@ def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
             timeout_seconds=contact.queue.offer_timeout_seconds,
         )
     return views
-
-
-_OFFERS_SQL = (  # hand-written: the router reads it for every offer it records
-    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')}, "  # noqa: S608 - names from the models
-    f'(SELECT m."body" FROM "{ChatMessage._meta.db_table}" m WHERE m."contact_id" = s."contact_id" '
-    'AND m."sender" = %s ORDER BY m."seq" LIMIT 1) '
-    f'FROM "{ChatSession._meta.db_table}" s '
-    f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
-    'WHERE s."contact_id" IN ({marks})'
-)
 
 
 def in_hand(agent: Agent) -> list[Contact]:

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from relais.apps import rows
 from relais.apps.accounts.models import User
+from relais.apps.interactions import queries
 from relais.apps.interactions.models import ContactEvent, EventKind
 
 #: Set after commit of a request, so that a router in this process reacts at once.
@@ -47,6 +48,5 @@ def event_append(
 
 def _wake_router_on_commit() -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # delivered to listeners at commit
-            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
+        queries.notify(NOTIFY_CHANNEL)  # delivered to listeners at commit
     transaction.on_commit(router_wakeup.set)

@@ -7,17 +7,15 @@ their own (offered to them, or handled by them).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 
-from relais.apps import rows
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role, User
 from relais.apps.accounts.permissions import is_administrator
 from relais.apps.errors import RelaisError
+from relais.apps.interactions import queries
 from relais.apps.interactions.models import (
     HELD_STATES,
     AgentPresence,
@@ -27,7 +25,6 @@ from relais.apps.interactions.models import (
 )
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
-from relais.apps.routing.models import Queue
 
 
 def contact_list(*, viewer: Any) -> QuerySet[Contact]:
@@ -70,24 +67,9 @@ def contact_row(
     contact_id: int, *, agent_id: int | None = None, lock: bool = False
 ) -> Contact | None:
     """The contact with its queue (None if missing, or not `agent_id`'s when given); `lock`:
-    its row alone FOR UPDATE. Hand-written (apps/rows.py): every desk action and contact
-    transition begins here."""
-    sql = _row_sql(lock and connection.features.has_select_for_update_of, agent_id is not None)
-    params = [contact_id] if agent_id is None else [contact_id, agent_id]
-    found = rows.joined(sql, params, Contact, "queue")
-    return found[0] if found else None
-
-
-@functools.cache
-def _row_sql(lock: bool, by_agent: bool) -> str:
-    return (
-        f"SELECT {rows.columns(Contact, 'c')}, {rows.columns(Queue, 'q')} "  # noqa: S608 - names from the models
-        f'FROM "{Contact._meta.db_table}" c '
-        f'JOIN "{Queue._meta.db_table}" q ON q."id" = c."queue_id" '
-        'WHERE c."id" = %s'
-        + (' AND c."agent_id" = %s' if by_agent else "")
-        + (" FOR UPDATE OF c" if lock else "")
-    )
+    its row alone FOR UPDATE. Hand-written (interactions/queries.py): every desk action and
+    contact transition begins here."""
+    return queries.contact_with_queue(contact_id, agent_id=agent_id, lock=lock)
 
 
 def may_act_for(actor: User, agent: Agent) -> bool:

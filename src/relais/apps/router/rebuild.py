@@ -24,6 +24,7 @@ from relais.apps.interactions.models import (
     ContactState,
     PresenceState,
 )
+from relais.apps.router import queries
 from relais.apps.router.presence import desk_standings, unreachable_since
 from relais.apps.routing.config import (
     agent_profile,
@@ -68,8 +69,7 @@ def rebuild(
     outermost = not connection.in_atomic_block  # a test's transaction: already a snapshot
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            queries.snapshot_isolation()
         return _read(clock, missed_offers_limit, seed, grace_s)
 
 

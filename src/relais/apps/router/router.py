@@ -23,10 +23,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from relais.apps import rows
 from relais.apps.desktop.decided import router_decisions_record
 from relais.apps.interactions.decisions import decisions_record
-from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.interactions.models import Contact, ContactState, EventKind
+from relais.apps.router import queries
 from relais.apps.router.presence import presence_sync
 from relais.apps.router.rebuild import Rebuilt, rebuild
 from relais.core.clock import Clock, SystemClock
@@ -50,12 +50,6 @@ GAP_WAIT_S = 10.0  # how long a missing event id may still commit (a slow API tr
 SWEEP_EVERY_S = 5.0  # look for created contacts the log did not bring (safety net)
 PRESENCE_EVERY_S = 2.0  # read every desktop lease (a dead process's go stale)
 BATCH = 500
-#: The log's lines after the router's cursor, and those of its gaps that committed since
-#: (hand-written: the router reads it on every wake-up, and the ORM compiled it for longer).
-_REQUESTS_SQL = (
-    f'SELECT {rows.columns(ContactEvent, "e")} FROM "{ContactEvent._meta.db_table}" e '  # noqa: S608 - names from the model
-    'WHERE e."id" > %s{gaps} ORDER BY e."id" LIMIT %s'
-)
 
 #: Engine events that repeat what a request already wrote: not written again.
 _ECHOES: dict[str, tuple[type, ...]] = {
@@ -159,10 +153,7 @@ class Router:
 
     def _read_requests(self, state: Rebuilt) -> list[dict[str, Any]]:
         now = self.clock.now()
-        gaps = list(self.gaps)
-        marks = rows.marks(len(gaps))
-        sql = _REQUESTS_SQL.format(gaps=f' OR e."id" IN ({marks})' if gaps else "")
-        found = rows.fetch(ContactEvent, sql, [state.cursor, *gaps, BATCH * 4])
+        found = queries.events_after(state.cursor, list(self.gaps), BATCH * 4)
         expected = state.cursor + 1
         for row in found:
             pk = row.pk
