@@ -4,7 +4,6 @@ ORM equivalents (the KEY SHARE lock is PostgreSQL's)."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from relais.apps.chat import services as chat
 from relais.apps.chat.schemas import StartForm
@@ -29,7 +28,7 @@ def _offered(chat_world: ChatWorld) -> tuple[int, int]:
     return session.contact_id, agent.pk
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="FOR KEY SHARE is PostgreSQL's")
+@pytest.mark.pg  # make test-pg (FOR KEY SHARE is PostgreSQL's)
 def test_the_contact_held_under_key_share_is_the_orms(chat_world: ChatWorld) -> None:
     # given an offered chat, and a contact id that does not exist
     contact_id, agent_id = _offered(chat_world)

@@ -37,7 +37,7 @@ def test_the_events_after_the_cursor_and_in_the_gaps_are_the_orms(world: World) 
     assert [e.pk for e in queries.events_after(ids[2], [ids[0]], 3)] == [ids[0], ids[3], ids[4]]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's isolation levels")
+@pytest.mark.pg  # make test-pg (PostgreSQL's isolation levels)
 @pytest.mark.django_db(transaction=True)
 def test_the_rebuild_reads_one_snapshot() -> None:
     # given a transaction just begun
