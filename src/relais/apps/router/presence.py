@@ -34,20 +34,17 @@ def unreachable_since(standing: Standing | None, now: float) -> float | None:
 
 
 def presence_sync(
-    engine: RoutingEngine, agent_ids: Iterable[str] | None = None
+    engine: RoutingEngine, now: float, agent_ids: Iterable[str] | None = None
 ) -> list[RoutingEvent]:
-    """Tell the engine which agents (all, or `agent_ids`) a live connection reaches."""
-    wanted = list(engine.agent_ids() if agent_ids is None else agent_ids)
-    known = set(engine.agent_ids())
+    """Tell the engine which agents (all, or those of `agent_ids` it knows) a live
+    connection reaches, in one read of their leases."""
+    known = engine.agent_ids()
+    wanted = known if agent_ids is None else sorted(set(agent_ids) & set(known))
     standings = desk_standings(None if agent_ids is None else [int(a) for a in wanted])
     events: list[RoutingEvent] = []
     for agent_id in wanted:
-        if agent_id not in known:
-            continue
-        standing = standings.get(int(agent_id))
-        connected = standing is not None and standing.connected
+        since = unreachable_since(standings.get(int(agent_id)), now)
+        connected = since is None
         if connected != engine.agent_reachable_now(agent_id):
-            lost_at = None if standing is None else standing.lost_at
-            since = None if lost_at is None else from_datetime(lost_at)  # None: now
             events += engine.agent_reachable(agent_id, connected, since=since)
     return events

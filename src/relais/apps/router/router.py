@@ -51,6 +51,9 @@ SWEEP_EVERY_S = 5.0  # look for created contacts the log did not bring (safety n
 PRESENCE_EVERY_S = 2.0  # read every desktop lease (a dead process's go stale)
 BATCH = 500
 
+#: A desktop opened or closed: the router reads the agent's leases as they are then.
+_CONNECTION_KINDS = (EventKind.AGENT_CONNECTED, EventKind.AGENT_CONNECTION_LOST)
+
 #: Engine events that repeat what a request already wrote: not written again.
 _ECHOES: dict[str, tuple[type, ...]] = {
     EventKind.CONTACT_ABANDONED: (ContactAbandoned,),
@@ -110,8 +113,9 @@ class Router:
                 state=ContactState.CLOSED, closed_at=timezone.now(), close_reason="handled"
             )
             events = restore(state.engine, state.state)
-            events += presence_sync(state.engine)  # who is connected, logged in or not
-            self._next_presence = self.clock.now() + PRESENCE_EVERY_S
+            now = self.clock.now()
+            events += presence_sync(state.engine, now)  # who is connected, logged in or not
+            self._next_presence = now + PRESENCE_EVERY_S
             for pk, queue, priority in state.to_arrive:
                 events += state.engine.contact_arrived(pk, queue, priority=priority)
             self._write(events)
@@ -137,14 +141,21 @@ class Router:
             return len(requests)
         events: list[RoutingEvent] = []
         with transaction.atomic():
+            connections: set[str] = set()  # desktops opened or closed: their leases, read once
             for request in requests:
-                events += self._apply(request)
+                if request["kind"] in _CONNECTION_KINDS:
+                    connections.add(str(request["agent_id"]))
+                else:
+                    events += self._apply(request)
             events += state.engine.wake()
-            if self.clock.now() >= self._next_sweep:
+            now = self.clock.now()
+            if now >= self._next_sweep:
                 events += self._sweep()
-            if self.clock.now() >= self._next_presence:
-                self._next_presence = self.clock.now() + PRESENCE_EVERY_S
-                events += presence_sync(state.engine)
+            if now >= self._next_presence:  # every lease: a dead process's go stale
+                self._next_presence = now + PRESENCE_EVERY_S
+                events += presence_sync(state.engine, now)
+            elif connections:
+                events += presence_sync(state.engine, now, connections)
             self._write(events)
         return len(requests)
 
@@ -216,8 +227,6 @@ class Router:
                     raise
                 queue = Contact.objects.values_list("queue__code", flat=True).get(pk=contact)
                 return engine.transfer_to_queue(contact, queue)  # back to its line
-        if kind in (EventKind.AGENT_CONNECTED, EventKind.AGENT_CONNECTION_LOST):
-            return presence_sync(engine, [agent])  # the agent's leases as they are now
         if kind == EventKind.CONTACT_ABANDONED and engine.contact_state(contact) is None:
             return []  # left before it was routed
         action = _REQUESTS.get(kind)
