@@ -22,8 +22,8 @@ def desk_open(agent: Agent) -> str:
     return channel_name
 
 
-def desk_close(channel_name: str) -> None:
-    desk_disconnected(channel_name=channel_name)
+def desk_close(agent: Agent, channel_name: str) -> None:
+    desk_disconnected(agent_id=agent.pk, channel_name=channel_name)
 
 
 @contextlib.contextmanager

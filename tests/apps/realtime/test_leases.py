@@ -23,10 +23,11 @@ def test_a_subject_is_connected_while_one_of_its_connections_is_open() -> None:
     services.lease_close(channel_name="tab-1")
     assert lease_standings(kind=DESK) == {7: Standing(connected=True)}
 
-    closed = services.lease_close(channel_name="tab-2")
-    assert closed is not None
+    closed_at = services.lease_close(channel_name="tab-2")
+    assert closed_at is not None
+    assert Connection.objects.get(channel_name="tab-2").closed_at == closed_at
     standing = lease_standings(kind=DESK)[7]
-    assert (standing.connected, standing.lost_at) == (False, closed.closed_at)
+    assert (standing.connected, standing.lost_at) == (False, closed_at)
     assert services.lease_close(channel_name="tab-2") is None  # closed once
     assert lease_standings(kind=LeaseKind.CHAT) == {}
 

@@ -59,7 +59,7 @@ def test_a_closed_desktop_gets_no_offer_and_a_reload_within_the_grace_changes_no
 ) -> None:
     first = login_with_desk(routing, "lille0")
     login_with_desk(routing, "lille1")
-    desk_close(first)
+    desk_close(agent(routing, "lille0"), first)
     routing.advance(1)  # lille0 is the longest idle
     made = arrive(routing, 2)
     assert {routing.contact(pk).agent_id for pk in made} == {agent(routing, "lille1").pk}
@@ -76,7 +76,7 @@ def test_a_closed_desktop_gets_no_offer_and_a_reload_within_the_grace_changes_no
 def test_two_tabs_are_one_presence(routing: Routing) -> None:
     first = login_with_desk(routing, "lille0")
     desk_open(agent(routing, "lille0"))
-    desk_close(first)
+    desk_close(agent(routing, "lille0"), first)
     routing.step()
     (contact,) = arrive(routing)
     assert routing.contact(contact).agent_id == agent(routing, "lille0").pk
@@ -88,7 +88,7 @@ def test_after_the_grace_the_agent_is_disconnected_and_the_offer_goes_back_to_it
     channel = login_with_desk(routing, "lille0")
     (contact,) = arrive(routing)
     assert routing.contact(contact).state == S.OFFERED
-    desk_close(channel)
+    desk_close(agent(routing, "lille0"), channel)
     closed_long_ago(channel, routing.router.grace_s + 1)
     routing.step()
 
@@ -110,7 +110,7 @@ def test_after_the_grace_the_agent_is_disconnected_and_the_offer_goes_back_to_it
 
 def test_a_disconnected_agent_logs_in_again_from_their_desktop(routing: Routing) -> None:
     channel = login_with_desk(routing, "lille0")
-    desk_close(channel)
+    desk_close(agent(routing, "lille0"), channel)
     closed_long_ago(channel, routing.router.grace_s + 1)
     routing.step()
     lille0 = agent(routing, "lille0")
@@ -136,7 +136,7 @@ def test_a_process_that_died_leaves_stale_connections_that_count_as_lost(
 def test_after_a_restart_nobody_absent_is_offered_anything(routing: Routing) -> None:
     here = login_with_desk(routing, "lille0")
     gone = login_with_desk(routing, "lille1")
-    desk_close(gone)
+    desk_close(agent(routing, "lille1"), gone)
     closed_long_ago(gone, 2)  # the server stopped: its connections closed
     restarted = Router(clock=routing.clock)
     with routing.on_commit(execute=True):

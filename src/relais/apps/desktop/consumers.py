@@ -119,7 +119,9 @@ class DesktopConsumer(FrameConsumer):
             self.syncer.cancel()  # type: ignore[union-attr]
         if hasattr(self, "agent_id"):
             await self.channel_layer.group_discard(desk_group(self.agent_id), self.channel_name)
-            await db(services.desk_disconnected)(channel_name=self.channel_name)
+            await db(services.desk_disconnected)(
+                agent_id=self.agent_id, channel_name=self.channel_name
+            )
 
     # -- frames from the desktop ----------------------------------------------------------
 

@@ -279,16 +279,12 @@ def desk_connected(*, agent_id: int, channel_name: str) -> None:
         event_append(kind=EventKind.AGENT_CONNECTED, at=timezone.now(), agent_id=agent_id)
 
 
-def desk_disconnected(*, channel_name: str) -> None:
-    """A desktop connection ended (a tab closed, a reload, a network drop)."""
+def desk_disconnected(*, agent_id: int, channel_name: str) -> None:
+    """A desktop connection of the agent's ended (a tab closed, a reload, a network drop)."""
     with transaction.atomic(durable=True):
-        connection = lease_close(channel_name=channel_name)
-        if connection is not None:
-            event_append(
-                kind=EventKind.AGENT_CONNECTION_LOST,
-                at=connection.closed_at or timezone.now(),
-                agent_id=connection.subject_id,
-            )
+        closed_at = lease_close(channel_name=channel_name)
+        if closed_at is not None:
+            event_append(kind=EventKind.AGENT_CONNECTION_LOST, at=closed_at, agent_id=agent_id)
 
 
 # Help: the agent's instant-message thread with their supervisors ------------------------

@@ -42,12 +42,12 @@ def lease_open(*, kind: LeaseKind, subject_id: int, channel_name: str) -> None:
     )
 
 
-def lease_close(*, channel_name: str) -> Connection | None:
-    """The connection ended; returns it (None if it held no open lease)."""
+def lease_close(*, channel_name: str) -> dt.datetime | None:
+    """The connection ended: one statement (every chat's customer closes one); returns when,
+    or None if it held no open lease."""
+    now = timezone.now()
     closing = Connection.objects.filter(channel_name=channel_name, closed_at=None)
-    if not closing.update(closed_at=timezone.now()):
-        return None
-    return rows.first(Connection, channel_name=channel_name)
+    return now if closing.update(closed_at=now) else None
 
 
 def lease_mark(
