@@ -83,31 +83,15 @@ class AsgiServer:
 
         import uvicorn
 
-        from relais.apps.realtime.consumers import heartbeat_start
-        from relais.apps.realtime.lifespan import close_leases
-        from relais.apps.realtime.push import use_server_loop
-        from relais.apps.router.runner import start_in_process
-        from relais.config.server import APPLICATION, UVICORN_OPTIONS
+        from relais.config.server import APPLICATION, UVICORN_OPTIONS, serve_beside_router
 
         config = uvicorn.Config(
             APPLICATION, host="127.0.0.1", port=self.port, log_level="warning", **UVICORN_OPTIONS
         )
         server = uvicorn.Server(config)
 
-        async def main() -> None:
-            use_server_loop(asyncio.get_running_loop())
-            heartbeat_start()
-            thread, stop = start_in_process()
-            try:
-                await server.serve()
-            finally:
-                stop.set()
-                use_server_loop(None)
-                await asyncio.to_thread(thread.join, 5)
-                await asyncio.to_thread(close_leases)
-
         runner = threading.Thread(
-            target=asyncio.run, args=(main(),), name="asgi-server", daemon=True
+            target=asyncio.run, args=(serve_beside_router(server),), name="asgi-server", daemon=True
         )
         runner.start()
         deadline = time.monotonic() + 15

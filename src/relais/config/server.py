@@ -24,30 +24,28 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
-def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
-    """uvicorn with the router running beside it; offers go out on the server's loop."""
-    import uvicorn
-
-    from relais.apps.realtime.consumers import heartbeat_start
-    from relais.apps.realtime.lifespan import close_leases
+async def serve_beside_router(server: Any) -> None:
+    """Serve (a `uvicorn.Server`) with the router in a thread of this process; offers go out
+    on the server's loop. The lifespan (config/asgi.py) starts the leases' heartbeat and
+    closes them at the end."""
     from relais.apps.realtime.push import use_server_loop
     from relais.apps.router.runner import start_in_process
+
+    use_server_loop(asyncio.get_running_loop())
+    thread, stop = start_in_process()
+    try:
+        await server.serve()
+    finally:
+        stop.set()
+        use_server_loop(None)
+        await asyncio.to_thread(thread.join, 5)
+
+
+def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
+    """`relais serve`: uvicorn with the router running beside it."""
+    import uvicorn
 
     config = uvicorn.Config(
         APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS
     )
-    server = uvicorn.Server(config)
-
-    async def main() -> None:
-        use_server_loop(asyncio.get_running_loop())
-        heartbeat_start()  # this server's connections are alive while it runs
-        thread, stop = start_in_process()
-        try:
-            await server.serve()
-        finally:
-            stop.set()
-            use_server_loop(None)
-            await asyncio.to_thread(thread.join, 5)
-            await asyncio.to_thread(close_leases)  # also when lifespan events did not run
-
-    asyncio.run(main())
+    asyncio.run(serve_beside_router(uvicorn.Server(config)))

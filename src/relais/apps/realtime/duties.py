@@ -52,7 +52,3 @@ def duties_run_due(now: float | None = None) -> list[str]:
             logger.exception("duty %s failed", duty.name)
         ran.append(duty.name)
     return ran
-
-
-def duties_next_due() -> float | None:
-    return min((duty.due_at for duty in _duties.values()), default=None)
