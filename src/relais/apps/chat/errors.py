@@ -9,7 +9,6 @@ from relais.apps.errors import ErrorCodeBase
 
 
 class ErrorCode(ErrorCodeBase):
-    MALFORMED_JSON = "malformed_json"  # the forms' bodies
     UNKNOWN_TOPIC = "unknown_topic"
     INVALID_FORM = "invalid_form"
     BAD_TOKEN = "bad_token"  # noqa: S105 - an error code
@@ -24,13 +23,13 @@ class ErrorCode(ErrorCodeBase):
 
     @property
     def status(self) -> int:
-        if self in {ErrorCode.BAD_TOKEN}:
+        if self is ErrorCode.BAD_TOKEN:
             return 401
         if self is ErrorCode.NOT_YOUR_CHAT:
             return 403
         if self in {ErrorCode.CHAT_ENDED, ErrorCode.TOO_LATE}:
             return 409
-        if self in {ErrorCode.TOO_LARGE}:
+        if self is ErrorCode.TOO_LARGE:
             return 413
         return 400
 
@@ -40,7 +39,6 @@ class ErrorCode(ErrorCodeBase):
 
 
 _MESSAGES = {
-    ErrorCode.MALFORMED_JSON: _("This frame is not valid JSON."),
     ErrorCode.UNKNOWN_TOPIC: _("Unknown topic “%(value)s”."),
     ErrorCode.INVALID_FORM: _("Please check the form: %(detail)s"),
     ErrorCode.BAD_TOKEN: _("This chat does not exist or has expired."),

@@ -28,6 +28,7 @@ from relais.apps.chat.schemas import (
     TopicOut,
 )
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.errors import ErrorCode as ProtocolError
 
 
 def _language(request: HttpRequest) -> str:
@@ -42,9 +43,9 @@ def form_answer[F: BaseModel](
     try:
         data = json.loads(body or b"{}")
     except ValueError:
-        return refused(RelaisError(ErrorCode.MALFORMED_JSON), pick_language(hint))
+        return refused(RelaisError(ProtocolError.MALFORMED_JSON), pick_language(hint))
     if not isinstance(data, dict):
-        return refused(RelaisError(ErrorCode.MALFORMED_JSON), pick_language(hint))
+        return refused(RelaisError(ProtocolError.MALFORMED_JSON), pick_language(hint))
     language = pick_language(data.get("language") or hint)
     try:
         form = schema.model_validate(data)
