@@ -61,6 +61,8 @@ def serve(argv: list[str]) -> int:
     traffic = _start_traffic(args.host, args.port) if args.demo_traffic else None
     try:
         _serve(args)
+    except KeyboardInterrupt:  # Ctrl-C, the way to stop (uvicorn raises it again once stopped)
+        pass
     finally:
         if traffic is not None:
             _stop_traffic(traffic)
