@@ -201,17 +201,6 @@ def measure(
             ["chat", "customer_left"],
         ).fetchall()
         liveness = len(left)
-        histories = {
-            pk: [
-                (kind, agent, round(float(at) - began, 1))
-                for kind, agent, at in conn.execute(
-                    'SELECT "kind", "agent_id", extract(epoch from "at") '
-                    'FROM "interactions_contactevent" WHERE "contact_id" = %s ORDER BY "id"',
-                    [pk],
-                ).fetchall()
-            ]
-            for pk, *_ in left[:3]
-        }
         chats = conn.execute(
             'SELECT c."id", extract(epoch from c."created_at"), '
             'extract(epoch from c."abandoned_at"), '
@@ -259,7 +248,6 @@ def measure(
         "absent_offer_examples": to_absent[:5],
         "zombie_examples": [list(z) for z in zombies[:5]],
         "churn_events": report.get("events", {}),
-        "liveness_histories": histories,
         "liveness_examples": [
             [pk, round(float(c) - began, 1), round(float(a) - began, 1), n]
             for pk, c, a, n in left[:8]
