@@ -97,8 +97,12 @@ def world_build() -> World:
         ),
         "supervisor": UserFactory(username="supervisor.lille", role=Role.SUPERVISOR),
         "agent": agents["rabat0"].user,
+        # not a role of its own: a supervisor at Atlas Contact's site (the partner's staff),
+        # for the partner-isolation cases of the authorisation matrix
+        "supervisor_atlas": UserFactory(username="supervisor.rabat", role=Role.SUPERVISOR),
     }
     teams["lille"].supervisors.add(users["supervisor"])
+    teams["rabat"].supervisors.add(users["supervisor_atlas"])
     return World(atlas, carpathia, lille, rabat, bucarest, home, teams, agents, users)
 
 

@@ -51,6 +51,14 @@ def world(module_world: World, db: None) -> World:
 
 EVERYTHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.QUALITY_ANALYST}
 ROLES = [role.value for role in Role]
+#: The world's users: one per role, and a supervisor at Atlas Contact's site (Rabat), the
+#: partner's own staff, whose scope is their team like any supervisor's (issue 15).
+USERS = [*ROLES, "supervisor_atlas"]
+
+
+def role_of(user: str) -> str:
+    return Role.SUPERVISOR.value if user == "supervisor_atlas" else user
+
 
 Expectation = Callable[[World], set[int]]
 
@@ -72,6 +80,12 @@ SCOPED: dict[str, dict[str, Expectation]] = {
         "sites": lambda w: {w.lille.pk},
         "teams": lambda w: {w.teams["lille"].pk},
         "agents": lambda w: {w.agents["lille0"].pk, w.agents["lille1"].pk},
+    },
+    "supervisor_atlas": {  # supervisor of the Rabat team, at Atlas Contact's site
+        "partners": lambda w: {w.atlas.pk},
+        "sites": lambda w: {w.rabat.pk},
+        "teams": lambda w: {w.teams["rabat"].pk},
+        "agents": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
     },
     "agent": {  # agent rabat0: themself, their team, site and employer
         "partners": lambda w: {w.atlas.pk},
@@ -125,7 +139,7 @@ def test_every_endpoint_is_in_the_matrix() -> None:
     assert _api_paths() <= COVERED_API, f"add to the matrix: {_api_paths() - COVERED_API}"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 @pytest.mark.parametrize("resource", list(MODELS))
 def test_api_lists_and_reads_are_scoped(world: World, role: str, resource: str) -> None:
     client = logged_in(world.users[role])
@@ -201,7 +215,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_pages_show_only_the_scope(world: World, role: str, page: str) -> None:
     client = logged_in(world.users[role])
@@ -214,7 +228,7 @@ def test_pages_show_only_the_scope(world: World, role: str, page: str) -> None:
         assert (label(obj) in html) == (obj.pk in visible), (role, page, label(obj))
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_agent_detail_page_is_scoped(world: World, role: str) -> None:
     client = logged_in(world.users[role])
     visible = expected(world, role, "agents")
@@ -223,7 +237,7 @@ def test_agent_detail_page_is_scoped(world: World, role: str) -> None:
         assert response.status_code == (200 if agent.pk in visible else 404)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_dashboard_counts_the_scope(world: World, role: str) -> None:
     client = logged_in(world.users[role])
     html = client.get(reverse("home")).content.decode()
@@ -248,11 +262,13 @@ SERVED_BY = ("lille0", "rabat0", "bucarest0", "home0")  # one contact each, and 
 CONTACTS_IN_SCOPE: dict[str, set[str]] = {  # whose contacts each scoped role sees
     "partner_manager": {"rabat0"},  # served by Atlas Contact's agents
     "supervisor": {"lille0"},  # served by the Lille team
+    "supervisor_atlas": {"rabat0"},  # served by the Rabat team
     "agent": {"rabat0"},  # their own
 }
 PRESENCE_WRITERS: dict[str, Callable[[World], set[int]]] = {  # whose presence each role sets
     "administrator": lambda w: {agent.pk for agent in w.agents.values()},
     "supervisor": lambda w: {w.agents["lille0"].pk, w.agents["lille1"].pk},
+    "supervisor_atlas": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
     "agent": lambda w: {w.agents["rabat0"].pk},
 }
 
@@ -286,7 +302,7 @@ def queue_time() -> object:
     return timezone.now()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_contacts_are_scoped(world: World, contacts: dict[str | None, int], role: str) -> None:
     client = logged_in(world.users[role])
     if role in EVERYTHING:
@@ -327,7 +343,7 @@ def test_only_administrators_create_contacts(world: World, role: str) -> None:
     assert AuditEntry.objects.count() == audit_before
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_presence_is_read_in_scope_and_changed_by_self_supervisor_or_administrator(
     world: World, role: str
 ) -> None:
@@ -347,7 +363,7 @@ def test_presence_is_read_in_scope_and_changed_by_self_supervisor_or_administrat
             assert changed.status_code == (403 if agent.pk in visible else 404), (role, agent)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_queues_are_read_by_everyone_and_their_status_counts_agents_in_scope(
     world: World, role: str
 ) -> None:
@@ -366,10 +382,12 @@ def test_queues_are_read_by_everyone_and_their_status_counts_agents_in_scope(
     assert status["waiting"] == 0
 
 
-# Simulation: directors, planners, administrators run; supervisors, quality analysts read ----
+# Simulation: directors, planners, administrators run; quality analysts read; a scenario
+# holds every site, partner and headcount, so the roles with a partial scope (supervisors,
+# at the client's sites or a partner's, partner managers, agents) find nothing (issue 15) --
 
 SIMULATION_RUNNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER}
-SIMULATION_READERS = SIMULATION_RUNNERS | {Role.SUPERVISOR, Role.QUALITY_ANALYST}
+SIMULATION_READERS = SIMULATION_RUNNERS | {Role.QUALITY_ANALYST}
 COVERED_API |= {
     "api/v1/simulation/scenarios",
     "api/v1/simulation/scenarios/live",
@@ -381,7 +399,7 @@ COVERED_API |= {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     world: World, role: str
 ) -> None:
@@ -395,8 +413,8 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         scenario=scenario, scenario_toml=scenario.toml, replications=1, status=RunStatus.DONE
     )
     client = logged_in(world.users[role])
-    reads = role in SIMULATION_READERS
-    writes = role in SIMULATION_RUNNERS
+    reads = role_of(role) in SIMULATION_READERS
+    writes = role_of(role) in SIMULATION_RUNNERS
     refused = 404 if not reads else 403
     audit_before = AuditEntry.objects.count()
 
@@ -430,7 +448,10 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         assert listed.json()["count"] == 1
         assert [item["id"] for item in runs.json()["items"]] == [done.pk]
     else:
-        assert listed.json()["code"] == "not_found"
+        for response in (listed, runs, one, run):
+            assert response.json()["code"] == "not_found"
+        for response in pages:
+            assert "Bucarest" not in response.content.decode()  # nor any site of the scenario
     assert created.status_code == (201 if writes else refused), role
     assert built.status_code == (201 if writes else refused), role
     assert compared.status_code == (202 if writes else refused), role
@@ -461,6 +482,7 @@ COVERED_API |= {
 PLANNING_SITES: dict[str, Callable[[World], set[int]]] = {
     "partner_manager": lambda w: {w.rabat.pk},
     "supervisor": lambda w: {w.lille.pk},
+    "supervisor_atlas": lambda w: {w.rabat.pk},
     "agent": lambda w: set(),
 }
 PLANNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.PARTNER_MANAGER}
@@ -479,7 +501,7 @@ def plans(world: World) -> dict[int, dict]:
     return {site.pk: planned_site(world, site) for site in Site.objects.all()}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_planning_reads_are_scoped(world: World, plans: dict[int, dict], role: str) -> None:
     client = logged_in(world.users[role])
     visible = planning_sites(world, role)
@@ -508,7 +530,7 @@ def test_planning_reads_are_scoped(world: World, plans: dict[int, dict], role: s
         assert client.get(reverse("wfm:schedule", args=[schedule])).status_code == sched_status
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_shifts_are_scoped_and_agents_see_their_own(
     world: World, plans: dict[int, dict], role: str
 ) -> None:
@@ -532,7 +554,7 @@ def test_shifts_are_scoped_and_agents_see_their_own(
     assert [shift["id"] for shift in mine] == own
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_only_planning_roles_plan_and_only_their_sites(world: World, role: str) -> None:
     from relais.apps.wfm.models import ForecastRun, SiteCalendarOverride
     from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
@@ -556,7 +578,7 @@ def test_only_planning_roles_plan_and_only_their_sites(world: World, role: str) 
             {"observes_ramadan": False},
             content_type="application/json",
         )
-        allowed = 201 if role in PLANNERS else 403
+        allowed = 201 if role_of(role) in PLANNERS else 403
         expected = allowed if site.pk in visible else 404
         assert posted.status_code == expected, (role, site.name, posted.json())
         assert calendar.status_code == (200 if expected == 201 else expected)
@@ -567,7 +589,7 @@ def test_only_planning_roles_plan_and_only_their_sites(world: World, role: str) 
         assert AuditEntry.objects.count() == audit_before
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_planning_page_lists_only_the_scope(world: World, role: str) -> None:
     client = logged_in(world.users[role])
     visible = planning_sites(world, role)
@@ -580,7 +602,7 @@ def test_planning_page_lists_only_the_scope(world: World, role: str) -> None:
         return
     for site in Site.objects.all():
         assert (f"<td>{site.name}</td>" in html) == (site.pk in visible), (role, site.name)
-    assert ('data-testid="forecast-form"' in html) == (role in PLANNERS)
+    assert ('data-testid="forecast-form"' in html) == (role_of(role) in PLANNERS)
 
 
 def test_anonymous_gets_401_on_planning_api_and_login_on_pages(world: World) -> None:
@@ -604,10 +626,9 @@ COVERED_API |= {
     "api/v1/supervision/broadcasts",
 }
 SUPERVISING = {*EVERYTHING, Role.PARTNER_MANAGER, Role.SUPERVISOR}  # every role but agents
-ACTING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR}  # overflow, priorities
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> None:
     from django.utils import timezone
 
@@ -624,7 +645,7 @@ def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> 
     reports = client.get(reverse("reporting:reports"))
     export = client.get(reverse("reporting:export", args=["csv"]))
 
-    if role not in SUPERVISING:
+    if role_of(role) not in SUPERVISING:
         assert response.status_code == 403
         assert (page.status_code, reports.status_code, export.status_code) == (404, 404, 404)
         return
@@ -633,58 +654,143 @@ def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> 
     assert shown == expected(world, role, "agents")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_only_supervisors_directors_and_administrators_steer_queues(
-    world: World, role: str
-) -> None:
+STEERING = {Role.ADMINISTRATOR, Role.DIRECTOR}  # queue priorities, overflow steps
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_only_administrators_and_directors_steer_queues(world: World, role: str) -> None:
+    """Issue 15, finding 3: a supervisor at an Atlas site closed the overflow step that
+    sends traffic to Carpathia and changed any queue's priority. Queues move traffic
+    between companies: organisation-wide roles steer them, by the API and the wallboard."""
+    from relais.apps.routing.models import OverflowStep, Queue
     from tests.apps.routing.fixtures import orders_queue
 
     queue = orders_queue(world)
-    step = queue.overflow_steps.get(order=1)
+    carpathia = OverflowStep.objects.create(queue=queue, order=3, after_seconds=120)
+    carpathia.partners.add(world.carpathia)
     client = logged_in(world.users[role])
-    body = {"open": True, "reason": "matrix"}
+    steers = role_of(role) in STEERING
 
-    opened = client.post(
-        f"/api/v1/supervision/overflow-steps/{step.pk}/override", body, "application/json"
+    closed = client.post(
+        f"/api/v1/supervision/overflow-steps/{carpathia.pk}/override",
+        {"open": False, "reason": "matrix"},
+        "application/json",
     )
     priority = client.post(
         f"/api/v1/supervision/queues/{queue.pk}/priority",
         {"priority": 3, "reason": "matrix"},
         "application/json",
     )
+    opened_page = client.post(
+        reverse("supervision:overflow", args=[carpathia.pk]), {"open": "open", "reason": "m"}
+    )
+    priority_page = client.post(
+        reverse("supervision:priority", args=[queue.pk]), {"priority": "4", "reason": "m"}
+    )
+    wallboard = client.get(reverse("supervision:wallboard"))
 
-    allowed = role in ACTING
-    assert opened.status_code == (200 if allowed else 403), role
-    assert priority.status_code == (200 if allowed else 403), role
+    if steers:
+        assert (closed.status_code, priority.status_code) == (200, 200)
+    else:
+        assert (closed.status_code, priority.status_code) == (403, 403), role
+        code = "permission_denied" if role == Role.AGENT else "steering_not_allowed"
+        assert closed.json()["code"] == priority.json()["code"] == code
+    page_status = 404 if role == Role.AGENT else 302  # the wallboard shows the refusal
+    assert (opened_page.status_code, priority_page.status_code) == (page_status, page_status)
+    assert OverflowStep.objects.get(pk=carpathia.pk).override == ("open" if steers else "")
+    assert Queue.objects.get(pk=queue.pk).priority == (4 if steers else 0)
     steering = ("routing.overflow_step_override", "routing.queue_priority")
-    assert AuditEntry.objects.filter(action__in=steering).count() == (2 if allowed else 0)
+    assert AuditEntry.objects.filter(action__in=steering).count() == (4 if steers else 0)
+    if role != Role.AGENT:
+        html = wallboard.content.decode()
+        assert ('data-testid="step-orders-3"' in html) == steers, role
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_broadcasts_reach_only_teams_in_scope(world: World, role: str) -> None:
+#: Whose state each user changes from the wallboard: the agents of their teams (supervisors),
+#: every agent (administrators); directors, planners, quality analysts and partner managers
+#: see agents but do not change their state (the interactions services' rule).
+STATE_CHANGERS: dict[str, Callable[[World], set[int]]] = {
+    "administrator": lambda w: {agent.pk for agent in w.agents.values()},
+    "supervisor": lambda w: {w.agents["lille0"].pk, w.agents["lille1"].pk},
+    "supervisor_atlas": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
+}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_supervisors_change_the_state_of_their_teams_agents_only(world: World, role: str) -> None:
+    from relais.apps.interactions.models import AgentPresence
+
     client = logged_in(world.users[role])
-    for team in Team.objects.all():
-        sent = client.post(
-            "/api/v1/supervision/broadcasts",
-            {"target_kind": "team", "target_id": team.pk, "message": "m", "reason": "r"},
+    visible = expected(world, role, "agents")
+    changers = STATE_CHANGERS.get(role, lambda w: set())(world)
+    for agent in Agent.objects.all():
+        api = client.post(
+            f"/api/v1/supervision/agents/{agent.pk}/state",
+            {"action": "login", "reason": "matrix"},
             "application/json",
         )
-        if role in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
-            assert sent.status_code == 403, (role, team)
+        page = client.post(
+            reverse("supervision:agent_state", args=[agent.pk]),
+            {"action": "break", "break_reason": "training", "reason": "matrix"},
+        )
+        state = AgentPresence.objects.filter(agent=agent).values_list("state", flat=True).first()
+        if role == Role.AGENT:  # not a supervisor at all
+            assert (api.status_code, page.status_code) == (403, 404), agent
+        elif agent.pk in changers:
+            assert (api.status_code, page.status_code) == (200, 302), agent
+            assert state == "break"
         else:
-            in_scope = team.pk in expected(world, role, "teams")
-            assert sent.status_code == (200 if in_scope else 404), (role, team)
+            assert api.status_code == (403 if agent.pk in visible else 404), (role, agent)
+            assert page.status_code == (302 if agent.pk in visible else 404), (role, agent)
+        if agent.pk not in changers:
+            assert state is None, (role, agent)
+    audited = AuditEntry.objects.filter(action="supervision.agent_state").count()
+    assert audited == 2 * len(changers)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_broadcasts_reach_only_targets_in_scope(world: World, role: str) -> None:
+    """Supervisors broadcast to their teams; partner managers to their partner's teams,
+    sites and the partner; directors and administrators anywhere."""
+    from relais.apps.supervision.models import Broadcast
+
+    client = logged_in(world.users[role])
+    targets = [
+        *(("team", "teams", team.pk) for team in Team.objects.all()),
+        *(("site", "sites", site.pk) for site in Site.objects.all()),
+        *(("partner", "partners", partner.pk) for partner in Partner.objects.all()),
+    ]
+    sent_count = 0
+    for kind, resource, pk in targets:
+        sent = client.post(
+            "/api/v1/supervision/broadcasts",
+            {"target_kind": kind, "target_id": pk, "message": "m", "reason": "r"},
+            "application/json",
+        )
+        if role_of(role) in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+            assert sent.status_code == 403, (role, kind, pk)
+            continue
+        kinds = {"team"} if role_of(role) == Role.SUPERVISOR else {"team", "site", "partner"}
+        in_scope = kind in kinds and pk in expected(world, role, resource)
+        assert sent.status_code == (200 if in_scope else 404), (role, kind, pk)
+        sent_count += in_scope
+        if not in_scope:
+            assert sent.json()["code"] == "unknown_target"
+    assert Broadcast.objects.count() == sent_count
+    listed = client.get("/api/v1/supervision/broadcasts")
+    if role_of(role) not in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+        assert len(listed.json()) == sent_count
 
 
 COACHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PARTNER_MANAGER, Role.SUPERVISOR}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", USERS)
 def test_the_coaching_page_opens_only_for_agents_in_scope(world: World, role: str) -> None:
     client = logged_in(world.users[role])
     for agent in Agent.objects.all():
         page = client.get(reverse("supervision:coaching", args=[agent.pk]))
-        in_scope = role in COACHING and agent.pk in expected(world, role, "agents")
+        in_scope = role_of(role) in COACHING and agent.pk in expected(world, role, "agents")
         assert page.status_code == (200 if in_scope else 404), (role, agent.pk)
 
 

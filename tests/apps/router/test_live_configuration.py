@@ -1,4 +1,4 @@
-"""Supervisors steer the running router: an overflow step opened or closed now, a queue's
+"""Administrators and directors steer the running router: an overflow step opened or closed now, a queue's
 priority changed. The routing services append `queue.configuration_changed`; the router
 rebuilds from the record at its next step (no restart, no waiting for the step's delay)."""
 
@@ -50,7 +50,7 @@ def arrive(routing: Routing, queue: str = "orders", count: int = 1) -> list[int]
 def step_override(routing: Routing, state: str, reason: str = "Lille is swamped") -> None:
     step = OverflowStep.objects.get(queue=routing.queue, order=1)  # Atlas Contact after 30 s
     routing_services.overflow_step_override(
-        actor=routing.world.users["supervisor"], step=step, state=state, reason=reason
+        actor=routing.world.users["director"], step=step, state=state, reason=reason
     )
 
 
@@ -146,5 +146,5 @@ def test_a_configuration_change_wakes_the_router_at_commit(
     assert (event.by_router, event.queue_id, event.actor) == (
         False,
         routing.queue.pk,
-        routing.world.users["supervisor"],
+        routing.world.users["director"],
     )

@@ -41,6 +41,11 @@ def contact_list(*, viewer: Any) -> QuerySet[Contact]:
     return contacts.none()
 
 
+def contact_group(contact_id: int) -> str:
+    """Where a contact's change of hands is pushed (`frames.ContactHolderChanged`)."""
+    return f"contact-{contact_id}"
+
+
 def contact_get(*, viewer: Any, contact_id: int) -> Contact:
     try:
         return contact_list(viewer=viewer).get(pk=contact_id)

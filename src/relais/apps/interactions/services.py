@@ -21,6 +21,7 @@ from relais.apps.accounts.permissions import require_administrator
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.errors import ErrorCode
+from relais.apps.interactions.frames import ContactHolderChanged
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import (
     AgentPresence,
@@ -32,8 +33,14 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
-from relais.apps.interactions.selectors import contact_locked, held_state, may_act_for
+from relais.apps.interactions.selectors import (
+    contact_group,
+    contact_locked,
+    held_state,
+    may_act_for,
+)
 from relais.apps.organisation.models import Agent
+from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Queue
 
 MAX_ATTRIBUTES_CHARS = 10_000
@@ -193,6 +200,15 @@ def _clear_agent(contact: Contact) -> None:
     contact.offer_expires_at = None
 
 
+def _holder_changed(contact: Contact) -> None:
+    """After commit, tell whoever follows the contact that it changed hands (a supervisor
+    coaching it checks whether it is still in their scope)."""
+    frame = ContactHolderChanged(
+        contact_id=contact.pk, agent_id=contact.agent_id, state=contact.state
+    )
+    send_frame_on_commit(contact_group(contact.pk), frame, handler="contact.holder_changed")
+
+
 def _held_by(
     actor: User, contact: Contact, state: ContactState, action: str, agent: Agent | None = None
 ) -> Agent:
@@ -245,6 +261,8 @@ def offer_accept(
         contact.offer_expires_at = None
         rows.save(contact, ["state", "accepted_at", "offer_expires_at"])
         rows.update(AgentPresence, {"agent_id": agent.pk}, missed_offers=0)
+        if contact.transferred_at is not None:  # a new holder after a transfer
+            _holder_changed(contact)
         _agent_acted(
             kind=EventKind.OFFER_ACCEPTED,
             action="contact.accept",
@@ -347,6 +365,7 @@ def contact_transfer(
         else:
             data["to_agent"] = agent_id
         contact.save()
+        _holder_changed(contact)
         _agent_acted(
             kind=EventKind.CONTACT_TRANSFERRED,
             action="contact.transfer",

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from relais.apps.accounts.permissions import is_administrator
 from relais.apps.audit.admin_mixins import AuditedModelAdmin
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
@@ -48,6 +49,24 @@ class QueueAdmin(AuditedModelAdmin):
     list_filter = ["channel", "strategy", "active"]
     search_fields = ["code", "name_fr", "name_en"]
     inlines = [QueueSkillInline, OverflowStepInline]
+
+    # Queues and their steps decide which company answers the client's customers: only
+    # administrators configure them, whatever Django permissions a staff account was given
+    # (the live steering, priorities and step overrides, is `router.access`'s rule).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user) and super().has_delete_permission(request, obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Required skills and steps saved, each change audited like the queue's own."""

@@ -6,8 +6,9 @@ wakes the router at commit: pg_notify on PostgreSQL, an event in this process). 
 applies that request by rebuilding its engine from the record: waiting contacts keep their
 queued time and step, offers stay with their agents (docs/router.md).
 
-Who may call them is the caller's rule (supervision: supervisors, directors and
-administrators; the admin: staff).
+Only organisation-wide roles steer (`router.access`: administrators and directors); each
+service checks its actor, whoever calls it (the wallboard, the API, a test), and refuses
+anyone else with 403 `steering_not_allowed` before reading anything.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import Contact, ContactState, EventKind
+from relais.apps.router.access import require_steering
 from relais.apps.routing.errors import ErrorCode
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 
@@ -47,6 +49,7 @@ def overflow_step_override(
     *, actor: User, step: OverflowStep, state: str, reason: str
 ) -> OverflowStep:
     """Open ("open") or close ("closed") the step now, or back to its rules ("")."""
+    require_steering(actor)
     if state not in StepOverride.values:
         raise RelaisError(ErrorCode.INVALID_OVERRIDE)
     with transaction.atomic(durable=True):
@@ -74,6 +77,7 @@ def overflow_step_override(
 def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
     """The queue's priority for the contacts that arrive from now on, and for those waiting in
     it that carry its former priority (a contact given its own priority keeps it)."""
+    require_steering(actor)
     if priority not in PRIORITY_RANGE:
         raise RelaisError(ErrorCode.INVALID_PRIORITY)
     with transaction.atomic(durable=True):

@@ -1,7 +1,8 @@
 """REST API v1 of the simulator: scenarios, runs as background jobs, their summaries.
 
-Partner managers and agents get 404 on every endpoint; supervisors and quality analysts
-read; directors, planners and administrators also create and run (403 for the readers).
+Supervisors, partner managers and agents get 404 on every endpoint (scenarios and runs
+are organisation-wide data, see `access`); quality analysts read; directors, planners and
+administrators also create and run (403 for the readers).
 """
 
 from __future__ import annotations

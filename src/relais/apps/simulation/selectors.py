@@ -1,7 +1,8 @@
 """Reads of scenarios and runs: everything for those who may view results, nothing otherwise.
 
-Outside the simulator's readers (partner managers, agents), every scenario and run is
-"not found", on pages and in the API alike (see `access`).
+Outside the simulator's readers, the whole-organisation roles (supervisors, partner
+managers and agents have a partial scope), every scenario and run is "not found", on pages
+and in the API alike (see `access`).
 """
 
 from __future__ import annotations

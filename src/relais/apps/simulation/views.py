@@ -1,7 +1,8 @@
 """Pages of the simulator: scenarios, runs with live progress, reports, comparisons.
 
-Partner managers and agents get "not found" on every page; supervisors and quality
-analysts read; directors, planners and administrators also write (see `access`).
+Supervisors, partner managers and agents get "not found" on every page (scenarios and runs
+are organisation-wide data); quality analysts read; directors, planners and administrators
+also write (see `access`).
 """
 
 from __future__ import annotations

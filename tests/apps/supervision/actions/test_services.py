@@ -19,9 +19,9 @@ def _post(client: Any, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
-def test_a_supervisor_opens_overflow_now_with_a_reason(world: World, queue: Queue) -> None:
+def test_a_director_opens_overflow_now_with_a_reason(world: World, queue: Queue) -> None:
     step = queue.overflow_steps.get(order=1)
-    client = logged_in(world.users["supervisor"])
+    client = logged_in(world.users["director"])
 
     refused = _post(
         client,
@@ -41,12 +41,12 @@ def test_a_supervisor_opens_overflow_now_with_a_reason(world: World, queue: Queu
     step.refresh_from_db()
     assert (step.override, step.override_by, step.override_reason) == (
         "open",
-        world.users["supervisor"],
+        world.users["director"],
         "Lille is swamped",
     )
     assert step.override_at is not None
     entry = AuditEntry.objects.get(action="routing.overflow_step_override")
-    assert (entry.actor, entry.reason) == (world.users["supervisor"], "Lille is swamped")
+    assert (entry.actor, entry.reason) == (world.users["director"], "Lille is swamped")
     assert entry.changes["override"] == ["", "open"]
     lifted = _post(
         client,
@@ -60,10 +60,15 @@ def test_a_supervisor_opens_overflow_now_with_a_reason(world: World, queue: Queu
     assert [event.queue_id for event in changes] == [queue.pk, queue.pk]  # the router reloads
 
 
-@pytest.mark.parametrize("role", ["partner_manager", "planner", "quality_analyst", "agent"])
+@pytest.mark.parametrize(
+    "role",
+    ["supervisor", "supervisor_atlas", "partner_manager", "planner", "quality_analyst", "agent"],
+)
 def test_others_may_not_open_overflow_nor_change_priorities(
     world: World, queue: Queue, role: str
 ) -> None:
+    """Queues move traffic between companies: not a supervisor's, even at the client's own
+    site (issue 15, finding 3: an Atlas supervisor closed the step towards Carpathia)."""
     step = queue.overflow_steps.get(order=1)
     client = logged_in(world.users[role])
 
@@ -77,6 +82,8 @@ def test_others_may_not_open_overflow_nor_change_priorities(
     )
 
     assert opened.status_code == priority.status_code == 403
+    expected = "permission_denied" if role == "agent" else "steering_not_allowed"
+    assert opened.json()["code"] == priority.json()["code"] == expected
     assert not OverflowStep.objects.exclude(override="").exists()
     assert not ContactEvent.objects.filter(kind=EventKind.QUEUE_CONFIGURATION_CHANGED).exists()
     assert Queue.objects.get(pk=queue.pk).priority == 0

@@ -1,7 +1,11 @@
 """Reads behind supervisors' actions, through the viewer's scope (docs/supervision.md).
 
-Who may act: supervisors, directors and administrators (`may_act`); partner managers may
-broadcast too. What an action may target follows `scope_for`: outside it, not found.
+Who may act: an agent's state, their supervisor or an administrator (the interactions
+services' rule), on agents of the viewer's scope; queue priorities and overflow steps,
+administrators and directors only (`router.access.may_steer`: they move traffic between
+sites and companies); broadcasts, supervisors (to their teams), partner managers, directors
+and administrators (`may_broadcast`), to targets of their scope. What an action may target
+follows `scope_for`: outside it, not found; a visible queue the viewer may not steer: 403.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from relais.apps.interactions.models import BreakReason
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.organisation.selectors import agent_list, partner_list, site_list, team_list
+from relais.apps.router.access import may_steer
 from relais.apps.routing.models import OverflowStep, Queue
 from relais.apps.supervision.access import require_supervision
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.models import Broadcast, BroadcastTarget
 
-ACTING_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})
-BROADCASTING_ROLES = ACTING_ROLES | {Role.PARTNER_MANAGER}
+BROADCASTING_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR, Role.PARTNER_MANAGER}
+)
 
 
 def _in_roles(viewer: Any, roles: frozenset[str]) -> bool:
@@ -33,17 +39,13 @@ def _in_roles(viewer: Any, roles: frozenset[str]) -> bool:
     )
 
 
-def may_act(viewer: Any) -> bool:
-    """Overrides, priorities and agents' states: supervisors, directors, administrators."""
-    return _in_roles(viewer, ACTING_ROLES)
-
-
 def may_broadcast(viewer: Any) -> bool:
     return _in_roles(viewer, BROADCASTING_ROLES)
 
 
 def queue_list(*, viewer: Any) -> QuerySet[Queue]:
-    """Queues with their steps and overrides (the client's configuration: every supervisor)."""
+    """Queues with their steps and overrides (the client's configuration, readable by every
+    supervisor; only `may_steer` changes them)."""
     require_supervision(viewer)
     return Queue.objects.filter(active=True).prefetch_related(
         "overflow_steps__partners", "overflow_steps__sites", "overflow_steps__override_by"
@@ -105,14 +107,14 @@ def broadcast_target(*, viewer: Any, target_kind: str, target_id: int) -> tuple[
 
 
 def wallboard_forms(*, viewer: Any) -> dict[str, Any]:
-    """What the wallboard's forms offer the viewer: queues and their steps to act on (those
-    who may act), targets of a broadcast (a supervisor: their teams), break reasons; each
-    list through its own scoped selector."""
-    acting = may_act(viewer)
+    """What the wallboard's forms offer the viewer: queues and their steps to steer (those
+    who may steer: administrators, directors), targets of a broadcast (a supervisor: their
+    teams), break reasons; each list through its own scoped selector."""
+    steering = may_steer(viewer)
     whole = getattr(viewer, "role", "") != Role.SUPERVISOR
     return {
-        "acting": acting,
-        "queues": queue_list(viewer=viewer) if acting else [],
+        "steering": steering,
+        "queues": queue_list(viewer=viewer) if steering else [],
         "teams": team_list(viewer=viewer),
         "sites": site_list(viewer=viewer) if whole else [],
         "partners": partner_list(viewer=viewer) if whole else [],

@@ -7,6 +7,8 @@ when and why (`reason`), its side effects (pushes) after commit.
 - `overflow_override_set`: open or close an overflow step now, or lift the override (None),
   through `router.services.overflow_step_override` (the router follows at once);
 - `queue_priority_set`: the queue's priority, through `router.services.queue_priority_set`;
+  both for administrators and directors only (`router.access`: they move traffic between
+  sites and companies), refused with 403 before the reason is even read;
 - `broadcast_send`: a message to every agent of a team, site or partner in the actor's
   scope, stored and appended to each agent's numbered desk stream (pushed after commit).
 """
@@ -24,9 +26,10 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import AgentPresence
 from relais.apps.organisation.models import Agent
 from relais.apps.router import services as router
+from relais.apps.router.access import require_steering
 from relais.apps.routing.models import OverflowStep, Queue, StepOverride
 from relais.apps.supervision.access import reason_required
-from relais.apps.supervision.actions.selectors import broadcast_target, may_act, may_broadcast
+from relais.apps.supervision.actions.selectors import broadcast_target, may_broadcast
 from relais.apps.supervision.errors import ErrorCode
 from relais.apps.supervision.models import Broadcast
 
@@ -68,7 +71,7 @@ def overflow_override_set(
 ) -> OverflowStep:
     """Open (True) or close (False) the step now; None: back to its rules. The routing
     service records and audits it, and the router follows at once."""
-    _require(may_act(actor))
+    require_steering(actor)
     why = reason_required(reason)
     state = StepOverride.NONE
     if is_open is not None:
@@ -78,7 +81,7 @@ def overflow_override_set(
 
 def queue_priority_set(*, actor: User, queue: Queue, priority: int, reason: str) -> Queue:
     """The queue's priority, for the contacts waiting in it and those to come."""
-    _require(may_act(actor))
+    require_steering(actor)
     why = reason_required(reason)
     return router.queue_priority_set(actor=actor, queue=queue, priority=priority, reason=why)
 

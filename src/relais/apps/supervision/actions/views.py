@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +20,16 @@ from relais.apps.supervision.actions import selectors, services
 def _checked(request: HttpRequest) -> None:
     if not may_supervise(request.user):
         raise Http404
+
+
+def _target[T](lookup: Callable[[], T]) -> T:
+    """The action's target, through the viewer's scope: outside it (or missing), 404."""
+    try:
+        return lookup()
+    except RelaisError as error:
+        if error.status == 404:
+            raise Http404 from error
+        raise
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -37,7 +49,7 @@ def _act(request: HttpRequest, action: object) -> HttpResponseRedirect:
 @login_required
 def overflow(request: HttpRequest, step_id: int) -> HttpResponse:
     _checked(request)
-    step = selectors.step_get(viewer=request.user, step_id=step_id)
+    step = _target(lambda: selectors.step_get(viewer=request.user, step_id=step_id))
     value = request.POST.get("open", "")
     is_open = {"open": True, "close": False}.get(value)
     return _act(
@@ -55,7 +67,7 @@ def overflow(request: HttpRequest, step_id: int) -> HttpResponse:
 @login_required
 def priority(request: HttpRequest, queue_id: int) -> HttpResponse:
     _checked(request)
-    queue = selectors.queue_get(viewer=request.user, queue_id=queue_id)
+    queue = _target(lambda: selectors.queue_get(viewer=request.user, queue_id=queue_id))
     try:
         value = int(request.POST.get("priority", ""))
     except ValueError:
@@ -92,7 +104,9 @@ def broadcast(request: HttpRequest) -> HttpResponse:
 @login_required
 def agent_state(request: HttpRequest, agent_id: int) -> HttpResponse:
     _checked(request)
-    agent = selectors.supervised_agent_get(viewer=request.user, agent_id=agent_id)
+    agent = _target(
+        lambda: selectors.supervised_agent_get(viewer=request.user, agent_id=agent_id)
+    )
     return _act(
         request,
         lambda: services.agent_state_change(

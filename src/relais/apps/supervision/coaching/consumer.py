@@ -8,6 +8,13 @@ the customer sees is pushed after commit; one chat at a time per connection: joi
 leaves the first, as its frames do not name their chat); it sends a chat's messages once
 each, in order, reading a gap from the record. Anyone who may not coach is refused (close
 code 4403); an agent or chat outside the viewer's scope is an error frame `not_found`.
+
+Scope is checked again for every frame pushed, not only when the chat or thread was opened:
+a chat transferred out of the viewer's scope (to an agent of another team or partner, or
+back to a queue) ends its subscription with a `coaching.chat_left` frame, at once when the
+transfer commits (interactions push `contact.holder_changed` to `contact-<id>`) and, as a
+defence, before any of its messages is sent; an agent's help message is sent only while the
+agent is in the viewer's scope.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ from pydantic import BaseModel
 from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.selectors import help_group
+from relais.apps.interactions.selectors import contact_group
 from relais.apps.realtime.consumers import FrameConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (
+    ChatLeftFrame,
     ChatMessageFrame,
     InstantMessageFrame,
     InstantMessageIn,
@@ -93,11 +102,11 @@ class CoachingConsumer(FrameConsumer):
             actor=self.user, contact=contact, mode=frame.mode, reason=frame.reason
         )
         if self.chat is not None and self.chat != contact.pk:
-            self.groups.discard(chat_group(self.chat))
-            await self.channel_layer.group_discard(chat_group(self.chat), self.channel_name)
+            await self._leave_chat()
         async with self.busy:  # pushes wait for the transcript they continue
             self.chat, self.last_seq = None, 0
             await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
+            await self._join_group(contact_group(contact.pk))
             chat = await db(selectors.joined_chat_frame)(
                 viewer=self.user, contact=contact, mode=frame.mode
             )
@@ -114,7 +123,34 @@ class CoachingConsumer(FrameConsumer):
         )
         await self.send_ack(ref, client_id=frame.client_id, id=message.seq)
 
+    async def _leave_chat(self) -> None:
+        """Stop following the joined chat: its groups left, nothing more of it is sent."""
+        if self.chat is None:
+            return
+        for group in (chat_group(self.chat), contact_group(self.chat)):
+            self.groups.discard(group)
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.chat, self.last_seq = None, 0
+
+    async def _chat_still_in_scope(self) -> bool:
+        """The joined chat is still held in the viewer's scope; else its subscription ends
+        (`coaching.chat_left`, the chat's groups left) and nothing of it is sent."""
+        chat = self.chat
+        if chat is None:
+            return False
+        if await db(selectors.chat_in_scope)(viewer=self.user, contact_id=chat):
+            return True
+        if self.chat == chat:  # not left or changed meanwhile
+            await self._leave_chat()
+            await self.send_frame(ChatLeftFrame(contact_id=chat))
+        return False
+
     # -- from the channel layer -----------------------------------------------------------
+
+    async def contact_holder_changed(self, event: dict[str, Any]) -> None:
+        """The joined chat changed hands (a transfer, an accept after one): still ours?"""
+        if event["frame"].get("contact_id") == self.chat:
+            await self._chat_still_in_scope()
 
     async def help_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
@@ -126,6 +162,9 @@ class CoachingConsumer(FrameConsumer):
         agent_id = self.threads[thread_id]
         if agent_id is None or agent_id not in self.agents:
             return
+        if not await db(selectors.agent_in_scope)(viewer=self.user, agent_id=agent_id):
+            self.agents.discard(agent_id)  # moved out of the viewer's scope
+            return
         message = HelpMessageView.model_validate(
             {key: frame[key] for key in HelpMessageView.model_fields}
         )
@@ -134,6 +173,8 @@ class CoachingConsumer(FrameConsumer):
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
         if frame.get("type") != "message" or self.chat is None:
+            return
+        if not await self._chat_still_in_scope():
             return
         number = frame["message"]["id"]
         if number <= self.last_seq:

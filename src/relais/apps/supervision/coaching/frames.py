@@ -80,3 +80,12 @@ class TeamHelpFrame(HelpMessageView):
 
     type: Literal["help.message"] = "help.message"
     agent: str
+
+
+class ChatLeftFrame(BaseModel):
+    """The joined chat left the viewer's scope (transferred to an agent outside it, or back
+    to a queue): no more of its messages come; join it again if it comes back."""
+
+    type: Literal["coaching.chat_left"] = "coaching.chat_left"
+    contact_id: int
+    reason: Literal["out_of_scope"] = "out_of_scope"

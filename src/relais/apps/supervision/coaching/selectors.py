@@ -22,6 +22,7 @@ from relais.apps.desktop.selectors import help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
+from relais.apps.organisation.scoping import scope_for
 from relais.apps.organisation.selectors import agent_list
 from relais.apps.supervision.coaching.frames import ChatFrame, ThreadFrame
 
@@ -61,6 +62,24 @@ def coached_contact_get(*, viewer: Any, contact_id: int) -> Contact:
     if contact is None:
         raise RelaisError(ErrorCode.NOT_FOUND, kind="chat")
     return contact
+
+
+def chat_in_scope(*, viewer: Any, contact_id: int) -> bool:
+    """Whether the viewer may still follow this chat: held (offered or accepted) by an agent
+    of their scope; any chat for whole-organisation viewers. Checked for every frame pushed
+    to a coaching connection, so cheap: one query for administrators and directors, three
+    small indexed ones for a supervisor (their teams, then the contact)."""
+    if not may_coach(viewer):
+        return False
+    contacts = Contact.objects.filter(pk=contact_id, chat__isnull=False)
+    if not scope_for(viewer).everything:
+        contacts = contacts.filter(agent_id__in=agent_list(viewer=viewer).values("pk"))
+    return contacts.exists()
+
+
+def agent_in_scope(*, viewer: Any, agent_id: int) -> bool:
+    """Whether the viewer may still read this agent's help thread (each pushed message)."""
+    return may_coach(viewer) and agent_list(viewer=viewer).filter(pk=agent_id).exists()
 
 
 def live_chats(*, viewer: Any, agent: Agent) -> list[tuple[Contact, str]]:

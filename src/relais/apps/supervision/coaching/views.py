@@ -34,6 +34,10 @@ def _strings() -> dict[str, object]:
         "reconnecting": _("Connection lost: reconnecting…"),
         "joined_silent": _("You follow this chat silently: nobody is told."),
         "joined_visible": _("You joined this chat: the agent and the customer see your messages."),
+        "chat_left": _(
+            "This chat has left your scope (transferred outside your agents): you no longer "
+            "follow it."
+        ),
         "supervisor_says": _("%(name)s (supervisor): %(body)s"),
         "senders": {
             "customer": _("Customer"),

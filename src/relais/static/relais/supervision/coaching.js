@@ -79,6 +79,12 @@ const handlers = {
   "coaching.chat_message": (frame) => {
     if (frame.contact_id === coach.chat) showChatMessage(frame.message);
   },
+  "coaching.chat_left": (frame) => {
+    if (frame.contact_id !== coach.chat) return;
+    coach.chat = null;
+    $("#coach-chat-mode").textContent = T.chat_left;
+    $("#coach-say-form").hidden = true;
+  },
 };
 
 function receive(frame) {
