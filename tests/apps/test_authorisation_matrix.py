@@ -590,6 +590,44 @@ def test_only_planning_roles_plan_and_only_their_sites(world: World, role: str) 
 
 
 @pytest.mark.parametrize("role", USERS)
+def test_a_schedule_of_two_partners_shows_each_only_its_own_sites(world: World, role: str) -> None:
+    """One schedule over Rabat (Atlas Contact) and Bucarest (Carpathia CX): each partner's
+    supervisor and manager read their own site's shifts and coverage only (issue 15)."""
+    from relais.apps.wfm.models import ScheduledShift
+    from tests.apps.wfm.fixtures import planned_site
+
+    made = planned_site(world, world.rabat)
+    schedule, rabat_shift = made["schedule"], made["shifts"][0]
+    schedule.sites.add(world.bucarest)
+    ScheduledShift.objects.create(
+        schedule=schedule,
+        agent=world.agents["bucarest0"],
+        site=world.bucarest,
+        start=rabat_shift.start,
+        end=rabat_shift.end,
+    )
+    client = logged_in(world.users[role])
+    visible = planning_sites(world, role) & {world.rabat.pk, world.bucarest.pk}
+    if role == Role.AGENT:
+        visible = {world.rabat.pk}  # rabat0's own shift, on their own site
+
+    read = client.get(f"/api/v1/wfm/schedules/{schedule.pk}")
+    page = client.get(reverse("wfm:schedule", args=[schedule.pk]))
+
+    if not visible:
+        assert (read.status_code, page.status_code) == (404, 404), role
+        return
+    assert set(read.json()["site_ids"]) == visible, role
+    shift_sites = {
+        Agent.objects.get(pk=shift["agent_id"]).site_id for shift in read.json()["shifts"]
+    }
+    assert shift_sites == visible, role
+    html = page.content.decode()
+    for site in (world.rabat, world.bucarest):
+        assert (site.name in html) == (site.pk in visible), (role, site.name)
+
+
+@pytest.mark.parametrize("role", USERS)
 def test_planning_page_lists_only_the_scope(world: World, role: str) -> None:
     client = logged_in(world.users[role])
     visible = planning_sites(world, role)
@@ -652,6 +690,51 @@ def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> 
     assert (page.status_code, reports.status_code, export.status_code) == (200, 200, 200)
     shown = {int(agent["key"]) for agent in response.json()["agents"]}
     assert shown == expected(world, role, "agents")
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_reports_and_their_exports_show_only_the_sites_in_scope(world: World, role: str) -> None:
+    """A partner's supervisor or manager reads no other partner's figures (issue 15)."""
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    from relais.apps.reporting.models import IntervalStat
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world)
+    now = timezone.now()
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    for agent in Agent.objects.select_related("site"):  # one answered contact each
+        IntervalStat.objects.create(
+            interval_start=start,
+            queue=queue,
+            channel=queue.channel,
+            agent=agent,
+            site=agent.site,
+            site_kind=agent.site.kind,
+            partner_id=agent.site.partner_id,
+            team_id=agent.team_id,
+            offered=1,
+            answered=1,
+            handled=1,
+        )
+    client = logged_in(world.users[role])
+
+    export = client.get(reverse("reporting:export", args=["csv"]) + "?group_by=site")
+    page = client.get(reverse("reporting:reports") + "?group_by=site")
+
+    if role_of(role) not in SUPERVISING:
+        assert (export.status_code, page.status_code) == (404, 404)
+        return
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    visible = Site.objects.filter(pk__in=expected(world, role, "sites"))
+    assert {row["group"] for row in rows} == {site.name for site in visible}, role
+    assert sum(int(row["answered"]) for row in rows) == len(expected(world, role, "agents"))
+    html = page.content.decode()
+    for site in Site.objects.exclude(pk__in=expected(world, role, "sites")):
+        assert site.name not in html, (role, site.name)
 
 
 STEERING = {Role.ADMINISTRATOR, Role.DIRECTOR}  # queue priorities, overflow steps

@@ -84,9 +84,7 @@ def test_the_administrator_opens_the_queue_admin(world: World) -> None:
     queue = orders_queue(world)
     client = logged_in(world.users["administrator"])
     administrator = world.users["administrator"]
-    administrator.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="routing")
-    )
+    administrator.user_permissions.set(Permission.objects.filter(content_type__app_label="routing"))
 
     page = client.get(reverse("admin:routing_queue_change", args=[queue.pk]))
 

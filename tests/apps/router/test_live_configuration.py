@@ -1,6 +1,7 @@
-"""Administrators and directors steer the running router: an overflow step opened or closed now, a queue's
-priority changed. The routing services append `queue.configuration_changed`; the router
-rebuilds from the record at its next step (no restart, no waiting for the step's delay)."""
+"""Administrators and directors steer the running router: an overflow step opened or
+closed now, a queue's priority changed. The routing services append
+`queue.configuration_changed`; the router rebuilds from the record at its next step (no
+restart, no waiting for the step's delay)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.supervision.coaching.selectors import chat_in_scope
-from tests.apps.chat.fixtures import ChatWorld, Client, agent_client, chat_world
+from tests.apps.chat.fixtures import ChatWorld, Client, chat_world
 from tests.apps.supervision.coaching.test_consumer import _agent_in_chat, coach_client
 
 __all__ = ["chat_world"]
@@ -55,7 +55,11 @@ async def test_a_chat_transferred_to_another_partner_leaves_the_supervisors_page
     await _said(customer, "Toujours là ?")
 
     # then the supervisor is told, and sees nothing more of it
-    assert left == {"type": "coaching.chat_left", "contact_id": contact_id, "reason": "out_of_scope"}
+    assert left == {
+        "type": "coaching.chat_left",
+        "contact_id": contact_id,
+        "reason": "out_of_scope",
+    }
     assert _bodies(await coach.drain()) == []
     for client in (desk, customer, coach):
         await client.close()

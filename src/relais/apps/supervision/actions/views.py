@@ -104,9 +104,7 @@ def broadcast(request: HttpRequest) -> HttpResponse:
 @login_required
 def agent_state(request: HttpRequest, agent_id: int) -> HttpResponse:
     _checked(request)
-    agent = _target(
-        lambda: selectors.supervised_agent_get(viewer=request.user, agent_id=agent_id)
-    )
+    agent = _target(lambda: selectors.supervised_agent_get(viewer=request.user, agent_id=agent_id))
     return _act(
         request,
         lambda: services.agent_state_change(
