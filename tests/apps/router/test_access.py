@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
@@ -46,7 +47,10 @@ def test_only_administrators_and_directors_steer_through_the_services(
             services.queue_priority_set(actor=actor, queue=queue, priority=7, reason="r")
         assert closing.value.code == prioritising.value.code == "steering_not_allowed"
         assert closing.value.status == 403
-        assert "administrators and directors" in closing.value.message
+        with translation.override("en"):
+            assert "Only administrators and directors" in closing.value.message
+        with translation.override("fr"):
+            assert "Seuls les administrateurs et les directeurs" in closing.value.message
 
     assert OverflowStep.objects.get(pk=step.pk).override == ("closed" if steers else "")
     assert Queue.objects.get(pk=queue.pk).priority == (7 if steers else 0)
