@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from relais.apps.chat.models import ChatMessage
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
@@ -83,6 +84,28 @@ async def test_a_transfer_that_says_nothing_in_the_chat_ends_the_subscription_to
 
     assert left["contact_id"] == contact_id
     assert _bodies(await coach.drain()) == []
+    for client in (desk, customer, coach):
+        await client.close()
+
+
+async def test_a_visible_joiner_cannot_write_in_a_chat_that_left_their_scope(
+    chat_world: ChatWorld,
+) -> None:
+    desk, customer, contact_id = await _agent_in_chat(chat_world)
+    coach = await coach_client(chat_world.world.users["supervisor"])
+    await coach.send({"type": "join", "contact_id": contact_id, "mode": "visible", "reason": "r"})
+    await coach.until_all("coaching.chat", "ack")
+
+    await _transfer_through_the_api(contact_id)
+    await coach.until("coaching.chat_left")
+    await coach.send({"type": "say", "contact_id": contact_id, "client_id": "s1", "body": "x"})
+    refused = await coach.until("error")
+
+    assert refused["code"] == "not_found"
+    said = await database_sync_to_async(
+        lambda: ChatMessage.objects.filter(contact_id=contact_id, sender="supervisor").count()
+    )()
+    assert said == 0
     for client in (desk, customer, coach):
         await client.close()
 
