@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.selectors import help_group
+from relais.apps.privacy.selectors import masking_for
 from relais.apps.realtime.consumers import FrameConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (
@@ -29,6 +30,7 @@ from relais.apps.supervision.coaching.frames import (
     SayIn,
     ThreadIn,
 )
+from relais.core.privacy import CLOSED, Masking, mask_text
 
 
 class CoachingConsumer(FrameConsumer):
@@ -49,6 +51,7 @@ class CoachingConsumer(FrameConsumer):
         self.agents: set[int] = set()  # whose help threads are watched
         self.threads: dict[int, int | None] = {}  # thread id -> agent id
         self.chat: int | None = None  # the joined chat (contact id)
+        self.masking: Masking = CLOSED  # what the viewer may see, read at each join
         self.last_seq = 0  # its last message number sent
         self.groups: set[str] = set()
         await self.accept()
@@ -97,6 +100,7 @@ class CoachingConsumer(FrameConsumer):
             await self.channel_layer.group_discard(chat_group(self.chat), self.channel_name)
         async with self.busy:  # pushes wait for the transcript they continue
             self.chat, self.last_seq = None, 0
+            self.masking = await db(masking_for)(self.user)
             await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
             chat = await db(selectors.joined_chat_frame)(
                 viewer=self.user, contact=contact, mode=frame.mode
@@ -143,13 +147,14 @@ class CoachingConsumer(FrameConsumer):
                 viewer=self.user, contact_id=self.chat
             )
             missed = await db(selectors.chat_transcript)(
-                viewer=self.user, contact=contact, after=self.last_seq
+                viewer=self.user, contact=contact, after=self.last_seq, masking=self.masking
             )
             for message in missed:
                 await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=message))
                 self.last_seq = message.id
             return
-        view = MessageView.model_validate(frame["message"])
+        view = MessageView.model_validate(frame["message"])  # the customer's: unmasked
+        view.body = mask_text(view.body, self.masking)
         await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=view))
         self.last_seq = number
 
