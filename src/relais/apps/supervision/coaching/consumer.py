@@ -51,7 +51,7 @@ class CoachingConsumer(FrameConsumer):
         self.agents: set[int] = set()  # whose help threads are watched
         self.threads: dict[int, int | None] = {}  # thread id -> agent id
         self.chat: int | None = None  # the joined chat (contact id)
-        self.masking: Masking = CLOSED  # what the viewer may see, read at each join
+        self.masking: tuple[int | None, Masking] = (None, CLOSED)  # the joined chat's
         self.last_seq = 0  # its last message number sent
         self.groups: set[str] = set()
         await self.accept()
@@ -100,7 +100,6 @@ class CoachingConsumer(FrameConsumer):
             await self.channel_layer.group_discard(chat_group(self.chat), self.channel_name)
         async with self.busy:  # pushes wait for the transcript they continue
             self.chat, self.last_seq = None, 0
-            self.masking = await db(masking_for)(self.user)
             await self._join_group(chat_group(contact.pk))  # before the transcript: no gap
             chat = await db(selectors.joined_chat_frame)(
                 viewer=self.user, contact=contact, mode=frame.mode
@@ -147,16 +146,28 @@ class CoachingConsumer(FrameConsumer):
                 viewer=self.user, contact_id=self.chat
             )
             missed = await db(selectors.chat_transcript)(
-                viewer=self.user, contact=contact, after=self.last_seq, masking=self.masking
+                viewer=self.user,
+                contact=contact,
+                after=self.last_seq,
+                masking=await self._masking(),
             )
             for message in missed:
                 await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=message))
                 self.last_seq = message.id
             return
         view = MessageView.model_validate(frame["message"])  # the customer's: unmasked
-        view.body = mask_text(view.body, self.masking)
+        view.body = mask_text(view.body, await self._masking())
         await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=view))
         self.last_seq = number
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         return None
+
+    async def _masking(self) -> Masking:
+        """What the viewer may see of the joined chat's customer (docs/privacy.md): read once
+        per chat joined, as the transcript sent at the join was."""
+        chat, masking = self.masking
+        if chat != self.chat:
+            masking = await db(masking_for)(self.user)
+            self.masking = (self.chat, masking)
+        return masking
