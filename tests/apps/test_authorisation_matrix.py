@@ -253,6 +253,7 @@ COVERED_API |= {
     "api/v1/contacts",
     "api/v1/contacts/<contact_id>",
     *(f"api/v1/contacts/<contact_id>/{action}" for action in CONTACT_ACTIONS),
+    "api/v1/contacts/<contact_id>/unmask",
     "api/v1/agents/<agent_id>/presence",
     "api/v1/queues",
     "api/v1/queues/<queue_id>",
@@ -324,6 +325,34 @@ def test_contacts_are_scoped(world: World, contacts: dict[str | None, int], role
             }
             refusals = {400, 403, 409} if pk in visible else {404}
             assert acted.status_code in ({200} if allowed else refusals), (role, action, pk)
+
+
+#: Who may reveal a masked field of which contact (docs/privacy.md): the whole organisation's
+#: roles any; a supervisor their teams'; agents and partner managers none.
+UNMASKERS: dict[str, set[str]] = {"supervisor": {"lille0"}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unmasking_is_for_supervisors_of_the_team_and_organisation_roles(
+    world: World, contacts: dict[str | None, int], role: str
+) -> None:
+    client = logged_in(world.users[role])
+    visible = (
+        set(contacts.values())
+        if role in EVERYTHING
+        else {contacts[key] for key in CONTACTS_IN_SCOPE[role]}
+    )
+    allowed = (
+        set(contacts.values())
+        if role in EVERYTHING
+        else {contacts[key] for key in UNMASKERS.get(role, set())}
+    )
+    body = json.dumps({"field": "name", "reason": "vérification"})
+    for pk in contacts.values():
+        response = client.post(f"/api/v1/contacts/{pk}/unmask", body, "application/json")
+        expected_status = 200 if pk in allowed else 403 if pk in visible else 404
+        assert response.status_code == expected_status, (role, pk)
+    assert AuditEntry.objects.filter(action="contact.unmask").count() == len(allowed)
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role != Role.ADMINISTRATOR])

@@ -26,6 +26,8 @@ from relais.apps.organisation.models import (
     Skill,
     Team,
 )
+from relais.apps.privacy.selectors import site_maskings
+from relais.core.privacy import CLOSED, OPEN
 from relais.demo.company import DemoSummary, load_demo_company
 from relais.demo.company_data import DEMO_PASSWORD
 
@@ -80,6 +82,16 @@ def test_load_creates_the_company(loaded: DemoSummary) -> None:
     }
     assert loaded.total("created") > 0
     assert loaded.total("updated") == 0
+
+
+def test_partner_sites_are_masked_and_lille_is_not(loaded: DemoSummary) -> None:
+    sites = dict(Site.objects.values_list("name", "pk"))
+    maskings = site_maskings(sites.values())
+    assert maskings[sites["Rabat"]] == CLOSED
+    assert maskings[sites["Bucarest"]] == CLOSED
+    assert maskings[sites["Lille"]] == OPEN
+    home = maskings[sites["Domicile France"]]
+    assert (home.surname, home.email, home.phone, home.address) == (False, True, True, True)
 
 
 def test_every_role_has_an_account(loaded: DemoSummary) -> None:

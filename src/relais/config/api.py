@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from relais.apps.accounts.api import router as accounts_router
 from relais.apps.accounts.auth import API_AUTH
 from relais.apps.accounts.errors import ErrorCode
+from relais.apps.desktop.api import router as desktop_router
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.api import router as interactions_router
 from relais.apps.organisation.api import router as organisation_router
@@ -28,6 +29,7 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", organisation_router)
 api.add_router("/v1/", routing_router)
 api.add_router("/v1/", interactions_router)
+api.add_router("/v1/", desktop_router)
 api.add_router("/v1/", wfm_router)
 api.add_router("/v1/", simulation_router)
 api.add_router("/v1/", supervision_router)

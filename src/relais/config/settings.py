@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "relais.apps.accounts",
     "relais.apps.audit",
     "relais.apps.organisation",
+    "relais.apps.privacy",
     "relais.apps.routing",
     "relais.apps.interactions",
     "relais.apps.router",

@@ -39,16 +39,20 @@ from relais.apps.organisation.services import (
     team_create,
     team_update,
 )
+from relais.apps.privacy.selectors import policy_of
+from relais.apps.privacy.services import masking_policy_set
 from relais.demo.company_data import (
     COMPANY_DOMAIN,
     COMPANY_NAME,
     DEMO_PASSWORD,
+    MASKING,
     PARTNERS,
     SITES,
     SKILLS,
     STAFF,
     AccountData,
     Levels,
+    MaskingData,
     PartnerData,
     SiteData,
     SkillData,
@@ -127,8 +131,9 @@ def load_demo_company() -> DemoSummary:
                 scope=partner.name if partner else COMPANY_NAME,
                 email_domain=domains[partner.name] if partner else COMPANY_DOMAIN,
             )
-        for site_data in SITES:
-            loader.site(site_data, partners)
+        sites = {data.name: loader.site(data, partners) for data in SITES}
+        for masking in MASKING:
+            loader.masking(masking, partners, sites)
     return summary
 
 
@@ -234,6 +239,25 @@ class _Loader:
                 self.agent(data, team_data, team, partner, first_name, last_name, index, position)
                 position += 1
         return site
+
+    def masking(
+        self, data: MaskingData, partners: Mapping[str, Partner], sites: Mapping[str, Site]
+    ) -> None:
+        fields = {
+            "mask_surname": data.surname,
+            "mask_email": data.email,
+            "mask_phone": data.phone,
+            "mask_address": data.address,
+            "patterns": data.patterns,
+        }
+        site = sites[data.site] if data.site else None
+        partner = partners[data.partner] if data.partner else None
+        existing = policy_of(site=site, partner=partner)
+        if existing is not None and not _differences(existing, fields):
+            self.summary.record("masking_policy", "unchanged")
+            return
+        self.summary.record("masking_policy", "created" if existing is None else "updated")
+        masking_policy_set(actor=None, site=site, partner=partner, fields=fields)
 
     def team(self, data: TeamData, site: Site, supervisor: User) -> Team:
         team = Team.objects.filter(site=site, name=data.name).first()

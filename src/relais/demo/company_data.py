@@ -385,3 +385,29 @@ DOMICILE = SiteData(
 )
 
 SITES = (LILLE, RABAT, BUCAREST, DOMICILE)
+
+
+@dataclass(frozen=True)
+class MaskingData:
+    """A masking policy of a partner (`partner`) or of a site (`site`): which fields its
+    people may not see of the customers (docs/privacy.md)."""
+
+    partner: str | None = None
+    site: str | None = None
+    surname: bool = True
+    email: bool = True
+    phone: bool = True
+    address: bool = True
+    patterns: str = ""
+
+
+#: The partners' sites see a first name and an initial, nothing that reaches or locates the
+#: customer; Maison Lumière's order numbers stay visible. Home agents are the company's own:
+#: the name, not the rest. Lille sees everything (an inshore site needs no policy; written
+#: here so that the admin shows it).
+MASKING = (
+    MaskingData(partner=ATLAS),
+    MaskingData(partner=CARPATHIA),
+    MaskingData(site=DOMICILE.name, surname=False),
+    MaskingData(site=LILLE.name, surname=False, email=False, phone=False, address=False),
+)

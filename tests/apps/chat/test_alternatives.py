@@ -17,6 +17,7 @@ from relais.apps.desktop.models import WrapUp
 from relais.apps.desktop.selectors import chat_view
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.interactions.services import contacts_due
+from relais.apps.privacy.selectors import agent_masking
 from relais.apps.routing.models import Channel, Queue
 from tests.apps.chat.fixtures import ChatWorld
 from tests.apps.presence import desk_open
@@ -64,7 +65,9 @@ def test_a_message_left_outside_hours_is_routed_handled_and_wrapped_up(
     desk.desk_presence_set(actor=agent.user, state="available")
     step(chat_world, django_capture_on_commit_callbacks)
 
-    view = chat_view(Contact.objects.select_related("queue").get(pk=left.pk))
+    view = chat_view(
+        Contact.objects.select_related("queue").get(pk=left.pk), agent_masking(agent.pk)
+    )
     assert (view.channel, view.customer_name) == (Channel.EMAIL, "Jeanne")
     assert [(m.sender, m.body) for m in view.messages] == [("customer", "Où est mon colis ?")]
     done = handle(chat_world, left, django_capture_on_commit_callbacks)
@@ -89,7 +92,9 @@ def test_a_callback_is_routed_at_its_time_not_before(
     assert contacts_due(at - dt.timedelta(seconds=1)) == 0
     assert contacts_due(at) == 1
     step(chat_world, django_capture_on_commit_callbacks)
-    view = chat_view(Contact.objects.select_related("queue").get(pk=asked.pk))
+    view = chat_view(
+        Contact.objects.select_related("queue").get(pk=asked.pk), agent_masking(agent.pk)
+    )
     assert [(m.event, m.body, m.created) for m in view.messages] == [
         ("callback_requested", "+33 6 12 34 56 78", at)
     ]

@@ -35,6 +35,7 @@ from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import engine_queue, engine_site
 from relais.apps.routing.models import Channel, Queue, parse_hours
 from relais.apps.routing.selectors import may_serve
+from relais.core.privacy import Masking, mask_text
 from relais.core.routing import weekly
 
 DEFAULT_HANDLE_S = 240.0
@@ -178,13 +179,15 @@ def customer_view(message: ChatMessage) -> CustomerMessage:
     )
 
 
-def agent_view(message: ChatMessage) -> MessageView:
+def agent_view(message: ChatMessage, masking: Masking) -> MessageView:
+    """A message as a member of staff sees it: its body through `masking` (card numbers and
+    IBANs always hidden; docs/privacy.md)."""
     return MessageView(
         id=message.seq,
         sender=message.sender,
         author=message.author_name,
         event=message.event,
-        body=message.body,
+        body=mask_text(message.body, masking),
         client_id=message.client_id,
         created=message.created_at,
     )

@@ -44,8 +44,10 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.interactions.selectors import contact_locked
 from relais.apps.numbering import number_return, number_take
+from relais.apps.privacy.selectors import agent_masking
 from relais.apps.realtime.push import send_frame_on_commit
 from relais.apps.routing.models import Channel, Queue
+from relais.core.privacy import OPEN
 
 #: Conversation states in which the agent's desktop shows new messages.
 IN_HAND = (ContactState.ACCEPTED, ContactState.WRAP_UP)
@@ -162,10 +164,13 @@ def message_post(
         message = stored
         _push_to_customer(message)
         if notify_desk and agent_id is not None and state in IN_HAND:
+            # stored for that agent, as their site's policy lets them see it (a system
+            # event has no body to mask: no policy read)
+            masking = agent_masking(agent_id) if message.body else OPEN
             desk_event_append(
                 agent_id=agent_id,
                 contact_id=contact_id,
-                event=ChatMessageEvent(contact_id=contact_id, message=agent_view(message)),
+                event=ChatMessageEvent(contact_id=contact_id, message=agent_view(message, masking)),
                 contact_locked=True,
             )
     return message, True

@@ -1,4 +1,4 @@
-"""The agent desktop's record: wrap-ups, notes, masking, help threads.
+"""The agent desktop's record: wrap-ups, notes, help threads (masking: apps/privacy).
 
 Its numbered event stream (`DeskCursor`, `DeskEvent`) is defined below the channels, in
 `relais.apps.deskstream.models`, and registered with this app (label `desktop`, same tables).
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # Loaded with this module, so that Django registers the stream's models with the desktop app.
 from relais.apps.deskstream.models import DeskCursor, DeskEvent  # noqa: F401
 from relais.apps.interactions.models import Contact
-from relais.apps.organisation.models import Agent, Site
+from relais.apps.organisation.models import Agent
 
 
 class WrapUpReason(models.Model):
@@ -85,23 +85,6 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"note #{self.pk} on #{self.contact_id}"
-
-
-class MaskingPolicy(models.Model):
-    """What a site's agents may not see of the customer in the customer panel."""
-
-    site = models.OneToOneField(
-        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="masking"
-    )
-    mask_email = models.BooleanField(_("mask e-mail addresses"), default=True)
-    mask_surname = models.BooleanField(_("show only the first name"), default=False)
-
-    class Meta:
-        verbose_name = _("masking policy")
-        verbose_name_plural = _("masking policies")
-
-    def __str__(self) -> str:
-        return str(self.site)
 
 
 class HelpThread(models.Model):

@@ -29,7 +29,6 @@ from relais.apps.desktop.models import (
     HelpMessage,
     HelpThread,
     InternalNote,
-    MaskingPolicy,
     WrapUp,
     WrapUpReason,
 )
@@ -37,7 +36,18 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import OUT_STATES, AgentPresence, Contact, ContactState
 from relais.apps.interactions.selectors import contact_row
 from relais.apps.organisation.models import Agent
+from relais.apps.privacy.selectors import agent_masking, agent_maskings
 from relais.apps.routing.models import Channel, Queue
+from relais.core.privacy import (
+    CLOSED,
+    Masking,
+    mask_address,
+    mask_email,
+    mask_name,
+    mask_phone,
+    mask_reference,
+    mask_text,
+)
 
 #: A handled contact stays on the desktop until its wrap-up reason is given, for so long.
 WRAP_UP_WINDOW = dt.timedelta(hours=12)
@@ -87,26 +97,28 @@ def _label(queue: Queue) -> str:
     return queue.label
 
 
-def chat_view(contact: Contact) -> ChatView:
-    """The conversation as the desktop opens it (at every accept: hand-written lookups).
-    A contact that is not a chat (a left message, a callback) shows what the customer asked
-    for as its first line."""
+def chat_view(contact: Contact, masking: Masking) -> ChatView:
+    """The conversation as the desktop opens it (at every accept: hand-written lookups),
+    as `masking` lets its agent see it. A contact that is not a chat (a left message, a
+    callback) shows what the customer asked for as its first line."""
     session = queries.chat_session(contact.pk)
     topic = session.topic if session else None
-    messages = [agent_view(m) for m in rows.select(ChatMessage, order="seq", contact_id=contact.pk)]
+    said = rows.select(ChatMessage, order="seq", contact_id=contact.pk)
+    messages = [agent_view(m, masking) for m in said]
     notes = rows.select(InternalNote, order="id", contact_id=contact.pk)
     if session is None:
-        messages = [*request_lines(contact), *messages]
+        messages = [*request_lines(contact, masking), *messages]
+    name = session.customer_name if session else requester_name(contact)
     return ChatView(
         contact_id=contact.pk,
         queue=contact.queue.code,
         queue_label=_label(contact.queue),
-        customer_name=session.customer_name if session else requester_name(contact),
+        customer_name=shown_name(name, masking),
         language=session.language if session else str(contact.attributes.get("language", "")),
         topic=topic.label if topic else str(contact.attributes.get("topic", "")),
         state=contact.state,
         messages=messages,
-        notes=[note_view(n) for n in notes],
+        notes=[note_view(n, masking) for n in notes],
         channel=contact.channel,
     )
 
@@ -116,14 +128,24 @@ def requester_name(contact: Contact) -> str:
     return str(contact.attributes.get("name") or contact.customer_reference)
 
 
-def request_lines(contact: Contact) -> list[MessageView]:
+def shown_name(name: str, masking: Masking) -> str:
+    """The customer's name as `masking` shows it (a reference standing for a name is
+    masked as what it is: an e-mail address, a phone number)."""
+    if "@" in name or sum(c.isdigit() for c in name) >= 6:
+        return mask_reference(name, masking)
+    return mask_name(name) if masking.surname else name
+
+
+def request_lines(contact: Contact, masking: Masking) -> list[MessageView]:
     """What the customer asked for outside a chat: the message they left (with their
-    e-mail), or the callback (number and time); numbered 0, before any chat message."""
+    e-mail), or the callback (number and time); numbered 0, before any chat message; as
+    `masking` lets the viewer see them."""
     attributes = contact.attributes
-    name = requester_name(contact)
+    name = shown_name(requester_name(contact), masking)
     if contact.channel == Channel.CALLBACK:
         at = contact.scheduled_for or contact.created_at
-        body = str(attributes.get("phone") or contact.customer_reference)
+        phone = str(attributes.get("phone") or contact.customer_reference)
+        body = mask_phone(phone) if masking.phone else phone
         return [
             MessageView(
                 id=0,
@@ -135,10 +157,11 @@ def request_lines(contact: Contact) -> list[MessageView]:
                 created=at,
             )
         ]
-    text = str(attributes.get("message", ""))
+    text = mask_text(str(attributes.get("message", "")), masking)
     if not text:
         return []
     email = str(attributes.get("email") or contact.customer_reference)
+    email = mask_email(email) if masking.email else email
     return [
         MessageView(
             id=0,
@@ -152,39 +175,53 @@ def request_lines(contact: Contact) -> list[MessageView]:
     ]
 
 
-def request_preview(contact: Contact) -> str:
-    lines = request_lines(contact)
+def request_preview(contact: Contact, masking: Masking) -> str:
+    lines = request_lines(contact, masking)
     if not lines:
         return ""
     line = lines[0]
     return line.body if not line.event else f"☎ {line.body}"
 
 
-def note_view(note: InternalNote) -> NoteView:
+def note_view(note: InternalNote, masking: Masking) -> NoteView:
     return NoteView(
-        id=note.pk, author=note.author.get_full_name(), body=note.body, created=note.created_at
+        id=note.pk,
+        author=note.author.get_full_name(),
+        body=mask_text(note.body, masking),
+        created=note.created_at,
     )
 
 
 def offer_view(contact: Contact) -> OfferMadeEvent:
-    """The offer as the desktop shows it (one query: the chat, its topic, its first line)."""
+    """The offer as the desktop shows it (two queries: the chat, its topic, its first line;
+    the masking of its agent's site)."""
     return offer_views([contact])[contact.pk]
 
 
-def offer_views(contacts: list[Contact]) -> dict[int, OfferMadeEvent]:
-    """The offers of several contacts (with their queue), in one query whatever their number."""
+def offer_views(
+    contacts: list[Contact], maskings: dict[int, Masking] | None = None
+) -> dict[int, OfferMadeEvent]:
+    """The offers of several contacts (with their queue) as their agents may see them, in
+    two queries whatever their number: the chats, and the masking of each agent's site
+    (unless given, by agent)."""
     sessions = queries.offer_sessions([c.pk for c in contacts])
+    if maskings is None:
+        maskings = agent_maskings(c.agent_id for c in contacts)
     views = {}
     for contact in contacts:
+        masking = maskings.get(contact.agent_id or 0, CLOSED)
         session, topic, preview = sessions.get(contact.pk, (None, None, ""))
         if session is None:
-            preview = request_preview(contact)
+            preview = request_preview(contact, masking)
+        else:
+            preview = mask_text(preview, masking)
+        name = session.customer_name if session else requester_name(contact)
         views[contact.pk] = OfferMadeEvent(
             contact_id=contact.pk,
             queue=contact.queue.code,
             queue_label=_label(contact.queue),
             channel=contact.channel,
-            customer_name=session.customer_name if session else requester_name(contact),
+            customer_name=shown_name(name, masking),
             topic=topic.label if topic else str(contact.attributes.get("topic", "")),
             language=session.language if session else "",
             preview=preview[:200],
@@ -226,6 +263,7 @@ class DeskState(BaseModel):
 def desk_state(*, viewer: Any) -> DeskState:
     """Read under the agent's cursor lock: no event can be numbered while we read."""
     agent = desk_agent(viewer=viewer)
+    masking = agent_masking(agent.pk)
     with transaction.atomic():
         DeskCursor.objects.get_or_create(agent_id=agent.pk)
         cursor = DeskCursor.objects.select_for_update().get(agent_id=agent.pk)
@@ -239,8 +277,8 @@ def desk_state(*, viewer: Any) -> DeskState:
             presence=presence.state if presence else "offline",
             break_reason=presence.break_reason if presence else "",
             chat_capacity=agent.capacity_chat,
-            offers=list(offer_views(list(offers)).values()),
-            chats=[chat_view(c) for c in in_hand(agent)],
+            offers=list(offer_views(list(offers), {agent.pk: masking}).values()),
+            chats=[chat_view(c, masking) for c in in_hand(agent)],
             help=help_messages(agent=agent),
         )
 
@@ -269,13 +307,6 @@ def help_messages(*, agent: Agent) -> list[dict[str, Any]]:
     return [help_view(m, agent).model_dump(mode="json") for m in messages]
 
 
-def _mask_email(email: str) -> str:
-    if "@" not in email:
-        return "•••"
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}•••@{domain}"
-
-
 class PreviousContact(BaseModel):
     contact_id: int
     created: dt.datetime
@@ -295,6 +326,8 @@ class CustomerPanel(BaseModel):
     contact_id: int
     name: str
     email: str
+    phone: str = ""
+    address: str = ""
     language: str
     topic: str
     masked: bool
@@ -302,18 +335,51 @@ class CustomerPanel(BaseModel):
     canned: list[CannedView]
 
 
+class Identity(BaseModel):
+    """Who the customer of a contact is, as the record says (unmasked: never sent as is
+    to anyone but through `identity_shown` or an audited unmask)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def field(self, name: str) -> str:
+        return str(getattr(self, name))
+
+
+def customer_identity(contact: Contact, session: ChatSession | None) -> Identity:
+    """The customer's name, e-mail, phone and address: the chat's, else the contact's
+    attributes, else its reference (an e-mail address or a phone number)."""
+    attributes = contact.attributes
+    reference = contact.customer_reference
+    looks_like_email = "@" in reference
+    email = session.email if session else str(attributes.get("email") or "")
+    phone = str(attributes.get("phone") or "")
+    return Identity(
+        name=session.customer_name if session else str(attributes.get("name") or ""),
+        email=email or (reference if looks_like_email else ""),
+        phone=phone or (reference if reference and not looks_like_email else ""),
+        address=str(attributes.get("address") or ""),
+    )
+
+
+def identity_shown(identity: Identity, masking: Masking) -> tuple[Identity, bool]:
+    """The identity as `masking` shows it, and whether anything was hidden."""
+    shown = Identity(
+        name=mask_name(identity.name) if masking.surname else identity.name,
+        email=mask_email(identity.email) if masking.email else identity.email,
+        phone=mask_phone(identity.phone) if masking.phone else identity.phone,
+        address=mask_address(identity.address) if masking.address else identity.address,
+    )
+    return shown, shown != identity
+
+
 def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
     contact = held_contact(viewer=viewer, contact_id=contact_id)
     agent = desk_agent(viewer=viewer)
     session = ChatSession.objects.filter(contact_id=contact.pk).select_related("topic").first()
-    policy = MaskingPolicy.objects.filter(site_id=agent.site_id).first()
-    name = session.customer_name if session else ""
-    email = session.email if session else contact.customer_reference
-    masked = False
-    if policy is not None and policy.mask_email and email:
-        email, masked = _mask_email(email), True
-    if policy is not None and policy.mask_surname and name:
-        name, masked = name.split()[0], True
+    shown, masked = identity_shown(customer_identity(contact, session), agent_masking(agent.pk))
     previous: list[PreviousContact] = []
     reference = session.email if session else contact.customer_reference
     if reference:
@@ -337,8 +403,10 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
             )
     return CustomerPanel(
         contact_id=contact.pk,
-        name=name,
-        email=email,
+        name=shown.name,
+        email=shown.email,
+        phone=shown.phone,
+        address=shown.address,
         language=session.language if session else "",
         topic=session.topic.label if session and session.topic else "",
         masked=masked,

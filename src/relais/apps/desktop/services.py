@@ -12,7 +12,7 @@ from relais.apps.accounts.models import Role, User
 from relais.apps.audit.services import audit_record
 from relais.apps.chat import services as chat
 from relais.apps.chat.errors import ErrorCode as ChatErrorCode
-from relais.apps.chat.models import Sender, SystemEvent
+from relais.apps.chat.models import ChatSession, Sender, SystemEvent
 from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import (
     ChatOpenedEvent,
@@ -44,8 +44,11 @@ from relais.apps.interactions.models import (
     EventKind,
     PresenceState,
 )
-from relais.apps.interactions.selectors import may_act_for
+from relais.apps.interactions.selectors import contact_get, may_act_for
 from relais.apps.organisation.models import Agent
+from relais.apps.privacy.errors import ErrorCode as PrivacyErrorCode
+from relais.apps.privacy.selectors import agent_masking, may_unmask
+from relais.apps.privacy.services import unmask_record
 from relais.apps.realtime.models import LeaseKind
 from relais.apps.realtime.push import group_send, send_frame_on_commit
 from relais.apps.realtime.services import lease_close, lease_open
@@ -75,7 +78,8 @@ def desk_accept(*, actor: User, contact_id: int) -> Contact:
             notify_desk=False,
             held=(contact.state, contact.agent_id),
         )  # nothing if the contact is not a chat
-        view = selectors.chat_view(contact).model_copy(update={"state": S.ACCEPTED.value})
+        masking = agent_masking(agent.pk)  # the policy as it is now, not at the connection's
+        view = selectors.chat_view(contact, masking).model_copy(update={"state": S.ACCEPTED.value})
         desk_event_append(
             agent_id=agent.pk,
             event=ChatOpenedEvent(chat=view),
@@ -235,7 +239,9 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
         audit_record(actor=actor, action="contact.note_add", obj=note)
         desk_event_append(
             agent_id=agent.pk,
-            event=NoteAddedEvent(contact_id=contact.pk, note=selectors.note_view(note)),
+            event=NoteAddedEvent(
+                contact_id=contact.pk, note=selectors.note_view(note, agent_masking(agent.pk))
+            ),
             contact_id=contact.pk,
         )
     return note
@@ -358,3 +364,18 @@ __all__ = [
     "help_reply",
     "help_send",
 ]
+
+
+def customer_field_unmask(*, actor: User, contact_id: int, field: str, reason: str) -> str:
+    """One field of a contact's customer revealed to `actor`, and the audit entry saying
+    who, which contact, which field and why. A contact outside their scope is not found;
+    only a supervisor of the holding agent's team or a whole-organisation role may."""
+    contact = contact_get(viewer=actor, contact_id=contact_id)
+    team_id = contact.agent.team_id if contact.agent_id and contact.agent else None
+    if not may_unmask(actor, team_id=team_id):
+        raise RelaisError(PrivacyErrorCode.UNMASK_REFUSED)
+    session = ChatSession.objects.filter(contact_id=contact.pk).first()
+    value = selectors.customer_identity(contact, session).field(field)
+    with transaction.atomic(durable=True):
+        unmask_record(actor=actor, contact=contact, field=field, reason=reason)
+    return value

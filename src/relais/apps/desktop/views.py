@@ -54,6 +54,8 @@ def _strings() -> dict[str, object]:
         "reason_needed": _("Choose a wrap-up reason."),
         "name": _("Name"),
         "email": _("E-mail"),
+        "phone": _("Phone"),
+        "address": _("Address"),
         "language": _("Language"),
         "topic": _("Topic"),
         "masked": _("Some details are masked by your site's policy."),

@@ -1,5 +1,7 @@
 """REST API v1 of contacts and agents' presence.
 
+Every contact answered is masked as its reader may see it (docs/privacy.md).
+
 Contacts are created (and abandoned) by integrations with an administrator's token;
 offers are accepted, rejected, completed and transferred by the agent who holds them;
 presence is changed by the agent, a supervisor of their team, or an administrator.
@@ -39,53 +41,59 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> Any:
         priority=payload.priority,
         attributes=payload.attributes,
     )
-    return 201, contact
+    return 201, selectors.contact_shown_to(viewer=request.user, contact=contact)
 
 
 @router.get("/contacts", response=list[ContactRead])
 @paginate(LimitOffsetPagination)
 def list_contacts(request: HttpRequest) -> Any:
-    return selectors.contact_list(viewer=request.user)
+    return selectors.contacts_shown(viewer=request.user)
 
 
 @router.get("/contacts/{contact_id}", response=ContactRead)
 def read_contact(request: HttpRequest, contact_id: int) -> Any:
-    return selectors.contact_get(viewer=request.user, contact_id=contact_id)
+    contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
+    return selectors.contact_shown_to(viewer=request.user, contact=contact)
 
 
 @router.post("/contacts/{contact_id}/accept", response=ContactRead)
 def accept_offer(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
-    return services.offer_accept(actor=request_user(request), contact=contact)
+    done = services.offer_accept(actor=request_user(request), contact=contact)
+    return selectors.contact_shown_to(viewer=request.user, contact=done)
 
 
 @router.post("/contacts/{contact_id}/reject", response=ContactRead)
 def reject_offer(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
-    return services.offer_reject(actor=request_user(request), contact=contact)
+    done = services.offer_reject(actor=request_user(request), contact=contact)
+    return selectors.contact_shown_to(viewer=request.user, contact=done)
 
 
 @router.post("/contacts/{contact_id}/complete", response=ContactRead)
 def complete_contact(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
-    return services.contact_complete(actor=request_user(request), contact=contact)
+    done = services.contact_complete(actor=request_user(request), contact=contact)
+    return selectors.contact_shown_to(viewer=request.user, contact=done)
 
 
 @router.post("/contacts/{contact_id}/transfer", response=ContactRead)
 def transfer_contact(request: HttpRequest, contact_id: int, payload: ContactTransfer) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
-    return services.contact_transfer(
+    done = services.contact_transfer(
         actor=request_user(request),
         contact=contact,
         queue_code=payload.queue,
         agent_id=payload.agent_id,
     )
+    return selectors.contact_shown_to(viewer=request.user, contact=done)
 
 
 @router.post("/contacts/{contact_id}/abandon", response=ContactRead)
 def abandon_contact(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
-    return services.contact_abandon(actor=request_user(request), contact=contact)
+    done = services.contact_abandon(actor=request_user(request), contact=contact)
+    return selectors.contact_shown_to(viewer=request.user, contact=done)
 
 
 def _presence_read(agent_id: int) -> dict[str, Any]:

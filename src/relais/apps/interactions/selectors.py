@@ -7,7 +7,9 @@ their own (offered to them, or handled by them).
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.db.models import QuerySet
 
@@ -25,6 +27,8 @@ from relais.apps.interactions.models import (
 )
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.privacy.selectors import masking_for
+from relais.core.privacy import Masking, mask_attributes, mask_reference
 
 
 def contact_list(*, viewer: Any) -> QuerySet[Contact]:
@@ -51,6 +55,46 @@ def contact_get(*, viewer: Any, contact_id: int) -> Contact:
         return contact_list(viewer=viewer).get(pk=contact_id)
     except Contact.DoesNotExist as missing:
         raise RelaisError(ErrorCode.NOT_FOUND, kind=Contact._meta.verbose_name) from missing
+
+
+def contact_shown(contact: Contact, masking: Masking) -> Contact:
+    """A copy of the contact as `masking` lets its viewer see it: its customer reference and
+    the attributes that name, reach or locate the customer (relais.core.privacy). Only for
+    reading out (never saved); the services work on the contact itself."""
+    shown = copy.copy(contact)
+    shown.customer_reference = mask_reference(contact.customer_reference, masking)
+    shown.attributes = mask_attributes(contact.attributes or {}, masking)
+    return shown
+
+
+class ShownContacts(Sequence[Contact]):
+    """The viewer's contacts, each masked as they may see it when read (a page of them)."""
+
+    def __init__(self, contacts: QuerySet[Contact], masking: Masking) -> None:
+        self.contacts = contacts
+        self.masking = masking
+
+    def __len__(self) -> int:
+        return self.contacts.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Contact: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Contact]: ...
+    def __getitem__(self, index: int | slice) -> Contact | list[Contact]:
+        if isinstance(index, slice):
+            return [contact_shown(c, self.masking) for c in self.contacts[index]]
+        return contact_shown(self.contacts[index], self.masking)
+
+
+def contacts_shown(*, viewer: Any) -> ShownContacts:
+    """The contacts of the viewer's scope, as they may see them (`GET /api/v1/contacts`)."""
+    return ShownContacts(contact_list(viewer=viewer), masking_for(viewer))
+
+
+def contact_shown_to(*, viewer: Any, contact: Contact) -> Contact:
+    """One contact (of the viewer's scope) as they may see it."""
+    return contact_shown(contact, masking_for(viewer))
 
 
 def presence_of(*, agent_id: int) -> AgentPresence | None:

@@ -27,6 +27,7 @@ from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.selectors import help_group
 from relais.apps.interactions.selectors import contact_group
+from relais.apps.privacy.selectors import masking_for
 from relais.apps.realtime.consumers import FrameConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (
@@ -38,6 +39,7 @@ from relais.apps.supervision.coaching.frames import (
     SayIn,
     ThreadIn,
 )
+from relais.core.privacy import CLOSED, Masking, mask_text
 
 
 class CoachingConsumer(FrameConsumer):
@@ -58,6 +60,7 @@ class CoachingConsumer(FrameConsumer):
         self.agents: set[int] = set()  # whose help threads are watched
         self.threads: dict[int, int | None] = {}  # thread id -> agent id
         self.chat: int | None = None  # the joined chat (contact id)
+        self.masking: tuple[int | None, Masking] = (None, CLOSED)  # the joined chat's
         self.last_seq = 0  # its last message number sent
         self.groups: set[str] = set()
         await self.accept()
@@ -184,15 +187,28 @@ class CoachingConsumer(FrameConsumer):
                 viewer=self.user, contact_id=self.chat
             )
             missed = await db(selectors.chat_transcript)(
-                viewer=self.user, contact=contact, after=self.last_seq
+                viewer=self.user,
+                contact=contact,
+                after=self.last_seq,
+                masking=await self._masking(),
             )
             for message in missed:
                 await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=message))
                 self.last_seq = message.id
             return
-        view = MessageView.model_validate(frame["message"])
+        view = MessageView.model_validate(frame["message"])  # the customer's: unmasked
+        view.body = mask_text(view.body, await self._masking())
         await self.send_frame(ChatMessageFrame(contact_id=self.chat, message=view))
         self.last_seq = number
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         return None
+
+    async def _masking(self) -> Masking:
+        """What the viewer may see of the joined chat's customer (docs/privacy.md): read once
+        per chat joined, as the transcript sent at the join was."""
+        chat, masking = self.masking
+        if chat != self.chat:
+            masking = await db(masking_for)(self.user)
+            self.masking = (self.chat, masking)
+        return masking

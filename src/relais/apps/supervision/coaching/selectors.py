@@ -24,7 +24,9 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.organisation.selectors import agent_list
+from relais.apps.privacy.selectors import masking_for
 from relais.apps.supervision.coaching.frames import ChatFrame, ThreadFrame
+from relais.core.privacy import Masking, mask_name
 
 COACHING_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR, Role.PARTNER_MANAGER}
@@ -83,13 +85,20 @@ def agent_in_scope(*, viewer: Any, agent_id: int) -> bool:
 
 
 def live_chats(*, viewer: Any, agent: Agent) -> list[tuple[Contact, str]]:
-    """The chats the agent is in now, with the customer's name."""
+    """The chats the agent is in now, with the customer's name as the viewer may see it."""
     coached_agent_get(viewer=viewer, agent_id=agent.pk)
+    masking = masking_for(viewer)
     contacts = Contact.objects.filter(agent_id=agent.pk, state=ContactState.ACCEPTED)
     names = dict(
         ChatSession.objects.filter(contact__in=contacts).values_list("contact_id", "customer_name")
     )
-    return [(c, names[c.pk]) for c in contacts.order_by("accepted_at") if c.pk in names]
+    return [
+        (c, _shown(names[c.pk], masking)) for c in contacts.order_by("accepted_at") if c.pk in names
+    ]
+
+
+def _shown(name: str, masking: Masking) -> str:
+    return mask_name(name) if masking.surname else name
 
 
 def help_thread_messages(*, viewer: Any, agent: Agent) -> list[HelpMessageView]:
@@ -108,11 +117,15 @@ def thread_agent_id(thread_id: int) -> int | None:
     return HelpThread.objects.filter(pk=thread_id).values_list("agent_id", flat=True).first()
 
 
-def chat_transcript(*, viewer: Any, contact: Contact, after: int = 0) -> list[MessageView]:
-    """Everything said in the chat after message number `after`, as the agent sees it."""
+def chat_transcript(
+    *, viewer: Any, contact: Contact, after: int = 0, masking: Masking | None = None
+) -> list[MessageView]:
+    """Everything said in the chat after message number `after`, as the viewer may see it
+    (`masking`: theirs, when the caller has it already)."""
     coached_contact_get(viewer=viewer, contact_id=contact.pk)
+    masking = masking_for(viewer) if masking is None else masking
     rows = ChatMessage.objects.filter(contact_id=contact.pk, seq__gt=after).order_by("seq")
-    return [agent_view(m) for m in rows]
+    return [agent_view(m, masking) for m in rows]
 
 
 def _customer_name(contact: Contact) -> str:
@@ -134,13 +147,14 @@ def help_thread_frame(*, viewer: Any, agent: Agent) -> ThreadFrame:
 def joined_chat_frame(*, viewer: Any, contact: Contact, mode: str) -> ChatFrame:
     """A joined chat as the coaching page shows it: everything said so far."""
     agent = contact.agent
+    masking = masking_for(viewer)
     return ChatFrame(
         contact_id=contact.pk,
         agent_id=contact.agent_id or 0,
         agent_name=agent.user.get_full_name() if agent else "",
-        customer_name=_customer_name(contact),
+        customer_name=_shown(_customer_name(contact), masking),
         mode=mode,
-        messages=chat_transcript(viewer=viewer, contact=contact),
+        messages=chat_transcript(viewer=viewer, contact=contact, masking=masking),
     )
 
 

@@ -304,8 +304,14 @@ function showPanel(panel) {
   if (!entry) return;
   const identity = $(".desk-identity", entry.el);
   identity.replaceChildren();
-  for (const [label, value] of [[T.name, panel.name], [T.email, panel.email], [T.language, panel.language], [T.topic, panel.topic]]) {
-    identity.append(element("dt", "", label), element("dd", "", value || "—"));
+  const fields = [[T.name, panel.name, "name"], [T.email, panel.email, "email"]];
+  if (panel.phone) fields.push([T.phone, panel.phone, "phone"]);
+  if (panel.address) fields.push([T.address, panel.address, "address"]);
+  fields.push([T.language, panel.language, "language"], [T.topic, panel.topic, "topic"]);
+  for (const [label, value, key] of fields) {
+    const shown = element("dd", "", value || "—");
+    shown.dataset.testid = `panel-${key}`;
+    identity.append(element("dt", "", label), shown);
   }
   if (panel.masked) identity.append(element("dd", "masked", T.masked));
   const previous = $(".desk-previous", entry.el);

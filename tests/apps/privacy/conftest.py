@@ -1,0 +1,3 @@
+from tests.apps.chat.fixtures import chat_world
+
+__all__ = ["chat_world"]
