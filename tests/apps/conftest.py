@@ -11,8 +11,8 @@ from django.test import Client
 from relais.apps.accounts.models import Role, User
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from tests.apps.capture import recording_layer as recording_layer  # a fixture, for every app
+from tests.apps.signin import logged_in, totp_code, totp_device_for
 from tests.apps.factories import (
-    PASSWORD,
     AgentFactory,
     AgentSkillFactory,
     OpeningHoursFactory,
@@ -102,10 +102,7 @@ def world_build() -> World:
     return World(atlas, carpathia, lille, rabat, bucarest, home, teams, agents, users)
 
 
-def logged_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+__all__ = ["logged_in", "totp_code", "totp_device_for"]  # signing in: tests/apps/signin.py
 
 
 @pytest.fixture

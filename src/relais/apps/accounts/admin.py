@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,31 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
+    """Tokens are created from a signed-in session (the API), never here; revoke them here."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    list_filter = ["revoked_at", "revoked_reason"]
     search_fields = ["name", "prefix", "user__username"]
-    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "digest",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_reason",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
