@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 #: What `relais serve` says when it has no secret key (docs/security.md).
-NO_SECRET_KEY = (
+SERVE_WITHOUT_KEY = (
     "relais serve: no secret key. Set RELAIS_SECRET_KEY (a long random string, kept secret), "
     "or run `relais demo` first on a demonstration machine (it writes one into the data "
     "directory), or set RELAIS_DEBUG=true for development."
@@ -81,8 +81,8 @@ def serve(argv: list[str]) -> int:
     _setup_django()
     from django.conf import settings
 
-    if settings.SECRET_KEY_SOURCE == "ephemeral" and not settings.DEBUG:
-        print(NO_SECRET_KEY, file=sys.stderr, flush=True)
+    if settings.SECRET_KEY_SOURCE == "ephemeral" and not settings.DEBUG:  # noqa: S105
+        print(SERVE_WITHOUT_KEY, file=sys.stderr, flush=True)
         return 2
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)

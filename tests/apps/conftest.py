@@ -11,7 +11,6 @@ from django.test import Client
 from relais.apps.accounts.models import Role, User
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from tests.apps.capture import recording_layer as recording_layer  # a fixture, for every app
-from tests.apps.signin import logged_in, totp_code, totp_device_for
 from tests.apps.factories import (
     AgentFactory,
     AgentSkillFactory,
@@ -22,6 +21,7 @@ from tests.apps.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.apps.signin import logged_in, totp_code, totp_device_for
 
 #: PBKDF2 is slow by design; the tests hash many passwords.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,15 +26,14 @@ def totp_code(device: TOTPDevice) -> str:
     step it accepted."""
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     device.refresh_from_db()
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"
 
 
 def logged_in(user: User, *, password: str = PASSWORD) -> Client:
     """A client signed in through the login page, and the second factor when needed."""
     client = Client()
-    response = client.post(
-        "/accounts/login/", {"username": user.username, "password": password}
-    )
+    response = client.post("/accounts/login/", {"username": user.username, "password": password})
     assert response.status_code == 302, f"login refused for {user.username}: {response.status_code}"
     if second_factor_needed(user):
         code = totp_code(totp_device_for(user))

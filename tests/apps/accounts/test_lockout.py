@@ -29,7 +29,9 @@ def test_after_25_wrong_passwords_the_right_one_is_refused(world: World) -> None
     assert set(statuses[5:]) == {429}
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert "Sign-in locked" in right.content.decode() or "Connexion bloquée" in right.content.decode()
+    assert (
+        "Sign-in locked" in right.content.decode() or "Connexion bloquée" in right.content.decode()
+    )
 
 
 def test_the_lockout_page_speaks_english_and_french(world: World) -> None:

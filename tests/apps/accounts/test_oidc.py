@@ -67,9 +67,7 @@ def test_a_claim_names_an_existing_active_person(world: World, settings: Any) ->
 def test_a_claim_may_name_a_person_by_username(world: World, settings: Any) -> None:
     settings.OIDC_CLAIM, settings.OIDC_USER_FIELD = "preferred_username", "username"
 
-    assert list(people_for_claims({"preferred_username": "planner"})) == [
-        world.users["planner"]
-    ]
+    assert list(people_for_claims({"preferred_username": "planner"})) == [world.users["planner"]]
 
 
 def test_the_backend_creates_nobody_and_changes_no_role(world: World, settings: Any) -> None:
@@ -82,6 +80,8 @@ def test_the_backend_creates_nobody_and_changes_no_role(world: World, settings: 
 
     with pytest.raises(PermissionDenied):
         backend.create_user({"email": "new.admin@example.com"})
-    assert backend.update_user(planner, {"email": "x@example.com", "role": "administrator"}) == planner
+    assert (
+        backend.update_user(planner, {"email": "x@example.com", "role": "administrator"}) == planner
+    )
     planner.refresh_from_db()
     assert planner.role == "planner"

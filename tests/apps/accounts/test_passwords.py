@@ -47,7 +47,11 @@ def test_the_password_page_refuses_the_persons_name(person: User) -> None:
 
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "Dupont-Dupont-2027", "new_password2": "Dupont-Dupont-2027"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Dupont-Dupont-2027",
+            "new_password2": "Dupont-Dupont-2027",
+        },
     )
 
     person.refresh_from_db()

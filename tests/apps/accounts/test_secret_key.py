@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from relais.cli import NO_SECRET_KEY, demo_secret_key_ensure
+from relais.cli import SERVE_WITHOUT_KEY, demo_secret_key_ensure
 
 SHOW_KEY = (
     "import django; from django.conf import settings; django.setup(); "
@@ -41,7 +41,7 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = run(["-m", "relais.cli", "serve", "--port", "9"], environment(tmp_path))
 
     assert result.returncode == 2
-    assert NO_SECRET_KEY in result.stderr
+    assert SERVE_WITHOUT_KEY in result.stderr
     assert "Relais: http://" not in result.stdout
 
 

@@ -18,7 +18,7 @@ class ErrorCode(ErrorCodeBase):
     TOKEN_PASSWORD_CHANGED = "token_password_changed"  # noqa: S105
     TOKEN_SCOPE = "token_scope"  # noqa: S105
     TOKEN_CANNOT_CREATE_TOKENS = "token_cannot_create_tokens"  # noqa: S105
-    TOKENS_NOT_FOR_ROLE = "tokens_not_for_role"  # noqa: S105
+    TOKENS_NOT_FOR_ROLE = "tokens_not_for_role"
     TWO_FACTOR_REQUIRED = "two_factor_required"
     TWO_FACTOR_CODE_INVALID = "two_factor_code_invalid"
     NETWORK_REFUSED = "network_refused"

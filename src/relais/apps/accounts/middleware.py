@@ -88,9 +88,7 @@ class SecondFactorMiddleware:
             request
         ):
             return self.get_response(request)
-        return redirect_to_login(
-            request.get_full_path(), login_url=reverse("accounts:two_factor")
-        )
+        return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:two_factor"))
 
     @staticmethod
     def _reachable_before_second_factor(path: str) -> bool:

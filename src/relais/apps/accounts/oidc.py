@@ -32,7 +32,7 @@ def people_for_claims(claims: dict[str, Any]) -> QuerySet[User]:
     return User.objects.filter(is_active=True, **{lookup: value.strip()})
 
 
-class ExistingPersonBackend(OIDCAuthenticationBackend):
+class ExistingPersonBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # untyped library
     """mozilla-django-oidc's backend, mapping a claim to an existing person, creating nobody."""
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:

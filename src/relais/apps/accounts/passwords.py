@@ -25,7 +25,9 @@ class NameNotInPasswordValidator:
     whatever the case and accents. Django's similarity check misses a long password built
     around the name ("jdupont-2024-summer")."""
 
-    def __init__(self, user_attributes: tuple[str, ...] = ("username", "first_name", "last_name", "email")) -> None:
+    def __init__(
+        self, user_attributes: tuple[str, ...] = ("username", "first_name", "last_name", "email")
+    ) -> None:
         self.user_attributes = user_attributes
 
     def validate(self, password: str, user: Any = None) -> None:

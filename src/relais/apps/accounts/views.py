@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 
 from relais.apps.accounts import services, two_factor
+from relais.apps.accounts.auth import request_user
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.forms import CodeForm
 from relais.apps.accounts.models import User
@@ -74,8 +75,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """A new authenticator: its QR code and key, confirmed by its first code; then the recovery
     codes, shown once. A person who already has one replaces it only from a verified session."""
-    user = request.user
-    assert isinstance(user, User)  # login_required
+    user = request_user(request)  # login_required
     if two_factor.totp_device_confirmed(user) and not two_factor.session_verified(request):
         return redirect(reverse("accounts:two_factor"))
     device = two_factor.totp_device_pending(user)
@@ -89,11 +89,11 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error.message)
         else:
             otp_login(request, device)
-            context = {"codes": codes, "next": _next_url(request)}
-            return render(request, "accounts/recovery_codes.html", context)
+            shown = {"codes": codes, "next": _next_url(request)}
+            return render(request, "accounts/recovery_codes.html", shown)
     if device is None:
         device = services.totp_enrol_start(actor=user)
-    context = {
+    context: dict[str, object] = {
         "form": form,
         "next": _next_url(request),
         "qr_code": two_factor.qr_code_svg(device),
@@ -118,8 +118,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # login_required
+    user = request_user(request)  # login_required
     if two_factor.totp_device_confirmed(user) is None:
         return redirect(reverse("accounts:two_factor_enrol"))
     codes = services.recovery_codes_regenerate(actor=user)
@@ -131,8 +130,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """A new password, under the password rules; the person's API tokens die with the old one,
     this session stays signed in."""
-    user = request.user
-    assert isinstance(user, User)  # login_required
+    user = request_user(request)  # login_required
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_password_change(

@@ -10,7 +10,9 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -79,3 +81,23 @@ class SiteNetworkMiddleware:
             return JsonResponse(error.as_dict(), status=error.status)
         context = {"message": error.message, "address": address, "site_name": site_name}
         return render(request, "accounts/network_refused.html", context, status=error.status)
+
+
+class SiteNetworkSocketGuard:
+    """The same rule for WebSockets (inside AuthMiddlewareStack): an agent whose site's networks
+    do not include the socket's address is anonymous to the consumer; refused, audited."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        user = scope.get("user")
+        if getattr(user, "is_authenticated", False):
+            address = (scope.get("client") or ("", 0))[0]
+            site_name = await database_sync_to_async(sign_in_site)(user, address)
+            if site_name:
+                await database_sync_to_async(network_refusal_record)(
+                    user=user, address=address, site_name=site_name
+                )
+                scope = {**scope, "user": AnonymousUser()}
+        return await self.inner(scope, receive, send)
