@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
-from django.test import RequestFactory
 from django.core.management import call_command
 from django.db.models import F
+from django.http import HttpRequest
+from django.test import RequestFactory
 
 from relais.apps.accounts.models import Role, User
 from relais.apps.audit.models import AuditEntry
