@@ -3,6 +3,7 @@ given, and the QR code an authenticator app reads. Writes are in services.py."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -62,8 +63,6 @@ def recovery_codes_left(user: Any) -> int:
 
 def manual_key(device: TOTPDevice) -> str:
     """The secret as an authenticator app lets a person type it: base32, in groups of four."""
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
