@@ -12,7 +12,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
@@ -55,14 +55,16 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     device = two_factor.totp_device_confirmed(user)
     if device is None:
         enrol = reverse("accounts:two_factor_enrol")
-        return redirect(f"{enrol}?next={_next_url(request)}")
+        return redirect(f"{enrol}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        verified = verify_token(user, device.persistent_id, code)
-        recovery = two_factor.recovery_device(user)
-        if verified is None and recovery is not None:
-            verified = verify_token(user, recovery.persistent_id, code)
+        # six digits: the app's code; anything else: a recovery code, eight letters and digits
+        # (each device counts its own failures, and slows down after them)
+        from_app = code.isdigit() and len(code) == device.digits
+        chosen = device if from_app else two_factor.recovery_device(user)
+        code = code if from_app else code.lower()
+        verified = None if chosen is None else verify_token(user, chosen.persistent_id, code)
         if verified is not None:
             otp_login(request, verified)
             return redirect(_next_url(request))
