@@ -27,6 +27,8 @@ def test_a_session_unused_for_longer_than_the_timeout_ends(world: World) -> None
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+    login_page = client.get(response["Location"]).content.decode()
+    assert "Votre session a pris fin après 30 minutes sans activité" in login_page  # planner: fr
     assert client.get("/api/v1/sites").status_code == 401
 
 

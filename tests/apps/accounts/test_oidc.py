@@ -28,7 +28,9 @@ WIRING = (
     "from django.urls import reverse; from django.test import Client; "
     "print(settings.OIDC_ENABLED, "
     "'relais.apps.accounts.oidc.ExistingPersonBackend' in settings.AUTHENTICATION_BACKENDS); "
-    "print(reverse('accounts:oidc_authentication_init') if settings.OIDC_ENABLED else '-')"
+    "print(reverse('accounts:oidc_authentication_init') if settings.OIDC_ENABLED else '-'); "
+    "page = Client().get('/accounts/login/').content.decode(); "
+    "print('button' if 'data-testid=\"sso\"' in page else 'no-button')"
 )
 
 
@@ -43,11 +45,11 @@ def wiring(**extra: str) -> list[str]:
 
 
 def test_single_sign_on_is_off_without_its_settings() -> None:
-    assert wiring() == ["False", "False", "-"]
+    assert wiring() == ["False", "False", "-", "no-button"]
 
 
 def test_single_sign_on_is_on_with_all_its_settings() -> None:
-    assert wiring(**OIDC) == ["True", "True", "/accounts/oidc/authenticate/"]
+    assert wiring(**OIDC) == ["True", "True", "/accounts/oidc/authenticate/", "button"]
 
 
 def test_a_claim_names_an_existing_active_person(world: World, settings: Any) -> None:
