@@ -223,6 +223,8 @@ AXES_VERBOSE = False
 #: The second factor (TOTP, django-otp): required for administrators, directors, partner managers
 #: and superusers (accounts/permissions.py); the name authenticator apps show.
 OTP_TOTP_ISSUER = os.environ.get("RELAIS_TOTP_ISSUER", "Relais")
+#: The admin never shows a person's TOTP secret or QR code (only the person, at enrolment).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 #: A session unused this long ends; none lives longer than RELAIS_SESSION_HOURS (a shift).
 IDLE_TIMEOUT_MIN = float(os.environ.get("RELAIS_IDLE_TIMEOUT_MIN", "30"))
 SESSION_COOKIE_AGE = int(float(os.environ.get("RELAIS_SESSION_HOURS", "12")) * 3600)

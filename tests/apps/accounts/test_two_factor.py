@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from relais.apps.accounts.models import User
 from relais.apps.audit.models import AuditEntry
 from tests.apps.conftest import World, logged_in, totp_code, totp_device_for
-from tests.apps.factories import PASSWORD
+from tests.apps.factories import PASSWORD, UserFactory
 
 
 def password_only(user: User) -> Client:
@@ -155,3 +155,21 @@ def test_the_shared_sign_in_helper_goes_through_the_second_factor(world: World) 
 
     assert client.get("/reports/").status_code == 200
     assert client.get("/api/v1/sites").status_code == 200
+
+
+def test_an_administrator_removes_a_lost_authenticator_audited_without_seeing_it(
+    world: World,
+) -> None:
+    root = UserFactory(username="root", role="administrator", is_staff=True, is_superuser=True)
+    lost = totp_device_for(world.users["director"])
+    admin = logged_in(root)
+
+    page = admin.get(f"/admin/otp_totp/totpdevice/{lost.pk}/change/")
+    deleted = admin.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    again = password_only(world.users["director"]).get("/accounts/two-factor/")
+
+    assert page.status_code == 200
+    assert lost.key not in page.content.decode()  # the secret stays the person's
+    assert deleted.status_code == 302
+    assert AuditEntry.objects.filter(action="totpdevice.admin_delete").count() == 1
+    assert again["Location"].startswith("/accounts/two-factor/enrol/")
