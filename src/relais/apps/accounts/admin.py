@@ -65,10 +65,10 @@ admin.site.unregister(StaticDevice)
 
 
 @admin.register(TOTPDevice)
-class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):  # type: ignore[misc]
     pass
 
 
 @admin.register(StaticDevice)
-class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):
+class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):  # type: ignore[misc]
     pass
