@@ -7,6 +7,7 @@ import datetime as dt
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import Client
@@ -230,3 +231,19 @@ def test_a_session_write_still_needs_its_csrf_token(world: World) -> None:
 
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("administrator", 201),
+        ("director", 201),
+        ("planner", 201),
+        ("quality_analyst", 201),
+        ("partner_manager", 201),
+        ("supervisor", 201),
+        ("agent", 403),
+    ],
+)
+def test_who_may_create_a_token(world: World, role: str, status: int) -> None:
+    assert create(logged_in(world.users[role])).status_code == status
