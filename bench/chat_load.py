@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -286,6 +287,8 @@ def main() -> None:
         "RELAIS_DATA_DIR": str(workdir),
         "RELAIS_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
+        # one key for every process: the sessions made here are read by the servers
+        "RELAIS_SECRET_KEY": os.environ.get("RELAIS_SECRET_KEY") or secrets.token_urlsafe(50),
     }
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url

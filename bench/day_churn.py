@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def _environment(database_url: str, redis_url: str, data_dir: str) -> dict[str, 
         "RELAIS_AGENT_GRACE_S": str(AGENT_GRACE_S),
         "RELAIS_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
+        # one key for every process (`relais serve` refuses to start without one)
+        "RELAIS_SECRET_KEY": os.environ.get("RELAIS_SECRET_KEY") or secrets.token_urlsafe(50),
     }
 
 

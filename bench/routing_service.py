@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -153,6 +154,7 @@ def _start_server(
 ) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "DATABASE_URL": database_url, "RELAIS_DATA_DIR": data_dir}
     env["RELAIS_LOG_LEVEL"] = "WARNING"
+    env.setdefault("RELAIS_SECRET_KEY", secrets.token_urlsafe(50))  # `relais serve` needs one
     serve = [sys.executable, "-m", "relais.cli", "serve", "--port", str(port)]
     quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     processes = [subprocess.Popen([*serve, "--no-router"] if separate_router else serve, **quiet)]  # type: ignore[call-overload]

@@ -9,7 +9,8 @@ relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, u
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
 relais db_worker                               run background jobs (simulation runs) alone
-relais demo                                    migrate and load the demo company (idempotent)
+relais demo                                    migrate and load the demo company (idempotent);
+                                               a random secret key for this machine, once
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
 relais forecast --site S --queue Q --history history.csv   forecast a queue (docs/wfm-pages.md)
 relais staff --forecast ID [--service-level 0.8 ...]     agents per interval (Erlang C / A)
@@ -22,9 +23,31 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+#: What `relais serve` says when it has no secret key (docs/security.md).
+SERVE_WITHOUT_KEY = (
+    "relais serve: no secret key. Set RELAIS_SECRET_KEY (a long random string, kept secret), "
+    "or run `relais demo` first on a demonstration machine (it writes one into the data "
+    "directory), or set RELAIS_DEBUG=true for development."
+)
+
+
+def demo_secret_key_ensure(data_dir: Path) -> Path:
+    """The demo's secret key: generated once, at random, into the data directory (mode 0600),
+    unless RELAIS_SECRET_KEY is set; `relais serve` reads it from there."""
+    path = data_dir / "secret_key"
+    if os.environ.get("RELAIS_SECRET_KEY", "").strip() or path.exists():
+        return path
+    data_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(secrets.token_urlsafe(50))
+    return path
 
 
 def _setup_django() -> None:
@@ -56,6 +79,11 @@ def serve(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     _setup_django()
+    from django.conf import settings
+
+    if settings.SECRET_KEY_SOURCE == "ephemeral" and not settings.DEBUG:  # noqa: S105
+        print(SERVE_WITHOUT_KEY, file=sys.stderr, flush=True)
+        return 2
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)
     traffic = _start_traffic(args.host, args.port) if args.demo_traffic else None
@@ -127,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         if not argv:
             return 2
+    if argv[0] == "demo":  # before the settings read the key file
+        demo_secret_key_ensure(
+            Path(os.environ.get("RELAIS_DATA_DIR", Path.cwd() / "var")).resolve()
+        )
     _setup_django()
     from django.core.management import execute_from_command_line
 

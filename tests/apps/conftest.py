@@ -12,7 +12,6 @@ from relais.apps.accounts.models import Role, User
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from tests.apps.capture import recording_layer as recording_layer  # a fixture, for every app
 from tests.apps.factories import (
-    PASSWORD,
     AgentFactory,
     AgentSkillFactory,
     OpeningHoursFactory,
@@ -22,6 +21,7 @@ from tests.apps.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.apps.signin import logged_in, totp_code, totp_device_for
 
 #: PBKDF2 is slow by design; the tests hash many passwords.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -106,10 +106,7 @@ def world_build() -> World:
     return World(atlas, carpathia, lille, rabat, bucarest, home, teams, agents, users)
 
 
-def logged_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+__all__ = ["logged_in", "totp_code", "totp_device_for"]  # signing in: tests/apps/signin.py
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from relais.apps.chat.models import ChatMessage, ChatTopic
 from relais.apps.desktop.models import WrapUp, WrapUpReason
 from relais.apps.routing.models import Channel
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD
 from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.signin import sign_in
 
 XSS = '<img src=x onerror="window.__pwned=1">'
 
@@ -51,11 +51,7 @@ def contexts(browser: Any) -> Iterator[Any]:
 def agent_ready(contexts: Any, base: str, world: World) -> tuple[Any, Any]:
     context = contexts(locale="fr")
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", world.agents["lille0"].user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world.agents["lille0"].user)
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     page.select_option("[data-testid=state]", "available")

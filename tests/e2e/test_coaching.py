@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD
+from tests.e2e.signin import sign_in
 from tests.e2e.test_chat import (
     accept_offer,
     agent_ready,
@@ -24,11 +24,7 @@ def supervisor_on_agent_view(contexts: Any, base: str, world: World) -> Any:
     user.first_name, user.last_name = "Sophie", "Durand"
     user.save()
     page = contexts(locale="fr").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, user)
     page.goto(f"{base}/supervision/agents/{world.agents['lille0'].pk}/coaching/")
     page.wait_for_selector("#coach[data-online='1']")
     return page

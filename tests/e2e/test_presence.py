@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from relais.apps.accounts.models import User
 from relais.apps.chat.models import ChatTopic
 from relais.apps.interactions.models import (
     AgentPresence,
@@ -21,9 +22,9 @@ from relais.apps.interactions.models import (
 )
 from relais.apps.routing.models import Channel, Queue
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD
 from tests.apps.routing.fixtures import orders_queue
 from tests.e2e.conftest import AsgiServer
+from tests.e2e.signin import sign_in
 
 GRACE_S = 3.0  # an agent's and a customer's grace, short for the test
 
@@ -61,11 +62,7 @@ def contexts(browser: Any) -> Iterator[Callable[..., Any]]:
 
 def desktop(contexts: Callable[..., Any], base: str, username: str) -> Any:
     page = contexts().new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, User.objects.get(username=username))
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     return page

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from relais.apps.accounts.models import Role
+from relais.apps.accounts.models import Role, User
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD
+from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,11 +30,7 @@ HEADINGS = {
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, User.objects.get(username=username))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

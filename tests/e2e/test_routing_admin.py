@@ -11,7 +11,8 @@ from relais.apps.accounts.models import Role
 from relais.apps.organisation.models import Skill
 from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD, UserFactory
+from tests.apps.factories import UserFactory
+from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,14 +27,11 @@ def test_an_administrator_sees_the_evening_gap_and_the_warning_after_a_change(
     )  # fmt: skip
     QueueSkill.objects.create(queue=queue, skill=Skill.objects.get(code="orders"), min_level=2)
     OverflowStep.objects.create(queue=queue, order=0, internal=True, hours="mon 08:00-20:00")
-    UserFactory(
+    root = UserFactory(
         username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, language="en"
     )
     page = new_page("en")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url, root)
 
     # when they open the queue's page
     page.goto(f"{live_server.url}/admin/routing/queue/{queue.pk}/change/")

@@ -19,9 +19,10 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD, UserFactory
+from tests.apps.factories import UserFactory
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.signin import sign_in
 
 
 @dataclass
@@ -85,11 +86,7 @@ def pages(browser: Any) -> Iterator[Callable[[], Any]]:
 
 def wallboard(pages: Callable[[], Any], base: str, user: User) -> Any:
     page = pages()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, user)
     page.goto(f"{base}/supervision/")
     expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
     return page

@@ -20,7 +20,9 @@ django_application = get_asgi_application()
 # stacks among them) took seconds, and every request of the process queued behind its lock.
 _views = get_resolver().url_patterns
 
+from relais.apps.accounts.socket_session import SocketSessionGuard  # noqa: E402
 from relais.apps.chat.endpoint import chat_start_endpoint, handles  # noqa: E402
+from relais.apps.organisation.networks import SiteNetworkSocketGuard  # noqa: E402
 from relais.apps.realtime.lifespan import lifespan  # noqa: E402
 from relais.config.routing import (  # noqa: E402
     public_websocket_urlpatterns,
@@ -46,7 +48,16 @@ application = ProtocolTypeRouter(
             URLRouter(
                 [
                     *public_websocket_urlpatterns,  # the customer's chat: no session, no user
-                    re_path(r"^", AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+                    # signed-in people: their session, idle timeout, second factor and site
+                    # networks as for pages (docs/security.md)
+                    re_path(
+                        r"^",
+                        AuthMiddlewareStack(
+                            SocketSessionGuard(
+                                SiteNetworkSocketGuard(URLRouter(websocket_urlpatterns))
+                            )
+                        ),
+                    ),
                 ]
             )
         ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -25,11 +27,24 @@ def env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("RELAIS_DATA_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = env_bool("RELAIS_DEBUG", default=False)
-SECRET_KEY = os.environ.get("RELAIS_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("RELAIS_REQUIRE_SECRET_KEY", default=False):
-        raise RuntimeError("RELAIS_SECRET_KEY must be set in production")
-    SECRET_KEY = "relais-insecure-development-key-change-me"  # noqa: S105
+
+#: Where `relais demo` keeps the key it generated for this machine (mode 0600).
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _secret_key() -> tuple[str, str]:
+    """The key and where it came from: the environment, the data directory's key file, or,
+    without either, a random key for this process only, on which `relais serve` refuses to
+    start unless RELAIS_DEBUG (docs/security.md). There is no built-in key."""
+    configured = os.environ.get("RELAIS_SECRET_KEY", "").strip()
+    if configured:
+        return configured, "environment"
+    if SECRET_KEY_FILE.is_file():
+        return SECRET_KEY_FILE.read_text().strip(), "file"
+    return secrets.token_urlsafe(50), "ephemeral"
+
+
+SECRET_KEY, SECRET_KEY_SOURCE = _secret_key()
 
 ALLOWED_HOSTS = env_list("RELAIS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("RELAIS_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
@@ -43,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "relais.apps.realtime",
     "relais.apps.accounts",
     "relais.apps.audit",
@@ -68,9 +87,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "relais.apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "relais.apps.accounts.middleware.IdleTimeoutMiddleware",
+    "relais.apps.organisation.networks.SiteNetworkMiddleware",
+    "relais.apps.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "relais.config.urls"
@@ -164,10 +188,77 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+_PERSON_ATTRIBUTES = ("username", "first_name", "last_name", "email")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": _PERSON_ATTRIBUTES},
+    },
+    {
+        "NAME": "relais.apps.accounts.passwords.NameNotInPasswordValidator",
+        "OPTIONS": {"user_attributes": _PERSON_ATTRIBUTES},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("RELAIS_PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in (docs/security.md). The login form: django-axes locks a username on one address out
+# after RELAIS_LOGIN_FAILURES failures, for RELAIS_LOGIN_COOLOFF_MIN minutes. The address is
+# REMOTE_ADDR only (a client's X-Forwarded-For would let it pick a new address per try); behind
+# a proxy, the proxy sets it (uvicorn --forwarded-allow-ips).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("RELAIS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("RELAIS_LOGIN_COOLOFF_MIN", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "relais.apps.accounts.views.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_VERBOSE = False
+#: The second factor (TOTP, django-otp): required for administrators, directors, partner managers
+#: and superusers (accounts/permissions.py); the name authenticator apps show.
+OTP_TOTP_ISSUER = os.environ.get("RELAIS_TOTP_ISSUER", "Relais")
+#: The admin never shows a person's TOTP secret or QR code (only the person, at enrolment).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+#: A session unused this long ends; none lives longer than RELAIS_SESSION_HOURS (a shift).
+IDLE_TIMEOUT_MIN = float(os.environ.get("RELAIS_IDLE_TIMEOUT_MIN", "30"))
+SESSION_COOKIE_AGE = int(float(os.environ.get("RELAIS_SESSION_HOURS", "12")) * 3600)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc), only when all of these are set. The
+# identity provider's claim RELAIS_OIDC_CLAIM (default `email`) names an existing person by
+# their RELAIS_OIDC_USER_FIELD (`email` or `username`); nobody is ever created by a sign-on.
+OIDC_RP_CLIENT_ID = os.environ.get("RELAIS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("RELAIS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("RELAIS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("RELAIS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("RELAIS_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("RELAIS_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("RELAIS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CLAIM = os.environ.get("RELAIS_OIDC_CLAIM", "email")
+OIDC_USER_FIELD = os.environ.get("RELAIS_OIDC_USER_FIELD", "email")
+OIDC_CREATE_USER = False
+OIDC_ENABLED = all(
+    (
+        OIDC_RP_CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    )
+)
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("relais.apps.accounts.oidc.ExistingPersonBackend")
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
 LANGUAGE_CODE = os.environ.get("RELAIS_LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -195,4 +286,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RELAIS_LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from relais.apps.accounts import selectors, services
-from relais.apps.accounts.auth import request_user
+from relais.apps.accounts.auth import request_token, request_user
 from relais.apps.accounts.schemas import MeRead, TokenCreate, TokenCreated, TokenRead
 
 router = Router(tags=["accounts"])
@@ -24,7 +24,14 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, payload: TokenCreate) -> Any:
-    token, raw = services.api_token_create(actor=request_user(request), name=payload.name)
+    """Only from a signed-in browser session: a request made with a token is refused."""
+    token, raw = services.api_token_create(
+        actor=request_user(request),
+        name=payload.name,
+        scopes=payload.scopes,
+        expires_in_days=payload.expires_in_days,
+        by_token=request_token(request) is not None,
+    )
     return Status(201, {**TokenRead.from_orm(token).model_dump(), "token": raw})
 
 

@@ -55,6 +55,30 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_fingerprint(user: User) -> str:
+    """A digest of the user's password hash: it changes whenever the password does, whatever
+    the path (the admin, the password change page, `relais changepassword`, a reset)."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
+class TokenScope(models.TextChoices):
+    """What a token may do: `read` (GET), `write` (POST, PUT, PATCH, DELETE). A token never
+    creates tokens, whatever its scopes (docs/security.md)."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+
+
+#: A token lives this many days unless its creator chooses; never longer than the maximum.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+class RevokedReason(models.TextChoices):
+    BY_PERSON = "revoked", _("Revoked by a person")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+
+
 class ApiToken(models.Model):
     """A bearer token for an integration, acting as its user; only its hash is stored."""
 
@@ -64,9 +88,15 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    password_fingerprint = models.CharField(max_length=64, editable=False)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("why revoked"), max_length=32, blank=True, choices=RevokedReason.choices
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +25,29 @@ def validate_country(value: str) -> None:
 def validate_time_zone(value: str) -> None:
     if not is_time_zone(value):
         raise ValidationError(_("Unknown time zone: use an IANA name such as Europe/Paris."))
+
+
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A site's allowed networks: CIDR blocks (or single addresses) separated by commas, spaces or
+    new lines; empty text is an empty list (anywhere). Raises ValueError on a bad entry."""
+    return [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in re.split(r"[\s,;]+", text.strip())
+        if entry
+    ]
+
+
+def validate_networks(value: str) -> None:
+    for entry in re.split(r"[\s,;]+", value.strip()):
+        if not entry:
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValidationError(
+                _("Not a network: %(entry)s (write CIDR blocks such as 192.0.2.0/24)."),
+                params={"entry": entry},
+            ) from None
 
 
 class SiteKind(models.TextChoices):
@@ -95,6 +121,15 @@ class Site(models.Model):
         help_text=_("Empty for the company's own sites."),
     )
     active = models.BooleanField(_("active"), default=True)
+    allowed_networks = models.TextField(
+        _("allowed networks"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "The site's agents sign in only from these networks (CIDR blocks, one per line, "
+            "such as 192.0.2.0/24). Empty: from anywhere (home agents)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site")
