@@ -12,7 +12,7 @@ import pytest
 from relais.apps.chat.models import ChatTopic
 from relais.apps.routing.models import Channel, OverflowStep, Queue
 from tests.apps.conftest import World
-from tests.apps.factories import PASSWORD
+from tests.e2e.signin import sign_in
 from tests.e2e.test_chat import contexts, texts  # noqa: F401  (a fixture)
 
 CARD = "4111 1111 1111 1111"
@@ -34,11 +34,7 @@ def carpathia_shop(world: World, asgi_server: str) -> str:
 
 def _agent_signed_in(contexts: Any, base: str, world: World) -> Any:  # noqa: F811
     page = contexts(locale="fr").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", world.agents["bucarest0"].user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world.agents["bucarest0"].user)
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     page.select_option("[data-testid=state]", "available")

@@ -7,7 +7,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("desktop", "0002_wrap_up_reasons"), ("privacy", "0001_initial")]
+BEFORE = [
+    ("desktop", "0002_wrap_up_reasons"),
+    ("privacy", "0001_initial"),
+    ("organisation", "0001_initial"),  # before its sites had allowed networks
+]
 AFTER = [("desktop", "0003_delete_maskingpolicy"), ("privacy", "0002_policies_from_desktop")]
 
 
