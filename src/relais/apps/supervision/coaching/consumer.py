@@ -7,8 +7,8 @@ supervisors' answers are pushed) and the chat's group (`chat-<contact>`, where e
 the customer sees is pushed after commit; one chat at a time per connection: joining another
 leaves the first, as its frames do not name their chat); it sends a chat's messages once
 each, in order, reading a gap from the record. Anyone who may not coach is refused (close
-code 4403); an agent or chat outside the viewer's scope is an error frame `not_found`.
-"""
+code 4403); a session that ends closes it (`session.ended`, 4401); an agent or chat outside
+the viewer's scope is an error frame `not_found`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.selectors import help_group
-from relais.apps.realtime.consumers import FrameConsumer, db
+from relais.apps.realtime.consumers import FrameConsumer, SessionBoundConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (
     ChatMessageFrame,
@@ -31,7 +31,7 @@ from relais.apps.supervision.coaching.frames import (
 )
 
 
-class CoachingConsumer(FrameConsumer):
+class CoachingConsumer(SessionBoundConsumer, FrameConsumer):
     frames: dict[str, tuple[type[BaseModel], str]] = {
         "thread": (ThreadIn, "on_thread"),
         "im": (InstantMessageIn, "on_im"),
@@ -52,8 +52,10 @@ class CoachingConsumer(FrameConsumer):
         self.last_seq = 0  # its last message number sent
         self.groups: set[str] = set()
         await self.accept()
+        await self.session_bind(user)  # its session's end closes it (docs/security.md)
 
     async def disconnect(self, code: int) -> None:
+        await self.session_unbind()
         for group in getattr(self, "groups", set()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
