@@ -15,7 +15,11 @@ from django.test import Client as HttpClient
 from relais.apps.accounts.models import User
 from relais.apps.deskstream.events import desk_group
 from relais.apps.realtime.push import group_send
-from relais.apps.realtime.sessions import CLOSE_SESSION_ENDED, sockets_close_for_user
+from relais.apps.realtime.sessions import (
+    CLOSE_SESSION_ENDED,
+    SessionEndReason,
+    sockets_close_for_user,
+)
 from relais.config.asgi import application
 from tests.apps.chat.communicator import WebsocketCommunicator
 from tests.apps.chat.fixtures import ChatWorld
@@ -107,7 +111,7 @@ async def test_a_new_password_closes_the_sockets(chat_world: ChatWorld) -> None:
     user = chat_world.agent("lille0").user
     desk = await _socket(await _signed_in(user))
 
-    await _save(user, password="another-long-passphrase")  # noqa: S106
+    await _save(user, password="another-long-passphrase")
 
     frame, code = await _ended(desk)
     assert (frame["reason"], code) == ("password_changed", CLOSE_SESSION_ENDED)
@@ -144,8 +148,6 @@ async def test_revoking_a_credential_closes_the_sockets_through_the_function(
 ) -> None:
     user = chat_world.agent("lille0").user
     desk = await _socket(await _signed_in(user))
-
-    from relais.apps.realtime.sessions import SessionEndReason
 
     await database_sync_to_async(sockets_close_for_user)(
         user_id=user.pk, reason=SessionEndReason.TOKEN_REVOKED
