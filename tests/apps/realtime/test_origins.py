@@ -88,7 +88,7 @@ async def test_the_widgets_sites_open_the_chat_and_only_the_chat(
     )
 
 
-def test_an_origin_is_its_scheme_host_and_port() -> None:
+async def test_an_origin_is_its_scheme_host_and_port() -> None:
     assert origin_parse("http://127.0.0.1:8000") == ("http", "127.0.0.1", 8000)
     assert origin_parse("HTTPS://Relais.Example") == ("https", "relais.example", 443)
     assert origin_parse("http://relais.example:80/") == ("http", "relais.example", 80)
