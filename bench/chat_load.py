@@ -37,7 +37,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench import emit, row
+from bench import NO_CHAT_LIMITS, emit, row
 from bench.chat_load_clients import PATIENCE_S, CustomerFigures, customer
 from bench.chat_load_server import (
     cpu_seconds,
@@ -286,6 +286,7 @@ def main() -> None:
         "RELAIS_DATA_DIR": str(workdir),
         "RELAIS_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
+        **NO_CHAT_LIMITS,
     }
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url

@@ -39,6 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench import NO_CHAT_LIMITS
 from bench.chat_load_server import drop_postgres, free_port, load_average, scratch_postgres
 
 CUSTOMER_GRACE_S = 20  # the demo queues' grace, shortened so the bench sees it act
@@ -58,6 +59,7 @@ def _environment(database_url: str, redis_url: str, data_dir: str) -> dict[str, 
         "RELAIS_AGENT_GRACE_S": str(AGENT_GRACE_S),
         "RELAIS_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
+        **NO_CHAT_LIMITS,
     }
 
 
