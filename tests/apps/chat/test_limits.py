@@ -17,6 +17,7 @@ from relais.apps.realtime.ratelimit import CLOSE_TOO_FAST, Limit, rate_take
 from relais.config.asgi import application
 from tests.apps.chat.communicator import WebsocketCommunicator
 from tests.apps.chat.fixtures import ChatWorld, Client, start_chat
+from tests.apps.desktop.test_consumer import offered_chat
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -165,3 +166,22 @@ async def test_a_bucket_gives_its_limit_at_once_then_says_when_to_retry() -> Non
     assert 29 <= taken[2] <= 30
     assert await rate_take(limit, "another key") == 0
     assert await rate_take(Limit("test-off", 0, 60.0), "k") == 0  # 0: no limit
+
+
+async def test_typing_signals_beyond_the_limit_are_dropped(
+    chat_world: ChatWorld, settings: Any
+) -> None:
+    desk, contact_id, token = await offered_chat(chat_world)
+    await desk.send({"type": "accept", "contact_id": contact_id, "ref": "a1"})
+    await desk.until("chat.opened")
+    customer = await _customer("203.0.113.7", token)
+    settings.CHAT_MESSAGES_PER_10S = 2
+
+    for _ in range(6):
+        await customer.send({"type": "typing"})
+    typing = [frame for frame in await desk.drain() if frame["type"] == "chat.typing"]
+
+    assert 2 <= len(typing) < 6
+    assert not [frame for frame in customer.seen if frame["type"] == "error"]  # said nothing
+    await customer.close()
+    await desk.close()

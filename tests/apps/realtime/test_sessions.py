@@ -210,3 +210,14 @@ async def test_a_session_signed_with_an_old_password_ends(
     frame, code = await _ended(desk)
     assert (frame["reason"], code) == ("password_changed", CLOSE_SESSION_ENDED)
     await desk.disconnect()
+
+
+async def test_a_deleted_user_loses_their_sockets(chat_world: ChatWorld) -> None:
+    supervisor = chat_world.world.users["supervisor"]
+    board = await _socket(await _signed_in(supervisor), "/ws/supervision/")
+
+    await database_sync_to_async(lambda: User.objects.get(pk=supervisor.pk).delete())()
+
+    frame, code = await _ended(board)
+    assert (frame["reason"], code) == ("deactivated", CLOSE_SESSION_ENDED)
+    await board.disconnect()

@@ -4,8 +4,8 @@ connections"). Receivers of Django's signals, connected in `AccountsConfig.ready
 - sign-out (`user_logged_out`): the sockets of that browser's session;
 - a session deleted (sign-out again, `clearsessions`, an administrator removing it): the
   sockets opened with it;
-- a user saved inactive, or with another password (the admin, a service, `set_password`):
-  every socket of theirs. A queryset `update()` sends no signal: the sockets' own periodic
+- a user saved inactive, or with another password (the admin, a service, `set_password`),
+  or deleted: every socket of theirs. A queryset `update()` sends no signal: the sockets' own periodic
   check of the session ends those (`realtime.consumers.SessionBoundConsumer`).
 
 Each closes after commit, through `realtime.sessions`; revoking any other credential calls
@@ -68,9 +68,14 @@ def on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> N
         sockets_close_for_user(user_id=instance.pk, reason=SessionEndReason.PASSWORD_CHANGED)
 
 
+def on_user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    sockets_close_for_user(user_id=instance.pk, reason=SessionEndReason.DEACTIVATED)
+
+
 def connect_receivers() -> None:
     user_model = get_user_model()
     user_logged_out.connect(on_logged_out, dispatch_uid="relais.sockets.logged_out")
     post_delete.connect(on_session_deleted, sender=Session, dispatch_uid="relais.sockets.session")
     pre_save.connect(on_user_saving, sender=user_model, dispatch_uid="relais.sockets.user_saving")
     post_save.connect(on_user_saved, sender=user_model, dispatch_uid="relais.sockets.user_saved")
+    post_delete.connect(on_user_deleted, sender=user_model, dispatch_uid="relais.sockets.user_gone")

@@ -198,6 +198,8 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_typing(self, frame: TypingIn, ref: str | None) -> None:
         session = self._session()
+        if await limits.typing_wait(session.contact_id):
+            return  # a signal, not content: dropped beyond the limit
         agent_id = await _holder(session)
         if agent_id is not None:
             typing = {"type": "chat.typing", "contact_id": session.contact_id}

@@ -34,3 +34,10 @@ async def message_wait(scope: Scope, contact_id: int) -> int:
         return wait
     per_address = Limit("chat-address-messages", settings.CHAT_IP_MESSAGES_PER_10S, 10.0)
     return await rate_take(per_address, client_address(scope))
+
+
+async def typing_wait(contact_id: int) -> int:
+    """A typing signal in the chat `contact_id` (pushed to the agent): as many as messages,
+    counted apart."""
+    limit = Limit("chat-typing", settings.CHAT_MESSAGES_PER_10S, 10.0)
+    return await rate_take(limit, str(contact_id))
