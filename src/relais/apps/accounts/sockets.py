@@ -5,8 +5,8 @@ connections"). Receivers of Django's signals, connected in `AccountsConfig.ready
 - a session deleted (sign-out again, `clearsessions`, an administrator removing it): the
   sockets opened with it;
 - a user saved inactive, or with another password (the admin, a service, `set_password`),
-  or deleted: every socket of theirs. A queryset `update()` sends no signal: the sockets' own periodic
-  check of the session ends those (`realtime.consumers.SessionBoundConsumer`).
+  or deleted: every socket of theirs. A queryset `update()` sends no signal: the sockets'
+  own periodic check of the session ends those (`realtime.consumers.SessionBoundConsumer`).
 
 Each closes after commit, through `realtime.sessions`; revoking any other credential calls
 `sockets_close_for_user` itself.
