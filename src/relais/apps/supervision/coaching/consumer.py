@@ -7,8 +7,8 @@ supervisors' answers are pushed) and the chat's group (`chat-<contact>`, where e
 the customer sees is pushed after commit; one chat at a time per connection: joining another
 leaves the first, as its frames do not name their chat); it sends a chat's messages once
 each, in order, reading a gap from the record. Anyone who may not coach is refused (close
-code 4403); a session that ends closes it (`session.ended`, 4401); an agent or chat outside
-the viewer's scope is an error frame `not_found`."""
+code 4403); an agent or chat outside the viewer's scope is an error frame `not_found`.
+"""
 
 from __future__ import annotations
 
