@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator
+from django.test import Client as HttpClient
 
 from relais.apps.chat.models import ChatMessage, ChatSession, Sender
 from relais.apps.realtime.ratelimit import CLOSE_TOO_FAST, Limit, rate_take
@@ -185,3 +186,30 @@ async def test_typing_signals_beyond_the_limit_are_dropped(
     assert not [frame for frame in customer.seen if frame["type"] == "error"]  # said nothing
     await customer.close()
     await desk.close()
+
+
+def _post_form(path: str, address: str) -> Any:
+    body = {"topic": "commande", "name": "Jeanne Martin", "email": "j@example.com"}
+    return HttpClient(REMOTE_ADDR=address).post(
+        path, json.dumps({**body, "language": "fr", "message": "Rappelez-moi"}), "application/json"
+    )
+
+
+async def test_the_widgets_other_forms_are_limited_with_the_new_chats(
+    chat_world: ChatWorld, settings: Any
+) -> None:
+    """A message left or a callback asked creates a contact too: counted with new chats."""
+    settings.CHAT_CONNECTIONS_PER_MIN = 3
+    statuses = [
+        (await database_sync_to_async(_post_form)("/chat/leave-message", "203.0.113.7")).status_code
+        for _ in range(3)
+    ]
+    assert 429 not in statuses
+
+    refused = await database_sync_to_async(_post_form)("/chat/callback", "203.0.113.7")
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_fast"
+    assert int(refused["Retry-After"]) >= 1
+    other = await database_sync_to_async(_post_form)("/chat/leave-message", "198.51.100.9")
+    assert other.status_code != 429

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from relais.apps.realtime.ratelimit import Limit, client_address, rate_take
+from relais.apps.realtime.ratelimit import Limit, client_address, rate_take, rate_take_sync
 
 Scope = dict[str, Any]
 
@@ -19,10 +19,19 @@ async def connection_wait(scope: Scope) -> int:
     return await rate_take(limit, client_address(scope))
 
 
+def _starts() -> Limit:
+    return Limit("chat-starts", settings.CHAT_CONNECTIONS_PER_MIN, 60.0)
+
+
 async def start_wait(scope: Scope) -> int:
     """A new chat (the pre-chat form) from this address: the same limit, its own count."""
-    limit = Limit("chat-starts", settings.CHAT_CONNECTIONS_PER_MIN, 60.0)
-    return await rate_take(limit, client_address(scope))
+    return await rate_take(_starts(), client_address(scope))
+
+
+def form_wait(address: str) -> int:
+    """A widget form (a new chat, a message left, a callback asked) posted to Django from
+    this address: counted with the new chats."""
+    return rate_take_sync(_starts(), address or "unknown")
 
 
 async def message_wait(scope: Scope, contact_id: int) -> int:

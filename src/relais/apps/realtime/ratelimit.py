@@ -74,6 +74,20 @@ async def rate_take(limit: Limit, key: str) -> int:
     return _LOCAL.take(limit, bucket, time.monotonic())
 
 
+def rate_take_sync(limit: Limit, key: str) -> int:
+    """`rate_take` for synchronous callers (a Django view)."""
+    if limit.limit <= 0:
+        return 0
+    bucket = f"{settings.RATE_LIMIT_PREFIX}:{limit.name}:{key}"
+    if settings.REDIS_URL:
+        try:
+            return _redis_take_sync(limit, bucket)
+        except Exception:
+            logger.exception("rate limit %s: Redis did not answer; the request passes", limit.name)
+            return 0
+    return _LOCAL.take(limit, bucket, time.monotonic())
+
+
 # -- Redis ------------------------------------------------------------------------------------
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
@@ -86,9 +100,25 @@ async def _redis_take(limit: Limit, bucket: str) -> int:
         from redis.asyncio import Redis
 
         client = _clients[loop] = Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    ttl = math.ceil(limit.window_s) + 1
-    wait = await client.eval(_TAKE, 1, bucket, limit.limit, repr(limit.rate), ttl)
+    wait = await client.eval(_TAKE, 1, bucket, *_arguments(limit))
     return int(wait)
+
+
+_sync_client: Any = None
+
+
+def _redis_take_sync(limit: Limit, bucket: str) -> int:
+    global _sync_client
+    if _sync_client is None:
+        from redis import Redis
+
+        _sync_client = Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    return int(_sync_client.eval(_TAKE, 1, bucket, *_arguments(limit)))
+
+
+def _arguments(limit: Limit) -> tuple[int, str, int]:
+    """The script's ARGV: capacity, refill per second, the bucket's time to live."""
+    return limit.limit, repr(limit.rate), math.ceil(limit.window_s) + 1
 
 
 # -- in this process --------------------------------------------------------------------------
