@@ -38,7 +38,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench import emit, row
+from bench import NO_CHAT_LIMITS, emit, row
 from bench.chat_load_clients import PATIENCE_S, CustomerFigures, customer
 from bench.chat_load_server import (
     cpu_seconds,
@@ -289,6 +289,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
         # one key for every process: the sessions made here are read by the servers
         "RELAIS_SECRET_KEY": os.environ.get("RELAIS_SECRET_KEY") or secrets.token_urlsafe(50),
+        **NO_CHAT_LIMITS,
     }
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url

@@ -40,6 +40,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench import NO_CHAT_LIMITS
 from bench.chat_load_server import drop_postgres, free_port, load_average, scratch_postgres
 
 CUSTOMER_GRACE_S = 20  # the demo queues' grace, shortened so the bench sees it act
@@ -61,6 +62,7 @@ def _environment(database_url: str, redis_url: str, data_dir: str) -> dict[str, 
         "DJANGO_SETTINGS_MODULE": "relais.config.settings",
         # one key for every process (`relais serve` refuses to start without one)
         "RELAIS_SECRET_KEY": os.environ.get("RELAIS_SECRET_KEY") or secrets.token_urlsafe(50),
+        **NO_CHAT_LIMITS,
     }
 
 

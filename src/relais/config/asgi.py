@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 from django.urls import get_resolver, re_path
@@ -24,7 +24,9 @@ from relais.apps.accounts.socket_session import SocketSessionGuard  # noqa: E402
 from relais.apps.chat.endpoint import chat_start_endpoint, handles  # noqa: E402
 from relais.apps.organisation.networks import SiteNetworkSocketGuard  # noqa: E402
 from relais.apps.realtime.lifespan import lifespan  # noqa: E402
+from relais.apps.realtime.origins import OriginGuard  # noqa: E402
 from relais.config.routing import (  # noqa: E402
+    guarded,
     public_websocket_urlpatterns,
     websocket_urlpatterns,
 )
@@ -44,22 +46,24 @@ application = ProtocolTypeRouter(
     {
         "http": http,
         "lifespan": lifespan,  # leases' heartbeat and their closing at shutdown
-        "websocket": AllowedHostsOriginValidator(
-            URLRouter(
-                [
-                    *public_websocket_urlpatterns,  # the customer's chat: no session, no user
-                    # signed-in people: their session, idle timeout, second factor and site
-                    # networks as for pages (docs/security.md)
-                    re_path(
-                        r"^",
+        # Each WebSocket only from an allowed page (realtime/origins.py): our own origin
+        # (port included) or a trusted one; the customer's chat also from the sites that
+        # embed the widget (RELAIS_WIDGET_ORIGINS). Signed-in people: their session, idle
+        # timeout, second factor and site networks as for pages (docs/security.md).
+        "websocket": URLRouter(
+            [
+                *guarded(public_websocket_urlpatterns, lambda: settings.WIDGET_ORIGINS),
+                re_path(
+                    r"^",
+                    OriginGuard(
                         AuthMiddlewareStack(
                             SocketSessionGuard(
                                 SiteNetworkSocketGuard(URLRouter(websocket_urlpatterns))
                             )
-                        ),
+                        )
                     ),
-                ]
-            )
+                ),
+            ]
         ),
     }
 )

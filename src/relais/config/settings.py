@@ -177,6 +177,18 @@ AGENT_GRACE_S = float(os.environ.get("RELAIS_AGENT_GRACE_S", "20"))
 #: its queue's grace (`Queue.customer_grace_seconds`).
 CUSTOMER_HIDDEN_GRACE_S = float(os.environ.get("RELAIS_CUSTOMER_HIDDEN_GRACE_S", "600"))
 
+# Live connections (docs/security.md, "Live connections"): a signed-in socket reads its
+# session again at most this often while it handles messages (a push that closes it may be
+# lost); the origins allowed to embed the chat widget (besides Relais's own and
+# RELAIS_CSRF_TRUSTED_ORIGINS); the limits on anonymous chat traffic, per IP address and per
+# chat (0: no limit).
+SESSION_CHECK_S = float(os.environ.get("RELAIS_SESSION_CHECK_S", "5"))
+WIDGET_ORIGINS = env_list("RELAIS_WIDGET_ORIGINS", "")
+CHAT_CONNECTIONS_PER_MIN = int(os.environ.get("RELAIS_CHAT_CONNECTIONS_PER_MIN", "60"))
+CHAT_MESSAGES_PER_10S = int(os.environ.get("RELAIS_CHAT_MESSAGES_PER_10S", "20"))
+CHAT_IP_MESSAGES_PER_10S = int(os.environ.get("RELAIS_CHAT_IP_MESSAGES_PER_10S", "60"))
+RATE_LIMIT_PREFIX = "relais:rate"  # the buckets' keys in Redis
+
 # Polling: the router reads the event log this often when no notification woke it
 # (docs/router.md), and the supervision board reads its new events this often (docs/supervision.md).
 ROUTER_POLL_S = float(os.environ.get("RELAIS_ROUTER_POLL_S", "0.25"))

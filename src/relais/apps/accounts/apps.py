@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "relais.apps.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from relais.apps.accounts.sockets import connect_receivers
+
+        connect_receivers()  # sockets end with the session (accounts/sockets.py)

@@ -1,5 +1,10 @@
 """The customer's side of a chat over WebSocket (`/ws/chat/`), protocol in
-docs/events-protocol.md. The first frame is `hello` with the chat's token."""
+docs/events-protocol.md. The first frame is `hello` with the chat's token.
+
+Anonymous traffic is limited (`chat/limits.py`): a connection beyond its address's limit
+gets a `too_fast` error frame and is closed with 4429; a message (or a left message, a
+callback request) beyond its chat's or its address's limit gets a `too_fast` error frame
+with `retry_after`, and is not stored: the widget sends it again after that."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from relais.apps.chat import selectors, services
+from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.models import ChatSession
 from relais.apps.chat.schemas import (
     AlternativesOffered,
@@ -42,6 +47,7 @@ from relais.apps.interactions.models import (
 from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
 from relais.apps.realtime.errors import ErrorCode as ProtocolError
 from relais.apps.realtime.models import LeaseKind
+from relais.apps.realtime.ratelimit import CLOSE_TOO_FAST
 from relais.apps.realtime.services import lease_close, lease_mark, lease_open
 
 POSITION_EVERY_S = 3.0
@@ -128,6 +134,11 @@ class CustomerChatConsumer(FrameConsumer):
         self.checker: asyncio.Task[None] | None = None
         self.told: tuple[Any, ...] = ()
         await self.accept()
+        wait = await limits.connection_wait(self.scope)
+        self.refused = bool(wait)
+        if wait:
+            await self.send_error(RelaisError(ProtocolError.TOO_FAST, seconds=wait))
+            await self.close(code=CLOSE_TOO_FAST)
 
     async def disconnect(self, code: int) -> None:
         for task in (self.watcher, self.checker):
@@ -143,7 +154,18 @@ class CustomerChatConsumer(FrameConsumer):
             raise RelaisError(ProtocolError.NOT_AUTHENTICATED)
         return self.session
 
+    async def _paced(self) -> ChatSession:
+        """The chat, if this customer may write again now (else `too_fast`: nothing is
+        stored)."""
+        session = self._session()
+        wait = await limits.message_wait(self.scope, session.contact_id)
+        if wait:
+            raise RelaisError(ProtocolError.TOO_FAST, seconds=wait)
+        return session
+
     async def on_hello(self, frame: HelloIn, ref: str | None) -> None:
+        if self.refused:
+            return  # closed already (too many connections)
         async with self.busy:  # pushes wait for the messages they continue
             session = await db(selectors.session_for_token)(frame.token)
             self.language = session.language
@@ -168,7 +190,7 @@ class CustomerChatConsumer(FrameConsumer):
             self.checker = asyncio.create_task(self._check_regularly())
 
     async def on_message(self, frame: MessageIn, ref: str | None) -> None:
-        session = self._session()
+        session = await self._paced()
         message = await db(services.customer_message)(
             session=session, body=frame.body, client_id=frame.client_id
         )
@@ -176,6 +198,8 @@ class CustomerChatConsumer(FrameConsumer):
 
     async def on_typing(self, frame: TypingIn, ref: str | None) -> None:
         session = self._session()
+        if await limits.typing_wait(session.contact_id):
+            return  # a signal, not content: dropped beyond the limit
         agent_id = await _holder(session)
         if agent_id is not None:
             typing = {"type": "chat.typing", "contact_id": session.contact_id}
@@ -193,7 +217,7 @@ class CustomerChatConsumer(FrameConsumer):
         await db(lease_mark)(channel_name=self.channel_name, goodbye=True)
 
     async def on_leave_message(self, frame: LeaveMessageIn, ref: str | None) -> None:
-        session = self._session()
+        session = await self._paced()
         form = LeaveMessageForm(
             topic=session.topic.code if session.topic else "",
             name=session.customer_name,
@@ -205,7 +229,7 @@ class CustomerChatConsumer(FrameConsumer):
         await self.send_frame(Done(what="message"))
 
     async def on_callback(self, frame: CallbackIn, ref: str | None) -> None:
-        session = self._session()
+        session = await self._paced()
         form = CallbackForm(
             topic=session.topic.code if session.topic else "",
             name=session.customer_name,

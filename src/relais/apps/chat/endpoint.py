@@ -8,7 +8,8 @@ event loop and the form is handled (`views.form_answer`, as the Django view does
 consumers' database threads. What the middleware would give this anonymous JSON endpoint is
 done here: the Host checked against ALLOWED_HOSTS, a size limit, no-sniff and no-store
 headers; no session, no CSRF (the view is exempt too: an anonymous customer, nothing to
-forge).
+forge). New chats are limited per IP address (`chat/limits.py`): beyond the limit, 429
+`too_fast` with `Retry-After`, and no chat is created.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from relais.apps.chat import limits
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.schemas import StartForm
 from relais.apps.chat.views import chat_create, form_answer, pick_language, refused
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.consumers import db
+from relais.apps.realtime.errors import ErrorCode as ProtocolError
 
 PATH = "/chat/start"
 MAX_BODY_BYTES = 64 * 1024
@@ -50,6 +53,11 @@ async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
         error = RelaisError(ErrorCode.BAD_HOST, value=host[:80])
         await _respond(send, *refused(error, pick_language(lang)))
         return
+    wait = await limits.start_wait(scope)
+    if wait:
+        error = RelaisError(ProtocolError.TOO_FAST, seconds=wait)
+        await _respond(send, *refused(error, pick_language(lang)), retry_after=wait)
+        return
     body = b""
     while True:
         event = await receive()
@@ -66,19 +74,18 @@ async def chat_start_endpoint(scope: Scope, receive: Any, send: Any) -> None:
     await _respond(send, status, payload)
 
 
-async def _respond(send: Any, status: int, payload: dict[str, Any]) -> None:
+async def _respond(
+    send: Any, status: int, payload: dict[str, Any], *, retry_after: int | None = None
+) -> None:
     body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-content-type-options", b"nosniff"),
-                (b"cache-control", b"no-store"),
-                (b"referrer-policy", b"same-origin"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"cache-control", b"no-store"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import BaseModel, ValidationError
 
-from relais.apps.chat import selectors, services
+from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.schemas import (
     CallbackForm,
@@ -72,6 +72,13 @@ def pick_language(value: Any) -> str:
 def _form[F: BaseModel](
     request: HttpRequest, schema: type[F], action: Callable[[F], BaseModel | None]
 ) -> JsonResponse:
+    wait = limits.form_wait(request.META.get("REMOTE_ADDR", ""))
+    if wait:  # too many forms from this address: nothing is done (docs/security.md)
+        error = RelaisError(ProtocolError.TOO_FAST, seconds=wait)
+        status, payload = refused(error, pick_language(request.GET.get("lang", "")))
+        response = JsonResponse(payload, status=status)
+        response["Retry-After"] = str(wait)
+        return response
     status, payload = form_answer(request.body, request.GET.get("lang", ""), schema, action)
     return JsonResponse(payload, status=status)
 

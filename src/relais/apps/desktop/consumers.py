@@ -4,9 +4,11 @@ docs/events-protocol.md.
 The consumer joins the group `desk-<pk>`, where the agent's numbered events arrive after
 commit (the router's offers among them: it records them itself). It sends each number once,
 in order: an event whose number is not the next one makes it read the missing ones from the
-record first. Database calls run on the consumers' own threads
-(`realtime.consumers.db`), not on Channels' single thread-sensitive one.
-"""
+record first. It joins its user's and session's groups too (`SessionBoundConsumer`): when
+the session ends (sign-out, deactivation, password change) it sends `session.ended` and
+closes with 4401, and its lease closes as on any disconnect. Database calls run on the
+consumers' own threads (`realtime.consumers.db`), not on Channels' single thread-sensitive
+one."""
 
 from __future__ import annotations
 
@@ -21,7 +23,12 @@ from relais.apps.chat.models import MAX_BODY_CHARS
 from relais.apps.deskstream.events import desk_group
 from relais.apps.desktop import selectors, services, sync
 from relais.apps.errors import RelaisError
-from relais.apps.realtime.consumers import FrameConsumer, db, heartbeat_start
+from relais.apps.realtime.consumers import (
+    FrameConsumer,
+    SessionBoundConsumer,
+    db,
+    heartbeat_start,
+)
 
 SYNC_EVERY_S = 30.0
 
@@ -80,7 +87,7 @@ class HelpIn(In):
     contact_id: int | None = None
 
 
-class DesktopConsumer(FrameConsumer):
+class DesktopConsumer(SessionBoundConsumer, FrameConsumer):
     frames: dict[str, tuple[type[BaseModel], str]] = {
         "hello": (HelloIn, "on_hello"),
         "accept": (ContactIn, "on_contact"),
@@ -110,11 +117,13 @@ class DesktopConsumer(FrameConsumer):
         self.syncer: asyncio.Task[None] | None = None
         await self.channel_layer.group_add(desk_group(agent.pk), self.channel_name)
         await self.accept()
+        await self.session_bind(user)  # its session's end closes it (docs/security.md)
         # the agent is reachable while this connection (or another of theirs) is alive
         await db(services.desk_connected)(agent_id=agent.pk, channel_name=self.channel_name)
         heartbeat_start()
 
     async def disconnect(self, code: int) -> None:
+        await self.session_unbind()
         if getattr(self, "syncer", None) is not None:
             self.syncer.cancel()  # type: ignore[union-attr]
         if hasattr(self, "agent_id"):

@@ -9,8 +9,11 @@ connection stays open.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import random
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,14 +29,23 @@ from uvicorn.protocols.utils import ClientDisconnected
 
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.errors import ErrorCode
-from relais.apps.realtime.frames import Ack, ErrorOut
+from relais.apps.realtime.frames import Ack, ErrorOut, SessionEnded
+from relais.apps.realtime.selectors import session_end_reason
 from relais.apps.realtime.services import leases_heartbeat, leases_purge
+from relais.apps.realtime.sessions import (
+    CLOSE_SESSION_ENDED,
+    SessionEndReason,
+    session_group,
+    user_group,
+)
 from relais.apps.realtime.threads import DatabaseThreads
 
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8192
 MAX_PENDING_FRAMES = 100  # frames received and not handled yet, per connection
+#: A signed-in socket that handles no frame still checks its session this often.
+SESSION_IDLE_CHECK_S = 30.0
 
 Handler = Callable[[Any], Awaitable[None]]
 
@@ -131,6 +143,8 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def _handle_frames(self, inbox: asyncio.Queue[dict[str, Any]]) -> None:
         while True:
             message = await inbox.get()
+            if getattr(self, "session_over", False):
+                return
             try:
                 await self.websocket_receive(message)
             except asyncio.CancelledError:
@@ -154,7 +168,10 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def send_error(self, error: RelaisError, ref: str | None = None) -> None:
         with translation.override(self.language):
             message = error.message
-        await self.send_frame(ErrorOut(code=error.code.value, message=message, ref=ref))
+        retry_after = error.params.get("seconds") if error.code is ErrorCode.TOO_FAST else None
+        await self.send_frame(
+            ErrorOut(code=error.code.value, message=message, ref=ref, retry_after=retry_after)
+        )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
@@ -189,3 +206,100 @@ class FrameConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await getattr(self, method)(frame, ref)
         except RelaisError as refused:
             await self.send_error(refused, ref)
+
+
+class SessionBoundConsumer:
+    """What a signed-in consumer adds (mixed in before its base: `class
+    DesktopConsumer(SessionBoundConsumer, FrameConsumer)`): its socket obeys the session
+    (docs/security.md, "Live connections").
+
+    `session_bind(user)` (once the connection is accepted) joins the user's and the
+    session's groups, where `sockets_close_for_user` / `sockets_close_for_session` reach it;
+    `session_unbind()` (on disconnect) leaves them. Every message handled afterwards, a frame
+    from the browser or a push, first checks that the session still holds (the user active,
+    the session alive and signed with their current password), at most every
+    `settings.SESSION_CHECK_S` seconds, and every `SESSION_IDLE_CHECK_S` without messages: a
+    lost push still ends the socket. A session that ended: the message is dropped, the
+    browser gets a last `session.ended` frame and the socket closes with 4401."""
+
+    language = "fr"
+    session_user_id: int | None = None
+    session_key: str | None = None
+    session_over = False
+    _session_groups: tuple[str, ...] = ()
+    _session_checked_at = 0.0
+    _session_watcher: asyncio.Task[None] | None = None
+
+    async def session_bind(self, user: Any) -> None:
+        self.session_user_id = user.pk
+        session = self.scope.get("session")  # type: ignore[attr-defined]
+        self.session_key = getattr(session, "session_key", None)
+        groups = [user_group(user.pk)]
+        if self.session_key:
+            groups.append(session_group(self.session_key))
+        self._session_groups = tuple(groups)
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)  # type: ignore[attr-defined]
+        self._session_checked_at = time.monotonic()
+        self._session_watcher = asyncio.create_task(self._session_watch())
+
+    async def session_unbind(self) -> None:
+        if self._session_watcher is not None:
+            self._session_watcher.cancel()
+        for group in self._session_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)  # type: ignore[attr-defined]
+        self._session_groups = ()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind != "websocket.disconnect":
+            if self.session_over:
+                return  # ended: nothing more is handled or sent
+            if kind not in {"websocket.connect", "session.end"} and not await self.session_holds():
+                return
+        await super().dispatch(message)  # type: ignore[misc]
+
+    async def session_holds(self, *, now: bool = False) -> bool:
+        """Whether the session still holds (read again when the last read is older than
+        `settings.SESSION_CHECK_S`, or `now`); when it does not, the socket ends."""
+        if self.session_user_id is None or self.session_over:
+            return not self.session_over
+        if not now and time.monotonic() - self._session_checked_at < settings.SESSION_CHECK_S:
+            return True
+        self._session_checked_at = time.monotonic()
+        reason = await db(session_end_reason)(
+            user_id=self.session_user_id, session_key=self.session_key
+        )
+        if reason is None:
+            return True
+        await self.session_finish(reason)
+        return False
+
+    async def session_end(self, event: dict[str, Any]) -> None:
+        """`sockets_close_for_user` / `sockets_close_for_session` reached this socket."""
+        try:
+            reason = SessionEndReason(event["frame"]["reason"])
+        except (KeyError, ValueError):
+            reason = SessionEndReason.SESSION_ENDED
+        await self.session_finish(reason)
+
+    async def session_finish(self, reason: SessionEndReason) -> None:
+        """The last frame, then the close (4401). The disconnect that follows runs the
+        consumer's own `disconnect` (an agent's desktop: its lease closes, as any)."""
+        if self.session_over:
+            return
+        self.session_over = True
+        with translation.override(self.language):
+            frame = SessionEnded(reason=reason.value, message=str(reason.message))
+        with contextlib.suppress(Exception):  # the browser may be gone already
+            await self.send(text_data=frame.model_dump_json())  # type: ignore[attr-defined]
+        await self.close(code=CLOSE_SESSION_ENDED)  # type: ignore[attr-defined]
+        logger.info("socket of user %s closed: %s", self.session_user_id, reason.value)
+
+    async def _session_watch(self) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(random.uniform(0, SESSION_IDLE_CHECK_S))  # noqa: S311 - a phase
+            while not self.session_over:
+                with contextlib.suppress(Exception):  # the next turn tries again
+                    await self.session_holds(now=True)
+                await asyncio.sleep(SESSION_IDLE_CHECK_S)

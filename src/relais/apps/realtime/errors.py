@@ -15,6 +15,7 @@ class ErrorCode(ErrorCodeBase):
     TOO_MANY_FRAMES = "too_many_frames"
     INVALID_FRAME = "invalid_frame"
     NOT_AUTHENTICATED = "not_authenticated"
+    TOO_FAST = "too_fast"  # a rate limit (realtime/ratelimit.py): `seconds` to wait
 
     @property
     def status(self) -> int:
@@ -22,6 +23,8 @@ class ErrorCode(ErrorCodeBase):
             return 401
         if self is ErrorCode.FRAME_TOO_LARGE:
             return 413
+        if self is ErrorCode.TOO_FAST:
+            return 429
         return 400
 
     @property
@@ -38,4 +41,5 @@ _MESSAGES = {
     ),
     ErrorCode.INVALID_FRAME: _("This frame is not valid: %(detail)s"),
     ErrorCode.NOT_AUTHENTICATED: _("Say hello with your credentials first."),
+    ErrorCode.TOO_FAST: _("Too fast: this was not sent. Retry in %(seconds)s s."),
 }

@@ -18,9 +18,21 @@ class Ack(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    """A frame was refused: nothing changed, the connection stays open."""
+    """A frame was refused: nothing changed, the connection stays open. `retry_after`: the
+    seconds to wait before sending it again (`too_fast`, a rate limit), else None."""
 
     type: Literal["error"] = "error"
     code: str
     message: str
     ref: str | None = None
+    retry_after: int | None = None
+
+
+class SessionEnded(BaseModel):
+    """The last frame of a signed-in socket whose session ended (signed out, deactivated,
+    password changed…); the socket then closes with code 4401. The page says so and does not
+    reconnect."""
+
+    type: Literal["session.ended"] = "session.ended"
+    reason: str
+    message: str

@@ -1,16 +1,21 @@
-"""Reads of the realtime package: who is connected, and since when they are not."""
+"""Reads of the realtime package: who is connected, and since when they are not; whether
+a signed-in socket's session still holds."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from relais.apps.realtime.models import Connection, LeaseKind
+from relais.apps.realtime.sessions import SessionEndReason
 
 #: A connection not seen for this many heartbeats belongs to a process that died.
 STALE_HEARTBEATS = 3
@@ -59,3 +64,23 @@ def lease_standings(
         if known is None or (known.lost_at is not None and lost_at > known.lost_at):
             standings[subject] = Standing(False, lost_at, hidden, goodbye)
     return standings
+
+
+def session_end_reason(*, user_id: int, session_key: str | None) -> SessionEndReason | None:
+    """Why a signed-in socket may no longer live, or None while it may: the user still
+    exists and is active, and (when the socket has a session) the session still exists,
+    has not expired, names this user, and was signed with their current password (the
+    session's auth hash, as Django's own middleware checks it on every request)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        return SessionEndReason.DEACTIVATED
+    if session_key is None:
+        return None
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    if str(data.get(SESSION_KEY, "")) != str(user_id):
+        return SessionEndReason.SESSION_ENDED
+    signed = str(data.get(HASH_SESSION_KEY, ""))
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    if not any(constant_time_compare(signed, current) for current in hashes):
+        return SessionEndReason.PASSWORD_CHANGED
+    return None

@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils import timezone
+
+from relais.apps.organisation.models import Agent
 from relais.apps.realtime.models import LeaseKind
 from relais.apps.realtime.selectors import Standing, lease_standings
 from relais.core.clock import from_datetime
@@ -21,7 +24,16 @@ from relais.core.routing import RoutingEngine, RoutingEvent
 def desk_standings(
     agent_ids: Iterable[int] | None = None, *, now: dt.datetime | None = None
 ) -> dict[int, Standing]:
-    return lease_standings(kind=LeaseKind.DESK, subject_ids=agent_ids, now=now)
+    """The agents' desktop connections; a connection of an agent whose account was
+    deactivated counts for nothing (its socket is being closed: docs/security.md), so they
+    get no new offer even before it is."""
+    standings = lease_standings(kind=LeaseKind.DESK, subject_ids=agent_ids, now=now)
+    connected = [agent for agent, standing in standings.items() if standing.connected]
+    if connected:
+        barred = Agent.objects.filter(pk__in=connected).exclude(active=True, user__is_active=True)
+        for agent_id in barred.values_list("pk", flat=True):
+            standings[agent_id] = Standing(False, now or timezone.now())
+    return standings
 
 
 def unreachable_since(standing: Standing | None, now: float) -> float | None:

@@ -28,7 +28,7 @@ from relais.apps.deskstream.events import HelpMessageView, MessageView
 from relais.apps.desktop.selectors import help_group
 from relais.apps.interactions.selectors import contact_group
 from relais.apps.privacy.selectors import masking_for
-from relais.apps.realtime.consumers import FrameConsumer, db
+from relais.apps.realtime.consumers import FrameConsumer, SessionBoundConsumer, db
 from relais.apps.supervision.coaching import selectors, services
 from relais.apps.supervision.coaching.frames import (
     ChatLeftFrame,
@@ -42,7 +42,7 @@ from relais.apps.supervision.coaching.frames import (
 from relais.core.privacy import CLOSED, Masking, mask_text
 
 
-class CoachingConsumer(FrameConsumer):
+class CoachingConsumer(SessionBoundConsumer, FrameConsumer):
     frames: dict[str, tuple[type[BaseModel], str]] = {
         "thread": (ThreadIn, "on_thread"),
         "im": (InstantMessageIn, "on_im"),
@@ -64,8 +64,10 @@ class CoachingConsumer(FrameConsumer):
         self.last_seq = 0  # its last message number sent
         self.groups: set[str] = set()
         await self.accept()
+        await self.session_bind(user)  # its session's end closes it (docs/security.md)
 
     async def disconnect(self, code: int) -> None:
+        await self.session_unbind()
         for group in getattr(self, "groups", set()):
             await self.channel_layer.group_discard(group, self.channel_name)
 

@@ -1,9 +1,9 @@
 """The supervision WebSocket (`/ws/supervision/`): live figures of the viewer's scope.
 
-On connect the consumer joins its scope's group and receives a `LiveFigures` frame at
-once, then one each time a figure changes (see `live.hub`). Agents and anonymous visitors are
-refused (close code 4403). Frames are typed (`live.frames`); the client sends nothing.
-"""
+On connect the consumer joins its scope's group and receives a `LiveFigures` frame at once,
+then one each time a figure changes (see `live.hub`). Agents and anonymous visitors are
+refused (close code 4403); a session that ends closes it (`session.ended`, 4401). Frames are
+typed (`live.frames`); the client sends nothing."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.realtime.consumers import SessionBoundConsumer
 from relais.apps.supervision.access import may_supervise
 from relais.apps.supervision.live.hub import HUB
 
 
-class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class SupervisionConsumer(SessionBoundConsumer, AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     group: str | None = None
 
     async def connect(self) -> None:
@@ -27,12 +28,14 @@ class SupervisionConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         scope = await _scope(user)
         await self.accept()
+        await self.session_bind(user)  # its session's end closes it (docs/security.md)
         self.group = HUB.subscribe(scope)
         await self.channel_layer.group_add(self.group, self.channel_name)
         frame = await HUB.figures(scope)
         await self.send_json(frame.model_dump(mode="json"))
 
     async def disconnect(self, code: int) -> None:
+        await self.session_unbind()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             HUB.unsubscribe(self.group)

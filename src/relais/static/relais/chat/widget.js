@@ -89,7 +89,7 @@
     (STRINGS[lang][key] || key).replace(/%\((\w+)\)s/g, (_, name) => (values && values[name]) ?? "");
   const STORE = `relais-chat:${base}`;
 
-  const state = { token: null, lastId: 0, socket: null, outbox: new Map(), seen: new Set(), topic: null, ended: false, retry: 500 };
+  const state = { token: null, lastId: 0, socket: null, outbox: new Map(), seen: new Set(), topic: null, ended: false, retry: 500, waitUntil: 0, resend: null };
   const saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
 
   const host = document.createElement("div");
@@ -257,8 +257,9 @@
     socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
     socket.addEventListener("close", () => {
       if (state.ended) return;
-      if (status) status.textContent = t("reconnecting");
-      setTimeout(connect, state.retry);
+      if (status && !state.waitUntil) status.textContent = t("reconnecting");
+      const pause = Math.max(state.retry, (state.waitUntil || 0) - Date.now());
+      setTimeout(connect, pause);
       state.retry = Math.min(state.retry * 2, 5000);
     });
   }
@@ -301,6 +302,15 @@
           sessionStorage.removeItem(STORE);
           state.ended = true;
           showForm();
+        } else if (data.code === "too_fast") {
+          // not sent (a rate limit): said, kept pending, and sent again when allowed
+          if (status) status.textContent = data.message;
+          state.waitUntil = Date.now() + (data.retry_after || 1) * 1000;
+          clearTimeout(state.resend);
+          state.resend = setTimeout(() => {
+            state.waitUntil = 0;
+            for (const message of state.outbox.values()) frame(message);
+          }, (data.retry_after || 1) * 1000);
         } else if (status) status.textContent = data.message;
         break;
     }

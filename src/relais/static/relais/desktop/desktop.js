@@ -13,6 +13,7 @@ const desk = {
   outbox: new Map(), // ref -> frame, resent after a reconnect until acknowledged
   retry: 500,
   refs: 0,
+  ended: null, // the session ended (session.ended): its message; never reconnect then
 };
 window.relaisDesk = desk; // for the browser tests (cut the connection)
 
@@ -46,12 +47,25 @@ function connect() {
     for (const [ref, frame] of desk.outbox) socket.send(JSON.stringify({ ...frame, ref }));
   });
   socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
     root.dataset.online = "0";
+    if (desk.ended !== null || event.code === 4401) return sessionEnded(desk.ended || T.session_ended);
     $("#desk-link").textContent = T.reconnecting;
     setTimeout(connect, desk.retry);
     desk.retry = Math.min(desk.retry * 2, 4000);
   });
+}
+
+// Signed out, deactivated, password changed…: the socket closed for good (4401). Say so and
+// offer to sign in again; no reconnection.
+function sessionEnded(message) {
+  root.dataset.ended = "1";
+  $("#desk-link").textContent = T.session_over;
+  const alert = $("#desk-error");
+  alert.textContent = message;
+  const again = element("a", "", T.sign_in_again);
+  again.href = location.pathname;
+  alert.append(" ", again);
 }
 
 function send(frame, { reliable = false } = {}) {
@@ -66,6 +80,10 @@ function send(frame, { reliable = false } = {}) {
 function receive(frame) {
   if (frame.type === "ack") {
     desk.outbox.delete(frame.ref);
+    return;
+  }
+  if (frame.type === "session.ended") {
+    desk.ended = frame.message || T.session_ended;
     return;
   }
   if (frame.type === "error") {

@@ -5,7 +5,7 @@ const root = document.getElementById("coach");
 const T = JSON.parse(document.getElementById("coach-strings").textContent);
 const $ = (selector) => document.querySelector(selector);
 const agentId = Number(root.dataset.agent);
-const coach = { socket: null, retry: 500, refs: 0, outbox: new Map(), chat: null };
+const coach = { socket: null, retry: 500, refs: 0, outbox: new Map(), chat: null, ended: null };
 
 function fmt(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
@@ -33,8 +33,14 @@ function connect() {
     for (const [ref, frame] of coach.outbox) socket.send(JSON.stringify({ ...frame, ref }));
   });
   socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
     root.dataset.online = "0";
+    if (coach.ended || event.code === 4401) {
+      // the session ended (signed out, deactivated…): say so, never reconnect
+      root.dataset.ended = "1";
+      $("#coach-error").textContent = coach.ended || "";
+      return;
+    }
     $("#coach-link").textContent = T.reconnecting;
     setTimeout(connect, coach.retry);
     coach.retry = Math.min(coach.retry * 2, 4000);
@@ -90,6 +96,10 @@ const handlers = {
 function receive(frame) {
   if (frame.type === "ack") {
     coach.outbox.delete(frame.ref);
+    return;
+  }
+  if (frame.type === "session.ended") {
+    coach.ended = frame.message;
     return;
   }
   if (frame.type === "error") {

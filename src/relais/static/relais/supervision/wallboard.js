@@ -141,9 +141,17 @@ function connect() {
   socket.onmessage = (event) => {
     const frame = JSON.parse(event.data);
     if (frame.type === "supervision.figures") { figures = frame; render(); }
+    if (frame.type === "session.ended") socket.ended = frame.message;
   };
-  socket.onclose = () => {
-    status.textContent = labels.disconnected; status.dataset.state = "closed";
+  socket.onclose = (event) => {
+    status.dataset.state = "closed";
+    if (socket.ended || event.code === 4401) {
+      // the session ended (signed out, deactivated…): say so, never reconnect
+      status.textContent = socket.ended || labels.disconnected;
+      status.dataset.state = "ended";
+      return;
+    }
+    status.textContent = labels.disconnected;
     setTimeout(connect, 2000);
   };
 }
