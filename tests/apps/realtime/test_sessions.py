@@ -12,13 +12,13 @@ from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
 from django.test import Client as HttpClient
 
-from relais.apps.accounts.models import User
+from relais.apps.accounts.models import TokenScope, User
+from relais.apps.accounts.services import api_token_create, api_token_revoke
 from relais.apps.deskstream.events import desk_group
+from relais.apps.organisation.services import agent_update
 from relais.apps.realtime.push import group_send
 from relais.apps.realtime.sessions import (
     CLOSE_SESSION_ENDED,
-    SessionEndReason,
-    sockets_close_for_user,
 )
 from relais.config.asgi import application
 from tests.apps.chat.communicator import WebsocketCommunicator
@@ -143,18 +143,34 @@ async def test_a_deleted_session_closes_its_sockets(chat_world: ChatWorld) -> No
     await desk.disconnect()
 
 
-async def test_revoking_a_credential_closes_the_sockets_through_the_function(
-    chat_world: ChatWorld,
-) -> None:
-    user = chat_world.agent("lille0").user
-    desk = await _socket(await _signed_in(user))
+async def test_revoking_an_api_token_closes_its_owners_sockets(chat_world: ChatWorld) -> None:
+    supervisor = chat_world.world.users["supervisor"]
+    board = await _socket(await _signed_in(supervisor), "/ws/supervision/")
 
-    await database_sync_to_async(sockets_close_for_user)(
-        user_id=user.pk, reason=SessionEndReason.TOKEN_REVOKED
+    def revoke() -> None:
+        token, _raw = api_token_create(
+            actor=supervisor, name="export", scopes=[TokenScope.READ], expires_in_days=30
+        )
+        api_token_revoke(actor=supervisor, token=token)
+
+    await database_sync_to_async(revoke)()
+
+    frame, code = await _ended(board)
+    assert (frame["reason"], code) == ("token_revoked", CLOSE_SESSION_ENDED)
+    await board.disconnect()
+
+
+async def test_taking_an_agent_off_the_floor_closes_their_desktop(chat_world: ChatWorld) -> None:
+    agent = chat_world.agent("lille0")
+    desk = await _socket(await _signed_in(agent.user))
+    administrator = chat_world.world.users["administrator"]
+
+    await database_sync_to_async(agent_update)(
+        actor=administrator, agent=agent, fields={"active": False}
     )
 
     frame, code = await _ended(desk)
-    assert (frame["reason"], code) == ("token_revoked", CLOSE_SESSION_ENDED)
+    assert (frame["reason"], code) == ("deactivated", CLOSE_SESSION_ENDED)
     await desk.disconnect()
 
 

@@ -29,6 +29,7 @@ from relais.apps.accounts.two_factor import (
 )
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.sessions import SessionEndReason, sockets_close_for_user
 
 
 def api_token_create(
@@ -83,6 +84,8 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_reason = RevokedReason.BY_PERSON
         token.save(update_fields=["revoked_at", "revoked_reason"])
         audit_record(actor=actor, action="api_token.revoke", obj=token)
+        # a revoked credential may have leaked: its owner's open sockets sign in again
+        sockets_close_for_user(user_id=token.user_id, reason=SessionEndReason.TOKEN_REVOKED)
     return token
 
 

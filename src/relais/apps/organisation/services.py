@@ -26,6 +26,7 @@ from relais.apps.organisation.models import (
     SkillKind,
     Team,
 )
+from relais.apps.realtime.sessions import SessionEndReason, sockets_close_for_user
 
 Fields = Mapping[str, Any]
 
@@ -286,6 +287,9 @@ def _agent_save(*, actor: User | None, agent: Agent, fields: Fields, creating: b
         )
         if creating or changes:
             agent.save()
+        if not creating and "active" in changes and not agent.active:
+            # an agent taken off the floor: their open desktop ends now, not at the next offer
+            sockets_close_for_user(user_id=user.pk, reason=SessionEndReason.DEACTIVATED)
         if levels is not None:
             current = (
                 dict(agent.skill_levels.values_list("skill__code", "level")) if not creating else {}
