@@ -276,6 +276,7 @@ def test_the_demo_command_migrates_loads_and_prints_the_accounts() -> None:
         assert username in printed
     assert DEMO_PASSWORD in printed
     assert "stefan.rusu" not in printed
+    assert "second facteur" in printed  # who will be asked for one at first sign-in
 
     out = io.StringIO()
     call_command("demo", "--all", stdout=out, verbosity=0)

@@ -79,6 +79,13 @@ class Command(BaseCommand):
                 gettext("…and %(count)d more agent accounts, same password (list them with --all).")
                 % {"count": hidden},
             ]
+        table += [
+            "",
+            gettext(
+                "Administrators, directors and partner managers set up a second factor at their "
+                "first sign-in: scan the QR code shown with an authenticator app."
+            ),
+        ]
         return "\n".join(table)
 
 
