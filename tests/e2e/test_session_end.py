@@ -5,35 +5,21 @@ is closed within a second, the page says the session ended, and it does not reco
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from relais.apps.accounts.models import User
 from tests.apps.conftest import World
 from tests.e2e.conftest import AsgiServer
-from tests.e2e.test_presence import desktop
-
-
-@pytest.fixture
-def contexts(browser: Any) -> Iterator[Callable[..., Any]]:
-    made: list[Any] = []
-
-    def make(**options: Any) -> Any:
-        context = browser.new_context(locale="fr", **options)
-        context.set_default_timeout(15_000)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
+from tests.e2e.test_presence import contexts, desktop  # noqa: F401  (a fixture)
 
 
 def test_a_deactivated_agents_desktop_closes_within_a_second(
-    world: World, asgi_server_control: AsgiServer, contexts: Callable[..., Any]
+    world: World,
+    asgi_server_control: AsgiServer,
+    contexts: Callable[..., Any],  # noqa: F811  (the fixture imported above)
 ) -> None:
     user = world.agents["lille0"].user
     user.language = "fr"
