@@ -13,7 +13,8 @@ from tests.apps.signin import totp_code, totp_device_for
 
 
 def sign_in(page: Any, base: str, user: User, *, password: str = PASSWORD) -> None:
-    """Sign `user` in on `page` and wait for the home page (`base` is the server's URL)."""
+    """Sign `user` in on `page` and wait for their home (`base` is the server's URL): "/", or
+    where "/" sends their role (an agent's desktop, a supervisor's wallboard)."""
     device = totp_device_for(user) if second_factor_needed(user) else None
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", user.username)
@@ -23,4 +24,4 @@ def sign_in(page: Any, base: str, user: User, *, password: str = PASSWORD) -> No
         page.wait_for_url(re.compile(re.escape(f"{base}/accounts/two-factor/?")))
         page.fill("#id_code", totp_code(device))
         page.click("form[action='/accounts/two-factor/'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: url.startswith(base) and "/accounts/" not in url)

@@ -45,11 +45,11 @@ def test_role_sees_only_its_sites_and_agents(
 
     log_in(page, live_server, user.username)
     dashboard, sites_title, agents_title = HEADINGS[language]
-    assert page.locator("nav").inner_text().count(dashboard) == 1
-    page.click(f"nav >> text={sites_title}")
+    assert page.locator("header nav").inner_text().count(dashboard) == 1
+    page.click(f"header nav >> text={sites_title}")
     page.wait_for_url("**/organisation/sites/")
     shown = set(page.locator("[data-testid=site-row] td:first-child").all_inner_texts())
-    page.click(f"nav >> text={agents_title}")
+    page.click(f"header nav >> text={agents_title}")
     page.wait_for_url("**/organisation/agents/")
     agents_shown = page.locator("[data-testid=agent-row]").count()
 
@@ -66,11 +66,11 @@ def test_language_switcher_changes_the_interface(
 ) -> None:
     page = new_page("fr")
     log_in(page, live_server, world.users[Role.DIRECTOR].username)
-    assert "Tableau de bord" in page.locator("nav").inner_text()
+    assert "Tableau de bord" in page.locator("header nav").inner_text()
 
     page.select_option("#language-select", "en")
 
-    expect(page.locator("nav")).to_contain_text("Dashboard")
+    expect(page.locator("header nav")).to_contain_text("Dashboard")
     assert page.locator("html").get_attribute("lang") == "en"
 
 

@@ -3,11 +3,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from relais.apps.accounts import views as accounts_views
-from relais.apps.organisation import views as organisation_views
 from relais.config.api import api
+from relais.config.homes import home
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
     path("planning/", include("relais.apps.wfm.urls")),

@@ -14,18 +14,6 @@ from relais.apps.errors import RelaisError
 from relais.apps.organisation import selectors
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
-    figures = {
-        "partners": selectors.partner_list(viewer=viewer).count(),
-        "sites": selectors.site_list(viewer=viewer).count(),
-        "teams": selectors.team_list(viewer=viewer).count(),
-        "agents": selectors.agent_list(viewer=viewer).count(),
-    }
-    return render(request, "organisation/home.html", {"figures": figures})
-
-
 def _local_now(time_zone: str, now: dt.datetime) -> dt.datetime:
     return now.astimezone(zoneinfo.ZoneInfo(time_zone))
 
