@@ -184,6 +184,9 @@ function showOffer(offer) {
   desk.offers.set(offer.contact_id, { el: box, timer: setInterval(tick, 1000) });
   offersChanged();
   alertOffer(offer);
+  // focused for its shortcuts, unless the agent is typing somewhere
+  const active = document.activeElement;
+  if (!active || !active.closest("input, textarea, [contenteditable], dialog")) box.focus();
 }
 
 function answerOffer(contactId, answer) {
@@ -351,6 +354,13 @@ function wire(contactId, entry) {
   });
   $(".desk-canned-search", el).addEventListener("input", () => filterCanned(contactId));
   $(".desk-complete", el).addEventListener("click", () => send({ type: "complete", contact_id: contactId }, { reliable: true }));
+  // the colleagues available now: the panel is read again when the list is opened
+  let panelAsked = 0;
+  $(".desk-transfer", el).addEventListener("focus", () => {
+    if (Date.now() - panelAsked < 3000) return;
+    panelAsked = Date.now();
+    send({ type: "panel", contact_id: contactId });
+  });
   $(".desk-transfer-form", el).addEventListener("submit", (event) => {
     event.preventDefault();
     const select = $(".desk-transfer", el);
