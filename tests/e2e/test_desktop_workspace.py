@@ -140,7 +140,9 @@ def test_an_offer_accepted_by_keyboard_a_transcript_and_a_transfer_to_a_colleagu
     target.select_option(f"agent:{colleague.pk}")
     agent.get_by_test_id("transfer").click()
     expect(agent.get_by_test_id("tab")).to_have_count(0)
-    contact = Contact.objects.get(customer_reference__in=["jeanne@example.com", "Jeanne Martin"], channel=Channel.CHAT)
+    contact = Contact.objects.get(
+        customer_reference__in=["jeanne@example.com", "Jeanne Martin"], channel=Channel.CHAT
+    )
     _until(lambda: Contact.objects.get(pk=contact.pk).agent_id == colleague.pk)
 
 

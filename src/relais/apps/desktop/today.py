@@ -51,7 +51,11 @@ def day_figures(*, viewer: Any, now: dt.datetime | None = None) -> DayFigures:
         closed_at__gte=local_midnight(agent, now),
         accepted_at__isnull=False,
     ).values_list("accepted_at", "wrap_up_at", "closed_at")
-    spans = [((wrap or closed) - accepted).total_seconds() for accepted, wrap, closed in handled]
+    spans = []
+    for accepted, wrap, closed in handled:
+        ended = wrap or closed
+        if accepted is not None and ended is not None:
+            spans.append((ended - accepted).total_seconds())
     return DayFigures(
         handled=len(spans),
         average_handle_seconds=round(sum(spans) / len(spans), 1) if spans else None,
