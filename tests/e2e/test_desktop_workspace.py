@@ -4,7 +4,10 @@ reload; every state checked with axe-core in French and English."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +21,7 @@ from relais.apps.desktop.models import BroadcastRead
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.routing.models import Channel
+from relais.apps.wfm.models import Schedule, ScheduledShift
 from tests.apps.conftest import World
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import orders_queue
@@ -79,9 +83,51 @@ def _broadcast(world: World, number: int, text: str) -> None:
     )
 
 
+LUNCH = {"fr": "Pause déjeuner", "en": "Lunch break"}
+
+
+def _shift_today(world: World) -> str:
+    """A shift for lille0 from this hour (Lille's time), with a lunch break an hour later;
+    returns the shift's local start as the page shows it (HH:MM)."""
+    agent = world.agents["lille0"]
+    zone = zoneinfo.ZoneInfo(world.lille.time_zone)
+    start = timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    schedule = Schedule.objects.create(
+        week_start=start.date(),
+        starts_at=start,
+        status="optimal",
+        objective=0,
+        bound=0,
+        gap_pct=0,
+        seconds=0.1,
+        created_at=timezone.now(),
+    )
+    schedule.sites.set([world.lille])
+    lunch = start + dt.timedelta(hours=1)
+    ScheduledShift.objects.create(
+        schedule=schedule,
+        agent=agent,
+        site=world.lille,
+        start=start,
+        end=start + dt.timedelta(hours=8),
+        breaks=[
+            {
+                "name": "lunch",
+                "start": lunch.astimezone(dt.UTC).isoformat(),
+                "end": (lunch + dt.timedelta(minutes=45)).astimezone(dt.UTC).isoformat(),
+                "paid": False,
+            }
+        ],
+    )
+    return f"{start:%H}:00"
+
+
 def _desktop(contexts: Any, base: str, world: World, language: str) -> Any:
+    user = world.agents["lille0"].user
+    user.language = language  # the page speaks the agent's saved language
+    user.save()
     page = contexts(language).new_page()
-    sign_in(page, base, world.agents["lille0"].user)
+    sign_in(page, base, user)
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     return page
@@ -94,13 +140,18 @@ def _until(check: Any, seconds: float = 15.0) -> None:
         time.sleep(0.2)
 
 
+AVAILABLE = {"fr": "Disponible", "en": "Available"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_an_offer_accepted_by_keyboard_a_transcript_and_a_transfer_to_a_colleague(
-    shop: str, world: World, contexts: Any
+    shop: str, world: World, contexts: Any, language: str
 ) -> None:
-    agent = _desktop(contexts, shop, world, "fr")
+    agent = _desktop(contexts, shop, world, language)
     assert_accessible(agent)
     agent.select_option("[data-testid=state]", "available")
-    expect(agent.get_by_test_id("presence")).to_have_text("Disponible")
+    expect(agent.get_by_test_id("presence")).to_have_text(AVAILABLE[language])
+    expect(agent.get_by_test_id("state-timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
 
     customer = contexts("fr").new_page()
     customer.goto(f"{shop}/demo/boutique/?lang=fr&queue=orders")
@@ -114,8 +165,12 @@ def test_an_offer_accepted_by_keyboard_a_transcript_and_a_transfer_to_a_colleagu
     expect(offer).to_be_visible()
     expect(agent.locator("#desk-shortcuts")).to_be_visible()  # the shortcuts, said on screen
     assert_accessible(agent)
-    offer.focus()
-    agent.keyboard.press("Enter")
+    if language == "fr":
+        offer.focus()
+        agent.keyboard.press("Enter")
+    else:  # the only offer: A accepts it wherever the focus is, unless in a field
+        agent.evaluate("document.activeElement.blur()")
+        agent.keyboard.press("a")
     expect(agent.get_by_test_id("tab")).to_have_count(1)
     expect(offer).to_have_count(0)
     # the wrap-up waits for the end of the conversation
@@ -151,7 +206,12 @@ def test_a_broadcast_stays_listed_across_a_reload_until_read(
     shop: str, world: World, contexts: Any, language: str
 ) -> None:
     _broadcast(world, 41, "Pic d'appels à 14 h : restez disponibles")
+    begins = _shift_today(world)
     agent = _desktop(contexts, shop, world, language)
+    # the agent's own schedule today, in local time, activities named in their language
+    schedule = agent.get_by_test_id("schedule-item")
+    expect(schedule.first).to_contain_text(begins)
+    expect(agent.get_by_test_id("schedule")).to_contain_text(LUNCH[language])
     item = agent.get_by_test_id("broadcast")
     expect(item).to_contain_text("Pic d'appels")
     assert_accessible(agent)

@@ -22,6 +22,7 @@ from relais.apps.organisation.models import Agent
 from relais.demo.canned import ENGLISH, FRENCH, load_demo_canned
 from tests.apps.chat.fixtures import ChatWorld
 from tests.apps.presence import desk_open
+from tests.apps.signin import logged_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -193,3 +194,30 @@ def test_the_demo_has_twelve_canned_replies_in_each_language_loaded_once(
     titles = set(CannedResponse.objects.filter(language="fr").values_list("title", flat=True))
     assert {title for title, _ in FRENCH} <= titles
     assert all("\u202f?" in body or "?" not in body for _, body in FRENCH)
+
+
+def test_the_pages_reads_answer_in_json_and_refuse_clearly(chat_world: ChatWorld) -> None:
+    agent, first = _chat_to(chat_world, "lille0")
+    _handled(chat_world, agent, first)
+    _, second = _chat_to(chat_world, "lille0", client_id="c1")
+    client = logged_in(agent.user)
+
+    summary = client.get("/desktop/summary")
+    assert summary.status_code == 200
+    assert summary.json()["handled"] == 1
+    assert "orders" in [q["code"] for q in summary.json()["queues"]]
+
+    transcript = client.get(f"/desktop/contacts/{second}/previous/{first}")
+    assert transcript.status_code == 200
+    assert transcript.json()["contact_id"] == first
+    colleague = logged_in(chat_world.agent("lille1").user)
+    refused = colleague.get(f"/desktop/contacts/{second}/previous/{first}")  # not theirs
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_your_contact"
+
+    unknown = client.post("/desktop/broadcasts/5/read")
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "unknown_broadcast"
+    # someone who is not an agent has no figures
+    supervisor = logged_in(chat_world.world.users["supervisor"])
+    assert supervisor.get("/desktop/summary").json()["code"] == "not_an_agent"

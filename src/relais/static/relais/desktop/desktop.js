@@ -663,7 +663,7 @@ async function readSchedule() {
       const zone = shift.time_zone;
       const day = (moment) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(moment));
       if (day(shift.start) !== day(Date.now())) continue;
-      const time = (moment) => new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(moment));
+      const time = (moment) => new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(moment));
       rows.push([shift.start, T.activities.shift, `${time(shift.start)} – ${time(shift.end)}`]);
       for (const pause of shift.breaks || []) {
         rows.push([pause.start, T.activities[pause.name] || pause.name, `${time(pause.start)} – ${time(pause.end)}`]);
@@ -699,6 +699,17 @@ $("#desk-help-form").addEventListener("submit", (event) => {
   event.target.body.value = "";
 });
 
+// the tabs' keyboard (ARIA tabs): left and right arrows move between conversations
+$("#desk-tabs").addEventListener("keydown", (event) => {
+  if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+  const ids = [...desk.chats.keys()];
+  const at = ids.indexOf(desk.selected);
+  if (at < 0) return;
+  const next = ids[(at + (event.key === "ArrowRight" ? 1 : ids.length - 1)) % ids.length];
+  select(next);
+  desk.chats.get(next).tab.focus();
+  event.preventDefault();
+});
 $("#desk-sound").addEventListener("click", () => {
   localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on");
   showSound();
