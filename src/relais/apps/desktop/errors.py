@@ -16,11 +16,14 @@ class ErrorCode(ErrorCodeBase):
     NOT_HANDLED = "not_handled"
     UNKNOWN_STATE = "unknown_state"
     NOT_A_SUPERVISOR = "not_a_supervisor"
+    UNKNOWN_BROADCAST = "unknown_broadcast"
 
     @property
     def status(self) -> int:
         if self in {ErrorCode.NOT_AN_AGENT, ErrorCode.NOT_YOUR_CONTACT, ErrorCode.NOT_A_SUPERVISOR}:
             return 403
+        if self == ErrorCode.UNKNOWN_BROADCAST:
+            return 404
         if self in {ErrorCode.ALREADY_WRAPPED_UP, ErrorCode.NOT_HANDLED}:
             return 409
         return 400
@@ -38,4 +41,5 @@ _MESSAGES = {
     ErrorCode.NOT_HANDLED: _("This contact was not handled: it cannot be wrapped up."),
     ErrorCode.UNKNOWN_STATE: _("Unknown state “%(value)s”."),
     ErrorCode.NOT_A_SUPERVISOR: _("Only a supervisor of this agent's team can answer."),
+    ErrorCode.UNKNOWN_BROADCAST: _("No broadcast number %(value)s reached your desktop."),
 }

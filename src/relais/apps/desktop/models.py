@@ -138,3 +138,26 @@ class HelpMessage(models.Model):
 
     def __str__(self) -> str:
         return f"help message #{self.pk}"
+
+
+class BroadcastRead(models.Model):
+    """An agent marked a supervision broadcast as read: it leaves their desktop's list.
+
+    `broadcast_id` is the number of `supervision.Broadcast` (an app above this one), as the
+    desktop's stream carries it in `supervision.broadcast` events."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+"
+    )
+    broadcast_id = models.PositiveIntegerField(_("broadcast"))
+    read_at = models.DateTimeField(_("read at"))
+
+    class Meta:
+        verbose_name = _("broadcast read")
+        verbose_name_plural = _("broadcasts read")
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "broadcast_id"], name="broadcast_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"broadcast {self.broadcast_id} read by {self.agent_id}"

@@ -26,6 +26,7 @@ from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop import queries
 from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.models import (
+    BroadcastRead,
     HelpMessage,
     HelpThread,
     InternalNote,
@@ -33,11 +34,18 @@ from relais.apps.desktop.models import (
     WrapUpReason,
 )
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import OUT_STATES, AgentPresence, Contact, ContactState
+from relais.apps.interactions.models import (
+    AgentPresence,
+    Contact,
+    ContactState,
+    PresenceState,
+)
 from relais.apps.interactions.selectors import contact_row
 from relais.apps.organisation.models import Agent
 from relais.apps.privacy.selectors import agent_masking, agent_maskings
+from relais.apps.routing.config import engine_queue, engine_site
 from relais.apps.routing.models import Channel, Queue
+from relais.apps.routing.selectors import may_serve
 from relais.core.privacy import (
     CLOSED,
     Masking,
@@ -254,10 +262,14 @@ class DeskState(BaseModel):
     agent_name: str
     presence: str
     break_reason: str
+    #: When the current presence began (the state bar's timer), None when never logged in.
+    presence_since: dt.datetime | None = None
     chat_capacity: int
     offers: list[OfferMadeEvent]
     chats: list[ChatView]
     help: list[dict[str, Any]]
+    #: The broadcasts the agent has not marked as read, as their numbered frames, oldest first.
+    broadcasts: list[dict[str, Any]] = []
 
 
 def desk_state(*, viewer: Any) -> DeskState:
@@ -276,11 +288,28 @@ def desk_state(*, viewer: Any) -> DeskState:
             agent_name=agent.user.get_full_name(),
             presence=presence.state if presence else "offline",
             break_reason=presence.break_reason if presence else "",
+            presence_since=presence.since if presence else None,
             chat_capacity=agent.capacity_chat,
             offers=list(offer_views(list(offers), {agent.pk: masking}).values()),
             chats=[chat_view(c, masking) for c in in_hand(agent)],
             help=help_messages(agent=agent),
+            broadcasts=unread_broadcasts(agent=agent),
         )
+
+
+#: How many unread broadcasts the desktop shows at most (the newest).
+MAX_BROADCASTS = 50
+BROADCAST_KIND = "supervision.broadcast"
+
+
+def unread_broadcasts(*, agent: Agent) -> list[dict[str, Any]]:
+    """The broadcasts that reached the agent's desktop and that they have not marked as
+    read (`BroadcastRead`), oldest first: they stay in the list, across reloads, until read."""
+    read = set(BroadcastRead.objects.filter(agent=agent).values_list("broadcast_id", flat=True))
+    events = DeskEvent.objects.filter(agent_id=agent.pk, kind=BROADCAST_KIND).order_by("-seq")
+    frames = [frame_of(e) for e in events[: MAX_BROADCASTS + len(read)]]
+    unread = [f for f in frames if f.get("broadcast_id") not in read][:MAX_BROADCASTS]
+    return unread[::-1]
 
 
 def help_group(team_id: int | None) -> str:
@@ -321,6 +350,14 @@ class CannedView(BaseModel):
     body: str
 
 
+class TransferTarget(BaseModel):
+    """A queue (`code`) or a colleague (`agent_id`) a contact may be transferred to."""
+
+    code: str = ""
+    agent_id: int | None = None
+    label: str
+
+
 class CustomerPanel(BaseModel):
     type: str = "panel"
     contact_id: int
@@ -333,6 +370,11 @@ class CustomerPanel(BaseModel):
     masked: bool
     previous: list[PreviousContact]
     canned: list[CannedView]
+    #: What canned replies' variables stand for, masked as the rest of the panel
+    #: (`first_name`, `agent`, `order`; docs/desktop.md, "Canned replies").
+    variables: dict[str, str] = {}
+    queues: list[TransferTarget] = []
+    colleagues: list[TransferTarget] = []
 
 
 class Identity(BaseModel):
@@ -379,28 +421,20 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
     contact = held_contact(viewer=viewer, contact_id=contact_id)
     agent = desk_agent(viewer=viewer)
     session = ChatSession.objects.filter(contact_id=contact.pk).select_related("topic").first()
-    shown, masked = identity_shown(customer_identity(contact, session), agent_masking(agent.pk))
-    previous: list[PreviousContact] = []
-    reference = session.email if session else contact.customer_reference
-    if reference:
-        earlier = (
-            Contact.objects.filter(customer_reference=reference)
-            .exclude(pk=contact.pk)
-            .select_related("queue", "wrap_up__reason")
-            .order_by("-created_at")[:10]
+    masking = agent_masking(agent.pk)
+    shown, masked = identity_shown(customer_identity(contact, session), masking)
+    previous = [
+        PreviousContact(
+            contact_id=row.pk,
+            created=row.created_at,
+            channel=row.get_channel_display(),
+            queue=row.queue.label,
+            state=row.get_state_display(),
+            outcome=row.wrap_up.reason.label if hasattr(row, "wrap_up") else "",
         )
-        for row in earlier:
-            wrap = getattr(row, "wrap_up", None)
-            previous.append(
-                PreviousContact(
-                    contact_id=row.pk,
-                    created=row.created_at,
-                    channel=row.get_channel_display(),
-                    queue=row.queue.label,
-                    state=row.get_state_display(),
-                    outcome=wrap.reason.label if wrap else "",
-                )
-            )
+        for row in previous_contacts(contact, session)
+    ]
+    order = str(contact.attributes.get("order") or "")
     return CustomerPanel(
         contact_id=contact.pk,
         name=shown.name,
@@ -415,6 +449,68 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
             CannedView(title=c.title, body=c.body)
             for c in canned_responses(viewer=viewer, contact_id=contact_id)
         ],
+        variables={
+            "first_name": shown.name.split(" ")[0] if shown.name else "",
+            "agent": agent.user.first_name or agent.user.get_full_name(),
+            "order": mask_text(order, masking),
+        },
+        queues=[
+            TransferTarget(code=q.code, label=q.label)
+            for q in Queue.objects.filter(channel=contact.channel, active=True)
+        ],
+        colleagues=[
+            TransferTarget(agent_id=c.pk, label=c.user.get_full_name() or c.user.username)
+            for c in transfer_colleagues(viewer=viewer, contact=contact)
+        ],
+    )
+
+
+def previous_contacts(contact: Contact, session: ChatSession | None) -> list[Contact]:
+    """The same customer's ten latest other contacts (by their e-mail address in a chat,
+    else the contact's customer reference), with queue and wrap-up."""
+    reference = session.email if session else contact.customer_reference
+    if not reference:
+        return []
+    return list(
+        Contact.objects.filter(customer_reference=reference)
+        .exclude(pk=contact.pk)
+        .select_related("queue", "wrap_up__reason")
+        .order_by("-created_at")[:10]
+    )
+
+
+class Transcript(BaseModel):
+    """A previous contact of a customer the agent is serving, as the agent may see it."""
+
+    contact_id: int
+    created: dt.datetime
+    channel: str
+    queue: str
+    outcome: str
+    customer_name: str
+    messages: list[MessageView]
+
+
+def previous_transcript(*, viewer: Any, contact_id: int, previous_id: int) -> Transcript:
+    """The transcript of `previous_id`, one of the previous contacts of the customer of
+    `contact_id` (which the viewer's agent holds): nothing else, through their masking."""
+    contact = held_contact(viewer=viewer, contact_id=contact_id)
+    session = ChatSession.objects.filter(contact_id=contact.pk).first()
+    found = next(
+        (row for row in previous_contacts(contact, session) if row.pk == previous_id), None
+    )
+    if found is None:
+        raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
+    masking = agent_masking(desk_agent(viewer=viewer).pk)
+    view = chat_view(found, masking)
+    return Transcript(
+        contact_id=found.pk,
+        created=found.created_at,
+        channel=found.get_channel_display(),
+        queue=found.queue.label,
+        outcome=found.wrap_up.reason.label if hasattr(found, "wrap_up") else "",
+        customer_name=view.customer_name,
+        messages=view.messages,
     )
 
 
@@ -433,15 +529,18 @@ def wrap_up_reasons() -> list[WrapUpReason]:
     return list(WrapUpReason.objects.filter(active=True))
 
 
-def transfer_targets(*, viewer: Any) -> tuple[list[Queue], list[Agent]]:
-    """Chat queues, and the logged-in agents of the viewer's own site."""
+def transfer_colleagues(*, viewer: Any, contact: Contact) -> list[Agent]:
+    """Colleagues the viewer's agent may hand `contact` to by name: on the same site (the
+    agent's scope for transfers), logged in and available now, and able to serve the
+    contact's queue (the engine's rule: its skills, language and channel)."""
     agent = desk_agent(viewer=viewer)
-    queues = list(Queue.objects.filter(channel="chat", active=True))
-    colleagues = list(
-        Agent.objects.filter(site_id=agent.site_id, active=True)
+    config = engine_queue(contact.queue)
+    candidates = (
+        Agent.objects.filter(
+            site_id=agent.site_id, active=True, presence__state=PresenceState.AVAILABLE
+        )
         .exclude(pk=agent.pk)
-        .exclude(presence__state__in=OUT_STATES)
-        .filter(presence__isnull=False)
-        .select_related("user")
+        .select_related("user", "site")
+        .order_by("user__last_name", "user__first_name")
     )
-    return queues, colleagues
+    return [c for c in candidates if may_serve(config, c, engine_site(c.site))]

@@ -24,9 +24,11 @@ from relais.apps.deskstream.events import (
     desk_event_append,
     desk_group,
 )
+from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop import selectors
 from relais.apps.desktop.errors import ErrorCode
 from relais.apps.desktop.models import (
+    BroadcastRead,
     HelpMessage,
     HelpThread,
     InternalNote,
@@ -245,6 +247,24 @@ def desk_note_add(*, actor: User, contact_id: int, body: str) -> InternalNote:
             contact_id=contact.pk,
         )
     return note
+
+
+def broadcast_read(*, actor: User, broadcast_id: int) -> BroadcastRead:
+    """The agent marks a broadcast that reached their desktop as read (audited); marking it
+    again changes nothing. A broadcast they never received: `unknown_broadcast`."""
+    agent = selectors.desk_agent(viewer=actor)
+    received = DeskEvent.objects.filter(
+        agent_id=agent.pk, kind=selectors.BROADCAST_KIND, payload__broadcast_id=broadcast_id
+    ).exists()
+    if not received:
+        raise RelaisError(ErrorCode.UNKNOWN_BROADCAST, value=broadcast_id)
+    with transaction.atomic():
+        marker, created = BroadcastRead.objects.get_or_create(
+            agent=agent, broadcast_id=broadcast_id, defaults={"read_at": timezone.now()}
+        )
+        if created:
+            audit_record(actor=actor, action="desktop.broadcast_read", obj=marker)
+    return marker
 
 
 def desk_presence_set(*, actor: User, state: str, reason: str = "") -> AgentPresence:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from relais.apps.desktop import selectors, services
+from relais.apps.desktop import selectors, services, today
 from relais.apps.desktop.models import HelpThread
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import BreakReason
@@ -22,7 +22,6 @@ def desktop(request: HttpRequest) -> HttpResponse:
         agent = selectors.desk_agent(viewer=request.user)
     except RelaisError as refused:
         return render(request, "desktop/not_an_agent.html", {"error": refused}, status=403)
-    queues, colleagues = selectors.transfer_targets(viewer=request.user)
     return render(
         request,
         "desktop/desktop.html",
@@ -34,11 +33,47 @@ def desktop(request: HttpRequest) -> HttpResponse:
                 if value != BreakReason.MISSED_OFFERS
             ],
             "wrap_up_reasons": selectors.wrap_up_reasons(),
-            "queues": queues,
-            "colleagues": colleagues,
             "strings": _strings(),
         },
     )
+
+
+def _refused(refused: RelaisError) -> JsonResponse:
+    return JsonResponse(refused.as_dict(), status=refused.status)
+
+
+@login_required
+@require_GET
+def summary(request: HttpRequest) -> JsonResponse:
+    """The state bar's figures: handled today, average handling time, the queues served with
+    their waiting counts (the page reads it every 30 s)."""
+    try:
+        return JsonResponse(today.day_figures(viewer=request.user).model_dump(mode="json"))
+    except RelaisError as refused:
+        return _refused(refused)
+
+
+@login_required
+@require_GET
+def transcript(request: HttpRequest, contact_id: int, previous_id: int) -> JsonResponse:
+    """A previous contact of the customer of a contact the agent holds, masked for them."""
+    try:
+        found = selectors.previous_transcript(
+            viewer=request.user, contact_id=contact_id, previous_id=previous_id
+        )
+    except RelaisError as refused:
+        return _refused(refused)
+    return JsonResponse(found.model_dump(mode="json"))
+
+
+@login_required
+@require_POST
+def broadcast_read(request: HttpRequest, broadcast_id: int) -> HttpResponse:
+    try:
+        services.broadcast_read(actor=request.user, broadcast_id=broadcast_id)  # type: ignore[arg-type]
+    except RelaisError as refused:
+        return _refused(refused)
+    return HttpResponse(status=204)
 
 
 def _strings() -> dict[str, object]:
@@ -64,6 +99,28 @@ def _strings() -> dict[str, object]:
         "masked": _("Some details are masked by your site's policy."),
         "none": _("None"),
         "broadcast": _("From supervision (%(sender)s): %(message)s"),
+        "mark_read": _("Mark as read"),
+        "sound_on": _("Sound on"),
+        "sound_off": _("Sound off"),
+        "notifications_on": _("Notifications on"),
+        "notifications_blocked": _("Notifications blocked by the browser"),
+        "new_offer_title": _("New offer"),
+        "offer_from": _("%(name)s · %(topic)s"),
+        "unread": _("unread"),
+        "open_transcript": _("Transcript of %(date)s"),
+        "transcript_meta": _("%(date)s · %(channel)s · %(queue)s · %(outcome)s"),
+        "no_canned": _("No canned reply matches."),
+        "insert": _("Insert"),
+        "waiting": _("%(queue)s: %(count)s waiting"),
+        "minutes_seconds": _("%(minutes)s min %(seconds)s s"),
+        "transfer_needed": _("Choose where to transfer the contact."),
+        "activities": {
+            "shift": _("Shift"),
+            "break": _("Short break"),
+            "lunch": _("Lunch break"),
+            "training": _("Training"),
+            "meeting": _("Meeting"),
+        },
         "supervisor_says": _("%(name)s (supervisor): %(body)s"),
         "states": {
             "offline": _("Offline"),

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
 from relais.apps.accounts.models import Role
+from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
 from relais.demo.queues import load_demo_queues
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         )
         summary = load_demo_company()
         load_demo_queues()
+        load_demo_canned()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "

@@ -1,5 +1,6 @@
 // The agent desktop: one WebSocket, numbered events, resume from the last number seen.
 // Protocol: docs/events-protocol.md. Everything from the network is shown with textContent.
+// Layout, shortcuts, sound and notifications: docs/desktop.md.
 
 const root = document.getElementById("desk");
 const T = JSON.parse(document.getElementById("desk-strings").textContent);
@@ -14,6 +15,9 @@ const desk = {
   retry: 500,
   refs: 0,
   ended: null, // the session ended (session.ended): its message; never reconnect then
+  since: Date.now(), // when the current presence began (the state bar's timer)
+  selected: null,
+  panels: new Map(), // contact id -> the last panel frame (canned variables)
 };
 window.relaisDesk = desk; // for the browser tests (cut the connection)
 
@@ -106,11 +110,15 @@ function applyState(state) {
   desk.lastEventId = state.last_event_id;
   for (const id of [...desk.chats.keys()]) closeChat(id);
   for (const id of [...desk.offers.keys()]) endOffer(id);
-  showPresence(state.presence, state.break_reason);
+  $("#desk-presence").dataset.state = "";
+  showPresence(state.presence, state.break_reason, state.presence_since);
   state.offers.forEach(showOffer);
   state.chats.forEach(openChat);
   $("#desk-help-log").replaceChildren();
   state.help.forEach(showHelp);
+  $("#desk-broadcasts").replaceChildren();
+  (state.broadcasts || []).forEach(showBroadcast);
+  showBroadcastsEmpty();
 }
 
 const handlers = {
@@ -129,25 +137,42 @@ const handlers = {
   "supervision.broadcast": showBroadcast,
 };
 
-function showPresence(state, reason) {
-  $("#desk-presence").textContent = T.states[state] || state;
+function showPresence(state, reason, since) {
+  const badge = $("#desk-presence");
+  if (badge.dataset.state !== state || since) desk.since = since ? Date.parse(since) : Date.now();
+  badge.textContent = T.states[state] || state;
+  badge.dataset.state = state;
+  badge.className = `badge desk-state desk-state-${state}`;
+  tickTimer();
   $("#desk-state").value = state === "break" ? `break:${reason}` : state === "offline" || state === "disconnected" ? "offline" : "available";
 }
 
 function showOffer(offer) {
   if (desk.offers.has(offer.contact_id) || desk.chats.has(offer.contact_id)) return;
-  const box = element("div", "desk-offer");
+  const box = element("article", "card desk-offer");
   box.dataset.testid = "offer";
-  box.append(element("strong", "", fmt(T.offer, { queue: offer.queue_label })));
-  box.append(element("p", "", `${offer.customer_name} · ${offer.topic}`));
-  box.append(element("blockquote", "", offer.preview));
+  box.tabIndex = 0;
+  box.setAttribute("aria-label", fmt(T.offer, { queue: offer.queue_label }));
+  const body = element("div", "card-body");
+  body.append(element("strong", "", fmt(T.offer, { queue: offer.queue_label })));
+  body.append(element("p", "mb-1", fmt(T.offer_from, { name: offer.customer_name, topic: offer.topic })));
+  if (offer.preview) body.append(element("blockquote", "", offer.preview));
   const countdown = element("span", "desk-countdown");
-  const accept = element("button", "primary", T.accept);
+  const accept = element("button", "btn btn-primary btn-sm", T.accept);
+  accept.type = "button";
   accept.dataset.testid = "accept";
-  accept.addEventListener("click", () => send({ type: "accept", contact_id: offer.contact_id }));
-  const reject = element("button", "", T.reject);
-  reject.addEventListener("click", () => send({ type: "reject", contact_id: offer.contact_id }));
-  box.append(countdown, accept, reject);
+  accept.setAttribute("aria-keyshortcuts", "Enter A");
+  accept.addEventListener("click", () => answerOffer(offer.contact_id, "accept"));
+  const reject = element("button", "btn btn-sm", T.reject);
+  reject.type = "button";
+  reject.dataset.testid = "reject";
+  reject.setAttribute("aria-keyshortcuts", "Escape R");
+  reject.addEventListener("click", () => answerOffer(offer.contact_id, "reject"));
+  const actions = element("div", "d-flex gap-2 align-items-center");
+  actions.append(countdown, accept, reject);
+  body.append(actions);
+  box.append(body);
+  box.dataset.contact = offer.contact_id;
   $("#desk-offers").append(box);
   const ends = offer.expires_at ? Date.parse(offer.expires_at) : null;
   const tick = () => {
@@ -157,6 +182,15 @@ function showOffer(offer) {
   };
   tick();
   desk.offers.set(offer.contact_id, { el: box, timer: setInterval(tick, 1000) });
+  offersChanged();
+  alertOffer(offer);
+  // focused for its shortcuts, unless the agent is typing somewhere
+  const active = document.activeElement;
+  if (!active || !active.closest("input, textarea, [contenteditable], dialog")) box.focus();
+}
+
+function answerOffer(contactId, answer) {
+  send({ type: answer, contact_id: contactId });
 }
 
 function endOffer(contactId) {
@@ -165,19 +199,128 @@ function endOffer(contactId) {
   clearInterval(offer.timer);
   offer.el.remove();
   desk.offers.delete(contactId);
+  offersChanged();
 }
+
+// -- sound, notification, title flash ---------------------------------------------------------
+
+const SOUND_KEY = "relais.desk.sound";
+let audio = null;
+function soundOn() {
+  return localStorage.getItem(SOUND_KEY) !== "off";
+}
+function showSound() {
+  const button = $("#desk-sound");
+  button.setAttribute("aria-pressed", String(soundOn()));
+  $("span", button).textContent = soundOn() ? T.sound_on : T.sound_off;
+  $("i", button).className = soundOn() ? "ti ti-volume" : "ti ti-volume-off";
+}
+function unlockAudio() {
+  // Browsers start an AudioContext only after a user gesture: made (or resumed) on the first one.
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  if (!audio) audio = new Context();
+  if (audio.state === "suspended") audio.resume();
+}
+function tone() {
+  if (!soundOn() || !audio || audio.state !== "running") return;
+  const now = audio.currentTime;
+  [0, 0.18].forEach((start, index) => {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.type = "sine";
+    oscillator.frequency.value = index ? 1046.5 : 784; // G5 then C6
+    gain.gain.setValueAtTime(0.0001, now + start);
+    gain.gain.exponentialRampToValueAtTime(0.25, now + start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + start + 0.16);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(now + start);
+    oscillator.stop(now + start + 0.17);
+  });
+}
+function showNotify() {
+  const button = $("#desk-notify");
+  if (!("Notification" in window)) return (button.hidden = true);
+  if (Notification.permission === "granted") {
+    button.textContent = T.notifications_on;
+    button.disabled = true;
+  } else if (Notification.permission === "denied") {
+    button.textContent = T.notifications_blocked;
+    button.disabled = true;
+  }
+}
+function alertOffer(offer) {
+  tone();
+  if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+    const note = new Notification(T.new_offer_title, {
+      body: fmt(T.offer_from, { name: offer.customer_name, topic: offer.topic }),
+      tag: `offer-${offer.contact_id}`,
+    });
+    note.onclick = () => {
+      window.focus();
+      note.close();
+    };
+  }
+}
+const baseTitle = document.title;
+let flashTimer = null;
+function offersChanged() {
+  const count = desk.offers.size;
+  $("#desk-shortcuts").hidden = count === 0;
+  clearInterval(flashTimer);
+  flashTimer = null;
+  document.title = baseTitle;
+  if (count === 0) return;
+  let on = false;
+  flashTimer = setInterval(() => {
+    on = !on;
+    document.title = on ? `(${desk.offers.size}) ${T.new_offer_title}` : baseTitle;
+  }, 1000);
+}
+
+// Enter / A accept, Escape / R reject: the focused offer, or the only one (never while typing).
+function offerForKeys(target) {
+  if (target.closest && target.closest("button")) return null; // a button does what it says
+  const card = target.closest && target.closest(".desk-offer");
+  if (card) return Number(card.dataset.contact);
+  const typing = target.closest && target.closest("input, textarea, select, button, a, [contenteditable], dialog");
+  if (typing || desk.offers.size !== 1) return null;
+  return desk.offers.keys().next().value;
+}
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || desk.offers.size === 0) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const answer = key === "Enter" || key === "a" ? "accept" : key === "Escape" || key === "r" ? "reject" : null;
+  if (!answer) return;
+  const contactId = offerForKeys(event.target);
+  if (contactId === null || contactId === undefined) return;
+  event.preventDefault();
+  answerOffer(contactId, answer);
+});
 
 function openChat(chat) {
   if (desk.chats.has(chat.contact_id)) return;
   const el = $("#desk-chat-template").content.firstElementChild.cloneNode(true);
   el.dataset.contact = chat.contact_id;
-  const tab = element("button", "desk-tab", chat.customer_name);
+  const tab = element("button", "nav-link desk-tab");
+  tab.type = "button";
+  tab.append(element("span", "", chat.customer_name));
+  const dot = element("span", "badge bg-red desk-unread", "•");
+  dot.hidden = true;
+  dot.append(element("span", "visually-hidden", ` ${T.unread}`));
+  tab.append(dot);
   tab.setAttribute("role", "tab");
+  tab.id = `desk-tab-${chat.contact_id}`;
+  el.id = `desk-chat-${chat.contact_id}`;
+  el.setAttribute("aria-labelledby", tab.id);
+  tab.setAttribute("aria-controls", el.id);
   tab.dataset.testid = "tab";
   tab.addEventListener("click", () => select(chat.contact_id));
   $("#desk-tabs").append(tab);
   $("#desk-chats").append(el);
-  const entry = { el, tab, seen: new Set(), typingTimer: null };
+  const entry = { el, tab, dot, seen: new Set(), typingTimer: null };
+  $(".desk-call-controls", el).hidden = chat.channel !== "voice"; // not functional yet
+  $("#desk-empty").hidden = true;
   desk.chats.set(chat.contact_id, entry);
   chat.messages.forEach((message) => addMessage(chat.contact_id, message));
   (chat.notes || []).forEach((note) => addNote(chat.contact_id, note));
@@ -209,20 +352,25 @@ function wire(contactId, entry) {
       send({ type: "typing", contact_id: contactId });
     }
   });
-  $(".desk-canned", el).addEventListener("change", (event) => {
-    if (event.target.value) input.value = event.target.value;
-    event.target.value = "";
-    input.focus();
-  });
+  $(".desk-canned-search", el).addEventListener("input", () => filterCanned(contactId));
   $(".desk-complete", el).addEventListener("click", () => send({ type: "complete", contact_id: contactId }, { reliable: true }));
-  $(".desk-transfer", el).addEventListener("change", (event) => {
-    const [kind, target] = event.target.value.split(":");
-    if (!target) return;
+  // the colleagues available now: the panel is read again when the list is opened
+  let panelAsked = 0;
+  $(".desk-transfer", el).addEventListener("focus", () => {
+    if (Date.now() - panelAsked < 3000) return;
+    panelAsked = Date.now();
+    send({ type: "panel", contact_id: contactId });
+  });
+  $(".desk-transfer-form", el).addEventListener("submit", (event) => {
+    event.preventDefault();
+    const select = $(".desk-transfer", el);
+    const [kind, target] = select.value.split(":");
+    if (!target) return showError(T.transfer_needed);
     const frame = { type: "transfer", contact_id: contactId };
     if (kind === "queue") frame.queue = target;
     else frame.agent_id = Number(target);
     send(frame, { reliable: true });
-    event.target.value = "";
+    select.value = "";
   });
   $(".desk-wrap-up", el).addEventListener("submit", (event) => {
     event.preventDefault();
@@ -239,10 +387,14 @@ function wire(contactId, entry) {
 }
 
 function select(contactId) {
+  desk.selected = contactId;
   for (const [id, entry] of desk.chats) {
     const active = id === contactId;
     entry.el.hidden = !active;
     entry.tab.setAttribute("aria-selected", String(active));
+    entry.tab.classList.toggle("active", active);
+    entry.tab.tabIndex = active ? 0 : -1;
+    if (active) entry.dot.hidden = true;
   }
 }
 
@@ -278,7 +430,10 @@ function addMessage(contactId, message) {
   item.append(element("span", "text", messageText(message)));
   log.append(item);
   log.scrollTop = log.scrollHeight;
-  if (message.sender === "customer") $(".desk-typing", entry.el).hidden = true;
+  if (message.sender === "customer") {
+    $(".desk-typing", entry.el).hidden = true;
+    if (desk.selected !== contactId) entry.dot.hidden = false;
+  }
 }
 
 function showTyping(contactId) {
@@ -295,6 +450,8 @@ function completed(contactId) {
   if (!entry) return;
   entry.el.classList.add("ended");
   $(".desk-send", entry.el).hidden = true;
+  $(".desk-actions", entry.el).hidden = true;
+  $(".desk-wrap-up", entry.el).hidden = false; // the outcome, once the conversation has ended
 }
 
 function closeChat(contactId) {
@@ -303,8 +460,10 @@ function closeChat(contactId) {
   entry.el.remove();
   entry.tab.remove();
   desk.chats.delete(contactId);
+  desk.panels.delete(contactId);
   const next = desk.chats.keys().next();
   if (!next.done) select(next.value);
+  $("#desk-empty").hidden = desk.chats.size > 0;
 }
 
 function addNote(contactId, note) {
@@ -333,14 +492,86 @@ function showPanel(panel) {
   }
   if (panel.masked) identity.append(element("dd", "masked", T.masked));
   const previous = $(".desk-previous", entry.el);
-  previous.replaceChildren(...panel.previous.map((p) => element("li", "", `${new Date(p.created).toLocaleDateString()} · ${p.channel} · ${p.queue} · ${p.outcome || p.state}`)));
-  if (!panel.previous.length) previous.append(element("li", "", T.none));
-  const canned = $(".desk-canned", entry.el);
-  for (const response of panel.canned) {
-    const option = element("option", "", response.title);
-    option.value = response.body;
-    canned.append(option);
+  previous.replaceChildren();
+  for (const p of panel.previous) {
+    const date = new Date(p.created).toLocaleDateString();
+    const button = element("button", "btn btn-link p-0 text-start", `${date} · ${p.channel} · ${p.queue} · ${p.outcome || p.state}`);
+    button.type = "button";
+    button.dataset.testid = "previous";
+    button.setAttribute("aria-label", fmt(T.open_transcript, { date }) + ` (${p.queue})`);
+    button.addEventListener("click", () => openTranscript(panel.contact_id, p.contact_id));
+    const item = element("li");
+    item.append(button);
+    previous.append(item);
   }
+  if (!panel.previous.length) previous.append(element("li", "", T.none));
+  desk.panels.set(panel.contact_id, panel);
+  filterCanned(panel.contact_id);
+  const queues = $(".desk-transfer-queues", entry.el);
+  queues.replaceChildren(...(panel.queues || []).map((q) => option(`queue:${q.code}`, q.label)));
+  const colleagues = $(".desk-transfer-colleagues", entry.el);
+  colleagues.replaceChildren(...(panel.colleagues || []).map((c) => option(`agent:${c.agent_id}`, c.label)));
+}
+
+function option(value, label) {
+  const node = element("option", "", label);
+  node.value = value;
+  return node;
+}
+
+// {prénom} / {first_name}, {agent}, {commande} / {order}: from the panel, masked as it is.
+const VARIABLES = { "prénom": "first_name", prenom: "first_name", first_name: "first_name", agent: "agent", commande: "order", order: "order" };
+function fillVariables(text, variables) {
+  return text.replace(/\{([\wé]+)\}/g, (whole, name) => {
+    const key = VARIABLES[name];
+    return key && variables[key] ? variables[key] : whole;
+  });
+}
+
+function filterCanned(contactId) {
+  const entry = desk.chats.get(contactId);
+  const panel = desk.panels.get(contactId);
+  if (!entry || !panel) return;
+  const words = $(".desk-canned-search", entry.el).value.trim().toLowerCase();
+  const list = $(".desk-canned", entry.el);
+  list.replaceChildren();
+  for (const response of panel.canned) {
+    const text = fillVariables(response.body, panel.variables || {});
+    if (words && !`${response.title} ${text}`.toLowerCase().includes(words)) continue;
+    const button = element("button", "btn btn-sm btn-ghost-primary w-100 text-start");
+    button.type = "button";
+    button.dataset.testid = "canned-reply";
+    button.append(element("strong", "", response.title), element("span", "d-block desk-canned-text", text));
+    button.addEventListener("click", () => {
+      const input = $("textarea", entry.el);
+      input.value = text;
+      input.focus();
+    });
+    const item = element("li");
+    item.append(button);
+    list.append(item);
+  }
+  if (!list.children.length) list.append(element("li", "", T.no_canned));
+}
+
+async function openTranscript(contactId, previousId) {
+  const url = root.dataset.transcript.replace(/0\/previous\/0$/, `${contactId}/previous/${previousId}`);
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const data = await response.json();
+  if (!response.ok) return showError(data.message);
+  const dialog = $("#desk-transcript");
+  const date = new Date(data.created).toLocaleString();
+  $(".desk-transcript-meta", dialog).textContent = fmt(T.transcript_meta, { date, channel: data.channel, queue: data.queue, outcome: data.outcome || "—" });
+  const log = $(".desk-transcript-log", dialog);
+  log.replaceChildren(...data.messages.map((m) => {
+    const item = element("li", `msg ${m.sender}`, messageText(m));
+    item.dataset.testid = "transcript-message";
+    return item;
+  }));
+  dialog.showModal();
+}
+for (const closer of document.querySelectorAll("#desk-transcript [data-close]")) {
+  closer.addEventListener("click", () => $("#desk-transcript").close());
 }
 
 function showHelp(message) {
@@ -353,19 +584,104 @@ function showHelp(message) {
 }
 
 function showBroadcast(frame) {
-  let list = $("#desk-broadcasts");
-  if (!list) {
-    list = element("ol", "desk-broadcasts");
-    list.id = "desk-broadcasts";
-    list.setAttribute("aria-live", "polite");
-    $("#desk-offers").before(list);
-  }
+  const list = $("#desk-broadcasts");
   if (list.querySelector(`[data-broadcast="${frame.broadcast_id}"]`)) return;
-  const item = element("li", "desk-broadcast", fmt(T.broadcast, { sender: frame.sender, message: frame.message }));
+  const item = element("li", "list-group-item desk-broadcast");
   item.dataset.broadcast = frame.broadcast_id;
   item.dataset.testid = "broadcast";
+  item.append(element("p", "mb-1", fmt(T.broadcast, { sender: frame.sender, message: frame.message })));
+  item.append(element("small", "d-block", new Date(frame.sent_at).toLocaleString()));
+  const read = element("button", "btn btn-sm mt-1", T.mark_read);
+  read.type = "button";
+  read.dataset.testid = "broadcast-read";
+  read.addEventListener("click", async () => {
+    const url = root.dataset.broadcastRead.replace(/\/0\/read$/, `/${frame.broadcast_id}/read`);
+    const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrfToken() } });
+    if (!response.ok) return showError((await response.json()).message);
+    item.remove();
+    showBroadcastsEmpty();
+  });
+  item.append(read);
   list.append(item);
+  showBroadcastsEmpty();
 }
+
+function showBroadcastsEmpty() {
+  $("#desk-broadcasts-none").hidden = $("#desk-broadcasts").children.length > 0;
+}
+
+function csrfToken() {
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (field) return field.value;
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  return cookie ? cookie.slice("csrftoken=".length) : "";
+}
+
+// -- the state bar: timer, figures and queues (read every 30 s), today's schedule ---------------
+
+function twoDigits(n) {
+  return String(n).padStart(2, "0");
+}
+function tickTimer() {
+  const seconds = Math.max(0, Math.floor((Date.now() - desk.since) / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const clock = `${twoDigits(Math.floor((seconds % 3600) / 60))}:${twoDigits(seconds % 60)}`;
+  $("#desk-timer").textContent = hours ? `${hours}:${clock}` : clock;
+}
+setInterval(tickTimer, 1000);
+
+async function readSummary() {
+  try {
+    const response = await fetch(root.dataset.summary, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const figures = await response.json();
+    $("#desk-handled").textContent = String(figures.handled);
+    const average = figures.average_handle_seconds;
+    $("#desk-aht").textContent = average === null ? "—" : fmt(T.minutes_seconds, { minutes: Math.floor(average / 60), seconds: Math.round(average % 60) });
+    $("#desk-queues").replaceChildren(...figures.queues.map((q) => {
+      const item = element("li", "list-inline-item");
+      const badge = element("span", `badge ${q.waiting ? "desk-waiting" : "desk-idle"}`, fmt(T.waiting, { queue: q.label, count: q.waiting }));
+      badge.dataset.queue = q.code;
+      item.append(badge);
+      return item;
+    }));
+  } catch (error) {
+    // the next read will try again
+  }
+}
+readSummary();
+setInterval(readSummary, 30_000);
+
+async function readSchedule() {
+  const list = $("#desk-schedule");
+  try {
+    const response = await fetch(root.dataset.schedule, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const shifts = await response.json();
+    const rows = [];
+    for (const shift of shifts) {
+      const zone = shift.time_zone;
+      const day = (moment) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(moment));
+      if (day(shift.start) !== day(Date.now())) continue;
+      const time = (moment) => new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(moment));
+      rows.push([shift.start, T.activities.shift, `${time(shift.start)} – ${time(shift.end)}`]);
+      for (const pause of shift.breaks || []) {
+        rows.push([pause.start, T.activities[pause.name] || pause.name, `${time(pause.start)} – ${time(pause.end)}`]);
+      }
+    }
+    rows.sort((a, b) => Date.parse(a[0]) - Date.parse(b[0]));
+    list.replaceChildren(...rows.map(([, name, span]) => {
+      const item = element("li", "list-group-item d-flex justify-content-between");
+      item.dataset.testid = "schedule-item";
+      item.append(element("span", "", name), element("span", "", span));
+      return item;
+    }));
+    $("#desk-schedule-none").hidden = rows.length > 0;
+  } catch (error) {
+    // no schedule shown
+  }
+}
+readSchedule();
 
 $("#desk-state").addEventListener("change", (event) => {
   const [state, reason] = event.target.value.split(":");
@@ -382,5 +698,32 @@ $("#desk-help-form").addEventListener("submit", (event) => {
   send({ type: "help", body, client_id: clientId }, { reliable: true });
   event.target.body.value = "";
 });
+
+// the tabs' keyboard (ARIA tabs): left and right arrows move between conversations
+$("#desk-tabs").addEventListener("keydown", (event) => {
+  if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+  const ids = [...desk.chats.keys()];
+  const at = ids.indexOf(desk.selected);
+  if (at < 0) return;
+  const next = ids[(at + (event.key === "ArrowRight" ? 1 : ids.length - 1)) % ids.length];
+  select(next);
+  desk.chats.get(next).tab.focus();
+  event.preventDefault();
+});
+$("#desk-sound").addEventListener("click", () => {
+  localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on");
+  showSound();
+  unlockAudio();
+});
+$("#desk-notify").addEventListener("click", async () => {
+  unlockAudio();
+  if ("Notification" in window && Notification.permission === "default") await Notification.requestPermission();
+  showNotify();
+});
+document.addEventListener("pointerdown", unlockAudio);
+document.addEventListener("keydown", unlockAudio);
+showSound();
+showNotify();
+showBroadcastsEmpty();
 
 connect();
