@@ -147,10 +147,10 @@ def apply_what_if(toml: str, changes: WhatIf) -> str:
         for group in _tables(document, "agents"):
             if str(group.get("site")) != site_id:
                 continue
+            if "count" in group:
+                group["count"] = _scaled(int(group["count"]), percent)
             if "per_interval" in group:
                 group["per_interval"] = [_scaled(int(v), percent) for v in group["per_interval"]]
-            else:
-                group["count"] = _scaled(int(group.get("count", 1)), percent)
     if changes.move is not None and changes.move.percent:
         _move(document, parts, changes.move)
     if changes.outage is not None:
@@ -185,15 +185,16 @@ def _move(document: Any, parts: ScenarioParts, move: ShareMove) -> None:
     copy_id = f"{move.queue}-{move.partner}"
     if copy_id in parts.queues:
         raise _refuse(_("the scenario already has a queue “%(id)s”") % {"id": copy_id})
-    copy = tomlkit.parse(tomlkit.dumps({"q": source.unwrap()}))["q"]
+    copy = tomlkit.table()
+    for key, value in source.unwrap().items():
+        if key not in {"volumes", "rate_per_hour", "exhausted", "steps"}:
+            copy[key] = value
     copy["id"] = copy_id
     steps = tomlkit.array()
     steps.append(tomlkit.inline_table())
     steps[0]["after_s"] = 0
     steps[0]["partners"] = [move.partner]
     copy["steps"] = steps
-    for key in ("volumes", "rate_per_hour", "exhausted"):
-        copy.pop(key, None)
     copy["rate_per_hour"] = 0
     document["queues"].append(copy)
     _event(
