@@ -138,7 +138,7 @@ def observations_from_contacts(
     handled = [0.0] * count
     handled_n = [0] * count
     for arrived, seconds in contacts:
-        index = int((arrived - first) / interval)
+        index = (arrived - first) // interval
         if not 0 <= index < count:
             continue
         volumes[index] += 1
