@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.apps.organisation.models import Agent, Site
 
@@ -210,10 +211,10 @@ class ScheduledShift(models.Model):
 
 
 class SolveStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("schedule solve", "Queued")
+    RUNNING = "running", pgettext_lazy("schedule solve", "Running")
+    DONE = "done", pgettext_lazy("schedule solve", "Done")
+    FAILED = "failed", pgettext_lazy("schedule solve", "Failed")
 
 
 class SolvePhase(models.TextChoices):
