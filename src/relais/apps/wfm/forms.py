@@ -25,9 +25,8 @@ class TablerForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.CheckboxInput):
+            checks = forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+            if isinstance(widget, checks):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
