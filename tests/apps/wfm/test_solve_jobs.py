@@ -10,7 +10,7 @@ from django.utils import translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
-from relais.apps.wfm import jobs, reports, services, wording
+from relais.apps.wfm import jobs, reports, services, solves, wording
 from relais.apps.wfm.models import ScheduleSolve, SolvePhase, SolveStatus
 from relais.core.wfm.scheduling import solve_schedule
 from relais.core.wfm.scheduling.solver import PHASES
@@ -56,7 +56,7 @@ def test_a_requested_solve_is_queued_audited_then_run_by_the_job(
 ) -> None:
     staffed_lille(world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        solve = services.schedule_solve_request(
+        solve = solves.schedule_solve_request(
             actor=world.users["planner"], week_start=WEEK, sites=[world.lille], max_seconds=3
         )
     solve.refresh_from_db()
@@ -78,7 +78,7 @@ def test_a_requested_solve_is_queued_audited_then_run_by_the_job(
 
 def test_a_solve_without_staffing_is_refused_at_once_and_saves_nothing(world: World) -> None:
     with pytest.raises(RelaisError) as refused:
-        services.schedule_solve_request(
+        solves.schedule_solve_request(
             actor=world.users["planner"], week_start=WEEK, sites=[world.lille]
         )
     assert refused.value.code == "no_staffing"

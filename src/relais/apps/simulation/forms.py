@@ -47,7 +47,7 @@ def _replications(initial: int = 5) -> forms.IntegerField:
     )
 
 
-class LiveScenarioForm(forms.Form):
+class LiveScenarioForm(TablerForm):
     name = forms.CharField(label=_("Name"), max_length=200, initial=_("Live configuration"))
     calls_per_hour = forms.FloatField(
         label=_("Contacts per hour and queue"),
@@ -61,7 +61,7 @@ class LiveScenarioForm(forms.Form):
     replications = _replications()
 
 
-class UploadScenarioForm(forms.Form):
+class UploadScenarioForm(TablerForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     file = forms.FileField(label=_("TOML file"), required=False)
     toml = forms.CharField(
@@ -107,7 +107,7 @@ class RunChoiceField(forms.ModelChoiceField[SimulationRun]):
         )
 
 
-class CompareForm(forms.Form):
+class CompareForm(TablerForm):
     first = RunChoiceField(label=_("Run A"), queryset=SimulationRun.objects.none())
     second = RunChoiceField(label=_("Run B"), queryset=SimulationRun.objects.none())
 

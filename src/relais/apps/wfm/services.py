@@ -31,7 +31,6 @@ from relais.apps.wfm.models import (
     ForecastRun,
     Schedule,
     ScheduledShift,
-    ScheduleSolve,
     SiteCalendarOverride,
     StaffingInterval,
     StaffingModel,
@@ -308,7 +307,7 @@ def staffing_plan_create(
     return plan
 
 
-def _schedule_inputs(
+def schedule_inputs(
     actor: User | None, week_start: date, sites: Sequence[Site]
 ) -> tuple[Week, dict[int, StaffingPlan], dict[int, list[Agent]]]:
     """The week, each site's newest staffing plan and active agents; refused if one lacks."""
@@ -341,7 +340,7 @@ def schedule_create(
     """A week of shifts for ``sites`` from their newest staffing plans and active agents.
 
     ``progress(phase, share)`` hears the solver's phases (`ScheduleSolve` jobs store them)."""
-    week, plans, agents = _schedule_inputs(actor, week_start, sites)
+    week, plans, agents = schedule_inputs(actor, week_start, sites)
     problem = rostering.problem_for(week, sites, plans, agents)
     try:
         problem.validate()
@@ -398,42 +397,6 @@ def schedule_create(
             },
         )
     return schedule
-
-
-MAX_SOLVE_SECONDS = 120
-
-
-def schedule_solve_request(
-    *, actor: User, week_start: date, sites: Sequence[Site], max_seconds: int = 10
-) -> ScheduleSolve:
-    """Check what a solve needs now (a refusal saves nothing), then queue it as a job."""
-    if not 1 <= max_seconds <= MAX_SOLVE_SECONDS:
-        raise RelaisError(ErrorCode.SCHEDULING_FAILED, details="a time limit of 1 to 120 s")
-    _schedule_inputs(actor, week_start, sites)
-    with transaction.atomic():
-        solve = ScheduleSolve.objects.create(
-            week_start=week_start, max_seconds=max_seconds, requested_by=actor
-        )
-        solve.sites.set(sites)
-        audit_record(
-            actor=actor,
-            action="wfm.schedule_solve.request",
-            obj=solve,
-            changes={
-                "week_start": week_start,
-                "sites": [site.name for site in sites],
-                "max_seconds": max_seconds,
-            },
-        )
-        transaction.on_commit(lambda: _enqueue(solve.pk))
-    return solve
-
-
-def _enqueue(solve_id: int) -> None:
-    from relais.apps.wfm.jobs import solve_schedule_job
-
-    result = solve_schedule_job.enqueue(solve_id)
-    ScheduleSolve.objects.filter(pk=solve_id).update(task_id=str(result.id)[:64])
 
 
 def site_calendar_override_set(

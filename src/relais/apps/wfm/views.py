@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
-from relais.apps.wfm import reports, selectors, services, wording
+from relais.apps.wfm import reports, selectors, services, solves, wording
 from relais.apps.wfm.errors import ErrorCode
 from relais.apps.wfm.forms import ForecastForm, HistorySource, ScheduleForm, StaffingForm
 from relais.apps.wfm.models import Schedule
@@ -193,7 +193,7 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
             request, "wfm/planning.html", _home_context(request, schedule_form=form), status=400
         )
     try:
-        solve = services.schedule_solve_request(
+        solve = solves.schedule_solve_request(
             actor=viewer,  # type: ignore[arg-type]
             week_start=form.cleaned_data["week_start"],
             sites=list(form.cleaned_data["sites"]),
