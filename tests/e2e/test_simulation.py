@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.axe import assert_accessible
 from tests.e2e.test_roles import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,3 +76,53 @@ def test_a_partner_manager_finds_no_simulation(
     assert response is not None
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Introuvable")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_what_if_with_a_site_outage_shows_the_outage_in_its_report(
+    world: World, new_page: Any, live_server: Any, language: str
+) -> None:
+    orders_queue(world)
+    planner = world.users["planner"]
+    planner.language = language
+    planner.save(update_fields=["language"])
+    page = new_page(language)
+    log_in(page, live_server, planner.username)
+    texts = {
+        "fr": ("Construire le scénario", "Créer le scénario «\u202fet si\u202f»", "Pannes de site"),
+        "en": ("Build the scenario", "Create the what-if scenario", "Site outages"),
+    }[language]
+
+    page.click("nav >> text=Simulation")
+    assert_accessible(page)
+    form = page.locator("[data-testid=build-form]")
+    form.locator("input[name=name]").fill("Base")
+    form.locator("input[name=calls_per_hour]").fill("30")
+    form.locator("input[name=hours]").fill("3")
+    form.locator("input[name=replications]").fill("2")
+    form.locator(f"text={texts[0]}").click()
+    expect(page.locator("[data-testid=what-if-form]")).to_be_visible()
+    assert_accessible(page)
+
+    what_if = page.locator("[data-testid=what-if-form]")
+    what_if.locator("input[name=name]").fill("Lille en panne")
+    outage = what_if.locator("[data-testid=outage-fields]")
+    outage.locator("select[name=outage_site]").select_option("lille")
+    outage.locator("input[name=outage_from]").fill("09:00")
+    outage.locator("input[name=outage_until]").fill("10:00")
+    what_if.locator(f"text={texts[1]}").click()
+
+    expect(page.locator("h1")).to_contain_text("Lille en panne")
+    editor = page.locator("textarea[name=toml]")  # the advanced view: the TOML the form wrote
+    expect(editor).to_have_value(re.compile(r'kind = "link_down"\s+site = "lille"\s+at = "09:00"'))
+    page.locator("[data-testid=run-form] input[name=replications]").fill("2")
+    page.locator("[data-testid=run-form] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/simulation/runs/\d+/$"))
+    run_queued_jobs()
+
+    report = page.frame_locator("[data-testid=report]")
+    expect(report.locator("h2", has_text=texts[2])).to_be_visible(timeout=60_000)
+    expect(report.locator("[data-testid=outages] tr")).to_have_count(2)  # header + Lille
+    expect(report.locator("[data-testid=outages]")).to_contain_text("09:00–10:00")
+    expect(report.locator("g[data-outage]").first).to_be_attached()
+    assert_accessible(page)

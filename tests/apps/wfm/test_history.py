@@ -12,6 +12,7 @@ from relais.apps.wfm import services
 from relais.apps.wfm.history import parse_history
 from relais.apps.wfm.models import ForecastInterval, ForecastRun
 from tests.apps.conftest import World, logged_in
+from tests.apps.routing.fixtures import orders_queue
 from tests.apps.wfm.fixtures import history_csv
 
 GOOD = "start,volume,aht_seconds\n2025-06-02T08:00:00+02:00,12,200\n2025-06-02T08:30:00+02:00,9,\n"
@@ -101,10 +102,17 @@ def test_the_page_shows_the_error_and_saves_nothing(world: World) -> None:
 
     client = logged_in(world.users["planner"])
     upload = SimpleUploadedFile("history.csv", BAD_FILES["history_missing_column"].encode())
+    queue = orders_queue(world)
 
     response = client.post(
         "/planning/forecasts/",
-        {"site": world.lille.pk, "queue": "orders", "history": upload, "horizon_days": 7},
+        {
+            "site": world.lille.pk,
+            "queue": queue.pk,
+            "source": "csv",
+            "history": upload,
+            "horizon_days": 7,
+        },
     )
 
     assert response.status_code == 400

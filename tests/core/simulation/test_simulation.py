@@ -22,6 +22,7 @@ from relais.core.simulation import (
     run_replication,
     simulate,
 )
+from relais.core.simulation.report import outage_windows
 from tests.core.simulation.conftest import START
 
 TOTAL = ("total", "", None)
@@ -177,3 +178,29 @@ def test_report_is_self_contained_in_both_languages(scenario: Scenario) -> None:
         assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
         assert "https://" not in page
         assert "<script" not in page
+
+
+def test_a_site_outage_leaves_its_agents_out_and_the_report_marks_it(scenario: Scenario) -> None:
+    # given Lille down from 09:00 to 10:00 (UTC: the scenario's zone) with every replication
+    outage = LinkDown("lille", START + 3600, 60, InProgress.REQUEUE)
+    down = simulate(replace(scenario, events=(outage,)), replications=2)
+    # then nobody of Lille answers during the window, and they answer again after it
+    outcome = run_replication(replace(scenario, events=(outage,)), 0)
+    lille = {i for i, site in enumerate(outcome.staff.agent_sites) if site == 0}
+    answered_by_lille = [
+        answered
+        for contact, answered in enumerate(outcome.started)
+        if answered >= 0 and outcome.agent_of[contact] in lille
+    ]
+    assert not [t for t in answered_by_lille if START + 3600 <= t < START + 7200]
+    assert [t for t in answered_by_lille if t >= START + 7200]
+    # and the report finds the window: intervals 2 and 3 (half-hours from 08:00)
+    [window] = outage_windows(down)
+    assert (window.site_id, window.first, window.last) == ("lille", 2, 3)
+    assert window.service_level_during is not None
+    assert window.service_level_outside is not None
+    assert window.service_level_during < window.service_level_outside
+    html = render_html_report(down, lang="fr")
+    assert "Pannes de site" in html
+    assert 'data-outage="Panne lille"' in html
+    assert 'data-outage="' not in render_html_report(simulate(scenario, replications=2))

@@ -15,6 +15,7 @@ class ErrorCode(ErrorCodeBase):
     SEEDS_DIFFER = "seeds_differ"
     RUN_NOT_DONE = "run_not_done"
     SIMULATION_NOT_ALLOWED = "simulation_not_allowed"
+    INVALID_WHAT_IF = "invalid_what_if"
 
     @property
     def status(self) -> int:
@@ -29,6 +30,7 @@ class ErrorCode(ErrorCodeBase):
 
 _MESSAGES = {
     ErrorCode.INVALID_SCENARIO: _("The scenario cannot be simulated: %(details)s"),
+    ErrorCode.INVALID_WHAT_IF: _("These changes cannot be applied: %(details)s."),
     ErrorCode.SCENARIO_TOO_LARGE: _("The scenario is too long (at most %(maximum)s characters)."),
     ErrorCode.FILES_NOT_ALLOWED: _(
         "A scenario stored in Relais cannot read files (%(field)s): give the values inline."

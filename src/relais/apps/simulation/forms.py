@@ -11,6 +11,34 @@ from relais.apps.simulation.models import SimulationRun
 from relais.apps.simulation.selectors import finished_runs
 from relais.apps.simulation.services import DEFAULT_CALLS_PER_HOUR
 from relais.apps.simulation.validation import MAX_REPLICATIONS, MAX_TOML_CHARS
+from relais.apps.simulation.whatif import (
+    OpeningHours,
+    Outage,
+    ScenarioParts,
+    ShareMove,
+    WhatIf,
+)
+
+
+class TablerForm(forms.Form):
+    """Controls with Tabler's classes; a field in error is marked invalid."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
 
 
 def _replications(initial: int = 5) -> forms.IntegerField:
@@ -19,7 +47,7 @@ def _replications(initial: int = 5) -> forms.IntegerField:
     )
 
 
-class LiveScenarioForm(forms.Form):
+class LiveScenarioForm(TablerForm):
     name = forms.CharField(label=_("Name"), max_length=200, initial=_("Live configuration"))
     calls_per_hour = forms.FloatField(
         label=_("Contacts per hour and queue"),
@@ -33,7 +61,7 @@ class LiveScenarioForm(forms.Form):
     replications = _replications()
 
 
-class UploadScenarioForm(forms.Form):
+class UploadScenarioForm(TablerForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     file = forms.FileField(label=_("TOML file"), required=False)
     toml = forms.CharField(
@@ -58,7 +86,7 @@ class UploadScenarioForm(forms.Form):
         return data
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(TablerForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     toml = forms.CharField(
         label=_("Scenario (TOML)"),
@@ -68,7 +96,7 @@ class ScenarioForm(forms.Form):
     )
 
 
-class RunForm(forms.Form):
+class RunForm(TablerForm):
     replications = _replications()
 
 
@@ -79,7 +107,7 @@ class RunChoiceField(forms.ModelChoiceField[SimulationRun]):
         )
 
 
-class CompareForm(forms.Form):
+class CompareForm(TablerForm):
     first = RunChoiceField(label=_("Run A"), queryset=SimulationRun.objects.none())
     second = RunChoiceField(label=_("Run B"), queryset=SimulationRun.objects.none())
 
@@ -96,3 +124,125 @@ class CompareForm(forms.Form):
         if data.get("first") is not None and data.get("first") == data.get("second"):
             raise forms.ValidationError(_("Choose two different runs."))
         return data
+
+
+DAYS = (
+    ("mon-fri", _("Monday to Friday")),
+    ("mon-sat", _("Monday to Saturday")),
+    ("mon-sun", _("Every day")),
+)
+PERCENT_HINT = _("+10 for 10 % more, -20 for 20 % less; empty or 0: unchanged.")
+
+
+def _percent(label: Any, minimum: float) -> forms.FloatField:
+    return forms.FloatField(
+        label=label, required=False, min_value=minimum, max_value=1000, help_text=PERCENT_HINT
+    )
+
+
+def _choice(label: Any, ids: list[str], *, blank: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", blank), *((i, i) for i in ids)]
+    )
+
+
+class WhatIfForm(TablerForm):
+    """Changes to a base scenario, written into its TOML by `whatif.apply_what_if`."""
+
+    name = forms.CharField(label=_("Name of the new scenario"), max_length=200)
+
+    def __init__(self, *args: Any, parts: ScenarioParts, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for index, queue in enumerate(parts.queues):
+            self.fields[f"volume_{index}"] = _percent(
+                _("Volume change of queue “%(queue)s” (%%)") % {"queue": queue}, -99
+            )
+        for index, site in enumerate(parts.sites):
+            self.fields[f"staffing_{index}"] = _percent(
+                _("Staffing change of site “%(site)s” (%%)") % {"site": site}, -100
+            )
+        none = _("— none —")
+        self.fields["move_queue"] = _choice(_("Queue"), parts.queues, blank=none)
+        self.fields["move_partner"] = _choice(_("Partner"), parts.partners, blank=none)
+        self.fields["move_percent"] = forms.FloatField(
+            label=_("Share moved to the partner (%)"), required=False, min_value=0, max_value=100
+        )
+        self.fields["outage_site"] = _choice(_("Site down"), parts.sites, blank=none)
+        self.fields["outage_from"] = forms.TimeField(
+            label=_("Down from (HH:MM, first day)"), required=False
+        )
+        self.fields["outage_until"] = forms.TimeField(label=_("Down until (HH:MM)"), required=False)
+        self.fields["hours_queue"] = _choice(_("Queue"), parts.queues, blank=none)
+        self.fields["hours_days"] = forms.ChoiceField(
+            label=_("Days"), choices=DAYS, initial="mon-fri", required=False
+        )
+        self.fields["hours_opens"] = forms.TimeField(label=_("Opens at (HH:MM)"), required=False)
+        self.fields["hours_closes"] = forms.TimeField(label=_("Closes at (HH:MM)"), required=False)
+        self.style()
+
+    def volume_fields(self) -> list[forms.BoundField]:
+        return [self[f"volume_{i}"] for i in range(len(self.parts.queues))]
+
+    def staffing_fields(self) -> list[forms.BoundField]:
+        return [self[f"staffing_{i}"] for i in range(len(self.parts.sites))]
+
+    def _together(self, data: dict[str, Any], names: tuple[str, ...], message: Any) -> bool:
+        """All of ``names`` given, or none; one missing is an error on it."""
+        given = [name for name in names if data.get(name) not in (None, "")]
+        if given and len(given) < len(names):
+            for name in names:
+                if name not in given and name not in self.errors:
+                    self.add_error(name, message)
+            return False
+        return len(given) == len(names)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self._together(
+            data,
+            ("move_queue", "move_partner", "move_percent"),
+            _("To move a share to a partner, give the queue, the partner and the share."),
+        ) and not (0 < data["move_percent"] <= 100):
+            self.add_error("move_percent", _("The share moved goes from 0 to 100 %."))
+        if (
+            self._together(
+                data,
+                ("outage_site", "outage_from", "outage_until"),
+                _("For an outage, give the site and the times it goes down and comes back."),
+            )
+            and data["outage_until"] <= data["outage_from"]
+        ):
+            self.add_error("outage_until", _("The outage must end after it starts."))
+        if (
+            self._together(
+                data,
+                ("hours_queue", "hours_opens", "hours_closes"),
+                _("To change opening hours, give the queue and the opening and closing times."),
+            )
+            and data["hours_closes"] <= data["hours_opens"]
+        ):
+            self.add_error("hours_closes", _("The queue must close after it opens."))
+        return data
+
+    def what_if(self) -> WhatIf:
+        data = self.cleaned_data
+        volume = {
+            queue: float(data.get(f"volume_{i}") or 0) for i, queue in enumerate(self.parts.queues)
+        }
+        staffing = {
+            site: float(data.get(f"staffing_{i}") or 0) for i, site in enumerate(self.parts.sites)
+        }
+        move = outage = hours = None
+        if data.get("move_queue") and data.get("move_percent"):
+            move = ShareMove(data["move_queue"], data["move_partner"], data["move_percent"])
+        if data.get("outage_site"):
+            outage = Outage(data["outage_site"], data["outage_from"], data["outage_until"])
+        if data.get("hours_queue"):
+            hours = OpeningHours(
+                data["hours_queue"],
+                data.get("hours_days") or "mon-fri",
+                data["hours_opens"],
+                data["hours_closes"],
+            )
+        return WhatIf(volume, staffing, move, outage, hours)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("scenarios/live/", views.build_from_live, name="build"),
     path("scenarios/upload/", views.upload, name="upload"),
     path("scenarios/<int:scenario_id>/", views.scenario, name="scenario"),
+    path("scenarios/<int:scenario_id>/what-if/", views.what_if, name="what_if"),
     path("scenarios/<int:scenario_id>/run/", views.run_scenario, name="run_scenario"),
     path("compare/", views.compare_runs, name="compare"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),

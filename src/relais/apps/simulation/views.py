@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,9 +30,11 @@ from relais.apps.simulation.forms import (
     RunForm,
     ScenarioForm,
     UploadScenarioForm,
+    WhatIfForm,
 )
 from relais.apps.simulation.models import RunStatus, ScenarioSource
 from relais.apps.simulation.presentation import difference_rows, headline_rows
+from relais.apps.simulation.whatif import apply_what_if, parts_of
 
 View = Callable[..., HttpResponse]
 REPORT_POLICY = (
@@ -149,14 +152,49 @@ def scenario(request: HttpRequest, scenario_id: int) -> HttpResponse:
             else:
                 return redirect("simulation:scenario", found.pk)
         status = 400
-    context = {
+    context = _scenario_context(request, found, form=form, advanced_open=status == 400)
+    return render(request, "simulation/scenario.html", context, status=status)
+
+
+def _what_if_form(scenario: Any, data: Any = None) -> WhatIfForm:
+    initial = {"name": str(_("%(name)s — what if") % {"name": scenario.name})[:200]}
+    return WhatIfForm(data, parts=parts_of(scenario.toml), initial=initial)
+
+
+def _scenario_context(request: HttpRequest, found: Any, **forms: Any) -> dict[str, Any]:
+    return {
         "scenario": found,
-        "form": form,
-        "run_form": RunForm(),
+        "form": forms.get("form") or ScenarioForm(initial={"name": found.name, "toml": found.toml}),
+        "run_form": forms.get("run_form") or RunForm(),
+        "what_if_form": forms.get("what_if_form") or _what_if_form(found),
+        "advanced_open": forms.get("advanced_open", False),
         "can_run": can_run(request.user),
         "runs": selectors.run_list(viewer=request.user).filter(scenario=found)[:20],
     }
-    return render(request, "simulation/scenario.html", context, status=status)
+
+
+@readers_only
+@require_POST
+def what_if(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    """A new scenario: this one with the form's changes written into its TOML."""
+    found = selectors.scenario_get(viewer=request.user, scenario_id=scenario_id)
+    if not can_run(request.user):
+        return _refused(request)
+    form = _what_if_form(found, request.POST)
+    if form.is_valid():
+        try:
+            created = services.scenario_create(
+                actor=request_user(request),
+                name=form.cleaned_data["name"],
+                toml=apply_what_if(found.toml, form.what_if()),
+                source=ScenarioSource.UPLOADED,
+            )
+        except RelaisError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("simulation:scenario", created.pk)
+    context = _scenario_context(request, found, what_if_form=form)
+    return render(request, "simulation/scenario.html", context, status=400)
 
 
 @readers_only
@@ -177,13 +215,7 @@ def run_scenario(request: HttpRequest, scenario_id: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return redirect("simulation:run", run.pk)
-    context = {
-        "scenario": found,
-        "form": ScenarioForm(initial={"name": found.name, "toml": found.toml}),
-        "run_form": form,
-        "can_run": True,
-        "runs": selectors.run_list(viewer=request.user).filter(scenario=found)[:20],
-    }
+    context = _scenario_context(request, found, run_form=form)
     return render(request, "simulation/scenario.html", context, status=400)
 
 

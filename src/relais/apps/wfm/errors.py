@@ -16,6 +16,7 @@ class ErrorCode(ErrorCodeBase):
     HISTORY_IRREGULAR = "history_irregular"
     HISTORY_UNREADABLE = "history_unreadable"
     HISTORY_TOO_SHORT = "history_too_short"
+    NO_LIVE_HISTORY = "no_live_history"
     UNKNOWN_METHOD = "unknown_method"
     INVALID_HORIZON = "invalid_horizon"
     SITE_NEVER_OPEN = "site_never_open"
@@ -62,6 +63,10 @@ _MESSAGES = {
     ),
     ErrorCode.HISTORY_UNREADABLE: _("The history file cannot be read: %(details)s"),
     ErrorCode.HISTORY_TOO_SHORT: _("Not enough history to forecast: %(details)s"),
+    ErrorCode.NO_LIVE_HISTORY: _(
+        "No contact of the queue “%(queue)s” was recorded in the last %(weeks)s weeks: "
+        "upload a history file instead."
+    ),
     ErrorCode.UNKNOWN_METHOD: _("Unknown forecasting method “%(value)s”; known: %(known)s."),
     ErrorCode.INVALID_HORIZON: _("The forecast must cover 1 to 62 days, after the history."),
     ErrorCode.SITE_NEVER_OPEN: _(

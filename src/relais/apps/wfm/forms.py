@@ -5,26 +5,86 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.organisation.models import Site
+from relais.apps.routing.models import Queue
 from relais.apps.wfm.models import StaffingModel
 
 MAX_HISTORY_BYTES = 20_000_000
 
 
-class ForecastForm(forms.Form):
+class TablerForm(forms.Form):
+    """Controls with Tabler's classes (`form-control`, `form-select`, `form-check-input`)."""
+
+    template_name = "wfm/_form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            checks = forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+            if isinstance(widget, checks):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+
+class LocalDateField(forms.DateField):
+    """A date typed in the user's locale (dd/mm/yyyy in French, yyyy-mm-dd in English)."""
+
+    widget = forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Enter a date as yyyy-mm-dd, for example 2025-06-02."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "placeholder": _("yyyy-mm-dd")}
+
+
+class QueueChoiceField(forms.ModelChoiceField[Queue]):
+    def label_from_instance(self, obj: Queue) -> str:
+        return obj.label
+
+
+class HistorySource(models.TextChoices):
+    LIVE = "live", _("The queue's own contacts recorded in Relais (last 8 weeks)")
+    CSV = "csv", _("A history file (CSV)")
+
+
+class ForecastForm(TablerForm):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"))
-    queue = forms.CharField(label=_("Queue"), max_length=120, initial="orders")
+    queue = QueueChoiceField(queryset=Queue.objects.none(), label=_("Queue"))
+    source = forms.ChoiceField(
+        label=_("History"),
+        choices=HistorySource.choices,
+        initial=HistorySource.LIVE,
+        widget=forms.RadioSelect,
+    )
     history = forms.FileField(
-        label=_("History (CSV: start, volume, aht_seconds)"),
+        label=_("History file (CSV: start, volume, aht_seconds)"),
+        required=False,
         help_text=_("A start without a UTC offset is read in the site's local time."),
     )
-    horizon_start = forms.DateField(
+    horizon_start = LocalDateField(
         label=_("First day to forecast"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the day after the history."),
     )
     horizon_days = forms.IntegerField(label=_("Days"), min_value=1, max_value=62, initial=7)
@@ -32,18 +92,27 @@ class ForecastForm(forms.Form):
         label=_("Also try the statsforecast models (slower)"), required=False
     )
 
-    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sites: QuerySet[Site], queues: QuerySet[Queue], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["queue"].queryset = queues  # type: ignore[attr-defined]
 
     def clean_history(self) -> Any:
-        upload = self.cleaned_data["history"]
-        if upload.size > MAX_HISTORY_BYTES:
+        upload = self.cleaned_data.get("history")
+        if upload is not None and upload.size > MAX_HISTORY_BYTES:
             raise forms.ValidationError(_("The history file is larger than 20 MB."))
         return upload
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == HistorySource.CSV and not data.get("history"):
+            self.add_error("history", _("Choose the history file, or use the live history."))
+        return data
 
-class StaffingForm(forms.Form):
+
+class StaffingForm(TablerForm):
     model = forms.ChoiceField(
         label=_("Model"), choices=StaffingModel.choices, initial=StaffingModel.ERLANG_C
     )
@@ -83,10 +152,8 @@ class StaffingForm(forms.Form):
         }
 
 
-class ScheduleForm(forms.Form):
-    week_start = forms.DateField(
-        label=_("Week starting"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class ScheduleForm(TablerForm):
+    week_start = LocalDateField(label=_("Week starting"))
     sites = forms.ModelMultipleChoiceField(
         queryset=Site.objects.none(), label=_("Sites"), widget=forms.CheckboxSelectMultiple
     )

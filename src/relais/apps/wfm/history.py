@@ -116,3 +116,40 @@ def _interval(ordered: tuple[IntervalObservation, ...], lines: dict[datetime, in
                 value=observation.start.isoformat(),
             )
     return interval
+
+
+#: Live history: the weeks of contacts read, and the length of an interval.
+LIVE_WEEKS = 8
+LIVE_INTERVAL = timedelta(minutes=30)
+
+
+def observations_from_contacts(
+    contacts: Iterable[tuple[datetime, float | None]],
+    *,
+    first: datetime,
+    end: datetime,
+    interval: timedelta = LIVE_INTERVAL,
+) -> tuple[IntervalObservation, ...]:
+    """Contacts (arrival, handling seconds or None) counted per interval from ``first`` to
+    ``end`` (excluded): every interval is there, empty ones with volume 0; the AHT is the mean
+    handling time of the contacts handled in it (None when none was)."""
+    count = int((end - first) / interval)
+    volumes = [0] * count
+    handled = [0.0] * count
+    handled_n = [0] * count
+    for arrived, seconds in contacts:
+        index = (arrived - first) // interval
+        if not 0 <= index < count:
+            continue
+        volumes[index] += 1
+        if seconds is not None and seconds > 0:
+            handled[index] += seconds
+            handled_n[index] += 1
+    return tuple(
+        IntervalObservation(
+            first + i * interval,
+            float(volumes[i]),
+            handled[i] / handled_n[i] if handled_n[i] else None,
+        )
+        for i in range(count)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.apps.organisation.models import Agent, Site
 
@@ -207,3 +208,79 @@ class ScheduledShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class SolveStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("schedule solve", "Queued")
+    RUNNING = "running", pgettext_lazy("schedule solve", "Running")
+    DONE = "done", pgettext_lazy("schedule solve", "Done")
+    FAILED = "failed", pgettext_lazy("schedule solve", "Failed")
+
+
+class SolvePhase(models.TextChoices):
+    """The solver's phases (`relais.core.wfm.scheduling.solver.PHASES`), in the planner's words."""
+
+    WAITING = "waiting", _("Waiting for a worker")
+    MODEL = "model", _("Building the rosters")
+    BOUND = "bound", _("Computing the best possible")
+    SEARCH = "search", _("Searching for a schedule")
+    POLISH = "polish", _("Improving the schedule")
+    DECODE = "decode", _("Placing shifts and breaks")
+    SAVED = "saved", _("Saved")
+
+
+class ScheduleSolve(models.Model):
+    """A request to solve a week's schedule, run as a background job (`wfm.jobs`).
+
+    The job moves it ``queued → running → done | failed`` and writes its phase and progress
+    (0..1); when done, ``schedule`` is the result; when failed, ``error`` says why."""
+
+    week_start = models.DateField(_("week starting"))
+    sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="+")
+    max_seconds = models.PositiveSmallIntegerField(_("solver time limit (s)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=SolveStatus.choices, default=SolveStatus.QUEUED
+    )
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=SolvePhase.choices, default=SolvePhase.WAITING
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    error = models.TextField(_("error"), blank=True)
+    schedule = models.ForeignKey(
+        Schedule,
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(_("job id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule solve")
+        verbose_name_plural = _("schedule solves")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0.0, progress__lte=1.0),
+                name="solve_progress_0_to_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%Y-%m-%d} solve #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

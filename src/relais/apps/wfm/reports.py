@@ -100,10 +100,11 @@ def _shift_bar(shift: ScheduledShift, day_start: datetime, zone: zoneinfo.ZoneIn
     return bar
 
 
-def _coverage(schedule: Schedule, site: Site, shifts: list[ScheduledShift]) -> dict[str, Any]:
-    """Required and working agents per quarter-hour, on the site's local clock."""
-    zone = zoneinfo.ZoneInfo(site.time_zone)
-    required = schedule.requirements.get(str(site.pk), [])
+def _required_and_working(
+    schedule: Schedule, site: Site, shifts: list[ScheduledShift]
+) -> tuple[list[int], list[int]]:
+    """Agents required and agents working (not on a break) per quarter-hour of the week."""
+    required = [int(v) for v in schedule.requirements.get(str(site.pk), [])]
     step = timedelta(minutes=15)
     working = [0] * len(required)
     for shift in shifts:
@@ -114,12 +115,82 @@ def _coverage(schedule: Schedule, site: Site, shifts: list[ScheduledShift]) -> d
             moment = schedule.starts_at + index * step
             if not any(a and b and a <= moment < b for a, b in pauses):
                 working[index] += 1
+    return required, working
+
+
+def _coverage(schedule: Schedule, site: Site, shifts: list[ScheduledShift]) -> dict[str, Any]:
+    """Required and working agents per quarter-hour, on the site's local clock."""
+    zone = zoneinfo.ZoneInfo(site.time_zone)
+    required, working = _required_and_working(schedule, site, shifts)
+    step = timedelta(minutes=15)
     labels = [_local(schedule.starts_at + i * step, zone) for i in range(len(required))]
     return {
         "time_zone": site.time_zone,
         "required": [[t, v] for t, v in zip(labels, required, strict=True)],
         "working": [[t, v] for t, v in zip(labels, working, strict=True)],
     }
+
+
+#: Below this gap to the lower bound (%), a schedule is called the best possible.
+BEST_GAP_PCT = 0.05
+
+
+@dataclass(frozen=True)
+class SolveSummary:
+    """A schedule's result in the planner's words: how much of the requirement it covers
+    and how far it is from the best possible (the solver's lower bound)."""
+
+    intervals_needed: int
+    intervals_covered: int
+    hours_required: float
+    hours_covered: float
+    gap_pct: float
+    status: str
+
+    @property
+    def intervals_pct(self) -> float:
+        return (
+            100.0 * self.intervals_covered / self.intervals_needed
+            if self.intervals_needed
+            else 100.0
+        )
+
+    @property
+    def hours_pct(self) -> float:
+        return 100.0 * self.hours_covered / self.hours_required if self.hours_required else 100.0
+
+    @property
+    def hours_short(self) -> float:
+        return self.hours_required - self.hours_covered
+
+    @property
+    def is_best(self) -> bool:
+        return self.status == "optimal" or self.gap_pct < BEST_GAP_PCT
+
+
+def solve_summary(*, viewer: Any, schedule: Schedule) -> SolveSummary:
+    """Coverage of the requirement over the viewer's sites of ``schedule``, and its gap."""
+    by_site: dict[int, list[ScheduledShift]] = defaultdict(list)
+    for shift in selectors.shift_list(viewer=viewer, schedule=schedule):
+        by_site[shift.site_id].append(shift)
+    needed = covered = 0
+    quarters_required = quarters_covered = 0
+    for site in selectors.schedule_site_list(viewer=viewer, schedule=schedule):
+        required, working = _required_and_working(schedule, site, by_site.get(site.pk, []))
+        for want, have in zip(required, working, strict=True):
+            if want > 0:
+                needed += 1
+                covered += have >= want
+            quarters_required += want
+            quarters_covered += min(want, have)
+    return SolveSummary(
+        intervals_needed=needed,
+        intervals_covered=covered,
+        hours_required=quarters_required / 4,
+        hours_covered=quarters_covered / 4,
+        gap_pct=max(0.0, schedule.gap_pct),
+        status=schedule.status,
+    )
 
 
 def schedule_gantt(

@@ -16,14 +16,18 @@ from django.db.models import Model, Prefetch, QuerySet
 from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import ContactEvent, EventKind
+from relais.apps.interactions.models import Contact, ContactEvent, EventKind
 from relais.apps.organisation import selectors as organisation
 from relais.apps.organisation.models import Agent, Site
+from relais.apps.organisation.scoping import scope_for
+from relais.apps.routing.models import Queue
+from relais.apps.routing.selectors import queue_list
 from relais.apps.wfm.errors import ErrorCode
 from relais.apps.wfm.models import (
     ForecastRun,
     Schedule,
     ScheduledShift,
+    ScheduleSolve,
     StaffingPlan,
 )
 from relais.core.wfm.adherence import StateChange
@@ -121,6 +125,22 @@ def schedule_get(*, viewer: Any, schedule_id: int) -> Schedule:
     return _get(schedule_list(viewer=viewer), schedule_id)
 
 
+def schedule_solve_list(*, viewer: Any) -> QuerySet[ScheduleSolve]:
+    """Solves whose every site the viewer reads (a failed one may name them all)."""
+    if _role(viewer) not in READING_ROLES:
+        return ScheduleSolve.objects.none()
+    outside = Site.objects.exclude(pk__in=planning_site_list(viewer=viewer).values("pk"))
+    return (
+        ScheduleSolve.objects.exclude(sites__in=outside)
+        .select_related("schedule")
+        .prefetch_related("sites")
+    )
+
+
+def schedule_solve_get(*, viewer: Any, solve_id: int) -> ScheduleSolve:
+    return _get(schedule_solve_list(viewer=viewer), solve_id)
+
+
 def shift_list(*, viewer: Any, schedule: Schedule) -> QuerySet[ScheduledShift]:
     """Shifts of ``schedule`` the viewer may see: on their sites, or their own (agents)."""
     shifts = ScheduledShift.objects.filter(schedule=schedule).select_related("agent__user", "site")
@@ -183,3 +203,27 @@ def state_change_list(*, agent_ids: list[int], start: datetime, end: datetime) -
                 )
             )
     return changes
+
+
+def forecast_queue_list(*, viewer: Any) -> QuerySet[Queue]:
+    """The queues a planner may forecast (every queue is readable; by name)."""
+    return queue_list(viewer=viewer).filter(active=True).order_by("code")
+
+
+def queue_contact_times(
+    *, viewer: Any, queue: Queue, site: Site, start: datetime, end: datetime
+) -> list[tuple[datetime, float | None]]:
+    """Contacts of ``queue`` created in [start, end): arrival and handling seconds.
+
+    A viewer who sees the whole organisation (and the command line, ``viewer=None``) reads the
+    queue's whole demand; a partner manager only the contacts answered on ``site``."""
+    contacts = Contact.objects.filter(queue=queue, created_at__gte=start, created_at__lt=end)
+    if viewer is not None and not scope_for(viewer).everything:
+        contacts = contacts.filter(site=site)
+    rows = contacts.values_list("created_at", "accepted_at", "wrap_up_at", "closed_at")
+    times: list[tuple[datetime, float | None]] = []
+    for created, accepted, wrap_up, closed in rows:
+        ended = closed or wrap_up
+        seconds = (ended - accepted).total_seconds() if accepted and ended else None
+        times.append((created, seconds))
+    return times

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -21,8 +21,9 @@ from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import User
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
-from relais.apps.organisation.models import Site
-from relais.apps.wfm import calendars, rostering, selectors
+from relais.apps.organisation.models import Agent, Site
+from relais.apps.routing.models import Queue
+from relais.apps.wfm import calendars, history, rostering, selectors
 from relais.apps.wfm.errors import ErrorCode
 from relais.apps.wfm.history import parse_history
 from relais.apps.wfm.models import (
@@ -37,8 +38,14 @@ from relais.apps.wfm.models import (
 )
 from relais.core.queueing import StaffingError, StaffingTargets, staff_intervals
 from relais.core.wfm.calendars import open_interval_starts
-from relais.core.wfm.forecast import QueueHistory, default_methods, forecast_queue
-from relais.core.wfm.scheduling import SchedulingError, SolverSettings, solve_schedule
+from relais.core.wfm.forecast import (
+    IntervalObservation,
+    QueueHistory,
+    default_methods,
+    forecast_queue,
+)
+from relais.core.wfm.scheduling import SchedulingError, SolverSettings, Week, solve_schedule
+from relais.core.wfm.scheduling.solver import Progress
 
 #: The seasonal baselines: fast, no model to compile (the pages' default).
 FAST_METHODS = ("seasonal_naive", "seasonal_average_4w", "seasonal_average_8w")
@@ -84,6 +91,61 @@ def forecast_run_create(
     """Forecast ``queue`` on ``site``'s open intervals from a history CSV."""
     _require_planner(actor, site)
     interval, observations = parse_history(history_csv, time_zone=site.time_zone)
+    return _forecast_run(
+        actor, site, queue, interval, observations, horizon_start, horizon_days, methods, "csv"
+    )
+
+
+def forecast_run_from_live(
+    *,
+    actor: User | None,
+    site: Site,
+    queue: Queue,
+    horizon_start: date | None = None,
+    horizon_days: int = 7,
+    methods: Sequence[str] | None = None,
+    today: date | None = None,
+) -> ForecastRun:
+    """Forecast ``queue`` from its own contacts recorded in Relais: the last
+    ``LIVE_WEEKS`` weeks before today (site's local days), per half-hour, from the day of
+    the first contact (`selectors.queue_contact_times` for who reads what)."""
+    _require_planner(actor, site)
+    zone = calendars.zoneinfo_of(site)
+    today = today or timezone.now().astimezone(zone).date()
+    end = datetime.combine(today, time(0), tzinfo=zone)
+    since = end - timedelta(weeks=history.LIVE_WEEKS)
+    contacts = selectors.queue_contact_times(
+        viewer=actor, queue=queue, site=site, start=since, end=end
+    )
+    if not contacts:
+        raise RelaisError(ErrorCode.NO_LIVE_HISTORY, queue=queue.label, weeks=history.LIVE_WEEKS)
+    first_day = min(arrived for arrived, _ in contacts).astimezone(zone).date()
+    first = datetime.combine(first_day, time(0), tzinfo=zone)
+    observations = history.observations_from_contacts(contacts, first=first, end=end)
+    return _forecast_run(
+        actor,
+        site,
+        queue.code,
+        history.LIVE_INTERVAL,
+        observations,
+        horizon_start,
+        horizon_days,
+        methods,
+        "live",
+    )
+
+
+def _forecast_run(
+    actor: User | None,
+    site: Site,
+    queue: str,
+    interval: timedelta,
+    observations: tuple[IntervalObservation, ...],
+    horizon_start: date | None,
+    horizon_days: int,
+    methods: Sequence[str] | None,
+    source: str,
+) -> ForecastRun:
     candidates = _methods(methods)
     last_local = observations[-1].start.astimezone(calendars.zoneinfo_of(site)).date()
     first_local = observations[0].start.astimezone(calendars.zoneinfo_of(site)).date()
@@ -98,12 +160,12 @@ def forecast_run_create(
     ]
     if not horizon:
         raise RelaisError(ErrorCode.SITE_NEVER_OPEN, site=site.name)
-    history = QueueHistory(queue, site.time_zone, interval, observations)
+    queue_history = QueueHistory(queue, site.time_zone, interval, observations)
     try:
         with warnings.catch_warnings():  # empty means in the backtest: MASE is then NaN
             warnings.simplefilter("ignore", RuntimeWarning)
             result = forecast_queue(
-                history, horizon, closed_dates=calendar.closed_dates, methods=candidates
+                queue_history, horizon, closed_dates=calendar.closed_dates, methods=candidates
             )
     except ValueError as refused:  # NotEnoughHistory and the core's input checks
         raise RelaisError(ErrorCode.HISTORY_TOO_SHORT, details=str(refused)) from refused
@@ -144,7 +206,13 @@ def forecast_run_create(
             actor=actor,
             action="wfm.forecast_run.create",
             obj=run,
-            changes={"site": site.name, "queue": queue, "method": run.method, "wape": run.wape},
+            changes={
+                "site": site.name,
+                "queue": queue,
+                "history": source,
+                "method": run.method,
+                "wape": run.wape,
+            },
         )
     return run
 
@@ -239,14 +307,10 @@ def staffing_plan_create(
     return plan
 
 
-def schedule_create(
-    *,
-    actor: User | None,
-    week_start: date,
-    sites: Sequence[Site],
-    settings: SolverSettings | None = None,
-) -> Schedule:
-    """A week of shifts for ``sites`` from their newest staffing plans and active agents."""
+def schedule_inputs(
+    actor: User | None, week_start: date, sites: Sequence[Site]
+) -> tuple[Week, dict[int, StaffingPlan], dict[int, list[Agent]]]:
+    """The week, each site's newest staffing plan and active agents; refused if one lacks."""
     if not sites:
         raise RelaisError(ErrorCode.SCHEDULING_FAILED, details="choose at least one site")
     for site in sites:
@@ -262,10 +326,25 @@ def schedule_create(
         agents[site.pk] = list(selectors.schedulable_agent_list(site=site))
         if not agents[site.pk]:
             raise RelaisError(ErrorCode.NO_AGENTS, site=site.name)
+    return week, plans, agents
+
+
+def schedule_create(
+    *,
+    actor: User | None,
+    week_start: date,
+    sites: Sequence[Site],
+    settings: SolverSettings | None = None,
+    progress: Progress | None = None,
+) -> Schedule:
+    """A week of shifts for ``sites`` from their newest staffing plans and active agents.
+
+    ``progress(phase, share)`` hears the solver's phases (`ScheduleSolve` jobs store them)."""
+    week, plans, agents = schedule_inputs(actor, week_start, sites)
     problem = rostering.problem_for(week, sites, plans, agents)
     try:
         problem.validate()
-        solved = solve_schedule(problem, settings or SolverSettings(max_seconds=30))
+        solved = solve_schedule(problem, settings or SolverSettings(max_seconds=30), progress)
     except (SchedulingError, ValueError) as failed:
         raise RelaisError(ErrorCode.SCHEDULING_FAILED, details=str(failed)) from failed
     report = solved.report

@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
-from relais.apps.wfm import reports, selectors, services
+from relais.apps.wfm import reports, selectors, services, solves, wording
 from relais.apps.wfm.errors import ErrorCode
-from relais.apps.wfm.forms import ForecastForm, ScheduleForm, StaffingForm
-from relais.core.wfm.scheduling import SolverSettings
+from relais.apps.wfm.forms import ForecastForm, HistorySource, ScheduleForm, StaffingForm
+from relais.apps.wfm.models import Schedule
 
 View = Callable[..., HttpResponse]
 
@@ -57,11 +57,14 @@ def _home_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "sites": sites,
         "can_plan": selectors.can_plan(viewer),
-        "forecast_form": ForecastForm(sites=plannable),
+        "forecast_form": ForecastForm(
+            sites=plannable, queues=selectors.forecast_queue_list(viewer=viewer)
+        ),
         "schedule_form": ScheduleForm(sites=plannable, initial={"week_start": _next_monday()}),
         "forecasts": selectors.forecast_run_list(viewer=viewer)[:20],
         "plans": selectors.staffing_plan_list(viewer=viewer)[:20],
         "schedules": selectors.schedule_list(viewer=viewer)[:20],
+        "solves": selectors.schedule_solve_list(viewer=viewer)[:10],
         **extra,
     }
 
@@ -87,23 +90,30 @@ def forecast_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_plan(viewer):
         raise RelaisError(ErrorCode.PLANNING_NOT_ALLOWED)
     form = ForecastForm(
-        request.POST, request.FILES, sites=selectors.planning_site_list(viewer=viewer)
+        request.POST,
+        request.FILES,
+        sites=selectors.planning_site_list(viewer=viewer),
+        queues=selectors.forecast_queue_list(viewer=viewer),
     )
     if not form.is_valid():
         return render(
             request, "wfm/planning.html", _home_context(request, forecast_form=form), status=400
         )
     data = form.cleaned_data
+    common = {
+        "actor": viewer,
+        "site": data["site"],
+        "horizon_start": data["horizon_start"],
+        "horizon_days": data["horizon_days"],
+        "methods": None if not data["all_methods"] else services.ALL_METHODS,
+    }
     try:
-        run = services.forecast_run_create(
-            actor=viewer,  # type: ignore[arg-type]
-            site=data["site"],
-            queue=data["queue"],
-            history_csv=data["history"].read(),
-            horizon_start=data["horizon_start"],
-            horizon_days=data["horizon_days"],
-            methods=None if not data["all_methods"] else services.ALL_METHODS,
-        )
+        if data["source"] == HistorySource.CSV:
+            run = services.forecast_run_create(
+                queue=data["queue"].code, history_csv=data["history"].read(), **common
+            )
+        else:
+            run = services.forecast_run_from_live(queue=data["queue"], **common)
     except RelaisError as refused:
         if refused.code in {AccountsErrorCode.NOT_FOUND, ErrorCode.PLANNING_NOT_ALLOWED}:
             raise
@@ -173,6 +183,7 @@ def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @refusals_as_pages
 def schedule_create(request: HttpRequest) -> HttpResponse:
+    """Queue a solve (a background job) and show its progress."""
     viewer = request.user
     if not selectors.can_plan(viewer):
         raise RelaisError(ErrorCode.PLANNING_NOT_ALLOWED)
@@ -181,19 +192,48 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
         return render(
             request, "wfm/planning.html", _home_context(request, schedule_form=form), status=400
         )
-    seconds = float(form.cleaned_data["max_seconds"])
     try:
-        schedule = services.schedule_create(
+        solve = solves.schedule_solve_request(
             actor=viewer,  # type: ignore[arg-type]
             week_start=form.cleaned_data["week_start"],
             sites=list(form.cleaned_data["sites"]),
-            settings=SolverSettings(max_seconds=seconds, warmstart_seconds=seconds / 3),
+            max_seconds=form.cleaned_data["max_seconds"],
         )
     except RelaisError as refused:
         if refused.code in {AccountsErrorCode.NOT_FOUND, ErrorCode.PLANNING_NOT_ALLOWED}:
             raise
         return _refused(request, refused, schedule_form=form)
-    return redirect("wfm:schedule", schedule_id=schedule.pk)
+    return redirect("wfm:solve", solve_id=solve.pk)
+
+
+def _summary(request: HttpRequest, schedule: Schedule) -> dict[str, str]:
+    return wording.solve_sentences(reports.solve_summary(viewer=request.user, schedule=schedule))
+
+
+@login_required
+@refusals_as_pages
+def solve_detail(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
+    context: dict[str, Any] = {"solve": solve}
+    if solve.schedule is not None:
+        context["summary"] = _summary(request, solve.schedule)
+        context["schedule"] = solve.schedule
+    return render(request, "wfm/solve.html", context)
+
+
+@login_required
+@refusals_as_pages
+def solve_status(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
+    return JsonResponse(
+        {
+            "status": solve.status,
+            "status_label": solve.get_status_display(),
+            "phase": solve.phase,
+            "phase_label": solve.get_phase_display(),
+            "percent": solve.percent,
+        }
+    )
 
 
 @login_required
@@ -207,7 +247,12 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
     return render(
         request,
         "wfm/schedule.html",
-        {"schedule": schedule, "gantts": gantts, "agent_filter": agent.isdigit()},
+        {
+            "schedule": schedule,
+            "gantts": gantts,
+            "agent_filter": agent.isdigit(),
+            "summary": _summary(request, schedule),
+        },
     )
 
 

@@ -22,8 +22,10 @@ def line_chart(
     percent: bool = False,
     width: int = 760,
     height: int = 240,
+    marked: Sequence[tuple[int, int, str]] = (),
 ) -> str:
-    """Lines with shaded 95 % bands; None values leave gaps."""
+    """Lines with shaded 95 % bands; None values leave gaps. ``marked``: (first, last, label)
+    ranges of x indices drawn as hatched windows behind the lines (outages)."""
     left, right, top, bottom = 52, 12, 28, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [
@@ -55,6 +57,15 @@ def line_chart(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="#ddd"/><text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="10" '
             f'text-anchor="end">{text}</text>'
+        )
+    for first, last, name in marked:
+        x0 = x(first) - plot_w / count / 2
+        x1 = x(last) + plot_w / count / 2
+        parts.append(
+            f'<g data-outage="{escape(name)}"><rect x="{x0:.1f}" y="{top}" '
+            f'width="{x1 - x0:.1f}" height="{plot_h}" fill="#c92a2a" opacity="0.12"/>'
+            f'<text x="{x0 + 3:.1f}" y="{top + plot_h - 4}" font-size="10" fill="#8a1c1c">'
+            f"{escape(name)}</text></g>"
         )
     every = max(1, math.ceil(count / 12))
     for index, name in enumerate(x_labels):

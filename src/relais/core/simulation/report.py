@@ -6,6 +6,7 @@ report also shows the paired differences B − A and both scenarios on the chart
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -15,9 +16,10 @@ from relais.core.simulation.compare import compare
 from relais.core.simulation.confidence import Estimate
 from relais.core.simulation.labels import label
 from relais.core.simulation.results import INTERNAL, ViewKey
+from relais.core.simulation.scenario import LinkDown
 from relais.core.simulation.simulate import SimulationResult
 
-__all__ = ["render_html_report"]
+__all__ = ["OutageWindow", "outage_windows", "render_html_report"]
 
 _RATES = frozenset({"service_level", "abandonment_rate", "occupancy", "in_shift_shrinkage"})
 _TABLE_METRICS = (
@@ -109,8 +111,93 @@ def _series(result: SimulationResult, metric: str, name: str) -> tuple[list[str]
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OutageWindow:
+    """A site outage (`link_down`) as the report shows it: the intervals it touches, and the
+    service level in them against the rest of the period (means weighted by contacts)."""
+
+    site_id: str
+    start: float
+    end: float
+    first: int
+    last: int
+    service_level_during: float | None
+    service_level_outside: float | None
+
+
+def _weighted_sl(result: SimulationResult, views: list[ViewKey]) -> float | None:
+    weight = total = 0.0
+    for view in views:
+        offered = result.estimate(view, "offered").mean
+        level = result.estimate(view, "service_level").mean
+        if offered and level is not None:
+            weight += offered
+            total += offered * level
+    return total / weight if weight else None
+
+
+def outage_windows(result: SimulationResult) -> list[OutageWindow]:
+    """The scenario's site outages, with the intervals they overlap (per-interval views)."""
+    views = result.views("total", intervals=True)
+    step = result.scenario.interval_s
+    windows = []
+    for event in result.scenario.events:
+        if not isinstance(event, LinkDown):
+            continue
+        end = event.at + event.minutes * 60
+        touched = [
+            i
+            for i, view in enumerate(views)
+            if (view[2] or 0.0) < end and (view[2] or 0.0) + step > event.at
+        ]
+        if not touched:
+            continue
+        inside = [views[i] for i in touched]
+        outside = [view for i, view in enumerate(views) if i not in touched]
+        windows.append(
+            OutageWindow(
+                event.site_id,
+                event.at,
+                end,
+                touched[0],
+                touched[-1],
+                _weighted_sl(result, inside),
+                _weighted_sl(result, outside),
+            )
+        )
+    return windows
+
+
+def _outage_section(result: SimulationResult, lang: str) -> str:
+    windows = outage_windows(result)
+    if not windows:
+        return ""
+    zone = result.scenario.time_zone
+    heads = "".join(
+        f"<th>{escape(label(key, lang))}</th>"
+        for key in ("outage_site", "outage_window", "sl_during", "sl_outside")
+    )
+    rows = [
+        f'<h2>{escape(label("outages", lang))}</h2><table data-testid="outages"><tr>{heads}</tr>'
+    ]
+    for w in windows:
+        rows.append(
+            f"<tr><td>{escape(w.site_id)}</td><td>{_local_label(w.start, zone)}–"
+            f"{_local_label(w.end, zone)}</td>"
+            f"<td>{_format('service_level', w.service_level_during, lang)}</td>"
+            f"<td>{_format('service_level', w.service_level_outside, lang)}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
 def _charts(results: list[tuple[str, SimulationResult]], lang: str) -> str:
     parts = []
+    marked = [
+        (w.first, w.last, f"{label('outage', lang)} {w.site_id}")
+        for _, result in results
+        for w in outage_windows(result)
+    ]
     for metric, key, percent in (
         ("service_level", "chart_sl", True),
         ("offered", "chart_volume", False),
@@ -125,7 +212,8 @@ def _charts(results: list[tuple[str, SimulationResult]], lang: str) -> str:
                 _, gone = _series(result, "abandoned", f"{name} – {label('abandoned', lang)}")
                 series.append(gone)
         parts.append(
-            f"<div>{line_chart(label(key, lang), x_labels, series, percent=percent)}</div>"
+            f"<div>{line_chart(label(key, lang), x_labels, series, percent=percent, marked=marked)}"
+            "</div>"
         )
     return "".join(parts)
 
@@ -185,6 +273,7 @@ def render_html_report(
     if against is not None:
         body.append(_comparison(result, against, lang))
     body.append(_charts(names, lang))
+    body.append(_outage_section(result, lang))
     total: list[ViewKey] = [("total", "", None)]
     body.append(f"<h2>{escape(label('headline', lang))}</h2>")
     body.append(_table(result, total, _TABLE_METRICS, lang))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -72,16 +73,35 @@ STATUS_NAMES = {
 }
 
 
-def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None = None) -> Schedule:
-    """Build the roster model, bound it by its linear relaxation, and search near the LP."""
+#: The phases a solve reports to ``progress``, with the share of the work done at their start.
+PHASES = {"model": 0.0, "bound": 0.1, "search": 0.25, "polish": 0.75, "decode": 0.95}
+
+Progress = Callable[[str, float], None]
+
+
+def solve_schedule(
+    problem: SchedulingProblem,
+    settings: SolverSettings | None = None,
+    progress: Progress | None = None,
+) -> Schedule:
+    """Build the roster model, bound it by its linear relaxation, and search near the LP.
+
+    ``progress(phase, share)`` is called at the start of each phase of :data:`PHASES` (the
+    solvers report nothing in between)."""
     settings = settings or SolverSettings()
     began = time.perf_counter()
+
+    def phase(name: str) -> None:
+        if progress is not None:
+            progress(name, PHASES[name])
 
     def left() -> float:
         return settings.max_seconds - (time.perf_counter() - began)
 
+    phase("model")
     rosters = formulate_rosters(problem)
     model = rosters.form.model
+    phase("bound")
     relaxation = solve_relaxation(model, vertex=True)
     if relaxation.status != "Optimal":
         raise SchedulingError(f"linear relaxation ended with status {relaxation.status}")
@@ -91,6 +111,7 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     for flow in flows:
         if relaxation.values[flow] < 1e-6:
             restricted.upper[flow] = 0
+    phase("search")
     mip = solve_mip(
         restricted,
         seconds=max(0.5, settings.mip_share * left()),
@@ -108,6 +129,7 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     solver_bound = bound
     above = objective is None or relative_gap_pct(objective, bound) > 100 * settings.relative_gap
     if objective is None or (above and left() >= 1.0):
+        phase("polish")
         cut = math.ceil(bound - 1e-6) if settings.relaxation_cut else None
         polish = replace(settings, max_seconds=max(1.0, left()))
         solver, variables, cp_status = solve_cp_sat(model, polish, cut, values)
@@ -120,6 +142,7 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
         solver_bound = max(bound, float(solver.best_objective_bound))
     if values is None or objective is None:
         raise SchedulingError(f"no schedule found (HiGHS status {mip.status})")
+    phase("decode")
     weeks: dict[str, list[int]] = {}
     for kind in rosters.types:
         weeks.update(decompose(kind, values))
