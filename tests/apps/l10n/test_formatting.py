@@ -114,6 +114,7 @@ def test_dates_are_day_first_in_french_and_iso_in_english() -> None:
         ("l'agent s'est connecté", "l’agent s’est connecté"),
         ("Pause à 14:05", "Pause à 14:05"),  # a time
         ("voir https://relais.example/a?b=1", "voir https://relais.example/a?b=1"),
+        ('p. ex. {"orders": 1}', 'p. ex. {"orders": 1}'),  # JSON
         (f"Déjà{N}: rien", f"Déjà{N}: rien"),  # already right: unchanged
         (f"Note\u00a0: rien", f"Note{N}: rien"),  # a wide no-break space narrowed
     ],

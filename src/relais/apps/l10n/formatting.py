@@ -121,8 +121,8 @@ def day_time(value: dt.datetime | None, *, language: str | None) -> str:
     return f"{day(value, language=language)} {value.strftime('%H:%M')}"
 
 
-# Before : ; ! ? when they end a word or follow a space, and not in 14:05, http://, a?b=1.
-_BEFORE_PUNCTUATION = re.compile(r"(?<=[^\s\d/:;!?«\u202f])[ \u00a0]*([:;!?])(?=\s|$|[»)<!?])")
+# Before : ; ! ? when they end a word or follow a space; not in 14:05, http://, a?b=1, {"a": 1}.
+_BEFORE_PUNCTUATION = re.compile(r"(?<=[^\s\d/:;!?«\u202f\"'])[ \u00a0]*([:;!?])(?=\s|$|[»)<!?])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \u00a0]+([;!?»]|:(?=\s|$|<))")
 _AFTER_OPENING_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSING_QUOTE = re.compile(r"(?<=[^\s\u202f])[ \u00a0]*»")
