@@ -101,7 +101,9 @@ def english_tells() -> tuple[re.Pattern[str], frozenset[str]]:
                 elif single and [part] == found and part.lower() not in french_words():
                     labels.add(part.lower())
     by_length = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
-    return re.compile(rf"(?<![\w])(?:{by_length})(?![\w])"), frozenset(labels - {a.lower() for a in ALLOWED})
+    return re.compile(rf"(?<![\w])(?:{by_length})(?![\w])"), frozenset(
+        labels - {a.lower() for a in ALLOWED}
+    )
 
 
 def _squeeze(text: str) -> str:
@@ -116,7 +118,9 @@ class _VisibleText(HTMLParser):
     (`lang="en"`)."""
 
     READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -176,7 +180,7 @@ def problems_in(text: str) -> list[str]:
 def test_the_checker_finds_english_and_typography_but_not_french() -> None:
     n = NARROW_NBSP
     english = visible_text(
-        "<main><h1>Supervisor wallboard</h1><p title=\"Log out\">l'agent est prêt : oui</p>"
+        '<main><h1>Supervisor wallboard</h1><p title="Log out">l\'agent est prêt : oui</p>'
         "<p>Prêt? method seasonal_naive</p><td>Lunch</td><script>var a = 'Log out';</script>"
         "</main>"
     )
@@ -368,7 +372,9 @@ def _errors(world: World, language: str) -> dict[str, dict[str, Any]]:
         "403": _api(agent, "post", "/api/v1/partners", {"name": "N", "country": "TN"}),
         "404": _api(admin, "get", "/api/v1/sites/999999"),
         "404 planning": _api(admin, "get", "/api/v1/wfm/schedules/999999"),
-        "400 literal": _api(admin, "post", "/api/v1/contacts", {"queue": "orders", "channel": "fax"}),
+        "400 literal": _api(
+            admin, "post", "/api/v1/contacts", {"queue": "orders", "channel": "fax"}
+        ),
         "400 validation": _api(
             admin,
             "post",
@@ -433,4 +439,3 @@ def test_validation_errors_name_each_field_and_its_problem(world: World) -> None
     assert french_message.startswith(f"La requête est invalide{n}: payload.name{n}: doit compter")
     english_message = errors["en"]["400 validation"]["message"]
     assert english_message.startswith("The request is invalid: payload.name: must have")
-

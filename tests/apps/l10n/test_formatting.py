@@ -116,7 +116,7 @@ def test_dates_are_day_first_in_french_and_iso_in_english() -> None:
         ("voir https://relais.example/a?b=1", "voir https://relais.example/a?b=1"),
         ('p. ex. {"orders": 1}', 'p. ex. {"orders": 1}'),  # JSON
         (f"Déjà{N}: rien", f"Déjà{N}: rien"),  # already right: unchanged
-        (f"Note\u00a0: rien", f"Note{N}: rien"),  # a wide no-break space narrowed
+        ("Note\u00a0: rien", f"Note{N}: rien"),  # a wide no-break space narrowed
     ],
 )
 def test_typography_in_french(text: str, french: str) -> None:
@@ -164,7 +164,7 @@ def test_date_filters_show_the_current_time_zone() -> None:
 
 def test_typography_filter_escapes_what_is_not_safe_and_keeps_safe_html() -> None:
     source = "{{ plain|typography }}|{{ html|typography }}"
-    html = mark_safe('<a href="/x?y=1">Suivant</a> ?')  # noqa: S308
+    html = mark_safe('<a href="/x?y=1">Suivant</a> ?')
 
     rendered = render(source, "fr", plain="<b>Prêt?</b>", html=html)
 

@@ -61,8 +61,8 @@ def test_step_hours_narrower_than_the_queue_are_a_gap_every_monday(world: World)
         ]
     with translation.override("fr"):
         assert gap_texts([gap], "Commandes") == [
-            "Personne ne peut répondre à la file Commandes le lundi 20:00–22:00\u202f: aucune étape "
-            "de débordement n’est ouverte à cette heure-là."
+            "Personne ne peut répondre à la file Commandes le lundi 20:00–22:00\u202f: aucune "
+            "étape de débordement n’est ouverte à cette heure-là."
         ]
 
 

@@ -6,7 +6,7 @@ leaking pydantic's English."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.functional import Promise
@@ -89,7 +89,7 @@ def problem_of(error: Mapping[str, Any]) -> str:
         return str(_NOT_VALID)
 
 
-def problems_of(errors: list[Mapping[str, Any]]) -> list[dict[str, str]]:
+def problems_of(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return [{"field": field_of(error), "problem": problem_of(error)} for error in errors]
 
 

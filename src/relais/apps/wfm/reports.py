@@ -17,8 +17,8 @@ from django.utils.dateparse import parse_datetime
 
 from relais.apps.organisation.models import Site
 from relais.apps.wfm import selectors
-from relais.apps.wfm.models import ForecastRun, Schedule, ScheduledShift, StaffingPlan
 from relais.apps.wfm.labels import activity_label
+from relais.apps.wfm.models import ForecastRun, Schedule, ScheduledShift, StaffingPlan
 from relais.core.wfm.adherence import (
     ScheduledActivity,
     adherence_by_agent,

@@ -65,7 +65,9 @@ def queue_get(*, viewer: Any, queue_id: int) -> Queue:
 
 def step_get(*, viewer: Any, step_id: int) -> OverflowStep:
     require_supervision(viewer)
-    return _get(OverflowStep.objects.select_related("queue"), step_id, OverflowStep._meta.verbose_name)
+    return _get(
+        OverflowStep.objects.select_related("queue"), step_id, OverflowStep._meta.verbose_name
+    )
 
 
 def supervised_agent_get(*, viewer: Any, agent_id: int) -> Agent:
