@@ -290,6 +290,8 @@ KNOWN: dict[str, set[str]] = {
     # planning: the forecasts' method shown as its code; `{% load wfm_labels %}` and
     # `{{ run.method|method_label }}` give its name.
     "wfm:planning": {"code name: seasonal_naive"},
+    "wfm:forecast_create": {"code name: seasonal_naive"},  # the planning page, with errors
+    "wfm:schedule_create": {"code name: seasonal_naive"},
     # planning: `{% translate "Scenario" %}:` puts the colon outside the sentence; French wants
     # U+202F before it (`{% blocktranslate %}Scenario: {{ link }}{% endblocktranslate %}`).
     "simulation:run": {"no space: 'cénario:'"},
@@ -311,8 +313,10 @@ KNOWN: dict[str, set[str]] = {
 
 
 def _read(response: Any) -> str | None:
+    """What the response gives a person to read: a page (also a form sent back with its errors,
+    400, and the error pages), a CSV export; not redirects, nor the JSON a page's script reads."""
     kind = response.get("Content-Type", "")
-    if response.status_code != 200 or not kind.startswith(("text/html", "text/csv")):
+    if response.status_code in (301, 302, 405) or not kind.startswith(("text/html", "text/csv")):
         return None
     body = response.content.decode("utf-8-sig")
     return visible_text(body) if kind.startswith("text/html") else body
