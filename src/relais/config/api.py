@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -12,6 +13,7 @@ from relais.apps.accounts.errors import ErrorCode
 from relais.apps.desktop.api import router as desktop_router
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.api import router as interactions_router
+from relais.apps.l10n.validation import problems_of, summary_of
 from relais.apps.organisation.api import router as organisation_router
 from relais.apps.router.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
@@ -46,16 +48,10 @@ def relais_error(request: HttpRequest, exc: RelaisError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    details = [
-        {
-            "field": ".".join(str(part) for part in err.get("loc", ())[1:]),
-            "problem": err.get("msg", ""),
-        }
-        for err in exc.errors
-    ]
+    details = problems_of(exc.errors)  # in the reader's language, not pydantic's English
     if any(err.get("type") == "json_invalid" for err in exc.errors):
         return _error(request, RelaisError(ErrorCode.MALFORMED_JSON))
-    summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
+    summary = summary_of(details)
     return _error(request, RelaisError(ErrorCode.INVALID_INPUT, details=summary), details=details)
 
 
@@ -66,7 +62,7 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, RelaisError(ErrorCode.NOT_FOUND, kind="resource"))
+    return _error(request, RelaisError(ErrorCode.NOT_FOUND, kind=_("resource")))
 
 
 @api.exception_handler(HttpError)

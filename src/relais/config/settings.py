@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "relais.apps.realtime",
+    "relais.apps.l10n",
     "relais.apps.accounts",
     "relais.apps.audit",
     "relais.apps.organisation",
@@ -277,6 +278,12 @@ LANGUAGE_CODE = os.environ.get("RELAIS_LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+#: Dates, decimal separator and thousands per language: relais/formats/<lang>/formats.py
+#: (French: 06/12/2026, 1 234,5 with U+202F). Thousands are grouped only where a template
+#: asks (the filters of `{% load relais_format %}`, docs/i18n.md): with
+#: USE_THOUSAND_SEPARATOR every integer would be grouped, ids in attributes and URLs too.
+FORMAT_MODULE_PATH = ["relais.formats"]
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = os.environ.get("RELAIS_TIME_ZONE", "Europe/Paris")
 USE_TZ = True
 

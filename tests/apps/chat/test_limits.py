@@ -65,7 +65,7 @@ async def test_a_burst_of_idle_connections_is_refused_beyond_the_limit(
     assert len(refused) >= 80
     error = json.loads(await refused[0].receive_from())
     assert (error["type"], error["code"], error["retry_after"]) == ("error", "too_fast", 1)
-    assert error["message"] == "Trop rapide : ceci n'a pas été envoyé. Réessayez dans 1 s."
+    assert error["message"] == "Trop rapide\u202f: ceci n’a pas été envoyé. Réessayez dans 1 s."
     assert (await refused[0].receive_output())["code"] == CLOSE_TOO_FAST
 
     other = _socket("198.51.100.9")  # another address is not held back

@@ -87,7 +87,7 @@ async def test_signing_out_closes_that_browsers_desktop(chat_world: ChatWorld) -
 
     frame, code = await _ended(desk)
     assert (frame["reason"], code) == ("logged_out", CLOSE_SESSION_ENDED)
-    assert frame["message"] == "Votre session est terminée : vous vous êtes déconnecté."
+    assert frame["message"] == "Votre session est terminée\u202f: vous vous êtes déconnecté."
     assert await other.receive_nothing(timeout=0.3)  # that session still holds
     await desk.disconnect()
     await other.disconnect()

@@ -61,8 +61,8 @@ def test_step_hours_narrower_than_the_queue_are_a_gap_every_monday(world: World)
         ]
     with translation.override("fr"):
         assert gap_texts([gap], "Commandes") == [
-            "Personne ne peut répondre à la file Commandes le lundi 20:00–22:00 : aucune étape "
-            "de débordement n'est ouverte à cette heure-là."
+            "Personne ne peut répondre à la file Commandes le lundi 20:00–22:00\u202f: aucune "
+            "étape de débordement n’est ouverte à cette heure-là."
         ]
 
 
@@ -114,8 +114,8 @@ def test_gaps_in_words(gaps: list[WeeklyGap], english: str, french: str) -> None
         ]
     with translation.override("fr"):
         assert gap_texts(gaps, "Commandes") == [
-            f"Personne ne peut répondre à la file Commandes {french} : aucune étape de "
-            "débordement n'est ouverte à cette heure-là."
+            f"Personne ne peut répondre à la file Commandes {french}\u202f: aucune étape de "
+            "débordement n’est ouverte à cette heure-là."
         ]
 
 

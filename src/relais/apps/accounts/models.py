@@ -8,16 +8,20 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    DIRECTOR = "director", _("Customer-relations director")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    AGENT = "agent", _("Agent")
-    PARTNER_MANAGER = "partner_manager", _("Partner manager")
-    PLANNER = "planner", _("Workforce planner")
-    QUALITY_ANALYST = "quality_analyst", _("Quality analyst")
+    """A person's role; its label is the short title shown beside their name (context "role"
+    in the catalogue: French uses the function, "Direction", "Supervision", docs/i18n.md)."""
+
+    ADMINISTRATOR = "administrator", pgettext_lazy("role", "Administrator")
+    DIRECTOR = "director", pgettext_lazy("role", "Customer-relations director")
+    SUPERVISOR = "supervisor", pgettext_lazy("role", "Supervisor")
+    AGENT = "agent", pgettext_lazy("role", "Agent")
+    PARTNER_MANAGER = "partner_manager", pgettext_lazy("role", "Partner manager")
+    PLANNER = "planner", pgettext_lazy("role", "Workforce planner")
+    QUALITY_ANALYST = "quality_analyst", pgettext_lazy("role", "Quality analyst")
 
 
 class User(AbstractUser):

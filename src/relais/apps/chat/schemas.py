@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
@@ -22,7 +23,7 @@ def _email(value: str) -> str:
         try:
             validate_email(value)
         except ValidationError as error:
-            raise ValueError("not an e-mail address") from error
+            raise ValueError(str(_("this is not an e-mail address"))) from error
     return value.lower()
 
 

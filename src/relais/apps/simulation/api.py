@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -24,7 +25,7 @@ router = Router(tags=["simulation"])
 
 def _readers_only(request: HttpRequest) -> None:
     if not can_view(request.user):
-        raise RelaisError(ErrorCode.NOT_FOUND, kind="simulation")
+        raise RelaisError(ErrorCode.NOT_FOUND, kind=_("simulation"))
 
 
 @router.get("/simulation/scenarios", response=list[schemas.ScenarioRead])

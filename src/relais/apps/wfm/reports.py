@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from relais.apps.organisation.models import Site
 from relais.apps.wfm import selectors
+from relais.apps.wfm.labels import activity_label
 from relais.apps.wfm.models import ForecastRun, Schedule, ScheduledShift, StaffingPlan
 from relais.core.wfm.adherence import (
     ScheduledActivity,
@@ -95,7 +96,7 @@ def _shift_bar(shift: ScheduledShift, day_start: datetime, zone: zoneinfo.ZoneIn
             piece = _bar(start, end, day_start, zone)  # then relative to the shift's bar
             piece.left = 100 * (piece.left - bar.left) / bar.width
             piece.width = 100 * piece.width / bar.width
-            piece.label = f"{pause['name']} {piece.label}"
+            piece.label = f"{activity_label(pause['name'])} {piece.label}"
             bar.breaks.append(piece)
     return bar
 

@@ -52,7 +52,7 @@ def queue_list(*, viewer: Any) -> QuerySet[Queue]:
     )
 
 
-def _get[M: Model](queryset: QuerySet[M], pk: int, kind: str) -> M:
+def _get[M: Model](queryset: QuerySet[M], pk: int, kind: object) -> M:
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise RelaisError(AccountsErrorCode.NOT_FOUND, kind=kind)
@@ -60,17 +60,19 @@ def _get[M: Model](queryset: QuerySet[M], pk: int, kind: str) -> M:
 
 
 def queue_get(*, viewer: Any, queue_id: int) -> Queue:
-    return _get(queue_list(viewer=viewer), queue_id, "queue")
+    return _get(queue_list(viewer=viewer), queue_id, Queue._meta.verbose_name)
 
 
 def step_get(*, viewer: Any, step_id: int) -> OverflowStep:
     require_supervision(viewer)
-    return _get(OverflowStep.objects.select_related("queue"), step_id, "overflow step")
+    return _get(
+        OverflowStep.objects.select_related("queue"), step_id, OverflowStep._meta.verbose_name
+    )
 
 
 def supervised_agent_get(*, viewer: Any, agent_id: int) -> Agent:
     require_supervision(viewer)
-    return _get(agent_list(viewer=viewer), agent_id, "agent")
+    return _get(agent_list(viewer=viewer), agent_id, Agent._meta.verbose_name)
 
 
 def broadcast_list(*, viewer: Any) -> QuerySet[Broadcast]:
@@ -103,7 +105,9 @@ def broadcast_target(*, viewer: Any, target_kind: str, target_id: int) -> tuple[
         if partner is not None:
             members = agents.filter(site__partner=partner)
             return partner.name, list(members.values_list("pk", flat=True))
-    raise RelaisError(ErrorCode.UNKNOWN_TARGET, kind=target_kind)
+    known = target_kind in BroadcastTarget.values
+    kind = BroadcastTarget(target_kind).label if known else target_kind
+    raise RelaisError(ErrorCode.UNKNOWN_TARGET, kind=kind)
 
 
 def wallboard_forms(*, viewer: Any) -> dict[str, Any]:

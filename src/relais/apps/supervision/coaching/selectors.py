@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role
@@ -47,7 +47,7 @@ def coached_agent_get(*, viewer: Any, agent_id: int) -> Agent:
     if may_coach(viewer):
         agent = agent_list(viewer=viewer).filter(pk=agent_id, active=True).first()
     if agent is None:
-        raise RelaisError(ErrorCode.NOT_FOUND, kind="agent")
+        raise RelaisError(ErrorCode.NOT_FOUND, kind=Agent._meta.verbose_name)
     return agent
 
 
@@ -62,7 +62,7 @@ def coached_contact_get(*, viewer: Any, contact_id: int) -> Contact:
             .first()
         )
     if contact is None:
-        raise RelaisError(ErrorCode.NOT_FOUND, kind="chat")
+        raise RelaisError(ErrorCode.NOT_FOUND, kind=gettext_lazy("chat"))
     return contact
 
 
