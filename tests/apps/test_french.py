@@ -228,6 +228,7 @@ def objects(world: World) -> dict[str, int | str]:
     from relais.apps.simulation.models import RunStatus, SimulationRun
     from relais.apps.simulation.services import scenario_build_from_live
     from relais.apps.supervision.models import Broadcast
+    from relais.apps.wfm.models import ScheduleSolve
     from tests.apps.routing.fixtures import orders_queue
     from tests.apps.wfm.fixtures import planned_site
 
@@ -272,6 +273,8 @@ def objects(world: World) -> dict[str, int | str]:
         sent_at=timezone.now(),
         recipients=[served.pk],
     )
+    solve = ScheduleSolve.objects.create(week_start=shift.start.date(), max_seconds=2)
+    solve.sites.set([world.lille])
     agent = world.agents["lille0"]
     thread = HelpThread.objects.create(agent=agent, created_at=timezone.now())
     HelpMessage.objects.create(
@@ -291,6 +294,7 @@ def objects(world: World) -> dict[str, int | str]:
         "contact_id": contacts[0].pk,
         "previous_id": contacts[1].pk,
         "broadcast_id": broadcast.pk,
+        "solve_id": solve.pk,
     }
 
 
