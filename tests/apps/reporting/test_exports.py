@@ -140,3 +140,4 @@ def test_an_export_with_a_wrong_date_is_refused_with_the_reason(day: World) -> N
     assert response.status_code == 400
     assert "31/02/2025" in response.content.decode()
     assert "jj/mm/aaaa" in response.content.decode()
+    assert response.content.decode().startswith("Le rapport ne peut pas être exporté")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import SiteKind
 from relais.apps.reporting import exports, presentation
+from relais.apps.reporting.errors import ErrorCode
 from relais.apps.reporting.figures import GROUP_HEADINGS, PERIOD_HEADINGS
 from relais.apps.reporting.forms import ReportForm
 from relais.apps.reporting.selectors import may_see_reports, report, site_kind_comparison
@@ -62,8 +64,10 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     form = ReportForm(request.GET, viewer=request.user)
     if not form.is_valid():
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        message = _("The report cannot be exported: %(problems)s") % {"problems": problems}
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        error = RelaisError(ErrorCode.INVALID_REPORT_QUERY, problems=problems)
+        return HttpResponse(
+            error.message, status=error.status, content_type="text/plain; charset=utf-8"
+        )
     query = form.query()
     rows = report(viewer=request.user, query=query)
     layout = exports.Layout(period=query.period, group_by=query.group_by)
