@@ -62,7 +62,7 @@ def volume_chart(rows: Sequence[ReportRow], *, period: str, grouped: bool) -> di
         offered = {(row.period, row.label): row.summary.offered for row in rows}
         return {
             "categories": categories,
-            "axes": [{"unit": "count", "name": _("Offered")}],
+            "axes": [{"unit": "count"}],
             "series": [
                 {
                     "name": label,
@@ -78,7 +78,7 @@ def volume_chart(rows: Sequence[ReportRow], *, period: str, grouped: bool) -> di
         totals[row.period] = totals.get(row.period, KpiSummary()) + row.summary
     return {
         "categories": categories,
-        "axes": [{"unit": "count", "name": _("Contacts")}, {"unit": "percent", "name": "%"}],
+        "axes": [{"unit": "count"}, {"unit": "percent"}],
         "series": [
             {
                 "name": _("Answered"),
@@ -114,7 +114,7 @@ def comparison_chart(comparison: Sequence[tuple[str, KpiSummary]]) -> dict[str, 
     )
     return {
         "categories": [label for label, _summary in comparison],
-        "axes": [{"unit": "percent", "name": "%"}],
+        "axes": [{"unit": "percent"}],
         "series": [
             {
                 "name": name,

@@ -46,7 +46,6 @@ def reports(request: HttpRequest) -> HttpResponse:
             "period_heading": PERIOD_HEADINGS[query.period],
             "group_heading": GROUP_HEADINGS.get(query.group_by or ""),
             "comparison": [(label, presentation.summary_cells(s)) for label, s in comparison],
-            "has_comparison": any(s.offered or s.available_seconds for _l, s in comparison),
             "volume_chart": presentation.volume_chart(
                 rows, period=query.period, grouped=query.group_by is not None
             ),

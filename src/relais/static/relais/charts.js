@@ -1,6 +1,6 @@
 // Charts of Relais pages (ECharts, vendored in static/vendor/echarts). Each element
 // <div data-chart="<json_script id>"> gets the chart its data describes:
-//   {categories: [...], axes: [{unit: "count"|"percent"|"seconds", name}],
+//   {categories: [...], axes: [{unit: "count"|"percent"|"seconds"}] (left, then right),
 //    series: [{name, type: "bar"|"line", values: [...], stack?, axis?: 0|1, color?}]}
 // Colours are Tabler's (--tblr-<color>); numbers read in the page's language (92,4 % in
 // French). The chart is an image for assistive technology: the element carries role="img"
@@ -65,7 +65,6 @@
       xAxis: { type: "category", data: data.categories },
       yAxis: axes.map((axis, index) => ({
         type: "value",
-        name: axis.name || "",
         minInterval: axis.unit === "count" ? 1 : undefined,
         max: axis.unit === "percent" ? 100 : undefined,
         splitLine: { show: index === 0 },
