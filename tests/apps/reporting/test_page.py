@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import re
 
+from django.utils import timezone
+
 from relais.apps.reporting.stats import intervals_recompute
 from tests.apps.conftest import World, logged_in
 from tests.apps.routing.fixtures import orders_queue
@@ -36,10 +38,12 @@ def test_a_wrong_date_is_shown_on_its_field_and_no_figures_are_made_up(world: Wo
 
 def test_an_end_before_the_start_is_an_error_in_english_too(world: World) -> None:
     html = _page(world, "?start=2025-03-10&end=2025-03-01&period=day", language="en")
+    french = _page(world, "?start=2025-03-01&end=2025-03-10&period=day")
 
     assert 'data-testid="error-end"' in html
     assert "The end date comes before the start date." in html
     assert "Format: yyyy-mm-dd" in html
+    assert 'value="01/03/2025"' in french  # a link's ISO date, read back in French
 
 
 def test_an_emptied_date_is_an_error_not_the_default(world: World) -> None:
@@ -54,6 +58,16 @@ def test_dates_read_in_the_french_format_and_are_written_back_in_it(world: World
     assert 'value="03/03/2025"' in html
     assert "Format\u202f: jj/mm/aaaa" in html
     assert "export.csv?start=2025-03-03&amp;end=2025-03-10&amp;period=week" in html
+
+
+def test_the_first_visit_shows_the_last_seven_days_in_the_locales_format(world: World) -> None:
+    today = timezone.localdate()
+
+    html = _page(world, "")
+
+    assert f'value="{(today - dt.timedelta(days=6)).strftime("%d/%m/%Y")}"' in html
+    assert f'value="{today.strftime("%d/%m/%Y")}"' in html
+    assert 'data-testid="error-' not in html
 
 
 def test_no_figures_says_what_to_do(world: World) -> None:

@@ -85,13 +85,14 @@ class ReportForm(forms.Form):
     def __init__(self, data: Any, *, viewer: Any) -> None:
         today = timezone.localdate()
         defaults = {
-            "start": (today - dt.timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
-            "end": today.isoformat(),
+            "start": formats.localize_input(today - dt.timedelta(days=DEFAULT_DAYS - 1)),
+            "end": formats.localize_input(today),
             "period": "day",
         }
         data = {name: data.get(name) for name in data} | {
             name: value for name, value in defaults.items() if name not in data
         }
+        self.entered: dict[str, Any] = data  # the form's data: dates rewritten once valid
         super().__init__(data)
         choices = self.fields
         choices["queue"].choices = [ANY, *((q.code, q.label) for q in Queue.objects.all())]  # type: ignore[attr-defined]
@@ -127,6 +128,9 @@ class ReportForm(forms.Form):
     def full_clean(self) -> None:
         """Mark the fields in error for the eye (Tabler's is-invalid) and for screen readers."""
         super().full_clean()
+        for name in ("start", "end"):  # an ISO date from a link reads back in the locale's format
+            if name not in self.errors and self.cleaned_data.get(name):
+                self.entered[name] = formats.localize_input(self.cleaned_data[name])
         for name in self.errors:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
