@@ -715,12 +715,10 @@ def test_live_figures_show_only_the_agents_in_scope(world: World, role: str) -> 
 @pytest.mark.parametrize("role", USERS)
 def test_reports_and_their_exports_show_only_the_sites_in_scope(world: World, role: str) -> None:
     """A partner's supervisor or manager reads no other partner's figures (issue 15)."""
-    import csv
-    import io
-
     from django.utils import timezone
 
     from relais.apps.reporting.models import IntervalStat
+    from tests.apps.reporting.reading import csv_rows
     from tests.apps.routing.fixtures import orders_queue
 
     queue = orders_queue(world)
@@ -748,10 +746,10 @@ def test_reports_and_their_exports_show_only_the_sites_in_scope(world: World, ro
     if role_of(role) not in SUPERVISING:
         assert (export.status_code, page.status_code) == (404, 404)
         return
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = csv_rows(export.content, separator=";")  # French, as the users here
     visible = Site.objects.filter(pk__in=expected(world, role, "sites"))
-    assert {row["group"] for row in rows} == {site.name for site in visible}, role
-    assert sum(int(row["answered"]) for row in rows) == len(expected(world, role, "agents"))
+    assert {row["Site"] for row in rows} == {site.name for site in visible}, role
+    assert sum(int(row["Répondus"]) for row in rows) == len(expected(world, role, "agents"))
     html = page.content.decode()
     for site in Site.objects.exclude(pk__in=expected(world, role, "sites")):
         assert site.name not in html, (role, site.name)

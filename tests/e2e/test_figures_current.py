@@ -52,8 +52,9 @@ def test_the_reports_show_todays_contacts_without_a_command(
 
     # then: the day's row counts the contact as offered
     row = page.locator("[data-testid=report-row]").last
-    expect(row.locator("td").nth(0)).to_have_text(timezone.localdate(queued).isoformat())
-    expect(row.locator("td").nth(2)).to_have_text("1")
+    day = timezone.localdate(queued).strftime("%d/%m/%Y")  # the director reads French
+    expect(row.locator("[data-testid=period]")).to_have_text(day)
+    expect(row.locator("[data-testid=offered]")).to_have_text("1")
 
 
 @pytest.mark.parametrize(

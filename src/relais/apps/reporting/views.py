@@ -1,51 +1,25 @@
-"""The reports page (filters, periods, site kinds side by side) and its exports."""
+"""The reports page (filters, periods, site kinds side by side, charts) and its exports."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import SiteKind
-from relais.apps.organisation.selectors import agent_list, partner_list, site_list, team_list
-from relais.apps.reporting import exports
-from relais.apps.reporting.selectors import (
-    FILTERS,
-    GROUPS,
-    PERIODS,
-    ReportQuery,
-    may_see_reports,
-    report,
-    site_kind_comparison,
-)
-from relais.apps.routing.models import Channel, Queue
+from relais.apps.reporting import exports, presentation
+from relais.apps.reporting.errors import ErrorCode
+from relais.apps.reporting.figures import GROUP_HEADINGS, PERIOD_HEADINGS
+from relais.apps.reporting.forms import ReportForm
+from relais.apps.reporting.selectors import may_see_reports, report, site_kind_comparison
 
-
-def _date(text: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
-def query_of(request: HttpRequest) -> ReportQuery:
-    today = timezone.localdate()
-    start = _date(request.GET.get("start"), today - dt.timedelta(days=6))
-    end = _date(request.GET.get("end"), today)
-    if end < start or (end - start).days > 400:
-        end = start
-    period = request.GET.get("period", "day")
-    group_by = request.GET.get("group_by") or None
-    return ReportQuery(
-        start=start,
-        end=end,
-        period=period if period in PERIODS else "day",
-        group_by=group_by if group_by in GROUPS else None,
-        filters={name: request.GET[name] for name in FILTERS if request.GET.get(name)},
-    )
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _checked(request: HttpRequest) -> None:
@@ -57,38 +31,52 @@ def _checked(request: HttpRequest) -> None:
 def reports(request: HttpRequest) -> HttpResponse:
     _checked(request)
     viewer = request.user
-    query = query_of(request)
-    comparison = site_kind_comparison(viewer=viewer, query=query)
-    context = {
-        "query": query,
-        "rows": report(viewer=viewer, query=query),
-        "comparison": [(str(label), comparison[kind]) for kind, label in SiteKind.choices],
-        "periods": PERIODS,
-        "groups": GROUPS,
-        "queues": Queue.objects.all(),
-        "channels": Channel.choices,
-        "site_kinds": SiteKind.choices,
-        "sites": site_list(viewer=viewer),
-        "partners": partner_list(viewer=viewer),
-        "teams": team_list(viewer=viewer),
-        "agents": agent_list(viewer=viewer).select_related("user"),
-        "querystring": request.GET.urlencode(),
-    }
+    form = ReportForm(request.GET, viewer=viewer)
+    context: dict[str, object] = {"form": form, "valid": form.is_valid()}
+    if form.is_valid():
+        query = form.query()
+        rows = report(viewer=viewer, query=query)
+        compared = site_kind_comparison(viewer=viewer, query=query)
+        comparison = [(str(label), compared[kind]) for kind, label in SiteKind.choices]
+        links = QueryDict(mutable=True)
+        links.update(form.link_query())
+        context |= {
+            "query": query,
+            "rows": presentation.table_rows(rows, query.period),
+            "period_heading": PERIOD_HEADINGS[query.period],
+            "group_heading": GROUP_HEADINGS.get(query.group_by or ""),
+            "comparison": [(label, presentation.summary_cells(s)) for label, s in comparison],
+            "volume_chart": presentation.volume_chart(
+                rows, period=query.period, grouped=query.group_by is not None
+            ),
+            "comparison_chart": presentation.comparison_chart(comparison),
+            "querystring": links.urlencode(),
+        }
     return render(request, "reporting/reports.html", context)
 
 
 @login_required
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     _checked(request)
-    rows = report(viewer=request.user, query=query_of(request))
-    if kind == "csv":
-        response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
-    elif kind == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if kind not in CONTENT_TYPES:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="relais-report.{kind}"'
+    form = ReportForm(request.GET, viewer=request.user)
+    if not form.is_valid():
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = RelaisError(ErrorCode.INVALID_REPORT_QUERY, problems=problems)
+        return HttpResponse(
+            error.message, status=error.status, content_type="text/plain; charset=utf-8"
+        )
+    query = form.query()
+    rows = report(viewer=request.user, query=query)
+    layout = exports.Layout(period=query.period, group_by=query.group_by)
+    language = get_language() or "fr"
+    write = exports.as_csv if kind == "csv" else exports.as_xlsx
+    response = HttpResponse(
+        write(rows, layout=layout, language=language), content_type=CONTENT_TYPES[kind]
+    )
+    name = _("relais-report")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{query.start.isoformat()}-{query.end.isoformat()}.{kind}"'
+    )
     return response

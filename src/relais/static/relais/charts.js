@@ -1,0 +1,80 @@
+// Charts of Relais pages (ECharts, vendored in static/vendor/echarts). Each element
+// <div data-chart="<json_script id>"> gets the chart its data describes:
+//   {categories: [...], axes: [{unit: "count"|"percent"|"seconds"}] (left, then right),
+//    series: [{name, type: "bar"|"line", values: [...], stack?, axis?: 0|1, color?}]}
+// Colours are Tabler's (--tblr-<color>); numbers read in the page's language (92,4 % in
+// French). The chart is an image for assistive technology: the element carries role="img"
+// and an aria-label, and a table beside it gives the figures.
+(function () {
+  "use strict";
+  const language = document.documentElement.lang || "fr";
+  const PALETTE = ["blue", "orange", "green", "purple", "red", "cyan", "pink", "yellow", "teal", "indigo"];
+  function colour(name) {
+    const value = getComputedStyle(document.documentElement).getPropertyValue("--tblr-" + name).trim();
+    return value || undefined;
+  }
+  function formatter(unit) {
+    if (unit === "percent") {
+      const number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+      return (v) => (v === null || v === undefined ? "—" : language.startsWith("fr") ? number.format(v) + "\u202f%" : number.format(v) + "%");
+    }
+    if (unit === "seconds") {
+      return (v) => (v === null || v === undefined ? "—" : String(Math.floor(v / 60)).padStart(2, "0") + ":" + String(Math.round(v % 60)).padStart(2, "0"));
+    }
+    const number = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
+    return (v) => (v === null || v === undefined ? "—" : number.format(v));
+  }
+  function draw(element) {
+    const source = document.getElementById(element.dataset.chart);
+    if (!source || typeof echarts === "undefined") return;
+    const data = JSON.parse(source.textContent);
+    const axes = data.axes && data.axes.length ? data.axes : [{ unit: "count" }];
+    const formats = axes.map((axis) => formatter(axis.unit));
+    const series = data.series.map((s, index) => {
+      const tint = colour(s.color || PALETTE[index % PALETTE.length]);
+      return {
+        name: s.name,
+        type: s.type || "bar",
+        stack: s.stack || undefined,
+        yAxisIndex: s.axis || 0,
+        showSymbol: s.type === "line",
+        itemStyle: tint ? { color: tint } : undefined,
+        lineStyle: tint ? { color: tint, width: 2 } : undefined,
+        data: s.values,
+      };
+    });
+    const chart = echarts.init(element, null, { renderer: "canvas" });
+    chart.setOption({
+      animation: false,
+      aria: { enabled: false },
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: undefined,
+        formatter: (points) => {
+          const lines = [points[0].axisValueLabel];
+          for (const p of points) {
+            const axis = data.series[p.seriesIndex].axis || 0;
+            lines.push(p.marker + p.seriesName + " : " + formats[axis](p.value));
+          }
+          return lines.join("<br>");
+        },
+      },
+      legend: { top: 0, type: "scroll" },
+      grid: { left: 50, right: axes.length > 1 ? 55 : 20, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: data.categories },
+      yAxis: axes.map((axis, index) => ({
+        type: "value",
+        minInterval: axis.unit === "count" ? 1 : undefined,
+        max: axis.unit === "percent" ? 100 : undefined,
+        splitLine: { show: index === 0 },
+        axisLabel: { formatter: formats[index] },
+      })),
+      series: series,
+    });
+    window.addEventListener("resize", () => chart.resize());
+  }
+  function start() { document.querySelectorAll("[data-chart]").forEach(draw); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
