@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from relais.apps.organisation.scoping import Scope
+from relais.apps.supervision.live.acks import acknowledged
 from relais.apps.supervision.live.board import LiveBoard
 from relais.apps.supervision.live.figures import scope_key, snapshot
 from relais.apps.supervision.live.frames import LiveFigures
@@ -62,7 +63,7 @@ class Hub:
         if not self.built:
             self.board.rebuild()
             self.built = True
-        return snapshot(self.board, scope, self.board.clock())
+        return acknowledged(snapshot(self.board, scope, self.board.clock()), scope_key(scope))
 
     def _poll(self) -> list[tuple[str, LiveFigures]]:
         if not self.built:
@@ -82,6 +83,7 @@ class Hub:
                 now = time.monotonic()
                 if self.board.version != version or seen != version or now - last_push >= TICK_S:
                     seen, last_push = self.board.version, now
+                    frames = await database_sync_to_async(_acknowledged)(frames)
                     for group, frame in frames:
                         message = {
                             "type": "supervision.figures",
@@ -94,6 +96,11 @@ class Hub:
                 await asyncio.sleep(1.0)
             await asyncio.sleep(settings.SUPERVISION_POLL_S)
         self.built = False  # nobody listens: the next listener starts from the record
+
+
+def _acknowledged(frames: list[tuple[str, LiveFigures]]) -> list[tuple[str, LiveFigures]]:
+    """Each group's frame with its scope's acknowledgements (one query a group with alerts)."""
+    return [(g, acknowledged(f, f.scope)) for g, f in frames]
 
 
 HUB = Hub()
