@@ -21,7 +21,7 @@ const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionD
 const integer = new Intl.NumberFormat(lang);
 const pct = (v) => (v === null || v === undefined ? "—" : percent.format(v));
 const secs = (v) => (v === null || v === undefined ? "—" : `${integer.format(Math.round(v))}\u00a0s`);
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, k) => values[k]);
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k]);
 const clock = (date, zone) =>
   date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone || undefined });
 
@@ -80,7 +80,7 @@ function tile(label, value, testid, level, detail) {
   body.append(line);
   const card = el("div", { class: `card card-sm wb-tile${level ? ` wb-${level}` : ""}`, testid: `tile-${testid}` }, body);
   if (level) card.dataset.level = level;
-  return el("div", { class: "col" }, card);
+  return card;
 }
 
 function renderTotals() {
@@ -92,7 +92,7 @@ function renderTotals() {
     if (n) byState.append(el("span", { class: `badge wb-st-${s}`, testid: `total-state-${s}`, text: `${labels[s]} ${n}` }));
   }
   if (!byState.children.length) byState.append(el("span", { class: "text-secondary", text: labels.no_agent }));
-  const agents = el("div", { class: "col" }, el("div", { class: "card card-sm wb-tile", testid: "tile-total-agents" },
+  const agents = (el("div", { class: "card card-sm wb-tile wb-tile-wide", testid: "tile-total-agents" },
     el("div", { class: "card-body" },
       el("div", { class: "subheader text-secondary", text: labels.agents_by_state }),
       el("div", { class: "wb-figure", testid: "total-agents", text: integer.format(staffed(t.agents_by_state)) }),
