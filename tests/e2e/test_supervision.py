@@ -23,7 +23,7 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from tests.apps.conftest import World
-from tests.apps.factories import UserFactory
+from tests.apps.factories import AgentFactory, UserFactory
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import orders_queue
 from tests.e2e.axe import assert_accessible
@@ -372,3 +372,32 @@ def test_the_coaching_page_is_accessible(
     assert_accessible(page)
     if language == "fr":
         page.context.close()
+
+
+def test_eighty_agents_fit_on_one_1440_by_900_screen(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given 80 agents logged in across the four teams (the world's 8 and 72 more)
+    world = centre.world
+    for index in range(72):
+        team = list(world.teams.values())[index % 4]
+        world.agents[f"extra{index}"] = AgentFactory(
+            site=team.site, team=team, user__username=f"extra.agent{index}"
+        )
+    log_in(world, *world.agents)
+    page = pages()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, centre.base, world.users["director"])
+    page.goto(f"{centre.base}/supervision/?tv=1")
+    grid = page.locator("#agents-body > li")
+    expect(grid).to_have_count(80)
+
+    # when the grid is scrolled to the top of the screen, every agent is on it
+    page.evaluate("document.getElementById('agents-title').scrollIntoView()")
+    box = page.get_by_test_id("agents").bounding_box()
+    assert box is not None
+    head = page.locator(".wb-agents-head").bounding_box()
+    assert head is not None
+    assert head["height"] + box["height"] <= 900, (head, box)
+    if os.environ.get("RELAIS_WALLBOARD_SHOTS"):
+        page.screenshot(path=f"{os.environ['RELAIS_WALLBOARD_SHOTS']}/eighty.png")

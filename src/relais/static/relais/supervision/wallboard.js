@@ -197,7 +197,7 @@ function renderCompare(dim, bodyId) {
     cell(tr, pct(row.service_level), "sl-today", levels.service_level);
     cell(tr, integer.format(row.answered), "answered");
     cell(tr, pct(row.abandonment_rate), "abandonment", levels.abandonment_rate);
-    cell(tr, integer.format(staffed(row.agents_by_state)), "agents");
+    cell(tr, integer.format(staffed(row.agents_by_state)), "staffed");
     body.append(tr);
   }
   if (!body.children.length) {
