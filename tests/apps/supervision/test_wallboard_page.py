@@ -23,13 +23,15 @@ def test_the_chart_window_is_the_opening_hours_or_the_last_hours(
 
     opening = _json(client.get("/supervision/").content.decode(), "chart-window")
     last = _json(client.get("/supervision/?window=4").content.decode(), "chart-window")
-    refused = client.get("/supervision/?window=5", HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.get("/supervision/?window=5")  # the supervisor reads French
 
     assert opening["mode"] == "opening"
     assert opening["time_zone"] == "Europe/Paris"  # Lille's
     assert (last["mode"], last["hours"]) == ("last", 4)
     assert refused.status_code == 400
-    assert "Show the opening hours or the last 2, 4, 8 or 12 hours." in refused.content.decode()
+    assert "Affichez les heures d’ouverture ou les 2, 4, 8 ou 12 dernières heures." in (
+        refused.content.decode()
+    )
 
 
 def test_tv_mode_keeps_the_figures_and_drops_the_forms(world: World, queue: Queue) -> None:
