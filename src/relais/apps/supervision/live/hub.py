@@ -41,11 +41,16 @@ class Hub:
     built: bool = False
 
     def subscribe(self, scope: Scope) -> str:
+        loop = asyncio.get_running_loop()
+        if self.task is not None and self.task.get_loop() is not loop:
+            # a new event loop in this process (a server stopped and started again, as the
+            # browser tests do): the old loop's listeners and board are gone with it
+            self.listeners, self.task, self.built = {}, None, False
         group = group_name(scope)
         _, count = self.listeners.get(group, (scope, 0))
         self.listeners[group] = (scope, count + 1)
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self.run())
+            self.task = loop.create_task(self.run())
         return group
 
     def unsubscribe(self, group: str) -> None:
