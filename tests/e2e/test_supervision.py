@@ -290,8 +290,9 @@ def test_tv_mode_shows_large_figures_without_navigation_in_the_viewer_s_scope(
     expect(page.locator("nav").first).to_be_hidden()
     expect(page.get_by_test_id("fullscreen")).to_be_visible()
     expect(page.get_by_test_id("total-waiting")).to_be_visible()
-    size = page.get_by_test_id("total-waiting").evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)"
+    size = page.evaluate(  # read at once in the page: a frame may re-render the tiles
+        "() => parseFloat(getComputedStyle("
+        "document.querySelector('[data-testid=total-waiting]')).fontSize)"
     )
     assert size >= 48  # readable from across the room
     expect(page.get_by_test_id(f"agent-{world.agents['lille0'].pk}")).to_be_visible()

@@ -173,6 +173,7 @@ function renderAlerts() {
         const button = el("button", { type: "button", class: "btn btn-sm", testid: "alert-acknowledge" },
           el("i", { class: "ti ti-check", "aria-hidden": "true" }), ` ${labels.acknowledge}`);
         button.setAttribute("aria-label", `${labels.acknowledge}${colon}${alertText(alert)}`);
+        button.dataset.focus = `ack-${alert.kind}-${alert.key}`;
         button.addEventListener("click", () => acknowledge(alert, button));
         li.append(button);
       }
@@ -277,7 +278,7 @@ function renderAgents() {
     li.dataset.since = String(receivedAt - agent.seconds_in_state * 1000);
     const link = tv
       ? el("span", { class: "wb-agent-name", text: agent.label })
-      : el("a", { class: "wb-agent-name", href: `/supervision/agents/${encodeURIComponent(agent.key)}/coaching/`, testid: "coach-agent", text: agent.label });
+      : el("a", { class: "wb-agent-name", href: `/supervision/agents/${encodeURIComponent(agent.key)}/coaching/`, testid: "coach-agent", text: agent.label, "data-focus": `coach-${agent.key}` });
     const place = [agent.team, agent.site, agent.partner === "internal" ? null : agentValue(agent, "partner")].filter((v) => v).join(" · ");
     li.append(
       el("div", { class: "wb-agent-top" }, link,
@@ -349,7 +350,18 @@ function renderChart() {
   }, true);
 }
 
+// A frame re-renders the lists: keep the keyboard focus on the same control (data-focus).
+function keepingFocus(draw) {
+  const key = document.activeElement?.dataset?.focus;
+  draw();
+  if (key) document.querySelector(`[data-focus="${CSS.escape(key)}"]`)?.focus();
+}
+
 function render() {
+  keepingFocus(renderAll);
+}
+
+function renderAll() {
   receivedAt = Date.now();
   document.getElementById("live-at").textContent = new Date(figures.at).toLocaleTimeString(lang);
   renderTotals();
@@ -387,7 +399,7 @@ function connect() {
 }
 
 dimension?.addEventListener("change", renderFigures);
-for (const select of [...filters, sorter]) select?.addEventListener("change", renderAgents);
+for (const select of [...filters, sorter]) select?.addEventListener("change", () => keepingFocus(renderAgents));
 window.addEventListener("resize", () => chart?.resize());
 if (tv) {
   const button = document.getElementById("fullscreen");
