@@ -1,10 +1,14 @@
 """The wallboard in Chromium, live over WebSocket (uvicorn with the router beside it):
 a director sees a queue breach its target, opens overflow to Atlas Contact and sees the
 waiting contacts go to Rabat's agents (steering queues is for administrators and directors:
-it moves traffic between companies); Carpathia CX's manager sees only Carpathia."""
+it moves traffic between companies); Carpathia CX's manager sees only Carpathia. The agent
+grid's filters, the TV mode, an acknowledged alert after a reload; axe-core on the wallboard
+and the coaching page in English and French."""
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,9 +23,10 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from tests.apps.conftest import World
-from tests.apps.factories import UserFactory
+from tests.apps.factories import AgentFactory, UserFactory
 from tests.apps.presence import desk_open
 from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 
 
@@ -180,7 +185,7 @@ def test_carpathia_s_manager_sees_only_carpathia_s_figures(
     page = wallboard(pages, centre.base, centre.carpathia_manager)
     log_in(world, "bucarest1", "rabat1")  # a live change: a frame is pushed to the page
     bucarest = {str(world.agents[key].pk) for key in ("bucarest0", "bucarest1")}
-    rows = page.locator("#agents-body tr")
+    rows = page.locator("#agents-body > li")
     expect(rows).to_have_count(2)
 
     shown = {key.removeprefix("agent-") for key in _test_ids(rows)}
@@ -209,7 +214,9 @@ def test_a_contact_nobody_can_reach_raises_an_alert_until_an_agent_logs_in(
     # then the wallboard says nobody can answer it now
     alert = page.get_by_test_id("alert-unreachable-romania")
     expect(alert).to_be_visible()
-    expect(alert).to_have_text("Nobody can answer now: Romania (Waiting 1)")
+    expect(alert.get_by_test_id("alert-text")).to_have_text(
+        "Nobody can answer now: Romania (Waiting 1)"
+    )
 
     # and when an agent of Carpathia logs in, the alert goes
     log_in(world, "bucarest0")
@@ -218,3 +225,180 @@ def test_a_contact_nobody_can_reach_raises_an_alert_until_an_agent_logs_in(
 
 def _test_ids(rows: Any) -> list[str]:
     return [rows.nth(i).get_attribute("data-testid") for i in range(rows.count())]
+
+
+def _french(user: User) -> User:
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    return user
+
+
+def french_page(browser: Any, base: str, user: User) -> Any:
+    context = browser.new_context(locale="fr-FR", extra_http_headers={"Accept-Language": "fr"})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, base, _french(user))
+    return page
+
+
+def test_the_agent_grid_filters_by_state_and_by_team(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given Lille's two agents and Rabat's two logged in, rabat1 at lunch
+    world = centre.world
+    log_in(world, "lille0", "lille1", "rabat0", "rabat1")
+    rabat1 = world.agents["rabat1"]
+    services.agent_break_start(actor=rabat1.user, agent=rabat1, reason="lunch")
+    page = wallboard(pages, centre.base, world.users["director"])
+    grid = page.locator("#agents-body > li")
+    ids = {key: f"agent-{world.agents[key].pk}" for key in ("lille0", "lille1", "rabat0", "rabat1")}
+    expect(page.get_by_test_id(ids["rabat1"]).get_by_test_id("state")).to_have_text("Break")
+    expect(page.get_by_test_id(ids["lille0"]).get_by_test_id("time-in-state")).to_have_text(
+        re.compile(r"^\d\d:\d\d$")
+    )
+
+    # when the director keeps only the agents on a break
+    page.get_by_label("State", exact=True).select_option("break")
+
+    # then only rabat1 is left
+    expect(grid).to_have_count(1)
+    assert _test_ids(grid) == [ids["rabat1"]]
+
+    # and by team (every state): Lille's two agents only
+    page.get_by_label("State", exact=True).select_option("")
+    page.get_by_label("Team", exact=True).select_option("Lille A")
+    expect(grid).to_have_count(2)
+    assert set(_test_ids(grid)) == {ids["lille0"], ids["lille1"]}
+    expect(page.get_by_test_id("agents-shown")).to_have_text("2 of 4")
+    page.get_by_label("State", exact=True).select_option("break")
+    expect(grid).to_have_count(0)
+    expect(page.get_by_test_id("agents-empty")).to_be_visible()
+
+
+def test_tv_mode_shows_large_figures_without_navigation_in_the_viewer_s_scope(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    world = centre.world
+    log_in(world, "lille0", "bucarest0")
+    page = pages()
+    sign_in(page, centre.base, centre.supervisor)  # Lille and Rabat, not Bucarest
+    page.goto(f"{centre.base}/supervision/")
+    page.get_by_test_id("tv-mode").click()
+
+    expect(page.get_by_test_id("wallboard")).to_have_attribute("data-tv", "1")
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
+    expect(page.locator("nav").first).to_be_hidden()
+    expect(page.get_by_test_id("fullscreen")).to_be_visible()
+    expect(page.get_by_test_id("total-waiting")).to_be_visible()
+    size = page.evaluate(  # read at once in the page: a frame may re-render the tiles
+        "() => parseFloat(getComputedStyle("
+        "document.querySelector('[data-testid=total-waiting]')).fontSize)"
+    )
+    assert size >= 48  # readable from across the room
+    expect(page.get_by_test_id(f"agent-{world.agents['lille0'].pk}")).to_be_visible()
+    expect(page.get_by_test_id(f"agent-{world.agents['bucarest0'].pk}")).to_have_count(0)
+    expect(page.get_by_test_id("broadcast-form")).to_have_count(0)
+
+
+def test_an_acknowledged_alert_stays_acknowledged_after_a_reload(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given a contact in Romania, which nobody can reach (nobody of Carpathia logged in)
+    world, admin = centre.world, centre.world.users["administrator"]
+    log_in(world, "lille0")
+    arrive(admin, "romania")
+    page = wallboard(pages, centre.base, centre.supervisor)
+    alert = page.get_by_test_id("alert-unreachable-romania")
+    expect(alert).to_have_attribute("data-acknowledged", "0")
+
+    # when the supervisor acknowledges it (by keyboard)
+    alert.get_by_test_id("alert-acknowledge").focus()
+    page.keyboard.press("Enter")
+
+    # then it shows who acknowledged it, and still does after a reload
+    expect(alert).to_have_attribute("data-acknowledged", "1")
+    expect(alert.get_by_test_id("alert-ack")).to_contain_text("Acknowledged by")
+    page.reload()
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
+    expect(alert).to_have_attribute("data-acknowledged", "1")
+    expect(alert.get_by_test_id("alert-acknowledge")).to_have_count(0)
+    # Carpathia's manager, another scope, still has it to acknowledge
+    other = wallboard(pages, centre.base, centre.carpathia_manager)
+    expect(other.get_by_test_id("alert-unreachable-romania")).to_have_attribute(
+        "data-acknowledged", "0"
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_wallboard_and_its_tv_mode_are_accessible(
+    centre: Centre, pages: Callable[[], Any], browser: Any, language: str
+) -> None:
+    world, admin = centre.world, centre.world.users["administrator"]
+    log_in(world, "lille0", "rabat0")
+    arrive(admin, "romania")  # an alert on the page
+    director = world.users["director"]
+    if language == "fr":
+        page = french_page(browser, centre.base, director)
+    else:
+        page = pages()
+        sign_in(page, centre.base, director)
+    for url in ("/supervision/", "/supervision/?tv=1"):
+        page.goto(f"{centre.base}{url}")
+        expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "live")
+        expect(page.get_by_test_id("alert-unreachable-romania")).to_be_visible()
+        assert page.locator("html").get_attribute("lang") == language
+        assert_accessible(page)
+        if os.environ.get("RELAIS_WALLBOARD_SHOTS"):  # a look at the page while developing
+            page.set_viewport_size({"width": 1440, "height": 900})
+            name = url.strip("/").replace("/?", "-").replace("=", "") or "wallboard"
+            page.screenshot(path=f"{os.environ['RELAIS_WALLBOARD_SHOTS']}/{name}-{language}.png")
+    if language == "fr":
+        page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_coaching_page_is_accessible(
+    centre: Centre, pages: Callable[[], Any], browser: Any, language: str
+) -> None:
+    world = centre.world
+    supervisor = centre.supervisor
+    if language == "fr":
+        page = french_page(browser, centre.base, supervisor)
+    else:
+        page = pages()
+        sign_in(page, centre.base, supervisor)
+    page.goto(f"{centre.base}/supervision/agents/{world.agents['lille0'].pk}/coaching/")
+    page.wait_for_selector("#coach[data-online='1']")
+    assert page.locator("html").get_attribute("lang") == language
+    assert_accessible(page)
+    if language == "fr":
+        page.context.close()
+
+
+def test_eighty_agents_fit_on_one_1440_by_900_screen(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given 80 agents logged in across the four teams (the world's 8 and 72 more)
+    world = centre.world
+    for index in range(72):
+        team = list(world.teams.values())[index % 4]
+        world.agents[f"extra{index}"] = AgentFactory(
+            site=team.site, team=team, user__username=f"extra.agent{index}"
+        )
+    log_in(world, *world.agents)
+    page = pages()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, centre.base, world.users["director"])
+    page.goto(f"{centre.base}/supervision/?tv=1")
+    grid = page.locator("#agents-body > li")
+    expect(grid).to_have_count(80)
+
+    # when the grid is scrolled to the top of the screen, every agent is on it
+    page.evaluate("document.getElementById('agents-title').scrollIntoView()")
+    box = page.get_by_test_id("agents").bounding_box()
+    assert box is not None
+    head = page.locator(".wb-agents-head").bounding_box()
+    assert head is not None
+    assert head["height"] + box["height"] <= 900, (head, box)
+    if os.environ.get("RELAIS_WALLBOARD_SHOTS"):
+        page.screenshot(path=f"{os.environ['RELAIS_WALLBOARD_SHOTS']}/eighty.png")

@@ -15,12 +15,14 @@ class ErrorCode(ErrorCodeBase):
     CHAT_NOT_LIVE = "chat_not_live"
     NOT_JOINED = "not_joined"
     INVALID_JOIN_MODE = "invalid_join_mode"
+    NO_SUCH_ALERT = "no_such_alert"
+    INVALID_WINDOW = "invalid_window"
 
     @property
     def status(self) -> int:
         if self is ErrorCode.NOT_A_SUPERVISOR:
             return 403
-        if self is ErrorCode.UNKNOWN_TARGET:
+        if self in (ErrorCode.UNKNOWN_TARGET, ErrorCode.NO_SUCH_ALERT):
             return 404
         return 400
 
@@ -37,5 +39,7 @@ _MESSAGES = {
     ErrorCode.INVALID_STATE_ACTION: _("Unknown agent state action: %(action)s."),
     ErrorCode.CHAT_NOT_LIVE: _("This chat is no longer live."),
     ErrorCode.NOT_JOINED: _("Join this chat visibly before writing in it."),
+    ErrorCode.NO_SUCH_ALERT: _("No such alert on your wallboard now: it may have ended."),
+    ErrorCode.INVALID_WINDOW: _("Show the opening hours or the last 2, 4, 8 or 12 hours."),
     ErrorCode.INVALID_JOIN_MODE: _("Join a chat silently or visibly, not “%(mode)s”."),
 }

@@ -76,3 +76,31 @@ class ChatJoin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisor_id} in #{self.contact_id} ({self.mode})"
+
+
+class AlertAcknowledgement(models.Model):
+    """A wallboard alert acknowledged by someone, for every viewer of the same scope (their
+    teams, their partner, or the whole organisation). It covers the occurrence that began at
+    `since` and any earlier one; a later occurrence shows again (docs/supervision.md)."""
+
+    scope = models.CharField(_("scope"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16)
+    key = models.CharField(_("subject key"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=200)
+    since = models.DateTimeField(_("occurrence since"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        verbose_name = _("alert acknowledgement")
+        verbose_name_plural = _("alert acknowledgements")
+        ordering = ["-acknowledged_at", "-id"]
+        indexes = [models.Index(fields=["scope", "kind", "key"], name="ack_by_alert")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.scope})"

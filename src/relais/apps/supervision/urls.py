@@ -8,6 +8,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.wallboard, name="wallboard"),
+    path("alerts/acknowledge/", views.alert_ack, name="alert_ack"),
     path("overflow-steps/<int:step_id>/", actions.overflow, name="overflow"),
     path("queues/<int:queue_id>/priority/", actions.priority, name="priority"),
     path("broadcasts/", actions.broadcast, name="broadcast"),

@@ -78,7 +78,14 @@ def test_the_last_eligible_agent_logging_out_raises_the_alert(world: World, queu
 
     # then the wallboard says nobody can answer the lamps queue's waiting contact
     assert _alerts(board, world) == [
-        Alert(kind="unreachable", key="lamps", subject="Lamps", value=1, threshold=0)
+        Alert(
+            kind="unreachable",
+            key="lamps",
+            subject="Lamps",
+            value=1,
+            threshold=0,
+            since=at("08:38:00"),  # the occurrence began when the contact began to wait
+        )
     ]
 
 

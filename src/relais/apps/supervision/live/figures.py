@@ -21,6 +21,7 @@ from relais.apps.supervision.live.frames import (
     FigureRow,
     LiveFigures,
 )
+from relais.apps.supervision.live.thresholds import Targets, levels, most_demanding
 from relais.core.kpi import (
     OUT_OF_SERVICE,
     AgentState,
@@ -117,6 +118,12 @@ def _row(
 ) -> FigureRow:
     label, label_fr = _label(board, dimension, value)
     info = board.queues.get(value) if dimension == "queue" else None
+    targets = (
+        Targets(info.target, info.target_seconds)
+        if info is not None
+        else most_demanding(Targets(q.target, q.target_seconds) for q in board.queues.values())
+    )
+    recent_level = None if recent is None else recent.service_level
     return FigureRow(
         key=value,
         label=label,
@@ -129,13 +136,22 @@ def _row(
         abandoned=today.abandoned,
         handled=today.handled,
         service_level=today.service_level,
-        service_level_30m=None if recent is None else recent.service_level,
-        service_level_target=None if info is None else info.target,
+        service_level_30m=recent_level,
+        service_level_target=targets.service_level,
+        service_level_seconds=targets.seconds,
         average_speed_of_answer=today.average_speed_of_answer,
         average_handling_time=today.average_handling_time,
         abandonment_rate=today.abandonment_rate,
         occupancy=today.occupancy,
         agents_by_state=states,
+        levels=levels(
+            targets=targets,
+            service_level=today.service_level,
+            service_level_30m=recent_level,
+            waiting=today.waiting,
+            oldest_waiting_seconds=today.oldest_waiting_seconds,
+            abandonment_rate=today.abandonment_rate,
+        ),
     )
 
 

@@ -28,11 +28,13 @@ class FigureRow(BaseModel):
     service_level: float | None = None
     service_level_30m: float | None = None
     service_level_target: float | None = None
+    service_level_seconds: float | None = None
     average_speed_of_answer: float | None = None
     average_handling_time: float | None = None
     abandonment_rate: float | None = None
     occupancy: float | None = None
     agents_by_state: dict[str, int] = Field(default_factory=dict)
+    levels: dict[str, str] = Field(default_factory=dict)  # ok / warn / bad (live.thresholds)
 
 
 class AgentRow(BaseModel):
@@ -51,13 +53,20 @@ class AgentRow(BaseModel):
 
 
 class Alert(BaseModel):
-    """`unreachable`: contacts wait (value: how many) in a queue that nobody can reach now."""
+    """`unreachable`: contacts wait (value: how many) in a queue that nobody can reach now;
+    `disconnected`: an agent lost their connection (value: seconds since).
 
-    kind: Literal["service_level", "waiting", "break", "unreachable"]
+    `since` is when this occurrence began (docs/supervision.md, "Alerts"): an acknowledgement
+    made at or after it covers it; a later occurrence shows again."""
+
+    kind: Literal["service_level", "waiting", "break", "unreachable", "disconnected"]
     key: str  # queue code or agent id
     subject: str
     value: float
     threshold: float
+    since: dt.datetime
+    acknowledged_by: str | None = None
+    acknowledged_at: dt.datetime | None = None
 
 
 class DayChart(BaseModel):

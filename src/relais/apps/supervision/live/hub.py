@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from relais.apps.organisation.scoping import Scope
+from relais.apps.supervision.live.acks import acknowledged
 from relais.apps.supervision.live.board import LiveBoard
 from relais.apps.supervision.live.figures import scope_key, snapshot
 from relais.apps.supervision.live.frames import LiveFigures
@@ -40,11 +41,16 @@ class Hub:
     built: bool = False
 
     def subscribe(self, scope: Scope) -> str:
+        loop = asyncio.get_running_loop()
+        if self.task is not None and self.task.get_loop() is not loop:
+            # a new event loop in this process (a server stopped and started again, as the
+            # browser tests do): the old loop's listeners and board are gone with it
+            self.listeners, self.task, self.built = {}, None, False
         group = group_name(scope)
         _, count = self.listeners.get(group, (scope, 0))
         self.listeners[group] = (scope, count + 1)
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self.run())
+            self.task = loop.create_task(self.run())
         return group
 
     def unsubscribe(self, group: str) -> None:
@@ -62,7 +68,7 @@ class Hub:
         if not self.built:
             self.board.rebuild()
             self.built = True
-        return snapshot(self.board, scope, self.board.clock())
+        return acknowledged(snapshot(self.board, scope, self.board.clock()), scope_key(scope))
 
     def _poll(self) -> list[tuple[str, LiveFigures]]:
         if not self.built:
@@ -82,6 +88,7 @@ class Hub:
                 now = time.monotonic()
                 if self.board.version != version or seen != version or now - last_push >= TICK_S:
                     seen, last_push = self.board.version, now
+                    frames = await database_sync_to_async(_acknowledged)(frames)
                     for group, frame in frames:
                         message = {
                             "type": "supervision.figures",
@@ -94,6 +101,11 @@ class Hub:
                 await asyncio.sleep(1.0)
             await asyncio.sleep(settings.SUPERVISION_POLL_S)
         self.built = False  # nobody listens: the next listener starts from the record
+
+
+def _acknowledged(frames: list[tuple[str, LiveFigures]]) -> list[tuple[str, LiveFigures]]:
+    """Each group's frame with its scope's acknowledgements (one query a group with alerts)."""
+    return [(g, acknowledged(f, f.scope)) for g, f in frames]
 
 
 HUB = Hub()
