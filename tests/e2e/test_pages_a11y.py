@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,17 +46,9 @@ PAGES: dict[str, list[str]] = {
     Role.ADMINISTRATOR: ["home", "wallboard", "reports", "planning", "simulation", "security"],
 }
 
-#: Violations inside pages other parts of issue 16 are restyling now: (path, axe rule id).
-#: Each one is a bug of that page, listed here so the lead removes it when the page lands;
-#: violations caused by the shell (navbar, forms, colours of relais.css) are never listed.
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    ("/supervision/", "select-name"),  # wallboard: the #dimension select has no label
-}
-
 
 def check(page: Any, name: str) -> None:
-    path = urlsplit(page.url).path
-    violations = [v for v in axe_violations(page) if (path, v["id"]) not in KNOWN_VIOLATIONS]
+    violations = axe_violations(page)
     assert not violations, f"{name} {page.url}\n{axe_report(violations)}"
 
 
