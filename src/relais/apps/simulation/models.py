@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from relais.apps.jobs import BackgroundJob
+
 
 class ScenarioSource(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
@@ -45,7 +47,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class SimulationRun(models.Model):
+class SimulationRun(BackgroundJob):
     """One scenario simulated over replications; with `against`, a paired comparison B − A.
 
     The TOML of each scenario is copied when the run is requested, so that a result always
@@ -69,23 +71,9 @@ class SimulationRun(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.FloatField(_("progress"), default=0.0)
-    error = models.TextField(_("error"), blank=True)
     summary = models.JSONField(_("summary"), null=True, blank=True)
     report_en = models.TextField(_("report in English"), blank=True)
     report_fr = models.TextField(_("report in French"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    task_id = models.CharField(_("job id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("simulation run")
@@ -104,10 +92,6 @@ class SimulationRun(models.Model):
     @property
     def is_comparison(self) -> bool:
         return self.against_id is not None
-
-    @property
-    def percent(self) -> int:
-        return round(self.progress * 100)
 
     def report(self, language: str) -> str:
         return self.report_fr if language.startswith("fr") else self.report_en

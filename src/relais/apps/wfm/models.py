@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from relais.apps.jobs import BackgroundJob
 from relais.apps.organisation.models import Agent, Site
 
 
@@ -229,7 +230,7 @@ class SolvePhase(models.TextChoices):
     SAVED = "saved", _("Saved")
 
 
-class ScheduleSolve(models.Model):
+class ScheduleSolve(BackgroundJob):
     """A request to solve a week's schedule, run as a background job (`wfm.jobs`).
 
     The job moves it ``queued → running → done | failed`` and writes its phase and progress
@@ -244,8 +245,6 @@ class ScheduleSolve(models.Model):
     phase = models.CharField(
         _("phase"), max_length=16, choices=SolvePhase.choices, default=SolvePhase.WAITING
     )
-    progress = models.FloatField(_("progress"), default=0.0)
-    error = models.TextField(_("error"), blank=True)
     schedule = models.ForeignKey(
         Schedule,
         verbose_name=_("schedule"),
@@ -254,18 +253,6 @@ class ScheduleSolve(models.Model):
         blank=True,
         related_name="+",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    task_id = models.CharField(_("job id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("schedule solve")
@@ -280,7 +267,3 @@ class ScheduleSolve(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week_start:%Y-%m-%d} solve #{self.pk}"
-
-    @property
-    def percent(self) -> int:
-        return round(self.progress * 100)
