@@ -27,33 +27,6 @@ from relais.apps.supervision.live.frames import FigureRow
 from relais.apps.supervision.live.selectors import live_figures
 from relais.apps.wfm.selectors import forecast_run_list, planning_site_list, schedule_list
 
-#: Abandonment rate at or under which a figure is on target, and over which it is off target.
-ABANDONMENT_OK, ABANDONMENT_BAD = 0.05, 0.10
-#: How far under its target (in points of service level) a figure is "watch" before "off target".
-SERVICE_LEVEL_MARGIN = 0.10
-
-
-def threshold_state(
-    value: float | None, *, ok: float, bad: float, higher_is_better: bool = True
-) -> str:
-    """ "ok", "warn" or "bad" for a KPI tile; "" when there is no figure (no colour)."""
-    if value is None:
-        return ""
-    if higher_is_better:
-        return "ok" if value >= ok else ("bad" if value < bad else "warn")
-    return "ok" if value <= ok else ("bad" if value > bad else "warn")
-
-
-def service_level_state(row: FigureRow, default_target: float = 0.8) -> str:
-    target = row.service_level_target or default_target
-    return threshold_state(row.service_level, ok=target, bad=target - SERVICE_LEVEL_MARGIN)
-
-
-def abandonment_state(row: FigureRow) -> str:
-    return threshold_state(
-        row.abandonment_rate, ok=ABANDONMENT_OK, bad=ABANDONMENT_BAD, higher_is_better=False
-    )
-
 
 def _percent(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
@@ -71,9 +44,10 @@ def tile_row(row: FigureRow) -> dict[str, Any]:
         "answered": row.answered,
         "abandoned": row.abandoned,
         "service_level": _percent(row.service_level),
-        "service_level_state": service_level_state(row),
+        # the wallboard's colours (supervision.live.thresholds), computed with the row
+        "service_level_state": row.levels.get("service_level", ""),
         "abandonment_rate": _percent(row.abandonment_rate),
-        "abandonment_state": abandonment_state(row),
+        "abandonment_state": row.levels.get("abandonment_rate", ""),
         "agents_by_state": row.agents_by_state,
     }
 

@@ -14,8 +14,9 @@ from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
 from relais.apps.supervision.live.board import local_midnight
 from relais.apps.supervision.live.frames import FigureRow
+from relais.apps.supervision.live.thresholds import Targets, levels
 from relais.apps.wfm.models import ForecastRun, Schedule
-from relais.config.homes import abandonment_state, service_level_state, threshold_state, week_of
+from relais.config.homes import tile_row, week_of
 from tests.apps.conftest import World, logged_in
 from tests.apps.routing.fixtures import orders_queue
 
@@ -146,11 +147,23 @@ def test_a_quality_analyst_sees_where_quality_work_will_go(
     assert text in html
 
 
-def test_threshold_states() -> None:
-    assert threshold_state(None, ok=0.8, bad=0.7) == ""
-    assert [threshold_state(v, ok=0.8, bad=0.7) for v in (0.85, 0.75, 0.6)] == ["ok", "warn", "bad"]
+def test_the_overview_colours_figures_as_the_wallboard_does() -> None:
     row = FigureRow(
-        key="q", label="q", service_level=0.85, service_level_target=0.9, abandonment_rate=0.07
+        key="q",
+        label="q",
+        service_level=0.85,
+        service_level_target=0.9,
+        abandonment_rate=0.07,
+        levels=levels(
+            targets=Targets(service_level=0.9, seconds=20),
+            service_level=0.85,
+            service_level_30m=None,
+            waiting=0,
+            oldest_waiting_seconds=None,
+            abandonment_rate=0.07,
+        ),
     )
-    assert service_level_state(row) == "warn"
-    assert abandonment_state(row) == "warn"
+    tile = tile_row(row)
+    assert tile["service_level_state"] == "warn"
+    assert tile["abandonment_state"] == "warn"
+    assert tile_row(FigureRow(key="none", label="none"))["service_level_state"] == ""
