@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-NARROW_NO_BREAK_SPACE = "\u202f"
+from relais.apps.l10n.formatting import day, is_french, percent
 
 
 class Kind(StrEnum):
@@ -69,16 +69,17 @@ GROUP_HEADINGS = {
 
 
 def french(language: str | None = None) -> bool:
-    return (language or get_language() or "").startswith("fr")
+    return is_french(language or get_language())
 
 
-def percent_text(value: float | None, *, language: str | None = None, space: str = "") -> str:
-    """`0.9243` -> `92,4 %` (French, `space` before the sign) or `92.4%`; None -> ``."""
+def percent_text(value: float | None, *, language: str | None = None) -> str:
+    """In an export: `0.9243` -> `92,4 %` (French, an ordinary space, which Excel reads) or
+    `92.4%`; None -> ``. Pages use l10n's `percent`."""
     if value is None:
         return ""
     number = f"{value * 100:.1f}"
     if french(language):
-        return f"{number.replace('.', ',')}{space or ' '}%"
+        return f"{number.replace('.', ',')} %"
     return f"{number}%"
 
 
@@ -94,14 +95,14 @@ def mm_ss(value: float | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def date_text(day: dt.date, *, language: str | None = None) -> str:
+def date_text(value: dt.date, *, language: str | None = None) -> str:
     """`dd/mm/yyyy` in French, ISO `yyyy-mm-dd` in English (both read as dates by Excel)."""
-    return day.strftime("%d/%m/%Y") if french(language) else day.isoformat()
+    return day(value, language=language or get_language())
 
 
 def page_percent(value: float | None) -> str:
     """On the page: `92,4 %` with a narrow no-break space in French, `—` when undefined."""
-    return percent_text(value, space=NARROW_NO_BREAK_SPACE) or "—"
+    return percent(value, language=get_language())
 
 
 def page_duration(value: float | None) -> str:
