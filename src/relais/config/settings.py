@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "relais.apps.interactions",
     "relais.apps.router",
     "relais.apps.chat",
+    "relais.apps.voice",
     "relais.apps.desktop",
     "django_tasks_db",
     "relais.apps.simulation",
@@ -194,6 +197,15 @@ RATE_LIMIT_PREFIX = "relais:rate"  # the buckets' keys in Redis
 # Polling: the router reads the event log this often when no notification woke it
 # (docs/router.md), and the supervision board reads its new events this often (docs/supervision.md).
 ROUTER_POLL_S = float(os.environ.get("RELAIS_ROUTER_POLL_S", "0.25"))
+
+# Voice (docs/voice.md): the SIP domain of the agents' addresses, and the secret that signs
+# their short-lived SIP (and TURN) credentials, shared with Kamailio (and coturn). Without
+# RELAIS_SIP_SECRET it is derived from the secret key, so every process agrees on it.
+SIP_DOMAIN = os.environ.get("RELAIS_SIP_DOMAIN", "relais.invalid")
+SIP_SECRET = (
+    os.environ.get("RELAIS_SIP_SECRET", "").strip()
+    or hmac.new(SECRET_KEY.encode(), b"relais-sip-credentials", hashlib.sha256).hexdigest()
+)
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))
