@@ -84,3 +84,218 @@ def rtpengine(workdir: Path) -> Iterator[NgClient]:
             process.kill()
             process.wait()
         log.close()
+
+
+# SIPp: the operator (caller) and the agents' desk phones -----------------------------------
+
+SDP_OFFER = """v=0
+o=- 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio [$rtpport] RTP/AVP 0 101
+a=rtpmap:0 PCMU/8000
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-16
+a=sendrecv"""
+
+INVITE = """INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Client" <sip:0612345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:0612345678@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+"""
+
+
+def in_dialog(method: str, cseq: int, body: str = "") -> str:
+    content = "Content-Type: application/sdp\n      " if body else ""
+    return f"""{method} [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Client" <sip:0612345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: {cseq} {method}
+      Contact: <sip:0612345678@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      [routes]
+      {content}Content-Length: [len]
+
+{body}
+"""
+
+
+def scenario(name: str, *steps: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="ISO-8859-1" ?>\n'
+        f'<scenario name="{name}">\n' + "\n".join(steps) + "\n</scenario>\n"
+    )
+
+
+def send(message: str, *, retrans: bool = True) -> str:
+    attribute = ' retrans="500"' if retrans else ""
+    return f"<send{attribute}><![CDATA[\n      {message.strip()}\n\n    ]]></send>"
+
+
+def ack(cseq: int = 1) -> str:
+    return send(in_dialog("ACK", cseq), retrans=False)
+
+
+def caller_scenario(*, hang_up_after_ms: int, reinvite: bool = False) -> str:
+    """The operator: INVITE with audio, answered, (a re-INVITE), then BYE."""
+    steps = [
+        '<Global variables="rtpport"/>',
+        send(INVITE + "      " + SDP_OFFER.replace("\n", "\n      ")),
+        '<recv response="100" optional="true"/>',
+        '<recv response="180" optional="true"/>',
+        '<recv response="200" rrs="true"/>',
+        ack(),
+    ]
+    if reinvite:
+        offer = SDP_OFFER.replace("o=- 1 1", "o=- 1 2").replace("\n", "\n      ")
+        steps += [
+            '<pause milliseconds="500"/>',
+            send(in_dialog("INVITE", 2, offer)),
+            '<recv response="100" optional="true"/>',
+            '<recv response="200"><action><ereg regexp="m=audio [0-9]+" search_in="body"'
+            ' check_it="true" assign_to="answer"/></action></recv>',
+            ack(2),
+            '<Reference variables="answer"/>',
+        ]
+    steps += [
+        f'<pause milliseconds="{hang_up_after_ms}"/>',
+        send(in_dialog("BYE", 3)),
+        '<recv response="200" crlf="true"/>',
+    ]
+    return scenario("caller", *steps)
+
+
+def reply(status: str, *, tag: bool = True, sdp: bool = False) -> str:
+    to = "[last_To:];tag=[pid]SIPpTag01[call_number]" if tag else "[last_To:]"
+    body = (
+        "Content-Type: application/sdp\n      Content-Length: [len]\n\n      v=0\n"
+        "      o=- 2 2 IN IP[media_ip_type] [media_ip]\n      s=-\n"
+        "      c=IN IP[media_ip_type] [media_ip]\n      t=0 0\n"
+        "      m=audio [media_port] RTP/AVP 0 101\n      a=rtpmap:0 PCMU/8000\n"
+        "      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-16\n      a=sendrecv"
+        if sdp
+        else "Content-Length: 0\n"
+    )
+    return f"""SIP/2.0 {status}
+      [last_Via:]
+      [last_From:]
+      {to}
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:agent@[local_ip]:[local_port];transport=[transport]>
+      {body}
+"""
+
+
+def agent_scenario(*, answer_after_ms: int) -> str:
+    """A desk phone: rings, answers after a while (echoing RTP with -rtp_echo), takes the BYE."""
+    return scenario(
+        "agent",
+        '<recv request="INVITE" crlf="true"><action><ereg regexp="[0-9]+" search_in="hdr"'
+        ' header="X-Relais-Contact:" check_it="true" assign_to="contact"/></action></recv>',
+        send(reply("180 Ringing"), retrans=False),
+        f'<pause milliseconds="{answer_after_ms}"/>',
+        send(reply("200 OK", sdp=True)),
+        '<recv request="ACK" optional="false"/>',
+        '<recv request="BYE"/>',
+        send(reply("200 OK"), retrans=False),
+        '<Reference variables="contact"/>',
+    )
+
+
+def sipp(
+    workdir: Path, name: str, xml: str, *args: str, target: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Starts SIPp with scenario `xml` (one call); its logs land in `workdir`."""
+    path = workdir / f"{name}.xml"
+    path.write_text(xml)
+    command = [
+        "sipp",
+        "-sf",
+        str(path),
+        "-i",
+        "127.0.0.1",
+        "-m",
+        "1",
+        "-nostdin",
+        "-timeout",
+        "40s",
+        "-timeout_error",
+        "-trace_err",
+        "-trace_msg",
+        "-message_file",
+        str(workdir / f"{name}-messages.log"),
+        "-error_file",
+        str(workdir / f"{name}-errors.log"),
+        *args,
+    ]
+    if target:
+        command.append(target)
+    log = (workdir / f"{name}.out").open("wb")
+    return subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=workdir
+    )
+
+
+class RtpEndpoint:
+    """The caller's media, in Python: counts what rtpengine sends (music: its own SSRC) and
+    sends a stream of its own once rtpengine has spoken (symmetric RTP), which the agent's
+    SIPp echoes back: an echoed packet proves audio went both ways."""
+
+    SSRC = 0x0CAFE
+
+    def __init__(self) -> None:
+        import threading
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.02)
+        self.port = int(self.sock.getsockname()[1])
+        self.music = 0  # packets from rtpengine's player
+        self.echoed = 0  # our packets back through the agent
+        self.music_after_echo = 0
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RtpEndpoint:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_event.set()
+        self.thread.join(5)
+        self.sock.close()
+
+    def _run(self) -> None:
+        import struct
+
+        peer = None
+        seq = 0
+        while not self.stop_event.is_set():
+            try:
+                data, source = self.sock.recvfrom(2048)
+            except TimeoutError:
+                data = b""
+            if len(data) >= 12:
+                peer = peer or source
+                ssrc = struct.unpack("!I", data[8:12])[0]
+                if ssrc == self.SSRC:
+                    self.echoed += 1
+                else:
+                    self.music += 1
+                    if self.echoed:
+                        self.music_after_echo += 1
+            if peer is not None:
+                seq += 1
+                header = struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, seq * 160, self.SSRC)
+                self.sock.sendto(header + b"\xff" * 160, peer)

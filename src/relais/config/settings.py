@@ -206,6 +206,15 @@ SIP_SECRET = (
     os.environ.get("RELAIS_SIP_SECRET", "").strip()
     or hmac.new(SECRET_KEY.encode(), b"relais-sip-credentials", hashlib.sha256).hexdigest()
 )
+# The voice service, `relais voice` (docs/voice.md, "Call control"): its SIP address, rtpengine's
+# ng address, the SIP proxy (Kamailio) that reaches agents' addresses of record, the queue
+# music (a WAV file; else the prompts' or a generated tone), and how long callers hear ringing
+# before the queue answers them.
+VOICE_SIP_ADDRESS = os.environ.get("RELAIS_VOICE_SIP_ADDRESS", "127.0.0.1:5070")
+VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
+VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")
+VOICE_MUSIC = os.environ.get("RELAIS_VOICE_MUSIC", "")
+VOICE_ANSWER_DELAY_S = float(os.environ.get("RELAIS_VOICE_ANSWER_DELAY_S", "0"))
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))

@@ -1,0 +1,1 @@
+"""Call control: the back-to-back user agent of `relais voice` (docs/voice.md, "Call control")."""

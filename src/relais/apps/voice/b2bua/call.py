@@ -1,0 +1,410 @@
+"""One call through the B2BUA: the caller's leg, the agent legs, the media, the record.
+
+Everything here runs on sippy's reactor thread. The record is reached through the worker
+(`RecordWorker.submit`), whose answers come back on this thread; rtpengine through
+`CallMedia` (one UDP round trip each). Phases: arriving (the record is asked) -> ringing
+the caller back (optional answer delay) -> queued (music) -> talking (bridged to an agent)
+-> ended. A new agent can be rung while queued (an offer) or while talking (a transfer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sippy.CCEvents import (
+    CCEventConnect,
+    CCEventDisconnect,
+    CCEventFail,
+    CCEventPreConnect,
+    CCEventRedirect,
+    CCEventRing,
+    CCEventTry,
+    CCEventUpdate,
+)
+from sippy.MsgBody import MsgBody
+from sippy.SipGenericHF import SipGenericHF
+from sippy.SipHeader import SipHeader
+from sippy.Time.Timeout import Timeout
+
+from relais.apps.voice.b2bua.media import CallMedia
+from relais.apps.voice.b2bua.record import Ring
+from relais.apps.voice.b2bua.sdp import sdp_is_hold, sdp_is_usable
+from relais.apps.voice.ng import NgError
+
+if TYPE_CHECKING:
+    from sippy.UA import UA
+
+    from relais.apps.voice.b2bua.server import B2bua
+
+logger = logging.getLogger("relais.voice")
+
+#: The agent's side sent nothing for this many seconds while talking: the agent is lost.
+MEDIA_LOST_S = 3.0
+WATCH_S = 1.0
+
+
+class RelaisContactHF(SipGenericHF):  # type: ignore[misc]
+    """`X-Relais-Contact: <contact id>`, spelt so (sippy writes other headers capitalised)."""
+
+    hf_names = ("x-relais-contact",)
+
+    def getCanName(self, name: str, compact: bool = False) -> str:
+        return "X-Relais-Contact"
+
+
+def transport_lowered(ua: UA) -> None:
+    """sippy knows "udp", and takes a Contact's `transport=UDP` as it is written (SIPp, many
+    phones); transports are case-insensitive (RFC 3261, 19.1.1)."""
+    for name in ("rAddr", "rAddr0"):
+        value = getattr(ua, name, None)
+        if value is not None and isinstance(value[1], str) and value[1] != value[1].lower():
+            setattr(ua, name, (value[0], value[1].lower()))
+
+
+class Phase(StrEnum):
+    ARRIVING = "arriving"
+    QUEUED = "queued"
+    TALKING = "talking"
+    ENDED = "ended"
+
+
+@dataclass(eq=False)
+class AgentLeg:
+    agent_id: int
+    tag: str  # rtpengine's tag for this attempt
+    ua: UA
+    webrtc: bool
+    transfer: bool
+    answered: bool = False
+    rang: bool = False
+    bye_sent: bool = False
+
+
+@dataclass(eq=False)
+class Call:
+    b2bua: B2bua
+    caller_ua: UA
+    call_id: str
+    number: str
+    caller: str
+    media: CallMedia
+    contact_id: int | None = None
+    language: str = "fr"
+    phase: Phase = Phase.ARRIVING
+    legs: list[AgentLeg] = field(default_factory=list)
+    talking: AgentLeg | None = None
+    on_hold: bool = False
+    silent_since: float | None = None
+    last_packets: int = -1
+    answered_caller: bool = False
+    pending: list[Ring] = field(default_factory=list)
+
+    # The caller's leg ---------------------------------------------------------------------
+
+    def caller_event(self, event: Any, ua: UA) -> None:
+        transport_lowered(ua)
+        if isinstance(event, CCEventTry):
+            self.b2bua.worker.submit(
+                self.b2bua.control.call_arrived,
+                self._arrived,
+                number=self.number,
+                caller=self.caller,
+                call_id=self.call_id,
+            )
+        elif isinstance(event, CCEventUpdate):
+            self._caller_reinvite(event)
+        elif isinstance(event, CCEventDisconnect | CCEventFail | CCEventRedirect):
+            self.end(by="caller")
+
+    def _arrived(self, ticket: Any, error: BaseException | None) -> None:
+        if self.phase is Phase.ENDED:  # the caller gave up while the record was asked
+            if ticket is not None:
+                self._record("call_ended", contact_id=ticket.contact_id, by="caller")
+            return
+        if error is not None:
+            status = getattr(getattr(error, "code", None), "sip_status", 500)
+            reason = {404: "Not Found", 480: "Temporarily Unavailable"}.get(status, "Refused")
+            self._fail_caller(status, reason)
+            return
+        self.contact_id, self.language = ticket.contact_id, ticket.language
+        delay = self.b2bua.answer_delay_s
+        if delay > 0:
+            self.caller_ua.recvEvent(CCEventRing((180, "Ringing", None)))
+            Timeout(self._answer_caller, delay)
+        else:
+            self._answer_caller()
+
+    def _answer_caller(self) -> None:
+        if self.phase is not Phase.ARRIVING:
+            return
+        try:
+            sdp = self.media.answer_caller()
+            self.media.play(self.b2bua.music_for(self.language))
+        except NgError:
+            logger.exception("voice: rtpengine refused the caller's media (%s)", self.call_id)
+            self._fail_caller(503, "Service Unavailable")
+            return
+        self.phase = Phase.QUEUED
+        self.answered_caller = True
+        self.caller_ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
+        self._save_dialog()
+        for ring in self.pending:
+            self.ring(ring)
+        self.pending.clear()
+
+    def _fail_caller(self, status: int, reason: str) -> None:
+        self.phase = Phase.ENDED
+        self.caller_ua.recvEvent(CCEventFail((status, reason)))
+        self._drop_media()
+        self.b2bua.forget(self)
+
+    def _caller_reinvite(self, event: Any) -> None:
+        """The operator re-INVITEd (session refresh, codec change): same bridge, new answer."""
+        body = event.getData()
+        sdp = str(body) if body is not None else ""
+        try:
+            if not sdp_is_usable(sdp):
+                raise NgError("offer", "unusable SDP")
+            answer = self.media.reoffer_from_caller(sdp)
+        except NgError:
+            self.caller_ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+            return
+        self.caller_ua.recvEvent(CCEventConnect((200, "OK", MsgBody(answer))))
+
+    # Agent legs ------------------------------------------------------------------------------
+
+    def ring(self, ring: Ring) -> None:
+        """Sends the agent an INVITE (an offer, or a transfer while talking)."""
+        if self.phase is Phase.ARRIVING:
+            self.pending.append(ring)
+            return
+        if self.phase is Phase.ENDED or any(
+            leg.agent_id == ring.agent_id and not leg.bye_sent for leg in self.legs
+        ):
+            return
+        try:
+            tag, offer = self.media.offer_agent(webrtc=ring.webrtc)
+        except NgError:
+            logger.exception("voice: rtpengine refused the agent's offer (%s)", self.call_id)
+            self._record(
+                "call_declined", contact_id=self.contact_id, agent_id=ring.agent_id, sip_status=503
+            )
+            return
+        ua = self.b2bua.agent_ua(self._agent_event, ring.uri)
+        leg = AgentLeg(ring.agent_id, tag, ua, ring.webrtc, ring.transfer)
+        self.legs.append(leg)
+        headers = (SipHeader(body=RelaisContactHF(str(self.contact_id))),)
+        self.b2bua.invite(
+            ua, uri=ring.uri, caller=self.caller, display=ring.display, sdp=offer, headers=headers
+        )
+
+    def stop_ringing(self, agent_id: int) -> None:
+        for leg in self.legs:
+            if leg.agent_id == agent_id and not leg.answered and not leg.bye_sent:
+                leg.bye_sent = True
+                leg.ua.recvEvent(CCEventDisconnect())  # CANCEL while it rings
+
+    def _leg(self, ua: UA) -> AgentLeg | None:
+        return next((leg for leg in self.legs if leg.ua is ua), None)
+
+    def _agent_event(self, event: Any, ua: UA) -> None:
+        transport_lowered(ua)
+        leg = self._leg(ua)
+        if leg is None:
+            return
+        if isinstance(event, CCEventRing):
+            if not leg.rang and not leg.bye_sent:
+                leg.rang = True
+                self._record("call_ringing", contact_id=self.contact_id, agent_id=leg.agent_id)
+        elif isinstance(event, CCEventConnect | CCEventPreConnect) and not leg.answered:
+            code, _reason, body = event.getData()
+            if code != 200 or body is None:
+                return
+            if leg.bye_sent or self.phase is Phase.ENDED:
+                self._hang_up(leg)
+                return
+            leg.answered = True
+            self.b2bua.worker.submit(
+                self.b2bua.control.call_answered,
+                lambda _result, error: self._agent_answered(leg, str(body), error),
+                contact_id=self.contact_id,
+                agent_id=leg.agent_id,
+            )
+        elif isinstance(event, CCEventUpdate) and leg is self.talking:
+            self._agent_reinvite(leg, event)
+        elif isinstance(event, CCEventFail | CCEventRedirect) and not leg.answered:
+            self._forget_leg(leg)
+            if not leg.bye_sent:
+                status = (event.getData() or (480,))[0]
+                self._record(
+                    "call_declined",
+                    contact_id=self.contact_id,
+                    agent_id=leg.agent_id,
+                    sip_status=status,
+                )
+        elif isinstance(event, CCEventDisconnect):
+            self._forget_leg(leg)
+            if leg is self.talking and not leg.bye_sent:
+                leg.bye_sent = True
+                self.end(by="agent")
+            elif not leg.answered and not leg.bye_sent:
+                self._record(
+                    "call_declined",
+                    contact_id=self.contact_id,
+                    agent_id=leg.agent_id,
+                    sip_status=487,
+                )
+
+    def _agent_answered(self, leg: AgentLeg, sdp: str, error: BaseException | None) -> None:
+        if error is not None or self.phase is Phase.ENDED:
+            self._hang_up(leg)  # the record refused (the offer went elsewhere), or too late
+            return
+        try:
+            self.media.bridge_agent(leg.tag, sdp)
+        except NgError:
+            logger.exception("voice: rtpengine could not bridge %s", self.call_id)
+            self._hang_up(leg)
+            self._record(
+                "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason="media"
+            )
+            return
+        previous, self.talking = self.talking, leg
+        self.phase = Phase.TALKING
+        self.on_hold, self.silent_since, self.last_packets = False, None, -1
+        if previous is not None:  # a transfer: the first agent's leg goes
+            self._hang_up(previous)
+        self._save_dialog()
+        Timeout(self._watch, WATCH_S)
+
+    def _agent_reinvite(self, leg: AgentLeg, event: Any) -> None:
+        body = event.getData()
+        sdp = str(body) if body is not None else ""
+        try:
+            answer = self.media.reoffer_from_agent(leg.tag, sdp)
+            hold = sdp_is_hold(sdp)
+            if hold and not self.on_hold:
+                self.media.play(self.b2bua.music_for(self.language))
+            elif not hold and self.on_hold:
+                self.media.stop()
+        except NgError:
+            leg.ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+            return
+        leg.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(answer))))
+        if hold != self.on_hold:
+            self.on_hold = hold
+            self._record(
+                "call_event",
+                contact_id=self.contact_id,
+                kind="hold" if hold else "resume",
+                agent_id=leg.agent_id,
+            )
+
+    def _hang_up(self, leg: AgentLeg) -> None:
+        leg.bye_sent = True
+        self._forget_leg(leg)
+        leg.ua.recvEvent(CCEventDisconnect())
+
+    def _forget_leg(self, leg: AgentLeg) -> None:
+        if leg in self.legs:
+            self.legs.remove(leg)
+
+    # Losing the agent --------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """While talking: no packet from the agent's side for MEDIA_LOST_S means they are gone."""
+        leg = self.talking
+        if self.phase is not Phase.TALKING or leg is None:
+            return
+        try:
+            packets = self.media.packets_from_peers()
+        except NgError:
+            packets = None
+        now = self.b2bua.clock()
+        if packets is not None and packets != self.last_packets:
+            self.last_packets, self.silent_since = packets, None
+        elif self.silent_since is None:
+            self.silent_since = now
+        elif now - self.silent_since >= MEDIA_LOST_S and not self.on_hold:
+            self.agent_lost(leg, reason="no_media")
+            return
+        Timeout(self._watch, WATCH_S)
+
+    def agent_lost(self, leg: AgentLeg, *, reason: str) -> None:
+        """The agent's leg died while talking: music to the caller now, back to the queue."""
+        if leg is not self.talking:
+            return
+        self.talking = None
+        self.phase = Phase.QUEUED
+        try:
+            self.media.play(self.b2bua.music_for(self.language))
+        except NgError:
+            logger.exception("voice: no music for %s", self.call_id)
+        self._hang_up(leg)
+        self._save_dialog()
+        self._record(
+            "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason=reason
+        )
+
+    # The end ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """The record closed the contact: hang up both sides."""
+        if self.phase is Phase.ENDED:
+            return
+        self.caller_ua.recvEvent(CCEventDisconnect())
+        self.end(by="system")
+
+    def end(self, *, by: str) -> None:
+        if self.phase is Phase.ENDED:
+            return
+        self.phase = Phase.ENDED
+        for leg in list(self.legs):
+            if not leg.bye_sent:
+                self._hang_up(leg)
+        if by != "caller" and not self.caller_ua.isDead():
+            self.caller_ua.recvEvent(CCEventDisconnect())
+        self._drop_media()
+        if self.contact_id is not None:
+            self._record("call_ended", contact_id=self.contact_id, by=by)
+        self.b2bua.forget(self)
+
+    def _drop_media(self) -> None:
+        with contextlib.suppress(NgError):  # never offered, or rtpengine timed it out already
+            self.media.delete()
+
+    # The record --------------------------------------------------------------------------------
+
+    def _record(self, name: str, **kwargs: Any) -> None:
+        if kwargs.get("contact_id") is None:
+            return
+        self.b2bua.worker.submit(getattr(self.b2bua.control, name), None, **kwargs)
+
+    def _save_dialog(self) -> None:
+        dialog = {
+            "caller": self.b2bua.dialog_of(self.caller_ua),
+            "agent": self.b2bua.dialog_of(self.talking.ua)
+            | {
+                "agent_id": self.talking.agent_id,
+                "tag": self.talking.tag,
+                "webrtc": self.talking.webrtc,
+            }
+            if self.talking is not None
+            else None,
+            "rtpengine": {
+                "call_id": self.media.call_id,
+                "from_tag": self.media.caller_tag,
+                "to_tag": self.media.peer_tag,
+                "caller_sdp": self.media.caller_sdp,
+                "peer_sdp": self.media.peer_sdp,
+            },
+        }
+        self._record_dialog(dialog)
+
+    def _record_dialog(self, dialog: dict[str, Any]) -> None:
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_dialog_save, None, call_id=self.call_id, dialog=dialog
+        )

@@ -1,0 +1,119 @@
+"""Running `relais voice`: the B2BUA on sippy's reactor in the main thread, active or standby.
+
+On PostgreSQL every voice service takes a session advisory lock of its own key (one active,
+the others standby, `realtime.leadership`). A standby answers OPTIONS and INVITE with 503,
+so Kamailio's dispatcher sends calls to the active one. On taking over it restores the calls
+still up from their records (`Call.dialog`), so a BYE from either side ends them normally;
+rtpengine keeps their media throughout. On SQLite there is no lock: run one voice service.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("relais.voice")
+
+LOCK_KEY = 0x56_4F_49_43  # "VOIC"
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    sip: tuple[str, int]
+    ng: tuple[str, int]
+    proxy: tuple[str, int] | None
+    music: str
+    answer_delay_s: float
+    sip_domain: str
+
+
+def address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def music_path(configured: str, data_dir: Path) -> str:
+    """The queue music: the configured WAV file, else a soft tone generated once with sox."""
+    if configured:
+        return configured
+    path = data_dir / "voice" / "music.wav"
+    if not path.exists():
+        import subprocess
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sox = ["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(path)]
+        subprocess.run(  # noqa: S603
+            [shutil.which("sox") or "sox", *sox[1:], "synth", "4", "sine", "440", "vol", "0.3"],
+            check=True,
+        )
+    return str(path)
+
+
+def run_voice(options: VoiceOptions) -> None:
+    """Carries calls until SIGTERM or SIGINT."""
+    from sippy.Core.EventDispatcher import ED2
+
+    from relais.apps.realtime.leadership import Leadership
+    from relais.apps.voice import control
+    from relais.apps.voice.b2bua.feed import OffersFeed
+    from relais.apps.voice.b2bua.server import B2bua
+    from relais.apps.voice.ng import NgClient
+
+    ED2.my_ident = threading.get_ident()  # the reactor runs in this thread
+    leadership = Leadership(LOCK_KEY, role="voice")
+    b2bua = B2bua(
+        address=options.sip,
+        ng=NgClient(options.ng),
+        control=control,
+        music_for=lambda _language: options.music,
+        feed=OffersFeed(),
+        proxy=options.proxy,
+        sip_domain=options.sip_domain,
+        answer_delay_s=options.answer_delay_s,
+        active=False,
+    )
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: Any) -> None:
+        stop.set()
+        ED2.breakLoop()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    b2bua.start()
+    logger.info("voice %s: SIP on %s:%s", os.getpid(), *options.sip)
+    elect = threading.Thread(
+        target=_elect, args=(leadership, b2bua, stop), name="relais-voice-lock", daemon=True
+    )
+    elect.start()
+    try:
+        ED2.loop()
+    finally:
+        stop.set()
+        b2bua.stop()
+        leadership.release()
+
+
+def _elect(leadership: Any, b2bua: Any, stop: threading.Event) -> None:
+    """Standby until the lock is ours, then take over; back to standby if it is lost."""
+    from sippy.Core.EventDispatcher import ED2
+
+    if not leadership.needed:
+        ED2.callFromThread(b2bua.take_over)
+        return
+    while not stop.is_set():
+        if not leadership.acquire(stop):
+            return
+        ED2.callFromThread(b2bua.take_over)
+        while not stop.is_set() and leadership.alive():
+            stop.wait(1.0)
+        if not stop.is_set():
+            logger.warning("voice %s: lost the lock; standby", os.getpid())
+            ED2.callFromThread(b2bua.stand_by)
+            leadership.release()

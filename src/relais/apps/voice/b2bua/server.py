@@ -1,0 +1,237 @@
+"""The B2BUA: sippy's transaction manager and the calls it carries, active or standby.
+
+Runs on sippy's reactor (ED2) in the thread that created it (the main thread of
+`relais voice`). A request that matches no dialog comes to `request`; a request inside a
+dialog goes straight to that dialog's `UA` (sippy matches them by Call-ID and tags).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from sippy.CCEvents import CCEventTry
+from sippy.Core.EventDispatcher import ED2
+from sippy.MsgBody import MsgBody
+from sippy.SipAddress import SipAddress
+from sippy.SipConf import SipConf
+from sippy.SipContact import SipContact
+from sippy.SipTo import SipTo
+from sippy.SipTransactionManager import SipTransactionManager
+from sippy.SipURL import SipURL
+from sippy.UA import UA
+
+from relais.apps.voice.b2bua.call import Call
+from relais.apps.voice.b2bua.media import CallMedia
+from relais.apps.voice.b2bua.record import Closed, FeedEvent, RecordWorker, Ring, StopRinging
+from relais.apps.voice.b2bua.sdp import sdp_is_usable
+from relais.apps.voice.ng import NgClient
+
+logger = logging.getLogger("relais.voice")
+
+
+class SipLog:
+    """sippy's message logger, into Python's logging at DEBUG (every SIP message)."""
+
+    def write(self, *args: Any, **kwargs: Any) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s", "".join(str(arg) for arg in args))
+
+
+class AgentTry(CCEventTry):  # type: ignore[misc]
+    """The INVITE to an agent, sent to `uri` (their AOR through the proxy, or a contact)."""
+
+    uri: SipURL | None = None
+
+    def onUacSetupComplete(self, uac: UA) -> None:
+        if self.uri is not None:
+            uac.rTarget = self.uri.getCopy()
+            uac.rUri = SipTo(address=SipAddress(url=self.uri.getCopy(), hadbrace=True))
+
+
+class B2bua:
+    """Every call of this voice service; `active` False: a standby answering 503."""
+
+    def __init__(
+        self,
+        *,
+        address: tuple[str, int],
+        ng: NgClient,
+        control: ModuleType | Any,
+        music_for: Callable[[str], str],
+        feed: Callable[[], list[FeedEvent]] | None,
+        proxy: tuple[str, int] | None = None,
+        sip_domain: str = "relais.invalid",
+        answer_delay_s: float = 0.0,
+        active: bool = True,
+    ) -> None:
+        self.host, self.port = address
+        self.ng = ng
+        self.control = control
+        self.music_for = music_for
+        self.proxy = proxy
+        self.sip_domain = sip_domain
+        self.answer_delay_s = answer_delay_s
+        self.active = active
+        self.calls: dict[str, Call] = {}
+        self.clock = time.monotonic
+        self.worker = RecordWorker(deliver=ED2.callFromThread, feed=feed)
+        self.worker.on_feed = self.on_feed
+        self.global_config: dict[str, Any] = {}
+
+    # Running -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Binds the SIP port and starts the record's worker; `ED2.loop()` then runs it."""
+        SipConf.my_address = self.host
+        SipConf.my_port = self.port
+        SipConf.my_uaname = "Relais voice"
+        self.global_config.update(
+            {"_sip_address": self.host, "_sip_port": self.port, "_sip_logger": SipLog()}
+        )
+        self.global_config["_sip_tm"] = SipTransactionManager(self.global_config, self.request)
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.global_config["_sip_tm"].shutdown()
+
+    def contact(self, user: str = "relais") -> SipContact:
+        url = SipURL(username=user, host=self.host, port=self.port)
+        return SipContact(address=SipAddress(url=url, hadbrace=True))
+
+    # Requests outside any dialog -------------------------------------------------------------
+
+    def request(self, req: Any, sip_t: Any) -> Any:
+        method = req.getMethod()
+        if not self.active:
+            if method == "ACK":
+                return None
+            return (req.genResponse(503, "Service Unavailable"), None, None)
+        if method == "OPTIONS":
+            return (req.genResponse(200, "OK"), None, None)
+        if req.getHFBody("to").getTag() is not None:
+            return (req.genResponse(481, "Call/Transaction Does Not Exist"), None, None)
+        if method == "INVITE":
+            return self._new_call(req, sip_t)
+        if method in ("BYE", "CANCEL", "UPDATE", "INFO", "REFER", "PRACK"):
+            return (req.genResponse(481, "Call/Transaction Does Not Exist"), None, None)
+        return (req.genResponse(405, "Method Not Allowed"), None, None)
+
+    def _new_call(self, req: Any, sip_t: Any) -> Any:
+        body = req.getBody()
+        sdp = str(body) if body is not None else ""
+        number = req.getRURI().username or ""
+        if not sdp_is_usable(sdp) or not number:
+            return (req.genResponse(400, "Bad Request"), None, None)
+        call_id = str(req.getHFBody("call-id"))
+        if call_id in self.calls:  # the same Call-ID again with a new branch: a loop
+            return (req.genResponse(482, "Loop Detected"), None, None)
+        from_hf = req.getHFBody("from")
+        caller = from_hf.getUrl().username or ""
+        ua = UA(self.global_config)
+        ua.lContact = self.contact(number)
+        media = CallMedia(
+            ng=self.ng, call_id=call_id, caller_tag=from_hf.getTag() or "", caller_sdp=sdp
+        )
+        call = Call(
+            b2bua=self, caller_ua=ua, call_id=call_id, number=number, caller=caller, media=media
+        )
+        ua.event_cb = call.caller_event
+        self.calls[call_id] = call
+        return ua.recvRequest(req, sip_t)
+
+    # Agents --------------------------------------------------------------------------------
+
+    def agent_ua(self, event_cb: Callable[[Any, UA], None], uri: str) -> UA:
+        """A UA for an agent's leg: AORs of our domain go through the proxy (Kamailio)."""
+        url = SipURL(url=uri)
+        if url.host == self.sip_domain and self.proxy is not None:
+            next_hop = self.proxy
+        else:
+            next_hop = (url.host, url.port or 5060)
+        ua = UA(self.global_config, event_cb=event_cb, nh_address=next_hop)
+        ua.lContact = self.contact()
+        return ua
+
+    def invite(
+        self, ua: UA, *, uri: str, caller: str, display: str, sdp: str, headers: tuple[Any, ...]
+    ) -> None:
+        url = SipURL(url=uri)
+        event = AgentTry((None, caller or "anonymous", url.username, MsgBody(sdp), None, display))
+        event.uri = url
+        event.extra_headers = headers
+        ua.recvEvent(event)
+
+    @staticmethod
+    def dialog_of(ua: UA) -> dict[str, Any]:
+        """What a standby needs to go on with this leg's dialog (docs/voice.md, Call control)."""
+        (host, port), _transport = ua.rAddr
+        return {
+            "call_id": str(ua.cId),
+            "local_uri": str(ua.lUri),
+            "remote_uri": str(ua.rUri),
+            "remote_target": str(ua.rTarget),
+            "route_set": [str(route) for route in ua.routes or ()],
+            "cseq": ua.lCSeq,
+            "remote_cseq": ua.rCSeq,
+            "next_hop": [str(host), int(port)],
+            "contact": str(ua.lContact),
+            "origin": ua.origin,
+        }
+
+    # The offers feed ------------------------------------------------------------------------
+
+    def on_feed(self, events: list[FeedEvent]) -> None:
+        for event in events:
+            call = self.calls.get(event.call_id)
+            if call is None:
+                continue
+            if isinstance(event, Ring):
+                call.ring(event)
+            elif isinstance(event, StopRinging):
+                call.stop_ringing(event.agent_id)
+            elif isinstance(event, Closed):
+                call.close()
+
+    # Active and standby ----------------------------------------------------------------------
+
+    def take_over(self) -> None:
+        """This process holds the lock: carry the calls still up, then take new ones."""
+        self.worker.submit(self.control.calls_established, self._restore)
+
+    def _restore(self, established: list[Any] | None, error: BaseException | None) -> None:
+        from sippy.Time.Timeout import Timeout
+
+        from relais.apps.voice.b2bua.restore import call_restore
+
+        for record in established or ():
+            if record.call_id in self.calls:
+                continue
+            try:
+                call = call_restore(self, record)
+            except Exception:
+                logger.exception("voice: cannot restore call %s", record.call_id)
+                call = None
+            if call is None:
+                self.worker.submit(
+                    self.control.call_ended, None, contact_id=record.contact_id, by="system"
+                )
+                continue
+            self.calls[call.call_id] = call
+            if call.talking is not None:
+                Timeout(call._watch, 1.0)
+        if error is not None:
+            logger.error("voice: cannot read the calls to restore: %s", error)
+        self.active = True
+        logger.info("voice: active, %d calls carried on", len(self.calls))
+
+    def stand_by(self) -> None:
+        self.active = False
+
+    def forget(self, call: Call) -> None:
+        if self.calls.get(call.call_id) is call:
+            del self.calls[call.call_id]

@@ -1,0 +1,241 @@
+"""`relais voice` with a real rtpengine, SIPp as the operator and as agents' desk phones, and
+a `relais router` process, on PostgreSQL (docs/voice.md, "Call control")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from relais.apps.interactions import services
+from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.routing.models import Channel, Queue
+from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
+from relais.apps.voice.ng import NgClient
+from tests.apps.conftest import World, world_build
+from tests.apps.presence import desk_open, desks_kept_alive
+from tests.apps.routing.fixtures import orders_queue
+from tests.voice.b2bua_support import (
+    RtpEndpoint,
+    agent_scenario,
+    caller_scenario,
+    free_udp_port,
+    rtpengine,
+    sipp,
+)
+
+pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+
+DIALLED = "+33199000101"
+
+
+def wait_for(condition: Callable[[], Any], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+def child_database_url() -> str:
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    ng: NgClient
+    sip_port: int
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]]
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.sip_port}"
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{name}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "relais.cli", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
+    def voice(self, name: str = "voice", *extra: str) -> subprocess.Popen[bytes]:
+        host, port = self.ng.address
+        return self.start(
+            name,
+            "voice",
+            "--sip",
+            self.target,
+            "--ng",
+            f"{host}:{port}",
+            "--music",
+            str(self.workdir / "music.wav"),
+            *extra,
+        )
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted(self.workdir.glob("*.log"))
+            if path.stat().st_size
+        )
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-voice)")
+    subprocess.run(
+        [
+            "sox",
+            "-n",
+            "-r",
+            "8000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(tmp_path / "music.wav"),
+            "synth",
+            "3",
+            "sine",
+            "440",
+        ],
+        check=True,
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": child_database_url(),
+        "RELAIS_DATA_DIR": str(tmp_path),
+        "RELAIS_LOG_LEVEL": "INFO",
+    }
+    env.pop("REDIS_URL", None)
+    with rtpengine(tmp_path) as ng:
+        running = Stack(tmp_path, ng, free_udp_port(), env, [])
+        try:
+            yield running
+        finally:
+            for process in running.processes:
+                if process.poll() is None:
+                    process.terminate()
+                    try:
+                        process.wait(10)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+            connection.close()
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    return world_build()
+
+
+@pytest.fixture
+def phone_queue(world: World) -> Queue:
+    queue = orders_queue(world, code="phone", channel=Channel.VOICE)
+    Queue.objects.filter(pk=queue.pk).update(wrap_up_seconds=1, offer_timeout_seconds=20)
+    Number.objects.create(number=DIALLED, queue=queue, label="Service client")
+    return queue
+
+
+def desk_phone(world: World, key: str, port: int) -> Any:
+    """The agent `key` logged in, their calls ringing a desk phone (SIPp) on `port`."""
+    agent = world.agents[key]
+    AgentLine.objects.create(
+        agent=agent, kind=LineKind.DESK_PHONE, static_contact=f"sip:agent@127.0.0.1:{port}"
+    )
+    desk_open(agent)
+    services.agent_login(actor=agent.user, agent=agent)
+    return agent
+
+
+def finished(process: subprocess.Popen[bytes], stack: Stack, seconds: float = 40) -> int:
+    try:
+        return process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"SIPp did not finish\n{stack.logs()}")
+    return -1
+
+
+def test_a_call_is_queued_with_music_routed_answered_hung_up_and_wrapped_up(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given an agent whose desk phone answers 1.5 s after it rings, echoing the audio
+    agent_port, agent_media = free_udp_port(), free_udp_port()
+    agent = desk_phone(world, "lille0", agent_port)
+    phone = sipp(
+        stack.workdir,
+        "agent",
+        agent_scenario(answer_after_ms=1500),
+        "-p",
+        str(agent_port),
+        "-mp",
+        str(agent_media),
+        "-rtp_echo",
+    )
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+    time.sleep(1.0)
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        # when the operator calls the number and hangs up after a while
+        caller = sipp(
+            stack.workdir,
+            "caller",
+            caller_scenario(hang_up_after_ms=6000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert finished(caller, stack) == 0, stack.logs()
+        assert finished(phone, stack) == 0, stack.logs()
+
+    # then the caller heard music while the agent's phone rang, then the agent both ways
+    assert media.music > 0, stack.logs()
+    assert media.echoed > 0, stack.logs()
+    assert media.music_after_echo <= 2  # the music stopped when the agent answered
+    call = Call.objects.get()
+    contact = wait_for(
+        lambda: Contact.objects.filter(
+            pk=call.contact_id, state__in=[ContactState.WRAP_UP, ContactState.CLOSED]
+        ).first(),
+        10,
+    )
+    assert contact is not None, stack.logs()
+    assert contact.agent_id == agent.pk
+    call.refresh_from_db()
+    assert (call.state, call.ended_by) == (CallState.ENDED, "caller")
+    kinds = list(
+        ContactEvent.objects.filter(contact_id=call.contact_id, kind__startswith="call.")
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == [EventKind.CALL_RINGING, EventKind.CALL_ANSWERED, EventKind.CALL_ENDED]
+    # and the wrap-up ends (the queue's wrap-up is 1 s)
+    assert wait_for(
+        lambda: Contact.objects.filter(pk=call.contact_id, state=ContactState.CLOSED).exists(), 15
+    ), stack.logs()
