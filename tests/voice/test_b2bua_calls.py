@@ -79,8 +79,9 @@ class Stack:
         return process
 
     def voice(self, name: str = "voice", *extra: str) -> subprocess.Popen[bytes]:
+        """`relais voice` on this stack, once it is up (taking calls or standing by)."""
         host, port = self.ng.address
-        return self.start(
+        process = self.start(
             name,
             "voice",
             "--sip",
@@ -91,6 +92,11 @@ class Stack:
             str(self.workdir / "music.wav"),
             *extra,
         )
+        log = self.workdir / f"{name}.log"
+        assert wait_for(
+            lambda: "voice: active" in log.read_text() or "standby" in log.read_text(), 60
+        ), self.logs()
+        return process
 
     def logs(self) -> str:
         return "\n".join(
@@ -196,14 +202,14 @@ def test_a_call_is_queued_with_music_routed_answered_hung_up_and_wrapped_up(
     )
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()
-    time.sleep(1.0)
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        # when the operator calls the number and hangs up after a while
+        # when the operator calls the number, re-INVITEs (a session refresh: 200 with the
+        # same media, the agent's leg untouched) and hangs up after a while
         caller = sipp(
             stack.workdir,
             "caller",
-            caller_scenario(hang_up_after_ms=6000),
+            caller_scenario(hang_up_after_ms=6000, reinvite=True),
             "-s",
             DIALLED,
             "-set",

@@ -1,0 +1,143 @@
+"""Bad SIP input to `relais voice`: each gets its SIP answer and changes nothing else
+(docs/voice.md, "Call control"). Real rtpengine, SIPp as the operator, PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.voice.models import Call, CallState
+from tests.voice.b2bua_support import INVITE, SDP_OFFER, scenario, send, sipp
+from tests.voice.test_b2bua_calls import (
+    DIALLED,
+    Stack,
+    finished,
+    phone_queue,
+    stack,
+    wait_for,
+    world,
+)
+
+pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+__all__ = ["phone_queue", "stack", "world"]  # fixtures
+
+OFFER = "      " + SDP_OFFER.replace("[$rtpport]", "40000").replace("\n", "\n      ")
+
+HEADERS = """Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch{offset}]
+      From: "Client" <sip:0612345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>{to_tag}
+      Call-ID: [call_id]
+      CSeq: {cseq}
+      Max-Forwards: 70"""
+
+
+def request(line: str, cseq: str, *, offset: int = 0, to_tag: str = "", body: str = "") -> str:
+    headers = HEADERS.format(offset=f"-{offset}" if offset else "", to_tag=to_tag, cseq=cseq)
+    content = "\n      Content-Type: application/sdp" if body else ""
+    return f"{line} SIP/2.0\n      {headers}{content}\n      Content-Length: [len]\n\n{body}"
+
+
+def refused(status: int, message: str) -> str:
+    """An INVITE answered `status`, acknowledged (same branch as the INVITE)."""
+    return scenario(
+        f"refused-{status}",
+        send(message),
+        '<recv response="100" optional="true"/>',
+        f'<recv response="{status}"/>',
+        send(
+            request(
+                "ACK sip:[service]@[remote_ip]:[remote_port]",
+                "1 ACK",
+                offset=3,
+                to_tag="[peer_tag_param]",
+            ),
+            retrans=False,
+        ),
+    )
+
+
+def run(stack: Stack, name: str, xml: str, *args: str) -> None:
+    process = sipp(stack.workdir, name, xml, *args, target=stack.target)
+    assert finished(process, stack) == 0, stack.logs()
+
+
+def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
+    world: object, phone_queue: object, stack: Stack
+) -> None:
+    # given the voice service, which lets callers ring 2 s before the queue answers
+    stack.voice("voice", "--answer-delay", "2")
+
+    # an INVITE whose body is not SDP: 400
+    run(
+        stack,
+        "malformed",
+        refused(400, INVITE.replace("[len]", "[len]") + "      hello"),
+        "-s",
+        DIALLED,
+    )
+    # an INVITE to a number nobody answers: 404
+    run(stack, "unknown", refused(404, INVITE + OFFER), "-s", "+33100000000")
+    # a BYE for a dialog nobody knows: 481
+    run(
+        stack,
+        "bye",
+        scenario(
+            "bye",
+            send(
+                request(
+                    "BYE sip:[service]@[remote_ip]:[remote_port]", "7 BYE", to_tag=";tag=nobody"
+                )
+            ),
+            '<recv response="481"/>',
+        ),
+        "-s",
+        DIALLED,
+    )
+    # OPTIONS (Kamailio's dispatcher probing): 200 from the active service
+    run(
+        stack,
+        "options",
+        scenario(
+            "options",
+            send(request("OPTIONS sip:[service]@[remote_ip]:[remote_port]", "1 OPTIONS")),
+            '<recv response="200"/>',
+        ),
+        "-s",
+        DIALLED,
+    )
+    assert Contact.objects.count() == 0
+    assert Call.objects.count() == 0
+
+    # a CANCEL while the caller hears ringing: 487, and the contact abandoned
+    run(
+        stack,
+        "cancel",
+        scenario(
+            "cancel",
+            send(INVITE + OFFER),
+            '<recv response="100" optional="true"/>',
+            '<recv response="180"/>',
+            send(request("CANCEL sip:[service]@[remote_ip]:[remote_port]", "1 CANCEL", offset=3)),
+            '<recv response="200"/>',
+            '<recv response="487"/>',
+            send(
+                request(
+                    "ACK sip:[service]@[remote_ip]:[remote_port]",
+                    "1 ACK",
+                    offset=6,
+                    to_tag="[peer_tag_param]",
+                ),
+                retrans=False,
+            ),
+        ),
+        "-s",
+        DIALLED,
+    )
+    call = Call.objects.get()
+    assert wait_for(
+        lambda: Contact.objects.filter(pk=call.contact_id, state=ContactState.ABANDONED).exists(),
+        10,
+    ), stack.logs()
+    call.refresh_from_db()
+    assert (call.state, call.ended_by) == (CallState.ENDED, "caller")
+    assert Contact.objects.count() == 1
