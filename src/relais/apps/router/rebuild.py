@@ -1,7 +1,8 @@
 """Rebuild the router's engine from the record (on start, after a failover or a conflict).
 
 Read in one snapshot: the configuration, the logged-in agents, the live contacts and the
-last event id. Waiting contacts keep their original queued time, priority and step;
+last event id. Waiting contacts keep their original queued time, priority and step (and a
+call put back at the head of its queue stays there);
 offered, accepted and wrapping-up contacts stay with their agent until their deadline.
 A contact held by an agent who has logged out in the meantime goes back to its queue
 (wrap-up: closed); a contact created but not yet routed arrives now.
@@ -158,4 +159,5 @@ def _contact(
         since=from_datetime(since),
         until=until,
         declined=frozenset(str(pk) for pk in contact.declined_by if str(pk) in places),
+        at_head=contact.at_head,
     )

@@ -269,6 +269,7 @@ _REQUESTS: dict[str, Callable[[RoutingEngine, int, str, dict[str, Any]], list[Ro
     EventKind.OFFER_ACCEPTED: lambda e, c, a, d: e.accept(c),
     EventKind.OFFER_REJECTED: lambda e, c, a, d: e.reject(c),
     EventKind.CONTACT_COMPLETED: lambda e, c, a, d: e.complete(c),
+    EventKind.CONTACT_REQUEUED: lambda e, c, a, d: e.requeue_at_head(c),
     EventKind.AGENT_LOGGED_IN: _login,
     EventKind.AGENT_LOGGED_OUT: lambda e, c, a, d: e.logout(a),
     EventKind.AGENT_BREAK_STARTED: _break,
