@@ -4,6 +4,7 @@ still up (for a standby taking over), and how an agent's phone is reached."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,12 +106,23 @@ class LineTarget:
     uri: str
 
 
+def line_targets(agent_ids: Iterable[int]) -> dict[int, LineTarget]:
+    """Where each agent's calls ring; an agent without a line rings in the browser (the
+    desktop's softphone)."""
+    ids = set(agent_ids)
+    lines = {line.agent_id: line for line in AgentLine.objects.filter(agent_id__in=ids)}
+    targets = {}
+    for agent_id in ids:
+        line = lines.get(agent_id)
+        if line is None:
+            targets[agent_id] = LineTarget(LineKind.BROWSER, agent_aor(agent_id))
+        else:
+            targets[agent_id] = LineTarget(line.kind, line.static_contact or agent_aor(agent_id))
+    return targets
+
+
 def line_target(agent_id: int) -> LineTarget:
-    """An agent without a line rings in the browser (the desktop's softphone)."""
-    line = AgentLine.objects.filter(agent_id=agent_id).first()
-    if line is None:
-        return LineTarget(LineKind.BROWSER, agent_aor(agent_id))
-    return LineTarget(line.kind, line.static_contact or agent_aor(agent_id))
+    return line_targets([agent_id])[agent_id]
 
 
 def caller_shown(caller: str, masking: Masking) -> str:

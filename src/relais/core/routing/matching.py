@@ -201,14 +201,14 @@ class MatchingCore:
             heappush(waiting[entry[4].step], entry)
 
     def _enqueue(self, contact: ContactRuntime, now: float, *, requeued: bool) -> None:
-        """Put the contact in its queue's line at its own place (priority, queued_at, seq)."""
+        """Put the contact in its queue's line at its own place (priority, place, seq)."""
         queue = contact.queue
         contact.state = WAITING
         contact.agent = None
         contact.token += 1
         heappush(
             queue.waiting[contact.step],
-            (-contact.priority, contact.queued_at, contact.seq, contact.token, contact),
+            (-contact.priority, contact.place, contact.seq, contact.token, contact),
         )
         queue.waiting_count += 1
         self._events.append(

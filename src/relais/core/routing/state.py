@@ -4,7 +4,8 @@ Index layout (see docs/routing.md):
 
 - every queue has one `Ring` per overflow step: the pool of agents who match that step
   and can take the queue's channel now, ordered by the queue's strategy (`pools.py`);
-- every queue has one heap of waiting contacts per step, keyed (-priority, queued_at, seq);
+- every queue has one heap of waiting contacts per step, keyed (-priority, place, seq), where
+  `place` is `queued_at`, or far before it for a contact put back at the head of its queue;
 - heaps are cleaned lazily: an entry is valid while its version/token still matches.
 """
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from relais.core.routing.hours import Schedule
 
 __all__ = [
+    "HEAD_SHIFT",
     "N_CHANNELS",
     "REAL_TIME",
     "AgentEntry",
@@ -41,15 +43,19 @@ __all__ = [
     "Membership",
     "QueueRuntime",
     "Ring",
+    "put_at_head",
 ]
 
 N_CHANNELS = len(Channel)
+#: How far before its queued time a contact put back at the head of its queue is placed:
+#: before every contact queued normally, and the head contacts among them in queued order.
+HEAD_SHIFT = 1e10
 REAL_TIME = tuple(channel in REAL_TIME_CHANNELS for channel in Channel)
 
 # (strategy key, push sequence, agent version, agent index): only atomic values, so the
 # garbage collector stops tracking the (many) entries.
 type AgentEntry = tuple[float, int, int, int]
-# (-priority, queued_at, contact seq, contact token, contact)
+# (-priority, place, contact seq, contact token, contact)
 type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
 
@@ -225,10 +231,12 @@ class AgentRuntime:
 class ContactRuntime:
     __slots__ = (
         "agent",
+        "at_head",
         "callback_offered",
         "contact_id",
         "declined",
         "direct",
+        "place",
         "priority",
         "queue",
         "queued_at",
@@ -248,6 +256,8 @@ class ContactRuntime:
         self.queue = queue
         self.priority = priority
         self.queued_at = at
+        self.place = at  # its place in the line (see `put_at_head`)
+        self.at_head = False
         self.started_at = at
         self.step = 0
         self.state = ContactState.WAITING
@@ -270,3 +280,10 @@ class HoursTracker:
         self.next_change = schedule.next_change(at)
         self.rings: list[Ring] = []
         self.token = 0
+
+
+def put_at_head(contact: ContactRuntime) -> None:
+    """The contact's place: before every contact of its priority queued normally (a call
+    whose agent was lost); its queued time, and so its overflow steps, are unchanged."""
+    contact.at_head = True
+    contact.place = contact.queued_at - HEAD_SHIFT
