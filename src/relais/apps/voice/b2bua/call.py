@@ -31,9 +31,10 @@ from sippy.SipHeader import SipHeader
 from sippy.Time.Timeout import Timeout
 
 from relais.apps.voice.b2bua.media import CallMedia
-from relais.apps.voice.b2bua.record import Ring
 from relais.apps.voice.b2bua.sdp import sdp_is_hold, sdp_is_usable
+from relais.apps.voice.models import LineKind
 from relais.apps.voice.ng import NgError
+from relais.apps.voice.offers import Ring
 
 if TYPE_CHECKING:
     from sippy.UA import UA
@@ -131,6 +132,7 @@ class Call:
             self._fail_caller(status, reason)
             return
         self.contact_id, self.language = ticket.contact_id, ticket.language
+        self.b2bua.known(self)
         delay = self.b2bua.answer_delay_s
         if delay > 0:
             self.caller_ua.recvEvent(CCEventRing((180, "Ringing", None)))
@@ -178,7 +180,8 @@ class Call:
     # Agent legs ------------------------------------------------------------------------------
 
     def ring(self, ring: Ring) -> None:
-        """Sends the agent an INVITE (an offer, or a transfer while talking)."""
+        """Sends the agent an INVITE (an offer; while talking, the call changes hands when
+        they answer)."""
         if self.phase is Phase.ARRIVING:
             self.pending.append(ring)
             return
@@ -186,20 +189,26 @@ class Call:
             leg.agent_id == ring.agent_id and not leg.bye_sent for leg in self.legs
         ):
             return
+        webrtc = ring.line == LineKind.BROWSER
         try:
-            tag, offer = self.media.offer_agent(webrtc=ring.webrtc)
+            tag, offer = self.media.offer_agent(webrtc=webrtc)
         except NgError:
             logger.exception("voice: rtpengine refused the agent's offer (%s)", self.call_id)
             self._record(
                 "call_declined", contact_id=self.contact_id, agent_id=ring.agent_id, sip_status=503
             )
             return
-        ua = self.b2bua.agent_ua(self._agent_event, ring.uri)
-        leg = AgentLeg(ring.agent_id, tag, ua, ring.webrtc, ring.transfer)
+        ua = self.b2bua.agent_ua(self._agent_event, ring.target)
+        leg = AgentLeg(ring.agent_id, tag, ua, webrtc, transfer=self.talking is not None)
         self.legs.append(leg)
-        headers = (SipHeader(body=RelaisContactHF(str(self.contact_id))),)
+        headers = (SipHeader(body=RelaisContactHF(ring.x_relais_contact)),)
         self.b2bua.invite(
-            ua, uri=ring.uri, caller=self.caller, display=ring.display, sdp=offer, headers=headers
+            ua,
+            uri=ring.target,
+            caller=self.caller,
+            display=ring.caller_display,
+            sdp=offer,
+            headers=headers,
         )
 
     def stop_ringing(self, agent_id: int) -> None:
@@ -348,6 +357,21 @@ class Call:
         self._record(
             "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason=reason
         )
+
+    def requeue(self) -> None:
+        """The record put the call back in line (a transfer, the agent gone): the caller
+        hears music, the agent's leg goes; the next `Ring` brings the next agent."""
+        leg = self.talking
+        if leg is None or self.phase is not Phase.TALKING:
+            return
+        self.talking = None
+        self.phase = Phase.QUEUED
+        try:
+            self.media.play(self.b2bua.music_for(self.language))
+        except NgError:
+            logger.exception("voice: no music for %s", self.call_id)
+        self._hang_up(leg)
+        self._save_dialog()
 
     # The end ---------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 sippy's reactor never touches Django. It hands a job (a control API call) to `RecordWorker`,
 which runs it on its own thread and its own database connection, and gives the result back
 to the reactor with `ED2.callFromThread`. Between jobs the worker follows the offers feed
-and hands what it reads (ring this agent, stop ringing, transfer, closed) to the reactor.
+and hands its commands (ring this agent, stop ringing, transferred, requeued, closed) to
+the reactor.
 """
 
 from __future__ import annotations
@@ -12,43 +13,11 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger("relais.voice")
 
 
-@dataclass(frozen=True)
-class Ring:
-    """Ring an agent for a call: `uri` is their address of record or a desk phone's contact."""
-
-    contact_id: int
-    call_id: str
-    agent_id: int
-    uri: str
-    webrtc: bool
-    display: str  # the caller as this agent may see them
-    transfer: bool = False
-
-
-@dataclass(frozen=True)
-class StopRinging:
-    """The offer expired or was withdrawn: cancel the agent's INVITE."""
-
-    contact_id: int
-    call_id: str
-    agent_id: int
-
-
-@dataclass(frozen=True)
-class Closed:
-    """The record closed the contact (e.g. a supervisor ended it): hang up both sides."""
-
-    contact_id: int
-    call_id: str
-
-
-FeedEvent = Ring | StopRinging | Closed
 Done = Callable[[Any, BaseException | None], None]
 
 
@@ -59,13 +28,13 @@ class RecordWorker:
         self,
         *,
         deliver: Callable[..., None],
-        feed: Callable[[], list[FeedEvent]] | None,
+        feed: Callable[[], list[Any]] | None,
         poll_s: float = 0.2,
     ) -> None:
         self.deliver = deliver  # ED2.callFromThread: runs a function on the reactor thread
         self.feed = feed
         self.poll_s = poll_s
-        self.on_feed: Callable[[list[FeedEvent]], None] | None = None
+        self.on_feed: Callable[[list[Any]], None] | None = None
         self.jobs: queue.Queue[tuple[Callable[..., Any], dict[str, Any], Done | None] | None]
         self.jobs = queue.Queue()
         self.thread = threading.Thread(target=self._run, name="relais-voice-record", daemon=True)

@@ -61,7 +61,7 @@ def run_voice(options: VoiceOptions) -> None:
 
     from relais.apps.realtime.leadership import Leadership
     from relais.apps.voice import control
-    from relais.apps.voice.b2bua.feed import OffersFeed
+    from relais.apps.voice.b2bua.feed import FeedReader
     from relais.apps.voice.b2bua.server import B2bua
     from relais.apps.voice.ng import NgClient
 
@@ -72,7 +72,7 @@ def run_voice(options: VoiceOptions) -> None:
         ng=NgClient(options.ng),
         control=control,
         music_for=lambda _language: options.music,
-        feed=OffersFeed(),
+        feed=FeedReader(),
         proxy=options.proxy,
         sip_domain=options.sip_domain,
         answer_delay_s=options.answer_delay_s,

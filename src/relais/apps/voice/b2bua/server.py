@@ -25,10 +25,12 @@ from sippy.SipURL import SipURL
 from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import Call
+from relais.apps.voice.b2bua.feed import FeedReader
 from relais.apps.voice.b2bua.media import CallMedia
-from relais.apps.voice.b2bua.record import Closed, FeedEvent, RecordWorker, Ring, StopRinging
+from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
 from relais.apps.voice.ng import NgClient
+from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transferred
 
 logger = logging.getLogger("relais.voice")
 
@@ -62,7 +64,7 @@ class B2bua:
         ng: NgClient,
         control: ModuleType | Any,
         music_for: Callable[[str], str],
-        feed: Callable[[], list[FeedEvent]] | None,
+        feed: FeedReader | None,
         proxy: tuple[str, int] | None = None,
         sip_domain: str = "relais.invalid",
         answer_delay_s: float = 0.0,
@@ -77,6 +79,8 @@ class B2bua:
         self.answer_delay_s = answer_delay_s
         self.active = active
         self.calls: dict[str, Call] = {}
+        self.by_contact: dict[int, Call] = {}
+        self.feed = feed
         self.clock = time.monotonic
         self.worker = RecordWorker(deliver=ED2.callFromThread, feed=feed)
         self.worker.on_feed = self.on_feed
@@ -185,17 +189,26 @@ class B2bua:
 
     # The offers feed ------------------------------------------------------------------------
 
-    def on_feed(self, events: list[FeedEvent]) -> None:
-        for event in events:
-            call = self.calls.get(event.call_id)
+    def on_feed(self, commands: list[Any]) -> None:
+        if not self.active:
+            return
+        for command in commands:
+            call = self.by_contact.get(command.contact_id)
             if call is None:
                 continue
-            if isinstance(event, Ring):
-                call.ring(event)
-            elif isinstance(event, StopRinging):
-                call.stop_ringing(event.agent_id)
-            elif isinstance(event, Closed):
+            if isinstance(command, Ring):
+                call.ring(command)
+            elif isinstance(command, StopRinging):
+                call.stop_ringing(command.agent_id)
+            elif isinstance(command, Transferred | Requeued):
+                call.requeue()
+            elif isinstance(command, Closed):
                 call.close()
+
+    def known(self, call: Call) -> None:
+        """The record gave the call its contact: the feed's commands reach it from now on."""
+        if call.contact_id is not None:
+            self.by_contact[call.contact_id] = call
 
     # Active and standby ----------------------------------------------------------------------
 
@@ -222,16 +235,24 @@ class B2bua:
                 )
                 continue
             self.calls[call.call_id] = call
+            self.known(call)
             if call.talking is not None:
                 Timeout(call._watch, 1.0)
         if error is not None:
             logger.error("voice: cannot read the calls to restore: %s", error)
         self.active = True
+        if self.feed is not None:
+            self.feed.following = True
+            self.worker.submit(self.feed.restart)
         logger.info("voice: active, %d calls carried on", len(self.calls))
 
     def stand_by(self) -> None:
         self.active = False
+        if self.feed is not None:
+            self.feed.following = False
 
     def forget(self, call: Call) -> None:
         if self.calls.get(call.call_id) is call:
             del self.calls[call.call_id]
+        if call.contact_id is not None and self.by_contact.get(call.contact_id) is call:
+            del self.by_contact[call.contact_id]
