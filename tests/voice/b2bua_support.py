@@ -264,6 +264,7 @@ class RtpEndpoint:
         self.music = 0  # packets from rtpengine's player
         self.echoed = 0  # our packets back through the agent
         self.music_after_echo = 0
+        self.music_times: list[float] = []  # when each music packet came (time.time())
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -293,6 +294,7 @@ class RtpEndpoint:
                     self.echoed += 1
                 else:
                     self.music += 1
+                    self.music_times.append(time.time())
                     if self.echoed:
                         self.music_after_echo += 1
             if peer is not None:

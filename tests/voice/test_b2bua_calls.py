@@ -245,3 +245,65 @@ def test_a_call_is_queued_with_music_routed_answered_hung_up_and_wrapped_up(
     assert wait_for(
         lambda: Contact.objects.filter(pk=call.contact_id, state=ContactState.CLOSED).exists(), 15
     ), stack.logs()
+
+
+def test_an_agent_lost_mid_call_puts_the_caller_back_in_line_for_the_next_agent(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given an agent whose phone answers but whose audio never comes (a dead link), and a
+    # second agent with a working desk phone, logged in once the first has answered
+    lost_port, good_port, good_media = free_udp_port(), free_udp_port(), free_udp_port()
+    first = desk_phone(world, "lille0", lost_port)
+    dead = sipp(
+        stack.workdir, "dead-agent", agent_scenario(answer_after_ms=500), "-p", str(lost_port)
+    )
+    good = sipp(
+        stack.workdir,
+        "good-agent",
+        agent_scenario(answer_after_ms=500),
+        "-p",
+        str(good_port),
+        "-mp",
+        str(good_media),
+        "-rtp_echo",
+    )
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "caller",
+            caller_scenario(hang_up_after_ms=20000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert wait_for(lambda: Call.objects.filter(state=CallState.ANSWERED).exists(), 30), (
+            stack.logs()
+        )
+        second = desk_phone(world, "lille1", good_port)
+        # when the first agent's audio never comes: lost, and the second agent answers
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        assert finished(dead, stack) == 0, stack.logs()
+        assert finished(good, stack) == 0, stack.logs()
+
+    call = Call.objects.get()
+    events = dict(
+        ContactEvent.objects.filter(contact_id=call.contact_id, kind__startswith="call.")
+        .order_by("id")
+        .values_list("kind", "agent_id")
+    )
+    assert events[EventKind.CALL_AGENT_LOST] == first.pk, stack.logs()
+    lost_at = ContactEvent.objects.get(
+        contact_id=call.contact_id, kind=EventKind.CALL_AGENT_LOST
+    ).at.timestamp()
+    # then the caller heard music again after the loss, and the second agent both ways
+    assert any(at > lost_at for at in media.music_times), stack.logs()
+    assert media.echoed > 0, stack.logs()
+    contact = Contact.objects.get(pk=call.contact_id)
+    assert contact.agent_id == second.pk
+    assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
