@@ -24,6 +24,7 @@ from tests.apps.conftest import World, world_build
 from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
 from tests.voice.b2bua_support import (
+    Dispatcher,
     RtpEndpoint,
     agent_scenario,
     caller_scenario,
@@ -78,14 +79,16 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def voice(self, name: str = "voice", *extra: str) -> subprocess.Popen[bytes]:
+    def voice(
+        self, name: str = "voice", *extra: str, sip_port: int | None = None
+    ) -> subprocess.Popen[bytes]:
         """`relais voice` on this stack, once it is up (taking calls or standing by)."""
         host, port = self.ng.address
         process = self.start(
             name,
             "voice",
             "--sip",
-            self.target,
+            f"127.0.0.1:{sip_port or self.sip_port}",
             "--ng",
             f"{host}:{port}",
             "--music",
@@ -306,4 +309,65 @@ def test_an_agent_lost_mid_call_puts_the_caller_back_in_line_for_the_next_agent(
     assert media.echoed > 0, stack.logs()
     contact = Contact.objects.get(pk=call.contact_id)
     assert contact.agent_id == second.pk
+    assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+
+
+def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given an active voice service and a standby, the operator's requests dispatched to the
+    # active one, and an agent whose desk phone answers and echoes the audio
+    agent_port, agent_media = free_udp_port(), free_udp_port()
+    agent = desk_phone(world, "lille0", agent_port)
+    phone = sipp(
+        stack.workdir,
+        "agent",
+        agent_scenario(answer_after_ms=500),
+        "-p",
+        str(agent_port),
+        "-mp",
+        str(agent_media),
+        "-rtp_echo",
+    )
+    stack.start("router", "router", "--poll", "0.05")
+    active = stack.voice("voice-a")
+    standby_port = free_udp_port()
+    stack.voice("voice-b", sip_port=standby_port)
+    assert "standby" in (stack.workdir / "voice-b.log").read_text()
+
+    with desks_kept_alive(), RtpEndpoint() as media, Dispatcher(stack.sip_port) as edge:
+        caller = sipp(
+            stack.workdir,
+            "caller",
+            caller_scenario(hang_up_after_ms=15000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=f"127.0.0.1:{edge.port}",
+        )
+        assert wait_for(lambda: media.echoed > 20, 30), stack.logs()
+        # when the active service dies mid-call and the edge turns to the standby
+        active.kill()
+        active.wait()
+        killed_at = time.time()
+        edge.target = standby_port
+        taken = wait_for(
+            lambda: "1 calls carried on" in (stack.workdir / "voice-b.log").read_text(), 30
+        )
+        assert taken, stack.logs()
+        # then the caller's BYE, through the standby, ends the call on both sides
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        assert finished(phone, stack) == 0, stack.logs()
+
+    # and the audio went on through the failover (rtpengine kept the media)
+    assert any(at > killed_at + 1 for at in media.echo_times), stack.logs()
+    call = Call.objects.get()
+    assert wait_for(
+        lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED, ended_by="caller").exists(),
+        10,
+    ), stack.logs()
+    contact = Contact.objects.get(pk=call.contact_id)
+    assert contact.agent_id == agent.pk
     assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
