@@ -7,6 +7,7 @@ stops every process by its PID, also when a start fails halfway.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -135,9 +136,25 @@ class VoiceStack:
     def ng_address(self) -> tuple[str, int]:
         return self.rtpengine.ng_address
 
+    def addresses(self) -> dict[str, object]:
+        """Where each part listens (also written to `stack.json` for the other processes)."""
+        return {
+            "sip": f"{self.sip_address[0]}:{self.sip_address[1]}",
+            "ws": self.ws_url,
+            "wss": f"wss://{self.kamailio.wss_host}:{self.kamailio.wss_port}"
+            if self.kamailio.wss
+            else None,
+            "rtpengine_ng": f"{self.ng_address[0]}:{self.ng_address[1]}",
+            "rtp_ports": [self.rtpengine.port_min, self.rtpengine.port_max],
+            "trunks": [str(trunk) for trunk in self.kamailio.trunks],
+            "voice_services": [str(service) for service in self.kamailio.voice_services],
+            "sip_domain": self.kamailio.sip_domain,
+        }
+
     def write_configs(self) -> Path:
-        """Write kamailio.cfg and dispatcher.list under the run directory; the cfg's path."""
+        """Write kamailio.cfg, dispatcher.list and stack.json under the run directory."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "stack.json").write_text(json.dumps(self.addresses(), indent=2) + "\n")
         return write_kamailio_files(self.kamailio, self.run_dir)
 
     def start(self, *, timeout_s: float = 20.0) -> None:
