@@ -32,7 +32,7 @@ from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 SIP_DOMAIN = "relais.invalid"
-SIP_SECRET = "voice-tests-secret"  # noqa: S105 - a test secret, shared with Kamailio below
+SIP_SECRET = "voice-tests-secret"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,7 +71,7 @@ def work_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="relais-voice-"))
     yield path
     if os.environ.get("RELAIS_VOICE_KEEP") == "1":
-        print(f"voice test files kept in {path}")  # noqa: T201
+        print(f"voice test files kept in {path}")
     else:
         shutil.rmtree(path, ignore_errors=True)
 
@@ -205,7 +205,7 @@ class Sipp:
         command += extra or []
         log_file = run_dir / "sipp.log"
         with log_file.open("wb") as log:
-            process = subprocess.Popen(  # noqa: S603 - SIPp with our scenario
+            process = subprocess.Popen(
                 command, cwd=run_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=log
             )
         handle = SippProcess(process, run_dir / "stat.csv", run_dir / "messages.log", log_file)
@@ -220,9 +220,24 @@ class Sipp:
         """Ten seconds of a 440 Hz tone, G.711 A-law in a WAV (SIPp's rtp_stream reads it)."""
         path = self.work_dir / "tone-alaw.wav"
         if not path.exists():
-            subprocess.run(  # noqa: S603
-                ["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(path)]
-                + ["synth", "10", "sine", "440", "vol", "0.3"],
+            subprocess.run(
+                [
+                    "sox",
+                    "-n",
+                    "-r",
+                    "8000",
+                    "-c",
+                    "1",
+                    "-e",
+                    "a-law",
+                    str(path),
+                    "synth",
+                    "10",
+                    "sine",
+                    "440",
+                    "vol",
+                    "0.3",
+                ],
                 check=True,
                 capture_output=True,
             )
@@ -253,9 +268,16 @@ class RtpCapture:
     def start(self, port_min: int, port_max: int) -> RtpCapture:
         stderr = self.path.with_suffix(".log")
         with stderr.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603
-                ["dumpcap", "-i", "lo", "-f", f"udp portrange {port_min}-{port_max}"]
-                + ["-w", str(self.path)],
+            self.process = subprocess.Popen(
+                [
+                    "dumpcap",
+                    "-i",
+                    "lo",
+                    "-f",
+                    f"udp portrange {port_min}-{port_max}",
+                    "-w",
+                    str(self.path),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )
@@ -274,8 +296,18 @@ class RtpCapture:
     def flows(self) -> Counter[tuple[int, int]]:
         """Packets per (source port, destination port)."""
         self.stop()
-        output = subprocess.run(  # noqa: S603
-            ["tshark", "-r", str(self.path), "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport"],
+        output = subprocess.run(
+            [
+                "tshark",
+                "-r",
+                str(self.path),
+                "-T",
+                "fields",
+                "-e",
+                "udp.srcport",
+                "-e",
+                "udp.dstport",
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -47,9 +47,23 @@ def test_generated_kamailio_config_passes_kamailio_check(work_dir: Path) -> None
 
 def test_config_with_certificates_listens_on_wss(work_dir: Path) -> None:
     key, certificate = work_dir / "edge.key", work_dir / "edge.crt"
-    subprocess.run(  # noqa: S603
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=edge.relais.invalid", "-keyout", str(key), "-out", str(certificate)],
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=edge.relais.invalid",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
         check=True,
         capture_output=True,
     )
