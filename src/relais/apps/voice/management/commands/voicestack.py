@@ -52,6 +52,11 @@ class Command(BaseCommand):
             type=SipAddress.parse,
             help=gettext("A voice service's HOST:PORT, active first (repeatable)."),
         )
+        parser.add_argument(
+            "--rtp-advertise",
+            default=None,
+            help=gettext("The public address rtpengine announces when behind 1:1 NAT."),
+        )
         parser.add_argument("--wss-port", type=int, default=None)
         parser.add_argument("--tls-certificate", type=Path, default=None)
         parser.add_argument("--tls-private-key", type=Path, default=None)
@@ -81,7 +86,9 @@ class Command(BaseCommand):
                 ng_port=options["ng_port"] or free_port(host),
                 port_min=rtp_min,
                 port_max=rtp_max,
-                interface=host,
+                interface=f"{host}!{options['rtp_advertise']}"
+                if options["rtp_advertise"]
+                else host,
                 ng_host=host,
             ),
         )
