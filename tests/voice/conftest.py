@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from relais.apps.voice.stack import credentials
 from relais.apps.voice.stack.kamailio import SipAddress
@@ -31,8 +32,10 @@ from relais.apps.voice.stack.ports import free_port as _free_port
 from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-SIP_DOMAIN = "relais.invalid"
-SIP_SECRET = "voice-tests-secret"
+# The stack uses the settings' domain and secret, so credentials from the web side (the desktop's
+# softphone) are accepted by the Kamailio these fixtures start.
+SIP_DOMAIN: str = settings.SIP_DOMAIN
+SIP_SECRET: str = settings.SIP_SECRET
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,7 +59,7 @@ def free_port() -> Callable[[], int]:
 @pytest.fixture
 def sip_credentials() -> Callable[..., tuple[str, str]]:
     """`sip_credentials(agent_pk, ttl_s=3600)`: the ephemeral (username, password) Kamailio
-    accepts for `agent-<pk>` in the `voice_stack` fixture."""
+    accepts for `agent-<pk>` in the `voice_stack` fixture (settings.SIP_SECRET)."""
 
     def make(agent_pk: int, *, ttl_s: int = 3600) -> tuple[str, str]:
         return credentials.sip_credentials(SIP_SECRET, agent_pk, ttl_s=ttl_s)
@@ -86,8 +89,9 @@ def voice_service_addresses() -> tuple[SipAddress, SipAddress]:
 def voice_stack(
     work_dir: Path, voice_service_addresses: tuple[SipAddress, SipAddress]
 ) -> Iterator[VoiceStack]:
-    """A running SIP edge and media server: any 127.0.0.1 port may act as the trunk; the two
-    `voice_service_addresses` are the dispatcher set (probed every second)."""
+    """A running SIP edge and media server with settings.SIP_DOMAIN and SIP_SECRET: any
+    127.0.0.1 port may act as the trunk; the two `voice_service_addresses` are the dispatcher
+    set (probed every second)."""
     stack = VoiceStack.on_free_ports(
         work_dir / "stack",
         sip_domain=SIP_DOMAIN,
