@@ -22,11 +22,13 @@ def _wait_for(path: Path, text: str, process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.2)
 
 
-def test_voicestack_runs_until_interrupted(work_dir: Path) -> None:
+def test_voicestack_runs_until_interrupted(work_dir: Path, free_port) -> None:
     run_dir, output = work_dir / "voice", work_dir / "output.txt"
+    arguments = ["--run-dir", str(run_dir), "--ng-port", str(free_port())]
+    arguments += ["--voice-service", f"127.0.0.1:{free_port()}"]
     with output.open("wb") as out:
         command = subprocess.Popen(
-            [sys.executable, "-m", "relais.cli", "voicestack", "--run-dir", str(run_dir)],
+            [sys.executable, "-m", "relais.cli", "voicestack", *arguments],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "RELAIS_DATA_DIR": str(work_dir / "data")},
