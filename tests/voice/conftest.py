@@ -47,6 +47,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _voice_packages() -> None:
     missing = voice_stack_missing()
+    if not missing and not (shutil.which("dumpcap") and shutil.which("tshark")):
+        missing = "the voice tests count RTP with dumpcap: apt-get install tshark"
     if missing:
         pytest.fail(f"make test-voice: {missing}")
 
@@ -180,8 +182,15 @@ class Sipp:
         media_port: int | None = None,
         rtp_echo: bool = False,
         auth: tuple[str, str] | None = None,
+        timeout_s: int = 60,
+        recv_timeout_ms: int = 20000,
         extra: list[str] | None = None,
     ) -> SippProcess:
+        """Start SIPp on `scenario` (a file of tests/voice/scenarios). `remote`: where it sends
+        (a UAC); `service`: the Request-URI user (-s); `keys`: -key values used in the scenario;
+        `calls`: -m (None: until stopped); `duration_ms`: -d, each <pause/>; `media_port`: -mp
+        (the caller's RTP port, the echo port with `rtp_echo`); `auth`: -au/-ap; `timeout_s`:
+        SIPp gives up (a failure) after that long; `extra`: more SIPp options."""
         self.runs += 1
         run_dir = self.work_dir / f"sipp-{self.runs}-{Path(scenario).stem}"
         run_dir.mkdir(parents=True)
@@ -195,7 +204,7 @@ class Sipp:
         command += ["-trace_stat", "-stf", "stat.csv", "-fd", "1"]
         command += ["-trace_msg", "-message_file", "messages.log"]
         command += ["-trace_err", "-error_file", "errors.log", "-timeout_error"]
-        command += ["-timeout", "60s", "-recv_timeout", "20000"]
+        command += ["-timeout", f"{timeout_s}s", "-recv_timeout", str(recv_timeout_ms)]
         if service:
             command += ["-s", service]
         if calls is not None:
