@@ -215,6 +215,14 @@ VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")
 VOICE_MUSIC = os.environ.get("RELAIS_VOICE_MUSIC", "")
 VOICE_ANSWER_DELAY_S = float(os.environ.get("RELAIS_VOICE_ANSWER_DELAY_S", "0"))
+# The voice stack (docs/voice.md, "Stack"): generated configs, logs and prompts live under
+# VOICE_RUN_DIR; recorded prompts in RELAIS_VOICE_PROMPTS_DIR replace the generated ones by name.
+VOICE_RUN_DIR = Path(os.environ.get("RELAIS_VOICE_RUN_DIR", DATA_DIR / "voice")).resolve()
+VOICE_PROMPTS_DIR = (
+    Path(os.environ["RELAIS_VOICE_PROMPTS_DIR"]).resolve()
+    if os.environ.get("RELAIS_VOICE_PROMPTS_DIR")
+    else None
+)
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))

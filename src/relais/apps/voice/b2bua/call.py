@@ -103,6 +103,7 @@ class Call:
     last_packets: int = -1
     answered_caller: bool = False
     pending: list[Ring] = field(default_factory=list)
+    audio_serial: int = 0
 
     # The caller's leg ---------------------------------------------------------------------
 
@@ -145,7 +146,7 @@ class Call:
             return
         try:
             sdp = self.media.answer_caller()
-            self.media.play(self.b2bua.music_for(self.language))
+            self._queue_audio("welcome")
         except NgError:
             logger.exception("voice: rtpengine refused the caller's media (%s)", self.call_id)
             self._fail_caller(503, "Service Unavailable")
@@ -157,6 +158,24 @@ class Call:
         for ring in self.pending:
             self.ring(ring)
         self.pending.clear()
+
+    def _queue_audio(self, prompt: str) -> None:
+        """While queued: the prompt (if the stack has it), then the music over and over."""
+        self.audio_serial += 1
+        path = self.b2bua.prompts(prompt, self.language)
+        if path is None:
+            self.media.play(self.b2bua.music_for(self.language))
+            return
+        duration_ms = self.media.play(path, repeat=False)
+        Timeout(self._music_after_prompt, max(duration_ms, 100) / 1000, 1, self.audio_serial)
+
+    def _music_after_prompt(self, serial: int) -> None:
+        if serial != self.audio_serial or self.phase is not Phase.QUEUED or self.on_hold:
+            return  # answered, hung up, or another prompt since
+        try:
+            self.media.play(self.b2bua.music_for(self.language))
+        except NgError:
+            logger.exception("voice: no music for %s", self.call_id)
 
     def _fail_caller(self, status: int, reason: str) -> None:
         self.phase = Phase.ENDED
@@ -349,7 +368,7 @@ class Call:
         self.talking = None
         self.phase = Phase.QUEUED
         try:
-            self.media.play(self.b2bua.music_for(self.language))
+            self._queue_audio("reconnecting")
         except NgError:
             logger.exception("voice: no music for %s", self.call_id)
         self._hang_up(leg)

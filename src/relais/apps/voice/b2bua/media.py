@@ -75,16 +75,18 @@ class CallMedia:
         )
         return answered.sdp
 
-    def play(self, file: str, *, repeat: bool = True) -> None:
-        """The caller hears `file` instead of their peer (music while queued or on hold)."""
+    def play(self, file: str, *, repeat: bool = True) -> int:
+        """The caller hears `file` instead of their peer (music while queued or on hold, a
+        prompt); returns its length in ms."""
         self.music_file = file
-        self.ng.play_media(
+        duration = self.ng.play_media(
             call_id=self.call_id,
             from_tag=self.caller_tag,
             file=file,
             repeat_times=10_000 if repeat else None,
         )
         self.music = True
+        return duration
 
     def stop(self) -> None:
         if self.music:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import threading
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +38,23 @@ def address(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
-def music_path(configured: str, data_dir: Path) -> str:
-    """The queue music: the configured WAV file, else a soft tone generated once with sox."""
-    if configured:
-        return configured
-    path = data_dir / "voice" / "music.wav"
-    if not path.exists():
-        import subprocess
+def prompt_finder(music: str) -> Callable[[str, str], str | None]:
+    """`find(name, language)`: the file to play for a prompt (the stack's recorded or generated
+    prompts, docs/voice.md "Stack"), or None when there is none; the music may be configured."""
+    from relais.apps.voice.stack.prompts import MUSIC, prompt_path, write_music
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sox = ["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(path)]
-        subprocess.run(  # noqa: S603
-            [shutil.which("sox") or "sox", *sox[1:], "synth", "4", "sine", "440", "vol", "0.3"],
-            check=True,
-        )
-    return str(path)
+    music_file = Path(music) if music else prompt_path(MUSIC, "en")
+    if not music_file.exists():
+        music_file.parent.mkdir(parents=True, exist_ok=True)
+        write_music(music_file)
+
+    def find(name: str, language: str) -> str | None:
+        if name == MUSIC:
+            return str(music_file)
+        path = prompt_path(name, language)
+        return str(path) if path.exists() else None
+
+    return find
 
 
 def run_voice(options: VoiceOptions) -> None:
@@ -71,7 +73,7 @@ def run_voice(options: VoiceOptions) -> None:
         address=options.sip,
         ng=NgClient(options.ng),
         control=control,
-        music_for=lambda _language: options.music,
+        prompts=prompt_finder(options.music),
         feed=FeedReader(),
         proxy=options.proxy,
         sip_domain=options.sip_domain,

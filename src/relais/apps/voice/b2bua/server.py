@@ -63,7 +63,7 @@ class B2bua:
         address: tuple[str, int],
         ng: NgClient,
         control: ModuleType | Any,
-        music_for: Callable[[str], str],
+        prompts: Callable[[str, str], str | None],
         feed: FeedReader | None,
         proxy: tuple[str, int] | None = None,
         sip_domain: str = "relais.invalid",
@@ -73,7 +73,7 @@ class B2bua:
         self.host, self.port = address
         self.ng = ng
         self.control = control
-        self.music_for = music_for
+        self.prompts = prompts
         self.proxy = proxy
         self.sip_domain = sip_domain
         self.answer_delay_s = answer_delay_s
@@ -102,6 +102,9 @@ class B2bua:
     def stop(self) -> None:
         self.worker.stop()
         self.global_config["_sip_tm"].shutdown()
+
+    def music_for(self, language: str) -> str:
+        return self.prompts("music", language) or ""
 
     def contact(self, user: str = "relais") -> SipContact:
         url = SipURL(username=user, host=self.host, port=self.port)

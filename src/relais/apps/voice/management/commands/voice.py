@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.voice.b2bua.runner import VoiceOptions, address, music_path, run_voice
+from relais.apps.voice.b2bua.runner import VoiceOptions, address, run_voice
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             help=gettext("The SIP proxy that reaches agents' addresses, host:port."),
         )
         parser.add_argument(
-            "--music", default=settings.VOICE_MUSIC, help=gettext("Queue music, a WAV file.")
+            "--music", default=settings.VOICE_MUSIC, help=gettext("Queue music, a WAV file (else the stack's prompts).")
         )
         parser.add_argument(
             "--answer-delay",
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 sip=address(options["sip"]),
                 ng=address(options["ng"]),
                 proxy=address(options["proxy"]) if options["proxy"] else None,
-                music=music_path(options["music"], settings.DATA_DIR),
+                music=options["music"],
                 answer_delay_s=options["answer_delay"],
                 sip_domain=settings.SIP_DOMAIN,
             )
