@@ -20,6 +20,7 @@ from relais.apps.interactions.models import Contact, ContactEvent, ContactState,
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
 from relais.apps.voice.ng import NgClient
+from relais.apps.voice.stack.processes import VoiceStack
 from tests.apps.conftest import World, world_build
 from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
@@ -29,7 +30,6 @@ from tests.voice.b2bua_support import (
     agent_scenario,
     caller_scenario,
     free_udp_port,
-    rtpengine,
     sipp,
 )
 
@@ -104,13 +104,15 @@ class Stack:
     def logs(self) -> str:
         return "\n".join(
             f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
-            for path in sorted(self.workdir.glob("*.log"))
+            for path in sorted(self.workdir.glob("*.log")) + sorted(self.workdir.glob("*/*.log"))
             if path.stat().st_size
         )
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
+def stack(tmp_path: Path, voice_stack: VoiceStack) -> Iterator[Stack]:
+    """rtpengine from the `voice_stack` fixture (tests/voice/conftest.py); the voice service
+    and the router as processes on this test's PostgreSQL database."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-voice)")
     subprocess.run(
@@ -138,20 +140,19 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         "RELAIS_LOG_LEVEL": "INFO",
     }
     env.pop("REDIS_URL", None)
-    with rtpengine(tmp_path) as ng:
-        running = Stack(tmp_path, ng, free_udp_port(), env, [])
-        try:
-            yield running
-        finally:
-            for process in running.processes:
-                if process.poll() is None:
-                    process.terminate()
-                    try:
-                        process.wait(10)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait()
-            connection.close()
+    running = Stack(tmp_path, NgClient(voice_stack.ng_address), free_udp_port(), env, [])
+    try:
+        yield running
+    finally:
+        for process in running.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        connection.close()
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import threading
 
 import pytest
 
+from relais.apps.voice.b2bua.media import CallMedia
 from relais.apps.voice.ng import NgClient, NgError, NgTimeout
-from tests.voice.b2bua_support import free_udp_port, rtpengine
+from tests.voice.b2bua_support import free_udp_port
 
 pytestmark = pytest.mark.voice
 
@@ -31,9 +32,8 @@ def rtp(seq: int) -> bytes:
 
 
 @pytest.fixture
-def ng(tmp_path):
-    with rtpengine(tmp_path) as client:
-        yield client
+def ng(voice_stack):
+    return NgClient(voice_stack.ng_address)
 
 
 def test_ping_offer_answer_query_and_delete(ng):
@@ -115,3 +115,22 @@ def test_silence_raises_a_timeout_after_the_retries():
 
     with pytest.raises(NgTimeout):
         client.ping()
+
+
+def test_a_browser_agent_is_offered_webrtc_and_the_caller_keeps_plain_rtp(ng):
+    # given a caller answered by the queue (plain RTP, telephone-event for DTMF)
+    media = CallMedia(ng=ng, call_id="c3", caller_tag="caller", caller_sdp=sdp(free_udp_port()))
+    to_caller = media.answer_caller()
+    assert " RTP/AVP " in to_caller
+
+    # when a browser agent is rung
+    tag, offer = media.offer_agent(webrtc=True)
+
+    # then their offer is WebRTC (ICE, DTLS-SRTP, RTCP multiplexed), DTMF kept
+    assert tag.startswith("agent-")
+    for line in ("m=audio", "UDP/TLS/RTP/SAVPF", "a=fingerprint:", "a=ice-ufrag:", "a=rtcp-mux"):
+        assert line in offer
+    assert "telephone-event/8000" in offer
+    # and a second attempt gets a tag of its own
+    assert media.offer_agent(webrtc=True)[0] != tag
+    media.delete()
