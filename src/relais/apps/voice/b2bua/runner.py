@@ -13,8 +13,8 @@ import logging
 import os
 import signal
 import threading
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

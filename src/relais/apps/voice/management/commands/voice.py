@@ -32,7 +32,9 @@ class Command(BaseCommand):
             help=gettext("The SIP proxy that reaches agents' addresses, host:port."),
         )
         parser.add_argument(
-            "--music", default=settings.VOICE_MUSIC, help=gettext("Queue music, a WAV file (else the stack's prompts).")
+            "--music",
+            default=settings.VOICE_MUSIC,
+            help=gettext("Queue music, a WAV file (else the stack's prompts)."),
         )
         parser.add_argument(
             "--answer-delay",
