@@ -372,3 +372,70 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
     contact = Contact.objects.get(pk=call.contact_id)
     assert contact.agent_id == agent.pk
     assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+
+
+def test_a_call_transferred_by_the_desktop_rings_the_new_agent_and_leaves_the_first(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given a call answered by a first agent, a second agent logged in with a desk phone
+    first_port, first_media = free_udp_port(), free_udp_port()
+    second_port, second_media = free_udp_port(), free_udp_port()
+    first = desk_phone(world, "lille0", first_port)
+    phones = [
+        sipp(
+            stack.workdir,
+            "first-agent",
+            agent_scenario(answer_after_ms=300),
+            "-p",
+            str(first_port),
+            "-mp",
+            str(first_media),
+            "-rtp_echo",
+        ),
+        sipp(
+            stack.workdir,
+            "second-agent",
+            agent_scenario(answer_after_ms=300),
+            "-p",
+            str(second_port),
+            "-mp",
+            str(second_media),
+            "-rtp_echo",
+        ),
+    ]
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "caller",
+            caller_scenario(hang_up_after_ms=15000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert wait_for(lambda: media.echoed > 10, 30), stack.logs()
+        second = desk_phone(world, "lille1", second_port)
+        # when the first agent transfers the call to the second from the desktop
+        contact = Contact.objects.get()
+        services.contact_transfer(actor=first.user, contact=contact, agent_id=second.pk)
+        transferred_at = time.time()
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        for phone in phones:
+            assert finished(phone, stack) == 0, stack.logs()
+
+    # then the first agent's leg was hung up, the caller heard music, then the second agent
+    assert any(at > transferred_at for at in media.music_times), stack.logs()
+    assert any(at > transferred_at + 1 for at in media.echo_times), stack.logs()
+    contact.refresh_from_db()
+    assert contact.agent_id == second.pk
+    assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+    answered = ContactEvent.objects.filter(contact=contact, kind=EventKind.CALL_ANSWERED)
+    assert list(answered.order_by("id").values_list("agent_id", flat=True)) == [
+        first.pk,
+        second.pk,
+    ]
