@@ -188,7 +188,7 @@ class RtpEndpoint:
 
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.02)
+        self.sock.settimeout(0.005)
         self.port = int(self.sock.getsockname()[1])
         self.music = 0  # packets from rtpengine's player
         self.echoed = 0  # our packets back through the agent
@@ -212,6 +212,7 @@ class RtpEndpoint:
 
         peer = None
         seq = 0
+        next_send = time.monotonic()
         while not self.stop_event.is_set():
             try:
                 data, source = self.sock.recvfrom(2048)
@@ -228,7 +229,8 @@ class RtpEndpoint:
                     self.music_times.append(time.time())
                     if self.echoed:
                         self.music_after_echo += 1
-            if peer is not None:
+            if peer is not None and time.monotonic() >= next_send:  # 50 packets a second
+                next_send += 0.02
                 seq += 1
                 header = struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, seq * 160, self.SSRC)
                 self.sock.sendto(header + b"\xff" * 160, peer)
@@ -266,3 +268,77 @@ class Dispatcher:
             except TimeoutError:
                 continue
             self.sock.sendto(data, ("127.0.0.1", self.target))
+
+
+def declining_scenario(status: str = "486 Busy Here") -> str:
+    """A desk phone that refuses the call."""
+    return scenario(
+        "declining",
+        '<recv request="INVITE" crlf="true"/>',
+        send(reply(status), retrans=False),
+        '<recv request="ACK" optional="false"/>',
+    )
+
+
+def agent_reinvite(cseq: int, direction: str) -> str:
+    """The agent's phone re-INVITEs the B2BUA (hold: sendonly; resume: sendrecv)."""
+    return f"""INVITE [$contact_uri] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: [$agent_to]
+      To: [$agent_from]
+      Call-ID: [call_id]
+      CSeq: {cseq} INVITE
+      Contact: <sip:agent@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=- 2 {cseq} IN IP[media_ip_type] [media_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0 101
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-16
+      a={direction}
+"""
+
+
+def holding_agent_scenario(*, hold_after_ms: int, hold_for_ms: int) -> str:
+    """A desk phone that answers, puts the caller on hold a while, resumes, takes the BYE."""
+    ack_line = """ACK [$contact_uri] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: [$agent_to]
+      To: [$agent_from]
+      Call-ID: [call_id]
+      CSeq: {cseq} ACK
+      Max-Forwards: 70
+      Content-Length: 0
+"""
+    return scenario(
+        "holding",
+        '<recv request="INVITE" crlf="true"><action>'
+        '<ereg regexp=".*" search_in="hdr" header="From:" assign_to="agent_from"/>'
+        '<ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact_uri"/>'
+        "</action></recv>",
+        send(reply("200 OK", sdp=True)),
+        '<recv request="ACK" optional="false"><action>'
+        '<ereg regexp=".*" search_in="hdr" header="To:" assign_to="agent_to"/>'
+        "</action></recv>",
+        f'<pause milliseconds="{hold_after_ms}"/>',
+        send(agent_reinvite(2, "sendonly")),
+        '<recv response="100" optional="true"/>',
+        '<recv response="200"><action><ereg regexp="a=recvonly" search_in="body"'
+        ' check_it="true" assign_to="held"/></action></recv>',
+        send(ack_line.format(cseq=2), retrans=False),
+        f'<pause milliseconds="{hold_for_ms}"/>',
+        send(agent_reinvite(3, "sendrecv")),
+        '<recv response="100" optional="true"/>',
+        '<recv response="200"/>',
+        send(ack_line.format(cseq=3), retrans=False),
+        '<recv request="BYE"/>',
+        send(reply("200 OK"), retrans=False),
+        '<Reference variables="held"/>',
+    )

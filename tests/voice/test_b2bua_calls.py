@@ -29,7 +29,9 @@ from tests.voice.b2bua_support import (
     RtpEndpoint,
     agent_scenario,
     caller_scenario,
+    declining_scenario,
     free_udp_port,
+    holding_agent_scenario,
     sipp,
 )
 
@@ -439,3 +441,65 @@ def test_a_call_transferred_by_the_desktop_rings_the_new_agent_and_leaves_the_fi
         first.pk,
         second.pk,
     ]
+
+
+def test_a_declined_call_goes_to_the_next_agent_who_holds_and_resumes(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given a first agent whose phone is busy, and a second who will hold the caller a while
+    busy_port, second_port, second_media = free_udp_port(), free_udp_port(), free_udp_port()
+    busy = desk_phone(world, "lille0", busy_port)
+    phones = [
+        sipp(stack.workdir, "busy-agent", declining_scenario(), "-p", str(busy_port)),
+        sipp(
+            stack.workdir,
+            "holding-agent",
+            holding_agent_scenario(hold_after_ms=2000, hold_for_ms=2500),
+            "-p",
+            str(second_port),
+            "-mp",
+            str(second_media),
+            "-rtp_echo",
+        ),
+    ]
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "caller",
+            caller_scenario(hang_up_after_ms=14000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert wait_for(
+            lambda: ContactEvent.objects.filter(kind=EventKind.CALL_DECLINED).exists(), 30
+        ), stack.logs()
+        second = desk_phone(world, "lille1", second_port)
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        for phone in phones:
+            assert finished(phone, stack) == 0, stack.logs()
+
+    contact = Contact.objects.get()
+    events = list(
+        ContactEvent.objects.filter(contact=contact, kind__startswith="call.")
+        .order_by("id")
+        .values_list("kind", "agent_id", "data")
+    )
+    assert events[0] == (EventKind.CALL_DECLINED, busy.pk, {"sip": 486}), events
+    kinds = [kind for kind, _agent, _data in events]
+    assert kinds[1:] == [
+        EventKind.CALL_ANSWERED,
+        EventKind.CALL_HOLD,
+        EventKind.CALL_RESUME,
+        EventKind.CALL_ENDED,
+    ], events
+    # the caller heard the music while on hold, and the agent again after
+    assert media.music_after_echo > 10, stack.logs()
+    assert media.echoed > 0
+    assert contact.agent_id == second.pk

@@ -352,11 +352,13 @@ class Call:
         except NgError:
             packets = None
         now = self.b2bua.clock()
-        if packets is not None and packets != self.last_packets:
-            self.last_packets, self.silent_since = packets, None
+        if self.on_hold or (packets is not None and packets != self.last_packets):
+            # on hold a phone may send nothing: the silence counts from the resume on
+            self.silent_since = None
+            self.last_packets = packets if packets is not None else self.last_packets
         elif self.silent_since is None:
             self.silent_since = now
-        elif now - self.silent_since >= MEDIA_LOST_S and not self.on_hold:
+        elif now - self.silent_since >= MEDIA_LOST_S:
             self.agent_lost(leg, reason="no_media")
             return
         Timeout(self._watch, WATCH_S)
