@@ -6,11 +6,13 @@
 
 Skeleton (issue 17): SIP desk-phone agents only; `--browser-agents` (headless Chromium with
 SIP.js) is not driven yet and reported as 0; `rtp_packet_ratio` reads 0 in the smoke run so
-far (rtpengine relayed no packet: the callers' rtp_stream is still to be checked). Over a scratch PostgreSQL database: one voice
-queue and its number, `--concurrent` agents whose calls ring one SIPp UAS (answering at once,
-echoing RTP); the desks kept connected by a child process; the stack (rtpengine, Kamailio),
-`relais router` and `relais voice` started on free ports. SIPp places `--calls` calls at
-`--rate` per second, at most `--concurrent` at once, each streaming G.711 for `--hold-s`.
+far (rtpengine relayed no packet: the callers' rtp_stream is still to be checked).
+
+Over a scratch PostgreSQL database: one voice queue and its number, `--concurrent` agents whose
+calls ring one SIPp UAS (answering at once, echoing RTP); the desks kept connected by a child
+process; the stack (rtpengine, Kamailio), `relais router` and `relais voice` started on free
+ports. SIPp places `--calls` calls at `--rate` per second, at most `--concurrent` at once, each
+streaming G.711 for `--hold-s`.
 
 Figures: `calls`, `failed_calls` (SIPp's), `setup_p50_ms`/`setup_p99_ms` (the call's record
 created -> the agent's phone ringing, `call.ringing` in the event log), `rtp_packet_ratio`
