@@ -51,10 +51,14 @@ def wait_for(condition: Callable[[], Any], seconds: float) -> Any:
 
 
 def child_database_url() -> str:
+    """This test's database for the processes it starts (over TCP, or a unix socket directory
+    as `make test-voice` has it in its network namespace)."""
     settings = connection.settings_dict
     user = settings["USER"] or "postgres"
     password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
     host = settings["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{user}{password}@/{settings['NAME']}?host={host}"
     return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 

@@ -74,8 +74,8 @@ def call_restore(b2bua: B2bua, established: Any) -> Call | None:
         b2bua=b2bua,
         caller_ua=caller_ua,
         call_id=established.call_id,
-        number="",
-        caller="",
+        number=caller_ua.lUri.getUrl().username or "",
+        caller=caller_ua.rUri.getUrl().username or "",
         media=call_media,
         contact_id=established.contact_id,
         language=established.language,
@@ -100,6 +100,7 @@ def call_restore(b2bua: B2bua, established: Any) -> Call | None:
         call.legs.append(leg)
         call.talking = leg
         call.phase = Phase.TALKING
-    else:
-        call_media.music = True  # rtpengine is still playing the queue's music
+    else:  # rtpengine is still playing the queue's music
+        call_media.music = True
+        call_media.music_file = b2bua.music_for(established.language)
     return call
