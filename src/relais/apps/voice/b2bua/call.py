@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sippy.CCEvents import (
     CCEventConnect,
@@ -39,7 +40,8 @@ from relais.apps.voice.offers import Ring
 if TYPE_CHECKING:
     from sippy.UA import UA
 
-    from relais.apps.voice.b2bua.server import B2bua
+    from relais.apps.voice.b2bua.record import RecordWorker
+    from relais.apps.voice.ng import NgClient
 
 logger = logging.getLogger("relais.voice")
 
@@ -66,6 +68,27 @@ def transport_lowered(ua: UA) -> None:
             setattr(ua, name, (value[0], value[1].lower()))
 
 
+class CallHost(Protocol):
+    """What a call needs of the B2BUA that carries it (`server.B2bua`)."""
+
+    worker: RecordWorker
+    control: Any
+    ng: NgClient
+    global_config: dict[str, Any]
+    answer_delay_s: float
+    clock: Callable[[], float]
+    prompts: Callable[[str, str], str | None]
+
+    def music_for(self, language: str) -> str: ...
+    def agent_ua(self, event_cb: Callable[[Any, UA], None], uri: str) -> UA: ...
+    def invite(
+        self, ua: UA, *, uri: str, caller: str, display: str, sdp: str, headers: tuple[Any, ...]
+    ) -> None: ...
+    def dialog_of(self, ua: UA) -> dict[str, Any]: ...
+    def known(self, call: Call) -> None: ...
+    def forget(self, call: Call) -> None: ...
+
+
 class Phase(StrEnum):
     ARRIVING = "arriving"
     QUEUED = "queued"
@@ -87,7 +110,7 @@ class AgentLeg:
 
 @dataclass(eq=False)
 class Call:
-    b2bua: B2bua
+    b2bua: CallHost
     caller_ua: UA
     call_id: str
     number: str

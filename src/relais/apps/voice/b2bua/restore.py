@@ -10,7 +10,7 @@ have. rtpengine never noticed the failover: the media kept flowing.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sippy.SipCallId import SipCallId
 from sippy.SipContact import SipContact
@@ -20,16 +20,13 @@ from sippy.SipTo import SipTo
 from sippy.SipURL import SipURL
 from sippy.UA import UA
 
-from relais.apps.voice.b2bua.call import AgentLeg, Call, Phase
+from relais.apps.voice.b2bua.call import AgentLeg, Call, CallHost, Phase
 from relais.apps.voice.b2bua.media import CallMedia
-
-if TYPE_CHECKING:
-    from relais.apps.voice.b2bua.server import B2bua
 
 logger = logging.getLogger("relais.voice")
 
 
-def leg_ua(b2bua: B2bua, saved: dict[str, Any]) -> UA:
+def leg_ua(b2bua: CallHost, saved: dict[str, Any]) -> UA:
     """A UA in the Connected state for a saved dialog, registered with the transaction manager."""
     host, port = saved["next_hop"]
     ua = UA(b2bua.global_config, nh_address=(host, int(port)))
@@ -55,7 +52,7 @@ def leg_ua(b2bua: B2bua, saved: dict[str, Any]) -> UA:
     return ua
 
 
-def call_restore(b2bua: B2bua, established: Any) -> Call | None:
+def call_restore(b2bua: CallHost, established: Any) -> Call | None:
     """The call as this process carries it from now on; None if it cannot go on."""
     dialog = established.dialog or {}
     caller, media = dialog.get("caller"), dialog.get("rtpengine")
