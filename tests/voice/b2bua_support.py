@@ -158,7 +158,7 @@ def sipp(
         "1",
         "-nostdin",
         "-timeout",
-        "40s",
+        "120s",
         "-timeout_error",
         "-trace_err",
         "-trace_msg",

@@ -48,7 +48,7 @@ class Leadership:
                         dbname=database["NAME"],
                         user=database["USER"] or None,
                         password=database["PASSWORD"] or None,
-                        host=database["HOST"] or None,
+                        host=database["HOST"] or database["OPTIONS"].get("host") or None,
                         port=database["PORT"] or None,
                         autocommit=True,
                         application_name=f"relais-{self.role}-{os.getpid()}",
