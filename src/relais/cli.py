@@ -8,6 +8,8 @@ relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, u
                                                (--demo-traffic: and `relais traffic` beside it)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
+relais voice [--sip H:P --ng H:P --proxy H:P]  run the voice service, the B2BUA (PostgreSQL:
+                                               one active, the others stand by; docs/voice.md)
 relais db_worker                               run background jobs (simulation runs) alone
 relais demo                                    migrate and load the demo company (idempotent);
                                                a random secret key for this machine, once
