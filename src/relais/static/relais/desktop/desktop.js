@@ -568,6 +568,12 @@ async function openTranscript(contactId, previousId) {
     item.dataset.testid = "transcript-message";
     return item;
   }));
+  $(".desk-transcript-events", dialog).replaceChildren(...data.events.map((e) => {
+    const when = new Date(e.at).toLocaleTimeString();
+    const item = element("li", "", e.detail ? `${when} ${e.label} (${e.detail})` : `${when} ${e.label}`);
+    item.dataset.testid = "transcript-event";
+    return item;
+  }));
   dialog.showModal();
 }
 for (const closer of document.querySelectorAll("#desk-transcript [data-close]")) {
