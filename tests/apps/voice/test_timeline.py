@@ -3,6 +3,7 @@ contact's API and in the desktop's previous contacts of the same caller."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import translation
 
 from relais.apps.desktop import selectors as desk
@@ -83,3 +84,23 @@ def test_a_previous_call_of_the_same_caller_shows_its_detail_on_the_desktop(
     assert ("call.agent_lost", "the agent's browser closed") in lines
     assert ("contact.requeued", "the agent's browser closed") in lines
     assert ("call.ended", "hung up by the caller") in lines
+
+
+def test_the_coaching_page_shows_the_agent_s_call_masked_for_a_partner_s_supervisor(
+    phone: Routing,
+) -> None:
+    login(phone, "rabat0")  # nobody at Lille: the Atlas step at once
+    contact = handled_call(phone, 1, key="rabat0")
+    supervisor = phone.world.users["supervisor_atlas"]
+    supervisor.language = "fr"
+    supervisor.save()
+    url = reverse("supervision:coaching", args=[phone.world.agents["rabat0"].pk])
+
+    page = logged_in(supervisor).get(url).content.decode()
+
+    assert f'data-testid="coach-call-{contact}"' in page
+    assert "•••78" in page  # a partner's supervisor: masked
+    assert CALLER not in page
+    assert "Appel décroché" in page
+    lille_supervisor = logged_in(phone.world.users["supervisor"])
+    assert lille_supervisor.get(url).status_code == 404  # not their agent
