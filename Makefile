@@ -37,13 +37,13 @@ serve: env
 	$(UV) run relais serve
 
 test: env
-	$(UV) run pytest -m "not e2e and not pg" -n $(PYTEST_WORKERS)
+	$(UV) run pytest -m "not e2e and not pg and not voice" -n $(PYTEST_WORKERS)
 
 test-pg: env
 	@DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) scripts/require-services; status=$$?; \
 	if [ $$status -eq 3 ]; then echo "make test-pg: PostgreSQL or Redis not reachable; the PostgreSQL suite was NOT run." >&2; exit 0; fi; \
 	if [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(UV) run pytest -m "not e2e" -n $(PYTEST_WORKERS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(UV) run pytest -m "not e2e and not voice" -n $(PYTEST_WORKERS)
 
 e2e: env
 	@test -x /usr/bin/chromium || { echo "make e2e needs Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2; exit 1; }
