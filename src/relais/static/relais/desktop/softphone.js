@@ -27,7 +27,7 @@ const phone = {
   cards: new Map(), // contact id -> the voice offer's card element
   tabs: new Map(), // contact id -> the voice contact's workspace element
 };
-window.relaisSoftphone = phone; // for the browser tests (getStats, the line's state)
+window.relaisSoftphone = phone; // for the browser tests (getStats, the line's state, register)
 
 function fmt(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
@@ -64,8 +64,7 @@ async function refreshCredentials() {
     const config = await readConfig();
     if (!config.enabled) return;
     phone.config = config;
-    phone.ua.configuration.authorizationUsername = config.username;
-    phone.ua.configuration.authorizationPassword = config.password;
+    useCredentials(config.username, config.password);
     scheduleRefresh();
     if (phone.ua.isConnected()) register();
   } catch (error) {
@@ -73,8 +72,17 @@ async function refreshCredentials() {
   }
 }
 
+// The next REGISTER is challenged and answered with these. SIP.js keeps the last Authorization
+// header on its REGISTER and sends it again while Kamailio still takes its nonce: dropped here.
+function useCredentials(username, password) {
+  phone.ua.configuration.authorizationUsername = username;
+  phone.ua.configuration.authorizationPassword = password;
+  delete phone.registerer.request.headers.Authorization;
+}
+phone.useCredentials = useCredentials;
+
 function register() {
-  phone.registerer.register({
+  return phone.registerer.register({
     requestDelegate: {
       onReject: (response) => {
         const status = response.message.statusCode;
@@ -86,6 +94,7 @@ function register() {
     },
   }).catch(() => reconnectLater());
 }
+phone.register = register;
 
 function reconnectLater(action) {
   clearTimeout(phone.reconnectTimer);

@@ -1,0 +1,441 @@
+"""The softphone against a real Kamailio (vstack's config) and rtpengine, with SIPp playing the
+voice service and headless Chromium with fake media devices playing the agent
+(docs/desktop.md, "Softphone").
+
+- The desktop registers the agent's line with its ephemeral credentials; a wrong secret and
+  another agent's credentials are refused.
+- SIPp, from the voice service's address, calls the agent's address of record through
+  Kamailio with `X-Relais-Contact`: the call rings in that contact's offer card, Answer sends
+  200 (and not the desktop's accept), the keypad sends RFC 4733 events, Hang up sends BYE.
+- The media crosses rtpengine as the voice service will drive it (ng offer / answer, WebRTC
+  DTLS-SRTP to the browser, plain RTP to the caller's side): packets both ways, counted by the
+  browser's getStats and by the test's RTP socket.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from relais.apps.desktop import services as desk
+from relais.apps.desktop.softphone import ephemeral_credentials
+from relais.apps.interactions import services as interactions
+from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.routing.models import Channel
+from relais.apps.voice.ng import NgClient
+from relais.apps.voice.stack.kamailio import SipAddress
+from relais.apps.voice.stack.ports import free_port
+from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
+from tests.apps.conftest import World
+from tests.apps.routing.fixtures import orders_queue
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.signin import sign_in
+
+pytestmark = pytest.mark.voice
+
+DOMAIN = "relais.test"
+SECRET = "kamailio-and-relais-share-this"
+MEDIA_FLAGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+READY = {"fr": "Téléphone\u202f: prêt", "en": "Phone: ready"}
+REFUSED = {
+    "fr": "Téléphone\u202f: refusé par le serveur de téléphonie",
+    "en": "Phone: refused by the telephony server",
+}
+
+
+@dataclass
+class Edge:
+    stack: VoiceStack
+    voice_port: int  # where SIPp, playing the voice service, sends from
+    run_dir: Path
+
+    @property
+    def ng(self) -> NgClient:
+        return NgClient(self.stack.ng_address)
+
+
+@pytest.fixture
+def edge(tmp_path: Path) -> Iterator[Edge]:
+    missing = voice_stack_missing()
+    if missing:
+        pytest.fail(missing)
+    voice_port = free_port()
+    stack = VoiceStack.on_free_ports(
+        tmp_path / "voice",
+        sip_domain=DOMAIN,
+        sip_secret=SECRET,
+        trunks=(SipAddress("127.0.0.1", free_port()),),
+        voice_services=(SipAddress("127.0.0.1", voice_port),),
+    )
+    stack.start()
+    try:
+        yield Edge(stack, voice_port, tmp_path)
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def media_browser() -> Iterator[Any]:
+    """Chromium with a fake microphone that needs no permission prompt."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS + MEDIA_FLAGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def line(edge: Edge, settings: Any) -> Edge:
+    """Relais points the softphone at this Kamailio, with the same secret and domain."""
+    settings.SIP_WS_URL = edge.stack.ws_url
+    settings.SIP_DOMAIN = DOMAIN
+    settings.SIP_SECRET = SECRET
+    return edge
+
+
+def _desktop(browser: Any, base: str, world: World, language: str) -> Any:
+    user = world.agents["lille0"].user
+    user.language = language
+    user.save()
+    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, base, user)
+    page.goto(f"{base}/desktop/")
+    page.wait_for_selector("#desk[data-online='1']")
+    return page
+
+
+REGISTER_WITH = """async ([username, password]) => {
+  const phone = window.relaisSoftphone;
+  const config = phone.ua.configuration;
+  const kept = [config.authorizationUsername, config.authorizationPassword];
+  phone.useCredentials(username, password);
+  const status = await new Promise((resolve) => phone.registerer.register({requestDelegate: {
+    onAccept: (response) => resolve(response.message.statusCode),
+    onReject: (response) => resolve(response.message.statusCode),
+  }}));
+  phone.useCredentials(...kept);
+  return status;
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_desktop_registers_its_line_and_kamailio_refuses_other_credentials(
+    line: Edge, asgi_server: str, world: World, media_browser: Any, language: str
+) -> None:
+    page = _desktop(media_browser, asgi_server, world, language)
+    status = page.get_by_test_id("softphone-line")
+    expect(status).to_have_attribute("data-line", "registered")
+    expect(status).to_have_text(READY[language])
+    assert_accessible(page)
+
+    # another agent's valid credentials do not register this agent's address (403)
+    other = world.agents["lille1"].pk
+    expiry = int(time.time()) + 600
+    theirs = ephemeral_credentials(user=f"agent-{other}", secret=SECRET, expires_at=expiry)
+    assert page.evaluate(REGISTER_WITH, list(theirs)) == 403
+    # a password not signed with the shared secret is refused (401, challenged again)
+    mine = world.agents["lille0"].pk
+    forged = ephemeral_credentials(user=f"agent-{mine}", secret="not-it", expires_at=expiry)
+    assert page.evaluate(REGISTER_WITH, list(forged)) == 401
+    # expired credentials too
+    stale = ephemeral_credentials(user=f"agent-{mine}", secret=SECRET, expires_at=expiry - 1200)
+    assert page.evaluate(REGISTER_WITH, list(stale)) == 401
+    # and the page's own credentials register it again
+    page.evaluate("window.relaisSoftphone.register()")
+    expect(status).to_have_attribute("data-line", "registered")
+
+
+def test_a_line_whose_credentials_kamailio_refuses_says_so(
+    edge: Edge, asgi_server: str, world: World, media_browser: Any, settings: Any
+) -> None:
+    settings.SIP_WS_URL = edge.stack.ws_url
+    settings.SIP_DOMAIN = DOMAIN
+    settings.SIP_SECRET = "another-secret"  # not Kamailio's
+
+    page = _desktop(media_browser, asgi_server, world, "fr")
+
+    status = page.get_by_test_id("softphone-line")
+    expect(status).to_have_attribute("data-line", "failed")
+    expect(status).to_have_text(REFUSED["fr"])
+    assert_accessible(page)
+
+
+# -- a call: SIPp as the voice service, rtpengine between DTLS-SRTP and RTP -----------------------
+
+CALL_ID = "softphone-e2e-1"  # SIPp's -cid_str with the call's number
+FROM_TAG = "voice1"
+PCMU, EVENTS = 0, 101
+
+
+@dataclass
+class RtpPeer:
+    """The caller's side of the media: a UDP socket that sends PCMU every 20 ms to rtpengine
+    and counts what comes back (audio and RFC 4733 events)."""
+
+    sock: socket.socket = field(
+        default_factory=lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    )
+    received: dict[int, int] = field(default_factory=dict)  # payload type -> packets
+    target: tuple[str, int] | None = None
+    running: bool = True
+
+    def __post_init__(self) -> None:
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.02)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    def _run(self) -> None:
+        sequence, stamp, ssrc = 0, 0, 0x52454C41
+        while self.running:
+            if self.target is not None:
+                header = struct.pack("!BBHII", 0x80, PCMU, sequence & 0xFFFF, stamp, ssrc)
+                self.sock.sendto(header + b"\xff" * 160, self.target)
+                sequence, stamp = sequence + 1, stamp + 160
+            try:
+                while True:
+                    data = self.sock.recv(2048)
+                    if len(data) >= 12:
+                        kind = data[1] & 0x7F
+                        self.received[kind] = self.received.get(kind, 0) + 1
+            except (TimeoutError, BlockingIOError):
+                pass
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+def _caller_sdp(port: int) -> str:
+    return (
+        "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        f"m=audio {port} RTP/AVP {PCMU} {EVENTS}\r\na=rtpmap:0 PCMU/8000\r\n"
+        f"a=rtpmap:{EVENTS} telephone-event/8000\r\na=fmtp:{EVENTS} 0-16\r\na=sendrecv\r\n"
+    )
+
+
+TO_BROWSER = {
+    "ICE": "force",
+    "transport-protocol": "UDP/TLS/RTP/SAVPF",
+    "rtcp-mux": ["offer"],
+    "SDES": ["off"],
+    "flags": ["generate-mid"],
+    "replace": ["origin", "session-connection"],
+}
+TO_CALLER = {
+    "ICE": "remove",
+    "DTLS": "off",
+    "transport-protocol": "RTP/AVP",
+    "rtcp-mux": ["demux"],
+    "replace": ["origin", "session-connection"],
+}
+
+SCENARIO = """<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="the voice service calls an agent's softphone">
+  <send retrans="500"><![CDATA[
+INVITE sip:agent-{agent}@{domain} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "Relais voice" <sip:voice@[local_ip]:[local_port]>;tag={from_tag}
+To: <sip:agent-{agent}@{domain}>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:voice@[local_ip]:[local_port]>
+Max-Forwards: 70
+X-Relais-Contact: {contact}
+Content-Type: application/sdp
+Content-Length: [len]
+
+{sdp}
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send><![CDATA[
+ACK [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
+From: "Relais voice" <sip:voice@[local_ip]:[local_port]>;tag={from_tag}
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Contact: <sip:voice@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>
+</scenario>
+"""
+
+
+def _sipp(edge: Edge, *, agent: int, contact: int, sdp: str) -> subprocess.Popen[bytes]:
+    """SIPp, from the voice service's address, calling the agent once through Kamailio."""
+    scenario = edge.run_dir / "softphone_call.xml"
+    body = sdp.replace("\r\n", "\n").strip()
+    scenario.write_text(
+        SCENARIO.format(agent=agent, domain=DOMAIN, from_tag=FROM_TAG, contact=contact, sdp=body)
+    )
+    host, port = edge.stack.sip_address
+    sipp = shutil.which("sipp")
+    assert sipp, "SIPp is missing (Debian: sip-tester)"
+    return subprocess.Popen(
+        [sipp, f"{host}:{port}", "-sf", str(scenario), "-i", "127.0.0.1",
+         "-p", str(edge.voice_port), "-m", "1", "-cid_str", "softphone-e2e-%u",
+         "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err",
+         "-error_file", str(edge.run_dir / "sipp_errors.log")],
+        cwd=edge.run_dir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def _stats(page: Any) -> dict[str, int]:
+    return page.evaluate(
+        """async () => {
+          const [call] = [...window.relaisSoftphone.calls.values()];
+          const report = await call.invitation.sessionDescriptionHandler.peerConnection.getStats();
+          const found = {received: 0, sent: 0};
+          report.forEach((entry) => {
+            if (entry.kind !== "audio") return;
+            if (entry.type === "inbound-rtp") found.received += entry.packetsReceived;
+            if (entry.type === "outbound-rtp") found.sent += entry.packetsSent;
+          });
+          return found;
+        }"""
+    )
+
+
+def _until(check: Any, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "never got there"
+        time.sleep(0.2)
+
+
+RINGING = {"fr": "Sonnerie…", "en": "Ringing…"}
+IN_CALL = {"fr": "En communication", "en": "In call"}
+ENDED = {"fr": "Appel terminé", "en": "Call ended"}
+
+
+@pytest.mark.parametrize("language", ["fr"])
+def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
+    line: Edge, asgi_server: str, world: World, media_browser: Any, language: str
+) -> None:
+    queue = orders_queue(world, channel=Channel.VOICE)
+    agent = world.agents["lille0"]
+    page = _desktop(media_browser, asgi_server, world, language)
+    expect(page.get_by_test_id("softphone-line")).to_have_attribute("data-line", "registered")
+    page.select_option("[data-testid=state]", "available")
+    contact = interactions.contact_create(
+        actor=None, queue=queue, customer_reference="+33612345678"
+    )
+    offer = page.get_by_test_id("offer")
+    expect(offer).to_be_visible()
+
+    # the voice service's side: rtpengine turns the caller's RTP offer into a WebRTC one
+    caller = RtpPeer()
+    ng = line.ng
+    to_browser = ng.offer(
+        call_id=CALL_ID, from_tag=FROM_TAG, sdp=_caller_sdp(caller.port), **TO_BROWSER
+    )
+    sipp = _sipp(line, agent=agent.pk, contact=contact.pk, sdp=to_browser.sdp)
+    try:
+        expect(offer.get_by_test_id("call-ringing")).to_have_text(RINGING[language])
+        answer = offer.get_by_test_id("accept")
+        expect(answer).to_be_enabled()
+        assert_accessible(page)
+
+        offer.focus()
+        page.keyboard.press("Enter")  # the card's shortcut answers the SIP call
+        page.wait_for_function(
+            "[...window.relaisSoftphone.calls.values()].some((c) => c.state === 'established')"
+        )
+        # the page answered over SIP only: the record's accept is the voice service's
+        assert Contact.objects.get(pk=contact.pk).state == ContactState.OFFERED
+        browser_sdp, to_tag = page.evaluate(
+            """() => {
+              const [call] = [...window.relaisSoftphone.calls.values()];
+              const session = call.invitation;
+              return [session.sessionDescriptionHandler.peerConnection.localDescription.sdp,
+                      session.request.toTag];
+            }"""
+        )
+        to_caller = ng.answer(
+            call_id=CALL_ID, from_tag=FROM_TAG, to_tag=to_tag, sdp=browser_sdp, **TO_CALLER
+        )
+        media = re.search(r"^m=audio (\d+)", to_caller.sdp, re.M)
+        assert media is not None, to_caller.sdp
+        caller.target = ("127.0.0.1", int(media.group(1)))
+
+        # what the voice service does on 200: the record's accept opens the call's tab
+        desk.desk_accept(actor=agent.user, contact_id=contact.pk)
+        controls = page.get_by_test_id("call-controls")
+        expect(controls).to_be_visible()
+        expect(controls.get_by_test_id("call-state")).to_have_text(IN_CALL[language])
+        expect(controls.get_by_test_id("call-hangup")).to_be_enabled()
+        expect(controls.get_by_test_id("call-timer")).to_have_text(re.compile(r"^00:0\d$"))
+
+        # audio both ways: the browser hears the caller, the caller hears the browser
+        _until(lambda: _stats(page)["received"] > 50 and caller.received.get(PCMU, 0) > 50)
+
+        # the keypad sends RFC 4733 events to the caller's side
+        controls.get_by_test_id("call-keypad").click()
+        keys = controls.get_by_test_id("call-keypad-keys")
+        expect(keys).to_be_visible()
+        keys.locator("[data-key='5']").click()
+        _until(lambda: caller.received.get(EVENTS, 0) > 0)
+
+        # mute (the button says so) and unmute
+        mute = controls.get_by_test_id("call-mute")
+        mute.click()
+        expect(mute).to_have_attribute("aria-pressed", "true")
+        mute.click()
+        expect(mute).to_have_attribute("aria-pressed", "false")
+        assert_accessible(page)
+
+        # Hang up: BYE to the voice service, which answers 200 and ends its scenario
+        controls.get_by_test_id("call-hangup").click()
+        assert sipp.wait(timeout=20) == 0, (line.run_dir / "sipp_errors.log").read_text()
+        expect(controls.get_by_test_id("call-state")).to_have_text(ENDED[language])
+    finally:
+        caller.close()
+        if sipp.poll() is None:
+            sipp.kill()
+            sipp.wait()
+        ng.delete(call_id=CALL_ID)
