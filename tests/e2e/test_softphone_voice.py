@@ -291,6 +291,42 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>
+  <recv request="INVITE">
+    <action><ereg regexp="a=sendonly" search_in="body" check_it="true" assign_to="held"/></action>
+  </recv>
+  <Reference variables="held"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:voice@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+{hold_sdp}
+]]></send>
+  <recv request="ACK"/>
+  <recv request="INVITE">
+    <action><ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="back"/></action>
+  </recv>
+  <Reference variables="back"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:voice@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+{resume_sdp}
+]]></send>
+  <recv request="ACK"/>
   <recv request="BYE"/>
   <send><![CDATA[
 SIP/2.0 200 OK
@@ -306,12 +342,30 @@ Content-Length: 0
 """
 
 
+def _reanswer(offer: str, direction: str, version: int) -> str:
+    """rtpengine's SDP to the browser as the answer to the browser's re-INVITE: the same
+    ICE and DTLS identity, DTLS passive (the browser took the active role), `direction`."""
+    lines = [line for line in offer.strip().splitlines() if not re.fullmatch(
+        r"a=(sendrecv|sendonly|recvonly|inactive)", line)]  # fmt: skip
+    lines = [re.sub(r"^a=setup:\w+$", "a=setup:passive", line) for line in lines]
+    lines = [re.sub(r"^(o=\S+ \S+ )(\d+)", rf"\g<1>{version}", line) for line in lines]
+    return "\n".join([*lines, f"a={direction}"])
+
+
 def _sipp(edge: Edge, *, agent: int, contact: int, sdp: str) -> subprocess.Popen[bytes]:
-    """SIPp, from the voice service's address, calling the agent once through Kamailio."""
+    """SIPp, from the voice service's address, calling the agent once through Kamailio: it
+    answers the browser's hold and resume re-INVITEs, checking their direction."""
     scenario = edge.run_dir / "softphone_call.xml"
-    body = sdp.replace("\r\n", "\n").strip()
     scenario.write_text(
-        SCENARIO.format(agent=agent, domain=DOMAIN, from_tag=FROM_TAG, contact=contact, sdp=body)
+        SCENARIO.format(
+            agent=agent,
+            domain=DOMAIN,
+            from_tag=FROM_TAG,
+            contact=contact,
+            sdp=sdp.replace("\r\n", "\n").strip(),
+            hold_sdp=_reanswer(sdp, "recvonly", 1001),
+            resume_sdp=_reanswer(sdp, "sendrecv", 1002),
+        )
     )
     host, port = edge.stack.sip_address
     sipp = shutil.which("sipp")
@@ -351,9 +405,13 @@ def _until(check: Any, seconds: float = 15.0) -> None:
 RINGING = {"fr": "Sonnerie…", "en": "Ringing…"}
 IN_CALL = {"fr": "En communication", "en": "In call"}
 ENDED = {"fr": "Appel terminé", "en": "Call ended"}
+ON_HOLD = {
+    "fr": "En attente\u202f: l’appelant entend de la musique",
+    "en": "On hold: the caller hears music",
+}
 
 
-@pytest.mark.parametrize("language", ["fr"])
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
     line: Edge, asgi_server: str, world: World, media_browser: Any, language: str
 ) -> None:
@@ -427,7 +485,19 @@ def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
         expect(mute).to_have_attribute("aria-pressed", "true")
         mute.click()
         expect(mute).to_have_attribute("aria-pressed", "false")
+        # hold: a re-INVITE sendonly (the voice service plays music), then resume: sendrecv
+        hold = controls.get_by_test_id("call-hold")
+        hold.click()
+        expect(hold).to_have_attribute("aria-pressed", "true")
+        expect(controls.get_by_test_id("call-state")).to_have_text(ON_HOLD[language])
         assert_accessible(page)
+        hold.click()
+        expect(hold).to_have_attribute("aria-pressed", "false")
+        expect(controls.get_by_test_id("call-state")).to_have_text(IN_CALL[language])
+
+        # transfer: the tab's own transfer list (a queue or a colleague), focused
+        controls.get_by_test_id("call-transfer").click()
+        expect(page.get_by_test_id("transfer-target")).to_be_focused()
 
         # Hang up: BYE to the voice service, which answers 200 and ends its scenario
         controls.get_by_test_id("call-hangup").click()
