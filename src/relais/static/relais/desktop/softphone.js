@@ -84,31 +84,38 @@ phone.useCredentials = useCredentials;
 function register() {
   return phone.registerer.register({
     requestDelegate: {
+      onAccept: () => {
+        phone.retry = 1000;
+        showLine("registered"); // a new REGISTER while registered changes no state
+      },
       onReject: (response) => {
         const status = response.message.statusCode;
-        showLine(status === 401 || status === 403 ? "failed" : "connecting");
+        const refused = status === 401 || status === 403;
+        showLine(refused ? "failed" : "connecting");
         // refused credentials: ask for new ones, then try again later
-        if (status === 401 || status === 403) clearTimeout(phone.refreshTimer);
-        reconnectLater(status === 401 || status === 403 ? refreshCredentials : register);
+        if (refused) clearTimeout(phone.refreshTimer);
+        retryLater(refused ? refreshCredentials : register);
       },
     },
-  }).catch(() => reconnectLater());
+  }).catch(() => retryLater());
 }
 phone.register = register;
 
-function reconnectLater(action) {
+// One pending retry at a time, with a backoff from 1 s doubling to 30 s (and some jitter);
+// while the WebSocket is down, the retry reconnects it (onConnect then registers).
+function retryLater(action = register) {
   clearTimeout(phone.reconnectTimer);
   const delay = phone.retry * (0.8 + Math.random() * 0.4);
   phone.retry = Math.min(phone.retry * 2, 30_000);
-  phone.reconnectTimer = setTimeout(action || reconnect, delay);
+  phone.reconnectTimer = setTimeout(() => (phone.ua.isConnected() ? action() : reconnect()), delay);
 }
 
 async function reconnect() {
   if (phone.line !== "failed") showLine("connecting");
   try {
-    await phone.ua.reconnect(); // onConnect registers
+    await phone.ua.reconnect();
   } catch (error) {
-    reconnectLater();
+    retryLater();
   }
 }
 
@@ -144,7 +151,7 @@ async function start() {
       onDisconnect: (error) => {
         if (!error) return; // we stopped it
         showLine("connecting");
-        reconnectLater();
+        retryLater();
       },
       onInvite: ring,
     },
@@ -155,7 +162,8 @@ async function start() {
       phone.retry = 1000;
       showLine("registered");
     } else if (state === RegistererState.Unregistered && phone.line === "registered") {
-      showLine("connecting");
+      showLine("connecting"); // e.g. SIP.js's own refresh was refused: register again
+      retryLater();
     }
   });
   scheduleRefresh();
@@ -163,7 +171,7 @@ async function start() {
   try {
     await phone.ua.start();
   } catch (error) {
-    reconnectLater();
+    retryLater();
   }
 }
 
