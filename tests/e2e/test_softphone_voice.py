@@ -52,6 +52,7 @@ MEDIA_FLAGS = [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
+    "--allow-loopback-in-peer-connection",  # a network namespace with loopback only
 ]
 READY = {"fr": "Téléphone\u202f: prêt", "en": "Phone: ready"}
 REFUSED = {
