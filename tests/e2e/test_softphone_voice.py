@@ -360,6 +360,25 @@ Content-Length: 0
 """
 
 
+DECLINED = (
+    SCENARIO[: SCENARIO.index('  <recv response="200"')]
+    + """  <recv response="603"/>
+  <send><![CDATA[
+ACK sip:agent-{agent}@{domain} SIP/2.0
+[last_Via:]
+From: "Relais voice" <sip:voice@[local_ip]:[local_port]>;tag={from_tag}
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+</scenario>
+"""
+)
+
+
 def _reanswer(offer: str, direction: str, version: int) -> str:
     """rtpengine's SDP to the browser as the answer to the browser's re-INVITE: the same
     ICE and DTLS identity, DTLS passive (the browser took the active role), `direction`."""
@@ -370,12 +389,14 @@ def _reanswer(offer: str, direction: str, version: int) -> str:
     return "\n".join([*lines, f"a={direction}"])
 
 
-def _sipp(edge: Edge, *, agent: int, contact: int, sdp: str) -> subprocess.Popen[bytes]:
-    """SIPp, from the voice service's address, calling the agent once through Kamailio: it
-    answers the browser's hold and resume re-INVITEs, checking their direction."""
-    scenario = edge.run_dir / "softphone_call.xml"
-    scenario.write_text(
-        SCENARIO.format(
+def _sipp(
+    edge: Edge, *, agent: int, contact: int, sdp: str, scenario: str = SCENARIO
+) -> subprocess.Popen[bytes]:
+    """SIPp, from the voice service's address, calling the agent once through Kamailio (the
+    call scenario answers the browser's hold and resume re-INVITEs, checking their direction)."""
+    path = edge.run_dir / "softphone_call.xml"
+    path.write_text(
+        scenario.format(
             agent=agent,
             domain=DOMAIN,
             from_tag=FROM_TAG,
@@ -389,7 +410,7 @@ def _sipp(edge: Edge, *, agent: int, contact: int, sdp: str) -> subprocess.Popen
     sipp = shutil.which("sipp")
     assert sipp, "SIPp is missing (Debian: sip-tester)"
     return subprocess.Popen(
-        [sipp, f"{host}:{port}", "-sf", str(scenario), "-i", "127.0.0.1",
+        [sipp, f"{host}:{port}", "-sf", str(path), "-i", "127.0.0.1",
          "-p", str(edge.voice_port), "-m", "1", "-cid_str", "softphone-e2e-%u",
          "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err",
          "-error_file", str(edge.run_dir / "sipp_errors.log")],
@@ -538,6 +559,37 @@ def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
         expect(controls.get_by_test_id("call-state")).to_have_text(ENDED[language])
     finally:
         caller.close()
+        if sipp.poll() is None:
+            sipp.kill()
+            sipp.wait()
+        ng.delete(call_id=CALL_ID)
+
+
+def test_a_ringing_call_declined_by_keyboard_gets_603_and_the_record_is_left_to_the_service(
+    line: Edge, asgi_server: str, world: World, media_browser: Any
+) -> None:
+    queue = orders_queue(world, channel=Channel.VOICE)
+    agent = world.agents["lille0"]
+    page = _desktop(media_browser, asgi_server, world, "en")
+    expect(page.get_by_test_id("softphone-line")).to_have_attribute("data-line", "registered")
+    page.select_option("[data-testid=state]", "available")
+    contact = interactions.contact_create(actor=None, queue=queue, customer_reference="+33699")
+    offer = page.get_by_test_id("offer")
+    expect(offer).to_be_visible()
+    ng = line.ng
+    to_browser = ng.offer(call_id=CALL_ID, from_tag=FROM_TAG, sdp=_caller_sdp(40000), **TO_BROWSER)
+    sipp = _sipp(line, agent=agent.pk, contact=contact.pk, sdp=to_browser.sdp, scenario=DECLINED)
+    try:
+        expect(offer.get_by_test_id("call-ringing")).to_have_text(RINGING["en"])
+        expect(offer.get_by_test_id("reject")).to_have_text("Decline")
+        offer.focus()
+        page.keyboard.press("Escape")  # the card's shortcut declines the SIP call
+
+        assert sipp.wait(timeout=20) == 0, (line.run_dir / "sipp_errors.log").read_text()
+        expect(offer.get_by_test_id("call-ringing")).to_have_text(ENDED["en"])
+        # declined over SIP only: turning it into the offer's reject is the voice service's
+        assert Contact.objects.get(pk=contact.pk).state == ContactState.OFFERED
+    finally:
         if sipp.poll() is None:
             sipp.kill()
             sipp.wait()

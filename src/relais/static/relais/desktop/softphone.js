@@ -287,7 +287,8 @@ function ringOnce() {
   oscillator.stop(now + 1.55);
 }
 function ringTone() {
-  const ringing = [...phone.calls.values()].some((call) => call.state === "ringing");
+  // a call rings aloud once its offer's card is on screen (where it is answered)
+  const ringing = [...phone.calls].some(([contactId, call]) => call.state === "ringing" && phone.cards.has(contactId));
   if (ringing && ringTimer === null) {
     ringOnce();
     ringTimer = setInterval(ringOnce, 5000);
@@ -440,10 +441,12 @@ root.addEventListener("desk:offer", (event) => {
   card.setAttribute("aria-label", fmt(S.call_offer, { queue: offer.queue_label }));
   phone.cards.set(offer.contact_id, card);
   showCard(offer.contact_id);
+  ringTone();
 });
 root.addEventListener("desk:offer-ended", (event) => {
   const contactId = event.detail.contactId;
   phone.cards.delete(contactId);
+  ringTone();
   const call = phone.calls.get(contactId);
   if (call && call.state === "ended" && !phone.tabs.has(contactId)) phone.calls.delete(contactId);
 });
