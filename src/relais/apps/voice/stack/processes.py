@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Self
@@ -50,9 +51,7 @@ def voice_stack_missing() -> str | None:
     """None when the voice stack can run here, else one line saying what to install."""
     missing = []
     for name, package in DEBIAN_PACKAGES.items():
-        present = (
-            (MODULES_DIR / name).exists() if name.endswith(".so") else shutil.which(name)
-        )
+        present = (MODULES_DIR / name).exists() if name.endswith(".so") else shutil.which(name)
         if not present:
             missing.append(package)
     if not missing:
@@ -201,8 +200,7 @@ class VoiceStack:
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def _wait(self, name: str, ready: object, timeout_s: float) -> None:
-        assert callable(ready)
+    def _wait(self, name: str, ready: Callable[[], bool], timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
         process = self.processes[name]
         while time.monotonic() < deadline:

@@ -67,9 +67,10 @@ def _counted_texts() -> dict[str, dict[str, str]]:
             "en": f"You are number {n} in the queue.",
         }
     for n in WAIT_MINUTES:
+        minutes = {"fr": "une minute", "en": "one minute"} if n == 1 else {"fr": f"{n} minutes"}
         texts[wait_name(n)] = {
-            "fr": f"Votre temps d'attente est estimé à {'une minute' if n == 1 else f'{n} minutes'}.",
-            "en": f"Your estimated waiting time is {'one minute' if n == 1 else f'{n} minutes'}.",
+            "fr": f"Votre temps d'attente est estimé à {minutes['fr']}.",
+            "en": f"Your estimated waiting time is {minutes.get('en', f'{n} minutes')}.",
         }
     return texts
 

@@ -17,6 +17,11 @@ from relais.apps.voice.stack.processes import VoiceStack, VoiceStackError, voice
 from relais.apps.voice.stack.prompts import generate_prompts
 from relais.apps.voice.stack.rtpengine import RtpengineConfig
 
+# The voice service's own settings (docs/voice.md, "Call control"), when present: the stack then
+# trusts and probes its SIP address and listens for its ng commands where it sends them.
+VOICE_SERVICE = getattr(settings, "VOICE_SIP_ADDRESS", "127.0.0.1:5070")
+NG_PORT = int(str(getattr(settings, "VOICE_NG_ADDRESS", ":0")).rpartition(":")[2] or 0)
+
 
 def _port_range(text: str) -> tuple[int, int]:
     first, _, last = text.partition("-")
@@ -36,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help=gettext("SIP and media address."))
         parser.add_argument("--sip-port", type=int, default=0)
         parser.add_argument("--ws-port", type=int, default=0)
-        parser.add_argument("--ng-port", type=int, default=0)
+        parser.add_argument("--ng-port", type=int, default=NG_PORT)
         parser.add_argument(
             "--rtp-ports", type=_port_range, default=None, help="FIRST-LAST, e.g. 30000-30999"
         )
@@ -51,6 +56,11 @@ class Command(BaseCommand):
             action="append",
             type=SipAddress.parse,
             help=gettext("A voice service's HOST:PORT, active first (repeatable)."),
+        )
+        parser.add_argument(
+            "--rtp-advertise",
+            default=None,
+            help=gettext("The public address rtpengine announces when behind 1:1 NAT."),
         )
         parser.add_argument("--wss-port", type=int, default=None)
         parser.add_argument("--tls-certificate", type=Path, default=None)
@@ -72,7 +82,7 @@ class Command(BaseCommand):
                 ws_host=host,
                 ws_port=options["ws_port"] or free_port(host),
                 trunks=tuple(options["trunk"] or [SipAddress(host)]),
-                voice_services=tuple(options["voice_service"] or [SipAddress(host, 5090)]),
+                voice_services=tuple(options["voice_service"] or [SipAddress.parse(VOICE_SERVICE)]),
                 wss_port=options["wss_port"],
                 tls_certificate=options["tls_certificate"],
                 tls_private_key=options["tls_private_key"],
@@ -81,7 +91,9 @@ class Command(BaseCommand):
                 ng_port=options["ng_port"] or free_port(host),
                 port_min=rtp_min,
                 port_max=rtp_max,
-                interface=host,
+                interface=f"{host}!{options['rtp_advertise']}"
+                if options["rtp_advertise"]
+                else host,
                 ng_host=host,
             ),
         )
