@@ -30,11 +30,11 @@ import pytest
 from playwright.sync_api import expect
 
 from relais.apps.desktop import services as desk
-from relais.apps.desktop.softphone import ephemeral_credentials
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.routing.models import Channel
 from relais.apps.voice.ng import NgClient
+from relais.apps.voice.stack.credentials import ephemeral_credentials
 from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.ports import free_port
 from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing

@@ -7,7 +7,8 @@ import hashlib
 import time
 from typing import Any
 
-from relais.apps.desktop.softphone import ephemeral_credentials, softphone_config
+from relais.apps.desktop.softphone import softphone_config
+from relais.apps.voice.stack.credentials import ephemeral_credentials
 from tests.apps.conftest import World
 from tests.apps.signin import logged_in
 

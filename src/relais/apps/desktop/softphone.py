@@ -1,16 +1,14 @@
 """The agent's softphone (docs/desktop.md, "Softphone"): where the browser registers its line,
 as whom, with which short-lived credentials, and through which TURN servers.
 
-The credentials are those of Kamailio's `auth_ephemeral` and of coturn's TURN REST API: the
-username is `<unix expiry>:agent-<pk>`, the password `base64(HMAC-SHA1(SIP_SECRET, username))`.
-Nothing is stored: Kamailio checks the signature and the expiry with the same secret.
+The credentials are those of Kamailio's `auth_ephemeral` and of coturn's TURN REST API
+(`voice.stack.credentials`): the username is `<unix expiry>:agent-<pk>`, the password
+`base64(HMAC-SHA1(SIP_SECRET, username))`. Nothing is stored: Kamailio checks the signature
+and the expiry with the same secret.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
 from typing import Any
 
@@ -24,6 +22,7 @@ from pydantic import BaseModel
 
 from relais.apps.desktop import selectors
 from relais.apps.errors import RelaisError
+from relais.apps.voice.stack.credentials import agent_sip_user, ephemeral_credentials
 
 #: The browser asks for new credentials once this share of their lifetime has passed.
 REFRESH_SHARE = 0.8
@@ -49,18 +48,6 @@ class SoftphoneConfig(BaseModel):
     ice_servers: list[IceServer] = []
 
 
-def sip_user(agent_id: int) -> str:
-    """The user part of an agent's address of record (docs/voice.md)."""
-    return f"agent-{agent_id}"
-
-
-def ephemeral_credentials(*, user: str, secret: str, expires_at: int) -> tuple[str, str]:
-    """(username, password) valid until `expires_at` for Kamailio's auth_ephemeral and coturn."""
-    username = f"{expires_at}:{user}"
-    digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
-    return username, base64.b64encode(digest).decode("ascii")
-
-
 def softphone_config(*, viewer: Any, now: float | None = None) -> SoftphoneConfig:
     """The viewer's own line (they must be an agent: `not_an_agent` otherwise)."""
     agent = selectors.desk_agent(viewer=viewer)
@@ -68,10 +55,8 @@ def softphone_config(*, viewer: Any, now: float | None = None) -> SoftphoneConfi
         return SoftphoneConfig(enabled=False)
     ttl = settings.SIP_CREDENTIAL_TTL_S
     expires_at = int(time.time() if now is None else now) + ttl
-    user = sip_user(agent.pk)
-    username, password = ephemeral_credentials(
-        user=user, secret=settings.SIP_SECRET, expires_at=expires_at
-    )
+    user = agent_sip_user(agent.pk)
+    username, password = ephemeral_credentials(settings.SIP_SECRET, user, expires_at=expires_at)
     ice = (
         [IceServer(urls=list(settings.TURN_URLS), username=username, credential=password)]
         if settings.TURN_URLS
