@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from relais.apps.desktop.softphone import softphone_config
+from relais.apps.voice.models import AgentLine, LineKind
 from relais.apps.voice.stack.credentials import ephemeral_credentials
 from tests.apps.conftest import World
 from tests.apps.signin import logged_in
@@ -87,7 +88,7 @@ def test_without_a_websocket_url_the_softphone_is_off_and_no_credential_is_given
     config = client.get("/desktop/softphone").json()
     page = client.get("/desktop/").content.decode()
 
-    assert config["enabled"] is False
+    assert (config["enabled"], config["off_because"]) == (False, "no_server")
     assert config["password"] == config["username"] == ""
     assert 'data-softphone-on="0"' in page
 
@@ -108,3 +109,16 @@ def test_only_an_agent_gets_a_line_and_only_their_own(world: World, settings: An
     assert other["username"].endswith(f":agent-{rabat1.pk}")
     assert anonymous.get("/desktop/softphone").status_code == 302  # to the sign-in page
     assert logged_in(rabat0.user).post("/desktop/softphone").status_code == 405
+
+
+def test_an_agent_whose_calls_ring_on_a_desk_phone_gets_no_softphone(
+    world: World, settings: Any
+) -> None:
+    settings.SIP_WS_URL = WS_URL
+    agent = world.agents["rabat0"]
+    AgentLine.objects.create(agent=agent, kind=LineKind.DESK_PHONE)
+
+    config = logged_in(agent.user).get("/desktop/softphone").json()
+
+    assert (config["enabled"], config["off_because"]) == (False, "desk_phone")
+    assert config["password"] == ""

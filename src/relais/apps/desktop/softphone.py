@@ -22,6 +22,8 @@ from pydantic import BaseModel
 
 from relais.apps.desktop import selectors
 from relais.apps.errors import RelaisError
+from relais.apps.voice.models import LineKind
+from relais.apps.voice.selectors import agent_aor, line_target
 from relais.apps.voice.stack.credentials import agent_sip_user, ephemeral_credentials
 
 #: The browser asks for new credentials once this share of their lifetime has passed.
@@ -38,6 +40,7 @@ class SoftphoneConfig(BaseModel):
     """What softphone.js needs; `enabled` false (no WebSocket URL set): nothing else."""
 
     enabled: bool
+    off_because: str = ""  # no_server (no WebSocket URL), desk_phone (the agent's line)
     ws_url: str = ""
     aor: str = ""
     display_name: str = ""
@@ -49,10 +52,13 @@ class SoftphoneConfig(BaseModel):
 
 
 def softphone_config(*, viewer: Any, now: float | None = None) -> SoftphoneConfig:
-    """The viewer's own line (they must be an agent: `not_an_agent` otherwise)."""
+    """The viewer's own line (they must be an agent: `not_an_agent` otherwise); off when no
+    WebSocket URL is set, or when the agent's calls ring on a desk phone (voice.AgentLine)."""
     agent = selectors.desk_agent(viewer=viewer)
     if not settings.SIP_WS_URL:
-        return SoftphoneConfig(enabled=False)
+        return SoftphoneConfig(enabled=False, off_because="no_server")
+    if line_target(agent.pk).kind == LineKind.DESK_PHONE:
+        return SoftphoneConfig(enabled=False, off_because="desk_phone")
     ttl = settings.SIP_CREDENTIAL_TTL_S
     expires_at = int(time.time() if now is None else now) + ttl
     user = agent_sip_user(agent.pk)
@@ -65,7 +71,7 @@ def softphone_config(*, viewer: Any, now: float | None = None) -> SoftphoneConfi
     return SoftphoneConfig(
         enabled=True,
         ws_url=settings.SIP_WS_URL,
-        aor=f"sip:{user}@{settings.SIP_DOMAIN}",
+        aor=agent_aor(agent.pk),
         display_name=agent.user.get_full_name() or agent.user.get_username(),
         username=username,
         password=password,
@@ -93,6 +99,7 @@ def softphone_strings() -> dict[str, object]:
         "registered": _("Phone: ready"),
         "connecting": _("Phone: connecting…"),
         "off": _("Phone: off (no telephony server is set)"),
+        "desk_phone": _("Phone: your calls ring on your desk phone"),
         "failed": _("Phone: refused by the telephony server"),
         "no_microphone": _("No microphone: allow it in the browser to answer calls."),
         "call_offer": _("Incoming call from the queue %(queue)s"),

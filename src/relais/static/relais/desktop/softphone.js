@@ -19,7 +19,7 @@ const phone = {
   ua: null,
   registerer: null,
   config: null,
-  line: "off", // off | connecting | registered | failed
+  line: "off", // off | desk_phone | connecting | registered | failed
   retry: 1000, // the next reconnection's delay (ms), doubled up to 30 s
   reconnectTimer: null,
   refreshTimer: null,
@@ -126,7 +126,7 @@ async function start() {
   } catch (error) {
     return showLine("off");
   }
-  if (!phone.config.enabled) return showLine("off");
+  if (!phone.config.enabled) return showLine(phone.config.off_because === "desk_phone" ? "desk_phone" : "off");
   showLine("connecting");
   phone.sip = await import(SIPJS);
   const { UserAgent, Registerer, RegistererState } = phone.sip;
