@@ -48,7 +48,7 @@ test-pg: env
 
 e2e: env
 	@test -x /usr/bin/chromium || { echo "make e2e needs Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2; exit 1; }
-	$(UV) run pytest -m e2e -p no:xdist
+	$(UV) run pytest -m "e2e and not voice" -p no:xdist
 
 # Voice: the Debian packages must be there (one line says which); root (or user namespaces) for
 # the loopback-only network namespace. PG_URL given: PostgreSQL over its unix socket there.

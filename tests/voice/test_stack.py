@@ -8,6 +8,8 @@ import time
 import wave
 from pathlib import Path
 
+import pytest
+
 from relais.apps.voice.stack import credentials
 from relais.apps.voice.stack.kamailio import (
     KamailioConfig,
@@ -15,6 +17,7 @@ from relais.apps.voice.stack.kamailio import (
     kamailio_check,
     write_kamailio_files,
 )
+from relais.apps.voice.stack.processes import VoiceStack, VoiceStackError
 from relais.apps.voice.stack.prompts import generate_prompts, prompt_path, prompt_texts
 from relais.apps.voice.stack.rtpengine import rtpengine_ping
 from tests.voice.conftest import SIP_DOMAIN, SIP_SECRET
@@ -256,3 +259,22 @@ def test_recorded_prompts_replace_generated_ones(work_dir: Path) -> None:
     assert path("welcome", "fr") == recorded / "fr" / "welcome.wav"
     assert path("welcome", "en") == generated / "en" / "welcome.wav"
     assert path("music", "fr") == generated / "music.wav"
+
+
+def test_a_failed_start_stops_what_was_started(work_dir: Path) -> None:
+    stack = VoiceStack.on_free_ports(
+        work_dir / "broken",
+        sip_domain=SIP_DOMAIN,
+        sip_secret=SIP_SECRET,
+        trunks=(SipAddress("127.0.0.1"),),
+        voice_services=(SipAddress("127.0.0.1", 15090),),
+        modules_dir=work_dir / "no-modules",  # Kamailio cannot load its modules
+    )
+
+    # rtpengine starts and answers, then Kamailio exits: rtpengine is stopped too
+    with pytest.raises(VoiceStackError, match="kamailio exited"):
+        stack.start(timeout_s=10)
+
+    assert stack.processes == {}
+    assert not rtpengine_ping(stack.ng_address, timeout_s=0.2)
+    assert (work_dir / "broken" / "rtpengine.log").exists()  # it had been started

@@ -215,6 +215,13 @@ VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")
 VOICE_MUSIC = os.environ.get("RELAIS_VOICE_MUSIC", "")
 VOICE_ANSWER_DELAY_S = float(os.environ.get("RELAIS_VOICE_ANSWER_DELAY_S", "0"))
+# The agents' softphone (docs/desktop.md, "Softphone"): Kamailio's WebSocket for browsers
+# (ws://… or wss://…; empty: the softphone is off), the TURN servers handed to the browser
+# (comma-separated turn:/turns: URLs, signed with SIP_SECRET like the SIP credentials), and
+# how long those credentials last.
+SIP_WS_URL = os.environ.get("RELAIS_SIP_WS_URL", "").strip()
+TURN_URLS = env_list("RELAIS_TURN_URLS", "")
+SIP_CREDENTIAL_TTL_S = int(os.environ.get("RELAIS_SIP_CREDENTIAL_TTL_S", str(12 * 3600)))
 # The voice stack (docs/voice.md, "Stack"): generated configs, logs and prompts live under
 # VOICE_RUN_DIR; recorded prompts in RELAIS_VOICE_PROMPTS_DIR replace the generated ones by name.
 VOICE_RUN_DIR = Path(os.environ.get("RELAIS_VOICE_RUN_DIR", DATA_DIR / "voice")).resolve()

@@ -10,7 +10,13 @@ import pytest
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.interactions.models import (
+    CALL_KINDS,
+    Contact,
+    ContactEvent,
+    ContactState,
+    EventKind,
+)
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.voice import control
 from relais.apps.voice.errors import ErrorCode
@@ -223,9 +229,11 @@ def test_call_detail_goes_to_the_contact_log_without_keypad_digits(phone: Routin
     dtmf, hold = ContactEvent.objects.filter(contact_id=ticket.contact_id).order_by("-id")[:2][::-1]
     assert (dtmf.kind, dtmf.data) == (EventKind.CALL_DTMF, {"count": 16})
     assert (hold.kind, hold.data) == (EventKind.CALL_HOLD, {"by": "agent"})
-    with pytest.raises(RelaisError) as refused:
-        control.call_event(contact_id=ticket.contact_id, kind="teleport")
-    assert refused.value.code is ErrorCode.UNKNOWN_CALL_EVENT
+    for kind in ("teleport", "answered"):  # answered: call_answered, which accepts the offer
+        with pytest.raises(RelaisError) as refused:
+            control.call_event(contact_id=ticket.contact_id, kind=kind)
+        assert refused.value.code is ErrorCode.UNKNOWN_CALL_EVENT
+    assert {f"call.{kind}" for kind in control.DETAIL_KINDS} <= set(CALL_KINDS)
 
 
 def test_the_dialog_is_kept_for_a_standby(phone: Routing) -> None:

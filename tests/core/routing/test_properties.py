@@ -75,6 +75,9 @@ QUEUES = (
             OverflowStep(0, Target(sites=frozenset({"rabat"})), hours=EVENING),
         ),
     ),
+    QueueConfig(  # its chats may share an agent with a call
+        "assist", channel=Channel.CHAT, chats_during_calls=True, steps=(OverflowStep(0, Target()),)
+    ),
 )
 QUEUE_BY_ID = {queue.queue_id: queue for queue in QUEUES}
 AGENTS = (
@@ -317,7 +320,13 @@ def check_capacity(engine: RoutingEngine) -> None:
         for channel in Channel:
             assert load[channel] <= profile.capacity.get(channel, 0), "beyond capacity"
         if load[Channel.VOICE]:
-            assert sum(load) == 1, "a call and something else at once"
+            others = [
+                c.queue.config
+                for c in engine._agents[profile.agent_id].contacts.values()
+                if c.queue.channel != Channel.VOICE
+            ]
+            assert load[Channel.VOICE] == 1, "two calls at once"
+            assert all(q.chats_during_calls for q in others), "a call and a chat at once"
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

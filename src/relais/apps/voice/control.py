@@ -23,7 +23,7 @@ from relais.apps import rows
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.log import event_append
-from relais.apps.interactions.models import CALL_KINDS, Contact, ContactState, EventKind
+from relais.apps.interactions.models import Contact, ContactState, EventKind
 from relais.apps.interactions.selectors import contact_locked
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel
@@ -35,8 +35,9 @@ from relais.apps.voice.selectors import EstablishedCall
 
 S = ContactState
 WAITING = (S.CREATED, S.QUEUED, S.OFFERED)
-#: `call_event` kinds: `call.<kind>` in the contact's event log.
-DETAIL_KINDS = frozenset(kind.value.removeprefix("call.") for kind in CALL_KINDS)
+#: `call_event` kinds: `call.<kind>` in the contact's event log (ringing, answered, declined,
+#: agent lost and ended have their own functions, which change the contact too).
+DETAIL_KINDS = frozenset({"hold", "resume", "dtmf", "transfer", "media_lost"})
 MAX_DETAIL_CHARS = 2_000
 
 

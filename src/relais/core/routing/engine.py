@@ -208,6 +208,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent.by_queue = {m.queue.queue_id: m for m in agent.memberships}
         for membership in agent.memberships:
             membership.queue.members[agent.agent_id] = agent
+        agent.shares = any(membership.queue.shares_calls for membership in agent.memberships)
         agent.plan = plan_pools(agent)
 
     def login(
@@ -423,7 +424,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         now = self._begin()
         contact = self._contact(contact_id, WAITING, OFFERED, CONNECTED)
         target = self._agent(agent_id)
-        if target is contact.agent or not target.can_take(contact.queue.channel):
+        if target is contact.agent or not target.may_take(contact.queue):
             raise RoutingError(_E.AGENT_UNAVAILABLE, f"agent {agent_id} cannot take it now")
         previous = self._detach(contact, now)
         queue_id = contact.queue.queue_id

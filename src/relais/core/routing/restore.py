@@ -20,7 +20,7 @@ from relais.core.routing.errors import RoutingError, RoutingErrorCode
 from relais.core.routing.events import AgentStateChanged, RoutingEvent
 from relais.core.routing.matching import OFFER_TIMEOUT, WRAP_UP_END
 from relais.core.routing.model import BreakReason, ContactId, ContactState
-from relais.core.routing.state import REAL_TIME, AgentRuntime, ContactRuntime, put_at_head
+from relais.core.routing.state import AgentRuntime, ContactRuntime, put_at_head
 
 __all__ = ["AgentSnapshot", "ContactSnapshot", "EngineSnapshot", "restore", "snapshot"]
 
@@ -190,7 +190,7 @@ def _restore_contact(engine: RoutingEngine, data: ContactSnapshot, now: float) -
     agent = engine._agent(data.agent_id or "")
     if not agent.logged_in:
         raise RoutingError(_E.AGENT_UNAVAILABLE, f"{data.contact_id}: {agent.agent_id} is out")
-    _attach(agent, contact, queue.channel)
+    _attach(agent, contact)
     contact.state = data.state
     contact.token += 1
     if data.state is ContactState.OFFERED:
@@ -203,10 +203,7 @@ def _restore_contact(engine: RoutingEngine, data: ContactSnapshot, now: float) -
     engine._contacts[data.contact_id] = contact
 
 
-def _attach(agent: AgentRuntime, contact: ContactRuntime, channel: int) -> None:
-    agent.load[channel] += 1
-    agent.total_load += 1
-    if REAL_TIME[channel]:
-        agent.real_time_load += 1
+def _attach(agent: AgentRuntime, contact: ContactRuntime) -> None:
+    agent.hold(contact.queue, 1)
     agent.contacts[contact.seq] = contact
     contact.agent = agent

@@ -106,6 +106,7 @@ class QueueRuntime:
         "queue_id",
         "rings",
         "rr_counter",
+        "shares_calls",
         "skip_flags",
         "steps_after",
         "strategy",
@@ -119,6 +120,8 @@ class QueueRuntime:
         self.members: dict[str, AgentRuntime] = {}
         self.queue_id = config.queue_id
         self.channel = int(config.channel)
+        # its contacts and a call may be in an agent's hands at once
+        self.shares_calls = config.chats_during_calls and not REAL_TIME[self.channel]
         self.strategy = config.strategy
         self.priority = config.priority
         self.steps_after = tuple(step.after_s for step in config.steps)
@@ -152,6 +155,7 @@ class ChannelPlan(NamedTuple):
 
     channel: int
     real_time: bool
+    shares: bool  # its queues' contacts may share the agent with a call (chats_during_calls)
     fixed: tuple[tuple[Ring, deque[int]], ...]  # longest idle, best skill: the band's FIFO
     occupancy: tuple[Ring, ...]  # least occupied: the band depends on the load
     turn: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin: the heap
@@ -177,6 +181,8 @@ class AgentRuntime:
         "profile",
         "reachable",
         "real_time_load",
+        "shared_load",
+        "shares",
         "site",
         "state",
         "token",
@@ -195,6 +201,8 @@ class AgentRuntime:
         self.load = [0] * N_CHANNELS
         self.total_load = 0
         self.real_time_load = 0
+        self.shared_load = 0  # contacts of queues whose contacts may share the agent with a call
+        self.shares = False  # a member of such a queue
         self.wrap_count = 0
         self.logged_in = False
         self.break_reason: BreakReason | None = None
@@ -216,16 +224,31 @@ class AgentRuntime:
         self.unreachable_since = 0.0
         self.token = 0
 
-    def can_take(self, channel: int) -> bool:
-        """Ready and reachable, free capacity on `channel`, no real-time contact in the way."""
-        return (
+    def may_take(self, queue: QueueRuntime) -> bool:
+        """Ready and reachable with free capacity on the queue's channel; a call only when
+        nothing else is in hand but contacts of queues that allow both, and another contact
+        during a call only from such a queue (the rule `pools.py` and `matching.py` apply)."""
+        channel = queue.channel
+        if not (
             self.logged_in
             and self.reachable
             and self.break_reason is None
-            and self.real_time_load == 0
             and self.load[channel] < self.capacity[channel]
-            and (self.total_load == 0 or not REAL_TIME[channel])
-        )
+        ):
+            return False
+        if REAL_TIME[channel]:
+            return self.total_load == self.shared_load
+        return self.real_time_load == 0 or queue.shares_calls
+
+    def hold(self, queue: QueueRuntime, delta: int) -> None:
+        """One contact of `queue` more (`delta` 1) or fewer (-1) in the agent's hands."""
+        channel = queue.channel
+        self.load[channel] += delta
+        self.total_load += delta
+        if REAL_TIME[channel]:
+            self.real_time_load += delta
+        elif queue.shares_calls:
+            self.shared_load += delta
 
 
 class ContactRuntime:
