@@ -9,7 +9,7 @@ from typing import Any
 from relais.apps.wfm.models import Schedule, ScheduleSolve
 from tests.apps.conftest import World, logged_in
 from tests.apps.wfm.fixtures import WEEK
-from tests.apps.wfm.test_solve_jobs import immediate_jobs, staffed_lille  # noqa: F401
+from tests.apps.wfm.test_solve_jobs import staffed_lille
 
 
 def _post(client: Any, world: World, **body: Any) -> Any:

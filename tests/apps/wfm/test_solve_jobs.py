@@ -19,11 +19,6 @@ from tests.apps.wfm.fixtures import WEEK
 from tests.apps.wfm.test_services import FAST, flat_forecast
 
 
-@pytest.fixture
-def immediate_jobs(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
 def staffed_lille(world: World) -> None:
     run = flat_forecast(world, "lille", volume=6)
     services.staffing_plan_create(actor=None, forecast=run, shrinkage=0.0)
