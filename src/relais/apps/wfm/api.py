@@ -158,6 +158,7 @@ def create_schedule(
 @router.get("/wfm/schedule-solves/{solve_id}", response=schemas.ScheduleSolveRead)
 def read_schedule_solve(request: HttpRequest, solve_id: int) -> Any:
     """A solve's progress; once done, with its schedule (shifts in the viewer's scope)."""
+    solves.stale_solves_fail()
     return _solve(
         selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id), request.user
     )

@@ -220,6 +220,7 @@ def _summary(request: HttpRequest, schedule: Schedule) -> dict[str, str]:
 @login_required
 @refusals_as_pages
 def solve_detail(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solves.stale_solves_fail()
     solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
     context: dict[str, Any] = {"solve": solve}
     if solve.schedule is not None:
@@ -231,6 +232,7 @@ def solve_detail(request: HttpRequest, solve_id: int) -> HttpResponse:
 @login_required
 @refusals_as_pages
 def solve_status(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solves.stale_solves_fail()
     solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
     return JsonResponse(
         {
