@@ -15,18 +15,13 @@ from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
 from tests.e2e.axe import assert_accessible
+from tests.e2e.navigation import go_to
 from tests.e2e.screenshots import save
 from tests.e2e.test_roles import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAV = {"fr": "Planification", "en": "Planning"}
-
-
-def open_planning(page: Any, language: str) -> None:
-    """Through the navigation: the Plan menu, then its Planning entry."""
-    page.get_by_test_id("nav-plan").get_by_role("button").click()
-    page.get_by_test_id("nav-plan").get_by_role("link", name=NAV[language]).click()
 
 
 DATES = {"fr": WEEK.strftime("%d/%m/%Y"), "en": WEEK.isoformat()}
@@ -58,7 +53,7 @@ def test_planner_forecasts_staffs_and_schedules_a_week(
         assert_accessible(page)
         save(page, role="planner", name=name, language=language, viewport="desktop")
 
-    open_planning(page, language)
+    go_to(page, NAV[language])
     expect(page.locator("h1")).to_have_text(NAV[language])
     assert_accessible(page)
     form = page.locator("[data-testid=forecast-form]")
@@ -88,7 +83,7 @@ def test_planner_forecasts_staffs_and_schedules_a_week(
     expect(page.locator(".page-header")).to_contain_text("Europe/Paris")
     shoot(page, "staffing")
 
-    open_planning(page, language)
+    go_to(page, NAV[language])
     expect(page.locator("h1")).to_have_text(NAV[language])
     schedule = page.locator("[data-testid=schedule-form]")
     schedule.locator("input[name=week_start]").fill(DATES[language])
@@ -132,7 +127,7 @@ def test_partner_manager_sees_only_their_sites_in_planning(
     page = new_page("fr")
     log_in(page, live_server, world.users[Role.PARTNER_MANAGER].username)
 
-    page.click("nav >> text=Planification")
+    go_to(page, "Planification")
     expect(page.locator("h1")).to_have_text("Planification")
 
     rows = page.locator("[data-testid=planning-site-row] td:first-child").all_inner_texts()
