@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help env demo serve test test-pg e2e lint i18n bench clean
+.PHONY: help env demo serve test test-pg e2e test-voice lint i18n bench clean
 
 help:
 	@echo "make demo     create the environment, load the demo company, serve http://127.0.0.1:8000 with demo traffic"
@@ -17,6 +17,7 @@ help:
 	@echo "make test     run the whole test suite on SQLite"
 	@echo "make test-pg  the same suite on PostgreSQL and the Redis channel layer"
 	@echo "make e2e      browser tests (Chromium at /usr/bin/chromium)"
+	@echo "make test-voice  voice tests (Kamailio, rtpengine, SIPp) in a loopback-only network namespace"
 	@echo "make lint     formatting, lint, types, import contracts, migrations, translations"
 	@echo "make bench    every benchmark under bench/"
 
@@ -37,17 +38,24 @@ serve: env
 	$(UV) run relais serve
 
 test: env
-	$(UV) run pytest -m "not e2e and not pg" -n $(PYTEST_WORKERS)
+	$(UV) run pytest -m "not e2e and not pg and not voice" -n $(PYTEST_WORKERS)
 
 test-pg: env
 	@DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) scripts/require-services; status=$$?; \
 	if [ $$status -eq 3 ]; then echo "make test-pg: PostgreSQL or Redis not reachable; the PostgreSQL suite was NOT run." >&2; exit 0; fi; \
 	if [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(UV) run pytest -m "not e2e" -n $(PYTEST_WORKERS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(UV) run pytest -m "not e2e and not voice" -n $(PYTEST_WORKERS)
 
 e2e: env
 	@test -x /usr/bin/chromium || { echo "make e2e needs Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2; exit 1; }
-	$(UV) run pytest -m e2e -p no:xdist
+	$(UV) run pytest -m "e2e and not voice" -p no:xdist
+
+# Voice: the Debian packages must be there (one line says which); root (or user namespaces) for
+# the loopback-only network namespace. PG_URL given: PostgreSQL over its unix socket there.
+test-voice: env
+	@missing=$$($(UV) run python -c "from relais.apps.voice.stack.processes import voice_stack_missing; print(voice_stack_missing() or '')"); \
+	if [ -n "$$missing" ]; then echo "make test-voice: $$missing" >&2; exit 1; fi
+	$(if $(filter command line environment,$(origin PG_URL)),VOICE_PG_URL=$(PG_URL)) scripts/in-netns scripts/test-voice
 
 lint: env
 	$(UV) run ruff format --check src tests bench scripts

@@ -24,9 +24,9 @@ CHECKED = [ROOT / "src" / "relais" / "apps", ROOT / "src" / "relais" / "config"]
 ALLOWED = {
     "src/relais/apps/rows.py": "the generic builder the queries.py files use, over any model",
     "src/relais/apps/numbering.py": "the generic commit-order counter, over any model's last_seq",
-    "src/relais/apps/router/runner.py": (
-        "the election of one router: a session advisory lock and LISTEN on its own psycopg "
-        "connection, outside Django's"
+    "src/relais/apps/realtime/leadership.py": (
+        "the election of one router or voice service: a session advisory lock and LISTEN on "
+        "its own psycopg connection, outside Django's"
     ),
 }
 

@@ -243,6 +243,7 @@ CONTACT_ACTIONS = ("accept", "reject", "complete", "transfer", "abandon")
 COVERED_API |= {
     "api/v1/contacts",
     "api/v1/contacts/<contact_id>",
+    "api/v1/contacts/<contact_id>/events",
     *(f"api/v1/contacts/<contact_id>/{action}" for action in CONTACT_ACTIONS),
     "api/v1/contacts/<contact_id>/unmask",
     "api/v1/agents/<agent_id>/presence",
@@ -308,6 +309,8 @@ def test_contacts_are_scoped(world: World, contacts: dict[str | None, int], role
     for pk in contacts.values():
         response = client.get(f"/api/v1/contacts/{pk}")
         assert response.status_code == (200 if pk in visible else 404), (role, pk)
+        events = client.get(f"/api/v1/contacts/{pk}/events")
+        assert events.status_code == (200 if pk in visible else 404), (role, pk)
         for action in CONTACT_ACTIONS:  # only the holder completes, an integration abandons
             acted = client.post(f"/api/v1/contacts/{pk}/{action}", "{}", "application/json")
             allowed = (role, action, pk) in {

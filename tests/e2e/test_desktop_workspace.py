@@ -19,7 +19,7 @@ from relais.apps.chat.models import ChatTopic
 from relais.apps.deskstream.events import BroadcastEvent, desk_event_append
 from relais.apps.desktop.models import BroadcastRead
 from relais.apps.interactions import services as interactions
-from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.routing.models import Channel
 from relais.apps.wfm.models import Schedule, ScheduledShift
 from tests.apps.conftest import World
@@ -36,7 +36,7 @@ def shop(world: World, asgi_server: str) -> str:
         code="commande", label_fr="Ma commande", label_en="My order", queue=queue
     )
     # Jeanne wrote once before: a message she left, handled
-    Contact.objects.create(
+    before = Contact.objects.create(
         channel=Channel.EMAIL,
         queue=queue,
         customer_reference="jeanne@example.com",
@@ -44,6 +44,9 @@ def shop(world: World, asgi_server: str) -> str:
         state=ContactState.CLOSED,
         priority=0,
         created_at=timezone.now() - timezone.timedelta(days=3),
+    )
+    ContactEvent.objects.create(  # its event log, shown with the transcript
+        at=before.created_at, kind=EventKind.CONTACT_COMPLETED, contact=before
     )
     user = world.agents["lille1"].user
     user.first_name, user.last_name = "Karim", "Benali"
@@ -141,6 +144,7 @@ def _until(check: Any, seconds: float = 15.0) -> None:
 
 
 AVAILABLE = {"fr": "Disponible", "en": "Available"}
+COMPLETED = {"fr": "Contact terminé", "en": "Contact completed"}
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -181,6 +185,7 @@ def test_an_offer_accepted_by_keyboard_a_transcript_and_a_transfer_to_a_colleagu
     dialog = agent.get_by_test_id("transcript")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_test_id("transcript-message")).to_contain_text("jamais arrivé")
+    expect(dialog.get_by_test_id("transcript-event")).to_contain_text(COMPLETED[language])
     assert_accessible(agent)
     agent.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

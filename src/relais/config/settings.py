@@ -206,6 +206,21 @@ SIP_SECRET = (
     os.environ.get("RELAIS_SIP_SECRET", "").strip()
     or hmac.new(SECRET_KEY.encode(), b"relais-sip-credentials", hashlib.sha256).hexdigest()
 )
+# The agents' softphone (docs/desktop.md, "Softphone"): Kamailio's WebSocket for browsers
+# (ws://… or wss://…; empty: the softphone is off), the TURN servers handed to the browser
+# (comma-separated turn:/turns: URLs, signed with SIP_SECRET like the SIP credentials), and
+# how long those credentials last.
+SIP_WS_URL = os.environ.get("RELAIS_SIP_WS_URL", "").strip()
+TURN_URLS = env_list("RELAIS_TURN_URLS", "")
+SIP_CREDENTIAL_TTL_S = int(os.environ.get("RELAIS_SIP_CREDENTIAL_TTL_S", str(12 * 3600)))
+# The voice stack (docs/voice.md, "Stack"): generated configs, logs and prompts live under
+# VOICE_RUN_DIR; recorded prompts in RELAIS_VOICE_PROMPTS_DIR replace the generated ones by name.
+VOICE_RUN_DIR = Path(os.environ.get("RELAIS_VOICE_RUN_DIR", DATA_DIR / "voice")).resolve()
+VOICE_PROMPTS_DIR = (
+    Path(os.environ["RELAIS_VOICE_PROMPTS_DIR"]).resolve()
+    if os.environ.get("RELAIS_VOICE_PROMPTS_DIR")
+    else None
+)
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))

@@ -5,7 +5,7 @@ replies' variables, broadcasts kept until read, and the demo's canned replies.""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.chat import services as chat
@@ -119,9 +119,10 @@ def test_a_previous_contact_opens_to_its_transcript_for_the_agent_only(
 
     panel = selectors.customer_panel(viewer=agent.user, contact_id=second)
     assert [p.contact_id for p in panel.previous] == [first]
-    transcript = selectors.previous_transcript(
-        viewer=agent.user, contact_id=second, previous_id=first
-    )
+    with translation.override("fr"):  # the outcome's label is in the reader's language
+        transcript = selectors.previous_transcript(
+            viewer=agent.user, contact_id=second, previous_id=first
+        )
     assert transcript.customer_name == "Jeanne M."  # masked for an offshore partner's agent
     assert any("commande" in m.body for m in transcript.messages)
     assert transcript.outcome == "Résolu"

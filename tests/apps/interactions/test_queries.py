@@ -4,9 +4,10 @@ ORM equivalents, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from relais.apps.interactions import queries, services
-from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.same import values
@@ -34,3 +35,25 @@ def test_a_contact_with_its_queue_is_the_orms(world: World) -> None:
                 assert values(by_hand, "queue") == values(orm.first(), "queue")
     assert queries.contact_with_queue(held.pk, agent_id=agent.pk) is not None
     assert queries.contact_with_queue(held.pk, agent_id=other.pk) is None
+
+
+def test_the_events_after_the_cursor_and_in_the_gaps_are_the_orms(world: World) -> None:
+    # given ten lines in the contacts' log
+    now = timezone.now()
+    made = [
+        ContactEvent.objects.create(at=now, kind=EventKind.CONTACT_CREATED, data={"n": n})
+        for n in range(10)
+    ]
+    ids = [e.pk for e in made]
+    for cursor, gaps, limit in (
+        (ids[5], [], 100),
+        (ids[5], [ids[1], ids[3]], 100),
+        (ids[2], [ids[0]], 3),
+        (ids[-1], [], 100),
+    ):
+        # when the lines after a cursor, and those of its gaps, are read by hand and by the ORM
+        by_hand = queries.events_after(cursor, gaps, limit)
+        orm = ContactEvent.objects.filter(pk__gt=cursor) | ContactEvent.objects.filter(pk__in=gaps)
+        # then they are the same rows in the same order, as many as the limit allows
+        assert [values(e) for e in by_hand] == [values(e) for e in orm.order_by("pk")[:limit]]
+    assert [e.pk for e in queries.events_after(ids[2], [ids[0]], 3)] == [ids[0], ids[3], ids[4]]

@@ -3,7 +3,8 @@
 A driver applies random requests to a small contact centre on a virtual clock that never
 jumps over the engine's next wake-up, and checks every event against an independent model:
 capacity, one offer at a time, eligibility of the current overflow step, first come first
-served, overflow timing, and that no contact is ever lost.
+served (a contact whose agent was lost first of all), overflow timing, and that no contact is
+ever lost.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ QUEUES = (
             OverflowStep(0, Target(sites=frozenset({"rabat"})), hours=EVENING),
         ),
     ),
+    QueueConfig(  # its chats may share an agent with a call
+        "assist", channel=Channel.CHAT, chats_during_calls=True, steps=(OverflowStep(0, Target()),)
+    ),
 )
 QUEUE_BY_ID = {queue.queue_id: queue for queue in QUEUES}
 AGENTS = (
@@ -122,6 +126,7 @@ class Model:
     waiting_since: dict[str, float] = field(default_factory=dict)  # only while waiting
     holder: dict[str, str] = field(default_factory=dict)
     declined: dict[str, set[str]] = field(default_factory=dict)
+    head: set[str] = field(default_factory=set)  # put back at the head (agent lost)
     ended: set[str] = field(default_factory=set)
     arrivals: int = 0
 
@@ -166,6 +171,7 @@ class Model:
                 self.holder.pop(contact, None)
                 self.waiting_since.pop(contact, None)
                 if event.to_queue_id is not None:
+                    self.head.discard(contact)
                     self.queue[contact] = event.to_queue_id
                     self.queued_at[contact] = event.at
                     self.priority[contact] = QUEUE_BY_ID[event.to_queue_id].priority
@@ -182,6 +188,10 @@ class Model:
         self.waiting_since.pop(contact_id, None)
         self.ended.add(contact_id)
 
+    def place(self, contact: str) -> tuple[bool, float, int]:
+        """Its place in the line: the head first, then by queued time and arrival."""
+        return (contact not in self.head, self.queued_at[contact], self.order[contact])
+
     def check_offer(self, offer: OfferMade) -> None:
         contact = str(offer.contact_id)
         assert contact not in self.holder, "offered to two agents at once"
@@ -193,12 +203,12 @@ class Model:
         assert offer.step == self.step[contact]
         assert eligible(offer.agent_id, queue, offer.step, offer.at), "outside the step"
         assert offer.agent_id not in self.declined[contact]
-        mine = (self.queued_at[contact], self.order[contact])
+        mine = self.place(contact)
         for other in self.waiting_since:
             if (
                 self.queue[other] == offer.queue_id
                 and self.priority[other] == self.priority[contact]
-                and (self.queued_at[other], self.order[other]) < mine
+                and self.place(other) < mine
                 and offer.agent_id not in self.declined[other]
             ):
                 assert not eligible(offer.agent_id, queue, self.step[other], offer.at), "FCFS"
@@ -225,6 +235,7 @@ OPERATIONS = st.lists(
                 "end_break",
                 "transfer",
                 "transfer_agent",
+                "agent_lost",
                 "wait",
                 "wait",
             ]
@@ -275,6 +286,13 @@ def apply(
         state, action = actions[op]
         contact = pick(by_state[state], draw)
         return [] if contact is None else action(contact)
+    if op == "agent_lost":
+        contact = pick(by_state[ContactState.CONNECTED], draw)
+        if contact is None:
+            return []
+        model.head.add(contact)
+        model.declined[contact].add(model.holder[contact])
+        return engine.requeue_at_head(contact)
     if op == "transfer":
         contact = pick(by_state[ContactState.CONNECTED] + by_state[ContactState.WAITING], draw)
         if contact is None:
@@ -302,7 +320,13 @@ def check_capacity(engine: RoutingEngine) -> None:
         for channel in Channel:
             assert load[channel] <= profile.capacity.get(channel, 0), "beyond capacity"
         if load[Channel.VOICE]:
-            assert sum(load) == 1, "a call and something else at once"
+            others = [
+                c.queue.config
+                for c in engine._agents[profile.agent_id].contacts.values()
+                if c.queue.channel != Channel.VOICE
+            ]
+            assert load[Channel.VOICE] == 1, "two calls at once"
+            assert all(q.chats_during_calls for q in others), "a call and a chat at once"
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -88,3 +88,13 @@ def test_cli_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     path = write(tmp_path, MINIMAL.replace("count = 3", 'count = "x"'))
     assert main([str(path)]) == 2
     assert "agents[0].count" in capsys.readouterr().err
+
+
+def test_a_queue_may_allow_chats_during_calls(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'id = "orders"', 'id = "orders"\nchannel = "chat"\nchats_during_calls = true'
+    )
+    (queue,) = load_scenario(write(tmp_path, text)).queues
+    assert queue.config.chats_during_calls
+    (default,) = load_scenario(write(tmp_path, MINIMAL)).queues
+    assert not default.config.chats_during_calls

@@ -23,6 +23,7 @@ from relais.core.simulation import (
     simulate,
 )
 from relais.core.simulation.report import outage_windows
+from relais.core.simulation.runner import RunOutcome
 from tests.core.simulation.conftest import START
 
 TOTAL = ("total", "", None)
@@ -204,3 +205,35 @@ def test_a_site_outage_leaves_its_agents_out_and_the_report_marks_it(scenario: S
     assert "Pannes de site" in html
     assert 'data-outage="Panne lille"' in html
     assert 'data-outage="' not in render_html_report(simulate(scenario, replications=2))
+
+
+def _calls_with_chats(outcome: RunOutcome) -> int:
+    """How many (call, chat) pairs one agent held at the same time."""
+    held: dict[int, list[tuple[float, float, int]]] = {}
+    for contact, agent in enumerate(outcome.agent_of):
+        if agent >= 0 and outcome.started[contact] >= 0:
+            span = (outcome.started[contact], outcome.ended[contact], outcome.queue_of[contact])
+            held.setdefault(agent, []).append(span)
+    return sum(
+        1
+        for spans in held.values()
+        for start, end, queue in spans
+        if queue == 0  # the voice queue
+        for other_start, other_end, other in spans
+        if other == 1 and start < other_end and other_start < end
+    )
+
+
+def test_a_call_blocks_chats_unless_the_chat_queue_allows_both(scenario: Scenario) -> None:
+    # given Rabat's agents take calls and chats; then the same day with the chat queue
+    # allowing chats during calls
+    voice, chat = scenario.queues
+    sharing = replace(
+        scenario,
+        queues=(voice, replace(chat, config=replace(chat.config, chats_during_calls=True))),
+    )
+    # when both run
+    apart, shared = run_replication(scenario, 0), run_replication(sharing, 0)
+    # then an agent held a call and a chat at once only in the second
+    assert _calls_with_chats(apart) == 0
+    assert _calls_with_chats(shared) > 0

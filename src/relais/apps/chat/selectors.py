@@ -33,10 +33,9 @@ from relais.apps.interactions.models import (
 )
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import engine_queue, engine_site
-from relais.apps.routing.models import Channel, Queue, parse_hours
+from relais.apps.routing.models import Channel, Queue
 from relais.apps.routing.selectors import may_serve
 from relais.core.privacy import Masking, mask_text
-from relais.core.routing import weekly
 
 DEFAULT_HANDLE_S = 240.0
 CAPACITY_TTL_S = 15.0
@@ -45,14 +44,6 @@ WAITING = (ContactState.CREATED, ContactState.QUEUED)
 
 def topic_list() -> QuerySet[ChatTopic]:
     return ChatTopic.objects.filter(active=True).select_related("queue")
-
-
-def queue_open(queue: Queue, at: float | None = None) -> bool:
-    """The queue's opening hours (empty: always open)."""
-    specs = parse_hours(queue.time_zone, queue.opening_hours)
-    if not queue.active:
-        return False
-    return not specs or weekly(queue.time_zone, *specs).is_open(time.time() if at is None else at)
 
 
 def alternative_queue(preferred: Queue | None, channel: str) -> Queue | None:

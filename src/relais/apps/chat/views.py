@@ -29,6 +29,7 @@ from relais.apps.chat.schemas import (
 )
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.errors import ErrorCode as ProtocolError
+from relais.apps.routing.selectors import queue_open
 
 
 def _language(request: HttpRequest) -> str:
@@ -99,7 +100,7 @@ def config(request: HttpRequest) -> JsonResponse:
         chosen = next((t for t in topics if t.queue.code == wanted), topics[0] if topics else None)
         message, callback = selectors.alternatives(chosen)
         out = ConfigOut(
-            open=chosen is not None and selectors.queue_open(chosen.queue),
+            open=chosen is not None and queue_open(chosen.queue),
             topics=[TopicOut(code=t.code, label=t.label) for t in topics],
             topic=chosen.code if chosen else None,
             message=message,

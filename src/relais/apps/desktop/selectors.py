@@ -41,6 +41,7 @@ from relais.apps.interactions.models import (
     PresenceState,
 )
 from relais.apps.interactions.selectors import contact_row
+from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.models import Agent
 from relais.apps.privacy.selectors import agent_masking, agent_maskings
 from relais.apps.routing.config import engine_queue, engine_site
@@ -493,6 +494,7 @@ class Transcript(BaseModel):
     outcome: str
     customer_name: str
     messages: list[MessageView]
+    events: list[ContactEventView]  # its event log, the call detail included
 
 
 def previous_transcript(*, viewer: Any, contact_id: int, previous_id: int) -> Transcript:
@@ -515,6 +517,7 @@ def previous_transcript(*, viewer: Any, contact_id: int, previous_id: int) -> Tr
         outcome=found.wrap_up.reason.label if hasattr(found, "wrap_up") else "",
         customer_name=view.customer_name,
         messages=view.messages,
+        events=contact_timeline(found.pk),
     )
 
 

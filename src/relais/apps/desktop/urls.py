@@ -1,12 +1,13 @@
 from django.urls import path
 
-from relais.apps.desktop import views
+from relais.apps.desktop import softphone, views
 
 app_name = "desktop"
 
 urlpatterns = [
     path("", views.desktop, name="desktop"),
     path("summary", views.summary, name="summary"),
+    path("softphone", softphone.softphone, name="softphone"),
     path(
         "contacts/<int:contact_id>/previous/<int:previous_id>",
         views.transcript,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.apps.desktop import selectors, services, today
 from relais.apps.desktop.models import HelpThread
+from relais.apps.desktop.softphone import softphone_strings
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import BreakReason
 from relais.apps.organisation.scoping import scope_for
@@ -34,6 +36,8 @@ def desktop(request: HttpRequest) -> HttpResponse:
             ],
             "wrap_up_reasons": selectors.wrap_up_reasons(),
             "strings": _strings(),
+            "softphone_strings": softphone_strings(),
+            "softphone_on": bool(settings.SIP_WS_URL),
         },
     )
 

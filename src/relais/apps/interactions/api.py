@@ -25,6 +25,7 @@ from relais.apps.interactions.schemas import (
     PresenceChange,
     PresenceRead,
 )
+from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.selectors import agent_get
 
 router = Router(tags=["contacts"])
@@ -54,6 +55,13 @@ def list_contacts(request: HttpRequest) -> Any:
 def read_contact(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
     return selectors.contact_shown_to(viewer=request.user, contact=contact)
+
+
+@router.get("/contacts/{contact_id}/events", response=list[ContactEventView])
+def read_contact_events(request: HttpRequest, contact_id: int) -> Any:
+    """The contact's event log (its call detail included), labelled in the reader's language."""
+    contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
+    return contact_timeline(contact.pk)
 
 
 @router.post("/contacts/{contact_id}/accept", response=ContactRead)

@@ -247,6 +247,7 @@ def _moved(
         priority=priority,
         overflow_step=0,
         declined_by=[],
+        at_head=False,
     )
     event_append(
         kind=EventKind.CONTACT_MOVED,

@@ -86,6 +86,11 @@ class Contact(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     abandoned_at = models.DateTimeField(_("abandoned at"), null=True, blank=True)
     transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    at_head = models.BooleanField(
+        _("at the head of its queue"),
+        default=False,
+        help_text=_("A call whose agent was lost: offered before every other contact waiting."),
+    )
     timed_out_at = models.DateTimeField(_("offer timed out at"), null=True, blank=True)
     agent = models.ForeignKey(
         Agent,
@@ -194,6 +199,7 @@ class EventKind(models.TextChoices):
     QUEUE_CONFIGURATION_CHANGED = "queue.configuration_changed", _("Queue configuration changed")
     AGENT_CONNECTED = "agent.connected", _("Agent's desktop connected")
     AGENT_CONNECTION_LOST = "agent.connection_lost", _("Agent's desktop connection lost")
+    CONTACT_REQUEUED = "contact.requeued", _("Back at the head of its queue (agent lost)")
     # decisions, written by the router
     CONTACT_QUEUED = "contact.queued", _("Contact queued")
     CONTACT_REFUSED = "contact.refused", _("Contact refused (queue closed)")
@@ -207,6 +213,17 @@ class EventKind(models.TextChoices):
     CALLBACK_OFFERED = "contact.callback_offered", _("Callback offered")
     AGENT_STATE_CHANGED = "agent.state_changed", _("Agent state changed")
     STEP_HOURS_CHANGED = "queue.step_hours_changed", _("Overflow step opened or closed")
+    # call detail, written by the voice service (apps/voice/control.py): not requests
+    CALL_RINGING = "call.ringing", _("Agent's phone ringing")
+    CALL_ANSWERED = "call.answered", _("Call answered")
+    CALL_DECLINED = "call.declined", _("Call declined by the agent's phone")
+    CALL_HOLD = "call.hold", _("Call on hold")
+    CALL_RESUME = "call.resume", _("Call resumed")
+    CALL_DTMF = "call.dtmf", _("Keypad tones")
+    CALL_TRANSFER = "call.transfer", _("Call transferred")
+    CALL_MEDIA_LOST = "call.media_lost", _("Call audio lost")
+    CALL_AGENT_LOST = "call.agent_lost", _("Agent's phone lost during the call")
+    CALL_ENDED = "call.ended", _("Call ended")
 
 
 #: What the router must apply to its engine (everything else it wrote itself).
@@ -224,7 +241,11 @@ REQUEST_KINDS = (
     EventKind.QUEUE_CONFIGURATION_CHANGED,  # the router rebuilds from the record
     EventKind.AGENT_CONNECTED,  # the router reads the agent's connections (presence leases)
     EventKind.AGENT_CONNECTION_LOST,
+    EventKind.CONTACT_REQUEUED,  # a call whose agent was lost: back at the head of its queue
 )
+
+#: Call detail (`call.*`): in the contact's log for people and reports; the router skips it.
+CALL_KINDS = tuple(kind for kind in EventKind if kind.value.startswith("call."))
 
 
 class ContactEvent(models.Model):

@@ -1,6 +1,7 @@
 """The contacts' hand-written statements: every desk action and contact transition begins
 by reading its contact with one (docs/desktop.md, "Under load"), and every request to the
-router wakes it with another. Each read is tested against its ORM equivalent
+router wakes it with another; the readers of the log (the router, the voice service's offers
+feed) read it with a third. Each read is tested against its ORM equivalent
 (tests/apps/interactions/test_queries.py)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import functools
 from django.db import connection
 
 from relais.apps import rows
-from relais.apps.interactions.models import Contact
+from relais.apps.interactions.models import Contact, ContactEvent
 from relais.apps.routing.models import Queue
 
 
@@ -41,3 +42,19 @@ def notify(channel: str) -> None:
     """A PostgreSQL notification on `channel`, delivered to its listeners at commit."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_notify(%s, '')", [channel])
+
+
+#: The log's lines after a reader's cursor, and those of its gaps that committed since (the
+#: router reads it on every wake-up, and the ORM compiled it for longer than it ran).
+_EVENTS_SQL = (
+    f'SELECT {rows.columns(ContactEvent, "e")} FROM "{ContactEvent._meta.db_table}" e '  # noqa: S608 - names from the model
+    'WHERE e."id" > %s{gaps} ORDER BY e."id" LIMIT %s'
+)
+
+
+def events_after(cursor: int, gaps: list[int], limit: int) -> list[ContactEvent]:
+    """The log's events after `cursor`, and those numbered in `gaps`, in order, at most
+    `limit` of them."""
+    marks = rows.marks(len(gaps))
+    sql = _EVENTS_SQL.format(gaps=f' OR e."id" IN ({marks})' if gaps else "")
+    return rows.fetch(ContactEvent, sql, [cursor, *gaps, limit])

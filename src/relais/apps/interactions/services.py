@@ -364,6 +364,8 @@ def contact_transfer(
             data["to_queue"] = target_queue.code
         else:
             data["to_agent"] = agent_id
+        if target_queue is not None:
+            contact.at_head = False  # the back of the new queue's line
         contact.save()
         _holder_changed(contact)
         _agent_acted(
@@ -375,6 +377,44 @@ def contact_transfer(
             at=now,
             data=data,
         )
+    return contact
+
+
+def contact_requeue_at_head(
+    *, actor: User | None, contact: Contact, agent_id: int, reason: str = ""
+) -> Contact:
+    """The agent handling (or being offered) `contact` was lost (a call whose agent's
+    browser, phone or network disappeared): the contact goes back to the head of its
+    queue at once, the agent's capacity is freed, and it is not offered to that agent
+    again. Channel adapters call it with no actor (the voice service); returns the contact
+    unchanged if that agent no longer holds it (the router or the customer was first)."""
+    if actor is not None:
+        require_administrator(actor)
+    with transaction.atomic():
+        contact = contact_locked(contact.pk)
+        if contact.agent_id != agent_id or contact.state not in (
+            ContactState.OFFERED,
+            ContactState.ACCEPTED,
+        ):
+            return contact
+        now = timezone.now()
+        _clear_agent(contact)
+        contact.state = ContactState.QUEUED
+        contact.at_head = True
+        contact.declined_by = sorted({*contact.declined_by, agent_id})
+        contact.save(update_fields=[*_AGENT_FIELDS, "state", "at_head", "declined_by"])
+        _holder_changed(contact)
+        event_append(
+            kind=EventKind.CONTACT_REQUEUED,
+            at=now,
+            contact_id=contact.pk,
+            queue_id=contact.queue_id,
+            agent_id=agent_id,
+            actor=actor,
+            data={"reason": reason} if reason else None,
+        )
+        if actor is not None:
+            audit_record(actor=actor, action="contact.requeue", obj=contact)
     return contact
 
 

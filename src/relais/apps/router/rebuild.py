@@ -1,7 +1,8 @@
 """Rebuild the router's engine from the record (on start, after a failover or a conflict).
 
 Read in one snapshot: the configuration, the logged-in agents, the live contacts and the
-last event id. Waiting contacts keep their original queued time, priority and step;
+last event id. Waiting contacts keep their original queued time, priority and step (and a
+call put back at the head of its queue stays there);
 offered, accepted and wrapping-up contacts stay with their agent until their deadline.
 A contact held by an agent who has logged out in the meantime goes back to its queue
 (wrap-up: closed); a contact created but not yet routed arrives now.
@@ -14,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from relais.apps.interactions.cursor import LogCursor
 from relais.apps.interactions.decisions import Place
 from relais.apps.interactions.models import (
     LIVE_STATES,
     OUT_STATES,
     AgentPresence,
     Contact,
-    ContactEvent,
     ContactState,
     PresenceState,
 )
@@ -38,9 +39,6 @@ from relais.core.routing import BreakReason, RoutingEngine
 from relais.core.routing import ContactState as EngineState
 from relais.core.routing.restore import AgentSnapshot, ContactSnapshot, EngineSnapshot
 
-#: Event ids below the cursor still missing at rebuild that may yet commit (see docs).
-GAP_WINDOW = 1000
-
 _HELD = {
     ContactState.OFFERED: EngineState.OFFERED,
     ContactState.ACCEPTED: EngineState.CONNECTED,
@@ -52,8 +50,7 @@ _HELD = {
 class Rebuilt:
     engine: RoutingEngine
     state: EngineSnapshot
-    cursor: int
-    gaps: set[int]
+    log: LogCursor  # the last event of the snapshot; ids missing below it watched as gaps
     places: dict[str, Place]
     queues: dict[str, int]  # code -> pk
     to_arrive: list[tuple[int, str, int]]  # created, not yet routed: (pk, queue, priority)
@@ -74,9 +71,7 @@ def rebuild(
 
 
 def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | None) -> Rebuilt:
-    last = ContactEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    recent = set(ContactEvent.objects.filter(id__gt=last - GAP_WINDOW).values_list("id", flat=True))
-    gaps = set(range(max(1, last - GAP_WINDOW + 1), last + 1)) - recent
+    log = LogCursor.at_end(clock.now())
     queue_rows = list(queues_for_engine())
     engine = RoutingEngine(
         clock,
@@ -105,7 +100,7 @@ def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | No
         for p in presences
     )
     logged_in = {snapshot.agent_id for snapshot in agents}
-    result = Rebuilt(engine, EngineSnapshot(agents), last, gaps, places, queues, [])
+    result = Rebuilt(engine, EngineSnapshot(agents), log, places, queues, [])
     contacts: list[ContactSnapshot] = []
     rows = (
         Contact.objects.filter(state__in=LIVE_STATES)
@@ -158,4 +153,5 @@ def _contact(
         since=from_datetime(since),
         until=until,
         declined=frozenset(str(pk) for pk in contact.declined_by if str(pk) in places),
+        at_head=contact.at_head,
     )

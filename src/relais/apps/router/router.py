@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.apps.desktop.decided import router_decisions_record
+from relais.apps.interactions.cursor import GAP_WAIT_S
 from relais.apps.interactions.decisions import decisions_record
 from relais.apps.interactions.models import Contact, ContactState, EventKind
-from relais.apps.router import queries
 from relais.apps.router.presence import presence_sync
 from relais.apps.router.rebuild import Rebuilt, rebuild
 from relais.core.clock import Clock, SystemClock
@@ -46,7 +46,6 @@ from relais.core.routing.restore import restore
 
 logger = logging.getLogger("relais.router")
 
-GAP_WAIT_S = 10.0  # how long a missing event id may still commit (a slow API transaction)
 SWEEP_EVERY_S = 5.0  # look for created contacts the log did not bring (safety net)
 PRESENCE_EVERY_S = 2.0  # read every desktop lease (a dead process's go stale)
 BATCH = 500
@@ -82,7 +81,6 @@ class Router:
         self.missed_offers_limit = missed_offers_limit
         self.grace_s = settings.AGENT_GRACE_S if grace_s is None else grace_s
         self.state: Rebuilt | None = None
-        self.gaps: dict[int, float] = {}  # missing event id -> give up waiting at
         self.rebuilds = 0
         self._next_sweep = 0.0
         self._next_presence = 0.0
@@ -102,8 +100,6 @@ class Router:
         )
         self.state = state
         self.rebuilds += 1
-        now = self.clock.now()
-        self.gaps = dict.fromkeys(state.gaps, now + GAP_WAIT_S)
         with transaction.atomic():
             for pk in state.requeue:  # held by an agent who logged out while nobody routed
                 Contact.objects.filter(pk=pk).update(
@@ -123,7 +119,7 @@ class Router:
             "router rebuilt: %d agents logged in, %d live contacts, cursor %d",
             len(state.state.agents),
             len(state.state.contacts) + len(state.to_arrive),
-            state.cursor,
+            state.log.last,
         )
 
     # -- one iteration ---------------------------------------------------------------------
@@ -163,18 +159,7 @@ class Router:
         return None if self.state is None else self.state.engine.next_wakeup()
 
     def _read_requests(self, state: Rebuilt) -> list[dict[str, Any]]:
-        now = self.clock.now()
-        found = queries.events_after(state.cursor, list(self.gaps), BATCH * 4)
-        expected = state.cursor + 1
-        for row in found:
-            pk = row.pk
-            if pk > state.cursor:
-                self.gaps.update(dict.fromkeys(range(expected, pk), now + GAP_WAIT_S))
-                expected = pk + 1
-                state.cursor = pk
-            else:
-                self.gaps.pop(pk, None)
-        self.gaps = {pk: until for pk, until in self.gaps.items() if until > now}
+        found = state.log.read(self.clock.now(), BATCH * 4)
         return [
             {
                 "id": row.pk,
@@ -269,6 +254,7 @@ _REQUESTS: dict[str, Callable[[RoutingEngine, int, str, dict[str, Any]], list[Ro
     EventKind.OFFER_ACCEPTED: lambda e, c, a, d: e.accept(c),
     EventKind.OFFER_REJECTED: lambda e, c, a, d: e.reject(c),
     EventKind.CONTACT_COMPLETED: lambda e, c, a, d: e.complete(c),
+    EventKind.CONTACT_REQUEUED: lambda e, c, a, d: e.requeue_at_head(c),
     EventKind.AGENT_LOGGED_IN: _login,
     EventKind.AGENT_LOGGED_OUT: lambda e, c, a, d: e.logout(a),
     EventKind.AGENT_BREAK_STARTED: _break,

@@ -1,11 +1,11 @@
 """Running the router: alone (`relais router`) or inside the web server (`relais serve`).
 
 On PostgreSQL every router process first takes a session advisory lock on its own
-connection: exactly one is active, the others stand by and retry every second; when the
-active process dies its session ends, the lock is released, and a standby takes over,
-rebuilding from the record. The same connection LISTENs for the notification that API
-transactions send at commit, so the router wakes at once. On SQLite there is no lock:
-run one router only, in the server's process (the default of `relais serve`).
+connection (`realtime.leadership`): exactly one is active, the others stand by and retry
+every second; when the active process dies its session ends, the lock is released, and a
+standby takes over, rebuilding from the record. The same connection LISTENs for the
+notification that API transactions send at commit, so the router wakes at once. On SQLite
+there is no lock: run one router only, in the server's process (the default of `relais serve`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import logging
 import os
 import threading
 import time
-from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
@@ -22,69 +21,13 @@ from django.db import DatabaseError, close_old_connections, connection
 from relais.apps.interactions.decisions import RecordConflict
 from relais.apps.interactions.log import NOTIFY_CHANNEL, router_wakeup
 from relais.apps.realtime.duties import duties_run_due
+from relais.apps.realtime.leadership import STANDBY_RETRY_S, Leadership
 from relais.apps.realtime.push import start_push_loop, stop_push_loop
 from relais.apps.router.router import Diverged, Router, wait_hint
 
 logger = logging.getLogger("relais.router")
 
 LOCK_KEY = 0x52_4F_55_54  # "ROUT"
-STANDBY_RETRY_S = 1.0
-
-
-class Leadership:
-    """The advisory lock that makes one router active, held on a dedicated connection."""
-
-    def __init__(self) -> None:
-        self.conn: Any = None
-
-    @property
-    def needed(self) -> bool:
-        return connection.vendor == "postgresql"
-
-    def acquire(self, stop: threading.Event) -> bool:
-        """Wait (standby) until this process holds the lock, or `stop` is set."""
-        import psycopg
-
-        database = connection.settings_dict
-        announced = False
-        while not stop.is_set():
-            try:
-                if self.conn is None or self.conn.closed:
-                    self.conn = psycopg.connect(
-                        dbname=database["NAME"],
-                        user=database["USER"] or None,
-                        password=database["PASSWORD"] or None,
-                        host=database["HOST"] or None,
-                        port=database["PORT"] or None,
-                        autocommit=True,
-                        application_name=f"relais-router-{os.getpid()}",
-                    )
-                row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()
-                if row and row[0]:
-                    self.conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    logger.info("router %s: active", os.getpid())
-                    return True
-            except psycopg.Error:
-                logger.exception("router: cannot reach the database for the lock")
-                self.release()
-            if not announced:
-                logger.info("router %s: standby", os.getpid())
-                announced = True
-            stop.wait(STANDBY_RETRY_S)
-        return False
-
-    def wait(self, timeout: float) -> None:
-        """Sleep until a request is committed (NOTIFY) or `timeout`; raises if the lock's
-        connection is gone (the lock with it)."""
-        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
-            pass
-
-    def release(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            finally:
-                self.conn = None
 
 
 def run_router(stop: threading.Event, *, poll_s: float | None = None) -> None:
@@ -92,7 +35,7 @@ def run_router(stop: threading.Event, *, poll_s: float | None = None) -> None:
     lock's connection is lost. Between two wake-ups it reads the log every `poll_s`
     seconds (`settings.ROUTER_POLL_S` unless given)."""
     poll_s = settings.ROUTER_POLL_S if poll_s is None else poll_s
-    leadership = Leadership()
+    leadership = Leadership(LOCK_KEY, role="router", listen=NOTIFY_CHANNEL)
     try:
         while not stop.is_set():
             if leadership.needed and not leadership.acquire(stop):

@@ -42,6 +42,7 @@ class QueueRead(Schema):
     strategy: str
     offer_timeout_seconds: int
     wrap_up_seconds: int
+    chats_during_calls: bool
     exhausted_action: str
     exhausted_after_seconds: int
     active: bool

@@ -108,6 +108,7 @@ def engine_queue(queue: Queue) -> QueueConfig:
             offer_timeout_s=float(queue.offer_timeout_seconds),
             wrap_up_s=float(queue.wrap_up_seconds),
             steps=steps,
+            chats_during_calls=queue.chats_during_calls,
             exhausted=Exhausted(
                 ExhaustedAction(queue.exhausted_action),
                 float(queue.exhausted_after_seconds),

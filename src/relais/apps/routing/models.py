@@ -106,6 +106,15 @@ class Queue(models.Model):
             "is kept longer."
         ),
     )
+    chats_during_calls = models.BooleanField(
+        _("chats during calls"),
+        default=False,
+        help_text=_(
+            "A chat or e-mail queue: its contacts may be offered to an agent on a call, and "
+            "an agent holding only such contacts may be offered a call. Otherwise a call "
+            "blocks every other contact."
+        ),
+    )
     exhausted_action = models.CharField(
         _("when every step is exhausted"),
         max_length=20,

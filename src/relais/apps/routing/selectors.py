@@ -7,6 +7,7 @@ Live queue figures (waiting contacts, agents by state) are read above the contac
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,8 +16,8 @@ from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import agent_profile
-from relais.apps.routing.models import Queue
-from relais.core.routing import QueueConfig, Site
+from relais.apps.routing.models import Queue, parse_hours
+from relais.core.routing import QueueConfig, Site, weekly
 from relais.core.routing.roster import meets
 
 
@@ -47,3 +48,11 @@ def may_serve(config: QueueConfig, agent: Agent, site: Site) -> bool:
         step.target.matches(site) and meets(profile.skills, config.levels_at(index))
         for index, step in enumerate(config.steps)
     )
+
+
+def queue_open(queue: Queue, at: float | None = None) -> bool:
+    """Active, and within its opening hours (empty: always open); `at`: epoch seconds."""
+    specs = parse_hours(queue.time_zone, queue.opening_hours)
+    if not queue.active:
+        return False
+    return not specs or weekly(queue.time_zone, *specs).is_open(time.time() if at is None else at)

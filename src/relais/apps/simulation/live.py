@@ -138,6 +138,7 @@ def _queue_lines(queue: Queue, ids: _Ids, codes: set[str], rate: float) -> list[
         "strategy": queue.strategy,
         "offer_timeout_s": queue.offer_timeout_seconds,
         "wrap_up_s": queue.wrap_up_seconds,
+        **({"chats_during_calls": True} if queue.chats_during_calls else {}),
         "service_level": {
             "fraction": queue.service_level_percent / 100,
             "within_s": queue.service_level_seconds,

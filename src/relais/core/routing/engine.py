@@ -40,7 +40,13 @@ from relais.core.routing.model import (
 from relais.core.routing.pools import plan_pools
 from relais.core.routing.reads import ReadsMixin
 from relais.core.routing.roster import Roster
-from relais.core.routing.state import AgentRuntime, ContactRuntime, HoursTracker, QueueRuntime
+from relais.core.routing.state import (
+    AgentRuntime,
+    ContactRuntime,
+    HoursTracker,
+    QueueRuntime,
+    put_at_head,
+)
 
 __all__ = ["RoutingEngine"]
 
@@ -202,6 +208,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         agent.by_queue = {m.queue.queue_id: m for m in agent.memberships}
         for membership in agent.memberships:
             membership.queue.members[agent.agent_id] = agent
+        agent.shares = any(membership.queue.shares_calls for membership in agent.memberships)
         agent.plan = plan_pools(agent)
 
     def login(
@@ -387,6 +394,21 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
             self._agent_freed(agent, now)
         return self._end(now)
 
+    def requeue_at_head(self, contact_id: ContactId) -> list[RoutingEvent]:
+        """The agent holding the contact (offered or connected) was lost, e.g. a call whose
+        agent's browser or network died: the contact goes back to the HEAD of its queue at
+        once (before every contact of its priority; its queued time and overflow steps
+        unchanged), the agent's capacity is freed, and it is not offered to that agent
+        again. It stays at the head until it leaves the queue (answered elsewhere, moved)."""
+        now = self._begin()
+        contact = self._contact(contact_id, OFFERED, CONNECTED)
+        agent = holder(contact)
+        if contact.state is OFFERED:
+            self._events.append(OfferWithdrawn(now, contact_id, agent.agent_id, "agent_lost"))
+        put_at_head(contact)
+        self._take_back(contact, agent, now, decline=True)
+        return self._end(now)
+
     def transfer_to_queue(
         self, contact_id: ContactId, queue_id: str, *, priority: int | None = None
     ) -> list[RoutingEvent]:
@@ -402,7 +424,7 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         now = self._begin()
         contact = self._contact(contact_id, WAITING, OFFERED, CONNECTED)
         target = self._agent(agent_id)
-        if target is contact.agent or not target.can_take(contact.queue.channel):
+        if target is contact.agent or not target.may_take(contact.queue):
             raise RoutingError(_E.AGENT_UNAVAILABLE, f"agent {agent_id} cannot take it now")
         previous = self._detach(contact, now)
         queue_id = contact.queue.queue_id

@@ -164,7 +164,7 @@ class LifecycleCore(MatchingCore):
             if self._reach_steps(contact, at):
                 heappush(
                     queue.waiting[contact.step],
-                    (-contact.priority, contact.queued_at, contact.seq, contact.token, contact),
+                    (-contact.priority, contact.place, contact.seq, contact.token, contact),
                 )
                 self._to_drain[queue.queue_id] = queue
             self._schedule_contact_timer(contact)
@@ -248,7 +248,8 @@ class LifecycleCore(MatchingCore):
         agent = self._detach(contact, now)
         source = contact.queue.queue_id
         contact.queue = target
-        contact.queued_at = now
+        contact.queued_at = contact.place = now
+        contact.at_head = False
         contact.step = 0
         contact.declined = None
         contact.callback_offered = False

@@ -84,7 +84,7 @@ class MatchingCore:
         if (
             not agent.logged_in
             or agent.break_reason is not None
-            or agent.real_time_load
+            or (agent.real_time_load and not agent.shares)
             or not agent.reachable
         ):
             return
@@ -126,19 +126,23 @@ class MatchingCore:
         if (
             not agent.logged_in
             or agent.break_reason is not None
-            or agent.real_time_load
+            or (agent.real_time_load and not agent.shares)
             or not agent.reachable
         ):
-            return None  # `can_take` is False for every channel
-        load, capacity, busy = agent.load, agent.capacity, agent.total_load > 0
+            return None  # `may_take` is False for every queue
+        load, capacity = agent.load, agent.capacity
+        on_call = agent.real_time_load > 0
+        busy = agent.total_load > agent.shared_load  # something in hand that blocks a call
         best: ContactEntry | None = None
         for membership in agent.memberships:
             queue = membership.queue
             if not queue.waiting_count:
                 continue
             channel = queue.channel
-            if load[channel] >= capacity[channel] or (busy and REAL_TIME[channel]):
-                continue  # as `agent.can_take(channel)`
+            if load[channel] >= capacity[channel]:
+                continue  # as `agent.may_take(queue)`
+            if busy if REAL_TIME[channel] else (on_call and not queue.shares_calls):
+                continue
             lowest = -1
             for ring in membership.rings:
                 if ring.open:
@@ -201,14 +205,14 @@ class MatchingCore:
             heappush(waiting[entry[4].step], entry)
 
     def _enqueue(self, contact: ContactRuntime, now: float, *, requeued: bool) -> None:
-        """Put the contact in its queue's line at its own place (priority, queued_at, seq)."""
+        """Put the contact in its queue's line at its own place (priority, place, seq)."""
         queue = contact.queue
         contact.state = WAITING
         contact.agent = None
         contact.token += 1
         heappush(
             queue.waiting[contact.step],
-            (-contact.priority, contact.queued_at, contact.seq, contact.token, contact),
+            (-contact.priority, contact.place, contact.seq, contact.token, contact),
         )
         queue.waiting_count += 1
         self._events.append(
@@ -265,11 +269,7 @@ class MatchingCore:
     ) -> None:
         """Reserve the agent's capacity for the contact (the caller refreshes the agent)."""
         queue = contact.queue
-        channel = queue.channel
-        agent.load[channel] += 1
-        agent.total_load += 1
-        if REAL_TIME[channel]:
-            agent.real_time_load += 1
+        agent.hold(queue, 1)
         agent.last_activity = now
         agent.contacts[contact.seq] = contact
         contact.agent = agent
@@ -305,11 +305,7 @@ class MatchingCore:
 
     def _release(self, contact: ContactRuntime, agent: AgentRuntime, now: float) -> None:
         """Give back the capacity the contact held (the caller refreshes the agent)."""
-        channel = contact.queue.channel
-        agent.load[channel] -= 1
-        agent.total_load -= 1
-        if REAL_TIME[channel]:
-            agent.real_time_load -= 1
+        agent.hold(contact.queue, -1)
         if contact.state is ContactState.WRAP_UP:
             agent.wrap_count -= 1
         del agent.contacts[contact.seq]

@@ -49,7 +49,8 @@ class Channel(IntEnum):
         return self.name.lower()
 
 
-#: Channels where the agent talks to the customer: one at a time, and nothing else meanwhile.
+#: Channels where the agent talks to the customer: one at a time, and nothing else meanwhile
+#: (unless the other contacts' queues allow it: `QueueConfig.chats_during_calls`).
 REAL_TIME_CHANNELS = frozenset({Channel.VOICE, Channel.CALLBACK, Channel.OUTBOUND})
 #: Contacts that wait in line while their queue is closed, instead of being refused: the
 #: customer is not there waiting (a message left, a callback asked for).
@@ -197,6 +198,10 @@ class QueueConfig:
     expected_handle_s: float = 180.0  # seeds the handle-time average used for the EWT
     steps: tuple[OverflowStep, ...] = (OverflowStep(),)
     exhausted: Exhausted = field(default_factory=Exhausted)
+    # A queue of a channel that is not real-time (chat, e-mail): its contacts may be offered
+    # to an agent on a call, and an agent holding only such contacts may be offered a call.
+    # Otherwise a call blocks every other contact, and any contact in hand blocks a call.
+    chats_during_calls: bool = False
 
     def __post_init__(self) -> None:
         if not self.steps:

@@ -82,12 +82,13 @@ def plan_pools(agent: AgentRuntime) -> tuple[ChannelPlan, ...]:
     if agent.index > _INDEX:
         raise ValueError("too many agents for the pool stamps")
     plans: list[ChannelPlan] = []
-    for channel in sorted({membership.queue.channel for membership in agent.memberships}):
+    kinds = {(m.queue.channel, m.queue.shares_calls) for m in agent.memberships}
+    for channel, shares in sorted(kinds):
         fixed: list[tuple[Ring, deque[int]]] = []
         occupancy: list[Ring] = []
         turn: list[tuple[Membership, tuple[Ring, ...]]] = []
         for membership in agent.memberships:
-            if membership.queue.channel != channel:
+            if (membership.queue.channel, membership.queue.shares_calls) != (channel, shares):
                 continue
             rings = pool_rings(membership)
             strategy = membership.queue.strategy
@@ -100,23 +101,28 @@ def plan_pools(agent: AgentRuntime) -> tuple[ChannelPlan, ...]:
             else:
                 turn.append((membership, rings))
         plans.append(
-            ChannelPlan(channel, REAL_TIME[channel], tuple(fixed), tuple(occupancy), tuple(turn))
+            ChannelPlan(
+                channel, REAL_TIME[channel], shares, tuple(fixed), tuple(occupancy), tuple(turn)
+            )
         )
     return tuple(plans)
 
 
 def add_entries(agent: AgentRuntime, seq: int, version: int, agents: list[AgentRuntime]) -> None:
-    """The agent (ready, no real-time contact) joins the pools it fits, at the end of each
-    band: its idle time is not older than any used before."""
+    """The agent (ready) joins the pools it fits, at the end of each band: its idle time is
+    not older than any used before."""
     load = agent.load
     capacity = agent.capacity
-    busy = agent.total_load > 0
+    on_call = agent.real_time_load > 0
+    busy = agent.total_load > agent.shared_load  # something in hand that blocks a call
     index = agent.index
     stamp = version << _SHIFT | index
     agent.pool_idle = agent.last_activity
     agent.pool_seq = seq
-    for channel, real_time, fixed, occupancy, turn in agent.plan:
-        if load[channel] >= capacity[channel] or (busy and real_time):
+    for channel, real_time, shares, fixed, occupancy, turn in agent.plan:
+        if load[channel] >= capacity[channel]:
+            continue
+        if busy if real_time else (on_call and not shares):
             continue
         for ring, stamps in fixed:
             stamps.append(stamp)
@@ -142,13 +148,17 @@ def add_entries_to_heaps(
     """Like `add_entries`, every entry a full tuple in the rings' heaps (any idle time)."""
     load = agent.load
     capacity = agent.capacity
-    busy = agent.total_load > 0
+    on_call = agent.real_time_load > 0
+    busy = agent.total_load > agent.shared_load
     idle = agent.last_activity
     agent.pool_idle = idle
     agent.pool_seq = seq
     for membership in agent.memberships:
-        channel = membership.queue.channel
-        if load[channel] >= capacity[channel] or (busy and REAL_TIME[channel]):
+        queue = membership.queue
+        channel = queue.channel
+        if load[channel] >= capacity[channel]:
+            continue
+        if busy if REAL_TIME[channel] else (on_call and not queue.shares_calls):
             continue
         key = _key(membership.queue, membership, load[channel] / capacity[channel], idle)
         entry = (key, seq, version, agent.index)

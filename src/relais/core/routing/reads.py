@@ -97,11 +97,11 @@ class ReadsMixin:
         if contact is None or contact.state is not ContactState.WAITING:
             raise RoutingError(RoutingErrorCode.UNKNOWN_CONTACT, f"{contact_id} is not waiting")
         queue = contact.queue
-        mine = (-contact.priority, contact.queued_at, contact.seq)
+        mine = (-contact.priority, contact.place, contact.seq)
         position = 1 + sum(
             1
             for other in _waiting_contacts(queue)
-            if (-other.priority, other.queued_at, other.seq) < mine
+            if (-other.priority, other.place, other.seq) < mine
         )
         return WaitEstimate(position, self._seconds_for(queue, position, contact.step))
 

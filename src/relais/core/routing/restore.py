@@ -20,7 +20,7 @@ from relais.core.routing.errors import RoutingError, RoutingErrorCode
 from relais.core.routing.events import AgentStateChanged, RoutingEvent
 from relais.core.routing.matching import OFFER_TIMEOUT, WRAP_UP_END
 from relais.core.routing.model import BreakReason, ContactId, ContactState
-from relais.core.routing.state import REAL_TIME, AgentRuntime, ContactRuntime
+from relais.core.routing.state import AgentRuntime, ContactRuntime, put_at_head
 
 __all__ = ["AgentSnapshot", "ContactSnapshot", "EngineSnapshot", "restore", "snapshot"]
 
@@ -44,7 +44,8 @@ class AgentSnapshot:
 class ContactSnapshot:
     """A contact still in the engine.
 
-    `queued_at` is when it entered its current queue (its place in the line); `since` is
+    `queued_at` is when it entered its current queue (its place in the line, unless
+    `at_head`: before every contact of its priority queued normally); `since` is
     when handling started (connected); `until` is the offer's deadline (offered) or the
     end of wrap-up (wrap-up). `declined` lists the agents who rejected it.
     """
@@ -61,6 +62,7 @@ class ContactSnapshot:
     declined: frozenset[str] = frozenset()
     direct: bool = False
     callback_offered: bool = False
+    at_head: bool = False  # put back at the head of its queue (its agent was lost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ def snapshot(engine: RoutingEngine) -> EngineSnapshot:
                 declined=frozenset(by_index[i] for i in contact.declined or ()),
                 direct=contact.direct,
                 callback_offered=contact.callback_offered,
+                at_head=contact.at_head,
             )
         )
     return EngineSnapshot(agents, tuple(contacts))
@@ -171,13 +174,15 @@ def _restore_contact(engine: RoutingEngine, data: ContactSnapshot, now: float) -
     contact.step = max(0, min(data.step, queue.last_step))
     contact.direct = data.direct
     contact.callback_offered = data.callback_offered
+    if data.at_head:
+        put_at_head(contact)
     if data.declined:
         contact.declined = {engine._agent(agent_id).index for agent_id in data.declined}
     if data.state is ContactState.WAITING:
         engine._contacts[data.contact_id] = contact
         engine._reach_steps(contact, now)
         contact.token += 1
-        entry = (-contact.priority, contact.queued_at, contact.seq, contact.token, contact)
+        entry = (-contact.priority, contact.place, contact.seq, contact.token, contact)
         heappush(queue.waiting[contact.step], entry)
         queue.waiting_count += 1
         engine._schedule_contact_timer(contact)
@@ -185,7 +190,7 @@ def _restore_contact(engine: RoutingEngine, data: ContactSnapshot, now: float) -
     agent = engine._agent(data.agent_id or "")
     if not agent.logged_in:
         raise RoutingError(_E.AGENT_UNAVAILABLE, f"{data.contact_id}: {agent.agent_id} is out")
-    _attach(agent, contact, queue.channel)
+    _attach(agent, contact)
     contact.state = data.state
     contact.token += 1
     if data.state is ContactState.OFFERED:
@@ -198,10 +203,7 @@ def _restore_contact(engine: RoutingEngine, data: ContactSnapshot, now: float) -
     engine._contacts[data.contact_id] = contact
 
 
-def _attach(agent: AgentRuntime, contact: ContactRuntime, channel: int) -> None:
-    agent.load[channel] += 1
-    agent.total_load += 1
-    if REAL_TIME[channel]:
-        agent.real_time_load += 1
+def _attach(agent: AgentRuntime, contact: ContactRuntime) -> None:
+    agent.hold(contact.queue, 1)
     agent.contacts[contact.seq] = contact
     contact.agent = agent

@@ -4,7 +4,8 @@ Index layout (see docs/routing.md):
 
 - every queue has one `Ring` per overflow step: the pool of agents who match that step
   and can take the queue's channel now, ordered by the queue's strategy (`pools.py`);
-- every queue has one heap of waiting contacts per step, keyed (-priority, queued_at, seq);
+- every queue has one heap of waiting contacts per step, keyed (-priority, place, seq), where
+  `place` is `queued_at`, or far before it for a contact put back at the head of its queue;
 - heaps are cleaned lazily: an entry is valid while its version/token still matches.
 """
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from relais.core.routing.hours import Schedule
 
 __all__ = [
+    "HEAD_SHIFT",
     "N_CHANNELS",
     "REAL_TIME",
     "AgentEntry",
@@ -41,15 +43,19 @@ __all__ = [
     "Membership",
     "QueueRuntime",
     "Ring",
+    "put_at_head",
 ]
 
 N_CHANNELS = len(Channel)
+#: How far before its queued time a contact put back at the head of its queue is placed:
+#: before every contact queued normally, and the head contacts among them in queued order.
+HEAD_SHIFT = 1e10
 REAL_TIME = tuple(channel in REAL_TIME_CHANNELS for channel in Channel)
 
 # (strategy key, push sequence, agent version, agent index): only atomic values, so the
 # garbage collector stops tracking the (many) entries.
 type AgentEntry = tuple[float, int, int, int]
-# (-priority, queued_at, contact seq, contact token, contact)
+# (-priority, place, contact seq, contact token, contact)
 type ContactEntry = tuple[int, float, int, int, ContactRuntime]
 
 
@@ -100,6 +106,7 @@ class QueueRuntime:
         "queue_id",
         "rings",
         "rr_counter",
+        "shares_calls",
         "skip_flags",
         "steps_after",
         "strategy",
@@ -113,6 +120,8 @@ class QueueRuntime:
         self.members: dict[str, AgentRuntime] = {}
         self.queue_id = config.queue_id
         self.channel = int(config.channel)
+        # its contacts and a call may be in an agent's hands at once
+        self.shares_calls = config.chats_during_calls and not REAL_TIME[self.channel]
         self.strategy = config.strategy
         self.priority = config.priority
         self.steps_after = tuple(step.after_s for step in config.steps)
@@ -146,6 +155,7 @@ class ChannelPlan(NamedTuple):
 
     channel: int
     real_time: bool
+    shares: bool  # its queues' contacts may share the agent with a call (chats_during_calls)
     fixed: tuple[tuple[Ring, deque[int]], ...]  # longest idle, best skill: the band's FIFO
     occupancy: tuple[Ring, ...]  # least occupied: the band depends on the load
     turn: tuple[tuple[Membership, tuple[Ring, ...]], ...]  # round robin: the heap
@@ -171,6 +181,8 @@ class AgentRuntime:
         "profile",
         "reachable",
         "real_time_load",
+        "shared_load",
+        "shares",
         "site",
         "state",
         "token",
@@ -189,6 +201,8 @@ class AgentRuntime:
         self.load = [0] * N_CHANNELS
         self.total_load = 0
         self.real_time_load = 0
+        self.shared_load = 0  # contacts of queues whose contacts may share the agent with a call
+        self.shares = False  # a member of such a queue
         self.wrap_count = 0
         self.logged_in = False
         self.break_reason: BreakReason | None = None
@@ -210,25 +224,42 @@ class AgentRuntime:
         self.unreachable_since = 0.0
         self.token = 0
 
-    def can_take(self, channel: int) -> bool:
-        """Ready and reachable, free capacity on `channel`, no real-time contact in the way."""
-        return (
+    def may_take(self, queue: QueueRuntime) -> bool:
+        """Ready and reachable with free capacity on the queue's channel; a call only when
+        nothing else is in hand but contacts of queues that allow both, and another contact
+        during a call only from such a queue (the rule `pools.py` and `matching.py` apply)."""
+        channel = queue.channel
+        if not (
             self.logged_in
             and self.reachable
             and self.break_reason is None
-            and self.real_time_load == 0
             and self.load[channel] < self.capacity[channel]
-            and (self.total_load == 0 or not REAL_TIME[channel])
-        )
+        ):
+            return False
+        if REAL_TIME[channel]:
+            return self.total_load == self.shared_load
+        return self.real_time_load == 0 or queue.shares_calls
+
+    def hold(self, queue: QueueRuntime, delta: int) -> None:
+        """One contact of `queue` more (`delta` 1) or fewer (-1) in the agent's hands."""
+        channel = queue.channel
+        self.load[channel] += delta
+        self.total_load += delta
+        if REAL_TIME[channel]:
+            self.real_time_load += delta
+        elif queue.shares_calls:
+            self.shared_load += delta
 
 
 class ContactRuntime:
     __slots__ = (
         "agent",
+        "at_head",
         "callback_offered",
         "contact_id",
         "declined",
         "direct",
+        "place",
         "priority",
         "queue",
         "queued_at",
@@ -248,6 +279,8 @@ class ContactRuntime:
         self.queue = queue
         self.priority = priority
         self.queued_at = at
+        self.place = at  # its place in the line (see `put_at_head`)
+        self.at_head = False
         self.started_at = at
         self.step = 0
         self.state = ContactState.WAITING
@@ -270,3 +303,10 @@ class HoursTracker:
         self.next_change = schedule.next_change(at)
         self.rings: list[Ring] = []
         self.token = 0
+
+
+def put_at_head(contact: ContactRuntime) -> None:
+    """The contact's place: before every contact of its priority queued normally (a call
+    whose agent was lost); its queued time, and so its overflow steps, are unchanged."""
+    contact.at_head = True
+    contact.place = contact.queued_at - HEAD_SHIFT

@@ -279,6 +279,7 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
             expected_handle_s=min(handling.expected, 86400.0),
             steps=steps,
             exhausted=exhausted,
+            chats_during_calls=table.flag("chats_during_calls", False),
         )
     except ValueError as error:
         raise table.error("steps", str(error)) from None

@@ -7,6 +7,7 @@ agents) and supervisors (their teams' agents), as `organisation.selectors.agent_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
@@ -21,11 +22,14 @@ from relais.apps.desktop.models import HelpMessage, HelpThread
 from relais.apps.desktop.selectors import help_view
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.models import Agent
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.organisation.selectors import agent_list
 from relais.apps.privacy.selectors import masking_for
 from relais.apps.supervision.coaching.frames import ChatFrame, ThreadFrame
+from relais.apps.voice.models import Call, CallState
+from relais.apps.voice.selectors import caller_shown
 from relais.core.privacy import Masking, mask_name
 
 COACHING_ROLES = frozenset(
@@ -94,6 +98,43 @@ def live_chats(*, viewer: Any, agent: Agent) -> list[tuple[Contact, str]]:
     )
     return [
         (c, _shown(names[c.pk], masking)) for c in contacts.order_by("accepted_at") if c.pk in names
+    ]
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    """A call the agent has now, as the viewer may see it, with its call detail so far."""
+
+    contact_id: int
+    caller: str
+    queue: str
+    state: str
+    events: list[ContactEventView]
+
+
+def live_calls(*, viewer: Any, agent: Agent) -> list[LiveCall]:
+    """The agent's calls ringing or answered now, the caller's number masked for the viewer
+    (listening to them is for the voice's second part)."""
+    coached_agent_get(viewer=viewer, agent_id=agent.pk)
+    masking = masking_for(viewer)
+    calls = (
+        Call.objects.filter(
+            contact__agent_id=agent.pk,
+            contact__state__in=(ContactState.OFFERED, ContactState.ACCEPTED),
+        )
+        .exclude(state=CallState.ENDED)
+        .select_related("contact__queue")
+        .order_by("contact_id")
+    )
+    return [
+        LiveCall(
+            contact_id=call.contact_id,
+            caller=caller_shown(call.caller, masking),
+            queue=call.contact.queue.label,
+            state=call.get_state_display(),
+            events=contact_timeline(call.contact_id),
+        )
+        for call in calls
     ]
 
 

@@ -19,10 +19,11 @@ def agent_coaching(request: HttpRequest, agent_id: int) -> HttpResponse:
     except RelaisError as refused:
         raise Http404 from refused
     chats = selectors.live_chats(viewer=request.user, agent=agent)
+    calls = selectors.live_calls(viewer=request.user, agent=agent)
     return render(
         request,
         "supervision/coaching.html",
-        {"agent": agent, "chats": chats, "strings": _strings()},
+        {"agent": agent, "chats": chats, "calls": calls, "strings": _strings()},
     )
 
 

@@ -13,6 +13,7 @@ from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
 from relais.demo.queues import load_demo_queues
+from relais.demo.voice import load_demo_voice
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         )
         summary = load_demo_company()
         load_demo_queues()
+        load_demo_voice()
         load_demo_canned()
         self.stdout.write(
             gettext(

@@ -178,6 +178,7 @@ function showOffer(offer) {
   box.append(body);
   box.dataset.contact = offer.contact_id;
   $("#desk-offers").append(box);
+  tell("desk:offer", { offer, card: box }); // softphone.js: a voice offer rings here
   const ends = offer.expires_at ? Date.parse(offer.expires_at) : null;
   const tick = () => {
     if (ends === null) return;
@@ -194,7 +195,14 @@ function showOffer(offer) {
 }
 
 function answerOffer(contactId, answer) {
+  // softphone.js answers a voice offer over SIP (the voice service accepts it): it cancels this
+  if (!tell("desk:answer", { contactId, answer }, { cancelable: true })) return;
   send({ type: answer, contact_id: contactId });
+}
+
+// What the page tells softphone.js (docs/desktop.md, "Softphone"); false: it was cancelled.
+function tell(name, detail, { cancelable = false } = {}) {
+  return root.dispatchEvent(new CustomEvent(name, { detail, cancelable }));
 }
 
 function endOffer(contactId) {
@@ -204,6 +212,7 @@ function endOffer(contactId) {
   offer.el.remove();
   desk.offers.delete(contactId);
   offersChanged();
+  tell("desk:offer-ended", { contactId });
 }
 
 // -- sound, notification, title flash ---------------------------------------------------------
@@ -323,7 +332,7 @@ function openChat(chat) {
   $("#desk-tabs").append(tab);
   $("#desk-chats").append(el);
   const entry = { el, tab, dot, seen: new Set(), typingTimer: null };
-  $(".desk-call-controls", el).hidden = chat.channel !== "voice"; // not functional yet
+  $(".desk-call-controls", el).hidden = chat.channel !== "voice"; // softphone.js wires them
   $("#desk-empty").hidden = true;
   desk.chats.set(chat.contact_id, entry);
   chat.messages.forEach((message) => addMessage(chat.contact_id, message));
@@ -334,6 +343,7 @@ function openChat(chat) {
   if (chat.channel && chat.channel !== "chat") $(".desk-send", el).hidden = true;
   select(chat.contact_id);
   send({ type: "panel", contact_id: chat.contact_id });
+  tell("desk:chat", { chat, el });
 }
 
 function wire(contactId, entry) {
@@ -465,6 +475,7 @@ function closeChat(contactId) {
   entry.tab.remove();
   desk.chats.delete(contactId);
   desk.panels.delete(contactId);
+  tell("desk:chat-closed", { contactId });
   const next = desk.chats.keys().next();
   if (!next.done) select(next.value);
   $("#desk-empty").hidden = desk.chats.size > 0;
@@ -570,6 +581,12 @@ async function openTranscript(contactId, previousId) {
   log.replaceChildren(...data.messages.map((m) => {
     const item = element("li", `msg ${m.sender}`, messageText(m));
     item.dataset.testid = "transcript-message";
+    return item;
+  }));
+  $(".desk-transcript-events", dialog).replaceChildren(...data.events.map((e) => {
+    const when = new Date(e.at).toLocaleTimeString();
+    const item = element("li", "", e.detail ? `${when} ${e.label} (${e.detail})` : `${when} ${e.label}`);
+    item.dataset.testid = "transcript-event";
     return item;
   }));
   dialog.showModal();

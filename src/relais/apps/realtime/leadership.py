@@ -1,0 +1,94 @@
+"""One active process among several: a PostgreSQL session advisory lock on its own connection.
+
+The router (`relais router`) and the voice service (`relais voice`) each run as an
+active/standby pair this way, with their own lock key: every process tries the lock; the
+one that holds it is active, the others retry every second; when the active process dies
+its session ends, the lock is released, and a standby takes over. On SQLite there is no
+lock: run one process only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+from django.db import connection
+
+logger = logging.getLogger("relais.leadership")
+
+STANDBY_RETRY_S = 1.0
+
+
+class Leadership:
+    """The advisory lock `lock_key`, held on a dedicated connection named after `role`;
+    `listen`: a NOTIFY channel the same connection listens on once active."""
+
+    def __init__(self, lock_key: int, *, role: str, listen: str | None = None) -> None:
+        self.lock_key = lock_key
+        self.role = role
+        self.listen = listen
+        self.conn: Any = None
+
+    @property
+    def needed(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def acquire(self, stop: threading.Event) -> bool:
+        """Wait (standby) until this process holds the lock, or `stop` is set."""
+        import psycopg
+
+        database = connection.settings_dict
+        announced = False
+        while not stop.is_set():
+            try:
+                if self.conn is None or self.conn.closed:
+                    self.conn = psycopg.connect(
+                        dbname=database["NAME"],
+                        user=database["USER"] or None,
+                        password=database["PASSWORD"] or None,
+                        host=database["HOST"] or None,
+                        port=database["PORT"] or None,
+                        autocommit=True,
+                        application_name=f"relais-{self.role}-{os.getpid()}",
+                    )
+                row = self.conn.execute(
+                    "SELECT pg_try_advisory_lock(%s)", [self.lock_key]
+                ).fetchone()
+                if row and row[0]:
+                    if self.listen:
+                        self.conn.execute(f"LISTEN {self.listen}")
+                    logger.info("%s %s: active", self.role, os.getpid())
+                    return True
+            except psycopg.Error:
+                logger.exception("%s: cannot reach the database for the lock", self.role)
+                self.release()
+            if not announced:
+                logger.info("%s %s: standby", self.role, os.getpid())
+                announced = True
+            stop.wait(STANDBY_RETRY_S)
+        return False
+
+    def wait(self, timeout: float) -> None:
+        """Sleep until a NOTIFY on `listen` or `timeout`; raises if the lock's connection is
+        gone (the lock with it)."""
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def alive(self) -> bool:
+        """Whether the lock's connection (and so the lock) is still there."""
+        if self.conn is None or self.conn.closed:
+            return False
+        try:
+            self.conn.execute("SELECT 1")
+        except Exception:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None

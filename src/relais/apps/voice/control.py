@@ -1,0 +1,265 @@
+"""The control API: what the voice service (the B2BUA) calls, synchronously, from its
+database thread (docs/voice.md, "The control API").
+
+Each call is one transaction through the interactions services, so a call is a contact like
+a chat: same states, same events, same KPIs. The customer's and the system's writes have no
+actor (as the chat channel's: the event log records them, and the customer is nobody's
+account); what the agent does on the phone (answer, decline, hang up) acts as the agent's
+user, audited like the same action in the desktop. A refused request raises `RelaisError`
+and changes nothing: the voice service answers SIP accordingly (`ErrorCode.sip_status` for
+the voice codes; a refused answer: BYE to the agent's leg).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.apps import rows
+from relais.apps.errors import RelaisError
+from relais.apps.interactions import services as interactions
+from relais.apps.interactions.log import event_append
+from relais.apps.interactions.models import Contact, ContactState, EventKind
+from relais.apps.interactions.selectors import contact_locked
+from relais.apps.organisation.models import Agent
+from relais.apps.routing.models import Channel
+from relais.apps.routing.selectors import queue_open
+from relais.apps.voice import selectors
+from relais.apps.voice.errors import ErrorCode
+from relais.apps.voice.models import Call, CallState, HungUpBy
+from relais.apps.voice.selectors import EstablishedCall
+
+S = ContactState
+WAITING = (S.CREATED, S.QUEUED, S.OFFERED)
+#: `call_event` kinds: `call.<kind>` in the contact's event log (ringing, answered, declined,
+#: agent lost and ended have their own functions, which change the contact too).
+DETAIL_KINDS = frozenset({"hold", "resume", "dtmf", "transfer", "media_lost"})
+MAX_DETAIL_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class CallTicket:
+    """A call queued: its contact, the queue whose music and prompts it hears, the prompts'
+    language, and the caller leg's SIP Call-ID it was recorded under."""
+
+    contact_id: int
+    queue_code: str
+    language: str
+    call_id: str
+
+
+def call_arrived(*, number: str, caller: str, call_id: str) -> CallTicket:
+    """A new voice contact in the number's queue. The same Call-ID again (an INVITE
+    retransmitted, or the standby asking after a failover) returns the same ticket.
+    Refused: `unknown_number` (404), `queue_closed` (480: the closed prompt),
+    `not_voice_queue` (a number whose queue changed channel since)."""
+    dialled = selectors.number_for(number)
+    queue = dialled.queue
+    existing = Call.objects.filter(sip_call_id=call_id).select_related("number").first()
+    if existing is not None:
+        if existing.number_id != dialled.pk:
+            raise RelaisError(ErrorCode.DUPLICATE_CALL, value=call_id)
+        code = Contact.objects.values_list("queue__code", flat=True).get(pk=existing.contact_id)
+        return CallTicket(existing.contact_id, code, dialled.language, call_id)
+    if queue.channel != Channel.VOICE:
+        raise RelaisError(ErrorCode.NOT_VOICE_QUEUE, value=queue.code)
+    if not queue_open(queue):
+        raise RelaisError(ErrorCode.QUEUE_CLOSED, value=queue.code)
+    caller = caller.strip()[:64]
+    with transaction.atomic(durable=True):
+        contact = interactions.contact_create(
+            actor=None,
+            queue=queue,
+            channel=Channel.VOICE,
+            customer_reference=caller,
+            attributes={
+                "caller": caller,
+                "dialled": dialled.number,
+                "language": dialled.language,
+                "source": "voice",
+            },
+        )
+        rows.insert(
+            Call,
+            contact=contact,
+            caller=caller,
+            number=dialled,
+            sip_call_id=call_id,
+            state=CallState.QUEUED,
+            created_at=contact.created_at,
+        )
+    return CallTicket(contact.pk, queue.code, dialled.language, call_id)
+
+
+def _agent(agent_id: int) -> Agent:
+    agent = Agent.objects.select_related("user").filter(pk=agent_id).first()
+    if agent is None:
+        raise RelaisError(ErrorCode.UNKNOWN_AGENT, value=agent_id)
+    return agent
+
+
+def _detail(
+    contact: Contact,
+    kind: EventKind,
+    *,
+    agent_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    event_append(
+        kind=kind,
+        at=timezone.now(),
+        contact_id=contact.pk,
+        queue_id=contact.queue_id,
+        agent_id=agent_id,
+        data=data,
+    )
+
+
+def _call_state(contact_id: int, state: CallState, **fields: Any) -> None:
+    Call.objects.filter(contact_id=contact_id).exclude(state=CallState.ENDED).update(
+        state=state, **fields
+    )
+
+
+def call_ringing(*, contact_id: int, agent_id: int) -> None:
+    """The agent's phone rings (180 from the agent's leg)."""
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        _call_state(contact_id, CallState.RINGING)
+        _detail(contact, EventKind.CALL_RINGING, agent_id=agent_id)
+
+
+def call_answered(*, contact_id: int, agent_id: int) -> Contact:
+    """The agent picked up (200 from the agent's leg): the offer is accepted as the agent.
+    Refused (the offer expired or went to someone else meanwhile): `RelaisError`, and the
+    voice service hangs up the agent's leg. Answered twice by the same agent: unchanged."""
+    agent = _agent(agent_id)
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        if contact.state == S.ACCEPTED and contact.agent_id == agent.pk:
+            return contact
+        contact = interactions.offer_accept(
+            actor=agent.user, contact=contact, agent=agent, locked=True
+        )
+        _call_state(contact_id, CallState.ANSWERED, answered_at=contact.accepted_at)
+        _detail(contact, EventKind.CALL_ANSWERED, agent_id=agent.pk)
+    return contact
+
+
+def call_declined(*, contact_id: int, agent_id: int, sip_status: int) -> Contact:
+    """The agent's phone refused the call (busy, declined, unreachable: `sip_status`): the
+    offer is rejected as the agent, and the call goes back to its place in the line, never
+    to be offered to this agent again. Nothing changes if the offer no longer stood."""
+    agent = _agent(agent_id)
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        _detail(contact, EventKind.CALL_DECLINED, agent_id=agent.pk, data={"sip": sip_status})
+        if contact.state != S.OFFERED or contact.agent_id != agent.pk:
+            return contact
+        contact = interactions.offer_reject(actor=agent.user, contact=contact)
+        _call_state(contact_id, CallState.QUEUED)
+    return contact
+
+
+def call_agent_lost(*, contact_id: int, agent_id: int, reason: str) -> Contact:
+    """The agent's leg died (browser closed, network gone, no media: `reason`). Answered:
+    the call goes back to the HEAD of its queue at once, the agent's capacity freed (the
+    caller hears music again). Still ringing: back to its place in the line. In both cases
+    it is not offered to that agent again."""
+    agent = _agent(agent_id)
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        _detail(contact, EventKind.CALL_AGENT_LOST, agent_id=agent.pk, data={"reason": reason})
+        if contact.agent_id != agent.pk:
+            return contact
+        if contact.state == S.OFFERED:
+            contact = interactions.offer_reject(actor=agent.user, contact=contact)
+        elif contact.state == S.ACCEPTED:
+            contact = interactions.contact_requeue_at_head(
+                actor=None, contact=contact, agent_id=agent.pk, reason=reason
+            )
+        else:
+            return contact
+        _call_state(contact_id, CallState.QUEUED)
+    return contact
+
+
+def call_ended(*, contact_id: int, by: str) -> Contact:
+    """The call is over (`by`: caller, agent or system). Still waiting or ringing: the
+    contact is abandoned (`system`: the caller's line was gone, `customer_left`); answered:
+    handling is complete and the agent's wrap-up starts. Ended already: unchanged."""
+    if by not in HungUpBy.values:
+        raise RelaisError(ErrorCode.BAD_HUNG_UP_BY, value=by)
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        call = selectors.call_of(contact_id)
+        if call.state == CallState.ENDED:
+            return contact
+        now = timezone.now()
+        call.state, call.ended_at, call.ended_by = CallState.ENDED, now, by
+        rows.save(call, ["state", "ended_at", "ended_by"])
+        _detail(contact, EventKind.CALL_ENDED, agent_id=contact.agent_id, data={"by": by})
+        if contact.state in WAITING:
+            reason = "customer_left" if by == HungUpBy.SYSTEM else ""
+            contact = interactions.contact_abandon(
+                actor=None, contact=contact, locked=True, reason=reason
+            )
+        elif contact.state == S.ACCEPTED and contact.agent_id is not None:
+            agent = _agent(contact.agent_id)
+            contact = interactions.contact_complete(
+                actor=agent.user, contact=contact, agent=agent, locked=True
+            )
+    return contact
+
+
+def call_event(*, contact_id: int, kind: str, **detail: Any) -> None:
+    """Call detail in the contact's event log: `call.<kind>` (hold, resume, dtmf, transfer,
+    media_lost…) with `detail`. Keypad digits are not kept, only how many were pressed (a
+    caller may type a card number)."""
+    if kind not in DETAIL_KINDS:
+        raise RelaisError(ErrorCode.UNKNOWN_CALL_EVENT, value=kind)
+    if "digits" in detail:
+        detail["count"] = len(str(detail.pop("digits")))
+    agent_id = detail.pop("agent_id", None)
+    encoded = json.dumps(detail, default=str)
+    data = json.loads(encoded) if len(encoded) <= MAX_DETAIL_CHARS else {"too_large": True}
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        _detail(contact, EventKind(f"call.{kind}"), agent_id=agent_id, data=data)
+
+
+def call_dialog_save(*, call_id: str, dialog: dict[str, Any]) -> None:
+    """Keep the dialog data a standby needs to end the call after a failover, merged by top
+    key: `caller` and `agent` (call_id, local_tag, remote_tag, cseq, remote_target,
+    route_set) and `rtpengine` (call_id, from_tag, to_tag). An agent leg set to None is
+    removed (the call went back to its queue)."""
+    with transaction.atomic(durable=True):
+        call = selectors.call_by_sip_id(call_id)
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        merged = {**call.dialog, **dialog}
+        call.dialog = {key: value for key, value in merged.items() if value is not None}
+        rows.save(call, ["dialog"])
+
+
+def calls_established() -> list[EstablishedCall]:
+    """Every call not ended, with its dialog data: what a standby voice service takes over."""
+    return selectors.calls_established()
+
+
+__all__ = [
+    "CallTicket",
+    "EstablishedCall",
+    "call_agent_lost",
+    "call_answered",
+    "call_arrived",
+    "call_declined",
+    "call_dialog_save",
+    "call_ended",
+    "call_event",
+    "call_ringing",
+    "calls_established",
+]

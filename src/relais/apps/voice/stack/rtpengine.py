@@ -1,0 +1,72 @@
+"""rtpengine in userspace: its command line and a readiness check (the ng `ping`).
+
+The voice service drives rtpengine over the ng protocol (bencode over UDP, `apps/voice/ng.py`);
+here only the tiny `ping` needed to know the daemon is up.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+RTPENGINE = "rtpengine"
+
+
+@dataclass(frozen=True)
+class RtpengineConfig:
+    """What one rtpengine daemon needs: where it listens and which ports its media may use."""
+
+    ng_port: int
+    port_min: int
+    port_max: int
+    interface: str = "127.0.0.1"
+    ng_host: str = "127.0.0.1"
+    # Seconds without RTP before a call is dropped: a dead caller's music must not play forever.
+    media_timeout_s: int = 5
+    # The same for a call on hold (silence is expected there).
+    silent_timeout_s: int = 30
+    log_level: int = 5
+
+    @property
+    def ng_address(self) -> tuple[str, int]:
+        return (self.ng_host, self.ng_port)
+
+
+def rtpengine_command(config: RtpengineConfig, run_dir: Path) -> list[str]:
+    """The command line of a userspace rtpengine in the foreground, its log on stderr.
+
+    `--table=-1` keeps it out of the kernel (no module to load, no root needed for media);
+    `--config-file=none` ignores /etc/rtpengine/rtpengine.conf so only these options apply.
+    """
+    return [
+        RTPENGINE,
+        "--config-file=none",
+        "--table=-1",
+        "--foreground",
+        "--log-stderr",
+        f"--log-level={config.log_level}",
+        f"--pidfile={run_dir / 'rtpengine.pid'}",
+        f"--interface={config.interface}",
+        f"--listen-ng={config.ng_host}:{config.ng_port}",
+        f"--port-min={config.port_min}",
+        f"--port-max={config.port_max}",
+        f"--timeout={config.media_timeout_s}",
+        f"--silent-timeout={config.silent_timeout_s}",
+        "--delete-delay=0",
+        "--num-threads=2",
+    ]
+
+
+def rtpengine_ping(address: tuple[str, int], *, timeout_s: float = 0.5) -> bool:
+    """True when rtpengine answers an ng `ping` with `pong` at `address` (host, port)."""
+    cookie = secrets.token_hex(4).encode()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout_s)
+        try:
+            sock.sendto(cookie + b" d7:command4:pinge", address)
+            answer, _ = sock.recvfrom(4096)
+        except OSError:
+            return False
+    return answer.startswith(cookie + b" ") and b"pong" in answer
