@@ -124,7 +124,9 @@ def _serve(args: argparse.Namespace) -> None:
 
     if not args.no_jobs:  # the embedded default; otherwise run `relais db_worker`
         from relais.apps.simulation.worker import start_worker_thread
+        from relais.apps.wfm.solves import stale_solves_fail
 
+        stale_solves_fail()  # solves whose worker died with a previous server
         start_worker_thread()
     if not args.no_stats:  # the reports' interval statistics, every few seconds
         from relais.apps.reporting.keeper import start_stats_keeper

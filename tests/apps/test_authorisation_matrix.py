@@ -494,6 +494,7 @@ COVERED_API |= {
     "api/v1/wfm/schedules",
     "api/v1/wfm/schedules/<schedule_id>",
     "api/v1/wfm/schedules/<schedule_id>/adherence",
+    "api/v1/wfm/schedule-solves/<solve_id>",
     "api/v1/wfm/my-shifts",
     "api/v1/wfm/sites/<site_id>/calendar",
 }
@@ -551,6 +552,22 @@ def test_planning_reads_are_scoped(world: World, plans: dict[int, dict], role: s
         ):
             assert client.get(path).status_code == sched_status, (role, path)
         assert client.get(reverse("wfm:schedule", args=[schedule])).status_code == sched_status
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_schedule_solves_are_read_in_the_scope_of_their_sites(world: World, role: str) -> None:
+    from relais.apps.wfm.models import ScheduleSolve
+    from tests.apps.wfm.fixtures import WEEK
+
+    client = logged_in(world.users[role])
+    for site in (world.lille, world.rabat):
+        solve = ScheduleSolve.objects.create(week_start=WEEK, max_seconds=2)
+        solve.sites.set([site])
+
+        read = client.get(f"/api/v1/wfm/schedule-solves/{solve.pk}")
+
+        expected = 200 if site.pk in planning_sites(world, role) else 404
+        assert read.status_code == expected, (role, site.name)
 
 
 @pytest.mark.parametrize("role", USERS)

@@ -40,8 +40,9 @@ def test_signing_in_leads_each_role_to_its_home(
     nav = page.locator("nav")
     current = {Role.AGENT: "Desktop", Role.SUPERVISOR: "Supervision"}.get(role, "Dashboard")
     expect(nav.locator("[aria-current=page]")).to_have_text(current)
-    has_wallboard = nav.get_by_role("link", name="Supervision").count() == 1
+    has_wallboard = nav.get_by_role("link", name="Supervision", include_hidden=True).count() == 1
     assert has_wallboard == (role not in (Role.AGENT,))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_the_director_reads_today_by_site_kind_and_partner_in_french(
@@ -139,3 +140,46 @@ def test_accented_text_and_emoji_render_with_real_glyphs(
     )
     assert widths[0] > 0
     assert widths[0] != widths[1]
+
+
+def test_the_grouped_menus_open_by_keyboard_and_mark_the_current_page(
+    world: World, new_page: Any, live_server: Any
+) -> None:
+    page = new_page("en")
+    director = world.users[Role.DIRECTOR]
+    director.language = "en"
+    director.save(update_fields=["language"])
+    sign_in(page, live_server.url, director)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/organisation/teams/")
+    # given the teams page, the Organisation menu is the current group
+    group = page.get_by_test_id("nav-organisation")
+    assert "active" in (group.get_attribute("class") or "")
+    toggle = group.get_by_role("button", name="Organisation")
+    expect(group.locator("[aria-current=page]")).to_be_hidden()
+    # when the keyboard opens it
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    # then its entries are reachable, the current page marked
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Sites"
+    expect(group.locator("[aria-current=page]")).to_have_text("Teams")
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert_accessible(page)
+
+
+def test_on_a_phone_the_navigation_folds_behind_the_menu_button(
+    world: World, new_page: Any, live_server: Any
+) -> None:
+    page = new_page("fr")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, world.users[Role.ADMINISTRATOR])
+    menu = page.locator("#navbar-menu")
+    expect(menu).to_be_hidden()
+    page.get_by_role("button", name="Afficher le menu").click()
+    expect(menu).to_be_visible()
+    page.get_by_role("button", name="Organisation").click()
+    expect(menu.get_by_role("link", name="Sites")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -52,6 +52,15 @@ def check(page: Any, name: str) -> None:
     assert not violations, f"{name} {page.url}\n{axe_report(violations)}"
 
 
+#: The page's width beyond the window (0: nothing to scroll sideways).
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def assert_no_sideways_scroll(page: Any, name: str) -> None:
+    overflow = page.evaluate(OVERFLOW)
+    assert overflow <= 0, f"{name} {page.url} is {overflow} px wider than the window"
+
+
 def visit_all(
     page: Any, base: str, role: str, names: list[str], world: World, language: str
 ) -> None:
@@ -62,6 +71,8 @@ def visit_all(
             page.wait_for_load_state("load")
             save(page, role=role, name=name, language=language, viewport=viewport)
             check(page, name)
+            if viewport == "desktop":
+                assert_no_sideways_scroll(page, name)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

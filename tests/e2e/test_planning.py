@@ -15,6 +15,8 @@ from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.wfm.fixtures import WEEK, history_csv, open_weekdays
 from tests.e2e.axe import assert_accessible
+from tests.e2e.navigation import go_to
+from tests.e2e.screenshots import save
 from tests.e2e.test_roles import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +49,11 @@ def test_planner_forecasts_staffs_and_schedules_a_week(
     log_in(page, live_server, planner.username)
     words = WORDS[language]
 
-    page.click(f"nav >> text={NAV[language]}")
+    def shoot(page: Any, name: str) -> None:
+        assert_accessible(page)
+        save(page, role="planner", name=name, language=language, viewport="desktop")
+
+    go_to(page, NAV[language])
     expect(page.locator("h1")).to_have_text(NAV[language])
     assert_accessible(page)
     form = page.locator("[data-testid=forecast-form]")
@@ -70,12 +76,14 @@ def test_planner_forecasts_staffs_and_schedules_a_week(
 
     expect(page.locator("[data-testid=forecast-chart] canvas")).to_have_count(1)
     expect(page.locator("h1")).to_contain_text("orders")
+    shoot(page, "forecast")
     page.locator("[data-testid=staffing-form] button[type=submit]").click()
 
     expect(page.locator("[data-testid=staffing-chart] canvas")).to_have_count(1)
-    expect(page.locator("h1")).to_contain_text("Europe/Paris")
+    expect(page.locator(".page-header")).to_contain_text("Europe/Paris")
+    shoot(page, "staffing")
 
-    page.click(f"nav >> text={NAV[language]}")
+    go_to(page, NAV[language])
     expect(page.locator("h1")).to_have_text(NAV[language])
     schedule = page.locator("[data-testid=schedule-form]")
     schedule.locator("input[name=week_start]").fill(DATES[language])
@@ -104,6 +112,7 @@ def test_planner_forecasts_staffs_and_schedules_a_week(
     gantt = page.locator("[data-testid=gantt-site][data-site=Lille]")
     expect(gantt.locator("[data-testid=gantt-tz]")).to_contain_text("Europe/Paris")
     expect(gantt.locator("[data-testid=coverage-chart] canvas")).to_have_count(1)
+    shoot(page, "schedule")
     expect(page.locator("[data-testid=solve-coverage]")).to_contain_text(words["coverage"])
     shifts = gantt.locator("[data-testid=shift] .label").all_inner_texts()
     assert shifts, "the schedule has shifts"
@@ -118,7 +127,7 @@ def test_partner_manager_sees_only_their_sites_in_planning(
     page = new_page("fr")
     log_in(page, live_server, world.users[Role.PARTNER_MANAGER].username)
 
-    page.click("nav >> text=Planification")
+    go_to(page, "Planification")
     expect(page.locator("h1")).to_have_text("Planification")
 
     rows = page.locator("[data-testid=planning-site-row] td:first-child").all_inner_texts()

@@ -4,15 +4,20 @@ line, and after a restart nobody absent is offered anything."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.apps.accounts.models import User
 from relais.apps.chat.models import ChatTopic
+from relais.apps.desktop.sync import sync_presence
 from relais.apps.interactions.models import (
     AgentPresence,
     CloseReason,
@@ -184,3 +189,43 @@ def test_after_a_restart_nobody_absent_is_offered_anything_and_gone_customers_le
     here.wait_for_selector("[data-testid=offer]")
     assert Contact.objects.get(state=ContactState.OFFERED).agent_id == world.agents["lille0"].pk
     assert fresh
+
+
+def test_the_state_timer_counts_from_the_server_s_start_of_the_state(
+    world: World, centre: AsgiServer, contexts: Callable[..., Any]
+) -> None:
+    # given a browser whose clock is an hour ahead of the server's
+    page = contexts().new_page()
+    page.clock.set_system_time(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    sign_in(page, centre.url, world.users["agent"])
+    page.goto(f"{centre.url}/desktop/")
+    page.wait_for_selector("#desk[data-online='1']")
+    timer = page.get_by_test_id("state-timer")
+
+    # when the agent becomes available, the change's start comes from the server
+    available(page)
+    expect(page.locator("#desk-presence")).to_have_attribute("data-state", "available")
+
+    # then the timer counts from it by the server's clock (not from the browser's, an hour off)
+    expect(timer).to_have_text(re.compile(r"^00:\d\d$"))
+
+    # when the state began ten minutes ago on the server, a reload shows those ten minutes
+    agent = User.objects.get(username=world.users["agent"].username).agent
+    AgentPresence.objects.filter(agent=agent).update(
+        since=timezone.now() - dt.timedelta(minutes=10)
+    )
+    page.reload()
+    page.wait_for_selector("#desk[data-online='1']")
+    expect(timer).to_have_text(re.compile(r"^10:\d\d$"))
+
+    # and a change that reaches the page late (a lunch break begun seven minutes ago on the
+    # server) counts from its own start, not from when the frame arrived
+    with transaction.atomic():
+        AgentPresence.objects.filter(agent=agent).update(
+            state=PresenceState.BREAK,
+            break_reason="lunch",
+            since=timezone.now() - dt.timedelta(minutes=7),
+        )
+        sync_presence(agent.pk)
+    expect(page.locator("#desk-presence")).to_have_attribute("data-state", "break")
+    expect(timer).to_have_text(re.compile(r"^07:\d\d$"))

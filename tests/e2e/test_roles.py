@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from relais.apps.accounts.models import Role, User
 from tests.apps.conftest import World
+from tests.e2e.navigation import go_to
 from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,10 +47,10 @@ def test_role_sees_only_its_sites_and_agents(
     log_in(page, live_server, user.username)
     dashboard, sites_title, agents_title = HEADINGS[language]
     assert page.locator("header nav").inner_text().count(dashboard) == 1
-    page.click(f"header nav >> text={sites_title}")
+    go_to(page, sites_title)
     page.wait_for_url("**/organisation/sites/")
     shown = set(page.locator("[data-testid=site-row] td:first-child").all_inner_texts())
-    page.click(f"header nav >> text={agents_title}")
+    go_to(page, agents_title)
     page.wait_for_url("**/organisation/agents/")
     agents_shown = page.locator("[data-testid=agent-row]").count()
 

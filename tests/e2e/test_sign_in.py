@@ -57,7 +57,7 @@ def test_a_director_enrols_then_signs_in_with_the_apps_code(
     page.click("form.enrol button[type=submit]")
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
     page.get_by_role("link", name="Continue").click()
-    expect(page.get_by_test_id("who")).to_contain_text("director")
+    expect(page.get_by_test_id("who")).to_contain_text("Director")
 
     # later: the password, then the code of the app
     page.context.clear_cookies()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.e2e.axe import assert_accessible
+from tests.e2e.navigation import go_to
 from tests.e2e.test_roles import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def test_a_director_simulates_the_live_configuration(
         "en": ("Simulation", "Build the scenario", "Run the simulation", "Done"),
     }[language]
 
-    page.click(f"nav >> text={texts[0]}")
+    go_to(page, texts[0])
     form = page.locator("[data-testid=build-form]")
     form.locator("input[name=name]").fill("Demain matin")
     form.locator("input[name=calls_per_hour]").fill("20")
@@ -93,7 +94,7 @@ def test_a_what_if_with_a_site_outage_shows_the_outage_in_its_report(
         "en": ("Build the scenario", "Create the what-if scenario", "Site outages"),
     }[language]
 
-    page.click("nav >> text=Simulation")
+    go_to(page, "Simulation")
     assert_accessible(page)
     form = page.locator("[data-testid=build-form]")
     form.locator("input[name=name]").fill("Base")

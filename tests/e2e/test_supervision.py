@@ -141,7 +141,7 @@ def test_a_director_opens_overflow_to_atlas_and_sees_contacts_go_to_rabat(
     # Lille is at lunch and Atlas comes only after 30 s: beyond 3 s, an alert
     alert = page.get_by_test_id("alert-waiting-orders")
     expect(alert).to_be_visible(timeout=15_000)  # the board pushes growing waits every 5 s
-    expect(alert).to_contain_text("Contacts waiting beyond the target")
+    expect(alert).to_contain_text("Orders: a contact has waited")
     row = page.get_by_test_id("row-queue-orders")
     expect(row.get_by_test_id("waiting")).to_have_text("2")
     assert Contact.objects.filter(pk__in=waiting, state=ContactState.QUEUED).count() == 2
@@ -215,12 +215,36 @@ def test_a_contact_nobody_can_reach_raises_an_alert_until_an_agent_logs_in(
     alert = page.get_by_test_id("alert-unreachable-romania")
     expect(alert).to_be_visible()
     expect(alert.get_by_test_id("alert-text")).to_have_text(
-        "Nobody can answer now: Romania (Waiting 1)"
+        "Romania: 1 contact waits and nobody logged in can answer it"
     )
 
     # and when an agent of Carpathia logs in, the alert goes
     log_in(world, "bucarest0")
     expect(alert).to_have_count(0)
+
+
+def test_a_french_supervisor_reads_the_alert_and_the_figures_in_french(
+    centre: Centre, pages: Callable[[], Any]
+) -> None:
+    # given a supervisor who works in French, and Romania with nobody of Carpathia logged in
+    world, admin = centre.world, centre.world.users["administrator"]
+    centre.supervisor.language = "fr"
+    centre.supervisor.save(update_fields=["language"])
+    log_in(world, "lille0")
+    page = wallboard(pages, centre.base, centre.supervisor)
+
+    # when two contacts arrive in Romania
+    arrive(admin, "romania", 2)
+
+    # then the alert is a French sentence with French typography (U+202F before the colon),
+    # the queue by its French name, pushed by the server in the viewer's language
+    alert = page.get_by_test_id("alert-unreachable-romania")
+    expect(alert.get_by_test_id("alert-text")).to_have_text(
+        "Roumanie\u202f: 2 contacts attendent et aucun conseiller connecté ne peut y répondre"
+    )
+    expect(page.get_by_test_id("total-waiting")).to_have_text("2")
+    # a rate in French: a dash until a contact is answered, then "100,0 %"-style figures
+    expect(page.get_by_test_id("total-sl")).to_have_text("—")
 
 
 def _test_ids(rows: Any) -> list[str]:

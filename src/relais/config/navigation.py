@@ -1,8 +1,10 @@
-"""The shell's navigation: the entries a person's role may use, each with its icon, and which
-one the current page belongs to (docs/interface.md, "The shell").
+"""The shell's navigation: the pages a person's role may use, grouped into a few menus, each
+entry with its icon, and which one the current page is (docs/interface.md, "The shell").
 
 A context processor, so every page extending base.html gets `navigation` without its view
 knowing about it. Each entry asks the app that owns the page whether the person may use it.
+The entries are grouped (Operate, Plan, Analyse, Organisation) so that the longest menu fits a
+1280 px screen; a group the person has one page of is shown as that page's link.
 """
 
 from __future__ import annotations
@@ -29,45 +31,87 @@ class Entry:
     active: bool = False
 
 
+@dataclass(frozen=True)
+class Group:
+    """A menu of the navigation bar: a dropdown, or a plain link when it has one entry."""
+
+    key: str
+    label: Any
+    icon: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(entry.active for entry in self.entries)
+
+    @property
+    def single(self) -> Entry | None:
+        return self.entries[0] if len(self.entries) == 1 else None
+
+
+#: (key, label, Tabler icon) of each group, in menu order; "home" is the dashboard alone.
+GROUPS: list[tuple[str, Any, str]] = [
+    ("home", _("Dashboard"), "home"),
+    ("operate", _("Operate"), "headset"),
+    ("plan", _("Plan"), "calendar-week"),
+    ("analyse", _("Analyse"), "chart-bar"),
+    ("organisation", _("Organisation"), "building"),
+]
+
+
 def _is_agent(user: Any) -> bool:
     return user.role == Role.AGENT and not user.is_superuser
 
 
-def entries_for(user: Any) -> list[tuple[str, Any, str, str]]:
-    """(key, label, Tabler icon, URL name) of the pages `user` may use, in menu order."""
-    items: list[tuple[str, Any, str, str]] = [("home", _("Dashboard"), "home", "home")]
+def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
+    """(group, key, label, Tabler icon, URL name) of the pages `user` may use, in menu order."""
+    items: list[tuple[str, str, Any, str, str]] = [("home", "home", _("Dashboard"), "home", "home")]
     if _is_agent(user):
-        items.append(("desktop", _("Desktop"), "headset", "desktop:desktop"))
-    if user.role == Role.SUPERVISOR:
-        items.append(("help", _("Help requests"), "hand-stop", "desktop:help_inbox"))
+        items.append(("operate", "desktop", _("Desktop"), "headset", "desktop:desktop"))
     if not _is_agent(user) and may_supervise(user):
-        items.append(("supervision", _("Supervision"), "broadcast", "supervision:wallboard"))
-    if not _is_agent(user) and may_see_reports(user):
-        items.append(("reports", _("Reports"), "chart-bar", "reporting:reports"))
-    items.append(("planning", _("Planning"), "calendar-week", "wfm:planning"))
+        items.append(
+            ("operate", "supervision", _("Supervision"), "broadcast", "supervision:wallboard")
+        )
+    if user.role == Role.SUPERVISOR:
+        items.append(("operate", "help", _("Help requests"), "hand-stop", "desktop:help_inbox"))
+    items.append(("plan", "planning", _("Planning"), "calendar-week", "wfm:planning"))
     if may_view_simulation(user):
-        items.append(("simulation", _("Simulation"), "flask", "simulation:index"))
+        items.append(("plan", "simulation", _("Simulation"), "flask", "simulation:index"))
+    if not _is_agent(user) and may_see_reports(user):
+        items.append(("analyse", "reports", _("Reports"), "chart-bar", "reporting:reports"))
     items += [
-        ("sites", _("Sites"), "building", "organisation:sites"),
-        ("teams", _("Teams"), "users-group", "organisation:teams"),
-        ("agents", _("Agents"), "user", "organisation:agents"),
-        ("partners", _("Partners"), "building-community", "organisation:partners"),
+        ("organisation", "sites", _("Sites"), "building", "organisation:sites"),
+        ("organisation", "teams", _("Teams"), "users-group", "organisation:teams"),
+        ("organisation", "agents", _("Agents"), "user", "organisation:agents"),
+        ("organisation", "partners", _("Partners"), "building-community", "organisation:partners"),
     ]
     if user.is_staff:
-        items.append(("admin", _("Administration"), "settings", "admin:index"))
+        items.append(("organisation", "admin", _("Administration"), "settings", "admin:index"))
     return items
+
+
+def _current(path: str, urls: list[str]) -> str | None:
+    """The URL of the page `path` belongs to: the longest matching prefix ("/" only itself)."""
+    matching = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matching, key=len, default=None)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    path = request.path
-    result = []
-    for key, label, icon, name in entries_for(user):
-        url = reverse(name)
-        active = path == url if url == "/" else path.startswith(url)
-        result.append(Entry(key, label, icon, url, active))
-    # the longest matching prefix wins (the home "/" only matches itself)
-    best = max((e for e in result if e.active), key=lambda e: len(e.url), default=None)
-    return {"navigation": [Entry(e.key, e.label, e.icon, e.url, e is best) for e in result]}
+    items = [
+        (group, key, label, icon, reverse(name))
+        for group, key, label, icon, name in entries_for(user)
+    ]
+    current = _current(request.path, [item[4] for item in items])
+    groups = []
+    for group_key, group_label, group_icon in GROUPS:
+        entries = tuple(
+            Entry(key, label, icon, url, url == current)
+            for group, key, label, icon, url in items
+            if group == group_key
+        )
+        if entries:
+            groups.append(Group(group_key, group_label, group_icon, entries))
+    return {"navigation": groups}

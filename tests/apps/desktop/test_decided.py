@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from relais.apps.chat import services as chat
 from relais.apps.chat.schemas import StartForm
 from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop import services as desk
+from relais.apps.interactions.models import AgentPresence
 from tests.apps.chat.fixtures import ChatWorld
 from tests.apps.presence import desk_open
 
@@ -69,3 +71,17 @@ def test_accepting_opens_the_chat_with_its_topic_and_messages_in_order(
     assert chat_view["topic"]
     assert [m["body"] for m in chat_view["messages"]][:2] == ["Bonjour", "Vous êtes là ?"]
     assert chat_view["notes"] == []
+
+
+def test_each_presence_in_the_stream_says_when_it_began(chat_world: ChatWorld) -> None:
+    agent = chat_world.agent("lille0")
+    desk_open(agent)
+    desk.desk_presence_set(actor=agent.user, state="available")  # the agent's request
+    available_since = AgentPresence.objects.get(agent=agent).since
+    chat.chat_start(form=StartForm(topic="commande", name="Ana", message="Bonjour", client_id="c0"))
+    chat_world.router.step()  # the router's decision: busy with the offer
+
+    changes = [p for kind, p in stream(agent.pk) if kind == "presence.changed"]
+    assert [p["state"] for p in changes] == ["available", "busy"]
+    assert parse_datetime(str(changes[0]["since"])) == available_since
+    assert parse_datetime(str(changes[1]["since"])) == AgentPresence.objects.get(agent=agent).since

@@ -3,10 +3,11 @@ is told in the planner's words, a failure keeps its reason; the viewer's scope a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
@@ -17,11 +18,6 @@ from relais.core.wfm.scheduling.solver import PHASES
 from tests.apps.conftest import World, logged_in
 from tests.apps.wfm.fixtures import WEEK
 from tests.apps.wfm.test_services import FAST, flat_forecast
-
-
-@pytest.fixture
-def immediate_jobs(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 def staffed_lille(world: World) -> None:
@@ -196,3 +192,32 @@ def test_a_partner_manager_finds_no_solve_of_another_site(world: World) -> None:
     assert (
         logged_in(world.users["director"]).get(f"/planning/solves/{solve.pk}/").status_code == 200
     )
+
+
+def test_a_solve_whose_worker_died_is_failed_once_past_its_time_limit(world: World) -> None:
+    # given a solve "running" since long before its 2 s limit, and one still within it
+    staffed_lille(world)
+    now = timezone.now()
+    lost = ScheduleSolve.objects.create(
+        week_start=WEEK, max_seconds=2, requested_by=world.users["planner"]
+    )
+    alive = ScheduleSolve.objects.create(week_start=WEEK, max_seconds=2)
+    ScheduleSolve.objects.filter(pk=lost.pk).update(
+        status=SolveStatus.RUNNING, started_at=now - solves.STALE_GRACE - dt.timedelta(seconds=3)
+    )
+    ScheduleSolve.objects.filter(pk=alive.pk).update(
+        status=SolveStatus.RUNNING, started_at=now - dt.timedelta(seconds=30)
+    )
+
+    # when anyone reads a solve (here the progress the page polls)
+    client = logged_in(world.users["planner"])
+    answer = client.get(f"/planning/solves/{lost.pk}/status/").json()
+
+    # then the lost one is failed with why, in its requester's language; the other runs on
+    assert answer["status"] == SolveStatus.FAILED
+    lost.refresh_from_db()
+    assert lost.finished_at is not None
+    assert "redémarrage" in lost.error  # the planner works in French
+    alive.refresh_from_db()
+    assert alive.status == SolveStatus.RUNNING
+    assert jobs.execute_solve(lost.pk) == "skipped"  # a late worker does not revive it

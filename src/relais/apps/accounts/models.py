@@ -16,11 +16,11 @@ class Role(models.TextChoices):
     in the catalogue: French uses the function, "Direction", "Supervision", docs/i18n.md)."""
 
     ADMINISTRATOR = "administrator", pgettext_lazy("role", "Administrator")
-    DIRECTOR = "director", pgettext_lazy("role", "Customer-relations director")
+    DIRECTOR = "director", pgettext_lazy("role", "Director")
     SUPERVISOR = "supervisor", pgettext_lazy("role", "Supervisor")
     AGENT = "agent", pgettext_lazy("role", "Agent")
     PARTNER_MANAGER = "partner_manager", pgettext_lazy("role", "Partner manager")
-    PLANNER = "planner", pgettext_lazy("role", "Workforce planner")
+    PLANNER = "planner", pgettext_lazy("role", "Planner")
     QUALITY_ANALYST = "quality_analyst", pgettext_lazy("role", "Quality analyst")
 
 

@@ -117,6 +117,19 @@ class PresenceChangedEvent(BaseModel):
     type: Literal["presence.changed"] = "presence.changed"
     state: str
     break_reason: str
+    #: When this presence began (the record's), for the state bar's timer; None when unknown.
+    since: dt.datetime | None = None
+
+
+def same_presence(payload: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
+    """Whether two `presence.changed` payloads say the same state and reason (whatever their
+    `since`: the agent's request and the router's decision tell one change twice)."""
+    if payload is None or other is None:
+        return False
+    return (payload.get("state"), payload.get("break_reason")) == (
+        other.get("state"),
+        other.get("break_reason"),
+    )
 
 
 class HelpMessageView(BaseModel):

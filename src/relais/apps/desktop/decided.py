@@ -35,12 +35,14 @@ from relais.apps.deskstream.events import (
     PresenceChangedEvent,
     desk_group,
     frame_of,
+    same_presence,
 )
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop import queries, selectors
 from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact
 from relais.apps.realtime.push import send_frame_on_commit
+from relais.core.kpi import from_epoch
 from relais.core.routing import (
     AgentStateChanged,
     ContactDropped,
@@ -86,7 +88,7 @@ def router_decisions_record(events: Iterable[RoutingEvent]) -> None:
             case AgentStateChanged():
                 reason = event.reason.value if event.reason else ""
                 presence[int(event.agent_id)] = PresenceChangedEvent(
-                    state=event.state.value, break_reason=reason
+                    state=event.state.value, break_reason=reason, since=from_epoch(event.at)
                 )
     contacts = _offered(offers)
     views = selectors.offer_views(list(contacts.values())) if contacts else {}
@@ -197,7 +199,7 @@ def _append(planned: dict[int, list[_Entry]]) -> None:
             payload = entry.event.model_dump(mode="json")
             kind = payload.pop("type")
             if kind == "presence.changed":
-                if payload == presence:
+                if same_presence(payload, presence):
                     continue  # the stream says so already (the agent's own request)
                 presence = payload
             if entry.key:

@@ -265,6 +265,9 @@ class DeskState(BaseModel):
     break_reason: str
     #: When the current presence began (the state bar's timer), None when never logged in.
     presence_since: dt.datetime | None = None
+    #: The server's clock when it read the state: the page counts from `presence_since` by
+    #: the server's time, whatever the offset of the browser's clock.
+    server_now: dt.datetime | None = None
     chat_capacity: int
     offers: list[OfferMadeEvent]
     chats: list[ChatView]
@@ -290,6 +293,7 @@ def desk_state(*, viewer: Any) -> DeskState:
             presence=presence.state if presence else "offline",
             break_reason=presence.break_reason if presence else "",
             presence_since=presence.since if presence else None,
+            server_now=timezone.now(),
             chat_capacity=agent.capacity_chat,
             offers=list(offer_views(list(offers), {agent.pk: masking}).values()),
             chats=[chat_view(c, masking) for c in in_hand(agent)],

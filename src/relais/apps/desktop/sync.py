@@ -135,6 +135,8 @@ def sync_presence(agent_id: int) -> DeskEvent | None:
         return None
     if last is None and state == PresenceState.OFFLINE:
         return None
+    since = presence.since if presence else None
     return desk_event_append(
-        agent_id=agent_id, event=PresenceChangedEvent(state=state, break_reason=reason)
+        agent_id=agent_id,
+        event=PresenceChangedEvent(state=state, break_reason=reason, since=since),
     )

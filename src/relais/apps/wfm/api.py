@@ -6,18 +6,25 @@ site (read-only roles: 403); errors answer {code, message}.
 
 from __future__ import annotations
 
+import math
 import zoneinfo
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from relais.apps.accounts.auth import request_user
-from relais.apps.wfm import reports, schemas, selectors, services
+from relais.apps.wfm import reports, schemas, selectors, services, solves
 from relais.apps.wfm.calendars import observes_ramadan
-from relais.apps.wfm.models import Schedule, ScheduledShift, SiteCalendarOverride
-from relais.core.wfm.scheduling import SolverSettings
+from relais.apps.wfm.models import (
+    Schedule,
+    ScheduledShift,
+    ScheduleSolve,
+    SiteCalendarOverride,
+    SolveStatus,
+)
 
 router = Router(tags=["planning"])
 
@@ -103,27 +110,64 @@ def list_schedules(request: HttpRequest) -> Any:
     return [_schedule(s, request.user) for s in selectors.schedule_list(viewer=request.user)[:100]]
 
 
-@router.post("/wfm/schedules", response={201: schemas.ScheduleRead})
-def create_schedule(request: HttpRequest, payload: schemas.ScheduleCreate) -> Any:
+def _schedule_detail(schedule: Schedule, viewer: Any) -> dict[str, Any]:
+    shifts = selectors.shift_list(viewer=viewer, schedule=schedule)
+    return {**_schedule(schedule, viewer), "shifts": [_shift(s) for s in shifts]}
+
+
+def _solve(solve: ScheduleSolve, viewer: Any) -> dict[str, Any]:
+    schedule = solve.schedule if solve.status == SolveStatus.DONE else None
+    return {
+        "id": solve.pk,
+        "week_start": solve.week_start,
+        "site_ids": sorted(site.pk for site in solve.sites.all()),
+        "status": solve.status,
+        "status_label": solve.get_status_display(),
+        "phase": solve.phase,
+        "phase_label": solve.get_phase_display(),
+        "percent": solve.percent,
+        "error": solve.error,
+        "status_url": reverse("api:read_schedule_solve", args=[solve.pk]),
+        "schedule": _schedule_detail(schedule, viewer) if schedule is not None else None,
+    }
+
+
+@router.post("/wfm/schedules", response={202: schemas.ScheduleSolveRead})
+def create_schedule(
+    request: HttpRequest, payload: schemas.ScheduleCreate, response: HttpResponse
+) -> Any:
+    """Queue the solve as a background job (as the planning page does) and answer at once:
+    202 with the solve, its `status_url` (also the Location header) to follow it."""
     sites = [
         selectors.plannable_site_get(viewer=request.user, site_id=site_id)
         for site_id in dict.fromkeys(payload.site_ids)
     ]
-    seconds = payload.max_seconds
-    schedule = services.schedule_create(
+    solve = solves.schedule_solve_request(
         actor=request_user(request),
         week_start=payload.week_start,
         sites=sites,
-        settings=SolverSettings(max_seconds=seconds, warmstart_seconds=seconds / 3),
+        max_seconds=math.ceil(payload.max_seconds),
     )
-    return Status(201, _schedule(schedule, request.user))
+    body = _solve(
+        selectors.schedule_solve_get(viewer=request.user, solve_id=solve.pk), request.user
+    )
+    response["Location"] = body["status_url"]
+    return Status(202, body)
+
+
+@router.get("/wfm/schedule-solves/{solve_id}", response=schemas.ScheduleSolveRead)
+def read_schedule_solve(request: HttpRequest, solve_id: int) -> Any:
+    """A solve's progress; once done, with its schedule (shifts in the viewer's scope)."""
+    solves.stale_solves_fail()
+    return _solve(
+        selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id), request.user
+    )
 
 
 @router.get("/wfm/schedules/{schedule_id}", response=schemas.ScheduleDetail)
 def read_schedule(request: HttpRequest, schedule_id: int) -> Any:
     schedule = selectors.schedule_get(viewer=request.user, schedule_id=schedule_id)
-    shifts = selectors.shift_list(viewer=request.user, schedule=schedule)
-    return {**_schedule(schedule, request.user), "shifts": [_shift(s) for s in shifts]}
+    return _schedule_detail(schedule, request.user)
 
 
 @router.get("/wfm/schedules/{schedule_id}/adherence", response=schemas.AdherenceRead)

@@ -10,10 +10,13 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import add
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from relais.apps.organisation.models import Site
 from relais.apps.wfm import selectors
@@ -30,25 +33,83 @@ def _local(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def forecast_series(run: ForecastRun) -> dict[str, Any]:
-    """History and forecast volumes on the site's local clock, for the chart."""
-    zone = zoneinfo.ZoneInfo(run.site.time_zone)
-    history: list[list[Any]] = []
-    forecast: list[list[Any]] = []
-    for row in run.values.all():
-        (history if row.is_history else forecast).append([_local(row.start, zone), row.volume])
-    return {"time_zone": run.site.time_zone, "history": history, "forecast": forecast}
-
-
-def staffing_series(plan: StaffingPlan) -> dict[str, Any]:
-    zone = zoneinfo.ZoneInfo(plan.site.time_zone)
-    rows = list(plan.rows.all())
+def _line_chart(
+    times: list[str], lines: list[tuple[Any, str, dict[str, Any], dict[str, Any]]]
+) -> dict[str, Any]:
+    """A chart of static/relais/charts.js over local times: per line (name, colour, {time:
+    value}, options such as the axis or the step)."""
     return {
-        "time_zone": plan.site.time_zone,
-        "volume": [[_local(r.start, zone), round(r.volume, 1)] for r in rows],
-        "required": [[_local(r.start, zone), r.required_agents] for r in rows],
-        "scheduled": [[_local(r.start, zone), r.scheduled_agents] for r in rows],
+        "categories": times,
+        "zoom": True,
+        "axes": [{"unit": "count"}, {"unit": "decimal"}],
+        "series": [
+            {
+                "name": name,
+                "type": "line",
+                "color": colour,
+                **options,
+                "values": [values.get(t) for t in times],
+            }
+            for name, colour, values, options in lines
+        ],
     }
+
+
+def forecast_chart(run: ForecastRun) -> dict[str, Any]:
+    """History and forecast volumes on the site's local clock."""
+    zone = zoneinfo.ZoneInfo(run.site.time_zone)
+    history: dict[str, float] = {}
+    forecast: dict[str, float] = {}
+    for row in run.values.all():
+        (history if row.is_history else forecast)[_local(row.start, zone)] = round(row.volume, 1)
+    chart = _line_chart(
+        sorted(history.keys() | forecast.keys()),
+        [(_("History"), "gray-500", history, {}), (_("Forecast"), "orange", forecast, {})],
+    )
+    chart["axes"] = [{"unit": "decimal"}]
+    return chart
+
+
+def forecast_total(run: ForecastRun) -> float:
+    """Contacts the run forecasts over its horizon."""
+    return sum(row.volume for row in run.values.all() if not row.is_history)
+
+
+@dataclass(frozen=True)
+class StaffingFigures:
+    """A staffing plan in four figures: its busiest interval's need, its most scheduled
+    positions, the contacts it expects, and the lowest service level of an interval with
+    contacts (the plan's weakest point)."""
+
+    peak_required: int
+    peak_scheduled: int
+    contacts: float
+    lowest_service_level: float | None
+
+
+def staffing_figures(plan: StaffingPlan) -> StaffingFigures:
+    rows = list(plan.rows.all())
+    return StaffingFigures(
+        max((r.required_agents for r in rows), default=0),
+        max((r.scheduled_agents for r in rows), default=0),
+        sum(r.volume for r in rows),
+        min((r.service_level for r in rows if r.volume > 0), default=None),
+    )
+
+
+def staffing_chart(plan: StaffingPlan) -> dict[str, Any]:
+    """Required agents, scheduled positions (left axis) and contacts (right axis)."""
+    zone = zoneinfo.ZoneInfo(plan.site.time_zone)
+    rows = [(_local(r.start, zone), r) for r in plan.rows.all()]
+    step = {"step": "end"}
+    return _line_chart(
+        [t for t, _row in rows],
+        [
+            (_("Required agents"), "orange", {t: r.required_agents for t, r in rows}, step),
+            (_("Scheduled positions"), "blue", {t: r.scheduled_agents for t, r in rows}, step),
+            (_("Contacts"), "gray-500", {t: round(r.volume, 1) for t, r in rows}, {"axis": 1}),
+        ],
+    )
 
 
 @dataclass
@@ -120,16 +181,30 @@ def _required_and_working(
 
 
 def _coverage(schedule: Schedule, site: Site, shifts: list[ScheduledShift]) -> dict[str, Any]:
-    """Required and working agents per quarter-hour, on the site's local clock."""
+    """Required and working agents per quarter-hour, on the site's local clock (a chart)."""
     zone = zoneinfo.ZoneInfo(site.time_zone)
     required, working = _required_and_working(schedule, site, shifts)
     step = timedelta(minutes=15)
     labels = [_local(schedule.starts_at + i * step, zone) for i in range(len(required))]
-    return {
-        "time_zone": site.time_zone,
-        "required": [[t, v] for t, v in zip(labels, required, strict=True)],
-        "working": [[t, v] for t, v in zip(labels, working, strict=True)],
-    }
+    chart = _line_chart(
+        labels,
+        [
+            (
+                _("Required agents"),
+                "orange",
+                dict(zip(labels, required, strict=True)),
+                {"step": "end"},
+            ),
+            (
+                _("Agents working"),
+                "green",
+                dict(zip(labels, working, strict=True)),
+                {"step": "end"},
+            ),
+        ],
+    )
+    chart["axes"] = [{"unit": "count"}]
+    return chart
 
 
 #: Below this gap to the lower bound (%), a schedule is called the best possible.
@@ -213,7 +288,7 @@ def schedule_gantt(
         for shift in by_site.get(site.pk, []):
             row = rows.setdefault(
                 shift.agent_id,
-                GanttRow(shift.agent_id, str(shift.agent), [[] for _ in days]),
+                GanttRow(shift.agent_id, str(shift.agent), [[] for _day in days]),
             )
             local_day = shift.start.astimezone(zone).date()
             if local_day in days:
@@ -249,6 +324,7 @@ class AdherenceReport:
     has_state_log: bool
     agents: list[AdherenceLine]
     sites: list[AdherenceLine]
+    total: AdherenceLine | None = None
 
     @property
     def progress(self) -> str:
@@ -321,4 +397,5 @@ def schedule_adherence(
         has_state_log=bool(log),
         agents=sorted(agent_lines, key=lambda a: (a.site, a.label)),
         sites=[line(site, site, figures) for site, figures in sorted(per_site.items())],
+        total=line("", "", reduce(add, per_site.values())) if per_site else None,
     )

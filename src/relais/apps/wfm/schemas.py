@@ -130,6 +130,22 @@ class ScheduleDetail(ScheduleRead):
     shifts: list[ShiftRead]
 
 
+class ScheduleSolveRead(Schema):
+    """A schedule solve (a background job): its progress, and when done its schedule."""
+
+    id: int
+    week_start: date
+    site_ids: list[int]
+    status: str = Field(description="queued, running, done or failed")
+    status_label: str
+    phase: str
+    phase_label: str
+    percent: int = Field(ge=0, le=100)
+    error: str = Field(description="why it failed (empty otherwise)")
+    status_url: str = Field(description="GET it for the progress")
+    schedule: ScheduleDetail | None = Field(description="the result, once status is done")
+
+
 class AdherenceLineRead(Schema):
     label: str
     site: str

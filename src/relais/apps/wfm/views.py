@@ -130,7 +130,8 @@ def forecast_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "wfm/forecast.html",
         {
             "run": run,
-            "series": reports.forecast_series(run),
+            "series": reports.forecast_chart(run),
+            "total": reports.forecast_total(run),
             "staffing_form": StaffingForm(),
             "can_plan": selectors.can_plan(request.user),
             "plans": selectors.staffing_plan_list(viewer=request.user).filter(forecast=run),
@@ -159,7 +160,8 @@ def staffing_create(request: HttpRequest, run_id: int) -> HttpResponse:
             return redirect("wfm:staffing", plan_id=plan.pk)
     context = {
         "run": run,
-        "series": reports.forecast_series(run),
+        "series": reports.forecast_chart(run),
+        "total": reports.forecast_total(run),
         "staffing_form": form,
         "can_plan": True,
         "error": error,
@@ -175,7 +177,12 @@ def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "wfm/staffing.html",
-        {"plan": plan, "series": reports.staffing_series(plan), "rows": plan.rows.all()},
+        {
+            "plan": plan,
+            "series": reports.staffing_chart(plan),
+            "figures": reports.staffing_figures(plan),
+            "rows": plan.rows.all(),
+        },
     )
 
 
@@ -213,6 +220,7 @@ def _summary(request: HttpRequest, schedule: Schedule) -> dict[str, str]:
 @login_required
 @refusals_as_pages
 def solve_detail(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solves.stale_solves_fail()
     solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
     context: dict[str, Any] = {"solve": solve}
     if solve.schedule is not None:
@@ -224,6 +232,7 @@ def solve_detail(request: HttpRequest, solve_id: int) -> HttpResponse:
 @login_required
 @refusals_as_pages
 def solve_status(request: HttpRequest, solve_id: int) -> HttpResponse:
+    solves.stale_solves_fail()
     solve = selectors.schedule_solve_get(viewer=request.user, solve_id=solve_id)
     return JsonResponse(
         {

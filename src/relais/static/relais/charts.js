@@ -1,7 +1,9 @@
 // Charts of Relais pages (ECharts, vendored in static/vendor/echarts). Each element
 // <div data-chart="<json_script id>"> gets the chart its data describes:
-//   {categories: [...], axes: [{unit: "count"|"percent"|"seconds"}] (left, then right),
-//    series: [{name, type: "bar"|"line", values: [...], stack?, axis?: 0|1, color?}]}
+//   {categories: [...], axes: [{unit: "count"|"percent"|"seconds"|"decimal"}] (left, then right),
+//    series: [{name, type: "bar"|"line", values: [...], stack?, axis?: 0|1, color?, step?}],
+//    zoom?: true for long series (a slider below the chart)}
+// The planning pages (forecast, staffing, coverage) and the reports use it alike.
 // Colours are Tabler's (--tblr-<color>); numbers read in the page's language (92,4 % in
 // French). The chart is an image for assistive technology: the element carries role="img"
 // and an aria-label, and a table beside it gives the figures.
@@ -21,7 +23,7 @@
     if (unit === "seconds") {
       return (v) => (v === null || v === undefined ? "—" : String(Math.floor(v / 60)).padStart(2, "0") + ":" + String(Math.round(v % 60)).padStart(2, "0"));
     }
-    const number = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
+    const number = new Intl.NumberFormat(language, { maximumFractionDigits: unit === "decimal" ? 1 : 0 });
     return (v) => (v === null || v === undefined ? "—" : number.format(v));
   }
   function draw(element) {
@@ -30,6 +32,8 @@
     const data = JSON.parse(source.textContent);
     const axes = data.axes && data.axes.length ? data.axes : [{ unit: "count" }];
     const formats = axes.map((axis) => formatter(axis.unit));
+    const dense = data.categories.length > 48;
+    const colon = language.startsWith("fr") ? "\u202f: " : ": ";
     const series = data.series.map((s, index) => {
       const tint = colour(s.color || PALETTE[index % PALETTE.length]);
       return {
@@ -37,7 +41,8 @@
         type: s.type || "bar",
         stack: s.stack || undefined,
         yAxisIndex: s.axis || 0,
-        showSymbol: s.type === "line",
+        showSymbol: s.type === "line" && !dense,
+        step: s.step || false,
         itemStyle: tint ? { color: tint } : undefined,
         lineStyle: tint ? { color: tint, width: 2 } : undefined,
         data: s.values,
@@ -55,14 +60,15 @@
           const lines = [points[0].axisValueLabel];
           for (const p of points) {
             const axis = data.series[p.seriesIndex].axis || 0;
-            lines.push(p.marker + p.seriesName + " : " + formats[axis](p.value));
+            lines.push(p.marker + p.seriesName + colon + formats[axis](p.value));
           }
           return lines.join("<br>");
         },
       },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 50, right: axes.length > 1 ? 55 : 20, top: 40, bottom: 30 },
+      grid: { left: 50, right: axes.length > 1 ? 55 : 20, top: 40, bottom: data.zoom ? 60 : 30 },
       xAxis: { type: "category", data: data.categories },
+      dataZoom: data.zoom ? [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }] : undefined,
       yAxis: axes.map((axis, index) => ({
         type: "value",
         minInterval: axis.unit === "count" ? 1 : undefined,

@@ -92,3 +92,32 @@ def test_agents_are_refused(world: World) -> None:
         assert code == 4403
 
     asyncio.run(scenario())
+
+
+@pytest.mark.usefixtures("in_memory_layer")
+def test_each_viewer_gets_the_figures_in_words_in_their_own_language(world: World) -> None:
+    # given two viewers of the same scope, one working in French, one in English
+    world.users["director"].language = "fr"
+    world.users["administrator"].language = "en"
+
+    async def scenario() -> None:
+        french = _communicator(world.users["director"])
+        english = _communicator(world.users["administrator"])
+        assert (await french.connect())[0]
+        assert (await english.connect())[0]
+        await french.receive_json_from(timeout=5)
+        await english.receive_json_from(timeout=5)
+
+        # when a figure changes, each receives its own language's frame
+        await sync_to_async(_login)(world.agents["bucarest0"])
+        for socket, language in ((french, "fr"), (english, "en")):
+            frame = await socket.receive_json_from(timeout=5)
+            while frame["totals"]["agents_by_state"] != {"available": 1}:
+                frame = await socket.receive_json_from(timeout=5)
+            assert frame["language"] == language
+            assert frame["totals"]["display"]["answered"] == "0"
+            assert frame["totals"]["display"]["service_level"] == "—"
+        await french.disconnect()
+        await english.disconnect()
+
+    asyncio.run(scenario())

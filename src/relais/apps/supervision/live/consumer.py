@@ -11,6 +11,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.realtime.consumers import SessionBoundConsumer
@@ -29,9 +30,10 @@ class SupervisionConsumer(SessionBoundConsumer, AsyncJsonWebsocketConsumer):  # 
         scope = await _scope(user)
         await self.accept()
         await self.session_bind(user)  # its session's end closes it (docs/security.md)
-        self.group = HUB.subscribe(scope)
+        language = _language(user)
+        self.group = HUB.subscribe(scope, language)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        frame = await HUB.figures(scope)
+        frame = await HUB.figures(scope, language)
         await self.send_json(frame.model_dump(mode="json"))
 
     async def disconnect(self, code: int) -> None:
@@ -45,6 +47,12 @@ class SupervisionConsumer(SessionBoundConsumer, AsyncJsonWebsocketConsumer):  # 
 
     async def supervision_figures(self, event: dict[str, Any]) -> None:
         await self.send_json(event["frame"])
+
+
+def _language(user: Any) -> str:
+    """The viewer's language (their account's), for the figures in words."""
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 async def _allowed(user: Any) -> bool:

@@ -1,7 +1,9 @@
 """The typed frames the supervision WebSocket sends (and the API returns).
 
-Frames are language-neutral: keys and figures; the page translates states, site kinds and
-alert kinds. Rates are fractions in [0, 1], None when there is no data yet (a dash).
+The figures are language-neutral: keys and numbers, rates as fractions in [0, 1], None when
+there is no data yet (a dash). Each viewer's frame also carries them in words, in the viewer's
+language (`live.wording.localized`): `display` (figure -> formatted text) on every row and
+`text` on every alert; the page translates states and site kinds from its labels.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class FigureRow(BaseModel):
     occupancy: float | None = None
     agents_by_state: dict[str, int] = Field(default_factory=dict)
     levels: dict[str, str] = Field(default_factory=dict)  # ok / warn / bad (live.thresholds)
+    display: dict[str, str] = Field(default_factory=dict)  # formatted figures (live.wording)
 
 
 class AgentRow(BaseModel):
@@ -50,6 +53,7 @@ class AgentRow(BaseModel):
     occupancy: float | None
     handled: int
     average_handling_time: float | None
+    display: dict[str, str] = Field(default_factory=dict)  # formatted figures (live.wording)
 
 
 class Alert(BaseModel):
@@ -67,6 +71,7 @@ class Alert(BaseModel):
     since: dt.datetime
     acknowledged_by: str | None = None
     acknowledged_at: dt.datetime | None = None
+    text: str = ""  # the alert as a sentence in the viewer's language (live.wording)
 
 
 class DayChart(BaseModel):
@@ -87,3 +92,4 @@ class LiveFigures(BaseModel):
     agents: list[AgentRow]
     alerts: list[Alert]
     chart: DayChart
+    language: str = ""  # of `display` and the alerts' `text` (empty: not localized)

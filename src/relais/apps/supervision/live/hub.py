@@ -23,60 +23,70 @@ from relais.apps.supervision.live.acks import acknowledged
 from relais.apps.supervision.live.board import LiveBoard
 from relais.apps.supervision.live.figures import scope_key, snapshot
 from relais.apps.supervision.live.frames import LiveFigures
+from relais.apps.supervision.live.wording import localized
 
 logger = logging.getLogger("relais.supervision")
 
 TICK_S = 5.0
 
 
-def group_name(scope: Scope) -> str:
-    return f"supervision-{scope_key(scope)}"[:95]
+def group_name(scope: Scope, language: str) -> str:
+    """One group per scope and language: its frames carry the figures in words."""
+    return f"supervision-{language}-{scope_key(scope)}"[:95]
 
 
 @dataclass
 class Hub:
     board: LiveBoard = field(default_factory=LiveBoard)
-    listeners: dict[str, tuple[Scope, int]] = field(default_factory=dict)
+    listeners: dict[str, tuple[Scope, str, int]] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
     built: bool = False
 
-    def subscribe(self, scope: Scope) -> str:
+    def subscribe(self, scope: Scope, language: str) -> str:
         loop = asyncio.get_running_loop()
         if self.task is not None and self.task.get_loop() is not loop:
             # a new event loop in this process (a server stopped and started again, as the
             # browser tests do): the old loop's listeners and board are gone with it
             self.listeners, self.task, self.built = {}, None, False
-        group = group_name(scope)
-        _, count = self.listeners.get(group, (scope, 0))
-        self.listeners[group] = (scope, count + 1)
+        group = group_name(scope, language)
+        _, _, count = self.listeners.get(group, (scope, language, 0))
+        self.listeners[group] = (scope, language, count + 1)
         if self.task is None or self.task.done():
             self.task = loop.create_task(self.run())
         return group
 
     def unsubscribe(self, group: str) -> None:
-        scope, count = self.listeners.get(group, (None, 0))
+        scope, language, count = self.listeners.get(group, (None, "", 0))
         if count <= 1:
             self.listeners.pop(group, None)
         elif scope is not None:
-            self.listeners[group] = (scope, count - 1)
+            self.listeners[group] = (scope, language, count - 1)
 
-    async def figures(self, scope: Scope) -> LiveFigures:
-        figures: LiveFigures = await database_sync_to_async(self._figures)(scope)
+    async def figures(self, scope: Scope, language: str) -> LiveFigures:
+        figures: LiveFigures = await database_sync_to_async(self._figures)(scope, language)
         return figures
 
-    def _figures(self, scope: Scope) -> LiveFigures:
+    def _figures(self, scope: Scope, language: str) -> LiveFigures:
         if not self.built:
             self.board.rebuild()
             self.built = True
-        return acknowledged(snapshot(self.board, scope, self.board.clock()), scope_key(scope))
+        figures = snapshot(self.board, scope, self.board.clock())
+        return localized(acknowledged(figures, scope_key(scope)), language)
 
-    def _poll(self) -> list[tuple[str, LiveFigures]]:
+    def _poll(self) -> list[tuple[str, str, LiveFigures]]:
         if not self.built:
             self.board.rebuild()
             self.built = True
         self.board.poll()
         now = self.board.clock()
-        return [(g, snapshot(self.board, s, now)) for g, (s, _) in list(self.listeners.items())]
+        snapshots: dict[str, LiveFigures] = {}  # one a scope, whatever the languages
+        frames = []
+        for group, (scope, language, _count) in list(self.listeners.items()):
+            key = scope_key(scope)
+            if key not in snapshots:
+                snapshots[key] = snapshot(self.board, scope, now)
+            frames.append((group, language, snapshots[key]))
+        return frames
 
     async def run(self) -> None:
         layer = get_channel_layer()
@@ -103,9 +113,18 @@ class Hub:
         self.built = False  # nobody listens: the next listener starts from the record
 
 
-def _acknowledged(frames: list[tuple[str, LiveFigures]]) -> list[tuple[str, LiveFigures]]:
-    """Each group's frame with its scope's acknowledgements (one query a group with alerts)."""
-    return [(g, acknowledged(f, f.scope)) for g, f in frames]
+def _acknowledged(
+    frames: list[tuple[str, str, LiveFigures]],
+) -> list[tuple[str, LiveFigures]]:
+    """Each group's frame with its scope's acknowledgements (one query a scope with alerts),
+    in the group's language."""
+    marked: dict[str, LiveFigures] = {}
+    result = []
+    for group, language, figures in frames:
+        if figures.scope not in marked:
+            marked[figures.scope] = acknowledged(figures, figures.scope)
+        result.append((group, localized(marked[figures.scope], language)))
+    return result
 
 
 HUB = Hub()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from relais.apps.organisation.models import Site
 from relais.apps.organisation.scoping import Scope, scope_for
@@ -14,16 +15,19 @@ from relais.apps.supervision.live.board import LiveBoard
 from relais.apps.supervision.live.figures import scope_key, snapshot
 from relais.apps.supervision.live.frames import LiveFigures
 from relais.apps.supervision.live.window import ChartWindow, SiteHours, chart_window
+from relais.apps.supervision.live.wording import localized
 
 
-def live_figures(*, viewer: Any) -> LiveFigures:
+def live_figures(*, viewer: Any, language: str | None = None) -> LiveFigures:
     """The figures of the viewer's scope now, from a board rebuilt from the record, with the
-    acknowledgements of their scope on the alerts."""
+    acknowledgements of their scope on the alerts, in words in `language` (default: the
+    active language)."""
     require_supervision(viewer)
     board = LiveBoard()
     board.rebuild()
     scope = scope_for(viewer)
-    return acknowledged(snapshot(board, scope, board.clock()), scope_key(scope))
+    figures = acknowledged(snapshot(board, scope, board.clock()), scope_key(scope))
+    return localized(figures, language or get_language() or settings.LANGUAGE_CODE)
 
 
 def _sites(scope: Scope) -> list[Site]:

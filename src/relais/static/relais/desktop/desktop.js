@@ -15,7 +15,8 @@ const desk = {
   retry: 500,
   refs: 0,
   ended: null, // the session ended (session.ended): its message; never reconnect then
-  since: Date.now(), // when the current presence began (the state bar's timer)
+  since: Date.now(), // when the current presence began, on the browser's clock (the state bar's timer)
+  skew: 0, // the server's clock minus the browser's (from the state frame's server_now)
   selected: null,
   panels: new Map(), // contact id -> the last panel frame (canned variables)
 };
@@ -108,6 +109,7 @@ function receive(frame) {
 
 function applyState(state) {
   desk.lastEventId = state.last_event_id;
+  if (state.server_now) desk.skew = Date.parse(state.server_now) - Date.now();
   for (const id of [...desk.chats.keys()]) closeChat(id);
   for (const id of [...desk.offers.keys()]) endOffer(id);
   $("#desk-presence").dataset.state = "";
@@ -132,14 +134,16 @@ const handlers = {
   "contact.completed": (frame) => completed(frame.contact_id),
   "contact.closed": (frame) => closeChat(frame.contact_id),
   "note.added": (frame) => addNote(frame.contact_id, frame.note),
-  "presence.changed": (frame) => showPresence(frame.state, frame.break_reason),
+  "presence.changed": (frame) => showPresence(frame.state, frame.break_reason, frame.since),
   "help.message": (frame) => showHelp(frame.message),
   "supervision.broadcast": showBroadcast,
 };
 
+// `since` is the server's (when the presence began): the timer counts from it by the server's
+// clock, so a reload or a second tab shows the same elapsed time.
 function showPresence(state, reason, since) {
   const badge = $("#desk-presence");
-  if (badge.dataset.state !== state || since) desk.since = since ? Date.parse(since) : Date.now();
+  if (badge.dataset.state !== state || since) desk.since = since ? Date.parse(since) - desk.skew : Date.now();
   badge.textContent = T.states[state] || state;
   badge.dataset.state = state;
   badge.className = `badge desk-state desk-state-${state}`;

@@ -17,10 +17,9 @@ const STATE_ORDER = ["available", "busy", "wrap_up", "break", "disconnected", "o
 const localAcks = new Map(); // "kind|key" -> {since, by, at}: until the next frame says so too
 let receivedAt = Date.now();
 
-const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat(lang);
-const pct = (v) => (v === null || v === undefined ? "—" : percent.format(v));
-const secs = (v) => (v === null || v === undefined ? "—" : `${integer.format(Math.round(v))}\u00a0s`);
+// figures in words come from the server (live.wording, apps/l10n): row.display[name]
+const shown = (row, key) => (row.display && row.display[key] !== undefined ? row.display[key] : "—");
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k]);
 const clock = (date, zone) =>
   date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone || undefined });
@@ -97,19 +96,19 @@ function renderTotals() {
       el("div", { class: "subheader text-secondary", text: labels.agents_by_state }),
       el("div", { class: "wb-figure", testid: "total-agents", text: integer.format(staffed(t.agents_by_state)) }),
       byState)));
-  const longest = t.longest_wait_seconds === null ? null : `${labels.longest_today} ${secs(t.longest_wait_seconds)}`;
+  const longest = t.longest_wait_seconds === null ? null : `${labels.longest_today} ${shown(t, "longest_wait_seconds")}`;
   document.getElementById("totals").replaceChildren(
-    tile(labels.sl_now, pct(t.service_level_30m), "total-sl-now", levels.service_level_30m),
-    tile(labels.sl_today, pct(t.service_level), "total-sl", levels.service_level),
-    tile(labels.waiting, integer.format(t.waiting), "total-waiting", levels.waiting),
+    tile(labels.sl_now, shown(t, "service_level_30m"), "total-sl-now", levels.service_level_30m),
+    tile(labels.sl_today, shown(t, "service_level"), "total-sl", levels.service_level),
+    tile(labels.waiting, shown(t, "waiting"), "total-waiting", levels.waiting),
     tile(labels.longest_wait, t.oldest_waiting_seconds === null ? "—" : mmss(t.oldest_waiting_seconds), "total-oldest", levels.oldest_waiting_seconds, longest),
-    tile(labels.abandonment, pct(t.abandonment_rate), "total-abandonment", levels.abandonment_rate, `${integer.format(t.abandoned)}`),
-    tile(labels.answered, integer.format(t.answered), "total-answered", null, `${labels.offered} ${integer.format(t.offered)}`),
+    tile(labels.abandonment, shown(t, "abandonment_rate"), "total-abandonment", levels.abandonment_rate, shown(t, "abandoned")),
+    tile(labels.answered, shown(t, "answered"), "total-answered", null, `${labels.offered} ${shown(t, "offered")}`),
     agents,
   );
   if (t.service_level_target !== null) {
     document.getElementById("targets-note").textContent = fill(labels.targets, {
-      sl: pct(t.service_level_target), t: integer.format(t.service_level_seconds),
+      sl: shown(t, "service_level_target"), t: shown(t, "service_level_seconds"),
     });
   }
 }
@@ -122,14 +121,7 @@ function ackOf(alert) {
   return local && local.since === alert.since ? local : null;
 }
 
-function alertText(alert) {
-  const kind = labels[`alert_${alert.kind}`];
-  if (alert.kind === "unreachable") return `${kind}${colon}${alert.subject} (${labels.waiting} ${alert.value})`;
-  if (alert.kind === "disconnected") return `${kind}${colon}${alert.subject} (${mmss(alert.value)})`;
-  const value = alert.kind === "service_level" ? pct(alert.value) : secs(alert.value);
-  const threshold = alert.kind === "service_level" ? pct(alert.threshold) : secs(alert.threshold);
-  return `${kind}${colon}${alert.subject} (${value} / ${threshold})`;
-}
+const alertText = (alert) => alert.text; // a sentence in the viewer's language (live.wording)
 
 async function acknowledge(alert, button) {
   button.disabled = true;
@@ -194,10 +186,10 @@ function renderCompare(dim, bodyId) {
     const levels = row.levels || {};
     const th = el("th", { scope: "row", text: name(row, dim) });
     tr.append(th);
-    cell(tr, pct(row.service_level_30m), "sl-now", levels.service_level_30m);
-    cell(tr, pct(row.service_level), "sl-today", levels.service_level);
-    cell(tr, integer.format(row.answered), "answered");
-    cell(tr, pct(row.abandonment_rate), "abandonment", levels.abandonment_rate);
+    cell(tr, shown(row, "service_level_30m"), "sl-now", levels.service_level_30m);
+    cell(tr, shown(row, "service_level"), "sl-today", levels.service_level);
+    cell(tr, shown(row, "answered"), "answered");
+    cell(tr, shown(row, "abandonment_rate"), "abandonment", levels.abandonment_rate);
     cell(tr, integer.format(staffed(row.agents_by_state)), "staffed");
     body.append(tr);
   }
@@ -217,17 +209,17 @@ function renderFigures() {
     const levels = row.levels || {};
     const tr = el("tr", { testid: `row-${dim}-${row.key}` });
     cell(tr, name(row, dim));
-    cell(tr, row.waiting, "waiting", levels.waiting);
-    cell(tr, secs(row.oldest_waiting_seconds));
-    cell(tr, row.offered, "offered");
-    cell(tr, row.answered, "answered");
-    cell(tr, row.abandoned);
-    cell(tr, pct(row.service_level), "service-level", levels.service_level);
-    cell(tr, pct(row.service_level_30m), null, levels.service_level_30m);
-    cell(tr, secs(row.average_speed_of_answer));
-    cell(tr, secs(row.average_handling_time));
-    cell(tr, pct(row.abandonment_rate), null, levels.abandonment_rate);
-    cell(tr, pct(row.occupancy));
+    cell(tr, shown(row, "waiting"), "waiting", levels.waiting);
+    cell(tr, shown(row, "oldest_waiting_seconds"));
+    cell(tr, shown(row, "offered"), "offered");
+    cell(tr, shown(row, "answered"), "answered");
+    cell(tr, shown(row, "abandoned"));
+    cell(tr, shown(row, "service_level"), "service-level", levels.service_level);
+    cell(tr, shown(row, "service_level_30m"), null, levels.service_level_30m);
+    cell(tr, shown(row, "average_speed_of_answer"));
+    cell(tr, shown(row, "average_handling_time"));
+    cell(tr, shown(row, "abandonment_rate"), null, levels.abandonment_rate);
+    cell(tr, shown(row, "occupancy"));
     cell(tr, states(row.agents_by_state));
     body.appendChild(tr);
   }
