@@ -7,6 +7,7 @@ import json
 import re
 
 from django.test import Client
+from django.utils import translation
 
 from relais.apps.wfm import reports, services
 from tests.apps.conftest import World
@@ -20,11 +21,15 @@ def test_the_staffing_chart_and_figures_come_from_the_plan(world: World) -> None
         actor=world.users["planner"], forecast=run, max_occupancy=0.85, shrinkage=0.3
     )
 
-    chart = reports.staffing_chart(plan)
+    with translation.override("en"):
+        chart = reports.staffing_chart(plan)
+    with translation.override("fr"):
+        french = reports.staffing_chart(plan)
     figures = reports.staffing_figures(plan)
 
     assert len(chart["categories"]) == 120
     assert chart["categories"][0] == "2025-06-02 08:00"  # the site's local clock
+    assert french["categories"][0] == "02/06/2025 08:00"  # as a French reader writes it
     required, scheduled, contacts = chart["series"]
     assert set(required["values"]) == {14}
     assert required["step"] == "end"

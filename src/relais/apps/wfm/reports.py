@@ -16,8 +16,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from relais.apps.l10n.formatting import day
 from relais.apps.organisation.models import Site
 from relais.apps.wfm import selectors
 from relais.apps.wfm.labels import activity_label
@@ -33,13 +35,18 @@ def _local(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
+def _axis_label(local: str) -> str:
+    """A local time key (``2025-06-02 08:00``) as the reader writes it (``02/06/2025 08:00``)."""
+    return f"{day(date.fromisoformat(local[:10]), language=get_language())} {local[11:]}"
+
+
 def _line_chart(
     times: list[str], lines: list[tuple[Any, str, dict[str, Any], dict[str, Any]]]
 ) -> dict[str, Any]:
     """A chart of static/relais/charts.js over local times: per line (name, colour, {time:
-    value}, options such as the axis or the step)."""
+    value}, options such as the axis or the step); the axis reads in the viewer's language."""
     return {
-        "categories": times,
+        "categories": [_axis_label(t) for t in times],
         "zoom": True,
         "axes": [{"unit": "count"}, {"unit": "decimal"}],
         "series": [
