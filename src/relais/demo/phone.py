@@ -86,7 +86,7 @@ class DemoPhone:
         try:
             log = (self.stack.run_dir / "voice.log").open("ab")
             self._log = log
-            self.voice = subprocess.Popen(  # noqa: S603 - our own command
+            self.voice = subprocess.Popen(
                 [sys.executable, "-m", "relais.cli", "voice"],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -102,11 +102,11 @@ class DemoPhone:
     def _wait_voice(self, timeout_s: float) -> None:
         """The voice service answers OPTIONS with 200 once it is active."""
         deadline = time.monotonic() + timeout_s
-        assert self.voice is not None
-        while time.monotonic() < deadline:
-            if self.voice.poll() is not None:
+        voice = self.voice
+        while voice is not None and time.monotonic() < deadline:
+            if voice.poll() is not None:
                 raise RuntimeError(
-                    f"relais voice exited ({self.voice.returncode}); "
+                    f"relais voice exited ({voice.returncode}); "
                     f"see {self.stack.run_dir / 'voice.log'}"
                 )
             if sip_options_ping(self.voice_sip):
