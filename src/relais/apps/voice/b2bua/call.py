@@ -171,12 +171,12 @@ class Call:
             return
         try:
             sdp = self.media.answer_caller()
-            self._queue_audio("welcome")
         except NgError:
             logger.exception("voice: rtpengine refused the caller's media (%s)", self.call_id)
             self._fail_caller(503, "Service Unavailable")
             return
         self.phase = Phase.QUEUED
+        self._queue_audio("welcome")
         self.answered_caller = True
         self.caller_ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._save_dialog()
