@@ -77,12 +77,14 @@ class DemoPhone:
         }
 
     def start(self, *, timeout_s: float = 30.0) -> dict[str, str]:
-        """Prompts, the stack, then `relais voice`; returns the environment they share (also
+        """Prompts, `relais voice`, then the stack; returns the environment they share (also
         set in this process's environment, so children started later inherit it)."""
         generate_prompts(self.stack.run_dir / "prompts")
-        self.stack.start()
         env = self.environment()
         os.environ.update(env)
+        # The voice service first: Kamailio's dispatcher probes it as it starts, and one that
+        # did not answer yet stays out of the set until the next probe.
+        self.stack.run_dir.mkdir(parents=True, exist_ok=True)
         try:
             log = (self.stack.run_dir / "voice.log").open("ab")
             self._log = log
@@ -94,6 +96,7 @@ class DemoPhone:
                 env={**os.environ, **env},
             )
             self._wait_voice(timeout_s)
+            self.stack.start()
         except BaseException:
             self.stop()
             raise
@@ -115,7 +118,7 @@ class DemoPhone:
         raise RuntimeError(f"relais voice did not answer; see {self.stack.run_dir / 'voice.log'}")
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """The voice service, then the stack, each by its PID."""
+        """The voice service, then the stack (Kamailio, rtpengine), each by its PID."""
         if self.voice is not None and self.voice.poll() is None:
             os.kill(self.voice.pid, signal.SIGTERM)
             try:
@@ -154,7 +157,11 @@ def demo_phone_start(run_dir: Path) -> DemoPhone | None:
     phone = DemoPhone.on_free_ports(
         run_dir, sip_domain=settings.SIP_DOMAIN, sip_secret=settings.SIP_SECRET
     )
-    env = phone.start()
+    try:
+        env = phone.start()
+    except (RuntimeError, OSError) as error:  # VoiceStackError too; every part stopped
+        print(f"Voice: off ({error})", flush=True)
+        return None
     settings.SIP_WS_URL = env["RELAIS_SIP_WS_URL"]  # this process serves the desktop
     settings.VOICE_PROXY = env["RELAIS_VOICE_PROXY"]
     for line in phone.start_lines():
