@@ -32,7 +32,7 @@ env: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 
 demo: env
 	$(UV) run relais demo
-	$(UV) run relais serve --demo-traffic  # RELAIS_HOST (127.0.0.1), RELAIS_PORT (8000)
+	$(UV) run relais serve --demo-traffic --voice  # voice when installed; RELAIS_HOST (127.0.0.1), RELAIS_PORT (8000)
 
 serve: env
 	$(UV) run relais serve

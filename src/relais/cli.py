@@ -6,6 +6,7 @@ relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, u
                                                and the reports' statistics kept current
                                                (--no-stats: not)
                                                (--demo-traffic: and `relais traffic` beside it)
+                                               (--voice: and Kamailio, rtpengine, `relais voice`)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
 relais voice [--sip H:P --ng H:P --proxy H:P]  run the voice service, the B2BUA (PostgreSQL:
@@ -79,6 +80,11 @@ def serve(argv: list[str]) -> int:
         action="store_true",
         help="also run `relais traffic` (simulated customers and bot agents, docs/demo.md)",
     )
+    parser.add_argument(
+        "--voice",
+        action="store_true",
+        help="also run the voice stack and `relais voice` when installed (docs/demo.md)",
+    )
     args = parser.parse_args(argv)
     _setup_django()
     from django.conf import settings
@@ -88,7 +94,15 @@ def serve(argv: list[str]) -> int:
         return 2
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)
+    phone = None
+    if args.voice:  # before the traffic: it inherits the voice addresses
+        from relais.demo.phone import demo_phone_start
+
+        phone = demo_phone_start(settings.VOICE_RUN_DIR)
     traffic = _start_traffic(args.host, args.port) if args.demo_traffic else None
+    # uvicorn raises the signal that stopped it again once stopped: SIGTERM then ends this
+    # process like Ctrl-C does, through the `finally` that stops the children.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         _serve(args)
     except KeyboardInterrupt:  # Ctrl-C, the way to stop (uvicorn raises it again once stopped)
@@ -96,6 +110,8 @@ def serve(argv: list[str]) -> int:
     finally:
         if traffic is not None:
             _stop_traffic(traffic)
+        if phone is not None:
+            phone.stop()
     return 0
 
 

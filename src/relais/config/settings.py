@@ -215,6 +215,8 @@ VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")
 VOICE_MUSIC = os.environ.get("RELAIS_VOICE_MUSIC", "")
 VOICE_ANSWER_DELAY_S = float(os.environ.get("RELAIS_VOICE_ANSWER_DELAY_S", "0"))
+# Seconds between two announcements of a queued caller's place and wait (0: none).
+VOICE_ANNOUNCE_S = float(os.environ.get("RELAIS_VOICE_ANNOUNCE_S", "30"))
 # The agents' softphone (docs/desktop.md, "Softphone"): Kamailio's WebSocket for browsers
 # (ws://… or wss://…; empty: the softphone is off), the TURN servers handed to the browser
 # (comma-separated turn:/turns: URLs, signed with SIP_SECRET like the SIP credentials), and

@@ -3,7 +3,8 @@
 - `commandes` (chat, orders): Lille and home agents first; in the evening (20:00–08:00
   Paris) and on Sundays the Rabat site at once; at any hour the partners Atlas Contact and
   Carpathia CX after 30 s; after 90 s anyone with the orders skill, level 1 enough.
-- `livraison` (voice): internal sites first; after 20 s Carpathia CX; after 60 s Atlas.
+- `livraison` (voice), always open: internal sites first; after 20 s Carpathia CX; after
+  60 s Atlas.
 - `soir` (chat, orders): until 18:00 Paris (Monday to Saturday) the internal sites; after
   18:00, at night and on Sundays only the Rabat site, while it is open (it always is).
 - `nl` (chat): Dutch speakers only, wherever they work, Monday to Saturday 08:00–20:00;
@@ -93,6 +94,7 @@ QUEUES = (
             StepData(20, partners=(CARPATHIA,)),
             StepData(60, partners=(ATLAS,)),
         ),
+        opening_hours=ALWAYS,  # the demo's calls, whatever the hour (Atlas after 60 s)
         fields={"strategy": "best_skill", "wrap_up_seconds": 15},
     ),
     QueueData(

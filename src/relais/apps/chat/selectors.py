@@ -7,10 +7,9 @@ The customer is not a signed-in person: the reads that concern one chat take its
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from relais.apps.chat import queries
 from relais.apps.chat.errors import ErrorCode
@@ -24,22 +23,10 @@ from relais.apps.chat.models import (
 from relais.apps.chat.schemas import CustomerMessage
 from relais.apps.deskstream.events import MessageView
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import (
-    OUT_STATES,
-    AgentPresence,
-    Contact,
-    ContactState,
-    PresenceState,
-)
-from relais.apps.organisation.models import Agent
-from relais.apps.routing.config import engine_queue, engine_site
+from relais.apps.interactions.models import ContactState
+from relais.apps.interactions.waiting import WaitEstimate, contact_wait_estimate
 from relais.apps.routing.models import Channel, Queue
-from relais.apps.routing.selectors import may_serve
 from relais.core.privacy import Masking, mask_text
-
-DEFAULT_HANDLE_S = 240.0
-CAPACITY_TTL_S = 15.0
-WAITING = (ContactState.CREATED, ContactState.QUEUED)
 
 
 def topic_list() -> QuerySet[ChatTopic]:
@@ -86,72 +73,10 @@ def chat_standing(*, viewer: ChatSession) -> Standing:
     return Standing(last_seq, left_at is not None, state, (first_name or "") if in_hand else "")
 
 
-@dataclass(frozen=True)
-class WaitEstimate:
-    position: int
-    seconds: int | None  # None: nobody who could answer is there
-
-
-_capacity_cache: dict[int, tuple[float, int]] = {}
-
-
-def _staffed_capacity(queue: Queue) -> int:
-    """Chat places of the logged-in, not-on-break agents who may serve the queue (cached)."""
-    now = time.monotonic()
-    cached = _capacity_cache.get(queue.pk)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    config = engine_queue(queue)
-    present = AgentPresence.objects.exclude(
-        state__in=(*OUT_STATES, PresenceState.BREAK)
-    ).values_list("agent_id", flat=True)
-    agents = (
-        Agent.objects.filter(pk__in=list(present), active=True)
-        .select_related("site")
-        .prefetch_related("skill_levels__skill")
-    )
-    capacity = sum(
-        agent.capacity_chat for agent in agents if may_serve(config, agent, engine_site(agent.site))
-    )
-    _capacity_cache[queue.pk] = (now + CAPACITY_TTL_S, capacity)
-    return capacity
-
-
-def _handle_seconds(queue: Queue) -> float:
-    """Mean handling time of the queue's last 50 handled contacts."""
-    rows = Contact.objects.filter(
-        queue=queue, accepted_at__isnull=False, closed_at__isnull=False
-    ).order_by("-closed_at")[:50]
-    spans = [
-        ((row.wrap_up_at or row.closed_at) - row.accepted_at).total_seconds()  # type: ignore[operator]
-        for row in rows
-    ]
-    spans = [span for span in spans if span > 0]
-    return sum(spans) / len(spans) if spans else DEFAULT_HANDLE_S
-
-
 def wait_estimate(*, viewer: ChatSession) -> WaitEstimate | None:
-    """Place in the line (1: next) and estimated wait, or None when not waiting.
-
-    Estimate: position × mean handling time / staffed chat places (docs/events-protocol.md).
-    """
-    contact = Contact.objects.select_related("queue").get(pk=viewer.contact_id)
-    if contact.state not in WAITING:
-        return None
-    ahead = (
-        Contact.objects.filter(queue_id=contact.queue_id, state__in=WAITING)
-        .filter(
-            Q(priority__gt=contact.priority)
-            | Q(priority=contact.priority, created_at__lt=contact.created_at)
-        )
-        .exclude(pk=contact.pk)
-        .count()
-    )
-    position = ahead + 1
-    capacity = _staffed_capacity(contact.queue)
-    if capacity == 0:
-        return WaitEstimate(position, None)
-    return WaitEstimate(position, round(position * _handle_seconds(contact.queue) / capacity))
+    """Place in the line (1: next) and estimated wait, or None when not waiting
+    (`interactions.waiting`, docs/events-protocol.md)."""
+    return contact_wait_estimate(viewer.contact_id)
 
 
 def chat_group(contact_id: int) -> str:

@@ -25,6 +25,7 @@ from relais.apps.interactions import services as interactions
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import Contact, ContactState, EventKind
 from relais.apps.interactions.selectors import contact_locked
+from relais.apps.interactions.waiting import WaitEstimate, contact_wait_estimate
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
@@ -230,6 +231,12 @@ def call_event(*, contact_id: int, kind: str, **detail: Any) -> None:
     with transaction.atomic(durable=True):
         contact = contact_locked(contact_id)
         _detail(contact, EventKind(f"call.{kind}"), agent_id=agent_id, data=data)
+
+
+def call_wait(*, contact_id: int) -> WaitEstimate | None:
+    """A queued caller's place in the line and estimated wait, as the chat widget gives a
+    waiting customer (`interactions.waiting`); None once the call is not waiting."""
+    return contact_wait_estimate(contact_id)
 
 
 def call_dialog_save(*, call_id: str, dialog: dict[str, Any]) -> None:

@@ -190,7 +190,8 @@ class Bot:
         if kind == "offer.made":
             self.shared.counters.offers += 1
             contact_id = frame["contact_id"]
-            if self.shared.stop.is_set() or self.leaving:
+            if self.shared.stop.is_set() or self.leaving or frame.get("channel") == "voice":
+                # a bot has no telephone: calls are for the people in the desktop
                 await self._send(type="reject", contact_id=contact_id)
             elif contact_id not in self.accepting and contact_id not in self.chats:
                 timeout = float(frame.get("timeout_seconds") or 15)

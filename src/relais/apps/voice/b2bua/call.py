@@ -31,6 +31,7 @@ from sippy.SipGenericHF import SipGenericHF
 from sippy.SipHeader import SipHeader
 from sippy.Time.Timeout import Timeout
 
+from relais.apps.voice.b2bua.announce import announcement
 from relais.apps.voice.b2bua.media import CallMedia
 from relais.apps.voice.b2bua.sdp import sdp_is_hold, sdp_is_usable
 from relais.apps.voice.models import LineKind
@@ -76,6 +77,7 @@ class CallHost(Protocol):
     ng: NgClient
     global_config: dict[str, Any]
     answer_delay_s: float
+    announce_s: float
     clock: Callable[[], float]
     prompts: Callable[[str, str], str | None]
 
@@ -169,36 +171,59 @@ class Call:
             return
         try:
             sdp = self.media.answer_caller()
-            self._queue_audio("welcome")
         except NgError:
             logger.exception("voice: rtpengine refused the caller's media (%s)", self.call_id)
             self._fail_caller(503, "Service Unavailable")
             return
         self.phase = Phase.QUEUED
+        self._queue_audio("welcome")
         self.answered_caller = True
         self.caller_ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._save_dialog()
+        if self.b2bua.announce_s > 0:
+            Timeout(self._announce_due, self.b2bua.announce_s)
         for ring in self.pending:
             self.ring(ring)
         self.pending.clear()
 
-    def _queue_audio(self, prompt: str) -> None:
-        """While queued: the prompt (if the stack has it), then the music over and over."""
+    def _queue_audio(self, *prompts: str) -> None:
+        """While queued: the prompts (those the stack has), one after the other, then the
+        music over and over."""
         self.audio_serial += 1
-        path = self.b2bua.prompts(prompt, self.language)
-        if path is None:
-            self.media.play(self.b2bua.music_for(self.language))
-            return
-        duration_ms = self.media.play(path, repeat=False)
-        Timeout(self._music_after_prompt, max(duration_ms, 100) / 1000, 1, self.audio_serial)
+        self._play_next(
+            [path for name in prompts if (path := self.b2bua.prompts(name, self.language))],
+            self.audio_serial,
+        )
 
-    def _music_after_prompt(self, serial: int) -> None:
+    def _play_next(self, paths: list[str], serial: int) -> None:
         if serial != self.audio_serial or self.phase is not Phase.QUEUED or self.on_hold:
-            return  # answered, hung up, or another prompt since
+            return  # answered, hung up, or another prompt since: never over a bridged call
         try:
-            self.media.play(self.b2bua.music_for(self.language))
+            if not paths:
+                self.media.play(self.b2bua.music_for(self.language))
+                return
+            duration_ms = self.media.play(paths[0], repeat=False)
         except NgError:
             logger.exception("voice: no music for %s", self.call_id)
+            return
+        Timeout(self._play_next, max(duration_ms, 100) / 1000, 1, paths[1:], serial)
+
+    def _announce_due(self) -> None:
+        """Every `announce_s` while the call lasts: when queued (not on hold, not talking),
+        ask the record for the caller's place; an agent answering mid-sentence stops it."""
+        if self.phase is Phase.ENDED:
+            return
+        Timeout(self._announce_due, self.b2bua.announce_s)
+        if self.phase is Phase.QUEUED and not self.on_hold:
+            self.b2bua.worker.submit(
+                self.b2bua.control.call_wait, self._announce, contact_id=self.contact_id
+            )
+
+    def _announce(self, estimate: Any, error: BaseException | None) -> None:
+        names = announcement(estimate) if error is None else []
+        if names and self.phase is Phase.QUEUED and not self.on_hold:
+            logger.info("voice: %s hears %s", self.call_id, " ".join(names))
+            self._queue_audio(*names)
 
     def _fail_caller(self, status: int, reason: str) -> None:
         self.phase = Phase.ENDED

@@ -78,7 +78,8 @@ class CallMedia:
     def play(self, file: str, *, repeat: bool = True) -> int:
         """The caller hears `file` instead of their peer (music while queued or on hold, a
         prompt); returns its length in ms."""
-        self.music_file = file
+        if repeat:  # what a new offer starts again (a prompt is not repeated)
+            self.music_file = file
         duration = self.ng.play_media(
             call_id=self.call_id,
             from_tag=self.caller_tag,

@@ -31,6 +31,7 @@ class VoiceOptions:
     music: str
     answer_delay_s: float
     sip_domain: str
+    announce_s: float = 30.0
 
 
 def address(text: str) -> tuple[str, int]:
@@ -78,6 +79,7 @@ def run_voice(options: VoiceOptions) -> None:
         proxy=options.proxy,
         sip_domain=options.sip_domain,
         answer_delay_s=options.answer_delay_s,
+        announce_s=options.announce_s,
         active=False,
     )
     stop = threading.Event()

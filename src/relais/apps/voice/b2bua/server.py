@@ -68,6 +68,7 @@ class B2bua:
         proxy: tuple[str, int] | None = None,
         sip_domain: str = "relais.invalid",
         answer_delay_s: float = 0.0,
+        announce_s: float = 0.0,
         active: bool = True,
     ) -> None:
         self.host, self.port = address
@@ -77,6 +78,7 @@ class B2bua:
         self.proxy = proxy
         self.sip_domain = sip_domain
         self.answer_delay_s = answer_delay_s
+        self.announce_s = announce_s
         self.active = active
         self.calls: dict[str, Call] = {}
         self.by_contact: dict[int, Call] = {}

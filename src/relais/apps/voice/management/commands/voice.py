@@ -43,6 +43,13 @@ class Command(BaseCommand):
             help=gettext("Seconds of ringing before the queue answers a caller."),
         )
 
+        parser.add_argument(
+            "--announce-every",
+            type=float,
+            default=settings.VOICE_ANNOUNCE_S,
+            help=gettext("Seconds between two announcements of a queued caller's place (0: none)."),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         run_voice(
             VoiceOptions(
@@ -52,5 +59,6 @@ class Command(BaseCommand):
                 music=options["music"],
                 answer_delay_s=options["answer_delay"],
                 sip_domain=settings.SIP_DOMAIN,
+                announce_s=options["announce_every"],
             )
         )
