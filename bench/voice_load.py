@@ -80,6 +80,7 @@ CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
   ]]></send>
   <nop><action><exec rtp_stream="caller.wav,-1,8"/></action></nop>
   <pause/>
+  <nop><action><exec rtp_stream="pause"/></action></nop>
   <send retrans="500"><![CDATA[
     BYE [next_url] SIP/2.0
     Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -254,6 +255,7 @@ def main() -> None:
     if args.browser_agents:
         print("voice_load: browser agents are not driven yet (skeleton); SIP agents only")
 
+    from relais.apps.voice.stack.capture import RtpCapture
     from relais.apps.voice.stack.kamailio import SipAddress
     from relais.apps.voice.stack.processes import (
         VoiceStack,
@@ -279,12 +281,14 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     phone_port, voice_port = free_port(), free_port()
     processes: dict[str, subprocess.Popen[Any]] = {}
+    capture: RtpCapture | None = None
     stack = VoiceStack.on_free_ports(
         work / "stack",
         sip_domain="relais.invalid",
         sip_secret="bench",  # noqa: S106 (no agent registers in this bench)
         trunks=(SipAddress("127.0.0.1"),),
         voice_services=(SipAddress("127.0.0.1", voice_port),),
+        media_ports=max(200, 8 * args.concurrent),  # 2 legs x (RTP, RTCP) a call, and spare
         ds_ping_interval_s=1,
     )
     try:
@@ -337,6 +341,7 @@ def main() -> None:
             ],
             check=True,
         )
+        agent_media, caller_media = free_port(), free_port()
         sipp = ["sipp", "-i", "127.0.0.1", "-nostdin", "-trace_stat", "-stf"]
         processes["agents"] = subprocess.Popen(
             [
@@ -347,7 +352,7 @@ def main() -> None:
                 "-p",
                 str(phone_port),
                 "-mp",
-                str(free_port()),
+                str(agent_media),
                 "-rtp_echo",
             ],
             cwd=work,
@@ -360,6 +365,8 @@ def main() -> None:
                 raise RuntimeError(f"relais voice did not become active: {work / 'voice.log'}")
             time.sleep(0.5)
         time.sleep(2.5)  # Kamailio's dispatcher probes it every second
+        rtpengine_ports = range(stack.rtpengine.port_min, stack.rtpengine.port_max + 1)
+        capture = RtpCapture(work / "rtp.pcapng").start(rtpengine_ports[0], rtpengine_ports[-1])
         started = time.monotonic()
         cpu_before = {part: cpu_seconds(p.pid) for part, p in processes.items()}
         cpu_before |= {part: cpu_seconds(p.pid) for part, p in stack.processes.items()}
@@ -373,6 +380,8 @@ def main() -> None:
                 f"{sip_host}:{sip_port}",
                 "-s",
                 DIALLED,
+                "-mp",
+                str(caller_media),
                 "-m",
                 str(calls),
                 "-r",
@@ -395,15 +404,13 @@ def main() -> None:
             figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)
         figures |= sipp_calls(work / "callers.csv")
         figures["sipp_exit"] = callers.returncode
-        from relais.apps.voice.ng import NgClient
-
-        stats = NgClient(stack.ng_address).request("statistics")
-        relayed = int(
-            ((stats.get("statistics") or {}).get("totalstatistics") or {}).get("packetsrelayed", 0)
-            or 0
+        figures |= rtp_figures(
+            capture,
+            rtpengine_ports,
+            caller_media=caller_media,
+            agent_media=agent_media,
+            expected_each_way=calls * args.hold_s * 50,
         )
-        expected = calls * args.hold_s * 50 * 2
-        figures["rtp_packet_ratio"] = round(relayed / expected, 3) if expected else None
         record = child(
             "import json; from bench.voice_load import figures_from_record as f; "
             "print(json.dumps(f()))",
@@ -420,6 +427,8 @@ def main() -> None:
         for key, value in figures.items():
             row(key, value if value is not None else "-")
     finally:
+        if capture is not None:
+            capture.stop()
         for process in processes.values():
             if process.poll() is None:
                 process.terminate()
@@ -430,6 +439,40 @@ def main() -> None:
         stack.stop()
         drop_postgres(args.database_url, name)
     emit(figures)
+
+
+def rtp_figures(
+    capture: Any,
+    rtpengine_ports: range,
+    *,
+    caller_media: int,
+    agent_media: int,
+    expected_each_way: float,
+) -> dict[str, Any]:
+    """RTP through rtpengine, from the loopback capture. Each caller streams 50 packets a
+    second for --hold-s from `caller_media` (the SIPp UAC's callers share that media port);
+    rtpengine relays them to the agent (the SIPp UAS's media port `agent_media`), which echoes
+    each back, and rtpengine relays the echo to the caller: `expected_each_way` packets to the
+    agents and as many back (RTCP, on the ports above, is not counted). `rtp_packet_ratio` =
+    packets rtpengine delivered both ways / 2 x expected_each_way; the other counts tell which
+    hop lost them."""
+    flows = capture.flows()
+
+    def between(sources: Any, destinations: Any) -> int:
+        return sum(n for (src, dst), n in flows.items() if src in sources and dst in destinations)
+
+    from_callers = between((caller_media,), rtpengine_ports)
+    to_agents = between(rtpengine_ports, (agent_media,))
+    from_agents = between((agent_media,), rtpengine_ports)
+    to_callers = between(rtpengine_ports, (caller_media,))
+    expected = 2 * expected_each_way
+    return {
+        "rtp_packet_ratio": round((to_agents + to_callers) / expected, 3) if expected else None,
+        "rtp_callers_sent": from_callers,
+        "rtp_to_agents": to_agents,
+        "rtp_agents_echoed": from_agents,
+        "rtp_to_callers": to_callers,
+    }
 
 
 def sipp_calls(stat_file: Path) -> dict[str, int]:
