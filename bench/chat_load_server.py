@@ -82,7 +82,8 @@ def signed_in(users: list[Any]) -> list[str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # the backend that loads the user back (Axes', first, only guards the sign-in form)
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
     sessions = []
     for user in users:
         store = SessionStore()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -402,6 +403,8 @@ class Run:
             "RELAIS_SIP_DOMAIN": "relais.invalid",
             "RELAIS_SIP_SECRET": SIP_SECRET,
             "RELAIS_SIP_WS_URL": self.stack.ws_url,
+            # every process (the seed making sessions, the web server reading them) agrees
+            "RELAIS_SECRET_KEY": secrets.token_urlsafe(50),
         }
         self.processes["redis"], env["REDIS_URL"] = start_redis(work)
         seed_code = f"from bench.voice_load import seed; seed({args.concurrent}, {self.phone_port})"
