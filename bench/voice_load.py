@@ -1,24 +1,37 @@
 """Calls under load through the whole voice stack: SIPp callers -> Kamailio -> `relais voice`
-(queue, route, ring) -> SIPp desk phones answering and echoing, media through rtpengine.
+(queue, route, ring; media through rtpengine) -> SIP desk phones (a SIPp UAS answering at once
+and echoing RTP) and browser agents (headless Chromium on the agent desktop with the softphone,
+fake microphone, Answer clicked as soon as the call rings).
 
-    uv run python -m bench.voice_load --concurrent 200 [--calls N] [--rate 20] [--hold-s 20]
-        [--browser-agents M] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+    uv run python -m bench.voice_load [--concurrent N] [--calls C] [--browser-agents M]
+        [--browser-calls B] [--rate R] [--hold-s S] [--database-url postgres://postgres@/postgres]
 
-Skeleton (issue 17): SIP desk-phone agents only; `--browser-agents` (headless Chromium with
-SIP.js) is not driven yet and reported as 0; `rtp_packet_ratio` reads 0 in the smoke run so
-far (rtpengine relayed no packet: the callers' rtp_stream is still to be checked).
+Run as root (the voice tests' way): the bench re-enters itself in a loopback-only network
+namespace (scripts/in-netns), so PostgreSQL is reached over its unix socket (the default URL;
+only used to create and drop a scratch database). Full size (issue 17's targets, 2 cores; run
+them on a quiet machine, one at a time):
 
-Over a scratch PostgreSQL database: one voice queue and its number, `--concurrent` agents whose
-calls ring one SIPp UAS (answering at once, echoing RTP); the desks kept connected by a child
-process; the stack (rtpengine, Kamailio), `relais router` and `relais voice` started on free
-ports. SIPp places `--calls` calls at `--rate` per second, at most `--concurrent` at once, each
-streaming G.711 for `--hold-s`.
+    uv run python -m bench.voice_load --concurrent 200 --calls 400 --rate 20 --hold-s 30
+    uv run python -m bench.voice_load --concurrent 0 --browser-agents 30 --browser-calls 60 \
+        --rate 5 --hold-s 30
+    uv run python -m bench.voice_load --concurrent 200 --browser-agents 30 --rate 20 --hold-s 30
 
-Figures: `calls`, `failed_calls` (SIPp's), `setup_p50_ms`/`setup_p99_ms` (the call's record
-created -> the agent's phone ringing, `call.ringing` in the event log), `rtp_packet_ratio`
-(packets rtpengine relayed / expected: each caller packet relayed to the agent and its echo
-back, 50 a second each way), `cpu_pct_<component>` (CPU seconds / wall seconds). The machine
-must be quiet for the figures to mean anything. Last line: JSON.
+Over the scratch database: a voice queue and its number for `--concurrent` desk-phone agents,
+another for `--browser-agents` agents (a skill each, so neither takes the other's calls); a
+private Redis (the channel layer), the stack (rtpengine, Kamailio), `relais router`, `relais
+voice` and, with browser agents, uvicorn serving the desktop, on free ports. One SIPp UAC per
+kind of agent places its calls at `--rate` per second, at most as many at once as that kind
+has agents, each streaming G.711 A-law for `--hold-s`. Every process is stopped by its PID at
+the end, on failure too (Run.stop); the logs stay in the printed directory.
+
+Figures: `concurrent_calls` (both kinds), `calls`, `failed_calls` (SIPp's), `setup_p50_ms` /
+`setup_p99_ms` (the call's record created -> the agent's phone ringing, `call.ringing` in the
+event log), `rtp_packet_ratio` (RTP packets rtpengine delivered to agents and callers / those
+expected, 50 a second each way a call; counted by dumpcap on the loopback since SIPp 3.6.1
+counts no received RTP; the per-hop counts beside it), `cpu_pct_<component>` (CPU seconds /
+wall seconds of rtpengine, kamailio, voice, router, web, redis, chromium: Chromium and
+Playwright's driver together). The machine must be quiet for the figures to mean anything.
+Last line: JSON.
 """
 
 from __future__ import annotations
@@ -199,13 +212,16 @@ def keep_desks() -> None:
     django.setup()
     from relais.apps.desktop.services import desk_connected
     from relais.apps.interactions import services
+    from relais.apps.interactions.selectors import presence_of
     from relais.apps.organisation.models import Agent
     from relais.apps.realtime.services import leases_heartbeat
 
     for agent in Agent.objects.select_related("user"):
         if agent.user.username.startswith("bench.voice"):  # a browser agent's desk is its page
             desk_connected(agent_id=agent.pk, channel_name=f"bench-desk-{agent.pk}")
-        services.agent_login(actor=agent.user, agent=agent)
+        presence = presence_of(agent_id=agent.pk)
+        if presence is None or not presence.logged_in:  # the desktop may have logged it in
+            services.agent_login(actor=agent.user, agent=agent)
     print("desks ready", flush=True)
     while True:
         time.sleep(2)
@@ -231,7 +247,14 @@ def figures_from_record() -> dict[str, Any]:
     setups = sorted(
         (ringing[pk] - created[pk]).total_seconds() * 1000 for pk in ringing if pk in created
     )
-    return {"recorded_calls": len(created), "setups_ms": setups}
+    answered = (
+        ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED).values("contact_id").distinct()
+    )
+    return {
+        "recorded_calls": len(created),
+        "agent_answered_calls": answered.count(),
+        "setups_ms": setups,
+    }
 
 
 def child(code: str, env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:
@@ -379,7 +402,16 @@ class Run:
             stdout=subprocess.PIPE,
         )
         output, _ = record.communicate(timeout=120)
-        setups = json.loads(output.strip().splitlines()[-1])["setups_ms"]
+        recorded = json.loads(output.strip().splitlines()[-1])
+        setups = recorded["setups_ms"]
+        # SIPp's caller succeeds once the voice service answers it (then queues it): a call no
+        # agent answered is a failed call too
+        figures["recorded_calls"] = recorded["recorded_calls"]
+        figures["agent_answered_calls"] = recorded["agent_answered_calls"]
+        if figures["failed_calls"] >= 0:
+            figures["failed_calls"] = max(
+                figures["failed_calls"], calls + browser_calls - recorded["agent_answered_calls"]
+            )
         figures["setup_p50_ms"] = round(statistics.median(setups), 1) if setups else None
         p99 = percentile(setups, 0.99)
         figures["setup_p99_ms"] = round(p99, 1) if p99 is not None else None
@@ -445,7 +477,10 @@ class Run:
             self.browsers = BrowserAgents(f"http://127.0.0.1:{web_port}", sessions)
             self.browsers.start()
         desks = child(
-            "from bench.voice_load import keep_desks; keep_desks()", env, stdout=subprocess.PIPE
+            "from bench.voice_load import keep_desks; keep_desks()",
+            env,
+            stdout=subprocess.PIPE,
+            stderr=(work / "desks.log").open("wb"),
         )
         self.processes["desks"] = desks
         assert desks.stdout is not None
