@@ -9,6 +9,7 @@ import os
 import secrets
 import socket
 from pathlib import Path
+from typing import Any
 
 # -- the server's side: a scratch database, seeded, the server and router processes -------
 
@@ -38,9 +39,6 @@ def seed(agents: int) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from relais.apps.accounts.models import Role, User
@@ -74,7 +72,18 @@ def seed(agents: int) -> None:
         Agent(user=user, site=site, employment=Employment.INTERNAL, capacity_chat=3)
         for user in users
     )
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    print(json.dumps(signed_in(users)))
+
+
+def signed_in(users: list[Any]) -> list[str]:
+    """(Django set up.) A session for each user, as a browser gets it when signing in: their
+    session keys, in order."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    # the backend that loads the user back (Axes', first, only guards the sign-in form)
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
     sessions = []
     for user in users:
         store = SessionStore()
@@ -82,8 +91,8 @@ def seed(agents: int) -> None:
         store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        sessions.append(store.session_key)
-    print(json.dumps(sessions))
+        sessions.append(str(store.session_key))
+    return sessions
 
 
 def serve(port: int, workers: int, router: str) -> None:

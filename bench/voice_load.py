@@ -1,35 +1,51 @@
 """Calls under load through the whole voice stack: SIPp callers -> Kamailio -> `relais voice`
-(queue, route, ring) -> SIPp desk phones answering and echoing, media through rtpengine.
+(queue, route, ring; media through rtpengine) -> SIP desk phones (a SIPp UAS answering at once
+and echoing RTP) and browser agents (headless Chromium on the agent desktop with the softphone,
+fake microphone, Answer clicked as soon as the call rings).
 
-    uv run python -m bench.voice_load --concurrent 200 [--calls N] [--rate 20] [--hold-s 20]
-        [--browser-agents M] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+    uv run python -m bench.voice_load [--concurrent N] [--calls C] [--browser-agents M]
+        [--browser-calls B] [--rate R] [--hold-s S] [--database-url postgres://postgres@/postgres]
 
-Skeleton (issue 17): SIP desk-phone agents only; `--browser-agents` (headless Chromium with
-SIP.js) is not driven yet and reported as 0; `rtp_packet_ratio` reads 0 in the smoke run so
-far (rtpengine relayed no packet: the callers' rtp_stream is still to be checked).
+Run as root (the voice tests' way): the bench re-enters itself in a loopback-only network
+namespace (scripts/in-netns), so PostgreSQL is reached over its unix socket (the default URL;
+only used to create and drop a scratch database). Full size (issue 17's targets, 2 cores; run
+them on a quiet machine, one at a time):
 
-Over a scratch PostgreSQL database: one voice queue and its number, `--concurrent` agents whose
-calls ring one SIPp UAS (answering at once, echoing RTP); the desks kept connected by a child
-process; the stack (rtpengine, Kamailio), `relais router` and `relais voice` started on free
-ports. SIPp places `--calls` calls at `--rate` per second, at most `--concurrent` at once, each
-streaming G.711 for `--hold-s`.
+    uv run python -m bench.voice_load --concurrent 200 --calls 400 --rate 20 --hold-s 30
+    uv run python -m bench.voice_load --concurrent 0 --browser-agents 30 --browser-calls 60 \
+        --rate 5 --hold-s 30
+    uv run python -m bench.voice_load --concurrent 200 --browser-agents 30 --rate 20 --hold-s 30
 
-Figures: `calls`, `failed_calls` (SIPp's), `setup_p50_ms`/`setup_p99_ms` (the call's record
-created -> the agent's phone ringing, `call.ringing` in the event log), `rtp_packet_ratio`
-(packets rtpengine relayed / expected: each caller packet relayed to the agent and its echo
-back, 50 a second each way), `cpu_pct_<component>` (CPU seconds / wall seconds). The machine
-must be quiet for the figures to mean anything. Last line: JSON.
+Over the scratch database: a voice queue and its number for `--concurrent` desk-phone agents,
+another for `--browser-agents` agents (a skill each, so neither takes the other's calls); a
+private Redis (the channel layer), the stack (rtpengine, Kamailio), `relais router`, `relais
+voice` and, with browser agents, uvicorn serving the desktop, on free ports. One SIPp UAC per
+kind of agent places its calls at `--rate` per second, at most as many at once as that kind
+has agents, each streaming G.711 A-law for `--hold-s`. Every process is stopped by its PID at
+the end, on failure too (Run.stop); the logs stay in the printed directory.
+
+Figures: `concurrent_calls` (both kinds), `calls`, `failed_calls` (SIPp's), `setup_p50_ms` /
+`setup_p99_ms` (the call's record created -> the agent's phone ringing, `call.ringing` in the
+event log), `rtp_packet_ratio` (RTP packets rtpengine delivered to agents and callers / those
+expected, 50 a second each way a call; counted by dumpcap on the loopback since SIPp 3.6.1
+counts no received RTP; the per-hop counts beside it), `cpu_pct_<component>` (CPU seconds /
+wall seconds of rtpengine, kamailio, voice, router, web, redis, chromium: Chromium and
+Playwright's driver together). The machine must be quiet for the figures to mean anything.
+Last line: JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +53,10 @@ from bench import emit, row
 from bench.chat_load_server import cpu_seconds, drop_postgres, free_port, scratch_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-DIALLED = "+33199000199"
+DIALLED = "+33199000199"  # the desk-phone agents' queue
+DIALLED_WEB = "+33199000198"  # the browser agents' queue
+SIP_SECRET = "bench"  # noqa: S105 (Kamailio's and the softphones' shared secret, this run only)
+SIPP = ["sipp", "-i", "127.0.0.1", "-nostdin", "-trace_stat", "-stf"]
 
 CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="voice_load caller">
@@ -80,6 +99,7 @@ CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
   ]]></send>
   <nop><action><exec rtp_stream="caller.wav,-1,8"/></action></nop>
   <pause/>
+  <nop><action><exec rtp_stream="pause"/></action></nop>
   <send retrans="500"><![CDATA[
     BYE [next_url] SIP/2.0
     Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -185,19 +205,23 @@ def seed(agents: int, phone_port: int) -> None:
 
 
 def keep_desks() -> None:
-    """(In a child process.) Every agent's desk connected and logged in, leases kept fresh,
-    until killed."""
+    """(In a child process, once the browser agents' pages are online.) Every desk-phone
+    agent's desk connected, every agent logged in, leases kept fresh, until killed."""
     import django
 
     django.setup()
     from relais.apps.desktop.services import desk_connected
     from relais.apps.interactions import services
+    from relais.apps.interactions.selectors import presence_of
     from relais.apps.organisation.models import Agent
     from relais.apps.realtime.services import leases_heartbeat
 
     for agent in Agent.objects.select_related("user"):
-        desk_connected(agent_id=agent.pk, channel_name=f"bench-desk-{agent.pk}")
-        services.agent_login(actor=agent.user, agent=agent)
+        if agent.user.username.startswith("bench.voice"):  # a browser agent's desk is its page
+            desk_connected(agent_id=agent.pk, channel_name=f"bench-desk-{agent.pk}")
+        presence = presence_of(agent_id=agent.pk)
+        if presence is None or not presence.logged_in:  # the desktop may have logged it in
+            services.agent_login(actor=agent.user, agent=agent)
     print("desks ready", flush=True)
     while True:
         time.sleep(2)
@@ -223,7 +247,14 @@ def figures_from_record() -> dict[str, Any]:
     setups = sorted(
         (ringing[pk] - created[pk]).total_seconds() * 1000 for pk in ringing if pk in created
     )
-    return {"recorded_calls": len(created), "setups_ms": setups}
+    answered = (
+        ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED).values("contact_id").distinct()
+    )
+    return {
+        "recorded_calls": len(created),
+        "agent_answered_calls": answered.count(),
+        "setups_ms": setups,
+    }
 
 
 def child(code: str, env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:
@@ -236,30 +267,44 @@ def percentile(values: list[float], share: float) -> float | None:
     return values[min(len(values) - 1, int(share * len(values)))]
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrent", type=int, default=10)
-    parser.add_argument("--calls", type=int, default=0, help="default: 2 x --concurrent")
-    parser.add_argument("--rate", type=float, default=5.0, help="new calls per second")
-    parser.add_argument("--hold-s", type=float, default=10.0)
-    parser.add_argument("--browser-agents", type=int, default=0)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    args = parser.parse_args()
-    calls = args.calls or 2 * args.concurrent
-    figures: dict[str, Any] = {
-        "concurrent_calls": args.concurrent,
-        "calls": calls,
-        "browser_agents": 0,
-    }
-    if args.browser_agents:
-        print("voice_load: browser agents are not driven yet (skeleton); SIP agents only")
-
-    from relais.apps.voice.stack.kamailio import SipAddress
-    from relais.apps.voice.stack.processes import (
-        VoiceStack,
-        sip_options_ping,
-        voice_stack_missing,
+    parser.add_argument(
+        "--concurrent", type=int, default=10, help="calls at once to SIP desk-phone agents"
     )
+    parser.add_argument("--calls", type=int, default=0, help="default: 2 x --concurrent")
+    parser.add_argument(
+        "--browser-agents", type=int, default=0, help="calls at once to browser agents"
+    )
+    parser.add_argument("--browser-calls", type=int, default=0, help="default: 2 x the above")
+    parser.add_argument("--rate", type=float, default=5.0, help="new calls per second, each kind")
+    parser.add_argument("--hold-s", type=float, default=10.0, help="each call's duration")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@/postgres",
+        help="a server to create the scratch database on (its unix socket: the bench runs in "
+        "a loopback-only network namespace)",
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if not in_loopback_namespace():
+        # Like the voice tests: loopback only (scripts/in-netns), so nothing leaves the machine.
+        netns = str(ROOT / "scripts" / "in-netns")
+        os.execv(netns, [netns, sys.executable, "-m", "bench.voice_load", *sys.argv[1:]])  # noqa: S606
+    calls = args.calls or 2 * args.concurrent
+    browser_calls = args.browser_calls or 2 * args.browser_agents
+    figures: dict[str, Any] = {
+        "concurrent_calls": args.concurrent + args.browser_agents,
+        "calls": calls + browser_calls,
+        "sip_agent_calls": calls,
+        "browser_agents": args.browser_agents,
+        "browser_agent_calls": browser_calls,
+        "hold_s": args.hold_s,
+    }
+    from relais.apps.voice.stack.processes import voice_stack_missing
 
     missing = voice_stack_missing()
     if missing:
@@ -267,38 +312,149 @@ def main() -> None:
         figures["error"] = missing
         emit(figures)
         return
-    work = Path(tempfile.mkdtemp(prefix="relais-voice-load-"))
-    url, name = scratch_postgres(args.database_url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "RELAIS_DATA_DIR": str(work),
-        "DJANGO_SETTINGS_MODULE": "relais.config.settings",
-        "RELAIS_LOG_LEVEL": "INFO",
-    }
-    env.pop("REDIS_URL", None)
-    phone_port, voice_port = free_port(), free_port()
-    processes: dict[str, subprocess.Popen[Any]] = {}
-    stack = VoiceStack.on_free_ports(
-        work / "stack",
-        sip_domain="relais.invalid",
-        sip_secret="bench",  # noqa: S106 (no agent registers in this bench)
-        trunks=(SipAddress("127.0.0.1"),),
-        voice_services=(SipAddress("127.0.0.1", voice_port),),
-        ds_ping_interval_s=1,
-    )
+    run = Run(args, Path(tempfile.mkdtemp(prefix="relais-voice-load-")))
     try:
-        child(
-            f"from bench.voice_load import seed; seed({args.concurrent}, {phone_port})", env
-        ).wait()
-        stack.start()
-        processes["desks"] = child(
-            "from bench.voice_load import keep_desks; keep_desks()", env, stdout=subprocess.PIPE
+        figures |= run.measure(calls, browser_calls)
+        for key, value in figures.items():
+            row(key, value if value is not None else "-")
+    finally:
+        run.stop()
+    print(f"voice_load: logs in {run.work}", flush=True)
+    emit(figures)
+
+
+def in_loopback_namespace() -> bool:
+    """Only the loopback interface here (/proc/net/dev is the namespace's; /sys/class/net is
+    the host's unless sysfs is mounted again)."""
+    lines = Path("/proc/net/dev").read_text().splitlines()[2:]
+    return {line.split(":")[0].strip() for line in lines} <= {"lo"}
+
+
+class Run:
+    """One run: the scratch database, the stack and relais's processes, SIPp, the browsers.
+    `stop` stops every process it started, by PID, whatever happened."""
+
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        from relais.apps.voice.stack.kamailio import SipAddress
+        from relais.apps.voice.stack.processes import VoiceStack
+
+        self.args, self.work = args, work
+        self.processes: dict[str, subprocess.Popen[Any]] = {}
+        self.capture: Any = None
+        self.browsers: Any = None
+        self.database: str | None = None
+        self.voice_port, self.phone_port, self.agent_media = free_port(), free_port(), free_port()
+        self.stack = VoiceStack.on_free_ports(
+            work / "stack",
+            sip_domain="relais.invalid",
+            sip_secret=SIP_SECRET,
+            trunks=(SipAddress("127.0.0.1"),),
+            voice_services=(SipAddress("127.0.0.1", self.voice_port),),
+            # 2 legs x (RTP, RTCP) a call, and spare
+            media_ports=max(200, 8 * (args.concurrent + args.browser_agents)),
+            ds_ping_interval_s=1,
         )
-        assert processes["desks"].stdout is not None
-        processes["desks"].stdout.readline()
+
+    def measure(self, calls: int, browser_calls: int) -> dict[str, Any]:
+        from relais.apps.voice.stack.capture import RtpCapture
+
+        args = self.args
+        env = self.start_relais()
+        ports = range(self.stack.rtpengine.port_min, self.stack.rtpengine.port_max + 1)
+        self.capture = RtpCapture(self.work / "rtp.pcapng").start(ports[0], ports[-1])
+        measured = self.measured_pids()
+        cpu_before = {part: cpu_seconds(pid) for part, pid in measured.items()}
+        started = time.monotonic()
+        callers: dict[str, tuple[subprocess.Popen[Any], int]] = {}
+        for kind, dialled, count, limit in (
+            ("sip", DIALLED, calls, args.concurrent),
+            ("browser", DIALLED_WEB, browser_calls, args.browser_agents),
+        ):
+            if count:
+                media = free_port()
+                callers[kind] = (self.start_callers(kind, dialled, count, limit, media), media)
+        timeout = (calls + browser_calls) / args.rate + args.hold_s * 4 + 120
+        exits = {kind: process.wait(timeout) for kind, (process, _) in callers.items()}
+        wall = time.monotonic() - started
+        figures: dict[str, Any] = {}
+        for part, pid in measured.items():
+            used = cpu_seconds(pid) - cpu_before[part]
+            figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)
+        counted = {kind: sipp_calls(self.work / f"callers-{kind}.csv") for kind in callers}
+        unread = any(numbers["failed_calls"] < 0 for numbers in counted.values())
+        figures["successful_calls"] = sum(n.get("successful_calls", 0) for n in counted.values())
+        figures["failed_calls"] = -1 if unread else sum(n["failed_calls"] for n in counted.values())
+        figures |= {f"sipp_exit_{kind}": code for kind, code in exits.items()}
+        figures |= rtp_figures(
+            self.capture.flows(),
+            ports,
+            agent_media=self.agent_media,
+            callers={kind: media for kind, (_, media) in callers.items()},
+            expected_each_way={
+                "sip": calls * args.hold_s * 50,
+                "browser": browser_calls * args.hold_s * 50,
+            },
+        )
+        record = child(
+            "import json; from bench.voice_load import figures_from_record as f; "
+            "print(json.dumps(f()))",
+            env,
+            stdout=subprocess.PIPE,
+        )
+        output, _ = record.communicate(timeout=120)
+        recorded = json.loads(output.strip().splitlines()[-1])
+        setups = recorded["setups_ms"]
+        # SIPp's caller succeeds once the voice service answers it (then queues it): a call no
+        # agent answered is a failed call too
+        figures["recorded_calls"] = recorded["recorded_calls"]
+        figures["agent_answered_calls"] = recorded["agent_answered_calls"]
+        if figures["failed_calls"] >= 0:
+            figures["failed_calls"] = max(
+                figures["failed_calls"], calls + browser_calls - recorded["agent_answered_calls"]
+            )
+        figures["setup_p50_ms"] = round(statistics.median(setups), 1) if setups else None
+        p99 = percentile(setups, 0.99)
+        figures["setup_p99_ms"] = round(p99, 1) if p99 is not None else None
+        return figures
+
+    def start_relais(self) -> dict[str, str]:
+        """The database seeded, Redis, the stack, `relais router` and `relais voice`, the web
+        server and browsers (with --browser-agents), the desks, the SIPp desk phones; returns
+        the environment of relais's processes."""
+        from bench.voice_browsers import BrowserAgents, start_redis, start_web
+        from relais.apps.voice.stack.processes import sip_options_ping
+
+        args, work = self.args, self.work
+        url, self.database = scratch_postgres(args.database_url)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "RELAIS_DATA_DIR": str(work),
+            "DJANGO_SETTINGS_MODULE": "relais.config.settings",
+            "RELAIS_LOG_LEVEL": "INFO",
+            "RELAIS_SIP_DOMAIN": "relais.invalid",
+            "RELAIS_SIP_SECRET": SIP_SECRET,
+            "RELAIS_SIP_WS_URL": self.stack.ws_url,
+            # every process (the seed making sessions, the web server reading them) agrees
+            "RELAIS_SECRET_KEY": secrets.token_urlsafe(50),
+        }
+        self.processes["redis"], env["REDIS_URL"] = start_redis(work)
+        seed_code = f"from bench.voice_load import seed; seed({args.concurrent}, {self.phone_port})"
+        if child(seed_code, env).wait():
+            raise RuntimeError("seeding the database failed")
+        sessions: list[str] = []
+        if args.browser_agents:
+            seeded = child(
+                "from bench.voice_browsers import seed_browser_agents as s; "
+                f"s({args.browser_agents}, {DIALLED_WEB!r})",
+                env,
+                stdout=subprocess.PIPE,
+            )
+            out, _ = seeded.communicate(timeout=300)
+            sessions = json.loads(out.strip().splitlines()[-1])
+        self.stack.start()
         relais = [sys.executable, "-m", "relais.cli"]
-        ng_host, ng_port = stack.ng_address
+        ng_host, ng_port = self.stack.ng_address
         for part, command in (
             ("router", [*relais, "router", "--poll", "0.05"]),
             (
@@ -307,129 +463,134 @@ def main() -> None:
                     *relais,
                     "voice",
                     "--sip",
-                    f"127.0.0.1:{voice_port}",
+                    f"127.0.0.1:{self.voice_port}",
                     "--ng",
                     f"{ng_host}:{ng_port}",
                 ],
             ),
         ):
             log = (work / f"{part}.log").open("wb")
-            processes[part] = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+            self.processes[part] = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        if sessions:
+            web_port = free_port()
+            self.processes["web"] = start_web(env, work, web_port)
+            self.browsers = BrowserAgents(f"http://127.0.0.1:{web_port}", sessions)
+            self.browsers.start()
+        desks = child(
+            "from bench.voice_load import keep_desks; keep_desks()",
+            env,
+            stdout=subprocess.PIPE,
+            stderr=(work / "desks.log").open("wb"),
+        )
+        self.processes["desks"] = desks
+        assert desks.stdout is not None
+        desks.stdout.readline()
         (work / "agent.xml").write_text(AGENT)
         (work / "caller.xml").write_text(CALLER)
-        subprocess.run(
-            [
-                "sox",
-                "-n",
-                "-r",
-                "8000",
-                "-c",
-                "1",
-                "-e",
-                "a-law",
-                str(work / "caller.wav"),
-                "synth",
-                str(args.hold_s + 5),
-                "sine",
-                "440",
-                "vol",
-                "0.3",
-            ],
-            check=True,
-        )
-        sipp = ["sipp", "-i", "127.0.0.1", "-nostdin", "-trace_stat", "-stf"]
-        processes["agents"] = subprocess.Popen(
-            [
-                *sipp,
-                "agents.csv",
-                "-sf",
-                "agent.xml",
-                "-p",
-                str(phone_port),
-                "-mp",
-                str(free_port()),
-                "-rtp_echo",
-            ],
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        audio = ["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(work / "caller.wav")]
+        audio += ["synth", str(args.hold_s + 5), "sine", "440", "vol", "0.3"]
+        subprocess.run(audio, check=True)
+        phones = [*SIPP, "agents.csv", "-sf", "agent.xml", "-p", str(self.phone_port)]
+        phones += ["-mp", str(self.agent_media), "-rtp_echo"]
+        self.processes["agents"] = subprocess.Popen(
+            phones, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 120
-        while not sip_options_ping(("127.0.0.1", voice_port)):  # 200: the active service
+        while not sip_options_ping(("127.0.0.1", self.voice_port)):  # 200: the active service
             if time.monotonic() > deadline:
                 raise RuntimeError(f"relais voice did not become active: {work / 'voice.log'}")
             time.sleep(0.5)
         time.sleep(2.5)  # Kamailio's dispatcher probes it every second
-        started = time.monotonic()
-        cpu_before = {part: cpu_seconds(p.pid) for part, p in processes.items()}
-        cpu_before |= {part: cpu_seconds(p.pid) for part, p in stack.processes.items()}
-        sip_host, sip_port = stack.sip_address
-        callers = subprocess.run(
-            [
-                *sipp,
-                "callers.csv",
-                "-sf",
-                "caller.xml",
-                f"{sip_host}:{sip_port}",
-                "-s",
-                DIALLED,
-                "-m",
-                str(calls),
-                "-r",
-                str(args.rate),
-                "-l",
-                str(args.concurrent),
-                "-d",
-                str(int(args.hold_s * 1000)),
-                "-timeout",
-                f"{int(args.hold_s * 4 + 60)}s",
-            ],
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-        wall = time.monotonic() - started
-        for part, process in [*processes.items(), *stack.processes.items()]:
-            used = cpu_seconds(process.pid) - cpu_before.get(part, 0.0)
-            figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)
-        figures |= sipp_calls(work / "callers.csv")
-        figures["sipp_exit"] = callers.returncode
-        from relais.apps.voice.ng import NgClient
+        return env
 
-        stats = NgClient(stack.ng_address).request("statistics")
-        relayed = int(
-            ((stats.get("statistics") or {}).get("totalstatistics") or {}).get("packetsrelayed", 0)
-            or 0
+    def start_callers(
+        self, kind: str, dialled: str, calls: int, limit: int, media: int
+    ) -> subprocess.Popen[Any]:
+        args = self.args
+        sip_host, sip_port = self.stack.sip_address
+        command = [*SIPP, f"callers-{kind}.csv", "-sf", "caller.xml", f"{sip_host}:{sip_port}"]
+        command += ["-s", dialled, "-mp", str(media), "-p", str(free_port())]
+        command += ["-m", str(calls), "-r", str(args.rate), "-l", str(limit)]
+        command += ["-d", str(int(args.hold_s * 1000)), "-timeout", f"{int(args.hold_s * 4 + 60)}s"]
+        return subprocess.Popen(
+            command, cwd=self.work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        expected = calls * args.hold_s * 50 * 2
-        figures["rtp_packet_ratio"] = round(relayed / expected, 3) if expected else None
-        record = child(
-            "import json; from bench.voice_load import figures_from_record as f; "
-            "print(json.dumps(f()))",
-            env,
-            stdout=subprocess.PIPE,
-        )
-        output, _ = record.communicate(timeout=60)
-        import json
 
-        setups = json.loads(output.strip().splitlines()[-1])["setups_ms"]
-        figures["setup_p50_ms"] = round(statistics.median(setups), 1) if setups else None
-        p99 = percentile(setups, 0.99)
-        figures["setup_p99_ms"] = round(p99, 1) if p99 is not None else None
-        for key, value in figures.items():
-            row(key, value if value is not None else "-")
-    finally:
-        for process in processes.values():
+    def measured_pids(self) -> dict[str, int]:
+        """The components whose CPU the bench reports (each with its children)."""
+        pids = {part: process.pid for part, process in self.stack.processes.items()}
+        for part in ("voice", "router", "web", "redis"):
+            if part in self.processes:
+                pids[part] = self.processes[part].pid
+        if self.browsers is not None and self.browsers.driver_pid:
+            pids["chromium"] = self.browsers.driver_pid
+        return pids
+
+    def stop(self) -> None:
+        if self.capture is not None:
+            self.capture.stop()
+        if self.browsers is not None:
+            try:
+                self.browsers.stop()
+            except Exception as error:
+                print(f"voice_load: stopping Chromium: {error}", file=sys.stderr)
+        for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
                 try:
                     process.wait(10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        stack.stop()
-        drop_postgres(args.database_url, name)
-    emit(figures)
+                    process.wait()
+        self.stack.stop()
+        if self.database:
+            drop_postgres(self.args.database_url, self.database)
+
+
+def rtp_figures(
+    flows: Counter[tuple[int, int]],
+    rtpengine_ports: range,
+    *,
+    agent_media: int,
+    callers: dict[str, int],
+    expected_each_way: dict[str, float],
+) -> dict[str, Any]:
+    """RTP through rtpengine, from the loopback capture (packets per (source, destination)
+    port). Each caller streams 50 packets a second for --hold-s from its SIPp's media port
+    (`callers`: per kind, the port all that SIPp's calls share). For SIP agents rtpengine relays
+    them to the desk phone (the SIPp UAS's media port `agent_media`), which echoes each back,
+    and rtpengine relays the echo to the caller; for browser agents it relays them to the
+    browser (DTLS-SRTP) and the browser's own microphone (20 ms packets) back to the caller.
+    `expected_each_way[kind]` packets to the agents and as many back (RTCP, on the ports above,
+    is not counted). `rtp_packet_ratio` = packets rtpengine delivered both ways / expected both
+    ways; the other counts tell which hop lost them."""
+
+    def between(sources: Any, destinations: Any) -> int:
+        return sum(n for (src, dst), n in flows.items() if src in sources and dst in destinations)
+
+    known = {agent_media, *callers.values(), *(port + 1 for port in callers.values())}
+    known.add(agent_media + 1)
+    browsers = {
+        port for pair in flows for port in pair if port not in rtpengine_ports and port not in known
+    }
+    to_agents = {
+        "sip": between(rtpengine_ports, (agent_media,)),
+        "browser": between(rtpengine_ports, browsers),
+    }
+    figures: dict[str, Any] = {}
+    delivered = expected = 0.0
+    for kind, media in callers.items():
+        to_callers = between(rtpengine_ports, (media,))
+        figures[f"rtp_{kind}_callers_sent"] = between((media,), rtpengine_ports)
+        figures[f"rtp_to_{kind}_agents"] = to_agents[kind]
+        figures[f"rtp_{kind}_agents_sent"] = between(
+            (agent_media,) if kind == "sip" else browsers, rtpengine_ports
+        )
+        figures[f"rtp_to_{kind}_callers"] = to_callers
+        delivered += to_agents[kind] + to_callers
+        expected += 2 * expected_each_way[kind]
+    figures["rtp_packet_ratio"] = round(delivered / expected, 3) if expected else None
+    return figures
 
 
 def sipp_calls(stat_file: Path) -> dict[str, int]:

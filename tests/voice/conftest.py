@@ -17,8 +17,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ import pytest
 from django.conf import settings
 
 from relais.apps.voice.stack import credentials
+from relais.apps.voice.stack.capture import RtpCapture
 from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.ports import free_port as _free_port
 from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
@@ -269,72 +268,6 @@ def sipp(work_dir: Path) -> Iterator[Sipp]:
         yield runner
     finally:
         runner.stop_all()
-
-
-@dataclass
-class RtpCapture:
-    """UDP packets on the loopback between two ports of a range, captured by dumpcap."""
-
-    path: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self, port_min: int, port_max: int) -> RtpCapture:
-        stderr = self.path.with_suffix(".log")
-        with stderr.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    "dumpcap",
-                    "-i",
-                    "lo",
-                    "-f",
-                    f"udp portrange {port_min}-{port_max}",
-                    "-w",
-                    str(self.path),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        deadline = time.monotonic() + 10
-        while "File:" not in stderr.read_text(errors="replace"):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"dumpcap did not start: {stderr.read_text()}")
-            time.sleep(0.05)
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
-
-    def flows(self) -> Counter[tuple[int, int]]:
-        """Packets per (source port, destination port)."""
-        self.stop()
-        output = subprocess.run(
-            [
-                "tshark",
-                "-r",
-                str(self.path),
-                "-T",
-                "fields",
-                "-e",
-                "udp.srcport",
-                "-e",
-                "udp.dstport",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return Counter(
-            (int(source), int(destination))
-            for source, destination in (line.split("\t") for line in output.splitlines() if line)
-        )
-
-    def received_by(self, port: int) -> int:
-        return sum(count for (_, destination), count in self.flows().items() if destination == port)
-
-    def sent_by(self, port: int) -> int:
-        return sum(count for (source, _), count in self.flows().items() if source == port)
 
 
 @pytest.fixture

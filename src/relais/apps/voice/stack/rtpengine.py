@@ -1,15 +1,15 @@
 """rtpengine in userspace: its command line and a readiness check (the ng `ping`).
 
 The voice service drives rtpengine over the ng protocol (bencode over UDP, `apps/voice/ng.py`);
-here only the tiny `ping` needed to know the daemon is up.
+the readiness check is that client's `ping`, sent once with a short timeout.
 """
 
 from __future__ import annotations
 
-import secrets
-import socket
 from dataclasses import dataclass
 from pathlib import Path
+
+from relais.apps.voice.ng import NgClient, NgError
 
 RTPENGINE = "rtpengine"
 
@@ -61,12 +61,8 @@ def rtpengine_command(config: RtpengineConfig, run_dir: Path) -> list[str]:
 
 def rtpengine_ping(address: tuple[str, int], *, timeout_s: float = 0.5) -> bool:
     """True when rtpengine answers an ng `ping` with `pong` at `address` (host, port)."""
-    cookie = secrets.token_hex(4).encode()
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(timeout_s)
-        try:
-            sock.sendto(cookie + b" d7:command4:pinge", address)
-            answer, _ = sock.recvfrom(4096)
-        except OSError:
-            return False
-    return answer.startswith(cookie + b" ") and b"pong" in answer
+    try:
+        NgClient(address, timeout=timeout_s, retries=0).ping()
+    except (NgError, OSError):
+        return False
+    return True
