@@ -311,3 +311,40 @@ def holding_agent_scenario(*, hold_after_ms: int, hold_for_ms: int) -> str:
         send(reply("200 OK"), retrans=False),
         '<Reference variables="held"/>',
     )
+
+
+def wait_until_dispatched(edge: tuple[str, int], number: str, seconds: float = 30.0) -> None:
+    """Wait until Kamailio dispatches a new call to an active voice service (its probes have
+    seen one answer 200): an INVITE without SDP gets the voice service's 400, not the edge's
+    503. It creates nothing."""
+    deadline = time.monotonic() + seconds
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(1)
+        port = sock.getsockname()[1]
+        attempt = 0
+        while time.monotonic() < deadline:
+            attempt += 1
+            sock.sendto(
+                (
+                    f"INVITE sip:{number}@{edge[0]}:{edge[1]} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-ready-{attempt}\r\n"
+                    f"From: <sip:ready@127.0.0.1:{port}>;tag=ready\r\n"
+                    f"To: <sip:{number}@{edge[0]}>\r\nCall-ID: ready-{attempt}-{port}\r\n"
+                    f"CSeq: 1 INVITE\r\nContact: <sip:ready@127.0.0.1:{port}>\r\n"
+                    "Max-Forwards: 70\r\nContent-Type: application/sdp\r\n"
+                    "Content-Length: 5\r\n\r\nready"
+                ).encode(),
+                edge,
+            )
+            try:
+                while True:
+                    status = sock.recv(65535).split(b" ", 2)[1]
+                    if status == b"503":
+                        break
+                    if not status.startswith(b"1"):
+                        return
+            except TimeoutError:
+                pass
+            time.sleep(0.2)
+    raise AssertionError(f"Kamailio at {edge} never dispatched to a voice service")
