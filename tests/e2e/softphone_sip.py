@@ -1,5 +1,6 @@
 """The voice service's side of the softphone's tests (test_softphone_voice.py): the SIPp
-scenarios it plays through Kamailio, the rtpengine flags it drives, and the caller's RTP."""
+scenarios it plays through Kamailio, the rtpengine flags it drives, and the caller's RTP; and
+the browser with fake media and the call's getStats (also for tests/voice/test_full_stack.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ import socket
 import struct
 import subprocess
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from relais.apps.voice.ng import NgClient
 from relais.apps.voice.stack.processes import VoiceStack
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 DOMAIN = "relais.test"
 SECRET = "kamailio-and-relais-share-this"
@@ -244,3 +250,40 @@ def sipp_call(
          "-error_file", str(edge.run_dir / "sipp_errors.log")],
         cwd=edge.run_dir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
+
+
+MEDIA_FLAGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    "--allow-loopback-in-peer-connection",  # a network namespace with loopback only
+]
+
+
+@pytest.fixture
+def media_browser() -> Iterator[Any]:
+    """Chromium with a fake microphone that needs no permission prompt."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS + MEDIA_FLAGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def call_stats(page: Any) -> dict[str, int]:
+    return page.evaluate(
+        """async () => {
+          const [call] = [...window.relaisSoftphone.calls.values()];
+          const report = await call.invitation.sessionDescriptionHandler.peerConnection.getStats();
+          const found = {received: 0, sent: 0};
+          report.forEach((entry) => {
+            if (entry.kind !== "audio") return;
+            if (entry.type === "inbound-rtp") found.received += entry.packetsReceived;
+            if (entry.type === "outbound-rtp") found.sent += entry.packetsSent;
+          });
+          return found;
+        }"""
+    )

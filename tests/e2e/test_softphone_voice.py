@@ -34,7 +34,6 @@ from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.signin import sign_in
 from tests.e2e.softphone_sip import (
     CALL_ID,
@@ -48,18 +47,15 @@ from tests.e2e.softphone_sip import (
     TO_CALLER,
     Edge,
     RtpPeer,
+    call_stats,
     caller_sdp,
+    media_browser,
     sipp_call,
 )
 
 pytestmark = pytest.mark.voice
+__all__ = ["media_browser"]  # a fixture
 
-MEDIA_FLAGS = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-    "--allow-loopback-in-peer-connection",  # a network namespace with loopback only
-]
 READY = {"fr": "Téléphone\u202f: prêt", "en": "Phone: ready"}
 REFUSED = {
     "fr": "Téléphone\u202f: refusé par le serveur de téléphonie",
@@ -85,19 +81,6 @@ def edge(tmp_path: Path) -> Iterator[Edge]:
         yield Edge(stack, voice_port, tmp_path)
     finally:
         stack.stop()
-
-
-@pytest.fixture
-def media_browser() -> Iterator[Any]:
-    """Chromium with a fake microphone that needs no permission prompt."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_FLAGS + MEDIA_FLAGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -198,22 +181,6 @@ def test_a_line_whose_credentials_kamailio_refuses_says_so(
 # -- a call: SIPp as the voice service, rtpengine between DTLS-SRTP and RTP -----------------------
 
 
-def _stats(page: Any) -> dict[str, int]:
-    return page.evaluate(
-        """async () => {
-          const [call] = [...window.relaisSoftphone.calls.values()];
-          const report = await call.invitation.sessionDescriptionHandler.peerConnection.getStats();
-          const found = {received: 0, sent: 0};
-          report.forEach((entry) => {
-            if (entry.kind !== "audio") return;
-            if (entry.type === "inbound-rtp") found.received += entry.packetsReceived;
-            if (entry.type === "outbound-rtp") found.sent += entry.packetsSent;
-          });
-          return found;
-        }"""
-    )
-
-
 def _until(check: Any, seconds: float = 15.0, said: Any = lambda: "never got there") -> None:
     deadline = time.monotonic() + seconds
     while not check():
@@ -229,7 +196,7 @@ def _media_state(page: Any, caller: RtpPeer) -> str:
           return [pc.iceConnectionState, pc.connectionState];
         }"""
     )
-    return f"browser {_stats(page)} {states}, caller received {caller.received}"
+    return f"browser {call_stats(page)} {states}, caller received {caller.received}"
 
 
 RINGING = {"fr": "Sonnerie…", "en": "Ringing…"}
@@ -301,7 +268,7 @@ def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
 
         # audio both ways: the browser hears the caller, the caller hears the browser
         _until(
-            lambda: _stats(page)["received"] > 50 and caller.received.get(PCMU, 0) > 50,
+            lambda: call_stats(page)["received"] > 50 and caller.received.get(PCMU, 0) > 50,
             seconds=30,
             said=lambda: _media_state(page, caller),
         )

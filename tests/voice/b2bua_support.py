@@ -1,11 +1,12 @@
 """What the B2BUA's tests share: SIPp scenarios for the operator and desk phones, the caller's
-media in Python, a one-line dispatcher (docs/voice.md, "Call control")."""
+media in Python (docs/voice.md, "Call control")."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -193,6 +194,7 @@ class RtpEndpoint:
         self.music = 0  # packets from rtpengine's player
         self.echoed = 0  # our packets back through the agent
         self.music_after_echo = 0
+        self.ssrcs: Counter[int] = Counter()  # packets received per SSRC
         self.music_times: list[float] = []  # when each music packet came (time.time())
         self.echo_times: list[float] = []
         self.stop_event = threading.Event()
@@ -221,6 +223,7 @@ class RtpEndpoint:
             if len(data) >= 12:
                 peer = peer or source
                 ssrc = struct.unpack("!I", data[8:12])[0]
+                self.ssrcs[ssrc] += 1
                 if ssrc == self.SSRC:
                     self.echoed += 1
                     self.echo_times.append(time.time())
@@ -234,40 +237,6 @@ class RtpEndpoint:
                 seq += 1
                 header = struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, seq * 160, self.SSRC)
                 self.sock.sendto(header + b"\xff" * 160, peer)
-
-
-class Dispatcher:
-    """What Kamailio's dispatcher does for the operator's requests, reduced to one line: every
-    datagram received on `port` goes on to the voice service chosen now (`target`). Answers
-    go straight back (the voice service answers to the Via)."""
-
-    def __init__(self, target: int) -> None:
-        import threading
-
-        self.target = target
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.05)
-        self.port = int(self.sock.getsockname()[1])
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> Dispatcher:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop_event.set()
-        self.thread.join(5)
-        self.sock.close()
-
-    def _run(self) -> None:
-        while not self.stop_event.is_set():
-            try:
-                data = self.sock.recv(65535)
-            except TimeoutError:
-                continue
-            self.sock.sendto(data, ("127.0.0.1", self.target))
 
 
 def declining_scenario(status: str = "486 Busy Here") -> str:
@@ -342,3 +311,40 @@ def holding_agent_scenario(*, hold_after_ms: int, hold_for_ms: int) -> str:
         send(reply("200 OK"), retrans=False),
         '<Reference variables="held"/>',
     )
+
+
+def wait_until_dispatched(edge: tuple[str, int], number: str, seconds: float = 30.0) -> None:
+    """Wait until Kamailio dispatches a new call to an active voice service (its probes have
+    seen one answer 200): an INVITE without SDP gets the voice service's 400, not the edge's
+    503. It creates nothing."""
+    deadline = time.monotonic() + seconds
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(1)
+        port = sock.getsockname()[1]
+        attempt = 0
+        while time.monotonic() < deadline:
+            attempt += 1
+            sock.sendto(
+                (
+                    f"INVITE sip:{number}@{edge[0]}:{edge[1]} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-ready-{attempt}\r\n"
+                    f"From: <sip:ready@127.0.0.1:{port}>;tag=ready\r\n"
+                    f"To: <sip:{number}@{edge[0]}>\r\nCall-ID: ready-{attempt}-{port}\r\n"
+                    f"CSeq: 1 INVITE\r\nContact: <sip:ready@127.0.0.1:{port}>\r\n"
+                    "Max-Forwards: 70\r\nContent-Type: application/sdp\r\n"
+                    "Content-Length: 5\r\n\r\nready"
+                ).encode(),
+                edge,
+            )
+            try:
+                while True:
+                    status = sock.recv(65535).split(b" ", 2)[1]
+                    if status == b"503":
+                        break
+                    if not status.startswith(b"1"):
+                        return
+            except TimeoutError:
+                pass
+            time.sleep(0.2)
+    raise AssertionError(f"Kamailio at {edge} never dispatched to a voice service")

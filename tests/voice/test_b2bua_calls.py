@@ -20,12 +20,12 @@ from relais.apps.interactions.models import Contact, ContactEvent, ContactState,
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
 from relais.apps.voice.ng import NgClient
+from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.processes import VoiceStack
 from tests.apps.conftest import World, world_build
 from tests.apps.presence import desk_open, desks_kept_alive
 from tests.apps.routing.fixtures import orders_queue
 from tests.voice.b2bua_support import (
-    Dispatcher,
     RtpEndpoint,
     agent_scenario,
     caller_scenario,
@@ -327,10 +327,15 @@ def test_an_agent_lost_mid_call_puts_the_caller_back_in_line_for_the_next_agent(
 
 
 def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
-    world: World, phone_queue: Queue, stack: Stack
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
+    voice_stack: VoiceStack,
+    voice_service_addresses: tuple[SipAddress, SipAddress],
 ) -> None:
-    # given an active voice service and a standby, the operator's requests dispatched to the
-    # active one, and an agent whose desk phone answers and echoes the audio
+    # given an active voice service and a standby at the two addresses of Kamailio's
+    # dispatcher set, the operator calling Kamailio, and an agent whose desk phone answers
+    # and echoes the audio
     agent_port, agent_media = free_udp_port(), free_udp_port()
     agent = desk_phone(world, "lille0", agent_port)
     phone = sipp(
@@ -344,12 +349,13 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
         "-rtp_echo",
     )
     stack.start("router", "router", "--poll", "0.05")
-    active = stack.voice("voice-a")
-    standby_port = free_udp_port()
-    stack.voice("voice-b", sip_port=standby_port)
+    first, second = voice_service_addresses
+    active = stack.voice("voice-a", sip_port=first.port)
+    stack.voice("voice-b", sip_port=second.port)
     assert "standby" in (stack.workdir / "voice-b.log").read_text()
+    edge = "{}:{}".format(*voice_stack.sip_address)
 
-    with desks_kept_alive(), RtpEndpoint() as media, Dispatcher(stack.sip_port) as edge:
+    with desks_kept_alive(), RtpEndpoint() as media:
         caller = sipp(
             stack.workdir,
             "caller",
@@ -359,19 +365,18 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
             "-set",
             "rtpport",
             str(media.port),
-            target=f"127.0.0.1:{edge.port}",
+            target=edge,
         )
         assert wait_for(lambda: media.echoed > 20, 30), stack.logs()
-        # when the active service dies mid-call and the edge turns to the standby
+        # when the active service dies mid-call (Kamailio's probes then find the standby)
         active.kill()
         active.wait()
         killed_at = time.time()
-        edge.target = standby_port
         taken = wait_for(
             lambda: "1 calls carried on" in (stack.workdir / "voice-b.log").read_text(), 30
         )
         assert taken, stack.logs()
-        # then the caller's BYE, through the standby, ends the call on both sides
+        # then the caller's BYE, routed by Kamailio to the standby, ends the call on both sides
         assert finished(caller, stack, 60) == 0, stack.logs()
         assert finished(phone, stack) == 0, stack.logs()
 
@@ -385,6 +390,40 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
     contact = Contact.objects.get(pk=call.contact_id)
     assert contact.agent_id == agent.pk
     assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+
+    # and a new call, through Kamailio, is taken by the standby (now the active service); the
+    # agent's phone on a new port (SIPp answered the last BYE to the dead service's address,
+    # which the standby still retransmits for a while)
+    agent_port = free_udp_port()
+    AgentLine.objects.filter(agent=agent).update(static_contact=f"sip:agent@127.0.0.1:{agent_port}")
+    second_phone = sipp(
+        stack.workdir,
+        "agent-2",
+        agent_scenario(answer_after_ms=500),
+        "-p",
+        str(agent_port),
+        "-mp",
+        str(agent_media),
+        "-rtp_echo",
+    )
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "caller-2",
+            caller_scenario(hang_up_after_ms=3000),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=edge,
+        )
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        assert finished(second_phone, stack) == 0, stack.logs()
+    assert media.echoed > 0, stack.logs()
+    assert wait_for(lambda: Call.objects.filter(state=CallState.ENDED).count() == 2, 10), (
+        stack.logs()
+    )
 
 
 def test_a_call_transferred_by_the_desktop_rings_the_new_agent_and_leaves_the_first(

@@ -1,5 +1,6 @@
-"""Bad SIP input to `relais voice`: each gets its SIP answer and changes nothing else
-(docs/voice.md, "Call control"). Real rtpengine, SIPp as the operator, PostgreSQL."""
+"""Bad SIP input to `relais voice`, sent to it directly and through Kamailio: each gets its SIP
+answer and changes nothing else (docs/voice.md, "Call control"). Real rtpengine and Kamailio,
+SIPp as the operator, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import pytest
 
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.voice.models import Call, CallState
-from tests.voice.b2bua_support import INVITE, SDP_OFFER, scenario, send, sipp
+from relais.apps.voice.stack.kamailio import SipAddress
+from relais.apps.voice.stack.processes import VoiceStack
+from tests.voice.b2bua_support import (
+    INVITE,
+    SDP_OFFER,
+    RtpEndpoint,
+    caller_scenario,
+    scenario,
+    send,
+    sipp,
+    wait_until_dispatched,
+)
 from tests.voice.test_b2bua_calls import (
     DIALLED,
     Stack,
@@ -61,11 +73,26 @@ def run(stack: Stack, name: str, xml: str, *args: str) -> None:
     assert finished(process, stack) == 0, stack.logs()
 
 
+@pytest.mark.parametrize("through", ["direct", "kamailio"])
 def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
-    world: object, phone_queue: object, stack: Stack
+    world: object,
+    phone_queue: object,
+    stack: Stack,
+    voice_stack: VoiceStack,
+    voice_service_addresses: tuple[SipAddress, SipAddress],
+    through: str,
 ) -> None:
-    # given the voice service, which lets callers ring 2 s before the queue answers
-    stack.voice("voice", "--answer-delay", "2")
+    # given the voice service, which lets callers ring 2 s before the queue answers, reached
+    # directly or as the operator does, through Kamailio (which answers OPTIONS for a number
+    # itself: only INVITEs come in from the trunk)
+    options_status = 200
+    if through == "kamailio":
+        stack.voice("voice", "--answer-delay", "2", sip_port=voice_service_addresses[0].port)
+        stack.sip_port = voice_stack.sip_address[1]  # the requests go to Kamailio
+        wait_until_dispatched(voice_stack.sip_address, DIALLED)
+        options_status = 405
+    else:
+        stack.voice("voice", "--answer-delay", "2")
 
     # an INVITE whose body is not SDP: 400
     run(
@@ -100,7 +127,7 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
         scenario(
             "options",
             send(request("OPTIONS sip:[service]@[remote_ip]:[remote_port]", "1 OPTIONS")),
-            '<recv response="200"/>',
+            f'<recv response="{options_status}"/>',
         ),
         "-s",
         DIALLED,
@@ -141,3 +168,24 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
     call.refresh_from_db()
     assert (call.state, call.ended_by) == (CallState.ENDED, "caller")
     assert Contact.objects.count() == 1
+
+    # a re-INVITE from the operator while queued: 200 with the same media, nothing else
+    with RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "reinvite",
+            caller_scenario(hang_up_after_ms=1000, reinvite=True),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert finished(caller, stack) == 0, stack.logs()
+    assert media.music > 0, stack.logs()
+    assert wait_for(
+        lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").count() == 2, 10
+    ), stack.logs()
+    assert Contact.objects.count() == 2
+    assert not Contact.objects.exclude(state=ContactState.ABANDONED).exists()

@@ -102,8 +102,11 @@ class CallMedia:
         """A fresh tag and the SDP offer for an agent's INVITE (WebRTC for a browser)."""
         tag = new_tag("agent")
         options = _WEBRTC if webrtc else _COMMON
+        # A browser's side gets a media session of its own (`to-tag`): on the ports of the
+        # queue's placeholder rtpengine would answer the browser's DTLS handshake with its own.
+        fresh = {"to_tag": tag} if webrtc else {}
         offered = self.ng.offer(
-            call_id=self.call_id, from_tag=self.caller_tag, sdp=self.caller_sdp, **options
+            call_id=self.call_id, from_tag=self.caller_tag, sdp=self.caller_sdp, **fresh, **options
         )
         self.agents[tag] = webrtc
         if self.music and self.music_file:  # a new offer ends the player: start it again
