@@ -62,16 +62,6 @@ def until(check: Callable[[], Any], said: Callable[[], str], seconds: float = 30
         time.sleep(0.1)
 
 
-# The call is answered over SIP with audio both ways, but the desktop never opens the call's
-# tab: `voice.control.call_answered` accepts the offer (`interactions.offer_accept`) without the
-# desk event `desk_accept` appends (`ChatOpenedEvent`), so no call controls, no transfer list,
-# no wrap-up form. Strict: when that is fixed these pass and the marker must go.
-DESK_TAB_MISSING = pytest.mark.xfail(
-    strict=True,
-    reason="the voice service's answer opens no tab in the desktop (no ChatOpenedEvent)",
-)
-
-
 @dataclass
 class Caller:
     """The operator's call (SIPp) through Kamailio, its media (`RtpEndpoint`), and the hang-up
@@ -226,7 +216,6 @@ def call_kinds(contact_id: int) -> list[str]:
     )
 
 
-@DESK_TAB_MISSING
 def test_a_call_queued_with_music_is_answered_in_the_browser_transferred_and_wrapped_up(
     world: World,
     phone_queue: Queue,
@@ -301,7 +290,6 @@ def _colleague_listed(page: Any, option: Any) -> bool:
     return bool(option.count())
 
 
-@DESK_TAB_MISSING
 def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_browser_agent(
     world: World,
     phone_queue: Queue,

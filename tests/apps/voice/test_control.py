@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from relais.apps.audit.models import AuditEntry
+from relais.apps.deskstream.models import DeskEvent
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
     CALL_KINDS,
@@ -141,9 +142,13 @@ def test_ringing_then_answered_accepts_the_offer_as_the_agent(phone: Routing) ->
         EventKind.OFFER_ACCEPTED,
         EventKind.CALL_ANSWERED,
     ]
+    opened = DeskEvent.objects.get(agent_id=lille0.pk, kind="chat.opened")  # the call's tab
+    assert (opened.contact_id, opened.payload["chat"]["channel"]) == (ticket.contact_id, "voice")
+    assert opened.payload["chat"]["state"] == S.ACCEPTED
     again = control.call_answered(contact_id=ticket.contact_id, agent_id=lille0.pk)
     assert again.state == S.ACCEPTED
     assert AuditEntry.objects.filter(action="contact.accept").count() == 1
+    assert DeskEvent.objects.filter(agent_id=lille0.pk, kind="chat.opened").count() == 1
 
 
 def test_an_answer_by_another_agent_is_refused(phone: Routing) -> None:

@@ -201,6 +201,13 @@ def contact_hold(contact_id: int) -> tuple[str, int | None]:
     return row[0], row[1]
 
 
+def offer_key(contact: Contact) -> str:
+    """One offer of a contact in the desk stream's keys (`offer:`, `open:`, `end:` + this):
+    the same contact offered again later is another offer."""
+    stamp = contact.offered_at.timestamp() if contact.offered_at else 0
+    return f"{contact.pk}:{stamp:.6f}"
+
+
 def desk_event_append(
     *,
     agent_id: int,

@@ -35,11 +35,11 @@ from relais.apps.deskstream.events import (
     PresenceChangedEvent,
     desk_group,
     frame_of,
+    offer_key,
     same_presence,
 )
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop import queries, selectors
-from relais.apps.desktop.sync import offer_key
 from relais.apps.interactions.models import Contact
 from relais.apps.realtime.push import send_frame_on_commit
 from relais.core.kpi import from_epoch

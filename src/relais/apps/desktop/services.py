@@ -23,6 +23,7 @@ from relais.apps.deskstream.events import (
     OfferEndedEvent,
     desk_event_append,
     desk_group,
+    offer_key,
 )
 from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop import selectors
@@ -35,7 +36,7 @@ from relais.apps.desktop.models import (
     WrapUp,
     WrapUpReason,
 )
-from relais.apps.desktop.sync import desk_sync, offer_key, sync_presence
+from relais.apps.desktop.sync import desk_sync, sync_presence
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.log import event_append

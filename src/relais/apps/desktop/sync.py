@@ -18,17 +18,13 @@ from relais.apps.deskstream.events import (
     OfferEndedEvent,
     PresenceChangedEvent,
     desk_event_append,
+    offer_key,
 )
 from relais.apps.deskstream.models import DeskCursor, DeskEvent
 from relais.apps.desktop import selectors
 from relais.apps.interactions.models import AgentPresence, Contact, ContactState, PresenceState
 
 S = ContactState
-
-
-def offer_key(contact: Contact) -> str:
-    stamp = contact.offered_at.timestamp() if contact.offered_at else 0
-    return f"{contact.pk}:{stamp:.6f}"
 
 
 def offer_append(agent_id: int, contact: Contact) -> DeskEvent | None:

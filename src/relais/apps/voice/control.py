@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.apps import rows
+from relais.apps.deskstream.events import ChatOpenedEvent, desk_event_append, offer_key
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.log import event_append
@@ -143,6 +144,14 @@ def call_answered(*, contact_id: int, agent_id: int) -> Contact:
         contact = contact_locked(contact_id)
         if contact.state == S.ACCEPTED and contact.agent_id == agent.pk:
             return contact
+        if contact.state == S.OFFERED and contact.agent_id == agent.pk:
+            desk_event_append(  # the desktop opens the call, as its own accept opens a chat
+                agent_id=agent.pk,
+                event=ChatOpenedEvent(chat=selectors.call_view(contact, agent.pk)),
+                contact_id=contact.pk,
+                key=f"open:{offer_key(contact)}",
+                contact_locked=True,
+            )
         contact = interactions.offer_accept(
             actor=agent.user, contact=contact, agent=agent, locked=True
         )

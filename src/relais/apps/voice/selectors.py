@@ -10,8 +10,9 @@ from typing import Any
 
 from django.conf import settings
 
+from relais.apps.deskstream.events import ChatView
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import Contact
+from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.privacy.selectors import agent_masking
 from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
@@ -134,3 +135,19 @@ def caller_for_agent(contact: Contact, agent_id: int) -> str:
     """The caller's display name in the INVITE to an agent: their number, masked per the
     agent's site or partner policy (privacy.agent_masking)."""
     return caller_shown(contact.customer_reference, agent_masking(agent_id))
+
+
+def call_view(contact: Contact, agent_id: int) -> ChatView:
+    """The call as the agent's desktop opens it when they answer (their own accept does the
+    same for a chat): no transcript, the caller as the agent may see them."""
+    return ChatView(
+        contact_id=contact.pk,
+        queue=contact.queue.code,
+        queue_label=contact.queue.label,
+        customer_name=caller_for_agent(contact, agent_id),
+        language=str(contact.attributes.get("language", "")),
+        topic=str(contact.attributes.get("topic", "")),
+        state=ContactState.ACCEPTED.value,
+        messages=[],
+        channel=contact.channel,
+    )
