@@ -216,6 +216,8 @@ def test_hanging_up_an_answered_call_completes_it(phone: Routing) -> None:
     assert (contact.state, contact.agent_id) == (S.WRAP_UP, lille0.pk)
     assert AuditEntry.objects.get(action="contact.complete").actor_id == lille0.user_id
     assert kinds(contact.pk)[-2:] == [EventKind.CALL_ENDED, EventKind.CONTACT_COMPLETED]
+    asked = DeskEvent.objects.filter(agent_id=lille0.pk, kind="contact.completed")
+    assert list(asked.values_list("contact_id", flat=True)) == [contact.pk]  # wrap-up form
 
 
 def test_who_hung_up_must_be_known(phone: Routing) -> None:

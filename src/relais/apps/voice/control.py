@@ -20,7 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.apps import rows
-from relais.apps.deskstream.events import ChatOpenedEvent, desk_event_append, offer_key
+from relais.apps.deskstream.events import (
+    ChatOpenedEvent,
+    ContactCompletedEvent,
+    desk_event_append,
+    offer_key,
+)
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.log import event_append
@@ -220,6 +225,13 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
             )
         elif contact.state == S.ACCEPTED and contact.agent_id is not None:
             agent = _agent(contact.agent_id)
+            desk_event_append(  # the desktop asks for the wrap-up, as at the end of a chat
+                agent_id=agent.pk,
+                event=ContactCompletedEvent(contact_id=contact.pk),
+                contact_id=contact.pk,
+                key=f"completed:{offer_key(contact)}",
+                contact_locked=True,
+            )
             contact = interactions.contact_complete(
                 actor=agent.user, contact=contact, agent=agent, locked=True
             )
