@@ -379,6 +379,18 @@ class Call:
                 agent_id=leg.agent_id,
             )
 
+    def record_transfer(self, transfer: Any) -> None:
+        """The desktop transferred the call (the feed's `Transferred`): `call.transfer` in the
+        contact's event log, from whom to whom."""
+        self._record(
+            "call_event",
+            contact_id=self.contact_id,
+            kind="transfer",
+            agent_id=transfer.from_agent,
+            to_agent=transfer.to_agent,
+            to_queue=transfer.to_queue,
+        )
+
     def _hang_up(self, leg: AgentLeg) -> None:
         leg.bye_sent = True
         self._forget_leg(leg)

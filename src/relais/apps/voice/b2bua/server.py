@@ -205,7 +205,10 @@ class B2bua:
                 call.ring(command)
             elif isinstance(command, StopRinging):
                 call.stop_ringing(command.agent_id)
-            elif isinstance(command, Transferred | Requeued):
+            elif isinstance(command, Transferred):
+                call.requeue()
+                call.record_transfer(command)
+            elif isinstance(command, Requeued):
                 call.requeue()
             elif isinstance(command, Closed):
                 call.close()
