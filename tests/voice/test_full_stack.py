@@ -290,6 +290,12 @@ def _colleague_listed(page: Any, option: Any) -> bool:
     return bool(option.count())
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="not yet seen passing end to end: the browser-killed path (re-queue at the head, "
+    "then a second browser agent) is shown with desk phones in test_b2bua_calls.py; with "
+    "browsers it is unfinished (issue 17 stays open)",
+)
 def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_browser_agent(
     world: World,
     phone_queue: Queue,
