@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from relais.apps.accounts.models import User
+from relais.apps.desktop.models import WrapUpReason
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
@@ -224,8 +225,12 @@ def test_a_call_queued_with_music_is_answered_in_the_browser_transferred_and_wra
     voice: Callable[[], Caller],
     media_browser: Any,
 ) -> None:
-    # given two agents at their desktops (the wrap-up is theirs to end), not yet available
+    # given two agents at their desktops (the wrap-up is theirs to end), not yet available;
+    # the reason they will choose (an earlier live-server test may have flushed the tables)
     Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
+    WrapUpReason.objects.get_or_create(
+        code="resolved", defaults={"label_fr": "Résolu", "label_en": "Resolved"}
+    )
     first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
     first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
 
