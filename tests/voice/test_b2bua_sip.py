@@ -145,7 +145,8 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
             '<recv response="100" optional="true"/>',
             '<recv response="180"/>',
             send(request("CANCEL sip:[service]@[remote_ip]:[remote_port]", "1 CANCEL", offset=3)),
-            '<recv response="200"/>',
+            # the CANCEL's 200 and the INVITE's 487 may cross (UDP, a busy machine)
+            '<recv response="200" optional="true"/>',
             '<recv response="487"/>',
             send(
                 request(
