@@ -264,3 +264,16 @@ def _next_seq(agent_id: int) -> int:
 def ephemeral_send(group: str, frame: dict[str, Any]) -> None:
     """A frame that is not stored (typing indicators): lost if nobody listens."""
     group_send(group, "desk.ephemeral", frame)
+
+
+def completed_append(agent_id: int, contact: Contact, *, locked: bool = False) -> None:
+    """The conversation is over: the agent's desktop asks for the wrap-up (once per offer,
+    whichever side ended it: the agent's desktop, or the caller hanging up). `locked`: the
+    caller holds the contact's row."""
+    desk_event_append(
+        agent_id=agent_id,
+        event=ContactCompletedEvent(contact_id=contact.pk),
+        contact_id=contact.pk,
+        key=f"completed:{offer_key(contact)}",
+        contact_locked=locked,
+    )

@@ -17,10 +17,10 @@ from relais.apps.chat.selectors import chat_group
 from relais.apps.deskstream.events import (
     ChatOpenedEvent,
     ContactClosedEvent,
-    ContactCompletedEvent,
     HelpMessageEvent,
     NoteAddedEvent,
     OfferEndedEvent,
+    completed_append,
     desk_event_append,
     desk_group,
     offer_key,
@@ -136,11 +136,11 @@ def desk_complete(*, actor: User, contact_id: int) -> Contact:
     contact = selectors.held_contact(viewer=actor, contact_id=contact_id, states=(S.ACCEPTED,))
     with transaction.atomic(durable=True):
         contact = interactions.contact_complete(actor=actor, contact=contact)
-        _record_end(agent=agent, contact=contact, key=offer_key(contact))
+        _record_end(agent=agent, contact=contact)
     return contact
 
 
-def _record_end(*, agent: Agent, contact: Contact, key: str, locked: bool = False) -> None:
+def _record_end(*, agent: Agent, contact: Contact, locked: bool = False) -> None:
     """The conversation is over: the customer is told (chats) and the desktop's stream says
     so (`locked`: the caller holds the contact's row)."""
     chat.message_post(
@@ -151,13 +151,7 @@ def _record_end(*, agent: Agent, contact: Contact, key: str, locked: bool = Fals
         notify_desk=False,
         held=(contact.state, contact.agent_id) if locked else None,
     )  # nothing if the contact is not a chat
-    desk_event_append(
-        agent_id=agent.pk,
-        event=ContactCompletedEvent(contact_id=contact.pk),
-        contact_id=contact.pk,
-        key=f"completed:{key}",
-        contact_locked=locked,
-    )
+    completed_append(agent.pk, contact, locked=locked)
 
 
 def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = "") -> WrapUp:
@@ -177,7 +171,7 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             raise RelaisError(ErrorCode.ALREADY_WRAPPED_UP)
         key = offer_key(contact)
         if ending:  # what desk_complete records, before its audited part
-            _record_end(agent=agent, contact=contact, key=key, locked=True)
+            _record_end(agent=agent, contact=contact, locked=True)
         wrap = rows.insert(
             WrapUp,
             contact=contact,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from relais.apps import rows
 from relais.apps.deskstream.events import (
     ChatOpenedEvent,
-    ContactCompletedEvent,
+    completed_append,
     desk_event_append,
     offer_key,
 )
@@ -225,13 +225,7 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
             )
         elif contact.state == S.ACCEPTED and contact.agent_id is not None:
             agent = _agent(contact.agent_id)
-            desk_event_append(  # the desktop asks for the wrap-up, as at the end of a chat
-                agent_id=agent.pk,
-                event=ContactCompletedEvent(contact_id=contact.pk),
-                contact_id=contact.pk,
-                key=f"completed:{offer_key(contact)}",
-                contact_locked=True,
-            )
+            completed_append(agent.pk, contact, locked=True)  # the desktop's wrap-up
             contact = interactions.contact_complete(
                 actor=agent.user, contact=contact, agent=agent, locked=True
             )
