@@ -437,7 +437,7 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
             state=row.get_state_display(),
             outcome=row.wrap_up.reason.label if hasattr(row, "wrap_up") else "",
         )
-        for row in previous_contacts(contact, session)
+        for row in previous_contacts(contact)
     ]
     order = str(contact.attributes.get("order") or "")
     return CustomerPanel(
@@ -470,14 +470,13 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
     )
 
 
-def previous_contacts(contact: Contact, session: ChatSession | None) -> list[Contact]:
-    """The same customer's ten latest other contacts (by their e-mail address in a chat,
-    else the contact's customer reference), with queue and wrap-up."""
-    reference = session.email if session else contact.customer_reference
-    if not reference:
+def previous_contacts(contact: Contact) -> list[Contact]:
+    """The same customer's ten latest other contacts on any channel (`Contact.customer_key`:
+    the brand's id, their e-mail address or phone number), with queue and wrap-up."""
+    if not contact.customer_key:
         return []
     return list(
-        Contact.objects.filter(customer_reference=reference)
+        Contact.objects.filter(customer_key=contact.customer_key)
         .exclude(pk=contact.pk)
         .select_related("queue", "wrap_up__reason")
         .order_by("-created_at")[:10]
@@ -502,9 +501,7 @@ def previous_transcript(*, viewer: Any, contact_id: int, previous_id: int) -> Tr
     `contact_id` (which the viewer's agent holds): nothing else, through their masking."""
     contact = held_contact(viewer=viewer, contact_id=contact_id)
     session = ChatSession.objects.filter(contact_id=contact.pk).first()
-    found = next(
-        (row for row in previous_contacts(contact, session) if row.pk == previous_id), None
-    )
+    found = next((row for row in previous_contacts(contact) if row.pk == previous_id), None)
     if found is None:
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
     masking = agent_masking(desk_agent(viewer=viewer).pk)

@@ -56,6 +56,15 @@ class Contact(models.Model):
         Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="contacts"
     )
     customer_reference = models.CharField(_("customer reference"), max_length=120, blank=True)
+    customer_key = models.CharField(
+        _("customer"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "Who the customer is across channels (interactions/identity.py): the brand's signed"
+            " id, else their e-mail address or phone number; blank when unknown."
+        ),
+    )
     priority = models.SmallIntegerField(_("priority"))
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     state = models.CharField(
@@ -124,6 +133,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["state", "queue"], name="contact_state_queue"),
             models.Index(fields=["agent", "state"], name="contact_agent_state"),
+            models.Index(fields=["customer_key", "created_at"], name="contact_customer"),
         ]
 
     def __str__(self) -> str:

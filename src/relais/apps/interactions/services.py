@@ -22,6 +22,7 @@ from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.errors import ErrorCode
 from relais.apps.interactions.frames import ContactHolderChanged
+from relais.apps.interactions.identity import customer_key
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import (
     AgentPresence,
@@ -63,13 +64,15 @@ def contact_create(
     channel: str | None = None,
     direction: str = Direction.INBOUND,
     customer_reference: str = "",
+    customer_id: str = "",
     priority: int | None = None,
     attributes: dict[str, Any] | None = None,
     scheduled_for: dt.datetime | None = None,
 ) -> Contact:
     """A new contact for a queue; the router queues or offers it (or refuses: closed).
     With `scheduled_for` (a callback at a chosen time), it is routed from then on
-    (`contacts_due`).
+    (`contacts_due`). `customer_id`, the brand's id for a customer its site vouched for,
+    identifies them before what they gave (`customer_reference`): `Contact.customer_key`.
 
     Channel adapters call it with no actor (and may pass the `queue` they read, inside
     their own transaction); through the API, integrations do it with an administrator's
@@ -97,6 +100,7 @@ def contact_create(
             direction=direction,
             queue=queue,
             customer_reference=customer_reference,
+            customer_key=customer_key(customer_reference, brand_id=customer_id),
             priority=queue.priority if priority is None else priority,
             attributes=attributes,
             state=ContactState.SCHEDULED if later else ContactState.CREATED,
