@@ -363,6 +363,8 @@ class Run:
                     f"127.0.0.1:{self.voice_port}",
                     "--ng",
                     f"{ng_host}:{ng_port}",
+                    "--proxy",  # browser agents' registrations are Kamailio's
+                    "{}:{}".format(*self.stack.sip_address),
                 ],
             ),
         ):
