@@ -10,6 +10,7 @@ the caller back (optional answer delay) -> queued (music) -> talking (bridged to
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,6 +142,7 @@ class Call:
                 number=self.number,
                 caller=self.caller,
                 call_id=self.call_id,
+                arrived_at=dt.datetime.now(dt.UTC),
             )
         elif isinstance(event, CCEventUpdate):
             self._caller_reinvite(event)
@@ -295,7 +297,12 @@ class Call:
         if isinstance(event, CCEventRing):
             if not leg.rang and not leg.bye_sent:
                 leg.rang = True
-                self._record("call_ringing", contact_id=self.contact_id, agent_id=leg.agent_id)
+                self._record(
+                    "call_ringing",
+                    contact_id=self.contact_id,
+                    agent_id=leg.agent_id,
+                    at=dt.datetime.now(dt.UTC),
+                )
         elif isinstance(event, CCEventConnect | CCEventPreConnect) and not leg.answered:
             code, _reason, body = event.getData()
             if code != 200 or body is None:

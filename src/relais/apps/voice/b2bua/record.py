@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +30,13 @@ class RecordWorker:
         *,
         deliver: Callable[..., None],
         feed: Callable[[], list[Any]] | None,
-        poll_s: float = 0.2,
+        poll_s: float = 0.05,  # the router polls its log as often (relais router --poll)
     ) -> None:
         self.deliver = deliver  # ED2.callFromThread: runs a function on the reactor thread
         self.feed = feed
         self.poll_s = poll_s
         self.on_feed: Callable[[list[Any]], None] | None = None
+        self.fed_at = 0.0  # time.monotonic() of the last read of the feed
         self.jobs: queue.Queue[tuple[Callable[..., Any], dict[str, Any], Done | None] | None]
         self.jobs = queue.Queue()
         self.thread = threading.Thread(target=self._run, name="relais-voice-record", daemon=True)
@@ -72,12 +74,15 @@ class RecordWorker:
                         logger.exception("voice: %s failed", getattr(job, "__name__", job))
                 if done is not None:
                     self.deliver(done, result, error)
-                if self.jobs.empty():
+                # between jobs when idle, and at least every poll_s under a steady flow of
+                # jobs (which would otherwise keep new offers from ringing)
+                if self.jobs.empty() or time.monotonic() - self.fed_at >= self.poll_s:
                     self._follow_feed()
         finally:
             connection.close()
 
     def _follow_feed(self) -> None:
+        self.fed_at = time.monotonic()
         if self.feed is None or self.on_feed is None:
             return
         try:
