@@ -143,6 +143,7 @@ class Call:
                 caller=self.caller,
                 call_id=self.call_id,
                 arrived_at=dt.datetime.now(dt.UTC),
+                lane=self.call_id,
             )
         elif isinstance(event, CCEventUpdate):
             self._caller_reinvite(event)
@@ -218,7 +219,10 @@ class Call:
         Timeout(self._announce_due, self.b2bua.announce_s)
         if self.phase is Phase.QUEUED and not self.on_hold:
             self.b2bua.worker.submit(
-                self.b2bua.control.call_wait, self._announce, contact_id=self.contact_id
+                self.b2bua.control.call_wait,
+                self._announce,
+                contact_id=self.contact_id,
+                lane=self.call_id,
             )
 
     def _announce(self, estimate: Any, error: BaseException | None) -> None:
@@ -316,6 +320,7 @@ class Call:
                 lambda _result, error: self._agent_answered(leg, str(body), error),
                 contact_id=self.contact_id,
                 agent_id=leg.agent_id,
+                lane=self.call_id,
             )
         elif isinstance(event, CCEventUpdate) and leg is self.talking:
             self._agent_reinvite(leg, event)
@@ -493,7 +498,9 @@ class Call:
     def _record(self, name: str, **kwargs: Any) -> None:
         if kwargs.get("contact_id") is None:
             return
-        self.b2bua.worker.submit(getattr(self.b2bua.control, name), None, **kwargs)
+        self.b2bua.worker.submit(
+            getattr(self.b2bua.control, name), None, lane=self.call_id, **kwargs
+        )
 
     def _save_dialog(self) -> None:
         dialog = {
@@ -518,5 +525,9 @@ class Call:
 
     def _record_dialog(self, dialog: dict[str, Any]) -> None:
         self.b2bua.worker.submit(
-            self.b2bua.control.call_dialog_save, None, call_id=self.call_id, dialog=dialog
+            self.b2bua.control.call_dialog_save,
+            None,
+            call_id=self.call_id,
+            dialog=dialog,
+            lane=self.call_id,
         )
