@@ -17,7 +17,7 @@ from relais.apps.routing.models import Channel
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 
-SECRET = "brand-secret"  # noqa: S105
+SECRET = "brand-secret"
 
 
 def _token(*, expires_in: int = 300, secret: str = SECRET, **claims: Any) -> str:
@@ -51,7 +51,7 @@ def test_a_bad_token_is_refused_with_its_reason(token: str, code: str) -> None:
 
 
 def test_a_token_with_another_algorithm_is_refused() -> None:
-    header, payload, signature = _token().split(".")
+    _header, payload, signature = _token().split(".")
     none_header = "eyJhbGciOiJub25lIn0"  # {"alg":"none"}
     with pytest.raises(RelaisError):
         identity_verify(f"{none_header}.{payload}.", now=time.time(), secret=SECRET)
@@ -62,7 +62,9 @@ def test_a_token_with_another_algorithm_is_refused() -> None:
 @pytest.fixture
 def topic(world: World) -> ChatTopic:
     queue = orders_queue(world, channel=Channel.CHAT)
-    return ChatTopic.objects.create(code="commande", label_fr="Commande", label_en="Order", queue=queue)  # fmt: skip
+    return ChatTopic.objects.create(
+        code="commande", label_fr="Commande", label_en="Order", queue=queue
+    )
 
 
 def _start(identity: str, language: str = "fr") -> Any:

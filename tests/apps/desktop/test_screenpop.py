@@ -52,7 +52,9 @@ def test_a_masked_field_withholds_the_link() -> None:
     assert (pop.url, pop.withheld) == ("", True)
     phone_only = Masking(surname=False, email=False, phone=True, address=False)
     without_phone = "https://crm.example/c/{customer_id}"
-    pop = screen_pop(template=without_phone, contact=_contact(), email="", phone="+33 6 12", masking=phone_only)  # fmt: skip
+    pop = screen_pop(
+        template=without_phone, contact=_contact(), email="", phone="+33 6 12", masking=phone_only
+    )
     assert pop.url == "https://crm.example/c/C%2042%26x"
 
 

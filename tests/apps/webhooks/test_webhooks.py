@@ -29,7 +29,7 @@ from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.webhooks.receiver import Receiver, serve, signature_valid
 
-SECRET = "whsec_test-secret"  # noqa: S105
+SECRET = "whsec_test-secret"
 
 
 @pytest.fixture
@@ -63,7 +63,12 @@ def test_a_created_contact_is_delivered_signed(world: World, receiver: Receiver)
     assert (done.status, done.attempts, done.response_code) == (DeliveryStatus.DELIVERED, 1, 200)
     [request] = receiver.requests
     assert request["valid"]
-    assert not signature_valid("another secret", request["headers"]["Relais-Timestamp"], request["body"], request["headers"]["Relais-Signature"])  # fmt: skip
+    assert not signature_valid(
+        "another secret",
+        request["headers"]["Relais-Timestamp"],
+        request["body"],
+        request["headers"]["Relais-Signature"],
+    )
     assert request["headers"]["Relais-Delivery"] == str(delivery.delivery_id)
     assert request["headers"]["Relais-Event"] == "contact.created"
     body = json.loads(request["body"])
@@ -96,8 +101,11 @@ def test_a_failed_delivery_is_retried_with_backoff_until_the_receiver_takes_it(
 
     third = delivery_attempt(delivery.pk, now=second.next_attempt_at)
     assert (third.status, third.attempts, third.response_code, third.last_error) == (
-        DeliveryStatus.DELIVERED, 3, 200, "",
-    )  # fmt: skip
+        DeliveryStatus.DELIVERED,
+        3,
+        200,
+        "",
+    )
     assert len(receiver.requests) == 3
     assert len({r["headers"]["Relais-Delivery"] for r in receiver.requests}) == 1
     assert len(receiver.effects) == 1
@@ -187,9 +195,12 @@ def test_a_partners_subscription_hears_only_of_its_partners_contacts(
     now = timezone.now()
     for key in ("rabat0", "lille0"):
         event_append(
-            kind=EventKind.OFFER_ACCEPTED, at=now, contact_id=contact.pk,
-            agent_id=world.agents[key].pk, queue_id=contact.queue_id,
-        )  # fmt: skip
+            kind=EventKind.OFFER_ACCEPTED,
+            at=now,
+            contact_id=contact.pk,
+            agent_id=world.agents[key].pk,
+            queue_id=contact.queue_id,
+        )
     webhooks_feed()
     # then Atlas hears of its own agent's answer only
     assert [d.payload["agent_id"] for d in WebhookDelivery.objects.filter(subscription=atlas)] == [
@@ -206,7 +217,9 @@ def test_the_feed_misses_nothing_after_a_restart_and_delivers_once(
     assert webhooks_feed() == 1
     # the server stops; meanwhile the contact is wrapped up and its survey answered
     now = timezone.now()
-    event_append(kind=EventKind.CONTACT_WRAPPED_UP, at=now, contact_id=contact.pk, data={"reason": "solved"})  # fmt: skip
+    event_append(
+        kind=EventKind.CONTACT_WRAPPED_UP, at=now, contact_id=contact.pk, data={"reason": "solved"}
+    )
     event_append(kind="survey.answered", at=now, contact_id=contact.pk, data={"csat": 5})  # type: ignore[arg-type]
     # a new server's feed reads on from where the last one stopped
     assert webhooks_feed() == 2
