@@ -37,9 +37,10 @@ def webhooks_feed(*, now: float | None = None, limit: int = BATCH) -> int:
         cursor.gaps = {int(pk): float(until) for pk, until in feed.gaps}
         events = cursor.read(now, limit)
         made = _deliveries(events)
-        feed.last_id = cursor.last
-        feed.gaps = [[pk, until] for pk, until in sorted(cursor.gaps.items())]
-        feed.save(update_fields=["last_id", "gaps", "updated_at"])
+        gaps = [[pk, until] for pk, until in sorted(cursor.gaps.items())]
+        if (cursor.last, gaps) != (feed.last_id, feed.gaps):  # an idle log: no write
+            feed.last_id, feed.gaps = cursor.last, gaps
+            feed.save(update_fields=["last_id", "gaps", "updated_at"])
         deliveries_enqueue_on_commit([d.pk for d in made])
     return len(made)
 
