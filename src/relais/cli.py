@@ -144,6 +144,9 @@ def _serve(args: argparse.Namespace) -> None:
 
         stale_solves_fail()  # solves whose worker died with a previous server
         start_worker_thread()
+        from relais.apps.webhooks.keeper import start_webhook_feeder
+
+        start_webhook_feeder()  # the event log to webhook deliveries, sent by the job worker
     if not args.no_stats:  # the reports' interval statistics, every few seconds
         from relais.apps.reporting.keeper import start_stats_keeper
 

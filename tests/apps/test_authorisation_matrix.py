@@ -922,3 +922,23 @@ def test_anonymous_is_sent_to_login_from_the_coaching_page(world: World) -> None
     response = Client().get(reverse("supervision:coaching", args=[agent.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+WEBHOOK_PAGES = ["/admin/webhooks/webhooksubscription/", "/admin/webhooks/webhookdelivery/"]
+
+
+@pytest.mark.parametrize("role", USERS)
+@pytest.mark.parametrize("page", WEBHOOK_PAGES)
+def test_only_administrators_manage_webhooks(world: World, role: str, page: str) -> None:
+    """Webhook subscriptions (their signing secrets) and deliveries (their payloads): for
+    administrators only, even a staff account of another role (issue 18)."""
+    user = world.users[role] if role in world.users else world.users[role_of(role)]
+    user.is_staff = True  # a staff account of any role: the role decides
+    user.is_superuser = role == Role.ADMINISTRATOR  # Django's rights for administrators only
+    user.save()
+    answer = logged_in(user).get(page)
+    if role == Role.ADMINISTRATOR:
+        assert answer.status_code == 200
+    else:
+        assert answer.status_code in {302, 403}
+        assert b"whsec_" not in answer.content

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "relais.apps.router",
     "relais.apps.chat",
     "relais.apps.voice",
+    "relais.apps.webhooks",
     "relais.apps.desktop",
     "django_tasks_db",
     "relais.apps.simulation",
@@ -210,6 +211,17 @@ SIP_SECRET = (
 # ng address, the SIP proxy (Kamailio) that reaches agents' addresses of record, the queue
 # music (a WAV file; else the prompts' or a generated tone), and how long callers hear ringing
 # before the queue answers them.
+# The widget's signed customer identity (docs/integrations.md): the secret the brand's site
+# signs its logged-in customers with (HS256); by default one derived from the secret key.
+WIDGET_IDENTITY_SECRET = (
+    os.environ.get("RELAIS_WIDGET_IDENTITY_SECRET", "").strip()
+    or hmac.new(SECRET_KEY.encode(), b"relais-widget-identity", hashlib.sha256).hexdigest()
+)
+# Webhooks (docs/integrations.md): attempts before a delivery is given up, the first retry's
+# delay (doubled at each attempt), and each request's timeout.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("RELAIS_WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_RETRY_S = float(os.environ.get("RELAIS_WEBHOOK_RETRY_S", "30"))
+WEBHOOK_TIMEOUT_S = float(os.environ.get("RELAIS_WEBHOOK_TIMEOUT_S", "10"))
 VOICE_SIP_ADDRESS = os.environ.get("RELAIS_VOICE_SIP_ADDRESS", "127.0.0.1:5070")
 VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")

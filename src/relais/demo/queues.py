@@ -24,6 +24,7 @@ to this definition; a second run writes nothing. Call it after the demo company 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,6 +202,16 @@ def _ensure_topic(data: TopicData) -> str:
     return outcome
 
 
+def demo_crm_template() -> str:
+    """The screen-pop of every demo queue: the demo CRM's page of the customer, on the
+    address `make demo` serves (RELAIS_HOST, RELAIS_PORT)."""
+    host = os.environ.get("RELAIS_HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 - a listening address, not a link's
+        host = "127.0.0.1"
+    port = os.environ.get("RELAIS_PORT", "8000")
+    return f"http://{host}:{port}/demo/crm/customers/{{customer_id}}/?order={{order}}"
+
+
 def _ensure(data: QueueData) -> str:
     wanted = {
         "name_fr": data.name_fr,
@@ -210,6 +221,7 @@ def _ensure(data: QueueData) -> str:
         "opening_hours": data.opening_hours,
         "time_zone": "Europe/Paris",
         "active": True,
+        "screen_pop_url": demo_crm_template(),
         **data.fields,
     }
     queue = Queue.objects.filter(code=data.code).first()

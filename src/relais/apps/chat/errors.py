@@ -20,6 +20,9 @@ class ErrorCode(ErrorCodeBase):
     # the pre-chat form's endpoint (chat/endpoint.py)
     TOO_LARGE = "too_large"
     BAD_HOST = "bad_host"
+    # the signed customer identity (chat/identity.py)
+    IDENTITY_INVALID = "identity_invalid"
+    IDENTITY_EXPIRED = "identity_expired"
 
     @property
     def status(self) -> int:
@@ -49,4 +52,11 @@ _MESSAGES = {
     ErrorCode.TOO_LATE: _("This can no longer be done."),
     ErrorCode.TOO_LARGE: _("This request is larger than %(limit)s bytes."),
     ErrorCode.BAD_HOST: _("This server does not answer for the host “%(value)s”."),
+    ErrorCode.IDENTITY_INVALID: _(
+        "Your customer account could not be confirmed: you are chatting as a guest."
+    ),
+    ErrorCode.IDENTITY_EXPIRED: _(
+        "Your sign-in has expired: you are chatting as a guest. Reload the page to chat "
+        "with your customer account."
+    ),
 }

@@ -46,6 +46,8 @@ class StartForm(Strict):
     language: Literal["fr", "en"] = "fr"
     message: str = Field(default="", max_length=MAX_BODY_CHARS)
     client_id: str = Field(default="", max_length=64)
+    #: The brand's signed customer identity (chat/identity.py); empty: anonymous.
+    identity: str = Field(default="", max_length=2000)
 
 
 class LeaveMessageForm(Strict):
@@ -175,6 +177,16 @@ class ConfigOut(BaseModel):
     callback: bool  # and callbacks
 
 
+class IdentityOut(BaseModel):
+    """Whether the brand's signed identity was accepted; when not, why (the chat goes on
+    as a guest's)."""
+
+    verified: bool
+    code: str = ""
+    message: str = ""
+
+
 class StartOut(BaseModel):
     token: str
     socket: str
+    identity: IdentityOut | None = None

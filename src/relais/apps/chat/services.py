@@ -19,6 +19,7 @@ from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.chat import queries, selectors
 from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.identity import IDENTITY_VERIFIED, VerifiedCustomer, identity_verify
 from relais.apps.chat.models import (
     ChatMessage,
     ChatSession,
@@ -69,19 +70,24 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     first = form.message.strip()
+    customer, identity = _identity(form.identity, now.timestamp())
+    attributes = {"topic": topic.code, "language": form.language, "source": "widget"}
+    if identity:
+        attributes["identity"] = identity
     with transaction.atomic():
         contact = interactions.contact_create(
             actor=None,
             queue=topic.queue,
             channel=Channel.CHAT,
             customer_reference=form.email,
-            attributes={"topic": topic.code, "language": form.language, "source": "widget"},
+            customer_id=customer.customer_id if customer else "",
+            attributes=attributes,
         )
         session = rows.insert(
             ChatSession,
             contact=contact,
             token_hash=hash_token(token),
-            customer_name=form.name.strip(),
+            customer_name=(customer.name if customer and customer.name else form.name.strip()),
             email=form.email,
             language=form.language,
             topic=topic,
@@ -99,6 +105,17 @@ def chat_start(*, form: StartForm) -> tuple[ChatSession, str]:
                 created_at=now,
             )
     return session, token
+
+
+def _identity(token: str, now: float) -> tuple[VerifiedCustomer | None, str]:
+    """The customer the brand's signed token vouches for, and the contact's `identity`
+    attribute: `verified`, the refusal's code (the chat starts as a guest's), or blank."""
+    if not token:
+        return None, ""
+    try:
+        return identity_verify(token, now=now), IDENTITY_VERIFIED
+    except RelaisError as refused:
+        return None, refused.code.value
 
 
 def _push_to_customer(message: ChatMessage) -> None:

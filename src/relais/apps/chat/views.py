@@ -19,9 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.errors import ErrorCode
+from relais.apps.chat.identity import IDENTITY_VERIFIED
+from relais.apps.chat.models import ChatSession
 from relais.apps.chat.schemas import (
     CallbackForm,
     ConfigOut,
+    IdentityOut,
     LeaveMessageForm,
     StartForm,
     StartOut,
@@ -86,8 +89,20 @@ def _form[F: BaseModel](
 
 def chat_create(form: StartForm) -> StartOut:
     """The pre-chat form's action: the chat and the customer's token."""
-    _, token = services.chat_start(form=form)
-    return StartOut(token=token, socket="/ws/chat/")
+    session, token = services.chat_start(form=form)
+    return StartOut(token=token, socket="/ws/chat/", identity=_identity_out(session, form))
+
+
+def _identity_out(session: ChatSession, form: StartForm) -> IdentityOut | None:
+    """What became of the brand's signed identity, in the customer's language."""
+    outcome = str(session.contact.attributes.get("identity") or "")
+    if not outcome:
+        return None
+    if outcome == IDENTITY_VERIFIED:
+        return IdentityOut(verified=True)
+    with translation.override(form.language):
+        error = RelaisError(ErrorCode(outcome)).as_dict()
+    return IdentityOut(verified=False, code=error["code"], message=error["message"])
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from relais.apps import rows
+from relais.apps.chat.identity import IDENTITY_VERIFIED
 from relais.apps.chat.models import CannedResponse, ChatMessage, ChatSession, Sender
 from relais.apps.chat.selectors import agent_view
 from relais.apps.deskstream.events import (
@@ -33,6 +34,7 @@ from relais.apps.desktop.models import (
     WrapUp,
     WrapUpReason,
 )
+from relais.apps.desktop.screenpop import ScreenPop, brand_customer_id, screen_pop
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import (
     AgentPresence,
@@ -380,6 +382,11 @@ class CustomerPanel(BaseModel):
     variables: dict[str, str] = {}
     queues: list[TransferTarget] = []
     colleagues: list[TransferTarget] = []
+    #: The brand's id of a customer its site vouched for (blank: not verified), and the
+    #: refusal's code when the chat offered an identity that was refused.
+    customer_id: str = ""
+    identity_refused: str = ""
+    screen_pop: ScreenPop = ScreenPop()
 
 
 class Identity(BaseModel):
@@ -427,7 +434,8 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
     agent = desk_agent(viewer=viewer)
     session = ChatSession.objects.filter(contact_id=contact.pk).select_related("topic").first()
     masking = agent_masking(agent.pk)
-    shown, masked = identity_shown(customer_identity(contact, session), masking)
+    identity = customer_identity(contact, session)
+    shown, masked = identity_shown(identity, masking)
     previous = [
         PreviousContact(
             contact_id=row.pk,
@@ -440,7 +448,17 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
         for row in previous_contacts(contact)
     ]
     order = str(contact.attributes.get("order") or "")
+    refused = str(contact.attributes.get("identity") or "")
     return CustomerPanel(
+        customer_id=brand_customer_id(contact),
+        identity_refused="" if refused == IDENTITY_VERIFIED else refused,
+        screen_pop=screen_pop(
+            template=contact.queue.screen_pop_url,
+            contact=contact,
+            email=identity.email,
+            phone=identity.phone,
+            masking=masking,
+        ),
         contact_id=contact.pk,
         name=shown.name,
         email=shown.email,

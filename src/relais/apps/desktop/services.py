@@ -191,6 +191,15 @@ def desk_wrap_up(*, actor: User, contact_id: int, reason: str, comment: str = ""
             contact = interactions.contact_complete(
                 actor=actor, contact=contact, agent=agent, locked=True
             )
+        event_append(  # the outcome in the log, for its readers (webhooks: docs/integrations.md)
+            kind=EventKind.CONTACT_WRAPPED_UP,
+            at=wrap.created_at,
+            contact_id=contact.pk,
+            agent_id=agent.pk,
+            queue_id=contact.queue_id,
+            actor=actor,
+            data={"reason": found.code},
+        )
         audit_record(
             actor=actor, action="contact.wrap_up", obj=contact, changes={"reason": found.code}
         )

@@ -41,7 +41,10 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> Any:
         customer_reference=payload.customer_reference,
         priority=payload.priority,
         attributes=payload.attributes,
+        customer_id=payload.customer_id,
+        scheduled_for=payload.scheduled_for,
     )
+    contact = selectors.contact_get(viewer=request.user, contact_id=contact.pk)
     return 201, selectors.contact_shown_to(viewer=request.user, contact=contact)
 
 

@@ -201,6 +201,7 @@ class EventKind(models.TextChoices):
     OFFER_ACCEPTED = "offer.accepted", _("Offer accepted")
     OFFER_REJECTED = "offer.rejected", _("Offer rejected")
     CONTACT_COMPLETED = "contact.completed", _("Contact completed")
+    CONTACT_WRAPPED_UP = "contact.wrapped_up", _("Contact wrapped up")  # data: the reason's code
     CONTACT_TRANSFERRED = "contact.transferred", _("Contact transferred")
     AGENT_LOGGED_IN = "agent.logged_in", _("Agent logged in")
     AGENT_LOGGED_OUT = "agent.logged_out", _("Agent logged out")

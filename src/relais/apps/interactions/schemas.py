@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 QueueCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
@@ -18,6 +18,10 @@ class ContactCreate(Schema):
     customer_reference: Annotated[str, StringConstraints(max_length=120)] = ""
     priority: Annotated[int, Field(ge=-100, le=100)] | None = None
     attributes: dict[str, Any] = {}
+    #: The brand's own id of the customer (their `customer_key` is then `id:<it>`).
+    customer_id: Annotated[str, StringConstraints(max_length=100)] = ""
+    #: A callback at a chosen time (with its zone): routed from then on.
+    scheduled_for: AwareDatetime | None = None
 
 
 class ContactRead(Schema):
@@ -44,10 +48,17 @@ class ContactRead(Schema):
     abandoned_at: dt.datetime | None
     transferred_at: dt.datetime | None
     timed_out_at: dt.datetime | None
+    scheduled_for: dt.datetime | None = None
+    #: The wrap-up reason's code once the agent chose it (the log's `contact.wrapped_up`).
+    outcome: str = ""
 
     @staticmethod
     def resolve_queue(obj: Any) -> str:
         return str(obj.queue.code)
+
+    @staticmethod
+    def resolve_outcome(obj: Any) -> str:
+        return str(getattr(obj, "outcome", "") or "")
 
 
 class ContactTransfer(Schema):

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any, overload
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.accounts.models import Role, User
@@ -22,7 +22,9 @@ from relais.apps.interactions.models import (
     HELD_STATES,
     AgentPresence,
     Contact,
+    ContactEvent,
     ContactState,
+    EventKind,
     PresenceState,
 )
 from relais.apps.organisation.models import Agent
@@ -32,8 +34,10 @@ from relais.core.privacy import Masking, mask_attributes, mask_reference
 
 
 def contact_list(*, viewer: Any) -> QuerySet[Contact]:
+    """The contacts of the viewer's scope, each with its `outcome` (the wrap-up reason's
+    code, from the log)."""
     scope = scope_for(viewer)
-    contacts = Contact.objects.select_related("queue")
+    contacts = Contact.objects.select_related("queue").annotate(outcome=_OUTCOME)
     if scope.everything:
         return contacts
     if scope.partner_id is not None:
@@ -43,6 +47,13 @@ def contact_list(*, viewer: Any) -> QuerySet[Contact]:
     if scope.agent_id is not None:
         return contacts.filter(agent_id=scope.agent_id)
     return contacts.none()
+
+
+_OUTCOME = Subquery(
+    ContactEvent.objects.filter(contact=OuterRef("pk"), kind=EventKind.CONTACT_WRAPPED_UP)
+    .order_by("-id")
+    .values("data__reason")[:1]
+)
 
 
 def contact_group(contact_id: int) -> str:

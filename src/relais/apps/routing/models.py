@@ -20,6 +20,7 @@ from relais.apps.organisation.models import (
     Skill,
     validate_time_zone,
 )
+from relais.apps.routing.screenpop import validate_screen_pop
 from relais.core.routing import weekly
 
 
@@ -131,6 +132,17 @@ class Queue(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    screen_pop_url = models.CharField(
+        _("screen-pop link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_screen_pop],
+        help_text=_(
+            "Opens the customer's record in your CRM from the desktop, e.g. "
+            "https://crm.example/customers/{customer_id}; placeholders {customer_id}, "
+            "{order}, {phone}, {email} (masked fields stay out of the link)."
+        ),
     )
     active = models.BooleanField(_("active"), default=True)
 

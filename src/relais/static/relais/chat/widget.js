@@ -1,5 +1,6 @@
 // Relais chat widget. A brand puts on its site:
 //   <script src="https://relais.example/static/relais/chat/widget.js" data-queue="commandes" data-lang="fr" defer></script>
+// A signed-in customer: data-identity="<the token the brand's server signed>" (docs/integrations.md).
 // Pre-chat form, queue position, messages both ways, typing, end of chat; outside opening
 // hours: leave a message or ask for a callback. Protocol: docs/events-protocol.md.
 // Everything from the network is shown with textContent, never as HTML.
@@ -84,6 +85,7 @@
   const script = document.currentScript;
   const base = new URL(script.src, location.href).origin;
   const queue = script.dataset.queue || "";
+  const identity = script.dataset.identity || "";
   let lang = (script.dataset.lang || document.documentElement.lang || "fr").startsWith("en") ? "en" : "fr";
   const t = (key, values) =>
     (STRINGS[lang][key] || key).replace(/%\((\w+)\)s/g, (_, name) => (values && values[name]) ?? "");
@@ -151,6 +153,7 @@
     panel.replaceChildren(header());
     const form = el("form", { class: "prechat", "data-testid": "prechat" });
     const name = el("input", { name: "name", required: "", maxlength: "120", autocomplete: "name" });
+    name.value = identityName();
     const email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email" });
     const topic = el("select", { name: "topic" });
     for (const option of config.topics) {
@@ -178,16 +181,29 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const answer = await post("start", {
-        name: name.value, email: email.value, topic: topic.value, message: question.value, client_id: uuid(),
+        name: name.value, email: email.value, topic: topic.value, message: question.value, client_id: uuid(), identity,
       });
       if (!answer.ok) return (error.textContent = answer.data.message || t("error"));
       state.token = answer.data.token;
       state.topic = topic.value;
       save();
       showChat();
+      const refused = answer.data.identity && !answer.data.identity.verified;
+      if (refused) status.after(el("p", { class: "notice", role: "status", "data-testid": "identity-refused" }, answer.data.identity.message));
       connect();
     });
     panel.append(form);
+  }
+
+  // The name the brand's site signed (the token's claims are readable; the server checks them).
+  function identityName() {
+    try {
+      const bytes = Uint8Array.from(atob(identity.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+      const claims = JSON.parse(new TextDecoder().decode(bytes));
+      return typeof claims.name === "string" ? claims.name : "";
+    } catch {
+      return "";
+    }
   }
 
   function save() {

@@ -506,6 +506,7 @@ function showPanel(panel) {
     identity.append(element("dt", "", label), shown);
   }
   if (panel.masked) identity.append(element("dd", "masked", T.masked));
+  showCustomerId(identity, panel);
   const previous = $(".desk-previous", entry.el);
   previous.replaceChildren();
   for (const p of panel.previous) {
@@ -526,6 +527,35 @@ function showPanel(panel) {
   queues.replaceChildren(...(panel.queues || []).map((q) => option(`queue:${q.code}`, q.label)));
   const colleagues = $(".desk-transfer-colleagues", entry.el);
   colleagues.replaceChildren(...(panel.colleagues || []).map((c) => option(`agent:${c.agent_id}`, c.label)));
+}
+
+// The brand's verified customer id (a badge), and the queue's screen-pop link to the CRM.
+function showCustomerId(identity, panel) {
+  if (panel.customer_id) {
+    const shown = element("dd", "", panel.customer_id + " ");
+    shown.dataset.testid = "panel-customer-id";
+    const badge = element("span", "badge bg-green-lt", T.verified);
+    badge.dataset.testid = "panel-verified";
+    shown.append(badge);
+    identity.append(element("dt", "", T.customer_id), shown);
+  } else if (panel.identity_refused) {
+    const note = element("dd", "text-warning", fmt(T.not_verified, { code: panel.identity_refused }));
+    note.dataset.testid = "panel-not-verified";
+    identity.append(note);
+  }
+  const pop = panel.screen_pop || {};
+  if (pop.url) {
+    const link = element("a", "btn btn-sm", T.screen_pop);
+    link.href = pop.url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.dataset.testid = "screen-pop";
+    const item = element("dd");
+    item.append(link);
+    identity.append(item);
+  } else if (pop.withheld) {
+    identity.append(element("dd", "masked", T.screen_pop_withheld));
+  }
 }
 
 function option(value, label) {
