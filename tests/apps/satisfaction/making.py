@@ -60,5 +60,7 @@ def handled(
         moment += dt.timedelta(seconds=spent)
     Contact.objects.filter(pk=contact.pk).update(wrap_up_at=moment, closed_at=moment)
     contact.refresh_from_db()
-    WrapUp.objects.create(contact=contact, reason=reason(reason_code), agent=last, created_at=moment)
+    WrapUp.objects.create(
+        contact=contact, reason=reason(reason_code), agent=last, created_at=moment
+    )
     return contact

@@ -34,8 +34,20 @@ def test_a_repeat_taken_by_another_partner_is_charged_to_the_first(
     # about the same order and reaches Carpathia (Bucarest)
     now = timezone.now()
     key = "email:client@exemple.fr"
-    first = handled(queue, [world.agents["rabat0"]], at=now - dt.timedelta(days=20), customer_key=key, order="42")
-    repeat = handled(queue, [world.agents["bucarest0"]], at=now - dt.timedelta(days=18), customer_key=key, order="42")
+    first = handled(
+        queue,
+        [world.agents["rabat0"]],
+        at=now - dt.timedelta(days=20),
+        customer_key=key,
+        order="42",
+    )
+    repeat = handled(
+        queue,
+        [world.agents["bucarest0"]],
+        at=now - dt.timedelta(days=18),
+        customer_key=key,
+        order="42",
+    )
     # when FCR is judged with a 7-day window
     counts = services.fcr_recompute(window_days=7, as_of=now)
     # then Atlas's contact is the repeat's cause, Carpathia's is resolved
@@ -54,8 +66,12 @@ def test_another_subject_is_no_repeat_and_unknown_customers_are_not_judged(
     now = timezone.now()
     agent = world.agents["lille0"]
     key = "tel:+33600000000"
-    a = handled(queue, [agent], at=now - dt.timedelta(days=20), customer_key=key, reason_code="delivery")
-    b = handled(queue, [agent], at=now - dt.timedelta(days=19), customer_key=key, reason_code="invoice")
+    a = handled(
+        queue, [agent], at=now - dt.timedelta(days=20), customer_key=key, reason_code="delivery"
+    )
+    b = handled(
+        queue, [agent], at=now - dt.timedelta(days=19), customer_key=key, reason_code="invoice"
+    )
     anonymous = handled(queue, [agent], at=now - dt.timedelta(days=19))
     services.fcr_recompute(window_days=7, as_of=now)
     outcomes = _outcomes()
@@ -66,6 +82,8 @@ def test_another_subject_is_no_repeat_and_unknown_customers_are_not_judged(
 
 def test_a_contact_inside_its_window_is_pending_not_resolved(world: World, queue: Queue) -> None:
     now = timezone.now()
-    recent = handled(queue, [world.agents["lille0"]], at=now - dt.timedelta(days=2), customer_key="id:7")
+    recent = handled(
+        queue, [world.agents["lille0"]], at=now - dt.timedelta(days=2), customer_key="id:7"
+    )
     services.fcr_recompute(window_days=7, as_of=now)
     assert _outcomes()[recent.pk] == FcrOutcome.PENDING

@@ -90,7 +90,9 @@ def test_no_second_survey_to_the_same_customer_within_the_quiet_period(
     first = handled(queue, [agent], at=now - dt.timedelta(days=3), customer_key="email:a@b.fr")
     second = handled(queue, [agent], at=now, customer_key="email:a@b.fr")
     other = handled(queue, [agent], at=now, customer_key="email:c@d.fr")
-    assert services.survey_invite(contact=first, delivery=Delivery.LINK, now=now - dt.timedelta(days=3))
+    assert services.survey_invite(
+        contact=first, delivery=Delivery.LINK, now=now - dt.timedelta(days=3)
+    )
     assert services.survey_invite(contact=second, delivery=Delivery.LINK, now=now) is None
     assert services.survey_invite(contact=other, delivery=Delivery.LINK, now=now) is not None
 

@@ -87,7 +87,7 @@ def error_bar_chart(table: LevelTable) -> dict[str, Any]:
                 "values": [_chart_number(r.value, measure) for r in shown],
             },
             {
-                "name": str(_("95 % interval")),
+                "name": _("%(level)s %% interval") % {"level": 95},
                 "type": "interval",
                 "values": [
                     [_chart_number(r.low, measure), _chart_number(r.high, measure)] for r in shown

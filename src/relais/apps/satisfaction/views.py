@@ -79,6 +79,9 @@ def league_page(request: HttpRequest) -> HttpResponse:
     return render(request, "satisfaction/league.html", context)
 
 
+SCALES = {"five_scale": range(1, 6), "nps_scale": range(11)}
+
+
 def _language(value: Any, fallback: str = "fr") -> str:
     value = str(value or fallback)
     return "en" if value.startswith("en") else "fr"
@@ -161,7 +164,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     questions = services.questions_of(invitation.policy)
     with translation.override(language):
         if request.method == "GET":
-            context = {"language": language, "questions": questions, "token": token}
+            context = {"language": language, "questions": questions, "token": token, **SCALES}
             if hasattr(invitation, "answer"):
                 context["error"] = RelaisError(ErrorCode.SURVEY_ALREADY_ANSWERED).message
             elif timezone.now() > invitation.expires_at:
