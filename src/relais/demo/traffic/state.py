@@ -51,6 +51,7 @@ class Counters:
     customer_messages: int = 0
     agent_messages: int = 0
     breaks: int = 0
+    surveys_answered: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
 
