@@ -125,3 +125,14 @@ def test_a_repeat_is_the_same_customer_about_the_same_thing() -> None:
     # the repeat about order 1, handled by Carpathia, is charged to Atlas who took the first
     assert outcomes == [("atlas", False), ("atlas", True), ("carpathia", True)]
     assert repeat_ref("", "order:1") is None
+
+
+def test_with_many_groups_each_is_compared_with_all_the_others() -> None:
+    # given 20 agents alike and one clearly worse
+    cells = {(f"a{i}", "q"): Tally.of([1] * 90 + [0] * 10) for i in range(20)}
+    cells[("bad", "q")] = Tally.of([1] * 50 + [0] * 50)
+    rows = {r.group: r for r in league_rows(cells, measure=Measure.PROPORTION)}
+    # then only the worse one is marked, against the rest, and no pair is listed
+    assert rows["bad"].versus_rest == -1
+    assert {r.versus_rest for g, r in rows.items() if g != "bad"} == {0}
+    assert all(not r.higher_than and not r.lower_than for r in rows.values())

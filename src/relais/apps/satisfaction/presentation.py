@@ -57,6 +57,7 @@ def row_cells(row: LeagueRow[Any], table: LevelTable, label: str) -> dict[str, A
         "standardised": _figure(row.standardised, measure) if row.enough else "",
         "higher_than": ", ".join(names.get(g, str(g)) for g in row.higher_than),
         "lower_than": ", ".join(names.get(g, str(g)) for g in row.lower_than),
+        "versus_rest": row.versus_rest,
     }
 
 

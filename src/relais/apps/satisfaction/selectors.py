@@ -22,7 +22,7 @@ from django.db.models.functions import TruncWeek
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
-from relais.core.kpi.comparison import Tally
+from relais.core.kpi.comparison import Tally, reference_weights
 from relais.core.kpi.league import DEFAULT_MIN_N, LeagueRow, Measure, league_rows
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -105,80 +105,116 @@ def _bounds(query: LeagueQuery) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _proportion(n: int, successes: int) -> Tally:
-    return Tally(n, float(successes), float(successes))
+_ANSWER_COUNTS = {
+    "agent_n": Count("agent_csat"),
+    "agent_ok": Count("pk", filter=Q(agent_csat__gte=4)),
+    "company_n": Count("company_csat"),
+    "company_ok": Count("pk", filter=Q(company_csat__gte=4)),
+    "nps_n": Count("nps"),
+    "promoters": Count("pk", filter=Q(nps__gte=9)),
+    "detractors": Count("pk", filter=Q(nps__lte=6)),
+    "resolved_n": Count("resolved"),
+    "resolved_ok": Count("pk", filter=Q(resolved=True)),
+}
+_FCR_COUNTS = {
+    "handled": Count("pk"),
+    "identified": Count("pk", filter=~Q(outcome=FcrOutcome.UNIDENTIFIED)),
+    "pending": Count("pk", filter=Q(outcome=FcrOutcome.PENDING)),
+    "judged": Count("pk", filter=Q(outcome__in=(FcrOutcome.RESOLVED, FcrOutcome.REPEAT))),
+    "resolved": Count("pk", filter=Q(outcome=FcrOutcome.RESOLVED)),
+}
 
 
-def _nps(n: int, promoters: int, detractors: int) -> Tally:
-    return Tally(n, float(promoters - detractors), float(promoters + detractors))
-
-
-def answer_rows(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    """Answers counted per attribution and stratum (one row per agent and stratum)."""
-    prefix = "invitation__"
-    keys = [prefix + name for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS)]
+def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
+    """Answers counted per attribution and stratum: the group fields, the stratum fields,
+    then the counts of `_ANSWER_COUNTS` (one row per agent and stratum)."""
+    keys = ["invitation__" + name for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS)]
     return list(
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .order_by()
         .values(*keys)
-        .annotate(
-            agent_n=Count("agent_csat"),
-            agent_ok=Count("pk", filter=Q(agent_csat__gte=4)),
-            company_n=Count("company_csat"),
-            company_ok=Count("pk", filter=Q(company_csat__gte=4)),
-            nps_n=Count("nps"),
-            promoters=Count("pk", filter=Q(nps__gte=9)),
-            detractors=Count("pk", filter=Q(nps__lte=6)),
-            resolved_n=Count("resolved"),
-            resolved_ok=Count("pk", filter=Q(resolved=True)),
-        )
+        .annotate(**_ANSWER_COUNTS)
+        .values_list(*keys, *_ANSWER_COUNTS)
     )
 
 
-def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    """Judged contacts counted per attribution, stratum and outcome."""
+def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
+    """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
+    the counts of `_FCR_COUNTS`."""
+    keys = [*_GROUP_FIELDS, *_STRATUM_FIELDS]
     return list(
         FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
         .order_by()
-        .values(*_GROUP_FIELDS, *_STRATUM_FIELDS, "outcome")
-        .annotate(n=Count("pk"))
+        .values(*keys)
+        .annotate(**_FCR_COUNTS)
+        .values_list(*keys, *_FCR_COUNTS)
     )
+
+
+_LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIELD.items()}
+_WIDTH = len(_GROUP_FIELDS) + len(_STRATUM_FIELDS)
+
+
+def _add(
+    cell: dict[tuple[Any, Stratum], list[float]],
+    key: tuple[Any, Stratum],
+    n: int,
+    total: float,
+    squares: float,
+) -> None:
+    found = cell.get(key)
+    if found is None:
+        cell[key] = [n, total, squares]
+    else:
+        found[0] += n
+        found[1] += total
+        found[2] += squares
 
 
 def _cells(
     query: LeagueQuery,
 ) -> tuple[dict[str, dict[str, Cells]], dict[str, dict[Any, Coverage]]]:
-    """cells[level][measure][(group, stratum)] and coverage[level][group] ("" = overall)."""
+    """cells[level][measure][(group, stratum)] and coverage[level][group]."""
     start, end = _bounds(query)
-    cells: dict[str, dict[str, Cells]] = {
-        level: {m: defaultdict(Tally) for m in MEASURES} for level in LEVELS
+    sums: dict[str, dict[str, dict[tuple[Any, Stratum], list[float]]]] = {
+        level: {m: {} for m in MEASURES} for level in LEVELS
     }
     coverage: dict[str, dict[Any, Coverage]] = {level: defaultdict(Coverage) for level in LEVELS}
+    groups = len(_GROUP_FIELDS)
     for row in answer_rows(start, end):
-        stratum = tuple(row["invitation__" + name] for name in _STRATUM_FIELDS)
-        tallies = {
-            "agent_csat": _proportion(row["agent_n"], row["agent_ok"]),
-            "company_csat": _proportion(row["company_n"], row["company_ok"]),
-            "nps": _nps(row["nps_n"], row["promoters"], row["detractors"]),
-            "resolved": _proportion(row["resolved_n"], row["resolved_ok"]),
-        }
-        for level in LEVELS:
-            group = row["invitation__" + _LEVEL_FIELD[level]]
-            for measure, tally in tallies.items():
-                if tally.n:
-                    cells[level][measure][(group, stratum)] += tally
+        stratum = row[groups:_WIDTH]
+        agent_n, agent_ok, company_n, company_ok, nps_n, promoters, detractors, res_n, res_ok = row[
+            _WIDTH:
+        ]
+        for level, index in _LEVEL_INDEX.items():
+            key = (row[index], stratum)
+            level_sums = sums[level]
+            if agent_n:
+                _add(level_sums["agent_csat"], key, agent_n, agent_ok, agent_ok)
+            if company_n:
+                _add(level_sums["company_csat"], key, company_n, company_ok, company_ok)
+            if nps_n:
+                _add(level_sums["nps"], key, nps_n, promoters - detractors, promoters + detractors)
+            if res_n:
+                _add(level_sums["resolved"], key, res_n, res_ok, res_ok)
     for row in fcr_rows(start, end):
-        stratum = tuple(row[name] for name in _STRATUM_FIELDS)
-        outcome, n = row["outcome"], row["n"]
-        for level in LEVELS:
-            group = row[_LEVEL_FIELD[level]]
+        stratum = row[groups:_WIDTH]
+        handled, identified, pending, judged, resolved = row[_WIDTH:]
+        for level, index in _LEVEL_INDEX.items():
+            group = row[index]
             seen = coverage[level][group]
-            seen.handled += n
-            seen.identified += 0 if outcome == FcrOutcome.UNIDENTIFIED else n
-            seen.pending += n if outcome == FcrOutcome.PENDING else 0
-            if outcome in (FcrOutcome.RESOLVED, FcrOutcome.REPEAT):
-                ok = n if outcome == FcrOutcome.RESOLVED else 0
-                cells[level]["fcr"][(group, stratum)] += _proportion(n, ok)
+            seen.handled += handled
+            seen.identified += identified
+            seen.pending += pending
+            if judged:
+                _add(sums[level]["fcr"], (group, stratum), judged, resolved, resolved)
+    cells = {
+        level: {
+            measure: {key: Tally(int(v[0]), v[1], v[2]) for key, v in found.items()}
+            for measure, found in by_measure.items()
+        }
+        for level, by_measure in sums.items()
+    }
     return cells, coverage
 
 
@@ -236,28 +272,28 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
     cells, coverage = _cells(query)
     levels = LEVELS if all_levels else (query.level,)
     tables: dict[str, LevelTable] = {}
+    overall: dict[str, tuple[LeagueRow[str], dict[Stratum, float]]] = {}
+    for measure, kind in MEASURES.items():  # every level adds up to everyone
+        everyone: Cells = defaultdict(Tally)
+        for (_group, stratum), tally in cells["partner"][measure].items():
+            everyone[("", stratum)] += tally
+        rows = league_rows(everyone, measure=kind, min_n=query.min_n)
+        weights = reference_weights({stratum: t for (_g, stratum), t in everyone.items()})
+        overall[measure] = (rows[0] if rows else LeagueRow("", 0, None), weights)
     for level in levels:
         visible = _visible(scope, level)
         labels = labels_of(level)
         for measure, kind in MEASURES.items():
-            level_cells = cells[level][measure]
-            everyone = defaultdict(Tally)
-            for (_group, stratum), tally in level_cells.items():
-                everyone[("", stratum)] += tally
-            overall = league_rows(everyone, measure=kind, min_n=query.min_n)
-            mix = {stratum: t.n for (_g, stratum), t in everyone.items()}
-            total = sum(mix.values()) or 1
-            weights = {stratum: n / total for stratum, n in mix.items()}
+            everyone_row, weights = overall[measure]
             shown = {
                 key: tally
-                for key, tally in level_cells.items()
+                for key, tally in cells[level][measure].items()
                 if key[0] is not None and (visible is None or key[0] in visible)
             }
-            rows = league_rows(shown, measure=kind, min_n=query.min_n, weights=weights)
             tables[f"{level}:{measure}"] = LevelTable(
                 measure=measure,
-                overall=overall[0] if overall else LeagueRow("", 0, None),
-                rows=rows,
+                overall=everyone_row,
+                rows=league_rows(shown, measure=kind, min_n=query.min_n, weights=weights),
                 labels=labels,
             )
     level_coverage = coverage[query.level]

@@ -38,6 +38,9 @@ class Tally:
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.n + other.n, self.total + other.total, self.squares + other.squares)
 
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(self.n - other.n, self.total - other.total, self.squares - other.squares)
+
     @classmethod
     def of(cls, scores: Iterable[float]) -> Tally:
         n, total, squares = 0, 0.0, 0.0
@@ -143,6 +146,15 @@ class PairDifference[G]:
     significant: bool
 
 
+def p_value_of(a: Standardised, b: Standardised) -> float:
+    """Two-sided p-value of the difference of two independent standardised means."""
+    difference = a.mean - b.mean
+    spread = math.sqrt(a.variance + b.variance)
+    if spread == 0:
+        return 1.0 if difference == 0 else 0.0
+    return two_sided_p_value(difference / spread)
+
+
 def compare_pairs[G](
     groups: Mapping[G, Standardised], alpha: float = ALPHA
 ) -> list[PairDifference[G]]:
@@ -152,13 +164,8 @@ def compare_pairs[G](
     p_values = []
     differences = []
     for a, b in pairs:
-        difference = groups[a].mean - groups[b].mean
-        spread = math.sqrt(groups[a].variance + groups[b].variance)
-        if spread == 0:
-            p_values.append(1.0 if difference == 0 else 0.0)
-        else:
-            p_values.append(two_sided_p_value(difference / spread))
-        differences.append(difference)
+        p_values.append(p_value_of(groups[a], groups[b]))
+        differences.append(groups[a].mean - groups[b].mean)
     decisions = holm_rejections(p_values, alpha)
     return [
         PairDifference(a, b, diff, p, significant)

@@ -2,6 +2,10 @@
 standardised to the common mix of strata and the pairs that differ after Holm's correction
 (definitions in `relais.core.kpi.comparison`).
 
+With more than `max_pairs_groups` groups (agents, say: 500 make 124,750 pairs) each group is
+compared with all the others together instead (m tests, Holm over them): `versus_rest` is +1
+when it is significantly above the rest, -1 below, 0 otherwise.
+
 Groups below `min_n` observations are listed as "not enough answers": no interval, no
 standardised mean, left out of the pairs.
 """
@@ -17,6 +21,8 @@ from relais.core.kpi.comparison import (
     Standardised,
     Tally,
     compare_pairs,
+    holm_rejections,
+    p_value_of,
     nps_interval,
     reference_weights,
     standardise,
@@ -24,6 +30,7 @@ from relais.core.kpi.comparison import (
 )
 
 DEFAULT_MIN_N = 30
+MAX_PAIRS_GROUPS = 12
 
 
 class Measure(StrEnum):
@@ -51,6 +58,7 @@ class LeagueRow[G]:
     enough: bool = False
     higher_than: tuple[G, ...] = field(default_factory=tuple)
     lower_than: tuple[G, ...] = field(default_factory=tuple)
+    versus_rest: int = 0
 
 
 def _scale(measure: Measure) -> float:
@@ -72,6 +80,7 @@ def league_rows[G: Hashable, S: Hashable](
     measure: Measure,
     min_n: int = DEFAULT_MIN_N,
     weights: Mapping[S, float] | None = None,
+    max_pairs_groups: int = MAX_PAIRS_GROUPS,
 ) -> list[LeagueRow[G]]:
     """One row per group, best standardised first; `weights` default to the mix of `cells`."""
     by_group: dict[G, dict[S, Tally]] = defaultdict(dict)
@@ -106,13 +115,17 @@ def league_rows[G: Hashable, S: Hashable](
         rows[group] = row
     higher: dict[G, list[G]] = defaultdict(list)
     lower: dict[G, list[G]] = defaultdict(list)
-    for pair in compare_pairs(standardised):
-        if pair.significant:
-            above, below = (
-                (pair.first, pair.second) if pair.difference > 0 else (pair.second, pair.first)
-            )
-            higher[above].append(below)
-            lower[below].append(above)
+    versus_rest: dict[G, int] = {}
+    if len(standardised) <= max_pairs_groups:
+        for pair in compare_pairs(standardised):
+            if pair.significant:
+                above, below = (
+                    (pair.first, pair.second) if pair.difference > 0 else (pair.second, pair.first)
+                )
+                higher[above].append(below)
+                lower[below].append(above)
+    else:
+        versus_rest = _versus_rest(standardised, by_group, by_stratum, mix)
     result = [
         LeagueRow(
             r.group,
@@ -124,6 +137,7 @@ def league_rows[G: Hashable, S: Hashable](
             r.enough,
             tuple(higher[r.group]),
             tuple(lower[r.group]),
+            versus_rest.get(r.group, 0),
         )
         for r in rows.values()
     ]
@@ -132,3 +146,25 @@ def league_rows[G: Hashable, S: Hashable](
 
 def _rank(row: LeagueRow[object]) -> tuple[bool, float]:
     return (not row.enough, -(row.standardised if row.standardised is not None else -1e9))
+
+
+def _versus_rest[G: Hashable, S: Hashable](
+    standardised: Mapping[G, Standardised],
+    by_group: Mapping[G, Mapping[S, Tally]],
+    by_stratum: Mapping[S, Tally],
+    mix: Mapping[S, float],
+) -> dict[G, int]:
+    """Each group against all the other groups together (independent samples), Holm over them."""
+    tested: list[tuple[G, float, float]] = []
+    for group, own in standardised.items():
+        strata = by_group[group]
+        rest = {s: total - strata.get(s, Tally()) for s, total in by_stratum.items()}
+        others = standardise(rest, mix)
+        if others is not None:
+            tested.append((group, own.mean - others.mean, p_value_of(own, others)))
+    decisions = holm_rejections([p for _, _, p in tested])
+    return {
+        group: (1 if difference > 0 else -1)
+        for (group, difference, _), significant in zip(tested, decisions, strict=True)
+        if significant
+    }
