@@ -945,9 +945,7 @@ LEAGUE_LABELS: dict[str, Callable[[Any], str]] = {
 def _league_row_labels(html: str) -> set[str]:
     import re
 
-    return set(
-        re.findall(r'data-testid="league-row">\s*<th scope="row">([^<]*)</th>', html)
-    )
+    return set(re.findall(r'data-testid="league-row">\s*<th scope="row">([^<]*)</th>', html))
 
 
 @pytest.mark.parametrize("role", USERS)

@@ -40,7 +40,7 @@ def load_demo_surveys(*, days: int = 56, per_day: int = 40, seed: int = 19) -> d
             made["policies"] += created
     if Contact.objects.filter(attributes__source=HISTORY_MARK).exists():
         return made
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     agents = list(Agent.objects.select_related("site").filter(site__isnull=False))
     queues = list(Queue.objects.filter(channel="chat")) or list(Queue.objects.all())
     reasons = list(WrapUpReason.objects.filter(active=True))
