@@ -39,7 +39,7 @@ def handlings_of(contact: Contact) -> list[Handling]:
     to the end of the contact (wrap-up, closing or now)."""
     accepted = list(
         ContactEvent.objects.filter(contact=contact, kind=EventKind.OFFER_ACCEPTED)
-        .exclude(agent_id=None)
+        .filter(agent__isnull=False)
         .order_by("id")
         .values_list("agent_id", "at")
     )

@@ -6,7 +6,7 @@ contact, even when another partner takes the repeat."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import Q
@@ -114,7 +114,9 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
 
 
 def _all(
-    judged: dict[int, dict[str, Any]], outcomes: dict[int, int], unidentified: list[dict[str, Any]]
+    judged: dict[int, dict[str, Any]],
+    outcomes: Mapping[int, int],
+    unidentified: list[dict[str, Any]],
 ) -> Iterator[dict[str, Any]]:
     for pk, fields in judged.items():
         yield fields | {"outcome": outcomes.get(pk, FcrOutcome.PENDING)}
