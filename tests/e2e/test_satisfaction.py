@@ -3,7 +3,6 @@ agent's, the site's and the partner's figures of the satisfaction league."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from relais.apps.organisation.models import Skill
 from relais.apps.routing.models import Channel, OverflowStep, Queue, QueueSkill
 from relais.apps.satisfaction.models import SurveyAnswer, SurveyPolicy
 from tests.apps.conftest import World
+from tests.e2e import test_chat
 from tests.e2e.signin import sign_in
 
 
@@ -41,19 +41,7 @@ def shop(world: World, asgi_server: str) -> str:
     return asgi_server
 
 
-@pytest.fixture
-def contexts(browser: Any) -> Iterator[Any]:
-    made: list[Any] = []
-
-    def make(**options: Any) -> Any:
-        context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
+contexts = test_chat.contexts  # the fixture: browser contexts, closed after the test
 
 
 def _row(page: Any, label: str) -> str:
