@@ -275,7 +275,7 @@ def _run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from relais.apps.satisfaction.selectors import LeagueQuery, league
+    from relais.apps.satisfaction.league import LeagueQuery, league
     from relais.apps.satisfaction.services import fcr_recompute
 
     call_command("migrate", verbosity=0)

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from relais.apps.accounts.models import Role, User
+from relais.apps.satisfaction.league import LeagueQuery, league
 from relais.apps.satisfaction.models import FcrJudgement, SurveyAnswer, SurveyPolicy
-from relais.apps.satisfaction.selectors import LeagueQuery, league
 from relais.demo.company import load_demo_company
 from relais.demo.queues import load_demo_queues
 from relais.demo.surveys import load_demo_surveys

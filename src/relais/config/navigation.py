@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
 from relais.apps.reporting.selectors import may_see_reports
-from relais.apps.satisfaction.selectors import may_see_satisfaction
+from relais.apps.satisfaction.league import may_see_satisfaction
 from relais.apps.simulation.access import can_view as may_view_simulation
 from relais.apps.supervision.access import may_supervise
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from relais.apps.chat.models import ChatSession, ChatTopic, hash_token
 from relais.apps.interactions.models import ContactState
 from relais.apps.routing.models import Queue
-from relais.apps.satisfaction import services
+from relais.apps.satisfaction import selectors, services
 from relais.apps.satisfaction.models import Delivery, SurveyAnswer
 from relais.apps.satisfaction.schemas import AnswerIn
 from tests.apps.conftest import World, logged_in
@@ -31,7 +31,7 @@ def _link(world: World, queue: Queue, **fields: object) -> str:
     contact = handled(queue, [world.agents["rabat0"]], at=timezone.now(), **fields)  # type: ignore[arg-type]
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK, language="en")
     assert invitation is not None
-    return reverse("satisfaction:survey", args=[services.survey_token(invitation)])
+    return reverse("satisfaction:survey", args=[selectors.survey_token(invitation)])
 
 
 def test_the_public_page_asks_in_both_languages_and_records_one_answer(
@@ -63,7 +63,7 @@ def test_an_expired_link_says_so(world: World, queue: Queue) -> None:
         contact=contact, delivery=Delivery.LINK, now=timezone.now() - dt.timedelta(hours=2)
     )
     assert invitation is not None
-    url = reverse("satisfaction:survey", args=[services.survey_token(invitation)])
+    url = reverse("satisfaction:survey", args=[selectors.survey_token(invitation)])
     page = Client().get(url + "?lang=en")
     late = Client().post(url + "?lang=en", {"agent_csat": "5"})
     assert "answers are no longer accepted" in page.content.decode()

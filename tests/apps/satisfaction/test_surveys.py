@@ -11,7 +11,7 @@ from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import ContactEvent, EventKind
 from relais.apps.routing.models import Queue
-from relais.apps.satisfaction import services
+from relais.apps.satisfaction import selectors, services
 from relais.apps.satisfaction.errors import ErrorCode
 from relais.apps.satisfaction.models import Attribution, Delivery, SurveyAnswer
 from relais.apps.satisfaction.schemas import AnswerIn
@@ -34,16 +34,16 @@ def test_an_answer_is_stored_once_and_a_replay_answers_nothing(world: World, que
     contact = handled(queue, [world.agents["rabat0"]], at=now - dt.timedelta(minutes=10))
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK, now=now)
     assert invitation is not None
-    token = services.survey_token(invitation)
+    token = selectors.survey_token(invitation)
     # when the customer answers, then replays the same link with other scores
     services.survey_answer(
-        invitation=services.invitation_for_token(token),
+        invitation=selectors.invitation_for_token(token),
         answer=AnswerIn(agent_csat=5, nps=9, resolved=True),
         now=now,
     )
     with pytest.raises(RelaisError) as replayed:
         services.survey_answer(
-            invitation=services.invitation_for_token(token),
+            invitation=selectors.invitation_for_token(token),
             answer=AnswerIn(agent_csat=1, nps=0),
             now=now,
         )
@@ -77,7 +77,7 @@ def test_a_late_answer_is_refused_clearly(world: World, queue: Queue) -> None:
 
 def test_a_forged_or_damaged_link_is_not_found() -> None:
     with pytest.raises(RelaisError) as forged:
-        services.invitation_for_token("1:forged")
+        selectors.invitation_for_token("1:forged")
     assert forged.value.code is ErrorCode.SURVEY_NOT_FOUND
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from relais.apps.l10n import formatting
-from relais.apps.satisfaction.selectors import League, LevelTable
+from relais.apps.satisfaction.league import League, LevelTable
 from relais.core.kpi.league import LeagueRow
 
 MEASURE_TITLES = {

@@ -8,16 +8,15 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import Contact, ContactState, EventKind
-from relais.apps.satisfaction import fcr
+from relais.apps.satisfaction import fcr, selectors
 from relais.apps.satisfaction.attribution import attributed_fields, contact_reason
 from relais.apps.satisfaction.errors import ErrorCode
 from relais.apps.satisfaction.models import (
@@ -28,31 +27,9 @@ from relais.apps.satisfaction.models import (
 )
 from relais.apps.satisfaction.schemas import AnswerIn
 
-SIGNING_SALT = "relais.satisfaction.survey"
 #: A chat survey in the widget stays open this long after the conversation ends.
 WIDGET_VALID = dt.timedelta(hours=1)
 ENDED_STATES = (ContactState.WRAP_UP, ContactState.CLOSED)
-
-
-def survey_token(invitation: SurveyInvitation) -> str:
-    """The signed reference a link or the widget carries (nothing guessable, nothing personal)."""
-    return signing.dumps(invitation.pk, salt=SIGNING_SALT, compress=True)
-
-
-def invitation_for_token(token: str) -> SurveyInvitation:
-    try:
-        pk = signing.loads(token, salt=SIGNING_SALT)
-    except signing.BadSignature as error:
-        raise RelaisError(ErrorCode.SURVEY_NOT_FOUND) from error
-    invitation = SurveyInvitation.objects.select_related("policy").filter(pk=pk).first()
-    if invitation is None:
-        raise RelaisError(ErrorCode.SURVEY_NOT_FOUND)
-    return invitation
-
-
-def closed_text(invitation: SurveyInvitation) -> str:
-    """When the survey closed, in the active language."""
-    return formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
 
 
 def in_sample(contact_id: int, percent: int) -> bool:
@@ -119,10 +96,10 @@ def survey_answer(
     changes nothing. Appends `survey.answered` to the contact's event log."""
     now = now or timezone.now()
     if now > invitation.expires_at:
-        raise RelaisError(ErrorCode.SURVEY_EXPIRED, closed=closed_text(invitation))
+        raise RelaisError(ErrorCode.SURVEY_EXPIRED, closed=selectors.closed_text(invitation))
     if answer.is_empty():
         raise RelaisError(ErrorCode.INVALID_ANSWER, problems=_("no question was answered"))
-    asked = _asked(invitation.policy)
+    asked = selectors.asked_questions(invitation.policy)
     values = answer.model_dump()
     problems = [
         name for name, value in values.items() if value not in (None, "") and name not in asked
@@ -153,24 +130,6 @@ def survey_answer(
     except IntegrityError as error:
         raise RelaisError(ErrorCode.SURVEY_ALREADY_ANSWERED) from error
     return recorded
-
-
-def _asked(policy: SurveyPolicy) -> set[str]:
-    flags = {
-        "agent_csat": policy.ask_agent_csat,
-        "company_csat": policy.ask_company_csat,
-        "nps": policy.ask_nps,
-        "effort": policy.ask_effort,
-        "resolved": policy.ask_resolved,
-        "comment": policy.ask_comment,
-    }
-    return {name for name, asked in flags.items() if asked}
-
-
-def questions_of(policy: SurveyPolicy) -> list[str]:
-    order = ("agent_csat", "company_csat", "nps", "effort", "resolved", "comment")
-    asked = _asked(policy)
-    return [name for name in order if name in asked]
 
 
 def _event_data(answer: SurveyAnswer) -> dict[str, Any]:

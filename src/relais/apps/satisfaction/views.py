@@ -17,17 +17,17 @@ from pydantic import ValidationError
 
 from relais.apps.chat.selectors import session_for_token
 from relais.apps.errors import RelaisError
-from relais.apps.satisfaction import presentation, services
+from relais.apps.satisfaction import presentation, selectors, services
 from relais.apps.satisfaction.errors import ErrorCode
-from relais.apps.satisfaction.models import Delivery, SurveyInvitation
-from relais.apps.satisfaction.schemas import AnswerIn, ChatSurveyIn, QuestionsOut
-from relais.apps.satisfaction.selectors import (
+from relais.apps.satisfaction.league import (
     LEVELS,
     LeagueQuery,
     league,
     may_see_satisfaction,
     visible_levels,
 )
+from relais.apps.satisfaction.models import Delivery, SurveyInvitation
+from relais.apps.satisfaction.schemas import AnswerIn, ChatSurveyIn, QuestionsOut
 from relais.core.kpi.league import DEFAULT_MIN_N
 
 DEFAULT_DAYS = 90
@@ -109,10 +109,10 @@ def chat_survey(request: HttpRequest) -> JsonResponse:
     )
     if invitation is None or hasattr(invitation, "answer"):
         return JsonResponse({"survey": None})
-    token = services.survey_token(invitation)
+    token = selectors.survey_token(invitation)
     out = QuestionsOut(
         answer_url=reverse("satisfaction:survey", args=[token]),
-        questions=services.questions_of(invitation.policy),
+        questions=selectors.questions_of(invitation.policy),
     )
     return JsonResponse({"survey": out.model_dump()})
 
@@ -148,7 +148,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     wants_json = request.content_type == "application/json"
     hint = request.GET.get("lang")
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = selectors.invitation_for_token(token)
     except RelaisError as error:
         language = _language(hint)
         if wants_json:
@@ -161,7 +161,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                 status=error.status,
             )
     language = _language(hint, invitation.language)
-    questions = services.questions_of(invitation.policy)
+    questions = selectors.questions_of(invitation.policy)
     with translation.override(language):
         if request.method == "GET":
             context = {"language": language, "questions": questions, "token": token, **SCALES}
@@ -169,7 +169,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                 context["error"] = RelaisError(ErrorCode.SURVEY_ALREADY_ANSWERED).message
             elif timezone.now() > invitation.expires_at:
                 context["error"] = RelaisError(
-                    ErrorCode.SURVEY_EXPIRED, closed=services.closed_text(invitation)
+                    ErrorCode.SURVEY_EXPIRED, closed=selectors.closed_text(invitation)
                 ).message
             return render(request, "satisfaction/survey.html", context)
         try:
