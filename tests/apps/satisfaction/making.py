@@ -11,9 +11,13 @@ from relais.apps.routing.models import Queue
 from relais.apps.satisfaction.models import SurveyPolicy
 
 
+LABELS = {"delivery": ("Livraison", "Delivery"), "invoice": ("Facture", "Invoice")}
+
+
 def reason(code: str) -> WrapUpReason:
+    french, english = LABELS.get(code, (code, code))
     found, _ = WrapUpReason.objects.get_or_create(
-        code=code, defaults={"label_fr": code, "label_en": code}
+        code=code, defaults={"label_fr": french, "label_en": english}
     )
     return found
 

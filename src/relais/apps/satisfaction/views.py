@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from relais.apps.chat.selectors import session_for_token
 from relais.apps.errors import RelaisError
+from relais.apps.realtime.errors import ErrorCode as ProtocolError
 from relais.apps.satisfaction import presentation, selectors, services
 from relais.apps.satisfaction.errors import ErrorCode
 from relais.apps.satisfaction.league import (
@@ -100,8 +101,8 @@ def chat_survey(request: HttpRequest) -> JsonResponse:
     try:
         form = ChatSurveyIn.model_validate(json.loads(request.body or b"{}"))
         session = session_for_token(form.token)
-    except (ValueError, ValidationError):
-        return _refused(RelaisError(ErrorCode.SURVEY_NOT_FOUND), language)
+    except (ValueError, ValidationError):  # not the widget's JSON (ValidationError is one)
+        return _refused(RelaisError(ProtocolError.MALFORMED_JSON), language)
     except RelaisError as error:
         return _refused(error, language)
     invitation = services.survey_invite(
