@@ -18,6 +18,7 @@ relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write a
 relais forecast --site S --queue Q --history history.csv   forecast a queue (docs/wfm-pages.md)
 relais staff --forecast ID [--service-level 0.8 ...]     agents per interval (Erlang C / A)
 relais schedule --week 2025-06-02 --site S [--site T]    schedule a week (CP-SAT)
+relais fcr [--window-days 7]                   judge first-contact resolution again (nightly)
 relais <django command> ...                    any Django management command
                                                (migrate, createsuperuser, makemigrations, ...)
 """

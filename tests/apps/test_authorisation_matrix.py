@@ -942,3 +942,66 @@ def test_only_administrators_manage_webhooks(world: World, role: str, page: str)
     else:
         assert answer.status_code in {302, 403}
         assert b"whsec_" not in answer.content
+
+
+# Satisfaction league (issue 19) ---------------------------------------------------------------
+
+#: Levels of the league each scoped role sees (site kinds mix partners: whole-organisation only).
+LEAGUE_LEVELS: dict[str, dict[str, str]] = {  # level -> resource of the matrix
+    "partner_manager": {"partner": "partners", "site": "sites", "team": "teams", "agent": "agents"},
+    "supervisor": {"team": "teams", "agent": "agents"},
+    "supervisor_atlas": {"team": "teams", "agent": "agents"},
+    "agent": {"agent": "agents"},
+}
+LEAGUE_RESOURCES = {"partner": "partners", "site": "sites", "team": "teams", "agent": "agents"}
+LEAGUE_LABELS: dict[str, Callable[[Any], str]] = {
+    "partners": lambda obj: obj.name,
+    "sites": lambda obj: obj.name,
+    "teams": lambda obj: obj.name,
+    "agents": lambda obj: obj.user.get_full_name() or obj.user.username,
+}
+
+
+def _league_row_labels(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'data-testid="league-row">\s*<th scope="row">([^<]*)</th>', html))
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_the_satisfaction_league_shows_only_the_groups_in_scope(world: World, role: str) -> None:
+    from django.utils import timezone
+
+    from relais.apps.satisfaction import services
+    from relais.apps.satisfaction.models import Delivery, SurveyPolicy
+    from relais.apps.satisfaction.schemas import AnswerIn
+    from tests.apps.routing.fixtures import orders_queue
+    from tests.apps.satisfaction.making import handled
+
+    queue = orders_queue(world)
+    SurveyPolicy.objects.create(queue=queue)
+    for agent in Agent.objects.all():  # one answered survey each
+        contact = handled(queue, [agent], at=timezone.now(), customer_key=f"id:{agent.pk}")
+        invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
+        assert invitation is not None
+        services.survey_answer(invitation=invitation, answer=AnswerIn(agent_csat=5, nps=9))
+    client = logged_in(world.users[role])
+    scoped = role_of(role) not in EVERYTHING
+    levels = LEAGUE_LEVELS[role] if scoped else LEAGUE_RESOURCES
+
+    for level, resource in LEAGUE_RESOURCES.items():
+        response = client.get(reverse("satisfaction:league") + f"?level={level}")
+        assert response.status_code == 200, role
+        html = response.content.decode()
+        shown = _league_row_labels(html)
+        if level not in levels:  # the page falls back to a level the viewer has
+            assert f'<option value="{level}"' not in html, (role, level)
+            continue
+        visible = expected(world, role, resource)
+        names = {
+            LEAGUE_LABELS[resource](obj)
+            for obj in MODELS[resource]._default_manager.filter(pk__in=visible)
+        }
+        assert shown == names, (role, level)
+    partner_page = client.get(reverse("satisfaction:league") + "?level=partner").content.decode()
+    assert ("Carpathia CX" in partner_page) == (not scoped), role  # reason mix, trend, rows

@@ -276,6 +276,7 @@ def objects(world: World) -> dict[str, int | str]:
     solve = ScheduleSolve.objects.create(week_start=shift.start.date(), max_seconds=2)
     solve.sites.set([world.lille])
     agent = world.agents["lille0"]
+    survey = _survey(queue, agent)
     thread = HelpThread.objects.create(agent=agent, created_at=timezone.now())
     HelpMessage.objects.create(
         thread=thread, author=agent.user, body="Besoin d’aide", created_at=timezone.now()
@@ -295,7 +296,21 @@ def objects(world: World) -> dict[str, int | str]:
         "previous_id": contacts[1].pk,
         "broadcast_id": broadcast.pk,
         "solve_id": solve.pk,
+        "satisfaction:token": survey,
     }
+
+
+def _survey(queue: Any, agent: Any) -> str:
+    """The signed token of a survey invitation after a contact `agent` handled."""
+    from relais.apps.satisfaction import selectors, services
+    from relais.apps.satisfaction.models import Delivery, SurveyPolicy
+    from tests.apps.satisfaction.making import handled
+
+    SurveyPolicy.objects.create(queue=queue)
+    contact = handled(queue, [agent], at=timezone.now())
+    invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
+    assert invitation is not None
+    return selectors.survey_token(invitation)
 
 
 def _path(name: str, pattern: URLPattern, objects: dict[str, int | str]) -> str | None:

@@ -33,16 +33,32 @@ PATHS: dict[str, Callable[[World], str]] = {
     "agents": lambda w: "/organisation/agents/",
     "partners": lambda w: "/organisation/partners/",
     "security": lambda w: "/accounts/security/",
+    "satisfaction": lambda w: "/satisfaction/",
 }
 ORGANISATION = ["sites", "teams", "agents", "partners"]
 #: The main pages each role uses.
 PAGES: dict[str, list[str]] = {
     Role.AGENT: ["home", "my-schedule", "sites", "agents", "security"],
     Role.SUPERVISOR: ["home", "coaching", "help-requests", "reports", "planning", *ORGANISATION],
-    Role.DIRECTOR: ["home", "wallboard", "reports", "planning", "simulation", *ORGANISATION],
-    Role.PARTNER_MANAGER: ["home", "wallboard", "reports", "planning", *ORGANISATION],
+    Role.DIRECTOR: [
+        "home",
+        "wallboard",
+        "reports",
+        "satisfaction",
+        "planning",
+        "simulation",
+        *ORGANISATION,
+    ],
+    Role.PARTNER_MANAGER: [
+        "home",
+        "wallboard",
+        "reports",
+        "satisfaction",
+        "planning",
+        *ORGANISATION,
+    ],
     Role.PLANNER: ["home", "planning", "simulation", "reports", "sites"],
-    Role.QUALITY_ANALYST: ["home", "reports", "sites", "agents"],
+    Role.QUALITY_ANALYST: ["home", "reports", "satisfaction", "sites", "agents"],
     Role.ADMINISTRATOR: ["home", "wallboard", "reports", "planning", "simulation", "security"],
 }
 

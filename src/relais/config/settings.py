@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "relais.apps.simulation",
     "relais.apps.wfm",
     "relais.apps.reporting",
+    "relais.apps.satisfaction",
     "relais.apps.supervision",
     "relais.demo",
 ]

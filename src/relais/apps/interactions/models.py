@@ -235,6 +235,8 @@ class EventKind(models.TextChoices):
     CALL_MEDIA_LOST = "call.media_lost", _("Call audio lost")
     CALL_AGENT_LOST = "call.agent_lost", _("Agent's phone lost during the call")
     CALL_ENDED = "call.ended", _("Call ended")
+    # the customer's survey, written by apps/satisfaction: a record, not a request
+    SURVEY_ANSWERED = "survey.answered", _("Survey answered")
 
 
 #: What the router must apply to its engine (everything else it wrote itself).

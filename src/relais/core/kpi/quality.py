@@ -81,9 +81,11 @@ class FcrTracker[K]:
         """Note a contact (not a short abandon); handled ones are judged, all count as repeats."""
         if contact.customer_ref is None:
             return
-        eligible = contact.answered_at is not None
-        entries = self._by_customer.setdefault(contact.customer_ref, [])
-        entries.append((contact.arrived_at, eligible, key))
+        self.note(contact.customer_ref, contact.arrived_at, contact.answered_at is not None, key)
+
+    def note(self, customer_ref: str, arrived_at: float, eligible: bool, key: K) -> None:
+        """Note a contact of `customer_ref` arrived at `arrived_at`; judged when `eligible`."""
+        self._by_customer.setdefault(customer_ref, []).append((arrived_at, eligible, key))
 
     def outcomes(self, as_of: float | None = None) -> Iterator[tuple[K, bool | None]]:
         """(key, resolved) per handled contact: True, False, or None while pending.
@@ -103,6 +105,13 @@ class FcrTracker[K]:
                     yield key, True
                 else:
                     yield key, None
+
+
+def repeat_ref(customer_key: str, subject: str) -> str | None:
+    """What a repeat shares with the contact it repeats: the same identified customer about
+    the same thing (the order, else the contact reason; blank when neither is known). None for
+    an unidentified customer, who cannot be judged."""
+    return f"{customer_key}\x1f{subject}" if customer_key else None
 
 
 def _arrival(entry: tuple[float, bool, object]) -> float:

@@ -67,6 +67,7 @@ class Customer:
         self.patience_ends = 0.0
         self.gives_up = 0.0
         self.seen: set[int] = set()
+        self.served = False
 
     async def run(self, open_queues: OpenQueues) -> None:
         try:
@@ -128,6 +129,31 @@ class Customer:
         finally:
             self._leave_state()
             self.shared.handling.pop(first_id, None)
+        if self.served:
+            await self._survey(base, token, widget_language)
+
+    async def _survey(self, base: str, token: str, language: str) -> None:
+        """As the widget does when the chat ends: ask for the survey, and answer it most times."""
+        rng = self.shared.rng
+        offered = await post_json(f"{base}/satisfaction/chat?lang={language}", {"token": token})
+        survey = offered.data.get("survey") if offered.status == 200 else None
+        if not survey or rng.random() < 0.3:
+            return
+        await self.shared.sleep(2.0, 8.0)  # reading the questions
+        happy = rng.random() < 0.85
+        scores = {
+            "agent_csat": rng.choice((4, 5, 5)) if happy else rng.choice((1, 2, 3)),
+            "company_csat": rng.choice((3, 4, 5)),
+            "nps": rng.choice((8, 9, 10)) if happy else rng.randint(0, 7),
+            "effort": rng.randint(2, 5),
+            "resolved": rng.random() < (0.9 if happy else 0.5),
+        }
+        answer = {name: value for name, value in scores.items() if name in survey["questions"]}
+        answered = await post_json(f"{base}{survey['answer_url']}?lang={language}", answer)
+        if answered.status == 201:
+            self.shared.counters.surveys_answered += 1
+        else:
+            self.shared.counters.errors[f"survey:{answered.data.get('code', answered.status)}"] += 1
 
     async def _connected(self, base: str, path: str, token: str) -> None:
         """The conversation over the widget's socket, reconnecting as the widget does."""
@@ -203,6 +229,7 @@ class Customer:
                     continue
                 if self._ended(frame):
                     counters.served += 1
+                    self.served = True
                     return
                 reply = self._react(frame)
                 if reply is not None:

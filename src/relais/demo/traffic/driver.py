@@ -73,6 +73,10 @@ def status_line(counters: Counters, elapsed: float) -> str:
             "calls": counters.calls,
             "on_line": counters.on_the_phone,
         }
+    if counters.surveys_answered:
+        line += " · " + gettext("%(surveys)d surveys answered") % {
+            "surveys": counters.surveys_answered
+        }
     if counters.errors:
         errors = ", ".join(f"{code} ×{n}" for code, n in counters.errors.most_common(4))
         line += " · " + gettext("refused: %(errors)s") % {"errors": errors}

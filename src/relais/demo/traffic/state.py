@@ -53,6 +53,7 @@ class Counters:
     breaks: int = 0
     calls: int = 0  # demo calls placed (calls.py)
     on_the_phone: int = 0  # callers on the line now
+    surveys_answered: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
 

@@ -43,6 +43,17 @@
       done_callback: "Merci, nous vous rappellerons à l'heure choisie.",
       reconnecting: "Connexion perdue, reconnexion…",
       error: "Une erreur est survenue.",
+      surveyTitle: "Votre avis sur cette discussion",
+      q_agent_csat: "Êtes-vous satisfait du conseiller ? (1 = pas du tout, 5 = très)",
+      q_company_csat: "Êtes-vous satisfait de la réponse apportée ? (1 = pas du tout, 5 = très)",
+      q_nps: "Recommanderiez-vous notre service à un proche ? (0 = pas du tout, 10 = certainement)",
+      q_effort: "Était-ce facile d'obtenir une réponse ? (1 = très difficile, 5 = très facile)",
+      q_resolved: "Votre demande est-elle résolue ?",
+      q_comment: "Un commentaire ? (facultatif)",
+      yes: "Oui",
+      no: "Non",
+      surveySend: "Envoyer mon avis",
+      surveyThanks: "Merci pour votre avis !",
     },
     en: {
       open: "Chat with us",
@@ -79,6 +90,17 @@
       done_callback: "Thank you, we will call you back at the chosen time.",
       reconnecting: "Connection lost, reconnecting…",
       error: "Something went wrong.",
+      surveyTitle: "Your opinion on this chat",
+      q_agent_csat: "How satisfied are you with the adviser? (1 = not at all, 5 = very)",
+      q_company_csat: "How satisfied are you with the answer? (1 = not at all, 5 = very)",
+      q_nps: "Would you recommend our service to a friend? (0 = not at all, 10 = certainly)",
+      q_effort: "How easy was it to get an answer? (1 = very hard, 5 = very easy)",
+      q_resolved: "Is your request resolved?",
+      q_comment: "Anything to add? (optional)",
+      yes: "Yes",
+      no: "No",
+      surveySend: "Send my opinion",
+      surveyThanks: "Thank you for your opinion!",
     },
   };
 
@@ -364,6 +386,76 @@
     if (sendForm) sendForm.hidden = true;
     if (text && status) status.textContent = text;
     if (state.socket) state.socket.close();
+    offerSurvey();
+  }
+
+  // -- satisfaction survey, when the conversation ends (docs/satisfaction.md) ------------
+
+  const SCALES = { agent_csat: [1, 5], company_csat: [1, 5], effort: [1, 5], nps: [0, 10] };
+
+  async function offerSurvey() {
+    if (!state.token || state.surveyAsked) return;
+    state.surveyAsked = true;
+    let answer = null;
+    try {
+      const response = await fetch(`${base}/satisfaction/chat?lang=${lang}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: state.token }),
+      });
+      if (response.ok) answer = await response.json();
+    } catch (error) {
+      return; // no survey is better than a broken page
+    }
+    if (answer && answer.survey) showSurvey(answer.survey);
+  }
+
+  function showSurvey(survey) {
+    const form = el("form", { class: "survey", "data-testid": "survey" });
+    form.append(el("h3", {}, t("surveyTitle")));
+    for (const question of survey.questions) {
+      const box = el("fieldset", {});
+      box.append(el("legend", {}, t(`q_${question}`)));
+      if (question === "comment") {
+        const text = el("textarea", { name: "comment", rows: "2", maxlength: "2000", "aria-label": t("q_comment") });
+        box.replaceChildren(field(t("q_comment"), text));
+      } else {
+        const choices = question === "resolved" ? [["yes", t("yes")], ["no", t("no")]] : range(SCALES[question]).map((v) => [String(v), String(v)]);
+        for (const [value, label] of choices) {
+          const option = el("label", { class: "choice" });
+          option.append(el("input", { type: "radio", name: question, value, "data-testid": `survey-${question}-${value}` }), el("span", {}, label));
+          box.append(option);
+        }
+      }
+      form.append(box);
+    }
+    const result = el("p", { class: "error", role: "alert" });
+    form.append(el("button", { type: "submit", class: "primary", "data-testid": "survey-send" }, t("surveySend")), result);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const body = {};
+      for (const [name, value] of data.entries()) {
+        if (value === "") continue;
+        if (name === "comment") body.comment = value;
+        else if (name === "resolved") body.resolved = value === "yes";
+        else body[name] = Number(value);
+      }
+      const response = await fetch(`${base}${survey.answer_url}?lang=${lang}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (response.ok) form.replaceChildren(el("p", { class: "done", "data-testid": "survey-thanks" }, t("surveyThanks")));
+      else result.textContent = (await response.json()).message || t("error");
+    });
+    panel.append(form);
+  }
+
+  function range([low, high]) {
+    const values = [];
+    for (let v = low; v <= high; v += 1) values.push(v);
+    return values;
   }
 
   // -- leave a message / ask for a callback -----------------------------------------------
