@@ -10,7 +10,6 @@ from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
 from relais.apps.satisfaction.models import SurveyPolicy
 
-
 LABELS = {"delivery": ("Livraison", "Delivery"), "invoice": ("Facture", "Invoice")}
 
 
