@@ -40,6 +40,7 @@ def shop(world: World, asgi_server: str) -> str:
         channel=Channel.EMAIL,
         queue=queue,
         customer_reference="jeanne@example.com",
+        customer_key="email:jeanne@example.com",  # who she is, on every channel
         attributes={"message": "Mon colis n'est jamais arrivé", "name": "Jeanne Martin"},
         state=ContactState.CLOSED,
         priority=0,
