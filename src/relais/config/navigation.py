@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
+from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.simulation.access import can_view as may_view_simulation
 from relais.apps.supervision.access import may_supervise
@@ -79,6 +80,10 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(("plan", "simulation", _("Simulation"), "flask", "simulation:index"))
     if not _is_agent(user) and may_see_reports(user):
         items.append(("analyse", "reports", _("Reports"), "chart-bar", "reporting:reports"))
+    if _is_agent(user):
+        items.append(("analyse", "quality", _("My evaluations"), "clipboard-check", "quality:mine"))
+    elif may_read_quality(user) or may_evaluate(user):
+        items.append(("analyse", "quality", _("Quality"), "clipboard-check", "quality:index"))
     items += [
         ("organisation", "sites", _("Sites"), "building", "organisation:sites"),
         ("organisation", "teams", _("Teams"), "users-group", "organisation:teams"),

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "relais.apps.wfm",
     "relais.apps.reporting",
     "relais.apps.supervision",
+    "relais.apps.quality",
     "relais.demo",
 ]
 

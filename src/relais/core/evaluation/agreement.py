@@ -62,7 +62,8 @@ def _distances(
     low = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
     high = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
     between = cumulative[high + 1] - cumulative[low]
-    return (between - (totals[low] + totals[high]) / 2.0) ** 2
+    ordinal: npt.NDArray[np.float64] = (between - (totals[low] + totals[high]) / 2.0) ** 2
+    return ordinal
 
 
 def krippendorff_alpha(ratings: Ratings, level: Level = Level.INTERVAL) -> float | None:
