@@ -50,6 +50,8 @@ def world(module_world: World, db: None) -> World:
 
 
 EVERYTHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.QUALITY_ANALYST}
+#: Roles that supervise nobody: agents, and a partner's quality evaluators (quality only).
+NOT_SUPERVISING = {Role.AGENT, Role.PARTNER_EVALUATOR}
 ROLES = [role.value for role in Role]
 #: The world's users: one per role, and a supervisor at Atlas Contact's site (Rabat), the
 #: partner's own staff, whose scope is their team like any supervisor's (issue 15).
@@ -86,6 +88,12 @@ SCOPED: dict[str, dict[str, Expectation]] = {
         "sites": lambda w: {w.rabat.pk},
         "teams": lambda w: {w.teams["rabat"].pk},
         "agents": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
+    },
+    "partner_evaluator": {  # Atlas's quality evaluator: nothing of the organisation (quality only)
+        "partners": lambda w: set(),
+        "sites": lambda w: set(),
+        "teams": lambda w: set(),
+        "agents": lambda w: set(),
     },
     "agent": {  # agent rabat0: themself, their team, site and employer
         "partners": lambda w: {w.atlas.pk},
@@ -257,6 +265,7 @@ CONTACTS_IN_SCOPE: dict[str, set[str]] = {  # whose contacts each scoped role se
     "supervisor": {"lille0"},  # served by the Lille team
     "supervisor_atlas": {"rabat0"},  # served by the Rabat team
     "agent": {"rabat0"},  # their own
+    "partner_evaluator": set(),  # contacts are read in quality only
 }
 PRESENCE_WRITERS: dict[str, Callable[[World], set[int]]] = {  # whose presence each role sets
     "administrator": lambda w: {agent.pk for agent in w.agents.values()},
@@ -508,6 +517,7 @@ PLANNING_SITES: dict[str, Callable[[World], set[int]]] = {
     "supervisor": lambda w: {w.lille.pk},
     "supervisor_atlas": lambda w: {w.rabat.pk},
     "agent": lambda w: set(),
+    "partner_evaluator": lambda w: set(),
 }
 PLANNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.PARTNER_MANAGER}
 
@@ -814,9 +824,9 @@ def test_only_administrators_and_directors_steer_queues(world: World, role: str)
         assert (closed.status_code, priority.status_code) == (200, 200)
     else:
         assert (closed.status_code, priority.status_code) == (403, 403), role
-        code = "permission_denied" if role == Role.AGENT else "steering_not_allowed"
+        code = "permission_denied" if role in NOT_SUPERVISING else "steering_not_allowed"
         assert closed.json()["code"] == priority.json()["code"] == code
-    page_status = 404 if role == Role.AGENT else 302  # the wallboard shows the refusal
+    page_status = 404 if role in NOT_SUPERVISING else 302  # the wallboard shows the refusal
     assert (opened_page.status_code, priority_page.status_code) == (page_status, page_status)
     assert OverflowStep.objects.get(pk=carpathia.pk).override == ("open" if steers else "")
     assert Queue.objects.get(pk=queue.pk).priority == (4 if steers else 0)
@@ -855,7 +865,7 @@ def test_supervisors_change_the_state_of_their_teams_agents_only(world: World, r
             {"action": "break", "break_reason": "training", "reason": "matrix"},
         )
         state = AgentPresence.objects.filter(agent=agent).values_list("state", flat=True).first()
-        if role == Role.AGENT:  # not a supervisor at all
+        if role in NOT_SUPERVISING:  # not a supervisor at all
             assert (api.status_code, page.status_code) == (403, 404), agent
         elif agent.pk in changers:
             assert (api.status_code, page.status_code) == (200, 302), agent
@@ -888,7 +898,7 @@ def test_broadcasts_reach_only_targets_in_scope(world: World, role: str) -> None
             {"target_kind": kind, "target_id": pk, "message": "m", "reason": "r"},
             "application/json",
         )
-        if role_of(role) in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+        if role_of(role) in (Role.PLANNER, Role.QUALITY_ANALYST, *NOT_SUPERVISING):
             assert sent.status_code == 403, (role, kind, pk)
             continue
         kinds = {"team"} if role_of(role) == Role.SUPERVISOR else {"team", "site", "partner"}
@@ -899,7 +909,7 @@ def test_broadcasts_reach_only_targets_in_scope(world: World, role: str) -> None
             assert sent.json()["code"] == "unknown_target"
     assert Broadcast.objects.count() == sent_count
     listed = client.get("/api/v1/supervision/broadcasts")
-    if role_of(role) not in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+    if role_of(role) not in (Role.PLANNER, Role.QUALITY_ANALYST, *NOT_SUPERVISING):
         assert len(listed.json()) == sent_count
 
 

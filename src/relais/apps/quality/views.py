@@ -44,28 +44,40 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def quality_page(view: View) -> View:
-    """Signed in and reading quality; a refusal of scope: not found; other refusals: the
-    message on the page the person came from."""
+def _page(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
+    """Signed in and `allowed`, else not found; a refusal of scope: not found; a refused
+    write: the message on the page it came from."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_read_quality(request.user) and not may_evaluate(request.user):
-            return _not_found(request)
-        try:
-            return view(request, *args, **kwargs)
-        except RelaisError as error:
-            if error.status == 404:
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not allowed(request.user):
                 return _not_found(request)
-            if request.method != "POST" or error.status == 403:
-                return render(
-                    request, "quality/refused.html", {"message": error.message}, status=error.status
-                )
-            messages.error(request, error.message)
-            return redirect(request.path)
+            return _answer(view, request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    try:
+        return view(request, *args, **kwargs)
+    except RelaisError as error:
+        if error.status == 404:
+            return _not_found(request)
+        if request.method != "POST" or error.status == 403:
+            context = {"message": error.message}
+            return render(request, "quality/refused.html", context, status=error.status)
+        messages.error(request, error.message)
+        return redirect(request.path)
+
+
+#: Pages of whoever reads evaluations (their scope's) or scores them.
+quality_page = _page(lambda user: may_read_quality(user) or may_evaluate(user))
+#: Pages of the evaluators: sampling plans and calibration.
+evaluator_page = _page(may_evaluate)
 
 
 def _points(request: HttpRequest, version: FormVersion) -> dict[int, int | None]:
@@ -320,7 +332,7 @@ def forms(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/forms.html", {"forms": listed})
 
 
-@quality_page
+@evaluator_page
 @require_http_methods(["GET", "POST"])
 def plans(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -357,7 +369,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     )
 
 
-@quality_page
+@evaluator_page
 @require_POST
 def plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(viewer=request.user, plan_id=plan_id)
@@ -366,7 +378,7 @@ def plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
     return redirect("quality:draw", draw.pk)
 
 
-@quality_page
+@evaluator_page
 @require_GET
 def draw(request: HttpRequest, draw_id: int) -> HttpResponse:
     found = SampleDraw.objects.select_related("plan").filter(pk=draw_id).first()
@@ -380,7 +392,7 @@ def draw(request: HttpRequest, draw_id: int) -> HttpResponse:
     )
 
 
-@quality_page
+@evaluator_page
 @require_http_methods(["GET", "POST"])
 def calibrations(request: HttpRequest) -> HttpResponse:
     viewer = request.user
@@ -433,7 +445,7 @@ def calibrations(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/calibrations.html", context)
 
 
-@quality_page
+@evaluator_page
 @require_GET
 def calibration(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.calibration_get(viewer=request.user, session_id=session_id)
@@ -465,7 +477,7 @@ def calibration(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@quality_page
+@evaluator_page
 @require_http_methods(["GET", "POST"])
 def calibration_score(request: HttpRequest, session_id: int, contact_id: int) -> HttpResponse:
     """A rater scores one contact of the session, anonymised, without anyone else's scores."""
