@@ -932,3 +932,232 @@ def test_anonymous_is_sent_to_login_from_the_coaching_page(world: World) -> None
     response = Client().get(reverse("supervision:coaching", args=[agent.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# Quality: evaluations, scoring, calibration, sampling, disputes, coaching --------------------
+
+#: Whose evaluations each role reads (docs/quality.md, "Roles"): the whole organisation's roles
+#: every agent's; a partner's manager and quality evaluator their partner's agents; a
+#: supervisor their teams'; an agent their own.
+QUALITY_READS: dict[str, set[str]] = {
+    "partner_manager": {"rabat0"},
+    "partner_evaluator": {"rabat0"},
+    "supervisor": {"lille0"},
+    "supervisor_atlas": {"rabat0"},
+    "agent": {"rabat0"},
+}
+#: Whose contacts each role scores: quality analysts every agent's, a partner's evaluator
+#: their partner's agents'; nobody else.
+QUALITY_SCORES: dict[str, set[str]] = {
+    "quality_analyst": {"lille0", "rabat0", "bucarest0"},
+    "partner_evaluator": {"rabat0"},
+}
+EVALUATED = ("lille0", "rabat0", "bucarest0")
+
+
+@pytest.fixture
+def quality(world: World) -> Any:
+    from relais.apps.quality import services
+    from tests.apps.quality.fixtures import all_points, quality_world
+
+    built = quality_world(world)
+    built.evaluations = {
+        key: services.evaluation_submit(
+            actor=world.users["quality_analyst"],
+            contact=built.contacts[key],
+            version=built.version,
+            points=all_points(built.version, 3),
+        )
+        for key in EVALUATED
+    }
+    built.session = services.calibration_create(
+        actor=world.users["quality_analyst"],
+        title="Calibration",
+        version=built.version,
+        contacts=[built.contacts["bucarest0"]],
+        raters=[world.users["quality_analyst"], world.users["partner_evaluator"]],
+    )
+    return built
+
+
+def _quality_reads(role: str) -> set[str]:
+    return set(EVALUATED) if role in EVERYTHING else QUALITY_READS[role]
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_evaluations_are_read_in_scope(world: World, quality: Any, role: str) -> None:
+    client = logged_in(world.users[role])
+    visible = _quality_reads(role)
+
+    index = client.get(reverse("quality:index"), follow=True).content.decode()
+    mine = client.get(reverse("quality:mine")).content.decode()
+
+    for key in EVALUATED:
+        evaluation = quality.evaluations[key]
+        detail = client.get(reverse("quality:evaluation", args=[evaluation.pk]))
+        assert detail.status_code == (200 if key in visible else 404), (role, key)
+        name = world.agents[key].user.get_full_name()
+        listed = reverse("quality:evaluation", args=[evaluation.pk])
+        assert (listed in index) == (key in visible), (role, key)
+        assert (listed in mine) == (role == Role.AGENT and key == "rabat0"), (role, key)
+        assert name not in index or key in visible
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_contacts_are_scored_only_by_evaluators_in_scope(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality.models import Evaluation
+    from tests.apps.quality.fixtures import all_points
+
+    client = logged_in(world.users[role])
+    scores = QUALITY_SCORES.get(role, set())
+    before = Evaluation.objects.count()
+    audit_before = AuditEntry.objects.count()
+
+    for key in EVALUATED:
+        url = reverse("quality:evaluate", args=[quality.contacts[key].pk])
+        page = client.get(url)
+        posted = client.post(
+            url, {f"criterion-{c}": p for c, p in all_points(quality.version, 2).items()}
+        )
+        assert page.status_code == (200 if key in scores else 404), (role, key)
+        assert posted.status_code == (302 if key in scores else 404), (role, key)
+
+    assert Evaluation.objects.count() == before + len(scores)
+    assert AuditEntry.objects.count() == audit_before + len(scores)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_calibration_is_for_its_raters_and_the_analysts(
+    world: World, quality: Any, role: str
+) -> None:
+    client = logged_in(world.users[role])
+    session = quality.session
+    rater = role in ("quality_analyst", "partner_evaluator")
+    contact = quality.contacts["bucarest0"]  # outside the partner evaluator's scope: anonymised
+
+    listed = client.get(reverse("quality:calibrations"))
+    page = client.get(reverse("quality:calibration", args=[session.pk]))
+    scoring = client.get(reverse("quality:calibration_score", args=[session.pk, contact.pk]))
+
+    assert listed.status_code == (200 if rater else 404), role
+    assert page.status_code == (200 if rater else 404), role
+    assert scoring.status_code == (200 if rater else 404), role
+    if rater:
+        assert world.agents["bucarest0"].user.get_full_name() not in scoring.content.decode()
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_sampling_plans_are_drawn_by_analysts_only(world: World, quality: Any, role: str) -> None:
+    from relais.apps.quality.models import SampleDraw, SamplingPlan
+
+    client = logged_in(world.users[role])
+    plan = SamplingPlan.objects.create(
+        name="All",
+        form=quality.version.form,
+        per_agent=2,
+        period="week",
+        seed=1,
+        created_at=quality.version.created_at,
+    )
+    evaluator = role in QUALITY_SCORES
+
+    page = client.get(reverse("quality:plans"))
+    created = client.post(
+        reverse("quality:plans"),
+        {
+            "name": "New",
+            "form": quality.version.form.pk,
+            "per_agent": "3",
+            "period": "week",
+            "seed": "4",
+        },
+    )
+    drawn = client.post(reverse("quality:plan_draw", args=[plan.pk]), {})
+
+    assert page.status_code == (200 if evaluator else 404), role
+    analyst = role == Role.QUALITY_ANALYST
+    assert created.status_code == (302 if analyst else 403 if evaluator else 404), role
+    assert drawn.status_code == (302 if analyst else 404), role  # Atlas's evaluator: not their plan
+    assert SamplingPlan.objects.count() == (2 if analyst else 1)
+    assert SampleDraw.objects.count() == (1 if analyst else 0)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_only_the_evaluated_agent_contests_and_analysts_decide(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality.models import Dispute, DisputeStatus
+
+    client = logged_in(world.users[role])
+    evaluation = quality.evaluations["rabat0"]
+    visible = "rabat0" in _quality_reads(role)
+
+    contested = client.post(
+        reverse("quality:dispute_open", args=[evaluation.pk]), {"reason": "unfair"}
+    )
+    if role != Role.AGENT:
+        Dispute.objects.get_or_create(
+            evaluation=evaluation, defaults={"reason": "r", "opened_at": evaluation.submitted_at}
+        )
+    decided = client.post(
+        reverse("quality:dispute_confirm", args=[evaluation.pk]), {"decision": "fair"}
+    )
+
+    assert contested.status_code == (302 if role == Role.AGENT else 403 if visible else 404), role
+    assert decided.status_code == (
+        302 if role == Role.QUALITY_ANALYST else 403 if visible else 404
+    ), role
+    status = Dispute.objects.get(evaluation=evaluation).status
+    assert status == (
+        DisputeStatus.CONFIRMED if role == Role.QUALITY_ANALYST else DisputeStatus.OPEN
+    )
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_coaching_plans_are_read_in_scope_and_written_by_evaluators(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality import services
+    from relais.apps.quality.models import CoachingPlan
+
+    client = logged_in(world.users[role])
+    plans = {
+        key: services.coaching_plan_create(
+            actor=world.users["quality_analyst"], evaluation=quality.evaluations[key], goals="g"
+        )
+        for key in EVALUATED
+    }
+    visible = _quality_reads(role)
+    scores = QUALITY_SCORES.get(role, set())
+
+    for key, plan in plans.items():
+        page = client.get(reverse("quality:coaching", args=[plan.pk]))
+        created = client.post(
+            reverse("quality:coaching_create", args=[quality.evaluations[key].pk]),
+            {"goals": "more"},
+        )
+        assert page.status_code == (200 if key in visible else 404), (role, key)
+        # seen but not theirs to coach: 403; not seen: 404
+        expected_status = 302 if key in scores else 403 if key in visible else 404
+        assert created.status_code == expected_status, (role, key)
+    assert CoachingPlan.objects.count() == len(EVALUATED) + len(scores)
+
+
+def test_anonymous_is_sent_to_login_from_quality_pages(world: World, quality: Any) -> None:
+    from django.test import Client
+
+    evaluation = quality.evaluations["rabat0"]
+    for url in (
+        reverse("quality:index"),
+        reverse("quality:mine"),
+        reverse("quality:forms"),
+        reverse("quality:plans"),
+        reverse("quality:calibrations"),
+        reverse("quality:evaluation", args=[evaluation.pk]),
+        reverse("quality:evaluate", args=[quality.contacts["rabat0"].pk]),
+    ):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))

@@ -20,7 +20,7 @@ class ErrorCode(ErrorCodeBase):
 
     @property
     def status(self) -> int:
-        if self is ErrorCode.NOT_A_RATER:
+        if self in (ErrorCode.NOT_A_RATER, ErrorCode.NOT_EVALUATED_AGENT):
             return 403
         if self in (
             ErrorCode.ALREADY_SCORED,

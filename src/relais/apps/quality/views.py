@@ -22,7 +22,12 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Partner
 from relais.apps.quality import sampling, selectors, services
-from relais.apps.quality.access import is_quality_analyst, may_evaluate, may_read_quality
+from relais.apps.quality.access import (
+    is_quality_analyst,
+    may_evaluate,
+    may_read_quality,
+    require_evaluator,
+)
 from relais.apps.quality.calibration import (
     calibration_progress,
     calibration_results,
@@ -278,6 +283,7 @@ def dispute_confirm(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 @require_POST
 def coaching_create(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(viewer=request.user, evaluation_id=evaluation_id)
+    require_evaluator(request.user)  # seen but not theirs to coach: 403
     selectors.evaluable_agent(viewer=request.user, agent_id=evaluation.agent_id)
     plan = services.coaching_plan_create(
         actor=request.user, evaluation=evaluation, goals=request.POST.get("goals", "")
