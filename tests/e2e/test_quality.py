@@ -11,6 +11,7 @@ from relais.apps.quality import services
 from relais.apps.quality.models import Evaluation
 from tests.apps.conftest import World
 from tests.apps.quality.fixtures import quality_world
+from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,6 +67,7 @@ def test_an_analyst_and_a_partner_evaluator_score_blind(
         assert response.status == 404
     second.goto(url)
     second.locator("[data-testid=score-link]").first.click()
+    assert_accessible(second)  # the transcript beside the scorecard
     blind = second.inner_text("main")
     assert "Anaïs" not in blind and "100" not in blind
     assert world.agents["rabat0"].user.last_name not in blind
@@ -88,3 +90,4 @@ def test_an_analyst_and_a_partner_evaluator_score_blind(
     assert "Atlas Contact" in first.inner_text("[data-testid=raters-alpha]")
     assert "Anaïs Leroy" in second.inner_text("[data-testid=totals]")
     assert Evaluation.objects.filter(calibration=session).count() == 4
+    assert_accessible(first)
