@@ -11,7 +11,7 @@ from django.core.management import call_command
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
 from relais.apps.quality import sampling
-from relais.apps.quality.models import Period, SampleDraw, SampledContact
+from relais.apps.quality.models import Period, SampledContact, SampleDraw
 from tests.apps.conftest import World
 from tests.apps.quality.fixtures import form_version, handled_chat
 from tests.apps.routing.fixtures import orders_queue

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relais.apps.quality.models import SamplingPlan
 from relais.apps.quality.sampling import sample_draw
@@ -24,5 +25,11 @@ class Command(BaseCommand):
         for plan in SamplingPlan.objects.order_by("pk"):
             draw = sample_draw(actor=None, plan=plan, day=day)
             self.stdout.write(
-                f"{plan.name}: {draw.contacts.count()} contacts, {draw.period_start}–{draw.period_end}"
+                gettext("%(plan)s: %(count)d contacts, %(start)s to %(end)s")
+                % {
+                    "plan": plan.name,
+                    "count": draw.contacts.count(),
+                    "start": draw.period_start,
+                    "end": draw.period_end,
+                }
             )
