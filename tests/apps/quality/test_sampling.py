@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
 from relais.apps.quality import sampling
-from relais.apps.quality.models import Period, SampledContact, SampleDraw
+from relais.apps.quality.models import Period, SampledContact, SampleDraw, SamplingPlan
 from tests.apps.conftest import World
 from tests.apps.quality.fixtures import form_version, handled_chat
 from tests.apps.routing.fixtures import orders_queue
@@ -32,17 +33,24 @@ def chats(world: World) -> World:
     return world
 
 
-def test_a_draw_takes_k_per_agent_of_the_period_and_is_audited(chats: World) -> None:
-    version = form_version(chats)
-    plan = sampling.plan_create(
-        actor=chats.users["quality_analyst"],
-        name="Weekly",
-        form=version.form,
-        per_agent=2,
-        period=Period.WEEK,
-        partner=None,
-        seed=7,
+def _plan(world: World, **given: Any) -> SamplingPlan:
+    """A plan on the test form, by the quality analyst: weekly, 2 per agent, seed 7 unless
+    `given` says otherwise."""
+    fields: dict[str, Any] = {
+        "name": "Weekly",
+        "per_agent": 2,
+        "period": Period.WEEK,
+        "partner": None,
+        "seed": 7,
+    }
+    fields.update(given)
+    return sampling.plan_create(
+        actor=world.users["quality_analyst"], form=form_version(world).form, **fields
     )
+
+
+def test_a_draw_takes_k_per_agent_of_the_period_and_is_audited(chats: World) -> None:
+    plan = _plan(chats)
 
     draw = sampling.sample_draw(actor=chats.users["quality_analyst"], plan=plan, day=DAY)
 
@@ -56,19 +64,22 @@ def test_a_draw_takes_k_per_agent_of_the_period_and_is_audited(chats: World) -> 
 def test_the_same_seed_draws_the_same_contacts_and_a_partner_plan_only_its_agents(
     chats: World,
 ) -> None:
-    version = form_version(chats)
     analyst = chats.users["quality_analyst"]
+    first = _plan(chats, per_agent=3, period=Period.MONTH, seed=11)
     plans = [
-        sampling.plan_create(
-            actor=analyst,
-            name=f"P{i}",
-            form=version.form,
-            per_agent=3,
-            period=Period.MONTH,
-            partner=partner,
-            seed=11,
-        )
-        for i, partner in enumerate((None, None, chats.atlas))
+        first,
+        *(
+            sampling.plan_create(
+                actor=analyst,
+                name=name,
+                form=first.form,
+                per_agent=3,
+                period=Period.MONTH,
+                partner=partner,
+                seed=11,
+            )
+            for name, partner in (("Again", None), ("Atlas", chats.atlas))
+        ),
     ]
 
     drawn = [
@@ -94,44 +105,18 @@ def test_the_same_seed_draws_the_same_contacts_and_a_partner_plan_only_its_agent
 
 
 def test_only_analysts_draw_and_bad_plans_are_refused(chats: World) -> None:
-    version = form_version(chats)
-    plan = sampling.plan_create(
-        actor=chats.users["quality_analyst"],
-        name="Weekly",
-        form=version.form,
-        per_agent=2,
-        period=Period.WEEK,
-        partner=None,
-        seed=7,
-    )
+    plan = _plan(chats)
 
     with pytest.raises(RelaisError):
         sampling.sample_draw(actor=chats.users["partner_evaluator"], plan=plan, day=DAY)
     with pytest.raises(RelaisError) as bad:
-        sampling.plan_create(
-            actor=chats.users["quality_analyst"],
-            name="x",
-            form=version.form,
-            per_agent=0,
-            period="year",
-            partner=None,
-            seed=1,
-        )
+        _plan(chats, per_agent=0, period="year")
     assert bad.value.code == "invalid_plan"
     assert not SampleDraw.objects.exists()
 
 
 def test_the_command_draws_every_plan(chats: World) -> None:
-    version = form_version(chats)
-    sampling.plan_create(
-        actor=chats.users["quality_analyst"],
-        name="Weekly",
-        form=version.form,
-        per_agent=1,
-        period=Period.WEEK,
-        partner=None,
-        seed=3,
-    )
+    _plan(chats, per_agent=1, seed=3)
 
     call_command("quality_draw_samples", "--day", DAY.isoformat())
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
@@ -26,19 +24,6 @@ def quality_scope(viewer: Any) -> Scope:
     if _active(viewer) and viewer.role == Role.PARTNER_EVALUATOR and not viewer.is_superuser:
         return Scope(partner_id=viewer.partner_id) if viewer.partner_id else NOTHING
     return scope_for(viewer)
-
-
-def agent_filter(scope: Scope, prefix: str = "") -> Q:
-    """The agents a scope reaches; `prefix` points from another model to its agent."""
-    if scope.everything:
-        return Q()
-    if scope.partner_id is not None:
-        return Q(**{f"{prefix}site__partner_id": scope.partner_id})
-    if scope.team_ids:
-        return Q(**{f"{prefix}team_id__in": scope.team_ids})
-    if scope.agent_id is not None:
-        return Q(**{f"{prefix}id": scope.agent_id})
-    return Q(pk__in=[])
 
 
 def may_read_quality(viewer: Any) -> bool:

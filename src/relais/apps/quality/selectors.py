@@ -16,8 +16,9 @@ from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact
 from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.models import Agent
+from relais.apps.organisation.selectors import agent_filter
 from relais.apps.privacy.selectors import masking_for
-from relais.apps.quality.access import agent_filter, may_evaluate, quality_scope
+from relais.apps.quality.access import may_evaluate, quality_scope
 from relais.apps.quality.models import (
     CalibrationSession,
     CoachingPlan,
