@@ -280,7 +280,9 @@ def objects(world: World) -> dict[str, int | str]:
     HelpMessage.objects.create(
         thread=thread, author=agent.user, body="Besoin d’aide", created_at=timezone.now()
     )
+    quality = _quality_objects(world, contacts[0])
     return {
+        **quality,
         "agent_id": agent.pk,
         "wfm:run_id": planned["run"].pk,
         "plan_id": planned["plan"].pk,
@@ -295,6 +297,44 @@ def objects(world: World) -> dict[str, int | str]:
         "previous_id": contacts[1].pk,
         "broadcast_id": broadcast.pk,
         "solve_id": solve.pk,
+    }
+
+
+def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
+    """An evaluation of the contact, its coaching plan, a drawn sample and a calibration session
+    on it (rated by the quality analyst and Atlas's evaluator)."""
+    from relais.apps.quality import sampling, services
+    from tests.apps.quality.fixtures import all_points, form_version
+
+    analyst = world.users["quality_analyst"]
+    version = form_version(world)
+    evaluation = services.evaluation_submit(
+        actor=analyst, contact=contact, version=version, points=all_points(version, 2)
+    )
+    coaching = services.coaching_plan_create(actor=analyst, evaluation=evaluation, goals="Écoute")
+    plan = sampling.plan_create(
+        actor=analyst,
+        name="Hebdo",
+        form=version.form,
+        per_agent=2,
+        period="week",
+        partner=None,
+        seed=1,
+    )
+    draw = sampling.sample_draw(actor=analyst, plan=plan, day=timezone.localdate())
+    session = services.calibration_create(
+        actor=analyst,
+        title="Calibrage",
+        version=version,
+        contacts=[contact],
+        raters=[analyst, world.users["partner_evaluator"]],
+    )
+    return {
+        "evaluation_id": evaluation.pk,
+        "coaching_id": coaching.pk,
+        "quality:plan_id": plan.pk,
+        "draw_id": draw.pk,
+        "session_id": session.pk,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import krippendorff
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relais.core.evaluation import Level, krippendorff_alpha, mean_difference
@@ -52,7 +52,7 @@ ratings = st.integers(min_value=2, max_value=5).flatmap(
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the library divides 0 by 0
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ratings=ratings, level=st.sampled_from(list(Level)))
 def test_alpha_matches_the_reference_library(ratings: list[list[int | None]], level: Level) -> None:
     ours = krippendorff_alpha(ratings, level)

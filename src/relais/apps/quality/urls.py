@@ -20,7 +20,7 @@ urlpatterns = [
     path(
         "evaluations/<int:evaluation_id>/coaching/", views.coaching_create, name="coaching_create"
     ),
-    path("coaching/<int:plan_id>/", views.coaching, name="coaching"),
+    path("coaching/<int:coaching_id>/", views.coaching, name="coaching"),
     path("plans/", views.plans, name="plans"),
     path("plans/<int:plan_id>/draw/", views.plan_draw, name="plan_draw"),
     path("samples/<int:draw_id>/", views.draw, name="draw"),

@@ -293,8 +293,8 @@ def coaching_create(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
 @quality_page
 @require_http_methods(["GET", "POST"])
-def coaching(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.coaching_plan_get(viewer=request.user, plan_id=plan_id)
+def coaching(request: HttpRequest, coaching_id: int) -> HttpResponse:
+    plan = selectors.coaching_plan_get(viewer=request.user, plan_id=coaching_id)
     may_coach = may_evaluate(request.user)
     if request.method == "POST":
         if not may_coach:
