@@ -301,8 +301,8 @@ def objects(world: World) -> dict[str, int | str]:
 
 
 def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
-    """An evaluation of the contact, its coaching plan, a drawn sample and a calibration session
-    on it (rated by the quality analyst and Atlas's evaluator)."""
+    """An evaluation of the contact, contested by its agent, its coaching plan, a drawn sample
+    and a calibration session on it (rated by the quality analyst and Atlas's evaluator)."""
     from relais.apps.quality import sampling, services
     from tests.apps.quality.fixtures import all_points, form_version
 
@@ -312,6 +312,7 @@ def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
         actor=analyst, contact=contact, version=version, points=all_points(version, 2)
     )
     coaching = services.coaching_plan_create(actor=analyst, evaluation=evaluation, goals="Écoute")
+    services.dispute_open(actor=contact.agent.user, evaluation=evaluation, reason="Injuste")
     plan = sampling.plan_create(
         actor=analyst,
         name="Hebdo",

@@ -76,7 +76,13 @@ def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> Http
             context = {"message": error.message}
             return render(request, "quality/refused.html", context, status=error.status)
         messages.error(request, error.message)
+        if view.__name__ in _ACTIONS_ON_EVALUATION:  # POST only: back to the evaluation
+            return redirect("quality:evaluation", kwargs["evaluation_id"])
         return redirect(request.path)
+
+
+#: The actions posted from an evaluation's page; a refusal shows there.
+_ACTIONS_ON_EVALUATION = {"dispute_open", "dispute_confirm", "coaching_create"}
 
 
 #: Pages of whoever reads evaluations (their scope's) or scores them.
