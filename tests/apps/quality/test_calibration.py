@@ -138,3 +138,28 @@ def test_the_partners_bias_shows_beside_its_evaluations(qw: QualityWorld) -> Non
 
     assert 'data-testid="bias"' in page
     assert "+37,5" in page  # 100 - 62.5 on every contact
+
+
+def test_a_session_needs_contacts_and_two_raters(qw: QualityWorld) -> None:
+    analyst = qw.world.users["quality_analyst"]
+
+    with pytest.raises(RelaisError) as alone:
+        services.calibration_create(
+            actor=analyst,
+            title="Seul",
+            version=qw.version,
+            contacts=[qw.contacts["lille0"]],
+            raters=[analyst],
+        )
+    with pytest.raises(RelaisError) as refused:
+        services.calibration_create(
+            actor=qw.world.users["partner_evaluator"],
+            title="Partenaire",
+            version=qw.version,
+            contacts=[qw.contacts["rabat0"]],
+            raters=[analyst, qw.world.users["partner_evaluator"]],
+        )
+
+    assert alone.value.code == "invalid_calibration"
+    assert refused.value.code == "permission_denied"
+    assert not CalibrationSession.objects.exists()

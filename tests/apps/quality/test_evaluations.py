@@ -192,8 +192,9 @@ def test_a_coaching_plan_has_sessions_and_a_later_follow_up(qw: QualityWorld) ->
     later.refresh_from_db()
     other_agent = _submit(qw, "lille0", 4)
 
-    with pytest.raises(RelaisError):
+    with pytest.raises(RelaisError) as not_theirs:
         services.coaching_follow_up_set(actor=coach, plan=plan, evaluation=other_agent)
+    assert not_theirs.value.code == "invalid_follow_up"
     services.coaching_follow_up_set(actor=coach, plan=plan, evaluation=later)
 
     plan.refresh_from_db()

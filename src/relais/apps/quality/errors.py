@@ -17,6 +17,8 @@ class ErrorCode(ErrorCodeBase):
     INVALID_PLAN = "invalid_plan"
     INVALID_FORM = "invalid_form"
     NOT_EVALUATED_AGENT = "not_evaluated_agent"
+    INVALID_CALIBRATION = "invalid_calibration"
+    INVALID_FOLLOW_UP = "invalid_follow_up"
 
     @property
     def status(self) -> int:
@@ -49,4 +51,10 @@ _MESSAGES = {
     ErrorCode.INVALID_PLAN: _("The sampling plan cannot be saved: %(details)s"),
     ErrorCode.INVALID_FORM: _("The form cannot be saved: %(details)s"),
     ErrorCode.NOT_EVALUATED_AGENT: _("Only the evaluated agent may contest an evaluation."),
+    ErrorCode.INVALID_CALIBRATION: _(
+        "A calibration session needs a title, at least one contact and at least two raters."
+    ),
+    ErrorCode.INVALID_FOLLOW_UP: _(
+        "The follow-up must be a later evaluation of the same agent than the coaching plan."
+    ),
 }

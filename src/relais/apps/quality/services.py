@@ -200,7 +200,7 @@ def calibration_create(
     """A session: the contacts every rater scores blind; quality analysts are the reference."""
     require_quality_analyst(actor)
     if not title.strip() or not contacts or len(raters) < 2:
-        raise RelaisError(ErrorCode.INVALID_PLAN, details=str(title or "?"))
+        raise RelaisError(ErrorCode.INVALID_CALIBRATION)
     with transaction.atomic():
         session = CalibrationSession.objects.create(
             title=title.strip()[:120],
@@ -359,7 +359,7 @@ def coaching_follow_up_set(
     """The later evaluation of the same agent that tells whether the coaching worked."""
     require_evaluator(actor)
     if evaluation.agent_id != plan.agent_id or evaluation.submitted_at <= plan.created_at:
-        raise RelaisError(ErrorCode.INVALID_SCORES, details=str(evaluation.pk))
+        raise RelaisError(ErrorCode.INVALID_FOLLOW_UP)
     with transaction.atomic():
         plan.follow_up = evaluation
         plan.save(update_fields=["follow_up"])
