@@ -16,12 +16,10 @@ from tests.apps.presence import desk_close, desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
     agent_scenario,
-    caller_scenario,
     free_udp_port,
     sipp,
 )
 from tests.voice.test_b2bua_calls import (
-    DIALLED,
     Stack,
     call_ended,
     desk_phone,
@@ -51,17 +49,7 @@ def test_a_site_whose_link_drops_loses_its_call_to_another_site(
     stack.voice()
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=25000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=stack.target,
-        )
+        caller = stack.dial(media, hang_up_after_ms=25000)
         assert wait_for(lambda: Call.objects.filter(state=CallState.ANSWERED).exists(), 30), (
             stack.logs()
         )
