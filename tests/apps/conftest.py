@@ -103,6 +103,9 @@ def world_build() -> World:
         "partner_manager": UserFactory(
             username="manager.atlas", role=Role.PARTNER_MANAGER, partner=atlas
         ),
+        "partner_evaluator": UserFactory(
+            username="evaluator.atlas", role=Role.PARTNER_EVALUATOR, partner=atlas
+        ),
         "supervisor": UserFactory(username="supervisor.lille", role=Role.SUPERVISOR),
         "agent": agents["rabat0"].user,
         # not a role of its own: a supervisor at Atlas Contact's site (the partner's staff),

@@ -50,6 +50,8 @@ def world(module_world: World, db: None) -> World:
 
 
 EVERYTHING = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.QUALITY_ANALYST}
+#: Roles that supervise nobody: agents, and a partner's quality evaluators (quality only).
+NOT_SUPERVISING = {Role.AGENT, Role.PARTNER_EVALUATOR}
 ROLES = [role.value for role in Role]
 #: The world's users: one per role, and a supervisor at Atlas Contact's site (Rabat), the
 #: partner's own staff, whose scope is their team like any supervisor's (issue 15).
@@ -86,6 +88,12 @@ SCOPED: dict[str, dict[str, Expectation]] = {
         "sites": lambda w: {w.rabat.pk},
         "teams": lambda w: {w.teams["rabat"].pk},
         "agents": lambda w: {w.agents["rabat0"].pk, w.agents["rabat1"].pk},
+    },
+    "partner_evaluator": {  # Atlas's quality evaluator: nothing of the organisation (quality only)
+        "partners": lambda w: set(),
+        "sites": lambda w: set(),
+        "teams": lambda w: set(),
+        "agents": lambda w: set(),
     },
     "agent": {  # agent rabat0: themself, their team, site and employer
         "partners": lambda w: {w.atlas.pk},
@@ -257,6 +265,7 @@ CONTACTS_IN_SCOPE: dict[str, set[str]] = {  # whose contacts each scoped role se
     "supervisor": {"lille0"},  # served by the Lille team
     "supervisor_atlas": {"rabat0"},  # served by the Rabat team
     "agent": {"rabat0"},  # their own
+    "partner_evaluator": set(),  # contacts are read in quality only
 }
 PRESENCE_WRITERS: dict[str, Callable[[World], set[int]]] = {  # whose presence each role sets
     "administrator": lambda w: {agent.pk for agent in w.agents.values()},
@@ -508,6 +517,7 @@ PLANNING_SITES: dict[str, Callable[[World], set[int]]] = {
     "supervisor": lambda w: {w.lille.pk},
     "supervisor_atlas": lambda w: {w.rabat.pk},
     "agent": lambda w: set(),
+    "partner_evaluator": lambda w: set(),
 }
 PLANNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER, Role.PARTNER_MANAGER}
 
@@ -814,9 +824,9 @@ def test_only_administrators_and_directors_steer_queues(world: World, role: str)
         assert (closed.status_code, priority.status_code) == (200, 200)
     else:
         assert (closed.status_code, priority.status_code) == (403, 403), role
-        code = "permission_denied" if role == Role.AGENT else "steering_not_allowed"
+        code = "permission_denied" if role in NOT_SUPERVISING else "steering_not_allowed"
         assert closed.json()["code"] == priority.json()["code"] == code
-    page_status = 404 if role == Role.AGENT else 302  # the wallboard shows the refusal
+    page_status = 404 if role in NOT_SUPERVISING else 302  # the wallboard shows the refusal
     assert (opened_page.status_code, priority_page.status_code) == (page_status, page_status)
     assert OverflowStep.objects.get(pk=carpathia.pk).override == ("open" if steers else "")
     assert Queue.objects.get(pk=queue.pk).priority == (4 if steers else 0)
@@ -855,7 +865,7 @@ def test_supervisors_change_the_state_of_their_teams_agents_only(world: World, r
             {"action": "break", "break_reason": "training", "reason": "matrix"},
         )
         state = AgentPresence.objects.filter(agent=agent).values_list("state", flat=True).first()
-        if role == Role.AGENT:  # not a supervisor at all
+        if role in NOT_SUPERVISING:  # not a supervisor at all
             assert (api.status_code, page.status_code) == (403, 404), agent
         elif agent.pk in changers:
             assert (api.status_code, page.status_code) == (200, 302), agent
@@ -888,7 +898,7 @@ def test_broadcasts_reach_only_targets_in_scope(world: World, role: str) -> None
             {"target_kind": kind, "target_id": pk, "message": "m", "reason": "r"},
             "application/json",
         )
-        if role_of(role) in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+        if role_of(role) in (Role.PLANNER, Role.QUALITY_ANALYST, *NOT_SUPERVISING):
             assert sent.status_code == 403, (role, kind, pk)
             continue
         kinds = {"team"} if role_of(role) == Role.SUPERVISOR else {"team", "site", "partner"}
@@ -899,7 +909,7 @@ def test_broadcasts_reach_only_targets_in_scope(world: World, role: str) -> None
             assert sent.json()["code"] == "unknown_target"
     assert Broadcast.objects.count() == sent_count
     listed = client.get("/api/v1/supervision/broadcasts")
-    if role_of(role) not in (Role.PLANNER, Role.QUALITY_ANALYST, Role.AGENT):
+    if role_of(role) not in (Role.PLANNER, Role.QUALITY_ANALYST, *NOT_SUPERVISING):
         assert len(listed.json()) == sent_count
 
 
@@ -1005,3 +1015,230 @@ def test_the_satisfaction_league_shows_only_the_groups_in_scope(world: World, ro
         assert shown == names, (role, level)
     partner_page = client.get(reverse("satisfaction:league") + "?level=partner").content.decode()
     assert ("Carpathia CX" in partner_page) == (not scoped), role  # reason mix, trend, rows
+# Quality: evaluations, scoring, calibration, sampling, disputes, coaching --------------------
+
+#: Whose evaluations each role reads (docs/quality.md, "Roles"): the whole organisation's roles
+#: every agent's; a partner's manager and quality evaluator their partner's agents; a
+#: supervisor their teams'; an agent their own.
+QUALITY_READS: dict[str, set[str]] = {
+    "partner_manager": {"rabat0"},
+    "partner_evaluator": {"rabat0"},
+    "supervisor": {"lille0"},
+    "supervisor_atlas": {"rabat0"},
+    "agent": {"rabat0"},
+}
+#: Whose contacts each role scores: quality analysts every agent's, a partner's evaluator
+#: their partner's agents'; nobody else.
+QUALITY_SCORES: dict[str, set[str]] = {
+    "quality_analyst": {"lille0", "rabat0", "bucarest0"},
+    "partner_evaluator": {"rabat0"},
+}
+EVALUATED = ("lille0", "rabat0", "bucarest0")
+
+
+@pytest.fixture
+def quality(world: World) -> Any:
+    from relais.apps.quality import services
+    from tests.apps.quality.fixtures import all_points, quality_world
+
+    built = quality_world(world)
+    built.evaluations = {
+        key: services.evaluation_submit(
+            actor=world.users["quality_analyst"],
+            contact=built.contacts[key],
+            version=built.version,
+            points=all_points(built.version, 3),
+        )
+        for key in EVALUATED
+    }
+    built.session = services.calibration_create(
+        actor=world.users["quality_analyst"],
+        title="Calibration",
+        version=built.version,
+        contacts=[built.contacts["bucarest0"]],
+        raters=[world.users["quality_analyst"], world.users["partner_evaluator"]],
+    )
+    return built
+
+
+def _quality_reads(role: str) -> set[str]:
+    return set(EVALUATED) if role in EVERYTHING else QUALITY_READS[role]
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_evaluations_are_read_in_scope(world: World, quality: Any, role: str) -> None:
+    client = logged_in(world.users[role])
+    visible = _quality_reads(role)
+
+    index = client.get(reverse("quality:index"), follow=True).content.decode()
+    mine = client.get(reverse("quality:mine")).content.decode()
+
+    for key in EVALUATED:
+        evaluation = quality.evaluations[key]
+        detail = client.get(reverse("quality:evaluation", args=[evaluation.pk]))
+        assert detail.status_code == (200 if key in visible else 404), (role, key)
+        name = world.agents[key].user.get_full_name()
+        listed = reverse("quality:evaluation", args=[evaluation.pk])
+        assert (listed in index) == (key in visible), (role, key)
+        assert (listed in mine) == (role == Role.AGENT and key == "rabat0"), (role, key)
+        assert name not in index or key in visible
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_contacts_are_scored_only_by_evaluators_in_scope(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality.models import Evaluation
+    from tests.apps.quality.fixtures import all_points
+
+    client = logged_in(world.users[role])
+    scores = QUALITY_SCORES.get(role, set())
+    before = Evaluation.objects.count()
+    audit_before = AuditEntry.objects.count()
+
+    for key in EVALUATED:
+        url = reverse("quality:evaluate", args=[quality.contacts[key].pk])
+        page = client.get(url)
+        posted = client.post(
+            url, {f"criterion-{c}": p for c, p in all_points(quality.version, 2).items()}
+        )
+        assert page.status_code == (200 if key in scores else 404), (role, key)
+        assert posted.status_code == (302 if key in scores else 404), (role, key)
+
+    assert Evaluation.objects.count() == before + len(scores)
+    assert AuditEntry.objects.count() == audit_before + len(scores)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_calibration_is_for_its_raters_and_the_analysts(
+    world: World, quality: Any, role: str
+) -> None:
+    client = logged_in(world.users[role])
+    session = quality.session
+    rater = role in ("quality_analyst", "partner_evaluator")
+    contact = quality.contacts["bucarest0"]  # outside the partner evaluator's scope: anonymised
+
+    listed = client.get(reverse("quality:calibrations"))
+    page = client.get(reverse("quality:calibration", args=[session.pk]))
+    scoring = client.get(reverse("quality:calibration_score", args=[session.pk, contact.pk]))
+
+    assert listed.status_code == (200 if rater else 404), role
+    assert page.status_code == (200 if rater else 404), role
+    assert scoring.status_code == (200 if rater else 404), role
+    if rater:
+        assert world.agents["bucarest0"].user.get_full_name() not in scoring.content.decode()
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_sampling_plans_are_drawn_by_analysts_only(world: World, quality: Any, role: str) -> None:
+    from relais.apps.quality.models import SampleDraw, SamplingPlan
+
+    client = logged_in(world.users[role])
+    plan = SamplingPlan.objects.create(
+        name="All",
+        form=quality.version.form,
+        per_agent=2,
+        period="week",
+        seed=1,
+        created_at=quality.version.created_at,
+    )
+    evaluator = role in QUALITY_SCORES
+
+    page = client.get(reverse("quality:plans"))
+    created = client.post(
+        reverse("quality:plans"),
+        {
+            "name": "New",
+            "form": quality.version.form.pk,
+            "per_agent": "3",
+            "period": "week",
+            "seed": "4",
+        },
+    )
+    drawn = client.post(reverse("quality:plan_draw", args=[plan.pk]), {})
+
+    assert page.status_code == (200 if evaluator else 404), role
+    analyst = role == Role.QUALITY_ANALYST
+    assert created.status_code == (302 if analyst else 403 if evaluator else 404), role
+    assert drawn.status_code == (302 if analyst else 404), role  # Atlas's evaluator: not their plan
+    assert SamplingPlan.objects.count() == (2 if analyst else 1)
+    assert SampleDraw.objects.count() == (1 if analyst else 0)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_only_the_evaluated_agent_contests_and_analysts_decide(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality.models import Dispute, DisputeStatus
+
+    client = logged_in(world.users[role])
+    evaluation = quality.evaluations["rabat0"]
+    visible = "rabat0" in _quality_reads(role)
+
+    contested = client.post(
+        reverse("quality:dispute_open", args=[evaluation.pk]), {"reason": "unfair"}
+    )
+    if role != Role.AGENT:
+        Dispute.objects.get_or_create(
+            evaluation=evaluation, defaults={"reason": "r", "opened_at": evaluation.submitted_at}
+        )
+    decided = client.post(
+        reverse("quality:dispute_confirm", args=[evaluation.pk]), {"decision": "fair"}
+    )
+
+    assert contested.status_code == (302 if role == Role.AGENT else 403 if visible else 404), role
+    assert decided.status_code == (
+        302 if role == Role.QUALITY_ANALYST else 403 if visible else 404
+    ), role
+    status = Dispute.objects.get(evaluation=evaluation).status
+    assert status == (
+        DisputeStatus.CONFIRMED if role == Role.QUALITY_ANALYST else DisputeStatus.OPEN
+    )
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_coaching_plans_are_read_in_scope_and_written_by_evaluators(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality import services
+    from relais.apps.quality.models import CoachingPlan
+
+    client = logged_in(world.users[role])
+    plans = {
+        key: services.coaching_plan_create(
+            actor=world.users["quality_analyst"], evaluation=quality.evaluations[key], goals="g"
+        )
+        for key in EVALUATED
+    }
+    visible = _quality_reads(role)
+    scores = QUALITY_SCORES.get(role, set())
+
+    for key, plan in plans.items():
+        page = client.get(reverse("quality:coaching", args=[plan.pk]))
+        created = client.post(
+            reverse("quality:coaching_create", args=[quality.evaluations[key].pk]),
+            {"goals": "more"},
+        )
+        assert page.status_code == (200 if key in visible else 404), (role, key)
+        # seen but not theirs to coach: 403; not seen: 404
+        expected_status = 302 if key in scores else 403 if key in visible else 404
+        assert created.status_code == expected_status, (role, key)
+    assert CoachingPlan.objects.count() == len(EVALUATED) + len(scores)
+
+
+def test_anonymous_is_sent_to_login_from_quality_pages(world: World, quality: Any) -> None:
+    from django.test import Client
+
+    evaluation = quality.evaluations["rabat0"]
+    for url in (
+        reverse("quality:index"),
+        reverse("quality:mine"),
+        reverse("quality:forms"),
+        reverse("quality:plans"),
+        reverse("quality:calibrations"),
+        reverse("quality:evaluation", args=[evaluation.pk]),
+        reverse("quality:evaluate", args=[quality.contacts["rabat0"].pk]),
+    ):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))

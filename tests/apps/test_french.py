@@ -281,7 +281,9 @@ def objects(world: World) -> dict[str, int | str]:
     HelpMessage.objects.create(
         thread=thread, author=agent.user, body="Besoin d’aide", created_at=timezone.now()
     )
+    quality = _quality_objects(world, contacts[0])
     return {
+        **quality,
         "agent_id": agent.pk,
         "wfm:run_id": planned["run"].pk,
         "plan_id": planned["plan"].pk,
@@ -311,6 +313,43 @@ def _survey(queue: Any, agent: Any) -> str:
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
     assert invitation is not None
     return selectors.survey_token(invitation)
+def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
+    """An evaluation of the contact, contested by its agent, its coaching plan, a drawn sample
+    and a calibration session on it (rated by the quality analyst and Atlas's evaluator)."""
+    from relais.apps.quality import sampling, services
+    from tests.apps.quality.fixtures import all_points, form_version
+
+    analyst = world.users["quality_analyst"]
+    version = form_version(world)
+    evaluation = services.evaluation_submit(
+        actor=analyst, contact=contact, version=version, points=all_points(version, 2)
+    )
+    coaching = services.coaching_plan_create(actor=analyst, evaluation=evaluation, goals="Écoute")
+    services.dispute_open(actor=contact.agent.user, evaluation=evaluation, reason="Injuste")
+    plan = sampling.plan_create(
+        actor=analyst,
+        name="Hebdo",
+        form=version.form,
+        per_agent=2,
+        period="week",
+        partner=None,
+        seed=1,
+    )
+    draw = sampling.sample_draw(actor=analyst, plan=plan, day=timezone.localdate())
+    session = services.calibration_create(
+        actor=analyst,
+        title="Calibrage",
+        version=version,
+        contacts=[contact],
+        raters=[analyst, world.users["partner_evaluator"]],
+    )
+    return {
+        "evaluation_id": evaluation.pk,
+        "coaching_id": coaching.pk,
+        "quality:plan_id": plan.pk,
+        "draw_id": draw.pk,
+        "session_id": session.pk,
+    }
 
 
 def _path(name: str, pattern: URLPattern, objects: dict[str, int | str]) -> str | None:

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from relais.apps.accounts.models import Role, User
+from relais.apps.accounts.models import PARTNER_ROLES, Role, User
 from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.services import audit_verify_chain
 from relais.apps.organisation.models import (
@@ -119,9 +119,12 @@ def test_each_partner_manager_is_linked_to_their_partner(loaded: DemoSummary) ->
         ("manager.atlas", "Atlas Contact"),
         ("manager.carpathia", "Carpathia CX"),
     }
-    assert (
-        not User.objects.exclude(role=Role.PARTNER_MANAGER).filter(partner__isnull=False).exists()
-    )
+    evaluators = User.objects.filter(role=Role.PARTNER_EVALUATOR).select_related("partner")
+    assert {(e.username, e.partner.name) for e in evaluators} == {
+        ("qualite.atlas", "Atlas Contact")
+    }
+    staff = User.objects.filter(partner__isnull=False).exclude(role__in=PARTNER_ROLES)
+    assert not staff.exists()
 
 
 def test_each_team_has_one_supervisor(loaded: DemoSummary) -> None:

@@ -24,6 +24,7 @@ LANDING = {
     Role.PARTNER_MANAGER: "/",
     Role.PLANNER: "/",
     Role.QUALITY_ANALYST: "/",
+    Role.PARTNER_EVALUATOR: "/quality/",
 }
 
 
@@ -38,10 +39,14 @@ def test_signing_in_leads_each_role_to_its_home(
     sign_in(page, live_server.url, user)
     assert page.url == live_server.url + LANDING[role]
     nav = page.locator("nav")
-    current = {Role.AGENT: "Desktop", Role.SUPERVISOR: "Supervision"}.get(role, "Dashboard")
+    current = {
+        Role.AGENT: "Desktop",
+        Role.SUPERVISOR: "Supervision",
+        Role.PARTNER_EVALUATOR: "Quality",
+    }.get(role, "Dashboard")
     expect(nav.locator("[aria-current=page]")).to_have_text(current)
     has_wallboard = nav.get_by_role("link", name="Supervision", include_hidden=True).count() == 1
-    assert has_wallboard == (role not in (Role.AGENT,))
+    assert has_wallboard == (role not in (Role.AGENT, Role.PARTNER_EVALUATOR))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -34,11 +34,16 @@ PATHS: dict[str, Callable[[World], str]] = {
     "partners": lambda w: "/organisation/partners/",
     "security": lambda w: "/accounts/security/",
     "satisfaction": lambda w: "/satisfaction/",
+    "quality": lambda w: "/quality/",
+    "quality-mine": lambda w: "/quality/mine/",
+    "quality-forms": lambda w: "/quality/forms/",
+    "sampling-plans": lambda w: "/quality/plans/",
+    "calibration": lambda w: "/quality/calibration/",
 }
 ORGANISATION = ["sites", "teams", "agents", "partners"]
 #: The main pages each role uses.
 PAGES: dict[str, list[str]] = {
-    Role.AGENT: ["home", "my-schedule", "sites", "agents", "security"],
+    Role.AGENT: ["home", "my-schedule", "quality-mine", "sites", "agents", "security"],
     Role.SUPERVISOR: ["home", "coaching", "help-requests", "reports", "planning", *ORGANISATION],
     Role.DIRECTOR: [
         "home",
@@ -58,7 +63,18 @@ PAGES: dict[str, list[str]] = {
         *ORGANISATION,
     ],
     Role.PLANNER: ["home", "planning", "simulation", "reports", "sites"],
-    Role.QUALITY_ANALYST: ["home", "reports", "satisfaction", "sites", "agents"],
+    Role.QUALITY_ANALYST: [
+        "home",
+        "satisfaction",
+        "quality",
+        "quality-forms",
+        "sampling-plans",
+        "calibration",
+        "reports",
+        "sites",
+        "agents",
+    ],
+    Role.PARTNER_EVALUATOR: ["home", "quality", "sampling-plans", "calibration", "security"],
     Role.ADMINISTRATOR: ["home", "wallboard", "reports", "planning", "simulation", "security"],
 }
 

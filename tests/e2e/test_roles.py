@@ -23,6 +23,7 @@ VISIBLE_SITES = {
     Role.PARTNER_MANAGER: {"Rabat"},
     Role.SUPERVISOR: {"Lille"},
     Role.AGENT: {"Rabat"},
+    Role.PARTNER_EVALUATOR: set(),  # quality only: the evaluations of their partner's agents
 }
 HEADINGS = {
     "fr": ("Tableau de bord", "Sites", "Conseillers"),

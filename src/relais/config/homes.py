@@ -7,7 +7,8 @@ it computes no figure of its own:
   partner, with the alerts (supervision's `live_figures`); a partner manager: the same, scoped
   by the selector to their partner;
 - planner: this week's planning status (wfm's forecasts and schedules);
-- quality analyst: where quality work will go (an empty state until it exists).
+- quality analyst: where quality work will go (an empty state until it exists);
+- partner evaluator: the evaluations of their partner's agents (quality).
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/planner.html", context)
     if role == Role.QUALITY_ANALYST:
         return render(request, "home/quality.html")
+    if role == Role.PARTNER_EVALUATOR:
+        return redirect("quality:index")
     if role in (Role.DIRECTOR, Role.ADMINISTRATOR, Role.PARTNER_MANAGER) and may_supervise(user):
         context = {"overview": overview(viewer=user), "role": role}
         return render(request, "home/overview.html", context)

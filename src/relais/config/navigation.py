@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
+from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
 from relais.apps.simulation.access import can_view as may_view_simulation
@@ -84,6 +85,10 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(
             ("analyse", "satisfaction", _("Satisfaction"), "mood-smile", "satisfaction:league")
         )
+    if _is_agent(user):
+        items.append(("analyse", "quality", _("My evaluations"), "clipboard-check", "quality:mine"))
+    elif may_read_quality(user) or may_evaluate(user):
+        items.append(("analyse", "quality", _("Quality"), "clipboard-check", "quality:index"))
     items += [
         ("organisation", "sites", _("Sites"), "building", "organisation:sites"),
         ("organisation", "teams", _("Teams"), "users-group", "organisation:teams"),

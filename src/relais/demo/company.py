@@ -24,7 +24,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Model
 
-from relais.apps.accounts.models import Role, User
+from relais.apps.accounts.models import PARTNER_ROLES, Role, User
 from relais.apps.audit.services import audit_record
 from relais.apps.organisation.models import Agent, Employment, Partner, Site, Skill, Team
 from relais.apps.organisation.services import (
@@ -327,7 +327,7 @@ class _Loader:
     def user(
         self, account: AccountData, *, partner: Partner | None, scope: str, email_domain: str
     ) -> User:
-        """`partner` is stored on partner managers only: it bounds what they see."""
+        """`partner` is stored on a partner's staff only: it bounds what they see."""
         local_part = (
             username_for(account.first_name, account.last_name)
             if account.last_name
@@ -338,7 +338,7 @@ class _Loader:
             "last_name": account.last_name,
             "email": f"{local_part}@{email_domain}",
             "role": account.role,
-            "partner_id": partner.pk if partner and account.role == Role.PARTNER_MANAGER else None,
+            "partner_id": partner.pk if partner and account.role in PARTNER_ROLES else None,
             "is_staff": account.superuser,
             "is_superuser": account.superuser,
             "is_active": True,

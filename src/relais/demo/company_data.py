@@ -140,6 +140,7 @@ STAFF = (
     AccountData("planificateur", Role.PLANNER, "Arnaud", "Mallet"),
     AccountData("qualite", Role.QUALITY_ANALYST, "Gaëlle", "Marchand"),
     AccountData("manager.atlas", Role.PARTNER_MANAGER, "Karim", "Bennani", partner=ATLAS),
+    AccountData("qualite.atlas", Role.PARTNER_EVALUATOR, "Samira", "Alaoui", partner=ATLAS),
     AccountData(
         "manager.carpathia",
         Role.PARTNER_MANAGER,

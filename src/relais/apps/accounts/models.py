@@ -22,6 +22,11 @@ class Role(models.TextChoices):
     PARTNER_MANAGER = "partner_manager", pgettext_lazy("role", "Partner manager")
     PLANNER = "planner", pgettext_lazy("role", "Planner")
     QUALITY_ANALYST = "quality_analyst", pgettext_lazy("role", "Quality analyst")
+    PARTNER_EVALUATOR = "partner_evaluator", pgettext_lazy("role", "Partner evaluator")
+
+
+#: Roles of a partner's staff: they belong to one partner and see only its data.
+PARTNER_ROLES = frozenset({Role.PARTNER_MANAGER, Role.PARTNER_EVALUATOR})
 
 
 class User(AbstractUser):
@@ -35,7 +40,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
-        help_text=_("For partner managers: the outsourcer whose data they may see."),
+        help_text=_("For partner managers and evaluators: the outsourcer whose data they may see."),
     )
     language = models.CharField(
         _("language"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
@@ -46,8 +51,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role="partner_manager") | models.Q(partner__isnull=False),
-                name="partner_manager_has_partner",
+                condition=~models.Q(role__in=["partner_manager", "partner_evaluator"])
+                | models.Q(partner__isnull=False),
+                name="partner_staff_has_partner",
             )
         ]
 

@@ -38,8 +38,11 @@ API_TOKEN_ROLES = frozenset(
 )
 
 #: Roles that must sign in with a second factor (superusers too): they change the organisation
-#: or see a whole partner's or company's data. Others may choose one.
-TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.PARTNER_MANAGER})
+#: or see a whole partner's or company's data (a partner evaluator reads the conversations of
+#: every agent of their partner). Others may choose one.
+TWO_FACTOR_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PARTNER_MANAGER, Role.PARTNER_EVALUATOR}
+)
 
 
 def may_hold_api_tokens(user: Any) -> bool:

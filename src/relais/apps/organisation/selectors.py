@@ -56,20 +56,24 @@ def team_list(*, viewer: Any) -> QuerySet[Team]:
     return teams.none()
 
 
+def agent_filter(scope: Scope, prefix: str = "") -> Q:
+    """The agents a scope reaches; `prefix` points from another model to its agent."""
+    if scope.everything:
+        return Q()
+    if scope.partner_id is not None:
+        return Q(**{f"{prefix}site__partner_id": scope.partner_id})
+    if scope.team_ids:
+        return Q(**{f"{prefix}team_id__in": scope.team_ids})
+    if scope.agent_id is not None:
+        return Q(**{f"{prefix}id": scope.agent_id})
+    return Q(pk__in=[])
+
+
 def agent_list(*, viewer: Any) -> QuerySet[Agent]:
-    scope = scope_for(viewer)
     agents = Agent.objects.select_related("user", "site", "site__partner").prefetch_related(
         Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill"))
     )
-    if scope.everything:
-        return agents
-    if scope.partner_id is not None:
-        return agents.filter(site__partner_id=scope.partner_id)
-    if scope.team_ids:
-        return agents.filter(team_id__in=scope.team_ids)
-    if scope.agent_id is not None:
-        return agents.filter(id=scope.agent_id)
-    return agents.none()
+    return agents.filter(agent_filter(scope_for(viewer)))
 
 
 def skill_list(*, viewer: Any) -> QuerySet[Skill]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from relais.apps.accounts.models import Role
+from relais.apps.accounts.models import PARTNER_ROLES, Role
 from relais.apps.accounts.permissions import WHOLE_ORGANISATION_ROLES
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind
 from relais.apps.privacy.models import MaskingPolicy
@@ -99,7 +99,7 @@ def masking_for(viewer: Any) -> Masking:
     if viewer.role == Role.AGENT:
         agent = _with_policies(Agent.objects.filter(user_id=viewer.pk)).first()
         return site_masking(agent.site) if agent is not None else CLOSED
-    if viewer.role == Role.PARTNER_MANAGER:
+    if viewer.role in PARTNER_ROLES:  # a partner's manager or quality evaluator
         return partner_masking(viewer.partner_id)
     if viewer.role == Role.SUPERVISOR:
         sites = viewer.supervised_teams.values_list("site_id", flat=True)
