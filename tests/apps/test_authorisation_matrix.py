@@ -1015,6 +1015,8 @@ def test_the_satisfaction_league_shows_only_the_groups_in_scope(world: World, ro
         assert shown == names, (role, level)
     partner_page = client.get(reverse("satisfaction:league") + "?level=partner").content.decode()
     assert ("Carpathia CX" in partner_page) == (not scoped), role  # reason mix, trend, rows
+
+
 # Quality: evaluations, scoring, calibration, sampling, disputes, coaching --------------------
 
 #: Whose evaluations each role reads (docs/quality.md, "Roles"): the whole organisation's roles

@@ -313,6 +313,8 @@ def _survey(queue: Any, agent: Any) -> str:
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
     assert invitation is not None
     return selectors.survey_token(invitation)
+
+
 def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
     """An evaluation of the contact, contested by its agent, its coaching plan, a drawn sample
     and a calibration session on it (rated by the quality analyst and Atlas's evaluator)."""
