@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from relais.demo.traffic.bots import Bot
 from relais.demo.traffic.churn import ChurnReport
 from relais.demo.traffic.customers import Customer, OpenQueues
+from relais.demo.traffic.mails import mail_writers
 from relais.demo.traffic.model import (
     DemoQueue,
     Timeline,
@@ -52,7 +53,7 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "traffic %(clock)s · agents %(online)d online, %(on_break)d on break · chats "
         "%(chats)d (%(per_minute).1f/min): %(waiting)d waiting, %(talking)d in conversation, "
         "%(served)d ended by the agent, %(abandoned)d abandoned, %(left)d messages left · "
-        "%(messages)d messages"
+        "%(messages)d messages · %(emails)d e-mails"
     ) % {
         "clock": time.strftime("%H:%M:%S", time.gmtime(elapsed)),
         "online": counters.bots_online,
@@ -65,6 +66,7 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "abandoned": counters.abandoned,
         "left": counters.left_message,
         "messages": counters.customer_messages + counters.agent_messages,
+        "emails": counters.emails,
     }
     if counters.errors:
         errors = ", ".join(f"{code} ×{n}" for code, n in counters.errors.most_common(4))
@@ -143,6 +145,7 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
             loop.add_signal_handler(signum, shared.stop.set)
     staff = asyncio.create_task(_staff(shared, plan, timeline))
     arrivals = asyncio.create_task(_arrivals(shared, plan, timeline, began))
+    mails = asyncio.create_task(mail_writers(shared, plan.settings.smtp)) if plan.settings.smtp else None
     deadline = None if plan.seconds is None else began + plan.seconds
     while not shared.stop.is_set():
         wait = plan.status_every_s
@@ -155,7 +158,7 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
         print_line(status_line(shared.counters, time.time() - began))
     print_line(gettext("traffic: stopping (the bots finish their chats and log out)…"))
     await asyncio.wait([arrivals, staff], timeout=plan.settings.grace_s + 15)
-    for task in (arrivals, staff):
+    for task in (arrivals, staff, *([mails] if mails else [])):
         task.cancel()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -12,6 +12,7 @@ from relais.apps.accounts.models import Role
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
+from relais.demo.mail import load_demo_mail
 from relais.demo.queues import load_demo_queues
 from relais.demo.voice import load_demo_voice
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         load_demo_queues()
         load_demo_voice()
         load_demo_canned()
+        load_demo_mail()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "

@@ -107,6 +107,7 @@ class Command(BaseCommand):
             "--churn-report",
             help=gettext("write what the clients saw (absences, acknowledged messages) as JSON"),
         )
+        add("--smtp", default="", help=gettext("host:port of Relais's SMTP receiver: customers also write e-mails"))
         add("--wait", type=float, default=60.0, help=gettext("seconds to wait for the server"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -129,6 +130,7 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 pace=options["pace"],
                 people_share=options["people_share"],
+                smtp=options["smtp"],
                 churn=ChurnPolicy(agent_grace_s=settings.AGENT_GRACE_S)
                 if options["churn"]
                 else None,
