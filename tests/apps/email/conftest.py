@@ -7,9 +7,9 @@ import smtplib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email import policy
 from typing import Any
 
 import pytest
@@ -36,7 +36,7 @@ class Relay:
     received: list[EmailMessage] = field(default_factory=list)
     failing: bool = False
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.failing:
             return "451 4.3.0 Relay busy, try again later"
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.content)
@@ -60,9 +60,7 @@ class MailWorld:
     def send(self, message: EmailMessage, *, sender: str = "") -> dict[str, Any]:
         """Over SMTP to Relais's receiver, as a customer's server would."""
         with smtplib.SMTP(self.receiver.hostname, self.receiver.port, timeout=10) as smtp:
-            refused = smtp.send_message(
-                message, from_addr=sender or None, to_addrs=[ADDRESS]
-            )
+            refused = smtp.send_message(message, from_addr=sender or None, to_addrs=[ADDRESS])
         return refused
 
 

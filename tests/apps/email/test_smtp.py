@@ -18,7 +18,7 @@ from relais.apps.email.models import MailMessage, MailThread, SendState
 from relais.apps.email.outbox import outbox_deliver_due
 from relais.apps.email.replies import mail_reply
 from relais.apps.email.selectors import thread_view
-from relais.apps.interactions.models import Contact, ContactState
+from relais.apps.interactions.models import Contact
 from tests.apps.email.conftest import ADDRESS, MailWorld, agent_available, customer_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +69,9 @@ def test_an_email_is_routed_answered_and_the_reply_joins_its_thread(
 
     # the customer answers while the contact is still in the agent's hands: the same contact
     mail_world.send(
-        customer_mail("Merci !", message_id="<second.2@example.com>", in_reply_to=sent["Message-ID"])
+        customer_mail(
+            "Merci !", message_id="<second.2@example.com>", in_reply_to=sent["Message-ID"]
+        )
     )
     assert Contact.objects.count() == 1
     assert [m.message_id for m in MailMessage.objects.filter(thread=thread)] == [

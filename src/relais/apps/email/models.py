@@ -64,9 +64,7 @@ class MailThread(models.Model):
         verbose_name = _("e-mail conversation")
         verbose_name_plural = _("e-mail conversations")
         ordering = ["-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["contact"], name="one_thread_per_contact")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contact"], name="one_thread_per_contact")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

@@ -71,8 +71,10 @@ def _relay_send(mime: EmailMessage) -> None:
 def _permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500 and (
-        isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError)
+    return (
+        isinstance(error, smtplib.SMTPResponseException)
+        and error.smtp_code >= 500
+        and (isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError))
     )
 
 

@@ -4,7 +4,8 @@ HTML, attachments, and whether a machine wrote it (a bounce, an automatic reply)
 Machines are recognised as RFC 3464 (delivery status notifications: `multipart/report;
 report-type=delivery-status`, a null or MAILER-DAEMON sender) and RFC 3834
 (`Auto-Submitted` other than `no`) describe, and by the headers of the common autoresponders
-(`X-Autoreply`, `X-Autorespond`, `Precedence: bulk | junk | auto_reply`). Such a message never gets an answer nor a contact: no loop.
+(`X-Autoreply`, `X-Autorespond`, `Precedence: bulk | junk | auto_reply`). Such a message
+never gets an answer nor a contact: no loop.
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ def _attachments(message: EmailMessage) -> tuple[Part, ...]:
     return tuple(found)
 
 
-def mail_parse(raw: bytes, envelope_from: str = "", recipients: tuple[str, ...] = ()) -> InboundMail:
+def mail_parse(
+    raw: bytes, envelope_from: str = "", recipients: tuple[str, ...] = ()
+) -> InboundMail:
     """What the message says; `envelope_from` (SMTP `MAIL FROM`, empty for a bounce) and the
     envelope's `recipients` win over the headers when given."""
     message = BytesParser(policy=policy.default).parsebytes(raw)

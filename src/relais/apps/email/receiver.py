@@ -47,7 +47,7 @@ def _known(address: str) -> bool:
 class MailHandler:
     """aiosmtpd's handler: RCPT checks the mailbox, DATA stores the message."""
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
         loop = asyncio.get_running_loop()
@@ -59,7 +59,7 @@ class MailHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         loop = asyncio.get_running_loop()
         raw = envelope.original_content or envelope.content
         try:
@@ -88,8 +88,8 @@ class _Controller(Controller):
 
     def _trigger_server(self) -> None:
         if self.port == 0 and self.server is not None:
-            self.port = int(self.server.sockets[0].getsockname()[1])
-        super()._trigger_server()
+            self.port = int(self.server.sockets[0].getsockname()[1])  # type: ignore[attr-defined]
+        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 def receiver_start(host: str, port: int) -> Controller:

@@ -22,8 +22,8 @@ from relais.apps.email import selectors
 from relais.apps.email.errors import ErrorCode
 from relais.apps.email.models import (
     MailAttachment,
-    MailDirection,
     Mailbox,
+    MailDirection,
     MailKind,
     MailMessage,
     MailThread,
@@ -96,7 +96,7 @@ def _contact_for(mailbox: Mailbox, thread: MailThread | None, mail: InboundMail)
     """The conversation's contact while it is open, else a new one of the mailbox's queue."""
     if thread is not None and thread.contact.state in LIVE_STATES:
         return thread.contact
-    attributes = {
+    attributes: dict[str, object] = {
         "name": mail.from_name,
         "email": mail.from_address,
         "subject": mail.subject,

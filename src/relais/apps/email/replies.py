@@ -18,8 +18,8 @@ from relais.apps.email.errors import ErrorCode
 from relais.apps.email.jobs import outbox_run_on_commit
 from relais.apps.email.models import (
     MailAttachment,
-    MailDirection,
     Mailbox,
+    MailDirection,
     MailKind,
     MailMessage,
     MailThread,

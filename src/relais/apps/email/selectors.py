@@ -12,9 +12,9 @@ from pydantic import BaseModel
 from relais.apps.email.errors import ErrorCode
 from relais.apps.email.models import (
     MailAttachment,
+    Mailbox,
     MailDirection,
     MailKind,
-    Mailbox,
     MailMessage,
     MailThread,
 )
@@ -34,9 +34,7 @@ REPLYING = (ContactState.ACCEPTED, ContactState.WRAP_UP)
 def mailbox_for(addresses: Iterable[str]) -> Mailbox | None:
     """The active mailbox among these addresses (the envelope's recipients), with its queue."""
     wanted = [a.strip().lower() for a in addresses]
-    return (
-        Mailbox.objects.select_related("queue").filter(address__in=wanted, active=True).first()
-    )
+    return Mailbox.objects.select_related("queue").filter(address__in=wanted, active=True).first()
 
 
 def thread_answered(mailbox: Mailbox, ids: Iterable[str]) -> MailThread | None:
@@ -53,7 +51,9 @@ def thread_answered(mailbox: Mailbox, ids: Iterable[str]) -> MailThread | None:
     }
     for message_id in ordered:
         if message_id in found:
-            return MailThread.objects.select_related("contact").get(pk=found[message_id])
+            thread_id = found[message_id]
+            if thread_id is not None:
+                return MailThread.objects.select_related("contact").get(pk=thread_id)
     return None
 
 
@@ -71,7 +71,8 @@ def thread_of(contact: Contact) -> MailThread | None:
 def mail_contact(*, viewer: Any, contact_id: int, states: tuple[str, ...] = ()) -> Contact:
     """An e-mail contact offered to or handled by the viewer's agent (else `not_your_contact`,
     the desk's refusal: another agent's contact is not shown to exist)."""
-    agent = Agent.objects.filter(user_id=getattr(viewer, "pk", None), active=True).first()
+    user_id = getattr(viewer, "pk", None)
+    agent = Agent.objects.filter(user_id=user_id, active=True).first() if user_id else None
     found = contact_row(contact_id, agent_id=agent.pk) if agent is not None else None
     if found is None or (states and found.state not in states):
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)

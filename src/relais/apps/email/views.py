@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
 from relais.apps.email import replies, selectors
@@ -43,7 +44,7 @@ def reply(request: HttpRequest, contact_id: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, contact_id: int, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, contact_id: int, attachment_id: int) -> HttpResponseBase:
     try:
         found = selectors.attachment_for(
             viewer=request.user, contact_id=contact_id, attachment_id=attachment_id

@@ -14,7 +14,16 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-__all__ = ["ALWAYS", "AllOf", "AnyOf", "Schedule", "WeeklyHours", "Window", "open_deadline", "weekly"]
+__all__ = [
+    "ALWAYS",
+    "AllOf",
+    "AnyOf",
+    "Schedule",
+    "WeeklyHours",
+    "Window",
+    "open_deadline",
+    "weekly",
+]
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MINUTES_PER_DAY = 1440

@@ -145,7 +145,11 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
             loop.add_signal_handler(signum, shared.stop.set)
     staff = asyncio.create_task(_staff(shared, plan, timeline))
     arrivals = asyncio.create_task(_arrivals(shared, plan, timeline, began))
-    mails = asyncio.create_task(mail_writers(shared, plan.settings.smtp)) if plan.settings.smtp else None
+    mails = (
+        asyncio.create_task(mail_writers(shared, plan.settings.smtp))
+        if plan.settings.smtp
+        else None
+    )
     deadline = None if plan.seconds is None else began + plan.seconds
     while not shared.stop.is_set():
         wait = plan.status_every_s

@@ -107,7 +107,11 @@ class Command(BaseCommand):
             "--churn-report",
             help=gettext("write what the clients saw (absences, acknowledged messages) as JSON"),
         )
-        add("--smtp", default="", help=gettext("host:port of Relais's SMTP receiver: customers also write e-mails"))
+        add(
+            "--smtp",
+            default="",
+            help=gettext("host:port of Relais's SMTP receiver: customers also write e-mails"),
+        )
         add("--wait", type=float, default=60.0, help=gettext("seconds to wait for the server"))
 
     def handle(self, *args: Any, **options: Any) -> None:
