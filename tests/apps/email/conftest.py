@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from relais.apps.desktop import services as desk
+from relais.apps.desktop.models import WrapUpReason
 from relais.apps.email.models import Mailbox
 from relais.apps.email.receiver import receiver_start
 from relais.apps.organisation.models import Agent
@@ -96,6 +97,9 @@ def mail_world(world: World, settings: Any, tmp_path: Any) -> Iterator[MailWorld
     queue.service_level_seconds = 4 * 3600
     queue.save()
     mailbox = Mailbox.objects.create(queue=queue, address=ADDRESS, display_name="Maison")
+    WrapUpReason.objects.get_or_create(
+        code="resolved", defaults={"label_fr": "Résolu", "label_en": "Resolved"}
+    )
     relay = Relay()
     outgoing = Controller(relay, hostname="127.0.0.1", port=_free_port())
     outgoing.start()

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from relais.apps.audit.models import AuditEntry
+from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop import services as desk
 from relais.apps.email.models import MailMessage, MailThread, SendState
 from relais.apps.email.outbox import outbox_deliver_due
@@ -74,6 +75,8 @@ def test_an_email_is_routed_answered_and_the_reply_joins_its_thread(
         )
     )
     assert Contact.objects.count() == 1
+    told = DeskEvent.objects.filter(agent_id=agent.pk, kind="chat.message").get()
+    assert told.payload["message"]["body"] == "Merci !\n"
     assert [m.message_id for m in MailMessage.objects.filter(thread=thread)] == [
         "<first.1@example.com>",
         sent["Message-ID"],

@@ -79,10 +79,11 @@ def _body(message: EmailMessage, subtype: str) -> str:
     if part is None or part.is_attachment():
         return ""
     try:
-        return str(part.get_content())
+        content = str(part.get_content())
     except (LookupError, UnicodeError):  # an unknown or lying charset
         raw = part.get_payload(decode=True)
-        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+        content = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+    return content.replace("\r\n", "\n")  # SMTP's line ends
 
 
 def _attachments(message: EmailMessage) -> tuple[Part, ...]:

@@ -32,14 +32,18 @@ from relais.apps.email.models import (
 from relais.apps.email.parsing import InboundMail, mail_parse
 from relais.apps.email.sanitise import html_sanitise, html_to_text, text_to_html
 from relais.apps.email.storage import attachment_store, attachments_check
+from relais.apps.deskstream.events import ChatMessageEvent, MessageView, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
-from relais.apps.interactions.models import LIVE_STATES, Contact
+from relais.apps.interactions.models import LIVE_STATES, Contact, ContactState
+from relais.apps.privacy.selectors import agent_masking
 from relais.apps.routing.models import Channel, Queue, parse_hours
+from relais.core.privacy import mask_text
 from relais.core.routing.hours import open_deadline, weekly
 
 #: What the contact carries of the message for lists and previews (its `message`).
 PREVIEW_CHARS = 2000
+HELD_BY_AGENT = (ContactState.ACCEPTED, ContactState.WRAP_UP)
 
 
 def response_due(queue: Queue, since: dt.datetime) -> dt.datetime | None:
@@ -89,7 +93,32 @@ def mail_receive(
             thread.response_due_at = response_due(mailbox.queue, contact.created_at)
             rows.save(thread, ["contact", "responded_at", "response_due_at"])
         message = _message_store(mailbox, thread, contact, mail)
+        _tell_the_agent(contact, message)
     return message
+
+
+def _tell_the_agent(contact: Contact, message: MailMessage) -> None:
+    """The customer wrote again while an agent has the contact in hand: in their desk stream
+    (numbered below zero: not a chat message's number), as their site's policy shows it."""
+    if contact.agent_id is None or contact.state not in HELD_BY_AGENT:
+        return
+    masking = agent_masking(contact.agent_id)
+    desk_event_append(
+        agent_id=contact.agent_id,
+        contact_id=contact.pk,
+        event=ChatMessageEvent(
+            contact_id=contact.pk,
+            message=MessageView(
+                id=-message.pk,
+                sender="customer",
+                author="",
+                event="",
+                body=mask_text(message.text[:PREVIEW_CHARS], masking),
+                client_id="",
+                created=message.created_at,
+            ),
+        ),
+    )
 
 
 def _contact_for(mailbox: Mailbox, thread: MailThread | None, mail: InboundMail) -> Contact:

@@ -166,4 +166,6 @@ root.addEventListener("desk:chat", (event) => {
     document.execCommand("insertText", false, text);
   });
   loadThread(chat.contact_id, box);
+  // the customer wrote again (a line in the hidden chat log, from the desk stream): reload
+  new MutationObserver(() => loadThread(chat.contact_id, box)).observe($(".desk-log", el), { childList: true });
 });
