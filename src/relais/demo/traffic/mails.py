@@ -66,5 +66,5 @@ async def mail_writers(shared: Shared, smtp: str) -> None:
             shared.counters.errors["smtp"] += 1
             continue
         shared.counters.emails += 1
-        if "In-Reply-To" not in message:
+        if "In-Reply-To" not in message and "Auto-Submitted" not in message:
             earlier = [*earlier[-20:], message]
