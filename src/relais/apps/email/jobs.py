@@ -3,10 +3,15 @@ time. Enqueued after each reply's commit, and by the router's sweep (outbox.py).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.tasks import default_task_backend, task
+from django.utils import timezone
 
 from relais.apps.email.outbox import next_attempt, outbox_deliver_due
+
+SWEEP_EVERY_S = 60.0
 
 
 @task()
@@ -27,3 +32,11 @@ def outbox_run_enqueue(*, run_after: object = None) -> None:
 
 def outbox_run_on_commit() -> None:
     transaction.on_commit(outbox_run_enqueue)
+
+
+def outbox_sweep() -> None:
+    """The router's duty: a run of the outbox job when a message waits past its time (a
+    worker stopped before it retried)."""
+    due = next_attempt()
+    if due is not None and due <= timezone.now() - dt.timedelta(seconds=SWEEP_EVERY_S):
+        outbox_run_enqueue()

@@ -3,7 +3,8 @@
 A message is delivered under a lock of its row (two workers never send it twice). A relay
 that refuses for now (a connection lost, a 4xx) leaves it `failed`, shown to the agent, and
 tried again with a growing delay (`BACKOFF_S`, then doubled, up to `BACKOFF_MAX_S`), never
-given up; a permanent refusal of the recipient (5xx) marks it `bounced`.
+given up; a permanent refusal of the recipient (5xx) marks it `bounced`. The job that calls
+these is in jobs.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ logger = logging.getLogger("relais.email")
 
 BACKOFF_S = 30
 BACKOFF_MAX_S = 3600
-SWEEP_EVERY_S = 60.0
 DUE_STATES = (SendState.PENDING, SendState.FAILED)
 
 
@@ -137,13 +137,3 @@ def next_attempt() -> dt.datetime | None:
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-
-
-def outbox_sweep() -> None:
-    """The router's duty: a run of the outbox job when a message waits past its time (a
-    worker stopped before it retried)."""
-    from relais.apps.email.jobs import outbox_run_enqueue
-
-    due = next_attempt()
-    if due is not None and due <= timezone.now() - dt.timedelta(seconds=SWEEP_EVERY_S):
-        outbox_run_enqueue()

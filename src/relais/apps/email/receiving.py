@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.apps import rows
+from relais.apps.deskstream.events import ChatMessageEvent, MessageView, desk_event_append
 from relais.apps.email import selectors
 from relais.apps.email.errors import ErrorCode
 from relais.apps.email.models import (
@@ -32,7 +33,6 @@ from relais.apps.email.models import (
 from relais.apps.email.parsing import InboundMail, mail_parse
 from relais.apps.email.sanitise import html_sanitise, html_to_text, text_to_html
 from relais.apps.email.storage import attachment_store, attachments_check
-from relais.apps.deskstream.events import ChatMessageEvent, MessageView, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.interactions import services as interactions
 from relais.apps.interactions.models import LIVE_STATES, Contact, ContactState

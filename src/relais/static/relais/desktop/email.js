@@ -3,27 +3,11 @@
 // through), and a reply with a minimal rich-text editor, canned replies and attachments.
 // The server sanitises the reply again (nh3): the editor is a convenience, not a guard.
 
+import { csrfToken, element, fmt } from "./dom.js";
+
 const root = document.getElementById("desk");
 const S = JSON.parse(document.getElementById("email-strings").textContent);
 const $ = (selector, scope = document) => scope.querySelector(selector);
-
-function fmt(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function csrfToken() {
-  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-  if (field) return field.value;
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  return cookie ? cookie.slice("csrftoken=".length) : "";
-}
 
 const FRAME_HEAD =
   "<!doctype html><meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\" " +
