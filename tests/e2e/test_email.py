@@ -95,7 +95,11 @@ def test_the_agent_sees_a_hostile_email_inert_and_answers_it(
     page.get_by_test_id("mail-files").set_input_files(
         files=[{"name": "devis.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}]
     )
-    page.get_by_test_id("mail-send").click()
+    send = page.get_by_test_id("mail-send")
+    send.scroll_into_view_if_needed()  # the page scrolls smoothly: a click's own scroll misses
+    with page.expect_response(lambda response: response.url.endswith("/reply")) as answered:
+        send.click()
+    assert answered.value.status == 201
     expect(page.get_by_test_id("mail-status")).to_have_text(SENT[language])
     expect(page.get_by_test_id("mail")).to_have_count(2)
     reply = MailMessage.objects.get(direction="outbound")

@@ -53,7 +53,7 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "traffic %(clock)s · agents %(online)d online, %(on_break)d on break · chats "
         "%(chats)d (%(per_minute).1f/min): %(waiting)d waiting, %(talking)d in conversation, "
         "%(served)d ended by the agent, %(abandoned)d abandoned, %(left)d messages left · "
-        "%(messages)d messages · %(emails)d e-mails"
+        "%(messages)d messages · %(emails)d e-mails, %(email_replies)d answered"
     ) % {
         "clock": time.strftime("%H:%M:%S", time.gmtime(elapsed)),
         "online": counters.bots_online,
@@ -67,6 +67,7 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "left": counters.left_message,
         "messages": counters.customer_messages + counters.agent_messages,
         "emails": counters.emails,
+        "email_replies": counters.email_replies,
     }
     if counters.errors:
         errors = ", ".join(f"{code} ×{n}" for code, n in counters.errors.most_common(4))

@@ -47,6 +47,7 @@ class Counters:
     abandoned: int = 0
     left_message: int = 0
     emails: int = 0  # sent to the demo company's address
+    email_replies: int = 0  # written by the bots
     offers: int = 0
     accepted: int = 0
     wrapped_up: int = 0
