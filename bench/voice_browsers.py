@@ -186,6 +186,8 @@ class BrowserAgents:
             page.wait_for_selector("#desk[data-online='1']")
             page.wait_for_selector("[data-testid=softphone-line][data-line=registered]")
             page.evaluate(AUTO_ANSWER)
+            # the desktop signs an agent in not ready: they say when they are available
+            page.select_option("[data-testid=state]", "available")
 
     @property
     def driver_pid(self) -> int | None:

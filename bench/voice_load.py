@@ -51,117 +51,14 @@ from typing import Any
 
 from bench import emit, row
 from bench.chat_load_server import cpu_seconds, drop_postgres, free_port, scratch_postgres
+from relais.apps.voice.stack.sipp import SIPP as SIPP_BASE
+from relais.apps.voice.stack.sipp import caller_scenario, desk_phone_scenario, tone_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 DIALLED = "+33199000199"  # the desk-phone agents' queue
 DIALLED_WEB = "+33199000198"  # the browser agents' queue
 SIP_SECRET = "bench"  # noqa: S105 (Kamailio's and the softphones' shared secret, this run only)
-SIPP = ["sipp", "-i", "127.0.0.1", "-nostdin", "-trace_stat", "-stf"]
-
-CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="voice_load caller">
-  <send retrans="500"><![CDATA[
-    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:0600000000@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>
-    Call-ID: [call_id]
-    CSeq: 1 INVITE
-    Contact: <sip:0600000000@[local_ip]:[local_port]>
-    Max-Forwards: 70
-    Content-Type: application/sdp
-    Content-Length: [len]
-
-    v=0
-    o=- 1 1 IN IP[local_ip_type] [local_ip]
-    s=-
-    c=IN IP[media_ip_type] [media_ip]
-    t=0 0
-    m=audio [auto_media_port] RTP/AVP 8 101
-    a=rtpmap:8 PCMA/8000
-    a=rtpmap:101 telephone-event/8000
-    a=fmtp:101 0-16
-    a=sendrecv
-  ]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send><![CDATA[
-    ACK [next_url] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:0600000000@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    CSeq: 1 ACK
-    [routes]
-    Max-Forwards: 70
-    Content-Length: 0
-  ]]></send>
-  <nop><action><exec rtp_stream="caller.wav,-1,8"/></action></nop>
-  <pause/>
-  <nop><action><exec rtp_stream="pause"/></action></nop>
-  <send retrans="500"><![CDATA[
-    BYE [next_url] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:0600000000@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    CSeq: 2 BYE
-    [routes]
-    Max-Forwards: 70
-    Content-Length: 0
-  ]]></send>
-  <recv response="200" crlf="true"/>
-</scenario>
-"""
-
-AGENT = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="voice_load agent">
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-    SIP/2.0 180 Ringing
-    [last_Via:]
-    [last_From:]
-    [last_To:];tag=[pid]SIPpTag01[call_number]
-    [last_Call-ID:]
-    [last_CSeq:]
-    Contact: <sip:agent@[local_ip]:[local_port]>
-    Content-Length: 0
-  ]]></send>
-  <send retrans="500"><![CDATA[
-    SIP/2.0 200 OK
-    [last_Via:]
-    [last_From:]
-    [last_To:];tag=[pid]SIPpTag01[call_number]
-    [last_Call-ID:]
-    [last_CSeq:]
-    Contact: <sip:agent@[local_ip]:[local_port]>
-    Content-Type: application/sdp
-    Content-Length: [len]
-
-    v=0
-    o=- 2 2 IN IP[media_ip_type] [media_ip]
-    s=-
-    c=IN IP[media_ip_type] [media_ip]
-    t=0 0
-    m=audio [media_port] RTP/AVP 8 101
-    a=rtpmap:8 PCMA/8000
-    a=rtpmap:101 telephone-event/8000
-    a=sendrecv
-  ]]></send>
-  <recv request="ACK"/>
-  <recv request="BYE"/>
-  <send><![CDATA[
-    SIP/2.0 200 OK
-    [last_Via:]
-    [last_From:]
-    [last_To:]
-    [last_Call-ID:]
-    [last_CSeq:]
-    Content-Length: 0
-  ]]></send>
-</scenario>
-"""
+SIPP = [*SIPP_BASE, "-trace_stat", "-stf"]
 
 
 def seed(agents: int, phone_port: int) -> None:
@@ -466,6 +363,8 @@ class Run:
                     f"127.0.0.1:{self.voice_port}",
                     "--ng",
                     f"{ng_host}:{ng_port}",
+                    "--proxy",  # browser agents' registrations are Kamailio's
+                    "{}:{}".format(*self.stack.sip_address),
                 ],
             ),
         ):
@@ -485,11 +384,9 @@ class Run:
         self.processes["desks"] = desks
         assert desks.stdout is not None
         desks.stdout.readline()
-        (work / "agent.xml").write_text(AGENT)
-        (work / "caller.xml").write_text(CALLER)
-        audio = ["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(work / "caller.wav")]
-        audio += ["synth", str(args.hold_s + 5), "sine", "440", "vol", "0.3"]
-        subprocess.run(audio, check=True)
+        (work / "agent.xml").write_text(desk_phone_scenario())
+        (work / "caller.xml").write_text(caller_scenario())
+        tone_wav(work / "caller.wav", seconds=args.hold_s + 5)
         phones = [*SIPP, "agents.csv", "-sf", "agent.xml", "-p", str(self.phone_port)]
         phones += ["-mp", str(self.agent_media), "-rtp_echo"]
         self.processes["agents"] = subprocess.Popen(

@@ -107,6 +107,28 @@ class Stack:
         ), self.logs()
         return process
 
+    def dial(
+        self,
+        media: RtpEndpoint,
+        *,
+        hang_up_after_ms: int,
+        reinvite: bool = False,
+        name: str = "caller",
+        target: str | None = None,
+    ) -> subprocess.Popen[bytes]:
+        """The operator calls the number (SIPp, its audio from `media`), hangs up later."""
+        return sipp(
+            self.workdir,
+            name,
+            caller_scenario(hang_up_after_ms=hang_up_after_ms, reinvite=reinvite),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=target or self.target,
+        )
+
     def logs(self) -> str:
         return "\n".join(
             f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
@@ -223,17 +245,7 @@ def test_a_call_is_queued_with_music_routed_answered_hung_up_and_wrapped_up(
     with desks_kept_alive(), RtpEndpoint() as media:
         # when the operator calls the number, re-INVITEs (a session refresh: 200 with the
         # same media, the agent's leg untouched) and hangs up after a while
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=6000, reinvite=True),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=stack.target,
-        )
+        caller = stack.dial(media, hang_up_after_ms=6000, reinvite=True)
         assert finished(caller, stack) == 0, stack.logs()
         assert finished(phone, stack) == 0, stack.logs()
 
@@ -288,17 +300,7 @@ def test_an_agent_lost_mid_call_puts_the_caller_back_in_line_for_the_next_agent(
     stack.voice()
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=20000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=stack.target,
-        )
+        caller = stack.dial(media, hang_up_after_ms=20000)
         assert wait_for(lambda: Call.objects.filter(state=CallState.ANSWERED).exists(), 30), (
             stack.logs()
         )
@@ -356,17 +358,7 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
     edge = "{}:{}".format(*voice_stack.sip_address)
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=15000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=edge,
-        )
+        caller = stack.dial(media, hang_up_after_ms=15000, target=edge)
         assert wait_for(lambda: media.echoed > 20, 30), stack.logs()
         # when the active service dies mid-call (Kamailio's probes then find the standby)
         active.kill()
@@ -407,17 +399,7 @@ def test_the_standby_takes_over_a_call_whose_active_voice_service_was_killed(
         "-rtp_echo",
     )
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller-2",
-            caller_scenario(hang_up_after_ms=3000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=edge,
-        )
+        caller = stack.dial(media, hang_up_after_ms=3000, name="caller-2", target=edge)
         assert finished(caller, stack, 60) == 0, stack.logs()
         assert finished(second_phone, stack) == 0, stack.logs()
     assert media.echoed > 0, stack.logs()
@@ -459,17 +441,7 @@ def test_a_call_transferred_by_the_desktop_rings_the_new_agent_and_leaves_the_fi
     stack.voice()
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=15000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=stack.target,
-        )
+        caller = stack.dial(media, hang_up_after_ms=15000)
         assert wait_for(lambda: media.echoed > 10, 30), stack.logs()
         second = desk_phone(world, "lille1", second_port)
         # when the first agent transfers the call to the second from the desktop
@@ -517,17 +489,7 @@ def test_a_declined_call_goes_to_the_next_agent_who_holds_and_resumes(
     stack.voice()
 
     with desks_kept_alive(), RtpEndpoint() as media:
-        caller = sipp(
-            stack.workdir,
-            "caller",
-            caller_scenario(hang_up_after_ms=14000),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=stack.target,
-        )
+        caller = stack.dial(media, hang_up_after_ms=14000)
         assert wait_for(
             lambda: ContactEvent.objects.filter(kind=EventKind.CALL_DECLINED).exists(), 30
         ), stack.logs()

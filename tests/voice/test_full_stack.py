@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from relais.apps.accounts.models import User
@@ -30,7 +31,7 @@ from relais.apps.voice.stack.processes import VoiceStack
 from tests.apps.conftest import World
 from tests.e2e.conftest import AsgiServer
 from tests.e2e.signin import sign_in
-from tests.e2e.softphone_sip import call_stats, media_browser
+from tests.e2e.softphone_sip import CHROMIUM, CHROMIUM_FLAGS, MEDIA_FLAGS, call_stats, media_browser
 from tests.voice.b2bua_support import (
     INVITE,
     SDP_OFFER,
@@ -54,6 +55,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CALL_ID = "full-stack-caller"
 SPEAKING = 25  # packets: half a second of audio
 WAIT_MS = 30_000  # what the browser waits for crosses the voice service, the database and Redis
+BROWSER_TAG = "--relais-test-browser=killed-mid-call"  # Chromium ignores a switch it does not know
 
 
 def until(check: Callable[[], Any], said: Callable[[], str], seconds: float = 30.0) -> None:
@@ -172,10 +174,16 @@ def desktop(browser: Any, base: str, agent: Agent) -> Any:
     return page
 
 
-def rings_and_is_answered(page: Any, *, keyboard: bool) -> None:
-    """The call rings in the desktop's card and is answered there (SIP 200 from the page)."""
+def ringing(page: Any) -> Any:
+    """The call rings in the desktop's card (the card)."""
     offer = page.get_by_test_id("offer")
     expect(offer.get_by_test_id("call-ringing")).to_have_text("Ringing…", timeout=WAIT_MS)
+    return offer
+
+
+def rings_and_is_answered(page: Any, *, keyboard: bool) -> None:
+    """The call rings in the desktop's card and is answered there (SIP 200 from the page)."""
+    offer = ringing(page)
     if keyboard:
         offer.focus()
         page.keyboard.press("Enter")  # the card's shortcut answers the call
@@ -285,6 +293,18 @@ def test_a_call_queued_with_music_is_answered_in_the_browser_transferred_and_wra
     assert kinds.count(EventKind.CALL_ANSWERED) == 2, kinds
 
 
+def kill_browser(tag: str) -> None:
+    """SIGKILL the Chromium whose command line carries `tag` (its renderers die with it)."""
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            if entry.name.isdigit() and tag.encode() in words:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+    assert killed, f"no browser process with {tag}"
+
+
 def _colleague_listed(page: Any, option: Any) -> bool:
     """The transfer list asks the desktop's panel again when focused (at most every 3 s)."""
     if option.count():
@@ -295,12 +315,6 @@ def _colleague_listed(page: Any, option: Any) -> bool:
     return bool(option.count())
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="not yet seen passing end to end: the browser-killed path (re-queue at the head, "
-    "then a second browser agent) is shown with desk phones in test_b2bua_calls.py; with "
-    "browsers it is unfinished (issue 17 stays open)",
-)
 def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_browser_agent(
     world: World,
     phone_queue: Queue,
@@ -309,9 +323,12 @@ def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_brows
     voice: Callable[[], Caller],
     media_browser: Any,
 ) -> None:
-    # given a call answered in the first agent's browser, audio both ways
+    # given a call answered in the first agent's browser (a Chromium of its own), audio both ways
     first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
-    first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
+    own = media_browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *MEDIA_FLAGS, BROWSER_TAG], headless=True
+    )
+    first, second = desktop(own, web, first_agent), desktop(media_browser, web, second_agent)
     available(first)
     caller = voice()
     until(lambda: caller.media.music > 0, stack.logs)
@@ -321,17 +338,20 @@ def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_brows
     in_call(first)
     available(second)
 
-    # when the first agent's browser dies (its page's process crashes: no BYE, no audio)
-    session = first.context.new_cdp_session(first)
-    killed_at = time.time()
-    with contextlib.suppress(PlaywrightError):  # the page is gone before it answers
-        session.send("Page.crash")
+    # when the first agent's browser dies (killed: no BYE, no audio, its sockets closed)
+    kill_browser(BROWSER_TAG)
+    heard = caller.media.ssrcs.total()
 
-    # then the caller is put back in line and hears music again, and the second agent's
-    # card rings; they answer and talk with the caller
-    until(lambda: any(at > killed_at for at in caller.media.music_times), stack.logs)
+    # then the caller is put back in line, the second agent's card rings, and the caller
+    # hears music while it rings (the first agent's audio is gone with its browser; rtpengine
+    # may send the music with the SSRC the agent's audio had); they answer and talk
+    ringing(second)
+    until(
+        lambda: caller.media.ssrcs.total() > heard + SPEAKING,
+        lambda: f"{caller.media.ssrcs} {call_kinds(Call.objects.get().contact_id)}",
+    )
     rings_and_is_answered(second, keyboard=True)
-    talking(second, caller, set(caller.media.ssrcs), stack)
+    talking(second, caller, music, stack)
     in_call(second)
     caller.hang_up()
 

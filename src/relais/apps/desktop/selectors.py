@@ -500,7 +500,6 @@ def previous_transcript(*, viewer: Any, contact_id: int, previous_id: int) -> Tr
     """The transcript of `previous_id`, one of the previous contacts of the customer of
     `contact_id` (which the viewer's agent holds): nothing else, through their masking."""
     contact = held_contact(viewer=viewer, contact_id=contact_id)
-    session = ChatSession.objects.filter(contact_id=contact.pk).first()
     found = next((row for row in previous_contacts(contact) if row.pk == previous_id), None)
     if found is None:
         raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)

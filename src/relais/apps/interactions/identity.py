@@ -20,7 +20,7 @@ _FRENCH_NATIONAL = re.compile(r"^0[1-9]\d{8}$")
 def phone_key(number: str) -> str:
     """`tel:+…` for a phone number written any usual way, blank when it is not one."""
     digits = _SEPARATORS.sub("", number.strip())
-    if digits.startswith("sip:") or digits.startswith("tel:"):
+    if digits.startswith(("sip:", "tel:")):
         digits = digits[4:].split("@", 1)[0].split(";", 1)[0]
     if digits.startswith("00"):
         digits = f"+{digits[2:]}"

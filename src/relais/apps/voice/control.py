@@ -12,6 +12,7 @@ the voice codes; a refused answer: BYE to the agent's leg).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -59,9 +60,13 @@ class CallTicket:
     call_id: str
 
 
-def call_arrived(*, number: str, caller: str, call_id: str) -> CallTicket:
-    """A new voice contact in the number's queue. The same Call-ID again (an INVITE
-    retransmitted, or the standby asking after a failover) returns the same ticket.
+def call_arrived(
+    *, number: str, caller: str, call_id: str, arrived_at: dt.datetime | None = None
+) -> CallTicket:
+    """A new voice contact in the number's queue; the call is dated when its INVITE
+    arrived (`arrived_at`, the voice service's clock: its worker may be busy). The same
+    Call-ID again (an INVITE retransmitted, or the standby asking after a failover) returns
+    the same ticket.
     Refused: `unknown_number` (404), `queue_closed` (480: the closed prompt),
     `not_voice_queue` (a number whose queue changed channel since)."""
     dialled = selectors.number_for(number)
@@ -97,7 +102,7 @@ def call_arrived(*, number: str, caller: str, call_id: str) -> CallTicket:
             number=dialled,
             sip_call_id=call_id,
             state=CallState.QUEUED,
-            created_at=contact.created_at,
+            created_at=min(arrived_at or contact.created_at, contact.created_at),
         )
     return CallTicket(contact.pk, queue.code, dialled.language, call_id)
 
@@ -115,10 +120,11 @@ def _detail(
     *,
     agent_id: int | None = None,
     data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     event_append(
         kind=kind,
-        at=timezone.now(),
+        at=at or timezone.now(),
         contact_id=contact.pk,
         queue_id=contact.queue_id,
         agent_id=agent_id,
@@ -132,12 +138,12 @@ def _call_state(contact_id: int, state: CallState, **fields: Any) -> None:
     )
 
 
-def call_ringing(*, contact_id: int, agent_id: int) -> None:
-    """The agent's phone rings (180 from the agent's leg)."""
+def call_ringing(*, contact_id: int, agent_id: int, at: dt.datetime | None = None) -> None:
+    """The agent's phone rings (180 from the agent's leg, `at` when it came)."""
     with transaction.atomic(durable=True):
         contact = contact_locked(contact_id)
         _call_state(contact_id, CallState.RINGING)
-        _detail(contact, EventKind.CALL_RINGING, agent_id=agent_id)
+        _detail(contact, EventKind.CALL_RINGING, agent_id=agent_id, at=at)
 
 
 def call_answered(*, contact_id: int, agent_id: int) -> Contact:

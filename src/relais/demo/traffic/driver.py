@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 
 from relais.demo.traffic.bots import Bot
+from relais.demo.traffic.calls import DemoCalls, place_calls
 from relais.demo.traffic.churn import ChurnReport
 from relais.demo.traffic.customers import Customer, OpenQueues
 from relais.demo.traffic.mails import mail_writers
@@ -45,6 +46,7 @@ class Plan:
     status_every_s: float = 10.0
     start_virtual: float | None = None  # where the virtual day starts (None: now)
     report: ChurnReport = field(default_factory=ChurnReport)  # what the clients saw
+    calls: DemoCalls | None = None  # the demo's telephone (calls.py), None: chats only
 
 
 def status_line(counters: Counters, elapsed: float) -> str:
@@ -69,6 +71,11 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "emails": counters.emails,
         "email_replies": counters.email_replies,
     }
+    if counters.calls:
+        line += " · " + gettext("calls %(calls)d: %(on_line)d on the line") % {
+            "calls": counters.calls,
+            "on_line": counters.on_the_phone,
+        }
     if counters.errors:
         errors = ", ".join(f"{code} ×{n}" for code, n in counters.errors.most_common(4))
         line += " · " + gettext("refused: %(errors)s") % {"errors": errors}
@@ -146,6 +153,9 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
             loop.add_signal_handler(signum, shared.stop.set)
     staff = asyncio.create_task(_staff(shared, plan, timeline))
     arrivals = asyncio.create_task(_arrivals(shared, plan, timeline, began))
+    parts = [arrivals, staff]
+    if plan.calls is not None:
+        parts.append(asyncio.create_task(place_calls(shared, plan.calls)))
     mails = (
         asyncio.create_task(mail_writers(shared, plan.settings.smtp))
         if plan.settings.smtp
@@ -162,8 +172,8 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
             shared.stop.set()
         print_line(status_line(shared.counters, time.time() - began))
     print_line(gettext("traffic: stopping (the bots finish their chats and log out)…"))
-    await asyncio.wait([arrivals, staff], timeout=plan.settings.grace_s + 15)
-    for task in (arrivals, staff, *([mails] if mails else [])):
+    await asyncio.wait(parts, timeout=plan.settings.grace_s + 15)
+    for task in (*parts, *([mails] if mails else [])):
         task.cancel()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -54,6 +54,8 @@ class Counters:
     customer_messages: int = 0
     agent_messages: int = 0
     breaks: int = 0
+    calls: int = 0  # demo calls placed (calls.py)
+    on_the_phone: int = 0  # callers on the line now
     errors: Counter[str] = field(default_factory=Counter)
 
 

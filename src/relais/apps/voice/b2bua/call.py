@@ -10,6 +10,7 @@ the caller back (optional answer delay) -> queued (music) -> talking (bridged to
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,6 +142,8 @@ class Call:
                 number=self.number,
                 caller=self.caller,
                 call_id=self.call_id,
+                arrived_at=dt.datetime.now(dt.UTC),
+                lane=self.call_id,
             )
         elif isinstance(event, CCEventUpdate):
             self._caller_reinvite(event)
@@ -216,7 +219,10 @@ class Call:
         Timeout(self._announce_due, self.b2bua.announce_s)
         if self.phase is Phase.QUEUED and not self.on_hold:
             self.b2bua.worker.submit(
-                self.b2bua.control.call_wait, self._announce, contact_id=self.contact_id
+                self.b2bua.control.call_wait,
+                self._announce,
+                contact_id=self.contact_id,
+                lane=self.call_id,
             )
 
     def _announce(self, estimate: Any, error: BaseException | None) -> None:
@@ -295,7 +301,12 @@ class Call:
         if isinstance(event, CCEventRing):
             if not leg.rang and not leg.bye_sent:
                 leg.rang = True
-                self._record("call_ringing", contact_id=self.contact_id, agent_id=leg.agent_id)
+                self._record(
+                    "call_ringing",
+                    contact_id=self.contact_id,
+                    agent_id=leg.agent_id,
+                    at=dt.datetime.now(dt.UTC),
+                )
         elif isinstance(event, CCEventConnect | CCEventPreConnect) and not leg.answered:
             code, _reason, body = event.getData()
             if code != 200 or body is None:
@@ -309,6 +320,7 @@ class Call:
                 lambda _result, error: self._agent_answered(leg, str(body), error),
                 contact_id=self.contact_id,
                 agent_id=leg.agent_id,
+                lane=self.call_id,
             )
         elif isinstance(event, CCEventUpdate) and leg is self.talking:
             self._agent_reinvite(leg, event)
@@ -486,7 +498,9 @@ class Call:
     def _record(self, name: str, **kwargs: Any) -> None:
         if kwargs.get("contact_id") is None:
             return
-        self.b2bua.worker.submit(getattr(self.b2bua.control, name), None, **kwargs)
+        self.b2bua.worker.submit(
+            getattr(self.b2bua.control, name), None, lane=self.call_id, **kwargs
+        )
 
     def _save_dialog(self) -> None:
         dialog = {
@@ -511,5 +525,9 @@ class Call:
 
     def _record_dialog(self, dialog: dict[str, Any]) -> None:
         self.b2bua.worker.submit(
-            self.b2bua.control.call_dialog_save, None, call_id=self.call_id, dialog=dialog
+            self.b2bua.control.call_dialog_save,
+            None,
+            call_id=self.call_id,
+            dialog=dialog,
+            lane=self.call_id,
         )

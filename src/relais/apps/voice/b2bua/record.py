@@ -1,10 +1,15 @@
-"""The B2BUA's one door to the database: a worker thread (docs/voice.md, "Call control").
+"""The B2BUA's one door to the database: worker threads (docs/voice.md, "Call control").
 
 sippy's reactor never touches Django. It hands a job (a control API call) to `RecordWorker`,
-which runs it on its own thread and its own database connection, and gives the result back
-to the reactor with `ED2.callFromThread`. Between jobs the worker follows the offers feed
-and hands its commands (ring this agent, stop ringing, transferred, requeued, closed) to
-the reactor.
+which runs it on a thread of its own, on that thread's database connection, and gives the
+result back to the reactor with `ED2.callFromThread`.
+
+Jobs run in lanes, one thread each: a call's jobs all go to the lane its Call-ID picks
+(`lane=`), so they run in the order the reactor gave them (arrived, ringing, answered, ended),
+while different calls' jobs run side by side; jobs without a lane (taking over, the calls to
+restore) go to the first lane, which also follows the offers feed and hands its commands (ring
+this agent, stop ringing, transferred, requeued, closed) to the reactor: between jobs when
+idle, and at least every `poll_s` under a steady flow of jobs.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,44 +26,60 @@ logger = logging.getLogger("relais.voice")
 
 
 Done = Callable[[Any, BaseException | None], None]
+Job = tuple[Callable[..., Any], dict[str, Any], Done | None]
 
 
 class RecordWorker:
-    """Runs record jobs one at a time on a thread of its own; follows the offers feed."""
+    """Runs record jobs on `lanes` threads, a call's jobs in order on one; follows the feed."""
 
     def __init__(
         self,
         *,
         deliver: Callable[..., None],
         feed: Callable[[], list[Any]] | None,
-        poll_s: float = 0.2,
+        poll_s: float = 0.05,  # the router polls its log as often (relais router --poll)
+        lanes: int = 4,
     ) -> None:
         self.deliver = deliver  # ED2.callFromThread: runs a function on the reactor thread
         self.feed = feed
         self.poll_s = poll_s
         self.on_feed: Callable[[list[Any]], None] | None = None
-        self.jobs: queue.Queue[tuple[Callable[..., Any], dict[str, Any], Done | None] | None]
-        self.jobs = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="relais-voice-record", daemon=True)
+        self.fed_at = 0.0  # time.monotonic() of the last read of the feed
+        self.queues: list[queue.Queue[Job | None]] = [queue.Queue() for _ in range(lanes)]
+        self.threads = [
+            threading.Thread(
+                target=self._run, args=(index,), name=f"relais-voice-record-{index}", daemon=True
+            )
+            for index in range(lanes)
+        ]
 
     def start(self) -> None:
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
 
     def stop(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(5)
+        for jobs in self.queues:
+            jobs.put(None)
+        for thread in self.threads:
+            thread.join(5)
 
-    def submit(self, job: Callable[..., Any], done: Done | None = None, **kwargs: Any) -> None:
-        """Runs `job(**kwargs)` on the worker; `done(result, error)` then runs on the reactor."""
-        self.jobs.put((job, kwargs, done))
+    def submit(
+        self, job: Callable[..., Any], done: Done | None = None, *, lane: str = "", **kwargs: Any
+    ) -> None:
+        """Runs `job(**kwargs)` on a worker, after the jobs given before with the same `lane`
+        (a call's Call-ID); `done(result, error)` then runs on the reactor."""
+        index = zlib.crc32(lane.encode()) % len(self.queues) if lane else 0
+        self.queues[index].put((job, kwargs, done))
 
-    def _run(self) -> None:
+    def _run(self, index: int) -> None:
         from django.db import close_old_connections, connection
 
+        jobs = self.queues[index]
+        follows = index == 0
         try:
             while True:
                 try:
-                    item = self.jobs.get(timeout=self.poll_s)
+                    item = jobs.get(timeout=self.poll_s if follows else None)
                 except queue.Empty:
                     self._follow_feed()
                     continue
@@ -72,12 +95,13 @@ class RecordWorker:
                         logger.exception("voice: %s failed", getattr(job, "__name__", job))
                 if done is not None:
                     self.deliver(done, result, error)
-                if self.jobs.empty():
+                if follows and (jobs.empty() or time.monotonic() - self.fed_at >= self.poll_s):
                     self._follow_feed()
         finally:
             connection.close()
 
     def _follow_feed(self) -> None:
+        self.fed_at = time.monotonic()
         if self.feed is None or self.on_feed is None:
             return
         try:

@@ -15,12 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from relais.demo.company_data import DEMO_PASSWORD
+from relais.demo.traffic.calls import DemoCalls
 from relais.demo.traffic.churn import ChurnPolicy
 from relais.demo.traffic.driver import Plan, run
 from relais.demo.traffic.model import DEMO_QUEUES, PARIS, TrafficOptions
 from relais.demo.traffic.net import wait_for_server
 from relais.demo.traffic.setup import choose_bots, log_out_bots, usable_queues
 from relais.demo.traffic.state import BotAccount, RunSettings
+from relais.demo.voice import NUMBERS
 
 
 def default_url() -> str:
@@ -112,6 +114,11 @@ class Command(BaseCommand):
             default="",
             help=gettext("host:port of Relais's SMTP receiver: customers also write e-mails"),
         )
+        add(
+            "--no-calls",
+            action="store_true",
+            help=gettext("place no demo calls (by default: when `relais serve --voice` runs)"),
+        )
         add("--wait", type=float, default=60.0, help=gettext("seconds to wait for the server"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -153,6 +160,7 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             status_every_s=options["status"],
             start_virtual=_start_at(options["start"]) if options["start"] else None,
+            calls=None if options["no_calls"] else DemoCalls.from_environment(),
         )
         self._say(
             gettext(
@@ -168,6 +176,14 @@ class Command(BaseCommand):
                 "free": ", ".join(free) or "-",
             }
         )
+        if plan.calls is not None:
+            self._say(
+                gettext(
+                    "traffic: customers call %(numbers)s now and then (SIPp through %(trunk)s); "
+                    "the bots leave calls to you: be available in the desktop to take one"
+                )
+                % {"numbers": ", ".join(n.number for n in NUMBERS), "trunk": plan.calls.trunk}
+            )
         try:
             asyncio.run(self._run(plan, options["wait"]))
         finally:
