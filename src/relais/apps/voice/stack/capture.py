@@ -29,6 +29,8 @@ class RtpCapture:
                     "-q",
                     "-i",
                     "lo",
+                    "-s",  # headers only: the ports are all it reads back
+                    "64",
                     "-f",
                     f"udp portrange {port_min}-{port_max}",
                     "-w",
