@@ -1,17 +1,12 @@
 """The outbox job: delivers what is due, then books its own next run at the next retry's
-time. Enqueued after each reply's commit, and by the router's sweep (outbox.py)."""
+time. Enqueued after each reply's commit."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.tasks import default_task_backend, task
-from django.utils import timezone
 
 from relais.apps.email.outbox import next_attempt, outbox_deliver_due
-
-SWEEP_EVERY_S = 60.0
 
 
 @task()
@@ -32,11 +27,3 @@ def outbox_run_enqueue(*, run_after: object = None) -> None:
 
 def outbox_run_on_commit() -> None:
     transaction.on_commit(outbox_run_enqueue)
-
-
-def outbox_sweep() -> None:
-    """The router's duty: a run of the outbox job when a message waits past its time (a
-    worker stopped before it retried)."""
-    due = next_attempt()
-    if due is not None and due <= timezone.now() - dt.timedelta(seconds=SWEEP_EVERY_S):
-        outbox_run_enqueue()
