@@ -7,10 +7,14 @@ relais serve [--host 127.0.0.1] [--port 8000]   run the web application (ASGI, u
                                                (--no-stats: not)
                                                (--demo-traffic: and `relais traffic` beside it)
                                                (--voice: and Kamailio, rtpengine, `relais voice`)
+                                               (--mail: and the SMTP receiver, as `relais mail`;
+                                               --demo-traffic runs it too, customers write e-mails)
 relais router [--poll 0.25]                    run the router alone (PostgreSQL: one active,
                                                the others stand by and take over)
 relais voice [--sip H:P --ng H:P --proxy H:P]  run the voice service, the B2BUA (PostgreSQL:
                                                one active, the others stand by; docs/voice.md)
+relais mail [--smtp 127.0.0.1:2525]            run the SMTP receiver of the queues' mailboxes
+                                               alone (docs/email.md)
 relais db_worker                               run background jobs (simulation runs) alone
 relais demo                                    migrate and load the demo company (idempotent);
                                                a random secret key for this machine, once
@@ -32,6 +36,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 #: What `relais serve` says when it has no secret key (docs/security.md).
 SERVE_WITHOUT_KEY = (
@@ -86,6 +91,11 @@ def serve(argv: list[str]) -> int:
         action="store_true",
         help="also run the voice stack and `relais voice` when installed (docs/demo.md)",
     )
+    parser.add_argument(
+        "--mail",
+        action="store_true",
+        help="also receive e-mail over SMTP on RELAIS_MAIL_RECEIVER (docs/email.md)",
+    )
     args = parser.parse_args(argv)
     _setup_django()
     from django.conf import settings
@@ -100,7 +110,9 @@ def serve(argv: list[str]) -> int:
         from relais.demo.phone import demo_phone_start
 
         phone = demo_phone_start(settings.VOICE_RUN_DIR)
-    traffic = _start_traffic(args.host, args.port) if args.demo_traffic else None
+    mail = _start_mail(settings.MAIL_RECEIVER) if args.mail or args.demo_traffic else None
+    smtp = f"{mail.hostname}:{mail.port}" if mail is not None else ""
+    traffic = _start_traffic(args.host, args.port, smtp) if args.demo_traffic else None
     # uvicorn raises the signal that stopped it again once stopped: SIGTERM then ends this
     # process like Ctrl-C does, through the `finally` that stops the children.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -113,13 +125,31 @@ def serve(argv: list[str]) -> int:
             _stop_traffic(traffic)
         if phone is not None:
             phone.stop()
+        if mail is not None:
+            mail.stop()
     return 0
 
 
-def _start_traffic(host: str, port: int) -> subprocess.Popen[bytes]:
+def _start_mail(address: str) -> Any:
+    """The SMTP receiver in this process (docs/email.md); on a free port when its own is
+    taken (a demo beside another one)."""
+    from relais.apps.email.receiver import receiver_start
+
+    host, _, port = address.rpartition(":")
+    try:
+        controller = receiver_start(host or "127.0.0.1", int(port))
+    except (OSError, RuntimeError):
+        controller = receiver_start(host or "127.0.0.1", 0)
+    print(f"Relais mail: SMTP on {controller.hostname}:{controller.port}", flush=True)
+    return controller
+
+
+def _start_traffic(host: str, port: int, smtp: str = "") -> subprocess.Popen[bytes]:
     """`relais traffic` in a child process; it waits for the server to answer."""
     url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"  # noqa: S104
     command = [sys.executable, "-m", "relais.cli", "traffic", "--url", url]
+    if smtp:
+        command += ["--smtp", smtp]
     return subprocess.Popen(command)  # noqa: S603 - our own command
 
 

@@ -1240,6 +1240,84 @@ def test_anonymous_is_sent_to_login_from_quality_pages(world: World, quality: An
         reverse("quality:calibrations"),
         reverse("quality:evaluation", args=[evaluation.pk]),
         reverse("quality:evaluate", args=[quality.contacts["rabat0"].pk]),
+# E-mail (docs/email.md): the conversation, its attachments and a reply, for the agent holding
+# the contact only; every other role, whatever its scope, is refused and nothing is written.
+
+EMAIL_PAGES = ("thread", "attachment", "reply")
+
+
+@pytest.fixture
+def mails(world: World, settings: Any, tmp_path: Any) -> dict[str, tuple[int, int]]:
+    from django.utils import timezone
+
+    from relais.apps.email.models import (
+        MailAttachment,
+        Mailbox,
+        MailMessage,
+        MailThread,
+        SendState,
+    )
+    from relais.apps.email.storage import attachment_store
+    from relais.apps.interactions.models import Contact
+    from tests.apps.routing.fixtures import orders_queue
+
+    settings.MAIL_DIR = tmp_path
+    queue = orders_queue(world, code="courriel", channel="email")
+    mailbox = Mailbox.objects.create(queue=queue, address="service@maison.example")
+    made = {}
+    for key in SERVED_BY:
+        agent = world.agents[key]
+        contact = Contact.objects.create(
+            channel="email", queue=queue, priority=0, created_at=timezone.now(),
+            state="accepted", agent=agent, site_id=agent.site_id,
+            partner_id=agent.site.partner_id, attributes={"email": "jeanne@example.com"},
+        )  # fmt: skip
+        thread = MailThread.objects.create(
+            mailbox=mailbox, customer_address="jeanne@example.com", contact=contact,
+            created_at=timezone.now(),
+        )  # fmt: skip
+        message = MailMessage.objects.create(
+            mailbox=mailbox, thread=thread, contact=contact, direction="inbound",
+            message_id=f"<{key}@example.com>", from_address="jeanne@example.com",
+            to_address=mailbox.address, html="<p>Bonjour</p>", state=SendState.RECEIVED,
+            created_at=timezone.now(),
+        )  # fmt: skip
+        attachment = MailAttachment.objects.create(
+            message=message, filename="a.pdf", content_type="application/pdf", size=4,
+            stored_as=attachment_store(b"%PDF"),
+        )  # fmt: skip
+        made[key] = (contact.pk, attachment.pk)
+    return made
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_email_is_read_and_answered_only_by_the_agent_holding_it(
+    world: World, mails: dict[str, tuple[int, int]], role: str
+) -> None:
+    client = logged_in(world.users[role])
+    own = {"agent": "rabat0"}.get(role)
+    for key, (contact_id, attachment_id) in mails.items():
+        audit_before = AuditEntry.objects.count()
+        mine = key == own
+        thread = client.get(reverse("email:thread", args=[contact_id]))
+        attachment = client.get(reverse("email:attachment", args=[contact_id, attachment_id]))
+        reply = client.post(reverse("email:reply", args=[contact_id]), {"html": "<p>Voici</p>"})
+
+        assert thread.status_code == (200 if mine else 403), (role, key)
+        assert attachment.status_code == (200 if mine else 403), (role, key)
+        assert reply.status_code == (201 if mine else 403), (role, key)
+        assert AuditEntry.objects.count() == audit_before + (1 if mine else 0)
+        if not mine:
+            assert thread.json()["code"] == "not_your_contact"
+
+
+def test_anonymous_is_sent_to_login_from_email(world: World, mails: dict) -> None:
+    from django.test import Client
+
+    contact_id, attachment_id = mails["lille0"]
+    for url in (
+        reverse("email:thread", args=[contact_id]),
+        reverse("email:attachment", args=[contact_id, attachment_id]),
     ):
         response = Client().get(url)
         assert response.status_code == 302

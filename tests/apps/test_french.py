@@ -220,8 +220,9 @@ def _page_routes() -> Iterator[tuple[str, URLPattern]]:
 
 
 @pytest.fixture
-def objects(world: World) -> dict[str, int | str]:
+def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
     """One object of each kind a page shows, on the Lille site (the world's supervisor's)."""
+    settings.MAIL_DIR = tmp_path  # an attachment's file
     from relais.apps.desktop.models import HelpMessage, HelpThread
     from relais.apps.interactions.models import Contact
     from relais.apps.routing.models import OverflowStep
@@ -284,6 +285,10 @@ def objects(world: World) -> dict[str, int | str]:
     quality = _quality_objects(world, contacts[0])
     return {
         **quality,
+    mail_contact, attachment = _email_objects(world, served)
+    return {
+        "email:contact_id": mail_contact,
+        "email:attachment_id": attachment,
         "agent_id": agent.pk,
         "wfm:run_id": planned["run"].pk,
         "plan_id": planned["plan"].pk,
@@ -352,6 +357,35 @@ def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
         "draw_id": draw.pk,
         "session_id": session.pk,
     }
+
+
+def _email_objects(world: World, served: Any) -> tuple[int, int]:
+    """An e-mail contact the world's agent holds, its conversation and an attachment."""
+    from relais.apps.email.models import MailAttachment, Mailbox, MailMessage, MailThread
+    from relais.apps.email.storage import attachment_store
+    from relais.apps.interactions.models import Contact
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world, code="courriel", channel="email")
+    mailbox = Mailbox.objects.create(queue=queue, address="service@maison.example")
+    contact = Contact.objects.create(
+        channel="email", queue=queue, priority=0, created_at=timezone.now(), state="accepted",
+        agent=served, site_id=served.site_id, partner_id=served.site.partner_id,
+    )  # fmt: skip
+    thread = MailThread.objects.create(
+        mailbox=mailbox, customer_address="jeanne@example.com", contact=contact,
+        created_at=timezone.now(),
+    )  # fmt: skip
+    message = MailMessage.objects.create(
+        mailbox=mailbox, thread=thread, contact=contact, direction="inbound",
+        message_id="<m@example.com>", from_address="jeanne@example.com",
+        to_address=mailbox.address, state="received", created_at=timezone.now(),
+    )  # fmt: skip
+    attachment = MailAttachment.objects.create(
+        message=message, filename="a.pdf", content_type="application/pdf", size=4,
+        stored_as=attachment_store(b"%PDF"),
+    )  # fmt: skip
+    return contact.pk, attachment.pk
 
 
 def _path(name: str, pattern: URLPattern, objects: dict[str, int | str]) -> str | None:

@@ -9,6 +9,7 @@ import io
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -149,3 +150,61 @@ def test_arrivals_and_breaks_come_from_the_simulator_models() -> None:
     assert BreakReason.LUNCH in reasons[0]
     assert BreakReason.PRAYER not in reasons[1]
     assert BreakReason.LUNCH in reasons[1]
+
+
+def test_demo_customers_write_emails_and_bots_answer_some(
+    demo: None,
+    asgi_server: str,  # noqa: F811
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from relais.apps.email.models import MailMessage
+    from relais.apps.email.receiver import receiver_start
+    from relais.demo.mail import load_demo_mail
+    from relais.demo.traffic import bots as demo_bots
+    from relais.demo.traffic import mails
+    from tests.apps.email.conftest import Relay, _free_port
+
+    settings.MAIL_DIR = tmp_path
+    load_demo_mail()
+    relay = Relay()
+    outgoing = Controller(relay, hostname="127.0.0.1", port=_free_port())
+    outgoing.start()
+    settings.MAIL_RELAY = f"127.0.0.1:{outgoing.port}"
+    receiver = receiver_start("127.0.0.1", 0)
+    monkeypatch.setattr(mails, "EVERY_S", (5.0, 10.0))  # times the pace: one every second
+    monkeypatch.setattr(demo_bots, "EMAIL_ANSWERED", 1.0)
+    out = io.StringIO()
+
+    def run() -> None:  # in its own thread, as above
+        try:
+            call_command(
+                "traffic", url=asgi_server, seconds=10, rate=0, flat=True, bots=6, aht=2,
+                patience=60, pace=0.1, no_breaks=True, status=2, wait=10, seed=3,
+                smtp=f"127.0.0.1:{receiver.port}", stdout=out,
+            )  # fmt: skip
+        finally:
+            connection.close()
+
+    runner = threading.Thread(target=run)
+    try:
+        runner.start()
+        runner.join(timeout=120)
+    finally:
+        receiver.stop()
+        outgoing.stop()
+    assert not runner.is_alive(), "relais traffic did not stop"
+
+    text = out.getvalue()
+    received = MailMessage.objects.filter(direction="inbound")
+    assert received.count() >= 3, text
+    emails = Contact.objects.filter(queue__code="messages", channel="email")
+    assert emails.count() >= 2, text
+    bots = {bot.username for bot in choose_bots(limit=6)[0]}
+    replies = MailMessage.objects.filter(direction="outbound").select_related("author")
+    assert replies.count() >= 1, text
+    assert {reply.author.username for reply in replies} <= bots
+    assert "e-mails" in text or "courriels" in text

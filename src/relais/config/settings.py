@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "relais.apps.chat",
     "relais.apps.voice",
     "relais.apps.webhooks",
+    "relais.apps.email",
     "relais.apps.desktop",
     "django_tasks_db",
     "relais.apps.simulation",
@@ -246,6 +247,24 @@ VOICE_PROMPTS_DIR = (
     if os.environ.get("RELAIS_VOICE_PROMPTS_DIR")
     else None
 )
+# E-mail (docs/email.md): the SMTP receiver `relais mail` runs, the relay replies leave by,
+# the limits on what is received and sent; attachments are kept under MAIL_DIR.
+MAIL_RECEIVER = os.environ.get("RELAIS_MAIL_RECEIVER", "127.0.0.1:2525")
+MAIL_RELAY = os.environ.get("RELAIS_MAIL_RELAY", "127.0.0.1:25")
+MAIL_RELAY_USER = os.environ.get("RELAIS_MAIL_RELAY_USER", "")
+MAIL_RELAY_PASSWORD = os.environ.get("RELAIS_MAIL_RELAY_PASSWORD", "")
+MAIL_RELAY_STARTTLS = env_bool("RELAIS_MAIL_RELAY_STARTTLS", default=False)
+MAIL_MAX_MESSAGE_MB = int(os.environ.get("RELAIS_MAIL_MAX_MESSAGE_MB", "30"))
+MAIL_MAX_ATTACHMENT_MB = int(os.environ.get("RELAIS_MAIL_MAX_ATTACHMENT_MB", "10"))
+MAIL_MAX_ATTACHMENTS = int(os.environ.get("RELAIS_MAIL_MAX_ATTACHMENTS", "10"))
+MAIL_ATTACHMENT_TYPES = env_list(
+    "RELAIS_MAIL_ATTACHMENT_TYPES",
+    "application/pdf,image/png,image/jpeg,image/gif,text/plain,text/csv,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/msword,"
+    "application/vnd.ms-excel,application/vnd.oasis.opendocument.text,message/rfc822",
+)
+MAIL_DIR = Path(os.environ.get("RELAIS_MAIL_DIR", DATA_DIR / "mail")).resolve()
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("chat/", include("relais.apps.chat.urls")),
     path("desktop/", include("relais.apps.desktop.urls")),
+    path("email/", include("relais.apps.email.urls")),
     path("demo/", include("relais.demo.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

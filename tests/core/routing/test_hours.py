@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +21,7 @@ from relais.core.routing import (
     Target,
     weekly,
 )
+from relais.core.routing.hours import ALWAYS, open_deadline
 from tests.core.routing.conftest import SITES
 
 PARIS_DAY = weekly("Europe/Paris", "mon-fri 08:00-18:00")
@@ -106,3 +108,40 @@ def test_a_waiting_contact_is_served_when_a_step_opens() -> None:
 
     assert not any(isinstance(e, OfferMade) for e in waiting)
     assert [e.agent_id for e in opened if isinstance(e, OfferMade)] == ["rachid"]
+
+
+# the first-response clock of e-mail (apps/email/receiving.py): it runs only while open
+
+
+def _at(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+def test_a_deadline_counts_only_open_time() -> None:
+    office = weekly("Europe/Paris", "mon-fri 09:00-18:00")
+    friday_five_pm = _at("2025-06-06T17:00:00+02:00")
+
+    due = open_deadline(office, friday_five_pm, 4 * 3600)
+
+    assert due == _at("2025-06-09T12:00:00+02:00")  # one hour on Friday, three on Monday
+
+
+def test_a_deadline_starting_while_closed_waits_for_the_opening() -> None:
+    office = weekly("Europe/Paris", "mon-fri 09:00-18:00")
+
+    due = open_deadline(office, _at("2025-06-07T10:00:00+02:00"), 60)  # a Saturday
+
+    assert due == _at("2025-06-09T09:01:00+02:00")
+
+
+def test_a_deadline_within_one_window_and_always_open() -> None:
+    office = weekly("Europe/Paris", "mon-fri 09:00-18:00")
+    start = _at("2025-06-05T10:00:00+02:00")
+
+    assert open_deadline(office, start, 3600) == start + 3600
+    assert open_deadline(ALWAYS, start, 86_400) == start + 86_400
+
+
+def test_a_schedule_never_open_has_no_deadline() -> None:
+    assert math.isinf(open_deadline(AllOf(()), 0.0, 60)) is False  # AllOf(()) is always open
+    assert math.isinf(open_deadline(AnyOf(()), 0.0, 60))  # AnyOf(()) never opens

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.apps.desktop import selectors, services, today
 from relais.apps.desktop.models import HelpThread
 from relais.apps.desktop.softphone import softphone_strings
+from relais.apps.email.strings import email_strings
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import BreakReason
 from relais.apps.organisation.scoping import scope_for
@@ -37,6 +38,7 @@ def desktop(request: HttpRequest) -> HttpResponse:
             "wrap_up_reasons": selectors.wrap_up_reasons(),
             "strings": _strings(),
             "softphone_strings": softphone_strings(),
+            "email_strings": email_strings(),
             "softphone_on": bool(settings.SIP_WS_URL),
         },
     )

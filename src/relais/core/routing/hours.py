@@ -14,7 +14,16 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-__all__ = ["ALWAYS", "AllOf", "AnyOf", "Schedule", "WeeklyHours", "Window", "weekly"]
+__all__ = [
+    "ALWAYS",
+    "AllOf",
+    "AnyOf",
+    "Schedule",
+    "WeeklyHours",
+    "Window",
+    "open_deadline",
+    "weekly",
+]
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MINUTES_PER_DAY = 1440
@@ -149,3 +158,19 @@ def weekly(time_zone: str, *specs: str) -> WeeklyHours:
                 if end > 0:
                     windows.append(Window((day + 1) % 7, 0, end))
     return WeeklyHours(time_zone, tuple(windows))
+
+
+def open_deadline(schedule: Schedule, start: float, seconds: float) -> float:
+    """When `seconds` of open time will have passed since `start`: a service-level clock
+    that stops while the schedule is closed (math.inf if it never opens again)."""
+    at, left = start, seconds
+    for _ in range(10_000):  # a window a day for 27 years; `next_change` may answer early
+        change = schedule.next_change(at)
+        if schedule.is_open(at):
+            if change - at >= left:
+                return at + left
+            left -= change - at
+        if math.isinf(change):
+            return math.inf
+        at = change
+    return math.inf

@@ -23,10 +23,18 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from relais.demo.traffic import phrases
 from relais.demo.traffic.churn import AgentChurn
 from relais.demo.traffic.model import BotBreak
-from relais.demo.traffic.net import TrafficError, login, open_socket, receive, send
+from relais.demo.traffic.net import (
+    TrafficError,
+    login,
+    open_socket,
+    post_form,
+    receive,
+    send,
+)
 from relais.demo.traffic.state import BotAccount, Shared
 
 DEFAULT_HANDLING_S = 150.0  # a chat the generator did not start (a real customer's)
+EMAIL_ANSWERED = 0.6  # the share of e-mails a bot answers (the others it only handles)
 SHIFT_END_LIMIT_S = 600.0  # at most this long to finish the chats in hand at a shift's end
 RECONNECT_S = (0.5, 1.0, 2.0, 4.0)  # waits between attempts, as the desktop page's
 
@@ -42,6 +50,7 @@ class Chat:
     customer: str
     ends_at: float
     ending: bool = False
+    email: bool = False  # answered by e-mail (docs/email.md), not in the chat
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
@@ -71,7 +80,7 @@ class Bot:
                 await send(self.ws, **frame)
 
     async def _say(self, chat: Chat, body: str) -> None:
-        if chat.ending:
+        if chat.ending or chat.email:
             return
         self.sent += 1
         client_id = f"{self.account.username}-{chat.contact_id}-{self.sent}"
@@ -112,12 +121,30 @@ class Bot:
         )
         self.chats[contact_id] = chat
         self.shared.counters.accepted += 1
+        if chat_frame.get("channel") == "email":
+            chat.email = True
+            if self.shared.rng.random() < EMAIL_ANSWERED:
+                self._later(chat, self._email_reply(chat))
+            return
         body = phrases.greeting(language, chat.customer or "", self.account.first_name)
         self._later(chat, self._greet(chat, body))
 
     async def _greet(self, chat: Chat, body: str) -> None:
         await self.shared.sleep(1.0, 3.0)  # reading what was said so far
         await self._say(chat, body)
+
+    async def _email_reply(self, chat: Chat) -> None:
+        """A reply to an e-mail, through the desktop's endpoint (it leaves by the relay)."""
+        await self.shared.sleep(3.0, 10.0)  # reading, writing
+        text = phrases.answer(self.shared.rng, chat.language)
+        path = f"/email/contacts/{chat.contact_id}/reply"
+        status = await post_form(
+            self.shared.settings.base, path, self.session, {"html": f"<p>{text}</p>"}
+        )
+        if status == 201:
+            self.shared.counters.email_replies += 1
+        else:
+            self.shared.counters.errors[f"email:{status}"] += 1
 
     async def _answer(self, chat: Chat) -> None:
         await self.shared.sleep(2.0, 6.0)
@@ -145,7 +172,7 @@ class Bot:
     def _customer_message(self, frame: dict[str, Any]) -> None:
         chat = self.chats.get(frame["contact_id"])
         message = frame.get("message") or {}
-        if chat is None or chat.ending:
+        if chat is None or chat.ending or chat.email:
             return
         if message.get("event") == "customer_left":
             self._later(chat, self._end(chat, "no_answer"))

@@ -19,6 +19,7 @@ from relais.demo.traffic.bots import Bot
 from relais.demo.traffic.calls import DemoCalls, place_calls
 from relais.demo.traffic.churn import ChurnReport
 from relais.demo.traffic.customers import Customer, OpenQueues
+from relais.demo.traffic.mails import mail_writers
 from relais.demo.traffic.model import (
     DemoQueue,
     Timeline,
@@ -54,7 +55,7 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "traffic %(clock)s · agents %(online)d online, %(on_break)d on break · chats "
         "%(chats)d (%(per_minute).1f/min): %(waiting)d waiting, %(talking)d in conversation, "
         "%(served)d ended by the agent, %(abandoned)d abandoned, %(left)d messages left · "
-        "%(messages)d messages"
+        "%(messages)d messages · %(emails)d e-mails, %(email_replies)d answered"
     ) % {
         "clock": time.strftime("%H:%M:%S", time.gmtime(elapsed)),
         "online": counters.bots_online,
@@ -67,6 +68,8 @@ def status_line(counters: Counters, elapsed: float) -> str:
         "abandoned": counters.abandoned,
         "left": counters.left_message,
         "messages": counters.customer_messages + counters.agent_messages,
+        "emails": counters.emails,
+        "email_replies": counters.email_replies,
     }
     if counters.calls:
         line += " · " + gettext("calls %(calls)d: %(on_line)d on the line") % {
@@ -157,6 +160,11 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
     parts = [arrivals, staff]
     if plan.calls is not None:
         parts.append(asyncio.create_task(place_calls(shared, plan.calls)))
+    mails = (
+        asyncio.create_task(mail_writers(shared, plan.settings.smtp))
+        if plan.settings.smtp
+        else None
+    )
     deadline = None if plan.seconds is None else began + plan.seconds
     while not shared.stop.is_set():
         wait = plan.status_every_s
@@ -169,7 +177,7 @@ async def run(plan: Plan, print_line: Callable[[str], None]) -> Counters:
         print_line(status_line(shared.counters, time.time() - began))
     print_line(gettext("traffic: stopping (the bots finish their chats and log out)…"))
     await asyncio.wait(parts, timeout=plan.settings.grace_s + 15)
-    for task in parts:
+    for task in (*parts, *([mails] if mails else [])):
         task.cancel()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

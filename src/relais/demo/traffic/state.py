@@ -33,6 +33,7 @@ class RunSettings:
     people_share: float = 0.15  # of the expected chats, left to people (docs/demo.md)
     grace_s: float = 20.0  # at the end: time for chats in progress to close
     churn: ChurnPolicy | None = None  # people not always there (churn.py)
+    smtp: str = ""  # host:port of Relais's SMTP receiver: customers write e-mails (mails.py)
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Counters:
     served: int = 0  # the agent ended the chat
     abandoned: int = 0
     left_message: int = 0
+    emails: int = 0  # sent to the demo company's address
+    email_replies: int = 0  # written by the bots
     offers: int = 0
     accepted: int = 0
     wrapped_up: int = 0

@@ -13,6 +13,7 @@ from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
 from relais.demo.quality import load_demo_quality
+from relais.demo.mail import load_demo_mail
 from relais.demo.queues import load_demo_queues
 from relais.demo.surveys import load_demo_surveys
 from relais.demo.voice import load_demo_voice
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         load_demo_canned()
         load_demo_surveys()
         load_demo_quality()
+        load_demo_mail()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "

@@ -110,6 +110,11 @@ class Command(BaseCommand):
             help=gettext("write what the clients saw (absences, acknowledged messages) as JSON"),
         )
         add(
+            "--smtp",
+            default="",
+            help=gettext("host:port of Relais's SMTP receiver: customers also write e-mails"),
+        )
+        add(
             "--no-calls",
             action="store_true",
             help=gettext("place no demo calls (by default: when `relais serve --voice` runs)"),
@@ -136,6 +141,7 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 pace=options["pace"],
                 people_share=options["people_share"],
+                smtp=options["smtp"],
                 churn=ChurnPolicy(agent_grace_s=settings.AGENT_GRACE_S)
                 if options["churn"]
                 else None,

@@ -2,6 +2,8 @@
 // Protocol: docs/events-protocol.md. Everything from the network is shown with textContent.
 // Layout, shortcuts, sound and notifications: docs/desktop.md.
 
+import { csrfToken, element, fmt } from "./dom.js";
+
 const root = document.getElementById("desk");
 const T = JSON.parse(document.getElementById("desk-strings").textContent);
 const $ = (selector, scope = document) => scope.querySelector(selector);
@@ -21,17 +23,6 @@ const desk = {
   panels: new Map(), // contact id -> the last panel frame (canned variables)
 };
 window.relaisDesk = desk; // for the browser tests (cut the connection)
-
-function fmt(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function showError(message) {
   $("#desk-error").textContent = message || "";
@@ -659,13 +650,6 @@ function showBroadcast(frame) {
 
 function showBroadcastsEmpty() {
   $("#desk-broadcasts-none").hidden = $("#desk-broadcasts").children.length > 0;
-}
-
-function csrfToken() {
-  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-  if (field) return field.value;
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  return cookie ? cookie.slice("csrftoken=".length) : "";
 }
 
 // -- the state bar: timer, figures and queues (read every 30 s), today's schedule ---------------

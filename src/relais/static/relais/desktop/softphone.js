@@ -6,6 +6,8 @@
 // (re-INVITE sendonly: the caller hears music), keypad (RFC 4733), transfer (the desktop's own
 // transfer form), hang up, and the call's timer. SIP.js is loaded only when the line is on.
 
+import { fmt } from "./dom.js";
+
 const root = document.getElementById("desk");
 const S = JSON.parse(document.getElementById("softphone-strings").textContent);
 const $ = (selector, scope = document) => scope.querySelector(selector);
@@ -28,10 +30,6 @@ const phone = {
   tabs: new Map(), // contact id -> the voice contact's workspace element
 };
 window.relaisSoftphone = phone; // for the browser tests (getStats, the line's state, register)
-
-function fmt(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
 
 function showError(message) {
   $("#desk-error").textContent = message || "";
