@@ -1240,6 +1240,12 @@ def test_anonymous_is_sent_to_login_from_quality_pages(world: World, quality: An
         reverse("quality:calibrations"),
         reverse("quality:evaluation", args=[evaluation.pk]),
         reverse("quality:evaluate", args=[quality.contacts["rabat0"].pk]),
+    ):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
 # E-mail (docs/email.md): the conversation, its attachments and a reply, for the agent holding
 # the contact only; every other role, whatever its scope, is refused and nothing is written.
 

@@ -283,10 +283,9 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
         thread=thread, author=agent.user, body="Besoin d’aide", created_at=timezone.now()
     )
     quality = _quality_objects(world, contacts[0])
-    return {
-        **quality,
     mail_contact, attachment = _email_objects(world, served)
     return {
+        **quality,
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,

@@ -12,8 +12,8 @@ from relais.apps.accounts.models import Role
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
-from relais.demo.quality import load_demo_quality
 from relais.demo.mail import load_demo_mail
+from relais.demo.quality import load_demo_quality
 from relais.demo.queues import load_demo_queues
 from relais.demo.surveys import load_demo_surveys
 from relais.demo.voice import load_demo_voice
