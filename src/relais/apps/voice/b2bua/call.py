@@ -83,6 +83,7 @@ class CallHost(Protocol):
     prompts: Callable[[str, str], str | None]
 
     def music_for(self, language: str) -> str: ...
+    def media_ask(self, ask: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
     def agent_ua(self, event_cb: Callable[[Any, UA], None], uri: str) -> UA: ...
     def invite(
         self, ua: UA, *, uri: str, caller: str, display: str, sdp: str, headers: tuple[Any, ...]
@@ -415,14 +416,18 @@ class Call:
     # Losing the agent --------------------------------------------------------------------------
 
     def _watch(self) -> None:
-        """While talking: no packet from the agent's side for MEDIA_LOST_S means they are gone."""
+        """While talking: no packet from the agent's side for MEDIA_LOST_S means they are gone.
+        The count comes from rtpengine on a media thread (`B2bua.media_ask`), so a round trip
+        per talking call and second never holds the reactor up."""
         leg = self.talking
         if self.phase is not Phase.TALKING or leg is None:
             return
-        try:
-            packets = self.media.packets_from_peers()
-        except NgError:
-            packets = None
+        self.b2bua.media_ask(self.media.packets_from_peers, lambda n: self._watched(leg, n))
+
+    def _watched(self, leg: AgentLeg, packets: int | None) -> None:
+        """rtpengine's count of the agent's packets (None: it did not answer)."""
+        if self.phase is not Phase.TALKING or leg is not self.talking:
+            return
         now = self.b2bua.clock()
         if self.on_hold or (packets is not None and packets != self.last_packets):
             # on hold a phone may send nothing: the silence counts from the resume on

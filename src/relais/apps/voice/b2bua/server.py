@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
@@ -29,7 +30,7 @@ from relais.apps.voice.b2bua.feed import FeedReader
 from relais.apps.voice.b2bua.media import CallMedia
 from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
-from relais.apps.voice.ng import NgClient
+from relais.apps.voice.ng import NgClient, NgError
 from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transferred
 
 logger = logging.getLogger("relais.voice")
@@ -86,6 +87,7 @@ class B2bua:
         self.clock = time.monotonic
         self.worker = RecordWorker(deliver=ED2.callFromThread, feed=feed)
         self.worker.on_feed = self.on_feed
+        self.media_threads = ThreadPoolExecutor(4, thread_name_prefix="relais-voice-media")
         self.global_config: dict[str, Any] = {}
 
     # Running -------------------------------------------------------------------------------
@@ -103,10 +105,25 @@ class B2bua:
 
     def stop(self) -> None:
         self.worker.stop()
+        self.media_threads.shutdown(wait=False, cancel_futures=True)
         self.global_config["_sip_tm"].shutdown()
 
     def music_for(self, language: str) -> str:
         return self.prompts("music", language) or ""
+
+    def media_ask(self, ask: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """`ask()` (an `ng` query) on a media thread; `done(answer)` then runs on the reactor,
+        `done(None)` when rtpengine did not answer. The media watch of every talking call
+        asks each second: on the reactor, those round trips would hold up the SIP."""
+
+        def run() -> None:
+            try:
+                answer = ask()
+            except NgError:
+                answer = None
+            ED2.callFromThread(done, answer)
+
+        self.media_threads.submit(run)
 
     def contact(self, user: str = "relais") -> SipContact:
         url = SipURL(username=user, host=self.host, port=self.port)
