@@ -996,6 +996,11 @@ def test_the_satisfaction_league_shows_only_the_groups_in_scope(world: World, ro
         assert invitation is not None
         services.survey_answer(invitation=invitation, answer=AnswerIn(agent_csat=5, nps=9))
     client = logged_in(world.users[role])
+    if role == "partner_evaluator":  # quality only (docs/quality.md): no league at all
+        for level in LEAGUE_RESOURCES:
+            page = client.get(reverse("satisfaction:league") + f"?level={level}")
+            assert page.status_code == 404, level
+        return
     scoped = role_of(role) not in EVERYTHING
     levels = LEAGUE_LEVELS[role] if scoped else LEAGUE_RESOURCES
 
