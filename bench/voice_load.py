@@ -40,7 +40,6 @@ import argparse
 import json
 import os
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,10 +146,25 @@ def figures_from_record() -> dict[str, Any]:
     answered = (
         ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED).values("contact_id").distinct()
     )
+    offered: dict[int, Any] = {}
+    for contact_id, at in (
+        ContactEvent.objects.filter(kind=EventKind.OFFER_MADE)
+        .order_by("id")
+        .values_list("contact_id", "at")
+    ):
+        offered.setdefault(contact_id, at)
     return {
         "recorded_calls": len(created),
         "agent_answered_calls": answered.count(),
         "setups_ms": setups,
+        # the two halves: the router's (call recorded -> offer) and the voice service's
+        # (offer -> the agent's 180)
+        "to_offer_ms": sorted(
+            (offered[pk] - created[pk]).total_seconds() * 1000 for pk in offered if pk in created
+        ),
+        "offer_to_ring_ms": sorted(
+            (ringing[pk] - offered[pk]).total_seconds() * 1000 for pk in ringing if pk in offered
+        ),
     }
 
 
@@ -309,9 +323,15 @@ class Run:
             figures["failed_calls"] = max(
                 figures["failed_calls"], calls + browser_calls - recorded["agent_answered_calls"]
             )
-        figures["setup_p50_ms"] = round(statistics.median(setups), 1) if setups else None
-        p99 = percentile(setups, 0.99)
-        figures["setup_p99_ms"] = round(p99, 1) if p99 is not None else None
+        for name, values in (
+            ("setup", setups),
+            ("to_offer", recorded["to_offer_ms"]),
+            ("offer_to_ring", recorded["offer_to_ring_ms"]),
+        ):
+            for share in (0.5, 0.99):
+                value = percentile(values, share)
+                key = f"{name}_p{int(share * 100)}_ms"
+                figures[key] = round(value, 1) if value is not None else None
         return figures
 
     def start_relais(self) -> dict[str, str]:

@@ -35,6 +35,8 @@ from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transf
 
 logger = logging.getLogger("relais.voice")
 
+EARLY_RING_S = 30.0  # how long a ring for a call not yet known is kept
+
 
 class SipLog:
     """sippy's message logger, into Python's logging at DEBUG (every SIP message)."""
@@ -83,6 +85,7 @@ class B2bua:
         self.active = active
         self.calls: dict[str, Call] = {}
         self.by_contact: dict[int, Call] = {}
+        self.early_rings: dict[int, list[tuple[float, Ring]]] = {}
         self.feed = feed
         self.clock = time.monotonic
         self.worker = RecordWorker(deliver=ED2.callFromThread, feed=feed)
@@ -217,6 +220,8 @@ class B2bua:
         for command in commands:
             call = self.by_contact.get(command.contact_id)
             if call is None:
+                if isinstance(command, Ring):  # offered before the record's answer came back
+                    self._early_ring(command)
                 continue
             if isinstance(command, Ring):
                 call.ring(command)
@@ -231,9 +236,24 @@ class B2bua:
                 call.close()
 
     def known(self, call: Call) -> None:
-        """The record gave the call its contact: the feed's commands reach it from now on."""
+        """The record gave the call its contact: the feed's commands reach it from now on,
+        and an offer the router made before (`_early_ring`) rings now."""
         if call.contact_id is not None:
             self.by_contact[call.contact_id] = call
+            for _at, ring in self.early_rings.pop(call.contact_id, ()):
+                call.ring(ring)
+
+    def _early_ring(self, ring: Ring) -> None:
+        """A `Ring` for a call whose contact the reactor does not know yet: the router offered
+        it between the record's commit and its answer reaching the reactor (a race a burst of
+        calls makes likely). Kept for `EARLY_RING_S`, for `known`."""
+        now = self.clock()
+        self.early_rings = {
+            contact: rings
+            for contact, rings in self.early_rings.items()
+            if rings and now - rings[-1][0] < EARLY_RING_S
+        }
+        self.early_rings.setdefault(ring.contact_id, []).append((now, ring))
 
     # Active and standby ----------------------------------------------------------------------
 
