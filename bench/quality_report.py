@@ -19,16 +19,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from bench import emit, row, stopwatch
-from bench.routing_service import _create_pg_database, _drop_pg_database
+from bench.routing_service import on_scratch_database
 
 BATCH = 20_000
 UNUSABLE = "!"
@@ -251,21 +248,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.agents, args.contacts, args.answers = 50, 60_000, 6_000
-    dropped = None
-    with tempfile.TemporaryDirectory() as scratch:
-        url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
-        if url.startswith("postgres"):
-            url, dropped = _create_pg_database(url)
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
-        try:
-            _run(args)
-        finally:
-            if dropped is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _drop_pg_database(args.database_url, dropped)
+    on_scratch_database(args.database_url, lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> None:

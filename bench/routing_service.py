@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -69,6 +70,26 @@ def _drop_pg_database(url: str, name: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def on_scratch_database(database_url: str | None, run: Callable[[], None]) -> None:
+    """`run()` with Django on a fresh database: a new one on the PostgreSQL server of
+    `database_url` (dropped after), else SQLite in a temporary directory."""
+    dropped = None
+    with tempfile.TemporaryDirectory() as scratch:
+        url = database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
+        if url.startswith("postgres"):
+            url, dropped = _create_pg_database(url)
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
+        try:
+            run()
+        finally:
+            if dropped is not None and database_url:
+                from django.db import connections
+
+                connections.close_all()
+                _drop_pg_database(database_url, dropped)
 
 
 DESKS_PROCESS = "bench:desks"

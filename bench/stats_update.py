@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import tempfile
-from pathlib import Path
 
 from bench import emit, row, stopwatch
-from bench.routing_service import _create_pg_database, _drop_pg_database
+from bench.routing_service import on_scratch_database
 
 BATCH = 20_000
 UNUSABLE = "!"  # an unusable password hash: nobody logs in
@@ -112,32 +109,19 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=300)
     parser.add_argument("--updates", type=int, default=5)
     args = parser.parse_args()
-    dropped = None
-    with tempfile.TemporaryDirectory() as scratch:
-        url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
-        if url.startswith("postgres"):
-            url, dropped = _create_pg_database(url)
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
-        try:
-            _run(args)
-        finally:
-            if dropped is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _drop_pg_database(args.database_url, dropped)
+    on_scratch_database(args.database_url, lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    from relais.apps.reporting.keeper import EVERY_S, SHARE
+    from relais.apps.reporting.keeper import SHARE
     from relais.apps.reporting.stats import intervals_recompute, stats_update
 
     call_command("migrate", verbosity=0)
@@ -153,7 +137,7 @@ def _run(args: argparse.Namespace) -> None:
     with stopwatch() as baseline:
         intervals_recompute(midnight, timezone.now())
     p50 = statistics.median(updates)
-    share = (p50 / 1000) / max(EVERY_S, SHARE * p50 / 1000)
+    share = (p50 / 1000) / max(settings.STATS_EVERY_S, SHARE * p50 / 1000)
     row("measure", "ms", widths=(36, 10))
     row("keeper's update (p50)", p50, widths=(36, 10))
     row("keeper's update (max)", max(updates), widths=(36, 10))
