@@ -54,18 +54,18 @@ class DemoCalls:
         return cls(trunk=trunk, work=Path(tempfile.mkdtemp(prefix="relais-demo-calls-")))
 
     def prepare(self) -> None:
-        """The scenario and each language's sentence as SIPp streams it."""
-        (self.work / "caller.xml").write_text(caller_scenario(caller="[caller]"))
+        """Each language's sentence as SIPp streams it, and the scenario that streams it."""
         for language, sentence in SENTENCES.items():
             spoken = self.work / f"{language}.16bit.wav"
             speak(sentence, language, spoken)
             alaw_wav(spoken, self.work / f"{language}.wav")
+            (self.work / f"caller-{language}.xml").write_text(
+                caller_scenario(caller="[caller]", audio=f"{language}.wav")
+            )
 
     def command(self, number: str, language: str, caller: str, patience_s: float) -> list[str]:
-        """One SIPp for one call of `patience_s` seconds from `caller` to `number`."""
-        (self.work / f"caller-{language}.xml").write_text(
-            caller_scenario(caller="[caller]", audio=f"{language}.wav")
-        )
+        """One SIPp for one call of `patience_s` seconds from `caller` to `number` (in the
+        scenario `prepare` wrote for `language`)."""
         return [
             *SIPP,
             "-sf",
