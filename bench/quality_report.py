@@ -18,52 +18,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from bench import emit, row, stopwatch
 from bench.routing_service import on_scratch_database
 
-BATCH = 20_000
 UNUSABLE = "!"
 REASONS = ("delivery", "invoice", "refund", "product", "account", "complaint", "address", "other")
 QUEUES = ("orders", "billing", "returns", "vip", "general")
-
-
-def _write(model: Any, rows: Iterable[dict[str, Any]]) -> int:
-    """Rows of `model` (values by attribute name, the rest from the fields' defaults): COPY on
-    PostgreSQL, bulk_create elsewhere."""
-    from django.db import connection
-
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname == "id")]
-    written = 0
-    if connection.vendor != "postgresql":
-        batch = []
-        for values in rows:
-            batch.append(model(**values))
-            if len(batch) >= BATCH:
-                model.objects.bulk_create(batch)
-                written, batch = written + len(batch), []
-        model.objects.bulk_create(batch)
-        return written + len(batch)
-    defaults = {f.attname: f.get_default() for f in fields}
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    jsons = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy,
-    ):
-        for values in rows:
-            record = []
-            for f in fields:
-                value = values.get(f.attname, defaults[f.attname])
-                record.append(json.dumps(value) if f.attname in jsons else value)
-            copy.write_row(record)
-            written += 1
-    return written
 
 
 def _organisation(agents: int, partners: int) -> dict[str, Any]:
@@ -159,6 +124,7 @@ def _fill(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.dat
 
     from relais.apps.desktop.models import WrapUp
     from relais.apps.interactions.models import Contact
+    from relais.apps.rows import write_many
     from relais.apps.satisfaction.attribution import wait_band
     from relais.apps.satisfaction.models import SurveyAnswer, SurveyInvitation, SurveyPolicy
 
@@ -166,7 +132,7 @@ def _fill(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.dat
     world = _organisation(args.agents, args.partners)
     end = timezone.now().replace(microsecond=0)
     start = end - dt.timedelta(days=365)
-    written = _write(Contact, _contacts(args.contacts, world, start, rng))
+    written = write_many(Contact, _contacts(args.contacts, world, start, rng))
     print(f"{written} contacts written", flush=True)
     reasons = list(world["reasons"].items())
     # read before writing: a COPY holds the connection, no cursor may run beside it
@@ -179,7 +145,7 @@ def _fill(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.dat
             chosen[pk] = code
             yield {"contact_id": pk, "reason_id": reason, "agent_id": agent, "created_at": closed}
 
-    _write(WrapUp, wrap_ups())
+    write_many(WrapUp, wrap_ups())
     policies = {q.pk: SurveyPolicy.objects.create(queue=q) for q in world["queues"]}
     agents = {a.pk: a for a in world["agents"]}
     quality = {site: rng.uniform(0.7, 0.9) for site in {a.site_id for a in agents.values()}}
@@ -216,7 +182,7 @@ def _fill(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.dat
                 "handlings": [{"agent": agent_id, "seconds": 300.0}],
             }
 
-    _write(SurveyInvitation, invitations())
+    write_many(SurveyInvitation, invitations())
     ids = dict(SurveyInvitation.objects.values_list("contact_id", "pk"))
 
     def scored() -> Iterator[dict[str, Any]]:
@@ -231,7 +197,7 @@ def _fill(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.dat
                 "resolved": rng.random() < good,
             }
 
-    print(f"{_write(SurveyAnswer, scored())} answers written", flush=True)
+    print(f"{write_many(SurveyAnswer, scored())} answers written", flush=True)
     return world, start, end
 
 

@@ -11,7 +11,8 @@ are not sent: no receiver is connected to the models written here (`insert` says
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -302,3 +303,42 @@ def _insert_sql(
     sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({placeholders})'  # noqa: S608 - names from the model
     returning = generated_key and _db().features.can_return_columns_from_insert
     return fields, sql, returning
+
+
+BATCH = 20_000
+
+
+def write_many(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
+    """Many new rows of `model` (values by attribute name, the others from the fields'
+    defaults; no signals): PostgreSQL's COPY, else `bulk_create` by batches. A year of
+    first-contact judgements (3 million rows) took minutes through `bulk_create` on PostgreSQL
+    (bench.quality_report). No other statement may run on the connection while rows come."""
+    db = _db()
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname == "id")]
+    written = 0
+    if db.vendor != "postgresql":
+        batch: list[models.Model] = []
+        for values in rows:
+            batch.append(model(**values))
+            if len(batch) >= BATCH:
+                model._default_manager.bulk_create(batch)
+                written, batch = written + len(batch), []
+        model._default_manager.bulk_create(batch)
+        return written + len(batch)
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    jsons = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    with (
+        db.cursor() as cursor,
+        cursor.copy(  # type: ignore[attr-defined]
+            f'COPY "{model._meta.db_table}" ({names}) FROM STDIN'
+        ) as copy,
+    ):
+        for values in rows:
+            record = []
+            for f in fields:
+                value = values.get(f.attname, defaults[f.attname])
+                record.append(json.dumps(value) if f.attname in jsons else value)
+            copy.write_row(record)
+            written += 1
+    return written

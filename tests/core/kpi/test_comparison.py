@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.multitest import multipletests
@@ -16,6 +16,7 @@ from relais.core.kpi.comparison import (
     compare_pairs,
     holm_rejections,
     nps_interval,
+    p_value_of,
     reference_weights,
     standardise,
     wilson_interval,
@@ -136,3 +137,61 @@ def test_with_many_groups_each_is_compared_with_all_the_others() -> None:
     assert rows["bad"].versus_rest == -1
     assert {r.versus_rest for g, r in rows.items() if g != "bad"} == {0}
     assert all(not r.higher_than and not r.lower_than for r in rows.values())
+
+
+def _reference_versus_rest(
+    cells: dict[tuple[str, str], Tally], mix: dict[str, float], min_n: int
+) -> dict[str, int]:
+    """Each group against the rest, one stratum at a time (the definition, without arrays)."""
+    by_group: dict[str, dict[str, Tally]] = {}
+    by_stratum: dict[str, Tally] = {}
+    for (group, stratum), tally in cells.items():
+        by_group.setdefault(group, {})[stratum] = tally
+        by_stratum[stratum] = by_stratum.get(stratum, Tally()) + tally
+    tested = []
+    for group, strata in by_group.items():
+        if sum(t.n for t in strata.values()) < min_n:
+            continue
+        own = standardise(strata, mix)
+        rest = {s: total - strata.get(s, Tally()) for s, total in by_stratum.items()}
+        others = standardise(rest, mix)
+        if own is not None and others is not None:
+            tested.append((group, own.mean - others.mean, p_value_of(own, others)))
+    decisions = holm_rejections([p for _, _, p in tested])
+    return {g: (1 if d > 0 else -1) for (g, d, _), ok in zip(tested, decisions) if ok}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from([f"a{i}" for i in range(25)]), st.sampled_from("pqrst")),
+        st.tuples(st.integers(0, 60), st.integers(0, 60)),
+        min_size=14,
+        max_size=120,
+    )
+)
+def test_the_array_league_is_the_definition_cell_by_cell(
+    counts: dict[tuple[str, str], tuple[int, int]],
+) -> None:
+    # given tallies of agents over strata (ones and zeros), some groups with too few answers
+    cells = {key: Tally.of([1] * ok + [0] * ko) for key, (ok, ko) in counts.items()}
+    mix = reference_weights(
+        {s: sum((t for (_, s2), t in cells.items() if s2 == s), Tally()) for _, s in cells}
+    )
+    # when ranked with the arrays, each against the rest
+    rows = {
+        r.group: r
+        for r in league_rows(cells, measure=Measure.PROPORTION, min_n=20, max_pairs_groups=0)
+    }
+    # then each group's standardised mean and its decision are those of the definition
+    for group in {g for g, _ in cells}:
+        strata = {s: t for (g, s), t in cells.items() if g == group}
+        n = sum(t.n for t in strata.values())
+        assert rows[group].n == n
+        adjusted = standardise(strata, mix) if n >= 20 else None
+        if adjusted is None:
+            assert rows[group].standardised is None
+        else:
+            assert rows[group].standardised == pytest.approx(adjusted.mean, abs=1e-9)
+    expected = _reference_versus_rest(cells, mix, 20)
+    assert {g: r.versus_rest for g, r in rows.items() if r.versus_rest} == expected

@@ -14,6 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Site
+from relais.apps.rows import write_many
 from relais.apps.satisfaction.attribution import subject_of, wait_band
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome
 from relais.core.kpi import KpiConfig
@@ -102,14 +103,13 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
     }
     FcrJudgement.objects.all().delete()
     counts = {outcome.name.lower(): 0 for outcome in FcrOutcome}
-    batch: list[FcrJudgement] = []
-    for fields in _all(judged, outcomes, unidentified):
-        counts[FcrOutcome(fields["outcome"]).name.lower()] += 1
-        batch.append(FcrJudgement(**fields))
-        if len(batch) >= BATCH:
-            FcrJudgement.objects.bulk_create(batch)
-            batch.clear()
-    FcrJudgement.objects.bulk_create(batch)
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for fields in _all(judged, outcomes, unidentified):
+            counts[FcrOutcome(fields["outcome"]).name.lower()] += 1
+            yield fields
+
+    write_many(FcrJudgement, counted())
     return counts
 
 

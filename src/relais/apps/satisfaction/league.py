@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
@@ -22,8 +25,7 @@ from django.db.models.functions import TruncWeek
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
-from relais.core.kpi.comparison import Tally, reference_weights
-from relais.core.kpi.league import DEFAULT_MIN_N, LeagueRow, Measure, league_rows
+from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
 #: measure key -> (kind, whose figure it is)
@@ -43,8 +45,6 @@ _LEVEL_FIELD = {
     "team": "team_id",
     "agent": "agent_id",
 }
-Stratum = tuple[Any, ...]
-Cells = dict[tuple[Any, Stratum], Tally]
 
 
 def may_see_satisfaction(viewer: Any) -> bool:
@@ -155,67 +155,106 @@ _LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIE
 _WIDTH = len(_GROUP_FIELDS) + len(_STRATUM_FIELDS)
 
 
-def _add(
-    cell: dict[tuple[Any, Stratum], list[float]],
-    key: tuple[Any, Stratum],
-    n: int,
-    total: float,
-    squares: float,
-) -> None:
-    found = cell.get(key)
-    if found is None:
-        cell[key] = [n, total, squares]
-    else:
-        found[0] += n
-        found[1] += total
-        found[2] += squares
+@dataclass
+class _Coder:
+    """Codes of the values met (groups of one level, or strata), in the order met."""
+
+    codes: dict[Any, int] = field(default_factory=dict)
+
+    def column(self, values: Iterable[Any], count: int) -> npt.NDArray[np.intp]:
+        codes = self.codes
+        return np.fromiter(
+            (codes.setdefault(v, len(codes)) for v in values), dtype=np.intp, count=count
+        )
+
+    @property
+    def values(self) -> list[Any]:
+        return list(self.codes)
+
+
+@dataclass
+class _Columns:
+    """Rows of counts as columns: each level's group codes, the stratum codes, the counts."""
+
+    groups: dict[str, npt.NDArray[np.intp]]
+    stratum: npt.NDArray[np.intp]
+    counts: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls, rows: list[tuple[Any, ...]], counted: int, coders: dict[str, _Coder], strata: _Coder
+    ) -> _Columns:
+        count = len(rows)
+        groups = {
+            level: coders[level].column((row[index] for row in rows), count)
+            for level, index in _LEVEL_INDEX.items()
+        }
+        stratum = strata.column((row[len(_GROUP_FIELDS) : _WIDTH] for row in rows), count)
+        counts = np.array([row[_WIDTH:] for row in rows], dtype=np.float64)
+        return cls(groups, stratum, counts.reshape(count, counted))
 
 
 def _cells(
     query: LeagueQuery,
-) -> tuple[dict[str, dict[str, Cells]], dict[str, dict[Any, Coverage]]]:
-    """cells[level][measure][(group, stratum)] and coverage[level][group]."""
+) -> tuple[dict[str, dict[str, CellColumns[Any]]], _Counts, list[tuple[Any, ...]]]:
+    """cells[level][measure] over every group, the FCR counts behind the coverage, and the
+    FCR rows (the reason mix)."""
     start, end = _bounds(query)
-    sums: dict[str, dict[str, dict[tuple[Any, Stratum], list[float]]]] = {
-        level: {m: {} for m in MEASURES} for level in LEVELS
+    coders = {level: _Coder() for level in LEVELS}
+    strata = _Coder()
+    fcr_found = fcr_rows(start, end)
+    answers = _Columns.of(answer_rows(start, end), len(_ANSWER_COUNTS), coders, strata)
+    fcr = _Columns.of(fcr_found, len(_FCR_COUNTS), coders, strata)
+    agent_n, agent_ok, company_n, company_ok, nps_n, promoters, detractors, res_n, res_ok = (
+        answers.counts.T
+    )
+    handled, identified, pending, judged, resolved = fcr.counts.T
+    sources = {
+        "agent_csat": (answers, agent_n, agent_ok, agent_ok),
+        "company_csat": (answers, company_n, company_ok, company_ok),
+        "nps": (answers, nps_n, promoters - detractors, promoters + detractors),
+        "resolved": (answers, res_n, res_ok, res_ok),
+        "fcr": (fcr, judged, resolved, resolved),
     }
-    coverage: dict[str, dict[Any, Coverage]] = {level: defaultdict(Coverage) for level in LEVELS}
-    groups = len(_GROUP_FIELDS)
-    for row in answer_rows(start, end):
-        stratum = row[groups:_WIDTH]
-        agent_n, agent_ok, company_n, company_ok, nps_n, promoters, detractors, res_n, res_ok = row[
-            _WIDTH:
+    cells: dict[str, dict[str, CellColumns[Any]]] = {}
+    for level in LEVELS:
+        cells[level] = {}
+        for measure, (columns, n, total, squares) in sources.items():
+            keep = n > 0
+            cells[level][measure] = CellColumns(
+                coders[level].values,
+                columns.groups[level][keep],
+                columns.stratum[keep],
+                n[keep],
+                total[keep],
+                squares[keep],
+                len(strata.codes),
+            )
+    return cells, _Counts(fcr, coders, handled, identified, pending), fcr_found
+
+
+@dataclass
+class _Counts:
+    """The FCR counts per row, to add up per group of a level (the coverage)."""
+
+    columns: _Columns
+    coders: dict[str, _Coder]
+    handled: npt.NDArray[np.float64]
+    identified: npt.NDArray[np.float64]
+    pending: npt.NDArray[np.float64]
+
+    def coverage(self, level: str) -> dict[Any, Coverage]:
+        groups = self.coders[level].values
+        codes = self.columns.groups[level]
+        sums = [
+            np.bincount(codes, v, len(groups))
+            for v in (self.handled, self.identified, self.pending)
         ]
-        for level, index in _LEVEL_INDEX.items():
-            key = (row[index], stratum)
-            level_sums = sums[level]
-            if agent_n:
-                _add(level_sums["agent_csat"], key, agent_n, agent_ok, agent_ok)
-            if company_n:
-                _add(level_sums["company_csat"], key, company_n, company_ok, company_ok)
-            if nps_n:
-                _add(level_sums["nps"], key, nps_n, promoters - detractors, promoters + detractors)
-            if res_n:
-                _add(level_sums["resolved"], key, res_n, res_ok, res_ok)
-    for row in fcr_rows(start, end):
-        stratum = row[groups:_WIDTH]
-        handled, identified, pending, judged, resolved = row[_WIDTH:]
-        for level, index in _LEVEL_INDEX.items():
-            group = row[index]
-            seen = coverage[level][group]
-            seen.handled += handled
-            seen.identified += identified
-            seen.pending += pending
-            if judged:
-                _add(sums[level]["fcr"], (group, stratum), judged, resolved, resolved)
-    cells = {
-        level: {
-            measure: {key: Tally(int(v[0]), v[1], v[2]) for key, v in found.items()}
-            for measure, found in by_measure.items()
+        present = set(np.unique(codes).tolist())
+        return {
+            groups[code]: Coverage(int(sums[0][code]), int(sums[1][code]), int(sums[2][code]))
+            for code in sorted(present)
         }
-        for level, by_measure in sums.items()
-    }
-    return cells, coverage
 
 
 def _visible(scope: Scope, level: str) -> set[Any] | None:
@@ -264,39 +303,40 @@ def labels_of(level: str) -> dict[Any, str]:
     return {value: str(label) for value, label in SiteKind.choices}
 
 
+def _seen_by(visible: set[Any] | None) -> Callable[[Any], bool]:
+    def seen(group: Any) -> bool:
+        return group is not None and (visible is None or group in visible)
+
+    return seen
+
+
 def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> League:
     """The league at `query.level` (every level with `all_levels`, as the benchmark builds it),
     each measure with the overall figure and the visible groups; pairs after Holm's correction
     among the visible groups."""
     scope = scope_for(viewer)
-    cells, coverage = _cells(query)
+    cells, counts, fcr_found = _cells(query)
     levels = LEVELS if all_levels else (query.level,)
     tables: dict[str, LevelTable] = {}
-    overall: dict[str, tuple[LeagueRow[str], dict[Stratum, float]]] = {}
+    overall: dict[str, tuple[LeagueRow[str], npt.NDArray[np.float64]]] = {}
     for measure, kind in MEASURES.items():  # every level adds up to everyone
-        everyone: Cells = defaultdict(Tally)
-        for (_group, stratum), tally in cells["partner"][measure].items():
-            everyone[("", stratum)] += tally
-        rows = league_rows(everyone, measure=kind, min_n=query.min_n)
-        weights = reference_weights({stratum: t for (_g, stratum), t in everyone.items()})
-        overall[measure] = (rows[0] if rows else LeagueRow("", 0, None), weights)
+        found = cells["partner"][measure]
+        everyone = replace(found, groups=[""], group=np.zeros_like(found.group))
+        rows = league_table(everyone, measure=kind, min_n=query.min_n)
+        overall[measure] = (rows[0] if rows else LeagueRow("", 0, None), everyone.mix())
     for level in levels:
         visible = _visible(scope, level)
         labels = labels_of(level)
         for measure, kind in MEASURES.items():
             everyone_row, weights = overall[measure]
-            shown = {
-                key: tally
-                for key, tally in cells[level][measure].items()
-                if key[0] is not None and (visible is None or key[0] in visible)
-            }
+            shown = cells[level][measure].only(_seen_by(visible))
             tables[f"{level}:{measure}"] = LevelTable(
                 measure=measure,
                 overall=everyone_row,
-                rows=league_rows(shown, measure=kind, min_n=query.min_n, weights=weights),
+                rows=league_table(shown, measure=kind, min_n=query.min_n, weights=weights),
                 labels=labels,
             )
-    level_coverage = coverage[query.level]
+    level_coverage = counts.coverage(query.level)
     visible = _visible(scope, query.level)
     overall_coverage = Coverage()
     for group_coverage in level_coverage.values():
@@ -308,25 +348,24 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
         tables=tables,
         coverage={g: c for g, c in level_coverage.items() if visible is None or g in visible},
         overall_coverage=overall_coverage,
-        reason_mix=reason_mix(scope=scope, query=query),
+        reason_mix=reason_mix(fcr_found, scope=scope),
         trend=weekly_trend(scope=scope, query=query),
     )
 
 
-def reason_mix(*, scope: Scope, query: LeagueQuery) -> dict[str, dict[str, float]]:
+_PARTNER = _GROUP_FIELDS.index("partner_id")
+_REASON = len(_GROUP_FIELDS) + _STRATUM_FIELDS.index("reason")
+_HANDLED = _WIDTH + list(_FCR_COUNTS).index("handled")
+
+
+def reason_mix(fcr_found: list[tuple[Any, ...]], *, scope: Scope) -> dict[str, dict[str, float]]:
     """Share of each contact reason per partner (typed by the partner judged: watch drift),
-    and for everyone ("")."""
-    start, end = _bounds(query)
+    and for everyone (""), from the judged contacts' rows (`fcr_rows`)."""
     visible = _visible(scope, "partner")
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
-        .order_by()
-        .values_list("partner_id", "reason")
-        .annotate(n=Count("pk"))
-    )
     names = labels_of("partner")
-    for partner_id, reason, n in rows:
+    for row in fcr_found:
+        partner_id, reason, n = row[_PARTNER], row[_REASON], row[_HANDLED]
         counts[""][reason] += n
         if partner_id is not None and (visible is None or partner_id in visible):
             counts[names.get(partner_id, "?")][reason] += n
