@@ -1137,6 +1137,30 @@ def test_calibration_is_for_its_raters_and_the_analysts(
 
 
 @pytest.mark.parametrize("role", USERS)
+def test_evaluation_forms_are_written_by_analysts_only(
+    world: World, quality: Any, role: str
+) -> None:
+    from relais.apps.quality.models import FormVersion
+
+    client = logged_in(world.users[role])
+    form = quality.version.form
+    row = {"s0-title": "Accueil", "s0-weight": "1", "s0-c0-label": "Salue", "s0-c0-weight": "1"}
+    row |= {"s0-c0-scale_max": "4", "s0-c0-soft_skill": "", "passing_score": "70", "save": "1"}
+
+    new_page = client.get(reverse("quality:form_new"))
+    edit_page = client.get(reverse("quality:form_edit", args=[form.pk]))
+    created = client.post(reverse("quality:form_new"), {"name": "Nouvelle grille", **row})
+    edited = client.post(reverse("quality:form_edit", args=[form.pk]), row)
+
+    analyst = role == Role.QUALITY_ANALYST or world.users[role].is_superuser
+    for response in (new_page, edit_page):
+        assert response.status_code == (200 if analyst else 404), role
+    assert created.status_code == edited.status_code == (302 if analyst else 404), role
+    assert FormVersion.objects.filter(form=form).count() == (2 if analyst else 1)
+    assert FormVersion.objects.filter(form__name="Nouvelle grille").exists() == analyst
+
+
+@pytest.mark.parametrize("role", USERS)
 def test_sampling_plans_are_drawn_by_analysts_only(world: World, quality: Any, role: str) -> None:
     from relais.apps.quality.models import SampleDraw, SamplingPlan
 
@@ -1241,6 +1265,7 @@ def test_anonymous_is_sent_to_login_from_quality_pages(world: World, quality: An
         reverse("quality:index"),
         reverse("quality:mine"),
         reverse("quality:forms"),
+        reverse("quality:form_new"),
         reverse("quality:plans"),
         reverse("quality:calibrations"),
         reverse("quality:evaluation", args=[evaluation.pk]),

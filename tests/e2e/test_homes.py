@@ -24,7 +24,7 @@ LANDING = {
     Role.DIRECTOR: "/",
     Role.PARTNER_MANAGER: "/",
     Role.PLANNER: "/",
-    Role.QUALITY_ANALYST: "/",
+    Role.QUALITY_ANALYST: "/quality/",
     Role.PARTNER_EVALUATOR: "/quality/",
 }
 
@@ -66,20 +66,6 @@ def test_the_director_reads_today_by_site_kind_and_partner_in_french(
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Sécurité")).to_be_visible()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-    assert_accessible(page)
-
-
-def test_the_quality_analyst_sees_where_quality_work_will_go(
-    world: World, new_page: Any, live_server: Any
-) -> None:
-    page = new_page("en")
-    analyst = world.users[Role.QUALITY_ANALYST]
-    analyst.language = "en"
-    analyst.save(update_fields=["language"])
-    sign_in(page, live_server.url, analyst)
-    expect(page.get_by_test_id("quality-empty")).to_contain_text(
-        "Quality scorecards and surveys arrive here"
-    )
     assert_accessible(page)
 
 

@@ -110,9 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.PLANNER:
         context = planning_status(viewer=user, today=timezone.localdate())
         return render(request, "home/planner.html", context)
-    if role == Role.QUALITY_ANALYST:
-        return render(request, "home/quality.html")
-    if role == Role.PARTNER_EVALUATOR:
+    if role in (Role.QUALITY_ANALYST, Role.PARTNER_EVALUATOR):
         return redirect("quality:index")
     if role in (Role.DIRECTOR, Role.ADMINISTRATOR, Role.PARTNER_MANAGER) and may_supervise(user):
         context = {"overview": overview(viewer=user), "role": role}

@@ -130,21 +130,10 @@ def test_a_planner_sees_the_queues_without_a_forecast(world: World) -> None:
     assert [q.code for q in response.context["queues_missing"]] == ["orders"]
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Quality scorecards and surveys arrive here"),
-        ("fr", "Les grilles d’évaluation et les enquêtes qualité arriveront ici"),
-    ],
-)
-def test_a_quality_analyst_sees_where_quality_work_will_go(
-    world: World, language: str, text: str
-) -> None:
-    response = _client(world.users["quality_analyst"], language).get("/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'data-testid="quality-empty"' in html
-    assert text in html
+def test_a_quality_analyst_starts_on_the_evaluations(world: World) -> None:
+    response = _client(world.users["quality_analyst"], "en").get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/quality/"
 
 
 def test_the_overview_colours_figures_as_the_wallboard_does() -> None:

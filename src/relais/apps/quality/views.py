@@ -21,13 +21,14 @@ from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Partner
-from relais.apps.quality import sampling, selectors, services
+from relais.apps.quality import form_editor, sampling, selectors, services
 from relais.apps.quality.access import (
     is_quality_analyst,
     may_evaluate,
     may_read_quality,
     require_evaluator,
 )
+from relais.apps.quality.errors import ErrorCode
 from relais.apps.quality.calibration import (
     calibration_progress,
     calibration_results,
@@ -40,6 +41,7 @@ from relais.apps.quality.models import (
     FormVersion,
     Period,
     SampleDraw,
+    SoftSkill,
 )
 
 View = Callable[..., HttpResponse]
@@ -341,7 +343,58 @@ def forms(request: HttpRequest) -> HttpResponse:
     listed = []
     for form in selectors.form_list(viewer=request.user):
         listed.append((form, selectors.form_latest_version(form)))
-    return render(request, "quality/forms.html", {"forms": listed})
+    context = {"forms": listed, "is_analyst": is_quality_analyst(request.user)}
+    return render(request, "quality/forms.html", context)
+
+
+#: Pages of the quality analysts: writing the forms.
+analyst_page = _page(is_quality_analyst)
+
+
+@analyst_page
+@require_http_methods(["GET", "POST"])
+def form_edit(request: HttpRequest, form_id: int | None = None) -> HttpResponse:
+    """A form's next version (a new form without `form_id`): its rows, blank rows to add,
+    saved as a new version; a refusal shows the rows as they were typed."""
+    form = None
+    if form_id is not None:
+        form = EvaluationForm.objects.filter(pk=form_id).first()
+        if form is None:
+            return _not_found(request)
+    draft = form_editor.draft_of(selectors.form_latest_version(form) if form else None)
+    error = ""
+    if request.method == "POST":
+        draft = form_editor.draft_posted(request.POST)
+        if form is not None:
+            draft.name = form.name
+        if "save" in request.POST:
+            try:
+                name, passing, sections = form_editor.definitions(draft)
+                if form is None and EvaluationForm.objects.filter(name=name).exists():
+                    raise RelaisError(ErrorCode.INVALID_FORM, details=_("this name is taken"))
+                version = services.form_version_create(
+                    actor=request.user, name=name, sections=sections, passing_score=passing
+                )
+            except RelaisError as refused:
+                error = refused.message
+            else:
+                messages.success(
+                    request,
+                    _("Version %(number)s of %(form)s is saved; new evaluations use it.")
+                    % {"number": version.number, "form": name},
+                )
+                return redirect("quality:forms")
+    return render(
+        request,
+        "quality/form_edit.html",
+        {
+            "form_row": form,
+            "draft": draft.with_blank_rows(),
+            "skills": SoftSkill.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @evaluator_page
