@@ -11,8 +11,8 @@ from django.urls import reverse
 from relais.apps.audit.models import AuditEntry
 from relais.apps.quality.models import Criterion, EvaluationForm, FormVersion
 from tests.apps.conftest import World
-from tests.apps.signin import logged_in
 from tests.apps.quality.fixtures import QualityWorld, quality_world
+from tests.apps.signin import logged_in
 
 
 @pytest.fixture

@@ -158,7 +158,7 @@ def _reference_versus_rest(
         if own is not None and others is not None:
             tested.append((group, own.mean - others.mean, p_value_of(own, others)))
     decisions = holm_rejections([p for _, _, p in tested])
-    return {g: (1 if d > 0 else -1) for (g, d, _), ok in zip(tested, decisions) if ok}
+    return {g: (1 if d > 0 else -1) for (g, d, _), ok in zip(tested, decisions, strict=True) if ok}
 
 
 @settings(max_examples=60, deadline=None)

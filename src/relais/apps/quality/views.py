@@ -28,12 +28,12 @@ from relais.apps.quality.access import (
     may_read_quality,
     require_evaluator,
 )
-from relais.apps.quality.errors import ErrorCode
 from relais.apps.quality.calibration import (
     calibration_progress,
     calibration_results,
     partner_biases,
 )
+from relais.apps.quality.errors import ErrorCode
 from relais.apps.quality.models import (
     CalibrationSession,
     DisputeStatus,
