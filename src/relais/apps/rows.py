@@ -330,9 +330,7 @@ def write_many(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int
     jsons = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     with (
         db.cursor() as cursor,
-        cursor.copy(  # type: ignore[attr-defined]
-            f'COPY "{model._meta.db_table}" ({names}) FROM STDIN'
-        ) as copy,
+        cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy,
     ):
         for values in rows:
             record = []
