@@ -178,6 +178,9 @@ def _serve(args: argparse.Namespace) -> None:
         from relais.apps.webhooks.keeper import start_webhook_feeder
 
         start_webhook_feeder()  # the event log to webhook deliveries, sent by the job worker
+        from relais.apps.satisfaction.mailing import start_survey_mailer
+
+        start_survey_mailer()  # the survey links of ended e-mail contacts, by the outbox
     if not args.no_stats:  # the reports' interval statistics, every few seconds
         from relais.apps.reporting.keeper import start_stats_keeper
 

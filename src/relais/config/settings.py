@@ -50,6 +50,8 @@ SECRET_KEY, SECRET_KEY_SOURCE = _secret_key()
 
 ALLOWED_HOSTS = env_list("RELAIS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("RELAIS_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
+#: Where customers reach Relais (links sent to them, such as a survey's): scheme and host.
+PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

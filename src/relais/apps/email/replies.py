@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.utils import make_msgid
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -82,6 +83,61 @@ def _subject(subject: str) -> str:
     return subject if subject.lower().startswith(("re:", "re :")) else f"Re: {subject}".strip()
 
 
+def _outbound(
+    thread: MailThread, contact: Contact, *, text: str, html: str, author: User | None, now: Any
+) -> MailMessage:
+    """A message to the customer in the conversation `thread`, in the outbox."""
+    last = (
+        MailMessage.objects.filter(thread=thread, kind=MailKind.MESSAGE)
+        .exclude(message_id="")
+        .order_by("-id")
+        .first()
+    )
+    references = f"{last.references} {last.message_id}".strip() if last else ""
+    mailbox = thread.mailbox
+    return rows.insert(
+        MailMessage,
+        mailbox=mailbox,
+        thread=thread,
+        contact=contact,
+        direction=MailDirection.OUTBOUND,
+        kind=MailKind.MESSAGE,
+        message_id=make_msgid(domain=_domain(mailbox.address)),
+        in_reply_to=last.message_id if last else "",
+        references=" ".join(references.split()[-20:]),
+        from_address=mailbox.address,
+        from_name=mailbox.display_name,
+        to_address=thread.customer_address,
+        subject=_subject(thread.subject)[:300],
+        text=text,
+        html=html,
+        author=author,
+        state=SendState.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def mail_notice(*, contact: Contact, text: str) -> MailMessage | None:
+    """A message from the company (no agent) in the conversation of an e-mail contact, such as
+    the satisfaction survey's link; None when the contact has no e-mail conversation."""
+    thread = selectors.thread_of(contact)
+    if thread is None or not thread.customer_address:
+        return None
+    with transaction.atomic():
+        message = _outbound(
+            thread, contact, text=text, html=text_to_html(text), author=None, now=timezone.now()
+        )
+        audit_record(
+            actor=None,
+            action="email.notice",
+            obj=message,
+            changes={"contact": contact.pk},
+        )
+        outbox_run_on_commit()
+    return message
+
+
 def mail_reply(
     *, actor: User, contact_id: int, html: str, files: Sequence[UploadedFile] = ()
 ) -> MailMessage:
@@ -98,35 +154,7 @@ def mail_reply(
         if contact.state not in selectors.REPLYING:
             raise RelaisError(ErrorCode.NOT_YOUR_CONTACT)
         thread = selectors.thread_of(contact) or _thread_for_form(contact)
-        last = (
-            MailMessage.objects.filter(thread=thread, kind=MailKind.MESSAGE)
-            .exclude(message_id="")
-            .order_by("-id")
-            .first()
-        )
-        references = f"{last.references} {last.message_id}".strip() if last else ""
-        mailbox = thread.mailbox
-        message = rows.insert(
-            MailMessage,
-            mailbox=mailbox,
-            thread=thread,
-            contact=contact,
-            direction=MailDirection.OUTBOUND,
-            kind=MailKind.MESSAGE,
-            message_id=make_msgid(domain=_domain(mailbox.address)),
-            in_reply_to=last.message_id if last else "",
-            references=" ".join(references.split()[-20:]),
-            from_address=mailbox.address,
-            from_name=mailbox.display_name,
-            to_address=thread.customer_address,
-            subject=_subject(thread.subject)[:300],
-            text=text,
-            html=html,
-            author=actor,
-            state=SendState.PENDING,
-            next_attempt_at=now,
-            created_at=now,
-        )
+        message = _outbound(thread, contact, text=text, html=html, author=actor, now=now)
         for upload in files:
             rows.insert(
                 MailAttachment,

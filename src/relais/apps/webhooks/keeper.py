@@ -4,40 +4,13 @@ deliveries. With several web processes the feed's row lock lets one read at a ti
 
 from __future__ import annotations
 
-import logging
-import threading
-
-from django.db import connection
-
+from relais.apps.periodic import Periodic
 from relais.apps.webhooks.feed import webhooks_feed
 
-logger = logging.getLogger("relais.webhooks")
 EVERY_S = 1.0
 
 
-class WebhookFeeder(threading.Thread):
-    def __init__(self, *, every: float = EVERY_S) -> None:
-        super().__init__(name="relais-webhooks", daemon=True)
-        self.every = every
-        self._stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                while webhooks_feed() and not self._stopping.is_set():
-                    pass  # a full batch: read on at once
-            except Exception:
-                logger.exception("webhooks: feed failed; trying again in %.0f s", self.every)
-            finally:
-                connection.close()
-            self._stopping.wait(self.every)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stopping.set()
-        self.join(timeout)
-
-
-def start_webhook_feeder(*, every: float = EVERY_S) -> WebhookFeeder:
-    feeder = WebhookFeeder(every=every)
+def start_webhook_feeder(*, every: float = EVERY_S) -> Periodic:
+    feeder = Periodic(name="relais-webhooks", every=every, turn=webhooks_feed)
     feeder.start()
     return feeder
