@@ -5,9 +5,9 @@ sliding window of its last `window` offers (count-based), the share of each grou
 partner or a site) close to its target:
 
 - a group's *deficit* is its target share minus its actual share over the window;
-- a group is *open* while its deficit is not negative (at or under its target); with an
-  empty window every group is open, and since the targets sum to 100 % some group is
-  always open;
+- a group is *open* while its actual share is at most its target plus `tolerance_pct`
+  points (deficit ≥ −tolerance); with an empty window every group is open, and since the
+  targets sum to 100 % some group is always open (one at or under its target);
 - a contact waiting less than `wait_bound_s` may only be offered to agents of open groups,
   the group with the largest deficit first; once it has waited `wait_bound_s` it goes to
   anyone eligible (still the largest deficit first, agents of no group last), so no free
@@ -65,12 +65,14 @@ class SplitShare:
 @dataclass(frozen=True, slots=True)
 class VolumeSplit:
     """Target shares of a queue's contacts, the longest a contact waits for its share's
-    group (`wait_bound_s`), and the window the actual shares are measured over (its last
-    `window` offers)."""
+    group (`wait_bound_s`), the window the actual shares are measured over (its last
+    `window` offers), and how many points above its target a group may go before it is
+    closed to contacts that have not waited the bound (`tolerance_pct`)."""
 
     shares: tuple[SplitShare, ...]
-    wait_bound_s: float = 30.0
-    window: int = 200
+    wait_bound_s: float = 10.0
+    window: int = 500
+    tolerance_pct: float = 2.0
 
     def __post_init__(self) -> None:
         if len(self.shares) < 2:
@@ -85,6 +87,8 @@ class VolumeSplit:
             raise ValueError("the split's wait bound cannot be negative")
         if self.window < 1:
             raise ValueError("the split's window holds at least one contact")
+        if not 0 <= self.tolerance_pct < 100:
+            raise ValueError("the split's tolerance is at least 0 and under 100 points")
 
 
 def group_of(split: VolumeSplit, site: Site) -> int:
@@ -112,10 +116,21 @@ class SplitShareStatus:
 class SplitRuntime:
     """The window of a split queue: its last offers by group, and the open groups."""
 
-    __slots__ = ("bound", "counts", "open", "order", "outside", "recent", "size", "targets")
+    __slots__ = (
+        "bound",
+        "counts",
+        "open",
+        "order",
+        "outside",
+        "recent",
+        "size",
+        "targets",
+        "tolerance",
+    )
 
     def __init__(self, split: VolumeSplit) -> None:
         self.targets = tuple(share.percent / 100.0 for share in split.shares)
+        self.tolerance = split.tolerance_pct / 100.0
         self.bound = split.wait_bound_s
         self.size = split.window
         self.counts = [0] * len(self.targets)
@@ -138,7 +153,7 @@ class SplitRuntime:
         if len(recent) > self.size:
             self._count(recent.popleft(), -1)
         deficits = [self.deficit(index) for index in range(len(self.targets))]
-        opened = [deficit >= 0 for deficit in deficits]
+        opened = [deficit >= -self.tolerance for deficit in deficits]
         self.order = tuple(sorted(range(len(deficits)), key=lambda g: (-deficits[g], g)))
         changed = opened != self.open
         self.open = opened
