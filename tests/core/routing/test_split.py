@@ -10,6 +10,7 @@ from relais.core.routing import (
     OfferMade,
     QueueConfig,
     RoutingEngine,
+    RoutingEvent,
     Site,
     SiteKind,
     SplitShare,
@@ -41,7 +42,7 @@ def engine_with(split: VolumeSplit, agents: dict[str, str]) -> tuple[RoutingEngi
     return engine, clock
 
 
-def offered_to(events: list[object]) -> list[str]:
+def offered_to(events: list[RoutingEvent]) -> list[str]:
     return [event.agent_id for event in events if isinstance(event, OfferMade)]
 
 

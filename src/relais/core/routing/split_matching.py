@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from relais.core.routing.pools import pool_entries
 from relais.core.routing.split import OUTSIDE, SplitRuntime
-from relais.core.routing.state import AgentEntry, AgentRuntime, ContactEntry, ContactRuntime
-from relais.core.routing.state import QueueRuntime
+from relais.core.routing.state import (
+    AgentEntry,
+    AgentRuntime,
+    ContactEntry,
+    ContactRuntime,
+    QueueRuntime,
+)
 
 __all__ = ["first_contact_past", "pick_split_agent"]
 

@@ -25,7 +25,6 @@ from relais.core.routing.model import (
     QueueConfig,
     Site,
 )
-
 from relais.core.routing.split import OUTSIDE, SplitRuntime
 
 if TYPE_CHECKING:
