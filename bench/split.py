@@ -39,6 +39,7 @@ from relais.core.routing import (
     SplitShare,
     VolumeSplit,
 )
+from relais.core.routing.split import group_of, offers_by_interval
 from relais.core.simulation import AgentGroup, Exponential, QueueSpec, Scenario, run_replication
 from relais.core.simulation.runner import RunOutcome
 
@@ -91,16 +92,17 @@ def scenario(days: float, split: VolumeSplit | None, seed: int) -> Scenario:
     )
 
 
-def shares_by_interval(outcome: RunOutcome) -> list[list[int]]:
-    """Calls answered per interval (by answer time) and group (site index)."""
-    counts: dict[int, list[int]] = {}
+def shares_by_interval(outcome: RunOutcome, split: VolumeSplit) -> list[list[int]]:
+    """Calls answered per interval (by answer time) and group (the engine's `group_of`)."""
+    groups = [group_of(split, site) for site in SITES]
     sites = outcome.staff.agent_sites
-    for contact, agent in enumerate(outcome.agent_of):
-        answered = outcome.answered[contact]
-        if agent < 0 or answered < 0 or answered >= outcome.scenario.end:
-            continue
-        counts.setdefault(int(answered // INTERVAL_S), [0] * len(SITES))[sites[agent]] += 1
-    return [counts[key] for key in sorted(counts)]
+    answers = (
+        (outcome.answered[contact], groups[sites[agent]])
+        for contact, agent in enumerate(outcome.agent_of)
+        if agent >= 0 and 0 <= outcome.answered[contact] < outcome.scenario.end
+    )
+    counts = offers_by_interval(answers, len(SHARES), INTERVAL_S)
+    return [counts[key][: len(SHARES)] for key in sorted(counts)]
 
 
 def share_error(intervals: list[list[int]]) -> tuple[float, float]:
@@ -144,7 +146,7 @@ def main() -> None:
     for name, config in (("no_split", None), ("split", split)):
         with stopwatch() as elapsed:
             outcome = run_replication(scenario(days, config, args.seed), 0)
-        error, week = share_error(shares_by_interval(outcome))
+        error, week = share_error(shares_by_interval(outcome, split))
         p99, calls = p99_wait(outcome)
         row(name, calls, p99, error, week, elapsed[0])
         figures[f"p99_wait_{name}_s"] = p99

@@ -21,7 +21,7 @@ the first group naming its site, else the first naming its partner.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ __all__ = [
     "SplitShareStatus",
     "VolumeSplit",
     "group_of",
+    "offers_by_interval",
 ]
 
 #: The group of an agent whose site and partner no share names.
@@ -101,6 +102,20 @@ def group_of(split: VolumeSplit, site: Site) -> int:
             if share.partner == site.partner:
                 return index
     return OUTSIDE
+
+
+def offers_by_interval(
+    offers: Iterable[tuple[float, int]], groups: int, interval_s: float
+) -> dict[int, list[int]]:
+    """Contacts per interval (`at // interval_s`) and group, from (time, group) pairs; the
+    last count of each interval is the contacts of no group (`OUTSIDE`)."""
+    counts: dict[int, list[int]] = {}
+    for at, group in offers:
+        row = counts.get(int(at // interval_s))
+        if row is None:
+            row = counts[int(at // interval_s)] = [0] * (groups + 1)
+        row[groups if group == OUTSIDE else group] += 1
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
