@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
-
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from relais.apps.accounts.models import Role
 from relais.apps.audit.models import AuditEntry

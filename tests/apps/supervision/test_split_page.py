@@ -15,7 +15,10 @@ from tests.apps.routing.split_fixtures import answered, split_queue
 def rows(html: str, table: str) -> list[list[str]]:
     body = html.split(f'data-testid="{table}"', 1)[1].split("</table>", 1)[0]
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1])
     ]
 
@@ -50,7 +53,8 @@ def test_intervals_count_each_interval_apart(world: World) -> None:
     )
     table = rows(page.content.decode(), "split-intervals")
     assert [row[-1] for row in table] == ["1", "0", "0", "0", "0", "1"]
-    assert table[0][:1] == ["10:00"] and table[3][:1] == ["10:30"]
+    assert table[0][:1] == ["10:00"]
+    assert table[3][:1] == ["10:30"]
 
 
 def test_the_partner_manager_sees_only_its_own_line(world: World) -> None:

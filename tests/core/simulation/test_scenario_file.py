@@ -115,7 +115,10 @@ def test_a_queue_may_split_its_contacts(tmp_path: Path) -> None:
     text = MINIMAL.replace("[[agents]]", SPLIT.replace("%(lille)s", "40") + "\n[[agents]]", 1)
     split = load_scenario(write(tmp_path, text)).queue("orders").config.split
     assert split is not None
-    assert [(s.label, s.percent) for s in split.shares] == [("partner:atlas", 60), ("site:lille", 40)]
+    assert [(s.label, s.percent) for s in split.shares] == [
+        ("partner:atlas", 60),
+        ("site:lille", 40),
+    ]
     assert split.wait_bound_s == 5
 
 

@@ -50,7 +50,7 @@ class OverflowStepInline(admin.StackedInline):
     readonly_fields = ["override", "override_by", "override_at", "override_reason"]
 
 
-class SplitShareFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class SplitShareFormSet(BaseInlineFormSet):
     """The queue's shares together: none, or two or more summing to 100 %."""
 
     def clean(self) -> None:

@@ -320,7 +320,12 @@ class SplitShare(models.Model):
         related_name="+",
     )
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     percent = models.PositiveSmallIntegerField(
         _("target share (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]

@@ -51,9 +51,7 @@ class QueueSplit:
     intervals: list[SplitInterval]
 
 
-def split_report(
-    *, viewer: Any, day: dt.date, interval_minutes: int = 30
-) -> list[QueueSplit]:
+def split_report(*, viewer: Any, day: dt.date, interval_minutes: int = 30) -> list[QueueSplit]:
     """Every active split queue with a group the viewer may see, and those lines only."""
     if interval_minutes not in INTERVAL_MINUTES:
         raise ValueError(interval_minutes)
