@@ -31,7 +31,7 @@ import argparse
 import math
 
 from bench import emit, row, stopwatch
-from relais.core.queueing import erlang_c
+from relais.core.queueing import StaffingTargets, required_agents
 from relais.core.routing import (
     QueueConfig,
     Site,
@@ -55,16 +55,14 @@ SHARES = (
     SplitShare(35.0, partner="carpathia"),
     SplitShare(25.0, site="lille"),
 )
+SERVICE_LEVEL = StaffingTargets(service_level=0.8, threshold_s=20.0)
 EXTRA = {"lille": 3, "rabat": -2}  # agents beyond what the share needs
 
 
 def agents_for(share: float) -> int:
     """The fewest agents that answer 80 % of the share's calls within 20 s (Erlang C)."""
-    load = RATE_PER_HOUR * share / 3600.0 * AHT
-    agents = math.ceil(load) + 1
-    while erlang_c(agents, load, aht_s=AHT, threshold_s=20.0).service_level < 0.8:
-        agents += 1
-    return agents
+    volume = RATE_PER_HOUR * share / 2  # calls per 30 minutes
+    return required_agents(volume=volume, aht_s=AHT, targets=SERVICE_LEVEL).agents
 
 
 def scenario(days: float, split: VolumeSplit | None, seed: int) -> Scenario:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relais.core.clock import VirtualClock
-from relais.core.queueing import erlang_c
+from relais.core.queueing import StaffingTargets, required_agents
 from relais.core.routing import (
     AgentProfile,
     ContactState,
@@ -54,11 +54,9 @@ def shares_for(atlas: int, carpathia: int) -> tuple[SplitShare, ...]:
 
 
 def staffed(share: float, rate_per_hour: float) -> int:
-    load = rate_per_hour * share / 100 / 3600 * AHT
-    agents = math.ceil(load) + 1
-    while erlang_c(agents, load, aht_s=AHT, threshold_s=20.0).service_level < 0.8:
-        agents += 1
-    return agents
+    volume = rate_per_hour * share / 100 / 2  # calls per 30 minutes
+    targets = StaffingTargets(service_level=0.8, threshold_s=20.0)
+    return required_agents(volume=volume, aht_s=AHT, targets=targets).agents
 
 
 def split_scenario(split: VolumeSplit, rate_per_hour: float, hours: float, seed: int) -> Scenario:
