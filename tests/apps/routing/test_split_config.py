@@ -134,3 +134,23 @@ def test_the_administrator_is_told_why_a_split_is_refused(world: World, admin: C
     assert response.status_code == 200
     assert "sum to 90 %, not 100 %" in response.content.decode()
     assert not SplitShare.objects.exists()
+
+
+def test_the_router_rebuilds_a_split_queue_with_its_last_offers(world: World) -> None:
+    from django.utils import timezone
+
+    from relais.apps.router.rebuild import rebuild
+    from relais.core.clock import VirtualClock
+    from tests.apps.routing.split_fixtures import answered
+
+    # given a split queue whose last three contacts went twice to Atlas, once to Lille
+    queue = split_queue(world)
+    now = timezone.now()
+    answered(queue, world.agents["lille0"], now)
+    answered(queue, world.agents["rabat0"], now, 2)
+    # when the router rebuilds its engine from the record
+    engine = rebuild(VirtualClock(now)).engine
+    # then the engine's window holds them
+    status = engine.split_status(queue.code)
+    assert status is not None
+    assert [s.offers for s in status] == [2, 0, 1]

@@ -131,3 +131,14 @@ def test_an_agent_of_no_group_serves_only_after_the_bound() -> None:
 def test_a_queue_without_split_has_no_split_status() -> None:
     engine = RoutingEngine(VirtualClock(0.0), sites=SITES, queues=[QueueConfig("orders")])
     assert engine.split_status("orders") is None
+
+
+def test_a_rebuilt_engine_starts_from_the_window_it_had() -> None:
+    # given a rebuilt engine told that Atlas took the queue's last two contacts
+    engine, _clock = engine_with(VolumeSplit(SHARES), {"a": "rabat", "l": "lille"})
+    engine.restore_split_window("orders", ["rabat", "casa", "nowhere"])
+    status = engine.split_status("orders")
+    assert status is not None
+    assert [s.offers for s in status] == [2, 0, 0]
+    # when a contact arrives with Atlas and Lille free, then Lille takes it (Atlas is over)
+    assert offered_to(engine.contact_arrived(1, "orders")) == ["l"]
