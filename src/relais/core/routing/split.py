@@ -23,10 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from relais.core.routing.model import Site
+from typing import Protocol
 
 __all__ = [
     "OUTSIDE",
@@ -92,7 +89,17 @@ class VolumeSplit:
             raise ValueError("the split's tolerance is at least 0 and under 100 points")
 
 
-def group_of(split: VolumeSplit, site: Site) -> int:
+class Placed(Protocol):
+    """A site as the split reads it (`model.Site`; not imported: the model imports this)."""
+
+    @property
+    def site_id(self) -> str: ...
+
+    @property
+    def partner(self) -> str | None: ...
+
+
+def group_of(split: VolumeSplit, site: Placed) -> int:
     """The index of the share the site's agents count for, or `OUTSIDE`."""
     for index, share in enumerate(split.shares):
         if share.site == site.site_id:
