@@ -934,6 +934,48 @@ def test_anonymous_is_sent_to_login_from_the_coaching_page(world: World) -> None
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
+#: The groups of the split queue (tests/apps/routing/split_fixtures.py) each role sees a line of:
+#: the groups whose sites are in its scope.
+SPLIT_LINES = {
+    "partner_manager": ["Atlas Contact"],
+    "supervisor": ["Lille"],
+    "supervisor_atlas": ["Atlas Contact"],
+}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_the_volume_split_page_shows_only_the_groups_in_scope(world: World, role: str) -> None:
+    """A partner manager sees its own share line and target, no other partner's (issue 20)."""
+    from django.utils import timezone
+
+    from tests.apps.routing.split_fixtures import answered, split_queue
+
+    queue = split_queue(world)
+    for agent in Agent.objects.all():
+        answered(queue, agent, timezone.now())
+    page = logged_in(world.users[role]).get(reverse("supervision:volume_split"))
+
+    if role_of(role) not in SUPERVISING:
+        assert page.status_code == 404
+        return
+    assert page.status_code == 200
+    html = page.content.decode()
+    live = html.split('data-testid="split-live"', 1)[1].split("</table>", 1)[0]
+    shown = [name for name in ("Atlas Contact", "Carpathia CX", "Lille") if f">{name}<" in live]
+    everything = ["Atlas Contact", "Carpathia CX", "Lille"]
+    assert shown == (everything if role_of(role) in EVERYTHING else SPLIT_LINES[role])
+    for name in set(everything) - set(shown):
+        assert name not in html, (role, name)
+
+
+def test_anonymous_is_sent_to_login_from_the_volume_split_page(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("supervision:volume_split"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
 WEBHOOK_PAGES = ["/admin/webhooks/webhooksubscription/", "/admin/webhooks/webhookdelivery/"]
 
 

@@ -203,6 +203,11 @@ def _queue_form(**fields: Any) -> dict[str, Any]:
         "overflow_steps-0-hours_time_zone": "Europe/Paris",
         "overflow_steps-0-hours": "mon-fri 08:00-20:00",
         "overflow_steps-0-skip_if_empty": "on",
+        "split_wait_bound_seconds": "10",
+        "split_window_contacts": "500",
+        "split_tolerance_points": "2",
+        "split_shares-TOTAL_FORMS": "0",
+        "split_shares-INITIAL_FORMS": "0",
     }
     return {**data, **fields}
 

@@ -98,3 +98,31 @@ def test_a_queue_may_allow_chats_during_calls(tmp_path: Path) -> None:
     assert queue.config.chats_during_calls
     (default,) = load_scenario(write(tmp_path, MINIMAL)).queues
     assert not default.config.chats_during_calls
+
+
+SPLIT = """
+[[sites]]
+id = "rabat"
+partner = "atlas"
+
+[queues.split]
+shares = [{ partner = "atlas", percent = 60 }, { site = "lille", percent = %(lille)s }]
+wait_bound_s = 5
+"""
+
+
+def test_a_queue_may_split_its_contacts(tmp_path: Path) -> None:
+    text = MINIMAL.replace("[[agents]]", SPLIT.replace("%(lille)s", "40") + "\n[[agents]]", 1)
+    split = load_scenario(write(tmp_path, text)).queue("orders").config.split
+    assert split is not None
+    assert [(s.label, s.percent) for s in split.shares] == [
+        ("partner:atlas", 60),
+        ("site:lille", 40),
+    ]
+    assert split.wait_bound_s == 5
+
+
+def test_a_split_that_does_not_sum_to_100_is_named(tmp_path: Path) -> None:
+    text = MINIMAL.replace("[[agents]]", SPLIT.replace("%(lille)s", "30") + "\n[[agents]]", 1)
+    with pytest.raises(ScenarioError, match=r"split.*sum to 100"):
+        load_scenario(write(tmp_path, text))

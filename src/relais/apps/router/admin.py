@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,13 @@ from relais.apps.audit.admin_mixins import AuditedModelAdmin
 from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.router.services import queue_configuration_changed
-from relais.apps.routing.models import OverflowStep, Queue, QueueSkill
+from relais.apps.routing.models import (
+    OverflowStep,
+    Queue,
+    QueueSkill,
+    SplitShare,
+    validate_split_shares,
+)
 from relais.apps.routing.reachability import WEEKS, gap_texts, queue_gaps
 
 #: Gaps shown in the message after a save; the queue's page lists them all.
@@ -43,12 +50,35 @@ class OverflowStepInline(admin.StackedInline):
     readonly_fields = ["override", "override_by", "override_at", "override_reason"]
 
 
+class SplitShareFormSet(BaseInlineFormSet):
+    """The queue's shares together: none, or two or more summing to 100 %."""
+
+    def clean(self) -> None:
+        super().clean()
+        shares = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            partner, site = data.get("partner"), data.get("site")
+            shares.append(
+                (getattr(partner, "pk", None), getattr(site, "pk", None), data.get("percent") or 0)
+            )
+        validate_split_shares(shares)
+
+
+class SplitShareInline(admin.TabularInline):
+    model = SplitShare
+    formset = SplitShareFormSet
+    extra = 0
+
+
 @admin.register(Queue)
 class QueueAdmin(AuditedModelAdmin):
     list_display = ["code", "name_fr", "channel", "language", "priority", "strategy", "active"]
     list_filter = ["channel", "strategy", "active"]
     search_fields = ["code", "name_fr", "name_en"]
-    inlines = [QueueSkillInline, OverflowStepInline]
+    inlines = [QueueSkillInline, OverflowStepInline, SplitShareInline]
 
     # Queues and their steps decide which company answers the client's customers: only
     # administrators configure them, whatever Django permissions a staff account was given

@@ -34,6 +34,7 @@ from relais.apps.routing.config import (
     engine_sites,
     queues_for_engine,
 )
+from relais.apps.routing.models import Queue
 from relais.core.clock import Clock, from_datetime
 from relais.core.routing import BreakReason, RoutingEngine
 from relais.core.routing import ContactState as EngineState
@@ -82,6 +83,8 @@ def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | No
         disconnect_grace_s=grace_s,
     )
     queues = {queue.code: queue.pk for queue in queue_rows}
+    for queue in queue_rows:
+        _restore_split_window(engine, queue)
     places: dict[str, Place] = {}
     for agent in agents_for_engine().select_related("site"):
         engine.add_agent(agent_profile(agent))
@@ -126,6 +129,19 @@ def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | No
     result.to_arrive.sort()
     result.state = EngineSnapshot(agents, tuple(contacts))
     return result
+
+
+def _restore_split_window(engine: RoutingEngine, queue: Queue) -> None:
+    """A split queue balances over its last offers: those of the record, so that a rebuild
+    (every configuration change is one) does not start the shares afresh."""
+    if not queue.split_shares.all():
+        return
+    offered = (
+        Contact.objects.filter(queue=queue, offered_at__isnull=False, agent__isnull=False)
+        .order_by("-offered_at", "-id")
+        .values_list("agent__site_id", flat=True)[: queue.split_window_contacts]
+    )
+    engine.restore_split_window(queue.code, [str(site_id) for site_id in reversed(offered)])
 
 
 def _contact(

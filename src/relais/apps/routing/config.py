@@ -30,8 +30,10 @@ from relais.core.routing import (
     ServiceLevel,
     Site,
     SiteKind,
+    SplitShare,
     Strategy,
     Target,
+    VolumeSplit,
     WeeklyHours,
     Window,
     weekly,
@@ -82,6 +84,7 @@ def queues_for_engine() -> QuerySet[Queue]:
                     "sites__opening_hours", "partners"
                 ),
             ),
+            "split_shares",
         )
     )
 
@@ -109,6 +112,7 @@ def engine_queue(queue: Queue) -> QueueConfig:
             wrap_up_s=float(queue.wrap_up_seconds),
             steps=steps,
             chats_during_calls=queue.chats_during_calls,
+            split=engine_split(queue),
             exhausted=Exhausted(
                 ExhaustedAction(queue.exhausted_action),
                 float(queue.exhausted_after_seconds),
@@ -119,6 +123,26 @@ def engine_queue(queue: Queue) -> QueueConfig:
         raise RelaisError(
             ErrorCode.INVALID_CONFIGURATION, details=f"{queue.code}: {error}"
         ) from error
+
+
+def engine_split(queue: Queue) -> VolumeSplit | None:
+    """The queue's volume split, or None when it has no shares (a ValueError if invalid)."""
+    shares = tuple(
+        SplitShare(
+            float(row.percent),
+            partner=None if row.partner_id is None else str(row.partner_id),
+            site=None if row.site_id is None else str(row.site_id),
+        )
+        for row in queue.split_shares.all()
+    )
+    if not shares:
+        return None
+    return VolumeSplit(
+        shares,
+        wait_bound_s=float(queue.split_wait_bound_seconds),
+        window=queue.split_window_contacts,
+        tolerance_pct=float(queue.split_tolerance_points),
+    )
 
 
 def _in_time_order(steps: tuple[OverflowStep, ...]) -> tuple[OverflowStep, ...]:

@@ -144,6 +144,29 @@ class Queue(models.Model):
             "{order}, {phone}, {email} (masked fields stay out of the link)."
         ),
     )
+    split_wait_bound_seconds = models.PositiveIntegerField(
+        _("split: longest wait for the share's group (s)"),
+        default=10,
+        help_text=_(
+            "With a volume split, a contact waits at most this long for an agent of a group "
+            "under its target share; then any eligible agent may take it."
+        ),
+    )
+    split_window_contacts = models.PositiveIntegerField(
+        _("split: window (contacts)"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_("The actual shares are measured over the queue's last offered contacts."),
+    )
+    split_tolerance_points = models.PositiveSmallIntegerField(
+        _("split: tolerance (points)"),
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "A group more than this many points over its target share gets only the contacts "
+            "that have waited the longest wait."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -279,3 +302,68 @@ class OverflowStep(models.Model):
             or any(not isinstance(v, int) or not 0 <= v <= 5 for v in levels.values())
         ):
             raise ValidationError({"relaxed_levels": _("Skill codes with levels from 0 to 5.")})
+
+
+class SplitShare(models.Model):
+    """A queue's target share of its contacts for one partner's sites or one site (the
+    volume split, `relais.core.routing.split`); a queue's shares sum to 100 %."""
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="split_shares"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("target share (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("split share")
+        verbose_name_plural = _("split shares")
+        ordering = ["queue", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True, site__isnull=False)
+                | models.Q(partner__isnull=False, site__isnull=True),
+                name="split_share_names_a_partner_or_a_site",
+            )
+        ]
+
+    def __str__(self) -> str:
+        group = self.site if self.site_id is not None else self.partner
+        return f"{self.queue.code}: {group} {self.percent} %"
+
+    def clean(self) -> None:
+        if (self.partner_id is None) == (self.site_id is None):
+            raise ValidationError(_("A share names a partner or a site, not both nor neither."))
+
+
+def validate_split_shares(shares: list[tuple[int | None, int | None, int]]) -> None:
+    """A queue's shares, as (partner id, site id, percent): none, or at least two that name
+    each partner or site once and sum to 100 %."""
+    if not shares:
+        return
+    if len(shares) < 2:
+        raise ValidationError(_("A volume split needs at least two shares."))
+    groups = [(partner, site) for partner, site, _percent in shares]
+    if len(set(groups)) != len(groups):
+        raise ValidationError(_("A volume split names each partner or site once."))
+    total = sum(percent for _partner, _site, percent in shares)
+    if total != 100:
+        raise ValidationError(
+            _("The split's shares sum to %(total)s %%, not 100 %%."), params={"total": total}
+        )

@@ -17,6 +17,7 @@ class ErrorCode(ErrorCodeBase):
     INVALID_JOIN_MODE = "invalid_join_mode"
     NO_SUCH_ALERT = "no_such_alert"
     INVALID_WINDOW = "invalid_window"
+    INVALID_SPLIT_PERIOD = "invalid_split_period"
 
     @property
     def status(self) -> int:
@@ -41,5 +42,8 @@ _MESSAGES = {
     ErrorCode.NOT_JOINED: _("Join this chat visibly before writing in it."),
     ErrorCode.NO_SUCH_ALERT: _("No such alert on your wallboard now: it may have ended."),
     ErrorCode.INVALID_WINDOW: _("Show the opening hours or the last 2, 4, 8 or 12 hours."),
+    ErrorCode.INVALID_SPLIT_PERIOD: _(
+        "Choose a day as YYYY-MM-DD and intervals of 15 or 30 minutes."
+    ),
     ErrorCode.INVALID_JOIN_MODE: _("Join a chat silently or visibly, not “%(mode)s”."),
 }

@@ -59,6 +59,7 @@ from relais.core.routing.reachability import (
     reachable_now,
 )
 from relais.core.routing.reads import QueueStatus, WaitEstimate
+from relais.core.routing.split import SplitShare, SplitShareStatus, VolumeSplit
 
 __all__ = [
     "ALWAYS",
@@ -101,10 +102,13 @@ __all__ = [
     "ServiceLevel",
     "Site",
     "SiteKind",
+    "SplitShare",
+    "SplitShareStatus",
     "StepHoursChanged",
     "StepReach",
     "Strategy",
     "Target",
+    "VolumeSplit",
     "WaitEstimate",
     "WeeklyGap",
     "WeeklyHours",

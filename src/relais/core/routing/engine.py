@@ -40,6 +40,7 @@ from relais.core.routing.model import (
 from relais.core.routing.pools import plan_pools
 from relais.core.routing.reads import ReadsMixin
 from relais.core.routing.roster import Roster
+from relais.core.routing.split import OUTSIDE, group_of
 from relais.core.routing.state import (
     AgentRuntime,
     ContactRuntime,
@@ -156,6 +157,17 @@ class RoutingEngine(ReadsMixin, LifecycleCore):
         if queue is None:
             raise RoutingError(_E.UNKNOWN_QUEUE, f"no queue {queue_id}")
         return queue
+
+    def restore_split_window(self, queue_id: str, site_ids: Iterable[str]) -> None:
+        """Refill a split queue's window as it was (a rebuild): the sites of the agents of
+        its last offers, oldest first. Call it before any contact is routed."""
+        queue = self._queue(queue_id)
+        split = queue.config.split
+        if queue.split is None or split is None:
+            return
+        for site_id in site_ids:
+            site = self._sites.get(site_id)
+            queue.split.record(OUTSIDE if site is None else group_of(split, site))
 
     # -- time --------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from relais.core.routing.matching import (
     HOURS,
     OFFER_TIMEOUT,
     OVERFLOW,
+    SPLIT_BOUND,
     MatchingCore,
     Timer,
 )
@@ -76,6 +77,8 @@ class LifecycleCore(MatchingCore):
         contact = cast("ContactRuntime", subject)  # every other timer is a contact's
         if kind == OVERFLOW:
             return contact.state is WAITING and contact.wake_at == due
+        if kind == SPLIT_BOUND:
+            return contact.state is WAITING
         if kind == OFFER_TIMEOUT:
             return contact.state is OFFERED
         return contact.state is WRAP_UP
@@ -98,6 +101,8 @@ class LifecycleCore(MatchingCore):
             contact = cast("ContactRuntime", subject)
             if kind == OVERFLOW:
                 self._overflow_due(contact, due)
+            elif kind == SPLIT_BOUND:
+                self._to_drain[contact.queue.queue_id] = contact.queue
             elif kind == OFFER_TIMEOUT:
                 self._offer_expired(contact, due)
             else:
@@ -214,7 +219,7 @@ class LifecycleCore(MatchingCore):
     def _route(self, contact: ContactRuntime, now: float) -> None:
         """A contact enters its queue: the best free eligible agent, or the line."""
         self._reach_steps(contact, now)
-        agent = self._pick_agent(contact.queue, contact)
+        agent = self._pick_agent(contact.queue, contact, now)
         if agent is None:
             self._enqueue(contact, now, requeued=False)
         else:

@@ -25,6 +25,8 @@ from relais.core.routing.pools import (
     ordered_entries,
     pool_head,
 )
+from relais.core.routing.split import OUTSIDE
+from relais.core.routing.split_matching import first_contact_past, pick_split_agent
 from relais.core.routing.state import (
     REAL_TIME,
     AgentEntry,
@@ -55,6 +57,7 @@ OVERFLOW = 1
 WRAP_UP_END = 2
 HOURS = 3
 DISCONNECT = 4  # an unreachable agent's grace is over
+SPLIT_BOUND = 5  # a contact of a split queue has waited its bound: anyone eligible may take it
 
 
 type Timer = tuple[float, int, int, ContactRuntime | HoursTracker | AgentRuntime, int]
@@ -97,8 +100,13 @@ class MatchingCore:
         else:
             add_entries_to_heaps(agent, self._push_seq, version, self._agent_list)
 
-    def _pick_agent(self, queue: QueueRuntime, contact: ContactRuntime) -> AgentRuntime | None:
-        """The best free agent among the open steps up to the contact's current step."""
+    def _pick_agent(
+        self, queue: QueueRuntime, contact: ContactRuntime, now: float
+    ) -> AgentRuntime | None:
+        """The best free agent among the open steps up to the contact's current step (of
+        the split's open groups, largest deficit first, if the queue has a split)."""
+        if queue.split is not None:
+            return pick_split_agent(queue, queue.split, contact, now, self._agent_list)
         best: AgentEntry | None = None
         declined = contact.declined
         rings = queue.rings
@@ -121,7 +129,7 @@ class MatchingCore:
 
     # -- waiting contacts --------------------------------------------------------------
 
-    def _best_contact_for(self, agent: AgentRuntime) -> ContactRuntime | None:
+    def _best_contact_for(self, agent: AgentRuntime, now: float) -> ContactRuntime | None:
         """The waiting contact this agent should take next, over all its queues."""
         if (
             not agent.logged_in
@@ -150,6 +158,14 @@ class MatchingCore:
                     break
             if lowest < 0:
                 continue
+            split = queue.split
+            # a group over its target share takes only contacts that waited the bound
+            past = (
+                now - split.bound
+                if split is not None
+                and (membership.group == OUTSIDE or not split.open[membership.group])
+                else None
+            )
             waiting = queue.waiting
             for step in range(lowest, queue.last_step + 1):
                 heap = waiting[step]
@@ -161,6 +177,10 @@ class MatchingCore:
                     entry = _first_contact_not_declined_by(heap, step, agent.index)
                     if entry is None:
                         continue
+                if past is not None and entry[4].queued_at > past:
+                    entry = first_contact_past(heap, step, agent.index, past)
+                    if entry is None:
+                        continue
                 if best is None or entry < best:
                     best = entry
         return None if best is None else best[4]
@@ -168,7 +188,7 @@ class MatchingCore:
     def _agent_freed(self, agent: AgentRuntime, now: float) -> None:
         """The agent may take more work: give it waiting contacts, then pool it."""
         while True:
-            contact = self._best_contact_for(agent)
+            contact = self._best_contact_for(agent, now)
             if contact is None:
                 break
             contact.queue.waiting_count -= 1
@@ -190,9 +210,11 @@ class MatchingCore:
             if best is None:
                 break
             contact = best[4]
-            agent = self._pick_agent(queue, contact)
+            agent = self._pick_agent(queue, contact, now)
             if agent is None:
-                if contact.declined:
+                if contact.declined or (
+                    queue.split is not None and contact.queued_at + queue.split.bound > now
+                ):
                     held.append(heappop(waiting[best_step]))
                 else:
                     floor = best_step + 1
@@ -219,6 +241,9 @@ class MatchingCore:
             ContactQueued(now, contact.contact_id, queue.queue_id, contact.step, requeued)
         )
         self._schedule_contact_timer(contact)
+        split = queue.split
+        if split is not None and contact.queued_at + split.bound > now:
+            self._push_timer(contact.queued_at + split.bound, SPLIT_BOUND, contact, contact.token)
 
     def _reach_steps(self, contact: ContactRuntime, now: float) -> bool:
         """Move the contact through the steps that fell due or are passed at once."""
@@ -273,6 +298,11 @@ class MatchingCore:
         agent.last_activity = now
         agent.contacts[contact.seq] = contact
         contact.agent = agent
+        split = queue.split
+        if split is not None:
+            membership = agent.by_queue.get(queue.queue_id)
+            if split.record(OUTSIDE if membership is None else membership.group):
+                self._to_drain[queue.queue_id] = queue  # a group opened: its agents may take
         contact.direct = direct
         contact.token += 1
         if queue.strategy is ROUND_ROBIN:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
 from relais.core.routing.hours import Schedule
+from relais.core.routing.split import VolumeSplit
 
 __all__ = [
     "DEFERRABLE_CHANNELS",
@@ -202,6 +203,8 @@ class QueueConfig:
     # to an agent on a call, and an agent holding only such contacts may be offered a call.
     # Otherwise a call blocks every other contact, and any contact in hand blocks a call.
     chats_during_calls: bool = False
+    # Target shares of the queue's contacts by partner or site (see `split.py`).
+    split: VolumeSplit | None = None
 
     def __post_init__(self) -> None:
         if not self.steps:

@@ -44,6 +44,7 @@ __all__ = [
     "add_entries_to_heaps",
     "ordered_entries",
     "plan_pools",
+    "pool_entries",
     "pool_head",
 ]
 
@@ -228,6 +229,11 @@ def pool_head(ring: Ring, agents: list[AgentRuntime]) -> AgentEntry | None:
 def ordered_entries(ring: Ring, agents: list[AgentRuntime]) -> list[AgentEntry]:
     """The ring's valid entries, best first (heap entries may be stale): for the rare
     contact that some agents declined."""
+    return sorted(pool_entries(ring, agents))
+
+
+def pool_entries(ring: Ring, agents: list[AgentRuntime]) -> list[AgentEntry]:
+    """The ring's entries in no order (heap entries may be stale)."""
     entries = list(ring.heap)
     for band in ring.bands:
         for stamp in band.stamps:
@@ -237,4 +243,4 @@ def ordered_entries(ring: Ring, agents: list[AgentRuntime]) -> list[AgentEntry]:
                 entries.append(
                     (band.offset + agent.pool_idle, agent.pool_seq, agent.version, index)
                 )
-    return sorted(entries)
+    return entries

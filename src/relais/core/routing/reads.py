@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from relais.core.routing.errors import RoutingError, RoutingErrorCode
 from relais.core.routing.model import AgentState, ContactId, ContactState
+from relais.core.routing.split import SplitShareStatus
 from relais.core.routing.state import AgentRuntime, ContactRuntime, QueueRuntime
 
 __all__ = ["QueueStatus", "ReadsMixin", "WaitEstimate"]
@@ -148,3 +149,14 @@ class ReadsMixin:
             agents_by_state=agents_by_state,
             handle_s=queue.handle_s,
         )
+
+    def split_status(self, queue_id: str) -> tuple[SplitShareStatus, ...] | None:
+        """Target and actual share of each group of the queue's split over its current
+        window (its last offers), or None when the queue has no split."""
+        queue = self._queues.get(queue_id)
+        if queue is None:
+            raise RoutingError(RoutingErrorCode.UNKNOWN_QUEUE, f"no queue {queue_id}")
+        split = queue.config.split
+        if split is None or queue.split is None:
+            return None
+        return queue.split.status([share.label for share in split.shares])

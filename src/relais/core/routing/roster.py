@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from random import Random
 
 from relais.core.routing.model import AgentProfile, Site
+from relais.core.routing.split import OUTSIDE, group_of
 from relais.core.routing.state import AgentRuntime, Membership, QueueRuntime, Ring
 
 __all__ = ["Roster"]
@@ -69,5 +70,6 @@ class Roster:
                 continue
             score = -float(sum(profile.skills.get(skill, 0) for skill in config.skills))
             turn = self._rng.random() - 1.0  # a seeded first turn for round robin
-            result.append(Membership(queue, tuple(rings), score, turn))
+            group = OUTSIDE if config.split is None else group_of(config.split, site)
+            result.append(Membership(queue, tuple(rings), score, turn, group))
         return tuple(result)

@@ -25,6 +25,7 @@ from relais.core.routing.model import (
     QueueConfig,
     Site,
 )
+from relais.core.routing.split import OUTSIDE, SplitRuntime
 
 if TYPE_CHECKING:
     from relais.core.routing.hours import Schedule
@@ -108,6 +109,7 @@ class QueueRuntime:
         "rr_counter",
         "shares_calls",
         "skip_flags",
+        "split",
         "steps_after",
         "strategy",
         "waiting",
@@ -136,18 +138,27 @@ class QueueRuntime:
         self.hours_open = True
         self.hours_valid_until = -1.0
         self.exhausted_after = config.exhausted.after_s
+        self.split = None if config.split is None else SplitRuntime(config.split)
 
 
 class Membership:
     """One agent in one queue: the steps whose agents they are, and strategy data."""
 
-    __slots__ = ("queue", "rings", "rr_turn", "score")
+    __slots__ = ("group", "queue", "rings", "rr_turn", "score")
 
-    def __init__(self, queue: QueueRuntime, rings: tuple[Ring, ...], score: float, turn: float):
+    def __init__(
+        self,
+        queue: QueueRuntime,
+        rings: tuple[Ring, ...],
+        score: float,
+        turn: float,
+        group: int = OUTSIDE,
+    ) -> None:
         self.queue = queue
         self.rings = rings
         self.score = score  # -(sum of skill levels): lower is better
         self.rr_turn = turn
+        self.group = group  # the queue's split group the agent counts for (split.py)
 
 
 class ChannelPlan(NamedTuple):

@@ -29,8 +29,10 @@ from relais.core.routing import (
     ServiceLevel,
     Site,
     SiteKind,
+    SplitShare,
     Strategy,
     Target,
+    VolumeSplit,
     weekly,
 )
 from relais.core.simulation.distributions import (
@@ -244,6 +246,37 @@ def _step(table: Table, zone: str) -> OverflowStep:
     return step
 
 
+def _split(table: Table | None) -> VolumeSplit | None:
+    """`[queues.split]`: `shares = [{ partner = "atlas", percent = 40 }, { site = "lille",
+    percent = 60 }]`, and optionally `wait_bound_s`, `window`, `tolerance_pct`."""
+    if table is None:
+        return None
+    shares = []
+    for share in table.tables("shares"):
+        try:
+            shares.append(
+                SplitShare(
+                    share.number("percent", 0.0, minimum=0.0),
+                    partner=share.text("partner", None),
+                    site=share.text("site", None),
+                )
+            )
+        except ValueError as error:
+            raise share.error("percent", str(error)) from None
+        share.check_unknown()
+    try:
+        split = VolumeSplit(
+            tuple(shares),
+            wait_bound_s=table.number("wait_bound_s", 10.0, minimum=0.0),
+            window=table.integer("window", 500),
+            tolerance_pct=table.number("tolerance_pct", 2.0, minimum=0.0),
+        )
+    except ValueError as error:
+        raise table.error("shares", str(error)) from None
+    table.check_unknown()
+    return split
+
+
 def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
     queue_id = table.text("id")
     steps = tuple(_step(step, zone) for step in table.tables("steps")) or (OverflowStep(),)
@@ -264,6 +297,7 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
         )
         level.check_unknown()
     handling = distribution(table.table("handling"), Exponential(300.0), base_dir)
+    split = _split(table.table("split"))
     try:
         config = QueueConfig(
             queue_id=queue_id,
@@ -280,6 +314,7 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
             steps=steps,
             exhausted=exhausted,
             chats_during_calls=table.flag("chats_during_calls", False),
+            split=split,
         )
     except ValueError as error:
         raise table.error("steps", str(error)) from None
