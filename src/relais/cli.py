@@ -181,6 +181,9 @@ def _serve(args: argparse.Namespace) -> None:
         from relais.apps.satisfaction.mailing import start_survey_mailer
 
         start_survey_mailer()  # the survey links of ended e-mail contacts, by the outbox
+        from relais.apps.email.jobs import start_outbox_sweeper
+
+        start_outbox_sweeper()  # e-mails left waiting by a worker that stopped
     if not args.no_stats:  # the reports' interval statistics, every few seconds
         from relais.apps.reporting.keeper import start_stats_keeper
 

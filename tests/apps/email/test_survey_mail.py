@@ -66,3 +66,23 @@ def test_no_link_outside_the_policy(mail_world: MailWorld) -> None:
     assert survey_links_mail(since=since) == 0
     assert not SurveyInvitation.objects.exists()
     assert not MailMessage.objects.filter(author=None, direction="outbound").exists()
+
+
+def test_a_message_left_waiting_by_a_stopped_worker_gets_a_new_job(mail_world: MailWorld) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from relais.apps.email.jobs import outbox_sweep
+
+    SurveyPolicy.objects.create(queue=mail_world.queue, sampling_percent=100, quiet_days=0)
+    since = timezone.now() - dt.timedelta(minutes=1)
+    _handled(mail_world)
+    survey_links_mail(since=since)
+    DBTaskResult.objects.all().delete()  # the worker stopped with the job in hand
+    waiting = MailMessage.objects.get(author=None, direction="outbound", state="pending")
+
+    assert not outbox_sweep()  # just due: its job may still come
+    later = waiting.next_attempt_at + dt.timedelta(minutes=3)  # type: ignore[operator]
+    assert outbox_sweep(now=later)
+
+    (job,) = DBTaskResult.objects.all()
+    assert job.task_path.endswith("outbox_run")
