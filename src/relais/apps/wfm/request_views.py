@@ -1,0 +1,193 @@
+"""Pages of the staffing requests: the day of every request, one request side by side
+(requested, committed, delivered), its versions; the publish and commit forms.
+
+Reads through `request_selectors` (outside the viewer's scope: 404), writes through
+`staffing_requests`; a refused write shows its message, keeps what was typed, saves nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
+from relais.apps.errors import RelaisError
+from relais.apps.wfm import request_selectors, selectors, staffing_figures, staffing_requests
+from relais.apps.wfm.errors import ErrorCode
+from relais.apps.wfm.models import StaffingRequest
+from relais.apps.wfm.views import refusals_as_pages, staffing_context
+
+#: Prefix of a commitment field: ``commit-<ISO start>``.
+FIELD = "commit-"
+
+
+def _day(request: HttpRequest) -> date:
+    value = request.GET.get("day", "").strip()
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RelaisError(ErrorCode.INVALID_DAY, value=value[:40]) from None
+
+
+def _readable(request: HttpRequest) -> None:
+    if not request_selectors.can_read_requests(request.user):
+        raise RelaisError(AccountsErrorCode.NOT_FOUND, kind=StaffingRequest._meta.verbose_name)
+
+
+def _invalid_day(request: HttpRequest, error: RelaisError) -> HttpResponse:
+    return render(request, "404.html", {"message": error.message}, status=400)
+
+
+@login_required
+@refusals_as_pages
+def requests_index(request: HttpRequest) -> HttpResponse:
+    _readable(request)
+    try:
+        day = _day(request)
+    except RelaisError as error:
+        return _invalid_day(request, error)
+    staffing_requests.staffing_requests_freeze()
+    visible = request_selectors.staffing_request_list(viewer=request.user)
+    days = staffing_figures.staffing_days(requests=visible, day=day)
+    return render(
+        request,
+        "wfm/requests.html",
+        {
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "days": days,
+            "totals": {
+                "under_committed": sum(d.under_committed for d in days),
+                "not_committed": sum(d.not_committed for d in days),
+                "under_delivered": sum(d.under_delivered for d in days),
+            },
+            "can_publish": request_selectors.can_publish(request.user),
+        },
+    )
+
+
+def _detail_context(
+    request: HttpRequest, staffing_request: StaffingRequest, day: date, **extra: Any
+) -> dict[str, Any]:
+    figures = staffing_figures.staffing_day(request=staffing_request, day=day)
+    typed: dict[str, str] = extra.pop("typed", {})
+    entries = [
+        (row, typed.get(row.start.isoformat(), "" if row.committed is None else row.committed))
+        for row in figures.rows
+    ]
+    return {
+        "entries": entries,
+        "staffing_request": staffing_request,
+        "day": day,
+        "is_today": day == timezone.localdate(),
+        "figures": figures,
+        "versions": request_selectors.request_version_list(request=staffing_request),
+        "can_commit": request_selectors.can_commit(request.user, staffing_request),
+        **extra,
+    }
+
+
+@login_required
+@refusals_as_pages
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    staffing_request = request_selectors.staffing_request_get(
+        viewer=request.user, request_id=request_id
+    )
+    try:
+        day = _day(request)
+    except RelaisError as error:
+        return _invalid_day(request, error)
+    staffing_requests.staffing_requests_freeze()
+    return render(request, "wfm/request.html", _detail_context(request, staffing_request, day))
+
+
+def _headcounts(request: HttpRequest) -> dict[datetime, str]:
+    headcounts: dict[datetime, str] = {}
+    for name, value in request.POST.items():
+        if not name.startswith(FIELD) or not value.strip():
+            continue
+        try:
+            start = datetime.fromisoformat(name.removeprefix(FIELD))
+        except ValueError:
+            raise RelaisError(
+                ErrorCode.COMMITMENT_UNKNOWN_INTERVAL, interval=name.removeprefix(FIELD)[:40]
+            ) from None
+        if start.tzinfo is None:
+            raise RelaisError(ErrorCode.COMMITMENT_UNKNOWN_INTERVAL, interval=start.isoformat())
+        headcounts[start] = value
+    return headcounts
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def request_commit(request: HttpRequest, request_id: int) -> HttpResponse:
+    staffing_request = request_selectors.staffing_request_get(
+        viewer=request.user, request_id=request_id
+    )
+    try:
+        day = _day(request)
+    except RelaisError as error:
+        return _invalid_day(request, error)
+    typed = {name.removeprefix(FIELD): value for name, value in request.POST.items()}
+    try:
+        staffing_requests.staffing_commitment_save(
+            actor=request.user,  # type: ignore[arg-type]
+            request=staffing_request,
+            headcounts=_headcounts(request),
+        )
+    except RelaisError as error:
+        if error.code == AccountsErrorCode.NOT_FOUND or error.status == 403:
+            raise
+        context = _detail_context(request, staffing_request, day, error=error, typed=typed)
+        return render(request, "wfm/request.html", context, status=error.status)
+    url = reverse("wfm:request", args=[staffing_request.pk])
+    return redirect(f"{url}?day={day.isoformat()}")
+
+
+@login_required
+@refusals_as_pages
+def version_detail(request: HttpRequest, request_id: int, number: int) -> HttpResponse:
+    staffing_request = request_selectors.staffing_request_get(
+        viewer=request.user, request_id=request_id
+    )
+    version = request_selectors.request_version_get(request=staffing_request, number=number)
+    return render(
+        request,
+        "wfm/request_version.html",
+        {
+            "staffing_request": staffing_request,
+            "version": version,
+            "intervals": version.intervals.order_by("start"),
+        },
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def staffing_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.staffing_plan_get(viewer=request.user, plan_id=plan_id)
+    try:
+        version = staffing_requests.staffing_request_publish(
+            actor=request.user,  # type: ignore[arg-type]
+            plan=plan,
+        )
+    except RelaisError as error:
+        if error.code == AccountsErrorCode.NOT_FOUND or error.status == 403:
+            raise
+        context = staffing_context(plan, publish_error=error)
+        return render(request, "wfm/staffing.html", context, status=error.status)
+    first = version.intervals.order_by("start").first()
+    day = timezone.localdate(first.start) if first else timezone.localdate()
+    url = reverse("wfm:request", args=[version.request_id])
+    return redirect(f"{url}?day={day.isoformat()}")
