@@ -56,9 +56,7 @@ def test_each_publication_is_a_version_and_horizons_freeze_once(world: World) ->
         RequestKind.PUBLISHED,
         RequestKind.FROZEN_D1,
     ]
-    requested = staffing_figures.requested_by_interval(
-        request=request, start=at, end=at + 3 * HALF
-    )
+    requested = staffing_figures.requested_by_interval(request=request, start=at, end=at + 3 * HALF)
     assert [row.agents for row in requested.values()] == [5, 5, 5]
     assert {row.version.number for row in requested.values()} == {5}
     assert AuditEntry.objects.filter(action="wfm.staffing_request.freeze").count() == 3
@@ -241,3 +239,41 @@ def test_delivery_comes_from_the_state_log_and_deviations_are_counted(world: Wor
     assert rows[0].under_delivered and rows[1].under_committed and rows[2].not_committed
     assert figures.requested_hours == pytest.approx(4.5)
     assert figures.committed_hours == pytest.approx(2.0)
+
+
+def test_the_commit_form_shows_a_clear_error_and_keeps_what_was_typed(world: World) -> None:
+    # given: Atlas's manager on today's request
+    from tests.apps.conftest import logged_in
+
+    day = timezone.localdate()
+    request = staffing_request_publish(
+        actor=world.users["planner"], plan=plan_for(world.rabat, day)
+    ).request
+    client = logged_in(world.users["partner_manager"])
+    url = f"/planning/requests/{request.pk}/commit/?day={day.isoformat()}"
+
+    # when: one headcount is negative
+    refused = client.post(
+        url,
+        {f"commit-{nine(day).isoformat()}": "3", f"commit-{(nine(day) + HALF).isoformat()}": "-2"},
+    )
+
+    # then: 400, the message names the interval, the typed values stay, nothing is saved
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'data-code="commitment_not_whole"' in html
+    assert 'value="-2"' in html
+    assert 'value="3"' in html
+    assert not CommittedInterval.objects.exists()
+
+    # when: corrected
+    saved = client.post(
+        url,
+        {f"commit-{nine(day).isoformat()}": "3", f"commit-{(nine(day) + HALF).isoformat()}": "2"},
+    )
+
+    # then: back on the day's page, with the deviations counted
+    assert saved.status_code == 302
+    page = client.get(saved["Location"]).content.decode()
+    assert 'data-testid="count-under-committed"' in page
+    assert CommittedInterval.objects.count() == 2
