@@ -79,9 +79,9 @@ def _detail_context(
     request: HttpRequest, staffing_request: StaffingRequest, day: date, **extra: Any
 ) -> dict[str, Any]:
     figures = staffing_figures.staffing_day(request=staffing_request, day=day)
-    typed: dict[str, str] = extra.pop("typed", {})
+    typed: dict[datetime, str] = extra.pop("typed", {})
     entries = [
-        (row, typed.get(row.start.isoformat(), "" if row.committed is None else row.committed))
+        (row, typed.get(row.start, "" if row.committed is None else row.committed))
         for row in figures.rows
     ]
     return {
@@ -110,19 +110,25 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "wfm/request.html", _detail_context(request, staffing_request, day))
 
 
+def _start(name: str) -> datetime | None:
+    """The aware start of a ``commit-<ISO start>`` field, or None."""
+    try:
+        start = datetime.fromisoformat(name.removeprefix(FIELD))
+    except ValueError:
+        return None
+    return start if name.startswith(FIELD) and start.tzinfo is not None else None
+
+
 def _headcounts(request: HttpRequest) -> dict[datetime, str]:
     headcounts: dict[datetime, str] = {}
     for name, value in request.POST.items():
         if not name.startswith(FIELD) or not value.strip():
             continue
-        try:
-            start = datetime.fromisoformat(name.removeprefix(FIELD))
-        except ValueError:
+        start = _start(name)
+        if start is None:
             raise RelaisError(
                 ErrorCode.COMMITMENT_UNKNOWN_INTERVAL, interval=name.removeprefix(FIELD)[:40]
-            ) from None
-        if start.tzinfo is None:
-            raise RelaisError(ErrorCode.COMMITMENT_UNKNOWN_INTERVAL, interval=start.isoformat())
+            )
         headcounts[start] = value
     return headcounts
 
@@ -138,7 +144,7 @@ def request_commit(request: HttpRequest, request_id: int) -> HttpResponse:
         day = _day(request)
     except RelaisError as error:
         return _invalid_day(request, error)
-    typed = {name.removeprefix(FIELD): value for name, value in request.POST.items()}
+    typed = {start: value for name, value in request.POST.items() if (start := _start(name))}
     try:
         staffing_requests.staffing_commitment_save(
             actor=request.user,  # type: ignore[arg-type]
