@@ -18,10 +18,15 @@ def nine(day: dt.date) -> dt.datetime:
 
 
 def plan_for(
-    site: Site, day: dt.date, agents: tuple[int, ...] = (3, 2, 4), queue: str = "orders"
+    site: Site,
+    day: dt.date,
+    agents: tuple[int, ...] = (3, 2, 4),
+    queue: str = "orders",
+    first: dt.datetime | None = None,
 ) -> StaffingPlan:
-    """Half-hours from 09:00 on ``day``, needing ``agents`` agents each."""
+    """Half-hours from 09:00 on ``day`` (or from ``first``), needing ``agents`` agents each."""
     now = timezone.now()
+    first = first or nine(day)
     run = ForecastRun.objects.create(
         site=site,
         queue=queue,
@@ -37,7 +42,7 @@ def plan_for(
     StaffingInterval.objects.bulk_create(
         StaffingInterval(
             plan=plan,
-            start=nine(day) + index * HALF,
+            start=first + index * HALF,
             volume=10,
             aht_seconds=180,
             required_agents=count,
