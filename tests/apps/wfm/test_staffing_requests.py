@@ -236,7 +236,9 @@ def test_delivery_comes_from_the_state_log_and_deviations_are_counted(world: Wor
     assert [row.delivered.productive_hours for row in rows] == [1.0, 0.5, 0.5]
     assert rows[0].delivered.service_level == pytest.approx(0.5)
     assert (figures.under_committed, figures.not_committed, figures.under_delivered) == (1, 1, 1)
-    assert rows[0].under_delivered and rows[1].under_committed and rows[2].not_committed
+    assert rows[0].under_delivered
+    assert rows[1].under_committed
+    assert rows[2].not_committed
     assert figures.requested_hours == pytest.approx(4.5)
     assert figures.committed_hours == pytest.approx(2.0)
 
