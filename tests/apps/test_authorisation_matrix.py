@@ -435,7 +435,7 @@ COVERED_API |= {
 def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     world: World, role: str
 ) -> None:
-    from relais.apps.simulation.models import RunStatus, Scenario, SimulationRun
+    from relais.apps.simulation.models import ResplitProposal, RunStatus, Scenario, SimulationRun
     from relais.apps.simulation.services import scenario_build_from_live
     from tests.apps.routing.fixtures import orders_queue
 
@@ -443,6 +443,9 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     scenario = scenario_build_from_live(actor=world.users["director"], name="Matrix")
     done = SimulationRun.objects.create(
         scenario=scenario, scenario_toml=scenario.toml, replications=1, status=RunStatus.DONE
+    )
+    proposal = ResplitProposal.objects.create(
+        scenario=scenario, queue="orders", scenario_toml=scenario.toml, replications=1
     )
     client = logged_in(world.users[role])
     reads = role_of(role) in SIMULATION_READERS
@@ -459,7 +462,11 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         client.get(reverse("simulation:scenario", args=[scenario.pk])),
         client.get(reverse("simulation:run", args=[done.pk])),
         client.get(reverse("simulation:run_status", args=[done.pk])),
+        client.get(reverse("simulation:resplit", args=[proposal.pk])),
     ]
+    resplit = client.post(
+        reverse("simulation:resplit_create", args=[scenario.pk]), {"queue": "orders"}
+    )
     created = client.post(
         "/api/v1/simulation/scenarios",
         json.dumps({"name": "Copy", "toml": scenario.toml}),
@@ -487,7 +494,9 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     assert created.status_code == (201 if writes else refused), role
     assert built.status_code == (201 if writes else refused), role
     assert compared.status_code == (202 if writes else refused), role
+    assert resplit.status_code == (302 if writes else refused), role
     if not writes:
+        assert ResplitProposal.objects.count() == 1
         assert Scenario.objects.count() == 1
         assert SimulationRun.objects.count() == 1
         assert AuditEntry.objects.count() == audit_before

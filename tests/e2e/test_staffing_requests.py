@@ -37,12 +37,26 @@ def _speaking(world: World, role: str, language: str) -> Any:
     return user
 
 
+@pytest.fixture
+def patient(new_page: Any) -> Any:
+    """Pages and assertions that wait up to a minute: the shared machines are often busy."""
+    expect.set_options(timeout=60_000)
+
+    def make(language: str) -> Any:
+        page = new_page(language)
+        page.set_default_timeout(60_000)
+        return page
+
+    yield make
+    expect.set_options(timeout=5_000)
+
+
 def _tile(page: Any, testid: str) -> Any:
     return page.locator(f"[data-testid={testid}] .kpi-value")
 
 
 def test_requested_committed_and_delivered_side_by_side(
-    world: World, new_page: Any, live_server: Any, settings: Any
+    world: World, patient: Any, live_server: Any, settings: Any
 ) -> None:
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # given: a staffing plan of Rabat (Atlas Contact) for the current half-hour and the next two
@@ -54,7 +68,7 @@ def test_requested_committed_and_delivered_side_by_side(
 
     # when: the planner publishes it
     planner = _speaking(world, Role.PLANNER, "fr")
-    page = new_page("fr")
+    page = patient("fr")
     log_in(page, live_server, planner.username)
     page.goto(live_server.url + reverse("wfm:staffing", args=[plan.pk]))
     page.locator("[data-testid=publish-button]").click()
@@ -69,7 +83,7 @@ def test_requested_committed_and_delivered_side_by_side(
 
     # when: Atlas's manager, in English, first types a negative headcount
     manager = _speaking(world, Role.PARTNER_MANAGER, "en")
-    page = new_page("en")
+    page = patient("en")
     log_in(page, live_server, manager.username)
     go_to(page, NAV["en"])
     page.get_by_role("link", name="Atlas Contact").click()
@@ -97,7 +111,7 @@ def test_requested_committed_and_delivered_side_by_side(
 
     # when: the director looks, in French
     director = _speaking(world, Role.DIRECTOR, "fr")
-    page = new_page("fr")
+    page = patient("fr")
     log_in(page, live_server, director.username)
     go_to(page, NAV["fr"])
 
