@@ -69,7 +69,7 @@ def test_only_elapsed_time_is_measured() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         delivery_by_interval(
-            [datetime(2026, 3, 3, 9)],  # noqa: DTZ001 - the naive time under test
+            [datetime(2026, 3, 3, 9)],  # the naive time under test
             HALF,
             [],
             [],

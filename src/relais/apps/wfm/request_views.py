@@ -121,7 +121,8 @@ def _start(name: str) -> datetime | None:
 
 def _headcounts(request: HttpRequest) -> dict[datetime, str]:
     headcounts: dict[datetime, str] = {}
-    for name, value in request.POST.items():
+    for name in request.POST:
+        value = request.POST.get(name, "")
         if not name.startswith(FIELD) or not value.strip():
             continue
         start = _start(name)

@@ -162,7 +162,8 @@ def answered_contact_list(
     contacts = []
     for created, queued, accepted in rows:
         arrived = queued or created
-        contacts.append(AnsweredContact(arrived, max(0.0, (accepted - arrived).total_seconds())))
+        waited = (accepted - arrived).total_seconds() if accepted else 0.0
+        contacts.append(AnsweredContact(arrived, max(0.0, waited)))
     return contacts
 
 

@@ -140,10 +140,10 @@ def _freeze(
     to_freeze: dict[RequestKind, list[RequestedInterval]] = defaultdict(list)
     for interval in published.intervals.order_by("start"):
         day = timezone.localdate(interval.start)
-        kind = _horizon_reached(day, today)
-        if kind is None or any(day in frozen[k] for k in _tighter_or_same(kind)):
+        reached = _horizon_reached(day, today)
+        if reached is None or any(day in frozen[k] for k in _tighter_or_same(reached)):
             continue
-        to_freeze[kind].append(interval)
+        to_freeze[reached].append(interval)
     versions = []
     for kind, _days in reversed(HORIZONS):
         if not to_freeze.get(kind):

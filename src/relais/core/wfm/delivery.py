@@ -97,11 +97,11 @@ def delivery_by_interval(
     index_of = {start: index for index, start in enumerate(starts)}
     for contact in contacts:
         offset = (contact.arrived_at - first) // interval
-        index = index_of.get(first + offset * interval)
-        if index is None or contact.arrived_at >= now:
+        found = index_of.get(first + offset * interval)
+        if found is None or contact.arrived_at >= now:
             continue
-        answered[index] += 1
-        within[index] += contact.wait_seconds <= threshold_seconds
+        answered[found] += 1
+        within[found] += contact.wait_seconds <= threshold_seconds
     return [
         IntervalDelivery(
             start=start,
