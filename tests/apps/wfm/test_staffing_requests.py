@@ -279,3 +279,12 @@ def test_the_commit_form_shows_a_clear_error_and_keeps_what_was_typed(world: Wor
     page = client.get(saved["Location"]).content.decode()
     assert 'data-testid="count-under-committed"' in page
     assert CommittedInterval.objects.count() == 2
+
+
+def test_a_day_that_is_not_a_date_is_a_clear_400(world: World) -> None:
+    from tests.apps.conftest import logged_in
+
+    response = logged_in(world.users["director"]).get("/planning/requests/?day=31/02/2026")
+
+    assert response.status_code == 400
+    assert "31/02/2026" in response.content.decode()

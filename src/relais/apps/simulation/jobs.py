@@ -15,7 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from relais.apps.simulation.models import RunStatus, SimulationRun
-from relais.apps.simulation.resplit import execute_resplit
+from relais.apps.simulation.resplit_run import execute_resplit
 from relais.apps.simulation.summary import comparison_summary, result_summary
 from relais.apps.simulation.validation import parse_toml
 from relais.core.simulation import compare, render_html_report, simulate

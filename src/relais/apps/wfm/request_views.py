@@ -8,6 +8,7 @@ Reads through `request_selectors` (outside the viewer's scope: 404), writes thro
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.wfm import request_selectors, selectors, staffing_figures, staffing_requests
 from relais.apps.wfm.errors import ErrorCode
 from relais.apps.wfm.models import StaffingRequest
-from relais.apps.wfm.views import refusals_as_pages, staffing_context
+from relais.apps.wfm.views import View, refusals_as_pages, staffing_context
 
 #: Prefix of a commitment field: ``commit-<ISO start>``.
 FIELD = "commit-"
@@ -43,18 +44,27 @@ def _readable(request: HttpRequest) -> None:
         raise RelaisError(AccountsErrorCode.NOT_FOUND, kind=StaffingRequest._meta.verbose_name)
 
 
-def _invalid_day(request: HttpRequest, error: RelaisError) -> HttpResponse:
-    return render(request, "404.html", {"message": error.message}, status=400)
+def bad_day_as_page(view: View) -> View:
+    """A ``?day=`` that is not a date: a 400 page saying so."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except RelaisError as refused:
+            if refused.code == ErrorCode.INVALID_DAY:
+                return render(request, "404.html", {"message": refused.message}, status=400)
+            raise
+
+    return wrapped
 
 
 @login_required
 @refusals_as_pages
+@bad_day_as_page
 def requests_index(request: HttpRequest) -> HttpResponse:
     _readable(request)
-    try:
-        day = _day(request)
-    except RelaisError as error:
-        return _invalid_day(request, error)
+    day = _day(request)
     staffing_requests.staffing_requests_freeze()
     visible = request_selectors.staffing_request_list(viewer=request.user)
     days = staffing_figures.staffing_days(requests=visible, day=day)
@@ -98,14 +108,12 @@ def _detail_context(
 
 @login_required
 @refusals_as_pages
+@bad_day_as_page
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     staffing_request = request_selectors.staffing_request_get(
         viewer=request.user, request_id=request_id
     )
-    try:
-        day = _day(request)
-    except RelaisError as error:
-        return _invalid_day(request, error)
+    day = _day(request)
     staffing_requests.staffing_requests_freeze()
     return render(request, "wfm/request.html", _detail_context(request, staffing_request, day))
 
@@ -137,14 +145,12 @@ def _headcounts(request: HttpRequest) -> dict[datetime, str]:
 @login_required
 @require_POST
 @refusals_as_pages
+@bad_day_as_page
 def request_commit(request: HttpRequest, request_id: int) -> HttpResponse:
     staffing_request = request_selectors.staffing_request_get(
         viewer=request.user, request_id=request_id
     )
-    try:
-        day = _day(request)
-    except RelaisError as error:
-        return _invalid_day(request, error)
+    day = _day(request)
     typed = {start: value for name, value in request.POST.items() if (start := _start(name))}
     try:
         staffing_requests.staffing_commitment_save(
@@ -163,6 +169,7 @@ def request_commit(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @refusals_as_pages
+@bad_day_as_page
 def version_detail(request: HttpRequest, request_id: int, number: int) -> HttpResponse:
     staffing_request = request_selectors.staffing_request_get(
         viewer=request.user, request_id=request_id
