@@ -288,3 +288,25 @@ def test_a_day_that_is_not_a_date_is_a_clear_400(world: World) -> None:
 
     assert response.status_code == 400
     assert "31/02/2026" in response.content.decode()
+
+
+def test_the_freeze_command_freezes_what_a_horizon_reached_once(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # given: a request for a day five days ahead, frozen at W-1 on publication
+    day = timezone.localdate() + 5 * DAY
+    version = staffing_request_publish(
+        actor=world.users["planner"], plan=plan_for(world.rabat, day)
+    )
+
+    # when: the command runs twice
+    first, second = StringIO(), StringIO()
+    call_command("freeze_staffing_requests", stdout=first)
+    call_command("freeze_staffing_requests", stdout=second)
+
+    # then: nothing new to freeze (W-1 was taken on publication; D-1 is days away)
+    assert _kinds(version.request_id) == [RequestKind.PUBLISHED, RequestKind.FROZEN_W1]
+    assert "0 frozen version(s)" in first.getvalue()
+    assert "0 frozen version(s)" in second.getvalue()
