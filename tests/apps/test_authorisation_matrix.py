@@ -435,7 +435,7 @@ COVERED_API |= {
 def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     world: World, role: str
 ) -> None:
-    from relais.apps.simulation.models import RunStatus, Scenario, SimulationRun
+    from relais.apps.simulation.models import ResplitProposal, RunStatus, Scenario, SimulationRun
     from relais.apps.simulation.services import scenario_build_from_live
     from tests.apps.routing.fixtures import orders_queue
 
@@ -443,6 +443,9 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     scenario = scenario_build_from_live(actor=world.users["director"], name="Matrix")
     done = SimulationRun.objects.create(
         scenario=scenario, scenario_toml=scenario.toml, replications=1, status=RunStatus.DONE
+    )
+    proposal = ResplitProposal.objects.create(
+        scenario=scenario, queue="orders", scenario_toml=scenario.toml, replications=1
     )
     client = logged_in(world.users[role])
     reads = role_of(role) in SIMULATION_READERS
@@ -459,7 +462,11 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
         client.get(reverse("simulation:scenario", args=[scenario.pk])),
         client.get(reverse("simulation:run", args=[done.pk])),
         client.get(reverse("simulation:run_status", args=[done.pk])),
+        client.get(reverse("simulation:resplit", args=[proposal.pk])),
     ]
+    resplit = client.post(
+        reverse("simulation:resplit_create", args=[scenario.pk]), {"queue": "orders"}
+    )
     created = client.post(
         "/api/v1/simulation/scenarios",
         json.dumps({"name": "Copy", "toml": scenario.toml}),
@@ -487,7 +494,9 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     assert created.status_code == (201 if writes else refused), role
     assert built.status_code == (201 if writes else refused), role
     assert compared.status_code == (202 if writes else refused), role
+    assert resplit.status_code == (302 if writes else refused), role
     if not writes:
+        assert ResplitProposal.objects.count() == 1
         assert Scenario.objects.count() == 1
         assert SimulationRun.objects.count() == 1
         assert AuditEntry.objects.count() == audit_before
@@ -675,6 +684,65 @@ def test_a_schedule_of_two_partners_shows_each_only_its_own_sites(world: World, 
     html = page.content.decode()
     for site in (world.rabat, world.bucarest):
         assert (site.name in html) == (site.pk in visible), (role, site.name)
+
+
+#: Who reads the staffing requests: the client's roles every partner's, a partner manager its own.
+REQUEST_READERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_staffing_requests_are_scoped_to_the_partner(world: World, role: str) -> None:
+    from django.utils import timezone
+
+    from relais.apps.wfm.models import CommittedInterval, StaffingRequestVersion
+    from relais.apps.wfm.staffing_requests import staffing_request_publish
+    from tests.apps.wfm.staffing_request_data import nine, plan_for
+
+    # given: a request to each partner for today, and a plan of Rabat not yet published
+    today = timezone.localdate()
+    planner = world.users["planner"]
+    atlas = staffing_request_publish(actor=planner, plan=plan_for(world.rabat, today)).request
+    carpathia = staffing_request_publish(actor=planner, plan=plan_for(world.bucarest, today))
+    unpublished = plan_for(world.rabat, today, agents=(1, 1, 1))
+    versions = StaffingRequestVersion.objects.count()
+    client = logged_in(world.users[role])
+    reads_all = role_of(role) in REQUEST_READERS
+    manager = role == Role.PARTNER_MANAGER
+
+    # when
+    index = client.get(reverse("wfm:requests"))
+    pages = {
+        partner: (
+            client.get(reverse("wfm:request", args=[request.pk])).status_code,
+            client.get(reverse("wfm:request_version", args=[request.pk, 1])).status_code,
+        )
+        for partner, request in (("atlas", atlas), ("carpathia", carpathia.request))
+    }
+    commits = {
+        partner: client.post(
+            reverse("wfm:request_commit", args=[request.pk]),
+            {f"commit-{nine(today).isoformat()}": "2"},
+        ).status_code
+        for partner, request in (("atlas", atlas), ("carpathia", carpathia.request))
+    }
+    published = client.post(reverse("wfm:staffing_publish", args=[unpublished.pk])).status_code
+
+    # then: reads
+    assert index.status_code == (200 if reads_all or manager else 404), role
+    html = index.content.decode()
+    assert ("Carpathia CX" in html) == reads_all, role
+    assert ("Atlas Contact" in html) == (reads_all or manager), role
+    assert pages["atlas"] == ((200, 200) if reads_all or manager else (404, 404)), role
+    assert pages["carpathia"] == ((200, 200) if reads_all else (404, 404)), role
+    # only Atlas's manager commits, for Atlas only; the client's roles are refused
+    assert commits["atlas"] == (302 if manager else 403 if reads_all else 404), role
+    assert commits["carpathia"] == (403 if reads_all else 404), role
+    assert CommittedInterval.objects.count() == (1 if manager else 0), role
+    # only the client's roles publish; others who read the plan are refused, others not found
+    reads_plan = world.rabat.pk in planning_sites(world, role)
+    assert published == (302 if reads_all else 403 if reads_plan else 404), role
+    # (one version more: today was already frozen at D-1 by the first publication)
+    assert StaffingRequestVersion.objects.count() == versions + (1 if reads_all else 0), role
 
 
 @pytest.mark.parametrize("role", USERS)

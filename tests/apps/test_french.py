@@ -286,6 +286,7 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
     mail_contact, attachment = _email_objects(world, served)
     return {
         **quality,
+        **_staffing_objects(world, scenario),
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,
@@ -304,6 +305,38 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
         "solve_id": solve.pk,
         "satisfaction:token": survey,
     }
+
+
+def _staffing_objects(world: World, scenario: Any) -> dict[str, int | str]:
+    """Today's staffing request to Atlas (published, frozen, answered) and a re-split
+    proposal done on the scenario."""
+    from relais.apps.simulation.models import ResplitProposal, RunStatus
+    from relais.apps.wfm.staffing_requests import (
+        staffing_commitment_save,
+        staffing_request_publish,
+    )
+    from tests.apps.wfm.staffing_request_data import nine, plan_for
+
+    today = timezone.localdate()
+    version = staffing_request_publish(
+        actor=world.users["planner"], plan=plan_for(world.rabat, today)
+    )
+    staffing_commitment_save(
+        actor=world.users["partner_manager"], request=version.request, headcounts={nine(today): 2}
+    )
+    proposal = ResplitProposal.objects.create(
+        scenario=scenario,
+        queue="orders",
+        scenario_toml=scenario.toml,
+        replications=1,
+        status=RunStatus.DONE,
+        baseline={"service_level": 0.8, "abandonment_rate": 0.05},
+        candidates=[
+            {"partner": "atlas", "percent": 5.0, "service_level": 0.81, "abandonment_rate": 0.05,
+             "sl_points": 1.2, "abandonment_points": -0.3},
+        ],
+    )  # fmt: skip
+    return {"request_id": version.request_id, "wfm:number": 1, "proposal_id": proposal.pk}
 
 
 def _survey(queue: Any, agent: Any) -> str:

@@ -22,6 +22,7 @@ from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
 from relais.apps.simulation.access import can_view as may_view_simulation
 from relais.apps.supervision.access import may_supervise
+from relais.apps.wfm.request_selectors import can_read_requests
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
     if user.role == Role.SUPERVISOR:
         items.append(("operate", "help", _("Help requests"), "hand-stop", "desktop:help_inbox"))
     items.append(("plan", "planning", _("Planning"), "calendar-week", "wfm:planning"))
+    if can_read_requests(user):
+        items.append(("plan", "staffing_requests", _("Staffing requests"), "scale", "wfm:requests"))
     if may_view_simulation(user):
         items.append(("plan", "simulation", _("Simulation"), "flask", "simulation:index"))
     if not _is_agent(user) and may_see_reports(user):

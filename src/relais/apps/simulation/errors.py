@@ -16,6 +16,7 @@ class ErrorCode(ErrorCodeBase):
     RUN_NOT_DONE = "run_not_done"
     SIMULATION_NOT_ALLOWED = "simulation_not_allowed"
     INVALID_WHAT_IF = "invalid_what_if"
+    NO_PARTNER_TO_SHIFT = "no_partner_to_shift"
 
     @property
     def status(self) -> int:
@@ -44,5 +45,8 @@ _MESSAGES = {
     ErrorCode.RUN_NOT_DONE: _("Only finished runs can be compared."),
     ErrorCode.SIMULATION_NOT_ALLOWED: _(
         "Only directors, planners and administrators create and run scenarios."
+    ),
+    ErrorCode.NO_PARTNER_TO_SHIFT: _(
+        "The scenario has no queue “%(queue)s” or no partner to shift its share to."
     ),
 }

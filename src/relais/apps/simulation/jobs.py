@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from relais.apps.simulation.models import RunStatus, SimulationRun
+from relais.apps.simulation.resplit_run import execute_resplit
 from relais.apps.simulation.summary import comparison_summary, result_summary
 from relais.apps.simulation.validation import parse_toml
 from relais.core.simulation import compare, render_html_report, simulate
@@ -85,3 +86,8 @@ def execute_run(run_id: int) -> str:
             finished_at=timezone.now(),
         )
     return RunStatus.DONE
+
+
+@task()
+def propose_resplit(proposal_id: int) -> str:
+    return execute_resplit(proposal_id)

@@ -95,3 +95,37 @@ class SimulationRun(BackgroundJob):
 
     def report(self, language: str) -> str:
         return self.report_fr if language.startswith("fr") else self.report_en
+
+
+class ResplitProposal(BackgroundJob):
+    """Candidate shifts of a queue's share to each partner, simulated against the scenario.
+
+    ``candidates`` lists ``{partner, percent, service_level, abandonment_rate, sl_points,
+    abandonment_points}`` (points: the candidate minus the scenario as it is, common random
+    numbers), best service level first; ``baseline`` the scenario's own figures."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="resplits"
+    )
+    queue = models.CharField(_("queue"), max_length=120)
+    scenario_toml = models.TextField(_("scenario as run"))
+    replications = models.PositiveSmallIntegerField(_("replications"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    baseline = models.JSONField(_("scenario as it is"), null=True, blank=True)
+    candidates = models.JSONField(_("candidates"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("re-split proposal")
+        verbose_name_plural = _("re-split proposals")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0.0, progress__lte=1.0),
+                name="resplit_progress_0_to_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} / {self.queue} #{self.pk}"

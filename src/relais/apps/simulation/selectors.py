@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
 from relais.apps.simulation.access import can_view
-from relais.apps.simulation.models import RunStatus, Scenario, SimulationRun
+from relais.apps.simulation.models import ResplitProposal, RunStatus, Scenario, SimulationRun
 
 
 def scenario_list(*, viewer: Any) -> QuerySet[Scenario]:
@@ -52,3 +52,17 @@ def run_get(*, viewer: Any, run_id: int) -> SimulationRun:
         )
     except SimulationRun.DoesNotExist as missing:
         raise RelaisError(ErrorCode.NOT_FOUND, kind=SimulationRun._meta.verbose_name) from missing
+
+
+def resplit_list(*, viewer: Any, scenario: Scenario) -> QuerySet[ResplitProposal]:
+    if not can_view(viewer):
+        return ResplitProposal.objects.none()
+    return ResplitProposal.objects.filter(scenario=scenario)
+
+
+def resplit_get(*, viewer: Any, proposal_id: int) -> ResplitProposal:
+    """A re-split proposal, for those who see the simulator (else: not found)."""
+    found = ResplitProposal.objects.select_related("scenario").filter(pk=proposal_id).first()
+    if found is None or not can_view(viewer):
+        raise RelaisError(ErrorCode.NOT_FOUND, kind=ResplitProposal._meta.verbose_name)
+    return found

@@ -15,4 +15,6 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("runs/<int:run_id>/report/", views.run_report, name="run_report"),
+    path("scenarios/<int:scenario_id>/resplit/", views.resplit_create, name="resplit_create"),
+    path("resplits/<int:proposal_id>/", views.resplit_detail, name="resplit"),
 ]

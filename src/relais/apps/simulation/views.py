@@ -34,6 +34,7 @@ from relais.apps.simulation.forms import (
 )
 from relais.apps.simulation.models import RunStatus, ScenarioSource
 from relais.apps.simulation.presentation import difference_rows, headline_rows
+from relais.apps.simulation.resplit import resplit_request
 from relais.apps.simulation.whatif import apply_what_if, parts_of
 
 View = Callable[..., HttpResponse]
@@ -163,6 +164,9 @@ def _what_if_form(scenario: Any, data: Any = None) -> WhatIfForm:
 
 def _scenario_context(request: HttpRequest, found: Any, **forms: Any) -> dict[str, Any]:
     return {
+        "resplit_queues": parts_of(found.toml).queues,
+        "resplits": selectors.resplit_list(viewer=request.user, scenario=found)[:5],
+        "resplit_error": forms.get("resplit_error"),
         "scenario": found,
         "form": forms.get("form") or ScenarioForm(initial={"name": found.name, "toml": found.toml}),
         "run_form": forms.get("run_form") or RunForm(),
@@ -282,3 +286,28 @@ def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
     response["Content-Security-Policy"] = REPORT_POLICY
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@readers_only
+@require_POST
+def resplit_create(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    """Propose a re-split of a queue between the partners: a background job."""
+    found = selectors.scenario_get(viewer=request.user, scenario_id=scenario_id)
+    if not can_run(request.user):
+        return _refused(request)
+    try:
+        proposal = resplit_request(
+            actor=request_user(request), scenario=found, queue=request.POST.get("queue", "")
+        )
+    except RelaisError as error:
+        context = _scenario_context(request, found, resplit_error=error)
+        return render(request, "simulation/scenario.html", context, status=error.status)
+    return redirect("simulation:resplit", proposal.pk)
+
+
+@readers_only
+@require_GET
+def resplit_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.resplit_get(viewer=request.user, proposal_id=proposal_id)
+    finished = proposal.status in {RunStatus.DONE, RunStatus.FAILED}
+    return render(request, "simulation/resplit.html", {"proposal": proposal, "finished": finished})

@@ -27,10 +27,22 @@ class ErrorCode(ErrorCodeBase):
     SCHEDULING_FAILED = "scheduling_failed"
     INVALID_RAMADAN_DAYS = "invalid_ramadan_days"
     PLANNING_NOT_ALLOWED = "planning_not_allowed"
+    SITE_WITHOUT_PARTNER = "site_without_partner"
+    EMPTY_STAFFING_PLAN = "empty_staffing_plan"
+    PUBLISH_NOT_ALLOWED = "publish_not_allowed"
+    COMMIT_NOT_ALLOWED = "commit_not_allowed"
+    COMMITMENT_NOT_WHOLE = "commitment_not_whole"
+    COMMITMENT_UNKNOWN_INTERVAL = "commitment_unknown_interval"
+    COMMITMENT_EMPTY = "commitment_empty"
+    INVALID_DAY = "invalid_day"
 
     @property
     def status(self) -> int:
-        if self is ErrorCode.PLANNING_NOT_ALLOWED:
+        if self in {
+            ErrorCode.PLANNING_NOT_ALLOWED,
+            ErrorCode.PUBLISH_NOT_ALLOWED,
+            ErrorCode.COMMIT_NOT_ALLOWED,
+        }:
             return 403
         if self in {ErrorCode.STAFFING_UNREACHABLE, ErrorCode.SCHEDULING_FAILED}:
             return 422
@@ -81,4 +93,18 @@ _MESSAGES = {
     ErrorCode.SCHEDULING_FAILED: _("No schedule could be built: %(details)s"),
     ErrorCode.INVALID_RAMADAN_DAYS: _("Invalid Ramadan dates: %(details)s"),
     ErrorCode.PLANNING_NOT_ALLOWED: _("Your role may read this site's plans but not change them."),
+    ErrorCode.SITE_WITHOUT_PARTNER: _(
+        "The site “%(site)s” belongs to no partner: a staffing request is addressed to a partner."
+    ),
+    ErrorCode.EMPTY_STAFFING_PLAN: _("The staffing plan has no interval to request."),
+    ErrorCode.PUBLISH_NOT_ALLOWED: _(
+        "Only the client's planners, directors and administrators publish staffing requests."
+    ),
+    ErrorCode.COMMIT_NOT_ALLOWED: _("Only the partner's manager commits its headcount."),
+    ErrorCode.COMMITMENT_NOT_WHOLE: _(
+        "Interval %(interval)s: “%(value)s” is not a whole number of agents (0 or more)."
+    ),
+    ErrorCode.COMMITMENT_UNKNOWN_INTERVAL: _("The interval %(interval)s is not in this request."),
+    ErrorCode.INVALID_DAY: _("“%(value)s” is not a date such as 2026-12-07."),
+    ErrorCode.COMMITMENT_EMPTY: _("Nothing to commit: give a headcount for at least one interval."),
 }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from relais.apps.jobs import BackgroundJob
-from relais.apps.organisation.models import Agent, Site
+from relais.apps.organisation.models import Agent, Partner, Site
 
 
 class SiteCalendarOverride(models.Model):
@@ -267,3 +267,133 @@ class ScheduleSolve(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.week_start:%Y-%m-%d} solve #{self.pk}"
+
+
+class RequestKind(models.TextChoices):
+    """How a version of a staffing request came to be: published, or frozen at a horizon."""
+
+    PUBLISHED = "published", pgettext_lazy("staffing request", "Published")
+    FROZEN_M1 = "frozen_m1", _("Frozen at M-1")
+    FROZEN_W1 = "frozen_w1", _("Frozen at W-1")
+    FROZEN_D1 = "frozen_d1", _("Frozen at D-1")
+
+
+class StaffingRequest(models.Model):
+    """What the client asks one partner to staff on one queue: a series of versions."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    queue = models.CharField(_("queue"), max_length=120)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("staffing request")
+        verbose_name_plural = _("staffing requests")
+        ordering = ["partner__name", "queue"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "queue"], name="one_request_per_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue} → {self.partner}"
+
+
+class StaffingRequestVersion(models.Model):
+    """One version, never changed: a publication (from a staffing plan) or a frozen copy.
+
+    A frozen version copies, from the newest publication, the intervals of the days its
+    horizon reached (``RequestKind``); the requested headcount of an interval is the one of
+    the newest frozen version holding it, else of the newest publication."""
+
+    request = models.ForeignKey(
+        StaffingRequest,
+        verbose_name=_("staffing request"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    staffing_plan = models.ForeignKey(
+        StaffingPlan,
+        verbose_name=_("staffing plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("staffing request version")
+        verbose_name_plural = _("staffing request versions")
+        ordering = ["request", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} v{self.number}"
+
+
+class RequestedInterval(models.Model):
+    version = models.ForeignKey(
+        StaffingRequestVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="intervals",
+    )
+    start = models.DateTimeField(_("start"))
+    interval_minutes = models.PositiveSmallIntegerField(_("interval (minutes)"))
+    agents = models.PositiveIntegerField(_("agents requested"))
+
+    class Meta:
+        verbose_name = _("requested interval")
+        verbose_name_plural = _("requested intervals")
+        ordering = ["version", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "start"], name="one_request_per_interval")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.agents}"
+
+
+class CommittedInterval(models.Model):
+    """The headcount a partner commits for one interval of a request (its latest answer;
+    every change is in the audit log)."""
+
+    request = models.ForeignKey(
+        StaffingRequest,
+        verbose_name=_("staffing request"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    start = models.DateTimeField(_("start"))
+    agents = models.PositiveIntegerField(_("agents committed"))
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("committed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committed_at = models.DateTimeField(_("committed at"))
+
+    class Meta:
+        verbose_name = _("committed interval")
+        verbose_name_plural = _("committed intervals")
+        ordering = ["request", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "start"], name="one_commitment_per_interval")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} {self.agents}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.apps.wfm import views
+from relais.apps.wfm import request_views, views
 
 app_name = "wfm"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("schedules/<int:schedule_id>/", views.schedule_detail, name="schedule"),
     path("schedules/<int:schedule_id>/adherence/", views.adherence, name="adherence"),
     path("my-schedule/", views.my_schedule, name="my_schedule"),
+    path(
+        "staffing/<int:plan_id>/publish/", request_views.staffing_publish, name="staffing_publish"
+    ),
+    path("requests/", request_views.requests_index, name="requests"),
+    path("requests/<int:request_id>/", request_views.request_detail, name="request"),
+    path("requests/<int:request_id>/commit/", request_views.request_commit, name="request_commit"),
+    path(
+        "requests/<int:request_id>/versions/<int:number>/",
+        request_views.version_detail,
+        name="request_version",
+    ),
 ]

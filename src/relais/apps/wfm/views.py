@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from relais.apps.accounts.errors import ErrorCode as AccountsErrorCode
 from relais.apps.accounts.models import Role
 from relais.apps.errors import RelaisError
-from relais.apps.wfm import reports, selectors, services, solves, wording
+from relais.apps.wfm import reports, request_selectors, selectors, services, solves, wording
 from relais.apps.wfm.errors import ErrorCode
 from relais.apps.wfm.forms import ForecastForm, HistorySource, ScheduleForm, StaffingForm
-from relais.apps.wfm.models import Schedule
+from relais.apps.wfm.models import Schedule, StaffingPlan
 
 View = Callable[..., HttpResponse]
 
@@ -38,7 +38,7 @@ def refusals_as_pages(view: View) -> View:
         except RelaisError as refused:
             if refused.code == AccountsErrorCode.NOT_FOUND:
                 return render(request, "404.html", status=404)
-            if refused.code == ErrorCode.PLANNING_NOT_ALLOWED:
+            if refused.status == 403:
                 return render(request, "404.html", {"message": refused.message}, status=403)
             raise
 
@@ -174,16 +174,18 @@ def staffing_create(request: HttpRequest, run_id: int) -> HttpResponse:
 @refusals_as_pages
 def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.staffing_plan_get(viewer=request.user, plan_id=plan_id)
-    return render(
-        request,
-        "wfm/staffing.html",
-        {
-            "plan": plan,
-            "series": reports.staffing_chart(plan),
-            "figures": reports.staffing_figures(plan),
-            "rows": plan.rows.all(),
-        },
-    )
+    context = staffing_context(plan, can_publish=request_selectors.can_publish(request.user))
+    return render(request, "wfm/staffing.html", context)
+
+
+def staffing_context(plan: StaffingPlan, **extra: Any) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "series": reports.staffing_chart(plan),
+        "figures": reports.staffing_figures(plan),
+        "rows": plan.rows.all(),
+        **extra,
+    }
 
 
 @login_required

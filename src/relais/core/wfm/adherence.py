@@ -123,7 +123,7 @@ def adherence_by_agent(
         states[change.agent_id].append(change)
     result: dict[str, Adherence] = {}
     for agent_id in sorted(planned.keys() | states.keys()):
-        segments = _state_segments(states.get(agent_id, []), period_start, elapsed_end)
+        segments = state_segments(states.get(agent_id, []), period_start, elapsed_end)
         measured = _agent_adherence(planned.get(agent_id, []), segments, period_start, elapsed_end)
         ahead = _scheduled_between(planned.get(agent_id, []), elapsed_end, period_end)
         result[agent_id] = replace(measured, scheduled_ahead=ahead)
@@ -142,7 +142,7 @@ def adherence_by_site(
     return dict(totals)
 
 
-def _state_segments(
+def state_segments(
     changes: Sequence[StateChange], start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime, str | None]]:
     """The agent's activity as ``(from, to, activity)`` pieces covering ``[start, end)``."""
