@@ -184,6 +184,13 @@ def _serve(args: argparse.Namespace) -> None:
         from relais.apps.email.jobs import start_outbox_sweeper
 
         start_outbox_sweeper()  # e-mails left waiting by a worker that stopped
+        from relais.apps.periodic import Periodic
+        from relais.apps.wfm.staffing_requests import staffing_requests_freeze
+
+        # the staffing requests' days that a horizon (M-1, W-1, D-1) has reached, every 10 min
+        Periodic(
+            name="relais-staffing", every=600.0, turn=lambda: staffing_requests_freeze() and False
+        ).start()
     if not args.no_stats:  # the reports' interval statistics, every few seconds
         from relais.apps.reporting.keeper import start_stats_keeper
 

@@ -1,7 +1,7 @@
 """``relais freeze_staffing_requests``: freeze the days a horizon (M-1, W-1, D-1) has reached.
 
-Idempotent; run it from cron (e.g. every hour). Publications and the requests' pages freeze
-too, so this only matters when nobody publishes nor looks."""
+Idempotent. `relais serve` freezes every 10 minutes, and publications and the requests' pages
+freeze too; run this from cron when the server runs with `--no-jobs`."""
 
 from __future__ import annotations
 
