@@ -18,7 +18,7 @@ PAYLOADS = [
     '<a href="#" onclick="alert(1)">x</a>',
     '<svg onload="alert(1)"></svg>',
     "![x](https://evil.example/track.png)",
-    '<style>body{display:none}</style>',
+    "<style>body{display:none}</style>",
 ]
 
 
@@ -46,7 +46,8 @@ def dangers(html: str) -> list[str]:
             value = (attributes.get(name) or "").strip().lower()
             if value.startswith(("javascript:", "data:", "vbscript:")):
                 found.append(f"{tag}[{name}={value}]")
-        if tag == "img" and not (attributes.get("src") or "").startswith("/knowledge/images/"):
+        source = attributes.get("src")
+        if tag == "img" and source and not source.startswith("/knowledge/images/"):
             found.append("foreign img")
     return found
 
@@ -111,7 +112,11 @@ def test_an_image_is_accepted_by_its_bytes():
     ("name", "data", "code"),
     [
         ("photo.png", b"<script>alert(1)</script>", "invalid_image"),
-        ("photo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "invalid_image"),
+        (
+            "photo.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "invalid_image",
+        ),
         ("photo.html", PNG, "invalid_image"),
         ("photo.jpg", PNG, "invalid_image"),
         ("photo.png", PNG + b"\x00" * (2 * 1024 * 1024), "image_too_large"),

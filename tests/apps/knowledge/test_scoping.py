@@ -71,7 +71,9 @@ def test_a_carpathia_agent_never_sees_an_internal_article(world: World, articles
     assert refused.value.code == "not_found"
 
 
-def test_a_partner_manager_reads_their_partners_articles_in_any_language_not_internal_ones(world, articles):
+def test_a_partner_manager_reads_their_partners_articles_in_any_language_not_internal_ones(
+    world, articles
+):
     listed = {a.pk for a in selectors.article_list(viewer=world.users["partner_manager"])}
 
     assert listed == {articles[k] for k in ("public", "agents", "atlas", "dutch")}

@@ -5,13 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from relais.apps.knowledge import services
 from relais.apps.knowledge.access import PUBLIC_READER, reader_for
 from relais.apps.knowledge.models import Audience
 from relais.apps.knowledge.search import article_search
-from relais.apps.knowledge import services
-from relais.apps.knowledge.services import ArticleFields
 from tests.apps.conftest import World
-from tests.apps.knowledge.fixtures import publish, published
+from tests.apps.knowledge.fixtures import published
 
 
 @pytest.fixture
@@ -76,9 +75,7 @@ def test_an_archived_article_is_no_longer_found(world: World, faq: dict[str, int
 
 def test_search_finds_only_what_the_reader_may_read(world: World):
     director = world.users["director"]
-    internal, _ = published(
-        director, director, title="Parasol interne", audience=Audience.INTERNAL
-    )
+    internal, _ = published(director, director, title="Parasol interne", audience=Audience.INTERNAL)
 
     assert article_search(reader=PUBLIC_READER, query="parasol") == []
     assert article_search(reader=reader_for(world.agents["bucarest0"].user), query="parasol") == []
@@ -108,7 +105,8 @@ def test_an_article_published_in_one_process_is_found_from_another_at_once(tmp_p
         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        assert searcher.stdin and searcher.stdout
+        assert searcher.stdin
+        assert searcher.stdout
         searcher.stdin.write("parasol\n")
         searcher.stdin.flush()
         before = searcher.stdout.readline().strip()

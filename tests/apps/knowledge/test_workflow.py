@@ -132,9 +132,7 @@ def test_workflow_writes_are_audited(world: World):
     article, _ = published(director, director, title="Procédure", body="…")
     services.article_archive(actor=director, article=article)
 
-    actions = list(
-        AuditEntry.objects.order_by("pk")[before:].values_list("action", flat=True)
-    )
+    actions = list(AuditEntry.objects.order_by("pk")[before:].values_list("action", flat=True))
     assert actions == [
         "knowledge.article.create",
         "knowledge.article.submit",

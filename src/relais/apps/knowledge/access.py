@@ -78,7 +78,9 @@ def reader_for(user: Any) -> Reader:
         return Reader(signed_in=True, everything=True, internal=True)
     if user.role in PARTNER_ROLES:
         partners = frozenset({user.partner_id}) if user.partner_id else frozenset()
-        sites = frozenset(user.partner.sites.values_list("id", flat=True)) if partners else frozenset()
+        sites = (
+            frozenset(user.partner.sites.values_list("id", flat=True)) if partners else frozenset()
+        )
         return Reader(signed_in=True, site_ids=sites, partner_ids=partners, any_language=True)
     if user.role == Role.SUPERVISOR:
         sites = list(user.supervised_teams.values_list("site_id", "site__partner_id"))

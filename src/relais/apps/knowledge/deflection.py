@@ -101,4 +101,6 @@ def deflection_by_topic(
             row.no_contact_within_24h += 1
         else:
             row.unknown += 1
-    return sorted(figures.values(), key=lambda r: (r.topic is None, r.topic.order if r.topic else 0))
+    return sorted(
+        figures.values(), key=lambda r: (r.topic is None, r.topic.order if r.topic else 0)
+    )

@@ -39,7 +39,9 @@ _MESSAGES = {
     ErrorCode.PERMISSION_DENIED: _("Your role may not do this to an article."),
     ErrorCode.WRONG_STATUS: _("The article is %(status)s: this step does not apply."),
     ErrorCode.NOT_A_REVIEWER: _("Only a reviewer named on the article may approve it."),
-    ErrorCode.NOT_APPROVED: _("Every named reviewer must approve the article before it is published."),
+    ErrorCode.NOT_APPROVED: _(
+        "Every named reviewer must approve the article before it is published."
+    ),
     ErrorCode.INVALID_ARTICLE: _("The article is not valid: %(reason)s"),
     ErrorCode.INVALID_IMAGE: _("Only PNG, JPEG, GIF and WebP images may be uploaded."),
     ErrorCode.IMAGE_TOO_LARGE: _("The image is larger than %(limit)s."),

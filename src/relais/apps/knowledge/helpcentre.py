@@ -109,7 +109,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     question = str(body.get("message", "")).strip()
     if not question:
         return JsonResponse({"code": "invalid_message", "message": "message"}, status=400)
-    session, token, found = selfservice.selfservice_start(
+    _, token, found = selfservice.selfservice_start(
         question=question,
         language=str(body.get("language", "fr")),
         email=str(body.get("email", ""))[:254],

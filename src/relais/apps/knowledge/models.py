@@ -185,6 +185,9 @@ class ArticleApproval(models.Model):
             models.UniqueConstraint(fields=["article", "reviewer"], name="one_approval_each")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} ✓ {self.article_id}"
+
 
 class ArticleImage(models.Model):
     """An image shown in an article, checked on upload, served to the article's readers only."""
@@ -208,6 +211,9 @@ class ArticleImage(models.Model):
         verbose_name = _("article image")
         verbose_name_plural = _("article images")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class SearchGeneration(models.Model):
     """One row counting the changes to what search may find; every web process rebuilds its
@@ -218,6 +224,9 @@ class SearchGeneration(models.Model):
     class Meta:
         verbose_name = _("search generation")
         verbose_name_plural = _("search generations")
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class UseKind(models.TextChoices):
@@ -249,6 +258,9 @@ class ArticleUse(models.Model):
         verbose_name = _("article use")
         verbose_name_plural = _("article uses")
 
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.contact_id} ({self.kind})"
+
 
 class ArticleFeedback(models.Model):
     """A reader of the help centre said whether an article helped."""
@@ -262,6 +274,9 @@ class ArticleFeedback(models.Model):
     class Meta:
         verbose_name = _("article feedback")
         verbose_name_plural = _("article feedback")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.helpful}"
 
 
 class SessionOutcome(models.TextChoices):
@@ -301,3 +316,6 @@ class SelfServiceSession(models.Model):
         verbose_name = _("self-service session")
         verbose_name_plural = _("self-service sessions")
         indexes = [models.Index(fields=["started_at"], name="selfservice_started")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

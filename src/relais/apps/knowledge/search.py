@@ -46,9 +46,7 @@ def search_generation_bump() -> None:
 
 def _documents() -> list[SearchDocument]:
     articles = (
-        Article.objects.filter(published_filter())
-        .select_related("current_version")
-        .order_by("pk")
+        Article.objects.filter(published_filter()).select_related("current_version").order_by("pk")
     )
     return [
         SearchDocument(

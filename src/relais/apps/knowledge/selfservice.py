@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -91,9 +92,13 @@ def selfservice_escalate(*, token: str, chat_token: str = "") -> SelfServiceSess
     the suggestions they were shown."""
     with transaction.atomic():
         session = _session(token)
-        chat = ChatSession.objects.select_related("contact").filter(
-            token_hash=hash_token(chat_token)
-        ).first() if chat_token else None
+        chat = (
+            ChatSession.objects.select_related("contact")
+            .filter(token_hash=hash_token(chat_token))
+            .first()
+            if chat_token
+            else None
+        )
         session.outcome = SessionOutcome.ESCALATED
         session.ended_at = timezone.now()
         if chat is not None:

@@ -175,6 +175,8 @@ def compare(request: HttpRequest, article_id: int) -> HttpResponse:
 @_refusals
 def image_upload(request: HttpRequest, article_id: int) -> HttpResponse:
     item = selectors.article_get(viewer=request.user, article_id=article_id)
+    if not may_write(request.user):
+        raise RelaisError(ErrorCode.PERMISSION_DENIED)
     upload = request.FILES.get("image")
     if upload is None:
         raise RelaisError(ErrorCode.INVALID_IMAGE)

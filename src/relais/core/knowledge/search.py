@@ -107,7 +107,7 @@ class SearchIndex:
     def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
         """The documents that match the query, best first (ties: the order of documents)."""
         parsed = self.parse(query)
-        if not self.documents or not parsed.terms and not parsed.phrases:
+        if not self.documents or (not parsed.terms and not parsed.phrases):
             return []
         if parsed.terms:
             scores = [float(s) for s in self._bm25.get_scores(list(parsed.terms))]
