@@ -83,12 +83,12 @@ def reader_for(user: Any) -> Reader:
         )
         return Reader(signed_in=True, site_ids=sites, partner_ids=partners, any_language=True)
     if user.role == Role.SUPERVISOR:
-        sites = list(user.supervised_teams.values_list("site_id", "site__partner_id"))
-        partners = frozenset(p for _, p in sites if p is not None)
+        places = list(user.supervised_teams.values_list("site_id", "site__partner_id"))
+        partners = frozenset(p for _, p in places if p is not None)
         return Reader(
             signed_in=True,
-            internal=bool(sites) and not partners,
-            site_ids=frozenset(s for s, _ in sites),
+            internal=bool(places) and not partners,
+            site_ids=frozenset(s for s, _ in places),
             partner_ids=partners,
             any_language=True,
         )

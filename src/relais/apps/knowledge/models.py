@@ -220,6 +220,9 @@ class SearchGeneration(models.Model):
     index when the number it holds is behind."""
 
     value = models.PositiveBigIntegerField(_("generation"), default=0)
+    #: Random at each change: a change rolled back after a process read it inside its own
+    #: transaction can never look like the next committed one.
+    stamp = models.CharField(_("stamp"), max_length=32, default="")
 
     class Meta:
         verbose_name = _("search generation")

@@ -11,6 +11,7 @@ PostgreSQL give the same results. Hits are then narrowed to what the reader may 
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import F
@@ -24,9 +25,12 @@ from relais.core.knowledge.search import SearchDocument, SearchIndex
 _RANKED = 200
 
 
+type Generation = tuple[int, str]
+
+
 @dataclass(frozen=True, slots=True)
 class _Built:
-    generation: int
+    generation: Generation
     index: SearchIndex
 
 
@@ -34,14 +38,17 @@ _lock = threading.Lock()
 _built: _Built | None = None
 
 
-def search_generation() -> int:
-    return SearchGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+def search_generation() -> Generation:
+    """The number and stamp of the last change to what search may find."""
+    found = SearchGeneration.objects.filter(pk=1).values_list("value", "stamp").first()
+    return found or (0, "")
 
 
 def search_generation_bump() -> None:
     """Call inside the transaction that changes what search may find."""
-    if not SearchGeneration.objects.filter(pk=1).update(value=F("value") + 1):
-        SearchGeneration.objects.create(pk=1, value=1)
+    stamp = uuid.uuid4().hex
+    if not SearchGeneration.objects.filter(pk=1).update(value=F("value") + 1, stamp=stamp):
+        SearchGeneration.objects.create(pk=1, value=1, stamp=stamp)
 
 
 def _documents() -> list[SearchDocument]:

@@ -65,10 +65,10 @@ def _validate(fields: ArticleFields) -> None:
         raise RelaisError(ErrorCode.INVALID_ARTICLE, reason="tags")
 
 
-def _unique_slug(title: str, wanted: str, exclude: int | None = None) -> str:
+def _unique_slug(title: str, wanted: str) -> str:
     base = slugify(wanted or title)[:100] or "article"
     slug, number = base, 1
-    while Article.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    while Article.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
