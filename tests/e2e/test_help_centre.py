@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from relais.apps.knowledge.models import ArticleFeedback, Topic
 from tests.apps.conftest import World
 from tests.apps.knowledge.fixtures import published
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_customer_reads_an_answer_at_phone_width(world: World, live_server: Any, new_page):

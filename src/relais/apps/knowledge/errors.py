@@ -16,6 +16,8 @@ class ErrorCode(ErrorCodeBase):
     INVALID_IMAGE = "invalid_image"
     IMAGE_TOO_LARGE = "image_too_large"
     UNKNOWN_SESSION = "unknown_session"
+    SESSION_REQUIRED = "session_required"
+    QUESTION_REQUIRED = "question_required"
 
     @property
     def status(self) -> int:
@@ -46,4 +48,6 @@ _MESSAGES = {
     ErrorCode.INVALID_IMAGE: _("Only PNG, JPEG, GIF and WebP images may be uploaded."),
     ErrorCode.IMAGE_TOO_LARGE: _("The image is larger than %(limit)s."),
     ErrorCode.UNKNOWN_SESSION: _("This self-service session is unknown or has ended."),
+    ErrorCode.SESSION_REQUIRED: _("The self-service session is missing."),
+    ErrorCode.QUESTION_REQUIRED: _("Write your question first."),
 }

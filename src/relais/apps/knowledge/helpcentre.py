@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.apps.errors import RelaisError
 from relais.apps.knowledge import selectors, selfservice
 from relais.apps.knowledge.access import PUBLIC_READER
+from relais.apps.knowledge.errors import ErrorCode
 from relais.apps.knowledge.models import Article, ArticleFeedback
 from relais.apps.knowledge.rendering import markdown_render, markdown_text
 from relais.apps.knowledge.search import article_search
@@ -108,7 +109,8 @@ def suggest(request: HttpRequest) -> JsonResponse:
     body = _json(request)
     question = str(body.get("message", "")).strip()
     if not question:
-        return JsonResponse({"code": "invalid_message", "message": "message"}, status=400)
+        error = RelaisError(ErrorCode.QUESTION_REQUIRED)
+        return JsonResponse(error.as_dict(), status=error.status)
     _, token, found = selfservice.selfservice_start(
         question=question,
         language=str(body.get("language", "fr")),

@@ -67,6 +67,8 @@ def selfservice_start(
 
 
 def _session(token: str) -> SelfServiceSession:
+    if not token:
+        raise RelaisError(ErrorCode.SESSION_REQUIRED)
     session = (
         SelfServiceSession.objects.select_for_update()
         .filter(token_hash=hash_token(token), outcome=SessionOutcome.OPEN)
