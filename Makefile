@@ -70,7 +70,7 @@ i18n: env
 	$(UV) run python scripts/check_i18n.py --update
 
 # The benchmarks (../shared/BENCHMARKS.md); the other modules of bench/ are their parts.
-BENCHMARKS ?= routing_engine routing_service chat_load day_churn erlang forecast schedule simulator simulator_validation replay_bank voice_load quality_report split
+BENCHMARKS ?= routing_engine routing_service chat_load day_churn erlang forecast schedule simulator simulator_validation replay_bank voice_load quality_report split faq_search
 
 bench: env
 	@for module in $(BENCHMARKS); do \

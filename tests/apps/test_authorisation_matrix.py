@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.test.utils import override_settings
@@ -1466,5 +1467,173 @@ def test_anonymous_is_sent_to_login_from_email(world: World, mails: dict) -> Non
         reverse("email:attachment", args=[contact_id, attachment_id]),
     ):
         response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# Knowledge and self-service (issue 22, docs/knowledge.md): each role reads the articles of its
+# audiences only (pages, search, the desktop panel, images); only writers write, only
+# administrators and directors publish; the help centre is public and shows public articles
+# only; deflection figures are the company's (whole-organisation roles).
+
+KNOWLEDGE_READS = {
+    "administrator": {"public", "agents", "internal", "atlas", "carpathia"},
+    "director": {"public", "agents", "internal", "atlas", "carpathia"},
+    "quality_analyst": {"public", "agents", "internal", "atlas", "carpathia"},
+    "planner": {"public", "agents", "internal", "atlas", "carpathia"},
+    "partner_manager": {"public", "agents", "atlas"},
+    "partner_evaluator": {"public", "agents", "atlas"},
+    "supervisor": {"public", "agents", "internal"},
+    "supervisor_atlas": {"public", "agents", "atlas"},
+    "agent": {"public", "agents", "atlas"},
+}
+KNOWLEDGE_WRITERS = {"administrator", "director", "quality_analyst"}
+KNOWLEDGE_PUBLISHERS = {"administrator", "director"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture
+def knowledge(world: World) -> dict[str, Any]:
+    from relais.apps.knowledge import services
+    from relais.apps.knowledge.services import ArticleFields
+
+    director = world.users["director"]
+    audiences = {
+        "public": {"audience": "public"},
+        "agents": {"audience": "agents"},
+        "internal": {"audience": "internal"},
+        "atlas": {"audience": "agents", "partner_id": world.atlas.pk},
+        "carpathia": {"audience": "agents", "partner_id": world.carpathia.pk},
+    }
+    made: dict[str, Any] = {}
+    for key, fields in audiences.items():
+        article = services.article_create(
+            actor=director,
+            fields=ArticleFields(
+                title=f"Procédure lampadaire {key}", body=f"Texte {key}",
+                reviewer_ids=(director.pk,), **fields,
+            ),
+        )  # fmt: skip
+        services.article_submit(actor=director, article=article)
+        services.article_approve(actor=director, article=article)
+        services.article_publish(actor=director, article=article)
+        image = services.image_upload(actor=director, article=article, name="a.png", data=PNG)
+        made[key] = (article, image)
+    return made
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_knowledge_pages_search_panel_and_images_are_scoped(
+    world: World, knowledge: dict[str, Any], role: str
+) -> None:
+    client = logged_in(world.users[role])
+    readable = KNOWLEDGE_READS[role]
+
+    listing = client.get(reverse("knowledge:index")).content.decode()
+    found = client.get(reverse("knowledge:panel_search") + "?q=lampadaire").json()["articles"]
+
+    assert {a["id"] for a in found} == {knowledge[k][0].pk for k in readable}, role
+    for key, (article, image) in knowledge.items():
+        status = 200 if key in readable else 404
+        assert (f"Procédure lampadaire {key}<" in listing) == (key in readable), (role, key)
+        assert client.get(reverse("knowledge:article", args=[article.pk])).status_code == status
+        assert (
+            client.get(reverse("knowledge:panel_article", args=[article.pk])).status_code == status
+        )
+        assert client.get(reverse("knowledge:compare", args=[article.pk])).status_code == status
+        assert client.get(reverse("knowledge:image", args=[image.pk])).status_code == status
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_only_writers_write_and_only_directors_and_administrators_publish(
+    world: World, knowledge: dict[str, Any], role: str
+) -> None:
+    from relais.apps.knowledge.models import Article, ArticleVersion
+
+    client = logged_in(world.users[role])
+    article, _ = knowledge["agents"]
+    articles_before, versions_before = Article.objects.count(), ArticleVersion.objects.count()
+    audit_before = AuditEntry.objects.count()
+    body = {"title": "Nouvelle", "body": "x", "kind": "answer", "audience": "agents",
+            "language": "fr"}  # fmt: skip
+
+    created = client.post(reverse("knowledge:create"), body)
+    edited = client.post(reverse("knowledge:edit", args=[article.pk]), body)
+    upload = client.post(
+        reverse("knowledge:image_upload", args=[article.pk]),
+        {"image": SimpleUploadedFile("a.png", PNG, content_type="image/png")},
+    )
+    if role in KNOWLEDGE_WRITERS:  # back in review, approved by this role alone
+        client.post(reverse("knowledge:step", args=[article.pk, "submit"]))
+        article.reviewers.set([world.users[role]])
+        client.post(reverse("knowledge:step", args=[article.pk, "approve"]))
+    published = client.post(reverse("knowledge:step", args=[article.pk, "publish"]))
+
+    writer, publisher = role in KNOWLEDGE_WRITERS, role in KNOWLEDGE_PUBLISHERS
+    assert created.status_code == (302 if writer else 403), role
+    assert edited.status_code == (302 if writer else 403), role
+    assert upload.status_code == (201 if writer else 403), role
+    assert published.status_code == (302 if publisher else 403), role
+    assert Article.objects.count() == articles_before + (1 if writer else 0)
+    assert ArticleVersion.objects.count() == versions_before + (1 if publisher else 0), role
+    assert (AuditEntry.objects.count() > audit_before) == writer, role
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_the_knowledge_panel_serves_only_the_agent_holding_the_contact(
+    world: World, knowledge: dict[str, Any], role: str
+) -> None:
+    from django.utils import timezone
+
+    from relais.apps.interactions.models import Contact
+    from relais.apps.knowledge.models import ArticleUse
+    from tests.apps.routing.fixtures import orders_queue
+
+    holder = world.agents["rabat0"]
+    contact = Contact.objects.create(
+        channel="chat", queue=orders_queue(world), priority=0, created_at=timezone.now(),
+        state="accepted", agent=holder, site_id=holder.site_id, partner_id=world.atlas.pk,
+    )  # fmt: skip
+    client = logged_in(world.users[role])
+    mine = role == "agent"
+
+    suggestions = client.get(reverse("knowledge:panel_suggestions", args=[contact.pk]))
+    use = client.post(
+        reverse("knowledge:panel_use"),
+        json.dumps({"article": knowledge["public"][0].pk, "contact": contact.pk, "kind": "link"}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert suggestions.status_code == (200 if mine else 403), role
+    assert use.status_code == (201 if mine else 403), role
+    assert ArticleUse.objects.filter(contact=contact).count() == (1 if mine else 0)
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_deflection_figures_are_for_whole_organisation_roles(world: World, role: str) -> None:
+    response = logged_in(world.users[role]).get(reverse("reporting:deflection"))
+
+    assert response.status_code == (200 if role_of(role) in EVERYTHING else 404), role
+
+
+def test_the_help_centre_is_public_and_shows_public_articles_only(
+    world: World, knowledge: dict[str, Any]
+) -> None:
+    from django.test import Client
+
+    anonymous = Client()
+    index = anonymous.get(reverse("help:index") + "?lang=fr").content.decode()
+
+    for key, (article, image) in knowledge.items():
+        public = key == "public"
+        assert (f"Procédure lampadaire {key}<" in index) == public, key
+        page = anonymous.get(reverse("help:article", args=[article.slug]))
+        assert page.status_code == (200 if public else 404), key
+        assert anonymous.get(reverse("knowledge:image", args=[image.pk])).status_code == (
+            200 if public else 404
+        ), key
+    for name in ("knowledge:index", "knowledge:create", "reporting:deflection"):
+        response = anonymous.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -287,6 +287,7 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
     return {
         **quality,
         **_staffing_objects(world, scenario),
+        **_knowledge_objects(world),
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,
@@ -337,6 +338,33 @@ def _staffing_objects(world: World, scenario: Any) -> dict[str, int | str]:
         ],
     )  # fmt: skip
     return {"request_id": version.request_id, "wfm:number": 1, "proposal_id": proposal.pk}
+
+
+def _knowledge_objects(world: World) -> dict[str, int | str]:
+    """A public article published once, then edited (a draft waiting to be submitted), with
+    an image: every knowledge page and the help centre have something to show."""
+    from relais.apps.knowledge import services
+    from relais.apps.knowledge.services import ArticleFields
+
+    director = world.users["director"]
+    fields = ArticleFields(
+        title="Délais de livraison", body="La livraison prend **3 à 5 jours** ouvrés.",
+        audience="public", reviewer_ids=(director.pk,), slug="delais-de-livraison",
+    )  # fmt: skip
+    article = services.article_create(actor=director, fields=fields)
+    services.article_submit(actor=director, article=article)
+    services.article_approve(actor=director, article=article)
+    services.article_publish(actor=director, article=article)
+    services.article_update(actor=director, article=article, fields=fields)
+    image = services.image_upload(
+        actor=director, article=article, name="a.png", data=b"\x89PNG\r\n\x1a\n" + bytes(16)
+    )
+    return {
+        "article_id": article.pk,
+        "image_id": image.pk,
+        "action": "submit",
+        "slug": article.slug,
+    }
 
 
 def _survey(queue: Any, agent: Any) -> str:

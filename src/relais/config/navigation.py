@@ -84,6 +84,7 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(("plan", "simulation", _("Simulation"), "flask", "simulation:index"))
     if not _is_agent(user) and may_see_reports(user):
         items.append(("analyse", "reports", _("Reports"), "chart-bar", "reporting:reports"))
+    items.append(("analyse", "knowledge", _("Knowledge"), "book", "knowledge:index"))
     if may_see_satisfaction(user):
         items.append(
             ("analyse", "satisfaction", _("Satisfaction"), "mood-smile", "satisfaction:league")

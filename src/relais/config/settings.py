@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "relais.apps.satisfaction",
     "relais.apps.supervision",
     "relais.apps.quality",
+    "relais.apps.knowledge",
     "relais.demo",
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/", include("relais.apps.reporting.urls")),
     path("satisfaction/", include("relais.apps.satisfaction.urls")),
     path("quality/", include("relais.apps.quality.urls")),
+    path("knowledge/", include("relais.apps.knowledge.urls")),
+    path("help/", include("relais.apps.knowledge.help_urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("chat/", include("relais.apps.chat.urls")),
     path("desktop/", include("relais.apps.desktop.urls")),

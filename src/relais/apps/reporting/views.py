@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import SiteKind
+from relais.apps.organisation.scoping import scope_for
 from relais.apps.reporting import exports, presentation
 from relais.apps.reporting.errors import ErrorCode
 from relais.apps.reporting.figures import GROUP_HEADINGS, PERIOD_HEADINGS
@@ -32,7 +33,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     _checked(request)
     viewer = request.user
     form = ReportForm(request.GET, viewer=viewer)
-    context: dict[str, object] = {"form": form, "valid": form.is_valid()}
+    context: dict[str, object] = {
+        "form": form,
+        "valid": form.is_valid(),
+        "may_see_deflection": scope_for(viewer).everything,
+    }
     if form.is_valid():
         query = form.query()
         rows = report(viewer=viewer, query=query)

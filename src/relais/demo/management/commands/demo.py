@@ -12,6 +12,7 @@ from relais.apps.accounts.models import Role
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
+from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
 from relais.demo.queues import load_demo_queues
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         load_demo_queues()
         load_demo_voice()
         load_demo_canned()
+        load_demo_faq()
         load_demo_surveys()
         load_demo_quality()
         load_demo_mail()

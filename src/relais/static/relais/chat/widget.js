@@ -54,6 +54,10 @@
       no: "Non",
       surveySend: "Envoyer mon avis",
       surveyThanks: "Merci pour votre avis !",
+      suggestionsTitle: "Ces articles répondent peut-être à votre question :",
+      answered: "Cela répond à ma question",
+      talkToAgent: "Parler à un conseiller",
+      answeredThanks: "Parfait ! N'hésitez pas à revenir si besoin.",
     },
     en: {
       open: "Chat with us",
@@ -101,6 +105,10 @@
       no: "No",
       surveySend: "Send my opinion",
       surveyThanks: "Thank you for your opinion!",
+      suggestionsTitle: "These articles may answer your question:",
+      answered: "That answers my question",
+      talkToAgent: "Talk to an agent",
+      answeredThanks: "Great! Come back any time.",
     },
   };
 
@@ -200,14 +208,22 @@
       field(t("language"), language), field(t("question"), question),
       el("button", { type: "submit", class: "primary" }, t("start")), error,
     );
+    let selfService = null;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (selfService === null && question.value.trim()) {
+        selfService = await suggest(question.value, email.value);
+        if (selfService && selfService.suggestions.length) {
+          return showSuggestions(form, selfService, () => form.requestSubmit());
+        }
+      }
       const answer = await post("start", {
         name: name.value, email: email.value, topic: topic.value, message: question.value, client_id: uuid(), identity,
       });
       if (!answer.ok) return (error.textContent = answer.data.message || t("error"));
       state.token = answer.data.token;
       state.topic = topic.value;
+      if (selfService && selfService.session) helpPost("escalated", { session: selfService.session, chat: state.token });
       save();
       showChat();
       const refused = answer.data.identity && !answer.data.identity.verified;
@@ -215,6 +231,48 @@
       connect();
     });
     panel.append(form);
+  }
+
+  // -- self-service before an agent (docs/knowledge.md) ---------------------------------
+
+  function helpPost(path, body) {
+    return fetch(`${base}/help/selfservice/${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...body, language: lang }),
+    }).then(async (response) => (response.ok ? response.json() : null)).catch(() => null);
+  }
+
+  function suggest(message, email) {
+    return helpPost("suggest", { message, email, identity });
+  }
+
+  // Up to three public articles; "That answers my question" ends there, "Talk to an agent"
+  // goes on with the pre-chat form (the suggestions are then recorded on the contact).
+  function showSuggestions(form, selfService, goOn) {
+    const box = el("div", { class: "suggestions", "data-testid": "suggestions", role: "region", "aria-label": t("suggestionsTitle") });
+    box.append(el("p", {}, t("suggestionsTitle")));
+    const list = el("ul", {});
+    for (const item of selfService.suggestions) {
+      const link = el("a", { href: `${base}${item.url}`, target: "_blank", rel: "noopener" }, item.title);
+      const entry = el("li", { "data-testid": "suggestion" });
+      entry.append(link, el("p", { class: "summary" }, item.summary));
+      list.append(entry);
+    }
+    const answered = el("button", { type: "button", class: "primary", "data-testid": "suggestion-answered" }, t("answered"));
+    const agent = el("button", { type: "button", "data-testid": "suggestion-agent" }, t("talkToAgent"));
+    answered.addEventListener("click", async () => {
+      await helpPost("resolved", { session: selfService.session });
+      panel.replaceChildren(header(), el("p", { class: "notice", role: "status", "data-testid": "suggestion-thanks" }, t("answeredThanks")));
+    });
+    agent.addEventListener("click", () => {
+      box.remove();
+      form.hidden = false;
+      goOn();
+    });
+    box.append(list, answered, agent);
+    form.hidden = true;
+    form.after(box);
   }
 
   // The name the brand's site signed (the token's claims are readable; the server checks them).
