@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relais.core.briefings import Rollout, RolloutMode, rollout_waves
+from relais.core.briefings import Rollout, RolloutMode, rollout_waves, spread_by_site
 
 
 def test_waves_of_n_agents_every_m_minutes() -> None:
@@ -33,3 +33,9 @@ def test_after_contact_reaches_everyone_at_the_start() -> None:
 def test_waves_refuse_an_unclear_size(changes: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="wave"):
         Rollout(start=0.0, mode=RolloutMode.WAVES, **changes)  # type: ignore[arg-type]
+
+
+def test_waves_take_the_sites_in_turn() -> None:
+    agents = ["lille.1", "lille.2", "lille.3", "rabat.1", "rabat.2"]
+    spread = spread_by_site(agents, lambda agent: agent.split(".")[0])
+    assert spread == ["lille.1", "rabat.1", "lille.2", "rabat.2", "lille.3"]

@@ -279,3 +279,6 @@ class OverflowStep(models.Model):
             or any(not isinstance(v, int) or not 0 <= v <= 5 for v in levels.values())
         ):
             raise ValidationError({"relaxed_levels": _("Skill codes with levels from 0 to 5.")})
+
+
+from relais.apps.routing.holds import QueueHold  # noqa: E402, F401 - registers the model

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from relais.core.briefings.rollout import Rollout, RolloutMode, rollout_waves
+from relais.core.briefings.rollout import Rollout, RolloutMode, rollout_waves, spread_by_site
 
-__all__ = ["Rollout", "RolloutMode", "rollout_waves"]
+__all__ = ["Rollout", "RolloutMode", "rollout_waves", "spread_by_site"]

@@ -11,11 +11,11 @@ reaches the agents in waves of `wave_agents` agents (or `wave_percent` of them) 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Rollout", "RolloutMode", "rollout_waves"]
+__all__ = ["Rollout", "RolloutMode", "rollout_waves", "spread_by_site"]
 
 
 class RolloutMode(StrEnum):
@@ -59,3 +59,17 @@ def rollout_waves[T](rollout: Rollout, agents: Sequence[T]) -> list[tuple[float,
         (rollout.start + number * rollout.wave_every_s, list(agents[first : first + size]))
         for number, first in enumerate(range(0, len(agents), size))
     ]
+
+
+def spread_by_site[T](agents: Sequence[T], site_of: Callable[[T], Hashable]) -> list[T]:
+    """The agents in the order waves take them: the first of each site, then the second…, so
+    that a wave does not take one site's staff out before the others'."""
+    rank: dict[Hashable, int] = {}
+    sites: dict[Hashable, int] = {}
+    order: list[tuple[int, int, int]] = []
+    for position, agent in enumerate(agents):
+        site = site_of(agent)
+        rank[site] = rank.get(site, -1) + 1
+        sites.setdefault(site, len(sites))
+        order.append((rank[site], sites[site], position))
+    return [agents[position] for _, _, position in sorted(order)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from heapq import heappush
 
-from relais.core.briefings import rollout_waves
+from relais.core.briefings import rollout_waves, spread_by_site
 from relais.core.clock import VirtualClock
 from relais.core.routing import AgentProfile, RoutingEngine, RoutingEvent
 from relais.core.routing.holds import with_holds
@@ -37,17 +37,6 @@ def _serves(profile: AgentProfile, scenario: Scenario, queues: frozenset[str]) -
     return False
 
 
-def _spread(agents: list[int], agent_sites: Sequence[int]) -> list[int]:
-    """The agents in the order waves take them: the first of each site, then the second…"""
-    rank: dict[int, int] = {}
-    order: list[tuple[int, int, int]] = []
-    for agent in agents:
-        site = agent_sites[agent]
-        rank[site] = rank.get(site, -1) + 1
-        order.append((rank[site], site, agent))
-    return [agent for _, _, agent in sorted(order)]
-
-
 def briefing_actions(
     scenario: Scenario, profiles: Sequence[AgentProfile], agent_sites: Sequence[int]
 ) -> list[tuple[float, int, int, int]]:
@@ -56,7 +45,7 @@ def briefing_actions(
     briefings = [e for e in scenario.events if isinstance(e, BriefingRollout)]
     for number, briefing in enumerate(briefings):
         concerned = [i for i, p in enumerate(profiles) if _serves(p, scenario, briefing.queues)]
-        for when, wave in rollout_waves(briefing.rollout, _spread(concerned, agent_sites)):
+        for when, wave in rollout_waves(briefing.rollout, spread_by_site(concerned, agent_sites.__getitem__)):
             actions.extend((when, BRIEFED, agent, number) for agent in wave)
     return actions
 
