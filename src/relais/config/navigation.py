@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
+from relais.apps.briefings.access import may_follow, may_publish
 from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
-from relais.apps.briefings.access import may_follow, may_publish
 from relais.apps.satisfaction.league import may_see_satisfaction
 from relais.apps.simulation.access import can_view as may_view_simulation
 from relais.apps.supervision.access import may_supervise

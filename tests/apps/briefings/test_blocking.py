@@ -65,10 +65,8 @@ def test_a_blocking_briefing_holds_back_offers_until_acknowledged(routing: Routi
     routing.step()
     routing.advance(30)
     # then it is not offered to the agent who has not acknowledged
-    assert (Contact.objects.get(pk=contact.pk).state, Contact.objects.get(pk=contact.pk).agent_id) == (
-        ContactState.QUEUED,
-        None,
-    )
+    waiting = Contact.objects.get(pk=contact.pk)
+    assert (waiting.state, waiting.agent_id) == (ContactState.QUEUED, None)
     # when the agent acknowledges
     with routing.on_commit(execute=True):
         result = briefing_acknowledge(actor=rabat0.user, briefing_id=briefing.pk)

@@ -120,9 +120,7 @@ def test_what_authors_write_is_rendered_inert(world: World, commandes: Queue) ->
     )
     # when the agent's desk and the director's page show it
     desk = logged_in(world.agents["rabat0"].user).get(reverse("briefings:desk")).content.decode()
-    detail = logged_in(world.users["director"]).get(
-        reverse("briefings:detail", args=[briefing.pk])
-    )
+    detail = logged_in(world.users["director"]).get(reverse("briefings:detail", args=[briefing.pk]))
     # then no markup of theirs reaches the page, and the diff marks its changes
     for html in (desk, detail.content.decode()):
         assert "<script>alert" not in html

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from relais.apps.accounts.models import Role
-from relais.apps.errors import RelaisError
 from relais.apps.briefings.errors import ErrorCode
+from relais.apps.errors import RelaisError
 from relais.apps.organisation.scoping import scope_for
 
 PUBLISHER_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR})

@@ -16,9 +16,16 @@ from relais.core.briefings import RolloutMode
 CHOICES_PER_QUESTION = 4
 
 
+def _languages() -> list[tuple[str, str]]:
+    skills = Skill.objects.filter(kind=SkillKind.LANGUAGE).order_by("code")
+    return [(skill.code, str(skill)) for skill in skills]
+
+
 class BriefingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     queues = forms.ModelMultipleChoiceField(
         label=_("Queues"), queryset=Queue.objects.filter(active=True).order_by("code")
     )
@@ -28,7 +35,9 @@ class BriefingForm(forms.Form):
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners (none: all)"), queryset=Partner.objects.order_by("name"), required=False
     )
-    languages = forms.MultipleChoiceField(label=_("Languages (none: all)"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages (none: all)"), choices=lambda: _languages(), required=False
+    )
     blocking = forms.BooleanField(
         label=_("Blocking: to acknowledge before any contact of these queues"), required=False
     )
@@ -62,10 +71,6 @@ class BriefingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = [
-            (skill.code, str(skill))
-            for skill in Skill.objects.filter(kind=SkillKind.LANGUAGE).order_by("code")
-        ]
         for number in (1, 2):
             self.fields[f"q{number}_prompt"] = forms.CharField(
                 label=_("Check question %(number)s") % {"number": number},

@@ -19,7 +19,7 @@ from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent, Partner, Site, SkillKind
 from relais.apps.organisation.scoping import scope_for
 from relais.apps.organisation.selectors import agent_filter, agent_list
-from relais.apps.routing.config import engine_queue
+from relais.apps.routing.config import engine_queue, engine_site
 from relais.apps.routing.models import Queue
 from relais.apps.routing.selectors import may_serve
 
@@ -53,7 +53,8 @@ def audience_agents(*, author: Any, queues: Iterable[Queue], audience: Audience)
             }
             if not spoken & wanted:
                 continue
-        if any(may_serve(config, agent, agent.site) for config in configs):
+        site = engine_site(agent.site)
+        if any(may_serve(config, agent, site) for config in configs):
             found.append(agent)
     return found
 

@@ -72,13 +72,21 @@ def _check(
         problems.append("queues")
     if len(questions) > MAX_QUESTIONS:
         problems.append("questions")
-    for question in questions:
-        choices = [c for c in question.choices if c.strip()]
-        if not question.prompt.strip() or len(choices) < 2 or len(question.choices) != len(choices):
-            problems.append("questions")
-        elif not 0 <= question.correct < len(choices):
-            problems.append("questions")
+    problems += ["questions" for question in questions if not _well_formed(question)]
     return sorted(set(problems))
+
+
+def _well_formed(question: Question) -> bool:
+    """A prompt, two choices or more (none empty), and the right one among them."""
+    choices = [choice for choice in question.choices if choice.strip()]
+    return (
+        bool(question.prompt.strip())
+        and len(choices) == len(question.choices) >= 2
+        and 0 <= question.correct < len(choices)
+    )
+
+
+EVERYONE = Audience()  # besides the queues: every site, partner and language
 
 
 def publish_briefing(
@@ -88,7 +96,7 @@ def publish_briefing(
     summary: str,
     diff: Iterable[Sequence[object]] = (),
     queues: Sequence[Queue],
-    audience: Audience = Audience(),
+    audience: Audience = EVERYONE,
     blocking: bool = False,
     starts_at: dt.datetime | None = None,
     rollout: RolloutPlan = RolloutPlan(),
@@ -191,7 +199,9 @@ def _deliver(deliveries: Iterable[Delivery], now: dt.datetime) -> int:
                 queues=briefing.queues.all(),
                 source=briefing.hold_source,
             )
-        event = BriefingEvent(briefing_id=briefing.pk, title=briefing.title, blocking=briefing.blocking)
+        event = BriefingEvent(
+            briefing_id=briefing.pk, title=briefing.title, blocking=briefing.blocking
+        )
         for delivery in group:
             desk_event_append(
                 agent_id=delivery.agent_id, event=event, key=f"briefing:{briefing.pk}"
@@ -223,7 +233,9 @@ def briefing_acknowledge(
     now = timezone.now()
     with transaction.atomic(durable=True):
         delivery = delivery_of(agent=agent, briefing_id=briefing_id)
-        delivery = Delivery.objects.select_for_update().select_related("briefing").get(pk=delivery.pk)
+        delivery = (
+            Delivery.objects.select_for_update().select_related("briefing").get(pk=delivery.pk)
+        )
         if delivery.acknowledged_at is not None:
             return Acknowledgement(acknowledged=True)
         questions = list(delivery.briefing.questions.all())

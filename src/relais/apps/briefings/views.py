@@ -145,8 +145,7 @@ def briefing_progress(request: HttpRequest, briefing_id: int) -> HttpResponse:
 
 
 def _agent(request: HttpRequest) -> Agent | None:
-    user = request.user
-    return Agent.objects.filter(user_id=user.pk, active=True).first()
+    return Agent.objects.filter(user_id=request.user.pk or 0, active=True).first()
 
 
 @login_required
@@ -175,7 +174,8 @@ def desk(request: HttpRequest) -> HttpResponse:
 def acknowledge(request: HttpRequest, briefing_id: int) -> JsonResponse:
     """The agent acknowledges, with the answers to the check questions (`q<id>` = choice)."""
     answers: dict[int, int] = {}
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key.startswith("q") and key[1:].isdigit() and value.isdigit():
             answers[int(key[1:])] = int(value)
     try:

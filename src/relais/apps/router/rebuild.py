@@ -37,8 +37,8 @@ from relais.apps.routing.config import (
 from relais.apps.routing.holds import held_queues
 from relais.core.clock import Clock, from_datetime
 from relais.core.routing import BreakReason, RoutingEngine
-from relais.core.routing.holds import with_holds
 from relais.core.routing import ContactState as EngineState
+from relais.core.routing.holds import with_holds
 from relais.core.routing.restore import AgentSnapshot, ContactSnapshot, EngineSnapshot
 
 _HELD = {

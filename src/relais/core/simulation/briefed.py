@@ -45,7 +45,9 @@ def briefing_actions(
     briefings = [e for e in scenario.events if isinstance(e, BriefingRollout)]
     for number, briefing in enumerate(briefings):
         concerned = [i for i, p in enumerate(profiles) if _serves(p, scenario, briefing.queues)]
-        for when, wave in rollout_waves(briefing.rollout, spread_by_site(concerned, agent_sites.__getitem__)):
+        for when, wave in rollout_waves(
+            briefing.rollout, spread_by_site(concerned, agent_sites.__getitem__)
+        ):
             actions.extend((when, BRIEFED, agent, number) for agent in wave)
     return actions
 
