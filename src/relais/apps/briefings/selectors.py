@@ -106,45 +106,35 @@ def contacts_handled(agent_id: int, since: dt.datetime, until: dt.datetime) -> i
 
 
 @dataclass(frozen=True, slots=True)
-class ProgressRow:
+class SiteFigures:
     """Acknowledgements of one site (and its partner), and its knowledge latency."""
 
     partner: str
     site: str
     delivered: int
     acknowledged: int
-    waiting: int  # not yet reached by its wave
+    waiting: int  # not yet reached by their wave
     wrong_answers: int
-    mean_latency_s: float | None  # publication to acknowledgement, acknowledged agents
-    contacts_before: int  # contacts handled between delivery and acknowledgement (or now)
+    mean_latency_s: float | None  # publication to acknowledgement, of those acknowledged
+    contacts_before: int  # handled between delivery and acknowledgement (or now)
 
     @property
     def percent(self) -> int:
         return round(100 * self.acknowledged / self.delivered) if self.delivered else 0
 
 
-def briefing_progress(*, viewer: Any, briefing: Briefing) -> list[ProgressRow]:
-    """Per site in the viewer's scope: delivered, acknowledged, wrong answers, latency."""
-    if not may_follow(viewer):
-        raise RelaisError(AccountsErrorCode.PERMISSION_DENIED)
-    deliveries = (
-        Delivery.objects.filter(briefing=briefing)
-        .filter(agent_filter(scope_for(viewer), "agent__"))
-        .select_related("agent__site__partner")
-        .order_by("agent__site__name", "agent_id")
-    )
+def _site_figures(deliveries: QuerySet[Delivery]) -> list[SiteFigures]:
     now = timezone.now()
     by_site: dict[int, list[Delivery]] = {}
-    for delivery in deliveries:
+    for delivery in deliveries.select_related("briefing", "agent__site__partner"):
         by_site.setdefault(delivery.agent.site_id, []).append(delivery)
-    rows: list[ProgressRow] = []
+    rows: list[SiteFigures] = []
     for items in by_site.values():
         site = items[0].agent.site
         reached = [d for d in items if d.delivered_at is not None]
-        done = [d for d in reached if d.acknowledged_at is not None]
         latencies = [
-            (d.acknowledged_at - briefing.published_at).total_seconds()
-            for d in done
+            (d.acknowledged_at - d.briefing.published_at).total_seconds()
+            for d in reached
             if d.acknowledged_at is not None
         ]
         before = sum(
@@ -154,66 +144,35 @@ def briefing_progress(*, viewer: Any, briefing: Briefing) -> list[ProgressRow]:
             for d in reached
         )
         rows.append(
-            ProgressRow(
+            SiteFigures(
                 partner=site.partner.name if site.partner else "",
                 site=site.name,
                 delivered=len(reached),
-                acknowledged=len(done),
+                acknowledged=len(latencies),
                 waiting=len(items) - len(reached),
                 wrong_answers=sum(d.wrong_answers for d in items),
                 mean_latency_s=sum(latencies) / len(latencies) if latencies else None,
                 contacts_before=before,
             )
         )
-    return rows
+    return sorted(rows, key=lambda row: (row.partner, row.site))
 
 
-@dataclass(frozen=True, slots=True)
-class LatencyRow:
-    """Knowledge latency of one partner and site over every briefing delivered there."""
-
-    partner: str
-    site: str
-    delivered: int
-    acknowledged: int
-    mean_latency_s: float | None
-    contacts_before: int
-    wrong_answers: int
-
-
-def knowledge_latency(*, viewer: Any) -> list[LatencyRow]:
-    """Per partner and site in the viewer's scope: time from publication to
-    acknowledgement, contacts handled before it, wrong answers to check questions."""
+def _in_scope(viewer: Any) -> QuerySet[Delivery]:
     if not may_follow(viewer):
         raise RelaisError(AccountsErrorCode.PERMISSION_DENIED)
-    deliveries = (
-        Delivery.objects.filter(delivered_at__isnull=False)
-        .filter(agent_filter(scope_for(viewer), "agent__"))
-        .select_related("briefing", "agent__site__partner")
-    )
-    groups: dict[int, list[Delivery]] = {}
-    for delivery in deliveries:
-        groups.setdefault(delivery.agent.site_id, []).append(delivery)
-    rows: list[LatencyRow] = []
-    for items in groups.values():
-        site = items[0].agent.site
-        latencies = [
-            (d.acknowledged_at - d.briefing.published_at).total_seconds()
-            for d in items
-            if d.acknowledged_at is not None
-        ]
-        rows.append(
-            LatencyRow(
-                partner=site.partner.name if site.partner else "",
-                site=site.name,
-                delivered=len(items),
-                acknowledged=len(latencies),
-                mean_latency_s=sum(latencies) / len(latencies) if latencies else None,
-                contacts_before=sum(d.contacts_before or 0 for d in items),
-                wrong_answers=sum(d.wrong_answers for d in items),
-            )
-        )
-    return sorted(rows, key=lambda row: (row.partner, row.site))
+    return Delivery.objects.filter(agent_filter(scope_for(viewer), "agent__"))
+
+
+def briefing_progress(*, viewer: Any, briefing: Briefing) -> list[SiteFigures]:
+    """Per site in the viewer's scope: delivered, acknowledged, wrong answers, latency."""
+    return _site_figures(_in_scope(viewer).filter(briefing=briefing))
+
+
+def knowledge_latency(*, viewer: Any) -> list[SiteFigures]:
+    """Per partner and site in the viewer's scope, over every briefing: time from
+    publication to acknowledgement, contacts handled before it, wrong answers."""
+    return _site_figures(_in_scope(viewer))
 
 
 def briefing_counts(briefing: Briefing) -> dict[str, int]:

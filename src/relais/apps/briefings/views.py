@@ -117,31 +117,28 @@ def briefing_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def briefing_detail(request: HttpRequest, briefing_id: int) -> HttpResponse:
+def _followed(request: HttpRequest, briefing_id: int, template: str) -> HttpResponse:
     try:
         briefing = selectors.briefing_get(viewer=request.user, briefing_id=briefing_id)
         rows = selectors.briefing_progress(viewer=request.user, briefing=briefing)
     except RelaisError as refused:
         return _refused(request, refused)
-    return render(
-        request,
-        "briefings/detail.html",
-        {"briefing": briefing, "rows": rows, "diff": diff_html(briefing.diff)},
-    )
+    context = {"briefing": briefing, "rows": rows, "diff": diff_html(briefing.diff)}
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def briefing_detail(request: HttpRequest, briefing_id: int) -> HttpResponse:
+    """The briefing and its acknowledgements by site, in the viewer's scope."""
+    return _followed(request, briefing_id, "briefings/detail.html")
 
 
 @login_required
 @require_GET
 def briefing_progress(request: HttpRequest, briefing_id: int) -> HttpResponse:
     """The progress table alone: the detail page reads it every few seconds."""
-    try:
-        briefing = selectors.briefing_get(viewer=request.user, briefing_id=briefing_id)
-        rows = selectors.briefing_progress(viewer=request.user, briefing=briefing)
-    except RelaisError as refused:
-        return _refused(request, refused)
-    return render(request, "briefings/progress.html", {"rows": rows})
+    return _followed(request, briefing_id, "briefings/progress.html")
 
 
 def _agent(request: HttpRequest) -> Agent | None:
