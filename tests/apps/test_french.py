@@ -332,7 +332,7 @@ def _briefing(world: World, queue: Any) -> Any:
         diff=[["=", "retours"], ["-", "30"], ["+", "60"], ["=", "jours"]],
         queues=[queue],
         blocking=True,
-        questions=[Question("Combien de jours ?", ["30", "60"], 1)],
+        questions=[Question("Combien de jours\u202f?", ["30", "60"], 1)],
     )
 
 

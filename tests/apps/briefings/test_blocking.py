@@ -8,14 +8,10 @@ import datetime as dt
 from django.utils import timezone
 
 from relais.apps.audit.models import AuditEntry
+from relais.apps.briefings.delivery import briefings_deliver_due
 from relais.apps.briefings.models import Delivery
 from relais.apps.briefings.selectors import Audience
-from relais.apps.briefings.services import (
-    RolloutPlan,
-    briefing_acknowledge,
-    briefings_deliver_due,
-    publish_briefing,
-)
+from relais.apps.briefings.services import RolloutPlan, briefing_acknowledge, publish_briefing
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.routing.holds import QueueHold

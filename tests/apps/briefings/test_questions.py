@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.briefings.diff import diff_html
@@ -12,6 +13,7 @@ from relais.apps.briefings.models import CheckAnswer, Delivery
 from relais.apps.briefings.selectors import Audience, briefing_progress, knowledge_latency
 from relais.apps.briefings.services import Question, briefing_acknowledge, publish_briefing
 from relais.apps.errors import RelaisError
+from relais.apps.interactions.models import Contact
 from relais.apps.routing.holds import QueueHold
 from relais.apps.routing.models import Queue
 from tests.apps.conftest import World, logged_in
@@ -49,7 +51,12 @@ def test_a_wrong_answer_keeps_the_agent_held_and_counts_for_the_partner(
     assert (result.acknowledged, result.wrong) == (False, (returns.pk,))
     assert QueueHold.objects.filter(agent=rabat0).exists()
     assert sorted(CheckAnswer.objects.values_list("choice", "correct")) == [(0, False), (1, True)]
-    # when the agent answers right
+    # when the agent handles a contact, then answers right
+    Contact.objects.create(
+        channel=commandes.channel, queue=commandes, priority=0, created_at=timezone.now(),
+        state="accepted", accepted_at=timezone.now(), agent=rabat0, site_id=rabat0.site_id,
+        partner_id=world.atlas.pk,
+    )  # fmt: skip
     result = briefing_acknowledge(
         actor=rabat0.user, briefing_id=briefing.pk, answers={returns.pk: 1, gift.pk: 1}
     )
@@ -72,8 +79,9 @@ def test_a_wrong_answer_keeps_the_agent_held_and_counts_for_the_partner(
         1,
         1,
     )
+    assert row.contacts_before == 1  # handled before acknowledging
     (latency,) = knowledge_latency(viewer=manager)
-    assert (latency.delivered, latency.acknowledged, latency.contacts_before) == (2, 1, 0)
+    assert (latency.delivered, latency.acknowledged, latency.contacts_before) == (2, 1, 1)
     assert latency.mean_latency_s is not None
 
 

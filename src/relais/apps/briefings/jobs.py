@@ -8,11 +8,11 @@ import datetime as dt
 from django.db import transaction
 from django.tasks import default_task_backend, task
 
+from relais.apps.briefings.delivery import briefings_deliver_due
+
 
 @task()
 def waves_deliver() -> int:
-    from relais.apps.briefings.services import briefings_deliver_due
-
     return briefings_deliver_due()
 
 

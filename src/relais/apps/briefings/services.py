@@ -18,15 +18,15 @@ from django.utils import timezone
 
 from relais.apps.audit.services import audit_record
 from relais.apps.briefings.access import require_publisher
+from relais.apps.briefings.delivery import deliveries_deliver
 from relais.apps.briefings.diff import diff_clean
 from relais.apps.briefings.errors import ErrorCode
 from relais.apps.briefings.jobs import waves_enqueue_on_commit
 from relais.apps.briefings.models import Briefing, CheckAnswer, CheckQuestion, Delivery
 from relais.apps.briefings.selectors import Audience, audience_agents, contacts_handled, delivery_of
-from relais.apps.deskstream.events import BriefingEvent, desk_event_append
 from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import Agent
-from relais.apps.router.holds import queue_holds_lift, queue_holds_place
+from relais.apps.router.holds import queue_holds_lift
 from relais.apps.routing.models import Queue
 from relais.core.briefings import Rollout, RolloutMode, rollout_waves, spread_by_site
 from relais.core.clock import from_datetime
@@ -170,43 +170,9 @@ def publish_briefing(
                 "source": source,
             },
         )
-        _deliver(Delivery.objects.filter(briefing=briefing, due_at__lte=now), now)
+        deliveries_deliver(Delivery.objects.filter(briefing=briefing, due_at__lte=now), now)
         _schedule_waves(sorted({d.due_at for d in deliveries if d.due_at > now}))
     return briefing
-
-
-def briefings_deliver_due(*, now: dt.datetime | None = None) -> int:
-    """Deliver every delivery whose wave fell due; returns how many."""
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        due = Delivery.objects.select_for_update(skip_locked=True).filter(
-            delivered_at__isnull=True, due_at__lte=now
-        )
-        return _deliver(due, now)
-
-
-def _deliver(deliveries: Iterable[Delivery], now: dt.datetime) -> int:
-    items = list(deliveries.select_related("briefing"))  # type: ignore[attr-defined]
-    by_briefing: dict[int, list[Delivery]] = {}
-    for delivery in items:
-        by_briefing.setdefault(delivery.briefing_id, []).append(delivery)
-    for group in by_briefing.values():
-        briefing = group[0].briefing
-        Delivery.objects.filter(pk__in=[d.pk for d in group]).update(delivered_at=now)
-        if briefing.blocking:
-            queue_holds_place(
-                agent_ids=[d.agent_id for d in group],
-                queues=briefing.queues.all(),
-                source=briefing.hold_source,
-            )
-        event = BriefingEvent(
-            briefing_id=briefing.pk, title=briefing.title, blocking=briefing.blocking
-        )
-        for delivery in group:
-            desk_event_append(
-                agent_id=delivery.agent_id, event=event, key=f"briefing:{briefing.pk}"
-            )
-    return len(items)
 
 
 def _schedule_waves(times: list[dt.datetime]) -> None:
