@@ -1637,3 +1637,57 @@ def test_the_help_centre_is_public_and_shows_public_articles_only(
         response = anonymous.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# Briefings ------------------------------------------------------------------------------------
+
+BRIEFING_PUBLISHERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR}
+BRIEFING_FOLLOWERS = {*EVERYTHING, Role.PARTNER_MANAGER, Role.SUPERVISOR}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_briefings_are_followed_in_scope_and_acknowledged_by_their_agent(
+    world: World, role: str
+) -> None:
+    """A briefing for every agent: each follower sees the acknowledgements of the sites in
+    their scope only; publishers write; the agent reads and acknowledges their own."""
+    from relais.apps.briefings.services import publish_briefing
+    from tests.apps.briefings.conftest import commandes_queue
+
+    briefing = publish_briefing(
+        author=world.users["director"],
+        title="Retours à 60 jours",
+        summary="Les retours sont acceptés 60 jours.",
+        queues=[commandes_queue(world)],
+    )
+    client = logged_in(world.users[role])
+    follows = role_of(role) in BRIEFING_FOLLOWERS
+    listing = client.get(reverse("briefings:list"))
+    new = client.get(reverse("briefings:new"))
+    detail = client.get(reverse("briefings:detail", args=[briefing.pk]))
+    progress = client.get(reverse("briefings:progress", args=[briefing.pk]))
+    desk = client.get(reverse("briefings:desk"))
+
+    assert listing.status_code == (200 if follows else 403), role
+    assert new.status_code == (200 if role_of(role) in BRIEFING_PUBLISHERS else 403), role
+    assert detail.status_code == (200 if follows else 403 if role == "agent" else 404), role
+    assert progress.status_code == detail.status_code, role
+    if follows:
+        html = progress.content.decode()
+        visible = expected(world, role, "sites")
+        for site in Site.objects.all():
+            assert (f">{site.name}<" in html) == (site.pk in visible), (role, site.name)
+    assert desk.status_code == (200 if role == "agent" else 404), role
+    audit_before = AuditEntry.objects.count()
+    acknowledged = client.post(reverse("briefings:acknowledge", args=[briefing.pk]))
+    assert acknowledged.status_code == (200 if role == "agent" else 404), role
+    assert AuditEntry.objects.count() == audit_before + (1 if role == "agent" else 0)
+
+
+def test_anonymous_is_sent_to_login_from_briefings(world: World) -> None:
+    from django.test import Client
+
+    for url in (reverse("briefings:list"), reverse("briefings:new"), reverse("briefings:desk")):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))

@@ -284,10 +284,12 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
     )
     quality = _quality_objects(world, contacts[0])
     mail_contact, attachment = _email_objects(world, served)
+    briefing = _briefing(world, queue)
     return {
         **quality,
         **_staffing_objects(world, scenario),
         **_knowledge_objects(world),
+        "briefing_id": briefing.pk,
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,
@@ -378,6 +380,21 @@ def _survey(queue: Any, agent: Any) -> str:
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
     assert invitation is not None
     return selectors.survey_token(invitation)
+
+
+def _briefing(world: World, queue: Any) -> Any:
+    """A blocking briefing with a check question, for every agent who serves the queue."""
+    from relais.apps.briefings.services import Question, publish_briefing
+
+    return publish_briefing(
+        author=world.users["director"],
+        title="Retours à 60 jours",
+        summary="Les retours sont acceptés 60 jours.",
+        diff=[["=", "retours"], ["-", "30"], ["+", "60"], ["=", "jours"]],
+        queues=[queue],
+        blocking=True,
+        questions=[Question("Combien de jours\u202f?", ["30", "60"], 1)],
+    )
 
 
 def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
+from relais.apps.briefings.access import may_follow, may_publish
 from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
@@ -75,6 +76,8 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(
             ("operate", "supervision", _("Supervision"), "broadcast", "supervision:wallboard")
         )
+    if not _is_agent(user) and (may_follow(user) or may_publish(user)):
+        items.append(("operate", "briefings", _("Briefings"), "news", "briefings:list"))
     if user.role == Role.SUPERVISOR:
         items.append(("operate", "help", _("Help requests"), "hand-stop", "desktop:help_inbox"))
     items.append(("plan", "planning", _("Planning"), "calendar-week", "wfm:planning"))

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "relais.apps.wfm",
     "relais.apps.reporting",
     "relais.apps.satisfaction",
+    "relais.apps.briefings",
     "relais.apps.supervision",
     "relais.apps.quality",
     "relais.apps.knowledge",

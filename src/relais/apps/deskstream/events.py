@@ -159,6 +159,17 @@ class BroadcastEvent(BaseModel):
     sent_at: dt.datetime
 
 
+class BriefingEvent(BaseModel):
+    """A briefing reached the agent (`relais.apps.briefings`); the desktop reads it from
+    `/briefings/desk/` (blocking: the agent gets no contact of its queues until it
+    acknowledges)."""
+
+    type: Literal["briefing.delivered"] = "briefing.delivered"
+    briefing_id: int
+    title: str
+    blocking: bool
+
+
 DeskPayload = (
     OfferMadeEvent
     | OfferEndedEvent
@@ -170,6 +181,7 @@ DeskPayload = (
     | PresenceChangedEvent
     | HelpMessageEvent
     | BroadcastEvent
+    | BriefingEvent
 )
 
 

@@ -1,11 +1,20 @@
-"""What else happens when an article is published: one place for other apps' reactions (the
-lead wires briefings here: a change to an article linked to queues becomes a briefing)."""
+"""What else happens when an article is published. Apps above this one react through the
+`article_published` signal (briefings: a change to an article linked to queues becomes a
+briefing for the agents of those queues, apps/briefings/from_articles.py)."""
 
 from __future__ import annotations
 
+from django.dispatch import Signal
+
 from relais.apps.knowledge.models import ArticleVersion
+
+#: Sent inside the publication's transaction with `version` and `previous_version`.
+article_published = Signal()
 
 
 def on_article_published(version: ArticleVersion, previous_version: ArticleVersion | None) -> None:
     """Called inside the publication's transaction, once the new version is the current one;
-    `previous_version` is None at the first publication. Nothing more to do here yet."""
+    `previous_version` is None at the first publication."""
+    article_published.send(
+        sender=ArticleVersion, version=version, previous_version=previous_version
+    )

@@ -34,10 +34,12 @@ from relais.apps.routing.config import (
     engine_sites,
     queues_for_engine,
 )
+from relais.apps.routing.holds import held_queues
 from relais.apps.routing.models import Queue
 from relais.core.clock import Clock, from_datetime
 from relais.core.routing import BreakReason, RoutingEngine
 from relais.core.routing import ContactState as EngineState
+from relais.core.routing.holds import with_holds
 from relais.core.routing.restore import AgentSnapshot, ContactSnapshot, EngineSnapshot
 
 _HELD = {
@@ -86,8 +88,9 @@ def _read(clock: Clock, missed_offers_limit: int, seed: int, grace_s: float | No
     for queue in queue_rows:
         _restore_split_window(engine, queue)
     places: dict[str, Place] = {}
+    holds = held_queues()
     for agent in agents_for_engine().select_related("site"):
-        engine.add_agent(agent_profile(agent))
+        engine.add_agent(with_holds(agent_profile(agent), holds.get(agent.pk, ())))
         places[str(agent.pk)] = Place(agent.site_id, agent.site.partner_id)
     presences = list(AgentPresence.objects.exclude(state__in=OUT_STATES).filter(agent__active=True))
     standings = desk_standings([p.agent_id for p in presences]) if grace_s is not None else {}

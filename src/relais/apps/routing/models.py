@@ -367,3 +367,6 @@ def validate_split_shares(shares: list[tuple[int | None, int | None, int]]) -> N
         raise ValidationError(
             _("The split's shares sum to %(total)s %%, not 100 %%."), params={"total": total}
         )
+
+
+from relais.apps.routing.holds import QueueHold  # noqa: E402, F401 - registers the model

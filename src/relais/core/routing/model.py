@@ -229,3 +229,6 @@ class AgentProfile:
     skills: Mapping[str, int] = field(default_factory=dict)  # skill -> level (1..n)
     languages: frozenset[str] = frozenset()
     capacity: Mapping[Channel, int] = field(default_factory=lambda: {Channel.VOICE: 1})
+    # Queues the agent is held back from, whatever its skills: e.g. until it acknowledges a
+    # blocking briefing about them (`relais.core.routing.holds`, docs/briefings.md).
+    held_queues: frozenset[str] = frozenset()

@@ -61,6 +61,8 @@ class Roster:
                 continue
             if config.language is not None and config.language not in profile.languages:
                 continue
+            if queue.queue_id in profile.held_queues:
+                continue
             rings: list[Ring] = [
                 queue.rings[index]
                 for index, step in enumerate(config.steps)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from relais.core.briefings import Rollout, RolloutMode
 from relais.core.kpi import KpiConfig
 from relais.core.routing import (
     AnyOf,
@@ -43,6 +44,7 @@ from relais.core.simulation.fields import Table
 from relais.core.simulation.scenario import (
     AgentGroup,
     BreakSpec,
+    BriefingRollout,
     ChannelShift,
     LinkDown,
     PartnerBilling,
@@ -404,7 +406,11 @@ def _event(
     table: Table, zone: str, day: date, site_ids: set[str], queue_ids: set[str]
 ) -> ScenarioEvent:
     kind = table.choice(
-        "kind", {k: k for k in ("link_down", "volume_shock", "channel_shift", "partner_closed")}
+        "kind",
+        {
+            k: k
+            for k in ("link_down", "volume_shock", "channel_shift", "partner_closed", "briefing")
+        },
     )
     event: ScenarioEvent
     if kind == "link_down":
@@ -441,6 +447,8 @@ def _event(
             table.moment("from", zone, day, -math.inf),
             table.moment("until", zone, day, math.inf),
         )
+    elif kind == "briefing":
+        event = _briefing(table, zone, day, queue_ids)
     else:
         first = table.raw("date")
         last = table.raw("until_date", first)
@@ -450,3 +458,26 @@ def _event(
         event = PartnerClosed(table.text("partner"), first, last)
     table.check_unknown()
     return event
+
+
+def _briefing(table: Table, zone: str, day: date, queue_ids: set[str]) -> BriefingRollout:
+    """`[[events]] kind = "briefing"`: queues, at, reading_minutes, and for waves
+    wave_agents or wave_percent with wave_every_minutes."""
+    queues = frozenset(table.strings("queues"))
+    for queue in sorted(queues - queue_ids):
+        raise table.error("queues", f"no queue {queue!r}")
+    agents = table.number("wave_agents", None, minimum=1.0)
+    percent = table.number("wave_percent", None, minimum=0.0)
+    mode = RolloutMode.AFTER_CONTACT if agents is None and percent is None else RolloutMode.WAVES
+    try:
+        rollout = Rollout(
+            start=table.moment("at", zone, day),
+            mode=mode,
+            wave_agents=None if agents is None else int(agents),
+            wave_percent=percent,
+            wave_every_s=table.number("wave_every_minutes", 10.0, minimum=0.0) * 60,
+        )
+    except ValueError as error:
+        raise table.error("wave_agents", str(error)) from error
+    reading_s = table.number("reading_minutes", 2.0, minimum=0.0) * 60
+    return BriefingRollout(queues, rollout, reading_s)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from relais.core.routing import AgentProfile, BreakReason, InProgress
 from relais.core.simulation.arrivals import interval_grid
+from relais.core.simulation.briefed import briefing_actions
 from relais.core.simulation.scenario import AgentGroup, LinkDown, PartnerClosed, Scenario
 
 __all__ = [
@@ -159,5 +160,6 @@ def build_staff(scenario: Scenario) -> Staff:
                     actions.append((high, BREAK, agent, -1))
     for when, kind, subject, value in _outages(scenario, site_index):
         actions.append((max(when, scenario.start), kind, subject, value))
+    actions.extend(briefing_actions(scenario, profiles, agent_sites))
     actions.sort(key=lambda action: action[0])
     return Staff(tuple(profiles), tuple(agent_sites), tuple(actions))

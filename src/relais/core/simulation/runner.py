@@ -35,6 +35,7 @@ from relais.core.routing import (
 )
 from relais.core.routing.model import REAL_TIME_CHANNELS
 from relais.core.simulation.arrivals import ArrivalTable, generate_arrivals
+from relais.core.simulation.briefed import BRIEFED, READ, BriefingSync
 from relais.core.simulation.presence import Staff, build_staff
 from relais.core.simulation.scenario import Scenario
 from relais.core.simulation.staff_sync import StaffSync
@@ -107,7 +108,7 @@ def run_replication(
     return run.outcome
 
 
-class _Run(StaffSync):
+class _Run(StaffSync, BriefingSync):
     """The loop and its state; the hot path lives in `loop`, with locals for speed."""
 
     def __init__(
@@ -137,6 +138,9 @@ class _Run(StaffSync):
         self.site_down = [0] * len(scenario.sites)
         self.site_mode = [0] * len(scenario.sites)
         self.site_agents: list[list[int]] = [[] for _ in scenario.sites]
+        self.profiles = list(staff.profiles)
+        self.unread: list[list[int]] = [[] for _ in range(agents)]
+        self.to_read: list[list[int]] = [[] for _ in range(agents)]
         for agent, site in enumerate(staff.agent_sites):
             self.site_agents[site].append(agent)
         self.calendar: list[tuple[float, int, int, int, int]] = []
@@ -268,6 +272,8 @@ class _Run(StaffSync):
         self.held[agent] = held
         if held == 0 and self.leaving[agent]:
             self.to_logout.append(agent)
+        if held == 0 and self.to_read[agent]:
+            self.read_when_free(agent)
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -312,6 +318,8 @@ class _Run(StaffSync):
                 elif kind == ABANDON:
                     if waiting[subject] and abandon_due[subject] == now:
                         apply(engine.abandon(subject))
+                elif kind in (BRIEFED, READ):
+                    self.briefing(kind, subject, value)
                 else:
                     self.staffing(kind, subject, value)
             if to_logout:

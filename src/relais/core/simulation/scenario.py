@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from relais.core.briefings import Rollout
 from relais.core.kpi import KpiConfig
 from relais.core.routing import BreakReason, Channel, InProgress, QueueConfig, Site
 from relais.core.simulation.distributions import Distribution, Exponential, Never
@@ -17,6 +18,7 @@ from relais.core.simulation.distributions import Distribution, Exponential, Neve
 __all__ = [
     "AgentGroup",
     "BreakSpec",
+    "BriefingRollout",
     "ChannelShift",
     "LinkDown",
     "PartnerBilling",
@@ -143,7 +145,18 @@ class PartnerClosed:
     last: date
 
 
-type ScenarioEvent = LinkDown | VolumeShock | ChannelShift | PartnerClosed
+@dataclass(frozen=True, slots=True)
+class BriefingRollout:
+    """A blocking briefing about `queues`: each agent who may serve one of them is held back
+    from them from the wave that reaches it (`rollout`) until it has read the briefing,
+    `reading_s` after it finishes the contacts in hand (docs/briefings.md)."""
+
+    queues: frozenset[str]
+    rollout: Rollout
+    reading_s: float = 120.0
+
+
+type ScenarioEvent = LinkDown | VolumeShock | ChannelShift | PartnerClosed | BriefingRollout
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ function applyState(state) {
   $("#desk-broadcasts").replaceChildren();
   (state.broadcasts || []).forEach(showBroadcast);
   showBroadcastsEmpty();
+  document.dispatchEvent(new CustomEvent("relais:briefings")); // missed while disconnected
 }
 
 const handlers = {
@@ -128,6 +129,8 @@ const handlers = {
   "presence.changed": (frame) => showPresence(frame.state, frame.break_reason, frame.since),
   "help.message": (frame) => showHelp(frame.message),
   "supervision.broadcast": showBroadcast,
+  // briefings/desk.js reads the agent's briefings again
+  "briefing.delivered": () => document.dispatchEvent(new CustomEvent("relais:briefings")),
 };
 
 // `since` is the server's (when the presence began): the timer counts from it by the server's
