@@ -157,7 +157,7 @@ class ArticleVersion(models.Model):
         verbose_name_plural = _("article versions")
         ordering = ["article", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="one_version_number")
+            models.UniqueConstraint(fields=["article", "number"], name="article_one_version_number")
         ]
 
     def __str__(self) -> str:

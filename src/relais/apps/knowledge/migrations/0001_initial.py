@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='articleversion',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='one_version_number'),
+            constraint=models.UniqueConstraint(fields=('article', 'number'), name='article_one_version_number'),
         ),
         migrations.AddIndex(
             model_name='selfservicesession',
