@@ -56,6 +56,23 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
         context.close()
 
 
+@pytest.fixture
+def pages(browser: Any) -> Iterator[Any]:
+    """English pages for tests served by their own ASGI server (no live_server), each in its
+    own browser context (its own cookies: one signed-in person per page)."""
+    made: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(locale="en", extra_http_headers={"Accept-Language": "en"})
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context.new_page()
+
+    yield make
+    for context in made:
+        context.close()
+
+
 from tests.apps.conftest import _fast_password_hasher, world  # noqa: E402, F401  (shared fixtures)
 
 # -- an ASGI server with WebSockets and the router, over the live test database ------------

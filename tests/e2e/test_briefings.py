@@ -5,7 +5,6 @@ sees the acknowledgement (uvicorn with the router beside it, in Chromium)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,21 +27,6 @@ def centre(world: World, asgi_server: str) -> tuple[World, Queue, str]:
         user.language = "en"
         user.save(update_fields=["language"])
     return world, queue, asgi_server
-
-
-@pytest.fixture
-def pages(browser: Any) -> Iterator[Any]:
-    made: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(locale="en", extra_http_headers={"Accept-Language": "en"})
-        context.set_default_timeout(15_000)
-        made.append(context)
-        return context.new_page()
-
-    yield make
-    for context in made:
-        context.close()
 
 
 def _state(pk: int, wanted: str, timeout: float = 15.0) -> Contact:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,21 +72,6 @@ def centre(configured: World, asgi_server: str) -> Centre:
         users["supervisor"],
         users["carpathia_manager"],
     )
-
-
-@pytest.fixture
-def pages(browser: Any) -> Iterator[Callable[[], Any]]:
-    made: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(locale="en", extra_http_headers={"Accept-Language": "en"})
-        context.set_default_timeout(15_000)
-        made.append(context)
-        return context.new_page()
-
-    yield make
-    for context in made:
-        context.close()
 
 
 def wallboard(pages: Callable[[], Any], base: str, user: User) -> Any:
