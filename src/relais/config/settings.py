@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "relais.apps.satisfaction",
     "relais.apps.supervision",
     "relais.apps.quality",
+    "relais.apps.gdpr",
     "relais.demo",
 ]
 
