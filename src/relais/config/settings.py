@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "relais.apps.satisfaction",
     "relais.apps.supervision",
     "relais.apps.quality",
-    "relais.apps.gdpr",
+    "relais.apps.compliance",
     "relais.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("relais.apps.reporting.urls")),
     path("satisfaction/", include("relais.apps.satisfaction.urls")),
     path("quality/", include("relais.apps.quality.urls")),
+    path("compliance/", include("relais.apps.compliance.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("chat/", include("relais.apps.chat.urls")),
     path("desktop/", include("relais.apps.desktop.urls")),

@@ -18,7 +18,14 @@ from relais.apps.audit.keys import audit_key
 from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.verification import Verdict, chain_verify
 
-__all__ = ["GENESIS", "audit_anchor", "audit_anchor_duty", "audit_record", "audit_verify_chain"]
+__all__ = [
+    "GENESIS",
+    "audit_access",
+    "audit_anchor",
+    "audit_anchor_duty",
+    "audit_record",
+    "audit_verify_chain",
+]
 
 logger = logging.getLogger("relais.audit")
 _ADVISORY_LOCK_KEY = 0x52454C41  # "RELA": serialises the chain on PostgreSQL
@@ -86,3 +93,17 @@ def audit_anchor_duty() -> None:
     verdict, _anchor = audit_anchor()
     if not verdict.intact:
         logger.error("audit log verification failed: %s", verdict.message)
+
+
+def audit_access(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: Any,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Record a read worth knowing of (a customer's record viewed, an export, a sign-in) in
+    a transaction of its own: nothing else is written with it."""
+    with transaction.atomic():
+        return audit_record(actor=actor, action=action, obj=obj, changes=changes, reason=reason)

@@ -20,9 +20,9 @@ from relais.apps.desktop.models import InternalNote
 from relais.apps.email.models import MailAttachment, MailMessage
 from relais.apps.email.storage import attachment_path
 from relais.apps.errors import RelaisError
-from relais.apps.gdpr.erasure import Customer
-from relais.apps.gdpr.errors import ErrorCode
-from relais.apps.gdpr.subjects import (
+from relais.apps.compliance.erasure import Customer
+from relais.apps.compliance.errors import ErrorCode
+from relais.apps.compliance.subjects import (
     subject_check,
     subject_contacts,
     subject_fingerprint,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from relais.apps.accounts.permissions import is_administrator
 from relais.apps.errors import RelaisError
-from relais.apps.gdpr.errors import ErrorCode
+from relais.apps.compliance.errors import ErrorCode
 from relais.apps.interactions.identity import customer_key
 from relais.apps.interactions.models import Contact
 

@@ -17,7 +17,7 @@ from relais.apps.chat.selectors import session_for_token
 from relais.apps.desktop.models import InternalNote
 from relais.apps.email.models import MailAttachment, MailMessage, MailThread
 from relais.apps.errors import RelaisError
-from relais.apps.gdpr.erasure import customer_erase
+from relais.apps.compliance.erasure import customer_erase
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.quality.models import CriterionScore, Evaluation
 from relais.apps.reporting.models import IntervalStat
@@ -26,7 +26,7 @@ from relais.apps.satisfaction.fcr import judgements_rebuild
 from relais.apps.satisfaction.models import FcrJudgement, SurveyAnswer
 from relais.apps.voice.models import Call
 from tests.apps.conftest import World
-from tests.apps.gdpr.people import JEANNE, JEANNE_NUMBER, PAUL, People, people_make
+from tests.apps.compliance.people import JEANNE, JEANNE_NUMBER, PAUL, People, people_make
 
 
 def _figures(people: People) -> dict[str, Any]:

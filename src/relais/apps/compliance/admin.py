@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from relais.apps.audit.admin_mixins import AuditedModelAdmin
-from relais.apps.gdpr.models import RetentionRule
+from relais.apps.compliance.models import RetentionRule
 
 
 @admin.register(RetentionRule)

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.apps.audit.services import audit_record
-from relais.apps.gdpr.models import DataKind, RetentionRule
-from relais.apps.gdpr.scrubbing import SCRUBBERS
+from relais.apps.compliance.models import DataKind, RetentionRule
+from relais.apps.compliance.scrubbing import SCRUBBERS
 from relais.apps.interactions.models import Contact
 
 logger = logging.getLogger("relais.gdpr")

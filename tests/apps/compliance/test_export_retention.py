@@ -16,14 +16,14 @@ from relais.apps.audit.models import AuditEntry
 from relais.apps.chat.models import ChatMessage
 from relais.apps.email.models import MailAttachment, MailMessage
 from relais.apps.errors import RelaisError
-from relais.apps.gdpr.export import customer_export
-from relais.apps.gdpr.models import DataKind, RetentionRule
-from relais.apps.gdpr.retention import retention_apply
+from relais.apps.compliance.export import customer_export
+from relais.apps.compliance.models import DataKind, RetentionRule
+from relais.apps.compliance.retention import retention_apply
 from relais.apps.interactions.models import Contact
 from relais.apps.quality.models import CriterionScore, Evaluation
 from relais.apps.voice.models import Call
 from tests.apps.conftest import World
-from tests.apps.gdpr.people import ATTACHMENT, JEANNE, JEANNE_NUMBER, people_make
+from tests.apps.compliance.people import ATTACHMENT, JEANNE, JEANNE_NUMBER, people_make
 from tests.apps.satisfaction.making import handled
 
 

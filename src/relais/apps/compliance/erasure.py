@@ -19,9 +19,9 @@ from relais.apps.chat.models import ChatSession, hash_token
 from relais.apps.deskstream.models import DeskEvent
 from relais.apps.email.models import MailDirection, MailMessage, MailThread
 from relais.apps.errors import RelaisError
-from relais.apps.gdpr.errors import ErrorCode
-from relais.apps.gdpr.scrubbing import SCRUBBERS
-from relais.apps.gdpr.subjects import (
+from relais.apps.compliance.errors import ErrorCode
+from relais.apps.compliance.scrubbing import SCRUBBERS
+from relais.apps.compliance.subjects import (
     subject_check,
     subject_contacts,
     subject_fingerprint,
