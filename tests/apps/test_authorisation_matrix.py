@@ -1360,10 +1360,18 @@ def test_only_administrators_reach_the_audit_log_and_personal_data(world: World,
     for action in ("export", "erase"):
         answer = client.post(
             reverse("compliance:customer"),
-            {"customer": "nobody@example.com", "reason": "x", "confirm": "nobody@example.com",
-             "action": action},
+            {
+                "customer": "nobody@example.com",
+                "reason": "x",
+                "confirm": "nobody@example.com",
+                "action": action,
+            },
         )
         assert answer.status_code == 404  # unknown customer for the administrator, page for others
-    assert client.post(reverse("compliance:retention")).status_code == (302 if administrator else 404)
-    assert client.post(reverse("compliance:audit_verify")).status_code == (302 if administrator else 404)
+    assert client.post(reverse("compliance:retention")).status_code == (
+        302 if administrator else 404
+    )
+    assert client.post(reverse("compliance:audit_verify")).status_code == (
+        302 if administrator else 404
+    )
     assert AuditEntry.objects.filter(action__startswith="customer.").count() == audit_before

@@ -75,14 +75,16 @@ def test_deleting_the_last_entries_fails_against_the_anchor(world: World) -> Non
     # given a chain of four entries, anchored
     entries = _entries(world, 4)
     verdict, anchor = audit_anchor()
-    assert verdict.intact and anchor is not None
+    assert verdict.intact
+    assert anchor is not None
     assert (anchor.entries, anchor.last_id) == (4, entries[-1].pk)
     # when its last two entries are deleted, the chain itself still links
     AuditEntry.objects.filter(pk__in=[e.pk for e in entries[-2:]]).delete()
     # then only the anchor shows it: truncated
     verdict = chain_verify()
     assert verdict.problem == Problem.TRUNCATED
-    assert "4" in verdict.message and "2" in verdict.message
+    assert "4" in verdict.message
+    assert "2" in verdict.message
     assert chain_verify(anchors=[]).intact  # without the anchor it would have passed
 
 
@@ -93,7 +95,9 @@ def test_entries_after_the_anchor_extend_it(world: World) -> None:
     with transaction.atomic():
         audit_record(actor=admin, action="test.later", obj=admin)
     verdict = chain_verify()
-    assert verdict.intact and verdict.entries == 3 and verdict.anchors == 1
+    assert verdict.intact
+    assert verdict.entries == 3
+    assert verdict.anchors == 1
 
 
 def test_moved_entries_fail(world: World) -> None:
@@ -124,7 +128,8 @@ def test_a_chain_of_unkeyed_entries_carries_on_keyed(world: World) -> None:
     assert keyed.previous_digest == last_unkeyed.digest
     assert chain_verify().intact
     _verdict, anchor = audit_anchor()
-    assert anchor is not None and anchor.unkeyed_last_id == last_unkeyed.pk
+    assert anchor is not None
+    assert anchor.unkeyed_last_id == last_unkeyed.pk
 
 
 def test_the_audit_command_verifies_and_anchors(world: World, settings: object) -> None:
@@ -132,7 +137,7 @@ def test_the_audit_command_verifies_and_anchors(world: World, settings: object) 
     call_command("audit", "anchor")
     call_command("audit", "verify")
     AuditEntry.objects.filter(pk=entries[-1].pk).delete()
-    with pytest.raises(CommandError, match="FAILED.*deleted") as failed:
+    with pytest.raises(CommandError, match=r"FAILED.*deleted") as failed:
         call_command("audit", "verify")
     assert failed.value.returncode == 1
     with pytest.raises(CommandError, match="FAILED"):

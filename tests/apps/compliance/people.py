@@ -12,8 +12,8 @@ from relais.apps.chat.models import ChatMessage, ChatSession, Sender, hash_token
 from relais.apps.desktop.models import InternalNote
 from relais.apps.email.models import (
     MailAttachment,
-    MailDirection,
     Mailbox,
+    MailDirection,
     MailMessage,
     MailThread,
     SendState,
@@ -125,7 +125,9 @@ def people_make(world: World, *, at: dt.datetime | None = None) -> People:
         stored_as=attachment_store(ATTACHMENT),
     )
 
-    third = handled(voice, agents, at=at + dt.timedelta(hours=2), customer_key=f"tel:{JEANNE_NUMBER}")
+    third = handled(
+        voice, agents, at=at + dt.timedelta(hours=2), customer_key=f"tel:{JEANNE_NUMBER}"
+    )
     Contact.objects.filter(pk=third.pk).update(customer_key=JEANNE)
     Call.objects.create(
         contact=third,

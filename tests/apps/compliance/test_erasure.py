@@ -14,10 +14,10 @@ from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.services import audit_verify_chain
 from relais.apps.chat.models import ChatMessage, ChatSession
 from relais.apps.chat.selectors import session_for_token
+from relais.apps.compliance.erasure import customer_erase
 from relais.apps.desktop.models import InternalNote
 from relais.apps.email.models import MailAttachment, MailMessage, MailThread
 from relais.apps.errors import RelaisError
-from relais.apps.compliance.erasure import customer_erase
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.quality.models import CriterionScore, Evaluation
 from relais.apps.reporting.models import IntervalStat
@@ -25,8 +25,8 @@ from relais.apps.reporting.stats import intervals_recompute
 from relais.apps.satisfaction.fcr import judgements_rebuild
 from relais.apps.satisfaction.models import FcrJudgement, SurveyAnswer
 from relais.apps.voice.models import Call
-from tests.apps.conftest import World
 from tests.apps.compliance.people import JEANNE, JEANNE_NUMBER, PAUL, People, people_make
+from tests.apps.conftest import World
 
 
 def _figures(people: People) -> dict[str, Any]:
@@ -79,7 +79,8 @@ def test_erasing_a_customer_leaves_nothing_of_them_and_the_figures_unchanged(
     people = people_make(world)
     before = _figures(people)
     everything = _text_of_everything()
-    assert "Jeanne" in everything and JEANNE_NUMBER in everything
+    assert "Jeanne" in everything
+    assert JEANNE_NUMBER in everything
     stored = [settings.MAIL_DIR / a.stored_as for a in MailAttachment.objects.all()]
     assert all(path.exists() for path in stored)
     # when an administrator erases Jeanne
@@ -94,19 +95,22 @@ def test_erasing_a_customer_leaves_nothing_of_them_and_the_figures_unchanged(
     for trace in ("Jeanne", "jeanne", JEANNE_NUMBER, "12 rue des Lilas", "CMD-1234", "facture"):
         assert trace not in after_text, trace
     assert not any(path.exists() for path in stored)
-    assert counts["contacts"] == 3 and counts["attachments"] == 1
+    assert counts["contacts"] == 3
+    assert counts["attachments"] == 1
     # and her old chat token replays nothing
     with pytest.raises(RelaisError) as unknown:
         session_for_token(f"token-{people.jeanne[0].pk}")
     assert unknown.value.code.value == "bad_token"  # not merely expired: it names nothing
     # and Paul's data is untouched
-    assert "Paul Durand" in after_text and PAUL in after_text
+    assert "Paul Durand" in after_text
+    assert PAUL in after_text
     assert ChatSession.objects.get(pk=people.paul[0].pk).customer_name == "Paul Durand"
     # and every figure is the same
     assert _figures(people) == before
     # and the erasure is audited without naming her, the chain holding
     entry = AuditEntry.objects.get(action="customer.erase")
-    assert entry.reason == "Demande RGPD n° 42" and entry.changes["contacts"] == 3
+    assert entry.reason == "Demande RGPD n° 42"
+    assert entry.changes["contacts"] == 3
     assert audit_verify_chain() is None
 
 

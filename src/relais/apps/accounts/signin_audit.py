@@ -25,7 +25,9 @@ def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     )
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:USERNAME_CHARS]
     person = get_user_model().objects.filter(username=username).first()
     audit_access(

@@ -49,5 +49,8 @@ def anchor_append(anchor: Anchor) -> None:
     with os.fdopen(descriptor, "a") as anchors_file:
         anchors_file.write(json.dumps(asdict(anchor), sort_keys=True) + "\n")
     logger.info(
-        "audit anchor: %d entries, last #%d, digest %s", anchor.entries, anchor.last_id, anchor.digest
+        "audit anchor: %d entries, last #%d, digest %s",
+        anchor.entries,
+        anchor.last_id,
+        anchor.digest,
     )

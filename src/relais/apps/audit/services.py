@@ -75,7 +75,10 @@ def audit_anchor() -> tuple[Verdict, Anchor | None]:
         unkeyed_last_id = previous[0].unkeyed_last_id
     else:
         unkeyed_last_id = (
-            AuditEntry.objects.filter(chain_version=UNKEYED).order_by("-id").values_list("id", flat=True).first()
+            AuditEntry.objects.filter(chain_version=UNKEYED)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
         )
     anchor = Anchor(
         at=timezone.now().isoformat(timespec="seconds"),

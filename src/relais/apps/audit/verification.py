@@ -3,13 +3,13 @@ outside the database (audit/anchors.py).
 
 What each failure means:
 
-| problem | seen when |
-|---|---|
-| `link` | an entry does not follow the one before it: entries deleted in the middle, or moved |
-| `digest` | an entry's digest is not the one the key gives: edited, or digests computed again without the key |
-| `unkeyed_after_keyed` | an unkeyed entry after the chain was keyed: the chain was written again |
-| `anchor_mismatch` | the entry an anchor named no longer has the digest anchored: the chain was written again |
-| `truncated` | fewer entries than an anchor counted: the last entries were deleted |
+- `link`: an entry does not follow the one before it (entries deleted in the middle, or
+  moved);
+- `digest`: an entry's digest is not the one the key gives (edited, or every digest
+  computed again without the key);
+- `unkeyed_after_keyed`: an unkeyed entry after the chain was keyed (the chain written again);
+- `anchor_mismatch`: the entry an anchor named no longer has the digest anchored;
+- `truncated`: fewer entries than an anchor counted (the last entries deleted).
 """
 
 from __future__ import annotations

@@ -83,7 +83,9 @@ def session_by_token_hash(token_hash: str) -> tuple[ChatSession, dt.datetime | N
     split = rows.width(ChatSession)
     topic_end = split + rows.width(ChatTopic)
     session = rows.instance(ChatSession, row[:split])
-    session.topic = rows.instance(ChatTopic, row[split:topic_end]) if row[split] is not None else None
+    session.topic = (
+        rows.instance(ChatTopic, row[split:topic_end]) if row[split] is not None else None
+    )
     ends = [
         session.customer_left_at,
         rows.value(Contact, "closed_at", row[topic_end]),

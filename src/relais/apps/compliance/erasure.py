@@ -16,9 +16,6 @@ from django.db import transaction
 
 from relais.apps.audit.services import audit_record
 from relais.apps.chat.models import ChatSession, hash_token
-from relais.apps.deskstream.models import DeskEvent
-from relais.apps.email.models import MailDirection, MailMessage, MailThread
-from relais.apps.errors import RelaisError
 from relais.apps.compliance.errors import ErrorCode
 from relais.apps.compliance.scrubbing import SCRUBBERS
 from relais.apps.compliance.subjects import (
@@ -27,6 +24,9 @@ from relais.apps.compliance.subjects import (
     subject_fingerprint,
     subject_key,
 )
+from relais.apps.deskstream.models import DeskEvent
+from relais.apps.email.models import MailDirection, MailMessage, MailThread
+from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import LIVE_STATES, Contact, ContactState
 from relais.apps.satisfaction.models import SurveyAnswer, SurveyInvitation
 from relais.apps.webhooks.models import WebhookDelivery
@@ -108,7 +108,9 @@ def _identity_erase(ids: list[int], key: str) -> int:
     changed += messages.filter(direction=MailDirection.INBOUND).update(
         from_address=ERASED_ADDRESS, from_name="", references=""
     )
-    changed += messages.exclude(direction=MailDirection.INBOUND).update(to_address=ERASED_ADDRESS, references="")
+    changed += messages.exclude(direction=MailDirection.INBOUND).update(
+        to_address=ERASED_ADDRESS, references=""
+    )
     invitations = SurveyInvitation.objects.filter(contact_id__in=ids)
     changed += invitations.update(customer_key=pseudonym)
     changed += SurveyAnswer.objects.filter(invitation__in=invitations).update(comment="")

@@ -16,10 +16,6 @@ from django.utils import timezone
 
 from relais.apps.audit.services import audit_record
 from relais.apps.chat.models import CUSTOMER_VISIBLE, ChatMessage, ChatSession
-from relais.apps.desktop.models import InternalNote
-from relais.apps.email.models import MailAttachment, MailMessage
-from relais.apps.email.storage import attachment_path
-from relais.apps.errors import RelaisError
 from relais.apps.compliance.erasure import Customer
 from relais.apps.compliance.errors import ErrorCode
 from relais.apps.compliance.subjects import (
@@ -28,6 +24,10 @@ from relais.apps.compliance.subjects import (
     subject_fingerprint,
     subject_key,
 )
+from relais.apps.desktop.models import InternalNote
+from relais.apps.email.models import MailAttachment, MailMessage
+from relais.apps.email.storage import attachment_path
+from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact
 from relais.apps.satisfaction.models import SurveyAnswer
 from relais.apps.voice.models import Call
@@ -41,14 +41,11 @@ def customer_export(*, actor: Any, given: str, reason: str) -> bytes:
     if not contacts:
         raise RelaisError(ErrorCode.UNKNOWN_CUSTOMER, value=given)
     ids = [contact.pk for contact in contacts]
-    document = {
-        "customer_key": key,
-        "exported_at": timezone.now().isoformat(),
-        "contacts": [_contact(contact) for contact in contacts],
-    }
-    _chats(document["contacts"], ids)
-    attachments = _emails(document["contacts"], ids)
-    _calls_and_surveys(document["contacts"], ids)
+    held = [_contact(contact) for contact in contacts]
+    _chats(held, ids)
+    attachments = _emails(held, ids)
+    _calls_and_surveys(held, ids)
+    document = {"customer_key": key, "exported_at": timezone.now().isoformat(), "contacts": held}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("customer.json", json.dumps(document, indent=2, default=str))

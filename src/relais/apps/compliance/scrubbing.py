@@ -13,10 +13,10 @@ from collections.abc import Callable, Collection
 from django.db.models import Q, QuerySet
 
 from relais.apps.chat.models import ChatMessage, Sender
+from relais.apps.compliance.models import DataKind
 from relais.apps.desktop.models import HelpMessage, InternalNote, WrapUp
 from relais.apps.email.models import MailAttachment, MailMessage, MailThread
 from relais.apps.email.storage import attachment_path
-from relais.apps.compliance.models import DataKind
 from relais.apps.quality.models import Dispute, Evaluation
 from relais.apps.voice.models import Call
 

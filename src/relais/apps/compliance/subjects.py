@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from relais.apps.accounts.permissions import is_administrator
-from relais.apps.errors import RelaisError
 from relais.apps.compliance.errors import ErrorCode
+from relais.apps.errors import RelaisError
 from relais.apps.interactions.identity import customer_key
 from relais.apps.interactions.models import Contact
 

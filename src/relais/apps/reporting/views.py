@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from relais.apps.audit.services import audit_access
 from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import SiteKind
-from relais.apps.audit.services import audit_access
 from relais.apps.reporting import exports, presentation
 from relais.apps.reporting.errors import ErrorCode
 from relais.apps.reporting.figures import GROUP_HEADINGS, PERIOD_HEADINGS

@@ -17,10 +17,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from relais.apps.accounts.models import User
-from relais.apps.errors import RelaisError
 from relais.apps.compliance.erasure import customer_erase
 from relais.apps.compliance.export import customer_export
 from relais.apps.compliance.retention import retention_apply
+from relais.apps.errors import RelaisError
 
 
 class Command(BaseCommand):
