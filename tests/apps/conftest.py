@@ -123,4 +123,3 @@ __all__ = ["logged_in", "totp_code", "totp_device_for"]  # signing in: tests/app
 @pytest.fixture
 def admin_client_(world: World) -> Client:
     return logged_in(world.users["administrator"])
-
