@@ -26,8 +26,11 @@ def test_an_administrator_audits_exports_and_erases_a_customer(
 ) -> None:
     settings.MAIL_DIR = tmp_path / "mail"
     people_make(world)
+    administrator = world.users["administrator"]
+    administrator.language = "en"
+    administrator.save(update_fields=["language"])
     page = new_page("en")
-    sign_in(page, live_server.url, world.users["administrator"])
+    sign_in(page, live_server.url, administrator)
 
     # the audit log: the administrator's own sign-in, found by action
     page.goto(f"{live_server.url}/compliance/audit/")
@@ -36,7 +39,7 @@ def test_an_administrator_audits_exports_and_erases_a_customer(
     expect(page.locator("[data-testid=audit-entry]").first).to_contain_text("sign_in.success")
     assert_accessible(page)
     page.get_by_test_id("audit-verify").click()
-    expect(page.locator(".alert-success")).to_contain_text("The audit log holds")
+    expect(page.get_by_test_id("messages")).to_contain_text("The audit log holds")
 
     # a customer looked up, exported, then erased once typed again
     page.goto(f"{live_server.url}/compliance/customer/?customer={JEANNE}")
@@ -49,7 +52,7 @@ def test_an_administrator_audits_exports_and_erases_a_customer(
     assert "customer.json" in archive.namelist()
     page.get_by_label("Type the customer again to confirm the erasure").fill(JEANNE)
     page.get_by_test_id("customer-erase").click()
-    expect(page.locator(".alert-success")).to_contain_text("erased (3 contacts)")
+    expect(page.get_by_test_id("messages")).to_contain_text("erased (3 contacts)")
     assert not Contact.objects.filter(customer_key=JEANNE).exists()
 
     # retention: no rule yet
