@@ -1224,7 +1224,9 @@ def test_contacts_are_scored_only_by_evaluators_in_scope(
         assert posted.status_code == (302 if key in scores else 404), (role, key)
 
     assert Evaluation.objects.count() == before + len(scores)
-    assert AuditEntry.objects.count() == audit_before + len(scores)
+    # each evaluation written, and each transcript read in scope, is audited (issue 25)
+    assert AuditEntry.objects.exclude(action="contact.view").count() == audit_before + len(scores)
+    assert AuditEntry.objects.filter(action="contact.view").count() == len(scores)
 
 
 @pytest.mark.parametrize("role", USERS)
@@ -1691,3 +1693,45 @@ def test_anonymous_is_sent_to_login_from_briefings(world: World) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# Compliance: the audit log, customers' personal data, retention (issue 25) --------------------
+
+COMPLIANCE_PAGES = ["compliance:audit_log", "compliance:customer", "compliance:retention"]
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_only_administrators_reach_the_audit_log_and_personal_data(world: World, role: str) -> None:
+    """The audit log (and its CSV), a customer's data (export, erasure) and retention: for
+    administrators only; anyone else gets 404 and changes nothing, and the anonymous sign in."""
+    from django.test import Client
+
+    client = logged_in(world.users[role])
+    administrator = role == Role.ADMINISTRATOR
+    for name in COMPLIANCE_PAGES:
+        assert client.get(reverse(name)).status_code == (200 if administrator else 404), name
+        anonymous = Client().get(reverse(name))
+        assert anonymous.status_code == 302
+    csv = client.get(reverse("compliance:audit_log") + "?format=csv")
+    assert csv.status_code == (200 if administrator else 404)
+    if administrator:
+        assert csv.content.decode().startswith("id,at,actor,action")
+    audit_before = AuditEntry.objects.filter(action__startswith="customer.").count()
+    for action in ("export", "erase"):
+        answer = client.post(
+            reverse("compliance:customer"),
+            {
+                "customer": "nobody@example.com",
+                "reason": "x",
+                "confirm": "nobody@example.com",
+                "action": action,
+            },
+        )
+        assert answer.status_code == 404  # unknown customer for the administrator, page for others
+    assert client.post(reverse("compliance:retention")).status_code == (
+        302 if administrator else 404
+    )
+    assert client.post(reverse("compliance:audit_verify")).status_code == (
+        302 if administrator else 404
+    )
+    assert AuditEntry.objects.filter(action__startswith="customer.").count() == audit_before

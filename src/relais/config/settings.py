@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "relais.apps.supervision",
     "relais.apps.quality",
     "relais.apps.knowledge",
+    "relais.apps.compliance",
     "relais.demo",
 ]
 
@@ -269,6 +270,19 @@ MAIL_ATTACHMENT_TYPES = env_list(
     "application/vnd.ms-excel,application/vnd.oasis.opendocument.text,message/rfc822",
 )
 MAIL_DIR = Path(os.environ.get("RELAIS_MAIL_DIR", DATA_DIR / "mail")).resolve()
+# The audit log (docs/security.md, "Audit log"): the key of its chain, kept outside the
+# database (RELAIS_AUDIT_KEY, else a file in the data directory made on first use, mode 0600),
+# the append-only file of its anchors, and how often the active router anchors it.
+AUDIT_KEY = os.environ.get("RELAIS_AUDIT_KEY", "").strip()
+AUDIT_KEY_FILE = Path(os.environ.get("RELAIS_AUDIT_KEY_FILE", DATA_DIR / "audit_key")).resolve()
+AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("RELAIS_AUDIT_ANCHOR_FILE", DATA_DIR / "audit_anchors.jsonl")
+).resolve()
+AUDIT_ANCHOR_EVERY_S = float(os.environ.get("RELAIS_AUDIT_ANCHOR_EVERY_S", "3600"))
+# Personal data (docs/privacy.md): a customer's chat token works this long after the chat
+# ended (the survey and the last messages), and how often retention is applied.
+CHAT_TOKEN_GRACE_S = float(os.environ.get("RELAIS_CHAT_TOKEN_GRACE_S", "1800"))
+RETENTION_EVERY_S = float(os.environ.get("RELAIS_RETENTION_EVERY_S", "86400"))
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))
