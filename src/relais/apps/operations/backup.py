@@ -89,7 +89,7 @@ def _sha256(path: Path) -> str:
 
 def _pg_environment() -> dict[str, str]:
     """libpq's variables for the configured database (no password on a command line)."""
-    database = settings.DATABASES["default"]
+    database = connection.settings_dict
     values = {
         "PGHOST": database.get("HOST") or database.get("OPTIONS", {}).get("host") or "",
         "PGPORT": str(database.get("PORT") or ""),
@@ -178,7 +178,7 @@ def restore_read(source: Path) -> dict[str, Any]:
         if root.path.is_dir() and any(root.path.iterdir()):
             raise BackupError(f"{root.path} is not empty: restore into a new data directory")
     if connection.vendor == "postgresql":
-        database = settings.DATABASES["default"]["NAME"]
+        database = connection.settings_dict["NAME"]
         dump = str(source / PG_DUMP)
         _run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", database, dump])
         connection.close()
