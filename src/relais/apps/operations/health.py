@@ -109,13 +109,11 @@ def leadership_check(role: str) -> Check:
 
 def rtpengine_check() -> Check:
     from relais.apps.voice.b2bua.runner import address
-    from relais.apps.voice.ng import NgClient, NgError
+    from relais.apps.voice.stack.rtpengine import rtpengine_ping
 
-    try:
-        NgClient(address(settings.VOICE_NG_ADDRESS), timeout=0.5, retries=1).ping()
-    except (NgError, OSError) as error:
-        return Check("rtpengine", ok=False, detail=_first_line(error))
-    return Check("rtpengine", ok=True, detail=settings.VOICE_NG_ADDRESS)
+    if rtpengine_ping(address(settings.VOICE_NG_ADDRESS), timeout_s=0.5):
+        return Check("rtpengine", ok=True, detail=settings.VOICE_NG_ADDRESS)
+    return Check("rtpengine", ok=False, detail=f"no pong at {settings.VOICE_NG_ADDRESS}")
 
 
 def kamailio_check() -> Check:
