@@ -53,7 +53,11 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
     import uvicorn
 
     config = uvicorn.Config(
-        APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS,
+        APPLICATION,
+        host=host,
+        port=port,
+        log_level=log_level,
+        **UVICORN_OPTIONS,
         **uvicorn_logging(),
     )
     asyncio.run(serve_beside_router(uvicorn.Server(config)))

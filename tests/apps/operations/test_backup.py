@@ -20,12 +20,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from relais.apps.accounts.models import User
 from relais.apps.chat.schemas import StartForm
 from relais.apps.chat.services import chat_start, customer_message
 from relais.apps.email.models import MailAttachment
 from relais.apps.email.receiving import mail_receive
 from relais.apps.email.storage import attachment_path
-from relais.apps.accounts.models import User
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact
 from relais.demo.company import load_demo_company

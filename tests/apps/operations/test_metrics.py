@@ -32,7 +32,7 @@ def scrape() -> str:
 
 
 def test_the_metrics_endpoint_exposes_every_listed_metric(routing: Routing) -> None:
-    assert LISTED <= families(scrape())
+    assert families(scrape()) >= LISTED
 
 
 def test_contacts_offers_latency_and_connections_move_as_a_contact_is_created_and_offered(
@@ -70,7 +70,7 @@ def test_an_error_logged_is_counted(routing: Routing, caplog: Any) -> None:
 
 
 def test_the_metrics_token_is_required_when_set(routing: Routing, settings: Any) -> None:
-    settings.METRICS_TOKEN = "s3cret-token"  # noqa: S105
+    settings.METRICS_TOKEN = "s3cret-token"
     assert Client().get("/metrics").status_code == 401
     wrong = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer nope")
     assert wrong.status_code == 401

@@ -17,7 +17,7 @@ def metrics_text(*, record: bool) -> bytes:
     """`record`: also the gauges read from the database (the web server's `/metrics`)."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         for collector in (OFFERS, ROUTING_LATENCY, ERRORS):
             registry.register(collector)

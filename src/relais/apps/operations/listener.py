@@ -38,14 +38,17 @@ def _handler(process: str) -> type[BaseHTTPRequestHandler]:
             self._answer(200 if ok else 503, body, "application/json")
 
         def _answer(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the probe gave up waiting: nothing to tell it
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass  # probes every few seconds: not worth a line each
 
     return HealthHandler
@@ -55,9 +58,7 @@ def health_listener_start(process: str, host: str, port: int) -> ThreadingHTTPSe
     """Serve the health of `process` (a kind of `health.PROCESS_KINDS`) in a daemon thread."""
     server = ThreadingHTTPServer((host, port), _handler(process))
     server.daemon_threads = True
-    thread = threading.Thread(
-        target=server.serve_forever, name="relais-health", daemon=True
-    )
+    thread = threading.Thread(target=server.serve_forever, name="relais-health", daemon=True)
     thread.start()
     logger.info("%s: health on http://%s:%s/health/ready", process, host, server.server_port)
     return server

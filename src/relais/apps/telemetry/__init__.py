@@ -1,5 +1,5 @@
-"""What every process says about itself: Prometheus metrics and structured logs (docs/operations.md).
+"""What every process says about itself: Prometheus counters and structured logs.
 
-A shared helper below every app (the router counts its offers here, the logging handler counts
-errors in every process); what is read from the record at scrape time lives in
-`apps.operations.collector`."""
+A shared helper below every app (docs/operations.md): the router counts its offers here, the
+logging handler counts errors in every process. What is read from the record at scrape time
+lives in `apps.operations.collector`."""

@@ -46,12 +46,16 @@ def _from_outside(process: str) -> Health:
     )
 
     checks = [database_check()]
-    checks += [channel_layer_check()] if process == "router" else [rtpengine_check(), kamailio_check()]
+    checks += (
+        [channel_layer_check()] if process == "router" else [rtpengine_check(), kamailio_check()]
+    )
     if checks[0].ok and connection.vendor == "postgresql":
-        from relais.apps.operations.collector import VOICE_LOCK, ROUTER_LOCK
+        from relais.apps.operations.collector import ROUTER_LOCK, VOICE_LOCK
         from relais.apps.operations.queries import advisory_locks_held
 
         key = ROUTER_LOCK if process == "router" else VOICE_LOCK
         held = key in advisory_locks_held([key])
-        checks.append(Check(process, ok=held, detail="an active process" if held else "none active"))
+        checks.append(
+            Check(process, ok=held, detail="an active process" if held else "none active")
+        )
     return Health(process, tuple(checks))
