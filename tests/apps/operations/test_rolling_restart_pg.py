@@ -29,7 +29,13 @@ from tests.apps.operations.proxy import RoundRobinProxy
 from tests.apps.operations.services import free_port, get_json, redis_server, wait_for
 from tests.apps.router.test_failover_pg import child_database_url
 
-pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
+#: Under 3 minutes on a quiet machine is the aim; a loaded shared one (load average 15) took
+#: longer than pytest's default limit, each process taking minutes to start.
+pytestmark = [
+    pytest.mark.pg,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(1500),
+]
 
 GRACE_S = 10  # agents' and customers' graces, short so that the record settles soon
 #: Generous: a Relais process starts in a few seconds on a quiet machine, in 45 s or more on

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext
 
 from relais.apps.audit.services import audit_verify_chain
 
@@ -102,19 +103,25 @@ def _pg_environment() -> dict[str, str]:
 
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)")
+        raise BackupError(
+            gettext("%(command)s is not installed (Debian: postgresql-client)")
+            % {"command": command[0]}
+        )
     done = subprocess.run(  # noqa: S603 - fixed commands, our own arguments
         command, env=_pg_environment(), capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+        raise BackupError(
+            gettext("%(command)s failed: %(error)s")
+            % {"command": command[0], "error": done.stderr.strip()}
+        )
 
 
 def backup_write(target: Path) -> dict[str, Any]:
     """Back up the database, then the files, into the new directory `target`; returns the
     manifest (also written as `manifest.json`)."""
     if target.exists() and any(target.iterdir()):
-        raise BackupError(f"{target} is not empty")
+        raise BackupError(gettext("%(path)s is not empty") % {"path": target})
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
     counts = table_counts()
     if connection.vendor == "postgresql":
@@ -129,7 +136,9 @@ def backup_write(target: Path) -> dict[str, Any]:
         finally:
             copy.close()
     else:
-        raise BackupError(f"no backup for the {connection.vendor} database")
+        raise BackupError(
+            gettext("No backup for the %(vendor)s database.") % {"vendor": connection.vendor}
+        )
     archive = target / FILES
     with tarfile.open(archive, "w:gz") as tar:
         for root in file_roots():
@@ -151,11 +160,16 @@ def backup_write(target: Path) -> dict[str, Any]:
 def manifest_read(source: Path) -> dict[str, Any]:
     path = source / MANIFEST
     if not path.is_file():
-        raise BackupError(f"{source} holds no {MANIFEST}: not a Relais backup")
+        raise BackupError(
+            gettext("%(path)s holds no %(manifest)s: not a Relais backup")
+            % {"path": source, "manifest": MANIFEST}
+        )
     manifest: dict[str, Any] = json.loads(path.read_text())
     for name, digest in manifest["files"].items():
         if _sha256(source / name) != digest:
-            raise BackupError(f"{name} does not match its SHA-256 in the manifest")
+            raise BackupError(
+                gettext("%(name)s does not match its SHA-256 in the manifest") % {"name": name}
+            )
     return manifest
 
 
@@ -170,13 +184,17 @@ def restore_read(source: Path) -> dict[str, Any]:
     manifest = manifest_read(source)
     if manifest["database"] != connection.vendor:
         raise BackupError(
-            f"a {manifest['database']} backup cannot be restored into {connection.vendor}"
+            gettext("A %(backup)s backup cannot be restored into %(vendor)s.")
+            % {"backup": manifest["database"], "vendor": connection.vendor}
         )
     if not _database_empty():
-        raise BackupError("the database is not empty: restore into a new one")
+        raise BackupError(gettext("The database is not empty: restore into a new one."))
     for root in file_roots():
         if root.path.is_dir() and any(root.path.iterdir()):
-            raise BackupError(f"{root.path} is not empty: restore into a new data directory")
+            raise BackupError(
+                gettext("%(path)s is not empty: restore into a new data directory")
+                % {"path": root.path}
+            )
     if connection.vendor == "postgresql":
         database = connection.settings_dict["NAME"]
         dump = str(source / PG_DUMP)
