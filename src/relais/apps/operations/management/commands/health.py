@@ -50,8 +50,9 @@ def _from_outside(process: str) -> Health:
         [channel_layer_check()] if process == "router" else [rtpengine_check(), kamailio_check()]
     )
     if checks[0].ok and connection.vendor == "postgresql":
-        from relais.apps.operations.collector import ROUTER_LOCK, VOICE_LOCK
         from relais.apps.operations.queries import advisory_locks_held
+        from relais.apps.router.runner import LOCK_KEY as ROUTER_LOCK
+        from relais.apps.voice.b2bua.runner import LOCK_KEY as VOICE_LOCK
 
         key = ROUTER_LOCK if process == "router" else VOICE_LOCK
         held = key in advisory_locks_held([key])
