@@ -135,9 +135,9 @@ def test_a_backup_restored_into_a_fresh_database_has_the_same_contacts_messages_
     found = json.loads(done.stdout)
     assert found["rows_match"] is True
     assert found["audit_chain_intact"] is True
-    assert found["rows"]["audit_auditentry"] > 0
-    assert found["rows"]["chat_chatmessage"] >= 4
-    assert found["rows"]["email_mailattachment"] == 1
+    assert found["rows"]["audit.AuditEntry"] > 0
+    assert found["rows"]["chat.ChatMessage"] >= 4
+    assert found["rows"]["email.MailAttachment"] == 1
     again = restored(fresh_database, 'SELECT "id", "channel", "state" FROM "interactions_contact"')
     assert sorted(again) == contacts
     bodies = restored(fresh_database, 'SELECT "body" FROM "chat_chatmessage" ORDER BY "id"')

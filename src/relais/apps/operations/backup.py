@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext
@@ -39,14 +40,14 @@ FILES = "files.tar.gz"
 PG_DUMP = "database.dump"
 SQLITE_COPY = "database.sqlite3"
 
-#: The tables whose rows a restore must find again, counted at backup and after restore.
-COUNTED_TABLES = (
-    "interactions_contact",
-    "interactions_contactevent",
-    "chat_chatmessage",
-    "email_mailmessage",
-    "email_mailattachment",
-    "audit_auditentry",
+#: The models whose rows a restore must find again, counted at backup and after restore.
+COUNTED_MODELS = (
+    "interactions.Contact",
+    "interactions.ContactEvent",
+    "chat.ChatMessage",
+    "email.MailMessage",
+    "email.MailAttachment",
+    "audit.AuditEntry",
 )
 
 
@@ -70,14 +71,7 @@ def file_roots() -> list[FileRoot]:
 
 
 def table_counts() -> dict[str, int]:
-    existing = set(connection.introspection.table_names())
-    counts = {}
-    with connection.cursor() as cursor:
-        for table in COUNTED_TABLES:
-            if table in existing:
-                cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - our own names
-                counts[table] = int(cursor.fetchone()[0])
-    return counts
+    return {label: apps.get_model(label).objects.count() for label in COUNTED_MODELS}
 
 
 def _sha256(path: Path) -> str:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from relais.apps.operations.queries import database_ping
 from relais.apps.realtime.leadership import LEADERSHIPS
 
 PROCESS_KINDS = ("web", "router", "voice", "jobs")
@@ -65,8 +66,7 @@ def _first_line(error: BaseException) -> str:
 
 def database_check() -> Check:
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        database_ping()
     except Exception as error:
         close_old_connections()
         connection.close()

@@ -1,4 +1,5 @@
-"""The operations app's hand-written SQL: which advisory locks are held (PostgreSQL only)."""
+"""The operations app's hand-written SQL: the database answering at all, and which advisory
+locks are held (PostgreSQL only); neither has an ORM equivalent."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def advisory_locks_held(keys: list[int]) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(_HELD_LOCKS_SQL, [keys])
         return {int(key) for (key,) in cursor.fetchall()}
+
+
+def database_ping() -> None:
+    """One round trip to the database (raises when it cannot be reached)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
