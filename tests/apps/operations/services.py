@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -42,6 +43,17 @@ def wait_for(predicate: Any, timeout: float = 60.0, every: float = 0.2) -> Any:
                 return found
         time.sleep(every)
     pytest.fail(f"not true after {timeout} s: {predicate}")
+
+
+def process_stop(process: subprocess.Popen[bytes], *, timeout: float) -> None:
+    """SIGTERM, as systemd stops a unit; SIGKILL if it has not ended after `timeout` s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 @contextlib.contextmanager

@@ -26,7 +26,13 @@ from relais.apps.routing.models import Queue
 from relais.demo.company import load_demo_company
 from relais.demo.queues import load_demo_queues
 from tests.apps.operations.proxy import RoundRobinProxy
-from tests.apps.operations.services import free_port, get_json, redis_server, wait_for
+from tests.apps.operations.services import (
+    free_port,
+    get_json,
+    process_stop,
+    redis_server,
+    wait_for,
+)
 from tests.apps.router.test_failover_pg import child_database_url
 
 #: Under 3 minutes on a quiet machine is the aim; a loaded shared one (load average 15) took
@@ -71,14 +77,7 @@ class Fleet:
         return body if status == 200 else None
 
     def stop(self, name: str) -> None:
-        process = self.processes[name]
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        process_stop(self.processes[name], timeout=60)
 
     def stop_all(self) -> None:
         for name in list(self.processes):
@@ -159,7 +158,7 @@ def test_every_process_restarted_in_turn_under_traffic_loses_nothing(
         "--no-calls",
         "--flat",
         "--rate",
-        "3",
+        "1.5",
         "--bots",
         "16",
         "--people-share",

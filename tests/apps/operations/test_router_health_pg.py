@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.apps.operations.services import free_port, get_json, redis_server, wait_for
+from tests.apps.operations.services import (
+    free_port,
+    get_json,
+    process_stop,
+    redis_server,
+    wait_for,
+)
 from tests.apps.router.test_failover_pg import child_database_url
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
@@ -78,11 +84,5 @@ def test_a_router_pair_reports_active_and_standby_and_their_redis_stopping(
             assert wait_for(took_over, timeout=60)
         finally:
             for process in routers:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-                    try:
-                        process.wait(20)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait(5)
+                process_stop(process, timeout=20)
             connection.close()
