@@ -1735,3 +1735,47 @@ def test_only_administrators_reach_the_audit_log_and_personal_data(world: World,
         302 if administrator else 404
     )
     assert AuditEntry.objects.filter(action__startswith="customer.").count() == audit_before
+
+
+# --- operations: health and metrics (docs/operations.md) --------------------------------------
+# Anonymous by design (load balancers, Prometheus), kept off the public address by the proxy;
+# they name no person, contact, partner or figure of a team, only totals by state. With
+# RELAIS_METRICS_TOKEN, /metrics answers only to that token: a session grants nothing.
+
+
+@pytest.mark.parametrize("role", [None, *USERS])
+def test_health_answers_everyone_the_same_and_names_nobody(world: World, role: str | None) -> None:
+    from django.test import Client
+
+    client = Client() if role is None else logged_in(world.users[role])
+    audit_before = AuditEntry.objects.count()
+
+    ready = client.get(reverse("operations:health_ready"))
+    live = client.get(reverse("operations:health_live"))
+
+    assert ready.status_code == 200
+    assert set(ready.json()) == {"status", "process", "checks"}
+    assert set(ready.json()["checks"]) == {"database", "channel_layer"}
+    assert live.status_code == 200
+    assert client.post(reverse("operations:health_ready")).status_code == 405
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("role", [None, *USERS])
+def test_metrics_with_a_token_answer_only_to_the_token(
+    world: World, role: str | None, settings: Any
+) -> None:
+    from django.test import Client
+
+    settings.METRICS_TOKEN = "metrics-token-for-the-matrix"
+    client = Client() if role is None else logged_in(world.users[role])
+
+    refused = client.get(reverse("operations:metrics"))
+    scraped = Client().get(
+        reverse("operations:metrics"), HTTP_AUTHORIZATION=f"Bearer {settings.METRICS_TOKEN}"
+    )
+
+    assert refused.status_code == 401
+    assert scraped.status_code == 200
+    assert b"relais_contacts" in scraped.content
+    assert world.agents["rabat0"].user.username.encode() not in scraped.content

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from relais.apps.telemetry.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/relais
 
 
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "relais.apps.realtime",
+    "relais.apps.operations",
     "relais.apps.l10n",
     "relais.apps.accounts",
     "relais.apps.audit",
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "relais.apps.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -390,11 +394,23 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("RELAIS_LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (docs/operations.md, "Logs"): JSON one event a line with the request and contact ids
+# (RELAIS_LOG_FORMAT=json), or lines for people (the default, `make demo`); the contact's trail
+# (logger `relais.trail`) at INFO when JSON is on.
+LOG_JSON = os.environ.get("RELAIS_LOG_FORMAT", "text").strip().lower() == "json"
+LOGGING = logging_config(
+    json_format=LOG_JSON,
+    level=os.environ.get("RELAIS_LOG_LEVEL", "INFO"),
+    trail_level=os.environ.get("RELAIS_LOG_TRAIL", "INFO" if LOG_JSON else "WARNING"),
+)
+
+# Operations (docs/operations.md): the health listener of the processes that serve no HTTP
+# (`relais router`, `relais voice`, `relais db_worker`; empty port: none), the Kamailio address
+# the voice service's health asks with SIP OPTIONS (default: RELAIS_VOICE_PROXY), and how long
+# a job may wait before the job worker counts as stuck.
+HEALTH_HOST = os.environ.get("RELAIS_HEALTH_HOST", "127.0.0.1")
+HEALTH_PORT = int(os.environ.get("RELAIS_HEALTH_PORT", "0") or "0")
+HEALTH_KAMAILIO = os.environ.get("RELAIS_HEALTH_KAMAILIO", "") or VOICE_PROXY
+HEALTH_JOB_WAIT_S = float(os.environ.get("RELAIS_HEALTH_JOB_WAIT_S", "300"))
+#: When set, `/metrics` answers only to `Authorization: Bearer <token>`.
+METRICS_TOKEN = os.environ.get("RELAIS_METRICS_TOKEN", "").strip()

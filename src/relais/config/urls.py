@@ -8,6 +8,7 @@ from relais.config.homes import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include("relais.apps.operations.urls")),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
     path("planning/", include("relais.apps.wfm.urls")),
