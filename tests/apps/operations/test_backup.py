@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from relais.apps.accounts.models import User
+from relais.apps.audit.keys import audit_key
 from relais.apps.chat.schemas import StartForm
 from relais.apps.chat.services import chat_start, customer_message
 from relais.apps.email.models import MailAttachment
@@ -106,8 +107,19 @@ def demo_with_traffic(settings: Any, data_dir: Path) -> None:
 
 
 def restore(backup: Path, url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url, "RELAIS_DATA_DIR": str(data_dir)}
-    for name in ("RELAIS_MAIL_DIR", "RELAIS_VOICE_PROMPTS_DIR", "REDIS_URL"):
+    # the new machine is given the audit chain's secret key, as docs/production.md asks
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RELAIS_DATA_DIR": str(data_dir),
+        "RELAIS_AUDIT_KEY": audit_key().decode(),
+    }
+    for name in (
+        "RELAIS_MAIL_DIR",
+        "RELAIS_VOICE_PROMPTS_DIR",
+        "REDIS_URL",
+        "RELAIS_AUDIT_KEY_FILE",
+    ):
         env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", "restore", "--from", str(backup)],
