@@ -129,7 +129,7 @@ def softphone_policy() -> dict[str, list[str]] | None:
         return None
     scheme, _, rest = settings.SIP_WS_URL.partition("://")
     origin = f"{scheme}://{rest.split('/', 1)[0]}"
-    site: dict[str, list[str]] = settings.SECURE_CSP
-    policy = {name: list(sources) for name, sources in site.items()}
+    site: dict[str, Any] = settings.SECURE_CSP
+    policy: dict[str, list[str]] = {name: list(sources) for name, sources in site.items()}
     policy["connect-src"] = [*policy.get("connect-src", []), origin]
     return policy
