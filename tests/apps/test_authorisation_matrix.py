@@ -154,7 +154,7 @@ def test_api_lists_and_reads_are_scoped(world: World, role: str, resource: str) 
     client = logged_in(world.users[role])
     visible = expected(world, role, resource)
 
-    listed = client.get(f"/api/v1/{resource}?limit=1000").json()
+    listed = client.get(f"/api/v1/{resource}?limit=500").json()
 
     assert {item["id"] for item in listed["items"]} == visible
     assert listed["count"] == len(visible)
@@ -313,7 +313,7 @@ def test_contacts_are_scoped(world: World, contacts: dict[str | None, int], role
     else:
         visible = {contacts[key] for key in CONTACTS_IN_SCOPE[role]}
 
-    listed = client.get("/api/v1/contacts?limit=1000").json()
+    listed = client.get("/api/v1/contacts?limit=500").json()
 
     assert {item["id"] for item in listed["items"]} == visible
     for pk in contacts.values():
@@ -550,8 +550,8 @@ def test_planning_reads_are_scoped(world: World, plans: dict[int, dict], role: s
     client = logged_in(world.users[role])
     visible = planning_sites(world, role)
 
-    forecasts = client.get("/api/v1/wfm/forecasts?limit=1000").json()
-    staffing = client.get("/api/v1/wfm/staffing-plans?limit=1000").json()
+    forecasts = client.get("/api/v1/wfm/forecasts?limit=500").json()
+    staffing = client.get("/api/v1/wfm/staffing-plans?limit=500").json()
 
     assert {item["site_id"] for item in forecasts["items"]} == visible
     assert {item["site_id"] for item in staffing["items"]} == visible

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from relais.apps.telemetry.logs import logging_config
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "relais.apps.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -391,6 +393,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("RELAIS_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Over HTTPS (RELAIS_SECURE_COOKIES): plain HTTP is redirected to HTTPS and browsers are told
+# to use only HTTPS (HSTS) for a year, subdomains included. Behind a TLS proxy, uvicorn takes
+# the scheme from the proxy's X-Forwarded-Proto when the proxy is in FORWARDED_ALLOW_IPS
+# (docs/security.md, "Headers").
+SECURE_SSL_REDIRECT = env_bool("RELAIS_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("RELAIS_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RELAIS_HSTS_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("RELAIS_HSTS_PRELOAD", default=True)
+# Content-Security-Policy on every page (Django's own middleware; docs/security.md, "Headers"):
+# scripts only from Relais's static files, never inline; styles also inline (`style=` with
+# server-computed widths, the demo shop's <style>); WebSockets to this origin ('self'), and
+# the softphone's SIP WebSocket added by the desktop page (desktop/softphone.py). A view that
+# sets its own header (an e-mail attachment, the simulation report) keeps it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, *([OIDC_OP_AUTHORIZATION_ENDPOINT] if OIDC_ENABLED else [])],
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 

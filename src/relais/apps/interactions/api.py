@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from relais.apps.accounts.auth import request_user
 from relais.apps.audit.services import audit_access
@@ -28,6 +28,7 @@ from relais.apps.interactions.schemas import (
 )
 from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.selectors import agent_get
+from relais.apps.pagination import Page
 
 router = Router(tags=["contacts"])
 
@@ -50,7 +51,7 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> Any:
 
 
 @router.get("/contacts", response=list[ContactRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_contacts(request: HttpRequest) -> Any:
     return selectors.contacts_shown(viewer=request.user)
 
