@@ -8,15 +8,13 @@ import json
 from collections.abc import Iterable
 
 from relais.apps.audit.models import AuditEntry
+from relais.core.spreadsheet import formula_safe
 
 HEADER = ["id", "at", "actor", "action", "object_type", "object_id", "changes", "reason", "digest"]
-#: A cell a spreadsheet would run as a formula starts with one of these: written as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    return formula_safe("" if value is None else str(value))
 
 
 def audit_csv(entries: Iterable[AuditEntry]) -> str:
