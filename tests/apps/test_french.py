@@ -433,6 +433,7 @@ def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
         "quality:plan_id": plan.pk,
         "draw_id": draw.pk,
         "session_id": session.pk,
+        "form_id": version.form_id,
     }
 
 

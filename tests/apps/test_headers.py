@@ -69,6 +69,7 @@ def test_the_softphones_websocket_is_allowed_on_the_desktop_only(
 def _relais(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RELAIS_SECRET_KEY": secrets.token_urlsafe(50), **environment}
     env.pop("RELAIS_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in production
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", *arguments],
         env=env,

@@ -53,7 +53,11 @@ def test_text_with_nul_is_refused_before_any_view() -> None:
         data='{"name": "a\\u0000b", "toml": ""}',
         content_type="application/json",
     )
-    page = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    page = client.post(
+        "/accounts/login/",
+        "username=a%00b&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     query = client.get("/help/", {"q": "lampe\x00"})
     clean = client.get("/help/", {"q": "lampe"})
 

@@ -1,7 +1,7 @@
 """No text with the NUL character reaches a view: PostgreSQL cannot store it (a string with
 U+0000 is refused by the database, a 500 where SQLite stored it), and no person types it.
-Query strings, form fields and JSON bodies are checked; uploaded files are not (their bytes
-are theirs). The API answers `invalid_input` as JSON, a page answers a plain 400."""
+Query strings, JSON bodies and url-encoded form bodies are checked; multipart bodies are not
+(read here, a large upload would be held in memory, and uploaded bytes are their own). The API answers `invalid_input` as JSON, a page answers a plain 400."""
 
 from __future__ import annotations
 
@@ -40,7 +40,12 @@ def request_holds_nul(request: HttpRequest) -> bool:
             return _holds_nul(json.loads(request.body))
         except ValueError:
             return False  # not JSON: the view says so
-    return any(NUL in k or NUL in v for k, v in request.POST.items())
+    if request.content_type == "application/x-www-form-urlencoded":
+        body = request.body  # first: a view may read the body after this (POST is parsed from it)
+        if b"%00" not in body and b"\x00" not in body:
+            return False
+        return any(NUL in k or NUL in v for k, v in request.POST.items())
+    return False
 
 
 class NulRefusedMiddleware:
