@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import BaseModel, ValidationError
 
+from relais.apps.chat.notices import widget_notice
 from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.identity import IDENTITY_VERIFIED
@@ -120,6 +121,7 @@ def config(request: HttpRequest) -> JsonResponse:
             topic=chosen.code if chosen else None,
             message=message,
             callback=callback,
+            notice=widget_notice(language=language),
         )
     return JsonResponse(out.model_dump(mode="json"))
 
