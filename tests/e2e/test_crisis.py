@@ -70,6 +70,8 @@ def test_a_director_switches_a_crisis_mode_on_and_off(
     expect(director.get_by_test_id("crisis-state")).to_contain_text("Rappel produit T-800")
     expect(director.get_by_test_id("crisis-briefing")).to_be_visible()
     assert _queues() == ((True, CRISIS_HOURS), (False, ""))
+    mode.refresh_from_db()
+    assert mode.on
     entry = AuditEntry.objects.get(action="crisis.mode_on")
     assert entry.reason == "Product recall"
     # the widget shows the message, the help centre the article first

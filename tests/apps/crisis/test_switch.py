@@ -42,9 +42,7 @@ def test_switching_on_applies_each_piece_and_off_restores_them(
     director = world.users["director"]
     assert _widget_notice("fr") == ""
     assert _help_featured() == ""
-    events_before = ContactEvent.objects.filter(
-        kind=EventKind.QUEUE_CONFIGURATION_CHANGED
-    ).count()
+    events_before = ContactEvent.objects.filter(kind=EventKind.QUEUE_CONFIGURATION_CHANGED).count()
     # when the director switches it on
     with django_capture_on_commit_callbacks(execute=True):
         crisis_mode_switch_on(actor=director, mode=mode, reason="Rappel produit")
@@ -82,9 +80,7 @@ def test_switching_on_applies_each_piece_and_off_restores_them(
     mode.refresh_from_db()
     assert (mode.on, mode.previous) == (False, {})
     # and both switches are audited with their reason and what changed
-    entries = list(
-        AuditEntry.objects.filter(action__startswith="crisis.mode_").order_by("pk")
-    )
+    entries = list(AuditEntry.objects.filter(action__startswith="crisis.mode_").order_by("pk"))
     assert [(e.action, e.reason) for e in entries] == [
         ("crisis.mode_on", "Rappel produit"),
         ("crisis.mode_off", "Fin du rappel"),

@@ -17,11 +17,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import BaseModel, ValidationError
 
-from relais.apps.chat.notices import widget_notice
 from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.identity import IDENTITY_VERIFIED
 from relais.apps.chat.models import ChatSession
+from relais.apps.chat.notices import widget_notice
 from relais.apps.chat.schemas import (
     CallbackForm,
     ConfigOut,

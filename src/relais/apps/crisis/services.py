@@ -117,6 +117,10 @@ def crisis_mode_switch_off(*, actor: User, mode: CrisisMode, reason: str) -> Cri
         mode.switched_by = actor
         mode.save(update_fields=["on", "previous", "switched_at", "switched_by"])
         audit_record(
-            actor=actor, action="crisis.mode_off", obj=mode, changes={"queues": restored}, reason=reason
+            actor=actor,
+            action="crisis.mode_off",
+            obj=mode,
+            changes={"queues": restored},
+            reason=reason,
         )
     return mode

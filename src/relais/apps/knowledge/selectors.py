@@ -109,7 +109,9 @@ def public_article_get(*, slug: str) -> Article:
 
 def featured_public_articles(*, language: str, ids: list[int]) -> list[Article]:
     """The public articles among `ids` in one language, in the order of `ids`."""
-    found = {article.pk: article for article in public_articles(language=language).filter(pk__in=ids)}
+    found = {
+        article.pk: article for article in public_articles(language=language).filter(pk__in=ids)
+    }
     return [found[pk] for pk in ids if pk in found]
 
 
