@@ -28,5 +28,5 @@ featured_articles_wanted = Signal()
 def featured_article_ids() -> list[int]:
     ids: list[int] = []
     for _receiver, answer in featured_articles_wanted.send(sender=Article):
-        ids += [pk for pk in answer or [] if pk not in ids]
+        ids += [int(pk) for pk in answer or () if int(pk) not in ids]
     return ids
