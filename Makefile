@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help env demo serve test test-pg e2e test-voice lint i18n bench clean
+.PHONY: help env demo serve test test-pg e2e test-voice api-fuzz lint i18n bench clean
 
 help:
 	@echo "make demo     create the environment, load the demo company, serve http://127.0.0.1:8000 with demo traffic"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-pg  the same suite on PostgreSQL and the Redis channel layer"
 	@echo "make e2e      browser tests (Chromium at /usr/bin/chromium)"
 	@echo "make test-voice  voice tests (Kamailio, rtpengine, SIPp) in a loopback-only network namespace"
+	@echo "make api-fuzz schemathesis against the REST API on a scratch database (API_FUZZ_PG: on PostgreSQL)"
 	@echo "make lint     formatting, lint, types, import contracts, migrations, translations"
 	@echo "make bench    every benchmark under bench/"
 
@@ -49,6 +50,11 @@ test-pg: env
 e2e: env
 	@test -x /usr/bin/chromium || { echo "make e2e needs Chromium at /usr/bin/chromium (Debian: apt-get install chromium)" >&2; exit 1; }
 	$(UV) run pytest -m "e2e and not voice" -p no:xdist
+
+# Schemathesis on a scratch database with the demo company (docs/security.md, "API schema");
+# API_FUZZ_PG=postgres://…/postgres: a scratch PostgreSQL database created and dropped beside it.
+api-fuzz: env
+	API_FUZZ_PG="$(API_FUZZ_PG)" scripts/api-fuzz
 
 # Voice: the Debian packages must be there (one line says which); root (or user namespaces) for
 # the loopback-only network namespace. PG_URL given: PostgreSQL over its unix socket there.

@@ -16,6 +16,11 @@ relais voice [--sip H:P --ng H:P --proxy H:P]  run the voice service, the B2BUA 
 relais mail [--smtp 127.0.0.1:2525]            run the SMTP receiver of the queues' mailboxes
                                                alone (docs/email.md)
 relais db_worker                               run background jobs (simulation runs) alone
+                                               (router, voice, db_worker: a health listener on
+                                               RELAIS_HEALTH_PORT when set; docs/operations.md)
+relais health --process web|router|voice|jobs  check a kind of process's dependencies now
+relais backup --to DIR / relais restore --from DIR   back up / restore the database and the data
+                                               directory's files (docs/production.md)
 relais demo                                    migrate and load the demo company (idempotent);
                                                a random secret key for this machine, once
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
@@ -97,6 +102,7 @@ def serve(argv: list[str]) -> int:
         help="also receive e-mail over SMTP on RELAIS_MAIL_RECEIVER (docs/email.md)",
     )
     args = parser.parse_args(argv)
+    os.environ["RELAIS_PROCESS"] = "web"  # in its logs, and its uvicorn workers' (telemetry.logs)
     _setup_django()
     from django.conf import settings
 
@@ -167,7 +173,7 @@ def _stop_traffic(traffic: subprocess.Popen[bytes]) -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from relais.config.server import APPLICATION, UVICORN_OPTIONS
+    from relais.config.server import APPLICATION, UVICORN_OPTIONS, uvicorn_logging
 
     if not args.no_jobs:  # the embedded default; otherwise run `relais db_worker`
         from relais.apps.simulation.worker import start_worker_thread
@@ -207,7 +213,22 @@ def _serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         log_level="info",
         **UVICORN_OPTIONS,
+        **uvicorn_logging(),
     )
+
+
+#: The long-running commands that serve no HTTP, and their kind for health and logs.
+_PROCESS_KINDS = {"router": "router", "voice": "voice", "db_worker": "jobs"}
+
+
+def _health_listener(kind: str) -> None:
+    """Their health listener, when RELAIS_HEALTH_PORT is set (docs/operations.md)."""
+    from django.conf import settings
+
+    if settings.HEALTH_PORT:
+        from relais.apps.operations.listener import health_listener_start
+
+        health_listener_start(kind, settings.HEALTH_HOST, settings.HEALTH_PORT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,7 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         demo_secret_key_ensure(
             Path(os.environ.get("RELAIS_DATA_DIR", Path.cwd() / "var")).resolve()
         )
+    kind = _PROCESS_KINDS.get(argv[0])
+    if kind is not None:
+        os.environ["RELAIS_PROCESS"] = kind  # in its logs (telemetry.logs)
     _setup_django()
+    if kind is not None:
+        _health_listener(kind)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["relais", *argv])

@@ -123,3 +123,13 @@ __all__ = ["logged_in", "totp_code", "totp_device_for"]  # signing in: tests/app
 @pytest.fixture
 def admin_client_(world: World) -> Client:
     return logged_in(world.users["administrator"])
+
+
+@pytest.fixture(autouse=True)
+def _audit_files(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own audit key and anchor file (docs/security.md, "Audit log"), never the
+    data directory's."""
+    folder = tmp_path_factory.mktemp("audit")
+    settings.AUDIT_KEY = ""
+    settings.AUDIT_KEY_FILE = folder / "audit_key"
+    settings.AUDIT_ANCHOR_FILE = folder / "audit_anchors.jsonl"

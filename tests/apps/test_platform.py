@@ -40,3 +40,25 @@ def test_the_channel_layer_carries_a_group_message() -> None:
         return dict(message)
 
     assert async_to_sync(round_trip)() == {"type": "offer.made", "contact": 42}
+
+
+@pytest.mark.django_db
+def test_text_with_nul_is_refused_before_any_view() -> None:
+    """PostgreSQL stores no U+0000 (the API fuzzer's 500 on POST /simulation/scenarios)."""
+    from django.test import Client
+
+    client = Client()
+    api = client.post(
+        "/api/v1/simulation/scenarios",
+        data='{"name": "a\\u0000b", "toml": ""}',
+        content_type="application/json",
+    )
+    page = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    query = client.get("/help/", {"q": "lampe\x00"})
+    clean = client.get("/help/", {"q": "lampe"})
+
+    assert api.status_code == 400
+    assert api.json()["code"] == "invalid_input"
+    assert page.status_code == 400
+    assert query.status_code == 400
+    assert clean.status_code == 200

@@ -55,7 +55,7 @@ def agent_ready(contexts: Any, base: str, world: World) -> tuple[Any, Any]:
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     page.select_option("[data-testid=state]", "available")
-    page.wait_for_function("document.getElementById('desk-presence').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('desk-presence').textContent.length > 0")
     return context, page
 
 

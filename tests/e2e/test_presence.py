@@ -75,7 +75,7 @@ def desktop(contexts: Callable[..., Any], base: str, username: str) -> Any:
 
 def available(page: Any) -> None:
     page.select_option("[data-testid=state]", "available")
-    page.wait_for_function("document.getElementById('desk-presence').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('desk-presence').textContent.length > 0")
 
 
 def customer(contexts: Callable[..., Any], base: str, name: str) -> Any:

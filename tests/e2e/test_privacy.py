@@ -38,7 +38,7 @@ def _agent_signed_in(contexts: Any, base: str, world: World) -> Any:  # noqa: F8
     page.goto(f"{base}/desktop/")
     page.wait_for_selector("#desk[data-online='1']")
     page.select_option("[data-testid=state]", "available")
-    page.wait_for_function("document.getElementById('desk-presence').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('desk-presence').textContent.length > 0")
     return page
 
 

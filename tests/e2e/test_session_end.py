@@ -31,7 +31,9 @@ def test_a_deactivated_agents_desktop_closes_within_a_second(
     deactivated.is_active = False
     deactivated.save()  # as the administrator's change form saves it
 
-    page.wait_for_function("window.firstSocket.readyState === WebSocket.CLOSED", timeout=1_000)
+    page.wait_for_function(
+        "() => window.firstSocket.readyState === WebSocket.CLOSED", timeout=1_000
+    )
     expect(page.get_by_test_id("desk-error")).to_contain_text(
         "votre compte a été désactivé", timeout=1_000
     )

@@ -93,9 +93,9 @@ def test_an_unreachable_telephony_server_keeps_the_line_connecting(
     page = _desktop(new_page, asgi_server, world, "fr")
 
     line = page.get_by_test_id("softphone-line")
-    page.wait_for_function("window.relaisSoftphone.ua !== null")  # SIP.js loaded as modules
+    page.wait_for_function("() => window.relaisSoftphone.ua !== null")  # SIP.js loaded as modules
     expect(line).to_have_attribute("data-line", "connecting")
     expect(line).to_have_text(CONNECTING["fr"])
-    page.wait_for_function("window.relaisSoftphone.retry > 1000")  # backing off, still trying
+    page.wait_for_function("() => window.relaisSoftphone.retry > 1000")  # backing off, still trying
     expect(line).to_have_attribute("data-line", "connecting")
     assert_accessible(page)

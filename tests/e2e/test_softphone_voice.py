@@ -156,7 +156,7 @@ def test_the_line_reconnects_and_registers_again_when_kamailio_comes_back(
 
     line.stack.stop()  # the WebSocket drops
     expect(status).to_have_attribute("data-line", "connecting")
-    page.wait_for_function("window.relaisSoftphone.retry >= 4000")  # backing off
+    page.wait_for_function("() => window.relaisSoftphone.retry >= 4000")  # backing off
     line.stack.start()  # the same ports
 
     expect(status).to_have_attribute("data-line", "registered", timeout=40_000)
@@ -239,7 +239,8 @@ def test_a_call_rings_in_its_offer_is_answered_with_audio_both_ways_and_hung_up(
         offer.focus()
         page.keyboard.press("Enter")  # the card's shortcut answers the SIP call
         page.wait_for_function(
-            "[...window.relaisSoftphone.calls.values()].some((c) => c.state === 'established')"
+            "() => [...window.relaisSoftphone.calls.values()]"
+            ".some((c) => c.state === 'established')"
         )
         # the page answered over SIP only: the record's accept is the voice service's
         assert Contact.objects.get(pk=contact.pk).state == ContactState.OFFERED

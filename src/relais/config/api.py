@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from relais.apps.accounts.api import router as accounts_router
@@ -19,8 +18,9 @@ from relais.apps.router.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
 from relais.apps.supervision.api import router as supervision_router
 from relais.apps.wfm.api import router as wfm_router
+from relais.config.openapi import RelaisAPI
 
-api = NinjaAPI(
+api = RelaisAPI(
     title="Relais API",
     version="1",
     description="Relais contact-centre platform. Errors answer {code, message}.",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.apps.accounts.models import Role
 from relais.apps.briefings.access import may_follow, may_publish
+from relais.apps.compliance.selectors import may_see_compliance
 from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
@@ -102,6 +103,18 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         ("organisation", "agents", _("Agents"), "user", "organisation:agents"),
         ("organisation", "partners", _("Partners"), "building-community", "organisation:partners"),
     ]
+    if may_see_compliance(user):
+        items += [
+            ("organisation", "audit", _("Audit log"), "list-search", "compliance:audit_log"),
+            (
+                "organisation",
+                "customer_data",
+                _("Customer data"),
+                "user-shield",
+                "compliance:customer",
+            ),
+            ("organisation", "retention", _("Retention"), "calendar-time", "compliance:retention"),
+        ]
     if user.is_staff:
         items.append(("organisation", "admin", _("Administration"), "settings", "admin:index"))
     return items

@@ -24,6 +24,13 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
+def uvicorn_logging() -> dict[str, Any]:
+    """With JSON logs, uvicorn leaves logging to Django's settings (its lines become JSON)."""
+    from django.conf import settings
+
+    return {"log_config": None} if settings.LOG_JSON else {}
+
+
 async def serve_beside_router(server: Any) -> None:
     """Serve (a `uvicorn.Server`) with the router in a thread of this process; offers go out
     on the server's loop. The lifespan (config/asgi.py) starts the leases' heartbeat and
@@ -46,6 +53,11 @@ def serve_with_router(*, host: str, port: int, log_level: str = "info") -> None:
     import uvicorn
 
     config = uvicorn.Config(
-        APPLICATION, host=host, port=port, log_level=log_level, **UVICORN_OPTIONS
+        APPLICATION,
+        host=host,
+        port=port,
+        log_level=log_level,
+        **UVICORN_OPTIONS,
+        **uvicorn_logging(),
     )
     asyncio.run(serve_beside_router(uvicorn.Server(config)))

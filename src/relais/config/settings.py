@@ -10,7 +10,10 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from relais.apps.telemetry.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/relais
 
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "relais.apps.realtime",
+    "relais.apps.operations",
     "relais.apps.l10n",
     "relais.apps.accounts",
     "relais.apps.audit",
@@ -90,13 +94,17 @@ INSTALLED_APPS = [
     "relais.apps.supervision",
     "relais.apps.quality",
     "relais.apps.knowledge",
+    "relais.apps.compliance",
     "relais.demo",
 ]
 
 MIDDLEWARE = [
+    "relais.apps.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "relais.config.nul.NulRefusedMiddleware",  # PostgreSQL stores no U+0000
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -270,6 +278,19 @@ MAIL_ATTACHMENT_TYPES = env_list(
     "application/vnd.ms-excel,application/vnd.oasis.opendocument.text,message/rfc822",
 )
 MAIL_DIR = Path(os.environ.get("RELAIS_MAIL_DIR", DATA_DIR / "mail")).resolve()
+# The audit log (docs/security.md, "Audit log"): the key of its chain, kept outside the
+# database (RELAIS_AUDIT_KEY, else a file in the data directory made on first use, mode 0600),
+# the append-only file of its anchors, and how often the active router anchors it.
+AUDIT_KEY = os.environ.get("RELAIS_AUDIT_KEY", "").strip()
+AUDIT_KEY_FILE = Path(os.environ.get("RELAIS_AUDIT_KEY_FILE", DATA_DIR / "audit_key")).resolve()
+AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("RELAIS_AUDIT_ANCHOR_FILE", DATA_DIR / "audit_anchors.jsonl")
+).resolve()
+AUDIT_ANCHOR_EVERY_S = float(os.environ.get("RELAIS_AUDIT_ANCHOR_EVERY_S", "3600"))
+# Personal data (docs/privacy.md): a customer's chat token works this long after the chat
+# ended (the survey and the last messages), and how often retention is applied.
+CHAT_TOKEN_GRACE_S = float(os.environ.get("RELAIS_CHAT_TOKEN_GRACE_S", "1800"))
+RETENTION_EVERY_S = float(os.environ.get("RELAIS_RETENTION_EVERY_S", "86400"))
 SUPERVISION_POLL_S = float(os.environ.get("RELAIS_SUPERVISION_POLL_S", "0.25"))
 #: The reports' interval statistics are updated this often (docs/supervision.md).
 STATS_EVERY_S = float(os.environ.get("RELAIS_STATS_EVERY_S", "5"))
@@ -374,14 +395,54 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("RELAIS_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Over HTTPS (RELAIS_SECURE_COOKIES): plain HTTP is redirected to HTTPS and browsers are told
+# to use only HTTPS (HSTS) for a year, subdomains included. Behind a TLS proxy, uvicorn takes
+# the scheme from the proxy's X-Forwarded-Proto when the proxy is in FORWARDED_ALLOW_IPS
+# (docs/security.md, "Headers").
+SECURE_SSL_REDIRECT = env_bool("RELAIS_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("RELAIS_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RELAIS_HSTS_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("RELAIS_HSTS_PRELOAD", default=True)
+# Content-Security-Policy on every page (Django's own middleware; docs/security.md, "Headers"):
+# scripts only from Relais's static files, never inline; styles also inline (`style=` with
+# server-computed widths, the demo shop's <style>); WebSockets to this origin ('self'), and
+# the softphone's SIP WebSocket added by the desktop page (desktop/softphone.py). A view that
+# sets its own header (an e-mail attachment, the simulation report) keeps it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, *([OIDC_OP_AUTHORIZATION_ENDPOINT] if OIDC_ENABLED else [])],
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("RELAIS_LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (docs/operations.md, "Logs"): JSON one event a line with the request and contact ids
+# (RELAIS_LOG_FORMAT=json), or lines for people (the default, `make demo`); the contact's trail
+# (logger `relais.trail`) at INFO when JSON is on.
+LOG_JSON = os.environ.get("RELAIS_LOG_FORMAT", "text").strip().lower() == "json"
+LOGGING = logging_config(
+    json_format=LOG_JSON,
+    level=os.environ.get("RELAIS_LOG_LEVEL", "INFO"),
+    trail_level=os.environ.get("RELAIS_LOG_TRAIL", "INFO" if LOG_JSON else "WARNING"),
+)
+
+# Operations (docs/operations.md): the health listener of the processes that serve no HTTP
+# (`relais router`, `relais voice`, `relais db_worker`; empty port: none), the Kamailio address
+# the voice service's health asks with SIP OPTIONS (default: RELAIS_VOICE_PROXY), and how long
+# a job may wait before the job worker counts as stuck.
+HEALTH_HOST = os.environ.get("RELAIS_HEALTH_HOST", "127.0.0.1")
+HEALTH_PORT = int(os.environ.get("RELAIS_HEALTH_PORT", "0") or "0")
+HEALTH_KAMAILIO = os.environ.get("RELAIS_HEALTH_KAMAILIO", "") or VOICE_PROXY
+HEALTH_JOB_WAIT_S = float(os.environ.get("RELAIS_HEALTH_JOB_WAIT_S", "300"))
+#: When set, `/metrics` answers only to `Authorization: Bearer <token>`.
+METRICS_TOKEN = os.environ.get("RELAIS_METRICS_TOKEN", "").strip()

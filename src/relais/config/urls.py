@@ -8,6 +8,7 @@ from relais.config.homes import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include("relais.apps.operations.urls")),
     path("accounts/", include("relais.apps.accounts.urls")),
     path("organisation/", include("relais.apps.organisation.urls")),
     path("planning/", include("relais.apps.wfm.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("quality/", include("relais.apps.quality.urls")),
     path("knowledge/", include("relais.apps.knowledge.urls")),
     path("help/", include("relais.apps.knowledge.help_urls")),
+    path("compliance/", include("relais.apps.compliance.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("chat/", include("relais.apps.chat.urls")),
     path("desktop/", include("relais.apps.desktop.urls")),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from relais.apps.chat.models import ChatMessage
 from relais.apps.interactions.models import Channel, Contact, ContactState
+from relais.apps.realtime.frames import MAX_RECORD_ID
 from tests.apps.chat.fixtures import (
     ChatWorld,
     Client,
@@ -60,6 +61,23 @@ async def test_bad_input_changes_nothing_and_the_chat_goes_on(
     assert await database_sync_to_async(ChatMessage.objects.count)() == before
     await customer.send({"type": "message", "client_id": "ok", "body": "still here"})
     assert (await customer.until("ack"))["client_id"] == "ok"
+    await customer.close()
+
+
+async def test_a_hello_whose_last_id_no_database_holds_gets_an_error_frame(
+    chat_world: ChatWorld,
+) -> None:
+    """Issue 25, finding 3: a `last_id` past 2^63 reached the database and got no answer."""
+    _contact_id, token = await start_chat()
+    customer = await customer_client()
+
+    await customer.send({"type": "hello", "token": token, "last_id": 2**64})
+
+    error = await customer.until("error")
+    assert error["code"] == "invalid_frame"
+    assert "last_id" in error["message"]
+    await customer.send({"type": "hello", "token": token, "last_id": MAX_RECORD_ID})
+    assert (await customer.until("welcome"))["state"] == "waiting"
     await customer.close()
 
 

@@ -116,13 +116,20 @@ def test_the_session_of_a_token_is_the_orms(chat_world: ChatWorld) -> None:
         # when the session is looked up by hand and by the ORM
         by_hand = queries.session_by_token_hash(hash_token(candidate))
         orm = (
-            ChatSession.objects.select_related("topic")
+            ChatSession.objects.select_related("topic", "contact")
             .filter(token_hash=hash_token(candidate))
             .first()
         )
         # then they are the same row with the same topic (none for the unknown token)
-        assert values(by_hand, "topic") == values(orm, "topic")
+        assert values(by_hand[0] if by_hand else None, "topic") == values(orm, "topic")
     found = queries.session_by_token_hash(hash_token(token))
     assert found is not None
-    assert found.contact_id == session.contact_id
-    assert Contact.objects.filter(pk=found.contact_id).exists()
+    found_session, ended_at = found
+    assert found_session.contact_id == session.contact_id
+    assert ended_at is None  # the chat goes on
+    # given the customer left, then the chat ended then (the contact is not closed yet)
+    left = session.created_at + dt.timedelta(minutes=3)
+    ChatSession.objects.filter(pk=session.pk).update(customer_left_at=left)
+    assert queries.session_by_token_hash(hash_token(token)) == (found_session, left)
+    found = (found_session, left)
+    assert Contact.objects.filter(pk=found[0].contact_id).exists()

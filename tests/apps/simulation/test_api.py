@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from relais.apps.routing.models import Queue
@@ -77,3 +79,41 @@ def test_replications_out_of_range_are_refused(world: World, queue: Queue) -> No
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
     assert not SimulationRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The scenario is too big to simulate: scenario.hours is 1e+06, at most 744."),
+        ("fr", "Le scénario est trop grand pour être simulé"),
+    ],
+)
+def test_a_scenario_of_a_million_hours_is_refused_before_any_work(
+    world: World, queue: Queue, language: str, message: str
+) -> None:
+    """Issue 25, finding 3: `hours = 1000000` was accepted and its run took 19 GB."""
+    text = re.sub(r"(?m)^hours = .*$", "hours = 1000000", tiny_scenario(world).toml, count=1)
+    client = logged_in(world.users["director"])
+    client.cookies["django_language"] = language
+    world.users["director"].language = language
+    world.users["director"].save()
+
+    response = _post(client, "/api/v1/simulation/scenarios", {"name": "Huge", "toml": text})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "scenario_too_big"
+    assert response.json()["message"].startswith(message)
+    assert Scenario.objects.count() == 1  # the valid one of tiny_scenario only
+    assert not SimulationRun.objects.exists()
+
+
+def test_deeply_nested_toml_is_refused_with_a_clear_error(world: World, queue: Queue) -> None:
+    """Issue 25, finding 3: deeply nested TOML answered 500."""
+    client = logged_in(world.users["director"])
+    text = "x = " + "[" * 3000 + "]" * 3000
+
+    response = _post(client, "/api/v1/simulation/scenarios", {"name": "Deep", "toml": text})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "scenario_too_deep"
+    assert not Scenario.objects.exists()

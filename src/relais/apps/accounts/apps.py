@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from relais.apps.accounts.sockets import connect_receivers
+        from relais.apps.accounts import signin_audit, sockets
 
-        connect_receivers()  # sockets end with the session (accounts/sockets.py)
+        sockets.connect_receivers()  # sockets end with the session (accounts/sockets.py)
+        signin_audit.connect_receivers()  # sign-ins audited (accounts/signin_audit.py)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """Who did what to which object, when and why; chained by hash so edits show."""
+    """Who did what to which object, when and why; chained by a keyed digest so edits show
+    (audit/chain.py)."""
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
@@ -25,6 +26,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     previous_digest = models.CharField(max_length=64)
+    chain_version = models.PositiveSmallIntegerField(
+        _("chain version"), help_text=_("1: unkeyed SHA-256 (before 2026-12); 2: HMAC-SHA256.")
+    )
     digest = models.CharField(max_length=64, unique=True)
 
     class Meta:

@@ -1,9 +1,9 @@
-"""Writing to and verifying the audit log."""
+"""Writing to the audit log, and anchoring it outside the database."""
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -12,27 +12,23 @@ from django.utils import timezone
 
 from relais.apps import rows
 from relais.apps.audit import queries
+from relais.apps.audit.anchors import Anchor, anchor_append, anchors_read
+from relais.apps.audit.chain import GENESIS, KEYED, UNKEYED, entry_digest
+from relais.apps.audit.keys import audit_key
 from relais.apps.audit.models import AuditEntry
+from relais.apps.audit.verification import Verdict, chain_verify
 
-GENESIS = "0" * 64
+__all__ = [
+    "GENESIS",
+    "audit_access",
+    "audit_anchor",
+    "audit_anchor_duty",
+    "audit_record",
+    "audit_verify_chain",
+]
+
+logger = logging.getLogger("relais.audit")
 _ADVISORY_LOCK_KEY = 0x52454C41  # "RELA": serialises the chain on PostgreSQL
-
-
-def _digest(previous: str, payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((previous + canonical).encode()).hexdigest()
-
-
-def _payload(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "at": entry.at.isoformat(),
-        "actor": entry.actor_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "changes": entry.changes,
-        "reason": entry.reason,
-    }
 
 
 def audit_record(
@@ -56,16 +52,61 @@ def audit_record(
         changes=json.loads(json.dumps(changes or {}, default=str)),
         reason=reason[:500],
         previous_digest=last or GENESIS,
+        chain_version=KEYED,
     )
-    entry.digest = _digest(entry.previous_digest, _payload(entry))
+    entry.digest = entry_digest(entry, previous=entry.previous_digest, key=audit_key())
     return rows.add(entry)
 
 
 def audit_verify_chain() -> int | None:
-    """Return the id of the first entry whose digest does not match, or None if intact."""
-    previous = GENESIS
-    for entry in AuditEntry.objects.order_by("id").iterator():
-        if entry.previous_digest != previous or entry.digest != _digest(previous, _payload(entry)):
-            return entry.id
-        previous = entry.digest
-    return None
+    """The id of the first entry found wrong, or None when the chain and its anchors hold."""
+    verdict = chain_verify()
+    return None if verdict.intact else verdict.entry_id
+
+
+def audit_anchor() -> tuple[Verdict, Anchor | None]:
+    """Verify the chain, then, when it holds, write its length and last digest outside the
+    database (audit/anchors.py). A chain that fails is not anchored: the verdict says why."""
+    verdict = chain_verify()
+    if not verdict.intact or verdict.last_id is None:
+        return verdict, None
+    previous = anchors_read()
+    if previous:
+        unkeyed_last_id = previous[0].unkeyed_last_id
+    else:
+        unkeyed_last_id = (
+            AuditEntry.objects.filter(chain_version=UNKEYED)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+    anchor = Anchor(
+        at=timezone.now().isoformat(timespec="seconds"),
+        entries=verdict.entries,
+        last_id=verdict.last_id,
+        digest=verdict.digest,
+        unkeyed_last_id=unkeyed_last_id,
+    )
+    anchor_append(anchor)
+    return verdict, anchor
+
+
+def audit_anchor_duty() -> None:
+    """The active router's periodic anchor: a chain that fails is said in the log, loudly."""
+    verdict, _anchor = audit_anchor()
+    if not verdict.intact:
+        logger.error("audit log verification failed: %s", verdict.message)
+
+
+def audit_access(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: Any,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Record a read worth knowing of (a customer's record viewed, an export, a sign-in) in
+    a transaction of its own: nothing else is written with it."""
+    with transaction.atomic():
+        return audit_record(actor=actor, action=action, obj=obj, changes=changes, reason=reason)

@@ -12,6 +12,7 @@ class ErrorCode(ErrorCodeBase):
     UNKNOWN_TOPIC = "unknown_topic"
     INVALID_FORM = "invalid_form"
     BAD_TOKEN = "bad_token"  # noqa: S105 - an error code
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - an error code
     CHAT_ENDED = "chat_ended"
     NOT_YOUR_CHAT = "not_your_chat"
     EMPTY_MESSAGE = "empty_message"
@@ -28,6 +29,8 @@ class ErrorCode(ErrorCodeBase):
     def status(self) -> int:
         if self is ErrorCode.BAD_TOKEN:
             return 401
+        if self is ErrorCode.TOKEN_EXPIRED:
+            return 410
         if self is ErrorCode.NOT_YOUR_CHAT:
             return 403
         if self in {ErrorCode.CHAT_ENDED, ErrorCode.TOO_LATE}:
@@ -45,6 +48,9 @@ _MESSAGES = {
     ErrorCode.UNKNOWN_TOPIC: _("Unknown topic “%(value)s”."),
     ErrorCode.INVALID_FORM: _("Please check the form: %(detail)s"),
     ErrorCode.BAD_TOKEN: _("This chat does not exist or has expired."),
+    ErrorCode.TOKEN_EXPIRED: _(
+        "This chat has ended and its link has expired: the conversation can no longer be shown."
+    ),
     ErrorCode.CHAT_ENDED: _("This chat has ended."),
     ErrorCode.NOT_YOUR_CHAT: _("This conversation is not yours."),
     ErrorCode.EMPTY_MESSAGE: _("A message cannot be empty."),

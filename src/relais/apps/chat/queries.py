@@ -63,14 +63,32 @@ def standing(contact_id: int) -> tuple[int, dt.datetime | None, str, str | None]
 
 
 _TOKEN_SQL = (  # every customer's hello reads it
-    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')} "  # noqa: S608 - names from the models
+    f"SELECT {rows.columns(ChatSession, 's')}, {rows.columns(ChatTopic, 't')}, "  # noqa: S608 - names from the models
+    'c."closed_at", c."abandoned_at" '
     f'FROM "{ChatSession._meta.db_table}" s '
+    f'JOIN "{Contact._meta.db_table}" c ON c."id" = s."contact_id" '
     f'LEFT JOIN "{ChatTopic._meta.db_table}" t ON t."id" = s."topic_id" '
     'WHERE s."token_hash" = %s LIMIT 1'
 )
 
 
-def session_by_token_hash(token_hash: str) -> ChatSession | None:
-    """The chat session holding the token of this hash, with its topic."""
-    found = rows.joined(_TOKEN_SQL, [token_hash], ChatSession, "topic")
-    return found[0] if found else None
+def session_by_token_hash(token_hash: str) -> tuple[ChatSession, dt.datetime | None] | None:
+    """The chat session holding the token of this hash, with its topic, and when the chat
+    ended (the customer left, or its contact closed or was abandoned; None: it goes on)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [token_hash])
+        row: Any = cursor.fetchone()
+    if row is None:
+        return None
+    split = rows.width(ChatSession)
+    topic_end = split + rows.width(ChatTopic)
+    session = rows.instance(ChatSession, row[:split])
+    session.topic = (
+        rows.instance(ChatTopic, row[split:topic_end]) if row[split] is not None else None
+    )
+    ends = [
+        session.customer_left_at,
+        rows.value(Contact, "closed_at", row[topic_end]),
+        rows.value(Contact, "abandoned_at", row[topic_end + 1]),
+    ]
+    return session, min((end for end in ends if end is not None), default=None)

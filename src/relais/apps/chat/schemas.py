@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
+from relais.apps.realtime.frames import RecordId
 
 
 def _email(value: str) -> str:
@@ -69,7 +70,7 @@ class CallbackForm(Strict):
 class HelloIn(Strict):
     type: Literal["hello"]
     token: str = Field(max_length=100)
-    last_id: int = Field(default=0, ge=0)
+    last_id: RecordId = 0
 
 
 class MessageIn(Strict):

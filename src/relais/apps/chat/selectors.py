@@ -7,9 +7,12 @@ The customer is not a signed-in person: the reads that concern one chat take its
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from relais.apps.chat import queries
 from relais.apps.chat.errors import ErrorCode
@@ -109,9 +112,15 @@ def agent_view(message: ChatMessage, masking: Masking) -> MessageView:
     )
 
 
-def session_for_token(token: str) -> ChatSession:
-    """The chat session holding this token, with its topic."""
-    session = queries.session_by_token_hash(hash_token(token))
-    if session is None:
+def session_for_token(token: str, *, now: dt.datetime | None = None) -> ChatSession:
+    """The chat session holding this token, with its topic. The token expires
+    `settings.CHAT_TOKEN_GRACE_S` after the chat ended (docs/privacy.md, "Chat tokens"):
+    after that it replays nothing (`token_expired`)."""
+    found = queries.session_by_token_hash(hash_token(token))
+    if found is None:
         raise RelaisError(ErrorCode.BAD_TOKEN)
+    session, ended_at = found
+    grace = dt.timedelta(seconds=settings.CHAT_TOKEN_GRACE_S)
+    if ended_at is not None and (now or timezone.now()) > ended_at + grace:
+        raise RelaisError(ErrorCode.TOKEN_EXPIRED)
     return session

@@ -29,6 +29,7 @@ from relais.apps.realtime.consumers import (
     db,
     heartbeat_start,
 )
+from relais.apps.realtime.frames import RecordId
 
 SYNC_EVERY_S = 30.0
 
@@ -39,39 +40,39 @@ class In(BaseModel):
 
 class HelloIn(In):
     type: Literal["hello"]
-    last_event_id: int | None = Field(default=None, ge=0)
+    last_event_id: RecordId | None = None
 
 
 class ContactIn(In):
     type: Literal["accept", "reject", "complete", "typing", "panel"]
-    contact_id: int
+    contact_id: RecordId
 
 
 class MessageIn(In):
     type: Literal["message"]
-    contact_id: int
+    contact_id: RecordId
     client_id: str = Field(min_length=1, max_length=64)
     body: str = Field(max_length=MAX_BODY_CHARS)
 
 
 class NoteIn(In):
     type: Literal["note"]
-    contact_id: int
+    contact_id: RecordId
     body: str = Field(max_length=MAX_BODY_CHARS)
 
 
 class WrapUpIn(In):
     type: Literal["wrap_up"]
-    contact_id: int
+    contact_id: RecordId
     reason: str = Field(max_length=40)
     comment: str = Field(default="", max_length=500)
 
 
 class TransferIn(In):
     type: Literal["transfer"]
-    contact_id: int
+    contact_id: RecordId
     queue: str | None = Field(default=None, max_length=40)
-    agent_id: int | None = None
+    agent_id: RecordId | None = None
 
 
 class PresenceIn(In):
@@ -84,7 +85,7 @@ class HelpIn(In):
     type: Literal["help"]
     body: str = Field(max_length=MAX_BODY_CHARS)
     client_id: str = Field(default="", max_length=64)
-    contact_id: int | None = None
+    contact_id: RecordId | None = None
 
 
 class DesktopConsumer(SessionBoundConsumer, FrameConsumer):

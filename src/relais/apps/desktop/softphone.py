@@ -119,3 +119,17 @@ def softphone_strings() -> dict[str, object]:
         "call_ended": _("Call ended"),
         "call_failed": _("The call could not be answered: %(reason)s"),
     }
+
+
+def softphone_policy() -> dict[str, list[str]] | None:
+    """The site's Content-Security-Policy with the SIP WebSocket's origin added to
+    `connect-src`, for the desktop page (None: no softphone, the site's policy as it is).
+    Read at each request: the demo and the tests set the URL while the server runs."""
+    if not settings.SIP_WS_URL:
+        return None
+    scheme, _, rest = settings.SIP_WS_URL.partition("://")
+    origin = f"{scheme}://{rest.split('/', 1)[0]}"
+    site: dict[str, Any] = settings.SECURE_CSP
+    policy: dict[str, list[str]] = {name: list(sources) for name, sources in site.items()}
+    policy["connect-src"] = [*policy.get("connect-src", []), origin]
+    return policy

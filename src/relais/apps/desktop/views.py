@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from relais.apps.audit.services import audit_access
 from relais.apps.desktop import selectors, services, today
 from relais.apps.desktop.models import HelpThread
-from relais.apps.desktop.softphone import softphone_strings
+from relais.apps.desktop.softphone import softphone_policy, softphone_strings
 from relais.apps.email.strings import email_strings
 from relais.apps.errors import RelaisError
-from relais.apps.interactions.models import BreakReason
+from relais.apps.interactions.models import BreakReason, Contact
 from relais.apps.organisation.scoping import scope_for
 
 
@@ -25,7 +26,7 @@ def desktop(request: HttpRequest) -> HttpResponse:
         agent = selectors.desk_agent(viewer=request.user)
     except RelaisError as refused:
         return render(request, "desktop/not_an_agent.html", {"error": refused}, status=403)
-    return render(
+    response = render(
         request,
         "desktop/desktop.html",
         {
@@ -42,6 +43,10 @@ def desktop(request: HttpRequest) -> HttpResponse:
             "softphone_on": bool(settings.SIP_WS_URL),
         },
     )
+    policy = softphone_policy()
+    if policy is not None:  # as Django's @csp_override, with the URL of this moment
+        response._csp_config = policy  # type: ignore[attr-defined]
+    return response
 
 
 def _refused(refused: RelaisError) -> JsonResponse:
@@ -69,6 +74,12 @@ def transcript(request: HttpRequest, contact_id: int, previous_id: int) -> JsonR
         )
     except RelaisError as refused:
         return _refused(refused)
+    audit_access(
+        actor=request.user,  # type: ignore[arg-type]
+        action="contact.view_previous",
+        obj=Contact(pk=previous_id),
+        changes={"from_contact": contact_id},
+    )
     return JsonResponse(found.model_dump(mode="json"))
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from relais.apps.accounts.auth import request_user
+from relais.apps.audit.services import audit_access
 from relais.apps.interactions import selectors, services
 from relais.apps.interactions.models import PresenceState
 from relais.apps.interactions.schemas import (
@@ -27,6 +28,7 @@ from relais.apps.interactions.schemas import (
 )
 from relais.apps.interactions.timeline import ContactEventView, contact_timeline
 from relais.apps.organisation.selectors import agent_get
+from relais.apps.pagination import Page
 
 router = Router(tags=["contacts"])
 
@@ -49,7 +51,7 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> Any:
 
 
 @router.get("/contacts", response=list[ContactRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_contacts(request: HttpRequest) -> Any:
     return selectors.contacts_shown(viewer=request.user)
 
@@ -57,6 +59,7 @@ def list_contacts(request: HttpRequest) -> Any:
 @router.get("/contacts/{contact_id}", response=ContactRead)
 def read_contact(request: HttpRequest, contact_id: int) -> Any:
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
+    audit_access(actor=request.user, action="contact.view", obj=contact)  # type: ignore[arg-type]
     return selectors.contact_shown_to(viewer=request.user, contact=contact)
 
 
@@ -64,6 +67,7 @@ def read_contact(request: HttpRequest, contact_id: int) -> Any:
 def read_contact_events(request: HttpRequest, contact_id: int) -> Any:
     """The contact's event log (its call detail included), labelled in the reader's language."""
     contact = selectors.contact_get(viewer=request.user, contact_id=contact_id)
+    audit_access(actor=request.user, action="contact.view_events", obj=contact)  # type: ignore[arg-type]
     return contact_timeline(contact.pk)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from typing import Any
 
@@ -12,6 +13,7 @@ from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.interactions import queries
 from relais.apps.interactions.models import ContactEvent, EventKind
+from relais.apps.telemetry.logs import trail
 
 #: Set after commit of a request, so that a router in this process reacts at once.
 router_wakeup = threading.Event()
@@ -43,6 +45,9 @@ def event_append(
     )
     if not by_router:
         _wake_router_on_commit()
+        if trail.isEnabledFor(logging.INFO):  # the contact's trail (docs/operations.md)
+            line = {"contact_id": contact_id, "agent": agent_id, "event": str(kind)}
+            transaction.on_commit(lambda: trail.info("request: %s", kind, extra=line))
     return event
 
 

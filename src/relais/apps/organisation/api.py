@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from relais.apps.accounts.auth import request_user
 from relais.apps.accounts.models import User
 from relais.apps.organisation import schemas, selectors, services
+from relais.apps.pagination import Page
 
 router = Router(tags=["organisation"])
 NULLABLE = frozenset({"partner_id", "team_id"})
@@ -48,7 +49,7 @@ def add_resource(resource: Resource) -> None:
     singular = name[:-1]
 
     @router.get(f"/{name}", response=list[resource.read], operation_id=f"list_{name}")  # type: ignore[name-defined]
-    @paginate(LimitOffsetPagination)
+    @paginate(Page)
     def list_objects(request: HttpRequest) -> Any:
         return resource.list_in_scope(request.user)
 

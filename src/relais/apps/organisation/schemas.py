@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, WithJsonSchema
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 Short = Annotated[str, StringConstraints(max_length=120)]
@@ -16,6 +16,18 @@ TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 SiteKindIn = Annotated[str, Field(pattern=r"^(inshore|offshore|homeshore)$")]
 EmploymentIn = Annotated[str, Field(pattern=r"^(internal|partner)$")]
 SkillKindIn = Annotated[str, Field(pattern=r"^(topic|language)$")]
+#: A wall-clock time of the site's own time zone ("09:00:00"), without an offset: JSON
+#: Schema's `format: time` demands one (RFC 3339), so the document gives the pattern instead.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "local time of the site, HH:MM:SS",
+        }
+    ),
+]
 
 
 class PartnerRead(Schema):
@@ -48,8 +60,8 @@ class PartnerUpdate(Schema):
 
 class OpeningPeriod(Schema):
     weekday: int
-    opens_at: dt.time
-    closes_at: dt.time
+    opens_at: LocalTime
+    closes_at: LocalTime
 
 
 class SiteRead(Schema):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.apps.accounts.models import Role
+from relais.apps.audit.services import audit_access
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Partner
@@ -215,6 +216,7 @@ def evaluate(request: HttpRequest, contact_id: int) -> HttpResponse:
         messages.success(request, _("The evaluation is recorded."))
         return redirect("quality:evaluation", made.pk)
     _scale(version)
+    audit_access(actor=request.user, action="contact.view", obj=contact)  # type: ignore[arg-type]
     return render(
         request,
         "quality/evaluate.html",

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+#: The largest record number a database holds (a 64-bit signed integer).
+MAX_RECORD_ID = 2**63 - 1
+
+#: A record's number or a counter in a frame from the browser (`last_id`, `contact_id`…):
+#: beyond a 64-bit integer the database cannot compare it and the frame went unanswered
+#: (issue 25, finding 3); now it gets an `invalid_frame` error like any bad field.
+RecordId = Annotated[int, Field(ge=0, le=MAX_RECORD_ID)]
 
 
 class Ack(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from django.db import connection
@@ -19,6 +20,9 @@ from django.db import connection
 logger = logging.getLogger("relais.leadership")
 
 STANDBY_RETRY_S = 1.0
+
+#: The leadership of each role running in this process, for its health (apps/operations).
+LEADERSHIPS: dict[str, Leadership] = {}
 
 
 class Leadership:
@@ -30,6 +34,18 @@ class Leadership:
         self.role = role
         self.listen = listen
         self.conn: Any = None
+        #: What the health checks read: `starting`, `standby` or `active`; when the process's
+        #: loop last went round (monotonic seconds); why the lock could not be tried.
+        self.state = "starting"
+        self.beat = time.monotonic()
+        self.error = ""
+        LEADERSHIPS[role] = self
+
+    def beat_now(self, state: str | None = None) -> None:
+        """The process's loop went round (and is now in `state`)."""
+        self.beat = time.monotonic()
+        if state is not None:
+            self.state = state
 
     @property
     def needed(self) -> bool:
@@ -56,14 +72,18 @@ class Leadership:
                 row = self.conn.execute(
                     "SELECT pg_try_advisory_lock(%s)", [self.lock_key]
                 ).fetchone()
+                self.error = ""
                 if row and row[0]:
                     if self.listen:
                         self.conn.execute(f"LISTEN {self.listen}")
                     logger.info("%s %s: active", self.role, os.getpid())
+                    self.beat_now("active")
                     return True
-            except psycopg.Error:
+            except psycopg.Error as error:
                 logger.exception("%s: cannot reach the database for the lock", self.role)
+                self.error = str(error).splitlines()[0] if str(error) else type(error).__name__
                 self.release()
+            self.beat_now("standby")
             if not announced:
                 logger.info("%s %s: standby", self.role, os.getpid())
                 announced = True

@@ -11,7 +11,7 @@ durations (XLSX).
   fractions of a day with `[mm]:ss`, periods as dates, counts as integers.
 - Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
   return: a site, team or agent name) gets an apostrophe in CSV and is written as a string,
-  shown with a quote prefix, in XLSX.
+  shown with a quote prefix, in XLSX (`relais.core.spreadsheet`, the one rule for every export).
 """
 
 from __future__ import annotations
@@ -39,14 +39,9 @@ from relais.apps.reporting.figures import (
     whole_seconds,
 )
 from relais.apps.reporting.selectors import ReportRow
+from relais.core.spreadsheet import formula_safe, looks_like_formula
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DAY_SECONDS = 86_400
-
-
-def safe_text(text: str) -> str:
-    """Text a spreadsheet will not run: an apostrophe before a formula's first character."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -88,7 +83,7 @@ def as_csv(rows: Iterable[ReportRow], *, layout: Layout, language: str) -> bytes
             kpis = row.summary.kpis()
             line = [date_text(row.period, language=language)]
             if layout.group_by:
-                line.append(safe_text(row.label))
+                line.append(formula_safe(row.label))
             line += [_csv_value(figure, kpis[figure.key], language) for figure in FIGURES]
             writer.writerow(line)
     return buffer.getvalue().encode("utf-8-sig")
@@ -111,7 +106,7 @@ def _number_cell(cell: Cell, figure: Figure, value: float | None) -> None:
 def _text_cell(cell: Cell, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, whatever its first character
-    if text.startswith(FORMULA_STARTS):
+    if looks_like_formula(text):
         cell.quotePrefix = True
 
 

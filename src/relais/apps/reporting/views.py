@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from relais.apps.audit.services import audit_access
 from relais.apps.errors import RelaisError
 from relais.apps.organisation.models import SiteKind
 from relais.apps.organisation.scoping import scope_for
@@ -77,6 +78,12 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     layout = exports.Layout(period=query.period, group_by=query.group_by)
     language = get_language() or "fr"
     write = exports.as_csv if kind == "csv" else exports.as_xlsx
+    audit_access(
+        actor=request.user,  # type: ignore[arg-type]
+        action="report.export",
+        obj=request.user,
+        changes={"format": kind, "query": request.GET.urlencode()[:500]},
+    )
     response = HttpResponse(
         write(rows, layout=layout, language=language), content_type=CONTENT_TYPES[kind]
     )

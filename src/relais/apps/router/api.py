@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from relais.apps.organisation.scoping import scope_for
+from relais.apps.pagination import Page
 from relais.apps.router.schemas import QueueRead, QueueStatusRead
 from relais.apps.router.selectors import queue_status
 from relais.apps.routing import selectors
@@ -17,7 +18,7 @@ router = Router(tags=["routing"])
 
 
 @router.get("/queues", response=list[QueueRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_queues(request: HttpRequest) -> Any:
     return selectors.queue_list(viewer=request.user)
 

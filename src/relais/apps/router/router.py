@@ -29,6 +29,7 @@ from relais.apps.interactions.decisions import decisions_record
 from relais.apps.interactions.models import Contact, ContactState, EventKind
 from relais.apps.router.presence import presence_sync
 from relais.apps.router.rebuild import Rebuilt, rebuild
+from relais.apps.router.telemetry import batch_observe
 from relais.core.clock import Clock, SystemClock
 from relais.core.routing import (
     BreakReason,
@@ -153,6 +154,7 @@ class Router:
             elif connections:
                 events += presence_sync(state.engine, now, connections)
             self._write(events)
+        batch_observe(requests, events, timezone.now())
         return len(requests)
 
     def next_wakeup(self) -> float | None:
@@ -167,6 +169,7 @@ class Router:
                 "contact_id": row.contact_id,
                 "agent_id": row.agent_id,
                 "data": row.data,
+                "at": row.at,
             }
             for row in found
             if not row.by_router

@@ -56,6 +56,7 @@ def _route(stop: threading.Event, leadership: Leadership, poll_s: float) -> None
     router = Router()
     router.rebuild()
     while not stop.is_set():
+        leadership.beat_now("active")  # the health check's sign of life (apps/operations)
         router_wakeup.clear()
         try:
             applied = router.step()

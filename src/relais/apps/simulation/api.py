@@ -12,11 +12,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from relais.apps.accounts.auth import request_user
 from relais.apps.accounts.errors import ErrorCode
 from relais.apps.errors import RelaisError
+from relais.apps.pagination import Page
 from relais.apps.simulation import schemas, selectors, services
 from relais.apps.simulation.access import can_view
 
@@ -29,7 +30,7 @@ def _readers_only(request: HttpRequest) -> None:
 
 
 @router.get("/simulation/scenarios", response=list[schemas.ScenarioRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_scenarios(request: HttpRequest) -> Any:
     _readers_only(request)
     return selectors.scenario_list(viewer=request.user).defer("toml")
@@ -79,7 +80,7 @@ def request_comparison(request: HttpRequest, payload: schemas.ComparisonCreate) 
 
 
 @router.get("/simulation/runs", response=list[schemas.RunRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_runs(request: HttpRequest) -> Any:
     _readers_only(request)
     return selectors.run_list(viewer=request.user).defer("summary")

@@ -9,6 +9,8 @@ from relais.apps.errors import ErrorCodeBase
 class ErrorCode(ErrorCodeBase):
     INVALID_SCENARIO = "invalid_scenario"
     SCENARIO_TOO_LARGE = "scenario_too_large"
+    SCENARIO_TOO_BIG = "scenario_too_big"
+    SCENARIO_TOO_DEEP = "scenario_too_deep"
     FILES_NOT_ALLOWED = "files_not_allowed"
     NO_LIVE_QUEUE = "no_live_queue"
     INVALID_REPLICATIONS = "invalid_replications"
@@ -33,6 +35,12 @@ _MESSAGES = {
     ErrorCode.INVALID_SCENARIO: _("The scenario cannot be simulated: %(details)s"),
     ErrorCode.INVALID_WHAT_IF: _("These changes cannot be applied: %(details)s."),
     ErrorCode.SCENARIO_TOO_LARGE: _("The scenario is too long (at most %(maximum)s characters)."),
+    ErrorCode.SCENARIO_TOO_BIG: _(
+        "The scenario is too big to simulate: %(field)s is %(value)s, at most %(maximum)s."
+    ),
+    ErrorCode.SCENARIO_TOO_DEEP: _(
+        "The scenario nests tables or lists too deeply (at most %(maximum)s levels)."
+    ),
     ErrorCode.FILES_NOT_ALLOWED: _(
         "A scenario stored in Relais cannot read files (%(field)s): give the values inline."
     ),

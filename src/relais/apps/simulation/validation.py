@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from relais.apps.errors import RelaisError
 from relais.apps.simulation.errors import ErrorCode
-from relais.core.simulation import Scenario, ScenarioError, parse_scenario
+from relais.core.simulation import (
+    LIMITS,
+    Scenario,
+    ScenarioError,
+    ScenarioLimitError,
+    parse_scenario,
+    toml_read,
+)
 
-MAX_TOML_CHARS = 200_000
-MAX_REPLICATIONS = 100
+MAX_TOML_CHARS = LIMITS.toml_chars
+MAX_REPLICATIONS = LIMITS.replications
 
 
 def _file_reference(data: Any, where: str = "") -> str | None:
@@ -37,18 +43,26 @@ def parse_toml(text: str, *, source: str = "scenario") -> Scenario:
     if len(text) > MAX_TOML_CHARS:
         raise RelaisError(ErrorCode.SCENARIO_TOO_LARGE, maximum=MAX_TOML_CHARS)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise RelaisError(
-            ErrorCode.INVALID_SCENARIO, details=f"{source}: not valid TOML: {error}"
-        ) from None
-    field = _file_reference(data)
-    if field is not None:
-        raise RelaisError(ErrorCode.FILES_NOT_ALLOWED, field=field)
-    try:
+        data = toml_read(text, source=source)
+        field = _file_reference(data)
+        if field is not None:
+            raise RelaisError(ErrorCode.FILES_NOT_ALLOWED, field=field)
         return parse_scenario(data, source=source)
+    except ScenarioLimitError as beyond:
+        raise _too_big(beyond) from None
     except (ScenarioError, ValueError) as error:
         raise RelaisError(ErrorCode.INVALID_SCENARIO, details=str(error)) from None
+
+
+def _too_big(beyond: ScenarioLimitError) -> RelaisError:
+    if beyond.field == "depth":
+        return RelaisError(ErrorCode.SCENARIO_TOO_DEEP, maximum=beyond.maximum)
+    return RelaisError(
+        ErrorCode.SCENARIO_TOO_BIG,
+        field=beyond.field,
+        value=f"{beyond.value:g}",
+        maximum=f"{beyond.maximum:g}",
+    )
 
 
 def check_replications(replications: int) -> None:

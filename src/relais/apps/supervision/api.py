@@ -13,8 +13,8 @@ from relais.apps.supervision.schemas import (
     AgentStateRead,
     BroadcastCreate,
     BroadcastRead,
+    OverflowOverrideRead,
     OverflowOverrideSet,
-    OverflowStepRead,
     QueuePriorityRead,
     QueuePrioritySet,
 )
@@ -42,10 +42,10 @@ def agent_state(request: HttpRequest, agent_id: int, body: AgentStateChange) -> 
     )
 
 
-@router.post("/supervision/overflow-steps/{step_id}/override", response=OverflowStepRead)
+@router.post("/supervision/overflow-steps/{step_id}/override", response=OverflowOverrideRead)
 def overflow_override(
     request: HttpRequest, step_id: int, body: OverflowOverrideSet
-) -> OverflowStepRead:
+) -> OverflowOverrideRead:
     step = selectors.step_get(viewer=request.user, step_id=step_id)
     step = services.overflow_override_set(
         actor=request.user,  # type: ignore[arg-type]
@@ -53,7 +53,7 @@ def overflow_override(
         is_open=body.open,
         reason=body.reason,
     )
-    return OverflowStepRead(
+    return OverflowOverrideRead(
         id=step.pk,
         queue=step.queue.code,
         order=step.order,

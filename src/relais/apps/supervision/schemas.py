@@ -24,7 +24,7 @@ class OverflowOverrideSet(Schema):
     reason: str = Field(max_length=500)
 
 
-class OverflowStepRead(Schema):
+class OverflowOverrideRead(Schema):
     id: int
     queue: str
     order: int

@@ -13,9 +13,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from relais.apps.accounts.auth import request_user
+from relais.apps.pagination import Page
 from relais.apps.wfm import reports, schemas, selectors, services, solves
 from relais.apps.wfm.calendars import observes_ramadan
 from relais.apps.wfm.models import (
@@ -30,7 +31,7 @@ router = Router(tags=["planning"])
 
 
 @router.get("/wfm/forecasts", response=list[schemas.ForecastRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_forecasts(request: HttpRequest) -> Any:
     return selectors.forecast_run_list(viewer=request.user)
 
@@ -56,7 +57,7 @@ def read_forecast(request: HttpRequest, run_id: int) -> Any:
 
 
 @router.get("/wfm/staffing-plans", response=list[schemas.StaffingRead])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_staffing_plans(request: HttpRequest) -> Any:
     return selectors.staffing_plan_list(viewer=request.user)
 

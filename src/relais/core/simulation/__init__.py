@@ -17,6 +17,7 @@ from relais.core.simulation.distributions import (
     Never,
 )
 from relais.core.simulation.labels import label
+from relais.core.simulation.limits import LIMITS, ScenarioLimitError, ScenarioLimits, toml_read
 from relais.core.simulation.parsing import load_scenario, parse_scenario
 from relais.core.simulation.report import render_html_report
 from relais.core.simulation.results import DIMENSIONS, KPI_METRICS, ReplicationResult, ViewKey
@@ -40,6 +41,7 @@ from relais.core.simulation.simulate import SimulationResult, run_scenario_file,
 __all__ = [
     "DIMENSIONS",
     "KPI_METRICS",
+    "LIMITS",
     "AgentGroup",
     "BreakSpec",
     "ChannelShift",
@@ -60,6 +62,8 @@ __all__ = [
     "RunOutcome",
     "Scenario",
     "ScenarioError",
+    "ScenarioLimitError",
+    "ScenarioLimits",
     "ShiftSpec",
     "SimulationResult",
     "ViewKey",
@@ -74,4 +78,5 @@ __all__ = [
     "run_replication",
     "run_scenario_file",
     "simulate",
+    "toml_read",
 ]

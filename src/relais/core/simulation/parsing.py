@@ -8,7 +8,6 @@ fields are refused with a suggestion, so that a typo never silently changes a re
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +40,13 @@ from relais.core.simulation.distributions import (
     Never,
 )
 from relais.core.simulation.fields import Table
+from relais.core.simulation.limits import (
+    LIMITS,
+    ScenarioLimitError,
+    ScenarioLimits,
+    size_check,
+    toml_read,
+)
 from relais.core.simulation.scenario import (
     AgentGroup,
     BreakSpec,
@@ -88,10 +94,7 @@ def _read_toml(file: Path, depth: int) -> dict[str, Any]:
         text = file.read_text("utf-8")
     except OSError as error:
         raise ScenarioError(f"{file}: cannot read the scenario ({error.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{file.name}: not valid TOML: {error}") from None
+    data = toml_read(text, source=file.name)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -110,8 +113,14 @@ def _read_toml(file: Path, depth: int) -> dict[str, Any]:
 
 
 def parse_scenario(
-    data: Mapping[str, Any], *, source: str = "scenario", base_dir: Path | None = None
+    data: Mapping[str, Any],
+    *,
+    source: str = "scenario",
+    base_dir: Path | None = None,
+    limits: ScenarioLimits = LIMITS,
 ) -> Scenario:
+    """`data` (read from TOML) as a `Scenario`; beyond `limits` a `ScenarioLimitError`,
+    raised before anything is generated."""
     root = Table(data, "", source)
     head = root.table("scenario")
     if head is None:
@@ -129,6 +138,10 @@ def parse_scenario(
     duration = (hours or 0.0) * 3600 + (days or 0.0) * 86400
     if duration <= 0:
         raise head.error("hours" if hours is not None else "days", "the duration must be > 0")
+    if duration > limits.hours * 3600:
+        given = ("scenario.hours", hours) if hours is not None else ("scenario.days", days)
+        maximum = limits.hours if hours is not None else limits.hours / 24
+        raise ScenarioLimitError(source, given[0], given[1] or 0.0, maximum)
     scenario_fields: dict[str, Any] = {
         "name": head.text("name"),
         "start": start,
@@ -141,6 +154,15 @@ def parse_scenario(
         "warm_up_s": head.number("warm_up_minutes", 0.0, minimum=0.0) * 60,
         "agent_states": head.flag("agent_states", True),
     }
+    for key, field, maximum in (
+        ("replications", "replications", limits.replications),
+        ("drain_s", "drain_hours", limits.drain_hours * 3600),
+    ):
+        if scenario_fields[key] > maximum:
+            scale = 3600 if key == "drain_s" else 1
+            raise ScenarioLimitError(
+                source, f"scenario.{field}", scenario_fields[key] / scale, maximum / scale
+            )
     head.check_unknown()
     kpi = root.table("kpi")
     config = KpiConfig(fcr_window_seconds=None)
@@ -174,7 +196,7 @@ def parse_scenario(
         replay = replay_file(replay_table, start, zone, queue_ids, base_dir)
         replay_table.check_unknown()
     root.check_unknown()
-    return Scenario(
+    scenario = Scenario(
         sites=sites,
         queues=queues,
         agents=agents,
@@ -184,6 +206,8 @@ def parse_scenario(
         replay=replay,
         **scenario_fields,
     )
+    size_check(scenario, source=source, limits=limits)
+    return scenario
 
 
 def _zone(table: Table, key: str, default: str) -> str:

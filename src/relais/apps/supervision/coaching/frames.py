@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
 from relais.apps.deskstream.events import HelpMessageView, MessageView
+from relais.apps.realtime.frames import RecordId
 
 
 class In(BaseModel):
@@ -18,12 +19,12 @@ class ThreadIn(In):
     """Open (watch) an agent's help thread."""
 
     type: Literal["thread"]
-    agent_id: int
+    agent_id: RecordId
 
 
 class InstantMessageIn(In):
     type: Literal["im"]
-    agent_id: int
+    agent_id: RecordId
     client_id: str = Field(min_length=1, max_length=64)
     body: str = Field(max_length=MAX_BODY_CHARS)
     reason: str = Field(default="", max_length=500)
@@ -31,28 +32,28 @@ class InstantMessageIn(In):
 
 class JoinIn(In):
     type: Literal["join"]
-    contact_id: int
+    contact_id: RecordId
     mode: Literal["silent", "visible"]
     reason: str = Field(max_length=500)
 
 
 class SayIn(In):
     type: Literal["say"]
-    contact_id: int
+    contact_id: RecordId
     client_id: str = Field(min_length=1, max_length=64)
     body: str = Field(max_length=MAX_BODY_CHARS)
 
 
 class ThreadFrame(BaseModel):
     type: Literal["coaching.thread"] = "coaching.thread"
-    agent_id: int
+    agent_id: RecordId
     agent_name: str
     messages: list[HelpMessageView]
 
 
 class InstantMessageFrame(BaseModel):
     type: Literal["coaching.im"] = "coaching.im"
-    agent_id: int
+    agent_id: RecordId
     message: HelpMessageView
 
 
@@ -60,8 +61,8 @@ class ChatFrame(BaseModel):
     """A joined chat: everything said so far; `coaching.chat_message` frames follow."""
 
     type: Literal["coaching.chat"] = "coaching.chat"
-    contact_id: int
-    agent_id: int
+    contact_id: RecordId
+    agent_id: RecordId
     agent_name: str
     customer_name: str
     mode: str
@@ -70,7 +71,7 @@ class ChatFrame(BaseModel):
 
 class ChatMessageFrame(BaseModel):
     type: Literal["coaching.chat_message"] = "coaching.chat_message"
-    contact_id: int
+    contact_id: RecordId
     message: MessageView
 
 
@@ -87,5 +88,5 @@ class ChatLeftFrame(BaseModel):
     to a queue): no more of its messages come; join it again if it comes back."""
 
     type: Literal["coaching.chat_left"] = "coaching.chat_left"
-    contact_id: int
+    contact_id: RecordId
     reason: Literal["out_of_scope"] = "out_of_scope"

@@ -110,12 +110,15 @@ def _elect(leadership: Any, b2bua: Any, stop: threading.Event) -> None:
 
     if not leadership.needed:
         ED2.callFromThread(b2bua.take_over)
+        while not stop.wait(1.0):
+            leadership.beat_now("active")  # the health check's sign of life (apps/operations)
         return
     while not stop.is_set():
         if not leadership.acquire(stop):
             return
         ED2.callFromThread(b2bua.take_over)
         while not stop.is_set() and leadership.alive():
+            leadership.beat_now("active")
             stop.wait(1.0)
         if not stop.is_set():
             logger.warning("voice %s: lost the lock; standby", os.getpid())
