@@ -1779,6 +1779,8 @@ def test_metrics_with_a_token_answer_only_to_the_token(
     assert scraped.status_code == 200
     assert b"relais_contacts" in scraped.content
     assert world.agents["rabat0"].user.username.encode() not in scraped.content
+
+
 # Crisis modes ---------------------------------------------------------------------------------
 
 CRISIS_SWITCHERS = {Role.ADMINISTRATOR, Role.DIRECTOR}
