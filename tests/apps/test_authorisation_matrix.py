@@ -1779,3 +1779,54 @@ def test_metrics_with_a_token_answer_only_to_the_token(
     assert scraped.status_code == 200
     assert b"relais_contacts" in scraped.content
     assert world.agents["rabat0"].user.username.encode() not in scraped.content
+
+
+# Crisis modes ---------------------------------------------------------------------------------
+
+CRISIS_SWITCHERS = {Role.ADMINISTRATOR, Role.DIRECTOR}
+CRISIS_WATCHERS = {*CRISIS_SWITCHERS, Role.SUPERVISOR, Role.PARTNER_MANAGER}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_crisis_modes_are_switched_by_directors_and_watched_by_supervisors(
+    world: World, role: str
+) -> None:
+    """Directors and administrators see every prepared mode and switch them (audited);
+    supervisors and partner managers see only whether one is on; everyone else is refused."""
+    from relais.apps.crisis.models import CrisisMode
+    from relais.apps.crisis.services import crisis_mode_switch_on
+    from tests.apps.crisis.fixtures import prepared_mode
+
+    mode = prepared_mode(world)
+    idle = CrisisMode.objects.create(
+        name="Grève des transporteurs",
+        widget_message_fr="Grève",
+        widget_message_en="Strike",
+        briefing_text="Grève",
+    )
+    crisis_mode_switch_on(actor=world.users["director"], mode=mode, reason="Rappel produit")
+    client = logged_in(world.users[role])
+    page = client.get(reverse("crisis:index"))
+    watches = role_of(role) in CRISIS_WATCHERS
+    switches = role_of(role) in CRISIS_SWITCHERS
+    assert page.status_code == (200 if watches else 403), role
+    if watches:
+        html = page.content.decode()
+        assert "Rappel produit T-800" in html, role
+        assert (idle.name in html) == switches, role
+    audit_before = AuditEntry.objects.count()
+    switched = client.post(
+        reverse("crisis:switch", args=[mode.pk]), {"state": "off", "reason": "Fin"}
+    )
+    assert switched.status_code == (302 if switches else 403), role
+    mode.refresh_from_db()
+    assert mode.on == (not switches), role
+    assert AuditEntry.objects.count() == audit_before + (1 if switches else 0), role
+
+
+def test_anonymous_is_sent_to_login_from_crisis(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("crisis:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

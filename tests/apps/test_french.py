@@ -290,6 +290,7 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
         **_staffing_objects(world, scenario),
         **_knowledge_objects(world),
         "briefing_id": briefing.pk,
+        "mode_id": _crisis_mode().pk,
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,
@@ -382,6 +383,17 @@ def _survey(queue: Any, agent: Any) -> str:
     return selectors.survey_token(invitation)
 
 
+def _crisis_mode() -> Any:
+    from relais.apps.crisis.models import CrisisMode
+
+    return CrisisMode.objects.create(
+        name="Grève des transporteurs",
+        widget_message_fr="Livraisons retardées par une grève.",
+        widget_message_en="Deliveries delayed by a strike.",
+        briefing_text="Grève des transporteurs, annoncez un retard de trois jours.",
+    )
+
+
 def _briefing(world: World, queue: Any) -> Any:
     """A blocking briefing with a check question, for every agent who serves the queue."""
     from relais.apps.briefings.services import Question, publish_briefing
@@ -431,6 +443,7 @@ def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
         "evaluation_id": evaluation.pk,
         "coaching_id": coaching.pk,
         "quality:plan_id": plan.pk,
+        "form_id": version.form.pk,
         "draw_id": draw.pk,
         "session_id": session.pk,
         "form_id": version.form_id,

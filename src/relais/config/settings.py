@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "relais.apps.reporting",
     "relais.apps.satisfaction",
     "relais.apps.briefings",
+    "relais.apps.crisis",
     "relais.apps.supervision",
     "relais.apps.quality",
     "relais.apps.knowledge",

@@ -176,6 +176,7 @@ class ConfigOut(BaseModel):
     topic: str | None
     message: bool  # the chosen topic takes left messages
     callback: bool  # and callbacks
+    notice: str = ""  # shown above all (a crisis message, apps/crisis)
 
 
 class IdentityOut(BaseModel):

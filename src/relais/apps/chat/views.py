@@ -21,6 +21,7 @@ from relais.apps.chat import limits, selectors, services
 from relais.apps.chat.errors import ErrorCode
 from relais.apps.chat.identity import IDENTITY_VERIFIED
 from relais.apps.chat.models import ChatSession
+from relais.apps.chat.notices import widget_notice
 from relais.apps.chat.schemas import (
     CallbackForm,
     ConfigOut,
@@ -120,6 +121,7 @@ def config(request: HttpRequest) -> JsonResponse:
             topic=chosen.code if chosen else None,
             message=message,
             callback=callback,
+            notice=widget_notice(language=language),
         )
     return JsonResponse(out.model_dump(mode="json"))
 

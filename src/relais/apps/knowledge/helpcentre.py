@@ -18,6 +18,7 @@ from relais.apps.errors import RelaisError
 from relais.apps.knowledge import selectors, selfservice
 from relais.apps.knowledge.access import PUBLIC_READER
 from relais.apps.knowledge.errors import ErrorCode
+from relais.apps.knowledge.hooks import featured_article_ids
 from relais.apps.knowledge.models import Article, ArticleFeedback
 from relais.apps.knowledge.rendering import markdown_render, markdown_text
 from relais.apps.knowledge.search import article_search
@@ -55,6 +56,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 "query": query,
                 "results": [(a, _summary(a)) for a in results],
                 "topics": selectors.help_topics(language=language),
+                "featured": selectors.featured_public_articles(
+                    language=language, ids=featured_article_ids()
+                ),
             },
         )
 

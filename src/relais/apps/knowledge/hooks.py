@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-from relais.apps.knowledge.models import ArticleVersion
+from relais.apps.knowledge.models import Article, ArticleVersion
 
 #: Sent inside the publication's transaction with `version` and `previous_version`.
 article_published = Signal()
@@ -18,3 +18,15 @@ def on_article_published(version: ArticleVersion, previous_version: ArticleVersi
     article_published.send(
         sender=ArticleVersion, version=version, previous_version=previous_version
     )
+
+
+#: Sent when the help centre lists its articles; each receiver answers a list of article ids
+#: to show first (a crisis mode's articles, apps/crisis).
+featured_articles_wanted = Signal()
+
+
+def featured_article_ids() -> list[int]:
+    ids: list[int] = []
+    for _receiver, answer in featured_articles_wanted.send(sender=Article):
+        ids += [int(pk) for pk in answer or () if int(pk) not in ids]
+    return ids

@@ -107,6 +107,14 @@ def public_article_get(*, slug: str) -> Article:
     return article
 
 
+def featured_public_articles(*, language: str, ids: list[int]) -> list[Article]:
+    """The public articles among `ids` in one language, in the order of `ids`."""
+    found = {
+        article.pk: article for article in public_articles(language=language).filter(pk__in=ids)
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
 def help_topics(*, language: str) -> list[tuple[Topic | None, list[Article]]]:
     """The public articles in one language, grouped by topic in the topics' order."""
     groups: dict[int | None, tuple[Topic | None, list[Article]]] = {}

@@ -156,6 +156,7 @@
     const close = el("button", { type: "button", "aria-label": t("close"), class: "x" }, "×");
     close.addEventListener("click", () => (panel.hidden = true));
     bar.append(close);
+    if (state.notice) bar.append(el("p", { class: "notice crisis", role: "status", "data-testid": "crisis-notice" }, state.notice));
     return bar;
   }
 
@@ -179,6 +180,7 @@
     const response = await fetch(`${base}/chat/config?queue=${encodeURIComponent(queue)}&lang=${lang}`);
     const config = await response.json();
     state.topic = config.topic;
+    state.notice = config.notice || "";
     if (!config.open) return showAlternatives("closed", config.topics, config);
     panel.replaceChildren(header());
     const form = el("form", { class: "prechat", "data-testid": "prechat" });
