@@ -446,7 +446,6 @@ def _quality_objects(world: World, contact: Any) -> dict[str, int | str]:
         "form_id": version.form.pk,
         "draw_id": draw.pk,
         "session_id": session.pk,
-        "form_id": version.form_id,
     }
 
 

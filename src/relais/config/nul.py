@@ -1,7 +1,8 @@
 """No text with the NUL character reaches a view: PostgreSQL cannot store it (a string with
 U+0000 is refused by the database, a 500 where SQLite stored it), and no person types it.
 Query strings, JSON bodies and url-encoded form bodies are checked; multipart bodies are not
-(read here, a large upload would be held in memory, and uploaded bytes are their own). The API answers `invalid_input` as JSON, a page answers a plain 400."""
+(read here, a large upload would be held in memory, and uploaded bytes are their own). The
+API answers `invalid_input` as JSON, a page answers a plain 400."""
 
 from __future__ import annotations
 
