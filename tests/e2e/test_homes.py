@@ -43,6 +43,7 @@ def test_signing_in_leads_each_role_to_its_home(
     current = {
         Role.AGENT: "Desktop",
         Role.SUPERVISOR: "Supervision",
+        Role.QUALITY_ANALYST: "Quality",
         Role.PARTNER_EVALUATOR: "Quality",
     }.get(role, "Dashboard")
     expect(nav.locator("[aria-current=page]")).to_have_text(current)
