@@ -60,7 +60,8 @@ class ImportReport:
             return f"{self.source}: {self.lines} lines read"
         named = "; ".join(str(bad) for bad in self.malformed[:_NAMED])
         more = f" (and {self.skipped - _NAMED} more)" if self.skipped > _NAMED else ""
-        return f"{self.source}: {self.lines} lines read, {self.skipped} malformed skipped: {named}{more}"
+        read = f"{self.source}: {self.lines} lines read"
+        return f"{read}, {self.skipped} malformed skipped: {named}{more}"
 
     def as_json(self) -> dict[str, object]:
         return {
