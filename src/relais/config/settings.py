@@ -238,6 +238,17 @@ WIDGET_IDENTITY_SECRET = (
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("RELAIS_WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_S = float(os.environ.get("RELAIS_WEBHOOK_RETRY_S", "30"))
 WEBHOOK_TIMEOUT_S = float(os.environ.get("RELAIS_WEBHOOK_TIMEOUT_S", "10"))
+
+# Surveys by SMS (apps/satisfaction/texting.py): the operator's SMS gateway, an HTTP API taking
+# {"to", "from", "text"} with a bearer token; blank URL: no survey by SMS.
+SMS_URL = os.environ.get("RELAIS_SMS_URL", "")
+SMS_TOKEN = os.environ.get("RELAIS_SMS_TOKEN", "")
+SMS_SENDER = os.environ.get("RELAIS_SMS_SENDER", "Relais")
+SMS_TIMEOUT_S = float(os.environ.get("RELAIS_SMS_TIMEOUT_S", "10"))
+#: Prefixes of mobile numbers beyond the French 06 and 07 ("+2126,+2127" for Moroccan mobiles).
+SMS_MOBILE_PREFIXES = [
+    p for p in os.environ.get("RELAIS_SMS_MOBILE_PREFIXES", "").split(",") if p.strip()
+]
 VOICE_SIP_ADDRESS = os.environ.get("RELAIS_VOICE_SIP_ADDRESS", "127.0.0.1:5070")
 VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")

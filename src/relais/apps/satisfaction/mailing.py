@@ -1,15 +1,14 @@
 """The survey of an e-mail contact goes by e-mail: once the conversation has ended, the
 customer gets the signed link in the same thread (apps/email `mail_notice`), in the survey's
 language. `survey_links_mail` is one turn over the e-mail contacts that ended recently and have
-no invitation yet; `relais serve` runs it every minute (`start_survey_mailer`)."""
+no invitation yet; `relais serve` runs it every minute (`start_survey_mailer`), with the turn that
+texts the link to callers (`texting.survey_links_text`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,18 +17,14 @@ from relais.apps.interactions.models import Contact
 from relais.apps.periodic import Periodic
 from relais.apps.routing.models import Channel
 from relais.apps.satisfaction.models import Delivery, SurveyInvitation
-from relais.apps.satisfaction.selectors import survey_token
+from relais.apps.satisfaction.selectors import survey_url
 from relais.apps.satisfaction.services import ENDED_STATES, survey_invite
+from relais.apps.satisfaction.texting import survey_links_text
 
 #: Contacts that ended longer ago than this are not surveyed any more (a server down a while).
 LOOK_BACK = dt.timedelta(hours=24)
 EVERY_S = 60.0
 MARGIN = dt.timedelta(minutes=5)
-
-
-def survey_url(invitation: SurveyInvitation) -> str:
-    path = reverse("satisfaction:survey", args=[survey_token(invitation)])
-    return f"{settings.PUBLIC_URL}{path}?lang={invitation.language}"
 
 
 def _text(invitation: SurveyInvitation) -> str:
@@ -76,6 +71,7 @@ class _Watermark:
     def turn(self) -> bool:
         now = timezone.now()
         survey_links_mail(since=self.since - MARGIN, now=now)
+        survey_links_text(since=self.since - MARGIN, now=now)
         self.since = now
         return False
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from relais.apps.errors import RelaisError
@@ -15,6 +17,12 @@ SIGNING_SALT = "relais.satisfaction.survey"
 def survey_token(invitation: SurveyInvitation) -> str:
     """The signed reference a link or the widget carries (nothing guessable, nothing personal)."""
     return signing.dumps(invitation.pk, salt=SIGNING_SALT, compress=True)
+
+
+def survey_url(invitation: SurveyInvitation) -> str:
+    """The signed link a customer opens, in the survey's language, for e-mail and SMS."""
+    path = reverse("satisfaction:survey", args=[survey_token(invitation)])
+    return f"{settings.PUBLIC_URL}{path}?lang={invitation.language}"
 
 
 def invitation_for_token(token: str) -> SurveyInvitation:
