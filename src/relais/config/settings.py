@@ -298,6 +298,8 @@ AUDIT_ANCHOR_FILE = Path(
     os.environ.get("RELAIS_AUDIT_ANCHOR_FILE", DATA_DIR / "audit_anchors.jsonl")
 ).resolve()
 AUDIT_ANCHOR_EVERY_S = float(os.environ.get("RELAIS_AUDIT_ANCHOR_EVERY_S", "3600"))
+# The anchor checks what was written since the previous one; the whole chain this often.
+AUDIT_WHOLE_VERIFY_EVERY_S = float(os.environ.get("RELAIS_AUDIT_WHOLE_VERIFY_EVERY_S", "86400"))
 # Personal data (docs/privacy.md): a customer's chat token works this long after the chat
 # ended (the survey and the last messages), and how often retention is applied.
 CHAT_TOKEN_GRACE_S = float(os.environ.get("RELAIS_CHAT_TOKEN_GRACE_S", "1800"))

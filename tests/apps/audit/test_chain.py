@@ -14,7 +14,7 @@ from django.db import transaction
 from relais.apps.audit.chain import GENESIS, UNKEYED, entry_payload
 from relais.apps.audit.models import AuditEntry
 from relais.apps.audit.services import audit_anchor, audit_record, audit_verify_chain
-from relais.apps.audit.verification import Problem, chain_verify
+from relais.apps.audit.verification import Problem, chain_verify, chain_verify_since_anchor
 from relais.apps.organisation.services import partner_create, partner_update
 from tests.apps.conftest import World
 
@@ -150,3 +150,60 @@ def test_the_key_file_is_made_once_private(world: World, settings: object) -> No
     assert path.stat().st_mode & 0o777 == 0o600
     assert len(path.read_text().strip()) >= 40
     assert (settings.AUDIT_ANCHOR_FILE).exists() is False  # type: ignore[attr-defined]
+
+
+def test_the_periodic_anchor_walks_only_what_follows_the_last_one(world: World) -> None:
+    # given an anchored chain, then more entries
+    entries = _entries(world, 3)
+    audit_anchor()
+    admin = world.users["administrator"]
+    with transaction.atomic():
+        later = audit_record(actor=admin, action="test.later", obj=admin)
+    # when an entry before the anchor is edited, the walk since the anchor does not see it...
+    AuditEntry.objects.filter(pk=entries[0].pk).update(reason="nothing happened")
+    since = chain_verify_since_anchor()
+    assert since.intact
+    assert (since.entries, since.last_id) == (4, later.pk)
+    # ...the whole walk does
+    assert chain_verify().problem == Problem.DIGEST
+
+
+def test_the_walk_since_the_anchor_sees_the_anchored_entry_changed_or_gone(world: World) -> None:
+    entries = _entries(world, 3)
+    audit_anchor()
+    AuditEntry.objects.filter(pk=entries[-1].pk).update(digest="rewritten")
+    assert chain_verify_since_anchor().problem == Problem.ANCHOR_MISMATCH
+
+    AuditEntry.objects.filter(pk=entries[-1].pk).delete()
+    assert chain_verify_since_anchor().problem == Problem.TRUNCATED
+
+
+def test_an_entry_after_the_anchor_edited_fails_the_walk_since_it(world: World) -> None:
+    _entries(world, 2)
+    audit_anchor()
+    admin = world.users["administrator"]
+    with transaction.atomic():
+        later = audit_record(actor=admin, action="test.later", obj=admin)
+    AuditEntry.objects.filter(pk=later.pk).update(reason="edited")
+
+    verdict, anchor = audit_anchor(since_last=True)
+    assert (verdict.problem, verdict.entry_id) == (Problem.DIGEST, later.pk)
+    assert anchor is None
+
+
+def test_the_duty_walks_the_whole_chain_as_often_as_set(
+    world: World, settings: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    from relais.apps.audit import services
+
+    entries = _entries(world, 2)
+    settings.AUDIT_WHOLE_VERIFY_EVERY_S = 3600  # type: ignore[attr-defined]
+    services._whole_walk["at"] = float("-inf")
+    services.audit_anchor_duty()  # the first turn after a start walks everything
+    AuditEntry.objects.filter(pk=entries[0].pk).update(reason="edited")
+
+    services.audit_anchor_duty()  # within the hour: only what follows the anchor
+    assert "verification failed" not in caplog.text
+    settings.AUDIT_WHOLE_VERIFY_EVERY_S = 0  # type: ignore[attr-defined]
+    services.audit_anchor_duty()
+    assert "verification failed" in caplog.text

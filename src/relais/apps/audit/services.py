@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from relais.apps.audit.anchors import Anchor, anchor_append, anchors_read
 from relais.apps.audit.chain import GENESIS, KEYED, UNKEYED, entry_digest
 from relais.apps.audit.keys import audit_key
 from relais.apps.audit.models import AuditEntry
-from relais.apps.audit.verification import Verdict, chain_verify
+from relais.apps.audit.verification import Verdict, chain_verify, chain_verify_since_anchor
 
 __all__ = [
     "GENESIS",
@@ -64,10 +66,11 @@ def audit_verify_chain() -> int | None:
     return None if verdict.intact else verdict.entry_id
 
 
-def audit_anchor() -> tuple[Verdict, Anchor | None]:
+def audit_anchor(*, since_last: bool = False) -> tuple[Verdict, Anchor | None]:
     """Verify the chain, then, when it holds, write its length and last digest outside the
-    database (audit/anchors.py). A chain that fails is not anchored: the verdict says why."""
-    verdict = chain_verify()
+    database (audit/anchors.py). A chain that fails is not anchored: the verdict says why.
+    `since_last`: verify only what follows the last anchor (the periodic duty)."""
+    verdict = chain_verify_since_anchor() if since_last else chain_verify()
     if not verdict.intact or verdict.last_id is None:
         return verdict, None
     previous = anchors_read()
@@ -91,9 +94,18 @@ def audit_anchor() -> tuple[Verdict, Anchor | None]:
     return verdict, anchor
 
 
+_whole_walk = {"at": float("-inf")}
+
+
 def audit_anchor_duty() -> None:
-    """The active router's periodic anchor: a chain that fails is said in the log, loudly."""
-    verdict, _anchor = audit_anchor()
+    """The active router's periodic anchor: what was written since the last anchor, and the
+    whole chain once a day (`AUDIT_WHOLE_VERIFY_EVERY_S`) and after a start. A chain that fails
+    is said in the log, loudly."""
+    now = time.monotonic()
+    whole = now - _whole_walk["at"] >= settings.AUDIT_WHOLE_VERIFY_EVERY_S
+    verdict, _anchor = audit_anchor(since_last=not whole)
+    if whole and verdict.intact:
+        _whole_walk["at"] = now
     if not verdict.intact:
         logger.error("audit log verification failed: %s", verdict.message)
 
