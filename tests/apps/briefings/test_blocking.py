@@ -64,11 +64,14 @@ def test_a_blocking_briefing_holds_back_offers_until_acknowledged(routing: Routi
     waiting = Contact.objects.get(pk=contact.pk)
     assert (waiting.state, waiting.agent_id) == (ContactState.QUEUED, None)
     # when the agent acknowledges
+    rebuilds = routing.router.rebuilds
     with routing.on_commit(execute=True):
         result = briefing_acknowledge(actor=rabat0.user, briefing_id=briefing.pk)
     routing.step()
-    # then the chat is offered to them, and the hold is gone
+    # then the chat is offered to them, and the hold is gone: the router followed that one
+    # agent without rebuilding its engine
     assert result.acknowledged
+    assert routing.router.rebuilds == rebuilds
     row = Contact.objects.get(pk=contact.pk)
     assert (row.state, row.agent_id) == (ContactState.OFFERED, rabat0.pk)
     assert not QueueHold.objects.filter(agent=rabat0).exists()

@@ -208,6 +208,7 @@ class EventKind(models.TextChoices):
     AGENT_BREAK_STARTED = "agent.break_started", _("Break started")
     AGENT_BREAK_ENDED = "agent.break_ended", _("Break ended")
     QUEUE_CONFIGURATION_CHANGED = "queue.configuration_changed", _("Queue configuration changed")
+    AGENT_HOLDS_CHANGED = "agent.holds_changed", _("Agent's queue holds changed")
     AGENT_CONNECTED = "agent.connected", _("Agent's desktop connected")
     AGENT_CONNECTION_LOST = "agent.connection_lost", _("Agent's desktop connection lost")
     CONTACT_REQUEUED = "contact.requeued", _("Back at the head of its queue (agent lost)")
@@ -252,6 +253,7 @@ REQUEST_KINDS = (
     EventKind.AGENT_BREAK_STARTED,
     EventKind.AGENT_BREAK_ENDED,
     EventKind.QUEUE_CONFIGURATION_CHANGED,  # the router rebuilds from the record
+    EventKind.AGENT_HOLDS_CHANGED,  # the router reads one agent's holds from the record
     EventKind.AGENT_CONNECTED,  # the router reads the agent's connections (presence leases)
     EventKind.AGENT_CONNECTION_LOST,
     EventKind.CONTACT_REQUEUED,  # a call whose agent was lost: back at the head of its queue

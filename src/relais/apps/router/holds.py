@@ -1,8 +1,11 @@
 """Holding agents back from queues in the live router, and letting them go again.
 
 Each service writes `routing.QueueHold` rows inside the caller's transaction and appends a
-`queue.configuration_changed` request: the router rebuilds its engine from the record, where
-the held agents are no longer eligible for those queues (docs/router.md, docs/briefings.md).
+request. Placing holds on many agents (a briefing published) appends
+`queue.configuration_changed`: the router rebuilds its engine from the record, where the held
+agents are no longer eligible for those queues. Lifting one agent's holds (an acknowledgement,
+hundreds an hour) appends `agent.holds_changed`: the router reads that agent's holds from the
+record and updates it alone (docs/router.md, docs/briefings.md).
 The caller (e.g. a briefing's publication or acknowledgement) audits the reason.
 """
 
@@ -12,6 +15,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from relais.apps.interactions.log import event_append
+from relais.apps.interactions.models import EventKind
 from relais.apps.router.services import queue_configuration_changed
 from relais.apps.routing.holds import QueueHold
 from relais.apps.routing.models import Queue
@@ -35,10 +40,12 @@ def queue_holds_place(*, agent_ids: Iterable[int], queues: Iterable[Queue], sour
 
 def queue_holds_lift(*, agent_id: int, source: str) -> int:
     """The agent is no longer held back for `source`; returns the rows removed."""
-    holds = QueueHold.objects.filter(agent_id=agent_id, source=source).select_related("queue")
-    first = holds.first()
-    if first is None:
-        return 0
-    removed, _ = holds.delete()
-    queue_configuration_changed(actor=None, queue=first.queue, what={"holds_lifted": source})
+    removed, _ = QueueHold.objects.filter(agent_id=agent_id, source=source).delete()
+    if removed:
+        event_append(
+            kind=EventKind.AGENT_HOLDS_CHANGED,
+            at=timezone.now(),
+            agent_id=agent_id,
+            data={"lifted": source},
+        )
     return removed

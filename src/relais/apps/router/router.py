@@ -30,6 +30,7 @@ from relais.apps.interactions.models import Contact, ContactState, EventKind
 from relais.apps.router.presence import presence_sync
 from relais.apps.router.rebuild import Rebuilt, rebuild
 from relais.apps.router.telemetry import batch_observe
+from relais.apps.routing.holds import agent_held_queues
 from relais.core.clock import Clock, SystemClock
 from relais.core.routing import (
     BreakReason,
@@ -43,6 +44,7 @@ from relais.core.routing import (
     RoutingErrorCode,
     RoutingEvent,
 )
+from relais.core.routing.holds import holds_set
 from relais.core.routing.restore import restore
 
 logger = logging.getLogger("relais.router")
@@ -247,6 +249,17 @@ def _break(engine: RoutingEngine, contact: int, agent: str, data: dict[str, Any]
     return engine.start_break(agent, BreakReason(data.get("reason") or "other"))
 
 
+def _holds(engine: RoutingEngine, contact: int, agent: str, data: dict[str, Any]) -> Any:
+    """The agent's holds as the record has them now (another source may have changed them in
+    the meantime); an agent the engine does not route (inactive) has nothing to follow."""
+    try:
+        return holds_set(engine, agent, agent_held_queues(int(agent)))
+    except RoutingError as error:
+        if error.code is not RoutingErrorCode.UNKNOWN_AGENT:
+            raise
+        return []
+
+
 def _login(engine: RoutingEngine, contact: int, agent: str, data: dict[str, Any]) -> Any:
     reason = data.get("break_reason")
     return engine.login(agent, break_reason=BreakReason(reason) if reason else None)
@@ -262,6 +275,7 @@ _REQUESTS: dict[str, Callable[[RoutingEngine, int, str, dict[str, Any]], list[Ro
     EventKind.AGENT_LOGGED_OUT: lambda e, c, a, d: e.logout(a),
     EventKind.AGENT_BREAK_STARTED: _break,
     EventKind.AGENT_BREAK_ENDED: lambda e, c, a, d: e.end_break(a),
+    EventKind.AGENT_HOLDS_CHANGED: _holds,
 }
 
 

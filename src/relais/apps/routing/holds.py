@@ -39,6 +39,13 @@ class QueueHold(models.Model):
         return f"{self.agent_id} / {self.queue_id}: {self.source}"
 
 
+def agent_held_queues(agent_id: int) -> frozenset[str]:
+    """The codes of the queues one agent is held back from."""
+    return frozenset(
+        QueueHold.objects.filter(agent_id=agent_id).values_list("queue__code", flat=True)
+    )
+
+
 def held_queues() -> dict[int, frozenset[str]]:
     """Per agent id, the codes of the queues it is held back from."""
     found: dict[int, set[str]] = {}

@@ -3,8 +3,9 @@
 A hold is part of the agent's profile (`AgentProfile.held_queues`): the engine leaves those
 queues out of the agent's memberships, so it is not eligible for them at any overflow step,
 whatever its skills; contacts in hand carry on. Placing or lifting a hold is an
-`update_agent` with the new profile, which takes effect at once (the live router rebuilds
-its engine from the record instead, where the holds are rows).
+`update_agent` with the new profile, which takes effect at once. The live router follows
+one agent's holds with `holds_set` (an acknowledgement lifts one agent's holds); holds placed
+on many agents at once make it rebuild its engine from the record, where they are rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from relais.core.routing.engine import RoutingEngine
 from relais.core.routing.events import RoutingEvent
 from relais.core.routing.model import AgentProfile
 
-__all__ = ["hold_lift", "hold_place", "with_holds"]
+__all__ = ["hold_lift", "hold_place", "holds_set", "with_holds"]
 
 
 def with_holds(profile: AgentProfile, queues: Iterable[str]) -> AgentProfile:
@@ -38,3 +39,8 @@ def hold_lift(
     """No longer hold the agent back from `queues`: it may be offered their contacts now."""
     freed = with_holds(profile, profile.held_queues - frozenset(queues))
     return freed, engine.update_agent(freed)
+
+
+def holds_set(engine: RoutingEngine, agent_id: str, queues: Iterable[str]) -> list[RoutingEvent]:
+    """Hold the agent back from exactly `queues` (its holds as the record now has them)."""
+    return engine.update_agent(with_holds(engine.agent_profile(agent_id), queues))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from relais.core.routing.errors import RoutingError, RoutingErrorCode
-from relais.core.routing.model import AgentState, ContactId, ContactState
+from relais.core.routing.model import AgentProfile, AgentState, ContactId, ContactState
 from relais.core.routing.split import SplitShareStatus
 from relais.core.routing.state import AgentRuntime, ContactRuntime, QueueRuntime
 
@@ -70,6 +70,12 @@ class ReadsMixin:
         if agent is None:
             raise RoutingError(RoutingErrorCode.UNKNOWN_AGENT, f"no agent {agent_id}")
         return agent.state
+
+    def agent_profile(self, agent_id: str) -> AgentProfile:
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            raise RoutingError(RoutingErrorCode.UNKNOWN_AGENT, f"no agent {agent_id}")
+        return agent.profile
 
     def agent_reachable_now(self, agent_id: str) -> bool:
         """Whether the engine counts a connection of the agent's alive (see `agent_reachable`)."""
