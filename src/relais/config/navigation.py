@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.apps.accounts.models import Role
 from relais.apps.briefings.access import may_follow, may_publish
 from relais.apps.compliance.selectors import may_see_compliance
+from relais.apps.crisis.access import may_see_state as may_see_crisis
 from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
@@ -79,6 +80,8 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         )
     if not _is_agent(user) and (may_follow(user) or may_publish(user)):
         items.append(("operate", "briefings", _("Briefings"), "news", "briefings:list"))
+    if not _is_agent(user) and may_see_crisis(user):
+        items.append(("operate", "crisis", _("Crisis modes"), "alert-triangle", "crisis:index"))
     if user.role == Role.SUPERVISOR:
         items.append(("operate", "help", _("Help requests"), "hand-stop", "desktop:help_inbox"))
     items.append(("plan", "planning", _("Planning"), "calendar-week", "wfm:planning"))
