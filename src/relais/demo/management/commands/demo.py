@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
 from relais.apps.accounts.models import Role
+from relais.demo.briefings import load_demo_briefings
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         load_demo_quality()
         load_demo_mail()
         load_demo_staffing()
+        load_demo_briefings()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "
