@@ -141,19 +141,18 @@ def tolerant[Raw, Row](
 
 
 Problem = Literal["not_text", "empty", "missing_column", "too_long"]
+_PROBLEMS: dict[Problem, str] = {
+    "not_text": "not UTF-8 text",
+    "empty": "no data line",
+    "missing_column": "lacks the column",
+    "too_long": "more lines than",
+}
 
 
 class UnreadableInput(ValueError):
     """The file as a whole cannot be read, whatever the tolerance: `problem` says why
     (not UTF-8 text, no header or no data line, a required column missing, too many lines);
     `detail` names the column or the limit, `line` the line at fault when there is one."""
-
-    _TEXT = {
-        "not_text": "not UTF-8 text",
-        "empty": "no data line",
-        "missing_column": "lacks the column",
-        "too_long": "more lines than",
-    }
 
     def __init__(
         self, source: str, problem: Problem, detail: str = "", line: int | None = None
@@ -163,7 +162,7 @@ class UnreadableInput(ValueError):
         self.detail = detail
         self.line = line
         where = f"{source}: line {line}" if line is not None else source
-        super().__init__(f"{where}: {self._TEXT[problem]} {detail}".rstrip())
+        super().__init__(f"{where}: {_PROBLEMS[problem]} {detail}".rstrip())
 
 
 def utf8_text(content: bytes | str, *, source: str) -> str:
