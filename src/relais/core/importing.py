@@ -26,6 +26,7 @@ __all__ = [
     "ImportReport",
     "MalformedInput",
     "MalformedLine",
+    "CsvRecord",
     "UnreadableInput",
     "tolerant",
     "tolerant_csv",
@@ -63,10 +64,12 @@ class ImportReport:
     source: str
     lines: int = 0
     malformed: list[MalformedLine] = field(default_factory=list)
+    unlisted: int = 0
+    """Malformed lines beyond those listed (a report read back from `as_json`)."""
 
     @property
     def skipped(self) -> int:
-        return len(self.malformed)
+        return len(self.malformed) + self.unlisted
 
     def within(self, tolerance: float) -> bool:
         return self.skipped <= tolerance * self.lines
@@ -89,6 +92,14 @@ class ImportReport:
         more = f" (and {self.skipped - _NAMED} more)" if self.skipped > _NAMED else ""
         read = f"{self.source}: {self.lines} lines read"
         return f"{read}, {self.skipped} malformed skipped: {named}{more}"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        """The report `as_json` wrote (its malformed lines: the first 100)."""
+        listed = [MalformedLine(int(bad["line"]), str(bad["reason"])) for bad in data["malformed"]]
+        return cls(
+            str(data["source"]), int(data["lines"]), listed, int(data["skipped"]) - len(listed)
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -197,20 +208,28 @@ def _not_utf8(text: str) -> bool:
     return any("\udc80" <= char <= "\udcff" for char in text)
 
 
+class CsvRecord(dict[str, str]):
+    """One data line of a CSV file: its fields by column name, and its `line` number."""
+
+    def __init__(self, fields: Iterable[tuple[str, str]], line: int) -> None:
+        super().__init__(fields)
+        self.line = line
+
+
 @dataclass(frozen=True)
 class _Header:
     columns: tuple[str, ...]
 
-    def record(self, fields: Sequence[str] | csv.Error) -> dict[str, str]:
+    def record(self, line: int, fields: Sequence[str] | csv.Error) -> CsvRecord:
         if isinstance(fields, csv.Error):
             raise ValueError(str(fields))
         extra = fields[len(self.columns) :]
         if any(value.strip() for value in extra):
-            raise ValueError(f"{len(fields)} fields where the header has {len(self.columns)}")
+            raise ValueError("more fields than the header")
         if any(_not_utf8(value) for value in fields):
             raise ValueError("not UTF-8 text")
         padded = [*fields[: len(self.columns)], *[""] * (len(self.columns) - len(fields))]
-        return dict(zip(self.columns, padded, strict=True))
+        return CsvRecord(zip(self.columns, padded, strict=True), line)
 
 
 def _numbered(reader: Iterator[list[str]], lines: Callable[[], int]) -> Iterator[tuple[int, Any]]:
@@ -228,7 +247,7 @@ def _numbered(reader: Iterator[list[str]], lines: Callable[[], int]) -> Iterator
 
 def tolerant_csv[Row](
     content: bytes | str,
-    parse: Callable[[dict[str, str]], Row],
+    parse: Callable[[CsvRecord], Row],
     *,
     source: str,
     required: Sequence[str] = (),
@@ -239,7 +258,8 @@ def tolerant_csv[Row](
     """The rows of a CSV file with a header, through `tolerant`.
 
     The delimiter is sniffed among `delimiters`; the header's names are stripped and lower
-    case, and so are the keys `parse` receives (missing trailing fields are empty strings).
+    case, and so are the keys of the `CsvRecord` that `parse` receives (missing trailing fields
+    are empty strings; its `line` is the line number).
     A line with more (non-empty) fields than the header, a line that is not UTF-8 and a line the CSV
     reader refuses are malformed lines like those `parse` refuses. Blank lines are not
     counted. Raises `UnreadableInput` (not text, no header, a `required` column missing, no
@@ -263,14 +283,14 @@ def tolerant_csv[Row](
         if column not in header.columns:
             raise UnreadableInput(source, "missing_column", column)
 
-    def limited() -> Iterator[tuple[int, Any]]:
-        for count, row in enumerate(rows, start=1):
+    def limited() -> Iterator[tuple[int, tuple[int, Any]]]:
+        for count, (line, fields) in enumerate(rows, start=1):
             if max_lines is not None and count > max_lines:
-                raise UnreadableInput(source, "too_long", str(max_lines), line=row[0])
-            yield row
+                raise UnreadableInput(source, "too_long", str(max_lines), line=line)
+            yield line, (line, fields)
 
     parsed, report = tolerant(
-        limited(), lambda fields: parse(header.record(fields)), source=source, tolerance=tolerance
+        limited(), lambda raw: parse(header.record(*raw)), source=source, tolerance=tolerance
     )
     if report.lines == 0:
         raise UnreadableInput(source, "empty")
