@@ -23,10 +23,10 @@ from typing import Any, Literal
 __all__ = [
     "DEFAULT_TOLERANCE",
     "PARSE_ERRORS",
+    "CsvRecord",
     "ImportReport",
     "MalformedInput",
     "MalformedLine",
-    "CsvRecord",
     "UnreadableInput",
     "tolerant",
     "tolerant_csv",

@@ -65,7 +65,7 @@ def test_a_bad_history_is_a_clear_command_error(world: World, tmp_path: Path) ->
     history = tmp_path / "history.csv"
     history.write_text("start,volume\nyesterday,3\n")
 
-    with pytest.raises(CommandError, match="history_malformed: .*line 2:"):
+    with pytest.raises(CommandError, match=r"history_malformed: .*line 2:"):
         run("forecast", "--site", "Lille", "--queue", "orders", "--history", str(history))
     with pytest.raises(CommandError, match="unknown site"):
         run("forecast", "--site", "Atlantis", "--queue", "q", "--history", str(history))
@@ -98,7 +98,7 @@ def test_the_command_skips_below_its_tolerance_and_says_which_lines(
     ("content", "said"),
     [
         (b"", "history_empty"),
-        ("d\xe9but,volume\n".encode("latin-1"), "history_unreadable: .*line 1"),
+        ("d\xe9but,volume\n".encode("latin-1"), r"history_unreadable: .*line 1"),
         (b"when,calls\n2025-06-02,3\n", "history_missing_column"),
     ],
 )
