@@ -116,11 +116,11 @@ class MalformedInput(ValueError):
     def __init__(self, report: ImportReport, tolerance: float) -> None:
         self.report = report
         self.tolerance = tolerance
-        share = 100 * report.skipped / max(report.lines, 1)
+        share = round(100 * report.skipped / max(report.lines, 1), 2)
         named = "; ".join(str(bad) for bad in report.malformed[:_NAMED])
         super().__init__(
             f"{report.source}: {report.skipped} malformed lines out of {report.lines} "
-            f"({share:.2g} %), more than the {100 * tolerance:.2g} % allowed: {named}"
+            f"({share:g} %), more than the {round(100 * tolerance, 3):g} % allowed: {named}"
         )
 
 

@@ -4,8 +4,11 @@ refused above it (or when it cannot be read at all) with a stable code, and noth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.errors import RelaisError
@@ -15,6 +18,14 @@ from relais.apps.wfm.models import ForecastInterval, ForecastRun
 from tests.apps.conftest import World, logged_in
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.wfm.fixtures import history_csv, open_weekdays
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages in English (the French ones: test_the_reasons_are_in_french…)."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = "start,volume,aht_seconds\n2025-06-02T08:00:00+02:00,12,200\n2025-06-02T08:30:00+02:00,9,\n"
 
@@ -126,13 +137,14 @@ def test_a_tolerance_beyond_half_the_lines_is_refused() -> None:
 
 
 def test_the_reasons_are_in_french_for_a_french_planner() -> None:
-    from django.utils import translation
+    with translation.override("fr"):
+        with pytest.raises(RelaisError) as refused:
+            parse_history(_broken(BROKEN_LINES), time_zone="Europe/Paris")
+        message = refused.value.message
 
-    with translation.override("fr"), pytest.raises(RelaisError) as refused:
-        parse_history(_broken(BROKEN_LINES), time_zone="Europe/Paris")
-
-    assert "lignes mal formées" in refused.value.message
-    assert "ligne 5 :" in refused.value.message
+    assert message.startswith("4 lignes mal formées sur 360 dans le fichier d’historique (1,11 %")
+    assert "plus que les 0,1 % tolérés" in message
+    assert "ligne 5\u202f:" in message
 
 
 @pytest.mark.parametrize("code", list(BAD_FILES))
@@ -152,8 +164,17 @@ def test_a_bad_file_saves_nothing(world: World, code: str) -> None:
     assert AuditEntry.objects.count() == audit_before
 
 
+def _english_planner(world: World) -> Client:
+    planner = world.users["planner"]
+    planner.language = "en"
+    planner.save()
+    client = logged_in(planner)
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def test_the_api_answers_400_with_code_and_message_and_saves_nothing(world: World) -> None:
-    client = logged_in(world.users["planner"])
+    client = _english_planner(world)
     body = {
         "site_id": world.lille.pk,
         "queue": "orders",
@@ -171,7 +192,7 @@ def test_the_api_answers_400_with_code_and_message_and_saves_nothing(world: Worl
 
 def test_the_api_skips_below_the_tolerance_and_answers_the_lines_skipped(world: World) -> None:
     open_weekdays(world.lille)
-    client = logged_in(world.users["planner"])
+    client = _english_planner(world)
     body = {
         "site_id": world.lille.pk,
         "queue": "orders",
@@ -232,7 +253,7 @@ def test_the_page_takes_the_tolerance_and_shows_the_lines_skipped(world: World) 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     open_weekdays(world.lille)
-    client = logged_in(world.users["planner"])
+    client = _english_planner(world)
     upload = SimpleUploadedFile("history.csv", _broken(BROKEN_LINES).encode())
     form = {
         "site": world.lille.pk,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
 from relais.apps.errors import RelaisError
@@ -116,8 +117,8 @@ def tolerance_check(tolerance: float) -> None:
     if not 0 <= tolerance <= MAX_TOLERANCE:
         raise RelaisError(
             ErrorCode.INVALID_TOLERANCE,
-            maximum=f"{100 * MAX_TOLERANCE:g}",
-            value=f"{100 * tolerance:g} %",
+            maximum=number_format(100 * MAX_TOLERANCE),
+            value=f"{number_format(round(100 * tolerance, 3))} %",
         )
 
 
@@ -142,7 +143,7 @@ def parse_history(
     except UnreadableInput as unreadable:
         raise _unreadable(unreadable) from None
     except MalformedInput as beyond:
-        raise _malformed(beyond) from None
+        raise _malformed(beyond.report, tolerance) from None
     _translate(report)
     return History(interval, kept, report)
 
@@ -216,14 +217,13 @@ def malformed_lines(report: ImportReport, shown: int = 5) -> str:
     return named
 
 
-def _malformed(beyond: MalformedInput) -> RelaisError:
-    report = beyond.report
+def _malformed(report: ImportReport, tolerance: float) -> RelaisError:
     return RelaisError(
         ErrorCode.HISTORY_MALFORMED,
         skipped=report.skipped,
         lines=report.lines,
-        share=f"{100 * report.skipped / max(report.lines, 1):.2g}",
-        tolerance=f"{100 * beyond.tolerance:g}",
+        share=number_format(round(100 * report.skipped / max(report.lines, 1), 2)),
+        tolerance=number_format(round(100 * tolerance, 3)),
         named=malformed_lines(report),
     )
 
