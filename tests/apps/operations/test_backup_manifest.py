@@ -19,8 +19,8 @@ GOOD = {"taken_at": "2026-12-07T08:00:00+00:00", "database": "sqlite", "rows": {
         (b'{\n  "database": "sqlite",\n  "rows": {,\n}', r"(line|ligne) 3, (column|colonne) 12"),
         ('{"database": "sqlite", "note": "é"}'.encode("latin-1"), r"(line|ligne) 1\b"),
         (b"", r"(line|ligne) 1, (column|colonne) 1"),
-        (b'["files"]', "files"),
-        (json.dumps({**GOOD, "files": ["db.sqlite3"]}).encode(), "files"),
+        (b'["files"]', "(files|fichiers)"),
+        (json.dumps({**GOOD, "files": ["db.sqlite3"]}).encode(), "(files|fichiers)"),
         (json.dumps({**GOOD, "files": {"db.sqlite3": "ab12"}}).encode(), "db.sqlite3"),
     ],
 )
