@@ -9,13 +9,20 @@ backtest on the training days only.
 from __future__ import annotations
 
 import argparse
-import csv
+import sys
 import zoneinfo
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
+from relais.core.importing import (
+    DEFAULT_TOLERANCE,
+    CsvRecord,
+    MalformedInput,
+    UnreadableInput,
+    tolerant_csv,
+)
 from relais.core.wfm.calendars import (
     OpeningHours,
     SiteCalendarConfig,
@@ -37,18 +44,32 @@ ZONE = "America/New_York"
 STATSFORECAST_MODELS = ("SeasonalNaive", "SeasonalWindowAverage", "MSTL")
 
 
-def _read(path: Path) -> list[IntervalObservation]:
+def _read(path: Path, tolerance: float = DEFAULT_TOLERANCE) -> list[IntervalObservation]:
+    """The file's 5-minute counts; malformed lines are skipped and said on stderr below the
+    tolerance, and stop the benchmark with one line above it (relais.core.importing)."""
     zone = zoneinfo.ZoneInfo(ZONE)
-    with path.open(newline="") as handle:
-        return [
-            IntervalObservation(
-                start=datetime.fromisoformat(line["datetime_local"])
-                .replace(tzinfo=zone)
-                .astimezone(UTC),
-                volume=float(line["calls"]),
-            )
-            for line in csv.DictReader(handle)
-        ]
+
+    def observation(record: CsvRecord) -> IntervalObservation:
+        start = datetime.fromisoformat(record["datetime_local"].strip()).replace(tzinfo=zone)
+        calls = float(record["calls"])
+        if not calls >= 0:
+            raise ValueError(f"calls {record['calls']!r} is not a count")
+        return IntervalObservation(start=start.astimezone(UTC), volume=calls)
+
+    try:
+        observations, report = tolerant_csv(
+            path.read_bytes(),
+            observation,
+            source=path.name,
+            required=("datetime_local", "calls"),
+            tolerance=tolerance,
+            delimiters=",",
+        )
+    except (OSError, MalformedInput, UnreadableInput) as refused:
+        raise SystemExit(f"error: {refused}") from None
+    if report.skipped:
+        print(report.summary(), file=sys.stderr)
+    return observations
 
 
 def _local_date(moment: datetime) -> date:

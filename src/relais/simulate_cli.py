@@ -86,11 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    for result in (first, second):
+        for report in result.scenario.import_reports if result is not None else ():
+            print(f"{label('skipped_lines', args.lang)}: {report.summary()}", file=sys.stderr)
     _print_summary(first, args.lang)
     if second is not None:
         _print_summary(second, args.lang)
     out = args.out or args.scenario.with_suffix(".html")
-    out.write_text(render_html_report(first, lang=args.lang, against=second), "utf-8")
+    try:
+        out.write_text(render_html_report(first, lang=args.lang, against=second), "utf-8")
+    except OSError as error:
+        print(f"error: cannot write {out} ({error.strerror})", file=sys.stderr)
+        return 2
     print(f"{label('report_written', args.lang)} {out}")
     return 0
 

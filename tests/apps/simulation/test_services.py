@@ -33,10 +33,14 @@ def test_a_bad_scenario_is_refused_with_its_field_and_nothing_is_saved(
 
 def test_text_that_is_not_toml_is_refused(world: World) -> None:
     with pytest.raises(RelaisError) as refused:
-        services.scenario_create(actor=world.users["planner"], name="x", toml="[scenario\n")
+        services.scenario_create(
+            actor=world.users["planner"], name="x", toml='[scenario]\nname = "x"\n[sites\n'
+        )
 
-    assert refused.value.code == "invalid_scenario"
-    assert "not valid TOML" in refused.value.message
+    assert refused.value.code == "invalid_toml"
+    assert refused.value.message.startswith(
+        "Ligne 3, colonne 7\u202f: le scénario n’est pas du TOML"
+    )
     assert not Scenario.objects.exists()
 
 

@@ -85,6 +85,25 @@ def test_an_uploaded_file_is_validated_and_nothing_bad_is_saved(world: World) ->
     assert not Scenario.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('[scenario]\nname = "été"\n'.encode("latin-1"), "La ligne 2 du fichier"),
+        (b"[scenario]\nname = = 1\n", "Ligne 2, colonne 8"),
+        (b"", "Choisissez un fichier TOML"),
+    ],
+)
+def test_a_broken_file_is_refused_with_its_line(world: World, content: bytes, said: str) -> None:
+    client = logged_in(world.users["administrator"])
+    upload = SimpleUploadedFile("bad.toml", content, "application/toml")
+
+    response = client.post(reverse("simulation:upload"), {"name": "Bad", "file": upload})
+
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
 def test_a_good_file_is_uploaded(world: World, queue: Queue) -> None:
     text = tiny_scenario(world).toml
     client = logged_in(world.users["director"])

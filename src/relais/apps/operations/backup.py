@@ -34,6 +34,7 @@ from django.db import connection
 from django.utils.translation import gettext
 
 from relais.apps.audit.services import audit_verify_chain
+from relais.core.importing import UnreadableInput, utf8_text
 
 MANIFEST = "manifest.json"
 FILES = "files.tar.gz"
@@ -151,6 +152,32 @@ def backup_write(target: Path) -> dict[str, Any]:
     return manifest
 
 
+def _manifest_parse(path: Path) -> dict[str, Any]:
+    """The manifest as JSON, refused whole (a manifest cannot be read in part) with the line
+    of its fault; it must name the files, the database and the rows."""
+    try:
+        manifest = json.loads(utf8_text(path.read_bytes(), source=path.name))
+    except UnreadableInput as unreadable:
+        raise BackupError(
+            gettext("%(path)s: line %(line)s is not UTF-8 text: not a Relais backup")
+            % {"path": path, "line": unreadable.line}
+        ) from None
+    except json.JSONDecodeError as fault:
+        raise BackupError(
+            gettext("%(path)s: line %(line)s, column %(column)s: not valid JSON (%(reason)s)")
+            % {"path": path, "line": fault.lineno, "column": fault.colno, "reason": fault.msg}
+        ) from None
+    fields = {"files": dict, "database": str, "rows": dict}
+    if not isinstance(manifest, dict) or any(
+        not isinstance(manifest.get(key), kind) for key, kind in fields.items()
+    ):
+        raise BackupError(
+            gettext("%(path)s lacks the files, database or rows of a Relais backup")
+            % {"path": path}
+        )
+    return manifest
+
+
 def manifest_read(source: Path) -> dict[str, Any]:
     path = source / MANIFEST
     if not path.is_file():
@@ -158,9 +185,9 @@ def manifest_read(source: Path) -> dict[str, Any]:
             gettext("%(path)s holds no %(manifest)s: not a Relais backup")
             % {"path": source, "manifest": MANIFEST}
         )
-    manifest: dict[str, Any] = json.loads(path.read_text())
+    manifest = _manifest_parse(path)
     for name, digest in manifest["files"].items():
-        if _sha256(source / name) != digest:
+        if not (source / name).is_file() or _sha256(source / name) != digest:
             raise BackupError(
                 gettext("%(name)s does not match its SHA-256 in the manifest") % {"name": name}
             )

@@ -8,6 +8,7 @@ from relais.apps.errors import ErrorCodeBase
 
 class ErrorCode(ErrorCodeBase):
     INVALID_SCENARIO = "invalid_scenario"
+    INVALID_TOML = "invalid_toml"
     SCENARIO_TOO_LARGE = "scenario_too_large"
     SCENARIO_TOO_BIG = "scenario_too_big"
     SCENARIO_TOO_DEEP = "scenario_too_deep"
@@ -33,6 +34,9 @@ class ErrorCode(ErrorCodeBase):
 
 _MESSAGES = {
     ErrorCode.INVALID_SCENARIO: _("The scenario cannot be simulated: %(details)s"),
+    ErrorCode.INVALID_TOML: _(
+        "Line %(line)s, column %(column)s: the scenario is not valid TOML (%(details)s)."
+    ),
     ErrorCode.INVALID_WHAT_IF: _("These changes cannot be applied: %(details)s."),
     ErrorCode.SCENARIO_TOO_LARGE: _("The scenario is too long (at most %(maximum)s characters)."),
     ErrorCode.SCENARIO_TOO_BIG: _(

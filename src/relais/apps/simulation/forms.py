@@ -18,6 +18,7 @@ from relais.apps.simulation.whatif import (
     ShareMove,
     WhatIf,
 )
+from relais.core.importing import UnreadableInput, utf8_text
 
 
 class TablerForm(forms.Form):
@@ -78,9 +79,12 @@ class UploadScenarioForm(TablerForm):
             if upload.size > MAX_TOML_CHARS * 4:
                 raise forms.ValidationError(_("The file is too large."))
             try:
-                data["toml"] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+                data["toml"] = utf8_text(upload.read(), source=upload.name)
+            except UnreadableInput as unreadable:
+                raise forms.ValidationError(
+                    _("Line %(line)s of the file is not UTF-8 text: save it as UTF-8.")
+                    % {"line": unreadable.line}
+                ) from None
         if not data.get("toml"):
             raise forms.ValidationError(_("Choose a TOML file or paste the scenario's text."))
         return data

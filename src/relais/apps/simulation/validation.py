@@ -12,6 +12,7 @@ from relais.core.simulation import (
     Scenario,
     ScenarioError,
     ScenarioLimitError,
+    ScenarioSyntaxError,
     parse_scenario,
     toml_read,
 )
@@ -50,6 +51,10 @@ def parse_toml(text: str, *, source: str = "scenario") -> Scenario:
         return parse_scenario(data, source=source)
     except ScenarioLimitError as beyond:
         raise _too_big(beyond) from None
+    except ScenarioSyntaxError as fault:
+        raise RelaisError(
+            ErrorCode.INVALID_TOML, line=fault.line, column=fault.column, details=fault.reason
+        ) from None
     except (ScenarioError, ValueError) as error:
         raise RelaisError(ErrorCode.INVALID_SCENARIO, details=str(error)) from None
 

@@ -44,6 +44,7 @@ def create_forecast(request: HttpRequest, payload: schemas.ForecastCreate) -> An
         site=site,
         queue=payload.queue,
         history_csv=payload.history_csv,
+        tolerance=payload.tolerance_percent / 100,
         horizon_start=payload.horizon_start,
         horizon_days=payload.horizon_days,
         methods=payload.methods,

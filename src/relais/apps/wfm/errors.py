@@ -8,10 +8,8 @@ from relais.apps.errors import ErrorCodeBase
 
 class ErrorCode(ErrorCodeBase):
     HISTORY_MISSING_COLUMN = "history_missing_column"
-    HISTORY_BAD_DATE = "history_bad_date"
-    HISTORY_BAD_VOLUME = "history_bad_volume"
-    HISTORY_BAD_AHT = "history_bad_aht"
-    HISTORY_DUPLICATE_INTERVAL = "history_duplicate_interval"
+    HISTORY_MALFORMED = "history_malformed"
+    INVALID_TOLERANCE = "invalid_tolerance"
     HISTORY_EMPTY = "history_empty"
     HISTORY_IRREGULAR = "history_irregular"
     HISTORY_UNREADABLE = "history_unreadable"
@@ -58,16 +56,13 @@ _MESSAGES = {
         "The history file lacks the column “%(column)s” (expected: start, volume and optionally "
         "aht_seconds)."
     ),
-    ErrorCode.HISTORY_BAD_DATE: _(
-        "Line %(line)s: “%(value)s” is not an ISO date and time such as 2025-03-03T08:30:00+01:00."
+    ErrorCode.HISTORY_MALFORMED: _(
+        "%(skipped)s malformed lines out of %(lines)s in the history file (%(share)s %%), more "
+        "than the %(tolerance)s %% tolerated: %(named)s. Correct them, or raise the tolerance."
     ),
-    ErrorCode.HISTORY_BAD_VOLUME: _(
-        "Line %(line)s: the volume “%(value)s” is not a number greater than or equal to 0."
+    ErrorCode.INVALID_TOLERANCE: _(
+        "The share of malformed lines tolerated goes from 0 to %(maximum)s %%, not %(value)s."
     ),
-    ErrorCode.HISTORY_BAD_AHT: _(
-        "Line %(line)s: the handling time “%(value)s” is not a number of seconds greater than 0."
-    ),
-    ErrorCode.HISTORY_DUPLICATE_INTERVAL: _("Line %(line)s: the interval %(value)s appears twice."),
     ErrorCode.HISTORY_EMPTY: _("The history file has no data line."),
     ErrorCode.HISTORY_IRREGULAR: _(
         "The intervals of the history must be 5, 10, 15, 30 or 60 minutes long and start on "

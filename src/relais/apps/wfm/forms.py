@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.apps.organisation.models import Site
 from relais.apps.routing.models import Queue
+from relais.apps.wfm.history import MAX_TOLERANCE
 from relais.apps.wfm.models import StaffingModel
+from relais.core.importing import DEFAULT_TOLERANCE
 
 MAX_HISTORY_BYTES = 20_000_000
 
@@ -82,6 +84,17 @@ class ForecastForm(TablerForm):
         required=False,
         help_text=_("A start without a UTC offset is read in the site's local time."),
     )
+    tolerance_percent = forms.FloatField(
+        label=_("Malformed lines tolerated (%)"),
+        min_value=0,
+        max_value=100 * MAX_TOLERANCE,
+        initial=100 * DEFAULT_TOLERANCE,
+        required=False,
+        help_text=_(
+            "Up to this share of the file's lines, a malformed line is skipped and reported; "
+            "beyond it the file is refused. Empty: 0.1 %."
+        ),
+    )
     horizon_start = LocalDateField(
         label=_("First day to forecast"),
         required=False,
@@ -104,6 +117,11 @@ class ForecastForm(TablerForm):
         if upload is not None and upload.size > MAX_HISTORY_BYTES:
             raise forms.ValidationError(_("The history file is larger than 20 MB."))
         return upload
+
+    def tolerance(self) -> float:
+        """The share of malformed lines tolerated, from the percentage typed."""
+        percent = self.cleaned_data.get("tolerance_percent")
+        return DEFAULT_TOLERANCE if percent is None else percent / 100
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,26 +1,61 @@
 """Interval history from a CSV file: ``start`` (ISO datetime), ``volume``, ``aht_seconds``.
 
 Until interval statistics come from live traffic, planners feed history as CSV. A start
-without an offset is read in the site's local time. Every line is checked; the first bad
-one is reported with its line number and nothing is kept.
+without an offset is read in the site's local time. The file is read through
+`relais.core.importing.tolerant_csv`: a malformed line (a date or a number that does not
+read, an interval given twice, a start off the intervals' boundaries) is skipped and
+reported with its number when such lines are no more than the planner's tolerance (0.1 %
+of the lines by default); beyond it nothing is kept and the error names them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import collections
 import itertools
 import math
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from relais.apps.errors import RelaisError
 from relais.apps.wfm.errors import ErrorCode
+from relais.core.importing import (
+    DEFAULT_TOLERANCE,
+    CsvRecord,
+    ImportReport,
+    MalformedInput,
+    UnreadableInput,
+    tolerant_csv,
+)
 from relais.core.wfm.forecast import IntervalObservation
 
 INTERVALS_MINUTES = (5, 10, 15, 30, 60)
 MAX_LINES = 200_000
+#: The most a planner may let be skipped (a share of the lines).
+MAX_TOLERANCE = 0.5
+
+#: Malformed lines gathered before the start grid is known and the tolerance applied.
+_GATHER = 0.999
+
+#: The core's reasons for a line, in the planner's language.
+_CORE_REASONS = {
+    "not UTF-8 text": gettext_lazy("not UTF-8 text"),
+    "more fields than the header": gettext_lazy("more fields than the header"),
+}
+
+
+class History(NamedTuple):
+    """What a history file gave: its interval, its observations sorted by start, and the
+    report of the lines read and skipped."""
+
+    interval: timedelta
+    observations: tuple[IntervalObservation, ...]
+    report: ImportReport
 
 
 def _number(text: str) -> float | None:
@@ -31,91 +66,166 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _start(text: str, zone: zoneinfo.ZoneInfo, line: int) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError as bad:
-        raise RelaisError(ErrorCode.HISTORY_BAD_DATE, line=line, value=text[:40]) from bad
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    observation: IntervalObservation
 
 
-def _rows(text: str) -> Iterable[tuple[int, dict[str, str]]]:
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = {(name or "").strip().lower() for name in reader.fieldnames or ()}
-    for column in ("start", "volume"):
-        if column not in columns:
-            raise RelaisError(ErrorCode.HISTORY_MISSING_COLUMN, column=column)
-    for number, row in enumerate(reader, start=2):
-        yield number, {(k or "").strip().lower(): (v or "") for k, v in row.items() if k}
+class _Reader:
+    """Parses one record at a time; remembers the starts already seen."""
+
+    def __init__(self, zone: zoneinfo.ZoneInfo) -> None:
+        self.zone = zone
+        self.seen: set[datetime] = set()
+
+    def parse(self, record: CsvRecord) -> _Row:
+        text = record.get("start", "").strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                gettext("“%(value)s” is not an ISO date and time such as 2025-03-03T08:30:00+01:00")
+                % {"value": text[:40]}
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        start = moment.astimezone(UTC)
+        volume_text = record.get("volume", "").strip()
+        volume = _number(volume_text)
+        if volume is None or volume < 0:
+            raise ValueError(
+                gettext("the volume “%(value)s” is not a number greater than or equal to 0")
+                % {"value": volume_text[:40]}
+            )
+        aht_text = record.get("aht_seconds", "").strip()
+        aht = _number(aht_text) if aht_text else None
+        if aht_text and (aht is None or aht <= 0):
+            raise ValueError(
+                gettext("the handling time “%(value)s” is not a number of seconds greater than 0")
+                % {"value": aht_text[:40]}
+            )
+        if start in self.seen:
+            raise ValueError(
+                gettext("the interval %(value)s appears twice") % {"value": start.isoformat()}
+            )
+        self.seen.add(start)
+        return _Row(record.line, IntervalObservation(start, volume, aht))
 
 
-def decode(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as bad:
-        raise RelaisError(ErrorCode.HISTORY_UNREADABLE, details="not UTF-8 text") from bad
+def tolerance_check(tolerance: float) -> None:
+    if not 0 <= tolerance <= MAX_TOLERANCE:
+        raise RelaisError(
+            ErrorCode.INVALID_TOLERANCE,
+            maximum=number_format(100 * MAX_TOLERANCE),
+            value=f"{number_format(round(100 * tolerance, 3))} %",
+        )
 
 
 def parse_history(
-    content: bytes | str, *, time_zone: str
-) -> tuple[timedelta, tuple[IntervalObservation, ...]]:
-    """The interval length and the observations of a history CSV, sorted by start."""
-    zone = zoneinfo.ZoneInfo(time_zone)
-    observations: dict[datetime, IntervalObservation] = {}
-    lines: dict[datetime, int] = {}
-    for line, row in _rows(decode(content)):
-        if line > MAX_LINES:
-            raise RelaisError(ErrorCode.HISTORY_UNREADABLE, details=f"more than {MAX_LINES} lines")
-        if not any(value.strip() for value in row.values()):
-            continue
-        start = _start(row.get("start", ""), zone, line)
-        volume = _number(row.get("volume", ""))
-        if volume is None or volume < 0:
-            raise RelaisError(ErrorCode.HISTORY_BAD_VOLUME, line=line, value=row.get("volume"))
-        aht_text = row.get("aht_seconds", "").strip()
-        aht = _number(aht_text) if aht_text else None
-        if aht_text and (aht is None or aht <= 0):
-            raise RelaisError(ErrorCode.HISTORY_BAD_AHT, line=line, value=aht_text)
-        if start in observations:
-            raise RelaisError(
-                ErrorCode.HISTORY_DUPLICATE_INTERVAL, line=line, value=start.isoformat()
-            )
-        observations[start] = IntervalObservation(start, volume, aht)
-        lines[start] = line
-    if not observations:
-        raise RelaisError(ErrorCode.HISTORY_EMPTY)
-    ordered = tuple(observations[start] for start in sorted(observations))
-    return _interval(ordered, lines), ordered
-
-
-def _interval(ordered: tuple[IntervalObservation, ...], lines: dict[datetime, int]) -> timedelta:
-    gaps = [b.start - a.start for a, b in itertools.pairwise(ordered)]
-    smallest = min(gaps, default=timedelta(minutes=30))
-    minutes = smallest.total_seconds() / 60
-    step = next((m for m in INTERVALS_MINUTES if m == minutes), None)
-    if step is None and len(ordered) > 1:
-        second = ordered[1 + gaps.index(smallest)]
-        raise RelaisError(
-            ErrorCode.HISTORY_IRREGULAR, line=lines[second.start], value=second.start.isoformat()
+    content: bytes | str, *, time_zone: str, tolerance: float = DEFAULT_TOLERANCE
+) -> History:
+    """The interval, the observations (sorted by start) and the report of a history CSV;
+    malformed lines beyond ``tolerance`` (a share of the lines) refuse the whole file."""
+    tolerance_check(tolerance)
+    reader = _Reader(zoneinfo.ZoneInfo(time_zone))
+    try:
+        rows, report = tolerant_csv(
+            content,
+            reader.parse,
+            source="history",
+            required=("start", "volume"),
+            tolerance=_GATHER,  # every bad line named; the planner's tolerance below
+            max_lines=MAX_LINES,
         )
-    interval = timedelta(minutes=step or 30)
-    for observation in ordered:
-        if (observation.start - ordered[0].start) % interval:
+        interval, kept = _on_the_grid(rows, report, reader.zone)
+        report.enforce(tolerance)
+    except UnreadableInput as unreadable:
+        raise _unreadable(unreadable) from None
+    except MalformedInput as beyond:
+        raise _malformed(beyond.report, tolerance) from None
+    _translate(report)
+    return History(interval, kept, report)
+
+
+def _on_the_grid(
+    rows: list[_Row], report: ImportReport, zone: zoneinfo.ZoneInfo
+) -> tuple[timedelta, tuple[IntervalObservation, ...]]:
+    """The interval is the commonest gap between starts (5, 10, 15, 30 or 60 minutes); a
+    start off its boundaries is a malformed line."""
+    ordered = [
+        (row.line, row.observation) for row in sorted(rows, key=lambda row: row.observation.start)
+    ]
+    gaps = collections.Counter(b.start - a.start for (_, a), (_, b) in itertools.pairwise(ordered))
+    interval = timedelta(minutes=30)
+    if gaps:
+        interval = gaps.most_common(1)[0][0]
+        if interval.total_seconds() / 60 not in INTERVALS_MINUTES:
+            line, observation = ordered[1]
             raise RelaisError(
-                ErrorCode.HISTORY_IRREGULAR,
-                line=lines[observation.start],
-                value=observation.start.isoformat(),
+                ErrorCode.HISTORY_IRREGULAR, line=line, value=observation.start.isoformat()
             )
-    return interval
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    phases = collections.Counter((o.start - epoch) % interval for _, o in ordered)
+    phase = phases.most_common(1)[0][0] if phases else timedelta(0)
+    kept = []
+    for line, observation in ordered:
+        if (observation.start - epoch) % interval != phase:
+            report.reject(
+                line,
+                gettext("%(value)s is not on a boundary of the %(minutes)s-minute intervals")
+                % {
+                    "value": observation.start.astimezone(zone).isoformat(),
+                    "minutes": int(interval.total_seconds() // 60),
+                },
+            )
+        else:
+            kept.append(observation)
+    return interval, tuple(kept)
+
+
+def _translate(report: ImportReport) -> None:
+    for index, bad in enumerate(report.malformed):
+        if bad.reason in _CORE_REASONS:
+            report.malformed[index] = type(bad)(bad.line, str(_CORE_REASONS[bad.reason]))
+
+
+def _unreadable(unreadable: UnreadableInput) -> RelaisError:
+    if unreadable.problem == "missing_column":
+        return RelaisError(ErrorCode.HISTORY_MISSING_COLUMN, column=unreadable.detail)
+    if unreadable.problem == "empty":
+        return RelaisError(ErrorCode.HISTORY_EMPTY)
+    if unreadable.problem == "not_text":
+        details = gettext("line %(line)s is not UTF-8 text (save the file as CSV UTF-8)")
+    else:
+        details = gettext("more than %(maximum)s lines")
+    return RelaisError(
+        ErrorCode.HISTORY_UNREADABLE,
+        details=details % {"line": unreadable.line, "maximum": MAX_LINES},
+    )
+
+
+def malformed_lines(report: ImportReport, shown: int = 5) -> str:
+    """The first malformed lines of ``report``, for a person: “line 12: …; line 40: …”."""
+    _translate(report)
+    named = "; ".join(
+        gettext("line %(line)s: %(reason)s") % {"line": bad.line, "reason": bad.reason}
+        for bad in report.malformed[:shown]
+    )
+    if report.skipped > shown:
+        named += " " + gettext("(and %(count)s more)") % {"count": report.skipped - shown}
+    return named
+
+
+def _malformed(report: ImportReport, tolerance: float) -> RelaisError:
+    return RelaisError(
+        ErrorCode.HISTORY_MALFORMED,
+        skipped=report.skipped,
+        lines=report.lines,
+        share=number_format(round(100 * report.skipped / max(report.lines, 1), 2)),
+        tolerance=number_format(round(100 * tolerance, 3)),
+        named=malformed_lines(report),
+    )
 
 
 #: Live history: the weeks of contacts read, and the length of an interval.

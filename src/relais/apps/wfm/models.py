@@ -50,6 +50,8 @@ class ForecastRun(models.Model):
     scores = models.JSONField(_("scores of every method"), default=list, blank=True)
     horizon_start = models.DateField(_("first forecast day"))
     horizon_end = models.DateField(_("last forecast day"))
+    #: the history file's lines read and malformed lines skipped (None: the live history)
+    import_report = models.JSONField(_("history file read"), null=True, blank=True, default=None)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

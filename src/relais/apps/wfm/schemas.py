@@ -7,12 +7,22 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from relais.apps.wfm.history import MAX_TOLERANCE
+from relais.core.importing import DEFAULT_TOLERANCE
+
 
 class ForecastCreate(Schema):
     site_id: int
     queue: str = Field(min_length=1, max_length=120)
     history_csv: str = Field(
         min_length=1, description="CSV text: start (ISO datetime), volume, optional aht_seconds"
+    )
+    tolerance_percent: float = Field(
+        default=100 * DEFAULT_TOLERANCE,
+        ge=0,
+        le=100 * MAX_TOLERANCE,
+        description="malformed lines skipped and reported up to this share of the lines (%); "
+        "beyond it the file is refused (history_malformed)",
     )
     horizon_start: date | None = None
     horizon_days: int = Field(default=7, ge=1, le=62)
@@ -34,6 +44,19 @@ class ForecastValueRead(Schema):
     is_history: bool
 
 
+class MalformedLineRead(Schema):
+    line: int
+    reason: str
+
+
+class ImportReportRead(Schema):
+    """The history file read: its data lines, and the malformed ones skipped (100 at most)."""
+
+    lines: int
+    skipped: int
+    malformed: list[MalformedLineRead]
+
+
 class ForecastRead(Schema):
     id: int
     site_id: int
@@ -45,6 +68,9 @@ class ForecastRead(Schema):
     scores: list[ScoreRead]
     horizon_start: date
     horizon_end: date
+    import_report: ImportReportRead | None = Field(
+        default=None, description="the history file read (none for the live history)"
+    )
     created_at: datetime
 
 

@@ -36,6 +36,7 @@ from relais.apps.wfm.models import (
     StaffingModel,
     StaffingPlan,
 )
+from relais.core.importing import DEFAULT_TOLERANCE, ImportReport
 from relais.core.queueing import StaffingError, StaffingTargets, staff_intervals
 from relais.core.wfm.calendars import open_interval_starts
 from relais.core.wfm.forecast import (
@@ -87,12 +88,24 @@ def forecast_run_create(
     horizon_start: date | None = None,
     horizon_days: int = 7,
     methods: Sequence[str] | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> ForecastRun:
-    """Forecast ``queue`` on ``site``'s open intervals from a history CSV."""
+    """Forecast ``queue`` on ``site``'s open intervals from a history CSV; its malformed
+    lines are skipped and kept in the run's report when no more than ``tolerance`` (a share
+    of the lines), otherwise the file is refused (`history.parse_history`)."""
     _require_planner(actor, site)
-    interval, observations = parse_history(history_csv, time_zone=site.time_zone)
+    read = parse_history(history_csv, time_zone=site.time_zone, tolerance=tolerance)
     return _forecast_run(
-        actor, site, queue, interval, observations, horizon_start, horizon_days, methods, "csv"
+        actor,
+        site,
+        queue,
+        read.interval,
+        read.observations,
+        horizon_start,
+        horizon_days,
+        methods,
+        "csv",
+        read.report,
     )
 
 
@@ -145,6 +158,7 @@ def _forecast_run(
     horizon_days: int,
     methods: Sequence[str] | None,
     source: str,
+    report: ImportReport | None = None,
 ) -> ForecastRun:
     candidates = _methods(methods)
     last_local = observations[-1].start.astimezone(calendars.zoneinfo_of(site)).date()
@@ -185,6 +199,7 @@ def _forecast_run(
             ],
             horizon_start=start,
             horizon_end=end,
+            import_report=report.as_json() if report is not None else None,
             created_by=actor,
             created_at=timezone.now(),
         )
@@ -210,6 +225,7 @@ def _forecast_run(
                 "site": site.name,
                 "queue": queue,
                 "history": source,
+                "skipped_lines": report.skipped if report is not None else 0,
                 "method": run.method,
                 "wape": run.wape,
             },

@@ -110,7 +110,10 @@ def forecast_create(request: HttpRequest) -> HttpResponse:
     try:
         if data["source"] == HistorySource.CSV:
             run = services.forecast_run_create(
-                queue=data["queue"].code, history_csv=data["history"].read(), **common
+                queue=data["queue"].code,
+                history_csv=data["history"].read(),
+                tolerance=form.tolerance(),
+                **common,
             )
         else:
             run = services.forecast_run_from_live(queue=data["queue"], **common)

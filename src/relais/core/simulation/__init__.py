@@ -17,7 +17,13 @@ from relais.core.simulation.distributions import (
     Never,
 )
 from relais.core.simulation.labels import label
-from relais.core.simulation.limits import LIMITS, ScenarioLimitError, ScenarioLimits, toml_read
+from relais.core.simulation.limits import (
+    LIMITS,
+    ScenarioLimitError,
+    ScenarioLimits,
+    ScenarioSyntaxError,
+    toml_read,
+)
 from relais.core.simulation.parsing import load_scenario, parse_scenario
 from relais.core.simulation.report import render_html_report
 from relais.core.simulation.results import DIMENSIONS, KPI_METRICS, ReplicationResult, ViewKey
@@ -64,6 +70,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioLimitError",
     "ScenarioLimits",
+    "ScenarioSyntaxError",
     "ShiftSpec",
     "SimulationResult",
     "ViewKey",

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from relais.core.clock import from_datetime
+from relais.core.importing import ImportReport
 from relais.core.simulation.scenario import ScenarioError
 
 __all__ = ["Table"]
@@ -20,12 +21,20 @@ _MISSING: Any = object()
 class Table:
     """One TOML table at `where` (e.g. "queues[2]") of the scenario `source`."""
 
-    def __init__(self, data: Mapping[str, Any], where: str, source: str) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        where: str,
+        source: str,
+        imports: list[ImportReport] | None = None,
+    ) -> None:
         if not isinstance(data, Mapping):
             raise ScenarioError(f"{source}: {where}: expected a table, got {_kind(data)}")
         self.data = data
         self.where = where
         self.source = source
+        #: the reports of the files read for the scenario, shared by all its tables
+        self.imports: list[ImportReport] = [] if imports is None else imports
         self._read: set[str] = set()
 
     def error(self, key: str, message: str) -> ScenarioError:
@@ -123,14 +132,17 @@ class Table:
         value = self.raw(key, None)
         if value is None:
             return None
-        return Table(value, f"{self.where}.{key}" if self.where else key, self.source)
+        return Table(value, f"{self.where}.{key}" if self.where else key, self.source, self.imports)
 
     def tables(self, key: str) -> list[Table]:
         value = self.raw(key, [])
         if not isinstance(value, list):
             raise self.error(key, f"expected a list of tables ([[{key}]]), got {_kind(value)}")
         prefix = f"{self.where}." if self.where else ""
-        return [Table(item, f"{prefix}{key}[{i}]", self.source) for i, item in enumerate(value)]
+        return [
+            Table(item, f"{prefix}{key}[{i}]", self.source, self.imports)
+            for i, item in enumerate(value)
+        ]
 
     def moment(self, key: str, zone: str, day: date, default: Any = _MISSING) -> Any:
         """An instant: "HH:MM" on `day` in `zone`, an ISO date-time, or a TOML date-time."""

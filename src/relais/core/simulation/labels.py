@@ -73,6 +73,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_data": ("no data", "pas de données"),
     "progress": ("Simulating", "Simulation"),
     "report_written": ("report written to", "rapport écrit dans"),
+    "skipped_lines": ("malformed lines skipped", "lignes mal formées ignorées"),
 }
 
 

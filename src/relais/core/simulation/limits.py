@@ -7,6 +7,7 @@ the application turns a `ScenarioLimitError` into a translated error (apps/simul
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ from typing import Any
 from relais.core.simulation.arrivals import base_volumes
 from relais.core.simulation.scenario import Scenario, ScenarioError, VolumeShock
 
-__all__ = ["LIMITS", "ScenarioLimitError", "ScenarioLimits", "size_check", "toml_read"]
+__all__ = [
+    "LIMITS",
+    "ScenarioLimitError",
+    "ScenarioLimits",
+    "ScenarioSyntaxError",
+    "size_check",
+    "toml_read",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,31 @@ class ScenarioLimitError(ScenarioError):
         super().__init__(f"{source}: {field}: at most {maximum:g}, got {value:g}")
 
 
+class ScenarioSyntaxError(ScenarioError):
+    """Text that is not TOML: the `line` and `column` of the fault, and the parser's `reason`.
+    A TOML file is read whole or not at all: there is no line to skip."""
+
+    def __init__(self, source: str, line: int, column: int, reason: str) -> None:
+        self.line = line
+        self.column = column
+        self.reason = reason
+        super().__init__(f"{source}: line {line}, column {column}: not valid TOML: {reason}")
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _syntax_error(source: str, error: tomllib.TOMLDecodeError) -> ScenarioSyntaxError:
+    """Python 3.12's TOMLDecodeError has its place only in its message: "… (at line 3, column
+    5)"; Python 3.14 gives `lineno` and `colno`."""
+    text = str(error.args[0]) if error.args else str(error)
+    found = _AT.search(text)
+    line = getattr(error, "lineno", None) or (int(found.group(1)) if found else 1)
+    column = getattr(error, "colno", None) or (int(found.group(2)) if found else 1)
+    reason = getattr(error, "msg", None) or (text[: found.start()] if found else text)
+    return ScenarioSyntaxError(source, line, column, reason)
+
+
 def toml_read(text: str, *, source: str, limits: ScenarioLimits = LIMITS) -> dict[str, Any]:
     """`text` as TOML, refused when longer or deeper than `limits` (a deeply nested document
     exhausted the parser's recursion: a server error)."""
@@ -50,7 +83,7 @@ def toml_read(text: str, *, source: str, limits: ScenarioLimits = LIMITS) -> dic
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{source}: not valid TOML: {error}") from None
+        raise _syntax_error(source, error) from None
     except RecursionError:
         raise ScenarioLimitError(source, "depth", float("inf"), limits.toml_depth) from None
     depth = _depth(data)

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from relais.core.briefings import Rollout, RolloutMode
+from relais.core.importing import UnreadableInput, utf8_text
 from relais.core.kpi import KpiConfig
 from relais.core.routing import (
     AnyOf,
@@ -91,9 +92,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _read_toml(file: Path, depth: int) -> dict[str, Any]:
     try:
-        text = file.read_text("utf-8")
+        text = utf8_text(file.read_bytes(), source=file.name)
     except OSError as error:
         raise ScenarioError(f"{file}: cannot read the scenario ({error.strerror})") from None
+    except UnreadableInput as error:
+        raise ScenarioError(str(error)) from None
     data = toml_read(text, source=file.name)
     parent = data.pop("extends", None)
     if parent is None:
@@ -197,6 +200,7 @@ def parse_scenario(
         replay_table.check_unknown()
     root.check_unknown()
     scenario = Scenario(
+        import_reports=tuple(root.imports),
         sites=sites,
         queues=queues,
         agents=agents,

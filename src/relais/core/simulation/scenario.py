@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from relais.core.briefings import Rollout
+from relais.core.importing import ImportReport
 from relais.core.kpi import KpiConfig
 from relais.core.routing import BreakReason, Channel, InProgress, QueueConfig, Site
 from relais.core.simulation.distributions import Distribution, Exponential, Never
@@ -188,6 +189,8 @@ class Scenario:
     partners: tuple[PartnerBilling, ...] = ()
     events: tuple[ScenarioEvent, ...] = ()
     replay: tuple[ReplayArrival, ...] | None = None
+    #: the files of values read for it, with their malformed lines skipped (relais.core.importing)
+    import_reports: tuple[ImportReport, ...] = field(default=(), compare=False)
 
     @property
     def end(self) -> float:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import csv
+import math
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from relais.core.importing import (
+    DEFAULT_TOLERANCE,
+    MalformedInput,
+    UnreadableInput,
+    tolerant,
+    utf8_text,
+)
 from relais.core.simulation.distributions import (
     Distribution,
     Empirical,
@@ -49,16 +57,44 @@ def distribution(table: Table | None, default: Distribution, base_dir: Path | No
 
 
 def _values_file(table: Table, base_dir: Path | None) -> tuple[float, ...]:
+    """Non-negative numbers, one or more a line; a line that does not read is skipped and
+    reported below `tolerance_percent` (0.1 % by default) of the lines, refused beyond."""
     name: str = table.text("file")
+    percent = table.number("tolerance_percent", 100 * DEFAULT_TOLERANCE, minimum=0.0)
+    if percent > _MAX_TOLERANCE_PERCENT:
+        raise table.error(
+            "tolerance_percent", f"at most {_MAX_TOLERANCE_PERCENT:g}, got {percent:g}"
+        )
     path = (base_dir or Path()) / name
     try:
-        lines = path.read_text("utf-8").split()
-        values = tuple(float(line) for line in lines)
-    except (OSError, ValueError) as error:
-        raise table.error("file", f"cannot read numbers from {name!r}: {error}") from None
-    if not values or min(values) < 0:
+        text = utf8_text(path.read_bytes(), source=name)
+    except OSError as error:
+        raise table.error("file", f"cannot read {name!r} ({error.strerror})") from None
+    except UnreadableInput as error:
+        raise table.error("file", str(error)) from None
+    lines = ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+    try:
+        rows, report = tolerant(lines, _values_line, source=name, tolerance=percent / 100)
+    except MalformedInput as error:
+        raise table.error("file", str(error)) from None
+    if not rows:
         raise table.error("file", f"{name!r} must hold non-negative numbers, one per line")
-    return values
+    if report.skipped:
+        table.imports.append(report)
+    return tuple(value for row in rows for value in row)
+
+
+_MAX_TOLERANCE_PERCENT = 50.0
+
+
+def _values_line(line: str) -> tuple[float, ...]:
+    values = []
+    for word in line.split():
+        value = float(word)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{word!r} is not a non-negative number")
+        values.append(value)
+    return tuple(values)
 
 
 def replay_file(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from relais.apps.wfm import services
 from relais.apps.wfm.management.commands._common import day, refusals, site_named
 from relais.apps.wfm.progress import ProgressBar
+from relais.core.importing import DEFAULT_TOLERANCE, ImportReport
 from relais.core.wfm.forecast import default_methods
 
 
@@ -23,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--site", required=True, help="site name (or id)")
         parser.add_argument("--queue", required=True, help="queue or series name")
         parser.add_argument("--history", required=True, type=Path, help="CSV file")
+        parser.add_argument(
+            "--tolerance-percent",
+            type=float,
+            default=100 * DEFAULT_TOLERANCE,
+            metavar="PERCENT",
+            help="malformed lines skipped and reported up to this share of the lines "
+            "(default 0.1); beyond it the file is refused",
+        )
         parser.add_argument("--start", type=day, help="first day to forecast (default: next)")
         parser.add_argument("--days", type=int, default=7, help="days to forecast (1-62)")
         names = ", ".join(m.name for m in default_methods())
@@ -51,10 +60,15 @@ class Command(BaseCommand):
                 site=site,
                 queue=options["queue"],
                 history_csv=content,
+                tolerance=options["tolerance_percent"] / 100,
                 horizon_start=options["start"],
                 horizon_days=options["days"],
                 methods=methods or None,
             )
+        if run.import_report and run.import_report["skipped"]:
+            report = ImportReport.from_json(run.import_report)
+            report.source = str(options["history"])
+            self.stderr.write(report.summary())
         forecast = run.values.filter(is_history=False)
         total = sum(row.volume for row in forecast)
         self.stdout.write(
