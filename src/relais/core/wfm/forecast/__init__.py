@@ -18,6 +18,7 @@ from relais.core.wfm.forecast.methods import (
     SeasonalAverage,
     SeasonalNaive,
     SeriesModel,
+    WeekdayProfile,
     default_methods,
 )
 from relais.core.wfm.forecast.metrics import mase, wape
@@ -46,6 +47,7 @@ __all__ = [
     "SeasonalAverage",
     "SeasonalNaive",
     "SeriesModel",
+    "WeekdayProfile",
     "aht_profile",
     "build_grid",
     "default_methods",

@@ -35,6 +35,7 @@ _QUALIFIER = re.compile(r"\s*\([^)]*\)")
 
 DECLARED = "declared"
 SEEN_CLOSED = "seen_closed"
+_Date = date
 SEEN_OPEN = "seen_open"
 NEVER_SEEN = "never_seen"
 
@@ -53,7 +54,7 @@ class HolidayClosure:
     label: str
     closed: bool
     reason: str
-    seen_on: date | None = None
+    seen_on: _Date | None = None
 
 
 def _key(label: str) -> str:
