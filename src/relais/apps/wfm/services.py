@@ -48,7 +48,12 @@ from relais.core.wfm.scheduling import SchedulingError, SolverSettings, Week, so
 from relais.core.wfm.scheduling.solver import Progress
 
 #: The seasonal baselines: fast, no model to compile (the pages' default).
-FAST_METHODS = ("seasonal_naive", "seasonal_average_4w", "seasonal_average_8w")
+FAST_METHODS = (
+    "seasonal_naive",
+    "seasonal_average_4w",
+    "seasonal_average_8w",
+    "weekday_profile_6w",
+)
 ALL_METHODS = tuple(method.name for method in default_methods())
 MAX_HORIZON_DAYS = 62
 HISTORY_KEPT = timedelta(days=28)  # shown with the run's chart
