@@ -27,17 +27,19 @@ from relais.core.wfm.calendars import (
     OpeningHours,
     SiteCalendarConfig,
     open_interval_starts,
-    site_calendar,
 )
 from relais.core.wfm.forecast import (
     IntervalObservation,
     QueueForecast,
     QueueHistory,
+    SeasonalAverage,
     SeasonalNaive,
     SeriesModel,
     default_methods,
+    forecast_calendar,
     forecast_queue,
     forecast_with,
+    holiday_closures,
 )
 
 ZONE = "America/New_York"
@@ -113,20 +115,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         train = [o for o in observations if _local_date(o.start) < first_test]
         actual = {o.start: o.volume for o in observations if _local_date(o.start) >= first_test}
         # The planner knows the site's calendar: weekdays 07:00–21:05 (169 five-minute
-        # intervals), closed on US federal holidays.
+        # intervals), closed on US federal holidays (the site says so: closures declared).
         site = SiteCalendarConfig(
             country="US",
             time_zone=ZONE,
             opening_hours=OpeningHours.same_every_day(time(7), time(21, 5)),
+            closed_on_public_holidays=True,
         )
-        calendar = site_calendar(site, days[0], days[-1])
-        future = site_calendar(site, first_test, days[-1])
-        horizon = open_interval_starts(future, interval)
-        closed = calendar.closed_dates
         history = QueueHistory("bank", ZONE, interval, tuple(train))
+        calendar, closures = forecast_calendar(site, days[0], days[-1], history)
+        horizon = [
+            s for s in open_interval_starts(calendar, interval) if _local_date(s) >= first_test
+        ]
+        closed = calendar.closed_dates
         print(f"{len(days)} days in {path.name}; train before {first_test}; ")
         print(f"test {args.test_days} days = {len(actual)} intervals; horizon {len(horizon)}")
-        print(f"holidays: {sorted(calendar.holidays.items())}")
+        learned = holiday_closures(history, {c.date: c.label for c in closures})
+        for declared, alone in zip(closures, learned, strict=True):
+            print(
+                f"holiday {declared.date} {declared.label}: closed={declared.closed}"
+                f" ({declared.reason}; history alone: {alone.reason})"
+            )
 
         with stopwatch() as relais_seconds:
             relais = forecast_queue(history, horizon, closed_dates=closed)
@@ -152,23 +161,34 @@ def main(argv: Sequence[str] | None = None) -> None:
                     horizon,
                     [SeriesModel(model, weeks=10_000, name=model)],
                     closed_dates=closed,
-                    holiday_effects=False,
+                    calendar_effects=False,
                 )
             peers[model] = _wape(raw[model], actual)
             peer_forecasts[model] = raw[model]
             row(f"statsforecast {model} ({model_seconds[0]:.1f} s)", peers[model], widths=(40, 10))
         naive = forecast_with(
-            history, horizon, [SeasonalNaive()], closed_dates=closed, holiday_effects=False
+            history, horizon, [SeasonalNaive()], closed_dates=closed, calendar_effects=False
         )
         wape_naive = _wape(naive["seasonal_naive"], actual)
         row("seasonal naive (no holiday effect)", wape_naive, widths=(40, 10))
+        # Same weekday and time, mean of the last two weeks of training days: on the
+        # open-day grid, whose rows are calendar dates, so a missing day shifts nothing.
+        weekday_mean = forecast_with(
+            history,
+            horizon,
+            [SeasonalAverage(weeks=2, name="weekday_mean_2w")],
+            closed_dates=closed,
+            calendar_effects=False,
+        )
+        wape_weekday_mean = _wape(weekday_mean["weekday_mean_2w"], actual)
+        row("same-weekday mean of the last 2 weeks", wape_weekday_mean, widths=(40, 10))
         wape_relais = _wape(relais, actual)
         chosen = [m for m in default_methods() if m.name == relais.method]
         members = getattr(chosen[0], "members", ())
         needed = [m for m in default_methods() if m.name in members] + chosen
-        plain = forecast_with(history, horizon, needed, closed_dates=closed, holiday_effects=False)
+        plain = forecast_with(history, horizon, needed, closed_dates=closed, calendar_effects=False)
         wape_plain = _wape(plain[relais.method], actual)
-        row("Relais' choice without holiday uplift", wape_plain, widths=(40, 10))
+        row("Relais' choice without calendar effects", wape_plain, widths=(40, 10))
         row(f"Relais' choice: {relais.method}", wape_relais, widths=(40, 10))
 
     best = min(peers, key=lambda name: peers[name])
@@ -179,11 +199,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             "wape_relais": round(wape_relais, 5),
             "wape_best_statsforecast": round(peers[best], 5),
             "best_statsforecast_model": best,
+            "wape_weekday_mean_2w": round(wape_weekday_mean, 5),
             "seconds": round(elapsed[0], 1),
             "relais_method": relais.method,
             "relais_seconds": round(relais_seconds[0], 1),
             "holiday_uplift": round(relais.holiday_uplift, 4),
-            "wape_relais_without_holiday_uplift": round(wape_plain, 5),
+            "month_turn": {str(rank): round(f, 4) for rank, f in relais.month_turn},
+            "wape_relais_without_calendar_effects": round(wape_plain, 5),
             "wape_relais_30min": round(_wape(relais, actual, timedelta(minutes=30)), 5),
             "wape_best_statsforecast_30min": round(
                 _wape(raw_best, actual, timedelta(minutes=30)), 5

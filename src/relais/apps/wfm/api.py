@@ -190,6 +190,7 @@ def _calendar(site: Any) -> dict[str, Any]:
         "observes_ramadan": observes_ramadan(site),
         "ramadan_days": override.ramadan_days if override else {},
         "ramadan_max_paid_hours": override.ramadan_max_paid_hours if override else 6,
+        "closes_on_public_holidays": override.closes_on_public_holidays if override else None,
     }
 
 

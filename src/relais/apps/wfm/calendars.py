@@ -17,6 +17,7 @@ from relais.core.wfm.calendars import (
     SiteCalendarConfig,
     site_calendar,
 )
+from relais.core.wfm.forecast import HolidayClosure, QueueHistory, forecast_calendar
 
 #: Countries whose sites observe Ramadan unless their override says otherwise.
 RAMADAN_COUNTRIES = frozenset({"MA", "TN", "DZ", "EG", "SN", "SA", "AE", "QA", "JO"})
@@ -70,9 +71,22 @@ def calendar_config(site: Site, *, language: str | None = None) -> SiteCalendarC
         language=language if language in {"fr", "en"} else "en",
         observes_ramadan=observes_ramadan(site),
         ramadan_overrides=ramadan_overrides(override.ramadan_days) if override else {},
+        closed_on_public_holidays=override.closes_on_public_holidays if override else None,
     )
 
 
 def calendar_of(site: Site, start: date, end: date) -> SiteCalendar:
     """The site's calendar for the local dates ``start`` … ``end``."""
     return site_calendar(calendar_config(site), start, end)
+
+
+def forecast_calendar_of(
+    site: Site, start: date, end: date, history: QueueHistory
+) -> tuple[SiteCalendar, tuple[HolidayClosure, ...]]:
+    """The site's calendar as a forecast of ``history`` sees it, and each holiday's fate.
+
+    A public holiday is closed only if the site says it closes on public holidays, or if
+    the queue's history shows it closed on the latest occurrence of that holiday;
+    otherwise it is forecast like a normal day of its weekday.
+    """
+    return forecast_calendar(calendar_config(site), start, end, history)

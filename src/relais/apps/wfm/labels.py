@@ -17,6 +17,8 @@ METHODS: dict[str, Promise] = {
     "mstl_12w": _("Seasonal decomposition (MSTL) over 12 weeks"),
     "ensemble_ets_mstl": _("Combination of ETS and MSTL"),
     "ensemble_ets_theta_mstl": _("Combination of ETS, Theta and MSTL"),
+    "weekday_profile_6w": _("Weekday profile, median day of the last 6 weeks"),
+    "ensemble_profile_ets": _("Combination of the weekday profile and ETS"),
 }
 
 ACTIVITIES: dict[str, Promise] = {

@@ -17,6 +17,9 @@ class SiteCalendarOverride(models.Model):
     ``ramadan_days`` maps a Hijri year to the first and last local dates of Ramadan actually
     observed (moon sighting, e.g. Morocco): ``{"1446": ["2025-03-02", "2025-03-30"]}``.
     ``observes_ramadan`` None follows the country (Morocco, Tunisia… observe it).
+    ``closes_on_public_holidays``: True, the site closes on every public holiday of its
+    country; False, it works them all; None (not said), the forecast learns from the
+    queue's history which ones it closes (docs/wfm-forecast-calendars.md).
     """
 
     site = models.OneToOneField(
@@ -26,6 +29,12 @@ class SiteCalendarOverride(models.Model):
     ramadan_days = models.JSONField(_("Ramadan as observed"), default=dict, blank=True)
     ramadan_max_paid_hours = models.PositiveSmallIntegerField(
         _("maximum paid hours per day in Ramadan"), default=6
+    )
+    closes_on_public_holidays = models.BooleanField(
+        _("closes on public holidays"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the forecast learns from history which holidays the site closes."),
     )
 
     class Meta:

@@ -197,6 +197,11 @@ class SiteCalendarUpdate(Schema):
         default_factory=dict, description='{"1446": ["2025-03-01", "2025-03-30"]}'
     )
     ramadan_max_paid_hours: int = 6
+    closes_on_public_holidays: bool | None = Field(
+        default=None,
+        description="true: closed on every public holiday; false: open on all; "
+        "null: the forecast learns from history which ones the site closes",
+    )
 
 
 class SiteCalendarRead(Schema):
@@ -204,3 +209,4 @@ class SiteCalendarRead(Schema):
     observes_ramadan: bool
     ramadan_days: dict[str, list[str]]
     ramadan_max_paid_hours: int
+    closes_on_public_holidays: bool | None

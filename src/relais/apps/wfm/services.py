@@ -49,7 +49,12 @@ from relais.core.wfm.scheduling import SchedulingError, SolverSettings, Week, so
 from relais.core.wfm.scheduling.solver import Progress
 
 #: The seasonal baselines: fast, no model to compile (the pages' default).
-FAST_METHODS = ("seasonal_naive", "seasonal_average_4w", "seasonal_average_8w")
+FAST_METHODS = (
+    "seasonal_naive",
+    "seasonal_average_4w",
+    "seasonal_average_8w",
+    "weekday_profile_6w",
+)
 ALL_METHODS = tuple(method.name for method in default_methods())
 MAX_HORIZON_DAYS = 62
 HISTORY_KEPT = timedelta(days=28)  # shown with the run's chart
@@ -167,14 +172,14 @@ def _forecast_run(
     if not 1 <= horizon_days <= MAX_HORIZON_DAYS or start <= last_local:
         raise RelaisError(ErrorCode.INVALID_HORIZON)
     end = start + timedelta(days=horizon_days - 1)
-    calendar = calendars.calendar_of(site, first_local, end)
+    queue_history = QueueHistory(queue, site.time_zone, interval, observations)
+    calendar, closures = calendars.forecast_calendar_of(site, first_local, end, queue_history)
     zone = calendars.zoneinfo_of(site)
     horizon = [
         s for s in open_interval_starts(calendar, interval) if s.astimezone(zone).date() >= start
     ]
     if not horizon:
         raise RelaisError(ErrorCode.SITE_NEVER_OPEN, site=site.name)
-    queue_history = QueueHistory(queue, site.time_zone, interval, observations)
     try:
         with warnings.catch_warnings():  # empty means in the backtest: MASE is then NaN
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -228,6 +233,11 @@ def _forecast_run(
                 "skipped_lines": report.skipped if report is not None else 0,
                 "method": run.method,
                 "wape": run.wape,
+                "holidays": {
+                    str(c.date): {"closed": c.closed, "reason": c.reason}
+                    for c in closures
+                    if start <= c.date <= end
+                },
             },
         )
     return run
@@ -422,8 +432,10 @@ def site_calendar_override_set(
     observes_ramadan: bool | None,
     ramadan_days: dict[str, list[str]],
     ramadan_max_paid_hours: int = 6,
+    closes_on_public_holidays: bool | None = None,
 ) -> SiteCalendarOverride:
-    """Record how a site observes Ramadan (moon sighting: first and last day per Hijri year)."""
+    """Record how a site observes Ramadan (moon sighting: first and last day per Hijri year)
+    and whether it closes on public holidays (None: the forecast learns it from history)."""
     _require_planner(actor, site)
     try:
         calendars.ramadan_overrides(ramadan_days)
@@ -439,6 +451,7 @@ def site_calendar_override_set(
             "observes_ramadan": observes_ramadan,
             "ramadan_days": {str(k): [str(d) for d in v] for k, v in ramadan_days.items()},
             "ramadan_max_paid_hours": ramadan_max_paid_hours,
+            "closes_on_public_holidays": closes_on_public_holidays,
         }
         changes = {
             name: [getattr(override, name), value]

@@ -71,7 +71,10 @@ class SiteCalendarConfig:
     ``ramadan_overrides`` maps a Hijri year to the first and last local dates of Ramadan
     actually observed on the site (moon sighting, e.g. Morocco), replacing the computed
     Umm al-Qura dates. ``extra_holidays`` adds or relabels days; ``ignored_holidays``
-    removes days the site works anyway.
+    removes days the site works anyway. ``closed_on_public_holidays``: ``True`` the site
+    closes on every public holiday, ``False`` it works them all, ``None`` it has not said
+    (the calendar then shows them closed; the forecast learns from history which ones the
+    site really closes, see ``relais.core.wfm.forecast.forecast_calendar``).
     """
 
     country: str
@@ -79,7 +82,7 @@ class SiteCalendarConfig:
     opening_hours: OpeningHours
     subdivision: str | None = None
     language: str = "en"
-    closed_on_public_holidays: bool = True
+    closed_on_public_holidays: bool | None = True
     extra_holidays: Mapping[date, str] = field(default_factory=lambda: _EMPTY_DATES)
     ignored_holidays: frozenset[date] = frozenset()
     observes_ramadan: bool = False

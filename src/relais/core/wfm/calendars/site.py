@@ -96,7 +96,7 @@ def site_calendar(config: SiteCalendarConfig, start: date, end: date) -> SiteCal
         if in_ramadan and config.ramadan_opening_hours is not None:
             hours = config.ramadan_opening_hours
         windows: list[UtcWindow] = []
-        if holiday is None or not config.closed_on_public_holidays:
+        if holiday is None or config.closed_on_public_holidays is False:
             windows = [
                 local_window_to_utc(local_date, window, config.time_zone)
                 for window in hours.windows(local_date.weekday())

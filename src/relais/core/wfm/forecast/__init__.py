@@ -9,6 +9,7 @@ forecasts. See docs/wfm-forecast-calendars.md.
 
 from relais.core.wfm.forecast.forecasting import aht_profile, forecast_queue, forecast_with
 from relais.core.wfm.forecast.grid import Grid, build_grid, prepare
+from relais.core.wfm.forecast.holidays import HolidayClosure, forecast_calendar, holiday_closures
 from relais.core.wfm.forecast.methods import (
     DailyLevelProfile,
     Ensemble,
@@ -17,6 +18,7 @@ from relais.core.wfm.forecast.methods import (
     SeasonalAverage,
     SeasonalNaive,
     SeriesModel,
+    WeekdayProfile,
     default_methods,
 )
 from relais.core.wfm.forecast.metrics import mase, wape
@@ -35,6 +37,7 @@ __all__ = [
     "Ensemble",
     "ForecastMethod",
     "Grid",
+    "HolidayClosure",
     "IntervalForecast",
     "IntervalObservation",
     "MethodScore",
@@ -44,11 +47,14 @@ __all__ = [
     "SeasonalAverage",
     "SeasonalNaive",
     "SeriesModel",
+    "WeekdayProfile",
     "aht_profile",
     "build_grid",
     "default_methods",
+    "forecast_calendar",
     "forecast_queue",
     "forecast_with",
+    "holiday_closures",
     "mase",
     "prepare",
     "wape",

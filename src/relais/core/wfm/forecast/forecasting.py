@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from relais.core.wfm.forecast.grid import Grid, Matrix, build_grid, prepare
+from relais.core.wfm.forecast.grid import Grid, Matrix, Prepared, build_grid, prepare
 from relais.core.wfm.forecast.methods import Ensemble, ForecastMethod, default_methods
 from relais.core.wfm.forecast.model import (
     BacktestSettings,
@@ -67,17 +67,16 @@ def _aht_wape(grid: Grid, horizon: int) -> float | None:
 
 
 def _forecasts(
-    grid: Grid, methods: Sequence[ForecastMethod], *, holiday_effects: bool
-) -> tuple[dict[str, Matrix], float, Matrix | None]:
+    grid: Grid, methods: Sequence[ForecastMethod], *, calendar_effects: bool
+) -> tuple[dict[str, Matrix], Prepared, Matrix | None]:
     future = len(grid.days) - grid.history_days
-    prepared = prepare(grid, grid.history_days, holiday_effects=holiday_effects)
+    prepared = prepare(grid, grid.history_days, calendar_effects=calendar_effects)
     matrices = run_methods(methods, prepared.values, grid.period, future)
-    after = grid.after_closure[grid.history_days :] & holiday_effects
     closed = grid.closed[grid.history_days :]
     for matrix in matrices.values():
-        matrix[after] *= prepared.uplift
+        matrix *= prepared.day_factors[grid.history_days :, None]
         matrix[closed] = 0.0
-    return matrices, prepared.uplift, aht_profile(grid, grid.history_days, future)
+    return matrices, prepared, aht_profile(grid, grid.history_days, future)
 
 
 def _queue_forecast(
@@ -87,9 +86,9 @@ def _queue_forecast(
     method: str,
     matrix: Matrix,
     aht: Matrix | None,
-    extras: tuple[tuple[MethodScore, ...], float, float | None],
+    extras: tuple[tuple[MethodScore, ...], Prepared, float | None],
 ) -> QueueForecast:
-    scores, uplift, aht_wape = extras
+    scores, prepared, aht_wape = extras
     intervals = []
     for start, (row, column) in zip(horizon, grid.horizon_cells, strict=True):
         cell = (row - grid.history_days, column)
@@ -106,8 +105,9 @@ def _queue_forecast(
         method=method,
         intervals=tuple(intervals),
         scores=scores,
-        holiday_uplift=uplift,
+        holiday_uplift=prepared.uplift,
         aht_wape=aht_wape,
+        month_turn=tuple(sorted(prepared.month_turn.items())),
     )
 
 
@@ -118,7 +118,7 @@ def forecast_queue(
     closed_dates: Collection[date] = (),
     methods: Sequence[ForecastMethod] | None = None,
     settings: BacktestSettings | None = None,
-    holiday_effects: bool = True,
+    calendar_effects: bool = True,
 ) -> QueueForecast:
     """Forecast ``history``'s queue on the ``horizon`` interval starts (aware UTC).
 
@@ -136,15 +136,15 @@ def forecast_queue(
         candidates,
         future,
         settings or BacktestSettings(),
-        holiday_effects=holiday_effects,
+        calendar_effects=calendar_effects,
     )
     chosen = next(method for method in candidates if method.name == result.chosen)
     needed: list[ForecastMethod] = [chosen]
     if isinstance(chosen, Ensemble):
         needed = [m for m in candidates if m.name in chosen.members] + [chosen]
-    matrices, uplift, aht = _forecasts(grid, needed, holiday_effects=holiday_effects)
+    matrices, prepared, aht = _forecasts(grid, needed, calendar_effects=calendar_effects)
     horizon_days = min(future, (settings or BacktestSettings()).max_horizon_days)
-    extras = (result.scores, uplift, _aht_wape(grid, horizon_days))
+    extras = (result.scores, prepared, _aht_wape(grid, horizon_days))
     return _queue_forecast(
         history, grid, horizon, result.chosen, matrices[result.chosen], aht, extras
     )
@@ -156,12 +156,12 @@ def forecast_with(
     methods: Sequence[ForecastMethod],
     *,
     closed_dates: Collection[date] = (),
-    holiday_effects: bool = True,
+    calendar_effects: bool = True,
 ) -> dict[str, QueueForecast]:
     """Forecast with each of ``methods`` (no backtest, no choice), by method name."""
     grid = build_grid(history, horizon, closed_dates)
-    matrices, uplift, aht = _forecasts(grid, methods, holiday_effects=holiday_effects)
+    matrices, prepared, aht = _forecasts(grid, methods, calendar_effects=calendar_effects)
     return {
-        name: _queue_forecast(history, grid, horizon, name, matrix, aht, ((), uplift, None))
+        name: _queue_forecast(history, grid, horizon, name, matrix, aht, ((), prepared, None))
         for name, matrix in matrices.items()
     }

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from relais.core.wfm.forecast.day_effects import month_turn_factors, month_turn_ranks
 from relais.core.wfm.forecast.model import QueueHistory
 
 __all__ = ["Grid", "Prepared", "build_grid", "prepare"]
@@ -40,6 +41,7 @@ class Grid:
     closed: Mask
     after_closure: Mask
     horizon_cells: tuple[tuple[int, int], ...]
+    month_ranks: npt.NDArray[np.int_]
 
     @property
     def slots(self) -> int:
@@ -124,16 +126,24 @@ def build_grid(
         closed=closed,
         after_closure=after_closure,
         horizon_cells=cells,
+        month_ranks=month_turn_ranks(days, closed_set, weekdays),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A history matrix ready for the models: holes filled, post-holiday days deflated."""
+    """A history matrix ready for the models: holes filled, calendar effects taken out.
+
+    ``day_factors`` has one factor per day of the grid, history and horizon: the product
+    of the month-turn effect of its rank and, on the first open day after a closure, the
+    catch-up ``uplift``. History days are divided by it; forecasts are multiplied by it.
+    """
 
     values: Matrix
     observed: Mask
     uplift: float
+    month_turn: dict[int, float]
+    day_factors: npt.NDArray[np.float64]
 
 
 def _impute(matrix: Matrix, period: int) -> Matrix:
@@ -167,16 +177,17 @@ def _uplift(values: Matrix, observed: Mask, after: Mask, special: Mask, period: 
     return 1.0 + sum(r - 1.0 for r in ratios) / (len(ratios) + _UPLIFT_PRIOR)
 
 
-def prepare(grid: Grid, rows: int, *, holiday_effects: bool = True) -> Prepared:
+def prepare(grid: Grid, rows: int, *, calendar_effects: bool = True) -> Prepared:
     """The first ``rows`` history days of ``grid`` made regular for the models.
 
     Weekday slots never observed (a site shut on Saturday afternoons) are structural
     zeros; holidays and missing intervals are imputed from the same slot in the
-    neighbouring weeks; days after a holiday are divided by the estimated uplift.
+    neighbouring weeks. With ``calendar_effects``, the month-turn effects and the catch-up
+    after a closure are estimated on these rows only and divided out.
     """
     raw = grid.volume[:rows]
     closed = grid.closed[:rows]
-    after = grid.after_closure[:rows] & holiday_effects
+    after = grid.after_closure[:rows] & calendar_effects
     observed = np.isfinite(raw) & ~closed[:, None]
     positions = np.arange(rows) % grid.period
     ever_open = np.zeros((grid.period, grid.slots), dtype=bool)
@@ -184,7 +195,23 @@ def prepare(grid: Grid, rows: int, *, holiday_effects: bool = True) -> Prepared:
         ever_open[position] = observed[positions == position].any(axis=0)
     holes = np.where(observed, raw, np.nan)
     holes = np.where(ever_open[positions], holes, 0.0)
-    uplift = _uplift(holes, observed, after, closed | after, grid.period)
-    if uplift != 1.0:
+    factors = np.ones(len(grid.days))
+    month_turn: dict[int, float] = {}
+    uplift = 1.0
+    if calendar_effects:
+        totals = np.where(observed, holes, 0.0).sum(axis=1)
+        complete = observed.sum(axis=1) >= 0.9 * ever_open[positions].sum(axis=1)
+        usable = complete & ~closed & ~after & (totals > 0)
+        month_turn = month_turn_factors(totals, usable, grid.month_ranks, grid.period)
+        factors = np.array([month_turn.get(int(rank), 1.0) for rank in grid.month_ranks])
+        holes = holes / factors[:rows, None]
+        uplift = _uplift(holes, observed, after, closed | after, grid.period)
+        factors[grid.after_closure] *= uplift
         holes[after] = holes[after] / uplift
-    return Prepared(values=_impute(holes, grid.period), observed=observed, uplift=uplift)
+    return Prepared(
+        values=_impute(holes, grid.period),
+        observed=observed,
+        uplift=uplift,
+        month_turn=month_turn,
+        day_factors=factors,
+    )

@@ -22,6 +22,7 @@ __all__ = [
     "SeasonalAverage",
     "SeasonalNaive",
     "SeriesModel",
+    "WeekdayProfile",
     "default_methods",
     "statsforecast_model",
 ]
@@ -82,6 +83,35 @@ class SeasonalAverage:
     def forecast(self, history: Matrix, period: int, horizon: int) -> Matrix:
         mean = _last_weeks(history, period, self.weeks).mean(axis=0)
         return _align(mean, horizon)
+
+
+_SMOOTHING_SHARE = 0.03  # the intraday profile's moving mean spans ~3 % of the day's slots
+
+
+def _smooth(profile: Matrix) -> Matrix:
+    """A centred moving mean over about 3 % of the day's slots (5 of 169 five-minute slots).
+
+    Five-minute shares are noisy (a slot of 150 calls is ±8 % by chance alone); days of a
+    few dozen slots (15, 30 minutes) are left as they are.
+    """
+    width = round(profile.shape[1] * _SMOOTHING_SHARE) // 2 * 2 + 1
+    if width < 3:
+        return profile
+    half = width // 2
+    padded = np.pad(profile, ((0, 0), (half, half)), mode="edge")
+    kernel = np.ones(width) / width
+    smoothed: Matrix = np.array([np.convolve(row, kernel, mode="valid") for row in padded])
+    smoothed = np.where(profile > 0, smoothed, 0.0)  # slots a weekday never opens stay shut
+    totals = smoothed.sum(axis=1, keepdims=True)
+    return np.divide(smoothed, totals, out=np.zeros_like(smoothed), where=totals > 0)
+
+
+def intraday_profile(history: Matrix, period: int, weeks: int) -> Matrix:
+    """Each open weekday's mean share of the day per slot over the last ``weeks``, smoothed."""
+    stacked = _last_weeks(history, period, weeks)
+    totals = stacked.sum(axis=2, keepdims=True)
+    shares = np.divide(stacked, totals, out=np.zeros_like(stacked), where=totals > 0)
+    return _smooth(shares.mean(axis=0))
 
 
 ModelFactory = Callable[[int, int], Any]
@@ -150,7 +180,8 @@ class DailyLevelProfile:
     """Daily totals forecast by a statsforecast model, spread by a weekly intraday profile.
 
     The profile of each open weekday is the mean share of each slot in that day's total
-    over the last ``profile_weeks`` weeks: the classic top-down forecast of planners.
+    over the last ``profile_weeks`` weeks (``intraday_profile``): the classic top-down
+    forecast of planners.
     """
 
     model: str = "AutoETS"
@@ -162,11 +193,30 @@ class DailyLevelProfile:
             raise NotEnoughHistory("a daily-level model needs two weeks of history")
         totals = history.sum(axis=1)
         level = _run(statsforecast_model(self.model)(history.shape[1], period), totals, horizon)
-        weeks = _last_weeks(history, period, self.profile_weeks)
-        week_totals = weeks.sum(axis=2, keepdims=True)
-        shares = np.divide(weeks, week_totals, out=np.zeros_like(weeks), where=week_totals > 0)
-        profile = shares.mean(axis=0)
+        profile = intraday_profile(history, period, self.profile_weeks)
         return level[:, None] * _align(profile, horizon)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayProfile:
+    """Weekday × slot profile times a robust level: the median day of that weekday.
+
+    The level of each open weekday is the median of its daily totals over the last
+    ``level_weeks`` weeks (a surge or a dip on one of them does not move it); the profile
+    is ``intraday_profile`` over ``profile_weeks``. Calendar effects (month turn, catch-up
+    after a closure) are taken out before and put back after, as for every method.
+    """
+
+    level_weeks: int = 6
+    profile_weeks: int = 12
+    name: str = "weekday_profile"
+
+    def forecast(self, history: Matrix, period: int, horizon: int) -> Matrix:
+        if history.shape[0] < 2 * period:
+            raise NotEnoughHistory("a weekday profile needs two weeks of history")
+        level = np.median(_last_weeks(history, period, self.level_weeks).sum(axis=2), axis=0)
+        profile = intraday_profile(history, period, self.profile_weeks)
+        return _align(level[:, None] * profile, horizon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +238,12 @@ def default_methods() -> tuple[ForecastMethod, ...]:
         SeasonalAverage(weeks=8, name="seasonal_average_8w"),
         DailyLevelProfile("AutoETS", 8, name="daily_ets_profile_8w"),
         DailyLevelProfile("AutoTheta", 8, name="daily_theta_profile_8w"),
+        WeekdayProfile(6, 12, name="weekday_profile_6w"),
         SeriesModel("MSTLFast", weeks=12, name="mstl_12w"),
         Ensemble(("daily_ets_profile_8w", "mstl_12w"), name="ensemble_ets_mstl"),
         Ensemble(
             ("daily_ets_profile_8w", "daily_theta_profile_8w", "mstl_12w"),
             name="ensemble_ets_theta_mstl",
         ),
+        Ensemble(("weekday_profile_6w", "daily_ets_profile_8w"), name="ensemble_profile_ets"),
     )

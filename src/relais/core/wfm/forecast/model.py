@@ -78,7 +78,11 @@ class IntervalForecast:
 
 @dataclass(frozen=True, slots=True)
 class QueueForecast:
-    """A queue's forecast, the method chosen and how every candidate scored."""
+    """A queue's forecast, the method chosen and how every candidate scored.
+
+    ``holiday_uplift`` is the catch-up factor of the first open day after a closure;
+    ``month_turn`` the factor of each rank among a month's open days (-2, -1, 1, 2, 3).
+    """
 
     queue: str
     interval: timedelta
@@ -87,6 +91,7 @@ class QueueForecast:
     scores: tuple[MethodScore, ...]
     holiday_uplift: float
     aht_wape: float | None
+    month_turn: tuple[tuple[int, float], ...] = ()
 
     def score(self, method: str) -> MethodScore:
         for score in self.scores:

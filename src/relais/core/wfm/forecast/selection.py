@@ -36,13 +36,6 @@ def run_methods(
     return forecasts
 
 
-def _boost_after_closure(forecast: Matrix, after: Sequence[bool], uplift: float) -> Matrix:
-    boosted = forecast.copy()
-    rows = np.asarray(after[: forecast.shape[0]], dtype=bool)
-    boosted[: len(rows)][rows] *= uplift
-    return boosted
-
-
 @dataclass(frozen=True, slots=True)
 class Backtest:
     """Scores by method (best first) and the chosen method's name."""
@@ -57,7 +50,7 @@ def backtest(
     horizon_days: int,
     settings: BacktestSettings,
     *,
-    holiday_effects: bool = True,
+    calendar_effects: bool = True,
 ) -> Backtest:
     """Cut the history at ``settings.origins`` origins, forecast, score WAPE and MASE.
 
@@ -75,13 +68,13 @@ def backtest(
         origin = grid.history_days - horizon - cut * step
         if origin < 2 * period:
             break
-        train = prepare(grid, origin, holiday_effects=holiday_effects)
+        train = prepare(grid, origin, calendar_effects=calendar_effects)
         actual = grid.volume[origin : origin + horizon]
         mask = np.isfinite(actual) & ~grid.closed[origin : origin + horizon, None]
         scale = seasonal_scale(train.values, period, train.observed)
-        after = list(grid.after_closure[origin : origin + horizon] & holiday_effects)
+        factors = train.day_factors[origin : origin + horizon, None]
         for name, forecast in run_methods(methods, train.values, period, horizon).items():
-            adjusted = _boost_after_closure(forecast, after, train.uplift)
+            adjusted = forecast * factors[: forecast.shape[0]]
             wapes[name].append(wape(adjusted, actual, mask))
             mases[name].append(mase(adjusted, actual, scale, mask))
     scores = [
