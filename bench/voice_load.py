@@ -291,6 +291,10 @@ class Run:
         for part, pid in measured.items():
             used = cpu_seconds(pid) - cpu_before[part]
             figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)
+            # CPU seconds per call: less sensitive to other load on the machine than wall times
+            figures[f"cpu_ms_per_call_{part}"] = round(
+                1000 * used / max(1, calls + browser_calls), 1
+            )
         counted = {kind: sipp_calls(self.work / f"callers-{kind}.csv") for kind in callers}
         unread = any(numbers["failed_calls"] < 0 for numbers in counted.values())
         figures["successful_calls"] = sum(n.get("successful_calls", 0) for n in counted.values())

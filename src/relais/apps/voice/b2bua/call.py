@@ -9,10 +9,10 @@ the caller back (optional answer delay) -> queued (music) -> talking (bridged to
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -83,6 +83,8 @@ class CallHost(Protocol):
     prompts: Callable[[str, str], str | None]
 
     def music_for(self, language: str) -> str: ...
+    def on_reactor(self, function: Callable[..., None], *args: Any) -> None: ...
+    def media_lane(self) -> Executor: ...
     def media_ask(self, ask: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
     def agent_ua(self, event_cb: Callable[[Any, UA], None], uri: str) -> UA: ...
     def invite(
@@ -131,6 +133,9 @@ class Call:
     answered_caller: bool = False
     pending: list[Ring] = field(default_factory=list)
     audio_serial: int = 0
+    answering: bool = False  # rtpengine asked for the caller's SDP
+    offering: set[int] = field(default_factory=set)  # agents whose offer rtpengine is making
+    unrung: set[int] = field(default_factory=set)  # of those, the ones to ring no more
 
     # The caller's leg ---------------------------------------------------------------------
 
@@ -145,6 +150,7 @@ class Call:
                 call_id=self.call_id,
                 arrived_at=dt.datetime.now(dt.UTC),
                 lane=self.call_id,
+                urgent=True,  # the caller waits, and the router sees the call only then
             )
         elif isinstance(event, CCEventUpdate):
             self._caller_reinvite(event)
@@ -171,12 +177,21 @@ class Call:
             self._answer_caller()
 
     def _answer_caller(self) -> None:
-        if self.phase is not Phase.ARRIVING:
+        """rtpengine's SDP for the caller, asked off the reactor (`_caller_media` then)."""
+        if self.phase is not Phase.ARRIVING or self.answering:
             return
-        try:
-            sdp = self.media.answer_caller()
-        except NgError:
-            logger.exception("voice: rtpengine refused the caller's media (%s)", self.call_id)
+        self.answering = True
+        self.media.answer_caller_then(
+            lambda sdp, error: self.b2bua.on_reactor(self._caller_media, sdp, error)
+        )
+
+    def _caller_media(self, sdp: str | None, error: NgError | None) -> None:
+        if self.phase is not Phase.ARRIVING:
+            return  # the caller gave up meanwhile
+        if error is not None or sdp is None:
+            logger.error(
+                "voice: rtpengine refused the caller's media (%s): %s", self.call_id, error
+            )
             self._fail_caller(503, "Service Unavailable")
             return
         self.phase = Phase.QUEUED
@@ -202,15 +217,18 @@ class Call:
     def _play_next(self, paths: list[str], serial: int) -> None:
         if serial != self.audio_serial or self.phase is not Phase.QUEUED or self.on_hold:
             return  # answered, hung up, or another prompt since: never over a bridged call
-        try:
-            if not paths:
-                self.media.play(self.b2bua.music_for(self.language))
-                return
-            duration_ms = self.media.play(paths[0], repeat=False)
-        except NgError:
-            logger.exception("voice: no music for %s", self.call_id)
+        if not paths:
+            self.media.play(self.b2bua.music_for(self.language))
             return
-        Timeout(self._play_next, max(duration_ms, 100) / 1000, 1, paths[1:], serial)
+
+        def played(duration_ms: int | None) -> None:  # on the media lane's thread
+            if duration_ms is not None:
+                self.b2bua.on_reactor(self._next_after, duration_ms, paths[1:], serial)
+
+        self.media.play(paths[0], repeat=False, played=played)
+
+    def _next_after(self, duration_ms: int, paths: list[str], serial: int) -> None:
+        Timeout(self._play_next, max(duration_ms, 100) / 1000, 1, paths, serial)
 
     def _announce_due(self) -> None:
         """Every `announce_s` while the call lasts: when queued (not on hold, not talking),
@@ -259,19 +277,41 @@ class Call:
         if self.phase is Phase.ARRIVING:
             self.pending.append(ring)
             return
-        if self.phase is Phase.ENDED or any(
-            leg.agent_id == ring.agent_id and not leg.bye_sent for leg in self.legs
+        if (
+            self.phase is Phase.ENDED
+            or ring.agent_id in self.offering
+            or any(leg.agent_id == ring.agent_id and not leg.bye_sent for leg in self.legs)
         ):
             return
         webrtc = ring.line == LineKind.BROWSER
-        try:
-            tag, offer = self.media.offer_agent(webrtc=webrtc)
-        except NgError:
-            logger.exception("voice: rtpengine refused the agent's offer (%s)", self.call_id)
+        self.offering.add(ring.agent_id)
+        self.unrung.discard(ring.agent_id)
+        self.media.offer_agent_then(
+            webrtc=webrtc,
+            done=lambda offered, error: self.b2bua.on_reactor(
+                self._invite_agent, ring, webrtc, offered, error
+            ),
+        )
+
+    def _invite_agent(
+        self,
+        ring: Ring,
+        webrtc: bool,
+        offered: tuple[str, str] | None,
+        error: NgError | None,
+    ) -> None:
+        """rtpengine made the agent's offer: the INVITE goes (unless stopped meanwhile)."""
+        self.offering.discard(ring.agent_id)
+        if ring.agent_id in self.unrung or self.phase is Phase.ENDED:
+            self.unrung.discard(ring.agent_id)
+            return
+        if error is not None or offered is None:
+            logger.error("voice: rtpengine refused the agent's offer (%s): %s", self.call_id, error)
             self._record(
                 "call_declined", contact_id=self.contact_id, agent_id=ring.agent_id, sip_status=503
             )
             return
+        tag, offer = offered
         ua = self.b2bua.agent_ua(self._agent_event, ring.target)
         leg = AgentLeg(ring.agent_id, tag, ua, webrtc, transfer=self.talking is not None)
         self.legs.append(leg)
@@ -286,6 +326,8 @@ class Call:
         )
 
     def stop_ringing(self, agent_id: int) -> None:
+        if agent_id in self.offering:  # not rung yet: it will not be
+            self.unrung.add(agent_id)
         for leg in self.legs:
             if leg.agent_id == agent_id and not leg.answered and not leg.bye_sent:
                 leg.bye_sent = True
@@ -352,10 +394,27 @@ class Call:
         if error is not None or self.phase is Phase.ENDED:
             self._hang_up(leg)  # the record refused (the offer went elsewhere), or too late
             return
-        try:
-            self.media.bridge_agent(leg.tag, sdp)
-        except NgError:
-            logger.exception("voice: rtpengine could not bridge %s", self.call_id)
+        self.audio_serial += 1  # no prompt or music from now on (_play_next)
+        self.media.bridge_agent_then(
+            leg.tag,
+            sdp,
+            lambda _none, failed: self.b2bua.on_reactor(self._bridged, leg, failed),
+        )
+
+    def _bridged(self, leg: AgentLeg, error: NgError | None) -> None:
+        """rtpengine bridged the agent's media to the caller (or could not)."""
+        if self.phase is Phase.ENDED:
+            if not leg.bye_sent:
+                self._hang_up(leg)
+            return
+        if leg not in self.legs:  # the agent hung up meanwhile: back to the queue
+            self._queue_audio("reconnecting")
+            self._record(
+                "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason="bye"
+            )
+            return
+        if error is not None:
+            logger.error("voice: rtpengine could not bridge %s: %s", self.call_id, error)
             self._hang_up(leg)
             self._record(
                 "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason="media"
@@ -446,10 +505,7 @@ class Call:
             return
         self.talking = None
         self.phase = Phase.QUEUED
-        try:
-            self._queue_audio("reconnecting")
-        except NgError:
-            logger.exception("voice: no music for %s", self.call_id)
+        self._queue_audio("reconnecting")
         self._hang_up(leg)
         self._save_dialog()
         self._record(
@@ -464,10 +520,7 @@ class Call:
             return
         self.talking = None
         self.phase = Phase.QUEUED
-        try:
-            self.media.play(self.b2bua.music_for(self.language))
-        except NgError:
-            logger.exception("voice: no music for %s", self.call_id)
+        self.media.play(self.b2bua.music_for(self.language))
         self._hang_up(leg)
         self._save_dialog()
 
@@ -495,8 +548,7 @@ class Call:
         self.b2bua.forget(self)
 
     def _drop_media(self) -> None:
-        with contextlib.suppress(NgError):  # never offered, or rtpengine timed it out already
-            self.media.delete()
+        self.media.delete()  # never offered, or rtpengine timed it out already: nothing
 
     # The record --------------------------------------------------------------------------------
 

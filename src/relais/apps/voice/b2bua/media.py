@@ -9,9 +9,14 @@ operator is never sent a re-INVITE when the agent changes.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from relais.apps.voice.b2bua.sdp import sdp_direction, sdp_with_port
 from relais.apps.voice.ng import NgClient, NgError
@@ -38,6 +43,39 @@ _PLAIN: dict[str, Any] = {
     "rtcp-mux": ["demux"],
 }
 DISCARD_PORT = 9
+logger = logging.getLogger("relais.voice")
+T = TypeVar("T")
+Played = Callable[[int | None], None]
+Done = Callable[[T | None, NgError | None], None]
+
+
+class CallLane(Executor):
+    """One call's rtpengine requests, one after the other, on the threads of a pool shared by
+    every call: a call never waits for another's requests (rtpengine's `play media` takes tens
+    of milliseconds)."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+        self.lock = threading.Lock()
+        self.tail: Future[Any] | None = None
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+
+        def run() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as error:
+                    future.set_exception(error)
+
+        with self.lock:
+            previous, self.tail = self.tail, future
+        if previous is None:
+            self.pool.submit(run)
+        else:  # at once if the previous one is done already
+            previous.add_done_callback(lambda _done: self.pool.submit(run))
+        return future
 
 
 def new_tag(kind: str) -> str:
@@ -46,7 +84,17 @@ def new_tag(kind: str) -> str:
 
 @dataclass
 class CallMedia:
-    """The rtpengine side of one call; every method blocks for one or two ng round trips."""
+    """The rtpengine side of one call.
+
+    With a `lane` (its `CallLane`, `B2bua.media_lane`) every request of the call goes
+    through it, in the order made. The `..._then` methods do not wait: their answer comes to
+    `done` on the lane's thread, and the B2BUA goes on with the call on its reactor then.
+    Music, prompts, stopping them and deleting the call are never waited for. The methods
+    without `_then` (a re-INVITE's answer) wait for their turn and the answer. rtpengine's
+    `play media` takes tens of milliseconds under load (it opens and decodes the file): on
+    sippy's reactor those waits held every other call's SIP up. Without a lane (the ng
+    tests) everything runs at once in the caller's thread.
+    """
 
     ng: NgClient
     call_id: str
@@ -57,9 +105,43 @@ class CallMedia:
     agents: dict[str, bool] = field(default_factory=dict)  # agent tag -> webrtc
     music: bool = False
     music_file: str = ""
+    lane: Executor | None = None
+
+    def _in_turn(self, request: Callable[[], T]) -> T:
+        """`request()` after the call's earlier requests; its answer (or its `NgError`)."""
+        if self.lane is None:
+            return request()
+        return self.lane.submit(request).result()
+
+    def _later(self, request: Callable[[], Any]) -> None:
+        """`request()` after the call's earlier requests, not waited for (errors: its own)."""
+        if self.lane is None:
+            request()
+        else:
+            self.lane.submit(request)
+
+    def _then(self, request: Callable[[], T], done: Done[T]) -> None:
+        """`request()` after the call's earlier requests; `done(answer, None)` or `done(None,
+        error)` then, on the lane's thread (the reactor is not held up meanwhile)."""
+
+        def run() -> None:
+            try:
+                answer, error = request(), None
+            except NgError as refused:
+                answer, error = None, refused
+            done(answer, error)
+
+        self._later(run)
 
     def answer_caller(self) -> str:
         """Bridges the caller to the queue's placeholder; returns the SDP for the 200 OK."""
+        return self._in_turn(self._answer_caller)
+
+    def answer_caller_then(self, done: Done[str]) -> None:
+        """`answer_caller`, not waited for."""
+        self._then(self._answer_caller, done)
+
+    def _answer_caller(self) -> str:
         offered = self.ng.offer(
             call_id=self.call_id, from_tag=self.caller_tag, sdp=self.caller_sdp, **_COMMON, **_PLAIN
         )
@@ -75,31 +157,57 @@ class CallMedia:
         )
         return answered.sdp
 
-    def play(self, file: str, *, repeat: bool = True) -> int:
+    def play(self, file: str, *, repeat: bool = True, played: Played | None = None) -> None:
         """The caller hears `file` instead of their peer (music while queued or on hold, a
-        prompt); returns its length in ms."""
+        prompt); not waited for: `played(ms)` gets its length (None: rtpengine refused it),
+        on the lane's thread."""
         if repeat:  # what a new offer starts again (a prompt is not repeated)
             self.music_file = file
-        duration = self.ng.play_media(
-            call_id=self.call_id,
-            from_tag=self.caller_tag,
-            file=file,
-            repeat_times=10_000 if repeat else None,
-        )
         self.music = True
-        return duration
+
+        def request() -> None:
+            try:
+                duration: int | None = self.ng.play_media(
+                    call_id=self.call_id,
+                    from_tag=self.caller_tag,
+                    file=file,
+                    repeat_times=10_000 if repeat else None,
+                )
+            except NgError as error:
+                logger.warning("voice: no %s for %s: %s", file, self.call_id, error.reason)
+                duration = None
+            if played is not None:
+                played(duration)
+
+        self._later(request)
 
     def stop(self) -> None:
+        """The music or prompt stops (not waited for)."""
         if self.music:
             self.music = False
-            try:
-                self.ng.stop_media(call_id=self.call_id, from_tag=self.caller_tag)
-            except NgError as error:
-                if "not currently playing" not in error.reason.lower():
-                    raise
+            self._later(self._stop)
+
+    def _stop(self) -> None:
+        try:
+            self.ng.stop_media(call_id=self.call_id, from_tag=self.caller_tag)
+        except NgError as error:
+            if "not currently playing" not in error.reason.lower():
+                logger.warning("voice: stopping the music of %s: %s", self.call_id, error)
 
     def offer_agent(self, *, webrtc: bool) -> tuple[str, str]:
         """A fresh tag and the SDP offer for an agent's INVITE (WebRTC for a browser)."""
+        tag, sdp = self._in_turn(lambda: self._offer_agent(webrtc))
+        if self.music and self.music_file:  # a new offer ends the player: start it again
+            self.play(self.music_file)
+        return tag, sdp
+
+    def offer_agent_then(self, *, webrtc: bool, done: Done[tuple[str, str]]) -> None:
+        """`offer_agent`, not waited for (the music starts again after the offer)."""
+        self._then(lambda: self._offer_agent(webrtc), done)
+        if self.music and self.music_file:
+            self.play(self.music_file)
+
+    def _offer_agent(self, webrtc: bool) -> tuple[str, str]:
         tag = new_tag("agent")
         options = _WEBRTC if webrtc else _COMMON
         # A browser's side gets a media session of its own (`to-tag`): on the ports of the
@@ -109,13 +217,19 @@ class CallMedia:
             call_id=self.call_id, from_tag=self.caller_tag, sdp=self.caller_sdp, **fresh, **options
         )
         self.agents[tag] = webrtc
-        if self.music and self.music_file:  # a new offer ends the player: start it again
-            self.play(self.music_file)
         return tag, offered.sdp
 
     def bridge_agent(self, tag: str, agent_sdp: str) -> None:
         """The agent answered: their media is bridged to the caller (music stopped first)."""
         self.stop()
+        self._in_turn(lambda: self._bridge_agent(tag, agent_sdp))
+
+    def bridge_agent_then(self, tag: str, agent_sdp: str, done: Done[None]) -> None:
+        """`bridge_agent`, not waited for."""
+        self.stop()
+        self._then(lambda: self._bridge_agent(tag, agent_sdp), done)
+
+    def _bridge_agent(self, tag: str, agent_sdp: str) -> None:
         self.ng.answer(
             call_id=self.call_id,
             from_tag=self.caller_tag,
@@ -128,6 +242,9 @@ class CallMedia:
 
     def reoffer_from_caller(self, sdp: str) -> str:
         """The operator re-INVITEd: the same bridge again; returns the SDP for its 200 OK."""
+        return self._in_turn(lambda: self._reoffer_from_caller(sdp))
+
+    def _reoffer_from_caller(self, sdp: str) -> str:
         self.caller_sdp = sdp
         self.ng.offer(call_id=self.call_id, from_tag=self.caller_tag, sdp=sdp, **_COMMON, **_PLAIN)
         options = _PLAIN if not self.agents.get(self.peer_tag) else {}
@@ -143,6 +260,9 @@ class CallMedia:
 
     def reoffer_from_agent(self, tag: str, sdp: str) -> str:
         """The agent re-INVITEd (hold, resume): returns the SDP for the agent's 200 OK."""
+        return self._in_turn(lambda: self._reoffer_from_agent(tag, sdp))
+
+    def _reoffer_from_agent(self, tag: str, sdp: str) -> str:
         webrtc = self.agents.get(tag, False)
         self.ng.offer(call_id=self.call_id, from_tag=tag, sdp=sdp, **_COMMON, **_PLAIN)
         answered = self.ng.answer(
@@ -167,4 +287,10 @@ class CallMedia:
         return sum(leg.packets for tag, leg in legs.items() if tag != self.caller_tag)
 
     def delete(self) -> None:
-        self.ng.delete(call_id=self.call_id)
+        """The call leaves rtpengine (not waited for; never offered or gone already: nothing)."""
+
+        def request() -> None:
+            with contextlib.suppress(NgError):
+                self.ng.delete(call_id=self.call_id)
+
+        self._later(request)

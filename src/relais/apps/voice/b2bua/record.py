@@ -7,13 +7,18 @@ result back to the reactor with `ED2.callFromThread`.
 Jobs run in lanes, one thread each: a call's jobs all go to the lane its Call-ID picks
 (`lane=`), so they run in the order the reactor gave them (arrived, ringing, answered, ended),
 while different calls' jobs run side by side; jobs without a lane (taking over, the calls to
-restore) go to the first lane, which also follows the offers feed and hands its commands (ring
-this agent, stop ringing, transferred, requeued, closed) to the reactor: between jobs when
-idle, and at least every `poll_s` under a steady flow of jobs.
+restore) go to the first lane. An `urgent` job (a new call's `call_arrived`: the caller waits
+for it, and the router can offer the call only once it is recorded) goes before the jobs
+already waiting in its lane; it is a call's first job, so the call's own order is kept.
+
+The offers feed (ring this agent, stop ringing, transferred, requeued, closed) has a thread
+of its own, which reads it every `poll_s` and hands its commands to the reactor: a backlog
+of record jobs under a burst of calls never delays the ringing of an agent.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -27,10 +32,14 @@ logger = logging.getLogger("relais.voice")
 
 Done = Callable[[Any, BaseException | None], None]
 Job = tuple[Callable[..., Any], dict[str, Any], Done | None]
+#: (0 urgent / 1 in turn, sequence, job); None stops the lane
+Item = tuple[int, int, Job | None]
+STOP = 2  # after every job
 
 
 class RecordWorker:
-    """Runs record jobs on `lanes` threads, a call's jobs in order on one; follows the feed."""
+    """Runs record jobs on `lanes` threads, a call's jobs in order on one; follows the feed
+    on another."""
 
     def __init__(
         self,
@@ -44,45 +53,53 @@ class RecordWorker:
         self.feed = feed
         self.poll_s = poll_s
         self.on_feed: Callable[[list[Any]], None] | None = None
-        self.fed_at = 0.0  # time.monotonic() of the last read of the feed
-        self.queues: list[queue.Queue[Job | None]] = [queue.Queue() for _ in range(lanes)]
+        self.stopping = threading.Event()
+        self.sequence = itertools.count()
+        self.queues: list[queue.PriorityQueue[Item]] = [queue.PriorityQueue() for _ in range(lanes)]
         self.threads = [
             threading.Thread(
                 target=self._run, args=(index,), name=f"relais-voice-record-{index}", daemon=True
             )
             for index in range(lanes)
         ]
+        self.threads.append(
+            threading.Thread(target=self._follow, name="relais-voice-feed", daemon=True)
+        )
 
     def start(self) -> None:
+        _warm_up()
         for thread in self.threads:
             thread.start()
 
     def stop(self) -> None:
+        self.stopping.set()
         for jobs in self.queues:
-            jobs.put(None)
+            jobs.put((STOP, next(self.sequence), None))
         for thread in self.threads:
             thread.join(5)
 
     def submit(
-        self, job: Callable[..., Any], done: Done | None = None, *, lane: str = "", **kwargs: Any
+        self,
+        job: Callable[..., Any],
+        done: Done | None = None,
+        *,
+        lane: str = "",
+        urgent: bool = False,
+        **kwargs: Any,
     ) -> None:
         """Runs `job(**kwargs)` on a worker, after the jobs given before with the same `lane`
-        (a call's Call-ID); `done(result, error)` then runs on the reactor."""
+        (a call's Call-ID; `urgent`: before every job waiting in that lane); `done(result,
+        error)` then runs on the reactor."""
         index = zlib.crc32(lane.encode()) % len(self.queues) if lane else 0
-        self.queues[index].put((job, kwargs, done))
+        self.queues[index].put((0 if urgent else 1, next(self.sequence), (job, kwargs, done)))
 
     def _run(self, index: int) -> None:
         from django.db import close_old_connections, connection
 
         jobs = self.queues[index]
-        follows = index == 0
         try:
             while True:
-                try:
-                    item = jobs.get(timeout=self.poll_s if follows else None)
-                except queue.Empty:
-                    self._follow_feed()
-                    continue
+                _priority, _sequence, item = jobs.get()
                 if item is None:
                     return
                 job, kwargs, done = item
@@ -95,13 +112,23 @@ class RecordWorker:
                         logger.exception("voice: %s failed", getattr(job, "__name__", job))
                 if done is not None:
                     self.deliver(done, result, error)
-                if follows and (jobs.empty() or time.monotonic() - self.fed_at >= self.poll_s):
-                    self._follow_feed()
+        finally:
+            connection.close()
+
+    def _follow(self) -> None:
+        """Reads the offers feed every `poll_s` (from the start of one read to the next)."""
+        from django.db import close_old_connections, connection
+
+        try:
+            while not self.stopping.is_set():
+                started = time.monotonic()
+                close_old_connections()
+                self._follow_feed()
+                self.stopping.wait(max(0.0, self.poll_s - (time.monotonic() - started)))
         finally:
             connection.close()
 
     def _follow_feed(self) -> None:
-        self.fed_at = time.monotonic()
         if self.feed is None or self.on_feed is None:
             return
         try:
@@ -114,6 +141,14 @@ class RecordWorker:
             return
         if events:
             self.deliver(self.on_feed, events)
+
+
+def _warm_up() -> None:
+    """What the first calls' jobs would otherwise load while the calls wait: the channel
+    layer's backend (its import took seconds under load, holding the other threads up)."""
+    from channels.layers import get_channel_layer
+
+    get_channel_layer()
 
 
 def _expected(exception: Exception) -> bool:

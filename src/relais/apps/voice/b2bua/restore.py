@@ -66,6 +66,7 @@ def call_restore(b2bua: CallHost, established: Any) -> Call | None:
         caller_sdp=media.get("caller_sdp", ""),
         peer_tag=media.get("to_tag", ""),
         peer_sdp=media.get("peer_sdp", ""),
+        lane=b2bua.media_lane(),
     )
     call = Call(
         b2bua=b2bua,

@@ -27,7 +27,7 @@ from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import Call
 from relais.apps.voice.b2bua.feed import FeedReader
-from relais.apps.voice.b2bua.media import CallMedia
+from relais.apps.voice.b2bua.media import CallLane, CallMedia
 from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
 from relais.apps.voice.ng import NgClient, NgError
@@ -91,6 +91,8 @@ class B2bua:
         self.worker = RecordWorker(deliver=ED2.callFromThread, feed=feed)
         self.worker.on_feed = self.on_feed
         self.media_threads = ThreadPoolExecutor(4, thread_name_prefix="relais-voice-media")
+        # every call's rtpengine requests, in order for each call, off the reactor (media.py)
+        self.ng_threads = ThreadPoolExecutor(8, thread_name_prefix="relais-voice-ng")
         self.global_config: dict[str, Any] = {}
 
     # Running -------------------------------------------------------------------------------
@@ -109,10 +111,19 @@ class B2bua:
     def stop(self) -> None:
         self.worker.stop()
         self.media_threads.shutdown(wait=False, cancel_futures=True)
+        self.ng_threads.shutdown(wait=False, cancel_futures=True)
         self.global_config["_sip_tm"].shutdown()
 
     def music_for(self, language: str) -> str:
         return self.prompts("music", language) or ""
+
+    def media_lane(self) -> CallLane:
+        """A new call's way to rtpengine: its requests one after the other, off the reactor."""
+        return CallLane(self.ng_threads)
+
+    def on_reactor(self, function: Callable[..., None], *args: Any) -> None:
+        """`function(*args)` on the reactor, from another thread."""
+        ED2.callFromThread(function, *args)
 
     def media_ask(self, ask: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """`ask()` (an `ng` query) on a media thread; `done(answer)` then runs on the reactor,
@@ -164,7 +175,11 @@ class B2bua:
         ua = UA(self.global_config)
         ua.lContact = self.contact(number)
         media = CallMedia(
-            ng=self.ng, call_id=call_id, caller_tag=from_hf.getTag() or "", caller_sdp=sdp
+            ng=self.ng,
+            call_id=call_id,
+            caller_tag=from_hf.getTag() or "",
+            caller_sdp=sdp,
+            lane=self.media_lane(),
         )
         call = Call(
             b2bua=self, caller_ua=ua, call_id=call_id, number=number, caller=caller, media=media
