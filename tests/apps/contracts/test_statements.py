@@ -90,7 +90,7 @@ def test_a_month_is_billed_issued_disputed_settled_and_adjusted_next_month(world
     assert invoiced(world.carpathia.pk, FEBRUARY, MARCH) is None
     # and every step is audited
     actions = list(
-        AuditEntry.objects.filter(action__startswith="contracts.").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="contracts.").order_by("pk").values_list("action", flat=True)
     )
     assert actions == [
         "contracts.statement_computed",
