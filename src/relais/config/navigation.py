@@ -90,9 +90,7 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
     if not _is_agent(user) and may_see_reports(user):
         items.append(("analyse", "reports", _("Reports"), "chart-bar", "reporting:reports"))
     if may_see_statements(user):
-        items.append(
-            ("analyse", "statements", _("Statements"), "file-invoice", "contracts:index")
-        )
+        items.append(("analyse", "statements", _("Statements"), "file-invoice", "contracts:index"))
     items.append(("analyse", "knowledge", _("Knowledge"), "book", "knowledge:index"))
     if may_see_satisfaction(user):
         items.append(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
-from relais.apps.contracts.models import Contract, ContractVersion
+from relais.apps.contracts.models import Contract, ContractVersion, Statement
+from relais.apps.contracts.storage import lines_write
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
+from relais.core.contracts.lines import BasisItem, Line, Unit, lines_digest
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 
@@ -80,3 +83,33 @@ def handled(agent: Agent, arrived: dt.datetime, customer: str) -> Contact:
         partner=agent.site.partner,
         customer_reference=customer,
     )
+
+
+def issued_statement(partner: Any, reference: str, *, state: str = "issued") -> Statement:
+    """A contract and a February statement of one productive-hours line, written directly."""
+    contract = Contract.objects.create(partner=partner, reference=reference, starts_on=FEBRUARY)
+    version = ContractVersion.objects.create(
+        contract=contract, number=1, valid_from=FEBRUARY, terms=TERMS, created_at=paris(1, 1, 0)
+    )
+    line = Line(
+        activity="orders",
+        unit=Unit.PRODUCTIVE_HOUR,
+        label="",
+        quantity=Decimal(2),
+        unit_price=Decimal(20),
+        amount=Decimal("40.00"),
+        basis=(BasisItem(Decimal(2), agent_id="1"),),
+    )
+    statement = Statement.objects.create(
+        contract=contract,
+        version=version,
+        month=FEBRUARY,
+        state=state,
+        currency="EUR",
+        total=Decimal("40.00"),
+        digest=lines_digest([line]),
+        computed_at=paris(3, 1, 0),
+        as_of=paris(3, 1, 0),
+    )
+    lines_write(statement, [line])
+    return statement

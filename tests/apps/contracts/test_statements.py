@@ -18,7 +18,10 @@ from tests.apps.contracts.fixtures import FEBRUARY, MARCH, atlas_contract, avail
 
 
 def _amounts(statement: Statement) -> list[tuple[str, str, str, Decimal]]:
-    return [(l.unit, l.label, l.adjusts, l.amount) for l in statement_lines_read(statement)]
+    return [
+        (line.unit, line.label, line.adjusts, line.amount)
+        for line in statement_lines_read(statement)
+    ]
 
 
 def test_a_month_is_billed_issued_disputed_settled_and_adjusted_next_month(world: World) -> None:
@@ -90,7 +93,9 @@ def test_a_month_is_billed_issued_disputed_settled_and_adjusted_next_month(world
     assert invoiced(world.carpathia.pk, FEBRUARY, MARCH) is None
     # and every step is audited
     actions = list(
-        AuditEntry.objects.filter(action__startswith="contracts.").order_by("pk").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="contracts.")
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "contracts.statement_computed",

@@ -24,13 +24,15 @@ def _lines() -> list[Line]:
 
 def _one(lines: list[Line], activity: str, unit: Unit, label: str = "") -> Line:
     found = [
-        l for l in lines if l.activity == activity and l.unit == unit and l.label.startswith(label)
+        line
+        for line in lines
+        if line.activity == activity and line.unit == unit and line.label.startswith(label)
     ]
     assert len(found) == 1, found
     return found[0]
 
 
-def D(text: str) -> Decimal:  # noqa: N802
+def D(text: str) -> Decimal:
     return Decimal(text)
 
 
@@ -75,8 +77,10 @@ def test_downtime_is_paid_at_the_contract_share_and_training_at_its_price() -> N
 
 
 def test_handled_contacts_are_priced_by_graduated_tiers() -> None:
-    lines = [l for l in _lines() if l.activity == "orders" and l.unit == Unit.HANDLED_CONTACT]
-    assert [(l.label, l.quantity, l.amount) for l in lines] == [
+    lines = [
+        line for line in _lines() if line.activity == "orders" and line.unit == Unit.HANDLED_CONTACT
+    ]
+    assert [(line.label, line.quantity, line.amount) for line in lines] == [
         ("1-2", 2, D("2.00")),
         ("3-4", 2, D("1.60")),
         ("5+", 5, D("2.50")),
@@ -100,14 +104,18 @@ def test_resolved_contacts_leave_out_repeats_within_the_clawback_window() -> Non
 def test_a_contact_whose_window_is_still_open_is_not_paid_yet() -> None:
     # as of 4 March, 8:00 only the contacts of 1 March... none has a closed 7-day window
     lines = statement_lines(terms_from_dict(TERMS), scripted_month(as_of=at(4, 8)))
-    assert not [l for l in lines if l.unit == Unit.RESOLVED_CONTACT]
+    assert not [line for line in lines if line.unit == Unit.RESOLVED_CONTACT]
 
 
 def test_service_level_bands_forecast_tolerance_and_penalty_cap() -> None:
-    lines = [l for l in _lines() if l.activity == "orders" and l.label.startswith("service_level")]
+    lines = [
+        line
+        for line in _lines()
+        if line.activity == "orders" and line.label.startswith("service_level")
+    ]
     # day 1: SL 3/5 = 0.6, but 5 offered > 3 forecast x 1.2: excused; day 2: 1/(1+1) = 0.5
     # (the 2 s abandon is short); day 3: 1.0; day 4: 0/2
-    assert [(l.unit, l.quantity, l.amount) for l in lines] == [
+    assert [(line.unit, line.quantity, line.amount) for line in lines] == [
         (Unit.TARGET_BAND, 1, D("10.00")),
         (Unit.TARGET_BAND, 2, D("-60.00")),
         (Unit.FORECAST_EXCUSED, 1, D("0.00")),
@@ -118,17 +126,17 @@ def test_service_level_bands_forecast_tolerance_and_penalty_cap() -> None:
 
 
 def test_csat_bonus_in_percent_of_the_month_is_capped() -> None:
-    lines = [l for l in _lines() if l.label.startswith("csat")]
+    lines = [line for line in _lines() if line.label.startswith("csat")]
     # 3 answers, all 4-5: CSAT 1.0; 5 % of 81.68 (hours 69.58 + 6.10 + 6.00) = 4.08, cap 3
-    assert [(l.unit, l.amount) for l in lines] == [
+    assert [(line.unit, line.amount) for line in lines] == [
         (Unit.TARGET_BAND, D("4.08")),
         (Unit.TARGET_CAP, D("-1.08")),
     ]
 
 
 def test_minimum_commitment_tops_up_and_quality_earns_its_band() -> None:
-    lines = [l for l in _lines() if l.activity == "returns"]
-    assert [(l.unit, l.label, l.amount) for l in lines] == [
+    lines = [line for line in _lines() if line.activity == "returns"]
+    assert [(line.unit, line.label, line.amount) for line in lines] == [
         (Unit.HANDLED_CONTACT, "1-10", D("6.00")),
         (Unit.MINIMUM_COMMITMENT, "minimum", D("44.00")),
         (Unit.TARGET_BAND, "quality/month#1 [80, )", D("5.00")),  # mean of 90 and 70

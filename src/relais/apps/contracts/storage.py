@@ -1,8 +1,8 @@
 """Statement lines to rows and back.
 
 A contact line can hold a million contacts: their (contact id, agent id, quantity) triples
-are packed into the line itself (`pack`: little-endian 64-bit integers, zlib), and only the per-agent
-counts are `StatementBasis` rows. Hour, interval and fixed lines keep their basis as rows.
+are packed into the line itself (`pack`: little-endian 64-bit integers, zlib), and only the
+per-agent counts are `StatementBasis` rows. Hour, interval and fixed lines keep their basis as rows.
 """
 
 from __future__ import annotations
