@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from relais.apps.contracts.models import Dispute, Statement
@@ -14,8 +13,6 @@ from tests.apps.conftest import World
 from tests.apps.contracts.fixtures import atlas_contract, available, handled, paris
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _compute(page: Any, month: str) -> None:
@@ -25,7 +22,7 @@ def _compute(page: Any, month: str) -> None:
 
 
 def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
-    world: World, new_page: Any, live_server: Any
+    world: World, asgi_server: str, pages: Any
 ) -> None:
     atlas_contract(world)
     agent = world.agents["rabat0"]
@@ -36,9 +33,9 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     director_user.save(update_fields=["language"])
 
     # the director computes February and issues it
-    director = new_page("en")
-    sign_in(director, live_server.url, director_user)
-    director.goto(f"{live_server.url}/statements/")
+    director = pages()
+    sign_in(director, asgi_server, director_user)
+    director.goto(f"{asgi_server}/statements/")
     assert_accessible(director)
     _compute(director, "2026-02")
     expect(director.get_by_test_id("total")).to_have_text("43.50")
@@ -48,9 +45,9 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     statement = Statement.objects.get()
 
     # Atlas's manager, in French, disputes the hours with a comment and a file
-    manager = new_page("fr")
-    sign_in(manager, live_server.url, manager_user)
-    manager.goto(f"{live_server.url}/statements/")
+    manager = pages()  # the manager's saved language is French
+    sign_in(manager, asgi_server, manager_user)
+    manager.goto(f"{asgi_server}/statements/")
     manager.get_by_role("link", name=re.compile("février 2026", re.I)).click()
     hours = manager.locator("[data-testid=line][data-unit=productive_hour]")
     hours.get_by_test_id("dispute-open").click()
@@ -73,7 +70,7 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     assert Dispute.objects.get().state == "accepted"
 
     # and March's statement carries the settlement as an adjustment of February
-    director.goto(f"{live_server.url}/statements/")
+    director.goto(f"{asgi_server}/statements/")
     _compute(director, "2026-03")
     settled = director.locator("[data-testid=line][data-unit=dispute_settled]")
     expect(settled.get_by_test_id("adjustment")).to_have_text("adjusts 2026-02")

@@ -81,7 +81,7 @@ def handled(agent: Agent, arrived: dt.datetime, customer: str) -> Contact:
         agent=agent,
         site=agent.site,
         partner=agent.site.partner,
-        customer_reference=customer,
+        customer_key=f"id:{customer}",
     )
 
 
