@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from relais.apps.contracts.models import Dispute, Statement
@@ -13,6 +14,15 @@ from tests.apps.conftest import World
 from tests.apps.contracts.fixtures import atlas_contract, available, handled, paris
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _patient(page: Any) -> Any:
+    """Pages of a shared, loaded machine: a minute for each step rather than ten seconds."""
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    return page
 
 
 def _compute(page: Any, month: str) -> None:
@@ -22,7 +32,7 @@ def _compute(page: Any, month: str) -> None:
 
 
 def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
-    world: World, asgi_server: str, pages: Any
+    world: World, new_page: Any, live_server: Any
 ) -> None:
     atlas_contract(world)
     agent = world.agents["rabat0"]
@@ -33,9 +43,9 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     director_user.save(update_fields=["language"])
 
     # the director computes February and issues it
-    director = pages()
-    sign_in(director, asgi_server, director_user)
-    director.goto(f"{asgi_server}/statements/")
+    director = _patient(new_page("en"))
+    sign_in(director, live_server.url, director_user)
+    director.goto(f"{live_server.url}/statements/")
     assert_accessible(director)
     _compute(director, "2026-02")
     expect(director.get_by_test_id("total")).to_have_text("43.50")
@@ -45,9 +55,9 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     statement = Statement.objects.get()
 
     # Atlas's manager, in French, disputes the hours with a comment and a file
-    manager = pages()  # the manager's saved language is French
-    sign_in(manager, asgi_server, manager_user)
-    manager.goto(f"{asgi_server}/statements/")
+    manager = _patient(new_page("fr"))
+    sign_in(manager, live_server.url, manager_user)
+    manager.goto(f"{live_server.url}/statements/")
     manager.get_by_role("link", name=re.compile("février 2026", re.I)).click()
     hours = manager.locator("[data-testid=line][data-unit=productive_hour]")
     hours.get_by_test_id("dispute-open").click()
@@ -70,7 +80,7 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     assert Dispute.objects.get().state == "accepted"
 
     # and March's statement carries the settlement as an adjustment of February
-    director.goto(f"{asgi_server}/statements/")
+    director.goto(f"{live_server.url}/statements/")
     _compute(director, "2026-03")
     settled = director.locator("[data-testid=line][data-unit=dispute_settled]")
     expect(settled.get_by_test_id("adjustment")).to_have_text("adjusts 2026-02")
