@@ -48,7 +48,7 @@ def test_a_statement_is_issued_disputed_accepted_and_adjusted_next_month(
     director.goto(f"{live_server.url}/statements/")
     assert_accessible(director)
     _compute(director, "2026-02")
-    expect(director.get_by_test_id("total")).to_have_text("43.50")
+    expect(director.get_by_test_id("total")).to_have_text("42.50")
     director.get_by_test_id("issue").click()
     expect(director.get_by_test_id("statement-state")).to_have_text("Issued")
     assert_accessible(director)
