@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from relais.apps.contracts import access, selectors, services
@@ -53,9 +53,10 @@ def _month(raw: str) -> date | None:
 def statement_compute(request: HttpRequest) -> HttpResponse:
     if not access.may_bill(request.user):
         return _refused(request)
-    contract = get_object_or_404(Contract, pk=request.POST.get("contract") or 0)
+    raw = request.POST.get("contract", "")
+    contract = Contract.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     month = _month(request.POST.get("month", ""))
-    if month is None:
+    if month is None or contract is None:
         return _index(
             request,
             RelaisError(ErrorCode.NO_CONTRACT_VERSION, month=request.POST.get("month", "")[:7]),
