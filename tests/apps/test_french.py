@@ -291,6 +291,7 @@ def objects(world: World, settings: Any, tmp_path: Any) -> dict[str, int | str]:
         **_knowledge_objects(world),
         "briefing_id": briefing.pk,
         "mode_id": _crisis_mode().pk,
+        **_contract_objects(world),
         "email:contact_id": mail_contact,
         "email:attachment_id": attachment,
         "agent_id": agent.pk,
@@ -381,6 +382,28 @@ def _survey(queue: Any, agent: Any) -> str:
     invitation = services.survey_invite(contact=contact, delivery=Delivery.LINK)
     assert invitation is not None
     return selectors.survey_token(invitation)
+
+
+def _contract_objects(world: World) -> dict[str, int]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from relais.apps.contracts.services import dispute_open
+    from tests.apps.contracts.fixtures import issued_statement
+
+    statement = issued_statement(world.atlas, "ATLAS")
+    line = statement.lines.get()
+    dispute = dispute_open(
+        actor=world.users["partner_manager"],
+        line=line,
+        comment="Heures manquantes",
+        files=[SimpleUploadedFile("preuve.pdf", b"%PDF-1.4 preuve")],
+    )
+    return {
+        "contracts:statement_id": statement.pk,
+        "contracts:line_id": line.pk,
+        "contracts:dispute_id": dispute.pk,
+        "contracts:attachment_id": dispute.attachments.get().pk,
+    }
 
 
 def _crisis_mode() -> Any:

@@ -13,6 +13,7 @@ from relais.demo.briefings import load_demo_briefings
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
+from relais.demo.contracts import load_demo_contracts
 from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         load_demo_mail()
         load_demo_staffing()
         load_demo_briefings()
+        load_demo_contracts()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "
