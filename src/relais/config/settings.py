@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "relais.apps.quality",
     "relais.apps.knowledge",
     "relais.apps.compliance",
+    "relais.apps.sourcing",
     "relais.demo",
 ]
 

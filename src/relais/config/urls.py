@@ -18,6 +18,7 @@ urlpatterns = [
     path("crisis/", include("relais.apps.crisis.urls")),
     path("reports/", include("relais.apps.reporting.urls")),
     path("satisfaction/", include("relais.apps.satisfaction.urls")),
+    path("sourcing/", include("relais.apps.sourcing.urls")),
     path("quality/", include("relais.apps.quality.urls")),
     path("knowledge/", include("relais.apps.knowledge.urls")),
     path("help/", include("relais.apps.knowledge.help_urls")),
