@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "relais.apps.satisfaction",
     "relais.apps.briefings",
     "relais.apps.crisis",
+    "relais.apps.contracts",
     "relais.apps.supervision",
     "relais.apps.quality",
     "relais.apps.knowledge",
@@ -278,6 +279,11 @@ MAIL_ATTACHMENT_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/msword,"
     "application/vnd.ms-excel,application/vnd.oasis.opendocument.text,message/rfc822",
 )
+# Partner statements (docs/contracts.md): dispute attachments, outside the web root.
+CONTRACTS_ATTACHMENT_DIR = Path(
+    os.environ.get("RELAIS_CONTRACTS_ATTACHMENT_DIR", DATA_DIR / "dispute_attachments")
+).resolve()
+CONTRACTS_ATTACHMENT_MAX_MB = int(os.environ.get("RELAIS_CONTRACTS_ATTACHMENT_MAX_MB", "5"))
 MAIL_DIR = Path(os.environ.get("RELAIS_MAIL_DIR", DATA_DIR / "mail")).resolve()
 # The audit log (docs/security.md, "Audit log"): the key of its chain, kept outside the
 # database (RELAIS_AUDIT_KEY, else a file in the data directory made on first use, mode 0600),

@@ -1,0 +1,204 @@
+"""The month a statement reads, from the record: contacts, the agent state log, requests.
+
+The same rows as the reports, through the same functions (`reporting.records`): a contact
+is a `ContactRecord`, an agent's states are `StateSpan`s from the event log. What the
+partner was asked for comes from the staffing requests (`wfm.staffing_figures`): the binding
+requested agents per interval, the partner's commitments, and the forecast behind the request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from relais.apps.contracts.models import Contract
+from relais.apps.interactions.models import Contact
+from relais.apps.organisation.models import Agent
+from relais.apps.quality.models import Evaluation
+from relais.apps.reporting.records import CONTACT_FIELDS, SpanTracker, agent_places, contact_record
+from relais.apps.reporting.stats import state_spans
+from relais.apps.satisfaction.models import SurveyAnswer
+from relais.apps.wfm.models import ForecastInterval, StaffingRequest
+from relais.apps.wfm.staffing_figures import (
+    committed_by_interval,
+    queue_agent_ids,
+    requested_by_interval,
+)
+from relais.core.contracts.evaluation import MonthInputs, QualityScore
+from relais.core.contracts.terms import ContractTerms
+from relais.core.kpi import ContactRecord, to_epoch
+
+BATCH = 20_000
+
+
+def month_start(moment: date) -> date:
+    return moment.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone())
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """Local midnight of the month's first day to that of the next month's."""
+    return local_midnight(month), local_midnight(next_month(month))
+
+
+def _arrived(start: datetime, end: datetime) -> Q:
+    queued = Q(queued_at__gte=start, queued_at__lt=end)
+    return queued | Q(queued_at__isnull=True, created_at__gte=start, created_at__lt=end)
+
+
+def _contacts(
+    contract: Contract, queues: list[str], start: datetime, end: datetime
+) -> list[ContactRecord]:
+    places = agent_places()
+    rows = (
+        Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
+        .filter(Q(partner_id=contract.partner_id) | Q(agent__isnull=True))
+        .order_by()
+        .values(*CONTACT_FIELDS)
+    )
+    records = []
+    for row in rows.iterator(chunk_size=BATCH):
+        record = contact_record(row, places)
+        if record is not None:
+            records.append(record)
+    scores = (
+        dict(
+            SurveyAnswer.objects.filter(
+                invitation__contact__in=[int(r.contact_id) for r in records if r.answered_at]
+            )
+            .exclude(agent_csat__isnull=True)
+            .values_list("invitation__contact_id", "agent_csat")
+        )
+        if records
+        else {}
+    )
+    if scores:
+        records = [
+            dataclasses.replace(r, csat=scores[int(r.contact_id)])
+            if int(r.contact_id) in scores
+            else r
+            for r in records
+        ]
+    return records
+
+
+def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
+    rows = (
+        Contact.objects.filter(_arrived(start, as_of))
+        .exclude(customer_reference="")
+        .order_by()
+        .values_list("pk", "customer_reference", "queued_at", "created_at")
+    )
+    for pk, customer, queued, created in rows.iterator(chunk_size=BATCH):
+        yield str(pk), customer, to_epoch(queued or created)
+
+
+def _agent_activity(contract: Contract, terms: ContractTerms) -> dict[str, str]:
+    """Each of the partner's agents under the first activity one of whose queues it takes."""
+    chosen: dict[str, str] = {}
+    for activity in terms.activities:
+        for queue in activity.queues:
+            probe = StaffingRequest(partner_id=contract.partner_id, queue=queue)
+            for agent in queue_agent_ids(request=probe):
+                chosen.setdefault(str(agent), activity.code)
+    return chosen
+
+
+def _requests(
+    contract: Contract, terms: ContractTerms, start: datetime, end: datetime
+) -> tuple[
+    dict[tuple[str, float], int], dict[tuple[str, float], int], dict[tuple[str, float], float]
+]:
+    requested: dict[tuple[str, float], int] = {}
+    committed: dict[tuple[str, float], int] = {}
+    forecast: dict[tuple[str, float], float] = {}
+    for activity in terms.activities:
+        for request in StaffingRequest.objects.filter(
+            partner_id=contract.partner_id, queue__in=activity.queues
+        ):
+            binding = requested_by_interval(request=request, start=start, end=end)
+            plans = set()
+            for at, row in binding.items():
+                key = (activity.code, to_epoch(at))
+                requested[key] = requested.get(key, 0) + row.agents
+                if row.version.staffing_plan_id is not None:
+                    plans.add(row.version.staffing_plan_id)
+            for at, agents in committed_by_interval(request=request, start=start, end=end).items():
+                key = (activity.code, to_epoch(at))
+                committed[key] = committed.get(key, 0) + agents
+            values = (
+                ForecastInterval.objects.filter(
+                    run__staffing_plans__in=plans, start__gte=start, start__lt=end
+                )
+                .values_list("start", "volume")
+                .distinct()
+            )
+            for at, volume in values:
+                key = (activity.code, to_epoch(at))
+                forecast[key] = forecast.get(key, 0.0) + volume
+    return requested, committed, forecast
+
+
+def month_inputs(
+    *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
+) -> MonthInputs:
+    """Everything `statement_lines` reads for `month`, as the log stands at `as_of`."""
+    start, end = month_bounds(month)
+    queues = sorted({q for activity in terms.activities for q in activity.queues})
+    partner_agents = {
+        str(pk)
+        for pk in Agent.objects.filter(site__partner_id=contract.partner_id).values_list(
+            "pk", flat=True
+        )
+    }
+    spans = [
+        span
+        for span in state_spans(start, end, SpanTracker(agent_places()), to_epoch(min(end, as_of)))
+        if span.agent_id in partner_agents
+    ]
+    requested, committed, forecast = _requests(contract, terms, start, end)
+    quality = [
+        QualityScore(queue, to_epoch(at), float(score or 0.0))
+        for queue, at, score in Evaluation.objects.filter(
+            agent__site__partner_id=contract.partner_id,
+            calibration__isnull=True,
+            score__isnull=False,
+            contact__queue__code__in=queues,
+            submitted_at__gte=start,
+            submitted_at__lt=end,
+        ).values_list("contact__queue__code", "submitted_at", "score")
+    ]
+    days = []
+    day = month
+    while day < next_month(month):
+        days.append(to_epoch(local_midnight(day)))
+        day += timedelta(days=1)
+    return MonthInputs(
+        start=to_epoch(start),
+        end=to_epoch(end),
+        as_of=to_epoch(as_of),
+        contacts=_contacts(contract, queues, start, end),
+        customer_contacts=list(_customer_contacts(start, as_of)),
+        spans=spans,
+        agent_activity=_agent_activity(contract, terms),
+        requested=requested,
+        committed=committed,
+        forecast=forecast,
+        quality=quality,
+        days=days,
+    )

@@ -1,0 +1,444 @@
+"""A month of one partner, priced by its contract terms: the statement lines.
+
+Pure and deterministic: the same terms and inputs give the same lines, in the same order,
+down to their basis. The KPIs (service level, abandonment, CSAT, first-contact resolution)
+are those of `relais.core.kpi`, so a statement agrees with every report of the same contacts.
+
+Inputs are those of the month `[start, end)` (epoch seconds); contacts are attributed to an
+activity by their queue, agents' hours by `agent_activity`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from relais.core.contracts.lines import (
+    HOUR_STEP,
+    BasisItem,
+    Line,
+    Unit,
+    hours,
+    lines_total,
+    money,
+    priced_line,
+)
+from relais.core.contracts.terms import (
+    DOWNTIME_REASON,
+    TRAINING_REASON,
+    Activity,
+    ContractTerms,
+    HourlyPricing,
+    Kpi,
+    Per,
+    Target,
+    TieredPrice,
+    TierMode,
+)
+from relais.core.kpi import (
+    AgentState,
+    ContactRecord,
+    FcrTracker,
+    StateSpan,
+    abandonment_rate,
+    csat_from_scores,
+    interval_start,
+    is_short_abandon,
+    service_level,
+    split_seconds,
+)
+
+DAY = 86_400.0
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityScore:
+    queue: str
+    at: float
+    score: float  # 0-100
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonthInputs:
+    """What the statement of a month reads.
+
+    - `contacts`: contacts of the covered queues arrived in the month, answered by the
+      partner's agents or never answered (abandoned);
+    - `customer_contacts`: (contact id, customer reference, arrival) of every contact, of any
+      queue, arrived from the month's start to `as_of`: the repeats that claw back;
+    - `days`: the starts of the month's days (local midnights), for targets per day;
+    - `requested` / `committed` / `forecast`: per (activity code, interval start).
+    """
+
+    start: float
+    end: float
+    as_of: float
+    contacts: Sequence[ContactRecord] = ()
+    customer_contacts: Sequence[tuple[str, str, float]] = ()
+    spans: Sequence[StateSpan] = ()
+    agent_activity: Mapping[str, str] = field(default_factory=dict)
+    requested: Mapping[tuple[str, float], int] = field(default_factory=dict)
+    committed: Mapping[tuple[str, float], int] = field(default_factory=dict)
+    forecast: Mapping[tuple[str, float], float] = field(default_factory=dict)
+    quality: Sequence[QualityScore] = ()
+    days: Sequence[float] = ()
+
+
+def statement_lines(terms: ContractTerms, month: MonthInputs) -> list[Line]:
+    """Every line of the month, activity by activity in the contract's order."""
+    lines: list[Line] = []
+    interval = terms.interval_minutes * 60.0
+    for activity in terms.activities:
+        priced: list[Line] = []
+        if activity.hourly is not None:
+            priced += _hourly_lines(activity.code, activity.hourly, month, interval)
+        handled = _handled(activity, month)
+        if activity.per_handled is not None:
+            priced += _tier_lines(
+                activity.code, Unit.HANDLED_CONTACT, activity.per_handled, handled
+            )
+        if activity.per_resolved is not None:
+            resolved = _resolved(activity, handled, month)
+            priced += _tier_lines(
+                activity.code, Unit.RESOLVED_CONTACT, activity.per_resolved, resolved
+            )
+        base = lines_total(priced)
+        if base < activity.minimum_amount:
+            priced.append(
+                _fixed(
+                    activity.code,
+                    Unit.MINIMUM_COMMITMENT,
+                    "minimum",
+                    activity.minimum_amount - base,
+                )
+            )
+        lines += priced
+        for index, target in enumerate(activity.targets):
+            lines += _target_lines(activity, index, target, month, base, interval, terms)
+    return [line for line in lines if line.basis]
+
+
+def _fixed(activity: str, unit: Unit, label: str, amount: Decimal) -> Line:
+    return Line(
+        activity=activity,
+        unit=unit,
+        label=label,
+        quantity=ONE,
+        unit_price=money(amount),
+        amount=money(amount),
+        basis=(BasisItem(ONE),),
+    )
+
+
+# hours -------------------------------------------------------------------------------------
+
+
+def _category(span: StateSpan, pricing: HourlyPricing) -> str | None:
+    if span.state in pricing.counted_states:
+        return "productive"
+    if span.state == AgentState.BREAK:
+        if span.reason == DOWNTIME_REASON:
+            return "downtime"
+        if span.reason == TRAINING_REASON:
+            return "training"
+        return "break"
+    return None
+
+
+def _per_agent(seconds: Mapping[str, float]) -> list[BasisItem]:
+    return [
+        BasisItem(hours(value), agent_id=agent)
+        for agent, value in sorted(seconds.items(), key=lambda entry: (len(entry[0]), entry[0]))
+        if hours(value) != 0
+    ]
+
+
+def _hourly_lines(
+    code: str, pricing: HourlyPricing, month: MonthInputs, interval: float
+) -> list[Line]:
+    by_agent: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    productive_by_interval: dict[float, float] = defaultdict(float)
+    for span in month.spans:
+        if month.agent_activity.get(span.agent_id) != code:
+            continue
+        category = _category(span, pricing)
+        begin, finish = max(span.start, month.start), min(span.end or month.end, month.end)
+        if category is None or finish <= begin:
+            continue
+        by_agent[category][span.agent_id] += finish - begin
+        if category == "productive":
+            for start, seconds in split_seconds(begin, finish, interval):
+                productive_by_interval[start] += seconds
+    price = pricing.price
+    lines = [
+        priced_line(
+            activity=code,
+            unit=Unit.PRODUCTIVE_HOUR,
+            label="",
+            unit_price=price,
+            basis=_per_agent(by_agent["productive"]),
+        )
+    ]
+    above = []
+    for start, agents in sorted(_of_activity(month.requested, code).items()):
+        allowed = hours(agents * interval) * (ONE + pricing.request_tolerance)
+        excess = hours(productive_by_interval.get(start, 0.0)) - allowed.quantize(HOUR_STEP)
+        if excess > 0:
+            above.append(BasisItem(-excess, interval_start=start))
+    lines.append(
+        priced_line(activity=code, unit=Unit.ABOVE_REQUEST, label="", unit_price=price, basis=above)
+    )
+    if pricing.under_staffing_price:
+        short = []
+        for start, agents in sorted(_of_activity(month.committed, code).items()):
+            missing = hours(agents * interval) - hours(productive_by_interval.get(start, 0.0))
+            if missing > 0:
+                short.append(BasisItem(missing, interval_start=start))
+        lines.append(
+            priced_line(
+                activity=code,
+                unit=Unit.UNDER_STAFFING,
+                label="",
+                unit_price=-pricing.under_staffing_price,
+                basis=short,
+            )
+        )
+    breaks = _per_agent(by_agent["break"])
+    lines.append(
+        priced_line(activity=code, unit=Unit.BREAK_HOUR, label="", unit_price=price, basis=breaks)
+    )
+    paid_hours = lines[0].quantity + lines[1].quantity
+    allowed_breaks = (paid_hours * pricing.break_allowance_minutes / 60).quantize(HOUR_STEP)
+    beyond = sum((item.quantity for item in breaks), Decimal(0)) - allowed_breaks
+    if beyond > 0:
+        lines.append(
+            priced_line(
+                activity=code,
+                unit=Unit.BREAK_BEYOND_ALLOWANCE,
+                label="",
+                unit_price=price,
+                basis=[BasisItem(-beyond)],
+            )
+        )
+    lines.append(
+        priced_line(
+            activity=code,
+            unit=Unit.DOWNTIME_HOUR,
+            label="",
+            unit_price=money(price * pricing.downtime_share),
+            basis=_per_agent(by_agent["downtime"]),
+        )
+    )
+    if pricing.training_price is not None:
+        lines.append(
+            priced_line(
+                activity=code,
+                unit=Unit.TRAINING_HOUR,
+                label="",
+                unit_price=pricing.training_price,
+                basis=_per_agent(by_agent["training"]),
+            )
+        )
+    return lines
+
+
+def _of_activity[V](values: Mapping[tuple[str, float], V], code: str) -> dict[float, V]:
+    return {start: value for (activity, start), value in values.items() if activity == code}
+
+
+# contacts ----------------------------------------------------------------------------------
+
+
+def _in_month(contact: ContactRecord, activity: Activity, month: MonthInputs) -> bool:
+    return contact.queue in activity.queues and month.start <= contact.arrived_at < month.end
+
+
+def _handled(activity: Activity, month: MonthInputs) -> list[ContactRecord]:
+    handled = [
+        c
+        for c in month.contacts
+        if _in_month(c, activity, month) and c.ended_at is not None and c.agent_id is not None
+    ]
+    handled.sort(key=lambda c: (c.arrived_at, c.contact_id))
+    return handled
+
+
+def _resolved(
+    activity: Activity, handled: Sequence[ContactRecord], month: MonthInputs
+) -> list[ContactRecord]:
+    """Handled contacts whose clawback window closed by `as_of` with no repeat in it."""
+    tracker: FcrTracker[str] = FcrTracker(activity.clawback_days * DAY)
+    ours = {c.contact_id: c for c in handled if c.customer_ref is not None}
+    for contact in ours.values():
+        tracker.note(contact.customer_ref or "", contact.arrived_at, True, contact.contact_id)
+    for contact_id, customer, arrived in month.customer_contacts:
+        if contact_id not in ours and arrived <= month.as_of:
+            tracker.note(customer, arrived, False, contact_id)
+    paid = {key for key, resolved in tracker.outcomes(month.as_of) if resolved}
+    return [c for c in handled if c.contact_id in paid]
+
+
+def _tier_lines(
+    code: str, unit: Unit, tiered: TieredPrice, contacts: Sequence[ContactRecord]
+) -> list[Line]:
+    items = [BasisItem(ONE, agent_id=c.agent_id, contact_id=c.contact_id) for c in contacts]
+    if tiered.mode == TierMode.VOLUME:
+        count = len(items)
+        tier = next(t for t in tiered.tiers if t.up_to is None or count <= t.up_to)
+        index = tiered.tiers.index(tier)
+        label = _tier_label(tiered, index)
+        return [
+            priced_line(activity=code, unit=unit, label=label, unit_price=tier.price, basis=items)
+        ]
+    lines, lower = [], 0
+    for index, tier in enumerate(tiered.tiers):
+        upper = len(items) if tier.up_to is None else min(tier.up_to, len(items))
+        chunk = items[lower:upper]
+        lines.append(
+            priced_line(
+                activity=code,
+                unit=unit,
+                label=_tier_label(tiered, index),
+                unit_price=tier.price,
+                basis=chunk,
+            )
+        )
+        lower = max(lower, upper)
+    return lines
+
+
+def _tier_label(tiered: TieredPrice, index: int) -> str:
+    first = 1 if index == 0 else (tiered.tiers[index - 1].up_to or 0) + 1
+    last = tiered.tiers[index].up_to
+    return f"{first}-{last}" if last is not None else f"{first}+"
+
+
+# targets -----------------------------------------------------------------------------------
+
+
+def _unit_of(moment: float, per: Per, month: MonthInputs, interval: float) -> float:
+    if per == Per.MONTH:
+        return month.start
+    if per == Per.INTERVAL:
+        return interval_start(moment, interval)
+    days = month.days or [month.start]
+    return days[max(0, bisect.bisect_right(days, moment) - 1)]
+
+
+def _kpi_value(
+    target: Target, contacts: Sequence[ContactRecord], scores: Sequence[float], short: float
+) -> float | None:
+    if target.kpi == Kpi.QUALITY:
+        return sum(scores) / len(scores) if scores else None
+    if target.kpi == Kpi.CSAT:
+        return csat_from_scores(c.csat for c in contacts if c.csat is not None)
+    counted = [c for c in contacts if not is_short_abandon(c, short)]
+    answered = [c for c in counted if c.answered_at is not None]
+    abandoned = [c for c in counted if c.abandoned_at is not None]
+    if target.kpi == Kpi.ABANDONMENT:
+        return abandonment_rate(len(abandoned), len(answered))
+    limit = target.threshold_seconds
+    within = sum(1 for c in answered if (c.wait_seconds or 0.0) <= limit)
+    after = sum(1 for c in abandoned if (c.wait_seconds or 0.0) > limit)
+    return service_level(within, len(answered), after)
+
+
+def _target_lines(
+    activity: Activity,
+    index: int,
+    target: Target,
+    month: MonthInputs,
+    base: Decimal,
+    interval: float,
+    terms: ContractTerms,
+) -> list[Line]:
+    contacts: dict[float, list[ContactRecord]] = defaultdict(list)
+    for contact in month.contacts:
+        if _in_month(contact, activity, month):
+            contacts[_unit_of(contact.arrived_at, target.per, month, interval)].append(contact)
+    scores: dict[float, list[float]] = defaultdict(list)
+    for score in month.quality:
+        if score.queue in activity.queues and month.start <= score.at < month.end:
+            scores[_unit_of(score.at, target.per, month, interval)].append(score.score)
+    forecast: dict[float, float] = defaultdict(float)
+    for start, volume in _of_activity(month.forecast, activity.code).items():
+        if month.start <= start < month.end:
+            forecast[_unit_of(start, target.per, month, interval)] += volume
+    label = f"{target.kpi}/{target.per}#{index + 1}"
+    in_band: dict[int, list[BasisItem]] = defaultdict(list)
+    excused: list[BasisItem] = []
+    for unit in sorted(contacts.keys() | scores.keys()):
+        value = _kpi_value(
+            target, contacts.get(unit, ()), scores.get(unit, ()), terms.short_abandon_seconds
+        )
+        if value is None:
+            continue
+        band = next((i for i, b in enumerate(target.bands) if b.holds(value)), None)
+        if band is None:
+            continue
+        amount = _band_amount(target, band, base)
+        if amount < 0 and _excused(target, unit, len(contacts.get(unit, ())), forecast):
+            excused.append(BasisItem(ONE, interval_start=unit))
+            continue
+        in_band[band].append(BasisItem(ONE, interval_start=unit))
+    lines = [
+        priced_line(
+            activity=activity.code,
+            unit=Unit.TARGET_BAND,
+            label=f"{label} {_band_label(target, band)}",
+            unit_price=_band_amount(target, band, base),
+            basis=items,
+        )
+        for band, items in sorted(in_band.items())
+    ]
+    if excused:
+        lines.append(
+            priced_line(
+                activity=activity.code,
+                unit=Unit.FORECAST_EXCUSED,
+                label=label,
+                unit_price=Decimal(0),
+                basis=excused,
+            )
+        )
+    total = lines_total(lines)
+    if target.bonus_cap is not None and total > target.bonus_cap:
+        lines.append(_fixed(activity.code, Unit.TARGET_CAP, label, target.bonus_cap - total))
+    if target.penalty_cap is not None and total < -target.penalty_cap:
+        lines.append(_fixed(activity.code, Unit.TARGET_CAP, label, -target.penalty_cap - total))
+    return lines
+
+
+def _band_amount(target: Target, band: int, base: Decimal) -> Decimal:
+    chosen = target.bands[band]
+    return money(chosen.amount + chosen.percent * base / 100)
+
+
+def _band_label(target: Target, band: int) -> str:
+    chosen = target.bands[band]
+    low = "" if chosen.at_least is None else f"{chosen.at_least:g}"
+    high = "" if chosen.below is None else f"{chosen.below:g}"
+    return f"[{low}, {high})"
+
+
+def _excused(target: Target, unit: float, offered: int, forecast: Mapping[float, float]) -> bool:
+    """Over the forecast by more than the tolerance: no service-level penalty."""
+    if target.kpi != Kpi.SERVICE_LEVEL or target.forecast_tolerance is None:
+        return False
+    expected = forecast.get(unit)
+    if expected is None:
+        return False
+    return Decimal(offered) > Decimal(str(expected)) * (ONE + target.forecast_tolerance)
+
+
+def version_for[V](versions: Iterable[tuple[float, V]], moment: float) -> V | None:
+    """The version valid at `moment`: the latest whose start is not after it."""
+    chosen: tuple[float, V] | None = None
+    for start, version in versions:
+        if start <= moment and (chosen is None or start >= chosen[0]):
+            chosen = (start, version)
+    return None if chosen is None else chosen[1]

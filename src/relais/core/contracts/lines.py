@@ -1,0 +1,183 @@
+"""Statement lines: what is billed, at what price, and the agent-hours or contacts behind it.
+
+Every line's quantity is the sum of its basis items' quantities and its amount is quantity x
+unit price rounded to the cent (or a fixed amount for bands, minimums and caps): a reader can
+follow any figure down to the agents, intervals or contacts that produced it. A statement's
+total is the sum of its lines' amounts, checked by `checked_total`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+CENT = Decimal("0.01")
+HOUR_STEP = Decimal("0.0001")
+
+
+class Unit(StrEnum):
+    PRODUCTIVE_HOUR = "productive_hour"
+    ABOVE_REQUEST = "above_request"  # productive hours beyond the request + tolerance
+    BREAK_HOUR = "break_hour"
+    BREAK_BEYOND_ALLOWANCE = "break_beyond_allowance"
+    DOWNTIME_HOUR = "downtime_hour"
+    TRAINING_HOUR = "training_hour"
+    UNDER_STAFFING = "under_staffing"
+    HANDLED_CONTACT = "handled_contact"
+    RESOLVED_CONTACT = "resolved_contact"
+    MINIMUM_COMMITMENT = "minimum_commitment"
+    TARGET_BAND = "target_band"
+    TARGET_CAP = "target_cap"
+    FORECAST_EXCUSED = "forecast_excused"
+    DISPUTE_SETTLED = "dispute_settled"
+
+
+@dataclass(frozen=True, slots=True)
+class BasisItem:
+    """One agent's hours, one contact, or one measured unit (day or interval) behind a line."""
+
+    quantity: Decimal
+    agent_id: str | None = None
+    contact_id: str | None = None
+    interval_start: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """`label` tells lines of one unit apart (the band, the target, the tier)."""
+
+    activity: str
+    unit: Unit
+    label: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    basis: tuple[BasisItem, ...] = ()
+    adjusts: str = ""  # the month (YYYY-MM) an adjustment line corrects; "" otherwise
+
+    @property
+    def key(self) -> tuple[str, str, str, Decimal, str]:
+        return (self.activity, self.unit, self.label, self.unit_price, self.adjusts)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def hours(seconds: float) -> Decimal:
+    """Hours of a duration, to the ten-thousandth (whole seconds first: no float noise)."""
+    return (Decimal(round(seconds)) / Decimal(3600)).quantize(HOUR_STEP, rounding=ROUND_HALF_UP)
+
+
+def priced_line(
+    *,
+    activity: str,
+    unit: Unit,
+    label: str,
+    unit_price: Decimal,
+    basis: Sequence[BasisItem],
+) -> Line:
+    """A line whose quantity is the sum of its basis and amount quantity x price."""
+    quantity = sum((item.quantity for item in basis), Decimal(0))
+    return Line(
+        activity=activity,
+        unit=unit,
+        label=label,
+        quantity=quantity,
+        unit_price=unit_price,
+        amount=money(quantity * unit_price),
+        basis=tuple(basis),
+    )
+
+
+def lines_total(lines: Iterable[Line]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal(0))
+
+
+class TotalMismatchError(ValueError):
+    pass
+
+
+def checked_total(lines: Sequence[Line], total: Decimal) -> Decimal:
+    """`total`, after checking it is the sum of the lines' amounts."""
+    computed = lines_total(lines)
+    if computed != total:
+        raise TotalMismatchError(f"total {total} is not the sum of the lines {computed}")
+    return total
+
+
+def _basis_key(item: BasisItem) -> tuple[str | None, str | None, float | None]:
+    return (item.agent_id, item.contact_id, item.interval_start)
+
+
+def adjustments(billed: Sequence[Line], recomputed: Sequence[Line], *, month: str) -> list[Line]:
+    """Lines correcting what was billed for `month` to what the log now gives.
+
+    Lines are matched by activity, unit, label and price; each difference of quantity or
+    amount becomes a line with the basis items that changed (items gone count negative).
+    """
+    before: dict[tuple[object, ...], list[Line]] = defaultdict(list)
+    after: dict[tuple[object, ...], list[Line]] = defaultdict(list)
+    for line in billed:
+        before[line.key[:4]].append(line)
+    for line in recomputed:
+        after[line.key[:4]].append(line)
+    result: list[Line] = []
+    for key in sorted(before.keys() | after.keys(), key=repr):
+        old, new = before.get(key, []), after.get(key, [])
+        amount = lines_total(new) - lines_total(old)
+        quantity = sum((line.quantity for line in new), Decimal(0)) - sum(
+            (line.quantity for line in old), Decimal(0)
+        )
+        if amount == 0 and quantity == 0:
+            continue
+        items: dict[tuple[str | None, str | None, float | None], Decimal] = defaultdict(Decimal)
+        for line in new:
+            for item in line.basis:
+                items[_basis_key(item)] += item.quantity
+        for line in old:
+            for item in line.basis:
+                items[_basis_key(item)] -= item.quantity
+        basis = tuple(
+            BasisItem(q, agent_id=k[0], contact_id=k[1], interval_start=k[2])
+            for k, q in sorted(items.items(), key=lambda entry: repr(entry[0]))
+            if q != 0
+        )
+        sample = (new or old)[0]
+        result.append(
+            Line(
+                activity=sample.activity,
+                unit=sample.unit,
+                label=sample.label,
+                quantity=quantity,
+                unit_price=sample.unit_price,
+                amount=amount,
+                basis=basis,
+                adjusts=month,
+            )
+        )
+    return result
+
+
+def lines_digest(lines: Sequence[Line]) -> str:
+    """A fingerprint of the lines and their basis: equal digests, equal statements."""
+    digest = hashlib.sha256()
+    for line in lines:
+        head = [line.activity, line.unit, line.label, f"{line.quantity:.4f}"]
+        digest.update(
+            json.dumps(
+                [*head, f"{line.unit_price:.4f}", f"{line.amount:.2f}", line.adjusts]
+            ).encode()
+        )
+        for item in line.basis:
+            digest.update(
+                json.dumps(
+                    [f"{item.quantity:.4f}", item.agent_id, item.contact_id, item.interval_start]
+                ).encode()
+            )
+    return digest.hexdigest()
