@@ -186,8 +186,9 @@ def comparison(*, viewer: Any, period: Period) -> Comparison:
         costs[("partner", partner_id)] = _Cost(
             amount,
             measured_whole + reported_handling.get(partner_id, 0.0),
-            "" if amount is not None else _("%(partner)s: no statement for this period")
-            % {"partner": partner.name},
+            ""
+            if amount is not None
+            else _("%(partner)s: no statement for this period") % {"partner": partner.name},
         )
 
     def site_part(site_id: int) -> _Part:
@@ -201,7 +202,9 @@ def comparison(*, viewer: Any, period: Period) -> Comparison:
         for kind, label in SiteKind.choices:
             parts = [site_part(pk) for pk, site in sites.items() if site.kind == kind]
             figures, cost, notes = _sum(parts, costs)
-            lines.append(Line(f"kind:{kind}", str(label), "site_kind", MEASURED, figures, cost, notes))
+            lines.append(
+                Line(f"kind:{kind}", str(label), "site_kind", MEASURED, figures, cost, notes)
+            )
     for partner_id, partner in sorted(partners.items(), key=lambda item: item[1].name):
         if not everything and partner_id not in partners_seen:  # type: ignore[operator]
             continue
@@ -209,7 +212,9 @@ def comparison(*, viewer: Any, period: Period) -> Comparison:
         if own:
             figures, cost, notes = _sum([site_part(pk) for pk in own], costs)
             lines.append(
-                Line(f"partner:{partner_id}", partner.name, "partner", MEASURED, figures, cost, notes)
+                Line(
+                    f"partner:{partner_id}", partner.name, "partner", MEASURED, figures, cost, notes
+                )
             )
         days = reported.get(partner_id)
         if days:

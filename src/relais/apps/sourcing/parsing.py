@@ -65,16 +65,23 @@ def csv_rows(content: bytes | str) -> list[tuple[int, dict[str, str]]]:
 
 _PROBLEMS = {
     "missing": lambda p: _("%(column)s: missing") % {"column": p.column},
-    "not_a_date": lambda p: _("%(column)s: not a date (2026-11-30 or 30/11/2026): “%(value)s”")
-    % {"column": p.column, "value": p.value},
-    "not_a_number": lambda p: _("%(column)s: not a number: “%(value)s”")
-    % {"column": p.column, "value": p.value},
-    "not_whole": lambda p: _("%(column)s: not a whole number: “%(value)s”")
-    % {"column": p.column, "value": p.value},
-    "out_of_range": lambda p: _("%(column)s: “%(value)s” is out of range")
-    % {"column": p.column, "value": p.value},
-    "more_than": lambda p: _("%(column)s: %(value)s is more than %(other)s")
-    % {"column": p.column, "value": p.value, "other": p.other},
+    "not_a_date": lambda p: (
+        _("%(column)s: not a date (2026-11-30 or 30/11/2026): “%(value)s”")
+        % {"column": p.column, "value": p.value}
+    ),
+    "not_a_number": lambda p: (
+        _("%(column)s: not a number: “%(value)s”") % {"column": p.column, "value": p.value}
+    ),
+    "not_whole": lambda p: (
+        _("%(column)s: not a whole number: “%(value)s”") % {"column": p.column, "value": p.value}
+    ),
+    "out_of_range": lambda p: (
+        _("%(column)s: “%(value)s” is out of range") % {"column": p.column, "value": p.value}
+    ),
+    "more_than": lambda p: (
+        _("%(column)s: %(value)s is more than %(other)s")
+        % {"column": p.column, "value": p.value, "other": p.other}
+    ),
 }
 
 
@@ -93,9 +100,7 @@ def row_reader(queue_codes: set[str]) -> Callable[[tuple[int, Mapping[str, objec
             raise ValueError(_("queue: no queue “%(code)s” in Relais") % {"code": row.queue})
         first = seen.setdefault((row.day, row.queue), line)
         if first != line:
-            raise ValueError(
-                _("this day and queue are already on line %(line)s") % {"line": first}
-            )
+            raise ValueError(_("this day and queue are already on line %(line)s") % {"line": first})
         return row
 
     return parse

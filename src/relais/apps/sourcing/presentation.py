@@ -23,7 +23,9 @@ def _proportion(proportion: Proportion) -> dict[str, Any]:
     interval = proportion.interval
     return {
         "value": _percent(proportion.value),
-        "interval": "" if interval is None else f"{_percent(interval[0])} – {_percent(interval[1])}",
+        "interval": ""
+        if interval is None
+        else f"{_percent(interval[0])} – {_percent(interval[1])}",
         "n": proportion.n,
     }
 
@@ -57,7 +59,9 @@ def line_cells(line: Line, currency: str) -> dict[str, Any]:
 
 
 def _name(line: Line) -> str:
-    return _("%(name)s (reported)") % {"name": line.label} if line.source == REPORTED else line.label
+    return (
+        _("%(name)s (reported)") % {"name": line.label} if line.source == REPORTED else line.label
+    )
 
 
 def _points(value: float | None) -> float | None:

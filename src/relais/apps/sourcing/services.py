@@ -121,9 +121,7 @@ def _store(
     """Insert or replace each day; the number replaced."""
     existing = {
         (day.queue_id, day.day): day
-        for day in ReportedDay.objects.filter(
-            partner=partner, day__in={row.day for row in parsed}
-        )
+        for day in ReportedDay.objects.filter(partner=partner, day__in={row.day for row in parsed})
     }
     created, updated = [], []
     for row in parsed:

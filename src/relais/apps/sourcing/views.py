@@ -51,7 +51,9 @@ def compare(request: HttpRequest) -> HttpResponse:
             "currency": result.currency,
             "may_import": may_import(request.user),
         }
-    return render(request, "sourcing/comparison.html", context, status=200 if form.is_valid() else 400)
+    return render(
+        request, "sourcing/comparison.html", context, status=200 if form.is_valid() else 400
+    )
 
 
 @login_required

@@ -69,12 +69,12 @@ def site_cost(hours_by_day: Mapping[dt.date, float], rates: Iterable[HourlyRate]
 
 
 def allocate(cost: Decimal | None, part: float, whole: float) -> Decimal | None:
-    """The share of `cost` of an activity that used `part` of `whole` handling seconds; all of
-    it when the whole is the part (or there is no handling to share by)."""
+    """The share of `cost` of an activity that used `part` of `whole` handling seconds, to the
+    cent; all of it when the whole is the part (or there is no handling to share by)."""
     if cost is None:
         return None
     if whole <= 0 or part >= whole:
         return cost
     if part <= 0:
         return Decimal(0)
-    return cost * Decimal(str(part / whole))
+    return (cost * Decimal(repr(part)) / Decimal(repr(whole))).quantize(CENT)
