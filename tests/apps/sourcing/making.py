@@ -36,6 +36,7 @@ def contacts_stat(
     site: Site | None, queue: Queue, day: dt.date, *, handled: int, talk: float, **more: float
 ) -> IntervalStat:
     """Contacts of one interval answered on `site` (None: abandoned, nobody's)."""
+    abandoned = int(more.pop("abandoned", 0))
     return IntervalStat.objects.create(
         interval_start=moment(day),
         queue=queue,
@@ -43,7 +44,8 @@ def contacts_stat(
         site=site,
         site_kind=site.kind if site else "",
         partner_id=site.partner_id if site else None,
-        offered=handled + int(more.pop("abandoned", 0)),
+        offered=handled + abandoned,
+        abandoned=abandoned,
         answered=handled,
         handled=handled,
         talk_seconds=talk,

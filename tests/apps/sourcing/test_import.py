@@ -176,9 +176,7 @@ def test_the_command_line_imports_a_file_and_reports_skipped_lines(
     path.write_bytes(figures_file(*GOOD, "2026-11-05;orders;1;2;0;;;;;;"))
     out = StringIO()
 
-    call_command(
-        "import_reported", str(path), partner="Carpathia CX", tolerance=0.5, stdout=out
-    )
+    call_command("import_reported", str(path), partner="Carpathia CX", tolerance=0.5, stdout=out)
 
     assert "3 days stored" in out.getvalue()
     assert "line 5" in out.getvalue()

@@ -1,6 +1,5 @@
 """REST API v1 of sourcing: partners keeping their own systems send their daily figures."""
 
-
 import datetime as dt
 from typing import Any
 

@@ -134,8 +134,8 @@ def _sum(parts: list[_Part], costs: dict[tuple[str, int], _Cost]) -> tuple[Any, 
     notes: list[str] = []
     for part in parts:
         figures = figures + part.figures
-        if part.cost_key is None:
-            continue
+        if part.cost_key is None or (part.handling <= 0 and part.figures.productive_seconds <= 0):
+            continue  # no activity in this line: no share of the cost, known or not
         cost = costs[part.cost_key]
         share = allocate(cost.amount, part.handling, cost.whole)
         if share is None:

@@ -1,6 +1,5 @@
 """The API's schemas of partners' reported figures: one input and one output per endpoint."""
 
-
 import datetime as dt
 from decimal import Decimal
 
