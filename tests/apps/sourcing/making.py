@@ -14,7 +14,10 @@ from relais.apps.organisation.models import Partner, Site
 from relais.apps.reporting.models import IntervalStat
 from relais.apps.routing.models import Queue
 
-HEADER = "date;queue;offered;handled;abandoned;service_level;asa_seconds;aht_seconds;hours;csat_responses;csat_satisfied"
+HEADER = (
+    "date;queue;offered;handled;abandoned;service_level;asa_seconds;aht_seconds;hours;"
+    "csat_responses;csat_satisfied"
+)
 
 
 def figures_file(*lines: str, header: str = HEADER) -> bytes:
