@@ -15,6 +15,7 @@ from relais.demo.company_data import COMPANY_NAME
 from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
+from relais.demo.sourcing import load_demo_sourcing
 from relais.demo.queues import load_demo_queues
 from relais.demo.staffing import load_demo_staffing
 from relais.demo.surveys import load_demo_surveys
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         load_demo_quality()
         load_demo_mail()
         load_demo_staffing()
+        load_demo_sourcing()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "
