@@ -33,8 +33,9 @@ def _partner(viewer: Any, partner_id: int | None) -> Partner:
     if partner_id is None:
         if partners.count() != 1 or viewer.partner_id is None:
             raise RelaisError(ErrorCode.PARTNER_REQUIRED)
-        return partners.get()
-    found = partners.filter(pk=partner_id).first()
+        own: Partner = partners.get()
+        return own
+    found: Partner | None = partners.filter(pk=partner_id).first()
     if found is None:
         raise RelaisError(ErrorCode.UNKNOWN_PARTNER)
     return found

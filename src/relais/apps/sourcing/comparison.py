@@ -216,9 +216,9 @@ def comparison(*, viewer: Any, period: Period) -> Comparison:
                     f"partner:{partner_id}", partner.name, "partner", MEASURED, figures, cost, notes
                 )
             )
-        days = reported.get(partner_id)
-        if days:
-            rows = [_as_row(day) for day in days if _queue_chosen(day, period)]
+        reported_days = reported.get(partner_id)
+        if reported_days:
+            rows = [_as_row(day) for day in reported_days if _queue_chosen(day, period)]
             figures = LineFigures()
             for row in rows:
                 figures = figures + to_figures(row)

@@ -18,7 +18,7 @@ MAX_DAYS = 366
 
 
 class QueueChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Queue) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Queue) -> str:
         return obj.label
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -59,15 +59,20 @@ def _summary(row: dict[str, Any]) -> KpiSummary:
     return KpiSummary(**{name: row[name] or 0 for name in (*COUNTERS, *SECONDS)})
 
 
+def _dicts(rows: Any) -> list[dict[str, Any]]:
+    """Rows of `.values()` (typed by the stubs as the grouped fields only)."""
+    return cast(list[dict[str, Any]], list(rows))
+
+
 def measured(period: Period) -> Measured:
     start, end = period.bounds()
     stats = IntervalStat.objects.filter(interval_start__gte=start, interval_start__lt=end)
     contacts = stats.filter(queue__isnull=False)
     chosen = contacts.filter(queue_id__in=period.queue_ids) if period.queue_ids else contacts
     found = Measured()
-    for row in chosen.order_by().values("site_id").annotate(**_SUMS):
+    for row in _dicts(chosen.order_by().values("site_id").annotate(**_SUMS)):
         found.contacts[row["site_id"]] = _summary(row)
-    for row in (
+    for row in _dicts(
         contacts.exclude(site__isnull=True)
         .order_by()
         .values("site_id")
@@ -75,10 +80,10 @@ def measured(period: Period) -> Measured:
     ):
         found.handling_all_queues[row["site_id"]] = sum(row[name] or 0.0 for name in _HANDLING)
     time = stats.filter(queue__isnull=True, site__isnull=False).order_by()
-    for row in time.values("site_id").annotate(**_SUMS):
+    for row in _dicts(time.values("site_id").annotate(**_SUMS)):
         found.agent_time[row["site_id"]] = _summary(row)
     hours: dict[int, dict[dt.date, float]] = defaultdict(dict)
-    for row in (
+    for row in _dicts(
         time.filter(site__partner__isnull=True)
         .annotate(day=TruncDate("interval_start", tzinfo=period.zone))
         .values("site_id", "day")

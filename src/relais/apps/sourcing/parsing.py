@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from django.utils.translation import gettext as _
 
@@ -106,7 +106,9 @@ def row_reader(queue_codes: set[str]) -> Callable[[tuple[int, Mapping[str, objec
     return parse
 
 
-def numbered(rows: list[Mapping[str, object]]) -> Iterator[tuple[int, tuple[int, Mapping]]]:
+def numbered(
+    rows: Sequence[Mapping[str, object]],
+) -> Iterator[tuple[int, tuple[int, Mapping[str, object]]]]:
     """The API's rows numbered from 1, in the form `tolerant` reads with `row_reader`."""
     for number, row in enumerate(rows, start=1):
         yield number, (number, row)

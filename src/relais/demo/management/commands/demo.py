@@ -15,8 +15,8 @@ from relais.demo.company_data import COMPANY_NAME
 from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
-from relais.demo.sourcing import load_demo_sourcing
 from relais.demo.queues import load_demo_queues
+from relais.demo.sourcing import load_demo_sourcing
 from relais.demo.staffing import load_demo_staffing
 from relais.demo.surveys import load_demo_surveys
 from relais.demo.voice import load_demo_voice
