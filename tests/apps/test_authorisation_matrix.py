@@ -1963,3 +1963,84 @@ def test_anonymous_is_sent_to_login_from_crisis(world: World) -> None:
     response = Client().get(reverse("crisis:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+STATEMENT_BILLERS = {Role.ADMINISTRATOR, Role.DIRECTOR}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_statements_are_billed_by_directors_and_seen_by_their_partner_only(
+    world: World, role: str
+) -> None:
+    """Directors and administrators see every statement and compute, issue and decide;
+    Atlas's manager sees and disputes only Atlas's issued statements (another partner's is
+    not found), never a draft; everyone else is refused every page and action."""
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from relais.apps.contracts.models import Dispute, Statement
+    from relais.apps.contracts.services import dispute_open
+    from tests.apps.contracts.fixtures import issued_statement
+
+    atlas = issued_statement(world.atlas, "ATLAS")
+    carpathia = issued_statement(world.carpathia, "CARPATHIA")
+    atlas_line, carpathia_line = atlas.lines.get(), carpathia.lines.get()
+    dispute = dispute_open(
+        actor=world.users["partner_manager"],
+        line=atlas_line,
+        comment="Heures manquantes",
+        files=[Upload("preuve.pdf", b"%PDF-1.4 preuve", content_type="application/pdf")],
+    )
+    attachment = dispute.attachments.get()
+    client = logged_in(world.users[role])
+    bills = role_of(role) in STATEMENT_BILLERS
+    manager = role == Role.PARTNER_MANAGER
+    refused = 403
+    own = 200 if bills or manager else refused
+    other = 200 if bills else (404 if manager else refused)
+    pages = {
+        reverse("contracts:index"): own,
+        reverse("contracts:statement", args=[atlas.pk]): own,
+        reverse("contracts:line", args=[atlas_line.pk]): own,
+        reverse("contracts:xlsx", args=[atlas.pk]): own,
+        reverse("contracts:pdf", args=[atlas.pk]): own,
+        reverse("contracts:attachment", args=[attachment.pk]): own,
+        reverse("contracts:statement", args=[carpathia.pk]): other,
+        reverse("contracts:line", args=[carpathia_line.pk]): other,
+        reverse("contracts:xlsx", args=[carpathia.pk]): other,
+        reverse("contracts:pdf", args=[carpathia.pk]): other,
+    }
+    for url, status in pages.items():
+        assert client.get(url).status_code == status, (role, url)
+    if manager:
+        index = client.get(reverse("contracts:index")).content.decode()
+        assert "Atlas Contact" in index and "Carpathia CX" not in index
+    audit_before = AuditEntry.objects.count()
+    # disputing: Atlas's manager on Atlas's line only
+    sent = client.post(reverse("contracts:dispute", args=[carpathia_line.pk]), {"comment": "x"})
+    assert sent.status_code == (404 if manager else refused if not bills else 403), role
+    assert not Dispute.objects.filter(line=carpathia_line).exists()
+    sent = client.post(reverse("contracts:dispute", args=[atlas_line.pk]), {"comment": "encore"})
+    assert sent.status_code == (302 if manager else refused), role
+    # deciding, issuing and computing: billers only
+    decided = client.post(
+        reverse("contracts:decide", args=[dispute.pk]), {"decision": "reject", "comment": "non"}
+    )
+    assert decided.status_code == (302 if bills else refused), role
+    draft = Statement.objects.filter(pk=carpathia.pk)
+    draft.update(state="draft")
+    issued = client.post(reverse("contracts:issue", args=[carpathia.pk]))
+    assert issued.status_code == (302 if bills else refused), role
+    computed = client.post(
+        reverse("contracts:compute"), {"contract": carpathia.contract_id, "month": "2999-01"}
+    )
+    assert computed.status_code == (400 if bills else refused), role
+    written = 1 if manager else 2 if bills else 0  # a dispute; or a decision and an issue
+    assert AuditEntry.objects.count() == audit_before + written, role
+
+
+def test_anonymous_is_sent_to_login_from_statements(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("contracts:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.apps.accounts.models import Role
 from relais.apps.briefings.access import may_follow, may_publish
 from relais.apps.compliance.selectors import may_see_compliance
+from relais.apps.contracts.access import may_see_statements
 from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
@@ -89,6 +90,8 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(("plan", "simulation", _("Simulation"), "flask", "simulation:index"))
     if not _is_agent(user) and may_see_reports(user):
         items.append(("analyse", "reports", _("Reports"), "chart-bar", "reporting:reports"))
+    if may_see_statements(user):
+        items.append(("analyse", "statements", _("Statements"), "file-invoice", "contracts:index"))
     items.append(("analyse", "knowledge", _("Knowledge"), "book", "knowledge:index"))
     if may_see_satisfaction(user):
         items.append(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("supervision/", include("relais.apps.supervision.urls")),
     path("briefings/", include("relais.apps.briefings.urls")),
     path("crisis/", include("relais.apps.crisis.urls")),
+    path("statements/", include("relais.apps.contracts.urls")),
     path("reports/", include("relais.apps.reporting.urls")),
     path("satisfaction/", include("relais.apps.satisfaction.urls")),
     path("sourcing/", include("relais.apps.sourcing.urls")),

@@ -100,9 +100,9 @@ def _contacts(
 def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
     rows = (
         Contact.objects.filter(_arrived(start, as_of))
-        .exclude(customer_reference="")
+        .exclude(customer_key="")
         .order_by()
-        .values_list("pk", "customer_reference", "queued_at", "created_at")
+        .values_list("pk", "customer_key", "queued_at", "created_at")
     )
     for pk, customer, queued, created in rows.iterator(chunk_size=BATCH):
         yield str(pk), customer, to_epoch(queued or created)

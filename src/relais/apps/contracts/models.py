@@ -122,7 +122,7 @@ class StatementLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     adjusts = models.CharField(_("adjusts month"), max_length=7, blank=True)
-    #: (contact id, agent id) pairs of a contact line, packed (see `storage.pack`).
+    #: (contact id, agent id, quantity) of a contact line's contacts, packed (see `storage.pack`).
     contacts = models.BinaryField(_("contacts"), default=b"", blank=True)
 
     class Meta:

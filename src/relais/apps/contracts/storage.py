@@ -1,8 +1,8 @@
 """Statement lines to rows and back.
 
-A contact line can hold a million contacts: their (contact id, agent id) pairs are packed
-into the line itself (`pack`: little-endian 64-bit integers, zlib), and only the per-agent
-counts are `StatementBasis` rows. Hour, interval and fixed lines keep their basis as rows.
+A contact line can hold a million contacts: their (contact id, agent id, quantity) triples
+are packed into the line itself (`pack`: little-endian 64-bit integers, zlib), and only the
+per-agent counts are `StatementBasis` rows. Hour, interval and fixed lines keep their basis as rows.
 """
 
 from __future__ import annotations
@@ -26,18 +26,19 @@ def pack(items: Sequence[BasisItem]) -> bytes:
     for item in items:
         numbers.append(int(item.contact_id or 0))
         numbers.append(NO_AGENT if item.agent_id is None else int(item.agent_id))
+        numbers.append(int(item.quantity))
     return zlib.compress(numbers.tobytes(), 1) if numbers else b""
 
 
-def unpack(blob: bytes | memoryview) -> Iterator[tuple[int, int | None]]:
-    """(contact id, agent id) pairs of a packed line."""
+def unpack(blob: bytes | memoryview) -> Iterator[tuple[int, int | None, int]]:
+    """(contact id, agent id, quantity: 1, or -1 in an adjustment) of a packed line."""
     if not blob:
         return
     numbers = array("q")
     numbers.frombytes(zlib.decompress(bytes(blob)))
-    for index in range(0, len(numbers), 2):
+    for index in range(0, len(numbers), 3):
         agent = numbers[index + 1]
-        yield numbers[index], None if agent == NO_AGENT else agent
+        yield numbers[index], None if agent == NO_AGENT else agent, numbers[index + 2]
 
 
 def _is_contact_line(line: Line) -> bool:
@@ -101,9 +102,11 @@ def line_of(row: StatementLine, basis: Sequence[StatementBasis]) -> Line:
     if row.contacts:
         items = tuple(
             BasisItem(
-                Decimal(1), agent_id=None if agent is None else str(agent), contact_id=str(contact)
+                Decimal(quantity),
+                agent_id=None if agent is None else str(agent),
+                contact_id=str(contact),
             )
-            for contact, agent in unpack(row.contacts)
+            for contact, agent, quantity in unpack(row.contacts)
         )
     else:
         items = tuple(

@@ -68,8 +68,9 @@ class MonthInputs:
 
     - `contacts`: contacts of the covered queues arrived in the month, answered by the
       partner's agents or never answered (abandoned);
-    - `customer_contacts`: (contact id, customer reference, arrival) of every contact, of any
-      queue, arrived from the month's start to `as_of`: the repeats that claw back;
+    - `customer_contacts`: (contact id, identified customer, arrival) of every contact, of any
+      queue, arrived from the month's start to `as_of`: who each contact's customer is, and
+      the repeats that claw back (a contact not listed falls back on its `customer_ref`);
     - `days`: the starts of the month's days (local midnights), for targets per day;
     - `requested` / `committed` / `forecast`: per (activity code, interval start).
     """
@@ -272,9 +273,13 @@ def _resolved(
 ) -> list[ContactRecord]:
     """Handled contacts whose clawback window closed by `as_of` with no repeat in it."""
     tracker: FcrTracker[str] = FcrTracker(activity.clawback_days * DAY)
-    ours = {c.contact_id: c for c in handled if c.customer_ref is not None}
-    for contact in ours.values():
-        tracker.note(contact.customer_ref or "", contact.arrived_at, True, contact.contact_id)
+    known = {contact_id: customer for contact_id, customer, _ in month.customer_contacts}
+    ours = set()
+    for contact in handled:
+        customer = known.get(contact.contact_id) or contact.customer_ref
+        if customer:
+            ours.add(contact.contact_id)
+            tracker.note(customer, contact.arrived_at, True, contact.contact_id)
     for contact_id, customer, arrived in month.customer_contacts:
         if contact_id not in ours and arrived <= month.as_of:
             tracker.note(customer, arrived, False, contact_id)

@@ -134,8 +134,6 @@ def adjustments(billed: Sequence[Line], recomputed: Sequence[Line], *, month: st
         quantity = sum((line.quantity for line in new), Decimal(0)) - sum(
             (line.quantity for line in old), Decimal(0)
         )
-        if amount == 0 and quantity == 0:
-            continue
         items: dict[tuple[str | None, str | None, float | None], Decimal] = defaultdict(Decimal)
         for line in new:
             for item in line.basis:
@@ -148,6 +146,8 @@ def adjustments(billed: Sequence[Line], recomputed: Sequence[Line], *, month: st
             for k, q in sorted(items.items(), key=lambda entry: repr(entry[0]))
             if q != 0
         )
+        if amount == 0 and quantity == 0 and not basis:
+            continue
         sample = (new or old)[0]
         result.append(
             Line(
