@@ -76,17 +76,13 @@ def _contacts(
         record = contact_record(row, places)
         if record is not None:
             records.append(record)
-    scores = (
-        dict(
-            SurveyAnswer.objects.filter(
-                invitation__contact__in=[int(r.contact_id) for r in records if r.answered_at]
-            )
-            .exclude(agent_csat__isnull=True)
-            .values_list("invitation__contact_id", "agent_csat")
-        )
-        if records
-        else {}
+    answered = SurveyAnswer.objects.filter(
+        invitation__contact__in=Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
+        .filter(partner_id=contract.partner_id)
+        .values("pk"),
+        agent_csat__isnull=False,
     )
+    scores = dict(answered.values_list("invitation__contact_id", "agent_csat"))
     if scores:
         records = [
             dataclasses.replace(r, csat=scores[int(r.contact_id)])

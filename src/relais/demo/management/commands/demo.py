@@ -12,6 +12,7 @@ from relais.apps.accounts.models import Role
 from relais.demo.canned import load_demo_canned
 from relais.demo.company import DemoAccount, DemoSummary, load_demo_company
 from relais.demo.company_data import COMPANY_NAME
+from relais.demo.contracts import load_demo_contracts
 from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         load_demo_quality()
         load_demo_mail()
         load_demo_staffing()
+        load_demo_contracts()
         load_demo_sourcing()
         self.stdout.write(
             gettext(
