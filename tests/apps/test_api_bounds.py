@@ -30,7 +30,8 @@ def _lists() -> list[str]:
 
 
 def test_the_paginated_lists_are_found() -> None:
-    assert len(_lists()) == 11  # organisation (5), queues, contacts, simulation (2), wfm (2)
+    assert len(_lists()) == 12  # organisation (5), queues, contacts, simulation (2), wfm (2),
+    # sourcing (reported days)
 
 
 @pytest.mark.parametrize("path", _lists())

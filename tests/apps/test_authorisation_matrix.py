@@ -1045,6 +1045,139 @@ def test_anonymous_is_sent_to_login_from_the_volume_split_page(world: World) -> 
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
+# Sourcing comparison and partners' reported figures (issue 21) ---------------------------------
+
+COVERED_API |= {"api/v1/sourcing/reported-days"}
+#: Who imports and reads reported figures: directors and administrators any partner's, a
+#: partner manager its own (docs/sourcing.md).
+REPORTED_IMPORTERS = {Role.ADMINISTRATOR, Role.DIRECTOR}
+SOURCING_NAMES = ("Atlas Contact", "Carpathia CX", "Lille", "Domicile")
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_the_sourcing_comparison_shows_a_partner_manager_only_its_own_line(
+    world: World, role: str
+) -> None:
+    """The whole organisation's roles see every line, costs of the company's sites included; a
+    partner manager only its own partner's (as on the volume split page); others nothing."""
+    from django.utils import timezone
+
+    from relais.apps.reporting.models import IntervalStat
+    from relais.apps.sourcing.models import ImportChannel
+    from relais.apps.sourcing.parsing import csv_rows
+    from relais.apps.sourcing.services import reported_import
+    from tests.apps.routing.fixtures import orders_queue
+
+    queue = orders_queue(world)
+    today = timezone.localdate()
+    for agent in Agent.objects.select_related("site"):  # one handled contact each
+        IntervalStat.objects.create(
+            interval_start=timezone.now(),
+            queue=queue,
+            channel=queue.channel,
+            agent=agent,
+            site=agent.site,
+            site_kind=agent.site.kind,
+            partner_id=agent.site.partner_id,
+            offered=1,
+            answered=1,
+            handled=1,
+            talk_seconds=60.0,
+        )
+    figures = f"date;queue;offered;handled;abandoned\n{today.isoformat()};orders;5;5;0\n"
+    reported_import(
+        actor=None,
+        partner=world.carpathia,
+        rows=((line, (line, row)) for line, row in csv_rows(figures)),
+        channel=ImportChannel.COMMAND,
+    )
+    client = logged_in(world.users[role])
+
+    page = client.get(reverse("sourcing:compare") + f"?start={today}&end={today}")
+
+    if role_of(role) in EVERYTHING:
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert all(name in html for name in ("Atlas Contact", "Carpathia CX")), role
+        assert 'data-testid="reported-badge"' in html
+        return
+    if role == "partner_manager":
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Atlas Contact" in html
+        for name in SOURCING_NAMES[1:]:
+            assert name not in html, name
+        return
+    assert page.status_code == 404, role
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_reported_figures_are_imported_and_read_by_the_partner_or_the_client_only(
+    world: World, role: str
+) -> None:
+    from relais.apps.sourcing.models import ReportedDay
+    from tests.apps.routing.fixtures import orders_queue
+
+    orders_queue(world)
+    client = logged_in(world.users[role])
+    importer = role in REPORTED_IMPORTERS
+    manager = role == Role.PARTNER_MANAGER
+    audit_before = AuditEntry.objects.filter(action="sourcing.reported_import").count()
+    rows = [{"date": "2026-11-02", "queue": "orders", "offered": 3, "handled": 3, "abandoned": 0}]
+
+    posted = {
+        name: client.post(
+            "/api/v1/sourcing/reported-days",
+            json.dumps({"partner_id": partner.pk, "rows": rows}),
+            "application/json",
+        ).status_code
+        for name, partner in (("atlas", world.atlas), ("carpathia", world.carpathia))
+    }
+    listed = client.get("/api/v1/sourcing/reported-days")
+    page = client.get(reverse("sourcing:reported"))
+    uploaded = client.post(
+        reverse("sourcing:reported"),
+        {
+            "partner": world.carpathia.pk,
+            "tolerance": "0.1",
+            "file": SimpleUploadedFile("c.csv", b"date;queue;offered;handled;abandoned\n"),
+        },
+    )
+
+    if importer:
+        assert posted == {"atlas": 201, "carpathia": 201}, role
+        assert listed.json()["count"] == 2
+        assert page.status_code == 200
+        assert uploaded.status_code == 400  # an empty file: refused, but reached
+    elif manager:
+        assert posted == {"atlas": 201, "carpathia": 404}
+        assert {item["partner_id"] for item in listed.json()["items"]} == {world.atlas.pk}
+        assert page.status_code == 200
+        assert "Carpathia CX" not in page.content.decode()
+        assert uploaded.status_code == 400  # Carpathia is not a choice of the form
+    else:
+        assert posted == {"atlas": 403, "carpathia": 403}, role
+        assert listed.status_code == 403
+        assert (page.status_code, uploaded.status_code) == (404, 404)
+    stored = ReportedDay.objects.values_list("partner__name", flat=True)
+    expected_partners = {"Atlas Contact", "Carpathia CX"} if importer else set()
+    if manager:
+        expected_partners = {"Atlas Contact"}
+    assert set(stored) == expected_partners, role
+    audited = AuditEntry.objects.filter(action="sourcing.reported_import").count()
+    assert audited - audit_before == len(expected_partners), role
+
+
+def test_anonymous_is_sent_to_login_from_sourcing(world: World) -> None:
+    from django.test import Client
+
+    for name in ("sourcing:compare", "sourcing:reported"):
+        response = Client().get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert Client().get("/api/v1/sourcing/reported-days").status_code == 401
+
+
 WEBHOOK_PAGES = ["/admin/webhooks/webhooksubscription/", "/admin/webhooks/webhookdelivery/"]
 
 

@@ -16,6 +16,7 @@ from relais.apps.l10n.validation import problems_of, summary_of
 from relais.apps.organisation.api import router as organisation_router
 from relais.apps.router.api import router as routing_router
 from relais.apps.simulation.api import router as simulation_router
+from relais.apps.sourcing.api import router as sourcing_router
 from relais.apps.supervision.api import router as supervision_router
 from relais.apps.wfm.api import router as wfm_router
 from relais.config.openapi import RelaisAPI
@@ -35,6 +36,7 @@ api.add_router("/v1/", desktop_router)
 api.add_router("/v1/", wfm_router)
 api.add_router("/v1/", simulation_router)
 api.add_router("/v1/", supervision_router)
+api.add_router("/v1/", sourcing_router)
 
 
 def _error(request: HttpRequest, error: RelaisError, **extra: object) -> HttpResponse:

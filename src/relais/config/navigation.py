@@ -25,6 +25,7 @@ from relais.apps.quality.access import may_evaluate, may_read_quality
 from relais.apps.reporting.selectors import may_see_reports
 from relais.apps.satisfaction.league import may_see_satisfaction
 from relais.apps.simulation.access import can_view as may_view_simulation
+from relais.apps.sourcing.access import may_compare as may_compare_sourcing
 from relais.apps.supervision.access import may_supervise
 from relais.apps.wfm.request_selectors import can_read_requests
 
@@ -99,6 +100,8 @@ def entries_for(user: Any) -> list[tuple[str, str, Any, str, str]]:
         items.append(
             ("analyse", "satisfaction", _("Satisfaction"), "mood-smile", "satisfaction:league")
         )
+    if may_compare_sourcing(user):
+        items.append(("analyse", "sourcing", _("Sourcing"), "arrows-split", "sourcing:compare"))
     if _is_agent(user):
         items.append(("analyse", "quality", _("My evaluations"), "clipboard-check", "quality:mine"))
     elif may_read_quality(user) or may_evaluate(user):

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "relais.apps.quality",
     "relais.apps.knowledge",
     "relais.apps.compliance",
+    "relais.apps.sourcing",
     "relais.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("statements/", include("relais.apps.contracts.urls")),
     path("reports/", include("relais.apps.reporting.urls")),
     path("satisfaction/", include("relais.apps.satisfaction.urls")),
+    path("sourcing/", include("relais.apps.sourcing.urls")),
     path("quality/", include("relais.apps.quality.urls")),
     path("knowledge/", include("relais.apps.knowledge.urls")),
     path("help/", include("relais.apps.knowledge.help_urls")),

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from relais.apps.simulation.summary import HEADLINE
+from relais.apps.simulation.summary import COSTS, HEADLINE
 
 RATES = frozenset({"service_level", "abandonment_rate", "occupancy", "in_shift_shrinkage"})
 METRIC_LABELS: dict[str, Promise] = {
@@ -19,6 +19,8 @@ METRIC_LABELS: dict[str, Promise] = {
     "average_handling_time": _("Average handling time (s)"),
     "abandonment_rate": _("Abandonment rate"),
     "occupancy": _("Occupancy"),
+    "cost": _("Cost"),
+    "cost_per_handled": _("Cost per handled contact"),
 }
 DIMENSION_LABELS: dict[str, Promise] = {
     "total": _("Total"),
@@ -26,6 +28,7 @@ DIMENSION_LABELS: dict[str, Promise] = {
     "site": _("Site"),
     "site_kind": _("Site kind"),
     "partner": _("Partner"),
+    "group": _("Agent group"),
 }
 
 
@@ -50,11 +53,17 @@ def _view(summary: dict[str, Any], dimension: str, value: str, key: str = "views
     return {}
 
 
+def _shown(summary: dict[str, Any]) -> list[str]:
+    """The headline figures; costs only when the scenario prices its agent groups."""
+    total = _view(summary, "total", "")
+    return [metric for metric in HEADLINE if metric not in COSTS or metric in total]
+
+
 def headline_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     total = _view(summary, "total", "")
     return [
         {"label": METRIC_LABELS[metric], **_figure(metric, total.get(metric))}
-        for metric in HEADLINE
+        for metric in _shown(summary)
     ]
 
 
@@ -66,7 +75,7 @@ def difference_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         first = _view(summary, view["dimension"], view["value"])
         second = _view(summary.get("against", {}), view["dimension"], view["value"])
-        for metric in HEADLINE:
+        for metric in _shown(summary):
             rows.append(
                 {
                     "group": DIMENSION_LABELS["total"]

@@ -21,7 +21,11 @@ HEADLINE = (
     "average_handling_time",
     "abandonment_rate",
     "occupancy",
+    "cost",
+    "cost_per_handled",
 )
+#: Shown only when the scenario prices its agent groups (docs/simulation.md, "Prices").
+COSTS = frozenset({"cost", "cost_per_handled"})
 
 
 def _estimate(value: Estimate) -> dict[str, Any]:

@@ -53,6 +53,7 @@ from relais.core.simulation.scenario import (
     BreakSpec,
     BriefingRollout,
     ChannelShift,
+    GroupPrice,
     LinkDown,
     PartnerBilling,
     PartnerClosed,
@@ -389,9 +390,36 @@ def _agents(table: Table, site_ids: set[str]) -> AgentGroup:
         capacity=capacity,
         shifts=shifts,
         per_interval=None if per_interval is None else tuple(int(v) for v in per_interval),
+        price=_price(table.table("price")),
     )
     table.check_unknown()
     return group
+
+
+def _price(table: Table | None) -> GroupPrice | None:
+    """`[agents.price]`: per_hour, per_handled, per_resolved (with resolved_share), currency."""
+    if table is None:
+        return None
+    price = GroupPrice(
+        per_hour=table.number("per_hour", None, minimum=0.0),
+        per_handled=table.number("per_handled", None, minimum=0.0),
+        per_resolved=table.number("per_resolved", None, minimum=0.0),
+        resolved_share=table.number("resolved_share", None, minimum=0.0),
+        currency=table.text("currency", "EUR"),
+    )
+    if price.resolved_share is not None and price.resolved_share > 1:
+        raise table.error(
+            "resolved_share", f"a share is between 0 and 1, got {price.resolved_share}"
+        )
+    if price.per_resolved is not None and price.resolved_share is None:
+        raise table.error(
+            "resolved_share",
+            "missing: a price per resolved contact needs the share of contacts resolved",
+        )
+    if price.per_hour is None and price.per_handled is None and price.per_resolved is None:
+        raise table.error("per_hour", "missing: give per_hour, per_handled or per_resolved")
+    table.check_unknown()
+    return price
 
 
 def _shift(table: Table) -> ShiftSpec:

@@ -40,6 +40,16 @@ _COST_METRICS = (
     "cost_per_contact",
     "cost_hourly_per_handled",
 )
+_GROUP_COST_METRICS = ("hours", "handled_contacts", "cost", "cost_per_handled")
+_SERVICE_AND_COST = ("service_level", "abandonment_rate", "cost", "cost_per_handled")
+_COMPARED = (
+    "service_level",
+    "average_speed_of_answer",
+    "abandonment_rate",
+    "answered",
+    "cost",
+    "cost_per_handled",
+)
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:13px}
@@ -226,9 +236,14 @@ def _comparison(first: SimulationResult, second: SimulationResult, lang: str) ->
         f"<table><tr><th>{escape(label('group', lang))}</th><th>{escape(label('metric', lang))}"
         f"</th><th>A</th><th>B</th><th>{escape(label('difference', lang))}</th></tr>"
     ]
-    views = [("total", "", None), *comparison.views("queue"), *comparison.views("partner")]
+    views = [
+        ("total", "", None),
+        *comparison.views("queue"),
+        *comparison.views("partner"),
+        *comparison.views("group"),
+    ]
     for view in views:
-        for metric in ("service_level", "average_speed_of_answer", "abandonment_rate", "answered"):
+        for metric in _COMPARED:
             diff = comparison.difference(view, metric)
             if diff.mean is None:
                 continue
@@ -277,6 +292,9 @@ def render_html_report(
     total: list[ViewKey] = [("total", "", None)]
     body.append(f"<h2>{escape(label('headline', lang))}</h2>")
     body.append(_table(result, total, _TABLE_METRICS, lang))
+    priced = result.views("group")
+    if priced:
+        body.append(_table(result, total, _SERVICE_AND_COST, lang))
     body.append(_table(result, total, _TOTAL_EXTRAS, lang))
     for dimension, key in (
         ("queue", "by_queue"),
@@ -290,6 +308,9 @@ def render_html_report(
     if billed:
         body.append(f"<h2>{escape(label('costs', lang))}</h2>")
         body.append(_table(result, billed, _COST_METRICS, lang))
+    if priced:
+        body.append(f"<h2>{escape(label('costs_by_group', lang))}</h2>")
+        body.append(_table(result, priced, _GROUP_COST_METRICS, lang))
     body.append(f"<h2>{escape(label('per_interval', lang))}</h2>")
     intervals = result.views("total", intervals=True)
     times = [_local_label(view[2] or 0.0, scenario.time_zone) for view in intervals]

@@ -36,7 +36,7 @@ __all__ = [
 type ViewKey = tuple[str, str, float | None]
 """(dimension, value, interval start or None for the whole run); dimension "total" has ""."""
 
-DIMENSIONS = ("total", "queue", "site", "site_kind", "partner")
+DIMENSIONS = ("total", "queue", "site", "site_kind", "partner", "group")
 INTERNAL = "internal"  # the partner value of the company's own sites
 KPI_METRICS = (
     "offered",
@@ -222,4 +222,62 @@ def _extras(
         if handled and "cost_hourly" in figures:
             figures["cost_hourly_per_handled"] = figures["cost_hourly"] / handled
         extras[("partner", billing.partner, None)] = figures
+    _group_costs(outcome, extras)
     return extras
+
+
+def handled_by_agent(outcome: RunOutcome) -> npt.NDArray[np.float64]:
+    """Contacts each agent handled (answered and finished), among those that arrived after
+    the warm-up and were not refused: the KPI module's `handled`, per agent."""
+    scenario = outcome.scenario
+    arrived = np.asarray(outcome.arrivals.times, dtype=np.float64)
+    answered = np.asarray(outcome.answered, dtype=np.float64)
+    ended = np.asarray(outcome.ended, dtype=np.float64)
+    finish = np.where(
+        ended >= 0,
+        ended,
+        np.maximum(
+            np.asarray(outcome.dropped, dtype=np.float64),
+            np.asarray(outcome.abandoned, dtype=np.float64),
+        ),
+    )
+    agent = np.asarray(outcome.agent_of, dtype=np.intp)
+    keep = (
+        (arrived >= scenario.start + scenario.warm_up_s)
+        & ~np.asarray(outcome.refused, dtype=bool)
+        & (answered >= 0)
+        & (finish >= 0)
+        & (agent >= 0)
+    )
+    agents = len(outcome.staff.profiles)
+    return np.bincount(agent[keep], minlength=agents).astype(np.float64)[:agents]
+
+
+def _group_costs(outcome: RunOutcome, extras: dict[ViewKey, dict[str, float]]) -> None:
+    """Per priced agent group ("group", name): logged-in hours, handled contacts, cost and cost
+    per handled contact; on the total, the priced groups' cost and its cost per contact."""
+    groups = outcome.scenario.agents
+    if not any(group.price is not None for group in groups):
+        return
+    handled = handled_by_agent(outcome)
+    seconds = outcome.agent_logged_seconds
+    first = 0
+    cost = priced_handled = 0.0
+    for group in groups:
+        members = range(first, first + group.count)
+        first += group.count
+        if group.price is None:
+            continue
+        hours = sum(seconds[agent] for agent in members) / 3600 if seconds else 0.0
+        count = float(sum(handled[agent] for agent in members))
+        amount = group.price.cost(hours, count)
+        figures = {"hours": hours, "handled_contacts": count, "cost": amount}
+        if count:
+            figures["cost_per_handled"] = amount / count
+        extras[("group", group.name, None)] = figures
+        cost += amount
+        priced_handled += count
+    total = extras[("total", "", None)]
+    total["cost"] = cost
+    if priced_handled:
+        total["cost_per_handled"] = cost / priced_handled

@@ -73,6 +73,7 @@ class RunOutcome:
     callbacks: int = 0
     end_time: float = 0.0
     logged_seconds: list[float] = field(default_factory=list)  # per site
+    agent_logged_seconds: list[float] = field(default_factory=list)  # per agent
     state_seconds: dict[tuple[float, int], list[float]] | None = None
 
 
@@ -166,8 +167,10 @@ class _Run(StaffSync, BriefingSync):
             dropped=[-1.0] * n,
             refused=[False] * n,
             logged_seconds=[0.0] * len(scenario.sites),
+            agent_logged_seconds=[0.0] * agents,
         )
         self.logged_seconds = self.outcome.logged_seconds
+        self.agent_logged_seconds = self.outcome.agent_logged_seconds
         self.slowdown = [
             0.0 if spec.config.channel in REAL_TIME_CHANNELS else spec.concurrency_slowdown
             for spec in scenario.queues
@@ -336,6 +339,7 @@ class _Run(StaffSync, BriefingSync):
         for agent, logged in enumerate(self.logged):
             if logged:
                 out.logged_seconds[self.staff.agent_sites[agent]] += end - self.logged_since[agent]
+                out.agent_logged_seconds[agent] += end - self.logged_since[agent]
         if self.scenario.agent_states:
             self.states.close(end)
             out.state_seconds = self.states.seconds

@@ -21,6 +21,7 @@ __all__ = [
     "BreakSpec",
     "BriefingRollout",
     "ChannelShift",
+    "GroupPrice",
     "LinkDown",
     "PartnerBilling",
     "PartnerClosed",
@@ -46,6 +47,29 @@ class PartnerBilling:
     hourly_rate: float | None = None
     per_contact_rate: float | None = None
     currency: str = "EUR"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPrice:
+    """What an agent group costs: per logged-in hour, per handled contact, per resolved contact
+    (the contact's price when resolved at first contact; `resolved_share` of the handled
+    contacts are, as the simulator does not model repeats). Any may be left out."""
+
+    per_hour: float | None = None
+    per_handled: float | None = None
+    per_resolved: float | None = None
+    resolved_share: float | None = None
+    currency: str = "EUR"
+
+    def cost(self, hours: float, handled: float) -> float:
+        total = 0.0
+        if self.per_hour is not None:
+            total += hours * self.per_hour
+        if self.per_handled is not None:
+            total += handled * self.per_handled
+        if self.per_resolved is not None and self.resolved_share is not None:
+            total += handled * self.resolved_share * self.per_resolved
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +128,7 @@ class AgentGroup:
     capacity: Mapping[Channel, int] = field(default_factory=lambda: {Channel.VOICE: 1})
     shifts: tuple[ShiftSpec, ...] = ()
     per_interval: tuple[int, ...] | None = None
+    price: GroupPrice | None = None
 
 
 @dataclass(frozen=True, slots=True)

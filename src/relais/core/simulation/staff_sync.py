@@ -32,6 +32,7 @@ class StaffSync:
     site_agents: list[list[int]]
     to_logout: list[int]
     logged_seconds: list[float]
+    agent_logged_seconds: list[float]
 
     def apply(self, events: list[RoutingEvent]) -> None:
         raise NotImplementedError
@@ -97,6 +98,7 @@ class StaffSync:
         self.leaving[agent] = False
         self.on_break[agent] = -1
         self.logged_seconds[self.staff.agent_sites[agent]] += now - self.logged_since[agent]
+        self.agent_logged_seconds[agent] += now - self.logged_since[agent]
         self.apply(self.engine.logout(agent_id, in_progress=mode))
         self.held[agent] = 0
 

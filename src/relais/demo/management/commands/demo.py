@@ -18,6 +18,7 @@ from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
 from relais.demo.queues import load_demo_queues
+from relais.demo.sourcing import load_demo_sourcing
 from relais.demo.staffing import load_demo_staffing
 from relais.demo.surveys import load_demo_surveys
 from relais.demo.voice import load_demo_voice
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         load_demo_staffing()
         load_demo_briefings()
         load_demo_contracts()
+        load_demo_sourcing()
         self.stdout.write(
             gettext(
                 "Demo company “%(company)s” ready: %(created)d objects created, "
