@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from relais.core.briefings import Rollout
+from relais.core.importing import ImportReport
 from relais.core.kpi import KpiConfig
 from relais.core.routing import BreakReason, Channel, InProgress, QueueConfig, Site
 from relais.core.simulation.distributions import Distribution, Exponential, Never
@@ -161,12 +162,17 @@ type ScenarioEvent = LinkDown | VolumeShock | ChannelShift | PartnerClosed | Bri
 
 @dataclass(frozen=True, slots=True)
 class ReplayArrival:
-    """A recorded arrival; missing handling or patience are drawn from the queue's law."""
+    """A recorded arrival; missing handling or patience are drawn from the queue's law.
+
+    `priority`: the customer's class, served before every lower class waiting in the same
+    queue as the live engine does (`RoutingEngine.contact_arrived(priority=...)`); None is
+    the queue's own priority."""
 
     at: float
     queue: str
     handling_s: float | None = None
     patience_s: float | None = None
+    priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +194,7 @@ class Scenario:
     partners: tuple[PartnerBilling, ...] = ()
     events: tuple[ScenarioEvent, ...] = ()
     replay: tuple[ReplayArrival, ...] | None = None
+    replay_report: ImportReport | None = None  # lines read and malformed lines skipped
 
     @property
     def end(self) -> float:
