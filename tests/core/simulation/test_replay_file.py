@@ -66,7 +66,8 @@ def test_a_line_broken_by_spaces_is_skipped_and_named(
 
     scenario = load_scenario(path)
 
-    assert scenario.replay is not None and len(scenario.replay) == 1999
+    assert scenario.replay is not None
+    assert len(scenario.replay) == 1999
     assert scenario.replay_report is not None
     assert [bad.line for bad in scenario.replay_report.malformed] == [702]
     assert main([str(path), "--out", str(tmp_path / "r.html")]) == 0
@@ -96,7 +97,8 @@ def test_the_tolerance_is_the_users_to_set(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="more than the 0.1 % allowed"):
         load_scenario(_write(tmp_path, rows))
     scenario = load_scenario(_write(tmp_path, rows, "tolerance = 0.2\n"))
-    assert scenario.replay is not None and len(scenario.replay) == 9
+    assert scenario.replay is not None
+    assert len(scenario.replay) == 9
     with pytest.raises(ScenarioError, match="tolerance"):
         load_scenario(_write(tmp_path, rows, "tolerance = 2\n"))
 
