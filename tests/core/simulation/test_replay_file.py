@@ -94,7 +94,7 @@ def test_too_many_broken_lines_stop_with_their_numbers(
 def test_the_tolerance_is_the_users_to_set(tmp_path: Path) -> None:
     rows = [*_good_rows(9), "x,orders,,,"]
 
-    with pytest.raises(ScenarioError, match="more than the 0.1 % allowed"):
+    with pytest.raises(ScenarioError, match=r"more than the 0\.1 % allowed"):
         load_scenario(_write(tmp_path, rows))
     scenario = load_scenario(_write(tmp_path, rows, "tolerance = 0.2\n"))
     assert scenario.replay is not None

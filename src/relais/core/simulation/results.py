@@ -2,8 +2,8 @@
 customer priority class.
 
 Every contact of a replication becomes a `ContactRecord` counted in a `KpiAccumulator` per
-(interval, queue, answering site, priority class); agent time goes in as state seconds per (interval,
-site). Views are merges of those buckets (`KpiSummary` adds up), so every figure follows
+(interval, queue, answering site, priority class); agent time goes in as state seconds per
+(interval, site). Views are merges of those buckets (`KpiSummary` adds up), so every figure follows
 the KPI module's definitions (SL, ASA, AHT, abandonment with short abandons excluded,
 occupancy). Contacts that arrived during the warm-up are left out.
 
