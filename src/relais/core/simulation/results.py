@@ -96,14 +96,14 @@ def summarize_replication(outcome: RunOutcome) -> ReplicationResult:
     for (slot, site), seconds in (outcome.state_seconds or {}).items():
         if slot + interval <= warm_up_end:
             continue
-        key = (slot, -1, site, None)
+        key: tuple[float, int, int, int | None] = (slot, -1, site, None)
         bucket = accumulators.get(key)
         if bucket is None:
             bucket = accumulators[key] = KpiAccumulator(config)
         for code, state in _STATES:
             bucket.add_state_seconds(state, seconds[code])
-    for key, bucket in accumulators.items():
-        buckets[key] = bucket.summary(outcome.end_time)
+    for state_key, bucket in accumulators.items():
+        buckets[state_key] = bucket.summary(outcome.end_time)
     summaries: dict[ViewKey, KpiSummary] = {}
 
     def add(view: ViewKey, summary: KpiSummary) -> None:

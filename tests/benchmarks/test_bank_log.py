@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from bench import replay_bank
 from bench.bank_log import COLUMNS, Call, busy_while_waiting, presence, read_calls
 
-from bench import replay_bank
 from relais.core.importing import MalformedInput
 
 HEADER = "\t".join(COLUMNS)
