@@ -256,7 +256,19 @@ def main() -> None:
     )
     busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
     widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7)
-    row("day", "served", "sim", "aband.", "sim", "ASA s", "sim", "SL20", "sim", "unready")
+    row(
+        "day",
+        "served",
+        "sim",
+        "aband.",
+        "sim",
+        "ASA s",
+        "sim",
+        "SL20",
+        "sim",
+        "unready",
+        widths=widths,
+    )
     totals = Totals()
     errors = []
     shares: dict[str, float] = {}
@@ -318,7 +330,7 @@ def main() -> None:
     emit(
         {
             "days": len(shares),
-            "served_mape_pct": round(sum(errors) / len(errors), 2),
+            "served_mape_pct": round(sum(errors) / len(errors), 2) if errors else None,
             "abandon_rate_actual": round(totals.rate("total", "actual"), 4),
             "abandon_rate_simulated": round(totals.rate("total", "simulated"), 4),
             "asa_actual_s": round(totals.asa("total", "actual"), 1),
@@ -329,7 +341,7 @@ def main() -> None:
             "malformed_lines": report.skipped,
             "malformed_line_numbers": [bad.line for bad in report.malformed[:20]],
             "fitted_on": options.fit,
-            "unready_share": round(sum(shares.values()) / len(shares), 4),
+            "unready_share": round(sum(shares.values()) / len(shares), 4) if shares else None,
             "by_priority": by_class,
             "presence_by_period": periods,
             "seconds": round(elapsed[0], 1),
