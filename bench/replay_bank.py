@@ -30,11 +30,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
 from bench.bank_log import Call, busy_while_waiting, kaplan_meier, presence, read_calls
+from bench.replay_calibration import FIT_RULES, GRID, Totals, choose, training_days
 from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, MalformedInput
 from relais.core.kpi import KpiConfig
 from relais.core.routing import QueueConfig, Site
@@ -51,6 +53,7 @@ from relais.core.simulation import (
 DAY = 86_400.0
 INTERVAL = 1800.0
 SHIFT_GAP = 3600.0  # an agent's services closer than this: the same shift
+REGULAR = 1  # the bank's regular customers; 2 are its priority customers
 SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
 PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
 TOTAL = ("total", "", None)
@@ -82,28 +85,43 @@ def staffing(calls: list[Call]) -> list[int]:
 
 @dataclass(frozen=True)
 class Fit:
-    """What a day's simulation learns from other days."""
+    """What a day's simulation learns from its training days."""
 
     handling: Empirical
     patience: Empirical
-    unready_share: float  # of present agents, while callers waited
-    after_call_s: float
+    mean_handling_s: float
+    unready_bound: float  # share of presence not serving while callers waited: at most this
 
     @classmethod
-    def of(cls, calls: list[Call], busy: list[tuple[float, float]], *, unready: bool) -> Fit:
+    def of(cls, calls: list[Call], busy: list[tuple[float, float]]) -> Fit:
         services = tuple(c.service_end - c.service_start for c in calls if c.served)
         present = sum(seconds for seconds, _ in busy)
         serving = sum(seconds for _, seconds in busy)
-        share = max(0.0, 1 - serving / present) if unready and present else 0.0
+        bound = max(0.0, 1 - serving / present) if present else 0.0
         mean = sum(services) / len(services)
-        return cls(Empirical(services), kaplan_meier(calls), share, share / (1 - share) * mean)
+        return cls(Empirical(services), kaplan_meier(calls), mean, bound)
+
+    def after_call_s(self, unready: float) -> float:
+        """The after-call time that keeps a busy agent unready `unready` of the time."""
+        return unready / (1 - unready) * self.mean_handling_s
+
+
+def customer_class(priority: int, *, raw: bool = False) -> int:
+    """The class the replay serves a call in: the log's priority, its 0 (unidentified)
+    read as the regular class 1 unless `raw` (docs/simulation.md says why)."""
+    return priority if raw or priority else REGULAR
 
 
 def scenario_for(
-    day: str, calls: list[Call], fit: Fit, replications: int, *, priority: bool
+    day: str,
+    calls: list[Call],
+    fit: Fit,
+    unready: float,
+    replications: int,
+    classes: Callable[[Call], int | None],
 ) -> Scenario:
     counts = staffing(calls)
-    queue = QueueConfig("calls", wrap_up_s=fit.after_call_s)
+    queue = QueueConfig("calls", wrap_up_s=fit.after_call_s(unready))
     return Scenario(
         name=f"bank {day}",
         start=0.0,
@@ -120,7 +138,7 @@ def scenario_for(
         queues=(QueueSpec(queue, fit.handling, fit.patience),),
         agents=(AgentGroup("bank", "bank", max(counts), per_interval=tuple(counts)),),
         replay=tuple(
-            ReplayArrival(c.arrival, "calls", priority=c.priority if priority else None)
+            ReplayArrival(c.arrival, "calls", priority=classes(c))
             for c in sorted(calls, key=lambda c: c.arrival)
         ),
     )
@@ -128,48 +146,6 @@ def scenario_for(
 
 def figures(result: SimulationResult, view: tuple[str, str, None]) -> dict[str, float]:
     return {name: result.estimate(view, metric).mean or 0.0 for name, metric in METRICS.items()}
-
-
-class Totals:
-    """Figures added up over days (and per priority class), actual beside simulated."""
-
-    def __init__(self) -> None:
-        self.sums: dict[tuple[str, str], defaultdict[str, float]] = defaultdict(
-            lambda: defaultdict(float)
-        )
-
-    def add(self, group: str, name: str, values: dict[str, float]) -> None:
-        t = self.sums[group, name]
-        t["served"] += values["served"]
-        t["abandoned"] += values["abandoned"]
-        t["wait"] += values["asa"] * values["served"]
-        t["sl_weighted"] += values["sl20"] * (values["served"] + values["abandoned"])
-        t["weight"] += values["served"] + values["abandoned"]
-
-    def rate(self, group: str, name: str) -> float:
-        t = self.sums[group, name]
-        return t["abandoned"] / max(1.0, t["served"] + t["abandoned"])
-
-    def asa(self, group: str, name: str) -> float:
-        t = self.sums[group, name]
-        return t["wait"] / max(1.0, t["served"])
-
-    def sl20(self, group: str, name: str) -> float:
-        t = self.sums[group, name]
-        return t["sl_weighted"] / max(1.0, t["weight"])
-
-    def by_class(self, classes: list[int]) -> dict[str, dict[str, float]]:
-        return {
-            str(klass): {
-                "asa_actual_s": round(self.asa(str(klass), "actual"), 1),
-                "asa_simulated_s": round(self.asa(str(klass), "simulated"), 1),
-                "sl20_actual": round(self.sl20(str(klass), "actual"), 4),
-                "sl20_simulated": round(self.sl20(str(klass), "simulated"), 4),
-                "abandon_rate_actual": round(self.rate(str(klass), "actual"), 4),
-                "abandon_rate_simulated": round(self.rate(str(klass), "simulated"), 4),
-            }
-            for klass in classes
-        }
 
 
 def presence_by_period(
@@ -217,6 +193,12 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(SHARED_DATA / "anonymous_bank_1999_january.txt"))
     parser.add_argument("--replications", type=int, default=5)
+    parser.add_argument(
+        "--calibration-replications",
+        type=int,
+        default=2,
+        help="replications of each day for each unready share of the grid",
+    )
     parser.add_argument("--min-calls", type=int, default=100)
     parser.add_argument(
         "--tolerance",
@@ -226,7 +208,7 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--fit",
-        choices=("other-days", "days-before"),
+        choices=tuple(FIT_RULES),
         default="other-days",
         help="the days handling times, patience and the unready share are fitted on",
     )
@@ -234,12 +216,73 @@ def arguments() -> argparse.Namespace:
         "--no-priority", action="store_true", help="one class for everyone (to see its effect)"
     )
     parser.add_argument(
-        "--no-unready", action="store_true", help="every present agent ready (the lower bound)"
+        "--raw-priority",
+        action="store_true",
+        help="the log's priority 0 (unidentified) as a class below 1, not as the regular class",
+    )
+    parser.add_argument(
+        "--unready",
+        type=float,
+        default=None,
+        help="a fixed unready share for every day instead of calibrating it (0: all ready)",
+    )
+    parser.add_argument(
+        "--no-unready", action="store_true", help="every present agent ready (--unready 0)"
     )
     options = parser.parse_args()
     if not 0 <= options.tolerance < 1:
         parser.error("--tolerance is a share of the lines, from 0 to below 1")
+    if options.no_unready:
+        options.unready = 0.0
+    if options.unready is not None and not 0 <= options.unready < 1:
+        parser.error("--unready is a share of the agents' presence, from 0 to below 1")
     return options
+
+
+def classes_of(options: argparse.Namespace) -> Callable[[Call], int | None]:
+    if options.no_priority:
+        return lambda call: None
+    return lambda call: customer_class(call.priority, raw=options.raw_priority)
+
+
+def calibration_matrix(
+    by_day: dict[str, list[Call]],
+    busy: dict[str, tuple[float, float]],
+    days: list[str],
+    options: argparse.Namespace,
+) -> dict[str, dict[float, dict[str, float]]]:
+    """Each day's simulated figures for every unready share of the grid, with the day's own
+    handling times and patience (a training day is data the fit may use)."""
+    classes = classes_of(options)
+    matrix: dict[str, dict[float, dict[str, float]]] = {}
+    widths = (8, 7) + (7,) * len(GRID)
+    print("calibration matrix: ASA s, actual then simulated for each unready share")
+    row("day", "actual", *(f"{share:.2f}" for share in GRID), widths=widths)
+    for day in days:
+        fit = Fit.of(by_day[day], [busy[day]])
+        matrix[day] = {
+            share: figures(
+                simulate(
+                    scenario_for(
+                        day,
+                        by_day[day],
+                        fit,
+                        share,
+                        options.calibration_replications,
+                        classes,
+                    )
+                ),
+                TOTAL,
+            )
+            for share in GRID
+        }
+        row(
+            day,
+            actual(by_day[day])["asa"],
+            *(matrix[day][share]["asa"] for share in GRID),
+            widths=widths,
+        )
+    return matrix
 
 
 def main() -> None:
@@ -249,87 +292,79 @@ def main() -> None:
     by_day: dict[str, list[Call]] = defaultdict(list)
     for call in calls:
         by_day[call.day].append(call)
-    classes = sorted({call.priority for call in calls})
+    classes = classes_of(options)
+    kinds = sorted({klass for call in calls if (klass := classes(call)) is not None})
     print(
-        f"fitted on {options.fit} (handling times, patience, unready share; never the scored "
-        f"day); priority classes {classes}{' ignored' if options.no_priority else ''}"
+        f"fitted on {FIT_RULES[options.fit]} ({options.fit}): handling times, patience and "
+        f"the unready share, never on the scored day; log priorities "
+        f"{sorted({call.priority for call in calls})} served as classes {kinds or 'one class'}"
     )
     busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
-    widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7)
-    row(
-        "day",
-        "served",
-        "sim",
-        "aband.",
-        "sim",
-        "ASA s",
-        "sim",
-        "SL20",
-        "sim",
-        "unready",
-        widths=widths,
-    )
+    days = sorted(day for day, group in by_day.items() if len(group) >= options.min_calls)
+    real = {day: actual(by_day[day]) for day in days}
+    widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7, 7)
     totals = Totals()
     errors = []
-    shares: dict[str, float] = {}
+    chosen: dict[str, float] = {}  # the unready share each scored day was simulated with
+    bounds: list[float] = []
     with stopwatch() as elapsed:
-        for day in sorted(by_day):
-            today = by_day[day]
-            fit_days = [d for d in by_day if d != day and (options.fit == "other-days" or d < day)]
-            if len(today) < options.min_calls or not fit_days:
+        with stopwatch() as calibrating:
+            matrix = (
+                {}
+                if options.unready is not None
+                else calibration_matrix(by_day, busy, days, options)
+            )
+        print(
+            f"unready share fixed at {options.unready}"
+            if options.unready is not None
+            else "unready share for each scored day: the one (grid interpolated) whose figures "
+            f"pooled over its training days ({FIT_RULES[options.fit]}) are nearest the actual "
+            "ones, ASA, abandonment and SL20 each in units of its target's tolerance"
+        )
+        header = ("day", "served", "sim", "aband.", "sim", "ASA s", "sim", "SL20", "sim")
+        row(*header, "unready", "bound", widths=widths)
+        for day in days:
+            fit_days = training_days(day, by_day, options.fit)
+            share = options.unready
+            if share is None and (calibration := training_days(day, days, options.fit)):
+                share, _ = choose(matrix, real, calibration)
+            if not fit_days or share is None:
                 continue
-            fit = Fit.of(
-                [c for d in fit_days for c in by_day[d]],
-                [busy[d] for d in fit_days],
-                unready=not options.no_unready,
+            fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+            result = simulate(
+                scenario_for(day, by_day[day], fit, share, options.replications, classes)
             )
-            scenario = scenario_for(
-                day, today, fit, options.replications, priority=not options.no_priority
-            )
-            result = simulate(scenario)
-            real, sim = actual(today), figures(result, TOTAL)
-            shares[day] = fit.unready_share
-            errors.append(abs(sim["served"] - real["served"]) / real["served"] * 100)
-            totals.add("total", "actual", real)
+            sim = figures(result, TOTAL)
+            chosen[day] = share
+            bounds.append(fit.unready_bound)
+            errors.append(abs(sim["served"] - real[day]["served"]) / real[day]["served"] * 100)
+            totals.add("total", "actual", real[day])
             totals.add("total", "simulated", sim)
-            for klass in classes:
-                totals.add(str(klass), "actual", actual([c for c in today if c.priority == klass]))
-                if not options.no_priority:
-                    view = ("priority", str(klass), None)
-                    totals.add(str(klass), "simulated", figures(result, view))
-            row(
-                day,
-                *(
-                    value
-                    for pair in zip(real.values(), sim.values(), strict=True)
-                    for value in pair
-                ),
-                fit.unready_share,
-                widths=widths,
-            )
+            for klass in kinds:
+                view = ("priority", str(klass), None)
+                totals.add(
+                    str(klass), "actual", actual([c for c in by_day[day] if classes(c) == klass])
+                )
+                totals.add(str(klass), "simulated", figures(result, view))
+            pairs = zip(real[day].values(), sim.values(), strict=True)
+            row(day, *(v for pair in pairs for v in pair), share, fit.unready_bound, widths=widths)
     print(
-        f"{len(shares)} days in {elapsed[0]:.0f} s; SL20 over all days is weighted by each "
-        "day's served + abandoned (an approximation of the pooled ratio)"
+        f"{len(chosen)} days in {elapsed[0]:.0f} s (calibration {calibrating[0]:.0f} s); SL20 "
+        "over all days is weighted by each day's served + abandoned (an approximation of the "
+        "pooled ratio)"
     )
-    by_class = totals.by_class(classes)
+    by_class = totals.by_class(kinds)
     row("class", "ASA", "sim", "SL20", "sim", "aband.", "sim", widths=widths)
     for name, values in by_class.items():
         row(name, *values.values(), widths=widths)
-    periods = presence_by_period(by_day, shares)
-    row(
-        "period",
-        "observed h",
-        "logged h",
-        "ready h",
-        "gap %",
-        "10-min h",
-        widths=(8, 12, 12, 12, 8, 12),
-    )
+    periods = presence_by_period(by_day, chosen)
+    period_widths = (8, 12, 12, 12, 8, 12)
+    row("period", "observed h", "logged h", "ready h", "gap %", "10-min h", widths=period_widths)
     for entry in periods:
-        row(*entry.values(), widths=(8, 12, 12, 12, 8, 12))
+        row(*entry.values(), widths=period_widths)
     emit(
         {
-            "days": len(shares),
+            "days": len(chosen),
             "served_mape_pct": round(sum(errors) / len(errors), 2) if errors else None,
             "abandon_rate_actual": round(totals.rate("total", "actual"), 4),
             "abandon_rate_simulated": round(totals.rate("total", "simulated"), 4),
@@ -337,13 +372,18 @@ def main() -> None:
             "asa_simulated_s": round(totals.asa("total", "simulated"), 1),
             "sl20_actual": round(totals.sl20("total", "actual"), 4),
             "sl20_simulated": round(totals.sl20("total", "simulated"), 4),
-            "priority_classes": 1 if options.no_priority else len(classes),
+            "priority_classes": max(1, len(kinds)),
             "malformed_lines": report.skipped,
             "malformed_line_numbers": [bad.line for bad in report.malformed[:20]],
             "fitted_on": options.fit,
-            "unready_share": round(sum(shares.values()) / len(shares), 4) if shares else None,
+            "unready_rule": "fixed" if options.unready is not None else "calibrated",
+            "unready_grid": [] if options.unready is not None else list(GRID),
+            "unready_share": round(sum(chosen.values()) / len(chosen), 4) if chosen else None,
+            "unready_bound": round(sum(bounds) / len(bounds), 4) if bounds else None,
+            "unready_by_day": {day: round(share, 4) for day, share in chosen.items()},
             "by_priority": by_class,
             "presence_by_period": periods,
+            "calibration_seconds": round(calibrating[0], 1),
             "seconds": round(elapsed[0], 1),
         }
     )
