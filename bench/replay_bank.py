@@ -251,37 +251,27 @@ def calibration_matrix(
     days: list[str],
     options: argparse.Namespace,
 ) -> dict[str, dict[float, dict[str, float]]]:
-    """Each day's simulated figures for every unready share of the grid, with the day's own
-    handling times and patience (a training day is data the fit may use)."""
+    """Each day's simulated figures for every unready share of the grid, fitted as the day
+    would be scored (on its own training days under `--fit`)."""
     classes = classes_of(options)
     matrix: dict[str, dict[float, dict[str, float]]] = {}
     widths = (8, 7) + (7,) * len(GRID)
     print("calibration matrix: ASA s, actual then simulated for each unready share")
     row("day", "actual", *(f"{share:.2f}" for share in GRID), widths=widths)
     for day in days:
-        fit = Fit.of(by_day[day], [busy[day]])
+        if not (fit_days := training_days(day, by_day, options.fit)):
+            continue
+        fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+        replications = options.calibration_replications
         matrix[day] = {
             share: figures(
-                simulate(
-                    scenario_for(
-                        day,
-                        by_day[day],
-                        fit,
-                        share,
-                        options.calibration_replications,
-                        classes,
-                    )
-                ),
+                simulate(scenario_for(day, by_day[day], fit, share, replications, classes)),
                 TOTAL,
             )
             for share in GRID
         }
-        row(
-            day,
-            actual(by_day[day])["asa"],
-            *(matrix[day][share]["asa"] for share in GRID),
-            widths=widths,
-        )
+        asa = (matrix[day][share]["asa"] for share in GRID)
+        row(day, actual(by_day[day])["asa"], *asa, widths=widths)
     return matrix
 
 
@@ -326,7 +316,8 @@ def main() -> None:
         for day in days:
             fit_days = training_days(day, by_day, options.fit)
             share = options.unready
-            if share is None and (calibration := training_days(day, days, options.fit)):
+            calibration = [d for d in training_days(day, days, options.fit) if d in matrix]
+            if share is None and calibration:
                 share, _ = choose(matrix, real, calibration)
             if not fit_days or share is None:
                 continue
