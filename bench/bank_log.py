@@ -197,3 +197,26 @@ def busy_while_waiting(calls: list[Call], gap: float) -> tuple[float, float]:
         counts[kind] += step
         last = moment
     return present, serving
+
+
+def overtaking(calls: list[Call]) -> dict[tuple[int, int], tuple[int, float]]:
+    """How the bank ordered callers who waited at the same time, per (earlier caller's
+    priority, later caller's priority): the pairs of served calls of a day that were both
+    in the queue at once (the later arrived before the earlier was served) and the share
+    of them in which the later caller was served first. FIFO gives about 0 (the log's
+    times are whole seconds); a strict priority of the later class about 1."""
+    pairs: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    waited: dict[str, list[Call]] = defaultdict(list)
+    for call in calls:
+        if call.served and call.wait > 0:
+            waited[call.day].append(call)
+    for day_calls in waited.values():
+        day_calls.sort(key=lambda c: c.arrival)
+        for index, earlier in enumerate(day_calls):
+            for later in day_calls[index + 1 :]:
+                if later.arrival >= earlier.service_start:
+                    break
+                counts = pairs[earlier.priority, later.priority]
+                counts[0] += 1
+                counts[1] += later.service_start < earlier.service_start
+    return {key: (n, first / n) for key, (n, first) in sorted(pairs.items())}

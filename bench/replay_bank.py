@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
-from bench.bank_log import Call, busy_while_waiting, kaplan_meier, presence, read_calls
+from bench.bank_log import (
+    Call,
+    busy_while_waiting,
+    kaplan_meier,
+    overtaking,
+    presence,
+    read_calls,
+)
 from bench.replay_calibration import FIT_RULES, GRID, Totals, choose, training_days
 from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, MalformedInput
 from relais.core.kpi import KpiConfig
@@ -54,6 +61,7 @@ DAY = 86_400.0
 INTERVAL = 1800.0
 SHIFT_GAP = 3600.0  # an agent's services closer than this: the same shift
 REGULAR = 1  # the bank's regular customers; 2 are its priority customers
+REGULAR_ACTIVITY = "PS"
 SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
 PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
 TOTAL = ("total", "", None)
@@ -106,10 +114,13 @@ class Fit:
         return unready / (1 - unready) * self.mean_handling_s
 
 
-def customer_class(priority: int, *, raw: bool = False) -> int:
-    """The class the replay serves a call in: the log's priority, its 0 (unidentified)
-    read as the regular class 1 unless `raw` (docs/simulation.md says why)."""
-    return priority if raw or priority else REGULAR
+def customer_class(priority: int, kind: str, *, raw: bool = False) -> int:
+    """The class the replay serves a call in: the log's priority, except that an
+    unidentified (0) caller of the regular activity (PS) is a customer who found an agent
+    free before being identified, so the regular class 1 unless `raw`; other unidentified
+    callers (new customers, internet...) stay below 1, as the bank served them
+    (docs/simulation.md, `overtaking`)."""
+    return REGULAR if priority == 0 and kind == REGULAR_ACTIVITY and not raw else priority
 
 
 def scenario_for(
@@ -218,7 +229,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--raw-priority",
         action="store_true",
-        help="the log's priority 0 (unidentified) as a class below 1, not as the regular class",
+        help="every unidentified caller (0) below class 1, even the PS callers served at once",
     )
     parser.add_argument(
         "--unready",
@@ -242,7 +253,7 @@ def arguments() -> argparse.Namespace:
 def classes_of(options: argparse.Namespace) -> Callable[[Call], int | None]:
     if options.no_priority:
         return lambda call: None
-    return lambda call: customer_class(call.priority, raw=options.raw_priority)
+    return lambda call: customer_class(call.priority, call.kind, raw=options.raw_priority)
 
 
 def calibration_matrix(
@@ -289,6 +300,10 @@ def main() -> None:
         f"the unready share, never on the scored day; log priorities "
         f"{sorted({call.priority for call in calls})} served as classes {kinds or 'one class'}"
     )
+    order = overtaking(calls)
+    print("callers who waited at once, by the log's priority: later served first (share)")
+    row("earlier", *(f"{a}<-{b}" for a, b in order), widths=(8,) + (7,) * len(order))
+    row("share", *(share for _, share in order.values()), widths=(8,) + (7,) * len(order))
     busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
     days = sorted(day for day, group in by_day.items() if len(group) >= options.min_calls)
     real = {day: actual(by_day[day]) for day in days}
@@ -373,6 +388,9 @@ def main() -> None:
             "unready_bound": round(sum(bounds) / len(bounds), 4) if bounds else None,
             "unready_by_day": {day: round(share, 4) for day, share in chosen.items()},
             "by_priority": by_class,
+            "overtaken_share": {
+                f"{a}<-{b}": round(share, 3) for (a, b), (_, share) in order.items()
+            },
             "presence_by_period": periods,
             "calibration_seconds": round(calibrating[0], 1),
             "seconds": round(elapsed[0], 1),
