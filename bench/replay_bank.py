@@ -1,23 +1,25 @@
 """Replay a real bank's January 1999 calls and compare the simulator with what happened.
 
     uv run python -m bench.replay_bank [--data ../shared/data/anonymous_bank_1999_january.txt]
-        [--tolerance 0.001] [--fit other-days|days-before] [--no-priority] [--no-unready]
+        [--tolerance 0.001] [--fit other-days|days-before] [--unready SHARE | --no-unready]
+        [--calibration-replications 2] [--no-priority | --raw-priority]
 
 Each day is simulated from what a planner would know, never from its actual waits, outcomes
 or abandonments (BENCHMARKS.md):
 
 - arrivals: the times the calls reached the queue (served, or hung up after entering it),
-  each with the customer's priority class from the log, served first within the queue by
-  the live routing engine's own rule (`RoutingEngine.contact_arrived(priority=...)`);
+  each with the customer's priority class from the log (`customer_class`), served first
+  within the queue by the live routing engine's own rule
+  (`RoutingEngine.contact_arrived(priority=...)`);
 - staffing: the agents' presence observed in the log shift by shift (an agent's services
   less than an hour apart are one shift, present from its first service to its last), the
   time-average per half hour, rounded;
 - fitted on other days (`--fit other-days`, the default) or on the days before the scored
   one only (`--fit days-before`), never on the scored day: handling times (empirical),
-  patience (Kaplan-Meier: hang-ups are events, served calls censored at their wait) and the
-  share of present agents who were not ready: while callers waited, a ready agent would have
-  been serving, so 1 - serving / present then is the share of presence spent on other work;
-  it becomes an after-call time `share / (1 - share) x mean handling` after every call.
+  patience (Kaplan-Meier: hang-ups are events, served calls censored at their wait) and
+  the share of present agents who were not ready, calibrated on those days' figures
+  (`bench.replay_calibration`); it becomes an after-call time
+  `share / (1 - share) x mean handling` after every call.
 
 Printed beside the result: the presence observed shift by shift, what the simulation
 logged in and what it left ready, per period of the day, and the figures per priority

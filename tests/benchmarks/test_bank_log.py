@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bench import replay_bank
-from bench.bank_log import COLUMNS, Call, busy_while_waiting, presence, read_calls
+from bench.bank_log import COLUMNS, Call, busy_while_waiting, overtaking, presence, read_calls
 
 from relais.core.importing import MalformedInput
 
@@ -126,3 +126,19 @@ def test_presence_and_the_unready_share_while_callers_wait() -> None:
     assert presence(calls, gap=600, interval=250, day_s=500) == [2.0, 0.0]
     present, serving = busy_while_waiting(calls, gap=600)
     assert (present, serving) == (300.0, 250.0)  # 0..150 waiting: A idle 50 s of it
+
+
+def test_overtaking_counts_callers_served_before_an_earlier_one_still_waiting() -> None:
+    def waited(arrival: float, served_at: float, priority: int) -> Call:
+        return Call(
+            "990104", arrival, served_at - arrival, True, served_at, served_at + 60, "A", priority
+        )
+
+    calls = [
+        waited(0, 50, 1),
+        waited(10, 40, 2),  # arrived while the first waited, served before it: overtook
+        waited(20, 60, 2),  # waited with both, served after both
+        waited(55, 70, 1),  # arrived after the first and second were served
+    ]
+
+    assert overtaking(calls) == {(1, 2): (2, 0.5), (2, 1): (1, 0.0), (2, 2): (1, 0.0)}

@@ -71,13 +71,17 @@ def test_no_training_day_is_refused() -> None:
         choose({}, {}, [])
 
 
-def test_the_unready_share_becomes_an_after_call_time_and_priority_0_the_regular_class() -> None:
+def test_the_unready_share_becomes_an_after_call_time() -> None:
     fit = Fit(Empirical((100.0,)), Empirical((60.0,)), mean_handling_s=180.0, unready_bound=0.3)
 
     assert fit.after_call_s(0.25) == pytest.approx(60.0)  # 60 of every 240 s of a busy agent
     assert fit.after_call_s(0.0) == 0.0
-    assert [customer_class(p) for p in (0, 1, 2)] == [REGULAR, 1, 2]
-    assert [customer_class(p, raw=True) for p in (0, 1, 2)] == [0, 1, 2]
+
+
+def test_an_unidentified_regular_caller_is_served_as_the_regular_class() -> None:
+    assert [customer_class(p, "PS") for p in (0, 1, 2)] == [REGULAR, 1, 2]
+    assert [customer_class(p, "NW") for p in (0, 1, 2)] == [0, 1, 2]  # new customers: below
+    assert [customer_class(p, "PS", raw=True) for p in (0, 1, 2)] == [0, 1, 2]
 
 
 def _clock(seconds: float) -> str:
@@ -94,7 +98,7 @@ def _call(day: str, number: int, arrival: float, wait: int, agent: str | None) -
         str(number),
         "27997683",
         str(number % 3),
-        "PS",
+        "PS" if number % 2 else "NW",
         day,
         _clock(arrival - 5),
         _clock(arrival),
@@ -135,5 +139,6 @@ def test_the_bench_says_which_share_each_day_was_given_and_on_which_days(
         assert figures["unready_rule"] == "calibrated"
         assert list(figures["unready_by_day"]) == scored
         assert all(0 <= share <= GRID[-1] for share in figures["unready_by_day"].values())
-        assert figures["priority_classes"] == 2  # 0 is read as the regular class 1
+        assert figures["priority_classes"] == 3  # 0 stays below 1 for the NW callers
+        assert set(figures["overtaken_share"]) <= {f"{a}<-{b}" for a in range(3) for b in range(3)}
         assert figures["days"] == len(scored)
