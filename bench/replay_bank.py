@@ -1,26 +1,52 @@
 """Replay a real bank's January 1999 calls and compare the simulator with what happened.
 
     uv run python -m bench.replay_bank [--data ../shared/data/anonymous_bank_1999_january.txt]
+        [--tolerance 0.001] [--fit other-days|days-before] [--unready SHARE | --no-unready]
+        [--calibration-replications 2] [--no-priority | --raw-priority]
 
-For each day: the arrival times of the calls that reached the queue (served, or hung up
-after entering it), the staffing per 30 minutes rebuilt from the served calls (each
-agent's services less than 10 minutes apart form a session of presence; the time-average
-of agents present per interval), handling times drawn from the served calls of
-the *other* days (empirical), patience from a Kaplan-Meier estimate over the other days'
-waits (hang-ups are events, served calls are censored at their wait). The day's actual
-waits, outcomes and abandonments are never seen by its simulation. Definitions follow
-BENCHMARKS.md. Last line: JSON.
+Each day is simulated from what a planner would know, never from its actual waits, outcomes
+or abandonments (BENCHMARKS.md):
+
+- arrivals: the times the calls reached the queue (served, or hung up after entering it),
+  each with the customer's priority class from the log (`customer_class`), served first
+  within the queue by the live routing engine's own rule
+  (`RoutingEngine.contact_arrived(priority=...)`);
+- staffing: the agents' presence observed in the log shift by shift (an agent's services
+  less than an hour apart are one shift, present from its first service to its last), the
+  time-average per half hour, rounded;
+- fitted on other days (`--fit other-days`, the default) or on the days before the scored
+  one only (`--fit days-before`), never on the scored day: handling times (empirical),
+  patience (Kaplan-Meier: hang-ups are events, served calls censored at their wait) and
+  the share of present agents who were not ready, calibrated on those days' figures
+  (`bench.replay_calibration`); it becomes an after-call time
+  `share / (1 - share) x mean handling` after every call.
+
+Printed beside the result: the presence observed shift by shift, what the simulation
+logged in and what it left ready, per period of the day, and the figures per priority
+class. Malformed lines are skipped and named up to `--tolerance` (a share of the lines,
+default 0.1 %), else the bench stops with their line numbers. Last line: JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
+from bench.bank_log import (
+    Call,
+    busy_while_waiting,
+    kaplan_meier,
+    overtaking,
+    presence,
+    read_calls,
+)
+from bench.replay_calibration import FIT_RULES, GRID, Totals, choose, training_days
+from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, MalformedInput
 from relais.core.kpi import KpiConfig
 from relais.core.routing import QueueConfig, Site
 from relais.core.simulation import (
@@ -29,92 +55,24 @@ from relais.core.simulation import (
     QueueSpec,
     ReplayArrival,
     Scenario,
+    SimulationResult,
     simulate,
 )
 
 DAY = 86_400.0
 INTERVAL = 1800.0
+SHIFT_GAP = 3600.0  # an agent's services closer than this: the same shift
+REGULAR = 1  # the bank's regular customers; 2 are its priority customers
+REGULAR_ACTIVITY = "PS"
+SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
+PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
 TOTAL = ("total", "", None)
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    day: str
-    arrival: float  # seconds after midnight of the day
-    wait: float
-    served: bool
-    service_start: float
-    service_end: float
-    server: str
-
-
-def _seconds(text: str) -> float:
-    hours, minutes, seconds = text.split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + int(seconds)
-
-
-def read_calls(path: Path) -> list[Call]:
-    calls = []
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        for record in csv.DictReader(handle, delimiter="\t"):
-            outcome = record["outcome"].strip()
-            wait = float(record["q_time"])
-            if outcome == "AGENT":
-                start = _seconds(record["ser_start"])
-                arrival = _seconds(record["q_start"]) if wait > 0 else start
-                end = start + float(record["ser_time"])
-                calls.append(
-                    Call(record["date"], arrival, wait, True, start, end, record["server"])
-                )
-            elif outcome == "HANG" and wait > 0:
-                arrival = _seconds(record["q_start"])
-                calls.append(Call(record["date"], arrival, wait, False, 0.0, 0.0, ""))
-    return calls
-
-
-def staffing(calls: list[Call], gap: float = 600.0) -> list[int]:
-    """Agents present per half hour: an agent's services less than `gap` apart form one
-    session of presence; the interval's staffing is the time-average of agents present."""
-    services: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for call in calls:
-        if call.served and call.server != "NO_SERVER":
-            services[call.server].append((call.service_start, call.service_end))
-    present = [0.0] * int(DAY / INTERVAL)
-    for spans in services.values():
-        sessions: list[list[float]] = []
-        for start, end in sorted(spans):
-            if sessions and start - sessions[-1][1] <= gap:
-                sessions[-1][1] = max(sessions[-1][1], end)
-            else:
-                sessions.append([start, end])
-        for start, end in sessions:
-            while start < end:
-                slot = int(start // INTERVAL)
-                stop = min(end, (slot + 1) * INTERVAL)
-                if slot < len(present):
-                    present[slot] += stop - start
-                start = stop
-    return [round(seconds / INTERVAL) for seconds in present]
-
-
-def kaplan_meier(calls: list[Call]) -> Empirical:
-    """Patience: hang-ups are events at their wait, served calls censored at theirs."""
-    events: dict[float, int] = defaultdict(int)
-    censored: dict[float, int] = defaultdict(int)
-    for call in calls:
-        (censored if call.served else events)[call.wait] += 1
-    at_risk = len(calls)
-    survival = 1.0
-    values, weights = [], []
-    for moment in sorted(set(events) | set(censored)):
-        deaths = events.get(moment, 0)
-        if deaths:
-            drop = survival * deaths / at_risk
-            values.append(moment)
-            weights.append(drop)
-            survival -= drop
-        at_risk -= deaths + censored.get(moment, 0)
-    return Empirical(tuple(values), tuple(weights))  # mass `survival` left at infinity
+METRICS = {
+    "served": "answered",
+    "abandoned": "abandoned",
+    "asa": "average_speed_of_answer",
+    "sl20": "service_level",
+}
 
 
 def actual(calls: list[Call]) -> dict[str, float]:
@@ -130,13 +88,54 @@ def actual(calls: list[Call]) -> dict[str, float]:
     }
 
 
-def simulate_day(
-    day: str, calls: list[Call], others: list[Call], replications: int
-) -> dict[str, float]:
-    handling = Empirical(tuple(c.service_end - c.service_start for c in others if c.served))
-    patience = kaplan_meier(others)
+def staffing(calls: list[Call]) -> list[int]:
+    """What the simulation logs in per half hour: the presence observed shift by shift."""
+    return [round(agents) for agents in presence(calls, SHIFT_GAP, INTERVAL)]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What a day's simulation learns from its training days."""
+
+    handling: Empirical
+    patience: Empirical
+    mean_handling_s: float
+    unready_bound: float  # share of presence not serving while callers waited: at most this
+
+    @classmethod
+    def of(cls, calls: list[Call], busy: list[tuple[float, float]]) -> Fit:
+        services = tuple(c.service_end - c.service_start for c in calls if c.served)
+        present = sum(seconds for seconds, _ in busy)
+        serving = sum(seconds for _, seconds in busy)
+        bound = max(0.0, 1 - serving / present) if present else 0.0
+        mean = sum(services) / len(services)
+        return cls(Empirical(services), kaplan_meier(calls), mean, bound)
+
+    def after_call_s(self, unready: float) -> float:
+        """The after-call time that keeps a busy agent unready `unready` of the time."""
+        return unready / (1 - unready) * self.mean_handling_s
+
+
+def customer_class(priority: int, kind: str, *, raw: bool = False) -> int:
+    """The class the replay serves a call in: the log's priority, except that an
+    unidentified (0) caller of the regular activity (PS) is a customer who found an agent
+    free before being identified, so the regular class 1 unless `raw`; other unidentified
+    callers (new customers, internet...) stay below 1, as the bank served them
+    (docs/simulation.md, `overtaking`)."""
+    return REGULAR if priority == 0 and kind == REGULAR_ACTIVITY and not raw else priority
+
+
+def scenario_for(
+    day: str,
+    calls: list[Call],
+    fit: Fit,
+    unready: float,
+    replications: int,
+    classes: Callable[[Call], int | None],
+) -> Scenario:
     counts = staffing(calls)
-    scenario = Scenario(
+    queue = QueueConfig("calls", wrap_up_s=fit.after_call_s(unready))
+    return Scenario(
         name=f"bank {day}",
         start=0.0,
         duration_s=DAY,
@@ -149,93 +148,253 @@ def simulate_day(
             service_level_seconds=20.0, short_abandon_seconds=0.0, fcr_window_seconds=None
         ),
         sites=(Site("bank"),),
-        queues=(QueueSpec(QueueConfig("calls"), handling, patience),),
+        queues=(QueueSpec(queue, fit.handling, fit.patience),),
         agents=(AgentGroup("bank", "bank", max(counts), per_interval=tuple(counts)),),
         replay=tuple(
-            ReplayArrival(c.arrival, "calls") for c in sorted(calls, key=lambda c: c.arrival)
+            ReplayArrival(c.arrival, "calls", priority=classes(c))
+            for c in sorted(calls, key=lambda c: c.arrival)
         ),
     )
-    result = simulate(scenario)
-    mean = {
-        m: result.estimate(TOTAL, m).mean or 0.0
-        for m in ("answered", "abandoned", "average_speed_of_answer", "service_level")
-    }
-    return {
-        "served": mean["answered"],
-        "abandoned": mean["abandoned"],
-        "asa": mean["average_speed_of_answer"],
-        "sl20": mean["service_level"],
-    }
 
 
-def main() -> None:
+def figures(result: SimulationResult, view: tuple[str, str, None]) -> dict[str, float]:
+    return {name: result.estimate(view, metric).mean or 0.0 for name, metric in METRICS.items()}
+
+
+def presence_by_period(
+    by_day: dict[str, list[Call]], shares: dict[str, float]
+) -> list[dict[str, object]]:
+    """Agent-hours per period of the day over the scored days: the presence observed shift
+    by shift, what the simulation logged in (rounded per half hour), what it left ready
+    (less the unready share), and the presence the replay used before (services < 10 min
+    apart), so that the gap between them can be seen."""
+    sums = [[0.0, 0.0, 0.0, 0.0] for _ in PERIODS]
+    per_hour = int(3600 / INTERVAL)
+    hours = INTERVAL / 3600
+    for day, share in shares.items():
+        observed = presence(by_day[day], SHIFT_GAP, INTERVAL)
+        logged = staffing(by_day[day])
+        services = presence(by_day[day], SERVICE_GAP, INTERVAL)
+        for index, (_, first, last) in enumerate(PERIODS):
+            window = slice(first * per_hour, last * per_hour)
+            sums[index][0] += sum(observed[window]) * hours
+            sums[index][1] += sum(logged[window]) * hours
+            sums[index][2] += sum(logged[window]) * hours * (1 - share)
+            sums[index][3] += sum(services[window]) * hours
+    return [
+        {
+            "period": name,
+            "observed_h": round(seen, 1),
+            "simulated_logged_h": round(logged, 1),
+            "simulated_ready_h": round(ready, 1),
+            "ready_gap_pct": round((ready - seen) / seen * 100, 1) if seen else None,
+            "service_sessions_h": round(sessions, 1),
+        }
+        for (name, _, _), (seen, logged, ready, sessions) in zip(PERIODS, sums, strict=True)
+    ]
+
+
+def read(path: Path, tolerance: float) -> tuple[list[Call], ImportReport]:
+    try:
+        return read_calls(path, tolerance)
+    except (MalformedInput, ValueError) as error:
+        print(f"cannot replay {path}: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(SHARED_DATA / "anonymous_bank_1999_january.txt"))
     parser.add_argument("--replications", type=int, default=5)
+    parser.add_argument(
+        "--calibration-replications",
+        type=int,
+        default=2,
+        help="replications of each day for each unready share of the grid",
+    )
     parser.add_argument("--min-calls", type=int, default=100)
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help="share of malformed lines skipped and reported (0.001 = 0.1 %%); above it, stop",
+    )
+    parser.add_argument(
+        "--fit",
+        choices=tuple(FIT_RULES),
+        default="other-days",
+        help="the days handling times, patience and the unready share are fitted on",
+    )
+    parser.add_argument(
+        "--no-priority", action="store_true", help="one class for everyone (to see its effect)"
+    )
+    parser.add_argument(
+        "--raw-priority",
+        action="store_true",
+        help="every unidentified caller (0) below class 1, even the PS callers served at once",
+    )
+    parser.add_argument(
+        "--unready",
+        type=float,
+        default=None,
+        help="a fixed unready share for every day instead of calibrating it (0: all ready)",
+    )
+    parser.add_argument(
+        "--no-unready", action="store_true", help="every present agent ready (--unready 0)"
+    )
     options = parser.parse_args()
-    calls = read_calls(require_data(options.data))
+    if not 0 <= options.tolerance < 1:
+        parser.error("--tolerance is a share of the lines, from 0 to below 1")
+    if options.no_unready:
+        options.unready = 0.0
+    if options.unready is not None and not 0 <= options.unready < 1:
+        parser.error("--unready is a share of the agents' presence, from 0 to below 1")
+    return options
+
+
+def classes_of(options: argparse.Namespace) -> Callable[[Call], int | None]:
+    if options.no_priority:
+        return lambda call: None
+    return lambda call: customer_class(call.priority, call.kind, raw=options.raw_priority)
+
+
+def calibration_matrix(
+    by_day: dict[str, list[Call]],
+    busy: dict[str, tuple[float, float]],
+    days: list[str],
+    options: argparse.Namespace,
+) -> dict[str, dict[float, dict[str, float]]]:
+    """Each day's simulated figures for every unready share of the grid, fitted as the day
+    would be scored (on its own training days under `--fit`)."""
+    classes = classes_of(options)
+    matrix: dict[str, dict[float, dict[str, float]]] = {}
+    widths = (8, 7) + (7,) * len(GRID)
+    print("calibration matrix: ASA s, actual then simulated for each unready share")
+    row("day", "actual", *(f"{share:.2f}" for share in GRID), widths=widths)
+    for day in days:
+        if not (fit_days := training_days(day, by_day, options.fit)):
+            continue
+        fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+        replications = options.calibration_replications
+        matrix[day] = {
+            share: figures(
+                simulate(scenario_for(day, by_day[day], fit, share, replications, classes)),
+                TOTAL,
+            )
+            for share in GRID
+        }
+        asa = (matrix[day][share]["asa"] for share in GRID)
+        row(day, actual(by_day[day])["asa"], *asa, widths=widths)
+    return matrix
+
+
+def main() -> None:
+    options = arguments()
+    calls, report = read(require_data(options.data), options.tolerance)
+    print(report.summary())
     by_day: dict[str, list[Call]] = defaultdict(list)
     for call in calls:
         by_day[call.day].append(call)
-    widths = (8, 7, 9, 7, 9, 7, 9, 7, 9)
-    row("day", "served", "sim", "aband.", "sim", "ASA s", "sim", "SL20", "sim", widths=widths)
-    totals = {"actual": defaultdict(float), "simulated": defaultdict(float)}
-    errors = []
-    days = 0
-    with stopwatch() as elapsed:
-        for day in sorted(by_day):
-            today = by_day[day]
-            if len(today) < options.min_calls:
-                continue
-            others = [c for d, group in by_day.items() if d != day for c in group]
-            real = actual(today)
-            sim = simulate_day(day, today, others, options.replications)
-            days += 1
-            errors.append(abs(sim["served"] - real["served"]) / real["served"] * 100)
-            for name, figures in (("actual", real), ("simulated", sim)):
-                totals[name]["served"] += figures["served"]
-                totals[name]["abandoned"] += figures["abandoned"]
-                totals[name]["wait"] += figures["asa"] * figures["served"]
-                totals[name]["sl_weighted"] += figures["sl20"] * (
-                    figures["served"] + figures["abandoned"]
-                )
-                totals[name]["weight"] += figures["served"] + figures["abandoned"]
-            row(
-                day,
-                real["served"],
-                sim["served"],
-                real["abandoned"],
-                sim["abandoned"],
-                real["asa"],
-                sim["asa"],
-                real["sl20"],
-                sim["sl20"],
-                widths=widths,
-            )
-
-    def rate(name: str) -> float:
-        t = totals[name]
-        return t["abandoned"] / (t["served"] + t["abandoned"])
-
+    classes = classes_of(options)
+    kinds = sorted({klass for call in calls if (klass := classes(call)) is not None})
     print(
-        f"{days} days in {elapsed[0]:.0f} s; SL20 over all days is weighted by each day's "
-        "served + abandoned (an approximation of the pooled ratio)"
+        f"fitted on {FIT_RULES[options.fit]} ({options.fit}): handling times, patience and "
+        f"the unready share, never on the scored day; log priorities "
+        f"{sorted({call.priority for call in calls})} served as classes {kinds or 'one class'}"
     )
+    order = overtaking(calls)
+    print("callers who waited at once, by the log's priority: later served first (share)")
+    row("earlier", *(f"{a}<-{b}" for a, b in order), widths=(8,) + (7,) * len(order))
+    row("share", *(share for _, share in order.values()), widths=(8,) + (7,) * len(order))
+    busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
+    days = sorted(day for day, group in by_day.items() if len(group) >= options.min_calls)
+    real = {day: actual(by_day[day]) for day in days}
+    widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7, 7)
+    totals = Totals()
+    errors = []
+    chosen: dict[str, float] = {}  # the unready share each scored day was simulated with
+    bounds: list[float] = []
+    with stopwatch() as elapsed:
+        with stopwatch() as calibrating:
+            matrix = (
+                {}
+                if options.unready is not None
+                else calibration_matrix(by_day, busy, days, options)
+            )
+        print(
+            f"unready share fixed at {options.unready}"
+            if options.unready is not None
+            else "unready share for each scored day: the one (grid interpolated) whose figures "
+            f"pooled over its training days ({FIT_RULES[options.fit]}) are nearest the actual "
+            "ones, ASA, abandonment and SL20 each in units of its target's tolerance"
+        )
+        header = ("day", "served", "sim", "aband.", "sim", "ASA s", "sim", "SL20", "sim")
+        row(*header, "unready", "bound", widths=widths)
+        for day in days:
+            fit_days = training_days(day, by_day, options.fit)
+            share = options.unready
+            calibration = [d for d in training_days(day, days, options.fit) if d in matrix]
+            if share is None and calibration:
+                share, _ = choose(matrix, real, calibration)
+            if not fit_days or share is None:
+                continue
+            fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+            result = simulate(
+                scenario_for(day, by_day[day], fit, share, options.replications, classes)
+            )
+            sim = figures(result, TOTAL)
+            chosen[day] = share
+            bounds.append(fit.unready_bound)
+            errors.append(abs(sim["served"] - real[day]["served"]) / real[day]["served"] * 100)
+            totals.add("total", "actual", real[day])
+            totals.add("total", "simulated", sim)
+            for klass in kinds:
+                view = ("priority", str(klass), None)
+                totals.add(
+                    str(klass), "actual", actual([c for c in by_day[day] if classes(c) == klass])
+                )
+                totals.add(str(klass), "simulated", figures(result, view))
+            pairs = zip(real[day].values(), sim.values(), strict=True)
+            row(day, *(v for pair in pairs for v in pair), share, fit.unready_bound, widths=widths)
+    print(
+        f"{len(chosen)} days in {elapsed[0]:.0f} s (calibration {calibrating[0]:.0f} s); SL20 "
+        "over all days is weighted by each day's served + abandoned (an approximation of the "
+        "pooled ratio)"
+    )
+    by_class = totals.by_class(kinds)
+    row("class", "ASA", "sim", "SL20", "sim", "aband.", "sim", widths=widths)
+    for name, values in by_class.items():
+        row(name, *values.values(), widths=widths)
+    periods = presence_by_period(by_day, chosen)
+    period_widths = (8, 12, 12, 12, 8, 12)
+    row("period", "observed h", "logged h", "ready h", "gap %", "10-min h", widths=period_widths)
+    for entry in periods:
+        row(*entry.values(), widths=period_widths)
     emit(
         {
-            "days": days,
-            "served_mape_pct": round(sum(errors) / len(errors), 2),
-            "abandon_rate_actual": round(rate("actual"), 4),
-            "abandon_rate_simulated": round(rate("simulated"), 4),
-            "asa_actual_s": round(totals["actual"]["wait"] / totals["actual"]["served"], 1),
-            "asa_simulated_s": round(
-                totals["simulated"]["wait"] / totals["simulated"]["served"], 1
-            ),
-            "sl20_actual": round(totals["actual"]["sl_weighted"] / totals["actual"]["weight"], 4),
-            "sl20_simulated": round(
-                totals["simulated"]["sl_weighted"] / totals["simulated"]["weight"], 4
-            ),
+            "days": len(chosen),
+            "served_mape_pct": round(sum(errors) / len(errors), 2) if errors else None,
+            "abandon_rate_actual": round(totals.rate("total", "actual"), 4),
+            "abandon_rate_simulated": round(totals.rate("total", "simulated"), 4),
+            "asa_actual_s": round(totals.asa("total", "actual"), 1),
+            "asa_simulated_s": round(totals.asa("total", "simulated"), 1),
+            "sl20_actual": round(totals.sl20("total", "actual"), 4),
+            "sl20_simulated": round(totals.sl20("total", "simulated"), 4),
+            "priority_classes": max(1, len(kinds)),
+            "malformed_lines": report.skipped,
+            "malformed_line_numbers": [bad.line for bad in report.malformed[:20]],
+            "fitted_on": options.fit,
+            "unready_rule": "fixed" if options.unready is not None else "calibrated",
+            "unready_grid": [] if options.unready is not None else list(GRID),
+            "unready_share": round(sum(chosen.values()) / len(chosen), 4) if chosen else None,
+            "unready_bound": round(sum(bounds) / len(bounds), 4) if bounds else None,
+            "unready_by_day": {day: round(share, 4) for day, share in chosen.items()},
+            "by_priority": by_class,
+            "overtaken_share": {
+                f"{a}<-{b}": round(share, 3) for (a, b), (_, share) in order.items()
+            },
+            "presence_by_period": periods,
+            "calibration_seconds": round(calibrating[0], 1),
             "seconds": round(elapsed[0], 1),
         }
     )

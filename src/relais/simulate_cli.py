@@ -43,6 +43,14 @@ def _progress_bar(name: str, lang: str) -> Callable[[float, str], None]:
 def _print_summary(result: SimulationResult, lang: str) -> None:
     view = ("total", "", None)
     print(f"{result.scenario.name} ({len(result.replications)} {label('replications', lang)})")
+    report = result.scenario.replay_report
+    if report is not None and report.skipped:
+        lines = ", ".join(str(bad.line) for bad in report.malformed[:10])
+        more = ", …" if report.skipped > 10 else ""
+        print(
+            f"  {report.source}: {report.skipped} {label('malformed_skipped', lang)} "
+            f"({label('line', lang)} {lines}{more})"
+        )
     for metric in (
         "offered",
         "answered",

@@ -35,6 +35,7 @@ class ArrivalTable:
     queues: list[int]  # index into Scenario.queues
     handling: list[float]
     patience: list[float]
+    priorities: list[int]  # the customer's class (the queue's priority unless replayed)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -95,6 +96,7 @@ class _Builder:
         self.queues: list[np.ndarray] = []
         self.handling: list[np.ndarray] = []
         self.patience: list[np.ndarray] = []
+        self.priorities: list[np.ndarray] = []
         self.shocks = [e for e in scenario.events if isinstance(e, VolumeShock)]
         self.shifts = [e for e in scenario.events if isinstance(e, ChannelShift)]
 
@@ -105,6 +107,7 @@ class _Builder:
         queues: np.ndarray,
         fixed_handling: np.ndarray | None = None,
         fixed_patience: np.ndarray | None = None,
+        fixed_priority: np.ndarray | None = None,
     ) -> None:
         streams = self.streams
         count = len(times)
@@ -130,19 +133,25 @@ class _Builder:
         patience_u = streams.uniforms(f"patience:{source}", count)
         handling = np.empty(count)
         patience = np.empty(count)
+        priority = np.empty(count, dtype=np.int64)
         for row, spec in enumerate(self.scenario.queues):
             mask = final == row
             if mask.any():
                 handling[mask] = spec.handling.from_uniforms(handling_u[mask])
                 patience[mask] = spec.patience.from_uniforms(patience_u[mask])
+                priority[mask] = spec.config.priority
         if fixed_handling is not None:
             handling = np.where(np.isnan(fixed_handling), handling, fixed_handling)
         if fixed_patience is not None:
             patience = np.where(np.isnan(fixed_patience), patience, fixed_patience)
+        if fixed_priority is not None:
+            given = ~np.isnan(fixed_priority)
+            priority[given] = fixed_priority[given].astype(np.int64)
         self.times.append(times[keep])
         self.queues.append(final[keep])
         self.handling.append(handling[keep])
         self.patience.append(patience[keep])
+        self.priorities.append(priority[keep])
 
     def _in_queues(self, queues: np.ndarray, names: frozenset[str]) -> np.ndarray:
         if not names:
@@ -153,7 +162,7 @@ class _Builder:
 
     def table(self) -> ArrivalTable:
         if not self.times:
-            return ArrivalTable([], [], [], [])
+            return ArrivalTable([], [], [], [], [])
         times = np.concatenate(self.times)
         order = np.argsort(times, kind="stable")
         return ArrivalTable(
@@ -161,6 +170,7 @@ class _Builder:
             np.concatenate(self.queues)[order].tolist(),
             np.concatenate(self.handling)[order].tolist(),
             np.concatenate(self.patience)[order].tolist(),
+            np.concatenate(self.priorities)[order].tolist(),
         )
 
 
@@ -182,6 +192,7 @@ def generate_arrivals(scenario: Scenario, streams: RandomStreams) -> ArrivalTabl
             np.asarray([builder.index[a.queue] for a in replay], dtype=np.int64),
             np.asarray([math.nan if a.handling_s is None else a.handling_s for a in replay]),
             np.asarray([math.nan if a.patience_s is None else a.patience_s for a in replay]),
+            np.asarray([math.nan if a.priority is None else a.priority for a in replay]),
         )
     for row, spec in enumerate(scenario.queues):
         if scenario.replay is None and volumes[row].any():

@@ -195,9 +195,9 @@ def parse_scenario(
     partners = tuple(_billing(table) for table in root.tables("partners"))
     events = tuple(_event(t, zone, day, site_ids, queue_ids) for t in root.tables("events"))
     replay_table = root.table("replay")
-    replay = None
+    replay = replay_report = None
     if replay_table is not None:
-        replay = replay_file(replay_table, start, zone, queue_ids, base_dir)
+        replay, replay_report = replay_file(replay_table, start, zone, queue_ids, base_dir)
         replay_table.check_unknown()
     root.check_unknown()
     scenario = Scenario(
@@ -209,6 +209,7 @@ def parse_scenario(
         partners=partners,
         events=events,
         replay=replay,
+        replay_report=replay_report,
         **scenario_fields,
     )
     size_check(scenario, source=source, limits=limits)

@@ -301,7 +301,10 @@ def render_html_report(
         ("site", "by_site"),
         ("site_kind", "by_site_kind"),
         ("partner", "by_partner"),
+        ("priority", "by_priority"),
     ):
+        if dimension == "priority" and len(result.views(dimension)) < 2:
+            continue  # one class: the same figures as the headline
         body.append(f"<h2>{escape(label(key, lang))}</h2>")
         body.append(_table(result, result.views(dimension), _TABLE_METRICS, lang))
     billed: list[ViewKey] = [("partner", billing.partner, None) for billing in scenario.partners]

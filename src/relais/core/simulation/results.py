@@ -1,8 +1,9 @@
-"""KPIs of a run through `relais.core.kpi`, per interval, queue, site, site kind, partner.
+"""KPIs of a run through `relais.core.kpi`, per interval, queue, site, site kind, partner and
+customer priority class.
 
 Every contact of a replication becomes a `ContactRecord` counted in a `KpiAccumulator` per
-(interval, queue, answering site); agent time goes in as state seconds per (interval,
-site). Views are merges of those buckets (`KpiSummary` adds up), so every figure follows
+(interval, queue, answering site, priority class); agent time goes in as state seconds per
+(interval, site). Views are merges of those buckets (`KpiSummary` adds up), so every figure follows
 the KPI module's definitions (SL, ASA, AHT, abandonment with short abandons excluded,
 occupancy). Contacts that arrived during the warm-up are left out.
 
@@ -36,7 +37,7 @@ __all__ = [
 type ViewKey = tuple[str, str, float | None]
 """(dimension, value, interval start or None for the whole run); dimension "total" has ""."""
 
-DIMENSIONS = ("total", "queue", "site", "site_kind", "partner", "group")
+DIMENSIONS = ("total", "queue", "site", "site_kind", "partner", "group", "priority")
 INTERNAL = "internal"  # the partner value of the company's own sites
 KPI_METRICS = (
     "offered",
@@ -88,32 +89,34 @@ def summarize_replication(outcome: RunOutcome) -> ReplicationResult:
         for site in sites
     ]
     config = scenario.kpi
-    buckets: dict[tuple[float, int, int], KpiSummary] = dict(
+    buckets: dict[tuple[float, int, int, int | None], KpiSummary] = dict(
         zip(*_contact_buckets(outcome, warm_up_end), strict=True)
     )
-    accumulators: dict[tuple[float, int, int], KpiAccumulator] = {}
+    accumulators: dict[tuple[float, int, int, int | None], KpiAccumulator] = {}
     for (slot, site), seconds in (outcome.state_seconds or {}).items():
         if slot + interval <= warm_up_end:
             continue
-        key = (slot, -1, site)
+        key: tuple[float, int, int, int | None] = (slot, -1, site, None)
         bucket = accumulators.get(key)
         if bucket is None:
             bucket = accumulators[key] = KpiAccumulator(config)
         for code, state in _STATES:
             bucket.add_state_seconds(state, seconds[code])
-    for key, bucket in accumulators.items():
-        buckets[key] = bucket.summary(outcome.end_time)
+    for state_key, bucket in accumulators.items():
+        buckets[state_key] = bucket.summary(outcome.end_time)
     summaries: dict[ViewKey, KpiSummary] = {}
 
     def add(view: ViewKey, summary: KpiSummary) -> None:
         previous = summaries.get(view)
         summaries[view] = summary if previous is None else previous + summary
 
-    for (slot, queue, site), summary in buckets.items():
+    for (slot, queue, site, priority), summary in buckets.items():
         for when in (None, slot):
             add(("total", "", when), summary)
             if queue >= 0:
                 add(("queue", queue_ids[queue], when), summary)
+            if priority is not None:
+                add(("priority", str(priority), when), summary)
             if site >= 0:
                 site_id, kind, partner = site_fields[site]
                 add(("site", site_id, when), summary)
@@ -124,9 +127,9 @@ def summarize_replication(outcome: RunOutcome) -> ReplicationResult:
 
 def _contact_buckets(
     outcome: RunOutcome, warm_up_end: float
-) -> tuple[list[tuple[float, int, int]], list[KpiSummary]]:
-    """Per (interval, queue, answering site), in order of first contact, the KPIs of the
-    contacts that arrived after the warm-up and were not refused.
+) -> tuple[list[tuple[float, int, int, int | None]], list[KpiSummary]]:
+    """Per (interval, queue, answering site, priority class), in order of first contact, the
+    KPIs of the contacts that arrived after the warm-up and were not refused.
 
     The same as one `ContactRecord` per contact added to one `KpiAccumulator` per bucket
     (`relais.core.kpi.columns` says why the figures are identical), in columns.
@@ -143,7 +146,11 @@ def _contact_buckets(
     site_of_agent = np.asarray([*outcome.staff.agent_sites, -1], dtype=np.intp)
     site = site_of_agent[agent]  # agent -1 (never answered) reads the -1 at the end
     slot = np.asarray(slots, dtype=np.float64)[chosen]
+    classes, klass = np.unique(
+        np.asarray(outcome.arrivals.priorities, dtype=np.int64)[chosen], return_inverse=True
+    )
     code = (slot * len(scenario.queues) + queue) * (len(scenario.sites) + 1) + site + 1
+    code = code * max(1, len(classes)) + klass.reshape(-1)
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
@@ -189,6 +196,7 @@ def _contact_buckets(
                 origin + slots[index] * interval,
                 outcome.queue_of[index],
                 outcome.staff.agent_sites[owner] if owner >= 0 else -1,
+                outcome.arrivals.priorities[index],
             )
         )
     return keys, summaries

@@ -283,7 +283,7 @@ class _Run(StaffSync, BriefingSync):
     def loop(self, progress: Callable[[float], None] | None) -> None:
         engine, clock, calendar = self.engine, self.clock, self.calendar
         apply, arrivals = self.apply, self.outcome.arrivals
-        times, queues = arrivals.times, arrivals.queues
+        times, queues, priorities = arrivals.times, arrivals.queues, arrivals.priorities
         queue_ids = [spec.queue_id for spec in self.scenario.queues]
         tokens, waiting, abandon_due = self.tokens, self.waiting, self.abandon_due
         contact_arrived, wake, complete = engine.contact_arrived, engine.wake, engine.complete
@@ -306,7 +306,7 @@ class _Run(StaffSync, BriefingSync):
                 now = next_arrival
                 clock.set(now)
                 self.live += 1
-                apply(contact_arrived(index, queue_ids[queues[index]]))
+                apply(contact_arrived(index, queue_ids[queues[index]], priority=priorities[index]))
                 index += 1
                 if progress is not None and not index & 0x3FFF:
                     progress(index / count)

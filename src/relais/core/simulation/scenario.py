@@ -187,12 +187,17 @@ type ScenarioEvent = LinkDown | VolumeShock | ChannelShift | PartnerClosed | Bri
 
 @dataclass(frozen=True, slots=True)
 class ReplayArrival:
-    """A recorded arrival; missing handling or patience are drawn from the queue's law."""
+    """A recorded arrival; missing handling or patience are drawn from the queue's law.
+
+    `priority`: the customer's class, served before every lower class waiting in the same
+    queue as the live engine does (`RoutingEngine.contact_arrived(priority=...)`); None is
+    the queue's own priority."""
 
     at: float
     queue: str
     handling_s: float | None = None
     patience_s: float | None = None
+    priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +221,7 @@ class Scenario:
     replay: tuple[ReplayArrival, ...] | None = None
     #: the files of values read for it, with their malformed lines skipped (relais.core.importing)
     import_reports: tuple[ImportReport, ...] = field(default=(), compare=False)
+    replay_report: ImportReport | None = None  # lines read and malformed lines skipped
 
     @property
     def end(self) -> float:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from relais.core.importing import (
     DEFAULT_TOLERANCE,
+    ImportReport,
     MalformedInput,
     UnreadableInput,
     tolerant,
@@ -99,30 +100,45 @@ def _values_line(line: str) -> tuple[float, ...]:
 
 def replay_file(
     table: Table, start: float, zone: str, queue_ids: set[str], base_dir: Path | None
-) -> tuple[ReplayArrival, ...]:
+) -> tuple[tuple[ReplayArrival, ...], ImportReport]:
+    """`[replay] file = "arrivals.csv"` (columns arrived_at, queue, optional handling_s,
+    patience_s, priority) and `tolerance` (share of malformed lines skipped and reported,
+    default 0.001 = 0.1 %; above it the scenario is refused with their line numbers)."""
     name: str = table.text("file")
+    tolerance = table.number("tolerance", DEFAULT_TOLERANCE, minimum=0.0)
+    if tolerance >= 1:
+        raise table.error("tolerance", "a share of the lines, below 1 (0.001 = 0.1 %)")
     path = (base_dir or Path()) / name
-    arrivals = []
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for line, record in enumerate(csv.DictReader(handle), start=2):
-                arrivals.append(_replay_row(record, start, zone, queue_ids, f"{name}:{line}"))
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [column.strip() for column in next(reader, [])]
+            if "arrived_at" not in header or "queue" not in header:
+                raise table.error("file", f"{name!r} needs columns arrived_at and queue")
+
+            def parse(cells: list[str]) -> ReplayArrival:
+                if len(cells) != len(header):
+                    raise ValueError(f"{len(cells)} fields where the header has {len(header)}")
+                return _replay_row(dict(zip(header, cells, strict=True)), start, zone, queue_ids)
+
+            rows = ((reader.line_num, cells) for cells in reader if any(c.strip() for c in cells))
+            arrivals, report = tolerant(rows, parse, source=name, tolerance=tolerance)
     except OSError as error:
         raise table.error("file", f"cannot read {name!r} ({error.strerror})") from None
-    except (KeyError, ValueError) as error:
+    except csv.Error as error:
+        raise table.error("file", f"{name!r}: {error}") from None
+    except MalformedInput as error:
         raise table.error("file", str(error)) from None
     arrivals.sort(key=lambda arrival: arrival.at)
-    return tuple(arrivals)
+    return tuple(arrivals), report
 
 
 def _replay_row(
-    record: dict[str, str], start: float, zone: str, queue_ids: set[str], where: str
+    record: dict[str, str], start: float, zone: str, queue_ids: set[str]
 ) -> ReplayArrival:
-    if "arrived_at" not in record or "queue" not in record:
-        raise ValueError(f"{where}: the replay file needs columns arrived_at and queue")
-    queue = record["queue"]
+    queue = record["queue"].strip()
     if queue not in queue_ids:
-        raise ValueError(f"{where}: no queue {queue!r}")
+        raise ValueError(f"no queue {queue!r}")
     text = record["arrived_at"].strip()
     try:
         at = start + float(text)
@@ -130,13 +146,27 @@ def _replay_row(
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{where}: cannot read arrived_at {text!r}") from None
+            raise ValueError(f"cannot read arrived_at {text!r}") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(zone))
         at = moment.timestamp()
+    if not math.isfinite(at):
+        raise ValueError(f"cannot read arrived_at {text!r}")
 
     def optional(key: str) -> float | None:
         value = (record.get(key) or "").strip()
-        return float(value) if value else None
+        if not value:
+            return None
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"{key} {value!r} is not a duration in seconds")
+        return number
 
-    return ReplayArrival(at, queue, optional("handling_s"), optional("patience_s"))
+    priority = (record.get("priority") or "").strip()
+    return ReplayArrival(
+        at,
+        queue,
+        optional("handling_s"),
+        optional("patience_s"),
+        int(priority) if priority else None,
+    )
