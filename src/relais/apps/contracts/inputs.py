@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relais.apps.contracts.models import Contract
+from relais.apps.contracts.state_time import state_seconds, summed_in_database
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
@@ -162,11 +163,23 @@ def month_inputs(
             "pk", flat=True
         )
     }
-    spans = [
-        span
-        for span in state_spans(start, end, SpanTracker(agent_places()), to_epoch(min(end, as_of)))
-        if span.agent_id in partner_agents
-    ]
+    now = to_epoch(min(end, as_of))
+    if summed_in_database():
+        spans = []
+        seconds = state_seconds(
+            [int(pk) for pk in partner_agents],
+            start,
+            end,
+            now=now,
+            interval_seconds=terms.interval_minutes * 60.0,
+        )
+    else:
+        seconds = []
+        spans = [
+            span
+            for span in state_spans(start, end, SpanTracker(agent_places()), now)
+            if span.agent_id in partner_agents
+        ]
     requested, committed, forecast = _requests(contract, terms, start, end)
     quality = [
         QualityScore(queue, to_epoch(at), float(score or 0.0))
@@ -191,6 +204,7 @@ def month_inputs(
         contacts=_contacts(contract, queues, start, end),
         customer_contacts=list(_customer_contacts(start, as_of)),
         spans=spans,
+        state_seconds=seconds,
         agent_activity=_agent_activity(contract, terms),
         requested=requested,
         committed=committed,
