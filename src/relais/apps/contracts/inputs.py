@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from typing import Any
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.state_time import state_seconds, summed_in_database
+from relais.apps.contracts.state_time import Epoch, state_seconds, summed_in_database
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
@@ -62,6 +64,30 @@ def _arrived(start: datetime, end: datetime) -> Q:
     return queued | Q(queued_at__isnull=True, created_at__gte=start, created_at__lt=end)
 
 
+TIME_FIELDS = frozenset(
+    {
+        "created_at",
+        "queued_at",
+        "accepted_at",
+        "wrap_up_at",
+        "closed_at",
+        "abandoned_at",
+        "transferred_at",
+    }
+)
+
+
+def _contact_rows(rows: QuerySet[Contact]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Rows of CONTACT_FIELDS, their times as epoch seconds where the database gives them."""
+    if not summed_in_database():
+        for row in rows.values(*CONTACT_FIELDS).iterator(chunk_size=BATCH):
+            yield row, False
+        return
+    columns = [Epoch(name) if name in TIME_FIELDS else name for name in CONTACT_FIELDS]
+    for values in rows.values_list(*columns).iterator(chunk_size=BATCH):
+        yield dict(zip(CONTACT_FIELDS, values, strict=True)), True
+
+
 def _contacts(
     contract: Contract, queues: list[str], start: datetime, end: datetime
 ) -> list[ContactRecord]:
@@ -70,11 +96,10 @@ def _contacts(
         Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(Q(partner_id=contract.partner_id) | Q(agent__isnull=True))
         .order_by()
-        .values(*CONTACT_FIELDS)
     )
     records = []
-    for row in rows.iterator(chunk_size=BATCH):
-        record = contact_record(row, places)
+    for row, epochs in _contact_rows(rows):
+        record = contact_record(row, places, epochs=epochs)
         if record is not None:
             records.append(record)
     answered = SurveyAnswer.objects.filter(
@@ -95,13 +120,14 @@ def _contacts(
 
 
 def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
-    rows = (
-        Contact.objects.filter(_arrived(start, as_of))
-        .exclude(customer_key="")
-        .order_by()
-        .values_list("pk", "customer_key", "queued_at", "created_at")
-    )
-    for pk, customer, queued, created in rows.iterator(chunk_size=BATCH):
+    rows = Contact.objects.filter(_arrived(start, as_of)).exclude(customer_key="").order_by()
+    if summed_in_database():
+        arrivals = rows.values_list("pk", "customer_key", Epoch(Coalesce("queued_at", "created_at")))
+        for pk, customer, arrived in arrivals.iterator(chunk_size=BATCH):
+            yield str(pk), customer, arrived
+        return
+    times = rows.values_list("pk", "customer_key", "queued_at", "created_at")
+    for pk, customer, queued, created in times.iterator(chunk_size=BATCH):
         yield str(pk), customer, to_epoch(queued or created)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import FloatField, Func
 
 from relais.apps.interactions.models import ContactEvent, EventKind
 from relais.apps.reporting.records import AGENT_EVENT_KINDS
@@ -97,6 +98,13 @@ WHERE seconds > 0
 GROUP BY agent_id, state, reason, slot
 ORDER BY agent_id, state, reason, slot
 """
+
+
+class Epoch(Func):
+    """Seconds since the UTC epoch of a time column, as a float (PostgreSQL)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+    output_field = FloatField()
 
 
 def summed_in_database() -> bool:
