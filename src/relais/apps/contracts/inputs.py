@@ -18,7 +18,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.state_time import Epoch, state_seconds, summed_in_database
+from relais.apps.contracts.state_time import (
+    Epoch,
+    month_reading,
+    state_seconds,
+    summed_in_database,
+)
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
@@ -181,6 +186,13 @@ def month_inputs(
     *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
 ) -> MonthInputs:
     """Everything `statement_lines` reads for `month`, as the log stands at `as_of`."""
+    with month_reading():
+        return _month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
+
+
+def _month_inputs(
+    *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
+) -> MonthInputs:
     start, end = month_bounds(month)
     queues = sorted({q for activity in terms.activities for q in activity.queues})
     partner_agents = {

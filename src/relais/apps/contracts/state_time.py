@@ -19,10 +19,11 @@ the same hours (the tests of the contracts app run on both).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import FloatField, Func
 
 from relais.apps.interactions.models import ContactEvent, EventKind
@@ -109,6 +110,18 @@ class Epoch(Func):
 
 def summed_in_database() -> bool:
     return connection.vendor == "postgresql"
+
+
+@contextmanager
+def month_reading() -> Iterator[None]:
+    """One transaction for a month's reads; on PostgreSQL without JIT (compiling these
+    queries took longer than running them) and with room to sort a month in memory."""
+    with transaction.atomic():
+        if summed_in_database():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+        yield
 
 
 def state_seconds(
