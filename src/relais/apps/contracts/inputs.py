@@ -38,7 +38,7 @@ from relais.apps.wfm.staffing_figures import (
 )
 from relais.core.contracts.evaluation import MonthInputs, QualityScore
 from relais.core.contracts.terms import ContractTerms
-from relais.core.kpi import ContactRecord, to_epoch
+from relais.core.kpi import AgentState, ContactRecord, to_epoch
 
 BATCH = 20_000
 
@@ -204,8 +204,13 @@ def _month_inputs(
     now = to_epoch(min(end, as_of))
     if summed_in_database():
         spans = []
+        priced = {AgentState.BREAK}
+        for activity in terms.activities:
+            if activity.hourly is not None:
+                priced |= activity.hourly.counted_states
         seconds = state_seconds(
             [int(pk) for pk in partner_agents],
+            priced,
             start,
             end,
             now=now,

@@ -85,7 +85,7 @@ WITH events AS (
          GREATEST(since, %(lower)s) AS b,
          LEAST(COALESCE(next_since, %(upper)s), %(month_end)s) AS f
   FROM spans
-  WHERE next_since IS NOT NULL OR %(upper)s > since
+  WHERE (next_since IS NOT NULL OR %(upper)s > since) AND state = ANY(%(states)s)
 ), pieces AS (
   SELECT agent_id, state, reason, k * %(interval)s AS slot,
          LEAST(f, (k + 1) * %(interval)s) - GREATEST(b, k * %(interval)s) AS seconds
@@ -126,18 +126,21 @@ def month_reading() -> Iterator[None]:
 
 def state_seconds(
     agents: Iterable[int],
+    states: Iterable[AgentState],
     start: datetime,
     end: datetime,
     *,
     now: float,
     interval_seconds: float,
 ) -> list[StateSeconds]:
-    """Seconds of each agent of `agents` per state, reason and interval in [start, end)."""
+    """Seconds of each agent of `agents` in each of `states` (the states a contract
+    prices), per reason and interval in [start, end)."""
     lower, month_end = to_epoch(start), to_epoch(end)
     params = {
         "kinds": [str(kind) for kind in AGENT_EVENT_KINDS],
         "agents": sorted(agents),
         "known": list(KNOWN_STATES),
+        "states": sorted(str(state) for state in states),
         "changed": str(EventKind.AGENT_STATE_CHANGED),
         "logged_in": str(EventKind.AGENT_LOGGED_IN),
         "logged_out": str(EventKind.AGENT_LOGGED_OUT),
