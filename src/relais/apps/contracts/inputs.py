@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.state_time import (
+from relais.apps.contracts.queries import (
     Epoch,
     month_reading,
     state_seconds,
@@ -127,7 +127,9 @@ def _contacts(
 def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
     rows = Contact.objects.filter(_arrived(start, as_of)).exclude(customer_key="").order_by()
     if summed_in_database():
-        arrivals = rows.values_list("pk", "customer_key", Epoch(Coalesce("queued_at", "created_at")))
+        arrivals = rows.values_list(
+            "pk", "customer_key", Epoch(Coalesce("queued_at", "created_at"))
+        )
         for pk, customer, arrived in arrivals.iterator(chunk_size=BATCH):
             yield str(pk), customer, arrived
         return

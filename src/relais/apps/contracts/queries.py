@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import FloatField, Func
@@ -51,18 +52,18 @@ CASE e.kind
   ELSE NULL
 END"""
 
-SQL = f"""
+SQL = """
 WITH events AS (
   SELECT e.agent_id, e.id, 1 AS after_start, EXTRACT(EPOCH FROM e.at)::float8 AS at,
-         {_STATE} AS state, {_REASON} AS reason
-  FROM {{table}} e
+         {state} AS state, {reason} AS reason
+  FROM {table} e
   WHERE e.kind = ANY(%(kinds)s) AND e.agent_id = ANY(%(agents)s)
     AND e.at >= %(start)s AND e.at < %(end)s
   UNION ALL
-  SELECT e.agent_id, e.id, 0, %(lower)s::float8, {_STATE}, {_REASON}
-  FROM {{table}} e
+  SELECT e.agent_id, e.id, 0, %(lower)s::float8, {state}, {reason}
+  FROM {table} e
   WHERE e.id IN (
-    SELECT MAX(id) FROM {{table}}
+    SELECT MAX(id) FROM {table}
     WHERE kind = ANY(%(kinds)s) AND agent_id = ANY(%(agents)s) AND at < %(start)s
     GROUP BY agent_id
   )
@@ -136,7 +137,7 @@ def state_seconds(
     """Seconds of each agent of `agents` in each of `states` (the states a contract
     prices), per reason and interval in [start, end)."""
     lower, month_end = to_epoch(start), to_epoch(end)
-    params = {
+    params: dict[str, Any] = {
         "kinds": [str(kind) for kind in AGENT_EVENT_KINDS],
         "agents": sorted(agents),
         "known": list(KNOWN_STATES),
@@ -153,7 +154,9 @@ def state_seconds(
         "interval": float(interval_seconds),
     }
     with connection.cursor() as cursor:
-        cursor.execute(SQL.format(table=ContactEvent._meta.db_table), params)
+        table = ContactEvent._meta.db_table
+        sql = SQL.format(table=table, state=_STATE, reason=_REASON)
+        cursor.execute(sql, params)
         return [
             StateSeconds(str(agent), AgentState(state), reason, slot, seconds)
             for agent, state, reason, slot, seconds in cursor.fetchall()
