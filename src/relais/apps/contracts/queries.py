@@ -98,7 +98,7 @@ SELECT agent_id, state, reason, slot, ROUND(SUM(seconds)::numeric, 6)::float8
 FROM pieces
 WHERE seconds > 0
 GROUP BY agent_id, state, reason, slot
-ORDER BY agent_id, state, reason, slot
+ORDER BY agent_id, slot, state COLLATE "C", reason COLLATE "C"
 """
 
 
