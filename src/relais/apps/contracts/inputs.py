@@ -11,11 +11,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.apps.contracts.models import Contract
+from relais.apps.contracts.queries import (
+    Epoch,
+    month_reading,
+    state_seconds,
+    summed_in_database,
+)
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
@@ -30,7 +38,7 @@ from relais.apps.wfm.staffing_figures import (
 )
 from relais.core.contracts.evaluation import MonthInputs, QualityScore
 from relais.core.contracts.terms import ContractTerms
-from relais.core.kpi import ContactRecord, to_epoch
+from relais.core.kpi import AgentState, ContactRecord, to_epoch
 
 BATCH = 20_000
 
@@ -61,6 +69,30 @@ def _arrived(start: datetime, end: datetime) -> Q:
     return queued | Q(queued_at__isnull=True, created_at__gte=start, created_at__lt=end)
 
 
+TIME_FIELDS = frozenset(
+    {
+        "created_at",
+        "queued_at",
+        "accepted_at",
+        "wrap_up_at",
+        "closed_at",
+        "abandoned_at",
+        "transferred_at",
+    }
+)
+
+
+def _contact_rows(rows: QuerySet[Contact]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Rows of CONTACT_FIELDS, their times as epoch seconds where the database gives them."""
+    if not summed_in_database():
+        for row in rows.values(*CONTACT_FIELDS).iterator(chunk_size=BATCH):
+            yield row, False
+        return
+    columns = [Epoch(name) if name in TIME_FIELDS else name for name in CONTACT_FIELDS]
+    for values in rows.values_list(*columns).iterator(chunk_size=BATCH):
+        yield dict(zip(CONTACT_FIELDS, values, strict=True)), True
+
+
 def _contacts(
     contract: Contract, queues: list[str], start: datetime, end: datetime
 ) -> list[ContactRecord]:
@@ -69,11 +101,10 @@ def _contacts(
         Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(Q(partner_id=contract.partner_id) | Q(agent__isnull=True))
         .order_by()
-        .values(*CONTACT_FIELDS)
     )
     records = []
-    for row in rows.iterator(chunk_size=BATCH):
-        record = contact_record(row, places)
+    for row, epochs in _contact_rows(rows):
+        record = contact_record(row, places, epochs=epochs)
         if record is not None:
             records.append(record)
     answered = SurveyAnswer.objects.filter(
@@ -94,13 +125,16 @@ def _contacts(
 
 
 def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
-    rows = (
-        Contact.objects.filter(_arrived(start, as_of))
-        .exclude(customer_key="")
-        .order_by()
-        .values_list("pk", "customer_key", "queued_at", "created_at")
-    )
-    for pk, customer, queued, created in rows.iterator(chunk_size=BATCH):
+    rows = Contact.objects.filter(_arrived(start, as_of)).exclude(customer_key="").order_by()
+    if summed_in_database():
+        arrivals = rows.values_list(
+            "pk", "customer_key", Epoch(Coalesce("queued_at", "created_at"))
+        )
+        for pk, customer, arrived in arrivals.iterator(chunk_size=BATCH):
+            yield str(pk), customer, arrived
+        return
+    times = rows.values_list("pk", "customer_key", "queued_at", "created_at")
+    for pk, customer, queued, created in times.iterator(chunk_size=BATCH):
         yield str(pk), customer, to_epoch(queued or created)
 
 
@@ -154,6 +188,13 @@ def month_inputs(
     *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
 ) -> MonthInputs:
     """Everything `statement_lines` reads for `month`, as the log stands at `as_of`."""
+    with month_reading():
+        return _month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
+
+
+def _month_inputs(
+    *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
+) -> MonthInputs:
     start, end = month_bounds(month)
     queues = sorted({q for activity in terms.activities for q in activity.queues})
     partner_agents = {
@@ -162,11 +203,28 @@ def month_inputs(
             "pk", flat=True
         )
     }
-    spans = [
-        span
-        for span in state_spans(start, end, SpanTracker(agent_places()), to_epoch(min(end, as_of)))
-        if span.agent_id in partner_agents
-    ]
+    now = to_epoch(min(end, as_of))
+    if summed_in_database():
+        spans = []
+        priced = {AgentState.BREAK}
+        for activity in terms.activities:
+            if activity.hourly is not None:
+                priced |= activity.hourly.counted_states
+        seconds = state_seconds(
+            [int(pk) for pk in partner_agents],
+            priced,
+            start,
+            end,
+            now=now,
+            interval_seconds=terms.interval_minutes * 60.0,
+        )
+    else:
+        seconds = []
+        spans = [
+            span
+            for span in state_spans(start, end, SpanTracker(agent_places()), now)
+            if span.agent_id in partner_agents
+        ]
     requested, committed, forecast = _requests(contract, terms, start, end)
     quality = [
         QualityScore(queue, to_epoch(at), float(score or 0.0))
@@ -191,6 +249,7 @@ def month_inputs(
         contacts=_contacts(contract, queues, start, end),
         customer_contacts=list(_customer_contacts(start, as_of)),
         spans=spans,
+        state_seconds=seconds,
         agent_activity=_agent_activity(contract, terms),
         requested=requested,
         committed=committed,

@@ -62,6 +62,18 @@ class QualityScore:
     score: float  # 0-100
 
 
+@dataclass(frozen=True, slots=True)
+class StateSeconds:
+    """Seconds an agent spent in one state within one interval of the terms (already cut
+    at the month's bounds and the interval's): spans summed where they were read."""
+
+    agent_id: str
+    state: AgentState
+    reason: str | None
+    interval_start: float
+    seconds: float
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonthInputs:
     """What the statement of a month reads.
@@ -71,6 +83,9 @@ class MonthInputs:
     - `customer_contacts`: (contact id, identified customer, arrival) of every contact, of any
       queue, arrived from the month's start to `as_of`: who each contact's customer is, and
       the repeats that claw back (a contact not listed falls back on its `customer_ref`);
+    - `spans`: agents' state spans, cut here at the month's bounds and the intervals;
+      `state_seconds`: the same time already summed per agent, state and interval (the
+      two add up: a reader gives one or the other);
     - `days`: the starts of the month's days (local midnights), for targets per day;
     - `requested` / `committed` / `forecast`: per (activity code, interval start).
     """
@@ -81,6 +96,7 @@ class MonthInputs:
     contacts: Sequence[ContactRecord] = ()
     customer_contacts: Sequence[tuple[str, str, float]] = ()
     spans: Sequence[StateSpan] = ()
+    state_seconds: Sequence[StateSeconds] = ()
     agent_activity: Mapping[str, str] = field(default_factory=dict)
     requested: Mapping[tuple[str, float], int] = field(default_factory=dict)
     committed: Mapping[tuple[str, float], int] = field(default_factory=dict)
@@ -138,13 +154,13 @@ def _fixed(activity: str, unit: Unit, label: str, amount: Decimal) -> Line:
 # hours -------------------------------------------------------------------------------------
 
 
-def _category(span: StateSpan, pricing: HourlyPricing) -> str | None:
-    if span.state in pricing.counted_states:
+def _category(state: AgentState, reason: str | None, pricing: HourlyPricing) -> str | None:
+    if state in pricing.counted_states:
         return "productive"
-    if span.state == AgentState.BREAK:
-        if span.reason == DOWNTIME_REASON:
+    if state == AgentState.BREAK:
+        if reason == DOWNTIME_REASON:
             return "downtime"
-        if span.reason == TRAINING_REASON:
+        if reason == TRAINING_REASON:
             return "training"
         return "break"
     return None
@@ -166,7 +182,7 @@ def _hourly_lines(
     for span in month.spans:
         if month.agent_activity.get(span.agent_id) != code:
             continue
-        category = _category(span, pricing)
+        category = _category(span.state, span.reason, pricing)
         begin, finish = max(span.start, month.start), min(span.end or month.end, month.end)
         if category is None or finish <= begin:
             continue
@@ -174,6 +190,15 @@ def _hourly_lines(
         if category == "productive":
             for start, seconds in split_seconds(begin, finish, interval):
                 productive_by_interval[start] += seconds
+    for piece in month.state_seconds:
+        if month.agent_activity.get(piece.agent_id) != code:
+            continue
+        category = _category(piece.state, piece.reason, pricing)
+        if category is None:
+            continue
+        by_agent[category][piece.agent_id] += piece.seconds
+        if category == "productive":
+            productive_by_interval[piece.interval_start] += piece.seconds
     price = pricing.price
     lines = [
         priced_line(

@@ -174,10 +174,26 @@ def lines_digest(lines: Sequence[Line]) -> str:
                 [*head, f"{line.unit_price:.4f}", f"{line.amount:.2f}", line.adjusts]
             ).encode()
         )
+        quantities: dict[Decimal, str] = {}
         for item in line.basis:
-            digest.update(
-                json.dumps(
-                    [f"{item.quantity:.4f}", item.agent_id, item.contact_id, item.interval_start]
-                ).encode()
-            )
+            quantity = quantities.get(item.quantity)
+            if quantity is None:
+                quantity = quantities[item.quantity] = f"{item.quantity:.4f}"
+            digest.update(_item_json(quantity, item).encode())
     return digest.hexdigest()
+
+
+def _json_id(value: str | None) -> str | None:
+    if value is None:
+        return "null"
+    return f'"{value}"' if value.isascii() and value.isdigit() else None
+
+
+def _item_json(quantity: str, item: BasisItem) -> str:
+    """`json.dumps([quantity, agent, contact, interval start])`, written directly for the
+    usual numeric ids (a million contacts per line)."""
+    agent, contact, start = _json_id(item.agent_id), _json_id(item.contact_id), item.interval_start
+    if agent is None or contact is None or not (start is None or type(start) is float):
+        return json.dumps([quantity, item.agent_id, item.contact_id, start])
+    moment = "null" if start is None else json.dumps(start)
+    return f'["{quantity}", {agent}, {contact}, {moment}]'
