@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -66,3 +67,19 @@ def test_text_with_nul_is_refused_before_any_view() -> None:
     assert page.status_code == 400
     assert query.status_code == 400
     assert clean.status_code == 200
+
+
+def test_a_body_too_large_is_refused_as_json_before_any_view(settings: Any) -> None:
+    """The API fuzzer's huge body: a JSON 400 naming the limit, not an HTML page and a traceback."""
+    from django.test import Client
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"rows": [' + ",".join(['{"day": "2026-12-01"}'] * 100) + "]}"
+
+    answer = Client().post(
+        "/api/v1/sourcing/reported-days", data=body, content_type="application/json"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_input"
+    assert "1000" in answer.json()["message"] + str(answer.json().get("details", ""))

@@ -2,7 +2,8 @@
 U+0000 is refused by the database, a 500 where SQLite stored it), and no person types it.
 Query strings, JSON bodies and url-encoded form bodies are checked; multipart bodies are not
 (read here, a large upload would be held in memory, and uploaded bytes are their own). The
-API answers `invalid_input` as JSON, a page answers a plain 400."""
+API answers `invalid_input` as JSON, a page answers a plain 400. A body larger than
+`DATA_UPLOAD_MAX_MEMORY_SIZE` is refused the same way, before anything reads it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -54,11 +57,15 @@ class NulRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request_holds_nul(request):
-            return self.get_response(request)
-        error = RelaisError(
-            ErrorCode.INVALID_INPUT, details=_("text may not contain the NUL character")
-        )
+        try:
+            if not request_holds_nul(request):
+                return self.get_response(request)
+            details = _("text may not contain the NUL character")
+        except RequestDataTooBig:
+            details = _("the request is larger than %(size)s bytes") % {
+                "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            }
+        error = RelaisError(ErrorCode.INVALID_INPUT, details=details)
         if request.path.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=400)
         return HttpResponse(str(error.message), status=400, content_type="text/plain")
