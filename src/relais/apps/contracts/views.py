@@ -3,6 +3,7 @@ and the audited actions (compute, issue, agree, dispute, decide). Exports in `ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -106,17 +107,31 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     return render(request, "contracts/line.html", context)
 
 
+def _acted(
+    request: HttpRequest, statement_id: int, act: Callable[[], object], *, refusable: bool = False
+) -> HttpResponse:
+    """Run one action on a statement, then back to it; a refused action shows the statement
+    with its error (`refusable`: a 403 shows the refusal page, as for another partner's)."""
+    try:
+        act()
+    except RelaisError as error:
+        if refusable and error.status == 403:
+            return _refused(request, error)
+        return _detail(request, statement_id, error)
+    return redirect("contracts:statement", statement_id)
+
+
 @login_required
 @require_POST
 def statement_issue(request: HttpRequest, statement_id: int) -> HttpResponse:
     if not access.may_bill(request.user):
         return _refused(request)
     statement = selectors.statement_get(viewer=request.user, statement_id=statement_id)
-    try:
-        services.statement_issue(actor=request.user, statement=statement)
-    except RelaisError as error:
-        return _detail(request, statement_id, error)
-    return redirect("contracts:statement", statement.pk)
+    return _acted(
+        request,
+        statement.pk,
+        lambda: services.statement_issue(actor=request.user, statement=statement),
+    )
 
 
 @login_required
@@ -125,13 +140,12 @@ def statement_agree(request: HttpRequest, statement_id: int) -> HttpResponse:
     if not access.may_see_statements(request.user):
         return _refused(request)
     statement = selectors.statement_get(viewer=request.user, statement_id=statement_id)
-    try:
-        services.statement_agree(actor=request.user, statement=statement)
-    except RelaisError as error:
-        if error.status == 403:
-            return _refused(request, error)
-        return _detail(request, statement_id, error)
-    return redirect("contracts:statement", statement.pk)
+    return _acted(
+        request,
+        statement.pk,
+        lambda: services.statement_agree(actor=request.user, statement=statement),
+        refusable=True,
+    )
 
 
 @login_required
@@ -140,18 +154,17 @@ def dispute_open(request: HttpRequest, line_id: int) -> HttpResponse:
     if not access.may_see_statements(request.user):
         return _refused(request)
     line = selectors.line_get(viewer=request.user, line_id=line_id)
-    try:
-        services.dispute_open(
+    return _acted(
+        request,
+        line.statement_id,
+        lambda: services.dispute_open(
             actor=request.user,
             line=line,
             comment=request.POST.get("comment", ""),
             files=request.FILES.getlist("attachment"),
-        )
-    except RelaisError as error:
-        if error.status == 403:
-            return _refused(request, error)
-        return _detail(request, line.statement_id, error)
-    return redirect("contracts:statement", line.statement_id)
+        ),
+        refusable=True,
+    )
 
 
 @login_required
@@ -160,17 +173,17 @@ def dispute_decide(request: HttpRequest, dispute_id: int) -> HttpResponse:
     if not access.may_bill(request.user):
         return _refused(request)
     dispute = selectors.dispute_get(viewer=request.user, dispute_id=dispute_id)
-    try:
-        services.dispute_decide(
+    return _acted(
+        request,
+        dispute.line.statement_id,
+        lambda: services.dispute_decide(
             actor=request.user,
             dispute=dispute,
             accept=request.POST.get("decision") == "accept",
             amount=request.POST.get("amount", "0"),
             decision=request.POST.get("comment", ""),
-        )
-    except RelaisError as error:
-        return _detail(request, dispute.line.statement_id, error)
-    return redirect("contracts:statement", dispute.line.statement_id)
+        ),
+    )
 
 
 @login_required
