@@ -38,6 +38,7 @@ from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
 from relais.apps.voice import selectors
 from relais.apps.voice.errors import ErrorCode
+from relais.apps.voice.keypad import KeypadSurvey, survey_desk
 from relais.apps.voice.models import Call, CallState, HungUpBy
 from relais.apps.voice.selectors import EstablishedCall
 
@@ -238,6 +239,22 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
     return contact
 
 
+def call_agent_hung_up(*, contact_id: int) -> KeypadSurvey | None:
+    """The agent hung up an answered call: it ends (`call_ended`, by the agent: the wrap-up
+    starts) and the caller, still on the line, is asked the queue's keypad survey when its
+    policy says so (`keypad.SurveyDesk`); None: the caller is hung up on."""
+    call_ended(contact_id=contact_id, by=HungUpBy.AGENT)
+    desk = survey_desk()
+    return desk.survey_open(contact_id=contact_id) if desk is not None else None
+
+
+def call_survey_answer(*, invitation_id: int, answers: dict[str, int | bool]) -> None:
+    """The keys the caller pressed, once the survey is over (those asked and answered)."""
+    desk = survey_desk()
+    if desk is not None and answers:
+        desk.survey_record(invitation_id=invitation_id, answers=answers)
+
+
 def call_event(*, contact_id: int, kind: str, **detail: Any) -> None:
     """Call detail in the contact's event log: `call.<kind>` (hold, resume, dtmf, transfer,
     media_lost…) with `detail`. Keypad digits are not kept, only how many were pressed (a
@@ -281,6 +298,8 @@ def calls_established() -> list[EstablishedCall]:
 __all__ = [
     "CallTicket",
     "EstablishedCall",
+    "KeypadSurvey",
+    "call_agent_hung_up",
     "call_agent_lost",
     "call_answered",
     "call_arrived",
@@ -289,5 +308,6 @@ __all__ = [
     "call_ended",
     "call_event",
     "call_ringing",
+    "call_survey_answer",
     "calls_established",
 ]

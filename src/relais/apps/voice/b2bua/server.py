@@ -27,6 +27,7 @@ from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import Call
 from relais.apps.voice.b2bua.feed import FeedReader
+from relais.apps.voice.b2bua.keys import KeyListener
 from relais.apps.voice.b2bua.media import CallLane, CallMedia
 from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
@@ -73,6 +74,7 @@ class B2bua:
         answer_delay_s: float = 0.0,
         announce_s: float = 0.0,
         active: bool = True,
+        dtmf: tuple[str, int] | None = None,
     ) -> None:
         self.host, self.port = address
         self.ng = ng
@@ -94,6 +96,12 @@ class B2bua:
         # every call's rtpengine requests, in order for each call, off the reactor (media.py)
         self.ng_threads = ThreadPoolExecutor(8, thread_name_prefix="relais-voice-ng")
         self.global_config: dict[str, Any] = {}
+        # rtpengine's keypad events, heard while active (keys.py)
+        self.keys = (
+            KeyListener(dtmf, lambda *press: ED2.callFromThread(self.key_pressed, *press))
+            if dtmf is not None
+            else None
+        )
 
     # Running -------------------------------------------------------------------------------
 
@@ -109,6 +117,8 @@ class B2bua:
         self.worker.start()
 
     def stop(self) -> None:
+        if self.keys is not None:
+            self.keys.stop()
         self.worker.stop()
         self.media_threads.shutdown(wait=False, cancel_futures=True)
         self.ng_threads.shutdown(wait=False, cancel_futures=True)
@@ -250,6 +260,12 @@ class B2bua:
             elif isinstance(command, Closed):
                 call.close()
 
+    def key_pressed(self, call_id: str, source_tag: str, key: str) -> None:
+        """A key pressed on one of this service's calls (rtpengine's event, on the reactor)."""
+        call = self.calls.get(call_id)
+        if call is not None and self.active:
+            call.key_pressed(source_tag, key)
+
     def known(self, call: Call) -> None:
         """The record gave the call its contact: the feed's commands reach it from now on,
         and an offer the router made before (`_early_ring`) rings now."""
@@ -301,6 +317,8 @@ class B2bua:
         if error is not None:
             logger.error("voice: cannot read the calls to restore: %s", error)
         self.active = True
+        if self.keys is not None:
+            self.keys.start()
         if self.feed is not None:
             self.feed.following = True
             self.worker.submit(self.feed.restart)
@@ -308,6 +326,8 @@ class B2bua:
 
     def stand_by(self) -> None:
         self.active = False
+        if self.keys is not None:
+            self.keys.stop()
         if self.feed is not None:
             self.feed.following = False
 
