@@ -401,6 +401,8 @@ class Run:
                     f"127.0.0.1:{self.voice_port}",
                     "--ng",
                     f"{ng_host}:{ng_port}",
+                    "--dtmf",
+                    "{}:{}".format(*self.stack.dtmf_address or ("", "")).strip(":"),
                     "--proxy",  # browser agents' registrations are Kamailio's
                     "{}:{}".format(*self.stack.sip_address),
                 ],
