@@ -280,23 +280,25 @@ def declining_scenario(status: str = "486 Busy Here") -> str:
     )
 
 
-def agent_in_dialog(method: str, cseq: int) -> str:
+def agent_in_dialog(method: str, cseq: int, *headers: str) -> str:
     """A request from the agent's phone inside the call (`holding_agent_scenario`'s captures)."""
+    extra = "".join(f"      {header}\n" for header in headers)
     return f"""{method} [$contact_uri] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
       From: [$agent_to]
       To: [$agent_from]
       Call-ID: [call_id]
       CSeq: {cseq} {method}
+      Contact: <sip:agent@[local_ip]:[local_port]>
       Max-Forwards: 70
-      Content-Length: 0
+{extra}      Content-Length: 0
 """
 
 
-def hanging_up_agent_scenario(*, answer_after_ms: int, hang_up_after_ms: int) -> str:
-    """A desk phone that answers, echoes RTP (with -rtp_echo), and hangs up first."""
-    return scenario(
-        "hanging-up",
+def answering_agent_steps(answer_after_ms: int) -> list[str]:
+    """A desk phone rings, answers after a while and keeps what it needs to send requests in
+    the call (`agent_in_dialog`)."""
+    return [
         '<recv request="INVITE" crlf="true"><action>'
         '<ereg regexp=".*" search_in="hdr" header="From:" assign_to="agent_from"/>'
         '<ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact_uri"/>'
@@ -307,6 +309,28 @@ def hanging_up_agent_scenario(*, answer_after_ms: int, hang_up_after_ms: int) ->
         '<recv request="ACK" optional="false"><action>'
         '<ereg regexp=".*" search_in="hdr" header="To:" assign_to="agent_to"/>'
         "</action></recv>",
+    ]
+
+
+def referring_agent_scenario(*, answer_after_ms: int, refer_after_ms: int, target: str) -> str:
+    """A desk phone that answers and, a while later, transfers the call with its transfer
+    key: REFER to `target` (a SIP URI), 202, then the voice service's BYE."""
+    return scenario(
+        "referring",
+        *answering_agent_steps(answer_after_ms),
+        f'<pause milliseconds="{refer_after_ms}"/>',
+        send(agent_in_dialog("REFER", 2, f"Refer-To: <{target}>")),
+        '<recv response="202"/>',
+        '<recv request="BYE"/>',
+        send(reply("200 OK", tag=False), retrans=False),
+    )
+
+
+def hanging_up_agent_scenario(*, answer_after_ms: int, hang_up_after_ms: int) -> str:
+    """A desk phone that answers, echoes RTP (with -rtp_echo), and hangs up first."""
+    return scenario(
+        "hanging-up",
+        *answering_agent_steps(answer_after_ms),
         f'<pause milliseconds="{hang_up_after_ms}"/>',
         send(agent_in_dialog("BYE", 2)),
         '<recv response="200"/>',

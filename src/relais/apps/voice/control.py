@@ -239,6 +239,29 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
     return contact
 
 
+def call_refer(*, contact_id: int, agent_id: int, target: str) -> Contact:
+    """The agent's desk phone transferred the call (a REFER: its transfer key) to `target`,
+    the user part of the Refer-To: a number of a voice queue (that queue, at the back of its
+    line) or `agent-<id>` (that agent), as the desktop's transfer does (the same service,
+    audited as the agent). Refused (an unknown target, the agent themself): `RelaisError`,
+    nothing changed (the voice service then puts the caller back at the head of the line)."""
+    agent = _agent(agent_id)
+    queue_code, to_agent = None, None
+    if target.startswith("agent-") and target.removeprefix("agent-").isdigit():
+        to_agent = int(target.removeprefix("agent-"))
+    else:
+        try:
+            number = selectors.number_for(target)
+        except RelaisError as unknown:
+            raise RelaisError(ErrorCode.UNKNOWN_TRANSFER_TARGET, value=target[:80]) from unknown
+        queue_code = number.queue.code
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        return interactions.contact_transfer(
+            actor=agent.user, contact=contact, queue_code=queue_code, agent_id=to_agent
+        )
+
+
 def call_agent_hung_up(*, contact_id: int) -> KeypadSurvey | None:
     """The agent hung up an answered call: it ends (`call_ended`, by the agent: the wrap-up
     starts) and the caller, still on the line, is asked the queue's keypad survey when its
@@ -307,6 +330,7 @@ __all__ = [
     "call_dialog_save",
     "call_ended",
     "call_event",
+    "call_refer",
     "call_ringing",
     "call_survey_answer",
     "calls_established",

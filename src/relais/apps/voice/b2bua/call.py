@@ -407,7 +407,11 @@ class Call:
                 )
         elif isinstance(event, CCEventDisconnect):
             self._forget_leg(leg)
-            if leg is self.talking and not leg.bye_sent:
+            also = event.getData()  # a REFER's Refer-To: sippy answered 202 and hangs up
+            if leg is self.talking and not leg.bye_sent and also is not None:
+                leg.bye_sent = True
+                self._agent_referred(leg, also)
+            elif leg is self.talking and not leg.bye_sent:
                 leg.bye_sent = True
                 self._agent_hung_up()
             elif not leg.answered and not leg.bye_sent:
@@ -501,6 +505,38 @@ class Call:
             self.legs.remove(leg)
 
     # After the agent, the keys -----------------------------------------------------------------
+
+    def _agent_referred(self, leg: AgentLeg, also: Any) -> None:
+        """The agent's desk phone transferred the call (REFER, its transfer key): the caller
+        hears the transfer prompt then music, and the record transfers the contact as the
+        desktop would (`_referred`); the next agent's `Ring` follows."""
+        self._record_keys()
+        self.talking = None
+        self.phase = Phase.QUEUED
+        self._queue_audio("transfer")
+        self._save_dialog()
+        try:
+            target = also.getUrl().username or ""
+        except AttributeError:
+            target = ""
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_refer,
+            lambda _contact, error: self._referred(leg, error),
+            contact_id=self.contact_id,
+            agent_id=leg.agent_id,
+            target=target,
+            lane=self.call_id,
+        )
+
+    def _referred(self, leg: AgentLeg, error: BaseException | None) -> None:
+        if error is not None:  # no such target: back at the head of the line
+            logger.warning("voice: transfer of %s refused: %s", self.call_id, error)
+            self._record(
+                "call_agent_lost",
+                contact_id=self.contact_id,
+                agent_id=leg.agent_id,
+                reason="transfer_refused",
+            )
 
     def _agent_hung_up(self) -> None:
         """The agent hung up: the record ends the call and says whether the caller, still on
