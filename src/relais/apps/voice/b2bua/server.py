@@ -20,6 +20,7 @@ from sippy.MsgBody import MsgBody
 from sippy.SipAddress import SipAddress
 from sippy.SipConf import SipConf
 from sippy.SipContact import SipContact
+from sippy.SipHeader import SipHeader
 from sippy.SipTo import SipTo
 from sippy.SipTransactionManager import SipTransactionManager
 from sippy.SipURL import SipURL
@@ -37,6 +38,20 @@ from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transf
 logger = logging.getLogger("relais.voice")
 
 EARLY_RING_S = 30.0  # how long a ring for a call not yet known is kept
+#: SIP extensions an INVITE may require of this service: none (no reliable provisional
+#: responses, no session timers; docs/voice.md). Merely supported ones are ignored.
+SUPPORTED_OPTIONS: frozenset[str] = frozenset()
+
+
+def unsupported_options(req: Any) -> list[str]:
+    """The option tags of the request's Require headers this service does not support."""
+    tags = {
+        tag.strip().lower()
+        for hf in req.getHFs("require")
+        for tag in str(hf.getBody()).split(",")
+        if tag.strip()
+    }
+    return sorted(tags - SUPPORTED_OPTIONS)
 
 
 class SipLog:
@@ -172,6 +187,11 @@ class B2bua:
         return (req.genResponse(405, "Method Not Allowed"), None, None)
 
     def _new_call(self, req: Any, sip_t: Any) -> Any:
+        unsupported = unsupported_options(req)
+        if unsupported:  # RFC 3261, 8.2.2.3: refused, naming what is not supported
+            response = req.genResponse(420, "Bad Extension")
+            response.appendHeader(SipHeader(name="unsupported", bodys=", ".join(unsupported)))
+            return (response, None, None)
         body = req.getBody()
         sdp = str(body) if body is not None else ""
         number = req.getRURI().username or ""
