@@ -361,6 +361,11 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
         volumes=volumes,
         rate_per_hour=rate,
         concurrency_slowdown=table.number("concurrency_slowdown", 0.0, minimum=0.0),
+        wrap_up_when_waiting=(
+            distribution(table.table("wrap_up_when_waiting"), Never(), base_dir)
+            if table.has("wrap_up_when_waiting")
+            else None
+        ),
     )
     table.check_unknown()
     return spec

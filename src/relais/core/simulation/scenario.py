@@ -80,6 +80,8 @@ class QueueSpec:
     repeats every day); otherwise `rate_per_hour` all the time. `concurrency_slowdown`: on a
     concurrent channel (chat, e-mail), each contact an agent holds besides this one makes
     it last that much longer (0.25: 3 chats at once take 1.5 x as long each).
+    `wrap_up_when_waiting`: the after-call time drawn for each call when callers are
+    waiting, instead of `config.wrap_up_s` (agents cut it short; `readiness.py`).
     """
 
     config: QueueConfig
@@ -88,6 +90,7 @@ class QueueSpec:
     volumes: tuple[float, ...] | None = None
     rate_per_hour: float = 0.0
     concurrency_slowdown: float = 0.0
+    wrap_up_when_waiting: Distribution | None = None
 
     @property
     def queue_id(self) -> str:

@@ -1,0 +1,117 @@
+"""After-call work that follows the queue (`wrap_up_when_waiting`, `readiness.py`): with
+callers waiting an agent is ready after the short after-call time, not the ordinary one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relais.core.routing import QueueConfig, Site
+from relais.core.simulation import (
+    AgentGroup,
+    Distribution,
+    Fixed,
+    QueueSpec,
+    ReplayArrival,
+    Scenario,
+    load_scenario,
+    run_replication,
+)
+
+START = 1_772_524_800.0
+
+
+def _answers(arrivals: tuple[float, ...], short: Distribution | None) -> list[float]:
+    """When each caller was answered, in seconds after the start: one agent, calls of 10 s,
+    an ordinary after-call time of 100 s."""
+    scenario = Scenario(
+        name="readiness",
+        start=START,
+        duration_s=3600,
+        interval_s=1800,
+        seed=5,
+        replications=1,
+        drain_s=3600,
+        agent_states=False,
+        sites=(Site("site"),),
+        queues=(
+            QueueSpec(
+                QueueConfig("calls", wrap_up_s=100.0),
+                handling=Fixed(10.0),
+                wrap_up_when_waiting=short,
+            ),
+        ),
+        agents=(AgentGroup("desk", "site", 1),),
+        replay=tuple(ReplayArrival(START + at, "calls") for at in arrivals),
+    )
+    outcome = run_replication(scenario, 0)
+    return [at - START for at in outcome.answered]
+
+
+def test_without_it_every_call_is_followed_by_the_whole_wrap_up() -> None:
+    assert _answers((0.0, 1.0, 20.0), None) == [0.0, 110.0, 220.0]
+
+
+def test_a_caller_waiting_when_the_call_ends_is_answered_after_the_short_time() -> None:
+    # the second caller waits when the first call ends at 10: ready at 10 + 5
+    assert _answers((0.0, 1.0), Fixed(5.0)) == [0.0, 15.0]
+
+
+def test_a_caller_who_starts_waiting_during_the_wrap_up_cuts_it_short_from_then() -> None:
+    # nobody waits at 10 (ordinary wrap-up until 110); a caller queues at 40: ready at 45
+    assert _answers((0.0, 40.0), Fixed(5.0)) == [0.0, 45.0]
+
+
+def test_never_later_than_the_ordinary_wrap_up() -> None:
+    assert _answers((0.0, 1.0), Fixed(500.0)) == [0.0, 110.0]
+
+
+def test_one_agent_in_wrap_up_per_waiting_caller() -> None:
+    # two agents in wrap-up, a caller at 40: one agent is ready at 45, the other stays in
+    # its ordinary wrap-up until a caller of its own (46) pulls it: ready at 51, where it
+    # would have been free at 46 had the first caller pulled both
+    scenario = Scenario(
+        name="readiness",
+        start=START,
+        duration_s=3600,
+        interval_s=1800,
+        seed=5,
+        replications=1,
+        drain_s=3600,
+        agent_states=False,
+        sites=(Site("site"),),
+        queues=(
+            QueueSpec(
+                QueueConfig("calls", wrap_up_s=100.0),
+                handling=Fixed(10.0),
+                wrap_up_when_waiting=Fixed(5.0),
+            ),
+        ),
+        agents=(AgentGroup("desk", "site", 2),),
+        replay=tuple(ReplayArrival(START + at, "calls") for at in (0.0, 0.0, 40.0, 46.0)),
+    )
+    answered = [at - START for at in run_replication(scenario, 0).answered]
+    assert answered == [0.0, 0.0, 45.0, 51.0]
+
+
+def test_the_scenario_file_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        """
+[scenario]
+name = "r"
+start = 2026-03-03T08:00:00+01:00
+hours = 1
+[[sites]]
+id = "s"
+[[queues]]
+id = "q"
+wrap_up_s = 60
+wrap_up_when_waiting = { law = "fixed", value = 4 }
+[[agents]]
+group = "g"
+site = "s"
+count = 1
+""",
+        encoding="utf-8",
+    )
+    assert load_scenario(path).queues[0].wrap_up_when_waiting == Fixed(4.0)
