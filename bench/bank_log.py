@@ -9,8 +9,10 @@ stops with `MalformedInput`, which names them.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import pairwise
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,3 +222,41 @@ def overtaking(calls: list[Call]) -> dict[tuple[int, int], tuple[int, float]]:
                 counts[0] += 1
                 counts[1] += later.service_start < earlier.service_start
     return {key: (n, first / n) for key, (n, first) in sorted(pairs.items())}
+
+
+def gaps_while_waiting(calls: list[Call], gap: float) -> list[float]:
+    """How soon agents took their next call while callers were waiting: for each agent, the
+    seconds from the end of a service to the start of its next one (less than `gap` apart),
+    when callers waited in the queue all that time. A ready agent would have taken one at
+    once, so these are the agents' after-call times under load (and the ringing before an
+    answer). Calls of several days: each day on its own."""
+    days: dict[str, list[Call]] = defaultdict(list)
+    for call in calls:
+        days[call.day].append(call)
+    gaps: list[float] = []
+    for day_calls in days.values():
+        spans = _merge((c.arrival, c.arrival + c.wait) for c in day_calls if c.wait > 0)
+        starts = [start for start, _ in spans]
+        services: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for call in day_calls:
+            if call.served and call.server != NO_SERVER:
+                services[call.server].append((call.service_start, call.service_end))
+        for agent_services in services.values():
+            agent_services.sort()
+            for (_, end), (start, _) in pairwise(agent_services):
+                if not 0 <= start - end <= gap:
+                    continue
+                index = bisect.bisect_right(starts, end) - 1
+                if index >= 0 and spans[index][1] >= start:
+                    gaps.append(start - end)
+    return gaps
+
+
+def _merge(spans: Iterator[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged

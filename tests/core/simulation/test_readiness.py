@@ -1,5 +1,6 @@
 """After-call work that follows the queue (`wrap_up_when_waiting`, `readiness.py`): with
-callers waiting an agent is ready after the short after-call time, not the ordinary one."""
+callers waiting an agent is ready after the short after-call time, not the ordinary one;
+and the time of day (`wrap_up_by_interval`). Handling times by kind of call."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from relais.core.simulation import (
     load_scenario,
     run_replication,
 )
+from relais.core.simulation.readiness import engine_config
 
 START = 1_772_524_800.0
 
@@ -115,3 +117,47 @@ count = 1
         encoding="utf-8",
     )
     assert load_scenario(path).queues[0].wrap_up_when_waiting == Fixed(4.0)
+
+
+def _one_agent(queue: QueueSpec, arrivals: tuple[tuple[float, str | None], ...]) -> Scenario:
+    return Scenario(
+        name="readiness",
+        start=START,
+        duration_s=3600,
+        interval_s=1800,
+        seed=5,
+        replications=1,
+        drain_s=3600,
+        agent_states=False,
+        sites=(Site("site"),),
+        queues=(queue,),
+        agents=(AgentGroup("desk", "site", 1),),
+        replay=tuple(ReplayArrival(START + at, "calls", kind=kind) for at, kind in arrivals),
+    )
+
+
+def test_the_after_call_time_of_the_interval_the_call_ends_in() -> None:
+    queue = QueueSpec(
+        QueueConfig("calls", wrap_up_s=0.0),
+        handling=Fixed(10.0),
+        wrap_up_by_interval=(100.0, 20.0),  # 08:00-08:30 long, 08:30-09:00 short
+    )
+    arrivals = ((0.0, None), (1.0, None), (1800.0, None), (1801.0, None))
+
+    answered = [at - START for at in run_replication(_one_agent(queue, arrivals), 0).answered]
+
+    assert answered == [0.0, 110.0, 1800.0, 1830.0]
+    assert engine_config(queue).wrap_up_s == 100.0  # the engine holds for the longest
+
+
+def test_a_replayed_call_takes_the_handling_time_of_its_kind() -> None:
+    queue = QueueSpec(
+        QueueConfig("calls"),
+        handling=Fixed(100.0),
+        handling_by_kind=(("NW", Fixed(30.0)), ("NE", Fixed(300.0))),
+    )
+    arrivals = ((0.0, "NW"), (1000.0, "NE"), (2000.0, "PS"), (3000.0, None))
+
+    outcome = run_replication(_one_agent(queue, arrivals), 0)
+
+    assert outcome.arrivals.handling == [30.0, 300.0, 100.0, 100.0]

@@ -37,6 +37,7 @@ from relais.core.routing import (
     weekly,
 )
 from relais.core.simulation.distributions import (
+    Distribution,
     Exponential,
     Never,
 )
@@ -361,6 +362,7 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
         volumes=volumes,
         rate_per_hour=rate,
         concurrency_slowdown=table.number("concurrency_slowdown", 0.0, minimum=0.0),
+        handling_by_kind=_handling_by_kind(table, base_dir),
         wrap_up_when_waiting=(
             distribution(table.table("wrap_up_when_waiting"), Never(), base_dir)
             if table.has("wrap_up_when_waiting")
@@ -369,6 +371,20 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
     )
     table.check_unknown()
     return spec
+
+
+def _handling_by_kind(table: Table, base_dir: Path | None) -> tuple[tuple[str, Distribution], ...]:
+    """`handling_by_kind = { NW = { law = "exponential", mean = 100 }, ... }`."""
+    kinds = table.table("handling_by_kind")
+    if kinds is None:
+        return ()
+    laws = []
+    for kind in kinds.data:
+        law = kinds.table(kind)
+        if law is None:
+            raise kinds.error(kind, 'expected a law such as { law = "fixed", value = 60 }')
+        laws.append((str(kind), distribution(law, Never(), base_dir)))
+    return tuple(laws)
 
 
 def _agents(table: Table, site_ids: set[str]) -> AgentGroup:

@@ -1,4 +1,11 @@
-"""After-call work that follows the queue: agents cut it short when callers wait.
+"""After-call work that follows the time of day and the queue.
+
+By the time of day: a queue's `wrap_up_by_interval` gives the after-call time of a call
+ending in each interval (breaks and other unready time are not spread evenly over the day:
+lunch, meetings); the engine holds the agent for the longest and the run ends the wrap-up
+at the interval's own time.
+
+By the queue: agents cut their after-call work short when callers wait.
 
 A queue's `wrap_up_s` is the after-call time an agent takes when nobody is waiting (paperwork,
 a breather, a word with a colleague). When callers are waiting, agents who see it on the
@@ -17,19 +24,30 @@ source `wrap_up_when_waiting:<queue>` (common random numbers).
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from heapq import heappush
 
 import numpy as np
 
 from relais.core.clock import VirtualClock
-from relais.core.routing import RoutingEngine, RoutingEvent
-from relais.core.simulation.scenario import Scenario
+from relais.core.routing import QueueConfig, RoutingEngine, RoutingEvent
+from relais.core.simulation.scenario import QueueSpec, Scenario
 from relais.core.simulation.streams import RandomStreams
 
-__all__ = ["READY", "ReadinessSync"]
+__all__ = ["READY", "ReadinessSync", "engine_config"]
 
 READY = 16  # calendar kind: (contact in wrap-up, 0): its agent is ready again
 _BATCH = 4096
+
+
+def engine_config(spec: QueueSpec) -> QueueConfig:
+    """The queue as the engine gets it: held in wrap-up for the longest after-call time of
+    the day (the run ends each wrap-up at its own interval's time)."""
+    longest = max(spec.wrap_up_by_interval, default=0.0)
+    if longest <= spec.config.wrap_up_s:
+        return spec.config
+    return replace(spec.config, wrap_up_s=longest)
 
 
 class ReadinessSync:
@@ -48,6 +66,8 @@ class ReadinessSync:
         queues = self.scenario.queues
         self.waiting_in = [0] * len(queues)  # callers waiting per queue
         self.early_ready = [spec.wrap_up_when_waiting is not None for spec in queues]
+        self.by_interval = [spec.wrap_up_by_interval for spec in queues]
+        self.default_wrap_up = [spec.config.wrap_up_s for spec in queues]
         # per queue: contact in wrap-up -> its short after-call time
         self.wrapping: list[dict[int, float]] = [{} for _ in queues]
         self._streams = streams
@@ -57,16 +77,24 @@ class ReadinessSync:
         draws = self._draws[queue]
         if not draws:
             spec = self.scenario.queues[queue]
-            assert spec.wrap_up_when_waiting is not None
-            name = f"wrap_up_when_waiting:{spec.queue_id}"
-            values = spec.wrap_up_when_waiting.from_uniforms(
-                self._streams.uniforms(name, _BATCH)
-            )
-            draws.extend(np.minimum(values, 1e12)[::-1].tolist())
+            law = spec.wrap_up_when_waiting
+            if law is None:
+                return math.inf
+            uniforms = self._streams.uniforms(f"wrap_up_when_waiting:{spec.queue_id}", _BATCH)
+            draws.extend(np.minimum(law.from_uniforms(uniforms), 1e12)[::-1].tolist())
         return draws.pop()
 
     def wrap_up_started(self, contact: int, queue: int, at: float, until: float) -> None:
-        """A call ended with a wrap-up until `until`: ready earlier if callers wait."""
+        """A call ended with a wrap-up the engine holds until `until`: ready at the end of
+        its interval's after-call time, and earlier if callers wait."""
+        profile = self.by_interval[queue]
+        if profile:
+            scenario = self.scenario
+            slot = int((at - scenario.start) // scenario.interval_s)
+            ordinary = profile[slot] if 0 <= slot < len(profile) else self.default_wrap_up[queue]
+            if at + ordinary < until:
+                until = at + ordinary
+                self._ready_at(contact, until)
         if not self.early_ready[queue]:
             return
         short = self._short_wrap_up(queue)

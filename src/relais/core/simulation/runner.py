@@ -37,7 +37,7 @@ from relais.core.routing.model import REAL_TIME_CHANNELS
 from relais.core.simulation.arrivals import ArrivalTable, generate_arrivals
 from relais.core.simulation.briefed import BRIEFED, READ, BriefingSync
 from relais.core.simulation.presence import Staff, build_staff
-from relais.core.simulation.readiness import READY, ReadinessSync
+from relais.core.simulation.readiness import READY, ReadinessSync, engine_config
 from relais.core.simulation.scenario import Scenario
 from relais.core.simulation.staff_sync import StaffSync
 from relais.core.simulation.streams import RandomStreams
@@ -93,7 +93,7 @@ def run_replication(
     engine = RoutingEngine(
         clock,
         sites=scenario.sites,
-        queues=[spec.config for spec in scenario.queues],
+        queues=[engine_config(spec) for spec in scenario.queues],
         seed=scenario.seed + replication,
         auto_accept=True,
         agent_state_events=scenario.agent_states,
