@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, tolerant
@@ -179,6 +179,15 @@ def busy_while_waiting(calls: list[Call], gap: float) -> tuple[float, float]:
     not serving then were not ready (after-call work, other tasks): 1 - serving / present
     is the share of presence the log shows unavailable.
     """
+    return busy_by_waiting(calls, gap, (1,))[1]
+
+
+def busy_by_waiting(
+    calls: list[Call], gap: float, least: tuple[int, ...]
+) -> dict[int, tuple[float, float]]:
+    """`busy_while_waiting` by the number of callers waiting: for each count of `least`
+    (increasing), agent-seconds present and serving while at least that many and fewer
+    than the next count waited. The log shows agents readier as the queue grows."""
     changes: list[tuple[float, int, int]] = []  # (moment, 0 waiting | 1 present | 2 serving, ±1)
     for call in calls:
         if call.wait > 0:
@@ -190,15 +199,16 @@ def busy_while_waiting(calls: list[Call], gap: float) -> tuple[float, float]:
             changes += [(start, 1, 1), (end, 1, -1)]
     changes.sort()
     counts = [0, 0, 0]
-    present = serving = 0.0
+    sums = {count: [0.0, 0.0] for count in least}
     last = 0.0
     for moment, kind, step in changes:
-        if counts[0] > 0:
-            present += counts[1] * (moment - last)
-            serving += counts[2] * (moment - last)
+        bucket = next((c for c in reversed(least) if counts[0] >= c), None)
+        if bucket is not None:
+            sums[bucket][0] += counts[1] * (moment - last)
+            sums[bucket][1] += counts[2] * (moment - last)
         counts[kind] += step
         last = moment
-    return present, serving
+    return {count: (present, serving) for count, (present, serving) in sums.items()}
 
 
 def overtaking(calls: list[Call]) -> dict[tuple[int, int], tuple[int, float]]:

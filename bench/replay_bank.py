@@ -42,7 +42,7 @@ from pathlib import Path
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
 from bench.bank_log import (
     Call,
-    busy_while_waiting,
+    busy_by_waiting,
     gaps_while_waiting,
     kaplan_meier,
     overtaking,
@@ -75,8 +75,11 @@ from relais.core.simulation import (
 DAY = 86_400.0
 INTERVAL = 1800.0
 SHIFT_GAP = 3600.0  # an agent's services closer than this: the same shift
+type Busy = dict[int, tuple[float, float]]  # callers waiting -> agent-s present, serving
 REGULAR = 1  # the bank's regular customers; 2 are its priority customers
 REGULAR_ACTIVITY = "PS"
+WAITING_COUNTS = (1, 2, 4, 8)  # callers waiting: the steps of `hurry_factors`
+MIN_HURRY_HOURS = 20.0
 MIN_KIND_SERVICES = 30  # a type of call with fewer services on the training days: pooled
 SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
 PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
@@ -117,19 +120,21 @@ class Fit:
     unready_bound: float  # share of presence not serving while callers waited: at most this
     ready_lag: Empirical | None = None  # after-call time while callers waited (None: not used)
     by_kind: tuple[tuple[str, Empirical], ...] = ()  # handling times per type of call
+    hurry: tuple[tuple[int, float], ...] = ()  # after-call time factor by callers waiting
 
     @classmethod
     def of(
         cls,
         calls: list[Call],
-        busy: list[tuple[float, float]],
+        busy: list[Busy],
         *,
         lag: bool = False,
         by_kind: bool = True,
+        hurry: bool = True,
     ) -> Fit:
         services = tuple(c.service_end - c.service_start for c in calls if c.served)
-        present = sum(seconds for seconds, _ in busy)
-        serving = sum(seconds for _, seconds in busy)
+        present = sum(seconds for day in busy for seconds, _ in day.values())
+        serving = sum(seconds for day in busy for _, seconds in day.values())
         bound = max(0.0, 1 - serving / present) if present else 0.0
         mean = sum(services) / len(services)
         gaps = gaps_while_waiting(calls, SHIFT_GAP) if lag else []
@@ -143,11 +148,32 @@ class Fit:
             for kind, values in sorted(kinds.items())
             if by_kind and len(values) >= MIN_KIND_SERVICES
         )
-        return cls(Empirical(services), kaplan_meier(calls), mean, bound, ready, laws)
+        factors = hurry_factors(busy, bound) if hurry else ()
+        return cls(Empirical(services), kaplan_meier(calls), mean, bound, ready, laws, factors)
 
     def after_call_s(self, unready: float) -> float:
         """The after-call time that keeps a busy agent unready `unready` of the time."""
         return unready / (1 - unready) * self.mean_handling_s
+
+
+def hurry_factors(busy: list[Busy], bound: float) -> tuple[tuple[int, float], ...]:
+    """How the agents' after-call time follows the queue on the training days: for each
+    count of callers waiting (`WAITING_COUNTS`), the odds of a present agent not serving
+    then, over the odds of it while anyone waited (`unready_bound`); with nobody waiting,
+    as with one caller (the log cannot tell idle from unready then). A count seen for less
+    than `MIN_HURRY_HOURS` agent-hours keeps the factor of the count below."""
+    if not 0 < bound < 1:
+        return ()
+    factors: list[tuple[int, float]] = []
+    factor = 1.0
+    for count in WAITING_COUNTS:
+        present = sum(day[count][0] for day in busy if count in day)
+        serving = sum(day[count][1] for day in busy if count in day)
+        if present >= MIN_HURRY_HOURS * 3600 and 0 < serving < present:
+            share = 1 - serving / present
+            factor = share / (1 - share) / (bound / (1 - bound))
+        factors.append((count, round(factor, 4)))
+    return ((0, factors[0][1]), *factors)
 
 
 def customer_class(priority: int, kind: str, *, raw: bool = False) -> int:
@@ -201,6 +227,7 @@ def scenario_for(
                 wrap_up_when_waiting=fit.ready_lag,
                 handling_by_kind=fit.by_kind,
                 wrap_up_by_interval=profile,
+                wrap_up_by_waiting=fit.hurry,
             ),
         ),
         agents=(AgentGroup("bank", "bank", max(counts), per_interval=tuple(counts)),),
@@ -335,6 +362,11 @@ def arguments() -> argparse.Namespace:
         help="calibrate the unready share for each two-hour period of the day, or one per day",
     )
     parser.add_argument(
+        "--no-hurry",
+        action="store_true",
+        help="the same after-call time whatever the queue (else shorter as it grows)",
+    )
+    parser.add_argument(
         "--ready-lag",
         action="store_true",
         help="after-call time cut short while callers wait (to the gaps the training days "
@@ -362,7 +394,7 @@ type BandMatrix = dict[str, dict[float, dict[int, Figures]]]
 
 def calibration_matrix(
     by_day: dict[str, list[Call]],
-    busy: dict[str, tuple[float, float]],
+    busy: dict[str, Busy],
     days: list[str],
     options: argparse.Namespace,
 ) -> tuple[Matrix, BandMatrix]:
@@ -382,6 +414,7 @@ def calibration_matrix(
             [c for d in fit_days for c in by_day[d]],
             [busy[d] for d in fit_days],
             lag=options.ready_lag,
+            hurry=not options.no_hurry,
         )
         replications = options.calibration_replications
         matrix[day], bands[day] = {}, {}
@@ -412,7 +445,7 @@ def main() -> None:
     print("callers who waited at once, by the log's priority: later served first (share)")
     row("earlier", *(f"{a}<-{b}" for a, b in order), widths=(8,) + (7,) * len(order))
     row("share", *(share for _, share in order.values()), widths=(8,) + (7,) * len(order))
-    busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
+    busy = {day: busy_by_waiting(group, SHIFT_GAP, WAITING_COUNTS) for day, group in by_day.items()}
     days = sorted(day for day, group in by_day.items() if len(group) >= options.min_calls)
     real = {day: actual(by_day[day]) for day in days}
     widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7, 7)
@@ -455,6 +488,7 @@ def main() -> None:
                 [c for d in fit_days for c in by_day[d]],
                 [busy[d] for d in fit_days],
                 lag=options.ready_lag,
+                hurry=not options.no_hurry,
             )
             profile = (
                 choose_by_band(bands, real_bands, calibration, share)

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
-GRID = tuple(round(0.05 * step, 2) for step in range(8))  # 0 .. 0.35
+GRID = tuple(round(0.05 * step, 2) for step in range(10))  # 0 .. 0.45
 FINE_STEP = 0.0025
 #: The targets' tolerances (../shared/BENCHMARKS.md, issue 26): the error of a θ is counted
 #: in these units, so that no figure weighs more than its target allows.

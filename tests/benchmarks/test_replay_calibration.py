@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bench import replay_bank
 from bench.bank_log import COLUMNS, Call
-from bench.replay_bank import MIN_KIND_SERVICES, REGULAR, Fit, customer_class
+from bench.replay_bank import MIN_KIND_SERVICES, REGULAR, Fit, customer_class, hurry_factors
 from bench.replay_calibration import (
     GRID,
     MIN_BAND_CALLS,
@@ -93,11 +93,27 @@ def test_handling_times_by_type_of_call_only_for_types_seen_often_enough() -> No
     hung_up = Call("990104", 0.0, 40.0, False, 0.0, 0.0, "", 1, "NE")
     calls = [served("NW", 60.0)] * MIN_KIND_SERVICES + [served("NE", 300.0)] * 2 + [hung_up]
 
-    fit = Fit.of(calls, [(1.0, 1.0)])
+    fit = Fit.of(calls, [{1: (1.0, 1.0)}])
 
     assert [kind for kind, _ in fit.by_kind] == ["NW"]  # NE: two calls, the pooled law
     assert fit.by_kind[0][1].expected == pytest.approx(60.0)
-    assert Fit.of(calls, [(1.0, 1.0)], by_kind=False).by_kind == ()
+    assert Fit.of(calls, [{1: (1.0, 1.0)}], by_kind=False).by_kind == ()
+
+
+def test_the_after_call_time_shortens_as_the_log_shows_agents_readier_with_more_waiting() -> None:
+    hour = 3600.0
+    # while 1 caller waited, agents served half their presence; 2-3: three quarters
+    busy = [{1: (40 * hour, 20 * hour), 2: (40 * hour, 30 * hour), 4: (hour, hour / 2)}]
+    bound = 1 - 50 / 81
+
+    factors = hurry_factors(busy, bound)
+
+    odds = bound / (1 - bound)
+    assert factors[0] == (0, pytest.approx(1.0 / odds, rel=1e-3))  # nobody: as with one
+    assert factors[1] == (1, pytest.approx(1.0 / odds, rel=1e-3))
+    assert factors[2] == (2, pytest.approx((1 / 3) / odds, rel=1e-3))
+    assert factors[3][1] == factors[2][1]  # 4+: one agent-hour, too little: as 2-3
+    assert hurry_factors(busy, 0.0) == ()
 
 
 def test_no_training_day_is_refused() -> None:

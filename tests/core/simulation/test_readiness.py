@@ -161,3 +161,18 @@ def test_a_replayed_call_takes_the_handling_time_of_its_kind() -> None:
     outcome = run_replication(_one_agent(queue, arrivals), 0)
 
     assert outcome.arrivals.handling == [30.0, 300.0, 100.0, 100.0]
+
+
+def test_the_after_call_time_shortens_with_the_callers_waiting() -> None:
+    queue = QueueSpec(
+        QueueConfig("calls", wrap_up_s=100.0),
+        handling=Fixed(10.0),
+        wrap_up_by_waiting=((0, 1.0), (1, 0.5), (2, 0.2)),
+    )
+    # at 10 two callers wait (since 1 and 2): 20 s of after-call time; at 40 one waits: 50 s
+    arrivals = ((0.0, None), (1.0, None), (2.0, None))
+
+    answered = [at - START for at in run_replication(_one_agent(queue, arrivals), 0).answered]
+
+    assert answered == [0.0, 30.0, 90.0]
+    assert engine_config(queue).wrap_up_s == 100.0

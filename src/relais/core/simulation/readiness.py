@@ -44,7 +44,9 @@ _BATCH = 4096
 def engine_config(spec: QueueSpec) -> QueueConfig:
     """The queue as the engine gets it: held in wrap-up for the longest after-call time of
     the day (the run ends each wrap-up at its own interval's time)."""
-    longest = max(spec.wrap_up_by_interval, default=0.0)
+    longest = max(spec.wrap_up_by_interval, default=spec.config.wrap_up_s) * max(
+        (factor for _, factor in spec.wrap_up_by_waiting), default=1.0
+    )
     if longest <= spec.config.wrap_up_s:
         return spec.config
     return replace(spec.config, wrap_up_s=longest)
@@ -67,6 +69,7 @@ class ReadinessSync:
         self.waiting_in = [0] * len(queues)  # callers waiting per queue
         self.early_ready = [spec.wrap_up_when_waiting is not None for spec in queues]
         self.by_interval = [spec.wrap_up_by_interval for spec in queues]
+        self.by_waiting = [spec.wrap_up_by_waiting for spec in queues]
         self.default_wrap_up = [spec.config.wrap_up_s for spec in queues]
         # per queue: contact in wrap-up -> its short after-call time
         self.wrapping: list[dict[int, float]] = [{} for _ in queues]
@@ -87,11 +90,18 @@ class ReadinessSync:
     def wrap_up_started(self, contact: int, queue: int, at: float, until: float) -> None:
         """A call ended with a wrap-up the engine holds until `until`: ready at the end of
         its interval's after-call time, and earlier if callers wait."""
-        profile = self.by_interval[queue]
-        if profile:
-            scenario = self.scenario
-            slot = int((at - scenario.start) // scenario.interval_s)
-            ordinary = profile[slot] if 0 <= slot < len(profile) else self.default_wrap_up[queue]
+        profile, factors = self.by_interval[queue], self.by_waiting[queue]
+        if profile or factors:
+            ordinary = self.default_wrap_up[queue]
+            if profile:
+                scenario = self.scenario
+                slot = int((at - scenario.start) // scenario.interval_s)
+                ordinary = profile[slot] if 0 <= slot < len(profile) else ordinary
+            waiting, factor = self.waiting_in[queue], 1.0
+            for least, value in factors:
+                if waiting >= least:
+                    factor = value
+            ordinary *= factor
             if at + ordinary < until:
                 until = at + ordinary
                 self._ready_at(contact, until)

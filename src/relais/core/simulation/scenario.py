@@ -85,6 +85,9 @@ class QueueSpec:
     `wrap_up_by_interval`: the after-call time of a call ending in each interval from the
     scenario start (agents' breaks and other unready time by time of day), instead of
     `config.wrap_up_s`, which stays the after-call time past the last of them.
+    `wrap_up_by_waiting`: (callers waiting, factor) pairs by increasing count: a call that
+    ends while at least that many callers wait (the last pair that applies) has its
+    after-call time multiplied by the factor (agents hurry when the queue grows).
     `handling_by_kind`: (kind, law) pairs: a replayed contact of that kind (its reason for
     calling, known on arrival: the voice menu's choice) takes its handling time from that
     law, drawn from the same uniform; other contacts from `handling`.
@@ -99,6 +102,7 @@ class QueueSpec:
     wrap_up_when_waiting: Distribution | None = None
     handling_by_kind: tuple[tuple[str, Distribution], ...] = ()
     wrap_up_by_interval: tuple[float, ...] = ()
+    wrap_up_by_waiting: tuple[tuple[int, float], ...] = ()
 
     @property
     def queue_id(self) -> str:
