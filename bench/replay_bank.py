@@ -80,6 +80,10 @@ REGULAR = 1  # the bank's regular customers; 2 are its priority customers
 REGULAR_ACTIVITY = "PS"
 WAITING_COUNTS = (1, 2, 4, 8)  # callers waiting: the steps of `hurry_factors`
 MIN_HURRY_HOURS = 20.0
+#: The answer delay (ringing, picking up) is the shortest time in which agents took a waiting
+#: caller after their last call: this quantile of those gaps (`gaps_while_waiting`); the
+#: rest of a gap is after-call work.
+ANSWER_QUANTILE = 0.1
 MIN_KIND_SERVICES = 30  # a type of call with fewer services on the training days: pooled
 SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
 PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
@@ -121,6 +125,7 @@ class Fit:
     ready_lag: Empirical | None = None  # after-call time while callers waited (None: not used)
     by_kind: tuple[tuple[str, Empirical], ...] = ()  # handling times per type of call
     hurry: tuple[tuple[int, float], ...] = ()  # after-call time factor by callers waiting
+    answer_delay_s: float = 0.0  # from an agent given a waiting caller to the answer
 
     @classmethod
     def of(
@@ -131,14 +136,16 @@ class Fit:
         lag: bool = False,
         by_kind: bool = True,
         hurry: bool = True,
+        ring: bool = True,
     ) -> Fit:
         services = tuple(c.service_end - c.service_start for c in calls if c.served)
         present = sum(seconds for day in busy for seconds, _ in day.values())
         serving = sum(seconds for day in busy for _, seconds in day.values())
         bound = max(0.0, 1 - serving / present) if present else 0.0
         mean = sum(services) / len(services)
-        gaps = gaps_while_waiting(calls, SHIFT_GAP) if lag else []
-        ready = Empirical(tuple(gaps)) if gaps else None
+        gaps = sorted(gaps_while_waiting(calls, SHIFT_GAP)) if lag or ring else []
+        ready = Empirical(tuple(gaps)) if gaps and lag else None
+        delay = gaps[int(ANSWER_QUANTILE * len(gaps))] if gaps and ring else 0.0
         kinds: dict[str, list[float]] = defaultdict(list)
         for call in calls:
             if call.served:
@@ -149,7 +156,9 @@ class Fit:
             if by_kind and len(values) >= MIN_KIND_SERVICES
         )
         factors = hurry_factors(busy, bound) if hurry else ()
-        return cls(Empirical(services), kaplan_meier(calls), mean, bound, ready, laws, factors)
+        return cls(
+            Empirical(services), kaplan_meier(calls), mean, bound, ready, laws, factors, delay
+        )
 
     def after_call_s(self, unready: float) -> float:
         """The after-call time that keeps a busy agent unready `unready` of the time."""
@@ -228,6 +237,7 @@ def scenario_for(
                 handling_by_kind=fit.by_kind,
                 wrap_up_by_interval=profile,
                 wrap_up_by_waiting=fit.hurry,
+                answer_delay_s=fit.answer_delay_s,
             ),
         ),
         agents=(AgentGroup("bank", "bank", max(counts), per_interval=tuple(counts)),),
@@ -367,6 +377,11 @@ def arguments() -> argparse.Namespace:
         help="the same after-call time whatever the queue (else shorter as it grows)",
     )
     parser.add_argument(
+        "--no-ring",
+        action="store_true",
+        help="a caller taken from the queue answered at once (else after the answer delay)",
+    )
+    parser.add_argument(
         "--ready-lag",
         action="store_true",
         help="after-call time cut short while callers wait (to the gaps the training days "
@@ -415,6 +430,7 @@ def calibration_matrix(
             [busy[d] for d in fit_days],
             lag=options.ready_lag,
             hurry=not options.no_hurry,
+            ring=not options.no_ring,
         )
         replications = options.calibration_replications
         matrix[day], bands[day] = {}, {}
@@ -489,6 +505,7 @@ def main() -> None:
                 [busy[d] for d in fit_days],
                 lag=options.ready_lag,
                 hurry=not options.no_hurry,
+                ring=not options.no_ring,
             )
             profile = (
                 choose_by_band(bands, real_bands, calibration, share)

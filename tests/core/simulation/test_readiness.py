@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from relais.core.routing import QueueConfig, Site
 from relais.core.simulation import (
     AgentGroup,
@@ -14,6 +16,7 @@ from relais.core.simulation import (
     QueueSpec,
     ReplayArrival,
     Scenario,
+    ScenarioError,
     load_scenario,
     run_replication,
 )
@@ -109,6 +112,9 @@ id = "s"
 id = "q"
 wrap_up_s = 60
 wrap_up_when_waiting = { law = "fixed", value = 4 }
+wrap_up_by_interval = [90, 30]
+wrap_up_by_waiting = { 0 = 1.2, 4 = 0.5, 2 = 0.8 }
+handling_by_kind = { NW = { law = "fixed", value = 100 } }
 [[agents]]
 group = "g"
 site = "s"
@@ -116,7 +122,35 @@ count = 1
 """,
         encoding="utf-8",
     )
-    assert load_scenario(path).queues[0].wrap_up_when_waiting == Fixed(4.0)
+    queue = load_scenario(path).queues[0]
+    assert queue.wrap_up_when_waiting == Fixed(4.0)
+    assert queue.wrap_up_by_interval == (90.0, 30.0)
+    assert queue.wrap_up_by_waiting == ((0, 1.2), (2, 0.8), (4, 0.5))
+    assert queue.handling_by_kind == (("NW", Fixed(100.0)),)
+
+
+def test_a_count_of_callers_that_is_not_a_number_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        """
+[scenario]
+name = "r"
+start = 2026-03-03T08:00:00+01:00
+hours = 1
+[[sites]]
+id = "s"
+[[queues]]
+id = "q"
+wrap_up_by_waiting = { many = 0.5 }
+[[agents]]
+group = "g"
+site = "s"
+count = 1
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"queues\[0\]\.wrap_up_by_waiting\.many"):
+        load_scenario(path)
 
 
 def _one_agent(queue: QueueSpec, arrivals: tuple[tuple[float, str | None], ...]) -> Scenario:
@@ -176,3 +210,14 @@ def test_the_after_call_time_shortens_with_the_callers_waiting() -> None:
 
     assert answered == [0.0, 30.0, 90.0]
     assert engine_config(queue).wrap_up_s == 100.0
+
+
+def test_a_caller_taken_from_the_queue_is_answered_after_the_ringing() -> None:
+    queue = QueueSpec(QueueConfig("calls"), handling=Fixed(10.0), answer_delay_s=4.0)
+    arrivals = ((5.0, None), (6.0, None))  # the agent logs in at 0
+
+    outcome = run_replication(_one_agent(queue, arrivals), 0)
+
+    # the first finds the agent free: answered on arrival; the second waited: 15 + 4
+    assert [at - START for at in outcome.answered] == [5.0, 19.0]
+    assert [at - START for at in outcome.completed] == [15.0, 29.0]

@@ -174,6 +174,7 @@ class _Run(StaffSync, BriefingSync, ReadinessSync):
         )
         self.logged_seconds = self.outcome.logged_seconds
         self.agent_logged_seconds = self.outcome.agent_logged_seconds
+        self.answer_delay = [spec.answer_delay_s for spec in scenario.queues]
         self.slowdown = [
             0.0 if spec.config.channel in REAL_TIME_CHANNELS else spec.concurrency_slowdown
             for spec in scenario.queues
@@ -196,6 +197,8 @@ class _Run(StaffSync, BriefingSync, ReadinessSync):
                 contact: int = offer.contact_id  # type: ignore[assignment]
                 agent = self.agent_index[offer.agent_id]
                 at = offer.at
+                if self.waiting[contact]:  # taken from the queue: the agent's phone rings
+                    at += self.answer_delay[out.queue_of[contact]]
                 if out.answered[contact] < 0:
                     out.answered[contact] = at
                 out.started[contact] = at

@@ -88,6 +88,9 @@ class QueueSpec:
     `wrap_up_by_waiting`: (callers waiting, factor) pairs by increasing count: a call that
     ends while at least that many callers wait (the last pair that applies) has its
     after-call time multiplied by the factor (agents hurry when the queue grows).
+    `answer_delay_s`: a contact taken from the queue is answered that long after an agent
+    is given it (ringing, the agent picking up), counted in its wait; one given at once to
+    a free agent on arrival is not delayed (call logs count its wait from the answer).
     `handling_by_kind`: (kind, law) pairs: a replayed contact of that kind (its reason for
     calling, known on arrival: the voice menu's choice) takes its handling time from that
     law, drawn from the same uniform; other contacts from `handling`.
@@ -103,6 +106,7 @@ class QueueSpec:
     handling_by_kind: tuple[tuple[str, Distribution], ...] = ()
     wrap_up_by_interval: tuple[float, ...] = ()
     wrap_up_by_waiting: tuple[tuple[int, float], ...] = ()
+    answer_delay_s: float = 0.0
 
     @property
     def queue_id(self) -> str:
