@@ -2,7 +2,8 @@
 
     uv run python -m bench.replay_bank [--data ../shared/data/anonymous_bank_1999_january.txt]
         [--tolerance 0.001] [--fit other-days|days-before] [--unready SHARE | --no-unready]
-        [--calibration-replications 2] [--no-priority | --raw-priority] [--ready-lag]
+        [--unready-by period|day] [--calibration-replications 2]
+        [--no-priority | --raw-priority] [--no-hurry] [--no-ring] [--ready-lag]
 
 Each day is simulated from what a planner would know, never from its actual waits, outcomes
 or abandonments (BENCHMARKS.md):
@@ -15,11 +16,15 @@ or abandonments (BENCHMARKS.md):
   less than an hour apart are one shift, present from its first service to its last), the
   time-average per half hour, rounded;
 - fitted on other days (`--fit other-days`, the default) or on the days before the scored
-  one only (`--fit days-before`), never on the scored day: handling times (empirical),
+  one only (`--fit days-before`), never on the scored day: handling times (empirical, per
+  type of call when the type has 30 services or more),
   patience (Kaplan-Meier: hang-ups are events, served calls censored at their wait) and
   the share of present agents who were not ready, calibrated on those days' figures
-  (`bench.replay_calibration`); it becomes an after-call time
-  `share / (1 - share) x mean handling` after every call;
+  (`bench.replay_calibration`), for every two-hour period of the day (`--unready-by`);
+  it becomes an after-call time `share / (1 - share) x mean handling` after a call ending
+  in that period, shortened as callers wait as the log shows (`hurry_factors`,
+  `--no-hurry`); and the ringing before a caller taken from the queue is answered
+  (`ANSWER_QUANTILE` of `gaps_while_waiting`, `--no-ring`);
 - with `--ready-lag`, that after-call time is cut short while callers wait
   (`QueueSpec.wrap_up_when_waiting`): to the gaps between an agent's calls while callers
   waited throughout, on the training days (`gaps_while_waiting`; median 5 s on January).
@@ -470,6 +475,7 @@ def main() -> None:
     chosen: dict[str, float] = {}  # the unready share each scored day was simulated with
     profiles: dict[str, dict[int, float]] = {}  # and per period of the day
     bounds: list[float] = []
+    delays: list[float] = []  # the answer delay each scored day was simulated with
     with stopwatch() as elapsed:
         with stopwatch() as calibrating:
             matrix, bands = (
@@ -520,6 +526,7 @@ def main() -> None:
             sim = figures(result, TOTAL)
             chosen[day] = share
             bounds.append(fit.unready_bound)
+            delays.append(fit.answer_delay_s)
             errors.append(abs(sim["served"] - real[day]["served"]) / real[day]["served"] * 100)
             totals.add("total", "actual", real[day])
             totals.add("total", "simulated", sim)
@@ -560,6 +567,9 @@ def main() -> None:
             "malformed_line_numbers": [bad.line for bad in report.malformed[:20]],
             "fitted_on": options.fit,
             "ready_lag": options.ready_lag,
+            "handling_by_type": True,
+            "hurry": not options.no_hurry,
+            "answer_delay_s": round(sum(delays) / len(delays), 2) if delays else None,
             "unready_rule": "fixed"
             if options.unready is not None
             else f"calibrated by {options.unready_by}",
