@@ -408,6 +408,22 @@ def classes_of(options: argparse.Namespace) -> Callable[[Call], int | None]:
     return lambda call: customer_class(call.priority, call.kind, raw=options.raw_priority)
 
 
+def fit_on(
+    days: list[str],
+    by_day: dict[str, list[Call]],
+    busy: dict[str, Busy],
+    options: argparse.Namespace,
+) -> Fit:
+    """What a scored day learns from its training `days`, with the run's switches."""
+    return Fit.of(
+        [c for d in days for c in by_day[d]],
+        [busy[d] for d in days],
+        lag=options.ready_lag,
+        hurry=not options.no_hurry,
+        ring=not options.no_ring,
+    )
+
+
 type Matrix = dict[str, dict[float, Figures]]
 type BandMatrix = dict[str, dict[float, dict[int, Figures]]]
 
@@ -430,13 +446,7 @@ def calibration_matrix(
     for day in days:
         if not (fit_days := training_days(day, by_day, options.fit)):
             continue
-        fit = Fit.of(
-            [c for d in fit_days for c in by_day[d]],
-            [busy[d] for d in fit_days],
-            lag=options.ready_lag,
-            hurry=not options.no_hurry,
-            ring=not options.no_ring,
-        )
+        fit = fit_on(fit_days, by_day, busy, options)
         replications = options.calibration_replications
         matrix[day], bands[day] = {}, {}
         for share in GRID:
@@ -506,13 +516,7 @@ def main() -> None:
                 share, _ = choose(matrix, real, calibration)
             if not fit_days or share is None:
                 continue
-            fit = Fit.of(
-                [c for d in fit_days for c in by_day[d]],
-                [busy[d] for d in fit_days],
-                lag=options.ready_lag,
-                hurry=not options.no_hurry,
-                ring=not options.no_ring,
-            )
+            fit = fit_on(fit_days, by_day, busy, options)
             profile = (
                 choose_by_band(bands, real_bands, calibration, share)
                 if options.unready_by == "period" and options.unready is None
