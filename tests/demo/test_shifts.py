@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from relais.apps.interactions.models import ContactEvent, EventKind
+from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.organisation.models import Agent
 from relais.demo.company import load_demo_company
+from relais.demo.queues import load_demo_queues
 from relais.demo.shifts import HISTORY_MARK, SHIFT_HOURS, load_demo_shifts
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def test_every_agent_works_shifts_in_their_site_time_zone(db: None) -> None:
     load_demo_company()
+    load_demo_queues()
 
-    written = load_demo_shifts(days=14)
+    written = load_demo_shifts(days=7)
 
     assert written > 0
-    assert load_demo_shifts(days=14) == 0  # once
+    assert load_demo_shifts(days=7) == 0  # once
     events = ContactEvent.objects.filter(data__source=HISTORY_MARK)
     assert events.count() == written
     assert not events.filter(by_router=False).exists()  # never a request for a live router
@@ -31,7 +33,7 @@ def test_every_agent_works_shifts_in_their_site_time_zone(db: None) -> None:
     rabat = Agent.objects.filter(site__time_zone="Africa/Casablanca").order_by("pk").first()
     assert rabat is not None
     logins = events.filter(agent=rabat, kind=EventKind.AGENT_LOGGED_IN).order_by("id")
-    assert 8 <= logins.count() <= 12  # 12 working days in two weeks, a few absences
+    assert 4 <= logins.count() <= 6  # 6 working days in a week, an absence now and then
     for login in logins:
         local = login.at.astimezone(ZoneInfo("Africa/Casablanca"))
         assert local.weekday() != 6
@@ -49,3 +51,14 @@ def test_every_agent_works_shifts_in_their_site_time_zone(db: None) -> None:
     assert first_out is not None
     hours = (first_out.at - first_in.at).total_seconds() / 3600
     assert SHIFT_HOURS - 0.2 <= hours <= SHIFT_HOURS + 0.3
+
+    # and the contacts they handled meanwhile: each while its agent was logged in
+    handled = Contact.objects.filter(attributes__source=HISTORY_MARK, agent=rabat)
+    assert handled.count() > 5 * logins.count()
+    for contact in handled[:50]:
+        assert contact.accepted_at is not None
+        login = logins.filter(at__lte=contact.accepted_at).order_by("-at").first()
+        assert login is not None
+        assert contact.accepted_at - login.at < dt.timedelta(hours=SHIFT_HOURS, minutes=15)
+        assert contact.state == ContactState.CLOSED
+        assert contact.queue.skill_levels.exists()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from relais.apps.interactions.models import BreakReason, ContactEvent, EventKind
 from relais.apps.organisation.models import Agent, SiteKind
+from relais.demo.workload import Period, Workload
 
 HISTORY_MARK = "demo-history"
 SHIFT_HOURS = 7
@@ -29,19 +31,34 @@ STARTS = (8, 13)  # local hour of the morning and the afternoon shift
 ABSENT_SHARE = 0.12
 
 
-def load_demo_shifts(*, days: int = 56, seed: int = 23) -> int:
-    """The working days of every agent with a site over the last `days` days (today excluded);
-    how many events were written (0 when the history is there already)."""
+def load_demo_shifts(*, days: int = 56, seed: int = 23, contacts: bool = True) -> int:
+    """The working days of every agent with a site over the last `days` days (today excluded),
+    and (`contacts`) the contacts they handled meanwhile (demo/workload.py); how many state
+    events were written (0 when the history is there already)."""
     if ContactEvent.objects.filter(
         kind=EventKind.AGENT_LOGGED_IN, data__source=HISTORY_MARK
     ).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    events: list[ContactEvent] = []
+    workload = Workload(rng) if contacts else None
+    agents = Agent.objects.select_related("site").filter(active=True, site__isnull=False)
+    with transaction.atomic():
+        _write(agents.order_by("pk"), days=days, rng=rng, events=events, workload=workload)
+    return len(events)
+
+
+def _write(
+    agents: Iterable[Agent],
+    *,
+    days: int,
+    rng: random.Random,
+    events: list[ContactEvent],
+    workload: Workload | None,
+) -> None:
     today = timezone.localdate()
     now = timezone.now()
-    events: list[ContactEvent] = []
-    agents = Agent.objects.select_related("site").filter(active=True, site__isnull=False)
-    for agent in agents.order_by("pk"):
+    for agent in agents:
         zone = ZoneInfo(agent.site.time_zone)
         start_hour = STARTS[agent.pk % len(STARTS)]
         for back in range(days, 0, -1):
@@ -53,9 +70,24 @@ def load_demo_shifts(*, days: int = 56, seed: int = 23) -> int:
             day_events = _day(agent, start, rng)
             if day_events[-1].at < now:
                 events += day_events
-    with transaction.atomic():
-        ContactEvent.objects.bulk_create(events, batch_size=2000)
-    return len(events)
+                if workload is not None:
+                    workload.handle(agent, _at_work(day_events))
+    ContactEvent.objects.bulk_create(events, batch_size=2000)
+    if workload is not None:
+        workload.flush()
+
+
+def _at_work(day: list[ContactEvent]) -> list[Period]:
+    """The day's periods logged in and not on a break."""
+    periods: list[Period] = []
+    since: dt.datetime | None = None
+    for event in day:
+        if event.kind in (EventKind.AGENT_LOGGED_IN, EventKind.AGENT_BREAK_ENDED):
+            since = event.at
+        elif since is not None:
+            periods.append((since, event.at))
+            since = None
+    return periods
 
 
 def _day(agent: Agent, start: dt.datetime, rng: random.Random) -> list[ContactEvent]:
