@@ -10,22 +10,28 @@ answered. Runs on the reactor, like the call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sippy.Time.Timeout import Timeout
 
 from relais.apps.voice.keypad import KeypadSurvey, keypad_value
 
-if TYPE_CHECKING:
-    from relais.apps.voice.b2bua.call import Call
-
 QUESTION_WAIT_S = 8.0
+
+
+class SurveyedCall(Protocol):
+    """What the survey needs of its call (`call.Call`)."""
+
+    def say(self, *prompts: str, then: Callable[[], None] | None = None) -> None: ...
+    def end(self, *, by: str) -> None: ...
+    def record_survey(self, invitation_id: int, answers: dict[str, int | bool]) -> None: ...
 
 
 @dataclass(eq=False)
 class SurveyRun:
-    call: Call
+    call: SurveyedCall
     survey: KeypadSurvey
     index: int = 0
     answers: dict[str, int | bool] = field(default_factory=dict)
