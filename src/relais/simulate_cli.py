@@ -76,7 +76,9 @@ def _print_summary(result: SimulationResult, lang: str) -> None:
         print(f"  {label(metric, lang):<28} {estimate.mean:.4g}{spread}")
     for group in result.scenario.agents:
         if group.price is not None:
-            print(f"  {label('price_source', lang)} {group.name}: {price_source(group.price, lang)}")
+            print(
+                f"  {label('price_source', lang)} {group.name}: {price_source(group.price, lang)}"
+            )
 
 
 type Pricing = Callable[[Scenario], Scenario]

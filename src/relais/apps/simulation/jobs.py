@@ -15,9 +15,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from relais.apps.simulation.models import RunStatus, SimulationRun
+from relais.apps.simulation.prices import parse_priced
 from relais.apps.simulation.resplit_run import execute_resplit
 from relais.apps.simulation.summary import comparison_summary, result_summary
-from relais.apps.simulation.prices import parse_priced
 from relais.core.simulation import compare, render_html_report, simulate
 
 logger = logging.getLogger(__name__)
