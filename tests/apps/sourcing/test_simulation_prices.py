@@ -244,5 +244,5 @@ def test_moving_a_share_to_a_per_contact_partner_raises_its_cost(
     page = client.get(reverse("simulation:run", args=[both.pk])).content.decode()
     assert "Prix et leur provenance" in page
     assert "contrat ATLAS-2026 v1" in page
-    assert "coût complet depuis le 2026-01-01" in page
+    assert "coût chargé depuis le 2026-01-01" in page
     assert "Partenaire atlas-contact" in page  # its cost, A, B and B − A

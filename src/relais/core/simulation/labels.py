@@ -80,7 +80,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "price_source": ("Source", "Provenance"),
     "origin_scenario": ("scenario file", "fichier du scénario"),
     "origin_contract": ("contract {reference}", "contrat {reference}"),
-    "origin_loaded_cost": ("loaded cost from {reference}", "coût complet depuis le {reference}"),
+    "origin_loaded_cost": ("loaded cost from {reference}", "coût chargé depuis le {reference}"),
     "total": ("All", "Ensemble"),
     "internal": ("Own sites", "Sites internes"),
     "chart_sl": ("Service level per interval", "Niveau de service par intervalle"),
