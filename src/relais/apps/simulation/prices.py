@@ -8,6 +8,8 @@ price and where it came from (`summary.result_summary`, "prices").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.dispatch import Signal
 
 from relais.apps.simulation.validation import parse_toml
@@ -21,7 +23,9 @@ def scenario_priced(scenario: Scenario) -> Scenario:
     """The scenario with the prices the receivers give its unpriced groups."""
     prices: dict[str, GroupPrice] = {}
     for _receiver, answer in prices_wanted.send(sender=Scenario, scenario=scenario):
-        for group, price in (answer or {}).items():
+        if not isinstance(answer, Mapping):
+            continue
+        for group, price in answer.items():
             prices.setdefault(group, price)
     return prices_filled(scenario, prices)
 

@@ -286,12 +286,16 @@ def _group_costs(outcome: RunOutcome, extras: dict[ViewKey, dict[str, float]]) -
         if count:
             figures["cost_per_handled"] = amount / count
         extras[("group", group.name, None)] = figures
-        for view in (("total", "", None), ("partner", partner_of.get(group.site_id, ""), None)):
+        views: tuple[ViewKey, ...] = (
+            ("total", "", None),
+            ("partner", partner_of.get(group.site_id, ""), None),
+        )
+        for view in views:
             both = sums.setdefault(view, [0.0, 0.0])
             both[0] += amount
             both[1] += count
     for view, (cost, priced_handled) in sums.items():
-        figures = extras.setdefault(view, {})
-        figures["cost"] = cost
+        costs = extras.setdefault(view, {})
+        costs["cost"] = cost
         if priced_handled:
-            figures["cost_per_handled"] = cost / priced_handled
+            costs["cost_per_handled"] = cost / priced_handled
