@@ -56,13 +56,19 @@ def by_hand(values: list[float]) -> tuple[float, float]:
     return max(mean - half, 0.0), mean + half
 
 
-def test_asa_and_aht_intervals_come_from_the_sums_of_squares_kept_per_interval(
-    world: World,
-) -> None:
+@pytest.fixture
+def orders(world: World) -> Queue:
+    """Lille's three contacts of LILLE (two at 09:00, one at 11:00) and their statistics."""
     orders = orders_queue(world)
     for hour, (wait, talk, wrap) in zip((9, 9, 11), LILLE, strict=True):
         _contact(world, orders, moment(DAY, hour), wait, talk, wrap)
     intervals_recompute(moment(DAY, 0), moment(DAY + dt.timedelta(days=1), 0))
+    return orders
+
+
+def test_asa_and_aht_intervals_come_from_the_sums_of_squares_kept_per_interval(
+    world: World, orders: Queue
+) -> None:
 
     rows = IntervalStat.objects.filter(queue=orders, site=world.lille)
     result = comparison(viewer=world.users["director"], period=Period(DAY, DAY))
@@ -76,13 +82,8 @@ def test_asa_and_aht_intervals_come_from_the_sums_of_squares_kept_per_interval(
     assert inshore.asa_interval == pytest.approx((30 - 29.938, 30 + 29.938), abs=1e-3)
 
 
-def test_the_page_shows_asa_and_aht_with_their_intervals(
-    world: World,
-) -> None:
-    orders = orders_queue(world)
-    for hour, (wait, talk, wrap) in zip((9, 9, 11), LILLE, strict=True):
-        _contact(world, orders, moment(DAY, hour), wait, talk, wrap)
-    intervals_recompute(moment(DAY, 0), moment(DAY + dt.timedelta(days=1), 0))
+@pytest.mark.usefixtures("orders")
+def test_the_page_shows_asa_and_aht_with_their_intervals(world: World) -> None:
     client = logged_in(world.users["director"])
 
     page = client.get(reverse("sourcing:compare") + f"?start={DAY}&end={DAY}").content.decode()

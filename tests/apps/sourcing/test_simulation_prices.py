@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from relais.apps.simulation.validation import parse_toml
 from relais.apps.simulation.whatif import ShareMove, WhatIf, apply_what_if
 from relais.apps.sourcing.models import LoadedCost
 from relais.core.simulation import PriceOrigin, ReplayArrival, simulate
+from relais.simulate_cli import main as simulate_cli
 from tests.apps.conftest import World, logged_in
 from tests.apps.contracts.fixtures import TERMS, atlas_contract
 from tests.apps.simulation.conftest import immediate_jobs, tiny_scenario
@@ -246,3 +248,21 @@ def test_moving_a_share_to_a_per_contact_partner_raises_its_cost(
     assert "contrat ATLAS-2026 v1" in page
     assert "coût chargé depuis le 2026-01-01" in page
     assert "Partenaire atlas-contact" in page  # its cost, A, B and B − A
+
+
+def test_the_command_line_prices_a_file_from_the_database_and_says_from_where(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    atlas_contract(world)
+    scenario = tmp_path / "idle.toml"
+    scenario.write_text(idle("rabat"), "utf-8")
+
+    status = simulate_cli([str(scenario), "--live-prices"], pricing=scenario_priced)
+    without = simulate_cli([str(scenario), "--live-prices"])
+
+    printed = capsys.readouterr()
+    assert status == 0
+    assert "Source g: contract ATLAS-2026 v1" in printed.out
+    assert "Cost                         120" in printed.out  # 3 agents x 2 h x 20
+    assert without == 2
+    assert "--live-prices needs the `relais simulate` command" in printed.err
