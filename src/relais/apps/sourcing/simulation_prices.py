@@ -31,7 +31,13 @@ from relais.apps.contracts.models import Contract
 from relais.apps.organisation.models import Site
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome
 from relais.apps.sourcing.models import LoadedCost
-from relais.core.contracts.terms import Activity, TermsError, TieredPrice, terms_from_dict
+from relais.core.contracts.terms import (
+    Activity,
+    ContractTerms,
+    TermsError,
+    TieredPrice,
+    terms_from_dict,
+)
 from relais.core.simulation import AgentGroup, GroupPrice, PriceOrigin, Scenario
 
 __all__ = ["FCR_DAYS", "scenario_prices"]
@@ -54,7 +60,9 @@ def _takes(group: AgentGroup, skills: Mapping[str, int]) -> bool:
     return all(group.skills.get(skill, 0) >= level for skill, level in skills.items())
 
 
-def _activity(activities: tuple[Activity, ...], group: AgentGroup, scenario: Scenario) -> Any:
+def _activity(
+    activities: tuple[Activity, ...], group: AgentGroup, scenario: Scenario
+) -> Activity | None:
     taken = {spec.queue_id for spec in scenario.queues if _takes(group, spec.config.skills)}
     return next((a for a in activities if taken.intersection(a.queues)), None)
 
@@ -75,15 +83,16 @@ def _resolved_share(partner_id: int, day: dt.date, zone: str) -> float | None:
 
 
 class _Prices:
-    """Contracts and loaded costs read once per partner and site for one scenario."""
+    """Contracts and FCR shares read once per partner for one scenario."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.day = _first_day(scenario)
-        self.contracts: dict[int, Any] = {}
+        self.contracts: dict[int, tuple[ContractTerms, str] | None] = {}
         self.shares: dict[int, float | None] = {}
 
-    def contract(self, partner_id: int) -> Any:
+    def contract(self, partner_id: int) -> tuple[ContractTerms, str] | None:
+        """The terms valid on the scenario's first day and "reference vN"; None without."""
         if partner_id not in self.contracts:
             found = None
             contract = (
