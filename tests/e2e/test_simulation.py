@@ -70,6 +70,7 @@ def test_a_director_simulates_the_live_configuration(
     expect(sources.filter(has_text=f"{contract} ATLAS-2026 v1")).not_to_have_count(0)
     expect(sources.filter(has_text=f"{loaded} ")).not_to_have_count(0)
     expect(page.locator("[data-testid=costs]")).to_be_visible()
+    assert_accessible(page)
     report = page.frame_locator("[data-testid=report]")
     title = "Rapport de simulation" if language == "fr" else "Simulation report"
     expect(report.locator("h1")).to_contain_text(title)
