@@ -263,6 +263,8 @@ def test_the_command_line_prices_a_file_from_the_database_and_says_from_where(
     printed = capsys.readouterr()
     assert status == 0
     assert "Source g: contract ATLAS-2026 v1" in printed.out
+    assert "Cost atlas: 120" in printed.out
+    assert "Cost g: 120" in printed.out
     assert "Cost                         120" in printed.out  # 3 agents x 2 h x 20
     assert without == 2
     assert "--live-prices needs the `relais simulate` command" in printed.err
