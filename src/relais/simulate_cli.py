@@ -75,11 +75,11 @@ def _print_summary(result: SimulationResult, lang: str) -> None:
         spread = "" if estimate.half_width is None else f" ± {estimate.half_width:.4g}"
         print(f"  {label(metric, lang):<28} {estimate.mean:.4g}{spread}")
     for dimension in ("partner", "group"):
-        for view in result.views(dimension):
-            cost = result.estimate(view, "cost")
+        for each in result.views(dimension):
+            cost = result.estimate(each, "cost")
             if cost.mean is not None:
                 spread = "" if cost.half_width is None else f" ± {cost.half_width:.4g}"
-                name = label(view[1], lang) if view[1] == "internal" else view[1]
+                name = label(each[1], lang) if each[1] == "internal" else each[1]
                 print(f"  {label('cost', lang)} {name}: {cost.mean:.4g}{spread}")
     for group in result.scenario.agents:
         if group.price is not None:
