@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from relais.core.briefings import Rollout
 from relais.core.importing import ImportReport
@@ -25,6 +26,7 @@ __all__ = [
     "LinkDown",
     "PartnerBilling",
     "PartnerClosed",
+    "PriceOrigin",
     "QueueSpec",
     "ReplayArrival",
     "Scenario",
@@ -49,17 +51,30 @@ class PartnerBilling:
     currency: str = "EUR"
 
 
+class PriceOrigin(StrEnum):
+    """Where a group's price came from: the scenario file, a partner's contract version
+    (`reference`: contract reference and version), an internal site's loaded cost per hour
+    (`reference`: the date it is valid from)."""
+
+    SCENARIO = "scenario"
+    CONTRACT = "contract"
+    LOADED_COST = "loaded_cost"
+
+
 @dataclass(frozen=True, slots=True)
 class GroupPrice:
     """What an agent group costs: per logged-in hour, per handled contact, per resolved contact
     (the contact's price when resolved at first contact; `resolved_share` of the handled
-    contacts are, as the simulator does not model repeats). Any may be left out."""
+    contacts are, as the simulator does not model repeats). Any may be left out.
+    `origin` and `reference` say where the price came from (shown beside the cost)."""
 
     per_hour: float | None = None
     per_handled: float | None = None
     per_resolved: float | None = None
     resolved_share: float | None = None
     currency: str = "EUR"
+    origin: PriceOrigin = PriceOrigin.SCENARIO
+    reference: str = ""
 
     def cost(self, hours: float, handled: float) -> float:
         total = 0.0
