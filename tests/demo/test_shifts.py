@@ -62,3 +62,8 @@ def test_every_agent_works_shifts_in_their_site_time_zone(db: None) -> None:
         assert contact.accepted_at - login.at < dt.timedelta(hours=SHIFT_HOURS, minutes=15)
         assert contact.state == ContactState.CLOSED
         assert contact.queue.skill_levels.exists()
+    # and callers who gave up waiting, a few in a hundred
+    gave_up = Contact.objects.filter(attributes__source=HISTORY_MARK, state=ContactState.ABANDONED)
+    share = gave_up.count() / Contact.objects.filter(attributes__source=HISTORY_MARK).count()
+    assert 0.02 < share < 0.12
+    assert not gave_up.filter(abandoned_at=None).exists()

@@ -1,7 +1,8 @@
 """The contacts the demo agents handled during their shifts (demo/shifts.py), so that the history
 has the volume its staffed hours imply: a few contacts an hour per agent, in the queues the
 agent's skills take, each answered after a wait (longer at the offshore sites, which take the
-overflow), handled for a few minutes, wrapped up with a reason. Costs per contact on
+overflow), handled for a few minutes, wrapped up with a reason; and, beside them, the callers
+who gave up waiting (a few in a hundred, more where the waits are longer). Costs per contact on
 `/sourcing/`, Carpathia's per-contact statement and the reports then read like a real month.
 
 Rows are written in bulk, as the history they are (`"source": "demo-history"`); the event
@@ -25,6 +26,8 @@ from relais.apps.routing.models import Channel, Queue, QueueSkill
 HISTORY_MARK = "demo-history"
 PER_HOUR = 4.5  # contacts an agent takes in an hour logged in, on average
 CUSTOMERS = 100_000  # one in five contacts or so a repeat within a week
+#: Contacts abandoned for each handled one, where the waits are short or long (offshore).
+ABANDONED = {False: 0.05, True: 0.09}
 BATCH = 2000
 
 type Period = tuple[dt.datetime, dt.datetime]
@@ -38,6 +41,7 @@ class Workload:
         self.queues = _queues_by_agent()
         self.reasons = list(WrapUpReason.objects.filter(active=True))
         self.contacts: list[Contact] = []
+        self.abandoned: list[Contact] = []
         self.written = 0
 
     def handle(self, agent: Agent, periods: Iterable[Period]) -> None:
@@ -50,9 +54,10 @@ class Workload:
             moment = begins + dt.timedelta(seconds=self.rng.expovariate(PER_HOUR / 3600))
             while moment < ends:
                 handled = dt.timedelta(seconds=self.rng.uniform(120, 480))
-                self.contacts.append(
-                    self._contact(agent, self.rng.choice(queues), moment, handled, offshore)
-                )
+                queue = self.rng.choice(queues)
+                self.contacts.append(self._contact(agent, queue, moment, handled, offshore))
+                if self.rng.random() < ABANDONED[offshore]:
+                    self.abandoned.append(self._abandoned(queue, moment, offshore))
                 moment += handled + dt.timedelta(seconds=30 + self.rng.expovariate(PER_HOUR / 3600))
         if len(self.contacts) >= BATCH:
             self.flush()
@@ -66,12 +71,7 @@ class Workload:
         offshore: bool,
     ) -> Contact:
         waited = dt.timedelta(seconds=self.rng.expovariate(1 / (70 if offshore else 18)))
-        customer = self.rng.randrange(CUSTOMERS)
-        key = (
-            f"tel:+336{customer:08d}"
-            if queue.channel == Channel.VOICE
-            else f"email:client{customer}@example.com"
-        )
+        key = self._customer(queue)
         ended = accepted + handled
         return Contact(
             channel=queue.channel,
@@ -91,7 +91,30 @@ class Workload:
             partner_id=agent.site.partner_id,
         )
 
+    def _abandoned(self, queue: Queue, moment: dt.datetime, offshore: bool) -> Contact:
+        arrived = moment - dt.timedelta(seconds=self.rng.uniform(0, 300))
+        waited = dt.timedelta(seconds=5 + self.rng.expovariate(1 / (90 if offshore else 45)))
+        return Contact(
+            channel=queue.channel,
+            queue=queue,
+            priority=0,
+            customer_key=self._customer(queue),
+            attributes={"source": HISTORY_MARK},
+            state=ContactState.ABANDONED,
+            created_at=arrived,
+            queued_at=arrived,
+            abandoned_at=arrived + waited,
+        )
+
+    def _customer(self, queue: Queue) -> str:
+        customer = self.rng.randrange(CUSTOMERS)
+        if queue.channel == Channel.VOICE:
+            return f"tel:+336{customer:08d}"
+        return f"email:client{customer}@example.com"
+
     def flush(self) -> None:
+        Contact.objects.bulk_create(self.abandoned, batch_size=BATCH)
+        self.abandoned = []
         if not self.contacts:
             return
         made = Contact.objects.bulk_create(self.contacts, batch_size=BATCH)
