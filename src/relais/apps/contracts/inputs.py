@@ -1,33 +1,25 @@
 """The month a statement reads, from the record: contacts, the agent state log, requests.
 
-The same rows as the reports, through the same functions (`reporting.records`): a contact
-is a `ContactRecord`, an agent's states are `StateSpan`s from the event log. What the
+The same rows as the reports, through the same rules (`reporting.records`): contacts as the
+core's columns (`contact_columns`), an agent's states as `StateSpan`s from the event log. What the
 partner was asked for comes from the staffing requests (`wfm.staffing_figures`): the binding
 requested agents per interval, the partner's commitments, and the forecast behind the request.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
+from relais.apps.contracts.contact_columns import customer_contact_columns, month_contact_columns
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.queries import (
-    Epoch,
-    month_reading,
-    state_seconds,
-    summed_in_database,
-)
+from relais.apps.contracts.queries import month_reading, state_seconds, summed_in_database
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
-from relais.apps.reporting.records import CONTACT_FIELDS, SpanTracker, agent_places, contact_record
+from relais.apps.reporting.records import SpanTracker, agent_places
 from relais.apps.reporting.stats import state_spans
 from relais.apps.satisfaction.models import SurveyAnswer
 from relais.apps.wfm.models import ForecastInterval, StaffingRequest
@@ -36,11 +28,10 @@ from relais.apps.wfm.staffing_figures import (
     queue_agent_ids,
     requested_by_interval,
 )
+from relais.core.contracts.contacts import ContactColumns, CustomerContacts
 from relais.core.contracts.evaluation import MonthInputs, QualityScore
 from relais.core.contracts.terms import ContractTerms
-from relais.core.kpi import AgentState, ContactRecord, to_epoch
-
-BATCH = 20_000
+from relais.core.kpi import AgentState, to_epoch
 
 
 def month_start(moment: date) -> date:
@@ -69,73 +60,27 @@ def _arrived(start: datetime, end: datetime) -> Q:
     return queued | Q(queued_at__isnull=True, created_at__gte=start, created_at__lt=end)
 
 
-TIME_FIELDS = frozenset(
-    {
-        "created_at",
-        "queued_at",
-        "accepted_at",
-        "wrap_up_at",
-        "closed_at",
-        "abandoned_at",
-        "transferred_at",
-    }
-)
-
-
-def _contact_rows(rows: QuerySet[Contact]) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Rows of CONTACT_FIELDS, their times as epoch seconds where the database gives them."""
-    if not summed_in_database():
-        for row in rows.values(*CONTACT_FIELDS).iterator(chunk_size=BATCH):
-            yield row, False
-        return
-    columns = [Epoch(name) if name in TIME_FIELDS else name for name in CONTACT_FIELDS]
-    for values in rows.values_list(*columns).iterator(chunk_size=BATCH):
-        yield dict(zip(CONTACT_FIELDS, values, strict=True)), True
-
-
 def _contacts(
     contract: Contract, queues: list[str], start: datetime, end: datetime
-) -> list[ContactRecord]:
-    places = agent_places()
+) -> ContactColumns:
     rows = (
         Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(Q(partner_id=contract.partner_id) | Q(agent__isnull=True))
         .order_by()
     )
-    records = []
-    for row, epochs in _contact_rows(rows):
-        record = contact_record(row, places, epochs=epochs)
-        if record is not None:
-            records.append(record)
     answered = SurveyAnswer.objects.filter(
         invitation__contact__in=Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(partner_id=contract.partner_id)
         .values("pk"),
         agent_csat__isnull=False,
     )
-    scores = dict(answered.values_list("invitation__contact_id", "agent_csat"))
-    if scores:
-        records = [
-            dataclasses.replace(r, csat=scores[int(r.contact_id)])
-            if int(r.contact_id) in scores
-            else r
-            for r in records
-        ]
-    return records
+    scores = answered.values_list("invitation__contact_id", "agent_csat")
+    return month_contact_columns(rows).with_csat({str(pk): score for pk, score in scores})
 
 
-def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
+def _customer_contacts(start: datetime, as_of: datetime) -> CustomerContacts:
     rows = Contact.objects.filter(_arrived(start, as_of)).exclude(customer_key="").order_by()
-    if summed_in_database():
-        arrivals = rows.values_list(
-            "pk", "customer_key", Epoch(Coalesce("queued_at", "created_at"))
-        )
-        for pk, customer, arrived in arrivals.iterator(chunk_size=BATCH):
-            yield str(pk), customer, arrived
-        return
-    times = rows.values_list("pk", "customer_key", "queued_at", "created_at")
-    for pk, customer, queued, created in times.iterator(chunk_size=BATCH):
-        yield str(pk), customer, to_epoch(queued or created)
+    return customer_contact_columns(rows)
 
 
 def _agent_activity(contract: Contract, terms: ContractTerms) -> dict[str, str]:
@@ -247,7 +192,7 @@ def _month_inputs(
         end=to_epoch(end),
         as_of=to_epoch(as_of),
         contacts=_contacts(contract, queues, start, end),
-        customer_contacts=list(_customer_contacts(start, as_of)),
+        customer_contacts=_customer_contacts(start, as_of),
         spans=spans,
         state_seconds=seconds,
         agent_activity=_agent_activity(contract, terms),

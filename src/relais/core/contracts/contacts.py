@@ -58,7 +58,7 @@ class ContactColumns:
         if not scores:
             return self
         found = [float(scores.get(contact, NAN)) for contact in self.contact_id.tolist()]
-        return replace(self, csat=np.where(np.isnan(self.csat), found, self.csat))
+        return replace(self, csat=np.where(np.isnan(found), self.csat, found))
 
 
 @dataclass(frozen=True, slots=True)
