@@ -267,7 +267,7 @@ def _contacts_json(basis: ContactBasis) -> str:
         return "".join(_item_json("1.0000", item) for item in basis)
     return "".join(
         [
-            f'["1.0000", {"null" if agent is None else agent}, {contact}, null]'
+            f'["1.0000", {"null" if agent is None else f'"{agent}"'}, "{contact}", null]'
             for contact, agent in zip(contacts, agents, strict=True)
         ]
     )
