@@ -121,10 +121,13 @@ def by_arrival(contacts: ContactColumns, chosen: Flags) -> Indices:
     rows = np.flatnonzero(chosen)
     rows = rows[np.argsort(contacts.arrived_at[rows], kind="stable")]
     arrived = contacts.arrived_at[rows]
-    if np.any(arrived[1:] == arrived[:-1]):  # ties: the contact id decides
-        ids = contacts.contact_id
-        keyed = sorted(rows.tolist(), key=lambda row: (contacts.arrived_at[row], ids[row]))
-        rows = np.array(keyed, dtype=np.intp)
+    tied = np.flatnonzero(arrived[1:] == arrived[:-1])
+    ids = contacts.contact_id
+    for first in tied[np.r_[True, np.diff(tied) > 1]].tolist() if len(tied) else ():
+        last = first + 1
+        while last + 1 < len(rows) and arrived[last + 1] == arrived[first]:
+            last += 1
+        rows[first : last + 1] = sorted(rows[first : last + 1].tolist(), key=ids.__getitem__)
     return rows
 
 
