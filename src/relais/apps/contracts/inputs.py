@@ -8,6 +8,7 @@ requested agents per interval, the partner's commitments, and the forecast behin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from relais.apps.contracts.contact_columns import customer_contact_columns, month_contact_columns
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.queries import month_reading, state_seconds, summed_in_database
+from relais.apps.contracts.queries import state_seconds, summed_in_database
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
@@ -29,9 +30,9 @@ from relais.apps.wfm.staffing_figures import (
     requested_by_interval,
 )
 from relais.core.contracts.contacts import ContactColumns, CustomerContacts
-from relais.core.contracts.evaluation import MonthInputs, QualityScore
+from relais.core.contracts.evaluation import MonthInputs, QualityScore, StateSeconds
 from relais.core.contracts.terms import ContractTerms
-from relais.core.kpi import AgentState, to_epoch
+from relais.core.kpi import AgentState, StateSpan, to_epoch
 
 
 def month_start(moment: date) -> date:
@@ -75,7 +76,8 @@ def _contacts(
         agent_csat__isnull=False,
     )
     scores = answered.values_list("invitation__contact_id", "agent_csat")
-    return month_contact_columns(rows).with_csat({str(pk): score for pk, score in scores})
+    found = {str(pk): score for pk, score in scores if score is not None}
+    return month_contact_columns(rows).with_csat(found)
 
 
 def _customer_contacts(start: datetime, as_of: datetime) -> CustomerContacts:
@@ -129,17 +131,37 @@ def _requests(
     return requested, committed, forecast
 
 
+def _agent_time(
+    terms: ContractTerms, partner_agents: set[str], start: datetime, end: datetime, now: float
+) -> tuple[list[StateSpan], Sequence[StateSeconds]]:
+    """The partner's agents' spans (SQLite), or their seconds summed by PostgreSQL."""
+    if not summed_in_database():
+        spans = [
+            span
+            for span in state_spans(start, end, SpanTracker(agent_places()), now)
+            if span.agent_id in partner_agents
+        ]
+        return spans, []
+    priced = {AgentState.BREAK}
+    for activity in terms.activities:
+        if activity.hourly is not None:
+            priced |= activity.hourly.counted_states
+    seconds = state_seconds(
+        [int(pk) for pk in partner_agents],
+        priced,
+        start,
+        end,
+        now=now,
+        interval_seconds=terms.interval_minutes * 60.0,
+    )
+    return [], seconds
+
+
 def month_inputs(
     *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
 ) -> MonthInputs:
-    """Everything `statement_lines` reads for `month`, as the log stands at `as_of`."""
-    with month_reading():
-        return _month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
-
-
-def _month_inputs(
-    *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
-) -> MonthInputs:
+    """Everything `statement_lines` reads for `month`, as the log stands at `as_of`; call
+    it within `queries.month_reading` and evaluate there (agents' hours may still be read)."""
     start, end = month_bounds(month)
     queues = sorted({q for activity in terms.activities for q in activity.queues})
     partner_agents = {
@@ -148,28 +170,6 @@ def _month_inputs(
             "pk", flat=True
         )
     }
-    now = to_epoch(min(end, as_of))
-    if summed_in_database():
-        spans = []
-        priced = {AgentState.BREAK}
-        for activity in terms.activities:
-            if activity.hourly is not None:
-                priced |= activity.hourly.counted_states
-        seconds = state_seconds(
-            [int(pk) for pk in partner_agents],
-            priced,
-            start,
-            end,
-            now=now,
-            interval_seconds=terms.interval_minutes * 60.0,
-        )
-    else:
-        seconds = []
-        spans = [
-            span
-            for span in state_spans(start, end, SpanTracker(agent_places()), now)
-            if span.agent_id in partner_agents
-        ]
     requested, committed, forecast = _requests(contract, terms, start, end)
     quality = [
         QualityScore(queue, to_epoch(at), float(score or 0.0))
@@ -187,15 +187,20 @@ def _month_inputs(
     while day < next_month(month):
         days.append(to_epoch(local_midnight(day)))
         day += timedelta(days=1)
+    contacts = _contacts(contract, queues, start, end)
+    customer_contacts = _customer_contacts(start, as_of)
+    agent_activity = _agent_activity(contract, terms)
+    # last: on PostgreSQL the agents' hours are summed while the contacts are evaluated
+    spans, seconds = _agent_time(terms, partner_agents, start, end, to_epoch(min(end, as_of)))
     return MonthInputs(
         start=to_epoch(start),
         end=to_epoch(end),
         as_of=to_epoch(as_of),
-        contacts=_contacts(contract, queues, start, end),
-        customer_contacts=_customer_contacts(start, as_of),
+        contacts=contacts,
+        customer_contacts=customer_contacts,
         spans=spans,
         state_seconds=seconds,
-        agent_activity=_agent_activity(contract, terms),
+        agent_activity=agent_activity,
         requested=requested,
         committed=committed,
         forecast=forecast,

@@ -119,28 +119,19 @@ class MonthInputs:
 
 
 def statement_lines(terms: ContractTerms, month: MonthInputs) -> list[Line]:
-    """Every line of the month, activity by activity in the contract's order."""
+    """Every line of the month, activity by activity in the contract's order.
+
+    The contact lines of every activity are computed before any agent's hours are read: a
+    reader may still be summing those (`MonthInputs.state_seconds` read on demand)."""
     lines: list[Line] = []
     interval = terms.interval_minutes * 60.0
     contacts = as_contact_columns(month.contacts)
-
-    def basis(rows: Indices) -> ContactBasis:
-        return ContactBasis(contacts.contact_id[rows], contacts.agent_id[rows])
-
-    for activity in terms.activities:
+    per_contact = [_contact_lines(activity, contacts, month) for activity in terms.activities]
+    for activity, contact_lines in zip(terms.activities, per_contact, strict=True):
         priced: list[Line] = []
         if activity.hourly is not None:
             priced += _hourly_lines(activity.code, activity.hourly, month, interval)
-        handled = _handled(activity, contacts, month)
-        if activity.per_handled is not None:
-            priced += _tier_lines(
-                activity.code, Unit.HANDLED_CONTACT, activity.per_handled, basis(handled)
-            )
-        if activity.per_resolved is not None:
-            resolved = _resolved(activity, handled, contacts, month)
-            priced += _tier_lines(
-                activity.code, Unit.RESOLVED_CONTACT, activity.per_resolved, basis(resolved)
-            )
+        priced += contact_lines
         base = lines_total(priced)
         if base < activity.minimum_amount:
             priced.append(
@@ -155,6 +146,26 @@ def statement_lines(terms: ContractTerms, month: MonthInputs) -> list[Line]:
         for index, target in enumerate(activity.targets):
             lines += _target_lines(activity, index, target, contacts, month, base, interval, terms)
     return [line for line in lines if line.basis]
+
+
+def _contact_lines(activity: Activity, contacts: ContactColumns, month: MonthInputs) -> list[Line]:
+    """The activity's lines per handled and per resolved contact."""
+
+    def basis(rows: Indices) -> ContactBasis:
+        return ContactBasis(contacts.contact_id[rows], contacts.agent_id[rows])
+
+    lines: list[Line] = []
+    handled = _handled(activity, contacts, month)
+    if activity.per_handled is not None:
+        lines += _tier_lines(
+            activity.code, Unit.HANDLED_CONTACT, activity.per_handled, basis(handled)
+        )
+    if activity.per_resolved is not None:
+        resolved = _resolved(activity, handled, contacts, month)
+        lines += _tier_lines(
+            activity.code, Unit.RESOLVED_CONTACT, activity.per_resolved, basis(resolved)
+        )
+    return lines
 
 
 def _fixed(activity: str, unit: Unit, label: str, amount: Decimal) -> Line:
