@@ -84,7 +84,7 @@ def _columns_in_database(rows: QuerySet[Contact]) -> ContactColumns:
     ]
     arrived = arrived[counted]
     return ContactColumns(
-        contact_id=objects([str(pk) for pk in ids[counted].tolist()]),
+        contact_id=objects(list(map(str, ids[counted].tolist()))),
         queues=queues,
         queue=np.array([position[code] for code in queue[counted].tolist()], dtype=np.intp),
         arrived_at=arrived,

@@ -132,8 +132,13 @@ def by_arrival(contacts: ContactColumns, chosen: Flags) -> Indices:
 
 
 def coded(keys: Sequence[str]) -> Indices:
-    """A number per distinct key (equal keys, equal numbers)."""
-    numbers: dict[str, int] = {}
+    """A number per distinct key (equal keys, equal numbers): by their hashes when no two
+    keys share one (checked), else one by one."""
+    hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+    distinct, numbers = np.unique(hashes, return_inverse=True)
+    if len(distinct) == len(set(keys)):
+        return numbers.astype(np.intp)
+    seen: dict[str, int] = {}
     return np.fromiter(
-        (numbers.setdefault(key, len(numbers)) for key in keys), dtype=np.intp, count=len(keys)
+        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.intp, count=len(keys)
     )

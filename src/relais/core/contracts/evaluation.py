@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 
 import numpy as np
 
@@ -326,14 +327,16 @@ def _resolved(
     others = as_customer_columns(month.customer_contacts)
     known = dict(zip(others.contact_id.tolist(), others.customer.tolist(), strict=True))
     ids = contacts.contact_id[handled].tolist()
+    listed = list(map(known.get, ids))
     refs = contacts.customer_ref[handled].tolist()
-    customers = [known.get(contact) or ref for contact, ref in zip(ids, refs, strict=True)]
-    judged = np.array([bool(customer) for customer in customers], dtype=np.bool_)
-    ours = {contact for contact, customer in zip(ids, customers, strict=True) if customer}
-    repeats = (others.arrived_at <= month.as_of) & np.array(
-        [contact not in ours for contact in others.contact_id.tolist()], dtype=np.bool_
+    customers = [customer or ref for customer, ref in zip(listed, refs, strict=True)]
+    judged = np.fromiter(map(bool, customers), dtype=np.bool_, count=len(customers))
+    ours = set(compress(ids, customers))
+    theirs = map(ours.__contains__, others.contact_id.tolist())
+    repeats = (others.arrived_at <= month.as_of) & ~np.fromiter(
+        theirs, dtype=np.bool_, count=len(others.arrived_at)
     )
-    keys = [customer for customer in customers if customer] + others.customer[repeats].tolist()
+    keys = [*compress(customers, customers), *others.customer[repeats].tolist()]
     arrived = np.concatenate([contacts.arrived_at[handled][judged], others.arrived_at[repeats]])
     outcomes = first_contact_outcomes(
         coded(keys), arrived, window_seconds=activity.clawback_days * DAY, as_of=month.as_of
