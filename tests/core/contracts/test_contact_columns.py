@@ -103,3 +103,15 @@ def test_a_contact_line_has_the_same_fingerprint_from_columns_and_from_items(
     assert line == items
     assert (line.quantity, line.amount) == (items.quantity, items.amount)
     assert lines_digest([line]) == lines_digest([items])
+
+
+@given(st.lists(st.text(max_size=3), max_size=30))
+def test_equal_customers_get_equal_numbers_and_only_they(keys: list[str]) -> None:
+    # when customers' keys are numbered
+    numbers = coded(keys).tolist()
+    # then two contacts share a number exactly when they share a customer
+    assert all(
+        (numbers[i] == numbers[j]) == (keys[i] == keys[j])
+        for i in range(len(keys))
+        for j in range(len(keys))
+    )
