@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
-from relais.apps.contracts.queries import Epoch, summed_in_database
+from relais.apps.contracts.queries import Epoch, fetched_rows, summed_in_database
 from relais.apps.interactions.models import CloseReason, Contact, ContactState
 from relais.apps.reporting.records import (
     CONTACT_FIELDS,
@@ -44,14 +43,6 @@ RAW_FIELDS = (
 )
 
 
-def _fetched(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a `values_list` query, as the database driver gives them."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def _times(values: tuple[Any, ...]) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.array(values, dtype=np.float64)  # None: NaN
 
@@ -63,7 +54,7 @@ def _columns_in_database(rows: QuerySet[Contact]) -> ContactColumns:
         Epoch("closed_at"),
         Epoch("abandoned_at"),
     )
-    fetched = _fetched(rows.values_list(*RAW_FIELDS, *times))
+    fetched = fetched_rows(rows.values_list(*RAW_FIELDS, *times))
     if not fetched:
         return contact_columns([])
     ids, queue, state, reason, agent, reference, arrived, accepted, closed, abandoned = (
@@ -112,7 +103,7 @@ def customer_contact_columns(rows: QuerySet[Contact]) -> CustomerContacts:
         arrivals = rows.values_list(
             "pk", "customer_key", Epoch(Coalesce("queued_at", "created_at"))
         )
-        fetched = _fetched(arrivals)
+        fetched = fetched_rows(arrivals)
         return CustomerContacts(
             objects([str(row[0]) for row in fetched]),
             objects([row[1] for row in fetched]),
