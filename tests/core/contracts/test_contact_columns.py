@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relais.core.contracts.contacts import (
@@ -21,6 +21,7 @@ from relais.core.kpi.columns import PENDING, first_contact_outcomes
 WINDOW = 7 * 86400.0
 
 
+@settings(deadline=None)  # the first numpy calls of a run are slow on a loaded machine
 @given(
     st.lists(st.tuples(st.sampled_from("ABCD"), st.integers(0, 30)), max_size=40),
     st.one_of(st.none(), st.integers(0, 40)),
@@ -71,6 +72,7 @@ def test_contacts_arrived_together_are_ordered_by_their_id() -> None:
     assert columns.contact_id[rows].tolist() == [r.contact_id for r in ordered]
 
 
+@settings(deadline=None)  # the first numpy calls of a run are slow on a loaded machine
 @given(
     st.lists(
         st.tuples(
@@ -105,6 +107,7 @@ def test_a_contact_line_has_the_same_fingerprint_from_columns_and_from_items(
     assert lines_digest([line]) == lines_digest([items])
 
 
+@settings(deadline=None)  # the first numpy calls of a run are slow on a loaded machine
 @given(st.lists(st.text(max_size=3), max_size=30))
 def test_equal_customers_get_equal_numbers_and_only_they(keys: list[str]) -> None:
     # when customers' keys are numbered
