@@ -57,6 +57,9 @@ class ContactColumns:
         """The same contacts with the CSAT scores of `scores` (by contact id)."""
         if not scores:
             return self
+        for contact, score in scores.items():
+            if not 1 <= score <= 5:
+                raise ValueError(f"contact {contact!r}: CSAT score {score} is outside 1-5")
         found = [float(scores.get(contact, NAN)) for contact in self.contact_id.tolist()]
         return replace(self, csat=np.where(np.isnan(found), self.csat, found))
 
