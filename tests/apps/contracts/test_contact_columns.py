@@ -1,20 +1,25 @@
 """The month's contacts as columns are what `contact_record` gives, on either database
-(on PostgreSQL they are read raw and its rules applied to whole columns)."""
+(on PostgreSQL they are read raw and its rules applied to whole columns); a contact line
+stored from columns reads back the same."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from relais.apps.contracts.contact_columns import month_contact_columns
+from relais.apps.contracts.models import StatementBasis
+from relais.apps.contracts.storage import lines_write, statement_lines_read
 from relais.apps.interactions.models import CloseReason, Contact, ContactState
 from relais.apps.reporting.records import CONTACT_FIELDS, agent_places, contact_record
 from relais.apps.routing.models import Queue
-from relais.core.contracts.contacts import contact_columns
+from relais.core.contracts.contacts import contact_columns, objects
+from relais.core.contracts.lines import ContactBasis, Unit, lines_digest, priced_line
 from tests.apps.conftest import World
-from tests.apps.contracts.fixtures import atlas_contract, paris
+from tests.apps.contracts.fixtures import atlas_contract, issued_statement, paris
 
 
 def _contact(world: World, minute: int, **fields: Any) -> None:
@@ -76,3 +81,27 @@ def test_contacts_read_as_columns_are_their_records(world: World) -> None:
         np.testing.assert_array_equal(getattr(columns, name)[order], getattr(expected, name))
     for name in ("ended", "agent_id", "customer_ref"):
         assert getattr(columns, name)[order].tolist() == getattr(expected, name).tolist()
+
+
+def test_a_contact_line_reads_back_as_it_was_written(world: World) -> None:
+    # given a statement and a contact line written under it, one contact without agent
+    statement = issued_statement(world.atlas, "ATLAS-RT")
+    basis = ContactBasis(objects(["7", "12", "40"]), objects(["3", None, "3"]))
+    line = priced_line(
+        activity="orders",
+        unit=Unit.HANDLED_CONTACT,
+        label="1+",
+        unit_price=Decimal("1.50"),
+        basis=basis,
+    )
+    lines_write(statement, [line], first_position=2)
+    # when its lines are read back
+    read = statement_lines_read(statement)
+    # then the contact line is the same, down to its digest, and counts per agent are rows
+    assert read[1] == line
+    assert lines_digest(read[1:]) == lines_digest([line])
+    counts = StatementBasis.objects.filter(line__statement=statement, line__position=2)
+    assert sorted(counts.values_list("agent_id", "quantity"), key=str) == [
+        (3, Decimal(2)),
+        (None, Decimal(1)),
+    ]

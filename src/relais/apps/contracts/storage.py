@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from relais.apps.contracts.models import Statement, StatementBasis, StatementLine
 from relais.apps.rows import write_many
+from relais.core.contracts.contacts import objects
 from relais.core.contracts.lines import BasisItem, ContactBasis, Line, Unit
 from relais.core.kpi import from_epoch, to_epoch
 
@@ -119,17 +120,27 @@ def _per_agent(basis: Sequence[BasisItem]) -> list[tuple[str | None, int]]:
     return sorted(per_agent.items(), key=lambda e: (e[0] is None, int(e[0] or 0)))
 
 
+def _contacts_of(blob: bytes | memoryview) -> Sequence[BasisItem]:
+    """The basis of a packed contact line: columns when every contact counts 1."""
+    triples = np.frombuffer(zlib.decompress(bytes(blob)), dtype="=i8").reshape(-1, 3)
+    if bool(np.all(triples[:, 2] == 1)):
+        agents = [None if agent == NO_AGENT else str(agent) for agent in triples[:, 1].tolist()]
+        return ContactBasis(objects(list(map(str, triples[:, 0].tolist()))), objects(agents))
+    return tuple(
+        BasisItem(
+            Decimal(quantity),
+            agent_id=None if agent is None else str(agent),
+            contact_id=str(contact),
+        )
+        for contact, agent, quantity in unpack(blob)
+    )
+
+
 def line_of(row: StatementLine, basis: Sequence[StatementBasis]) -> Line:
     """The core line a row was written from (contact lines from their packed pairs)."""
+    items: Sequence[BasisItem]
     if row.contacts:
-        items = tuple(
-            BasisItem(
-                Decimal(quantity),
-                agent_id=None if agent is None else str(agent),
-                contact_id=str(contact),
-            )
-            for contact, agent, quantity in unpack(row.contacts)
-        )
+        items = _contacts_of(row.contacts)
     else:
         items = tuple(
             BasisItem(
