@@ -19,6 +19,7 @@ from relais.core.kpi import ContactRecord, FcrTracker
 from relais.core.kpi.columns import PENDING, first_contact_outcomes
 
 WINDOW = 7 * 86400.0
+PRICE = Decimal("0.40")
 
 
 @settings(deadline=None)  # the first numpy calls of a run are slow on a loaded machine
@@ -87,19 +88,11 @@ def test_a_contact_line_has_the_same_fingerprint_from_columns_and_from_items(
 ) -> None:
     # given contacts behind a line, as columns and as the same items one by one
     basis = ContactBasis(objects([c for c, _ in contacts]), objects([a for _, a in contacts]))
-    line = priced_line(
-        activity="orders",
-        unit=Unit.HANDLED_CONTACT,
-        label="1+",
-        unit_price=Decimal("0.40"),
-        basis=basis,
-    )
-    items = priced_line(
-        activity="orders",
-        unit=Unit.HANDLED_CONTACT,
-        label="1+",
-        unit_price=Decimal("0.40"),
-        basis=tuple(basis),
+    line, items = (
+        priced_line(
+            activity="orders", unit=Unit.HANDLED_CONTACT, label="1+", unit_price=PRICE, basis=b
+        )
+        for b in (basis, tuple(basis))
     )
     # then the lines are equal, quantity and amount included, and so are their digests
     assert line == items
