@@ -1,33 +1,26 @@
 """The month a statement reads, from the record: contacts, the agent state log, requests.
 
-The same rows as the reports, through the same functions (`reporting.records`): a contact
-is a `ContactRecord`, an agent's states are `StateSpan`s from the event log. What the
+The same rows as the reports, through the same rules (`reporting.records`): contacts as the
+core's columns (`contact_columns`), an agent's states as `StateSpan`s from the event log. What the
 partner was asked for comes from the staffing requests (`wfm.staffing_figures`): the binding
 requested agents per interval, the partner's commitments, and the forecast behind the request.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
+from relais.apps.contracts.contact_columns import customer_contact_columns, month_contact_columns
 from relais.apps.contracts.models import Contract
-from relais.apps.contracts.queries import (
-    Epoch,
-    month_reading,
-    state_seconds,
-    summed_in_database,
-)
+from relais.apps.contracts.queries import state_seconds, summed_in_database
 from relais.apps.interactions.models import Contact
 from relais.apps.organisation.models import Agent
 from relais.apps.quality.models import Evaluation
-from relais.apps.reporting.records import CONTACT_FIELDS, SpanTracker, agent_places, contact_record
+from relais.apps.reporting.records import SpanTracker, agent_places
 from relais.apps.reporting.stats import state_spans
 from relais.apps.satisfaction.models import SurveyAnswer
 from relais.apps.wfm.models import ForecastInterval, StaffingRequest
@@ -36,11 +29,10 @@ from relais.apps.wfm.staffing_figures import (
     queue_agent_ids,
     requested_by_interval,
 )
-from relais.core.contracts.evaluation import MonthInputs, QualityScore
+from relais.core.contracts.contacts import ContactColumns, CustomerContacts
+from relais.core.contracts.evaluation import MonthInputs, QualityScore, StateSeconds
 from relais.core.contracts.terms import ContractTerms
-from relais.core.kpi import AgentState, ContactRecord, to_epoch
-
-BATCH = 20_000
+from relais.core.kpi import AgentState, StateSpan, to_epoch
 
 
 def month_start(moment: date) -> date:
@@ -69,73 +61,28 @@ def _arrived(start: datetime, end: datetime) -> Q:
     return queued | Q(queued_at__isnull=True, created_at__gte=start, created_at__lt=end)
 
 
-TIME_FIELDS = frozenset(
-    {
-        "created_at",
-        "queued_at",
-        "accepted_at",
-        "wrap_up_at",
-        "closed_at",
-        "abandoned_at",
-        "transferred_at",
-    }
-)
-
-
-def _contact_rows(rows: QuerySet[Contact]) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Rows of CONTACT_FIELDS, their times as epoch seconds where the database gives them."""
-    if not summed_in_database():
-        for row in rows.values(*CONTACT_FIELDS).iterator(chunk_size=BATCH):
-            yield row, False
-        return
-    columns = [Epoch(name) if name in TIME_FIELDS else name for name in CONTACT_FIELDS]
-    for values in rows.values_list(*columns).iterator(chunk_size=BATCH):
-        yield dict(zip(CONTACT_FIELDS, values, strict=True)), True
-
-
 def _contacts(
     contract: Contract, queues: list[str], start: datetime, end: datetime
-) -> list[ContactRecord]:
-    places = agent_places()
+) -> ContactColumns:
     rows = (
         Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(Q(partner_id=contract.partner_id) | Q(agent__isnull=True))
         .order_by()
     )
-    records = []
-    for row, epochs in _contact_rows(rows):
-        record = contact_record(row, places, epochs=epochs)
-        if record is not None:
-            records.append(record)
     answered = SurveyAnswer.objects.filter(
         invitation__contact__in=Contact.objects.filter(_arrived(start, end), queue__code__in=queues)
         .filter(partner_id=contract.partner_id)
         .values("pk"),
         agent_csat__isnull=False,
     )
-    scores = dict(answered.values_list("invitation__contact_id", "agent_csat"))
-    if scores:
-        records = [
-            dataclasses.replace(r, csat=scores[int(r.contact_id)])
-            if int(r.contact_id) in scores
-            else r
-            for r in records
-        ]
-    return records
+    scores = answered.values_list("invitation__contact_id", "agent_csat")
+    found = {str(pk): score for pk, score in scores if score is not None}
+    return month_contact_columns(rows).with_csat(found)
 
 
-def _customer_contacts(start: datetime, as_of: datetime) -> Iterator[tuple[str, str, float]]:
+def _customer_contacts(start: datetime, as_of: datetime) -> CustomerContacts:
     rows = Contact.objects.filter(_arrived(start, as_of)).exclude(customer_key="").order_by()
-    if summed_in_database():
-        arrivals = rows.values_list(
-            "pk", "customer_key", Epoch(Coalesce("queued_at", "created_at"))
-        )
-        for pk, customer, arrived in arrivals.iterator(chunk_size=BATCH):
-            yield str(pk), customer, arrived
-        return
-    times = rows.values_list("pk", "customer_key", "queued_at", "created_at")
-    for pk, customer, queued, created in times.iterator(chunk_size=BATCH):
-        yield str(pk), customer, to_epoch(queued or created)
+    return customer_contact_columns(rows)
 
 
 def _agent_activity(contract: Contract, terms: ContractTerms) -> dict[str, str]:
@@ -184,17 +131,37 @@ def _requests(
     return requested, committed, forecast
 
 
+def _agent_time(
+    terms: ContractTerms, partner_agents: set[str], start: datetime, end: datetime, now: float
+) -> tuple[list[StateSpan], Sequence[StateSeconds]]:
+    """The partner's agents' spans (SQLite), or their seconds summed by PostgreSQL."""
+    if not summed_in_database():
+        spans = [
+            span
+            for span in state_spans(start, end, SpanTracker(agent_places()), now)
+            if span.agent_id in partner_agents
+        ]
+        return spans, []
+    priced = {AgentState.BREAK}
+    for activity in terms.activities:
+        if activity.hourly is not None:
+            priced |= activity.hourly.counted_states
+    seconds = state_seconds(
+        [int(pk) for pk in partner_agents],
+        priced,
+        start,
+        end,
+        now=now,
+        interval_seconds=terms.interval_minutes * 60.0,
+    )
+    return [], seconds
+
+
 def month_inputs(
     *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
 ) -> MonthInputs:
-    """Everything `statement_lines` reads for `month`, as the log stands at `as_of`."""
-    with month_reading():
-        return _month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
-
-
-def _month_inputs(
-    *, contract: Contract, terms: ContractTerms, month: date, as_of: datetime
-) -> MonthInputs:
+    """Everything `statement_lines` reads for `month`, as the log stands at `as_of`; call
+    it within `queries.month_reading` and evaluate there (agents' hours may still be read)."""
     start, end = month_bounds(month)
     queues = sorted({q for activity in terms.activities for q in activity.queues})
     partner_agents = {
@@ -203,28 +170,6 @@ def _month_inputs(
             "pk", flat=True
         )
     }
-    now = to_epoch(min(end, as_of))
-    if summed_in_database():
-        spans = []
-        priced = {AgentState.BREAK}
-        for activity in terms.activities:
-            if activity.hourly is not None:
-                priced |= activity.hourly.counted_states
-        seconds = state_seconds(
-            [int(pk) for pk in partner_agents],
-            priced,
-            start,
-            end,
-            now=now,
-            interval_seconds=terms.interval_minutes * 60.0,
-        )
-    else:
-        seconds = []
-        spans = [
-            span
-            for span in state_spans(start, end, SpanTracker(agent_places()), now)
-            if span.agent_id in partner_agents
-        ]
     requested, committed, forecast = _requests(contract, terms, start, end)
     quality = [
         QualityScore(queue, to_epoch(at), float(score or 0.0))
@@ -242,15 +187,20 @@ def _month_inputs(
     while day < next_month(month):
         days.append(to_epoch(local_midnight(day)))
         day += timedelta(days=1)
+    contacts = _contacts(contract, queues, start, end)
+    customer_contacts = _customer_contacts(start, as_of)
+    agent_activity = _agent_activity(contract, terms)
+    # last: on PostgreSQL the agents' hours are summed while the contacts are evaluated
+    spans, seconds = _agent_time(terms, partner_agents, start, end, to_epoch(min(end, as_of)))
     return MonthInputs(
         start=to_epoch(start),
         end=to_epoch(end),
         as_of=to_epoch(as_of),
-        contacts=_contacts(contract, queues, start, end),
-        customer_contacts=list(_customer_contacts(start, as_of)),
+        contacts=contacts,
+        customer_contacts=customer_contacts,
         spans=spans,
         state_seconds=seconds,
-        agent_activity=_agent_activity(contract, terms),
+        agent_activity=agent_activity,
         requested=requested,
         committed=committed,
         forecast=forecast,

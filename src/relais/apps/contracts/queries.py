@@ -19,13 +19,14 @@ the same hours (the tests of the contracts app run on both).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.db import connection, transaction
-from django.db.models import FloatField, Func
+from django.db.models import FloatField, Func, QuerySet
 
 from relais.apps.interactions.models import ContactEvent, EventKind
 from relais.apps.reporting.records import AGENT_EVENT_KINDS
@@ -109,6 +110,15 @@ class Epoch(Func):
     output_field = FloatField()
 
 
+def fetched_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query as the driver gives them: its SQL, run without
+    Django's per-row converters (a million contacts)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def summed_in_database() -> bool:
     return connection.vendor == "postgresql"
 
@@ -125,6 +135,32 @@ def month_reading() -> Iterator[None]:
         yield
 
 
+class Pending[T](Sequence[T]):
+    """Rows a query is still reading, in a thread on the same connection and transaction
+    (PostgreSQL sums on one core while Python computes on the other); the first use waits."""
+
+    def __init__(self, read: Callable[[], list[T]]) -> None:
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._future = pool.submit(read)
+        pool.shutdown(wait=False)
+
+    def _rows(self) -> list[T]:
+        return self._future.result()
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._rows())
+
+
 def state_seconds(
     agents: Iterable[int],
     states: Iterable[AgentState],
@@ -133,9 +169,10 @@ def state_seconds(
     *,
     now: float,
     interval_seconds: float,
-) -> list[StateSeconds]:
+) -> Sequence[StateSeconds]:
     """Seconds of each agent of `agents` in each of `states` (the states a contract
-    prices), per reason and interval in [start, end)."""
+    prices), per reason and interval in [start, end); read while the caller goes on
+    (`Pending`): the caller must stay in its transaction until it has read them."""
     lower, month_end = to_epoch(start), to_epoch(end)
     params: dict[str, Any] = {
         "kinds": [str(kind) for kind in AGENT_EVENT_KINDS],
@@ -153,11 +190,16 @@ def state_seconds(
         "month_end": month_end,
         "interval": float(interval_seconds),
     }
-    with connection.cursor() as cursor:
-        table = ContactEvent._meta.db_table
-        sql = SQL.format(table=table, state=_STATE, reason=_REASON)
-        cursor.execute(sql, params)
-        return [
-            StateSeconds(str(agent), AgentState(state), reason, slot, seconds)
-            for agent, state, reason, slot, seconds in cursor.fetchall()
-        ]
+    sql = SQL.format(table=ContactEvent._meta.db_table, state=_STATE, reason=_REASON)
+    connection.ensure_connection()
+    driver = connection.connection
+
+    def read() -> list[StateSeconds]:
+        with driver.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [
+                StateSeconds(str(agent), AgentState(state), reason, slot, seconds)
+                for agent, state, reason, slot, seconds in cursor.fetchall()
+            ]
+
+    return Pending(read)

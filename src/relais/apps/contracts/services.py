@@ -35,6 +35,7 @@ from relais.apps.contracts.models import (
     StatementLine,
     StatementState,
 )
+from relais.apps.contracts.queries import month_reading
 from relais.apps.contracts.storage import lines_write, statement_lines_read
 from relais.apps.errors import RelaisError
 from relais.core.contracts.evaluation import statement_lines
@@ -104,8 +105,9 @@ def month_lines(
     """The month's own lines (no adjustment), as the log stands at `as_of`."""
     version = version_for_month(contract, month)
     terms = terms_of(version)
-    inputs = month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
-    return version, statement_lines(terms, inputs)
+    with month_reading():
+        inputs = month_inputs(contract=contract, terms=terms, month=month, as_of=as_of)
+        return version, statement_lines(terms, inputs)
 
 
 def _billed_for(contract: Contract, month: date, *, besides: Statement | None) -> list[Line] | None:

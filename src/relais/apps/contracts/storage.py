@@ -13,15 +13,28 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
+
 from relais.apps.contracts.models import Statement, StatementBasis, StatementLine
 from relais.apps.rows import write_many
-from relais.core.contracts.lines import BasisItem, Line, Unit
+from relais.core.contracts.contacts import objects
+from relais.core.contracts.lines import BasisItem, ContactBasis, Line, Unit
 from relais.core.kpi import from_epoch, to_epoch
 
 NO_AGENT = -1
 
 
+def _numbers(ids: list[str | None]) -> npt.NDArray[np.int64]:
+    return np.array([NO_AGENT if value is None else int(value) for value in ids], dtype=np.int64)
+
+
 def pack(items: Sequence[BasisItem]) -> bytes:
+    if isinstance(items, ContactBasis):
+        contacts = _numbers(items.contact_ids.tolist())
+        agents = _numbers(items.agent_ids.tolist())
+        triples = np.column_stack((contacts, agents, np.ones(len(items), dtype=np.int64)))
+        return zlib.compress(triples.astype("=i8").tobytes(), 1) if len(items) else b""
     numbers = array("q")
     for item in items:
         numbers.append(int(item.contact_id or 0))
@@ -42,6 +55,8 @@ def unpack(blob: bytes | memoryview) -> Iterator[tuple[int, int | None, int]]:
 
 
 def _is_contact_line(line: Line) -> bool:
+    if isinstance(line.basis, ContactBasis):
+        return True
     return any(item.contact_id is not None for item in line.basis)
 
 
@@ -73,12 +88,7 @@ def _basis_rows(
     for index, line in enumerate(lines):
         line_id = ids[first + index]
         if _is_contact_line(line):
-            per_agent: Counter[str | None] = Counter()
-            for item in line.basis:
-                per_agent[item.agent_id] += item.quantity  # type: ignore[assignment]
-            for agent, quantity in sorted(
-                per_agent.items(), key=lambda e: (e[0] is None, int(e[0] or 0))
-            ):
+            for agent, quantity in _per_agent(line.basis):
                 yield {
                     "line_id": line_id,
                     "quantity": Decimal(quantity),
@@ -97,17 +107,40 @@ def _basis_rows(
             }
 
 
+def _per_agent(basis: Sequence[BasisItem]) -> list[tuple[str | None, int]]:
+    """Contacts of a contact line per agent: agents by number, then no agent."""
+    per_agent: Counter[str | None] = Counter()
+    if isinstance(basis, ContactBasis):
+        agents, counts = np.unique(_numbers(basis.agent_ids.tolist()), return_counts=True)
+        for agent, count in zip(agents.tolist(), counts.tolist(), strict=True):
+            per_agent[None if agent == NO_AGENT else str(agent)] = count
+    else:
+        for item in basis:
+            per_agent[item.agent_id] += int(item.quantity)
+    return sorted(per_agent.items(), key=lambda e: (e[0] is None, int(e[0] or 0)))
+
+
+def _contacts_of(blob: bytes | memoryview) -> Sequence[BasisItem]:
+    """The basis of a packed contact line: columns when every contact counts 1."""
+    triples = np.frombuffer(zlib.decompress(bytes(blob)), dtype="=i8").reshape(-1, 3)
+    if bool(np.all(triples[:, 2] == 1)):
+        agents = [None if agent == NO_AGENT else str(agent) for agent in triples[:, 1].tolist()]
+        return ContactBasis(objects(list(map(str, triples[:, 0].tolist()))), objects(agents))
+    return tuple(
+        BasisItem(
+            Decimal(quantity),
+            agent_id=None if agent is None else str(agent),
+            contact_id=str(contact),
+        )
+        for contact, agent, quantity in unpack(blob)
+    )
+
+
 def line_of(row: StatementLine, basis: Sequence[StatementBasis]) -> Line:
     """The core line a row was written from (contact lines from their packed pairs)."""
+    items: Sequence[BasisItem]
     if row.contacts:
-        items = tuple(
-            BasisItem(
-                Decimal(quantity),
-                agent_id=None if agent is None else str(agent),
-                contact_id=str(contact),
-            )
-            for contact, agent, quantity in unpack(row.contacts)
-        )
+        items = _contacts_of(row.contacts)
     else:
         items = tuple(
             BasisItem(

@@ -20,7 +20,7 @@ so both compute every figure with `relais.core.kpi` from the same records:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,30 +94,13 @@ def _time_seconds(later: dt.datetime | None, earlier: dt.datetime | None) -> flo
     return max(0.0, (later - earlier).total_seconds())
 
 
-def _epoch_seconds(later: float | None, earlier: float | None) -> float:
-    if later is None or earlier is None:
-        return 0.0
-    return max(0.0, later - earlier)
-
-
-def _same(moment: float) -> float:
-    return moment
-
-
-def contact_record(
-    row: dict[str, Any], places: dict[str, Place], *, epochs: bool = False
-) -> ContactRecord | None:
-    """The KPI record of one contact row (values of CONTACT_FIELDS); None: not counted.
-
-    `epochs`: the row's times are already epoch seconds (read as such from the database,
-    which spares building a million datetimes)."""
-    epoch: Callable[[Any], float] = _same if epochs else to_epoch
-    between: Callable[[Any, Any], float] = _epoch_seconds if epochs else _time_seconds
+def contact_record(row: dict[str, Any], places: dict[str, Place]) -> ContactRecord | None:
+    """The KPI record of one contact row (values of CONTACT_FIELDS); None: not counted."""
     state, reason = row["state"], row["close_reason"]
     if reason == CloseReason.QUEUE_CLOSED or state == ContactState.SCHEDULED:
         return None  # refused, or a callback whose time has not come
     arrived_at = row["queued_at"] or row["created_at"]
-    arrived = epoch(arrived_at)
+    arrived = to_epoch(arrived_at)
     waiting = state in WAITING_STATES
     accepted = None if waiting else row["accepted_at"]
     if state == ContactState.CLOSED and reason == CloseReason.DROPPED and accepted is None:
@@ -131,15 +114,15 @@ def contact_record(
         queue=row["queue__code"],
         channel=row["channel"],
         arrived_at=arrived,
-        answered_at=None if accepted is None else max(arrived, epoch(accepted)),
+        answered_at=None if accepted is None else max(arrived, to_epoch(accepted)),
         abandoned_at=(
-            max(arrived, epoch(row["abandoned_at"]))
+            max(arrived, to_epoch(row["abandoned_at"]))
             if state == ContactState.ABANDONED and row["abandoned_at"] is not None
             else None
         ),
-        ended_at=None if ended is None else max(arrived, epoch(ended)),
-        talk_seconds=between(talk_end, accepted) if ended is not None else 0.0,
-        wrap_up_seconds=between(ended, row["wrap_up_at"]) if ended is not None else 0.0,
+        ended_at=None if ended is None else max(arrived, to_epoch(ended)),
+        talk_seconds=_time_seconds(talk_end, accepted) if ended is not None else 0.0,
+        wrap_up_seconds=_time_seconds(ended, row["wrap_up_at"]) if ended is not None else 0.0,
         agent_id=agent,
         site=None if place is None else place.site,
         site_kind=None if place is None else place.site_kind,

@@ -10,15 +10,29 @@ activity by their queue, agents' hours by `agent_activity`.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 
+import numpy as np
+
+from relais.core.contracts.contacts import (
+    ContactColumns,
+    CustomerContacts,
+    Flags,
+    Floats,
+    Indices,
+    as_contact_columns,
+    as_customer_columns,
+    by_arrival,
+    coded,
+)
 from relais.core.contracts.lines import (
     HOUR_STEP,
     BasisItem,
+    ContactBasis,
     Line,
     Unit,
     hours,
@@ -41,15 +55,14 @@ from relais.core.contracts.terms import (
 from relais.core.kpi import (
     AgentState,
     ContactRecord,
-    FcrTracker,
     StateSpan,
-    abandonment_rate,
-    csat_from_scores,
+    csat_top_two_box,
     interval_start,
-    is_short_abandon,
-    service_level,
     split_seconds,
 )
+from relais.core.kpi.columns import ContactColumns as KpiColumns
+from relais.core.kpi.columns import first_contact_outcomes, summaries_by_group
+from relais.core.kpi.quality import CSAT_SATISFIED
 
 DAY = 86_400.0
 ONE = Decimal(1)
@@ -79,10 +92,11 @@ class MonthInputs:
     """What the statement of a month reads.
 
     - `contacts`: contacts of the covered queues arrived in the month, answered by the
-      partner's agents or never answered (abandoned);
+      partner's agents or never answered (abandoned); records, or the same as columns;
     - `customer_contacts`: (contact id, identified customer, arrival) of every contact, of any
       queue, arrived from the month's start to `as_of`: who each contact's customer is, and
       the repeats that claw back (a contact not listed falls back on its `customer_ref`);
+      tuples, or the same as columns;
     - `spans`: agents' state spans, cut here at the month's bounds and the intervals;
       `state_seconds`: the same time already summed per agent, state and interval (the
       two add up: a reader gives one or the other);
@@ -93,8 +107,8 @@ class MonthInputs:
     start: float
     end: float
     as_of: float
-    contacts: Sequence[ContactRecord] = ()
-    customer_contacts: Sequence[tuple[str, str, float]] = ()
+    contacts: Sequence[ContactRecord] | ContactColumns = ()
+    customer_contacts: Sequence[tuple[str, str, float]] | CustomerContacts = ()
     spans: Sequence[StateSpan] = ()
     state_seconds: Sequence[StateSeconds] = ()
     agent_activity: Mapping[str, str] = field(default_factory=dict)
@@ -106,23 +120,19 @@ class MonthInputs:
 
 
 def statement_lines(terms: ContractTerms, month: MonthInputs) -> list[Line]:
-    """Every line of the month, activity by activity in the contract's order."""
+    """Every line of the month, activity by activity in the contract's order.
+
+    The contact lines of every activity are computed before any agent's hours are read: a
+    reader may still be summing those (`MonthInputs.state_seconds` read on demand)."""
     lines: list[Line] = []
     interval = terms.interval_minutes * 60.0
-    for activity in terms.activities:
+    contacts = as_contact_columns(month.contacts)
+    per_contact = [_contact_lines(activity, contacts, month) for activity in terms.activities]
+    for activity, contact_lines in zip(terms.activities, per_contact, strict=True):
         priced: list[Line] = []
         if activity.hourly is not None:
             priced += _hourly_lines(activity.code, activity.hourly, month, interval)
-        handled = _handled(activity, month)
-        if activity.per_handled is not None:
-            priced += _tier_lines(
-                activity.code, Unit.HANDLED_CONTACT, activity.per_handled, handled
-            )
-        if activity.per_resolved is not None:
-            resolved = _resolved(activity, handled, month)
-            priced += _tier_lines(
-                activity.code, Unit.RESOLVED_CONTACT, activity.per_resolved, resolved
-            )
+        priced += contact_lines
         base = lines_total(priced)
         if base < activity.minimum_amount:
             priced.append(
@@ -135,8 +145,28 @@ def statement_lines(terms: ContractTerms, month: MonthInputs) -> list[Line]:
             )
         lines += priced
         for index, target in enumerate(activity.targets):
-            lines += _target_lines(activity, index, target, month, base, interval, terms)
+            lines += _target_lines(activity, index, target, contacts, month, base, interval, terms)
     return [line for line in lines if line.basis]
+
+
+def _contact_lines(activity: Activity, contacts: ContactColumns, month: MonthInputs) -> list[Line]:
+    """The activity's lines per handled and per resolved contact."""
+
+    def basis(rows: Indices) -> ContactBasis:
+        return ContactBasis(contacts.contact_id[rows], contacts.agent_id[rows])
+
+    lines: list[Line] = []
+    handled = _handled(activity, contacts, month)
+    if activity.per_handled is not None:
+        lines += _tier_lines(
+            activity.code, Unit.HANDLED_CONTACT, activity.per_handled, basis(handled)
+        )
+    if activity.per_resolved is not None:
+        resolved = _resolved(activity, handled, contacts, month)
+        lines += _tier_lines(
+            activity.code, Unit.RESOLVED_CONTACT, activity.per_resolved, basis(resolved)
+        )
+    return lines
 
 
 def _fixed(activity: str, unit: Unit, label: str, amount: Decimal) -> Line:
@@ -279,43 +309,43 @@ def _of_activity[V](values: Mapping[tuple[str, float], V], code: str) -> dict[fl
 # contacts ----------------------------------------------------------------------------------
 
 
-def _in_month(contact: ContactRecord, activity: Activity, month: MonthInputs) -> bool:
-    return contact.queue in activity.queues and month.start <= contact.arrived_at < month.end
+def _in_month(contacts: ContactColumns, activity: Activity, month: MonthInputs) -> Flags:
+    arrived = contacts.arrived_at
+    return contacts.of_queues(activity.queues) & (month.start <= arrived) & (arrived < month.end)
 
 
-def _handled(activity: Activity, month: MonthInputs) -> list[ContactRecord]:
-    handled = [
-        c
-        for c in month.contacts
-        if _in_month(c, activity, month) and c.ended_at is not None and c.agent_id is not None
-    ]
-    handled.sort(key=lambda c: (c.arrived_at, c.contact_id))
-    return handled
+def _handled(activity: Activity, contacts: ContactColumns, month: MonthInputs) -> Indices:
+    """Rows of the activity's contacts handled by an agent, by arrival then contact id."""
+    chosen = _in_month(contacts, activity, month) & contacts.ended
+    return by_arrival(contacts, chosen & contacts.answered_by_agent())
 
 
 def _resolved(
-    activity: Activity, handled: Sequence[ContactRecord], month: MonthInputs
-) -> list[ContactRecord]:
+    activity: Activity, handled: Indices, contacts: ContactColumns, month: MonthInputs
+) -> Indices:
     """Handled contacts whose clawback window closed by `as_of` with no repeat in it."""
-    tracker: FcrTracker[str] = FcrTracker(activity.clawback_days * DAY)
-    known = {contact_id: customer for contact_id, customer, _ in month.customer_contacts}
-    ours = set()
-    for contact in handled:
-        customer = known.get(contact.contact_id) or contact.customer_ref
-        if customer:
-            ours.add(contact.contact_id)
-            tracker.note(customer, contact.arrived_at, True, contact.contact_id)
-    for contact_id, customer, arrived in month.customer_contacts:
-        if contact_id not in ours and arrived <= month.as_of:
-            tracker.note(customer, arrived, False, contact_id)
-    paid = {key for key, resolved in tracker.outcomes(month.as_of) if resolved}
-    return [c for c in handled if c.contact_id in paid]
+    others = as_customer_columns(month.customer_contacts)
+    known = dict(zip(others.contact_id.tolist(), others.customer.tolist(), strict=True))
+    ids = contacts.contact_id[handled].tolist()
+    listed = list(map(known.get, ids))
+    refs = contacts.customer_ref[handled].tolist()
+    customers = [customer or ref for customer, ref in zip(listed, refs, strict=True)]
+    judged = np.fromiter(map(bool, customers), dtype=np.bool_, count=len(customers))
+    ours = set(compress(ids, customers))
+    theirs = map(ours.__contains__, others.contact_id.tolist())
+    repeats = (others.arrived_at <= month.as_of) & ~np.fromiter(
+        theirs, dtype=np.bool_, count=len(others.arrived_at)
+    )
+    keys = [*compress(customers, customers), *others.customer[repeats].tolist()]
+    arrived = np.concatenate([contacts.arrived_at[handled][judged], others.arrived_at[repeats]])
+    outcomes = first_contact_outcomes(
+        coded(keys), arrived, window_seconds=activity.clawback_days * DAY, as_of=month.as_of
+    )
+    paid: Indices = handled[judged][outcomes[: int(judged.sum())] == 1]
+    return paid
 
 
-def _tier_lines(
-    code: str, unit: Unit, tiered: TieredPrice, contacts: Sequence[ContactRecord]
-) -> list[Line]:
-    items = [BasisItem(ONE, agent_id=c.agent_id, contact_id=c.contact_id) for c in contacts]
+def _tier_lines(code: str, unit: Unit, tiered: TieredPrice, items: ContactBasis) -> list[Line]:
     if tiered.mode == TierMode.VOLUME:
         count = len(items)
         tier = next(t for t in tiered.tiers if t.up_to is None or count <= t.up_to)
@@ -350,46 +380,73 @@ def _tier_label(tiered: TieredPrice, index: int) -> str:
 # targets -----------------------------------------------------------------------------------
 
 
-def _unit_of(moment: float, per: Per, month: MonthInputs, interval: float) -> float:
+def _units_of(moments: Floats, per: Per, month: MonthInputs, interval: float) -> list[float]:
+    """The measured unit (month, interval or local day) each moment falls in."""
     if per == Per.MONTH:
-        return month.start
+        return [month.start] * len(moments)
     if per == Per.INTERVAL:
-        return interval_start(moment, interval)
-    days = month.days or [month.start]
-    return days[max(0, bisect.bisect_right(days, moment) - 1)]
+        return [interval_start(moment, interval) for moment in moments.tolist()]
+    days = np.asarray(month.days or [month.start], dtype=np.float64)
+    found = np.maximum(0, np.searchsorted(days, moments, side="right") - 1)
+    return [float(day) for day in days[found].tolist()]
 
 
-def _kpi_value(
-    target: Target, contacts: Sequence[ContactRecord], scores: Sequence[float], short: float
-) -> float | None:
-    if target.kpi == Kpi.QUALITY:
-        return sum(scores) / len(scores) if scores else None
+def _unit_of(moment: float, per: Per, month: MonthInputs, interval: float) -> float:
+    return _units_of(np.array([moment]), per, month, interval)[0]
+
+
+def _contact_kpis(
+    target: Target, contacts: ContactColumns, rows: Indices, unit: Indices, units: int, short: float
+) -> list[float | None]:
+    """The target's KPI over each unit's contacts (`unit[i]`: the unit of row `rows[i]`)."""
     if target.kpi == Kpi.CSAT:
-        return csat_from_scores(c.csat for c in contacts if c.csat is not None)
-    counted = [c for c in contacts if not is_short_abandon(c, short)]
-    answered = [c for c in counted if c.answered_at is not None]
-    abandoned = [c for c in counted if c.abandoned_at is not None]
+        csat = contacts.csat[rows]
+        scored = ~np.isnan(csat)
+        responses = np.bincount(unit[scored], minlength=units)
+        satisfied = np.bincount(
+            unit[scored & np.isin(csat, sorted(CSAT_SATISFIED))], minlength=units
+        )
+        return [
+            csat_top_two_box(int(yes), int(count))
+            for yes, count in zip(satisfied.tolist(), responses.tolist(), strict=True)
+        ]
+    nothing = np.full(len(rows), np.nan)
+    columns = KpiColumns(
+        arrived_at=contacts.arrived_at[rows],
+        answered_at=contacts.answered_at[rows],
+        abandoned_at=contacts.abandoned_at[rows],
+        ended_at=nothing,
+        talk_seconds=np.zeros(len(rows)),
+        wrap_up_seconds=np.zeros(len(rows)),
+        threshold=np.full(len(rows), float(target.threshold_seconds)),
+    )
+    summaries = summaries_by_group(unit, units, columns, short_abandon_seconds=short, now=None)
     if target.kpi == Kpi.ABANDONMENT:
-        return abandonment_rate(len(abandoned), len(answered))
-    limit = target.threshold_seconds
-    within = sum(1 for c in answered if (c.wait_seconds or 0.0) <= limit)
-    after = sum(1 for c in abandoned if (c.wait_seconds or 0.0) > limit)
-    return service_level(within, len(answered), after)
+        return [summary.abandonment_rate for summary in summaries]
+    return [summary.service_level for summary in summaries]
 
 
 def _target_lines(
     activity: Activity,
     index: int,
     target: Target,
+    contacts: ContactColumns,
     month: MonthInputs,
     base: Decimal,
     interval: float,
     terms: ContractTerms,
 ) -> list[Line]:
-    contacts: dict[float, list[ContactRecord]] = defaultdict(list)
-    for contact in month.contacts:
-        if _in_month(contact, activity, month):
-            contacts[_unit_of(contact.arrived_at, target.per, month, interval)].append(contact)
+    rows = np.flatnonzero(_in_month(contacts, activity, month))
+    found, unit = np.unique(
+        np.array(_units_of(contacts.arrived_at[rows], target.per, month, interval)),
+        return_inverse=True,
+    )
+    measured = found.tolist()
+    offered = dict(zip(measured, np.bincount(unit, minlength=len(found)).tolist(), strict=True))
+    values: dict[float, float | None] = {}
+    if target.kpi != Kpi.QUALITY:
+        kpis = _contact_kpis(target, contacts, rows, unit, len(found), terms.short_abandon_seconds)
+        values = dict(zip(measured, kpis, strict=True))
     scores: dict[float, list[float]] = defaultdict(list)
     for score in month.quality:
         if score.queue in activity.queues and month.start <= score.at < month.end:
@@ -401,9 +458,9 @@ def _target_lines(
     label = f"{target.kpi}/{target.per}#{index + 1}"
     in_band: dict[int, list[BasisItem]] = defaultdict(list)
     excused: list[BasisItem] = []
-    for unit in sorted(contacts.keys() | scores.keys()):
-        value = _kpi_value(
-            target, contacts.get(unit, ()), scores.get(unit, ()), terms.short_abandon_seconds
+    for moment in sorted(offered.keys() | scores.keys()):
+        value = (
+            _quality(scores.get(moment, ())) if target.kpi == Kpi.QUALITY else values.get(moment)
         )
         if value is None:
             continue
@@ -411,10 +468,10 @@ def _target_lines(
         if band is None:
             continue
         amount = _band_amount(target, band, base)
-        if amount < 0 and _excused(target, unit, len(contacts.get(unit, ())), forecast):
-            excused.append(BasisItem(ONE, interval_start=unit))
+        if amount < 0 and _excused(target, moment, offered.get(moment, 0), forecast):
+            excused.append(BasisItem(ONE, interval_start=moment))
             continue
-        in_band[band].append(BasisItem(ONE, interval_start=unit))
+        in_band[band].append(BasisItem(ONE, interval_start=moment))
     lines = [
         priced_line(
             activity=activity.code,
@@ -441,6 +498,10 @@ def _target_lines(
     if target.penalty_cap is not None and total < -target.penalty_cap:
         lines.append(_fixed(activity.code, Unit.TARGET_CAP, label, -target.penalty_cap - total))
     return lines
+
+
+def _quality(scores: Sequence[float]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
 
 
 def _band_amount(target: Target, band: int, base: Decimal) -> Decimal:

@@ -11,12 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
 HOUR_STEP = Decimal("0.0001")
 
 
@@ -47,6 +52,48 @@ class BasisItem:
     interval_start: float | None = None
 
 
+class ContactBasis(Sequence[BasisItem]):
+    """Contacts behind a line, one each (quantity 1), as two columns of ids (contact, agent or
+    None). A line of a million contacts is priced, fingerprinted and stored from the columns;
+    its `BasisItem`s are built only when read one by one (a drill-down)."""
+
+    __slots__ = ("agent_ids", "contact_ids")
+
+    def __init__(self, contact_ids: npt.NDArray[np.object_], agent_ids: npt.NDArray[np.object_]):
+        self.contact_ids = contact_ids
+        self.agent_ids = agent_ids
+
+    def __len__(self) -> int:
+        return len(self.contact_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> BasisItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> ContactBasis: ...
+    def __getitem__(self, index: int | slice) -> BasisItem | ContactBasis:
+        if isinstance(index, slice):
+            return ContactBasis(self.contact_ids[index], self.agent_ids[index])
+        return BasisItem(ONE, agent_id=self.agent_ids[index], contact_id=self.contact_ids[index])
+
+    def __iter__(self) -> Iterator[BasisItem]:
+        for contact, agent in zip(self.contact_ids.tolist(), self.agent_ids.tolist(), strict=True):
+            yield BasisItem(ONE, agent_id=agent, contact_id=contact)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ContactBasis):
+            return bool(
+                np.array_equal(self.contact_ids, other.contact_ids)
+                and np.array_equal(self.agent_ids, other.agent_ids)
+            )
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def quantity(self) -> Decimal:
+        return Decimal(len(self))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Line:
     """`label` tells lines of one unit apart (the band, the target, the tier)."""
@@ -57,7 +104,7 @@ class Line:
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal
-    basis: tuple[BasisItem, ...] = ()
+    basis: Sequence[BasisItem] = ()  # a tuple, or a ContactBasis
     adjusts: str = ""  # the month (YYYY-MM) an adjustment line corrects; "" otherwise
 
     @property
@@ -83,7 +130,11 @@ def priced_line(
     basis: Sequence[BasisItem],
 ) -> Line:
     """A line whose quantity is the sum of its basis and amount quantity x price."""
-    quantity = sum((item.quantity for item in basis), Decimal(0))
+    if isinstance(basis, ContactBasis):
+        quantity = basis.quantity
+    else:
+        basis = tuple(basis)
+        quantity = sum((item.quantity for item in basis), Decimal(0))
     return Line(
         activity=activity,
         unit=unit,
@@ -91,7 +142,7 @@ def priced_line(
         quantity=quantity,
         unit_price=unit_price,
         amount=money(quantity * unit_price),
-        basis=tuple(basis),
+        basis=basis,
     )
 
 
@@ -174,6 +225,9 @@ def lines_digest(lines: Sequence[Line]) -> str:
                 [*head, f"{line.unit_price:.4f}", f"{line.amount:.2f}", line.adjusts]
             ).encode()
         )
+        if isinstance(line.basis, ContactBasis):
+            digest.update(_contacts_json(line.basis).encode())
+            continue
         quantities: dict[Decimal, str] = {}
         for item in line.basis:
             quantity = quantities.get(item.quantity)
@@ -197,3 +251,21 @@ def _item_json(quantity: str, item: BasisItem) -> str:
         return json.dumps([quantity, item.agent_id, item.contact_id, start])
     moment = "null" if start is None else json.dumps(start)
     return f'["{quantity}", {agent}, {contact}, {moment}]'
+
+
+def _numeric(ids: list[str]) -> bool:
+    joined = "".join(ids)
+    return joined.isascii() and joined.isdigit() and all(ids)
+
+
+def _contacts_json(basis: ContactBasis) -> str:
+    """`_item_json` of each contact of `basis`, joined; with two joins for numeric ids
+    (`["1.0000", "agent", "contact", null]` each)."""
+    contacts = basis.contact_ids.tolist()
+    agents = basis.agent_ids.tolist()
+    if not contacts:
+        return ""
+    if None in agents or not (_numeric(contacts) and _numeric(agents)):
+        return "".join(_item_json("1.0000", item) for item in basis)
+    pairs = '", null]["1.0000", "'.join(map('", "'.join, zip(agents, contacts, strict=True)))
+    return f'["1.0000", "{pairs}", null]'

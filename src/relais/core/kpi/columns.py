@@ -8,7 +8,10 @@ then reading `summary(now)` gives: counts by `bincount`, sums by weighted `binco
 adds in array order, as the accumulator does, so the floats are the same to the last bit),
 maxima by `maximum.at`.
 
-Scope: contacts without hold time, transfer or survey scores (what the simulator records).
+`first_contact_outcomes` is `FcrTracker.outcomes` for contacts as arrays.
+
+Scope of `summaries_by_group`: contacts without hold time, transfer or survey scores (what
+the simulator records).
 Times are floats (seconds since the epoch) with NaN where a thing did not happen.
 """
 
@@ -21,7 +24,7 @@ import numpy.typing as npt
 
 from relais.core.kpi.summary import KpiSummary
 
-__all__ = ["ContactColumns", "summaries_by_group"]
+__all__ = ["ContactColumns", "first_contact_outcomes", "summaries_by_group"]
 
 type Floats = npt.NDArray[np.float64]
 
@@ -117,3 +120,32 @@ def summaries_by_group(
             )
         )
     return summaries
+
+
+PENDING = -1
+
+
+def first_contact_outcomes(
+    customer: npt.NDArray[np.intp],
+    arrived_at: Floats,
+    *,
+    window_seconds: float,
+    as_of: float | None,
+) -> npt.NDArray[np.int8]:
+    """What `FcrTracker.outcomes` gives for each contact noted in array order (`customer`:
+    a number per customer): 1 resolved, 0 not, PENDING while its window is open. Each
+    customer's contacts are taken by arrival, ties in array order, as the tracker sorts them."""
+    order = np.lexsort((np.arange(len(customer)), arrived_at, customer))
+    ours, arrived = customer[order], arrived_at[order]
+    repeated = np.zeros(len(order), dtype=np.bool_)
+    repeated[:-1] = ours[1:] == ours[:-1]
+    gap = np.full(len(order), np.inf)
+    gap[:-1] = arrived[1:] - arrived[:-1]
+    if as_of is None:
+        closed = np.ones(len(order), dtype=np.bool_)
+    else:
+        closed = as_of >= arrived + window_seconds
+    outcome = np.where(repeated, gap > window_seconds, np.where(closed, 1, PENDING))
+    result = np.empty(len(order), dtype=np.int8)
+    result[order] = outcome
+    return result
