@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 from collections.abc import Iterator
@@ -211,10 +212,42 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="50 agents, 60,000 contacts, 6,000 answers"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="write into the database of URL itself and keep it; a year already there "
+        "(as many contacts and answers) is measured again without being rebuilt",
+    )
     args = parser.parse_args()
     if args.quick:
         args.agents, args.contacts, args.answers = 50, 60_000, 6_000
-    on_scratch_database(args.database_url, lambda: _run(args))
+    if args.keep and args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.config.settings")
+        _run(args)
+    else:
+        on_scratch_database(args.database_url, lambda: _run(args))
+
+
+def _built(args: argparse.Namespace) -> tuple[dict[str, Any], dt.datetime, dt.datetime] | None:
+    """The year a `--keep` run left in the database, when it has the size asked for."""
+    from django.db.models import Max
+
+    from relais.apps.accounts.models import User
+    from relais.apps.interactions.models import Contact
+    from relais.apps.satisfaction.models import SurveyAnswer
+
+    contacts, answers = Contact.objects.count(), SurveyAnswer.objects.count()
+    if contacts == 0:
+        return None
+    if (contacts, answers) != (args.contacts, args.answers):
+        raise SystemExit(
+            f"--keep: the database holds {contacts} contacts and {answers} answers, not "
+            f"{args.contacts} and {args.answers}; give an empty database"
+        )
+    latest = Contact.objects.aggregate(latest=Max("created_at"))["latest"]
+    end = latest.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return {"director": User.objects.get(username="director")}, end - dt.timedelta(days=365), end
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -229,11 +262,13 @@ def _run(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     with stopwatch() as filling:
-        world, start, end = _fill(args)
+        built = _built(args) if args.keep else None
+        world, start, end = built or _fill(args)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
-    print(f"{connection.vendor}: a year written in {filling[0]:.0f} s", flush=True)
+    done = "found" if built else "written"
+    print(f"{connection.vendor}: a year {done} in {filling[0]:.0f} s", flush=True)
     with stopwatch() as recompute:
         counts = fcr_recompute(window_days=7, as_of=end)
     query = LeagueQuery(start=start.date(), end=end.date(), level="agent")
