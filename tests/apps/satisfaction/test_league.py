@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.routing.models import Queue
+from relais.apps.satisfaction.fcr import CELL_FIELDS
 from relais.apps.satisfaction.league import LEVELS, MEASURES, LeagueQuery, league
 from relais.apps.satisfaction.models import (
+    FcrCell,
     FcrJudgement,
     FcrOutcome,
     SurveyAnswer,
@@ -59,6 +61,7 @@ def _year(world: World, queue: Queue, *, contacts: int, answers: int) -> None:
     )
     survey = policy(queue)
     invitations, judgements = [], []
+    cells: dict[tuple[Any, ...], FcrCell] = {}
     for index, contact in enumerate(made):
         agent = rng.choice(agents) if rng.random() < 0.95 else None
         attribution: dict[str, Any] = {
@@ -71,9 +74,13 @@ def _year(world: World, queue: Queue, *, contacts: int, answers: int) -> None:
             "reason": rng.choice(REASONS),
             "wait_band": rng.choice(bands),
         }
+        key = tuple(_attribute(attribution, name) for name in CELL_FIELDS)
+        if key not in cells:
+            cells[key] = FcrCell(code=len(cells) + 1, **dict(zip(CELL_FIELDS, key, strict=True)))
         judgements.append(
             FcrJudgement(
                 contact=contact,
+                cell=cells[key],
                 arrived_at=contact.created_at,
                 outcome=rng.choice(list(FcrOutcome)),
                 **attribution,
@@ -90,6 +97,7 @@ def _year(world: World, queue: Queue, *, contacts: int, answers: int) -> None:
                     **attribution,
                 )
             )
+    FcrCell.objects.bulk_create(cells.values())
     FcrJudgement.objects.bulk_create(judgements)
     SurveyInvitation.objects.bulk_create(invitations)
 
@@ -107,6 +115,13 @@ def _year(world: World, queue: Queue, *, contacts: int, answers: int) -> None:
         )
         for invitation in SurveyInvitation.objects.all()
     )
+
+
+def _attribute(attribution: dict[str, Any], name: str) -> Any:
+    if name in attribution:
+        return attribution[name]
+    related = attribution[name.removesuffix("_id")]
+    return None if related is None else related.pk
 
 
 def _scores() -> list[tuple[dict[str, Any], dict[str, Tally]]]:

@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
-from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome, SurveyAnswer
 from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -125,11 +127,33 @@ _FCR_COUNTS = {
 }
 
 
+@contextmanager
+def _reading() -> Iterator[None]:
+    """One transaction for the league's reads; on PostgreSQL without JIT (compiling took a
+    tenth of a second and saved nothing) and with room to group a year in memory (with the
+    default 4 MB a year of judgements spilled to disk: bench.quality_report)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _grouped(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a grouped query as the database returns them: ids, codes and counts need
+    none of the ORM's per-value conversions (which took a second over a year's rows)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Answers counted per attribution and stratum: the group fields, the stratum fields,
     then the counts of `_ANSWER_COUNTS` (one row per agent and stratum)."""
     keys = ["invitation__" + name for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS)]
-    return list(
+    return _grouped(
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .order_by()
         .values(*keys)
@@ -140,15 +164,25 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
 
 def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
-    the counts of `_FCR_COUNTS`."""
-    keys = [*_GROUP_FIELDS, *_STRATUM_FIELDS]
-    return list(
+    the counts of `_FCR_COUNTS`. Counted per cell (one integer) then joined to the cells'
+    fields: grouping a year of judgements by the eight columns took five times longer."""
+    counted = (
         FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
         .order_by()
-        .values(*keys)
+        .values(numbered=F("cell_id"))
         .annotate(**_FCR_COUNTS)
-        .values_list(*keys, *_FCR_COUNTS)
     )
+    sql, params = counted.query.sql_with_params()
+    column = {f.attname: f.column for f in FcrCell._meta.concrete_fields}
+    fields = ", ".join(f'c."{column[name]}"' for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS))
+    counts = ", ".join(f'j."{name}"' for name in _FCR_COUNTS)
+    joined = (
+        f"SELECT {fields}, {counts} FROM ({sql}) j"  # noqa: S608 - names from the models
+        f' JOIN "{FcrCell._meta.db_table}" c ON c."{column["code"]}" = j."numbered"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(joined, params)
+        return cursor.fetchall()
 
 
 _LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIELD.items()}
@@ -315,7 +349,9 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
     each measure with the overall figure and the visible groups; pairs after Holm's correction
     among the visible groups."""
     scope = scope_for(viewer)
-    cells, counts, fcr_found = _cells(query)
+    with _reading():
+        cells, counts, fcr_found = _cells(query)
+        trend = weekly_trend(scope=scope, query=query)
     levels = LEVELS if all_levels else (query.level,)
     tables: dict[str, LevelTable] = {}
     overall: dict[str, tuple[LeagueRow[str], npt.NDArray[np.float64]]] = {}
@@ -349,7 +385,7 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
         coverage={g: c for g, c in level_coverage.items() if visible is None or g in visible},
         overall_coverage=overall_coverage,
         reason_mix=reason_mix(fcr_found, scope=scope),
-        trend=weekly_trend(scope=scope, query=query),
+        trend=trend,
     )
 
 
@@ -383,7 +419,7 @@ def weekly_trend(*, scope: Scope, query: LeagueQuery) -> dict[str, Any]:
     rows = (
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .exclude(agent_csat=None)
-        .annotate(week=TruncWeek("answered_at"))
+        .annotate(week=TruncWeek("answered_at", output_field=DateField()))
         .order_by()
         .values_list("week", level_field)
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(agent_csat__gte=4)))
@@ -391,7 +427,7 @@ def weekly_trend(*, scope: Scope, query: LeagueQuery) -> dict[str, Any]:
     weeks: set[dt.date] = set()
     series: dict[Any, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for week, group, n, ok in rows:
-        day = week.date() if isinstance(week, dt.datetime) else week
+        day = week.date() if isinstance(week, dt.datetime) else week  # SQLite gives datetimes
         weeks.add(day)
         for key in ("", group):
             if key == "" or (group is not None and (visible is None or group in visible)):
