@@ -61,9 +61,9 @@ def _organisation(agents: int, partners: int) -> dict[str, Any]:
     teams: dict[int, Team] = {}
     made = []
     for index, user in enumerate(users):
-        site = sites[index % len(sites)]
-        team_key = index // 20
+        team_key = index // 20  # teams of 20 taken in turn by the sites (all of them staffed)
         if team_key not in teams:
+            site = sites[team_key % len(sites)]
             teams[team_key] = Team.objects.create(name=f"Team {team_key}", site=site)
         team = teams[team_key]
         made.append(Agent(user=user, site=team.site, team=team, employment=Employment.INTERNAL))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -195,11 +195,11 @@ class _Coder:
 
     codes: dict[Any, int] = field(default_factory=dict)
 
-    def column(self, values: Iterable[Any], count: int) -> npt.NDArray[np.intp]:
+    def column(self, values: Sequence[Any]) -> npt.NDArray[np.intp]:
         codes = self.codes
-        return np.fromiter(
-            (codes.setdefault(v, len(codes)) for v in values), dtype=np.intp, count=count
-        )
+        for value in dict.fromkeys(values):  # the distinct values, in the order met
+            codes.setdefault(value, len(codes))
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
 
     @property
     def values(self) -> list[Any]:
@@ -218,14 +218,13 @@ class _Columns:
     def of(
         cls, rows: list[tuple[Any, ...]], counted: int, coders: dict[str, _Coder], strata: _Coder
     ) -> _Columns:
-        count = len(rows)
+        columns = list(zip(*rows, strict=True)) or [()] * (_WIDTH + counted)
         groups = {
-            level: coders[level].column((row[index] for row in rows), count)
-            for level, index in _LEVEL_INDEX.items()
+            level: coders[level].column(columns[index]) for level, index in _LEVEL_INDEX.items()
         }
-        stratum = strata.column((row[len(_GROUP_FIELDS) : _WIDTH] for row in rows), count)
-        counts = np.array([row[_WIDTH:] for row in rows], dtype=np.float64)
-        return cls(groups, stratum, counts.reshape(count, counted))
+        stratum = strata.column(list(zip(*columns[len(_GROUP_FIELDS) : _WIDTH], strict=True)))
+        counts = np.array(columns[_WIDTH:], dtype=np.float64).reshape(counted, len(rows))
+        return cls(groups, stratum, counts.T)
 
 
 def _cells(
@@ -250,19 +249,13 @@ def _cells(
         "resolved": (answers, res_n, res_ok, res_ok),
         "fcr": (fcr, judged, resolved, resolved),
     }
-    cells: dict[str, dict[str, CellColumns[Any]]] = {}
-    for level in LEVELS:
-        cells[level] = {}
-        for measure, (columns, n, total, squares) in sources.items():
-            keep = n > 0
+    cells: dict[str, dict[str, CellColumns[Any]]] = {level: {} for level in LEVELS}
+    for measure, (columns, n, total, squares) in sources.items():
+        keep = n > 0
+        kept = (columns.stratum[keep], n[keep], total[keep], squares[keep])
+        for level in LEVELS:
             cells[level][measure] = CellColumns(
-                coders[level].values,
-                columns.groups[level][keep],
-                columns.stratum[keep],
-                n[keep],
-                total[keep],
-                squares[keep],
-                len(strata.codes),
+                coders[level].values, columns.groups[level][keep], *kept, len(strata.codes)
             )
     return cells, _Counts(fcr, coders, handled, identified, pending), fcr_found
 
