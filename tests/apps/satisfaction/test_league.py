@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.routing.models import Queue
+from relais.apps.satisfaction import league as satisfaction_league
 from relais.apps.satisfaction.fcr import CELL_FIELDS
 from relais.apps.satisfaction.league import LEVELS, MEASURES, LeagueQuery, league
 from relais.apps.satisfaction.models import (
@@ -224,3 +225,30 @@ def test_every_level_and_measure_equals_the_definition(world: World) -> None:
     assert found.reason_mix[""] == pytest.approx(
         {reason: reasons.count(reason) / len(reasons) for reason in REASONS}
     )
+
+
+def test_the_hand_written_reads_equal_their_orm_equivalents(world: World) -> None:
+    # given judged and answered contacts
+    queue = orders_queue(world)
+    _year(world, queue, contacts=300, answers=120)
+    start, end = timezone.now() - dt.timedelta(days=90), timezone.now()
+    keys = [*satisfaction_league._GROUP_FIELDS, *satisfaction_league._STRATUM_FIELDS]
+    # when the league reads them, then it finds what the ORM groups by the eight columns
+    judged = (
+        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
+        .order_by()
+        .values(*keys)
+        .annotate(**satisfaction_league._FCR_COUNTS)
+        .values_list(*keys, *satisfaction_league._FCR_COUNTS)
+    )
+    assert Counter(satisfaction_league.fcr_rows(start, end)) == Counter(judged)
+    answered = ["invitation__" + key for key in keys]
+    answers = (
+        SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .order_by()
+        .values(*answered)
+        .annotate(**satisfaction_league._ANSWER_COUNTS)
+        .values_list(*answered, *satisfaction_league._ANSWER_COUNTS)
+    )
+    assert Counter(satisfaction_league.answer_rows(start, end)) == Counter(answers)
+    assert len(judged) > 20

@@ -12,21 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncWeek
 
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
-from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.queries import counted_per_cell, plain_rows, reading
 from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -127,33 +126,11 @@ _FCR_COUNTS = {
 }
 
 
-@contextmanager
-def _reading() -> Iterator[None]:
-    """One transaction for the league's reads; on PostgreSQL without JIT (compiling took a
-    tenth of a second and saved nothing) and with room to group a year in memory (with the
-    default 4 MB a year of judgements spilled to disk: bench.quality_report)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-        yield
-
-
-def _grouped(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a grouped query as the database returns them: ids, codes and counts need
-    none of the ORM's per-value conversions (which took a second over a year's rows)."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Answers counted per attribution and stratum: the group fields, the stratum fields,
     then the counts of `_ANSWER_COUNTS` (one row per agent and stratum)."""
     keys = ["invitation__" + name for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS)]
-    return _grouped(
+    return plain_rows(
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .order_by()
         .values(*keys)
@@ -164,25 +141,12 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
 
 def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
-    the counts of `_FCR_COUNTS`. Counted per cell (one integer) then joined to the cells'
-    fields: grouping a year of judgements by the eight columns took five times longer."""
-    counted = (
-        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
-        .order_by()
-        .values(numbered=F("cell_id"))
-        .annotate(**_FCR_COUNTS)
+    the counts of `_FCR_COUNTS` (counted per cell, then the cells' fields joined)."""
+    return counted_per_cell(
+        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end),
+        (*_GROUP_FIELDS, *_STRATUM_FIELDS),
+        _FCR_COUNTS,
     )
-    sql, params = counted.query.sql_with_params()
-    column = {f.attname: f.column for f in FcrCell._meta.concrete_fields}
-    fields = ", ".join(f'c."{column[name]}"' for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS))
-    counts = ", ".join(f'j."{name}"' for name in _FCR_COUNTS)
-    joined = (
-        f"SELECT {fields}, {counts} FROM ({sql}) j"  # noqa: S608 - names from the models
-        f' JOIN "{FcrCell._meta.db_table}" c ON c."{column["code"]}" = j."numbered"'
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(joined, params)
-        return cursor.fetchall()
 
 
 _LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIELD.items()}
@@ -342,7 +306,7 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
     each measure with the overall figure and the visible groups; pairs after Holm's correction
     among the visible groups."""
     scope = scope_for(viewer)
-    with _reading():
+    with reading():
         cells, counts, fcr_found = _cells(query)
         trend = weekly_trend(scope=scope, query=query)
     levels = LEVELS if all_levels else (query.level,)
