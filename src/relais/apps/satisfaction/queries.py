@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 
 from relais.apps.satisfaction.models import FcrCell
 
@@ -57,3 +57,14 @@ def counted_per_cell(
         cursor.execute(joined, params)
         found: list[tuple[Any, ...]] = cursor.fetchall()
     return found
+
+
+def analyse(*models: type[Model]) -> None:
+    """PostgreSQL's statistics of tables just rewritten: without them the planner took a
+    year of judgements for 7,000 rows, read them without parallel workers and the league's
+    count per cell took 4.4 s instead of 1.3 (bench.quality_report)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
