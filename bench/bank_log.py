@@ -9,9 +9,11 @@ stops with `MalformedInput`, which names them.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, tolerant
@@ -177,6 +179,15 @@ def busy_while_waiting(calls: list[Call], gap: float) -> tuple[float, float]:
     not serving then were not ready (after-call work, other tasks): 1 - serving / present
     is the share of presence the log shows unavailable.
     """
+    return busy_by_waiting(calls, gap, (1,))[1]
+
+
+def busy_by_waiting(
+    calls: list[Call], gap: float, least: tuple[int, ...]
+) -> dict[int, tuple[float, float]]:
+    """`busy_while_waiting` by the number of callers waiting: for each count of `least`
+    (increasing), agent-seconds present and serving while at least that many and fewer
+    than the next count waited. The log shows agents readier as the queue grows."""
     changes: list[tuple[float, int, int]] = []  # (moment, 0 waiting | 1 present | 2 serving, ±1)
     for call in calls:
         if call.wait > 0:
@@ -188,15 +199,16 @@ def busy_while_waiting(calls: list[Call], gap: float) -> tuple[float, float]:
             changes += [(start, 1, 1), (end, 1, -1)]
     changes.sort()
     counts = [0, 0, 0]
-    present = serving = 0.0
+    sums = {count: [0.0, 0.0] for count in least}
     last = 0.0
     for moment, kind, step in changes:
-        if counts[0] > 0:
-            present += counts[1] * (moment - last)
-            serving += counts[2] * (moment - last)
+        bucket = next((c for c in reversed(least) if counts[0] >= c), None)
+        if bucket is not None:
+            sums[bucket][0] += counts[1] * (moment - last)
+            sums[bucket][1] += counts[2] * (moment - last)
         counts[kind] += step
         last = moment
-    return present, serving
+    return {count: (present, serving) for count, (present, serving) in sums.items()}
 
 
 def overtaking(calls: list[Call]) -> dict[tuple[int, int], tuple[int, float]]:
@@ -220,3 +232,41 @@ def overtaking(calls: list[Call]) -> dict[tuple[int, int], tuple[int, float]]:
                 counts[0] += 1
                 counts[1] += later.service_start < earlier.service_start
     return {key: (n, first / n) for key, (n, first) in sorted(pairs.items())}
+
+
+def gaps_while_waiting(calls: list[Call], gap: float) -> list[float]:
+    """How soon agents took their next call while callers were waiting: for each agent, the
+    seconds from the end of a service to the start of its next one (less than `gap` apart),
+    when callers waited in the queue all that time. A ready agent would have taken one at
+    once, so these are the agents' after-call times under load (and the ringing before an
+    answer). Calls of several days: each day on its own."""
+    days: dict[str, list[Call]] = defaultdict(list)
+    for call in calls:
+        days[call.day].append(call)
+    gaps: list[float] = []
+    for day_calls in days.values():
+        spans = _merge((c.arrival, c.arrival + c.wait) for c in day_calls if c.wait > 0)
+        starts = [start for start, _ in spans]
+        services: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for call in day_calls:
+            if call.served and call.server != NO_SERVER:
+                services[call.server].append((call.service_start, call.service_end))
+        for agent_services in services.values():
+            agent_services.sort()
+            for (_, end), (start, _) in pairwise(agent_services):
+                if not 0 <= start - end <= gap:
+                    continue
+                index = bisect.bisect_right(starts, end) - 1
+                if index >= 0 and spans[index][1] >= start:
+                    gaps.append(start - end)
+    return gaps
+
+
+def _merge(spans: Iterator[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged

@@ -2,7 +2,8 @@
 
     uv run python -m bench.replay_bank [--data ../shared/data/anonymous_bank_1999_january.txt]
         [--tolerance 0.001] [--fit other-days|days-before] [--unready SHARE | --no-unready]
-        [--calibration-replications 2] [--no-priority | --raw-priority]
+        [--unready-by period|day] [--calibration-replications 2]
+        [--no-priority | --raw-priority] [--no-hurry] [--no-ring] [--ready-lag]
 
 Each day is simulated from what a planner would know, never from its actual waits, outcomes
 or abandonments (BENCHMARKS.md):
@@ -15,11 +16,18 @@ or abandonments (BENCHMARKS.md):
   less than an hour apart are one shift, present from its first service to its last), the
   time-average per half hour, rounded;
 - fitted on other days (`--fit other-days`, the default) or on the days before the scored
-  one only (`--fit days-before`), never on the scored day: handling times (empirical),
+  one only (`--fit days-before`), never on the scored day: handling times (empirical, per
+  type of call when the type has 30 services or more),
   patience (Kaplan-Meier: hang-ups are events, served calls censored at their wait) and
   the share of present agents who were not ready, calibrated on those days' figures
-  (`bench.replay_calibration`); it becomes an after-call time
-  `share / (1 - share) x mean handling` after every call.
+  (`bench.replay_calibration`), for every two-hour period of the day (`--unready-by`);
+  it becomes an after-call time `share / (1 - share) x mean handling` after a call ending
+  in that period, shortened as callers wait as the log shows (`hurry_factors`,
+  `--no-hurry`); and the ringing before a caller taken from the queue is answered
+  (`ANSWER_QUANTILE` of `gaps_while_waiting`, `--no-ring`);
+- with `--ready-lag`, that after-call time is cut short while callers wait
+  (`QueueSpec.wrap_up_when_waiting`): to the gaps between an agent's calls while callers
+  waited throughout, on the training days (`gaps_while_waiting`; median 5 s on January).
 
 Printed beside the result: the presence observed shift by shift, what the simulation
 logged in and what it left ready, per period of the day, and the figures per priority
@@ -32,20 +40,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import SHARED_DATA, emit, require_data, row, stopwatch
 from bench.bank_log import (
     Call,
-    busy_while_waiting,
+    busy_by_waiting,
+    gaps_while_waiting,
     kaplan_meier,
     overtaking,
     presence,
     read_calls,
 )
-from bench.replay_calibration import FIT_RULES, GRID, Totals, choose, training_days
+from bench.replay_calibration import (
+    BAND_S,
+    FIT_RULES,
+    GRID,
+    Figures,
+    Totals,
+    choose,
+    choose_by_band,
+    training_days,
+)
 from relais.core.importing import DEFAULT_TOLERANCE, ImportReport, MalformedInput
 from relais.core.kpi import KpiConfig
 from relais.core.routing import QueueConfig, Site
@@ -62,8 +80,16 @@ from relais.core.simulation import (
 DAY = 86_400.0
 INTERVAL = 1800.0
 SHIFT_GAP = 3600.0  # an agent's services closer than this: the same shift
+type Busy = dict[int, tuple[float, float]]  # callers waiting -> agent-s present, serving
 REGULAR = 1  # the bank's regular customers; 2 are its priority customers
 REGULAR_ACTIVITY = "PS"
+WAITING_COUNTS = (1, 2, 4, 8)  # callers waiting: the steps of `hurry_factors`
+MIN_HURRY_HOURS = 20.0
+#: The answer delay (ringing, picking up) is the shortest time in which agents took a waiting
+#: caller after their last call: this quantile of those gaps (`gaps_while_waiting`); the
+#: rest of a gap is after-call work.
+ANSWER_QUANTILE = 0.1
+MIN_KIND_SERVICES = 30  # a type of call with fewer services on the training days: pooled
 SERVICE_GAP = 600.0  # the presence the replay used until December 2026, shown for comparison
 PERIODS = (("00-07", 0, 7), ("07-12", 7, 12), ("12-17", 12, 17), ("17-24", 17, 24))
 TOTAL = ("total", "", None)
@@ -101,19 +127,67 @@ class Fit:
     patience: Empirical
     mean_handling_s: float
     unready_bound: float  # share of presence not serving while callers waited: at most this
+    ready_lag: Empirical | None = None  # after-call time while callers waited (None: not used)
+    by_kind: tuple[tuple[str, Empirical], ...] = ()  # handling times per type of call
+    hurry: tuple[tuple[int, float], ...] = ()  # after-call time factor by callers waiting
+    answer_delay_s: float = 0.0  # from an agent given a waiting caller to the answer
 
     @classmethod
-    def of(cls, calls: list[Call], busy: list[tuple[float, float]]) -> Fit:
+    def of(
+        cls,
+        calls: list[Call],
+        busy: list[Busy],
+        *,
+        lag: bool = False,
+        by_kind: bool = True,
+        hurry: bool = True,
+        ring: bool = True,
+    ) -> Fit:
         services = tuple(c.service_end - c.service_start for c in calls if c.served)
-        present = sum(seconds for seconds, _ in busy)
-        serving = sum(seconds for _, seconds in busy)
+        present = sum(seconds for day in busy for seconds, _ in day.values())
+        serving = sum(seconds for day in busy for _, seconds in day.values())
         bound = max(0.0, 1 - serving / present) if present else 0.0
         mean = sum(services) / len(services)
-        return cls(Empirical(services), kaplan_meier(calls), mean, bound)
+        gaps = sorted(gaps_while_waiting(calls, SHIFT_GAP)) if lag or ring else []
+        ready = Empirical(tuple(gaps)) if gaps and lag else None
+        delay = gaps[int(ANSWER_QUANTILE * len(gaps))] if gaps and ring else 0.0
+        kinds: dict[str, list[float]] = defaultdict(list)
+        for call in calls:
+            if call.served:
+                kinds[call.kind].append(call.service_end - call.service_start)
+        laws = tuple(
+            (kind, Empirical(tuple(values)))
+            for kind, values in sorted(kinds.items())
+            if by_kind and len(values) >= MIN_KIND_SERVICES
+        )
+        factors = hurry_factors(busy, bound) if hurry else ()
+        return cls(
+            Empirical(services), kaplan_meier(calls), mean, bound, ready, laws, factors, delay
+        )
 
     def after_call_s(self, unready: float) -> float:
         """The after-call time that keeps a busy agent unready `unready` of the time."""
         return unready / (1 - unready) * self.mean_handling_s
+
+
+def hurry_factors(busy: list[Busy], bound: float) -> tuple[tuple[int, float], ...]:
+    """How the agents' after-call time follows the queue on the training days: for each
+    count of callers waiting (`WAITING_COUNTS`), the odds of a present agent not serving
+    then, over the odds of it while anyone waited (`unready_bound`); with nobody waiting,
+    as with one caller (the log cannot tell idle from unready then). A count seen for less
+    than `MIN_HURRY_HOURS` agent-hours keeps the factor of the count below."""
+    if not 0 < bound < 1:
+        return ()
+    factors: list[tuple[int, float]] = []
+    factor = 1.0
+    for count in WAITING_COUNTS:
+        present = sum(day[count][0] for day in busy if count in day)
+        serving = sum(day[count][1] for day in busy if count in day)
+        if present >= MIN_HURRY_HOURS * 3600 and 0 < serving < present:
+            share = 1 - serving / present
+            factor = share / (1 - share) / (bound / (1 - bound))
+        factors.append((count, round(factor, 4)))
+    return ((0, factors[0][1]), *factors)
 
 
 def customer_class(priority: int, kind: str, *, raw: bool = False) -> int:
@@ -132,9 +206,20 @@ def scenario_for(
     unready: float,
     replications: int,
     classes: Callable[[Call], int | None],
+    by_band: Mapping[int, float] | None = None,
 ) -> Scenario:
+    """The day's scenario: after-call time from the unready share θ, per period of the day
+    when `by_band` gives one (the day's θ for the periods it leaves out)."""
     counts = staffing(calls)
     queue = QueueConfig("calls", wrap_up_s=fit.after_call_s(unready))
+    profile = (
+        tuple(
+            fit.after_call_s(by_band.get(int(slot * INTERVAL // BAND_S), unready))
+            for slot in range(int(DAY / INTERVAL))
+        )
+        if by_band
+        else ()
+    )
     return Scenario(
         name=f"bank {day}",
         start=0.0,
@@ -148,17 +233,47 @@ def scenario_for(
             service_level_seconds=20.0, short_abandon_seconds=0.0, fcr_window_seconds=None
         ),
         sites=(Site("bank"),),
-        queues=(QueueSpec(queue, fit.handling, fit.patience),),
+        queues=(
+            QueueSpec(
+                queue,
+                fit.handling,
+                fit.patience,
+                wrap_up_when_waiting=fit.ready_lag,
+                handling_by_kind=fit.by_kind,
+                wrap_up_by_interval=profile,
+                wrap_up_by_waiting=fit.hurry,
+                answer_delay_s=fit.answer_delay_s,
+            ),
+        ),
         agents=(AgentGroup("bank", "bank", max(counts), per_interval=tuple(counts)),),
         replay=tuple(
-            ReplayArrival(c.arrival, "calls", priority=classes(c))
+            ReplayArrival(c.arrival, "calls", priority=classes(c), kind=c.kind)
             for c in sorted(calls, key=lambda c: c.arrival)
         ),
     )
 
 
-def figures(result: SimulationResult, view: tuple[str, str, None]) -> dict[str, float]:
+def figures(result: SimulationResult, view: tuple[str, str, float | None]) -> dict[str, float]:
     return {name: result.estimate(view, metric).mean or 0.0 for name, metric in METRICS.items()}
+
+
+def band_figures(result: SimulationResult) -> dict[int, Figures]:
+    """The simulated figures of each period of the day (`BAND_S`), from its intervals."""
+    totals = Totals()
+    bands = set()
+    for view in result.views("total", intervals=True):
+        band = int((view[2] or 0.0) // BAND_S)
+        bands.add(band)
+        totals.add(str(band), "simulated", figures(result, view))
+    return {band: totals.figures(str(band), "simulated") for band in bands}
+
+
+def actual_bands(calls: list[Call]) -> dict[int, Figures]:
+    """The actual figures of each period of the day, by the calls' arrival."""
+    bands: dict[int, list[Call]] = defaultdict(list)
+    for call in calls:
+        bands[int(call.arrival // BAND_S)].append(call)
+    return {band: actual(group) for band, group in bands.items()}
 
 
 def presence_by_period(
@@ -192,6 +307,19 @@ def presence_by_period(
         }
         for (name, _, _), (seen, logged, ready, sessions) in zip(PERIODS, sums, strict=True)
     ]
+
+
+def by_period(profiles: Mapping[str, Mapping[int, float]]) -> dict[str, float]:
+    """The unready share of each period of the day, averaged over the scored days."""
+    shares: dict[int, list[float]] = defaultdict(list)
+    for profile in profiles.values():
+        for band, share in profile.items():
+            shares[band].append(share)
+    hours = BAND_S / 3600
+    return {
+        f"{band * hours:02.0f}-{(band + 1) * hours:02.0f}": round(sum(v) / len(v), 4)
+        for band, v in sorted(shares.items())
+    }
 
 
 def read(path: Path, tolerance: float) -> tuple[list[Call], ImportReport]:
@@ -242,6 +370,28 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--no-unready", action="store_true", help="every present agent ready (--unready 0)"
     )
+    parser.add_argument(
+        "--unready-by",
+        choices=("period", "day"),
+        default="period",
+        help="calibrate the unready share for each two-hour period of the day, or one per day",
+    )
+    parser.add_argument(
+        "--no-hurry",
+        action="store_true",
+        help="the same after-call time whatever the queue (else shorter as it grows)",
+    )
+    parser.add_argument(
+        "--no-ring",
+        action="store_true",
+        help="a caller taken from the queue answered at once (else after the answer delay)",
+    )
+    parser.add_argument(
+        "--ready-lag",
+        action="store_true",
+        help="after-call time cut short while callers wait (to the gaps the training days "
+        "show between an agent's calls while callers waited), one agent per waiting caller",
+    )
     options = parser.parse_args()
     if not 0 <= options.tolerance < 1:
         parser.error("--tolerance is a share of the lines, from 0 to below 1")
@@ -258,34 +408,54 @@ def classes_of(options: argparse.Namespace) -> Callable[[Call], int | None]:
     return lambda call: customer_class(call.priority, call.kind, raw=options.raw_priority)
 
 
+def fit_on(
+    days: list[str],
+    by_day: dict[str, list[Call]],
+    busy: dict[str, Busy],
+    options: argparse.Namespace,
+) -> Fit:
+    """What a scored day learns from its training `days`, with the run's switches."""
+    return Fit.of(
+        [c for d in days for c in by_day[d]],
+        [busy[d] for d in days],
+        lag=options.ready_lag,
+        hurry=not options.no_hurry,
+        ring=not options.no_ring,
+    )
+
+
+type Matrix = dict[str, dict[float, Figures]]
+type BandMatrix = dict[str, dict[float, dict[int, Figures]]]
+
+
 def calibration_matrix(
     by_day: dict[str, list[Call]],
-    busy: dict[str, tuple[float, float]],
+    busy: dict[str, Busy],
     days: list[str],
     options: argparse.Namespace,
-) -> dict[str, dict[float, dict[str, float]]]:
+) -> tuple[Matrix, BandMatrix]:
     """Each day's simulated figures for every unready share of the grid, fitted as the day
-    would be scored (on its own training days under `--fit`)."""
+    would be scored (on its own training days under `--fit`): for the whole day and for
+    each period of the day."""
     classes = classes_of(options)
-    matrix: dict[str, dict[float, dict[str, float]]] = {}
+    matrix: Matrix = {}
+    bands: BandMatrix = {}
     widths = (8, 7) + (7,) * len(GRID)
     print("calibration matrix: ASA s, actual then simulated for each unready share")
     row("day", "actual", *(f"{share:.2f}" for share in GRID), widths=widths)
     for day in days:
         if not (fit_days := training_days(day, by_day, options.fit)):
             continue
-        fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+        fit = fit_on(fit_days, by_day, busy, options)
         replications = options.calibration_replications
-        matrix[day] = {
-            share: figures(
-                simulate(scenario_for(day, by_day[day], fit, share, replications, classes)),
-                TOTAL,
-            )
-            for share in GRID
-        }
+        matrix[day], bands[day] = {}, {}
+        for share in GRID:
+            result = simulate(scenario_for(day, by_day[day], fit, share, replications, classes))
+            matrix[day][share] = figures(result, TOTAL)
+            bands[day][share] = band_figures(result)
         asa = (matrix[day][share]["asa"] for share in GRID)
         row(day, actual(by_day[day])["asa"], *asa, widths=widths)
-    return matrix
+    return matrix, bands
 
 
 def main() -> None:
@@ -306,27 +476,35 @@ def main() -> None:
     print("callers who waited at once, by the log's priority: later served first (share)")
     row("earlier", *(f"{a}<-{b}" for a, b in order), widths=(8,) + (7,) * len(order))
     row("share", *(share for _, share in order.values()), widths=(8,) + (7,) * len(order))
-    busy = {day: busy_while_waiting(group, SHIFT_GAP) for day, group in by_day.items()}
+    busy = {day: busy_by_waiting(group, SHIFT_GAP, WAITING_COUNTS) for day, group in by_day.items()}
     days = sorted(day for day, group in by_day.items() if len(group) >= options.min_calls)
     real = {day: actual(by_day[day]) for day in days}
     widths = (8, 7, 9, 7, 9, 7, 9, 7, 9, 7, 7)
     totals = Totals()
     errors = []
     chosen: dict[str, float] = {}  # the unready share each scored day was simulated with
+    profiles: dict[str, dict[int, float]] = {}  # and per period of the day
     bounds: list[float] = []
+    delays: list[float] = []  # the answer delay each scored day was simulated with
     with stopwatch() as elapsed:
         with stopwatch() as calibrating:
-            matrix = (
-                {}
+            matrix, bands = (
+                ({}, {})
                 if options.unready is not None
                 else calibration_matrix(by_day, busy, days, options)
             )
+        real_bands = {day: actual_bands(by_day[day]) for day in days}
         print(
             f"unready share fixed at {options.unready}"
             if options.unready is not None
             else "unready share for each scored day: the one (grid interpolated) whose figures "
             f"pooled over its training days ({FIT_RULES[options.fit]}) are nearest the actual "
             "ones, ASA, abandonment and SL20 each in units of its target's tolerance"
+            + (
+                f"; then the same for each {BAND_S / 3600:g}-hour period of the day"
+                if options.unready_by == "period"
+                else ""
+            )
         )
         header = ("day", "served", "sim", "aband.", "sim", "ASA s", "sim", "SL20", "sim")
         row(*header, "unready", "bound", widths=widths)
@@ -338,13 +516,21 @@ def main() -> None:
                 share, _ = choose(matrix, real, calibration)
             if not fit_days or share is None:
                 continue
-            fit = Fit.of([c for d in fit_days for c in by_day[d]], [busy[d] for d in fit_days])
+            fit = fit_on(fit_days, by_day, busy, options)
+            profile = (
+                choose_by_band(bands, real_bands, calibration, share)
+                if options.unready_by == "period" and options.unready is None
+                else None
+            )
+            if profile:
+                profiles[day] = profile
             result = simulate(
-                scenario_for(day, by_day[day], fit, share, options.replications, classes)
+                scenario_for(day, by_day[day], fit, share, options.replications, classes, profile)
             )
             sim = figures(result, TOTAL)
             chosen[day] = share
             bounds.append(fit.unready_bound)
+            delays.append(fit.answer_delay_s)
             errors.append(abs(sim["served"] - real[day]["served"]) / real[day]["served"] * 100)
             totals.add("total", "actual", real[day])
             totals.add("total", "simulated", sim)
@@ -384,7 +570,14 @@ def main() -> None:
             "malformed_lines": report.skipped,
             "malformed_line_numbers": [bad.line for bad in report.malformed[:20]],
             "fitted_on": options.fit,
-            "unready_rule": "fixed" if options.unready is not None else "calibrated",
+            "ready_lag": options.ready_lag,
+            "handling_by_type": True,
+            "hurry": not options.no_hurry,
+            "answer_delay_s": round(sum(delays) / len(delays), 2) if delays else None,
+            "unready_rule": "fixed"
+            if options.unready is not None
+            else f"calibrated by {options.unready_by}",
+            "unready_by_period": by_period(profiles),
             "unready_grid": [] if options.unready is not None else list(GRID),
             "unready_share": round(sum(chosen.values()) / len(chosen), 4) if chosen else None,
             "unready_bound": round(sum(bounds) / len(bounds), 4) if bounds else None,

@@ -13,15 +13,21 @@ calibrated:
    figures interpolated linearly between the grid's points (`choose`).
 
 The scored day never enters its own calibration: neither its figures nor its fits.
+
+Unready time is not spread evenly over the day (lunch, breaks, meetings): θ is also chosen
+for every period of the day (`BAND_S`, two hours) on the figures of the training days' calls
+of that period (`choose_by_band`), the day's θ standing in for a period with too few calls.
+The matrix runs one θ for the whole day, so a period's figures there carry the queue left
+by the periods before it at that same θ: an approximation.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
-GRID = tuple(round(0.05 * step, 2) for step in range(8))  # 0 .. 0.35
+GRID = tuple(round(0.05 * step, 2) for step in range(10))  # 0 .. 0.45
 FINE_STEP = 0.0025
 #: The targets' tolerances (../shared/BENCHMARKS.md, issue 26): the error of a θ is counted
 #: in these units, so that no figure weighs more than its target allows.
@@ -30,6 +36,8 @@ ABANDON_TOLERANCE = 0.015  # points of the rate
 SL20_TOLERANCE = 0.05
 
 Figures = dict[str, float]  # served, abandoned, asa, sl20 of one day
+BAND_S = 7200.0  # the periods of the day θ is calibrated for (`choose_by_band`)
+MIN_BAND_CALLS = 300  # calls of a period over the training days, below which the day's θ
 FIT_RULES = {
     "other-days": "every other day of the file",
     "days-before": "the days before the scored one",
@@ -68,6 +76,15 @@ class Totals:
     def sl20(self, group: str, name: str) -> float:
         t = self.sums[group, name]
         return t["sl_weighted"] / max(1.0, t["weight"])
+
+    def figures(self, group: str, name: str) -> Figures:
+        t = self.sums[group, name]
+        return {
+            "served": t["served"],
+            "abandoned": t["abandoned"],
+            "asa": self.asa(group, name),
+            "sl20": self.sl20(group, name),
+        }
 
     def by_class(self, classes: Iterable[int]) -> dict[str, dict[str, float]]:
         return {
@@ -132,3 +149,30 @@ def choose(
         if value < best[1]:
             best = (theta, value)
     return best
+
+
+def choose_by_band(
+    bands: Mapping[str, Mapping[float, Mapping[int, Figures]]],
+    actual: Mapping[str, Mapping[int, Figures]],
+    days: Sequence[str],
+    fallback: float,
+) -> dict[int, float]:
+    """θ for every period of the day: the value that fits the training days' calls of that
+    period best (`choose`), or `fallback` for a period with fewer than `MIN_BAND_CALLS`
+    calls (served and abandoned) over those days."""
+    chosen = [day for day in days if day in bands]
+    periods = sorted({band for day in chosen for band in actual[day]})
+    result: dict[int, float] = {}
+    for band in periods:
+        with_calls = [day for day in chosen if band in actual[day]]
+        calls = sum(actual[d][band]["served"] + actual[d][band]["abandoned"] for d in with_calls)
+        if calls < MIN_BAND_CALLS:
+            result[band] = fallback
+            continue
+        empty: Figures = {"served": 0.0, "abandoned": 0.0, "asa": 0.0, "sl20": 0.0}
+        matrix = {
+            day: {theta: dict(row.get(band, empty)) for theta, row in bands[day].items()}
+            for day in with_calls
+        }
+        result[band], _ = choose(matrix, {d: actual[d][band] for d in with_calls}, with_calls)
+    return result

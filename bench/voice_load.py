@@ -20,9 +20,13 @@ Over the scratch database: a voice queue and its number for `--concurrent` desk-
 another for `--browser-agents` agents (a skill each, so neither takes the other's calls); a
 private Redis (the channel layer), the stack (rtpengine, Kamailio), `relais router`, `relais
 voice` and, with browser agents, uvicorn serving the desktop, on free ports. One SIPp UAC per
-kind of agent places its calls at `--rate` per second, at most as many at once as that kind
-has agents, each streaming G.711 A-law for `--hold-s`. Every process is stopped by its PID at
-the end, on failure too (Run.stop); the logs stay in the printed directory.
+kind of agent places its calls at `--rate` per second, at most `--concurrent` (or
+`--browser-agents`) at once, each streaming G.711 A-law for `--hold-s`. Each kind has a tenth
+more agents than calls at once (`with_spares`, at least one): SIPp places a new call as soon as
+one ends, before the record has freed that call's agent, and with no spare agent that call
+would wait in the queue; the setup time measures the path, not a queue with nobody free.
+Every process is stopped by its PID at the end, on failure too (Run.stop); the logs stay in the
+printed directory.
 
 Figures: `concurrent_calls` (both kinds), `calls`, `failed_calls` (SIPp's), `setup_p50_ms` /
 `setup_p99_ms` (the call's record created -> the agent's phone ringing, `call.ringing` in the
@@ -58,6 +62,12 @@ DIALLED = "+33199000199"  # the desk-phone agents' queue
 DIALLED_WEB = "+33199000198"  # the browser agents' queue
 SIP_SECRET = "bench"  # noqa: S105 (Kamailio's and the softphones' shared secret, this run only)
 SIPP = [*SIPP_BASE, "-trace_stat", "-stf"]
+
+
+def with_spares(calls_at_once: int) -> int:
+    """The agents of one kind: the calls at once and a tenth more (at least one; none for no
+    calls), so a call never waits for the agent of the call that just ended."""
+    return calls_at_once + max(1, -(-calls_at_once // 10)) if calls_at_once else 0
 
 
 def seed(agents: int, phone_port: int) -> None:
@@ -213,6 +223,7 @@ def main() -> None:
         "sip_agent_calls": calls,
         "browser_agents": args.browser_agents,
         "browser_agent_calls": browser_calls,
+        "agents": with_spares(args.concurrent) + with_spares(args.browser_agents),
         "hold_s": args.hold_s,
     }
     from relais.apps.voice.stack.processes import voice_stack_missing
@@ -360,14 +371,17 @@ class Run:
             "RELAIS_SECRET_KEY": secrets.token_urlsafe(50),
         }
         self.processes["redis"], env["REDIS_URL"] = start_redis(work)
-        seed_code = f"from bench.voice_load import seed; seed({args.concurrent}, {self.phone_port})"
+        seed_code = (
+            "from bench.voice_load import seed; "
+            f"seed({with_spares(args.concurrent)}, {self.phone_port})"
+        )
         if child(seed_code, env).wait():
             raise RuntimeError("seeding the database failed")
         sessions: list[str] = []
         if args.browser_agents:
             seeded = child(
                 "from bench.voice_browsers import seed_browser_agents as s; "
-                f"s({args.browser_agents}, {DIALLED_WEB!r})",
+                f"s({with_spares(args.browser_agents)}, {DIALLED_WEB!r})",
                 env,
                 stdout=subprocess.PIPE,
             )
@@ -387,6 +401,8 @@ class Run:
                     f"127.0.0.1:{self.voice_port}",
                     "--ng",
                     f"{ng_host}:{ng_port}",
+                    "--dtmf",
+                    "{}:{}".format(*self.stack.dtmf_address or ("", "")).strip(":"),
                     "--proxy",  # browser agents' registrations are Kamailio's
                     "{}:{}".format(*self.stack.sip_address),
                 ],

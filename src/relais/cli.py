@@ -24,6 +24,7 @@ relais backup --to DIR / relais restore --from DIR   back up / restore the datab
 relais demo                                    migrate and load the demo company (idempotent);
                                                a random secret key for this machine, once
 relais simulate scenario.toml [--compare b.toml] run a what-if scenario, write an HTML report
+                 [--live-prices]               (prices from the contracts and loaded costs)
 relais forecast --site S --queue Q --history history.csv   forecast a queue (docs/wfm-pages.md)
 relais staff --forecast ID [--service-level 0.8 ...]     agents per interval (Erlang C / A)
 relais schedule --week 2025-06-02 --site S [--site T]    schedule a week (CP-SAT)
@@ -238,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "simulate":
         from relais.simulate_cli import main as simulate
 
-        return simulate(argv[1:])
+        if "--live-prices" not in argv:
+            return simulate(argv[1:])
+        _setup_django()
+        from relais.apps.simulation.prices import scenario_priced
+
+        return simulate(argv[1:], pricing=scenario_priced)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         if not argv:

@@ -1,8 +1,12 @@
-"""`relais simulate scenario.toml [--compare other.toml] [--replications N] [--out report.html]`.
+"""`relais simulate scenario.toml [--compare other.toml] [--replications N] [--out report.html]
+[--live-prices]`.
 
 Runs the scenario (and the other one, with the same seed: common random numbers), prints
-the headline figures with their 95 % confidence intervals, and writes a self-contained
-HTML report. The progress bar goes to stderr. Pure Python: no Django needed.
+the headline figures with their 95 % confidence intervals, the cost when agent groups are
+priced and where each price came from, and writes a self-contained HTML report. The progress
+bar goes to stderr. Pure Python: no Django needed, except with `--live-prices`, where `relais`
+passes `pricing` (the groups the file leaves unpriced take the partners' contract prices and
+the sites' loaded costs from the database, docs/sourcing.md).
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relais.core.simulation import (
+    Scenario,
     ScenarioError,
     SimulationResult,
     compare,
     label,
+    load_scenario,
+    price_source,
     render_html_report,
-    run_scenario_file,
+    simulate,
 )
 
 _WIDTH = 30
@@ -59,37 +66,65 @@ def _print_summary(result: SimulationResult, lang: str) -> None:
         "average_speed_of_answer",
         "abandonment_rate",
         "occupancy",
+        "cost",
+        "cost_per_handled",
     ):
         estimate = result.estimate(view, metric)
         if estimate.mean is None:
             continue
         spread = "" if estimate.half_width is None else f" ± {estimate.half_width:.4g}"
         print(f"  {label(metric, lang):<28} {estimate.mean:.4g}{spread}")
+    for dimension in ("partner", "group"):
+        for each in result.views(dimension):
+            cost = result.estimate(each, "cost")
+            if cost.mean is not None:
+                spread = "" if cost.half_width is None else f" ± {cost.half_width:.4g}"
+                name = label(each[1], lang) if each[1] == "internal" else each[1]
+                print(f"  {label('cost', lang)} {name}: {cost.mean:.4g}{spread}")
+    for group in result.scenario.agents:
+        if group.price is not None:
+            print(
+                f"  {label('price_source', lang)} {group.name}: {price_source(group.price, lang)}"
+            )
 
 
-def main(argv: list[str] | None = None) -> int:
+type Pricing = Callable[[Scenario], Scenario]
+
+
+def _run(
+    path: Path, replications: int | None, pricing: Pricing | None, lang: str
+) -> SimulationResult:
+    scenario = load_scenario(path)
+    if pricing is not None:
+        scenario = pricing(scenario)
+    return simulate(scenario, replications=replications, progress=_progress_bar(path.name, lang))
+
+
+def main(argv: list[str] | None = None, *, pricing: Pricing | None = None) -> int:
     parser = argparse.ArgumentParser(prog="relais simulate", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
     parser.add_argument("--compare", type=Path, help="a second scenario: paired differences")
     parser.add_argument("--replications", type=int, help="override the scenario's count")
     parser.add_argument("--out", type=Path, help="HTML report (default: <scenario>.html)")
     parser.add_argument("--lang", choices=("en", "fr"), default="en")
+    parser.add_argument(
+        "--live-prices",
+        action="store_true",
+        help="price the groups the file leaves unpriced from the contracts and loaded costs "
+        "in the database (needs the `relais` command's settings)",
+    )
     args = parser.parse_args(argv)
     if args.replications is not None and args.replications < 1:
         parser.error("--replications must be at least 1")
     try:
-        first = run_scenario_file(
-            args.scenario,
-            replications=args.replications,
-            progress=_progress_bar(args.scenario.name, args.lang),
-        )
+        if args.live_prices and pricing is None:
+            raise ValueError("--live-prices needs the `relais simulate` command (the database)")
+        prices = pricing if args.live_prices else None
+        first = _run(args.scenario, args.replications, prices, args.lang)
         second = None
         if args.compare is not None:
-            second = run_scenario_file(
-                args.compare,
-                replications=args.replications or len(first.replications),
-                progress=_progress_bar(args.compare.name, args.lang),
-            )
+            count = args.replications or len(first.replications)
+            second = _run(args.compare, count, prices, args.lang)
             compare(first, second)
     except (ScenarioError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

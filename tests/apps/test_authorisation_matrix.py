@@ -416,8 +416,9 @@ def test_queues_are_read_by_everyone_and_their_status_counts_agents_in_scope(
 
 
 # Simulation: directors, planners, administrators run; quality analysts read; a scenario
-# holds every site, partner and headcount, so the roles with a partial scope (supervisors,
-# at the client's sites or a partner's, partner managers, agents) find nothing (issue 15) --
+# holds every site, partner and headcount, and a run every partner's contract prices, so the
+# roles with a partial scope (supervisors, at the client's sites or a partner's, partner
+# managers, agents) find nothing (issues 15 and 21) --
 
 SIMULATION_RUNNERS = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.PLANNER}
 SIMULATION_READERS = SIMULATION_RUNNERS | {Role.QUALITY_ANALYST}
@@ -442,8 +443,33 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
 
     orders_queue(world)
     scenario = scenario_build_from_live(actor=world.users["director"], name="Matrix")
+    carpathia_price = {
+        "group": "bucarest-1",
+        "site": "bucarest",
+        "per_hour": None,
+        "per_handled": 1.85,
+        "per_resolved": None,
+        "resolved_share": None,
+        "currency": "EUR",
+        "origin": "contract",
+        "reference": "CARP-PRICE v3",
+    }
+    cost = {"cost": {"mean": 12.5, "half_width": None, "n": 1}}
     done = SimulationRun.objects.create(
-        scenario=scenario, scenario_toml=scenario.toml, replications=1, status=RunStatus.DONE
+        scenario=scenario,
+        scenario_toml=scenario.toml,
+        replications=1,
+        status=RunStatus.DONE,
+        summary={
+            "name": "Matrix",
+            "replications": 1,
+            "seed": 1,
+            "views": [
+                {"dimension": "total", "value": "", "metrics": cost},
+                {"dimension": "partner", "value": "carpathia-cx", "metrics": cost},
+            ],
+            "prices": [carpathia_price],
+        },
     )
     proposal = ResplitProposal.objects.create(
         scenario=scenario, queue="orders", scenario_toml=scenario.toml, replications=1
@@ -487,11 +513,14 @@ def test_simulation_is_read_by_its_readers_and_written_by_its_runners(
     if reads:
         assert listed.json()["count"] == 1
         assert [item["id"] for item in runs.json()["items"]] == [done.pk]
+        assert run.json()["summary"]["prices"] == [carpathia_price]
+        assert "CARP-PRICE v3" in pages[2].content.decode()
     else:
         for response in (listed, runs, one, run):
             assert response.json()["code"] == "not_found"
-        for response in pages:
+        for response in (*pages, run):
             assert "Bucarest" not in response.content.decode()  # nor any site of the scenario
+            assert "CARP-PRICE" not in response.content.decode()  # nor another's prices
     assert created.status_code == (201 if writes else refused), role
     assert built.status_code == (201 if writes else refused), role
     assert compared.status_code == (202 if writes else refused), role

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 from bench import replay_bank
-from bench.bank_log import COLUMNS, Call, busy_while_waiting, overtaking, presence, read_calls
+from bench.bank_log import (
+    COLUMNS,
+    Call,
+    busy_by_waiting,
+    busy_while_waiting,
+    gaps_while_waiting,
+    overtaking,
+    presence,
+    read_calls,
+)
 
 from relais.core.importing import MalformedInput
 
@@ -126,6 +135,31 @@ def test_presence_and_the_unready_share_while_callers_wait() -> None:
     assert presence(calls, gap=600, interval=250, day_s=500) == [2.0, 0.0]
     present, serving = busy_while_waiting(calls, gap=600)
     assert (present, serving) == (300.0, 250.0)  # 0..150 waiting: A idle 50 s of it
+
+
+def test_presence_and_service_by_the_number_of_callers_waiting() -> None:
+    calls = [
+        _served("A", 0, 300),
+        _served("B", 0, 300),
+        _served("A", 300, 400, wait=300),  # waited 0..300
+        _served("B", 300, 400, wait=200),  # waited 100..300: two waited 100..300
+    ]
+
+    by_count = busy_by_waiting(calls, gap=600, least=(1, 2))
+
+    assert by_count == {1: (200.0, 200.0), 2: (400.0, 400.0)}
+    assert busy_while_waiting(calls, gap=600) == (600.0, 600.0)
+
+
+def test_gaps_while_waiting_are_the_agents_pauses_with_callers_in_the_queue() -> None:
+    calls = [
+        _served("A", 0, 100),
+        _served("A", 104, 200, wait=60),  # a caller waited 44..104: A's 4 s pause counts
+        _served("A", 500, 600, wait=10),  # nobody waited 200..490: A's 300 s pause does not
+        _served("A", 5000, 5100, wait=4500),  # a caller waited, but more than an hour later
+    ]
+
+    assert gaps_while_waiting(calls, gap=3600) == [4.0]
 
 
 def test_overtaking_counts_callers_served_before_an_earlier_one_still_waiting() -> None:

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 from bench import replay_bank
-from bench.bank_log import COLUMNS
-from bench.replay_bank import REGULAR, Fit, customer_class
-from bench.replay_calibration import GRID, at, choose, error, training_days
+from bench.bank_log import COLUMNS, Call
+from bench.replay_bank import MIN_KIND_SERVICES, REGULAR, Fit, customer_class, hurry_factors
+from bench.replay_calibration import (
+    GRID,
+    MIN_BAND_CALLS,
+    at,
+    choose,
+    choose_by_band,
+    error,
+    training_days,
+)
 
 from relais.core.simulation import Empirical
 
@@ -64,6 +72,48 @@ def test_the_share_chosen_fits_the_training_days_and_ignores_the_scored_one() ->
     assert share == pytest.approx(0.15)
     assert value == pytest.approx(0.0)
     assert choose(matrix, wild, DAYS)[0] > 0.15  # had it been used, it would have pulled
+
+
+def test_each_period_of_the_day_gets_the_share_that_fits_its_own_calls() -> None:
+    busy, quiet = 5, 11  # 10:00-12:00 and 22:00-24:00
+    bands = {day: {s: {busy: _row(100.0)[s], quiet: _row(40.0)[s]} for s in GRID} for day in DAYS}
+    few = {"served": MIN_BAND_CALLS / 10, "abandoned": 0.0, "asa": 30.0, "sl20": 0.6}
+    actual = {day: {busy: _figures(45.0), quiet: few} for day in DAYS}  # 0.25 fits the busy
+
+    profile = choose_by_band(bands, actual, DAYS[:3], fallback=0.1)
+
+    assert profile[busy] == pytest.approx(0.25)
+    assert profile[quiet] == 0.1  # 3 days of too few calls: the day's share
+
+
+def test_handling_times_by_type_of_call_only_for_types_seen_often_enough() -> None:
+    def served(kind: str, seconds: float) -> Call:
+        return Call("990104", 0.0, 0.0, True, 100.0, 100.0 + seconds, "ANNA", 1, kind)
+
+    hung_up = Call("990104", 0.0, 40.0, False, 0.0, 0.0, "", 1, "NE")
+    calls = [served("NW", 60.0)] * MIN_KIND_SERVICES + [served("NE", 300.0)] * 2 + [hung_up]
+
+    fit = Fit.of(calls, [{1: (1.0, 1.0)}])
+
+    assert [kind for kind, _ in fit.by_kind] == ["NW"]  # NE: two calls, the pooled law
+    assert fit.by_kind[0][1].expected == pytest.approx(60.0)
+    assert Fit.of(calls, [{1: (1.0, 1.0)}], by_kind=False).by_kind == ()
+
+
+def test_the_after_call_time_shortens_as_the_log_shows_agents_readier_with_more_waiting() -> None:
+    hour = 3600.0
+    # while 1 caller waited, agents served half their presence; 2-3: three quarters
+    busy = [{1: (40 * hour, 20 * hour), 2: (40 * hour, 30 * hour), 4: (hour, hour / 2)}]
+    bound = 1 - 50 / 81
+
+    factors = hurry_factors(busy, bound)
+
+    odds = bound / (1 - bound)
+    assert factors[0] == (0, pytest.approx(1.0 / odds, rel=1e-3))  # nobody: as with one
+    assert factors[1] == (1, pytest.approx(1.0 / odds, rel=1e-3))
+    assert factors[2] == (2, pytest.approx((1 / 3) / odds, rel=1e-3))
+    assert factors[3][1] == factors[2][1]  # 4+: one agent-hour, too little: as 2-3
+    assert hurry_factors(busy, 0.0) == ()
 
 
 def test_no_training_day_is_refused() -> None:
@@ -136,7 +186,8 @@ def test_the_bench_says_which_share_each_day_was_given_and_on_which_days(
         figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
         assert figures["fitted_on"] == rule
-        assert figures["unready_rule"] == "calibrated"
+        assert figures["unready_rule"] == "calibrated by period"
+        assert figures["unready_by_period"] == {"08-10": pytest.approx(figures["unready_share"])}
         assert list(figures["unready_by_day"]) == scored
         assert all(0 <= share <= GRID[-1] for share in figures["unready_by_day"].values())
         assert figures["priority_classes"] == 3  # 0 stays below 1 for the NW callers

@@ -13,6 +13,7 @@ from relais.core.contracts.lines import lines_total
 from relais.demo.company import load_demo_company
 from relais.demo.contracts import load_demo_contracts
 from relais.demo.queues import load_demo_queues
+from relais.demo.shifts import load_demo_shifts
 from relais.demo.surveys import load_demo_surveys
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def test_the_demo_contracts_bill_last_month_from_the_history(db: None) -> None:
     load_demo_company()
     load_demo_queues()
     load_demo_surveys(days=40, per_day=30)
+    load_demo_shifts(days=40, contacts=False)
     first = load_demo_contracts()
     again = load_demo_contracts()
 
@@ -37,6 +39,11 @@ def test_the_demo_contracts_bill_last_month_from_the_history(db: None) -> None:
         lines = statement_lines_read(statement)
         assert lines
         assert lines_total(lines) == statement.total
+    atlas = Statement.objects.get(contract__partner__name="Atlas Contact")
+    hours = [line for line in statement_lines_read(atlas) if line.unit == "productive_hour"]
+    assert hours  # billed by the hour from the agents' shifts in the state log
+    assert hours[0].quantity > 100
+    assert atlas.total > 0
     carpathia = Statement.objects.get(contract__partner__name="Carpathia CX")
     assert carpathia.total >= 1500  # its minimum commitment
     manager = User.objects.get(username="manager.atlas")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from relais.apps.sourcing.models import LoadedCost
 from tests.apps.conftest import World
+from tests.apps.contracts.fixtures import atlas_contract
 from tests.apps.routing.fixtures import orders_queue
 from tests.e2e.axe import assert_accessible
 from tests.e2e.navigation import go_to
@@ -28,7 +31,8 @@ def run_queued_jobs() -> None:
 def test_a_director_simulates_the_live_configuration(
     world: World, new_page: Any, live_server: Any, language: str
 ) -> None:
-    orders_queue(world)
+    atlas_contract(world)  # Atlas's agents at 20 EUR an hour, Lille's at its loaded cost
+    LoadedCost.objects.create(site=world.lille, per_hour=30, valid_from=dt.date(2026, 1, 1))
     director = world.users["director"]
     director.language = language
     director.save(update_fields=["language"])
@@ -58,7 +62,15 @@ def test_a_director_simulates_the_live_configuration(
 
     expect(page.locator("[data-testid=run-percent]")).to_have_text("100 %", timeout=60_000)
     expect(page.locator("[data-testid=run-status]")).to_have_text(texts[3])
-    expect(page.locator("[data-testid=headline] tbody tr")).to_have_count(8)
+    expect(page.locator("[data-testid=headline] tbody tr")).to_have_count(10)  # with costs
+    sources = page.locator("[data-testid=prices] [data-testid=price-source]")
+    contract, loaded = {"fr": ("contrat", "coût chargé"), "en": ("contract", "loaded cost")}[
+        language
+    ]
+    expect(sources.filter(has_text=f"{contract} ATLAS-2026 v1")).not_to_have_count(0)
+    expect(sources.filter(has_text=f"{loaded} ")).not_to_have_count(0)
+    expect(page.locator("[data-testid=costs]")).to_be_visible()
+    assert_accessible(page)
     report = page.frame_locator("[data-testid=report]")
     title = "Rapport de simulation" if language == "fr" else "Simulation report"
     expect(report.locator("h1")).to_contain_text(title)

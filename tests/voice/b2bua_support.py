@@ -76,8 +76,11 @@ def ack(cseq: int = 1) -> str:
     return send(in_dialog("ACK", cseq), retrans=False)
 
 
-def caller_scenario(*, hang_up_after_ms: int, reinvite: bool = False) -> str:
-    """The operator: INVITE with audio, answered, (a re-INVITE), then BYE."""
+def caller_scenario(
+    *, hang_up_after_ms: int, reinvite: bool = False, hung_up_on: bool = False
+) -> str:
+    """The operator: INVITE with audio, answered, (a re-INVITE), then BYE (`hung_up_on`: the
+    caller waits for the voice service's BYE instead, `hang_up_after_ms` ignored)."""
     steps = [
         '<Global variables="rtpport"/>',
         send(INVITE + "      " + SDP_OFFER.replace("\n", "\n      ")),
@@ -97,11 +100,14 @@ def caller_scenario(*, hang_up_after_ms: int, reinvite: bool = False) -> str:
             ack(2),
             '<Reference variables="answer"/>',
         ]
-    steps += [
-        f'<pause milliseconds="{hang_up_after_ms}"/>',
-        send(in_dialog("BYE", 3)),
-        '<recv response="200" crlf="true"/>',
-    ]
+    if hung_up_on:
+        steps += ['<recv request="BYE"/>', send(reply("200 OK", tag=False), retrans=False)]
+    else:
+        steps += [
+            f'<pause milliseconds="{hang_up_after_ms}"/>',
+            send(in_dialog("BYE", 3)),
+            '<recv response="200" crlf="true"/>',
+        ]
     return scenario("caller", *steps)
 
 
@@ -197,6 +203,7 @@ class RtpEndpoint:
         self.ssrcs: Counter[int] = Counter()  # packets received per SSRC
         self.music_times: list[float] = []  # when each music packet came (time.time())
         self.echo_times: list[float] = []
+        self.keys: list[str] = []
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -209,12 +216,28 @@ class RtpEndpoint:
         self.thread.join(5)
         self.sock.close()
 
+    def press(self, keys: str) -> None:
+        """Press `keys` on the caller's keypad: RFC 4733 events (payload 101, as offered) in
+        the stream, 100 ms each with 100 ms of audio between."""
+        self.keys.extend(keys)
+
+    def _key_packets(self, key: str) -> list[tuple[bool, bytes]]:
+        """(marker, payload) of one key: 5 packets as it is held, 3 end packets."""
+        import struct
+
+        event = "0123456789*#ABCD".index(key)
+        packets = [(i == 0, struct.pack("!BBH", event, 10, 160 * (i + 1))) for i in range(5)]
+        packets += [(False, struct.pack("!BBH", event, 0x80 | 10, 800))] * 3
+        return packets + [(False, b"")] * 5  # audio again between two keys
+
     def _run(self) -> None:
         import struct
 
         peer = None
         seq = 0
         next_send = time.monotonic()
+        pending: list[tuple[bool, bytes]] = []  # a key's packets being sent (b"": audio)
+        key_ts = 0
         while not self.stop_event.is_set():
             try:
                 data, source = self.sock.recvfrom(2048)
@@ -235,6 +258,14 @@ class RtpEndpoint:
             if peer is not None and time.monotonic() >= next_send:  # 50 packets a second
                 next_send += 0.02
                 seq += 1
+                if not pending and self.keys:
+                    pending, key_ts = self._key_packets(self.keys.pop(0)), seq * 160
+                marker, event = pending.pop(0) if pending else (False, b"")
+                if event:  # one timestamp for every packet of a key (RFC 4733, 2.5.1.2)
+                    kind = (0x80 if marker else 0) | 101
+                    header = struct.pack("!BBHII", 0x80, kind, seq & 0xFFFF, key_ts, self.SSRC)
+                    self.sock.sendto(header + event, peer)
+                    continue
                 header = struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, seq * 160, self.SSRC)
                 self.sock.sendto(header + b"\xff" * 160, peer)
 
@@ -246,6 +277,63 @@ def declining_scenario(status: str = "486 Busy Here") -> str:
         '<recv request="INVITE" crlf="true"/>',
         send(reply(status), retrans=False),
         '<recv request="ACK" optional="false"/>',
+    )
+
+
+def agent_in_dialog(method: str, cseq: int, *headers: str) -> str:
+    """A request from the agent's phone inside the call (`holding_agent_scenario`'s captures)."""
+    extra = "".join(f"      {header}\n" for header in headers)
+    return f"""{method} [$contact_uri] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: [$agent_to]
+      To: [$agent_from]
+      Call-ID: [call_id]
+      CSeq: {cseq} {method}
+      Contact: <sip:agent@[local_ip]:[local_port]>
+      Max-Forwards: 70
+{extra}      Content-Length: 0
+"""
+
+
+def answering_agent_steps(answer_after_ms: int) -> list[str]:
+    """A desk phone rings, answers after a while and keeps what it needs to send requests in
+    the call (`agent_in_dialog`)."""
+    return [
+        '<recv request="INVITE" crlf="true"><action>'
+        '<ereg regexp=".*" search_in="hdr" header="From:" assign_to="agent_from"/>'
+        '<ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact_uri"/>'
+        "</action></recv>",
+        send(reply("180 Ringing"), retrans=False),
+        f'<pause milliseconds="{answer_after_ms}"/>',
+        send(reply("200 OK", sdp=True)),
+        '<recv request="ACK" optional="false"><action>'
+        '<ereg regexp=".*" search_in="hdr" header="To:" assign_to="agent_to"/>'
+        "</action></recv>",
+    ]
+
+
+def referring_agent_scenario(*, answer_after_ms: int, refer_after_ms: int, target: str) -> str:
+    """A desk phone that answers and, a while later, transfers the call with its transfer
+    key: REFER to `target` (a SIP URI), 202, then the voice service's BYE."""
+    return scenario(
+        "referring",
+        *answering_agent_steps(answer_after_ms),
+        f'<pause milliseconds="{refer_after_ms}"/>',
+        send(agent_in_dialog("REFER", 2, f"Refer-To: <{target}>")),
+        '<recv response="202"/>',
+        '<recv request="BYE"/>',
+        send(reply("200 OK", tag=False), retrans=False),
+    )
+
+
+def hanging_up_agent_scenario(*, answer_after_ms: int, hang_up_after_ms: int) -> str:
+    """A desk phone that answers, echoes RTP (with -rtp_echo), and hangs up first."""
+    return scenario(
+        "hanging-up",
+        *answering_agent_steps(answer_after_ms),
+        f'<pause milliseconds="{hang_up_after_ms}"/>',
+        send(agent_in_dialog("BYE", 2)),
+        '<recv response="200"/>',
     )
 
 

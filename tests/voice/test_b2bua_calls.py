@@ -69,6 +69,7 @@ class Stack:
     sip_port: int
     env: dict[str, str]
     processes: list[subprocess.Popen[bytes]]
+    dtmf: tuple[str, int] | None = None  # where rtpengine sends keypad presses
 
     @property
     def target(self) -> str:
@@ -99,6 +100,8 @@ class Stack:
             f"{host}:{port}",
             "--music",
             str(self.workdir / "music.wav"),
+            "--dtmf",
+            f"{self.dtmf[0]}:{self.dtmf[1]}" if self.dtmf else "",
             *extra,
         )
         log = self.workdir / f"{name}.log"
@@ -113,6 +116,7 @@ class Stack:
         *,
         hang_up_after_ms: int,
         reinvite: bool = False,
+        hung_up_on: bool = False,
         name: str = "caller",
         target: str | None = None,
     ) -> subprocess.Popen[bytes]:
@@ -120,7 +124,9 @@ class Stack:
         return sipp(
             self.workdir,
             name,
-            caller_scenario(hang_up_after_ms=hang_up_after_ms, reinvite=reinvite),
+            caller_scenario(
+                hang_up_after_ms=hang_up_after_ms, reinvite=reinvite, hung_up_on=hung_up_on
+            ),
             "-s",
             DIALLED,
             "-set",
@@ -168,7 +174,14 @@ def stack(tmp_path: Path, voice_stack: VoiceStack) -> Iterator[Stack]:
         "RELAIS_LOG_LEVEL": "INFO",
     }
     env.pop("REDIS_URL", None)
-    running = Stack(tmp_path, NgClient(voice_stack.ng_address), free_udp_port(), env, [])
+    running = Stack(
+        tmp_path,
+        NgClient(voice_stack.ng_address),
+        free_udp_port(),
+        env,
+        [],
+        dtmf=voice_stack.dtmf_address,
+    )
     try:
         yield running
     finally:

@@ -102,6 +102,21 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
         "-s",
         DIALLED,
     )
+    # an INVITE that requires reliable provisional responses (100rel), which the service does
+    # not support: 420 naming it
+    requiring = INVITE.replace("Max-Forwards: 70", "Max-Forwards: 70\n      Require: 100rel")
+    run(
+        stack,
+        "require",
+        refused(420, requiring + OFFER).replace(
+            '<recv response="420"/>',
+            '<recv response="420"><action><ereg regexp="100rel" search_in="hdr"'
+            ' header="Unsupported:" check_it="true" assign_to="tag"/></action></recv>'
+            '<Reference variables="tag"/>',
+        ),
+        "-s",
+        DIALLED,
+    )
     # an INVITE to a number nobody answers: 404
     run(stack, "unknown", refused(404, INVITE + OFFER), "-s", "+33100000000")
     # a BYE for a dialog nobody knows: 481

@@ -254,6 +254,9 @@ SMS_MOBILE_PREFIXES = [
 VOICE_SIP_ADDRESS = os.environ.get("RELAIS_VOICE_SIP_ADDRESS", "127.0.0.1:5070")
 VOICE_NG_ADDRESS = os.environ.get("RELAIS_VOICE_NG_ADDRESS", "127.0.0.1:2223")
 VOICE_PROXY = os.environ.get("RELAIS_VOICE_PROXY", "")
+# Where the voice service hears rtpengine's keypad events (rtpengine's --dtmf-log-dest; empty:
+# none, so no call.dtmf detail and no keypad survey after calls).
+VOICE_DTMF_ADDRESS = os.environ.get("RELAIS_VOICE_DTMF_ADDRESS", "127.0.0.1:2224")
 VOICE_MUSIC = os.environ.get("RELAIS_VOICE_MUSIC", "")
 VOICE_ANSWER_DELAY_S = float(os.environ.get("RELAIS_VOICE_ANSWER_DELAY_S", "0"))
 # Seconds between two announcements of a queued caller's place and wait (0: none).

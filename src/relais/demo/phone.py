@@ -59,7 +59,11 @@ class DemoPhone:
                 voice_services=(SipAddress(*voice_sip),),
             ),
             rtpengine=RtpengineConfig(
-                ng_port=free_port(HOST), port_min=port_min, port_max=port_max, ng_host=HOST
+                ng_port=free_port(HOST),
+                port_min=port_min,
+                port_max=port_max,
+                ng_host=HOST,
+                dtmf_dest=(HOST, free_port(HOST)),  # keys pressed: the survey after a call
             ),
         )
         return cls(stack=stack, voice_sip=voice_sip)
@@ -68,11 +72,13 @@ class DemoPhone:
         """The settings every process of the demo reads (docs/voice.md)."""
         sip_host, sip_port = self.stack.sip_address
         ng_host, ng_port = self.stack.ng_address
+        dtmf_host, dtmf_port = self.stack.dtmf_address or ("", 0)
         return {
             "RELAIS_SIP_WS_URL": self.stack.ws_url,
             "RELAIS_VOICE_PROXY": f"{sip_host}:{sip_port}",
             "RELAIS_VOICE_SIP_ADDRESS": f"{self.voice_sip[0]}:{self.voice_sip[1]}",
             "RELAIS_VOICE_NG_ADDRESS": f"{ng_host}:{ng_port}",
+            "RELAIS_VOICE_DTMF_ADDRESS": f"{dtmf_host}:{dtmf_port}" if dtmf_port else "",
             "RELAIS_VOICE_TRUNK": f"{sip_host}:{sip_port}",  # where the demo's calls go in
         }
 

@@ -56,6 +56,8 @@ def test_hand_computed_morning():
     assert summary.transfer_rate == 0.5
     assert summary.oldest_waiting_seconds == 60.0  # arrived at 40, now 100
     assert summary.longest_wait_seconds == 60.0
+    assert summary.answered_wait_squares == 10.0**2 + 30.0**2  # the spread of ASA
+    assert summary.handling_squares == 190.0**2 + 300.0**2  # and of AHT (hold included)
 
 
 def test_longest_wait_without_now_counts_finished_contacts_only():

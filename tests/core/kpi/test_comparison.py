@@ -15,6 +15,7 @@ from relais.core.kpi.comparison import (
     Tally,
     compare_pairs,
     holm_rejections,
+    mean_interval,
     nps_interval,
     p_value_of,
     reference_weights,
@@ -61,6 +62,16 @@ def test_pair_p_value_matches_statsmodels_wald_test() -> None:
     )
     assert pair.p_value == pytest.approx(reference.pvalue, rel=1e-9)
     assert pair.significant
+
+
+def test_mean_interval_is_the_normal_interval_from_sums_and_squares() -> None:
+    waits = [10.0, 20.0, 60.0]  # mean 30, sample variance (400 + 100 + 900) / 2 = 700
+
+    low, high = mean_interval(Tally.of(waits)) or (0.0, 0.0)
+
+    half = 1.959963984540054 * math.sqrt(700 / 3)
+    assert (low, high) == pytest.approx((30 - half, 30 + half))
+    assert mean_interval(Tally.of([42.0])) is None
 
 
 def test_nps_interval_is_the_trinomial_normal_interval() -> None:

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from relais.apps.contracts import access, selectors
 from relais.apps.contracts.models import Statement
 from relais.apps.contracts.views import _refused
-from relais.apps.contracts.wording import unit_label
+from relais.apps.contracts.wording import line_wording, unit_label
 from relais.core.spreadsheet import looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +58,7 @@ def statement_workbook(statement: Statement) -> bytes:
             [
                 _text(line.activity),
                 unit_label(line.unit),
-                _text(line.label),
+                _text(line_wording(line.label)),
                 line.adjusts,
                 line.quantity,
                 line.unit_price,
@@ -117,7 +117,7 @@ def statement_document(statement: Statement) -> bytes:
         cells = [
             line.activity,
             unit,
-            line.label,
+            line_wording(line.label),
             f"{line.quantity.normalize():f}",
             _money(line.unit_price),
             _money(line.amount),

@@ -36,6 +36,8 @@ SECONDS = (
     "handling_state_seconds",
     "available_seconds",
     "unavailable_seconds",
+    "answered_wait_squares",
+    "handling_squares",
 )
 
 
@@ -76,6 +78,9 @@ class IntervalStat(models.Model):
     handling_state_seconds = models.FloatField(default=0.0)
     available_seconds = models.FloatField(default=0.0)
     unavailable_seconds = models.FloatField(default=0.0)
+    # sums of squared seconds (the spread of ASA and AHT); 0 on rows computed before them
+    answered_wait_squares = models.FloatField(default=0.0)
+    handling_squares = models.FloatField(default=0.0)
 
     class Meta:
         verbose_name = _("interval statistic")

@@ -20,6 +20,7 @@ class Attribution(models.TextChoices):
 class Delivery(models.TextChoices):
     WIDGET = "widget", _("In the chat widget when the conversation ends")
     LINK = "link", _("A signed link that expires")
+    KEYPAD = "keypad", _("On the telephone keypad, once the agent has hung up")
 
 
 class WaitBand(models.TextChoices):
@@ -51,6 +52,15 @@ class SurveyPolicy(models.Model):
     ask_effort = models.BooleanField(_("customer effort (1-5)"), default=False)
     ask_resolved = models.BooleanField(_("was your request resolved?"), default=True)
     ask_comment = models.BooleanField(_("free text"), default=True)
+    keypad_after_calls = models.BooleanField(
+        _("calls: asked on the keypad once the agent hangs up"),
+        default=True,
+        help_text=_(
+            "The caller stays on the line for the questions a keypad can answer (the two "
+            "satisfactions, effort, resolved). Otherwise, or when the caller hangs up first, "
+            "a link by SMS when one is configured."
+        ),
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     quiet_days = models.PositiveSmallIntegerField(
         _("no second survey to the same customer within (days)"), default=30

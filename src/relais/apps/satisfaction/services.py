@@ -62,8 +62,9 @@ def survey_invite(
     if _recently_surveyed(contact.customer_key, policy.quiet_days, now):
         return None
     languages = policy.languages or ["fr", "en"]
+    # a link can wait in an inbox; the widget and the keypad are answered there and then
     valid = (
-        WIDGET_VALID if delivery == Delivery.WIDGET else dt.timedelta(hours=policy.link_valid_hours)
+        dt.timedelta(hours=policy.link_valid_hours) if delivery == Delivery.LINK else WIDGET_VALID
     )
     fields = attributed_fields(contact, policy.attribution)
     try:

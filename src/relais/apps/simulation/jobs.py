@@ -15,9 +15,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from relais.apps.simulation.models import RunStatus, SimulationRun
+from relais.apps.simulation.prices import parse_priced
 from relais.apps.simulation.resplit_run import execute_resplit
 from relais.apps.simulation.summary import comparison_summary, result_summary
-from relais.apps.simulation.validation import parse_toml
 from relais.core.simulation import compare, render_html_report, simulate
 
 logger = logging.getLogger(__name__)
@@ -52,14 +52,14 @@ def execute_run(run_id: int) -> str:
         return "skipped"
     run = SimulationRun.objects.select_related("scenario", "against").get(pk=run_id)
     try:
-        first = parse_toml(run.scenario_toml, source=run.scenario.name)
+        first = parse_priced(run.scenario_toml, source=run.scenario.name)
         scale = 0.5 if run.against is not None else 1.0
         result = simulate(
             first, replications=run.replications, progress=_reporter(run_id, 0.0, scale)
         )
         other = None
         if run.against is not None:
-            second = parse_toml(run.against_toml, source=run.against.name)
+            second = parse_priced(run.against_toml, source=run.against.name)
             other = simulate(
                 second, replications=run.replications, progress=_reporter(run_id, 0.5, 0.5)
             )

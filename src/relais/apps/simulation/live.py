@@ -220,7 +220,9 @@ def live_scenario_toml(options: LiveOptions) -> str:
     start = options.start.isoformat(timespec="seconds")
     lines = [
         "# Built from the live configuration of Relais; rates, handling times and patience are",
-        "# assumptions to adjust. Format: docs/simulation.md.",
+        "# assumptions to adjust. Format: docs/simulation.md. Agent groups without a `price` are",
+        "# priced when run: a partner's contract version valid on the start date, an internal",
+        "# site's loaded cost per hour (docs/sourcing.md, \"The simulator's prices\").",
         "",
         "[scenario]",
         f"name = {_text(options.name)}",

@@ -67,20 +67,74 @@ def headline_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def difference_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """Total and queues: A, B and the paired difference B − A with its 95 % CI."""
+#: Where a price came from (the run's summary, "prices").
+PRICE_ORIGINS: dict[str, Promise] = {
+    "scenario": _("scenario file"),
+    "contract": _("contract %(reference)s"),
+    "loaded_cost": _("loaded cost from %(reference)s"),
+}
+_COST_DIMENSIONS = ("group", "partner")
+
+
+def _group_name(dimension: str, value: str) -> str:
+    if dimension == "total":
+        return str(DIMENSION_LABELS["total"])
+    if dimension == "partner" and value == "internal":
+        return str(_("Own sites"))
+    if dimension in _COST_DIMENSIONS:
+        return f"{DIMENSION_LABELS[dimension]} {value}"
+    return value
+
+
+def cost_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Cost and cost per handled contact per agent group and per partner (priced groups)."""
     rows = []
-    for view in summary.get("differences", []):
-        if view["dimension"] not in {"total", "queue"}:
-            continue
-        first = _view(summary, view["dimension"], view["value"])
-        second = _view(summary.get("against", {}), view["dimension"], view["value"])
-        for metric in _shown(summary):
+    for dimension in _COST_DIMENSIONS:
+        for view in summary.get("views", []):
+            if view["dimension"] != dimension or "cost" not in view["metrics"]:
+                continue
             rows.append(
                 {
-                    "group": DIMENSION_LABELS["total"]
-                    if view["dimension"] == "total"
-                    else view["value"],
+                    "group": _group_name(dimension, view["value"]),
+                    "cost": _figure("cost", view["metrics"].get("cost")),
+                    "per_handled": _figure(
+                        "cost_per_handled", view["metrics"].get("cost_per_handled")
+                    ),
+                }
+            )
+    return rows
+
+
+def price_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The prices the run used, each with where it came from, in the reader's language."""
+    return [
+        {**price, "source": PRICE_ORIGINS[price["origin"]] % {"reference": price["reference"]}}
+        for price in summary.get("prices", [])
+        if price.get("origin") in PRICE_ORIGINS
+    ]
+
+
+def _compared(view: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    if view["dimension"] in {"total", "queue"}:
+        return _shown(summary)
+    if view["dimension"] in _COST_DIMENSIONS:
+        first = _view(summary, view["dimension"], view["value"])
+        second = _view(summary.get("against", {}), view["dimension"], view["value"])
+        return [metric for metric in HEADLINE if metric in COSTS and (first | second).get(metric)]
+    return []
+
+
+def difference_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Total and queues, and the cost of each priced group and partner: A, B and the paired
+    difference B − A with its 95 % CI."""
+    rows = []
+    for view in summary.get("differences", []):
+        first = _view(summary, view["dimension"], view["value"])
+        second = _view(summary.get("against", {}), view["dimension"], view["value"])
+        for metric in _compared(view, summary):
+            rows.append(
+                {
+                    "group": _group_name(view["dimension"], view["value"]),
                     "label": METRIC_LABELS[metric],
                     "first": _figure(metric, first.get(metric)),
                     "second": _figure(metric, second.get(metric)),

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from relais.apps.simulation.models import ResplitProposal, RunStatus
-from relais.apps.simulation.validation import parse_toml
+from relais.apps.simulation.prices import parse_priced
 from relais.apps.simulation.whatif import ShareMove, WhatIf, apply_what_if, parts_of
 from relais.core.simulation import SimulationResult, simulate
 
@@ -19,21 +19,24 @@ logger = logging.getLogger(__name__)
 
 #: The shares moved to each partner, in percent of the queue's contacts.
 SHARES = (5.0, 10.0)
+_TOTALS = ("service_level", "abandonment_rate", "cost")
 
 
 def totals(result: SimulationResult) -> dict[str, float | None]:
-    """The scenario-wide service level and abandonment rate (means over replications)."""
+    """The scenario-wide service level, abandonment rate and cost (means over replications;
+    cost None when no group is priced)."""
     views = result.views("total")
     if not views:
-        return {"service_level": None, "abandonment_rate": None}
-    return {
-        metric: result.estimate(views[0], metric).mean
-        for metric in ("service_level", "abandonment_rate")
-    }
+        return dict.fromkeys(_TOTALS)
+    return {metric: result.estimate(views[0], metric).mean for metric in _TOTALS}
 
 
 def _points(candidate: float | None, base: float | None) -> float | None:
     return None if candidate is None or base is None else round((candidate - base) * 100, 2)
+
+
+def _change(candidate: float | None, base: float | None) -> float | None:
+    return None if candidate is None or base is None else round(candidate - base, 2)
 
 
 def _progress(proposal_id: int, share: float) -> None:
@@ -57,11 +60,11 @@ def execute_resplit(proposal_id: int) -> str:
             for partner in parts_of(toml).partners
             for percent in SHARES
         ]
-        base = totals(simulate(parse_toml(toml), replications=proposal.replications))
+        base = totals(simulate(parse_priced(toml), replications=proposal.replications))
         candidates: list[dict[str, Any]] = []
         for done, move in enumerate(moves, start=1):
             _progress(proposal_id, done / (len(moves) + 1))
-            shifted = parse_toml(apply_what_if(toml, WhatIf(move=move)))
+            shifted = parse_priced(apply_what_if(toml, WhatIf(move=move)))
             figures = totals(simulate(shifted, replications=proposal.replications))
             candidates.append(
                 {
@@ -72,6 +75,7 @@ def execute_resplit(proposal_id: int) -> str:
                     "abandonment_points": _points(
                         figures["abandonment_rate"], base["abandonment_rate"]
                     ),
+                    "cost_change": _change(figures["cost"], base["cost"]),
                 }
             )
         candidates.sort(key=lambda c: -(c["sl_points"] if c["sl_points"] is not None else -1e9))

@@ -8,6 +8,7 @@ from relais.core.simulation import (
     DIMENSIONS,
     Comparison,
     Estimate,
+    Scenario,
     SimulationResult,
     ViewKey,
 )
@@ -39,8 +40,29 @@ def _metrics(result: SimulationResult, view: ViewKey) -> list[str]:
     return list(names)
 
 
+def prices_used(scenario: Scenario) -> list[dict[str, Any]]:
+    """Each priced group's prices and where they came from: `origin` scenario (the file),
+    contract (`reference`: contract and version) or loaded_cost (`reference`: valid from)."""
+    return [
+        {
+            "group": group.name,
+            "site": group.site_id,
+            "per_hour": group.price.per_hour,
+            "per_handled": group.price.per_handled,
+            "per_resolved": group.price.per_resolved,
+            "resolved_share": group.price.resolved_share,
+            "currency": group.price.currency,
+            "origin": str(group.price.origin),
+            "reference": group.price.reference,
+        }
+        for group in scenario.agents
+        if group.price is not None
+    ]
+
+
 def result_summary(result: SimulationResult) -> dict[str, Any]:
-    """{"name", "replications", "seed", "views": [{dimension, value, metrics: {m: est}}]}."""
+    """{"name", "replications", "seed", "views": [{dimension, value, metrics: {m: est}}],
+    "prices": [...] (`prices_used`)}."""
     views = []
     for dimension in DIMENSIONS:
         for view in result.views(dimension):
@@ -54,6 +76,7 @@ def result_summary(result: SimulationResult) -> dict[str, Any]:
         "replications": len(result.replications),
         "seed": result.scenario.seed,
         "views": views,
+        "prices": prices_used(result.scenario),
     }
 
 

@@ -33,7 +33,12 @@ from relais.apps.simulation.forms import (
     WhatIfForm,
 )
 from relais.apps.simulation.models import RunStatus, ScenarioSource
-from relais.apps.simulation.presentation import difference_rows, headline_rows
+from relais.apps.simulation.presentation import (
+    cost_rows,
+    difference_rows,
+    headline_rows,
+    price_rows,
+)
 from relais.apps.simulation.resplit import resplit_request
 from relais.apps.simulation.whatif import apply_what_if, parts_of
 
@@ -253,6 +258,15 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "run": run,
         "headline": headline_rows(summary) if summary else [],
         "differences": difference_rows(summary) if run.is_comparison and summary else [],
+        "costs": cost_rows(summary) if summary and not run.is_comparison else [],
+        "prices": [
+            (name, rows)
+            for name, rows in (
+                ("A" if run.is_comparison else "", price_rows(summary)),
+                ("B", price_rows(summary.get("against", {}))),
+            )
+            if rows
+        ],
         "report": run.report(get_language() or "fr") if run.status == RunStatus.DONE else "",
         "finished": run.status in {RunStatus.DONE, RunStatus.FAILED},
     }

@@ -30,6 +30,16 @@ def _proportion(proportion: Proportion) -> dict[str, Any]:
     }
 
 
+def _duration(mean: float | None, interval: tuple[float, float] | None) -> dict[str, Any]:
+    """A mean duration as mm:ss, with its 95 % interval when its spread is known."""
+    return {
+        "value": formatting.clock(mean),
+        "interval": ""
+        if interval is None
+        else f"{formatting.clock(interval[0])} – {formatting.clock(interval[1])}",
+    }
+
+
 def _money(value: Decimal | None, currency: str) -> str:
     text = formatting.decimal(value, 2, language=get_language())
     return text if value is None else f"{text}\u00a0{currency}"
@@ -45,11 +55,11 @@ def line_cells(line: Line, currency: str) -> dict[str, Any]:
         "offered": figures.offered,
         "handled": figures.handled,
         "service_level": _proportion(figures.service_level),
-        "average_speed_of_answer": formatting.clock(figures.average_speed_of_answer),
+        "average_speed_of_answer": _duration(figures.average_speed_of_answer, figures.asa_interval),
         "abandonment": _proportion(figures.abandonment),
         "csat": _proportion(figures.csat),
         "fcr": _proportion(figures.fcr),
-        "average_handling_time": formatting.clock(figures.average_handling_time),
+        "average_handling_time": _duration(figures.average_handling_time, figures.aht_interval),
         "occupancy": _percent(figures.occupancy),
         "cost": _money(line.cost, currency),
         "cost_per_handled": _money(line.cost_per_handled, currency),

@@ -38,6 +38,7 @@ from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
 from relais.apps.voice import selectors
 from relais.apps.voice.errors import ErrorCode
+from relais.apps.voice.keypad import KeypadSurvey, survey_desk
 from relais.apps.voice.models import Call, CallState, HungUpBy
 from relais.apps.voice.selectors import EstablishedCall
 
@@ -238,6 +239,45 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
     return contact
 
 
+def call_refer(*, contact_id: int, agent_id: int, target: str) -> Contact:
+    """The agent's desk phone transferred the call (a REFER: its transfer key) to `target`,
+    the user part of the Refer-To: a number of a voice queue (that queue, at the back of its
+    line) or `agent-<id>` (that agent), as the desktop's transfer does (the same service,
+    audited as the agent). Refused (an unknown target, the agent themself): `RelaisError`,
+    nothing changed (the voice service then puts the caller back at the head of the line)."""
+    agent = _agent(agent_id)
+    queue_code, to_agent = None, None
+    if target.startswith("agent-") and target.removeprefix("agent-").isdigit():
+        to_agent = int(target.removeprefix("agent-"))
+    else:
+        try:
+            number = selectors.number_for(target)
+        except RelaisError as unknown:
+            raise RelaisError(ErrorCode.UNKNOWN_TRANSFER_TARGET, value=target[:80]) from unknown
+        queue_code = number.queue.code
+    with transaction.atomic(durable=True):
+        contact = contact_locked(contact_id)
+        return interactions.contact_transfer(
+            actor=agent.user, contact=contact, queue_code=queue_code, agent_id=to_agent
+        )
+
+
+def call_agent_hung_up(*, contact_id: int) -> KeypadSurvey | None:
+    """The agent hung up an answered call: it ends (`call_ended`, by the agent: the wrap-up
+    starts) and the caller, still on the line, is asked the queue's keypad survey when its
+    policy says so (`keypad.SurveyDesk`); None: the caller is hung up on."""
+    call_ended(contact_id=contact_id, by=HungUpBy.AGENT)
+    desk = survey_desk()
+    return desk.survey_open(contact_id=contact_id) if desk is not None else None
+
+
+def call_survey_answer(*, invitation_id: int, answers: dict[str, int | bool]) -> None:
+    """The keys the caller pressed, once the survey is over (those asked and answered)."""
+    desk = survey_desk()
+    if desk is not None and answers:
+        desk.survey_record(invitation_id=invitation_id, answers=answers)
+
+
 def call_event(*, contact_id: int, kind: str, **detail: Any) -> None:
     """Call detail in the contact's event log: `call.<kind>` (hold, resume, dtmf, transfer,
     media_lost…) with `detail`. Keypad digits are not kept, only how many were pressed (a
@@ -281,6 +321,8 @@ def calls_established() -> list[EstablishedCall]:
 __all__ = [
     "CallTicket",
     "EstablishedCall",
+    "KeypadSurvey",
+    "call_agent_hung_up",
     "call_agent_lost",
     "call_answered",
     "call_arrived",
@@ -288,6 +330,8 @@ __all__ = [
     "call_dialog_save",
     "call_ended",
     "call_event",
+    "call_refer",
     "call_ringing",
+    "call_survey_answer",
     "calls_established",
 ]

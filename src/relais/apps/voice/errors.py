@@ -18,6 +18,7 @@ class ErrorCode(ErrorCodeBase):
     UNKNOWN_CALL_EVENT = "unknown_call_event"
     UNKNOWN_AGENT = "unknown_agent"
     BAD_HUNG_UP_BY = "bad_hung_up_by"
+    UNKNOWN_TRANSFER_TARGET = "unknown_transfer_target"
 
     @property
     def status(self) -> int:
@@ -53,4 +54,8 @@ _MESSAGES = {
     ErrorCode.UNKNOWN_CALL_EVENT: _("Unknown call event “%(value)s”."),
     ErrorCode.UNKNOWN_AGENT: _("Unknown agent %(value)s."),
     ErrorCode.BAD_HUNG_UP_BY: _("Who hung up must be caller, agent or system, not “%(value)s”."),
+    ErrorCode.UNKNOWN_TRANSFER_TARGET: _(
+        "A call can be transferred to a number of a queue or to an agent (agent-<id>), not to "
+        "“%(value)s”."
+    ),
 }

@@ -41,7 +41,7 @@ class KpiAccumulator:
         # fcr eligible, fcr resolved
         self._counts = [0] * 16
         # answered wait, abandoned wait, talk, hold, wrap-up, handling, available, unavailable
-        self._seconds = [0.0] * 8
+        self._seconds = [0.0] * 10  # 8: answered waits squared, 9: handling squared
         self._longest_wait: float | None = None
         self._open_contacts: dict[str, Contact] = {}
         self._open_spans: dict[str, Span] = {}
@@ -148,6 +148,8 @@ class KpiAccumulator:
             handling_state_seconds=seconds[5],
             available_seconds=seconds[6],
             unavailable_seconds=seconds[7],
+            answered_wait_squares=seconds[8],
+            handling_squares=seconds[9],
             longest_wait_seconds=longest,
             oldest_waiting_seconds=oldest,
         )
@@ -159,6 +161,7 @@ class KpiAccumulator:
             counts[0] += sign
             counts[1] += sign
             seconds[0] += sign * wait
+            seconds[8] += sign * (wait * wait)
             if wait <= self._config.service_level_threshold(contact.queue):
                 counts[2] += sign
             if contact.transferred:
@@ -168,6 +171,8 @@ class KpiAccumulator:
                 seconds[2] += sign * contact.talk_seconds
                 seconds[3] += sign * contact.hold_seconds
                 seconds[4] += sign * contact.wrap_up_seconds
+                handling = contact.talk_seconds + contact.hold_seconds + contact.wrap_up_seconds
+                seconds[9] += sign * (handling * handling)
             if sign > 0:
                 self._note_wait(wait)
         elif contact.abandoned_at is not None:

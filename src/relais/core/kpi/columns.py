@@ -83,6 +83,9 @@ def summaries_by_group(
     answered_wait = total(answered, answer_wait)
     abandoned_wait = total(long_abandoned, abandon_wait)
     talk, wrap_up = total(handled, contacts.talk_seconds), total(handled, contacts.wrap_up_seconds)
+    wait_squares = total(answered, answer_wait * answer_wait)
+    handling = contacts.talk_seconds + contacts.wrap_up_seconds  # no hold in the simulator
+    handling_squares = total(handled, handling * handling)
     longest = np.maximum(maximum(answered, answer_wait), maximum(long_abandoned, abandon_wait))
     oldest = np.full(count, -np.inf)
     if now is not None:
@@ -107,6 +110,8 @@ def summaries_by_group(
                 abandoned_wait_seconds=float(abandoned_wait[group]),
                 talk_seconds=float(talk[group]),
                 wrap_up_seconds=float(wrap_up[group]),
+                answered_wait_squares=float(wait_squares[group]),
+                handling_squares=float(handling_squares[group]),
                 longest_wait_seconds=long,
                 oldest_waiting_seconds=old,
             )

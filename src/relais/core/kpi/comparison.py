@@ -76,6 +76,17 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
+def mean_interval(tally: Tally, z: float = Z95) -> tuple[float, float] | None:
+    """Normal-approximation interval of a mean from n, the sum and the sum of squares:
+    mean ± z s / sqrt(n), s² the sample variance (n − 1); None below two observations."""
+    if tally.n < 2:
+        return None
+    mean = tally.total / tally.n
+    variance = max((tally.squares - tally.total * mean) / (tally.n - 1), 0.0)
+    half = z * math.sqrt(variance / tally.n)
+    return mean - half, mean + half
+
+
 def nps_interval(
     promoters: int, detractors: int, n: int, z: float = Z95
 ) -> tuple[float, float] | None:

@@ -23,6 +23,9 @@ class KpiSummary:
     - `longest_wait_seconds`: longest wait of answered or abandoned contacts and, when read
       at a `now`, of contacts still waiting; `oldest_waiting_seconds`: waiting ones only.
     Agent time from state spans: handling (busy, wrap-up), available, unavailable (breaks).
+    `answered_wait_squares` and `handling_squares` sum the squares of each answered contact's
+    wait and each handled contact's handling time (talk + hold + wrap-up): with the sums and
+    the counts they give the spread of ASA and AHT (`comparison.mean_interval`).
     """
 
     offered: int = 0
@@ -39,6 +42,8 @@ class KpiSummary:
     talk_seconds: float = 0.0
     hold_seconds: float = 0.0
     wrap_up_seconds: float = 0.0
+    answered_wait_squares: float = 0.0
+    handling_squares: float = 0.0
     longest_wait_seconds: float | None = None
     oldest_waiting_seconds: float | None = None
     handling_state_seconds: float = 0.0
@@ -72,6 +77,8 @@ class KpiSummary:
             talk_seconds=self.talk_seconds + other.talk_seconds,
             hold_seconds=self.hold_seconds + other.hold_seconds,
             wrap_up_seconds=self.wrap_up_seconds + other.wrap_up_seconds,
+            answered_wait_squares=self.answered_wait_squares + other.answered_wait_squares,
+            handling_squares=self.handling_squares + other.handling_squares,
             longest_wait_seconds=_max_or_none(
                 self.longest_wait_seconds, other.longest_wait_seconds
             ),

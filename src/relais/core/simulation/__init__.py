@@ -25,6 +25,7 @@ from relais.core.simulation.limits import (
     toml_read,
 )
 from relais.core.simulation.parsing import load_scenario, parse_scenario
+from relais.core.simulation.pricing import price_source, prices_filled
 from relais.core.simulation.report import render_html_report
 from relais.core.simulation.results import DIMENSIONS, KPI_METRICS, ReplicationResult, ViewKey
 from relais.core.simulation.runner import RunOutcome, run_replication
@@ -36,6 +37,7 @@ from relais.core.simulation.scenario import (
     LinkDown,
     PartnerBilling,
     PartnerClosed,
+    PriceOrigin,
     QueueSpec,
     ReplayArrival,
     Scenario,
@@ -64,6 +66,7 @@ __all__ = [
     "Never",
     "PartnerBilling",
     "PartnerClosed",
+    "PriceOrigin",
     "QueueSpec",
     "ReplayArrival",
     "ReplicationResult",
@@ -83,6 +86,8 @@ __all__ = [
     "load_scenario",
     "paired_difference",
     "parse_scenario",
+    "price_source",
+    "prices_filled",
     "render_html_report",
     "run_replication",
     "run_scenario_file",

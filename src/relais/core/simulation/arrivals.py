@@ -108,6 +108,7 @@ class _Builder:
         fixed_handling: np.ndarray | None = None,
         fixed_patience: np.ndarray | None = None,
         fixed_priority: np.ndarray | None = None,
+        kinds: np.ndarray | None = None,
     ) -> None:
         streams = self.streams
         count = len(times)
@@ -138,6 +139,11 @@ class _Builder:
             mask = final == row
             if mask.any():
                 handling[mask] = spec.handling.from_uniforms(handling_u[mask])
+                if kinds is not None:
+                    for kind, law in spec.handling_by_kind:
+                        of_kind = mask & (kinds == kind)
+                        if of_kind.any():
+                            handling[of_kind] = law.from_uniforms(handling_u[of_kind])
                 patience[mask] = spec.patience.from_uniforms(patience_u[mask])
                 priority[mask] = spec.config.priority
         if fixed_handling is not None:
@@ -193,6 +199,7 @@ def generate_arrivals(scenario: Scenario, streams: RandomStreams) -> ArrivalTabl
             np.asarray([math.nan if a.handling_s is None else a.handling_s for a in replay]),
             np.asarray([math.nan if a.patience_s is None else a.patience_s for a in replay]),
             np.asarray([math.nan if a.priority is None else a.priority for a in replay]),
+            np.asarray([a.kind for a in replay], dtype=object),
         )
     for row, spec in enumerate(scenario.queues):
         if scenario.replay is None and volumes[row].any():

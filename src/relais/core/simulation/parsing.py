@@ -37,6 +37,7 @@ from relais.core.routing import (
     weekly,
 )
 from relais.core.simulation.distributions import (
+    Distribution,
     Exponential,
     Never,
 )
@@ -361,9 +362,45 @@ def _queue(table: Table, zone: str, base_dir: Path | None) -> QueueSpec:
         volumes=volumes,
         rate_per_hour=rate,
         concurrency_slowdown=table.number("concurrency_slowdown", 0.0, minimum=0.0),
+        handling_by_kind=_handling_by_kind(table, base_dir),
+        wrap_up_by_interval=tuple(table.numbers("wrap_up_by_interval", ())),
+        wrap_up_by_waiting=_wrap_up_by_waiting(table),
+        answer_delay_s=table.number("answer_delay_s", 0.0, minimum=0.0),
+        wrap_up_when_waiting=(
+            distribution(table.table("wrap_up_when_waiting"), Never(), base_dir)
+            if table.has("wrap_up_when_waiting")
+            else None
+        ),
     )
     table.check_unknown()
     return spec
+
+
+def _wrap_up_by_waiting(table: Table) -> tuple[tuple[int, float], ...]:
+    """`wrap_up_by_waiting = { 0 = 1.2, 2 = 0.9, 4 = 0.75 }`: callers waiting -> factor."""
+    steps = table.table("wrap_up_by_waiting")
+    if steps is None:
+        return ()
+    result = []
+    for key in steps.data:
+        if not str(key).isdigit():
+            raise steps.error(str(key), "expected a number of callers waiting (0, 1, 2...)")
+        result.append((int(key), steps.number(key, minimum=0.0)))
+    return tuple(sorted(result))
+
+
+def _handling_by_kind(table: Table, base_dir: Path | None) -> tuple[tuple[str, Distribution], ...]:
+    """`handling_by_kind = { NW = { law = "exponential", mean = 100 }, ... }`."""
+    kinds = table.table("handling_by_kind")
+    if kinds is None:
+        return ()
+    laws = []
+    for kind in kinds.data:
+        law = kinds.table(kind)
+        if law is None:
+            raise kinds.error(kind, 'expected a law such as { law = "fixed", value = 60 }')
+        laws.append((str(kind), distribution(law, Never(), base_dir)))
+    return tuple(laws)
 
 
 def _agents(table: Table, site_ids: set[str]) -> AgentGroup:

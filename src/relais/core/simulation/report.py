@@ -15,8 +15,9 @@ from relais.core.simulation.charts import Series, line_chart
 from relais.core.simulation.compare import compare
 from relais.core.simulation.confidence import Estimate
 from relais.core.simulation.labels import label
+from relais.core.simulation.pricing import price_source
 from relais.core.simulation.results import INTERNAL, ViewKey
-from relais.core.simulation.scenario import LinkDown
+from relais.core.simulation.scenario import LinkDown, Scenario
 from relais.core.simulation.simulate import SimulationResult
 
 __all__ = ["OutageWindow", "outage_windows", "render_html_report"]
@@ -41,6 +42,17 @@ _COST_METRICS = (
     "cost_hourly_per_handled",
 )
 _GROUP_COST_METRICS = ("hours", "handled_contacts", "cost", "cost_per_handled")
+_PARTNER_COST_METRICS = ("handled", "cost", "cost_per_handled")
+_PRICE_COLUMNS = (
+    "group",
+    "site",
+    "per_hour",
+    "per_handled",
+    "per_resolved",
+    "resolved_share",
+    "currency",
+    "price_source",
+)
 _SERVICE_AND_COST = ("service_level", "abandonment_rate", "cost", "cost_per_handled")
 _COMPARED = (
     "service_level",
@@ -101,6 +113,37 @@ def _table(
         cells = "".join(_cell(m, result.estimate(view, m), lang) for m in metrics)
         name = names[number] if names is not None else _name(view, lang)
         rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _has_cost(result: SimulationResult, view: ViewKey) -> bool:
+    return any("cost" in each.metrics(view) for each in result.replications)
+
+
+def _amount(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+def _prices_table(scenario: Scenario, lang: str) -> str:
+    """Each priced group's prices and where they came from (file, contract, loaded cost)."""
+    head = "".join(f"<th>{escape(label(column, lang))}</th>" for column in _PRICE_COLUMNS)
+    rows = [f"<table><tr>{head}</tr>"]
+    for group in scenario.agents:
+        price = group.price
+        if price is None:
+            continue
+        cells = (
+            group.name,
+            group.site_id,
+            _amount(price.per_hour),
+            _amount(price.per_handled),
+            _amount(price.per_resolved),
+            _amount(price.resolved_share),
+            price.currency,
+            price_source(price, lang),
+        )
+        rows.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
     rows.append("</table>")
     return "".join(rows)
 
@@ -314,6 +357,11 @@ def render_html_report(
     if priced:
         body.append(f"<h2>{escape(label('costs_by_group', lang))}</h2>")
         body.append(_table(result, priced, _GROUP_COST_METRICS, lang))
+        body.append(f"<h2>{escape(label('costs_by_partner', lang))}</h2>")
+        partners = [view for view in result.views("partner") if _has_cost(result, view)]
+        body.append(_table(result, partners, _PARTNER_COST_METRICS, lang))
+        body.append(f"<h2>{escape(label('prices', lang))}</h2>")
+        body.append(_prices_table(scenario, lang))
     body.append(f"<h2>{escape(label('per_interval', lang))}</h2>")
     intervals = result.views("total", intervals=True)
     times = [_local_label(view[2] or 0.0, scenario.time_zone) for view in intervals]

@@ -263,14 +263,17 @@ def handled_by_agent(outcome: RunOutcome) -> npt.NDArray[np.float64]:
 
 def _group_costs(outcome: RunOutcome, extras: dict[ViewKey, dict[str, float]]) -> None:
     """Per priced agent group ("group", name): logged-in hours, handled contacts, cost and cost
-    per handled contact; on the total, the priced groups' cost and its cost per contact."""
-    groups = outcome.scenario.agents
+    per handled contact; per partner (the company's own sites: `internal`) and on the total,
+    the priced groups' cost and its cost per contact."""
+    scenario = outcome.scenario
+    groups = scenario.agents
     if not any(group.price is not None for group in groups):
         return
+    partner_of = {site.site_id: site.partner or INTERNAL for site in scenario.sites}
     handled = handled_by_agent(outcome)
     seconds = outcome.agent_logged_seconds
     first = 0
-    cost = priced_handled = 0.0
+    sums: dict[ViewKey, list[float]] = {}  # view: [cost, handled contacts]
     for group in groups:
         members = range(first, first + group.count)
         first += group.count
@@ -283,9 +286,16 @@ def _group_costs(outcome: RunOutcome, extras: dict[ViewKey, dict[str, float]]) -
         if count:
             figures["cost_per_handled"] = amount / count
         extras[("group", group.name, None)] = figures
-        cost += amount
-        priced_handled += count
-    total = extras[("total", "", None)]
-    total["cost"] = cost
-    if priced_handled:
-        total["cost_per_handled"] = cost / priced_handled
+        views: tuple[ViewKey, ...] = (
+            ("total", "", None),
+            ("partner", partner_of.get(group.site_id, ""), None),
+        )
+        for view in views:
+            both = sums.setdefault(view, [0.0, 0.0])
+            both[0] += amount
+            both[1] += count
+    for view, (cost, priced_handled) in sums.items():
+        costs = extras.setdefault(view, {})
+        costs["cost"] = cost
+        if priced_handled:
+            costs["cost_per_handled"] = cost / priced_handled

@@ -37,6 +37,7 @@ from relais.core.routing.model import REAL_TIME_CHANNELS
 from relais.core.simulation.arrivals import ArrivalTable, generate_arrivals
 from relais.core.simulation.briefed import BRIEFED, READ, BriefingSync
 from relais.core.simulation.presence import Staff, build_staff
+from relais.core.simulation.readiness import READY, ReadinessSync, engine_config
 from relais.core.simulation.scenario import Scenario
 from relais.core.simulation.staff_sync import StaffSync
 from relais.core.simulation.streams import RandomStreams
@@ -92,7 +93,7 @@ def run_replication(
     engine = RoutingEngine(
         clock,
         sites=scenario.sites,
-        queues=[spec.config for spec in scenario.queues],
+        queues=[engine_config(spec) for spec in scenario.queues],
         seed=scenario.seed + replication,
         auto_accept=True,
         agent_state_events=scenario.agent_states,
@@ -100,6 +101,7 @@ def run_replication(
     for profile in staff.profiles:
         engine.add_agent(profile)
     run = _Run(scenario, replication, arrivals, staff, engine, clock)
+    run.setup_readiness(streams)
     gc.collect()
     gc.freeze()
     try:
@@ -109,7 +111,7 @@ def run_replication(
     return run.outcome
 
 
-class _Run(StaffSync, BriefingSync):
+class _Run(StaffSync, BriefingSync, ReadinessSync):
     """The loop and its state; the hot path lives in `loop`, with locals for speed."""
 
     def __init__(
@@ -149,6 +151,7 @@ class _Run(StaffSync, BriefingSync):
         self.tokens = [0] * n
         self.abandon_due = [-1.0] * n
         self.waiting = [False] * n
+        self.counted_in = [-1] * n  # the queue a waiting contact is counted in
         self.to_logout: list[int] = []
         self.live = 0  # contacts in the engine
         self.states = StateSeconds(scenario.start, scenario.interval_s)
@@ -171,6 +174,7 @@ class _Run(StaffSync, BriefingSync):
         )
         self.logged_seconds = self.outcome.logged_seconds
         self.agent_logged_seconds = self.outcome.agent_logged_seconds
+        self.answer_delay = [spec.answer_delay_s for spec in scenario.queues]
         self.slowdown = [
             0.0 if spec.config.channel in REAL_TIME_CHANNELS else spec.concurrency_slowdown
             for spec in scenario.queues
@@ -193,11 +197,15 @@ class _Run(StaffSync, BriefingSync):
                 contact: int = offer.contact_id  # type: ignore[assignment]
                 agent = self.agent_index[offer.agent_id]
                 at = offer.at
+                if self.waiting[contact]:  # taken from the queue: the agent's phone rings
+                    at += self.answer_delay[out.queue_of[contact]]
                 if out.answered[contact] < 0:
                     out.answered[contact] = at
                 out.started[contact] = at
                 out.agent_of[contact] = agent
                 self.waiting[contact] = False
+                if self.counted_in[contact] >= 0:
+                    self._stops_waiting(contact)
                 seconds = out.arrivals.handling[contact]
                 slow = self.slowdown[out.queue_of[contact]]
                 if slow:
@@ -219,15 +227,21 @@ class _Run(StaffSync, BriefingSync):
                     out.ended[contact] = completed.at
                     self.live -= 1
                     self._freed(out.agent_of[contact])
+                else:
+                    queue = self.queue_index[completed.queue_id]
+                    self.wrap_up_started(contact, queue, completed.at, completed.wrap_up_until)
             elif kind is WrapUpEnded:
                 contact = cast("WrapUpEnded", event).contact_id  # type: ignore[assignment]
                 out.ended[contact] = event.at
                 self.live -= 1
                 self._freed(out.agent_of[contact])
+                self.wrap_up_ended(contact, out.queue_of[contact])
             elif kind is ContactAbandoned:
                 contact = cast("ContactAbandoned", event).contact_id  # type: ignore[assignment]
                 out.abandoned[contact] = event.at
                 self.waiting[contact] = False
+                if self.counted_in[contact] >= 0:
+                    self._stops_waiting(contact)
                 self.live -= 1
             elif kind is AgentStateChanged:
                 changed = cast("AgentStateChanged", event)
@@ -239,6 +253,12 @@ class _Run(StaffSync, BriefingSync):
     def _queued(self, event: ContactQueued) -> None:
         contact: int = event.contact_id  # type: ignore[assignment]
         self.waiting[contact] = True
+        queue = self.queue_index[event.queue_id]
+        if self.counted_in[contact] != queue:
+            if self.counted_in[contact] >= 0:
+                self.caller_left(self.counted_in[contact])
+            self.counted_in[contact] = queue
+            self.caller_waits(queue)
         if event.requeued:
             self.outcome.requeued += 1
             self.tokens[contact] += 1  # the handling end in the calendar no longer applies
@@ -257,6 +277,8 @@ class _Run(StaffSync, BriefingSync):
         if isinstance(event, ContactDropped):
             contact: int = event.contact_id  # type: ignore[assignment]
             out.dropped[contact] = event.at
+            if self.counted_in[contact] >= 0:
+                self._stops_waiting(contact)
             self.tokens[contact] += 1  # its handling end no longer applies
             self.live -= 1
         elif isinstance(event, ContactRefused):
@@ -267,8 +289,17 @@ class _Run(StaffSync, BriefingSync):
             contact = event.contact_id  # type: ignore[assignment]
             if event.to_queue_id is not None:
                 out.queue_of[contact] = self.queue_index[event.to_queue_id]
+            elif self.counted_in[contact] >= 0:
+                self._stops_waiting(contact)
         elif isinstance(event, CallbackOffered):
             out.callbacks += 1
+
+    def _stops_waiting(self, contact: int) -> None:
+        self.caller_left(self.counted_in[contact])
+        self.counted_in[contact] = -1
+
+    def outcome_ended(self, contact: int) -> float:
+        return self.outcome.ended[contact]
 
     def _freed(self, agent: int) -> None:
         held = self.held[agent] - 1
@@ -321,6 +352,8 @@ class _Run(StaffSync, BriefingSync):
                 elif kind == ABANDON:
                     if waiting[subject] and abandon_due[subject] == now:
                         apply(engine.abandon(subject))
+                elif kind == READY:
+                    self.ready(subject)
                 elif kind in (BRIEFED, READ):
                     self.briefing(kind, subject, value)
                 else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from relais.core.briefings import Rollout
 from relais.core.importing import ImportReport
@@ -25,6 +26,7 @@ __all__ = [
     "LinkDown",
     "PartnerBilling",
     "PartnerClosed",
+    "PriceOrigin",
     "QueueSpec",
     "ReplayArrival",
     "Scenario",
@@ -49,17 +51,30 @@ class PartnerBilling:
     currency: str = "EUR"
 
 
+class PriceOrigin(StrEnum):
+    """Where a group's price came from: the scenario file, a partner's contract version
+    (`reference`: contract reference and version), an internal site's loaded cost per hour
+    (`reference`: the date it is valid from)."""
+
+    SCENARIO = "scenario"
+    CONTRACT = "contract"
+    LOADED_COST = "loaded_cost"
+
+
 @dataclass(frozen=True, slots=True)
 class GroupPrice:
     """What an agent group costs: per logged-in hour, per handled contact, per resolved contact
     (the contact's price when resolved at first contact; `resolved_share` of the handled
-    contacts are, as the simulator does not model repeats). Any may be left out."""
+    contacts are, as the simulator does not model repeats). Any may be left out.
+    `origin` and `reference` say where the price came from (shown beside the cost)."""
 
     per_hour: float | None = None
     per_handled: float | None = None
     per_resolved: float | None = None
     resolved_share: float | None = None
     currency: str = "EUR"
+    origin: PriceOrigin = PriceOrigin.SCENARIO
+    reference: str = ""
 
     def cost(self, hours: float, handled: float) -> float:
         total = 0.0
@@ -80,6 +95,20 @@ class QueueSpec:
     repeats every day); otherwise `rate_per_hour` all the time. `concurrency_slowdown`: on a
     concurrent channel (chat, e-mail), each contact an agent holds besides this one makes
     it last that much longer (0.25: 3 chats at once take 1.5 x as long each).
+    `wrap_up_when_waiting`: the after-call time drawn for each call when callers are
+    waiting, instead of `config.wrap_up_s` (agents cut it short; `readiness.py`).
+    `wrap_up_by_interval`: the after-call time of a call ending in each interval from the
+    scenario start (agents' breaks and other unready time by time of day), instead of
+    `config.wrap_up_s`, which stays the after-call time past the last of them.
+    `wrap_up_by_waiting`: (callers waiting, factor) pairs by increasing count: a call that
+    ends while at least that many callers wait (the last pair that applies) has its
+    after-call time multiplied by the factor (agents hurry when the queue grows).
+    `answer_delay_s`: a contact taken from the queue is answered that long after an agent
+    is given it (ringing, the agent picking up), counted in its wait; one given at once to
+    a free agent on arrival is not delayed (call logs count its wait from the answer).
+    `handling_by_kind`: (kind, law) pairs: a replayed contact of that kind (its reason for
+    calling, known on arrival: the voice menu's choice) takes its handling time from that
+    law, drawn from the same uniform; other contacts from `handling`.
     """
 
     config: QueueConfig
@@ -88,6 +117,11 @@ class QueueSpec:
     volumes: tuple[float, ...] | None = None
     rate_per_hour: float = 0.0
     concurrency_slowdown: float = 0.0
+    wrap_up_when_waiting: Distribution | None = None
+    handling_by_kind: tuple[tuple[str, Distribution], ...] = ()
+    wrap_up_by_interval: tuple[float, ...] = ()
+    wrap_up_by_waiting: tuple[tuple[int, float], ...] = ()
+    answer_delay_s: float = 0.0
 
     @property
     def queue_id(self) -> str:
@@ -191,13 +225,15 @@ class ReplayArrival:
 
     `priority`: the customer's class, served before every lower class waiting in the same
     queue as the live engine does (`RoutingEngine.contact_arrived(priority=...)`); None is
-    the queue's own priority."""
+    the queue's own priority. `kind`: the contact's reason for calling, which picks its
+    handling law in the queue's `handling_by_kind` (when `handling_s` is not given)."""
 
     at: float
     queue: str
     handling_s: float | None = None
     patience_s: float | None = None
     priority: int | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

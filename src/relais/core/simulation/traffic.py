@@ -102,7 +102,7 @@ def replay_file(
     table: Table, start: float, zone: str, queue_ids: set[str], base_dir: Path | None
 ) -> tuple[tuple[ReplayArrival, ...], ImportReport]:
     """`[replay] file = "arrivals.csv"` (columns arrived_at, queue, optional handling_s,
-    patience_s, priority) and `tolerance` (share of malformed lines skipped and reported,
+    patience_s, priority, kind) and `tolerance` (share of malformed lines skipped and reported,
     default 0.001 = 0.1 %; above it the scenario is refused with their line numbers)."""
     name: str = table.text("file")
     tolerance = table.number("tolerance", DEFAULT_TOLERANCE, minimum=0.0)
@@ -169,4 +169,5 @@ def _replay_row(
         optional("handling_s"),
         optional("patience_s"),
         int(priority) if priority else None,
+        (record.get("kind") or "").strip() or None,
     )

@@ -3,9 +3,10 @@
 Every rate is kept as its numerator and its own denominator, so that lines add up (a site
 kind is the sum of its sites) and a figure a partner did not report stays unknown instead of
 counting as zero. Proportions carry Wilson's 95 % interval (`relais.core.kpi.comparison`):
-service level, abandonment, CSAT (top-2-box) and first-contact resolution. ASA and AHT are
-means without an interval (neither the interval statistics nor partners' reports keep the
-spread of waits and handling times).
+service level, abandonment, CSAT (top-2-box) and first-contact resolution. ASA and AHT carry
+the normal interval of a mean (`mean_interval`), from the count, the sum and the sum of
+squares of the waits and handling times that the interval statistics keep; partners' reports
+and statistics computed before the squares were kept have no spread, hence no interval.
 
 Definitions are those of `relais.core.kpi` (docs/kpi.md): SL = answered within T / (answered
 + abandoned after T); abandonment = abandoned / (answered + abandoned); occupancy = handling
@@ -18,7 +19,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from relais.core.kpi import KpiSummary
-from relais.core.kpi.comparison import wilson_interval
+from relais.core.kpi.comparison import Tally, mean_interval, wilson_interval
 
 __all__ = ["LineFigures", "Proportion", "from_summary"]
 
@@ -50,8 +51,10 @@ class LineFigures:
     abandoned: int = 0
     abandon_counted: int = 0
     wait_seconds: float = 0.0
+    wait_squares: float = 0.0
     wait_counted: int = 0
     handling_seconds: float = 0.0
+    handling_squares: float = 0.0
     handling_counted: int = 0
     busy_seconds: float = 0.0
     productive_seconds: float = 0.0
@@ -90,6 +93,14 @@ class LineFigures:
         return self.handling_seconds / self.handling_counted if self.handling_counted else None
 
     @property
+    def asa_interval(self) -> tuple[float, float] | None:
+        return _spread(Tally(self.wait_counted, self.wait_seconds, self.wait_squares))
+
+    @property
+    def aht_interval(self) -> tuple[float, float] | None:
+        return _spread(Tally(self.handling_counted, self.handling_seconds, self.handling_squares))
+
+    @property
     def occupancy(self) -> float | None:
         if self.productive_seconds <= 0:
             return None
@@ -117,6 +128,15 @@ class LineFigures:
         return cost / Decimal(str(round(resolved, 6)))
 
 
+def _spread(tally: Tally) -> tuple[float, float] | None:
+    """The 95 % interval of a mean duration (at least 0), None without a known spread: the sum
+    of squares is never below sum² / n, unless it was not kept (a report, older statistics)."""
+    if tally.n < 2 or tally.squares < tally.total * tally.total / tally.n * (1 - 1e-9):
+        return None
+    interval = mean_interval(tally)
+    return None if interval is None else (max(interval[0], 0.0), interval[1])
+
+
 def from_summary(
     contacts: KpiSummary,
     agent_time: KpiSummary | None = None,
@@ -135,8 +155,10 @@ def from_summary(
         abandoned=contacts.abandoned,
         abandon_counted=contacts.answered + contacts.abandoned,
         wait_seconds=contacts.answered_wait_seconds,
+        wait_squares=contacts.answered_wait_squares,
         wait_counted=contacts.answered,
         handling_seconds=contacts.talk_seconds + contacts.hold_seconds + contacts.wrap_up_seconds,
+        handling_squares=contacts.handling_squares,
         handling_counted=contacts.handled,
         busy_seconds=time.handling_state_seconds,
         productive_seconds=time.handling_state_seconds + time.available_seconds,

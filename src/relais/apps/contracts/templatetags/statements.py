@@ -1,6 +1,6 @@
 from django import template
 
-from relais.apps.contracts.wording import unit_label
+from relais.apps.contracts.wording import line_wording, unit_label
 
 register = template.Library()
 
@@ -8,3 +8,8 @@ register = template.Library()
 @register.filter
 def pricing_unit(unit: str) -> str:
     return unit_label(unit)
+
+
+@register.filter
+def line_label(label: str) -> str:
+    return line_wording(label)

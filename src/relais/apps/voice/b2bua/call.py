@@ -4,7 +4,9 @@ Everything here runs on sippy's reactor thread. The record is reached through th
 (`RecordWorker.submit`), whose answers come back on this thread; rtpengine through
 `CallMedia` (one UDP round trip each). Phases: arriving (the record is asked) -> ringing
 the caller back (optional answer delay) -> queued (music) -> talking (bridged to an agent)
--> ended. A new agent can be rung while queued (an offer) or while talking (a transfer).
+-> [the keypad survey, when the agent hung up and the queue asks it] -> ended. A new agent can
+be rung while queued (an offer) or while talking (a transfer). Keys pressed (rtpengine's
+events) answer the survey, or become call detail (`call.dtmf`: who pressed, how many).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sippy.Time.Timeout import Timeout
 from relais.apps.voice.b2bua.announce import announcement
 from relais.apps.voice.b2bua.media import CallMedia
 from relais.apps.voice.b2bua.sdp import sdp_is_hold, sdp_is_usable
+from relais.apps.voice.b2bua.survey import SurveyRun
 from relais.apps.voice.models import LineKind
 from relais.apps.voice.ng import NgError
 from relais.apps.voice.offers import Ring
@@ -50,6 +53,8 @@ logger = logging.getLogger("relais.voice")
 #: The agent's side sent nothing for this many seconds while talking: the agent is lost.
 MEDIA_LOST_S = 3.0
 WATCH_S = 1.0
+#: Keys pressed with no longer pause than this between them are one `call.dtmf` detail.
+KEYS_PAUSE_S = 3.0
 
 
 class RelaisContactHF(SipGenericHF):  # type: ignore[misc]
@@ -99,6 +104,7 @@ class Phase(StrEnum):
     ARRIVING = "arriving"
     QUEUED = "queued"
     TALKING = "talking"
+    SURVEY = "survey"
     ENDED = "ended"
 
 
@@ -136,6 +142,9 @@ class Call:
     answering: bool = False  # rtpengine asked for the caller's SDP
     offering: set[int] = field(default_factory=set)  # agents whose offer rtpengine is making
     unrung: set[int] = field(default_factory=set)  # of those, the ones to ring no more
+    survey: SurveyRun | None = None
+    pressed: dict[str, str] = field(default_factory=dict)  # who -> keys not recorded yet
+    press_serial: int = 0
 
     # The caller's leg ---------------------------------------------------------------------
 
@@ -208,27 +217,46 @@ class Call:
     def _queue_audio(self, *prompts: str) -> None:
         """While queued: the prompts (those the stack has), one after the other, then the
         music over and over."""
+        self.say(*prompts)
+
+    def say(self, *prompts: str, then: Callable[[], None] | None = None) -> None:
+        """The prompts the stack has, one after the other, instead of whatever played; then
+        `then()` (the survey) or, while queued, the music over and over."""
         self.audio_serial += 1
         self._play_next(
             [path for name in prompts if (path := self.b2bua.prompts(name, self.language))],
             self.audio_serial,
+            then,
         )
 
-    def _play_next(self, paths: list[str], serial: int) -> None:
-        if serial != self.audio_serial or self.phase is not Phase.QUEUED or self.on_hold:
+    def _play_next(
+        self, paths: list[str], serial: int, then: Callable[[], None] | None = None
+    ) -> None:
+        if (
+            serial != self.audio_serial
+            or self.phase not in (Phase.QUEUED, Phase.SURVEY)
+            or self.on_hold
+        ):
             return  # answered, hung up, or another prompt since: never over a bridged call
         if not paths:
-            self.media.play(self.b2bua.music_for(self.language))
+            if then is not None:
+                then()
+            elif self.phase is Phase.QUEUED:
+                self.media.play(self.b2bua.music_for(self.language))
             return
 
         def played(duration_ms: int | None) -> None:  # on the media lane's thread
             if duration_ms is not None:
-                self.b2bua.on_reactor(self._next_after, duration_ms, paths[1:], serial)
+                self.b2bua.on_reactor(self._next_after, duration_ms, paths[1:], serial, then)
+            elif then is not None:  # rtpengine could not play it: go on without it
+                self.b2bua.on_reactor(self._next_after, 0, [], serial, then)
 
         self.media.play(paths[0], repeat=False, played=played)
 
-    def _next_after(self, duration_ms: int, paths: list[str], serial: int) -> None:
-        Timeout(self._play_next, max(duration_ms, 100) / 1000, 1, paths, serial)
+    def _next_after(
+        self, duration_ms: int, paths: list[str], serial: int, then: Callable[[], None] | None
+    ) -> None:
+        Timeout(self._play_next, max(duration_ms, 100) / 1000, 1, paths, serial, then)
 
     def _announce_due(self) -> None:
         """Every `announce_s` while the call lasts: when queued (not on hold, not talking),
@@ -278,7 +306,7 @@ class Call:
             self.pending.append(ring)
             return
         if (
-            self.phase is Phase.ENDED
+            self.phase in (Phase.ENDED, Phase.SURVEY)
             or ring.agent_id in self.offering
             or any(leg.agent_id == ring.agent_id and not leg.bye_sent for leg in self.legs)
         ):
@@ -379,9 +407,13 @@ class Call:
                 )
         elif isinstance(event, CCEventDisconnect):
             self._forget_leg(leg)
-            if leg is self.talking and not leg.bye_sent:
+            also = event.getData()  # a REFER's Refer-To: sippy answered 202 and hangs up
+            if leg is self.talking and not leg.bye_sent and also is not None:
                 leg.bye_sent = True
-                self.end(by="agent")
+                self._agent_referred(leg, also)
+            elif leg is self.talking and not leg.bye_sent:
+                leg.bye_sent = True
+                self._agent_hung_up()
             elif not leg.answered and not leg.bye_sent:
                 self._record(
                     "call_declined",
@@ -472,6 +504,106 @@ class Call:
         if leg in self.legs:
             self.legs.remove(leg)
 
+    # After the agent, the keys -----------------------------------------------------------------
+
+    def _agent_referred(self, leg: AgentLeg, also: Any) -> None:
+        """The agent's desk phone transferred the call (REFER, its transfer key): the caller
+        hears the transfer prompt then music, and the record transfers the contact as the
+        desktop would (`_referred`); the next agent's `Ring` follows."""
+        self._record_keys()
+        self.talking = None
+        self.phase = Phase.QUEUED
+        self._queue_audio("transfer")
+        self._save_dialog()
+        try:
+            target = also.getUrl().username or ""
+        except AttributeError:
+            target = ""
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_refer,
+            lambda _contact, error: self._referred(leg, error),
+            contact_id=self.contact_id,
+            agent_id=leg.agent_id,
+            target=target,
+            lane=self.call_id,
+        )
+
+    def _referred(self, leg: AgentLeg, error: BaseException | None) -> None:
+        if error is not None:  # no such target: back at the head of the line
+            logger.warning("voice: transfer of %s refused: %s", self.call_id, error)
+            self._record(
+                "call_agent_lost",
+                contact_id=self.contact_id,
+                agent_id=leg.agent_id,
+                reason="transfer_refused",
+            )
+
+    def _agent_hung_up(self) -> None:
+        """The agent hung up: the record ends the call and says whether the caller, still on
+        the line, is asked the queue's keypad survey (`_surveyed`)."""
+        self._record_keys()
+        self.talking = None
+        self.phase = Phase.SURVEY
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_agent_hung_up,
+            self._surveyed,
+            contact_id=self.contact_id,
+            lane=self.call_id,
+        )
+
+    def _surveyed(self, survey: Any, error: BaseException | None) -> None:
+        if self.phase is not Phase.SURVEY:
+            return  # the caller hung up meanwhile
+        if error is not None or survey is None or not survey.questions:
+            self.end(by="agent")
+            return
+        logger.info("voice: %s is asked the survey %s", self.call_id, survey.invitation_id)
+        self.survey = SurveyRun(self, survey)
+        self.survey.ask(first=True)
+
+    def record_survey(self, invitation_id: int, answers: dict[str, int | bool]) -> None:
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_survey_answer,
+            None,
+            invitation_id=invitation_id,
+            answers=answers,
+            lane=self.call_id,
+        )
+
+    def key_pressed(self, source_tag: str, key: str) -> None:
+        """A key pressed on this call (rtpengine's event): the caller's answers the survey;
+        otherwise the keys, grouped while pressed in a row, become `call.dtmf` detail."""
+        if self.phase is Phase.SURVEY:
+            if source_tag == self.media.caller_tag and self.survey is not None:
+                self.survey.key(key)
+            return
+        if self.phase is Phase.ENDED:
+            return
+        who = "customer" if source_tag == self.media.caller_tag else "agent"
+        self.pressed[who] = self.pressed.get(who, "") + key
+        self.press_serial += 1
+        Timeout(self._keys_paused, KEYS_PAUSE_S, 1, self.press_serial)
+
+    def _keys_paused(self, serial: int) -> None:
+        if serial == self.press_serial:
+            self._record_keys()
+
+    def _record_keys(self) -> None:
+        """The keys pressed since the last detail: how many, by whom (never which: a caller
+        may type a card number)."""
+        agent_id = self.talking.agent_id if self.talking is not None else None
+        for who, keys in self.pressed.items():
+            self._record(
+                "call_event",
+                contact_id=self.contact_id,
+                kind="dtmf",
+                agent_id=agent_id,
+                by=who,
+                digits=keys,
+            )
+        self.pressed.clear()
+        self.press_serial += 1
+
     # Losing the agent --------------------------------------------------------------------------
 
     def _watch(self) -> None:
@@ -527,8 +659,9 @@ class Call:
     # The end ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """The record closed the contact: hang up both sides."""
-        if self.phase is Phase.ENDED:
+        """The record closed the contact: hang up both sides (not during the survey: the
+        contact was completed when the agent hung up, and the caller is answering)."""
+        if self.phase in (Phase.ENDED, Phase.SURVEY):
             return
         self.caller_ua.recvEvent(CCEventDisconnect())
         self.end(by="system")
@@ -536,6 +669,9 @@ class Call:
     def end(self, *, by: str) -> None:
         if self.phase is Phase.ENDED:
             return
+        self._record_keys()
+        if self.survey is not None:
+            self.survey.caller_left()
         self.phase = Phase.ENDED
         for leg in list(self.legs):
             if not leg.bye_sent:

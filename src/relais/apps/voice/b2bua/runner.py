@@ -32,6 +32,7 @@ class VoiceOptions:
     answer_delay_s: float
     sip_domain: str
     announce_s: float = 30.0
+    dtmf: tuple[str, int] | None = None
 
 
 def address(text: str) -> tuple[str, int]:
@@ -81,6 +82,7 @@ def run_voice(options: VoiceOptions) -> None:
         answer_delay_s=options.answer_delay_s,
         announce_s=options.announce_s,
         active=False,
+        dtmf=options.dtmf,
     )
     stop = threading.Event()
 

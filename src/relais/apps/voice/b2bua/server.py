@@ -20,6 +20,7 @@ from sippy.MsgBody import MsgBody
 from sippy.SipAddress import SipAddress
 from sippy.SipConf import SipConf
 from sippy.SipContact import SipContact
+from sippy.SipHeader import SipHeader
 from sippy.SipTo import SipTo
 from sippy.SipTransactionManager import SipTransactionManager
 from sippy.SipURL import SipURL
@@ -27,6 +28,7 @@ from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import Call
 from relais.apps.voice.b2bua.feed import FeedReader
+from relais.apps.voice.b2bua.keys import KeyListener
 from relais.apps.voice.b2bua.media import CallLane, CallMedia
 from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
@@ -36,6 +38,20 @@ from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transf
 logger = logging.getLogger("relais.voice")
 
 EARLY_RING_S = 30.0  # how long a ring for a call not yet known is kept
+#: SIP extensions an INVITE may require of this service: none (no reliable provisional
+#: responses, no session timers; docs/voice.md). Merely supported ones are ignored.
+SUPPORTED_OPTIONS: frozenset[str] = frozenset()
+
+
+def unsupported_options(req: Any) -> list[str]:
+    """The option tags of the request's Require headers this service does not support."""
+    tags = {
+        tag.strip().lower()
+        for hf in req.getHFs("require")
+        for tag in str(hf.getBody()).split(",")
+        if tag.strip()
+    }
+    return sorted(tags - SUPPORTED_OPTIONS)
 
 
 class SipLog:
@@ -73,6 +89,7 @@ class B2bua:
         answer_delay_s: float = 0.0,
         announce_s: float = 0.0,
         active: bool = True,
+        dtmf: tuple[str, int] | None = None,
     ) -> None:
         self.host, self.port = address
         self.ng = ng
@@ -94,6 +111,12 @@ class B2bua:
         # every call's rtpengine requests, in order for each call, off the reactor (media.py)
         self.ng_threads = ThreadPoolExecutor(8, thread_name_prefix="relais-voice-ng")
         self.global_config: dict[str, Any] = {}
+        # rtpengine's keypad events, heard while active (keys.py)
+        self.keys = (
+            KeyListener(dtmf, lambda *press: ED2.callFromThread(self.key_pressed, *press))
+            if dtmf is not None
+            else None
+        )
 
     # Running -------------------------------------------------------------------------------
 
@@ -109,6 +132,8 @@ class B2bua:
         self.worker.start()
 
     def stop(self) -> None:
+        if self.keys is not None:
+            self.keys.stop()
         self.worker.stop()
         self.media_threads.shutdown(wait=False, cancel_futures=True)
         self.ng_threads.shutdown(wait=False, cancel_futures=True)
@@ -162,6 +187,11 @@ class B2bua:
         return (req.genResponse(405, "Method Not Allowed"), None, None)
 
     def _new_call(self, req: Any, sip_t: Any) -> Any:
+        unsupported = unsupported_options(req)
+        if unsupported:  # RFC 3261, 8.2.2.3: refused, naming what is not supported
+            response = req.genResponse(420, "Bad Extension")
+            response.appendHeader(SipHeader(name="unsupported", bodys=", ".join(unsupported)))
+            return (response, None, None)
         body = req.getBody()
         sdp = str(body) if body is not None else ""
         number = req.getRURI().username or ""
@@ -250,6 +280,12 @@ class B2bua:
             elif isinstance(command, Closed):
                 call.close()
 
+    def key_pressed(self, call_id: str, source_tag: str, key: str) -> None:
+        """A key pressed on one of this service's calls (rtpengine's event, on the reactor)."""
+        call = self.calls.get(call_id)
+        if call is not None and self.active:
+            call.key_pressed(source_tag, key)
+
     def known(self, call: Call) -> None:
         """The record gave the call its contact: the feed's commands reach it from now on,
         and an offer the router made before (`_early_ring`) rings now."""
@@ -301,6 +337,8 @@ class B2bua:
         if error is not None:
             logger.error("voice: cannot read the calls to restore: %s", error)
         self.active = True
+        if self.keys is not None:
+            self.keys.start()
         if self.feed is not None:
             self.feed.following = True
             self.worker.submit(self.feed.restart)
@@ -308,6 +346,8 @@ class B2bua:
 
     def stand_by(self) -> None:
         self.active = False
+        if self.keys is not None:
+            self.keys.stop()
         if self.feed is not None:
             self.feed.following = False
 

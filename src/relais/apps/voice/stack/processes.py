@@ -107,7 +107,8 @@ class VoiceStack:
         media_ports: int = 200,
         **kamailio_options: object,
     ) -> Self:
-        """A stack on ports free right now (SIP, WS, ng, a media range) on 127.0.0.1."""
+        """A stack on ports free right now (SIP, WS, ng, a media range, the voice service's
+        keypad events: `dtmf_address`) on 127.0.0.1."""
         port_min, port_max = free_port_range(media_ports)
         return cls(
             run_dir=run_dir,
@@ -120,7 +121,12 @@ class VoiceStack:
                 voice_services=voice_services,
                 **kamailio_options,  # type: ignore[arg-type]
             ),
-            rtpengine=RtpengineConfig(ng_port=free_port(), port_min=port_min, port_max=port_max),
+            rtpengine=RtpengineConfig(
+                ng_port=free_port(),
+                port_min=port_min,
+                port_max=port_max,
+                dtmf_dest=("127.0.0.1", free_port()),
+            ),
         )
 
     @property
@@ -135,6 +141,12 @@ class VoiceStack:
     def ng_address(self) -> tuple[str, int]:
         return self.rtpengine.ng_address
 
+    @property
+    def dtmf_address(self) -> tuple[str, int] | None:
+        """Where the voice service listens for rtpengine's keypad events (`relais voice
+        --dtmf`)."""
+        return self.rtpengine.dtmf_dest
+
     def addresses(self) -> dict[str, object]:
         """Where each part listens (also written to `stack.json` for the other processes)."""
         return {
@@ -145,6 +157,9 @@ class VoiceStack:
             else None,
             "rtpengine_ng": f"{self.ng_address[0]}:{self.ng_address[1]}",
             "rtp_ports": [self.rtpengine.port_min, self.rtpengine.port_max],
+            "dtmf_events": f"{self.dtmf_address[0]}:{self.dtmf_address[1]}"
+            if self.dtmf_address
+            else None,
             "trunks": [str(trunk) for trunk in self.kamailio.trunks],
             "voice_services": [str(service) for service in self.kamailio.voice_services],
             "sip_domain": self.kamailio.sip_domain,

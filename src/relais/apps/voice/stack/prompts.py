@@ -44,6 +44,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Nous transférons votre appel. Merci de patienter.",
         "en": "We are transferring your call. Please hold.",
     },
+    # The keypad survey once the agent has hung up (b2bua/survey.py): one prompt a question.
+    "survey_intro": {
+        "fr": "Avant de raccrocher, merci de répondre à quelques questions sur votre appel.",
+        "en": "Before you hang up, please answer a few questions about your call.",
+    },
+    "survey_agent_csat": {
+        "fr": "Êtes-vous satisfait de votre conseiller ? Tapez une note de 1 à 5, 5 étant la "
+        "meilleure.",
+        "en": "How satisfied are you with your adviser? Press 1 to 5, 5 being the best.",
+    },
+    "survey_company_csat": {
+        "fr": "Êtes-vous satisfait de la réponse apportée ? Tapez une note de 1 à 5.",
+        "en": "How satisfied are you with the answer you were given? Press 1 to 5.",
+    },
+    "survey_effort": {
+        "fr": "Était-il facile d'obtenir une réponse ? Tapez 1 pour très difficile, jusqu'à 5 "
+        "pour très facile.",
+        "en": "How easy was it to get an answer? Press 1 for very hard, up to 5 for very easy.",
+    },
+    "survey_resolved": {
+        "fr": "Votre demande a-t-elle été résolue ? Tapez 1 pour oui, 2 pour non.",
+        "en": "Was your request resolved? Press 1 for yes, 2 for no.",
+    },
+    "survey_thanks": {
+        "fr": "Merci pour vos réponses. Au revoir.",
+        "en": "Thank you for your answers. Goodbye.",
+    },
 }
 
 

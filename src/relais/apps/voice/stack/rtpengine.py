@@ -28,6 +28,9 @@ class RtpengineConfig:
     # The same for a call on hold (silence is expected there).
     silent_timeout_s: int = 30
     log_level: int = 5
+    # Where rtpengine sends each keypad press it sees (RFC 4733 events, JSON over UDP): the
+    # voice service's `--dtmf` address. None: not sent (no call.dtmf, no keypad survey).
+    dtmf_dest: tuple[str, int] | None = None
 
     @property
     def ng_address(self) -> tuple[str, int]:
@@ -56,7 +59,12 @@ def rtpengine_command(config: RtpengineConfig, run_dir: Path) -> list[str]:
         f"--silent-timeout={config.silent_timeout_s}",
         "--delete-delay=0",
         "--num-threads=2",
+        *_dtmf_option(config.dtmf_dest),
     ]
+
+
+def _dtmf_option(dest: tuple[str, int] | None) -> list[str]:
+    return [f"--dtmf-log-dest={dest[0]}:{dest[1]}"] if dest else []
 
 
 def rtpengine_ping(address: tuple[str, int], *, timeout_s: float = 0.5) -> bool:

@@ -18,6 +18,7 @@ from relais.demo.faq import load_demo_faq
 from relais.demo.mail import load_demo_mail
 from relais.demo.quality import load_demo_quality
 from relais.demo.queues import load_demo_queues
+from relais.demo.shifts import load_demo_shifts
 from relais.demo.sourcing import load_demo_sourcing
 from relais.demo.staffing import load_demo_staffing
 from relais.demo.surveys import load_demo_surveys
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         load_demo_canned()
         load_demo_faq()
         load_demo_surveys()
+        load_demo_shifts()  # before the statements: hours billed by the productive hour
         load_demo_quality()
         load_demo_mail()
         load_demo_staffing()

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--ng", default=settings.VOICE_NG_ADDRESS, help=gettext("rtpengine's ng address.")
         )
         parser.add_argument(
+            "--dtmf",
+            default=settings.VOICE_DTMF_ADDRESS,
+            help=gettext("Where rtpengine sends keypad presses, host:port (empty: none)."),
+        )
+        parser.add_argument(
             "--proxy",
             default=settings.VOICE_PROXY,
             help=gettext("The SIP proxy that reaches agents' addresses, host:port."),
@@ -55,6 +60,7 @@ class Command(BaseCommand):
             VoiceOptions(
                 sip=address(options["sip"]),
                 ng=address(options["ng"]),
+                dtmf=address(options["dtmf"]) if options["dtmf"] else None,
                 proxy=address(options["proxy"]) if options["proxy"] else None,
                 music=options["music"],
                 answer_delay_s=options["answer_delay"],

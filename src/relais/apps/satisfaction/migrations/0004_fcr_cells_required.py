@@ -3,9 +3,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Apart from 0002: PostgreSQL alters no table with the updates' checks still pending."""
+    """Apart from 0003: PostgreSQL alters no table with the updates' checks still pending."""
 
-    dependencies = [("satisfaction", "0002_fcr_cells")]
+    dependencies = [("satisfaction", "0003_fcr_cells")]
 
     operations = [
         migrations.AlterField(

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("organisation", "0002_site_allowed_networks"),
         ("routing", "0007_queuehold"),
-        ("satisfaction", "0001_initial"),
+        ("satisfaction", "0002_keypad_survey"),
     ]
 
     operations = [
