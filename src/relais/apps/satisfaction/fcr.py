@@ -16,7 +16,8 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Site
 from relais.apps.rows import write_many
 from relais.apps.satisfaction.attribution import subject_of, wait_band
-from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome
+from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome
+from relais.apps.satisfaction.queries import analyse
 from relais.core.kpi import KpiConfig
 from relais.core.kpi.quality import FcrTracker, repeat_ref
 
@@ -35,6 +36,17 @@ _COLUMNS = (
     "site_id",
     "partner_id",
     "queue_id",
+)
+#: What a judgement's cell (`FcrCell`) numbers: its attribution and stratum.
+CELL_FIELDS = (
+    "agent_id",
+    "team_id",
+    "site_id",
+    "site_kind",
+    "partner_id",
+    "queue_id",
+    "reason",
+    "wait_band",
 )
 
 
@@ -56,6 +68,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
     tracker: FcrTracker[int] = FcrTracker(window_days * 86400.0)
     judged: dict[int, dict[str, Any]] = {}
     unidentified: list[dict[str, Any]] = []
+    cells: dict[tuple[Any, ...], int] = {}
     for (
         pk,
         key,
@@ -88,6 +101,8 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
                 "reason": reason,
                 "wait_band": wait_band(wait),
             }
+            cell = tuple(fields[name] for name in CELL_FIELDS)
+            fields["cell_id"] = cells.setdefault(cell, len(cells) + 1)
             if key:
                 judged[pk] = fields
             else:
@@ -102,6 +117,14 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
         for pk, resolved in tracker.outcomes(as_of.timestamp())
     }
     FcrJudgement.objects.all().delete()
+    FcrCell.objects.all().delete()
+    write_many(
+        FcrCell,
+        (
+            {"code": code} | dict(zip(CELL_FIELDS, cell, strict=True))
+            for cell, code in cells.items()
+        ),
+    )
     counts = {outcome.name.lower(): 0 for outcome in FcrOutcome}
 
     def counted() -> Iterator[dict[str, Any]]:
@@ -110,6 +133,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
             yield fields
 
     write_many(FcrJudgement, counted())
+    analyse(FcrCell, FcrJudgement)
     return counts
 
 

@@ -12,19 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncWeek
 
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.queries import counted_per_cell, plain_rows, reading
 from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -129,7 +130,7 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Answers counted per attribution and stratum: the group fields, the stratum fields,
     then the counts of `_ANSWER_COUNTS` (one row per agent and stratum)."""
     keys = ["invitation__" + name for name in (*_GROUP_FIELDS, *_STRATUM_FIELDS)]
-    return list(
+    return plain_rows(
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .order_by()
         .values(*keys)
@@ -140,14 +141,11 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
 
 def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
-    the counts of `_FCR_COUNTS`."""
-    keys = [*_GROUP_FIELDS, *_STRATUM_FIELDS]
-    return list(
-        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
-        .order_by()
-        .values(*keys)
-        .annotate(**_FCR_COUNTS)
-        .values_list(*keys, *_FCR_COUNTS)
+    the counts of `_FCR_COUNTS` (counted per cell, then the cells' fields joined)."""
+    return counted_per_cell(
+        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end),
+        (*_GROUP_FIELDS, *_STRATUM_FIELDS),
+        _FCR_COUNTS,
     )
 
 
@@ -161,11 +159,11 @@ class _Coder:
 
     codes: dict[Any, int] = field(default_factory=dict)
 
-    def column(self, values: Iterable[Any], count: int) -> npt.NDArray[np.intp]:
+    def column(self, values: Sequence[Any]) -> npt.NDArray[np.intp]:
         codes = self.codes
-        return np.fromiter(
-            (codes.setdefault(v, len(codes)) for v in values), dtype=np.intp, count=count
-        )
+        for value in dict.fromkeys(values):  # the distinct values, in the order met
+            codes.setdefault(value, len(codes))
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
 
     @property
     def values(self) -> list[Any]:
@@ -184,14 +182,13 @@ class _Columns:
     def of(
         cls, rows: list[tuple[Any, ...]], counted: int, coders: dict[str, _Coder], strata: _Coder
     ) -> _Columns:
-        count = len(rows)
+        columns = list(zip(*rows, strict=True)) or [()] * (_WIDTH + counted)
         groups = {
-            level: coders[level].column((row[index] for row in rows), count)
-            for level, index in _LEVEL_INDEX.items()
+            level: coders[level].column(columns[index]) for level, index in _LEVEL_INDEX.items()
         }
-        stratum = strata.column((row[len(_GROUP_FIELDS) : _WIDTH] for row in rows), count)
-        counts = np.array([row[_WIDTH:] for row in rows], dtype=np.float64)
-        return cls(groups, stratum, counts.reshape(count, counted))
+        stratum = strata.column(list(zip(*columns[len(_GROUP_FIELDS) : _WIDTH], strict=True)))
+        counts = np.array(columns[_WIDTH:], dtype=np.float64).reshape(counted, len(rows))
+        return cls(groups, stratum, counts.T)
 
 
 def _cells(
@@ -216,19 +213,13 @@ def _cells(
         "resolved": (answers, res_n, res_ok, res_ok),
         "fcr": (fcr, judged, resolved, resolved),
     }
-    cells: dict[str, dict[str, CellColumns[Any]]] = {}
-    for level in LEVELS:
-        cells[level] = {}
-        for measure, (columns, n, total, squares) in sources.items():
-            keep = n > 0
+    cells: dict[str, dict[str, CellColumns[Any]]] = {level: {} for level in LEVELS}
+    for measure, (columns, n, total, squares) in sources.items():
+        keep = n > 0
+        kept = (columns.stratum[keep], n[keep], total[keep], squares[keep])
+        for level in LEVELS:
             cells[level][measure] = CellColumns(
-                coders[level].values,
-                columns.groups[level][keep],
-                columns.stratum[keep],
-                n[keep],
-                total[keep],
-                squares[keep],
-                len(strata.codes),
+                coders[level].values, columns.groups[level][keep], *kept, len(strata.codes)
             )
     return cells, _Counts(fcr, coders, handled, identified, pending), fcr_found
 
@@ -315,7 +306,9 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
     each measure with the overall figure and the visible groups; pairs after Holm's correction
     among the visible groups."""
     scope = scope_for(viewer)
-    cells, counts, fcr_found = _cells(query)
+    with reading():
+        cells, counts, fcr_found = _cells(query)
+        trend = weekly_trend(scope=scope, query=query)
     levels = LEVELS if all_levels else (query.level,)
     tables: dict[str, LevelTable] = {}
     overall: dict[str, tuple[LeagueRow[str], npt.NDArray[np.float64]]] = {}
@@ -349,7 +342,7 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
         coverage={g: c for g, c in level_coverage.items() if visible is None or g in visible},
         overall_coverage=overall_coverage,
         reason_mix=reason_mix(fcr_found, scope=scope),
-        trend=weekly_trend(scope=scope, query=query),
+        trend=trend,
     )
 
 
@@ -383,7 +376,7 @@ def weekly_trend(*, scope: Scope, query: LeagueQuery) -> dict[str, Any]:
     rows = (
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .exclude(agent_csat=None)
-        .annotate(week=TruncWeek("answered_at"))
+        .annotate(week=TruncWeek("answered_at", output_field=DateField()))
         .order_by()
         .values_list("week", level_field)
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(agent_csat__gte=4)))
@@ -391,7 +384,7 @@ def weekly_trend(*, scope: Scope, query: LeagueQuery) -> dict[str, Any]:
     weeks: set[dt.date] = set()
     series: dict[Any, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for week, group, n, ok in rows:
-        day = week.date() if isinstance(week, dt.datetime) else week
+        day = week.date() if isinstance(week, dt.datetime) else week  # SQLite gives datetimes
         weeks.add(day)
         for key in ("", group):
             if key == "" or (group is not None and (visible is None or group in visible)):

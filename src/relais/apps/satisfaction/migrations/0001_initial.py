@@ -6,110 +6,410 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('interactions', '0009_survey_answered_event'),
-        ('organisation', '0002_site_allowed_networks'),
-        ('routing', '0004_queue_chats_during_calls'),
+        ("interactions", "0009_survey_answered_event"),
+        ("organisation", "0002_site_allowed_networks"),
+        ("routing", "0004_queue_chats_during_calls"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FcrJudgement',
+            name="FcrJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_kind', models.CharField(choices=[('inshore', 'Inshore'), ('offshore', 'Offshore'), ('homeshore', 'Homeshore')], max_length=16, verbose_name='site kind')),
-                ('reason', models.CharField(blank=True, max_length=40, verbose_name='contact reason')),
-                ('wait_band', models.CharField(choices=[('0-20s', 'under 20 s'), ('20-60s', '20 s to 1 min'), ('1-3min', '1 to 3 min'), ('3min+', 'over 3 min')], max_length=8, verbose_name='waiting band')),
-                ('arrived_at', models.DateTimeField(db_index=True, verbose_name='arrived at')),
-                ('outcome', models.PositiveSmallIntegerField(choices=[(1, 'Resolved at first contact'), (0, 'Repeat contact'), (2, 'Pending (inside the window)'), (3, 'Customer not identified')], verbose_name='outcome')),
-                ('agent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.agent', verbose_name='agent')),
-                ('contact', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='interactions.contact', verbose_name='contact')),
-                ('partner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.partner', verbose_name='partner')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='routing.queue', verbose_name='queue')),
-                ('site', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.site', verbose_name='site')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "site_kind",
+                    models.CharField(
+                        choices=[
+                            ("inshore", "Inshore"),
+                            ("offshore", "Offshore"),
+                            ("homeshore", "Homeshore"),
+                        ],
+                        max_length=16,
+                        verbose_name="site kind",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact reason"),
+                ),
+                (
+                    "wait_band",
+                    models.CharField(
+                        choices=[
+                            ("0-20s", "under 20 s"),
+                            ("20-60s", "20 s to 1 min"),
+                            ("1-3min", "1 to 3 min"),
+                            ("3min+", "over 3 min"),
+                        ],
+                        max_length=8,
+                        verbose_name="waiting band",
+                    ),
+                ),
+                ("arrived_at", models.DateTimeField(db_index=True, verbose_name="arrived at")),
+                (
+                    "outcome",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Resolved at first contact"),
+                            (0, "Repeat contact"),
+                            (2, "Pending (inside the window)"),
+                            (3, "Customer not identified"),
+                        ],
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.agent",
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="interactions.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="routing.queue",
+                        verbose_name="queue",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'first-contact resolution',
-                'verbose_name_plural': 'first-contact resolutions',
+                "verbose_name": "first-contact resolution",
+                "verbose_name_plural": "first-contact resolutions",
             },
         ),
         migrations.CreateModel(
-            name='SurveyInvitation',
+            name="SurveyInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_kind', models.CharField(choices=[('inshore', 'Inshore'), ('offshore', 'Offshore'), ('homeshore', 'Homeshore')], max_length=16, verbose_name='site kind')),
-                ('reason', models.CharField(blank=True, max_length=40, verbose_name='contact reason')),
-                ('wait_band', models.CharField(choices=[('0-20s', 'under 20 s'), ('20-60s', '20 s to 1 min'), ('1-3min', '1 to 3 min'), ('3min+', 'over 3 min')], max_length=8, verbose_name='waiting band')),
-                ('delivery', models.CharField(choices=[('widget', 'In the chat widget when the conversation ends'), ('link', 'A signed link that expires')], max_length=8, verbose_name='delivery')),
-                ('language', models.CharField(default='fr', max_length=2, verbose_name='language')),
-                ('customer_key', models.CharField(blank=True, max_length=160, verbose_name='customer')),
-                ('handlings', models.JSONField(blank=True, default=list, help_text='Every agent who handled the contact, in order, with their seconds.', verbose_name='handlings')),
-                ('sent_at', models.DateTimeField(verbose_name='sent at')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('agent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.agent', verbose_name='agent')),
-                ('contact', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='survey', to='interactions.contact', verbose_name='contact')),
-                ('partner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.partner', verbose_name='partner')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='routing.queue', verbose_name='queue')),
-                ('site', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.site', verbose_name='site')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "site_kind",
+                    models.CharField(
+                        choices=[
+                            ("inshore", "Inshore"),
+                            ("offshore", "Offshore"),
+                            ("homeshore", "Homeshore"),
+                        ],
+                        max_length=16,
+                        verbose_name="site kind",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact reason"),
+                ),
+                (
+                    "wait_band",
+                    models.CharField(
+                        choices=[
+                            ("0-20s", "under 20 s"),
+                            ("20-60s", "20 s to 1 min"),
+                            ("1-3min", "1 to 3 min"),
+                            ("3min+", "over 3 min"),
+                        ],
+                        max_length=8,
+                        verbose_name="waiting band",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("widget", "In the chat widget when the conversation ends"),
+                            ("link", "A signed link that expires"),
+                        ],
+                        max_length=8,
+                        verbose_name="delivery",
+                    ),
+                ),
+                ("language", models.CharField(default="fr", max_length=2, verbose_name="language")),
+                (
+                    "customer_key",
+                    models.CharField(blank=True, max_length=160, verbose_name="customer"),
+                ),
+                (
+                    "handlings",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Every agent who handled the contact, in order, with their seconds.",
+                        verbose_name="handlings",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(verbose_name="sent at")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.agent",
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey",
+                        to="interactions.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="routing.queue",
+                        verbose_name="queue",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey invitation',
-                'verbose_name_plural': 'survey invitations',
+                "verbose_name": "survey invitation",
+                "verbose_name_plural": "survey invitations",
             },
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answered_at', models.DateTimeField(db_index=True, verbose_name='answered at')),
-                ('agent_csat', models.PositiveSmallIntegerField(null=True, verbose_name='satisfaction with the agent')),
-                ('company_csat', models.PositiveSmallIntegerField(null=True, verbose_name='satisfaction with the answer')),
-                ('nps', models.PositiveSmallIntegerField(null=True, verbose_name='likelihood to recommend')),
-                ('effort', models.PositiveSmallIntegerField(null=True, verbose_name='effort')),
-                ('resolved', models.BooleanField(null=True, verbose_name='resolved, says the customer')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='answer', to='satisfaction.surveyinvitation', verbose_name='invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(db_index=True, verbose_name="answered at")),
+                (
+                    "agent_csat",
+                    models.PositiveSmallIntegerField(
+                        null=True, verbose_name="satisfaction with the agent"
+                    ),
+                ),
+                (
+                    "company_csat",
+                    models.PositiveSmallIntegerField(
+                        null=True, verbose_name="satisfaction with the answer"
+                    ),
+                ),
+                (
+                    "nps",
+                    models.PositiveSmallIntegerField(
+                        null=True, verbose_name="likelihood to recommend"
+                    ),
+                ),
+                ("effort", models.PositiveSmallIntegerField(null=True, verbose_name="effort")),
+                (
+                    "resolved",
+                    models.BooleanField(null=True, verbose_name="resolved, says the customer"),
+                ),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answer",
+                        to="satisfaction.surveyinvitation",
+                        verbose_name="invitation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey answer',
-                'verbose_name_plural': 'survey answers',
+                "verbose_name": "survey answer",
+                "verbose_name_plural": "survey answers",
             },
         ),
         migrations.CreateModel(
-            name='SurveyPolicy',
+            name="SurveyPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('sampling_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share of contacts surveyed (%)')),
-                ('ask_agent_csat', models.BooleanField(default=True, verbose_name='satisfaction with the agent (1-5)')),
-                ('ask_company_csat', models.BooleanField(default=True, verbose_name='satisfaction with the answer and the company (1-5)')),
-                ('ask_nps', models.BooleanField(default=True, verbose_name='likelihood to recommend (NPS 0-10)')),
-                ('ask_effort', models.BooleanField(default=False, verbose_name='customer effort (1-5)')),
-                ('ask_resolved', models.BooleanField(default=True, verbose_name='was your request resolved?')),
-                ('ask_comment', models.BooleanField(default=True, verbose_name='free text')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('quiet_days', models.PositiveSmallIntegerField(default=30, verbose_name='no second survey to the same customer within (days)')),
-                ('link_valid_hours', models.PositiveSmallIntegerField(default=72, verbose_name='a link can be answered for (hours)')),
-                ('attribution', models.CharField(choices=[('last', 'The last agent who handled the contact'), ('longest', 'The agent who handled it longest')], default='last', max_length=8, verbose_name='score attributed to')),
-                ('queue', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey_policy', to='routing.queue', verbose_name='queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "sampling_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share of contacts surveyed (%)",
+                    ),
+                ),
+                (
+                    "ask_agent_csat",
+                    models.BooleanField(
+                        default=True, verbose_name="satisfaction with the agent (1-5)"
+                    ),
+                ),
+                (
+                    "ask_company_csat",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="satisfaction with the answer and the company (1-5)",
+                    ),
+                ),
+                (
+                    "ask_nps",
+                    models.BooleanField(
+                        default=True, verbose_name="likelihood to recommend (NPS 0-10)"
+                    ),
+                ),
+                (
+                    "ask_effort",
+                    models.BooleanField(default=False, verbose_name="customer effort (1-5)"),
+                ),
+                (
+                    "ask_resolved",
+                    models.BooleanField(default=True, verbose_name="was your request resolved?"),
+                ),
+                ("ask_comment", models.BooleanField(default=True, verbose_name="free text")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                (
+                    "quiet_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        verbose_name="no second survey to the same customer within (days)",
+                    ),
+                ),
+                (
+                    "link_valid_hours",
+                    models.PositiveSmallIntegerField(
+                        default=72, verbose_name="a link can be answered for (hours)"
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.CharField(
+                        choices=[
+                            ("last", "The last agent who handled the contact"),
+                            ("longest", "The agent who handled it longest"),
+                        ],
+                        default="last",
+                        max_length=8,
+                        verbose_name="score attributed to",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_policy",
+                        to="routing.queue",
+                        verbose_name="queue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey policy',
-                'verbose_name_plural': 'survey policies',
+                "verbose_name": "survey policy",
+                "verbose_name_plural": "survey policies",
             },
         ),
         migrations.AddField(
-            model_name='surveyinvitation',
-            name='policy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='satisfaction.surveypolicy', verbose_name='policy'),
+            model_name="surveyinvitation",
+            name="policy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="satisfaction.surveypolicy",
+                verbose_name="policy",
+            ),
         ),
         migrations.AddIndex(
-            model_name='surveyinvitation',
-            index=models.Index(fields=['customer_key', 'sent_at'], name='survey_customer'),
+            model_name="surveyinvitation",
+            index=models.Index(fields=["customer_key", "sent_at"], name="survey_customer"),
         ),
     ]
