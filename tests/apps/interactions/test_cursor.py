@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from relais.apps.interactions.cursor import GAP_WAIT_S, LogCursor
+from relais.apps.interactions.cursor import GAP_WAIT_S, MAX_GAPS, LogCursor
 from relais.apps.interactions.models import ContactEvent, EventKind
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,20 @@ def test_at_the_end_of_the_log_the_missing_ids_are_watched() -> None:
     assert (cursor.last, set(cursor.gaps)) == (6, {3, 5})
     line(5)
     assert ids(cursor.read(now=1.0, limit=100)) == [5]
+
+
+def test_a_jump_of_the_ids_watches_only_the_ids_just_below_and_reads_on() -> None:
+    # given the log's ids jumped far ahead (a large import rolled back moved the sequence on)
+    line(1)
+    cursor = LogCursor()
+    assert ids(cursor.read(now=0.0, limit=100)) == [1]
+    line(200_000)
+
+    # then the reader goes on, watching at most MAX_GAPS ids, those just below the new line
+    assert ids(cursor.read(now=1.0, limit=100)) == [200_000]
+    assert len(cursor.gaps) == MAX_GAPS
+    assert min(cursor.gaps) == 200_000 - MAX_GAPS
+    # and a line that commits late just below is still read (the query names every gap)
+    line(199_999)
+    line(200_001)
+    assert ids(cursor.read(now=2.0, limit=100)) == [199_999, 200_001]

@@ -15,6 +15,10 @@ from relais.apps.interactions.models import ContactEvent
 
 GAP_WAIT_S = 10.0  # how long a missing event id may still commit (a slow API transaction)
 GAP_WINDOW = 1000  # at the log's end, the ids below the last one watched as gaps
+#: The most ids watched at once. A jump of the log's ids by more (a large import rolled back,
+#: a sequence moved on) watches only the ids just below the new line: a query can name at most
+#: 65,535 values, and an id allocated that long before is not a request still committing.
+MAX_GAPS = 10_000
 
 
 class LogCursor:
@@ -47,9 +51,14 @@ class LogCursor:
         expected = self.last + 1
         for pk in ids:
             if pk > self.last:
-                self.gaps.update(dict.fromkeys(range(expected, pk), now + GAP_WAIT_S))
+                skipped = range(max(expected, pk - MAX_GAPS), pk)
+                self.gaps.update(dict.fromkeys(skipped, now + GAP_WAIT_S))
                 expected = pk + 1
                 self.last = pk
             else:
                 self.gaps.pop(pk, None)
-        self.gaps = {pk: until for pk, until in self.gaps.items() if until > now}
+        self.gaps = {
+            pk: until
+            for pk, until in self.gaps.items()
+            if until > now and pk >= self.last - MAX_GAPS
+        }
