@@ -402,7 +402,7 @@ class Run:
                     "--ng",
                     f"{ng_host}:{ng_port}",
                     "--dtmf",
-                    "{}:{}".format(*self.stack.dtmf_address or ("", "")).strip(":"),
+                    self.stack.dtmf_setting,
                     "--proxy",  # browser agents' registrations are Kamailio's
                     "{}:{}".format(*self.stack.sip_address),
                 ],

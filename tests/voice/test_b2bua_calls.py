@@ -69,7 +69,7 @@ class Stack:
     sip_port: int
     env: dict[str, str]
     processes: list[subprocess.Popen[bytes]]
-    dtmf: tuple[str, int] | None = None  # where rtpengine sends keypad presses
+    dtmf: str = ""  # where rtpengine sends keypad presses (`relais voice --dtmf`)
 
     @property
     def target(self) -> str:
@@ -101,7 +101,7 @@ class Stack:
             "--music",
             str(self.workdir / "music.wav"),
             "--dtmf",
-            f"{self.dtmf[0]}:{self.dtmf[1]}" if self.dtmf else "",
+            self.dtmf,
             *extra,
         )
         log = self.workdir / f"{name}.log"
@@ -180,7 +180,7 @@ def stack(tmp_path: Path, voice_stack: VoiceStack) -> Iterator[Stack]:
         free_udp_port(),
         env,
         [],
-        dtmf=voice_stack.dtmf_address,
+        dtmf=voice_stack.dtmf_setting,
     )
     try:
         yield running

@@ -72,13 +72,12 @@ class DemoPhone:
         """The settings every process of the demo reads (docs/voice.md)."""
         sip_host, sip_port = self.stack.sip_address
         ng_host, ng_port = self.stack.ng_address
-        dtmf_host, dtmf_port = self.stack.dtmf_address or ("", 0)
         return {
             "RELAIS_SIP_WS_URL": self.stack.ws_url,
             "RELAIS_VOICE_PROXY": f"{sip_host}:{sip_port}",
             "RELAIS_VOICE_SIP_ADDRESS": f"{self.voice_sip[0]}:{self.voice_sip[1]}",
             "RELAIS_VOICE_NG_ADDRESS": f"{ng_host}:{ng_port}",
-            "RELAIS_VOICE_DTMF_ADDRESS": f"{dtmf_host}:{dtmf_port}" if dtmf_port else "",
+            "RELAIS_VOICE_DTMF_ADDRESS": self.stack.dtmf_setting,
             "RELAIS_VOICE_TRUNK": f"{sip_host}:{sip_port}",  # where the demo's calls go in
         }
 

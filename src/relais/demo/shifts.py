@@ -40,22 +40,21 @@ def load_demo_shifts(*, days: int = 56, seed: int = 23, contacts: bool = True) -
     ).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    events: list[ContactEvent] = []
     workload = Workload(rng) if contacts else None
     agents = Agent.objects.select_related("site").filter(active=True, site__isnull=False)
     with transaction.atomic():
-        _write(agents.order_by("pk"), days=days, rng=rng, events=events, workload=workload)
+        events = _days(agents.order_by("pk"), days=days, rng=rng, workload=workload)
+        ContactEvent.objects.bulk_create(events, batch_size=2000)
+        if workload is not None:
+            workload.flush()
     return len(events)
 
 
-def _write(
-    agents: Iterable[Agent],
-    *,
-    days: int,
-    rng: random.Random,
-    events: list[ContactEvent],
-    workload: Workload | None,
-) -> None:
+def _days(
+    agents: Iterable[Agent], *, days: int, rng: random.Random, workload: Workload | None
+) -> list[ContactEvent]:
+    """Each agent's working days, in time order; their contacts handed to `workload`."""
+    events: list[ContactEvent] = []
     today = timezone.localdate()
     now = timezone.now()
     for agent in agents:
@@ -72,9 +71,7 @@ def _write(
                 events += day_events
                 if workload is not None:
                     workload.handle(agent, _at_work(day_events))
-    ContactEvent.objects.bulk_create(events, batch_size=2000)
-    if workload is not None:
-        workload.flush()
+    return events
 
 
 def _at_work(day: list[ContactEvent]) -> list[Period]:

@@ -42,7 +42,6 @@ class Workload:
         self.reasons = list(WrapUpReason.objects.filter(active=True))
         self.contacts: list[Contact] = []
         self.abandoned: list[Contact] = []
-        self.written = 0
 
     def handle(self, agent: Agent, periods: Iterable[Period]) -> None:
         """The contacts `agent` took while logged in and not on a break (`periods`)."""
@@ -144,7 +143,6 @@ class Workload:
             ],
             batch_size=BATCH,
         )
-        self.written += len(made)
         self.contacts = []
 
 

@@ -41,6 +41,7 @@ from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.keypad import KeypadSurvey, survey_desk
 from relais.apps.voice.models import Call, CallState, HungUpBy
 from relais.apps.voice.selectors import EstablishedCall
+from relais.apps.voice.stack.credentials import agent_of_sip_user
 
 S = ContactState
 WAITING = (S.CREATED, S.QUEUED, S.OFFERED)
@@ -246,10 +247,8 @@ def call_refer(*, contact_id: int, agent_id: int, target: str) -> Contact:
     audited as the agent). Refused (an unknown target, the agent themself): `RelaisError`,
     nothing changed (the voice service then puts the caller back at the head of the line)."""
     agent = _agent(agent_id)
-    queue_code, to_agent = None, None
-    if target.startswith("agent-") and target.removeprefix("agent-").isdigit():
-        to_agent = int(target.removeprefix("agent-"))
-    else:
+    queue_code, to_agent = None, agent_of_sip_user(target)
+    if to_agent is None:
         try:
             number = selectors.number_for(target)
         except RelaisError as unknown:

@@ -16,6 +16,7 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.privacy.selectors import agent_masking
 from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
+from relais.apps.voice.stack.credentials import agent_sip_user
 from relais.core.privacy import Masking, mask_reference
 
 _SEPARATORS = re.compile(r"[\s.()-]")
@@ -95,7 +96,7 @@ def calls_established() -> list[EstablishedCall]:
 
 def agent_aor(agent_id: int) -> str:
     """The agent's SIP address of record (docs/voice.md, "Addresses and names")."""
-    return f"sip:agent-{agent_id}@{settings.SIP_DOMAIN}"
+    return f"sip:{agent_sip_user(agent_id)}@{settings.SIP_DOMAIN}"
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,7 @@ class Call:
             self._fail_caller(503, "Service Unavailable")
             return
         self.phase = Phase.QUEUED
-        self._queue_audio("welcome")
+        self.say("welcome")
         self.answered_caller = True
         self.caller_ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._save_dialog()
@@ -213,11 +213,6 @@ class Call:
         for ring in self.pending:
             self.ring(ring)
         self.pending.clear()
-
-    def _queue_audio(self, *prompts: str) -> None:
-        """While queued: the prompts (those the stack has), one after the other, then the
-        music over and over."""
-        self.say(*prompts)
 
     def say(self, *prompts: str, then: Callable[[], None] | None = None) -> None:
         """The prompts the stack has, one after the other, instead of whatever played; then
@@ -276,7 +271,7 @@ class Call:
         names = announcement(estimate) if error is None else []
         if names and self.phase is Phase.QUEUED and not self.on_hold:
             logger.info("voice: %s hears %s", self.call_id, " ".join(names))
-            self._queue_audio(*names)
+            self.say(*names)
 
     def _fail_caller(self, status: int, reason: str) -> None:
         self.phase = Phase.ENDED
@@ -440,7 +435,7 @@ class Call:
                 self._hang_up(leg)
             return
         if leg not in self.legs:  # the agent hung up meanwhile: back to the queue
-            self._queue_audio("reconnecting")
+            self.say("reconnecting")
             self._record(
                 "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason="bye"
             )
@@ -510,11 +505,7 @@ class Call:
         """The agent's desk phone transferred the call (REFER, its transfer key): the caller
         hears the transfer prompt then music, and the record transfers the contact as the
         desktop would (`_referred`); the next agent's `Ring` follows."""
-        self._record_keys()
-        self.talking = None
-        self.phase = Phase.QUEUED
-        self._queue_audio("transfer")
-        self._save_dialog()
+        self._back_in_line("transfer")
         try:
             target = also.getUrl().username or ""
         except AttributeError:
@@ -537,6 +528,16 @@ class Call:
                 agent_id=leg.agent_id,
                 reason="transfer_refused",
             )
+
+    def _back_in_line(self, prompt: str) -> None:
+        """The talking agent is gone (lost, or handed the call on from their phone): their
+        keys recorded, the caller hears `prompt` then the music, and the saved dialog says
+        queued (a standby would carry the call on as such)."""
+        self._record_keys()
+        self.talking = None
+        self.phase = Phase.QUEUED
+        self.say(prompt)
+        self._save_dialog()
 
     def _agent_hung_up(self) -> None:
         """The agent hung up: the record ends the call and says whether the caller, still on
@@ -635,11 +636,8 @@ class Call:
         """The agent's leg died while talking: music to the caller now, back to the queue."""
         if leg is not self.talking:
             return
-        self.talking = None
-        self.phase = Phase.QUEUED
-        self._queue_audio("reconnecting")
+        self._back_in_line("reconnecting")
         self._hang_up(leg)
-        self._save_dialog()
         self._record(
             "call_agent_lost", contact_id=self.contact_id, agent_id=leg.agent_id, reason=reason
         )

@@ -40,6 +40,11 @@ def address(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
+def optional_address(text: str) -> tuple[str, int] | None:
+    """`address`, or None for an empty setting (that part is off)."""
+    return address(text) if text else None
+
+
 def prompt_finder(music: str) -> Callable[[str, str], str | None]:
     """`find(name, language)`: the file to play for a prompt (the stack's recorded or generated
     prompts, docs/voice.md "Stack"), or None when there is none; the music may be configured."""

@@ -10,10 +10,18 @@ import hashlib
 import hmac
 import time
 
+AGENT_USER_PREFIX = "agent-"
+
 
 def agent_sip_user(agent_pk: int) -> str:
     """The user part of an agent's address of record."""
-    return f"agent-{agent_pk}"
+    return f"{AGENT_USER_PREFIX}{agent_pk}"
+
+
+def agent_of_sip_user(user: str) -> int | None:
+    """The agent whose address of record has the user part `user` (None: not an agent's)."""
+    number = user.removeprefix(AGENT_USER_PREFIX)
+    return int(number) if user.startswith(AGENT_USER_PREFIX) and number.isdigit() else None
 
 
 def ephemeral_credentials(secret: str, user: str, *, expires_at: int) -> tuple[str, str]:

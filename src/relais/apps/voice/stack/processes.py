@@ -147,6 +147,12 @@ class VoiceStack:
         --dtmf`)."""
         return self.rtpengine.dtmf_dest
 
+    @property
+    def dtmf_setting(self) -> str:
+        """That address as `RELAIS_VOICE_DTMF_ADDRESS` and `relais voice --dtmf` take it (""
+        for none)."""
+        return "{}:{}".format(*self.dtmf_address) if self.dtmf_address else ""
+
     def addresses(self) -> dict[str, object]:
         """Where each part listens (also written to `stack.json` for the other processes)."""
         return {
@@ -157,9 +163,7 @@ class VoiceStack:
             else None,
             "rtpengine_ng": f"{self.ng_address[0]}:{self.ng_address[1]}",
             "rtp_ports": [self.rtpengine.port_min, self.rtpengine.port_max],
-            "dtmf_events": f"{self.dtmf_address[0]}:{self.dtmf_address[1]}"
-            if self.dtmf_address
-            else None,
+            "dtmf_events": self.dtmf_setting or None,
             "trunks": [str(trunk) for trunk in self.kamailio.trunks],
             "voice_services": [str(service) for service in self.kamailio.voice_services],
             "sip_domain": self.kamailio.sip_domain,

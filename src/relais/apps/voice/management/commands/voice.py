@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.voice.b2bua.runner import VoiceOptions, address, run_voice
+from relais.apps.voice.b2bua.runner import VoiceOptions, address, optional_address, run_voice
 
 
 class Command(BaseCommand):
@@ -60,8 +60,8 @@ class Command(BaseCommand):
             VoiceOptions(
                 sip=address(options["sip"]),
                 ng=address(options["ng"]),
-                dtmf=address(options["dtmf"]) if options["dtmf"] else None,
-                proxy=address(options["proxy"]) if options["proxy"] else None,
+                dtmf=optional_address(options["dtmf"]),
+                proxy=optional_address(options["proxy"]),
                 music=options["music"],
                 answer_delay_s=options["answer_delay"],
                 sip_domain=settings.SIP_DOMAIN,

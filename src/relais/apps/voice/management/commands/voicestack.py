@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
-from relais.apps.voice.b2bua.runner import address
+from relais.apps.voice.b2bua.runner import optional_address
 from relais.apps.voice.stack.kamailio import KamailioConfig, SipAddress
 from relais.apps.voice.stack.ports import free_port, free_port_range
 from relais.apps.voice.stack.processes import VoiceStack, VoiceStackError, voice_stack_missing
@@ -96,9 +96,7 @@ class Command(BaseCommand):
                 if options["rtp_advertise"]
                 else host,
                 ng_host=host,
-                dtmf_dest=address(settings.VOICE_DTMF_ADDRESS)
-                if settings.VOICE_DTMF_ADDRESS
-                else None,
+                dtmf_dest=optional_address(settings.VOICE_DTMF_ADDRESS),
             ),
         )
         prompts = stack.run_dir / "prompts"
