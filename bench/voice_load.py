@@ -134,8 +134,9 @@ def keep_desks() -> None:
         leases_heartbeat()
 
 
-def figures_from_record() -> dict[str, Any]:
-    """(In a child process.) Setup times from the record: call created -> agent ringing."""
+def figures_from_record(timeline: str = "") -> dict[str, Any]:
+    """(In a child process.) Setup times from the record: call created -> agent ringing; with
+    `timeline`, a CSV of each call's times there (ms after the first call arrived)."""
     import django
 
     django.setup()
@@ -163,6 +164,15 @@ def figures_from_record() -> dict[str, Any]:
         .values_list("contact_id", "at")
     ):
         offered.setdefault(contact_id, at)
+    if timeline:
+        answered_at: dict[int, Any] = {}
+        for contact_id, at in (
+            ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED)
+            .order_by("id")
+            .values_list("contact_id", "at")
+        ):
+            answered_at.setdefault(contact_id, at)
+        _timeline(Path(timeline), created, offered, ringing, answered_at)
     return {
         "recorded_calls": len(created),
         "agent_answered_calls": answered.count(),
@@ -176,6 +186,24 @@ def figures_from_record() -> dict[str, Any]:
             (ringing[pk] - offered[pk]).total_seconds() * 1000 for pk in ringing if pk in offered
         ),
     }
+
+
+def _timeline(path: Path, created: dict[int, Any], *steps: dict[int, Any]) -> None:
+    """contact, arrived, offered, ringing, answered: ms after the first call arrived."""
+    if not created:
+        return
+    start = min(created.values())
+    with path.open("w") as out:
+        out.write("contact,arrived_ms,offered_ms,ringing_ms,answered_ms\n")
+        for pk, at in sorted(created.items(), key=lambda item: item[1]):
+            times = [at, *(step.get(pk) for step in steps)]
+            out.write(
+                ",".join(
+                    [str(pk)]
+                    + ["" if t is None else str(round((t - start).total_seconds() * 1000)) for t in times]
+                )
+                + "\n"
+            )
 
 
 def child(code: str, env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:
@@ -323,7 +351,7 @@ class Run:
         )
         record = child(
             "import json; from bench.voice_load import figures_from_record as f; "
-            "print(json.dumps(f()))",
+            f"print(json.dumps(f({str(self.work / 'calls.csv')!r})))",
             env,
             stdout=subprocess.PIPE,
         )
