@@ -31,8 +31,10 @@ printed directory.
 Figures: `concurrent_calls` (both kinds), `calls`, `failed_calls` (SIPp's), `setup_p50_ms` /
 `setup_p99_ms` (the call's record created -> the agent's phone ringing, `call.ringing` in the
 event log), `rtp_packet_ratio` (RTP packets rtpengine delivered to agents and callers / those
-expected, 50 a second each way a call; counted by dumpcap on the loopback since SIPp 3.6.1
-counts no received RTP; the per-hop counts beside it), `cpu_pct_<component>` (CPU seconds /
+expected: 50 a second to each caller for the whole call, and to its agent from the agent's
+answer on; `rtp_packet_ratio_whole_call` expects the callers' whole streams at the agents too;
+counted by dumpcap on the loopback since SIPp 3.6.1 counts no received RTP; the per-hop counts
+beside it), `cpu_pct_<component>` (CPU seconds /
 wall seconds of rtpengine, kamailio, voice, router, web, redis, chromium: Chromium and
 Playwright's driver together). The machine must be quiet for the figures to mean anything.
 Last line: JSON.
@@ -60,6 +62,7 @@ from relais.apps.voice.stack.sipp import caller_scenario, desk_phone_scenario, t
 ROOT = Path(__file__).resolve().parent.parent
 DIALLED = "+33199000199"  # the desk-phone agents' queue
 DIALLED_WEB = "+33199000198"  # the browser agents' queue
+PACKETS_PER_S = 50  # G.711 in 20 ms packets
 SIP_SECRET = "bench"  # noqa: S105 (Kamailio's and the softphones' shared secret, this run only)
 SIPP = [*SIPP_BASE, "-trace_stat", "-stf"]
 
@@ -144,6 +147,7 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
     from relais.apps.voice.models import Call
 
     created = dict(Call.objects.values_list("contact_id", "created_at"))
+    dialled = dict(Call.objects.values_list("contact_id", "number__number"))
     ringing: dict[int, Any] = {}
     for contact_id, at in (
         ContactEvent.objects.filter(kind=EventKind.CALL_RINGING)
@@ -164,19 +168,25 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
         .values_list("contact_id", "at")
     ):
         offered.setdefault(contact_id, at)
+    answered_at: dict[int, Any] = {}
+    for contact_id, at in (
+        ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED)
+        .order_by("id")
+        .values_list("contact_id", "at")
+    ):
+        answered_at.setdefault(contact_id, at)
+    answer_waits: dict[str, list[float]] = {}
+    for pk, at in answered_at.items():
+        if pk in created:
+            answer_waits.setdefault(dialled[pk], []).append((at - created[pk]).total_seconds())
     if timeline:
-        answered_at: dict[int, Any] = {}
-        for contact_id, at in (
-            ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED)
-            .order_by("id")
-            .values_list("contact_id", "at")
-        ):
-            answered_at.setdefault(contact_id, at)
         _timeline(Path(timeline), created, offered, ringing, answered_at)
     return {
         "recorded_calls": len(created),
         "agent_answered_calls": answered.count(),
         "setups_ms": setups,
+        # per number dialled: each answered call's INVITE -> the agent's answer recorded
+        "answer_waits_s": answer_waits,
         # the two halves: the router's (call recorded -> offer) and the voice service's
         # (offer -> the agent's 180)
         "to_offer_ms": sorted(
@@ -339,16 +349,6 @@ class Run:
         figures["successful_calls"] = sum(n.get("successful_calls", 0) for n in counted.values())
         figures["failed_calls"] = -1 if unread else sum(n["failed_calls"] for n in counted.values())
         figures |= {f"sipp_exit_{kind}": code for kind, code in exits.items()}
-        figures |= rtp_figures(
-            self.capture.flows(),
-            ports,
-            agent_media=self.agent_media,
-            callers={kind: media for kind, (_, media) in callers.items()},
-            expected_each_way={
-                "sip": calls * args.hold_s * 50,
-                "browser": browser_calls * args.hold_s * 50,
-            },
-        )
         record = child(
             "import json; from bench.voice_load import figures_from_record as f; "
             f"print(json.dumps(f({str(self.work / 'calls.csv')!r})))",
@@ -358,6 +358,20 @@ class Run:
         output, _ = record.communicate(timeout=120)
         recorded = json.loads(output.strip().splitlines()[-1])
         setups = recorded["setups_ms"]
+        figures |= rtp_figures(
+            self.capture.flows(),
+            ports,
+            agent_media=self.agent_media,
+            callers={kind: media for kind, (_, media) in callers.items()},
+            expected_to_callers={
+                "sip": calls * args.hold_s * PACKETS_PER_S,
+                "browser": browser_calls * args.hold_s * PACKETS_PER_S,
+            },
+            expected_to_agents={
+                kind: bridged_packets(recorded["answer_waits_s"].get(dialled, []), args.hold_s)
+                for kind, dialled in (("sip", DIALLED), ("browser", DIALLED_WEB))
+            },
+        )
         # SIPp's caller succeeds once the voice service answers it (then queues it): a call no
         # agent answered is a failed call too
         figures["recorded_calls"] = recorded["recorded_calls"]
@@ -518,7 +532,8 @@ def rtp_figures(
     *,
     agent_media: int,
     callers: dict[str, int],
-    expected_each_way: dict[str, float],
+    expected_to_callers: dict[str, float],
+    expected_to_agents: dict[str, float],
 ) -> dict[str, Any]:
     """RTP through rtpengine, from the loopback capture (packets per (source, destination)
     port). Each caller streams 50 packets a second for --hold-s from its SIPp's media port
@@ -526,9 +541,14 @@ def rtp_figures(
     them to the desk phone (the SIPp UAS's media port `agent_media`), which echoes each back,
     and rtpengine relays the echo to the caller; for browser agents it relays them to the
     browser (DTLS-SRTP) and the browser's own microphone (20 ms packets) back to the caller.
-    `expected_each_way[kind]` packets to the agents and as many back (RTCP, on the ports above,
-    is not counted). `rtp_packet_ratio` = packets rtpengine delivered both ways / expected both
-    ways; the other counts tell which hop lost them."""
+    Expected (RTCP, on the ports above, is not counted): to the callers, 50 a second for the
+    whole call (music, then the agent); to the agents, the caller's packets from the moment its
+    agent's answer was recorded (`expected_to_agents`, `bridged_packets`: before it there is
+    nobody to deliver them to, and rtpengine drops them by design). `rtp_packet_ratio` =
+    packets rtpengine delivered both ways / expected both ways;
+    `rtp_packet_ratio_whole_call` counts the callers' whole streams as expected at the agents
+    too (the figure of the first measures, which mixed the setup time into the media's); the
+    other counts tell which hop lost them."""
 
     def between(sources: Any, destinations: Any) -> int:
         return sum(n for (src, dst), n in flows.items() if src in sources and dst in destinations)
@@ -543,7 +563,7 @@ def rtp_figures(
         "browser": between(rtpengine_ports, browsers),
     }
     figures: dict[str, Any] = {}
-    delivered = expected = 0.0
+    delivered = expected = whole_call = 0.0
     for kind, media in callers.items():
         to_callers = between(rtpengine_ports, (media,))
         figures[f"rtp_{kind}_callers_sent"] = between((media,), rtpengine_ports)
@@ -553,9 +573,22 @@ def rtp_figures(
         )
         figures[f"rtp_to_{kind}_callers"] = to_callers
         delivered += to_agents[kind] + to_callers
-        expected += 2 * expected_each_way[kind]
+        expected += expected_to_agents[kind] + expected_to_callers[kind]
+        whole_call += 2 * expected_to_callers[kind]
+        figures[f"rtp_{kind}_expected_to_agents"] = round(expected_to_agents[kind])
     figures["rtp_packet_ratio"] = round(delivered / expected, 3) if expected else None
+    figures["rtp_packet_ratio_whole_call"] = (
+        round(delivered / whole_call, 3) if whole_call else None
+    )
     return figures
+
+
+def bridged_packets(answer_waits_s: list[float], hold_s: float) -> float:
+    """The packets a caller sends its agent once bridged, summed over the answered calls: each
+    streams for `hold_s` from its answer (the voice service's 200, at once) and is bridged when
+    its agent's answer is recorded, `answer_wait_s` after its INVITE (a little before rtpengine
+    bridges it, so the few packets between count as lost)."""
+    return sum(max(0.0, hold_s - wait) * PACKETS_PER_S for wait in answer_waits_s)
 
 
 def sipp_calls(stat_file: Path) -> dict[str, int]:
