@@ -5,14 +5,16 @@ Each request is `<cookie> <bencoded dict>`; rtpengine answers `<cookie> <bencode
 `timeout` is sent again with the same cookie (rtpengine answers a repeated cookie from its cache,
 so a retried `offer` does not allocate twice), `retries` times, then `NgTimeout` is raised.
 
-The client is thread-safe: every request uses its own socket, so threads never read each
-other's answers. It imports nothing from Django: the B2BUA's reactor thread may call it.
+The client is thread-safe: each thread has its own socket (kept for its next requests), so
+threads never read each other's answers; an answer that comes too late for its request is told
+from the next one's by the cookie, and dropped. It imports nothing from Django: the B2BUA's reactor thread may call it.
 """
 
 from __future__ import annotations
 
 import secrets
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,31 +152,44 @@ class NgClient:
         self.address = address
         self.timeout = timeout
         self.retries = retries
+        self._local = threading.local()
 
     def request(self, command: str, **params: Any) -> dict[str, Any]:
         """Sends one command; returns the answer's dictionary or raises `NgError`/`NgTimeout`."""
         message = {"command": command} | {k.replace("_", "-"): v for k, v in params.items()}
         cookie = secrets.token_hex(8).encode("ascii")
         packet = cookie + b" " + bencode(message)
-        family = socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET
-        with socket.socket(family, socket.SOCK_DGRAM) as sock:
-            sock.connect(self.address)
-            for _attempt in range(self.retries + 1):
+        sock = self._socket()
+        for _attempt in range(self.retries + 1):
+            try:
                 sock.send(packet)
-                deadline = time.monotonic() + self.timeout
-                while (left := deadline - time.monotonic()) > 0:
-                    sock.settimeout(left)
-                    try:
-                        data = sock.recv(65535)
-                    except TimeoutError:
-                        break
-                    except ConnectionRefusedError:
-                        time.sleep(min(left, 0.05))
-                        break
-                    got, _, body = data.partition(b" ")
-                    if got == cookie:
-                        return self._result(command, body)
+            except ConnectionRefusedError:  # an earlier datagram's ICMP: rtpengine was down
+                sock.send(packet)
+            deadline = time.monotonic() + self.timeout
+            while (left := deadline - time.monotonic()) > 0:
+                sock.settimeout(left)
+                try:
+                    data = sock.recv(65535)
+                except TimeoutError:
+                    break
+                except ConnectionRefusedError:
+                    time.sleep(min(left, 0.05))
+                    break
+                got, _, body = data.partition(b" ")
+                if got == cookie:
+                    return self._result(command, body)
         raise NgTimeout(command, f"no answer from {self.address[0]}:{self.address[1]}")
+
+    def _socket(self) -> socket.socket:
+        """This thread's socket to rtpengine (a socket and its connect per request cost more
+        than the request: the media watch asks for every talking call every second)."""
+        sock: socket.socket | None = getattr(self._local, "socket", None)
+        if sock is None:
+            family = socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+            sock.connect(self.address)
+            self._local.socket = sock
+        return sock
 
     @staticmethod
     def _result(command: str, body: bytes) -> dict[str, Any]:

@@ -69,6 +69,7 @@ def run_voice(options: VoiceOptions) -> None:
     from sippy.Core.EventDispatcher import ED2
 
     from relais.apps.realtime.leadership import Leadership
+    from relais.apps.realtime.push import start_push_loop, stop_push_loop
     from relais.apps.voice import control
     from relais.apps.voice.b2bua.feed import FeedReader
     from relais.apps.voice.b2bua.server import B2bua
@@ -102,6 +103,9 @@ def run_voice(options: VoiceOptions) -> None:
     elect = threading.Thread(
         target=_elect, args=(leadership, b2bua, stop), name="relais-voice-lock", daemon=True
     )
+    # the record jobs' pushes to the desktops leave on one loop and its Redis connection (not
+    # a loop and a connection each, as from a thread without one)
+    loop, thread = start_push_loop()
     elect.start()
     try:
         ED2.loop()
@@ -109,6 +113,7 @@ def run_voice(options: VoiceOptions) -> None:
         stop.set()
         b2bua.stop()
         leadership.release()
+        stop_push_loop(loop, thread)
 
 
 def _elect(leadership: Any, b2bua: Any, stop: threading.Event) -> None:
