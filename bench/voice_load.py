@@ -210,7 +210,10 @@ def _timeline(path: Path, created: dict[int, Any], *steps: dict[int, Any]) -> No
             out.write(
                 ",".join(
                     [str(pk)]
-                    + ["" if t is None else str(round((t - start).total_seconds() * 1000)) for t in times]
+                    + [
+                        "" if t is None else str(round((t - start).total_seconds() * 1000))
+                        for t in times
+                    ]
                 )
                 + "\n"
             )

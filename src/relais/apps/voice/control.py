@@ -305,11 +305,13 @@ def call_dialog_save(*, call_id: str, dialog: dict[str, Any]) -> None:
     route_set) and `rtpengine` (call_id, from_tag, to_tag). An agent leg set to None is
     removed (the call went back to its queue)."""
     with transaction.atomic(durable=True):
-        call = selectors.call_by_sip_id(call_id)
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        merged = {**call.dialog, **dialog}
-        call.dialog = {key: value for key, value in merged.items() if value is not None}
-        rows.save(call, ["dialog"])
+        call = Call.objects.select_for_update().only("pk", "dialog").filter(sip_call_id=call_id)
+        found = call.first()
+        if found is None:
+            raise RelaisError(ErrorCode.UNKNOWN_CALL, value=call_id)
+        merged = {**found.dialog, **dialog}
+        found.dialog = {key: value for key, value in merged.items() if value is not None}
+        rows.save(found, ["dialog"])
 
 
 def calls_established() -> list[EstablishedCall]:

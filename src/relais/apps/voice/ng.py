@@ -67,11 +67,16 @@ def bdecode(data: bytes) -> Any:
     return value
 
 
+_I, _L, _D, _E = b"ilde"  # the bytes that lead an integer, a list, a dictionary; the end
+
+
 def _decode(data: bytes, at: int) -> tuple[Any, int]:
+    """One value from `at`; indexes bytes as integers (no slice per byte: `query` answers run
+    to kilobytes, read for every talking call every second)."""
     if at >= len(data):
         raise BencodeError("truncated")
-    lead = data[at : at + 1]
-    if lead == b"i":
+    lead = data[at]
+    if lead == _I:
         end = data.find(b"e", at)
         if end < 0:
             raise BencodeError("unterminated integer")
@@ -79,21 +84,25 @@ def _decode(data: bytes, at: int) -> tuple[Any, int]:
         if not text or not text.lstrip(b"-").isdigit():
             raise BencodeError(f"bad integer {text!r}")
         return int(text), end + 1
-    if lead == b"l":
+    if lead == _L:
         items, at = [], at + 1
-        while data[at : at + 1] != b"e":
+        while at < len(data) and data[at] != _E:
             item, at = _decode(data, at)
             items.append(item)
+        if at >= len(data):
+            raise BencodeError("truncated")
         return items, at + 1
-    if lead == b"d":
+    if lead == _D:
         entries, at = {}, at + 1
-        while data[at : at + 1] != b"e":
-            key, at = _decode(data, at)
-            if not isinstance(key, str | bytes):
+        while at < len(data) and data[at] != _E:
+            if not 0x30 <= data[at] <= 0x39:
                 raise BencodeError("dictionary key is not a string")
+            key, at = _decode(data, at)
             entries[key], at = _decode(data, at)
+        if at >= len(data):
+            raise BencodeError("truncated")
         return entries, at + 1
-    if lead.isdigit():
+    if 0x30 <= lead <= 0x39:
         colon = data.find(b":", at)
         if colon < 0 or not data[at:colon].isdigit():
             raise BencodeError("bad string length")
@@ -106,7 +115,7 @@ def _decode(data: bytes, at: int) -> tuple[Any, int]:
             return raw.decode("utf-8"), end
         except UnicodeDecodeError:
             return raw, end
-    raise BencodeError(f"unexpected byte {lead!r} at {at}")
+    raise BencodeError(f"unexpected byte {bytes([lead])!r} at {at}")
 
 
 class NgError(Exception):
