@@ -7,7 +7,8 @@ so a retried `offer` does not allocate twice), `retries` times, then `NgTimeout`
 
 The client is thread-safe: each thread has its own socket (kept for its next requests), so
 threads never read each other's answers; an answer that comes too late for its request is told
-from the next one's by the cookie, and dropped. It imports nothing from Django: the B2BUA's reactor thread may call it.
+from the next one's by the cookie, and dropped. It imports nothing from Django: the B2BUA's
+reactor thread may call it.
 """
 
 from __future__ import annotations
