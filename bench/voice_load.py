@@ -371,7 +371,11 @@ class Run:
                 "browser": browser_calls * args.hold_s * PACKETS_PER_S,
             },
             expected_to_agents={
-                kind: bridged_packets(recorded["answer_waits_s"].get(dialled, []), args.hold_s)
+                kind: bridged_packets(
+                    recorded["answer_waits_s"].get(dialled, []),
+                    answer_times_s(self.work, callers[kind][0].pid) if kind in callers else [],
+                    args.hold_s,
+                )
                 for kind, dialled in (("sip", DIALLED), ("browser", DIALLED_WEB))
             },
         )
@@ -494,6 +498,8 @@ class Run:
         command += ["-s", dialled, "-mp", str(media), "-p", str(free_port())]
         command += ["-m", str(calls), "-r", str(args.rate), "-l", str(limit)]
         command += ["-d", str(int(args.hold_s * 1000)), "-timeout", f"{int(args.hold_s * 4 + 60)}s"]
+        # each call's INVITE -> 200 (its stream starts then): caller_<pid>_rtt.csv, call by call
+        command += ["-trace_rtt", "-rtt_freq", "1"]
         return subprocess.Popen(
             command, cwd=self.work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -586,12 +592,30 @@ def rtp_figures(
     return figures
 
 
-def bridged_packets(answer_waits_s: list[float], hold_s: float) -> float:
-    """The packets a caller sends its agent once bridged, summed over the answered calls: each
-    streams for `hold_s` from its answer (the voice service's 200, at once) and is bridged when
-    its agent's answer is recorded, `answer_wait_s` after its INVITE (a little before rtpengine
-    bridges it, so the few packets between count as lost)."""
-    return sum(max(0.0, hold_s - wait) * PACKETS_PER_S for wait in answer_waits_s)
+def bridged_packets(answer_waits_s: list[float], answered_s: list[float], hold_s: float) -> float:
+    """The packets the callers send their agents once bridged, summed over the calls: each
+    caller streams for `hold_s` from the voice service's 200 (`answered_s`, SIPp's INVITE ->
+    200 of each call) and is bridged when its agent's answer is recorded (`answer_waits_s`,
+    INVITE -> the agent's answer, of each call an agent answered; a little before rtpengine
+    bridges it, so the packets between count as lost). Only sums matter: SIPp's times are not
+    told by call."""
+    streamed = sum(hold_s - wait for wait in answer_waits_s) + sum(answered_s)
+    return max(0.0, streamed) * PACKETS_PER_S
+
+
+def answer_times_s(work: Path, sipp_pid: int) -> list[float]:
+    """SIPp's response times of each call (`-trace_rtt -rtt_freq 1`): INVITE -> 200."""
+    import csv
+
+    path = work / f"caller_{sipp_pid}_rtt.csv"
+    if not path.exists():
+        return []
+    with path.open() as rows:
+        return [
+            float(row["response_time_ms"]) / 1000
+            for row in csv.DictReader(rows, delimiter=";")
+            if row.get("response_time_ms")
+        ]
 
 
 def sipp_calls(stat_file: Path) -> dict[str, int]:

@@ -44,7 +44,7 @@ _CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
   ]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
+  <recv response="200" rrs="true" rtd="true"/>
   <send><![CDATA[
     ACK [next_url] SIP/2.0
     Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
