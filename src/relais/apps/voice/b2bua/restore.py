@@ -21,6 +21,7 @@ from sippy.SipURL import SipURL
 from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import AgentLeg, Call, CallHost, Phase
+from relais.apps.voice.b2bua.caller_leg import CallerUA
 from relais.apps.voice.b2bua.media import CallMedia
 
 logger = logging.getLogger("relais.voice")
@@ -29,7 +30,9 @@ logger = logging.getLogger("relais.voice")
 def leg_ua(b2bua: CallHost, saved: dict[str, Any]) -> UA:
     """A UA in the Connected state for a saved dialog, registered with the transaction manager."""
     host, port = saved["next_hop"]
-    ua = UA(b2bua.global_config, nh_address=(host, int(port)))
+    origin = saved.get("origin") or "caller"
+    kind = CallerUA if origin == "caller" else UA
+    ua = kind(b2bua.global_config, nh_address=(host, int(port)))
     ua.cId = SipCallId(saved["call_id"])
     ua.lUri = SipFrom(saved["local_uri"])
     ua.lUri.parse()
@@ -46,7 +49,7 @@ def leg_ua(b2bua: CallHost, saved: dict[str, Any]) -> UA:
     ua.rCSeq = saved.get("remote_cseq")
     ua.lContact = SipContact(saved["contact"])
     ua.lContact.parse()
-    ua.origin = saved.get("origin") or "caller"
+    ua.origin = origin
     ua.changeState((UA.UaStateConnected,))
     b2bua.global_config["_sip_tm"].regConsumer(ua, str(ua.cId))
     return ua

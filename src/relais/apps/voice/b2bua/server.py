@@ -27,6 +27,7 @@ from sippy.SipURL import SipURL
 from sippy.UA import UA
 
 from relais.apps.voice.b2bua.call import Call
+from relais.apps.voice.b2bua.caller_leg import CallerUA
 from relais.apps.voice.b2bua.feed import FeedReader
 from relais.apps.voice.b2bua.keys import KeyListener
 from relais.apps.voice.b2bua.media import CallLane, CallMedia
@@ -202,7 +203,7 @@ class B2bua:
             return (req.genResponse(482, "Loop Detected"), None, None)
         from_hf = req.getHFBody("from")
         caller = from_hf.getUrl().username or ""
-        ua = UA(self.global_config)
+        ua = CallerUA(self.global_config)
         ua.lContact = self.contact(number)
         media = CallMedia(
             ng=self.ng,
