@@ -554,7 +554,8 @@ def rtp_figures(
     whole call (music, then the agent); to the agents, the caller's packets from the moment its
     agent's answer was recorded (`expected_to_agents`, `bridged_packets`: before it there is
     nobody to deliver them to, and rtpengine drops them by design). `rtp_packet_ratio` =
-    packets rtpengine delivered both ways / expected both ways;
+    packets rtpengine delivered both ways / expected both ways (each way at most what was
+    expected: a browser's ICE may bring it the caller's packets while it is still ringing);
     `rtp_packet_ratio_whole_call` counts the callers' whole streams as expected at the agents
     too (the figure of the first measures, which mixed the setup time into the media's); the
     other counts tell which hop lost them."""
@@ -572,7 +573,7 @@ def rtp_figures(
         "browser": between(rtpengine_ports, browsers),
     }
     figures: dict[str, Any] = {}
-    delivered = expected = whole_call = 0.0
+    delivered = expected = whole_call = whole_delivered = 0.0
     for kind, media in callers.items():
         to_callers = between(rtpengine_ports, (media,))
         figures[f"rtp_{kind}_callers_sent"] = between((media,), rtpengine_ports)
@@ -581,13 +582,17 @@ def rtp_figures(
             (agent_media,) if kind == "sip" else browsers, rtpengine_ports
         )
         figures[f"rtp_to_{kind}_callers"] = to_callers
-        delivered += to_agents[kind] + to_callers
+        # what was delivered of what had to be: a browser's ICE may bring it the caller's
+        # packets while it rings, which are not counted in its favour
+        delivered += min(to_agents[kind], expected_to_agents[kind])
+        delivered += min(to_callers, expected_to_callers[kind])
+        whole_delivered += to_agents[kind] + to_callers
         expected += expected_to_agents[kind] + expected_to_callers[kind]
         whole_call += 2 * expected_to_callers[kind]
         figures[f"rtp_{kind}_expected_to_agents"] = round(expected_to_agents[kind])
     figures["rtp_packet_ratio"] = round(delivered / expected, 3) if expected else None
     figures["rtp_packet_ratio_whole_call"] = (
-        round(delivered / whole_call, 3) if whole_call else None
+        round(whole_delivered / whole_call, 3) if whole_call else None
     )
     return figures
 
