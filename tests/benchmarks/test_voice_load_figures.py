@@ -3,7 +3,6 @@
 from collections import Counter
 
 import pytest
-
 from bench.voice_load import bridged_packets, rtp_figures
 
 RTPENGINE = range(20000, 20100)
