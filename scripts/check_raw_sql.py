@@ -28,6 +28,10 @@ ALLOWED = {
         "the election of one router or voice service: a session advisory lock and LISTEN on "
         "its own psycopg connection, outside Django's"
     ),
+    "src/relais/apps/realtime/listening.py": (
+        "LISTEN on a psycopg connection of its own, outside Django's pool (a reader woken by "
+        "NOTIFY)"
+    ),
 }
 
 _CALLS = {"execute", "executemany", "raw", "extra", "cursor"}

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
-from relais.apps.interactions.log import event_append
+from relais.apps.interactions import queries
+from relais.apps.interactions.log import DECIDED_CHANNEL, event_append
 from relais.apps.interactions.models import (
     OUT_STATES,
     AgentPresence,
@@ -79,11 +81,16 @@ def _update(contact_id: int, condition: Q, **fields: Any) -> None:
 def decisions_record(
     events: Iterable[RoutingEvent], *, places: Mapping[str, Place], queues: Mapping[str, int]
 ) -> None:
-    """Write the engine's events (echoes of applied requests already removed)."""
+    """Write the engine's events (echoes of applied requests already removed); on
+    PostgreSQL the readers of decisions (the voice service's offers feed) are woken at commit."""
+    written = False
     for event in events:
         handler = _HANDLERS.get(type(event))
         if handler is not None:
             handler(event, places, queues)
+            written = True
+    if written and connection.vendor == "postgresql":
+        queries.notify(DECIDED_CHANNEL)
 
 
 def _queued(event: ContactQueued, places: Mapping[str, Place], queues: Mapping[str, int]) -> None:

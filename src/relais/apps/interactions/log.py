@@ -18,6 +18,8 @@ from relais.apps.telemetry.logs import trail
 #: Set after commit of a request, so that a router in this process reacts at once.
 router_wakeup = threading.Event()
 NOTIFY_CHANNEL = "relais_router"
+#: The router decided (offers made, expired, withdrawn...): its readers wake (the voice feed).
+DECIDED_CHANNEL = "relais_decided"
 
 
 def event_append(

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection
 
+from relais.apps.realtime.listening import dedicated_connection
+
 logger = logging.getLogger("relais.leadership")
 
 STANDBY_RETRY_S = 1.0
@@ -55,20 +57,11 @@ class Leadership:
         """Wait (standby) until this process holds the lock, or `stop` is set."""
         import psycopg
 
-        database = connection.settings_dict
         announced = False
         while not stop.is_set():
             try:
                 if self.conn is None or self.conn.closed:
-                    self.conn = psycopg.connect(
-                        dbname=database["NAME"],
-                        user=database["USER"] or None,
-                        password=database["PASSWORD"] or None,
-                        host=database["HOST"] or database["OPTIONS"].get("host") or None,
-                        port=database["PORT"] or None,
-                        autocommit=True,
-                        application_name=f"relais-{self.role}-{os.getpid()}",
-                    )
+                    self.conn = dedicated_connection(self.role)
                 row = self.conn.execute(
                     "SELECT pg_try_advisory_lock(%s)", [self.lock_key]
                 ).fetchone()

@@ -12,8 +12,9 @@ for it, and the router can offer the call only once it is recorded) goes before 
 already waiting in its lane; it is a call's first job, so the call's own order is kept.
 
 The offers feed (ring this agent, stop ringing, transferred, requeued, closed) has a thread
-of its own, which reads it every `poll_s` and hands its commands to the reactor: a backlog
-of record jobs under a burst of calls never delays the ringing of an agent.
+of its own, which reads it as soon as the router's decisions commit (PostgreSQL's NOTIFY; a
+poll every `poll_s` without) and hands its commands to the reactor: a backlog of record jobs
+under a burst of calls never delays the ringing of an agent.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ Job = tuple[Callable[..., Any], dict[str, Any], Done | None]
 #: (0 urgent / 1 in turn, sequence, job); None stops the lane
 Item = tuple[int, int, Job | None]
 STOP = 2  # after every job
+#: With the router's notifications, the feed is still read this often (lines no decision
+#: follows: a contact closed from a desktop).
+LISTENING_POLL_S = 0.25
 
 
 class RecordWorker:
@@ -116,16 +120,24 @@ class RecordWorker:
             connection.close()
 
     def _follow(self) -> None:
-        """Reads the offers feed every `poll_s` (from the start of one read to the next)."""
+        """Reads the offers feed when the router's decisions commit (PostgreSQL's NOTIFY), and
+        every `LISTENING_POLL_S` for the other lines (a contact closed from a desktop); without
+        notifications (SQLite), every `poll_s` (from the start of one read to the next)."""
         from django.db import close_old_connections, connection
 
+        from relais.apps.interactions.log import DECIDED_CHANNEL
+        from relais.apps.realtime.listening import Listener
+
+        listener = Listener((DECIDED_CHANNEL,), role="voice-feed")
+        interval = max(self.poll_s, LISTENING_POLL_S) if listener.enabled else self.poll_s
         try:
             while not self.stopping.is_set():
                 started = time.monotonic()
                 close_old_connections()
                 self._follow_feed()
-                self.stopping.wait(max(0.0, self.poll_s - (time.monotonic() - started)))
+                listener.wait(max(0.0, interval - (time.monotonic() - started)))
         finally:
+            listener.close()
             connection.close()
 
     def _follow_feed(self) -> None:
