@@ -715,10 +715,13 @@ class Call:
         self._record_dialog(dialog)
 
     def _record_dialog(self, dialog: dict[str, Any]) -> None:
+        """What a standby needs to take the call over, saved after the jobs a caller or an
+        agent waits for (`background`), in the order the call's dialog changed."""
         self.b2bua.worker.submit(
             self.b2bua.control.call_dialog_save,
             None,
             call_id=self.call_id,
             dialog=dialog,
             lane=self.call_id,
+            background=True,
         )

@@ -9,7 +9,11 @@ Jobs run in lanes, one thread each: a call's jobs all go to the lane its Call-ID
 while different calls' jobs run side by side; jobs without a lane (taking over, the calls to
 restore) go to the first lane. An `urgent` job (a new call's `call_arrived`: the caller waits
 for it, and the router can offer the call only once it is recorded) goes before the jobs
-already waiting in its lane; it is a call's first job, so the call's own order is kept.
+already waiting in its lane; it is a call's first job, so the call's own order is kept. A
+`background` job (saving a call's dialog for a standby) goes after every other job waiting:
+when the calls come faster than the worker writes (bench.voice_load, 20 calls a second), the
+jobs that free an agent or ring one are not held up by those that only keep a copy; the
+background jobs keep their own order.
 
 The offers feed (ring this agent, stop ringing, transferred, requeued, closed) has a thread
 of its own, which reads it as soon as the router's decisions commit (PostgreSQL's NOTIFY; a
@@ -33,9 +37,10 @@ logger = logging.getLogger("relais.voice")
 
 Done = Callable[[Any, BaseException | None], None]
 Job = tuple[Callable[..., Any], dict[str, Any], Done | None]
-#: (0 urgent / 1 in turn, sequence, job); None stops the lane
+#: (priority, sequence, job); None stops the lane
 Item = tuple[int, int, Job | None]
-STOP = 2  # after every job
+URGENT, IN_TURN, BACKGROUND = 0, 1, 2
+STOP = 3  # after every job
 #: With the router's notifications, the feed is still read this often (lines no decision
 #: follows: a contact closed from a desktop).
 LISTENING_POLL_S = 0.25
@@ -89,13 +94,16 @@ class RecordWorker:
         *,
         lane: str = "",
         urgent: bool = False,
+        background: bool = False,
         **kwargs: Any,
     ) -> None:
         """Runs `job(**kwargs)` on a worker, after the jobs given before with the same `lane`
-        (a call's Call-ID; `urgent`: before every job waiting in that lane); `done(result,
+        (a call's Call-ID; `urgent`: before every job waiting in that lane; `background`:
+        after them, and after those given later but not in the background); `done(result,
         error)` then runs on the reactor."""
         index = zlib.crc32(lane.encode()) % len(self.queues) if lane else 0
-        self.queues[index].put((0 if urgent else 1, next(self.sequence), (job, kwargs, done)))
+        priority = URGENT if urgent else BACKGROUND if background else IN_TURN
+        self.queues[index].put((priority, next(self.sequence), (job, kwargs, done)))
 
     def _run(self, index: int) -> None:
         from django.db import close_old_connections, connection
