@@ -183,7 +183,10 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
         from relais.apps.interactions.models import Contact
 
         recorded = dict(Contact.objects.filter(pk__in=created).values_list("pk", "created_at"))
-        _timeline(Path(timeline), created, recorded, offered, ringing, answered_at)
+        ended = dict(
+            ContactEvent.objects.filter(kind=EventKind.CALL_ENDED).values_list("contact_id", "at")
+        )
+        _timeline(Path(timeline), created, recorded, offered, ringing, answered_at, ended)
     return {
         "recorded_calls": len(created),
         "agent_answered_calls": answered.count(),
@@ -203,12 +206,12 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
 
 def _timeline(path: Path, created: dict[int, Any], *steps: dict[int, Any]) -> None:
     """contact, arrived (the INVITE), recorded (its contact written), offered, ringing,
-    answered: ms after the first call arrived."""
+    answered, ended (`call.ended` written): ms after the first call arrived."""
     if not created:
         return
     start = min(created.values())
     with path.open("w") as out:
-        out.write("contact,arrived_ms,recorded_ms,offered_ms,ringing_ms,answered_ms\n")
+        out.write("contact,arrived_ms,recorded_ms,offered_ms,ringing_ms,answered_ms,ended_ms\n")
         for pk, at in sorted(created.items(), key=lambda item: item[1]):
             times = [at, *(step.get(pk) for step in steps)]
             out.write(
