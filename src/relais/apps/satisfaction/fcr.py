@@ -16,7 +16,7 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Site
 from relais.apps.rows import write_many
 from relais.apps.satisfaction.attribution import subject_of, wait_band
-from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome
+from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome, FcrTally
 from relais.apps.satisfaction.queries import analyse
 from relais.core.kpi import KpiConfig
 from relais.core.kpi.quality import FcrTracker, repeat_ref
@@ -133,7 +133,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
             yield fields
 
     write_many(FcrJudgement, counted())
-    analyse(FcrCell, FcrJudgement)
+    analyse(FcrCell, FcrJudgement, FcrTally)
     return counts
 
 

@@ -24,8 +24,8 @@ from django.db.models.functions import TruncWeek
 
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
-from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
-from relais.apps.satisfaction.queries import counted_per_cell, plain_rows, reading
+from relais.apps.satisfaction.models import FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.queries import judgements_counted, plain_rows, reading
 from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -141,12 +141,9 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
 
 def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
-    the counts of `_FCR_COUNTS` (counted per cell, then the cells' fields joined)."""
-    return counted_per_cell(
-        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end),
-        (*_GROUP_FIELDS, *_STRATUM_FIELDS),
-        _FCR_COUNTS,
-    )
+    the counts of `_FCR_COUNTS` (counted per cell, the whole months from `FcrTally`, then the
+    cells' fields joined)."""
+    return judgements_counted(start, end, (*_GROUP_FIELDS, *_STRATUM_FIELDS), _FCR_COUNTS)
 
 
 _LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIELD.items()}

@@ -207,3 +207,28 @@ class FcrJudgement(Attributed):
 
     def __str__(self) -> str:
         return f"#{self.contact_id} {self.outcome}"
+
+
+class FcrTally(models.Model):
+    """The judgements of one cell arrived in one calendar month (UTC), counted as the league
+    counts them. The database keeps it: triggers on `FcrJudgement` add and subtract every row
+    inserted, updated or deleted, however it is written (migration 0005). The league reads the
+    whole months of its period here and only the days at either end from the judgements."""
+
+    cell = models.PositiveIntegerField(_("cell"))
+    month = models.DateField(_("month"))
+    handled = models.PositiveIntegerField(_("handled"))
+    identified = models.PositiveIntegerField(_("identified"))
+    pending = models.PositiveIntegerField(_("pending"))
+    judged = models.PositiveIntegerField(_("judged"))
+    resolved = models.PositiveIntegerField(_("resolved"))
+
+    class Meta:
+        verbose_name = _("first-contact resolution tally")
+        verbose_name_plural = _("first-contact resolution tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "month"], name="fcr_tally_cell_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.cell} {self.month:%Y-%m}"
