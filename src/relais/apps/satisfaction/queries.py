@@ -12,8 +12,15 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
 
-from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrTally
+from relais.apps.satisfaction.models import (
+    FcrCell,
+    FcrJudgement,
+    FcrTally,
+    SurveyAnswer,
+    SurveyInvitation,
+)
 
 
 @contextmanager
@@ -110,6 +117,66 @@ def _joined(
         cursor.execute(joined, params)
         found: list[tuple[Any, ...]] = cursor.fetchall()
     return found
+
+
+#: The answers' counts (league._ANSWER_COUNTS), as SQL over the answer `a`.
+ANSWER_COUNTS = {
+    "agent_n": "COUNT(a.agent_csat)",
+    "agent_ok": "COUNT(*) FILTER (WHERE a.agent_csat >= 4)",
+    "company_n": "COUNT(a.company_csat)",
+    "company_ok": "COUNT(*) FILTER (WHERE a.company_csat >= 4)",
+    "nps_n": "COUNT(a.nps)",
+    "promoters": "COUNT(*) FILTER (WHERE a.nps >= 9)",
+    "detractors": "COUNT(*) FILTER (WHERE a.nps <= 6)",
+    "resolved_n": "COUNT(a.resolved)",
+    "resolved_ok": "COUNT(*) FILTER (WHERE a.resolved)",
+}
+
+
+def answers_and_weeks(
+    start: dt.datetime, end: dt.datetime, fields: Sequence[str], level: str
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """PostgreSQL, in one scan of the answers of [start, end) joined to their invitations:
+    the answers counted per invitation `fields` (the rows of `league.answer_rows`: the fields,
+    then `ANSWER_COUNTS`), and per week (Monday, in the current time zone) and `level` (one of
+    the fields) the answers with a CSAT for the agent and those of 4 or 5 (the rows of
+    `league.weekly_trend`: week, group, n, ok). None on another database (no GROUPING SETS):
+    the league reads them in two queries there."""
+    if connection.vendor != "postgresql":
+        return None
+    column = {f.attname: f.column for f in SurveyInvitation._meta.concrete_fields}
+    answered = {f.attname: f.column for f in SurveyAnswer._meta.concrete_fields}
+    scores = ("agent_csat", "company_csat", "nps", "resolved")
+    inner = ", ".join(
+        [f'i."{column[name]}" AS "{name}"' for name in fields]
+        + [f'x."{answered[name]}" AS "{name}"' for name in scores]
+    )
+    when = f'x."{answered["answered_at"]}"'
+    grouped = ", ".join(f'a."{name}"' for name in fields)
+    counted = ", ".join(ANSWER_COUNTS.values())
+    sql = (
+        f"SELECT {grouped}, a.week, {counted}, "  # noqa: S608 - names from the models
+        "GROUPING(a.week) AS answers_row FROM ("
+        f"SELECT {inner}, (DATE_TRUNC('week', {when} AT TIME ZONE %s))::date AS week"
+        f' FROM "{SurveyAnswer._meta.db_table}" x'
+        f' JOIN "{SurveyInvitation._meta.db_table}" i'
+        f' ON i."{column["id"]}" = x."{answered["invitation_id"]}"'
+        f" WHERE {when} >= %s AND {when} < %s"
+        f') a GROUP BY GROUPING SETS (({grouped}), (a.week, a."{level}"))'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (timezone.get_current_timezone_name(), start, end))
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    width, at = len(fields), list(fields).index(level)
+    answers = [(*row[:width], *row[width + 1 : -1]) for row in found if row[-1]]
+    agent_n = width + 1 + list(ANSWER_COUNTS).index("agent_n")
+    agent_ok = width + 1 + list(ANSWER_COUNTS).index("agent_ok")
+    weeks = [
+        (row[width], row[at], row[agent_n], row[agent_ok])
+        for row in found
+        if not row[-1] and row[agent_n]
+    ]
+    return answers, weeks
 
 
 def analyse(*models: type[Model]) -> None:

@@ -1,6 +1,7 @@
-"""The tally of the judgements per cell and month (`FcrTally`, kept by the database's
-triggers) always equals the judgements counted again, whatever wrote them, and the league's
-reads over it equal the judgements counted over any period."""
+"""The league's reads: the tally of the judgements per cell and month (`FcrTally`, kept by
+the database's triggers) always equals the judgements counted again, whatever wrote them; the
+league's count over it equals the judgements counted over any period; the answers and the
+weekly trend read in one scan equal their two ORM reads."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -17,8 +19,14 @@ from django.utils import timezone
 from relais.apps.interactions.models import Contact
 from relais.apps.satisfaction import league as satisfaction_league
 from relais.apps.satisfaction import services
+from relais.apps.satisfaction.league import LeagueQuery
 from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, FcrTally
-from relais.apps.satisfaction.queries import counted_per_cell, judgements_counted, whole_months
+from relais.apps.satisfaction.queries import (
+    answers_and_weeks,
+    counted_per_cell,
+    judgements_counted,
+    whole_months,
+)
 from tests.apps.conftest import World
 from tests.apps.routing.fixtures import orders_queue
 from tests.apps.satisfaction.making import handled
@@ -144,3 +152,25 @@ def test_whole_months_are_those_inside_the_period() -> None:
     assert whole_months(at(2026, 1, 3), at(2026, 2, 20)) is None
     # across the new year
     assert whole_months(at(2025, 11, 15), at(2026, 1, 2)) == (at(2025, 12, 1), at(2026, 1, 1))
+
+
+@pytest.mark.pg  # make test-pg (GROUPING SETS are PostgreSQL's; elsewhere two queries)
+@pytest.mark.parametrize("level", satisfaction_league.LEVELS)
+def test_the_answers_and_weeks_read_at_once_equal_their_orm_reads(world: World, level: str) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("GROUPING SETS: PostgreSQL only")
+    # given answered contacts, some of nobody's, some scores left blank
+    queue = orders_queue(world)
+    _year(world, queue, contacts=300, answers=250)
+    today = timezone.localdate()
+    query = LeagueQuery(start=today - dt.timedelta(days=40), end=today, level=level)
+    start, end = satisfaction_league._bounds(query)
+    # when the answers and the weekly trend are read in one scan
+    both = answers_and_weeks(start, end, _FIELDS, satisfaction_league._LEVEL_FIELD[level])
+    # then they are what the ORM's two reads give
+    assert both is not None
+    answers, weeks = both
+    assert Counter(answers) == Counter(satisfaction_league.answer_rows(start, end))
+    assert Counter(weeks) == Counter(satisfaction_league.trend_rows(query))
+    assert len(weeks) > 5
+    assert len(answers) > 20
