@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
     judgements already there (one grouping; about 10 s for 3 million)."""
 
     dependencies = [
-        ("satisfaction", "0004_fcr_cells_required"),
+        ("satisfaction", "0005_fcr_judgements_unchecked"),
     ]
 
     operations = [
