@@ -17,7 +17,7 @@ from relais.apps.organisation.models import Agent, Site
 from relais.apps.rows import write_many
 from relais.apps.satisfaction.attribution import subject_of, wait_band
 from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome, FcrTally
-from relais.apps.satisfaction.queries import analyse
+from relais.apps.satisfaction.queries import analyse, judgements_delete_all
 from relais.core.kpi import KpiConfig
 from relais.core.kpi.quality import FcrTracker, repeat_ref
 
@@ -116,7 +116,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
         else (FcrOutcome.RESOLVED if resolved else FcrOutcome.REPEAT)
         for pk, resolved in tracker.outcomes(as_of.timestamp())
     }
-    FcrJudgement.objects.all().delete()
+    judgements_delete_all()
     FcrCell.objects.all().delete()
     write_many(
         FcrCell,
