@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Q
@@ -142,6 +143,11 @@ def _all(
     outcomes: Mapping[int, int],
     unidentified: list[dict[str, Any]],
 ) -> Iterator[dict[str, Any]]:
+    """Every judgement, in the order of arrival: the days the league reads from the table (at
+    either end of its period, the rest from `FcrTally`) then lie on neighbouring pages instead
+    of on every page of it."""
     for pk, fields in judged.items():
-        yield fields | {"outcome": outcomes.get(pk, FcrOutcome.PENDING)}
-    yield from unidentified
+        fields["outcome"] = outcomes.get(pk, FcrOutcome.PENDING)
+    every = [*judged.values(), *unidentified]
+    every.sort(key=itemgetter("arrived_at"))
+    return iter(every)
