@@ -95,7 +95,7 @@ def judgements_counted(
     column = {f.attname: f.column for f in FcrTally._meta.concrete_fields}
     # integers, so that PostgreSQL adds them up in integers (bigints it adds as numerics:
     # four times slower over a year's 800,000 rows)
-    from_ends = ", ".join(f'CAST(e."{name}" AS INTEGER)' for name in counts)
+    from_ends = ", ".join(f'CAST(e."{name}" AS INTEGER) AS "{name}"' for name in counts)
     from_whole = ", ".join(f'w."{column[name]}"' for name in counts)
     summed = ", ".join(f'CAST(SUM(u."{name}") AS BIGINT) AS "{name}"' for name in counts)
     sql = (
