@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Q
@@ -16,8 +17,8 @@ from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.organisation.models import Agent, Site
 from relais.apps.rows import write_many
 from relais.apps.satisfaction.attribution import subject_of, wait_band
-from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome
-from relais.apps.satisfaction.queries import analyse
+from relais.apps.satisfaction.models import FcrCell, FcrJudgement, FcrOutcome, FcrTally
+from relais.apps.satisfaction.queries import analyse, judgements_delete_all
 from relais.core.kpi import KpiConfig
 from relais.core.kpi.quality import FcrTracker, repeat_ref
 
@@ -116,7 +117,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
         else (FcrOutcome.RESOLVED if resolved else FcrOutcome.REPEAT)
         for pk, resolved in tracker.outcomes(as_of.timestamp())
     }
-    FcrJudgement.objects.all().delete()
+    judgements_delete_all()
     FcrCell.objects.all().delete()
     write_many(
         FcrCell,
@@ -133,7 +134,7 @@ def judgements_rebuild(*, window_days: int, as_of: dt.datetime) -> dict[str, int
             yield fields
 
     write_many(FcrJudgement, counted())
-    analyse(FcrCell, FcrJudgement)
+    analyse(FcrCell, FcrJudgement, FcrTally)
     return counts
 
 
@@ -142,6 +143,11 @@ def _all(
     outcomes: Mapping[int, int],
     unidentified: list[dict[str, Any]],
 ) -> Iterator[dict[str, Any]]:
+    """Every judgement, in the order of arrival: the days the league reads from the table (at
+    either end of its period, the rest from `FcrTally`) then lie on neighbouring pages instead
+    of on every page of it."""
     for pk, fields in judged.items():
-        yield fields | {"outcome": outcomes.get(pk, FcrOutcome.PENDING)}
-    yield from unidentified
+        fields["outcome"] = outcomes.get(pk, FcrOutcome.PENDING)
+    every = [*judged.values(), *unidentified]
+    every.sort(key=itemgetter("arrived_at"))
+    return iter(every)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,8 +24,13 @@ from django.db.models.functions import TruncWeek
 
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind, Team
 from relais.apps.organisation.scoping import Scope, scope_for
-from relais.apps.satisfaction.models import FcrJudgement, FcrOutcome, SurveyAnswer
-from relais.apps.satisfaction.queries import counted_per_cell, plain_rows, reading
+from relais.apps.satisfaction.models import FcrOutcome, SurveyAnswer
+from relais.apps.satisfaction.queries import (
+    answers_and_weeks,
+    judgements_counted,
+    plain_rows,
+    reading,
+)
 from relais.core.kpi.league import DEFAULT_MIN_N, CellColumns, LeagueRow, Measure, league_table
 
 LEVELS = ("partner", "site", "site_kind", "team", "agent")
@@ -141,12 +146,9 @@ def answer_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
 
 def fcr_rows(start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """Judged contacts per attribution and stratum: the group fields, the stratum fields, then
-    the counts of `_FCR_COUNTS` (counted per cell, then the cells' fields joined)."""
-    return counted_per_cell(
-        FcrJudgement.objects.filter(arrived_at__gte=start, arrived_at__lt=end),
-        (*_GROUP_FIELDS, *_STRATUM_FIELDS),
-        _FCR_COUNTS,
-    )
+    the counts of `_FCR_COUNTS` (counted per cell, the whole months from `FcrTally`, then the
+    cells' fields joined)."""
+    return judgements_counted(start, end, (*_GROUP_FIELDS, *_STRATUM_FIELDS), _FCR_COUNTS)
 
 
 _LEVEL_INDEX = {level: _GROUP_FIELDS.index(field) for level, field in _LEVEL_FIELD.items()}
@@ -192,15 +194,15 @@ class _Columns:
 
 
 def _cells(
-    query: LeagueQuery,
+    query: LeagueQuery, answered: list[tuple[Any, ...]]
 ) -> tuple[dict[str, dict[str, CellColumns[Any]]], _Counts, list[tuple[Any, ...]]]:
-    """cells[level][measure] over every group, the FCR counts behind the coverage, and the
-    FCR rows (the reason mix)."""
+    """cells[level][measure] over every group (`answered`: the rows of `answer_rows`), the FCR
+    counts behind the coverage, and the FCR rows (the reason mix)."""
     start, end = _bounds(query)
     coders = {level: _Coder() for level in LEVELS}
     strata = _Coder()
     fcr_found = fcr_rows(start, end)
-    answers = _Columns.of(answer_rows(start, end), len(_ANSWER_COUNTS), coders, strata)
+    answers = _Columns.of(answered, len(_ANSWER_COUNTS), coders, strata)
     fcr = _Columns.of(fcr_found, len(_FCR_COUNTS), coders, strata)
     agent_n, agent_ok, company_n, company_ok, nps_n, promoters, detractors, res_n, res_ok = (
         answers.counts.T
@@ -306,9 +308,15 @@ def league(*, viewer: Any, query: LeagueQuery, all_levels: bool = False) -> Leag
     each measure with the overall figure and the visible groups; pairs after Holm's correction
     among the visible groups."""
     scope = scope_for(viewer)
+    start, end = _bounds(query)
     with reading():
-        cells, counts, fcr_found = _cells(query)
-        trend = weekly_trend(scope=scope, query=query)
+        # PostgreSQL reads the answers and the weekly trend in one scan
+        both = answers_and_weeks(
+            start, end, (*_GROUP_FIELDS, *_STRATUM_FIELDS), _LEVEL_FIELD[query.level]
+        )
+        answered, weeks = both if both is not None else (answer_rows(start, end), None)
+        cells, counts, fcr_found = _cells(query, answered)
+        trend = weekly_trend(scope=scope, query=query, rows=weeks)
     levels = LEVELS if all_levels else (query.level,)
     tables: dict[str, LevelTable] = {}
     overall: dict[str, tuple[LeagueRow[str], npt.NDArray[np.float64]]] = {}
@@ -368,19 +376,27 @@ def reason_mix(fcr_found: list[tuple[Any, ...]], *, scope: Scope) -> dict[str, d
     }
 
 
-def weekly_trend(*, scope: Scope, query: LeagueQuery) -> dict[str, Any]:
-    """CSAT with the agent per week for the visible groups of the level (and everyone)."""
+def trend_rows(query: LeagueQuery) -> Iterable[tuple[Any, ...]]:
+    """The answers with a CSAT for the agent per week and group of the level: week, group,
+    n, those of 4 or 5."""
     start, end = _bounds(query)
-    level_field = "invitation__" + _LEVEL_FIELD[query.level]
-    visible = _visible(scope, query.level)
-    rows = (
+    return (
         SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
         .exclude(agent_csat=None)
         .annotate(week=TruncWeek("answered_at", output_field=DateField()))
         .order_by()
-        .values_list("week", level_field)
+        .values_list("week", "invitation__" + _LEVEL_FIELD[query.level])
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(agent_csat__gte=4)))
     )
+
+
+def weekly_trend(
+    *, scope: Scope, query: LeagueQuery, rows: Iterable[tuple[Any, ...]] | None = None
+) -> dict[str, Any]:
+    """CSAT with the agent per week for the visible groups of the level (and everyone), from
+    `rows` (those of `trend_rows`, read when not given)."""
+    visible = _visible(scope, query.level)
+    rows = trend_rows(query) if rows is None else rows
     weeks: set[dt.date] = set()
     series: dict[Any, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for week, group, n, ok in rows:

@@ -192,11 +192,61 @@ class FcrJudgement(Attributed):
     handled it even when another partner took the repeat; rebuilt by `fcr_recompute`, with
     its attribution and stratum also numbered (`cell`)."""
 
+    # Derived rows, rebuilt together from the contacts in one transaction: the database does
+    # not check their references (three million rows checked one by one took half of
+    # `relais fcr`); deleting a contact, an agent or a queue still cascades or is refused.
     contact = models.OneToOneField(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="+"
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     cell = models.ForeignKey(
-        FcrCell, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="+"
+        FcrCell,
+        verbose_name=_("cell"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    agent = models.ForeignKey(
+        Agent,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    queue = models.ForeignKey(
+        Queue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     arrived_at = models.DateTimeField(_("arrived at"), db_index=True)
     outcome = models.PositiveSmallIntegerField(_("outcome"), choices=FcrOutcome.choices)
@@ -207,3 +257,31 @@ class FcrJudgement(Attributed):
 
     def __str__(self) -> str:
         return f"#{self.contact_id} {self.outcome}"
+
+
+class FcrTally(models.Model):
+    """The judgements of one cell arrived in one calendar month (UTC), counted as the league
+    counts them. The database keeps it: triggers on `FcrJudgement` add and subtract every row
+    inserted, updated or deleted, however it is written (migration 0006). The league reads the
+    whole months of its period here and only the days at either end from the judgements.
+    SQLite drops a table's triggers when a migration rebuilds the table: a later migration
+    that alters `FcrJudgement` must create them again (tests/apps/satisfaction/
+    test_league_reads.py fails otherwise)."""
+
+    cell = models.PositiveIntegerField(_("cell"))
+    month = models.DateField(_("month"))
+    handled = models.PositiveIntegerField(_("handled"))
+    identified = models.PositiveIntegerField(_("identified"))
+    pending = models.PositiveIntegerField(_("pending"))
+    judged = models.PositiveIntegerField(_("judged"))
+    resolved = models.PositiveIntegerField(_("resolved"))
+
+    class Meta:
+        verbose_name = _("first-contact resolution tally")
+        verbose_name_plural = _("first-contact resolution tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "month"], name="fcr_tally_cell_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.cell} {self.month:%Y-%m}"

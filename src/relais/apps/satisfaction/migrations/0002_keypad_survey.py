@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('satisfaction', '0001_initial'),
+        ("satisfaction", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='surveypolicy',
-            name='keypad_after_calls',
-            field=models.BooleanField(default=True, help_text='The caller stays on the line for the questions a keypad can answer (the two satisfactions, effort, resolved). Otherwise, or when the caller hangs up first, a link by SMS when one is configured.', verbose_name='calls: asked on the keypad once the agent hangs up'),
+            model_name="surveypolicy",
+            name="keypad_after_calls",
+            field=models.BooleanField(
+                default=True,
+                help_text="The caller stays on the line for the questions a keypad can answer (the two satisfactions, effort, resolved). Otherwise, or when the caller hangs up first, a link by SMS when one is configured.",
+                verbose_name="calls: asked on the keypad once the agent hangs up",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveyinvitation',
-            name='delivery',
-            field=models.CharField(choices=[('widget', 'In the chat widget when the conversation ends'), ('link', 'A signed link that expires'), ('keypad', 'On the telephone keypad, once the agent has hung up')], max_length=8, verbose_name='delivery'),
+            model_name="surveyinvitation",
+            name="delivery",
+            field=models.CharField(
+                choices=[
+                    ("widget", "In the chat widget when the conversation ends"),
+                    ("link", "A signed link that expires"),
+                    ("keypad", "On the telephone keypad, once the agent has hung up"),
+                ],
+                max_length=8,
+                verbose_name="delivery",
+            ),
         ),
     ]
