@@ -16,11 +16,13 @@ from relais.apps.audit.services import audit_record
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import Contact, ContactState, EventKind
-from relais.apps.satisfaction import fcr, selectors
+from relais.apps.satisfaction import fcr, queries, selectors
 from relais.apps.satisfaction.attribution import attributed_fields, contact_reason
 from relais.apps.satisfaction.errors import ErrorCode
 from relais.apps.satisfaction.models import (
     Delivery,
+    FcrJudgement,
+    FcrTally,
     SurveyAnswer,
     SurveyInvitation,
     SurveyPolicy,
@@ -164,4 +166,5 @@ def fcr_recompute(
             obj=FcrRun(as_of.isoformat()),
             changes={"window_days": window_days, "as_of": as_of.isoformat(), **counts},
         )
+    queries.vacuum(FcrJudgement, FcrTally)  # once committed: the year just deleted is gone
     return counts
