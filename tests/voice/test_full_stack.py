@@ -33,10 +33,13 @@ from tests.e2e.conftest import AsgiServer
 from tests.e2e.signin import sign_in
 from tests.e2e.softphone_sip import CHROMIUM, CHROMIUM_FLAGS, MEDIA_FLAGS, call_stats, media_browser
 from tests.voice.b2bua_support import (
+    DIALLED,
     INVITE,
     SDP_OFFER,
     RtpEndpoint,
+    Stack,
     ack,
+    finished,
     free_udp_port,
     in_dialog,
     reply,
@@ -45,10 +48,9 @@ from tests.voice.b2bua_support import (
     sipp,
     wait_until_dispatched,
 )
-from tests.voice.test_b2bua_calls import DIALLED, Stack, finished, phone_queue, stack, world
 
 pytestmark = [pytest.mark.voice, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-__all__ = ["media_browser", "phone_queue", "stack", "world"]  # fixtures
+__all__ = ["media_browser"]  # a fixture
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
