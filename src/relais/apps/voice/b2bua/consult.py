@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sippy.CCEvents import (
     CCEventConnect,
@@ -41,11 +41,37 @@ from relais.apps.voice.models import LineKind
 if TYPE_CHECKING:
     from sippy.UA import UA
 
-    from relais.apps.voice.b2bua.call import AgentLeg, Call
+    from relais.apps.voice.b2bua.media import CallMedia
     from relais.apps.voice.ng import NgError
     from relais.apps.voice.offers import Consult, Ring
 
 logger = logging.getLogger("relais.voice")
+
+
+class Leg(Protocol):
+    """The consulting agent's leg (`call.AgentLeg`)."""
+
+    @property
+    def agent_id(self) -> int: ...
+    @property
+    def tag(self) -> str: ...
+
+
+class ConsultingCall(Protocol):
+    """What a consultation needs of its call (`call.Call`, which imports this module)."""
+
+    b2bua: Any
+    media: CallMedia
+    call_id: str
+    caller: str
+    language: str
+    consultation: Consultation | None
+
+    @property
+    def contact_id(self) -> int | None: ...
+    @property
+    def talking(self) -> Leg | None: ...
+
 
 #: The colleague's phone rang this long unanswered: the consultation ends (`no_answer`).
 RING_S = 30.0
@@ -53,8 +79,8 @@ RING_S = 30.0
 
 @dataclass(eq=False)
 class Consultation:
-    call: Call
-    agent: AgentLeg  # the consulting agent's leg (talking to the caller until now)
+    call: ConsultingCall
+    agent: Leg  # the consulting agent's leg (talking to the caller until now)
     colleague_id: int
     webrtc: bool
     tag: str = ""  # rtpengine's tag of the colleague's side
@@ -232,7 +258,7 @@ class Consultation:
         )
 
 
-def consultation_for(call: Call, consult: Consult) -> Consultation | None:
+def consultation_for(call: ConsultingCall, consult: Consult) -> Consultation | None:
     """The consultation the record asked for, if the call is talking to that agent."""
     leg = call.talking
     if leg is None or leg.agent_id != consult.agent_id or call.consultation is not None:
