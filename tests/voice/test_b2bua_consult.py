@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from relais.apps.deskstream.models import DeskEvent
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.routing.models import Queue
 from relais.apps.voice.consult import (
@@ -24,6 +25,7 @@ from tests.voice.b2bua_support import (
     RtpEndpoint,
     Stack,
     agent_scenario,
+    declining_scenario,
     desk_phone,
     finished,
     free_udp_port,
@@ -178,5 +180,44 @@ def test_an_agent_consults_a_colleague_then_goes_back_to_the_caller(
     assert wait_for(
         lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").exists(), 10
     )
+    contact.refresh_from_db()
+    assert contact.agent_id == first.pk
+
+
+def test_a_colleague_who_declines_leaves_the_caller_with_the_agent(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given a call answered by lille0's desk phone, which echoes, and lille1's busy desk phone
+    first_port, colleague_port = free_udp_port(), free_udp_port()
+    first = desk_phone(world, "lille0", first_port)
+    first_phone = desk(stack, "first", first_port, echo=True)
+    busy = sipp(stack.workdir, "busy", declining_scenario(), "-p", str(colleague_port))
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = stack.dial(media, hang_up_after_ms=15000)
+        assert wait_for(lambda: media.echoed > 10, 30), stack.logs()
+        contact = Contact.objects.get()
+        colleague = desk_phone(world, "lille1", colleague_port)
+        # when lille0 consults lille1, whose phone answers 486 Busy Here
+        call_consult_start(agent=first, contact_id=contact.pk, to_agent=colleague.pk)
+        assert finished(busy, stack, 30) == 0, stack.logs()
+        assert wait_for(lambda: "ended" in consult_steps(contact.pk), 20), stack.logs()
+        declined = time.time()
+        # then the caller hears lille0 again, and lille0's desktop is told why
+        assert wait_for(lambda: sum(1 for at in media.echo_times if at > declined) > 20, 20), (
+            caller_media(stack),
+            stack.logs(),
+        )
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        assert finished(first_phone, stack, 30) == 0, stack.logs()
+
+    ended = ContactEvent.objects.filter(contact_id=contact.pk, kind=EventKind.CALL_CONSULT).last()
+    assert ended is not None
+    assert (ended.data["step"], ended.data["reason"]) == ("ended", "declined")
+    told = DeskEvent.objects.filter(agent_id=first.pk, kind="call.consult").last()
+    assert told is not None
+    assert told.payload["reason"] == "declined"
     contact.refresh_from_db()
     assert contact.agent_id == first.pk
