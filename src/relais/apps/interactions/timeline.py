@@ -37,6 +37,7 @@ _REASONS = {
     "caller_hung_up": _("the caller hung up"),
     "agent_hung_up": _("the agent hung up"),
     "failed": _("the colleague's phone could not be reached"),
+    "call_closed": _("the call was ended by the system"),
 }
 #: A consultation's steps (call.consult).
 _STEPS = {

@@ -748,7 +748,9 @@ class Call:
         if self.survey is not None:
             self.survey.caller_left()
         if self.consultation is not None:
-            self.consultation.end({"caller": "caller_hung_up"}.get(by, "agent_hung_up"))
+            self.consultation.end(
+                {"caller": "caller_hung_up", "agent": "agent_hung_up"}.get(by, "call_closed")
+            )
         self.phase = Phase.ENDED
         for leg in list(self.legs):
             if not leg.bye_sent:
