@@ -8,8 +8,8 @@ call detail in the contact's log, `call.consult` with a `step`:
 - `started` (the agent asked; `to_agent`): the voice service rings the colleague;
 - `answered` (the voice service: the colleague picked up, agent and colleague talk);
 - `ended` (`reason`: `back_to_caller` asked by the agent; `declined`, `no_answer`,
-  `colleague_hung_up`, `caller_hung_up`, `agent_hung_up`, `agent_lost`, `failed`, `call_closed` from the
-  voice service): the caller is back with the agent, or gone;
+  `colleague_hung_up`, `caller_hung_up`, `agent_hung_up`, `agent_lost`, `failed`,
+  `call_closed` from the voice service): the caller is back with the agent, or gone;
 - `completed` (`reason` empty when the agent asked, `agent_lost` / `agent_hung_up` when the
   voice service handed the call over because the agent vanished after the colleague answered).
 
