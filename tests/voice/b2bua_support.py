@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from relais.apps.interactions import services
+from relais.apps.voice.models import AgentLine, Call, CallState, LineKind
+from relais.apps.voice.ng import NgClient
+from tests.apps.conftest import World
+from tests.apps.presence import desk_open
 
 
 def free_udp_port() -> int:
@@ -436,3 +449,138 @@ def wait_until_dispatched(edge: tuple[str, int], number: str, seconds: float = 3
                 pass
             time.sleep(0.2)
     raise AssertionError(f"Kamailio at {edge} never dispatched to a voice service")
+
+
+# The voice service and the router as processes: the `stack` fixture (conftest.py) -------
+
+DIALLED = "+33199000101"
+
+
+def wait_for(condition: Callable[[], Any], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+def child_database_url() -> str:
+    """This test's database for the processes it starts (over TCP, or a unix socket directory
+    as `make test-voice` has it in its network namespace)."""
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or settings.get("OPTIONS", {}).get("host") or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{user}{password}@/{settings['NAME']}?host={host}"
+    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    ng: NgClient
+    sip_port: int
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]]
+    dtmf: str = ""  # where rtpengine sends keypad presses (`relais voice --dtmf`)
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.sip_port}"
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{name}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "relais.cli", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
+    def voice(
+        self, name: str = "voice", *extra: str, sip_port: int | None = None
+    ) -> subprocess.Popen[bytes]:
+        """`relais voice` on this stack, once it is up (taking calls or standing by)."""
+        host, port = self.ng.address
+        process = self.start(
+            name,
+            "voice",
+            "--sip",
+            f"127.0.0.1:{sip_port or self.sip_port}",
+            "--ng",
+            f"{host}:{port}",
+            "--music",
+            str(self.workdir / "music.wav"),
+            "--dtmf",
+            self.dtmf,
+            *extra,
+        )
+        log = self.workdir / f"{name}.log"
+        assert wait_for(
+            lambda: "voice: active" in log.read_text() or "standby" in log.read_text(), 60
+        ), self.logs()
+        return process
+
+    def dial(
+        self,
+        media: RtpEndpoint,
+        *,
+        hang_up_after_ms: int,
+        reinvite: bool = False,
+        hung_up_on: bool = False,
+        name: str = "caller",
+        target: str | None = None,
+    ) -> subprocess.Popen[bytes]:
+        """The operator calls the number (SIPp, its audio from `media`), hangs up later."""
+        return sipp(
+            self.workdir,
+            name,
+            caller_scenario(
+                hang_up_after_ms=hang_up_after_ms, reinvite=reinvite, hung_up_on=hung_up_on
+            ),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=target or self.target,
+        )
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted(self.workdir.glob("*.log")) + sorted(self.workdir.glob("*/*.log"))
+            if path.stat().st_size
+        )
+
+
+def desk_phone(world: World, key: str, port: int) -> Any:
+    """The agent `key` logged in, their calls ringing a desk phone (SIPp) on `port`."""
+    agent = world.agents[key]
+    AgentLine.objects.create(
+        agent=agent, kind=LineKind.DESK_PHONE, static_contact=f"sip:agent@127.0.0.1:{port}"
+    )
+    desk_open(agent)
+    services.agent_login(actor=agent.user, agent=agent)
+    return agent
+
+
+def call_ended(stack: Stack) -> Call:
+    """The one call of the test, once its end is in the record (written after the BYE)."""
+    call = wait_for(lambda: Call.objects.filter(state=CallState.ENDED).first(), 20)
+    assert call is not None, stack.logs()
+    return call
+
+
+def finished(process: subprocess.Popen[bytes], stack: Stack, seconds: float = 40) -> int:
+    try:
+        return process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"SIPp did not finish\n{stack.logs()}")
+    return -1

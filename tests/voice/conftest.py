@@ -7,6 +7,12 @@ Fixtures for every voice helper's tests:
 - `sipp`: runs SIPp scenarios (tests/voice/scenarios/) in the foreground or background.
 - `rtp_capture`: counts RTP packets per UDP port on the loopback (dumpcap), for SIPp's side.
 - `free_port`, `sip_credentials(agent_pk)`.
+
+Fixtures for the voice service's tests (helpers in `b2bua_support.py`):
+- `stack`: `relais voice` and `relais router` as processes on this test's PostgreSQL database,
+  with the `voice_stack`'s rtpengine (`Stack`);
+- `world`: the organisation of `tests/apps/conftest.py`, in a transactional database;
+- `phone_queue`: a voice queue answering `DIALLED`.
 """
 
 from __future__ import annotations
@@ -23,12 +29,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
+from relais.apps.routing.models import Channel, Queue
+from relais.apps.voice.models import Number
+from relais.apps.voice.ng import NgClient
 from relais.apps.voice.stack import credentials
 from relais.apps.voice.stack.capture import RtpCapture
 from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.ports import free_port as _free_port
 from relais.apps.voice.stack.processes import VoiceStack, voice_stack_missing
+from tests.apps.conftest import World, world_build
+from tests.apps.routing.fixtures import orders_queue
+from tests.voice.b2bua_support import DIALLED, Stack, child_database_url, free_udp_port
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 # The stack uses the settings' domain and secret, so credentials from the web side (the desktop's
@@ -283,3 +296,72 @@ def rtp_capture(work_dir: Path) -> Iterator[Callable[[int, int], RtpCapture]]:
     yield start
     for capture in captures:
         capture.stop()
+
+
+# The voice service and the router as processes -----------------------------------------
+
+
+@pytest.fixture
+def stack(tmp_path: Path, voice_stack: VoiceStack) -> Iterator[Stack]:
+    """rtpengine from the `voice_stack` fixture (tests/voice/conftest.py); the voice service
+    and the router as processes on this test's PostgreSQL database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-voice)")
+    subprocess.run(
+        [
+            "sox",
+            "-n",
+            "-r",
+            "8000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(tmp_path / "music.wav"),
+            "synth",
+            "3",
+            "sine",
+            "440",
+        ],
+        check=True,
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": child_database_url(),
+        "RELAIS_DATA_DIR": str(tmp_path),
+        "RELAIS_LOG_LEVEL": "INFO",
+    }
+    env.pop("REDIS_URL", None)
+    running = Stack(
+        tmp_path,
+        NgClient(voice_stack.ng_address),
+        free_udp_port(),
+        env,
+        [],
+        dtmf=voice_stack.dtmf_setting,
+    )
+    try:
+        yield running
+    finally:
+        for process in running.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        connection.close()
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    return world_build()
+
+
+@pytest.fixture
+def phone_queue(world: World) -> Queue:
+    queue = orders_queue(world, code="phone", channel=Channel.VOICE)
+    Queue.objects.filter(pk=queue.pk).update(wrap_up_seconds=1, offer_timeout_seconds=20)
+    Number.objects.create(number=DIALLED, queue=queue, label="Service client")
+    return queue

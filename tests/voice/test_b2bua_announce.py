@@ -16,15 +16,14 @@ import pytest
 from relais.apps.routing.models import Queue
 from relais.apps.voice.stack.processes import VoiceStack
 from tests.apps.conftest import World
-from tests.voice.b2bua_support import RtpEndpoint, caller_scenario, sipp
-from tests.voice.test_b2bua_calls import (  # noqa: F401 - the fixtures
+from tests.voice.b2bua_support import (
     DIALLED,
+    RtpEndpoint,
     Stack,
+    caller_scenario,
     finished,
-    phone_queue,
-    stack,
+    sipp,
     wait_for,
-    world,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
@@ -116,9 +115,9 @@ def relay(voice_stack: VoiceStack) -> Iterator[NgRelay]:
 
 
 def test_a_queued_caller_hears_their_place_and_the_wait_between_the_music(
-    world: World,  # noqa: F811
-    phone_queue: Queue,  # noqa: F811
-    stack: Stack,  # noqa: F811
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
     relay: NgRelay,
     recorded_prompts: Path,
 ) -> None:

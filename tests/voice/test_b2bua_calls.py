@@ -3,237 +3,33 @@ a `relais router` process, on PostgreSQL (docs/voice.md, "Call control")."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from relais.apps.interactions import services
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
-from relais.apps.routing.models import Channel, Queue
-from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
-from relais.apps.voice.ng import NgClient
+from relais.apps.routing.models import Queue
+from relais.apps.voice.models import AgentLine, Call, CallState
 from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.processes import VoiceStack
-from tests.apps.conftest import World, world_build
-from tests.apps.presence import desk_open, desks_kept_alive
-from tests.apps.routing.fixtures import orders_queue
+from tests.apps.conftest import World
+from tests.apps.presence import desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
+    Stack,
     agent_scenario,
-    caller_scenario,
+    call_ended,
     declining_scenario,
+    desk_phone,
+    finished,
     free_udp_port,
     holding_agent_scenario,
     sipp,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-
-DIALLED = "+33199000101"
-
-
-def wait_for(condition: Callable[[], Any], seconds: float) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    return None
-
-
-def child_database_url() -> str:
-    """This test's database for the processes it starts (over TCP, or a unix socket directory
-    as `make test-voice` has it in its network namespace)."""
-    settings = connection.settings_dict
-    user = settings["USER"] or "postgres"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or settings.get("OPTIONS", {}).get("host") or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgres://{user}{password}@/{settings['NAME']}?host={host}"
-    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
-@dataclass
-class Stack:
-    workdir: Path
-    ng: NgClient
-    sip_port: int
-    env: dict[str, str]
-    processes: list[subprocess.Popen[bytes]]
-    dtmf: str = ""  # where rtpengine sends keypad presses (`relais voice --dtmf`)
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.sip_port}"
-
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = (self.workdir / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "relais.cli", *args],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        self.processes.append(process)
-        return process
-
-    def voice(
-        self, name: str = "voice", *extra: str, sip_port: int | None = None
-    ) -> subprocess.Popen[bytes]:
-        """`relais voice` on this stack, once it is up (taking calls or standing by)."""
-        host, port = self.ng.address
-        process = self.start(
-            name,
-            "voice",
-            "--sip",
-            f"127.0.0.1:{sip_port or self.sip_port}",
-            "--ng",
-            f"{host}:{port}",
-            "--music",
-            str(self.workdir / "music.wav"),
-            "--dtmf",
-            self.dtmf,
-            *extra,
-        )
-        log = self.workdir / f"{name}.log"
-        assert wait_for(
-            lambda: "voice: active" in log.read_text() or "standby" in log.read_text(), 60
-        ), self.logs()
-        return process
-
-    def dial(
-        self,
-        media: RtpEndpoint,
-        *,
-        hang_up_after_ms: int,
-        reinvite: bool = False,
-        hung_up_on: bool = False,
-        name: str = "caller",
-        target: str | None = None,
-    ) -> subprocess.Popen[bytes]:
-        """The operator calls the number (SIPp, its audio from `media`), hangs up later."""
-        return sipp(
-            self.workdir,
-            name,
-            caller_scenario(
-                hang_up_after_ms=hang_up_after_ms, reinvite=reinvite, hung_up_on=hung_up_on
-            ),
-            "-s",
-            DIALLED,
-            "-set",
-            "rtpport",
-            str(media.port),
-            target=target or self.target,
-        )
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
-            for path in sorted(self.workdir.glob("*.log")) + sorted(self.workdir.glob("*/*.log"))
-            if path.stat().st_size
-        )
-
-
-@pytest.fixture
-def stack(tmp_path: Path, voice_stack: VoiceStack) -> Iterator[Stack]:
-    """rtpengine from the `voice_stack` fixture (tests/voice/conftest.py); the voice service
-    and the router as processes on this test's PostgreSQL database."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-voice)")
-    subprocess.run(
-        [
-            "sox",
-            "-n",
-            "-r",
-            "8000",
-            "-c",
-            "1",
-            "-b",
-            "16",
-            str(tmp_path / "music.wav"),
-            "synth",
-            "3",
-            "sine",
-            "440",
-        ],
-        check=True,
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": child_database_url(),
-        "RELAIS_DATA_DIR": str(tmp_path),
-        "RELAIS_LOG_LEVEL": "INFO",
-    }
-    env.pop("REDIS_URL", None)
-    running = Stack(
-        tmp_path,
-        NgClient(voice_stack.ng_address),
-        free_udp_port(),
-        env,
-        [],
-        dtmf=voice_stack.dtmf_setting,
-    )
-    try:
-        yield running
-    finally:
-        for process in running.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        connection.close()
-
-
-@pytest.fixture
-def world(transactional_db: None) -> World:
-    return world_build()
-
-
-@pytest.fixture
-def phone_queue(world: World) -> Queue:
-    queue = orders_queue(world, code="phone", channel=Channel.VOICE)
-    Queue.objects.filter(pk=queue.pk).update(wrap_up_seconds=1, offer_timeout_seconds=20)
-    Number.objects.create(number=DIALLED, queue=queue, label="Service client")
-    return queue
-
-
-def desk_phone(world: World, key: str, port: int) -> Any:
-    """The agent `key` logged in, their calls ringing a desk phone (SIPp) on `port`."""
-    agent = world.agents[key]
-    AgentLine.objects.create(
-        agent=agent, kind=LineKind.DESK_PHONE, static_contact=f"sip:agent@127.0.0.1:{port}"
-    )
-    desk_open(agent)
-    services.agent_login(actor=agent.user, agent=agent)
-    return agent
-
-
-def call_ended(stack: Stack) -> Call:
-    """The one call of the test, once its end is in the record (written after the BYE)."""
-    call = wait_for(lambda: Call.objects.filter(state=CallState.ENDED).first(), 20)
-    assert call is not None, stack.logs()
-    return call
-
-
-def finished(process: subprocess.Popen[bytes], stack: Stack, seconds: float = 40) -> int:
-    try:
-        return process.wait(seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail(f"SIPp did not finish\n{stack.logs()}")
-    return -1
 
 
 def test_a_call_is_queued_with_music_routed_answered_hung_up_and_wrapped_up(

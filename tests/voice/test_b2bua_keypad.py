@@ -14,24 +14,24 @@ from relais.apps.satisfaction.models import Delivery, SurveyAnswer, SurveyPolicy
 from relais.apps.voice.models import Call, CallState
 from tests.apps.conftest import World
 from tests.apps.presence import desks_kept_alive
-from tests.voice.b2bua_support import RtpEndpoint, free_udp_port, hanging_up_agent_scenario, sipp
-from tests.voice.test_b2bua_calls import (  # noqa: F401 - the fixtures
+from tests.voice.b2bua_support import (
+    RtpEndpoint,
     Stack,
     desk_phone,
     finished,
-    phone_queue,
-    stack,
+    free_udp_port,
+    hanging_up_agent_scenario,
+    sipp,
     wait_for,
-    world,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 
 
 def test_keys_become_call_detail_and_the_caller_answers_the_survey_on_the_keypad(
-    world: World,  # noqa: F811 - the fixtures imported above
-    phone_queue: Queue,  # noqa: F811
-    stack: Stack,  # noqa: F811
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
 ) -> None:
     # given a queue whose survey asks the agent's and the answer's satisfaction, NPS (not on
     # a keypad) and resolution, and an agent whose desk phone hangs up 5 s after answering

@@ -14,28 +14,23 @@ from tests.apps.conftest import World
 from tests.apps.presence import desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
+    Stack,
     agent_scenario,
+    desk_phone,
+    finished,
     free_udp_port,
     referring_agent_scenario,
     sipp,
-)
-from tests.voice.test_b2bua_calls import (  # noqa: F401 - the fixtures
-    Stack,
-    desk_phone,
-    finished,
-    phone_queue,
-    stack,
     wait_for,
-    world,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_transfer_key_of_a_desk_phone_hands_the_caller_to_a_colleague(
-    world: World,  # noqa: F811 - the fixtures imported above
-    phone_queue: Queue,  # noqa: F811
-    stack: Stack,  # noqa: F811
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
 ) -> None:
     # given an agent whose desk phone transfers the call 2 s after answering, to a colleague
     # whose desk phone answers and echoes the audio

@@ -11,27 +11,21 @@ from relais.apps.voice.models import Call, CallState
 from relais.apps.voice.stack.kamailio import SipAddress
 from relais.apps.voice.stack.processes import VoiceStack
 from tests.voice.b2bua_support import (
+    DIALLED,
     INVITE,
     SDP_OFFER,
     RtpEndpoint,
+    Stack,
     caller_scenario,
+    finished,
     scenario,
     send,
     sipp,
-    wait_until_dispatched,
-)
-from tests.voice.test_b2bua_calls import (
-    DIALLED,
-    Stack,
-    finished,
-    phone_queue,
-    stack,
     wait_for,
-    world,
+    wait_until_dispatched,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-__all__ = ["phone_queue", "stack", "world"]  # fixtures
 
 OFFER = "      " + SDP_OFFER.replace("[$rtpport]", "40000").replace("\n", "\n      ")
 

@@ -16,10 +16,9 @@ from relais.apps.voice.models import Call, CallState
 from relais.demo.traffic.calls import DemoCalls, place_calls
 from relais.demo.traffic.state import RunSettings, Shared
 from relais.demo.voice import NUMBERS
-from tests.voice.test_b2bua_calls import DIALLED, Stack, phone_queue, stack, world
+from tests.voice.b2bua_support import DIALLED, Stack
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-__all__ = ["phone_queue", "stack", "world"]  # fixtures
 
 
 def test_demo_callers_call_the_french_number_wait_in_line_and_hang_up(

@@ -33,10 +33,13 @@ from tests.e2e.conftest import AsgiServer
 from tests.e2e.signin import sign_in
 from tests.e2e.softphone_sip import CHROMIUM, CHROMIUM_FLAGS, MEDIA_FLAGS, call_stats, media_browser
 from tests.voice.b2bua_support import (
+    DIALLED,
     INVITE,
     SDP_OFFER,
     RtpEndpoint,
+    Stack,
     ack,
+    finished,
     free_udp_port,
     in_dialog,
     reply,
@@ -45,10 +48,9 @@ from tests.voice.b2bua_support import (
     sipp,
     wait_until_dispatched,
 )
-from tests.voice.test_b2bua_calls import DIALLED, Stack, finished, phone_queue, stack, world
 
 pytestmark = [pytest.mark.voice, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-__all__ = ["media_browser", "phone_queue", "stack", "world"]  # fixtures
+__all__ = ["media_browser"]  # a fixture
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -368,3 +370,65 @@ def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_brows
     contact = Contact.objects.get(pk=call.contact_id)
     assert contact.agent_id == second_agent.pk
     assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+
+
+def test_a_browser_agent_consults_a_browser_colleague_then_hands_the_call_over(
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
+    web: str,
+    voice: Callable[[], Caller],
+    media_browser: Any,
+) -> None:
+    # given a call answered in the first agent's browser, audio both ways, and a colleague at
+    # their desktop, available
+    Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
+    first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
+    first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
+    caller = voice()
+    until(lambda: caller.media.music > SPEAKING, stack.logs)
+    music = set(caller.media.ssrcs)
+    available(first)
+    rings_and_is_answered(first, keyboard=False)
+    talking(first, caller, music, stack)
+    in_call(first)
+    available(second)
+
+    # when the first agent chooses the colleague in the transfer list and presses Consult
+    colleague = first.locator(f"option[value='agent:{second_agent.pk}']")
+    first.get_by_test_id("transfer-target").focus()
+    until(lambda: _colleague_listed(first, colleague), stack.logs)
+    first.get_by_test_id("transfer-target").select_option(f"agent:{second_agent.pk}")
+    controls = first.get_by_test_id("call-controls")
+    controls.get_by_test_id("call-consult").click()
+
+    # then the colleague's consultation rings in its own box; they answer; the first agent
+    # may now complete the transfer
+    box = second.get_by_test_id("incoming-consult")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.get_by_test_id("consult-answer").click()
+    complete = controls.get_by_test_id("call-consult-complete")
+    expect(complete).to_be_enabled(timeout=WAIT_MS)
+    expect(controls.get_by_test_id("call-state")).to_contain_text("Talking to")
+
+    # when they complete it: the colleague's call opens in their workspace, the first
+    # agent's call ends, and the caller talks to the colleague
+    complete.click()
+    in_call(second)
+    first.wait_for_function(
+        "() => ![...window.relaisSoftphone.calls.values()].some((c) => c.state === 'established')"
+    )
+    talking(second, caller, music, stack)
+    caller.hang_up()
+
+    call = Call.objects.get()
+    until(lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED).exists(), stack.logs)
+    contact = Contact.objects.get(pk=call.contact_id)
+    assert (contact.state, contact.agent_id) == (ContactState.WRAP_UP, second_agent.pk)
+    steps = [
+        data["step"]
+        for data in ContactEvent.objects.filter(
+            contact_id=contact.pk, kind=EventKind.CALL_CONSULT
+        ).values_list("data", flat=True)
+    ]
+    assert steps == ["started", "answered", "completed"], steps

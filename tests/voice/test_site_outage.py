@@ -15,23 +15,17 @@ from tests.apps.conftest import World
 from tests.apps.presence import desk_close, desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
-    agent_scenario,
-    free_udp_port,
-    sipp,
-)
-from tests.voice.test_b2bua_calls import (
     Stack,
+    agent_scenario,
     call_ended,
     desk_phone,
     finished,
-    phone_queue,
-    stack,
+    free_udp_port,
+    sipp,
     wait_for,
-    world,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-__all__ = ["phone_queue", "stack", "world"]  # fixtures
 
 
 def test_a_site_whose_link_drops_loses_its_call_to_another_site(

@@ -107,6 +107,17 @@ class ContactClosedEvent(BaseModel):
     reason: str
 
 
+class CallConsultEvent(BaseModel):
+    """A step of the agent's consultation of a colleague on a call (`started`, `answered`,
+    `ended` with its `reason`, `completed`): the desktop's call controls follow it."""
+
+    type: Literal["call.consult"] = "call.consult"
+    contact_id: int
+    step: str
+    reason: str = ""
+    colleague: str = ""
+
+
 class NoteAddedEvent(BaseModel):
     type: Literal["note.added"] = "note.added"
     contact_id: int
@@ -177,6 +188,7 @@ DeskPayload = (
     | ChatMessageEvent
     | ContactCompletedEvent
     | ContactClosedEvent
+    | CallConsultEvent
     | NoteAddedEvent
     | PresenceChangedEvent
     | HelpMessageEvent

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from relais.apps.chat.models import MAX_BODY_CHARS
 from relais.apps.deskstream.events import desk_group
-from relais.apps.desktop import selectors, services, sync
+from relais.apps.desktop import calls, selectors, services, sync
 from relais.apps.errors import RelaisError
 from relais.apps.realtime.consumers import (
     FrameConsumer,
@@ -45,6 +45,17 @@ class HelloIn(In):
 
 class ContactIn(In):
     type: Literal["accept", "reject", "complete", "typing", "panel"]
+    contact_id: RecordId
+
+
+class ConsultIn(In):
+    type: Literal["consult"]
+    contact_id: RecordId
+    agent_id: RecordId
+
+
+class ConsultEndIn(In):
+    type: Literal["consult_back", "consult_complete"]
     contact_id: RecordId
 
 
@@ -100,6 +111,9 @@ class DesktopConsumer(SessionBoundConsumer, FrameConsumer):
         "note": (NoteIn, "on_note"),
         "wrap_up": (WrapUpIn, "on_wrap_up"),
         "transfer": (TransferIn, "on_transfer"),
+        "consult": (ConsultIn, "on_consult"),
+        "consult_back": (ConsultEndIn, "on_consult_end"),
+        "consult_complete": (ConsultEndIn, "on_consult_end"),
         "presence": (PresenceIn, "on_presence"),
         "help": (HelpIn, "on_help"),
     }
@@ -188,6 +202,19 @@ class DesktopConsumer(SessionBoundConsumer, FrameConsumer):
             queue_code=frame.queue,
             agent_id=frame.agent_id,
         )
+        await self.send_ack(ref)
+
+    async def on_consult(self, frame: ConsultIn, ref: str | None) -> None:
+        await db(calls.desk_consult)(
+            actor=self.user, contact_id=frame.contact_id, agent_id=frame.agent_id
+        )
+        await self.send_ack(ref)
+
+    async def on_consult_end(self, frame: ConsultEndIn, ref: str | None) -> None:
+        action = (
+            calls.desk_consult_back if frame.type == "consult_back" else calls.desk_consult_complete
+        )
+        await db(action)(actor=self.user, contact_id=frame.contact_id)
         await self.send_ack(ref)
 
     async def on_presence(self, frame: PresenceIn, ref: str | None) -> None:

@@ -233,6 +233,7 @@ class EventKind(models.TextChoices):
     CALL_RESUME = "call.resume", _("Call resumed")
     CALL_DTMF = "call.dtmf", _("Keypad tones")
     CALL_TRANSFER = "call.transfer", _("Call transferred")
+    CALL_CONSULT = "call.consult", _("Colleague consulted during the call")
     CALL_MEDIA_LOST = "call.media_lost", _("Call audio lost")
     CALL_AGENT_LOST = "call.agent_lost", _("Agent's phone lost during the call")
     CALL_ENDED = "call.ended", _("Call ended")

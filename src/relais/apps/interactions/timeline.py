@@ -29,6 +29,22 @@ _REASONS = {
     "no_media": _("no audio from the agent"),
     "unreachable": _("the agent's phone could not be reached"),
     "customer_left": _("the customer's line was gone"),
+    # a consultation's end (call.consult)
+    "back_to_caller": _("the agent went back to the caller"),
+    "declined": _("the colleague declined"),
+    "no_answer": _("the colleague did not answer"),
+    "colleague_hung_up": _("the colleague hung up"),
+    "caller_hung_up": _("the caller hung up"),
+    "agent_hung_up": _("the agent hung up"),
+    "failed": _("the colleague's phone could not be reached"),
+    "call_closed": _("the call was ended by the system"),
+}
+#: A consultation's steps (call.consult).
+_STEPS = {
+    "started": _("colleague called, the caller on hold"),
+    "answered": _("the colleague answered"),
+    "ended": _("consultation ended"),
+    "completed": _("handed over to the colleague"),
 }
 _BY = {
     "caller": _("hung up by the caller"),
@@ -47,6 +63,8 @@ class ContactEventView(BaseModel):
 
 def _detail(data: dict[str, Any]) -> str:
     parts: list[str] = []
+    if data.get("step") in _STEPS:
+        parts.append(str(_STEPS[data["step"]]))
     if data.get("by") in _BY:
         parts.append(str(_BY[data["by"]]))
     if "sip" in data:

@@ -37,6 +37,7 @@ from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
 from relais.apps.voice import selectors
+from relais.apps.voice.consult import call_consult_complete, call_consult_step
 from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.keypad import KeypadSurvey, survey_desk
 from relais.apps.voice.models import Call, CallState, HungUpBy
@@ -261,6 +262,14 @@ def call_refer(*, contact_id: int, agent_id: int, target: str) -> Contact:
         )
 
 
+def call_consult_handover(*, contact_id: int, agent_id: int, reason: str) -> Contact:
+    """The agent vanished (`reason`: `agent_lost`, `agent_hung_up`) while the colleague they
+    consulted was on the line: the call is handed over to the colleague as if the agent had
+    completed the transfer (`consult.call_consult_complete`, audited as the agent). Refused
+    (the colleague had not answered, the contact left the agent already): `RelaisError`."""
+    return call_consult_complete(agent=_agent(agent_id), contact_id=contact_id, reason=reason)
+
+
 def call_agent_hung_up(*, contact_id: int) -> KeypadSurvey | None:
     """The agent hung up an answered call: it ends (`call_ended`, by the agent: the wrap-up
     starts) and the caller, still on the line, is asked the queue's keypad survey when its
@@ -327,6 +336,8 @@ __all__ = [
     "call_agent_lost",
     "call_answered",
     "call_arrived",
+    "call_consult_handover",
+    "call_consult_step",
     "call_declined",
     "call_dialog_save",
     "call_ended",

@@ -19,12 +19,24 @@ class ErrorCode(ErrorCodeBase):
     UNKNOWN_AGENT = "unknown_agent"
     BAD_HUNG_UP_BY = "bad_hung_up_by"
     UNKNOWN_TRANSFER_TARGET = "unknown_transfer_target"
+    NOT_ON_A_CALL = "not_on_a_call"
+    CONSULT_TARGET = "consult_target"
+    CONSULT_IN_PROGRESS = "consult_in_progress"
+    NO_CONSULT = "no_consult"
+    COLLEAGUE_NOT_ANSWERED = "colleague_not_answered"
 
     @property
     def status(self) -> int:
         if self in {ErrorCode.UNKNOWN_NUMBER, ErrorCode.UNKNOWN_CALL}:
             return 404
-        if self in {ErrorCode.QUEUE_CLOSED, ErrorCode.DUPLICATE_CALL}:
+        if self in {
+            ErrorCode.QUEUE_CLOSED,
+            ErrorCode.DUPLICATE_CALL,
+            ErrorCode.NOT_ON_A_CALL,
+            ErrorCode.CONSULT_IN_PROGRESS,
+            ErrorCode.NO_CONSULT,
+            ErrorCode.COLLEAGUE_NOT_ANSWERED,
+        }:
             return 409
         return 400
 
@@ -57,5 +69,14 @@ _MESSAGES = {
     ErrorCode.UNKNOWN_TRANSFER_TARGET: _(
         "A call can be transferred to a number of a queue or to an agent (agent-<id>), not to "
         "“%(value)s”."
+    ),
+    ErrorCode.NOT_ON_A_CALL: _("Contact %(value)s is not a call you are talking on."),
+    ErrorCode.CONSULT_TARGET: _(
+        "Consult a colleague who is logged in, other than yourself (not agent %(value)s)."
+    ),
+    ErrorCode.CONSULT_IN_PROGRESS: _("You are already consulting a colleague on this call."),
+    ErrorCode.NO_CONSULT: _("You are not consulting a colleague on this call."),
+    ErrorCode.COLLEAGUE_NOT_ANSWERED: _(
+        "Your colleague has not answered yet: the call can be handed over once they have."
     ),
 }

@@ -83,7 +83,27 @@ class Closed:
     reason: str
 
 
-type Command = Ring | StopRinging | Transferred | Requeued | Closed
+@dataclass(frozen=True, slots=True)
+class Consult:
+    """The talking agent consults a colleague (`call.consult` started): music for the caller,
+    ring the colleague's line (`ring`: a `Ring` of the colleague, no offer behind it)."""
+
+    contact_id: int
+    agent_id: int
+    ring: Ring
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultEnded:
+    """The consultation is over (`call.consult` ended: back to the caller): hang up the
+    colleague's leg if it is still up, the caller hears the agent again."""
+
+    contact_id: int
+    agent_id: int
+    reason: str
+
+
+type Command = Ring | StopRinging | Transferred | Requeued | Closed | Consult | ConsultEnded
 
 _CLOSING = {
     EventKind.CONTACT_DROPPED: "dropped",
@@ -100,6 +120,7 @@ _KINDS = frozenset(
         EventKind.CONTACT_TRANSFERRED,
         EventKind.CONTACT_MOVED,
         EventKind.CONTACT_QUEUED,
+        EventKind.CALL_CONSULT,
         *_CLOSING,
     }
 )
@@ -159,7 +180,8 @@ class OffersFeed:
         )
         events = [e for e in found if e.contact_id in calls]
         ringer = _Ringer(
-            e.agent_id for e in events if e.kind == EventKind.OFFER_MADE and e.agent_id is not None
+            [e.agent_id for e in events if e.kind == EventKind.OFFER_MADE and e.agent_id]
+            + [int(e.data["to_agent"]) for e in events if _consult_started(e)]
         )
         commands: list[Command] = []
         for event in events:
@@ -196,10 +218,27 @@ class OffersFeed:
             )
         if kind == EventKind.CONTACT_QUEUED:
             return Requeued(contact) if event.data.get("requeued") else None
+        if kind == EventKind.CALL_CONSULT and agent is not None:
+            if _consult_started(event):
+                colleague = int(event.data["to_agent"])
+                return Consult(
+                    contact, agent, ringer.ring(contact, colleague, calls[contact], None)
+                )
+            if event.data.get("step") == "ended":
+                return ConsultEnded(contact, agent, str(event.data.get("reason", "")))
+            return None
         if kind in _CLOSING:
             self.ringing.pop(contact, None)
             return Closed(contact, _CLOSING[EventKind(kind)])
         return None
+
+
+def _consult_started(event: ContactEvent) -> bool:
+    return (
+        event.kind == EventKind.CALL_CONSULT
+        and event.data.get("step") == "started"
+        and bool(event.data.get("to_agent"))
+    )
 
 
 def offers_pending() -> list[Ring]:
@@ -227,6 +266,8 @@ def feed_start(*, clock: Callable[[], float] = time.time) -> tuple[OffersFeed, l
 __all__ = [
     "Closed",
     "Command",
+    "Consult",
+    "ConsultEnded",
     "OffersFeed",
     "Requeued",
     "Ring",

@@ -30,17 +30,18 @@ from sippy.CCEvents import (
     CCEventUpdate,
 )
 from sippy.MsgBody import MsgBody
-from sippy.SipGenericHF import SipGenericHF
 from sippy.SipHeader import SipHeader
 from sippy.Time.Timeout import Timeout
 
 from relais.apps.voice.b2bua.announce import announcement
+from relais.apps.voice.b2bua.consult import Consultation, consultation_for
+from relais.apps.voice.b2bua.legs import RelaisContactHF, transport_lowered
 from relais.apps.voice.b2bua.media import CallMedia
 from relais.apps.voice.b2bua.sdp import sdp_is_hold, sdp_is_usable
 from relais.apps.voice.b2bua.survey import SurveyRun
 from relais.apps.voice.models import LineKind
 from relais.apps.voice.ng import NgError
-from relais.apps.voice.offers import Ring
+from relais.apps.voice.offers import Consult, Ring
 
 if TYPE_CHECKING:
     from sippy.UA import UA
@@ -55,24 +56,6 @@ MEDIA_LOST_S = 3.0
 WATCH_S = 1.0
 #: Keys pressed with no longer pause than this between them are one `call.dtmf` detail.
 KEYS_PAUSE_S = 3.0
-
-
-class RelaisContactHF(SipGenericHF):  # type: ignore[misc]
-    """`X-Relais-Contact: <contact id>`, spelt so (sippy writes other headers capitalised)."""
-
-    hf_names = ("x-relais-contact",)
-
-    def getCanName(self, name: str, compact: bool = False) -> str:
-        return "X-Relais-Contact"
-
-
-def transport_lowered(ua: UA) -> None:
-    """sippy knows "udp", and takes a Contact's `transport=UDP` as it is written (SIPp, many
-    phones); transports are case-insensitive (RFC 3261, 19.1.1)."""
-    for name in ("rAddr", "rAddr0"):
-        value = getattr(ua, name, None)
-        if value is not None and isinstance(value[1], str) and value[1] != value[1].lower():
-            setattr(ua, name, (value[0], value[1].lower()))
 
 
 class CallHost(Protocol):
@@ -145,6 +128,7 @@ class Call:
     survey: SurveyRun | None = None
     pressed: dict[str, str] = field(default_factory=dict)  # who -> keys not recorded yet
     press_serial: int = 0
+    consultation: Consultation | None = None  # the agent consulting a colleague (consult.py)
 
     # The caller's leg ---------------------------------------------------------------------
 
@@ -300,6 +284,8 @@ class Call:
         if self.phase is Phase.ARRIVING:
             self.pending.append(ring)
             return
+        if self.consultation is not None and self._consulted_answers(ring):
+            return
         if (
             self.phase in (Phase.ENDED, Phase.SURVEY)
             or ring.agent_id in self.offering
@@ -347,6 +333,52 @@ class Call:
             sdp=offer,
             headers=headers,
         )
+
+    def _consulted_answers(self, ring: Ring) -> bool:
+        """The colleague the agent consulted, on the line already, is rung after the handover:
+        their leg becomes the call's agent leg, answered (True)."""
+        consultation = self.consultation
+        ua = consultation.take_over(ring) if consultation is not None else None
+        if consultation is None or ua is None:
+            return False
+        leg = AgentLeg(
+            ring.agent_id, consultation.tag, ua, consultation.webrtc, transfer=True, rang=True
+        )
+        leg.answered = True
+        ua.event_cb = self._agent_event
+        self.legs.append(leg)
+        self.b2bua.worker.submit(
+            self.b2bua.control.call_answered,
+            lambda _result, error: self._agent_answered(leg, consultation.sdp, error, rejoin=True),
+            contact_id=self.contact_id,
+            agent_id=leg.agent_id,
+            lane=self.call_id,
+        )
+        return True
+
+    # Consulting a colleague (b2bua/consult.py) ------------------------------------------------
+
+    def consult(self, consult: Consult) -> None:
+        """The record asked: the talking agent consults a colleague (music for the caller)."""
+        consultation = consultation_for(self, consult) if self.phase is Phase.TALKING else None
+        if consultation is None:  # not talking to that agent (any more): the record is told
+            self._record(
+                "call_consult_step",
+                contact_id=self.contact_id,
+                agent_id=consult.agent_id,
+                to_agent=consult.ring.agent_id,
+                step="ended",
+                reason="failed",
+            )
+            return
+        self.consultation = consultation
+        consultation.start(consult.ring)
+
+    def consult_ended(self, agent_id: int, reason: str) -> None:
+        """The record ended the consultation (the agent went back to the caller)."""
+        consultation = self.consultation
+        if consultation is not None and consultation.agent.agent_id == agent_id:
+            consultation.end(reason or "back_to_caller")
 
     def stop_ringing(self, agent_id: int) -> None:
         if agent_id in self.offering:  # not rung yet: it will not be
@@ -403,6 +435,8 @@ class Call:
         elif isinstance(event, CCEventDisconnect):
             self._forget_leg(leg)
             also = event.getData()  # a REFER's Refer-To: sippy answered 202 and hangs up
+            if leg is self.talking and not leg.bye_sent and self._consulting_agent_gone(leg):
+                return
             if leg is self.talking and not leg.bye_sent and also is not None:
                 leg.bye_sent = True
                 self._agent_referred(leg, also)
@@ -417,12 +451,17 @@ class Call:
                     sip_status=487,
                 )
 
-    def _agent_answered(self, leg: AgentLeg, sdp: str, error: BaseException | None) -> None:
+    def _agent_answered(
+        self, leg: AgentLeg, sdp: str, error: BaseException | None, *, rejoin: bool = False
+    ) -> None:
+        """The record took the answer: the caller is bridged to the agent's side (`rejoin`: a
+        side rtpengine has already, the consulted colleague's)."""
         if error is not None or self.phase is Phase.ENDED:
             self._hang_up(leg)  # the record refused (the offer went elsewhere), or too late
             return
         self.audio_serial += 1  # no prompt or music from now on (_play_next)
-        self.media.bridge_agent_then(
+        bridge = self.media.rejoin_then if rejoin else self.media.bridge_agent_then
+        bridge(
             leg.tag,
             sdp,
             lambda _none, failed: self.b2bua.on_reactor(self._bridged, leg, failed),
@@ -458,6 +497,20 @@ class Call:
     def _agent_reinvite(self, leg: AgentLeg, event: Any) -> None:
         body = event.getData()
         sdp = str(body) if body is not None else ""
+        consultation = self.consultation
+        if consultation is not None:  # talking to the colleague: that pairing is renewed
+            if not consultation.answered:
+                leg.ua.recvEvent(CCEventFail((491, "Request Pending")))
+                return
+            try:
+                answer = self.media.reoffer_from_agent(
+                    leg.tag, sdp, peer=(consultation.tag, consultation.sdp)
+                )
+            except NgError:
+                leg.ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+                return
+            leg.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(answer))))
+            return
         try:
             answer = self.media.reoffer_from_agent(leg.tag, sdp)
             hold = sdp_is_hold(sdp)
@@ -539,6 +592,23 @@ class Call:
         self.say(prompt)
         self._save_dialog()
 
+    def _consulting_agent_gone(self, leg: AgentLeg, reason: str = "agent_hung_up") -> bool:
+        """The agent hung up or was lost while consulting: handed over to the colleague who
+        answered (True: the caller waits with music for the record's transfer), or the
+        consultation ends and the call goes on as without one (False)."""
+        consultation = self.consultation
+        if consultation is None or consultation.agent is not leg:
+            return False
+        if not consultation.agent_gone(reason):
+            return False
+        self._record_keys()
+        self.talking = None
+        self.phase = Phase.QUEUED
+        if not leg.bye_sent:
+            self._hang_up(leg)
+        self._save_dialog()
+        return True
+
     def _agent_hung_up(self) -> None:
         """The agent hung up: the record ends the call and says whether the caller, still on
         the line, is asked the queue's keypad survey (`_surveyed`)."""
@@ -614,7 +684,11 @@ class Call:
         leg = self.talking
         if self.phase is not Phase.TALKING or leg is None:
             return
-        self.b2bua.media_ask(self.media.packets_from_peers, lambda n: self._watched(leg, n))
+        besides = self.consultation.tag if self.consultation is not None else ""
+        self.b2bua.media_ask(
+            lambda: self.media.packets_from_peers(besides=besides),
+            lambda n: self._watched(leg, n),
+        )
 
     def _watched(self, leg: AgentLeg, packets: int | None) -> None:
         """rtpengine's count of the agent's packets (None: it did not answer)."""
@@ -634,7 +708,7 @@ class Call:
 
     def agent_lost(self, leg: AgentLeg, *, reason: str) -> None:
         """The agent's leg died while talking: music to the caller now, back to the queue."""
-        if leg is not self.talking:
+        if leg is not self.talking or self._consulting_agent_gone(leg, reason):
             return
         self._back_in_line("reconnecting")
         self._hang_up(leg)
@@ -648,6 +722,9 @@ class Call:
         leg = self.talking
         if leg is None or self.phase is not Phase.TALKING:
             return
+        consultation = self.consultation
+        if consultation is not None and not consultation.handing_over:
+            consultation.end("agent_lost")  # the record took the call from the agent
         self.talking = None
         self.phase = Phase.QUEUED
         self.media.play(self.b2bua.music_for(self.language))
@@ -670,6 +747,10 @@ class Call:
         self._record_keys()
         if self.survey is not None:
             self.survey.caller_left()
+        if self.consultation is not None:
+            self.consultation.end(
+                {"caller": "caller_hung_up", "agent": "agent_hung_up"}.get(by, "call_closed")
+            )
         self.phase = Phase.ENDED
         for leg in list(self.legs):
             if not leg.bye_sent:

@@ -240,6 +240,60 @@ class CallMedia:
         )
         self.peer_tag, self.peer_sdp = tag, agent_sdp
 
+    def rejoin_then(self, tag: str, agent_sdp: str, done: Done[None]) -> None:
+        """The caller bridged again to an agent side that exists already (`tag`, whose SDP is
+        `agent_sdp`): back from a consultation to the agent, or on to the colleague. A new
+        offer from the caller's tag names that side (`to-tag`), then the answer; nobody's
+        ports change, so neither phone is re-INVITEd. Music stopped first."""
+        self.stop()
+        self._then(lambda: self._rejoin(tag, agent_sdp), done)
+
+    def _rejoin(self, tag: str, agent_sdp: str) -> None:
+        options = _WEBRTC if self.agents.get(tag, False) else _COMMON
+        self.ng.offer(
+            call_id=self.call_id,
+            from_tag=self.caller_tag,
+            to_tag=tag,
+            sdp=self.caller_sdp,
+            **options,
+        )
+        self._bridge_agent(tag, agent_sdp)
+
+    def consult_then(
+        self, agent_tag: str, agent_sdp: str, *, webrtc: bool, done: Done[tuple[str, str]]
+    ) -> None:
+        """A consultation: the agent's side (`agent_tag`, its SDP `agent_sdp`) paired with a
+        fresh colleague's tag instead of the caller (an offer from the agent's tag); `done`
+        gets the tag and the SDP for the colleague's INVITE. The agent's ports do not change;
+        the caller's side is left to the music."""
+        self._then(lambda: self._consult(agent_tag, agent_sdp, webrtc), done)
+
+    def _consult(self, agent_tag: str, agent_sdp: str, webrtc: bool) -> tuple[str, str]:
+        tag = new_tag("colleague")
+        options = _WEBRTC if webrtc else {**_COMMON, **_PLAIN}
+        offered = self.ng.offer(
+            call_id=self.call_id, from_tag=agent_tag, to_tag=tag, sdp=agent_sdp, **options
+        )
+        self.agents[tag] = webrtc
+        return tag, offered.sdp
+
+    def consult_answered_then(
+        self, agent_tag: str, tag: str, colleague_sdp: str, done: Done[None]
+    ) -> None:
+        """The colleague answered: their side bridged to the agent's."""
+        options = _WEBRTC if self.agents.get(agent_tag, False) else _COMMON
+
+        def request() -> None:
+            self.ng.answer(
+                call_id=self.call_id,
+                from_tag=agent_tag,
+                to_tag=tag,
+                sdp=colleague_sdp,
+                **options,
+            )
+
+        self._then(request, done)
+
     def reoffer_from_caller(self, sdp: str) -> str:
         """The operator re-INVITEd: the same bridge again; returns the SDP for its 200 OK."""
         return self._in_turn(lambda: self._reoffer_from_caller(sdp))
@@ -258,18 +312,22 @@ class CallMedia:
         )
         return answered.sdp
 
-    def reoffer_from_agent(self, tag: str, sdp: str) -> str:
-        """The agent re-INVITEd (hold, resume): returns the SDP for the agent's 200 OK."""
-        return self._in_turn(lambda: self._reoffer_from_agent(tag, sdp))
+    def reoffer_from_agent(self, tag: str, sdp: str, peer: tuple[str, str] | None = None) -> str:
+        """The agent re-INVITEd (hold, resume): returns the SDP for the agent's 200 OK. `peer`:
+        the side the agent talks to when not the caller (a colleague's tag and SDP)."""
+        return self._in_turn(lambda: self._reoffer_from_agent(tag, sdp, peer))
 
-    def _reoffer_from_agent(self, tag: str, sdp: str) -> str:
+    def _reoffer_from_agent(self, tag: str, sdp: str, peer: tuple[str, str] | None) -> str:
         webrtc = self.agents.get(tag, False)
-        self.ng.offer(call_id=self.call_id, from_tag=tag, sdp=sdp, **_COMMON, **_PLAIN)
+        to_tag, to_sdp = peer or (self.caller_tag, self.caller_sdp)
+        self.ng.offer(
+            call_id=self.call_id, from_tag=tag, to_tag=to_tag, sdp=sdp, **_COMMON, **_PLAIN
+        )
         answered = self.ng.answer(
             call_id=self.call_id,
             from_tag=tag,
-            to_tag=self.caller_tag,
-            sdp=self.caller_sdp,
+            to_tag=to_tag,
+            sdp=to_sdp,
             **(_WEBRTC if webrtc else _COMMON),
         )
         if tag == self.peer_tag:
@@ -279,12 +337,13 @@ class CallMedia:
             return answered.sdp.replace("a=sendrecv", f"a={reply}")
         return answered.sdp
 
-    def packets_from_peers(self) -> int:
-        """Packets rtpengine received from every side but the caller's so far (rtpengine
-        counts a new agent's packets on the ports it kept for the caller's peer, whatever
-        that peer's tag)."""
+    def packets_from_peers(self, *, besides: str = "") -> int:
+        """Packets rtpengine received from every side but the caller's (and `besides`: a
+        consulted colleague's) so far (rtpengine counts a new agent's packets on the ports
+        it kept for the caller's peer, whatever that peer's tag)."""
         legs = self.ng.query(call_id=self.call_id).legs
-        return sum(leg.packets for tag, leg in legs.items() if tag != self.caller_tag)
+        skip = {self.caller_tag, besides}
+        return sum(leg.packets for tag, leg in legs.items() if tag not in skip)
 
     def delete(self) -> None:
         """The call leaves rtpengine (not waited for; never offered or gone already: nothing)."""

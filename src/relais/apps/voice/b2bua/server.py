@@ -34,7 +34,15 @@ from relais.apps.voice.b2bua.media import CallLane, CallMedia
 from relais.apps.voice.b2bua.record import RecordWorker
 from relais.apps.voice.b2bua.sdp import sdp_is_usable
 from relais.apps.voice.ng import NgClient, NgError
-from relais.apps.voice.offers import Closed, Requeued, Ring, StopRinging, Transferred
+from relais.apps.voice.offers import (
+    Closed,
+    Consult,
+    ConsultEnded,
+    Requeued,
+    Ring,
+    StopRinging,
+    Transferred,
+)
 
 logger = logging.getLogger("relais.voice")
 
@@ -274,8 +282,14 @@ class B2bua:
             elif isinstance(command, StopRinging):
                 call.stop_ringing(command.agent_id)
             elif isinstance(command, Transferred):
+                if call.consultation is not None:  # completed: the colleague's leg stays
+                    call.consultation.hand_over(command.to_agent)
                 call.requeue()
                 call.record_transfer(command)
+            elif isinstance(command, Consult):
+                call.consult(command)
+            elif isinstance(command, ConsultEnded):
+                call.consult_ended(command.agent_id, command.reason)
             elif isinstance(command, Requeued):
                 call.requeue()
             elif isinstance(command, Closed):

@@ -64,6 +64,9 @@ function sessionEnded(message) {
   alert.append(" ", again);
 }
 
+// softphone.js asks for frames of its own (consulting a colleague)
+root.addEventListener("desk:send", (event) => send(event.detail.frame, { reliable: true }));
+
 function send(frame, { reliable = false } = {}) {
   const ref = `r${++desk.refs}`;
   if (reliable) desk.outbox.set(ref, frame);
@@ -126,6 +129,7 @@ const handlers = {
   "contact.completed": (frame) => completed(frame.contact_id),
   "contact.closed": (frame) => closeChat(frame.contact_id),
   "note.added": (frame) => addNote(frame.contact_id, frame.note),
+  "call.consult": (frame) => tell("desk:consult", frame), // softphone.js: the call controls
   "presence.changed": (frame) => showPresence(frame.state, frame.break_reason, frame.since),
   "help.message": (frame) => showHelp(frame.message),
   "supervision.broadcast": showBroadcast,

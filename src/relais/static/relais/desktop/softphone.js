@@ -4,7 +4,11 @@
 // declining answers the SIP call (the voice service turns it into the offer's accept or
 // reject): for a voice offer the card never sends the desktop's accept. In a call: mute, hold
 // (re-INVITE sendonly: the caller hears music), keypad (RFC 4733), transfer (the desktop's own
-// transfer form), hang up, and the call's timer. SIP.js is loaded only when the line is on.
+// transfer form), consult a colleague of that form (the caller hears music; then Complete
+// transfer or Back to caller; the steps come as `call.consult` events), hang up, and the
+// call's timer. A colleague's consultation rings with `X-Relais-Consult` in its own box
+// (#softphone-consult); handed over, it becomes the contact's call. SIP.js is loaded only when
+// the line is on.
 
 import { fmt } from "./dom.js";
 
@@ -181,11 +185,36 @@ function ring(invitation) {
     invitation.reject({ statusCode: 403, reasonPhrase: "Not a Relais call" });
     return;
   }
-  const call = { invitation, state: "ringing", muted: false, held: false, started: null, timer: null };
+  const call = { invitation, state: "ringing", muted: false, held: false, started: null, timer: null, consult: null };
+  call.consulted = Boolean(invitation.request.getHeader("X-Relais-Consult"));
   phone.calls.set(contactId, call);
   invitation.stateChange.addListener((state) => callState(contactId, state));
   showCard(contactId);
+  showConsulted(contactId);
   ringTone();
+}
+
+// -- a colleague consults this agent: their call rings in #softphone-consult --------------------
+
+function showConsulted(contactId) {
+  const call = phone.calls.get(contactId);
+  const box = $("#softphone-consult");
+  if (!call || !call.consulted) return;
+  const open = call.state === "ringing" || (call.state === "established" && !phone.tabs.has(contactId));
+  box.hidden = !open;
+  box.dataset.contact = String(contactId);
+  $(".softphone-consult-text", box).textContent = call.state === "ringing" ? S.incoming_consult : S.in_call;
+  $("[data-consult=answer]", box).hidden = call.state !== "ringing";
+  $("[data-consult=decline]", box).hidden = call.state !== "ringing";
+  $("[data-consult=hangup]", box).hidden = call.state !== "established";
+}
+for (const button of document.querySelectorAll("#softphone-consult [data-consult]")) {
+  button.addEventListener("click", () => {
+    const contactId = Number($("#softphone-consult").dataset.contact);
+    const action = { answer, decline, hangup: hangUp }[button.dataset.consult];
+    action(contactId);
+    showConsulted(contactId);
+  });
 }
 
 function callState(contactId, state) {
@@ -205,6 +234,7 @@ function callState(contactId, state) {
   }
   ringTone();
   showCard(contactId);
+  showConsulted(contactId);
   showControls(contactId);
 }
 
@@ -314,8 +344,15 @@ function showControls(contactId) {
   hold.setAttribute("aria-pressed", String(Boolean(live && call.held)));
   $("span", hold).textContent = live && call.held ? S.resume : S.hold;
   $("[data-call=transfer]", box).disabled = !live; // the record's transfer rings the colleague
+  const consult = live ? call.consult : null; // {step, colleague} while consulting
+  $("[data-call=consult]", box).hidden = Boolean(consult);
+  $("[data-call=consult_back]", box).hidden = !consult;
+  $("[data-call=consult_complete]", box).hidden = !consult;
+  $("[data-call=consult_complete]", box).disabled = !consult || consult.step !== "answered";
+  $("[data-call=transfer]", box).disabled = !live || Boolean(consult);
   const state = $(".softphone-call-state", box);
-  state.textContent = !call ? "" : call.state === "ended" ? S.call_ended : live ? (call.held ? S.on_hold : S.in_call) : S.ringing;
+  const consulting = consult && fmt(consult.step === "answered" ? S.consult_talking : S.consult_ringing, { colleague: consult.colleague });
+  state.textContent = !call ? "" : call.state === "ended" ? S.call_ended : consulting || (live ? (call.held ? S.on_hold : S.in_call) : S.ringing);
   if (!live) $(".softphone-keypad", box).hidden = true;
   $("[data-call=keypad]", box).setAttribute("aria-expanded", String(!$(".softphone-keypad", box).hidden));
   clearInterval(call && call.timer);
@@ -390,7 +427,30 @@ function transfer(contactId) {
   if (el) $(".desk-transfer", el).focus(); // the desktop's transfer form: a queue or a colleague
 }
 
-const ACTIONS = { mute, hold, keypad, hangup: hangUp, transfer };
+// Consult: the colleague chosen in the transfer form; the record answers with `call.consult`.
+function consult(contactId) {
+  const el = phone.tabs.get(contactId);
+  const call = phone.calls.get(contactId);
+  if (!el || !call || call.state !== "established") return;
+  const select = $(".desk-transfer", el);
+  const [kind, target] = select.value.split(":");
+  if (kind !== "agent" || !target) {
+    showError(S.consult_needed);
+    select.focus();
+    return;
+  }
+  call.consult = { step: "asked", colleague: select.selectedOptions[0].textContent.trim() };
+  select.value = "";
+  showControls(contactId);
+  tellDesk({ type: "consult", contact_id: contactId, agent_id: Number(target) });
+}
+const consultBack = (contactId) => tellDesk({ type: "consult_back", contact_id: contactId });
+const consultComplete = (contactId) => tellDesk({ type: "consult_complete", contact_id: contactId });
+function tellDesk(frame) {
+  root.dispatchEvent(new CustomEvent("desk:send", { detail: { frame } }));
+}
+
+const ACTIONS = { mute, hold, keypad, hangup: hangUp, transfer, consult, consult_back: consultBack, consult_complete: consultComplete };
 
 function wireControls(contactId, el) {
   const box = $(".desk-call-controls", el);
@@ -459,12 +519,27 @@ root.addEventListener("desk:answer", (event) => {
     event.preventDefault();
   } // no call reached the browser yet: the desktop's reject withdraws the offer
 });
+// The steps of this agent's consultation (the record's `call.consult` events).
+root.addEventListener("desk:consult", (event) => {
+  const { contact_id: contactId, step, reason, colleague } = event.detail;
+  const call = phone.calls.get(contactId);
+  if (!call) return;
+  if (step === "started" || step === "answered") {
+    call.consult = { step, colleague: colleague || (call.consult && call.consult.colleague) || "" };
+  } else {
+    call.consult = null;
+    const said = step === "completed" ? S.consult_completed : S[`consult_${reason}`] || S.consult_ended;
+    showError(fmt(said, { colleague: colleague || "" }));
+  }
+  showControls(contactId);
+});
 root.addEventListener("desk:chat", (event) => {
   const { chat, el } = event.detail;
   if (chat.channel !== "voice") return;
   phone.tabs.set(chat.contact_id, el);
   wireControls(chat.contact_id, el);
   showControls(chat.contact_id);
+  showConsulted(chat.contact_id); // a consultation handed over: its box gives way to the tab
 });
 root.addEventListener("desk:chat-closed", (event) => {
   phone.tabs.delete(event.detail.contactId);
