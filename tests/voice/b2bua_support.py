@@ -90,10 +90,15 @@ def ack(cseq: int = 1) -> str:
 
 
 def caller_scenario(
-    *, hang_up_after_ms: int, reinvite: bool = False, hung_up_on: bool = False
+    *,
+    hang_up_after_ms: int,
+    reinvite: bool = False,
+    refer: bool = False,
+    hung_up_on: bool = False,
 ) -> str:
-    """The operator: INVITE with audio, answered, (a re-INVITE), then BYE (`hung_up_on`: the
-    caller waits for the voice service's BYE instead, `hang_up_after_ms` ignored)."""
+    """The operator: INVITE with audio, answered, (a re-INVITE), (a REFER elsewhere, which
+    must be refused 403), then BYE (`hung_up_on`: the caller waits for the voice service's
+    BYE instead, `hang_up_after_ms` ignored)."""
     steps = [
         '<Global variables="rtpport"/>',
         send(INVITE + "      " + SDP_OFFER.replace("\n", "\n      ")),
@@ -112,6 +117,15 @@ def caller_scenario(
             ' check_it="true" assign_to="answer"/></action></recv>',
             ack(2),
             '<Reference variables="answer"/>',
+        ]
+    if refer:
+        referring = in_dialog("REFER", 2).replace(
+            "Max-Forwards: 70", "Max-Forwards: 70\n      Refer-To: <sip:+33999999999@example.net>"
+        )
+        steps += [
+            '<pause milliseconds="500"/>',
+            send(referring),
+            '<recv response="403"/>',
         ]
     if hung_up_on:
         steps += ['<recv request="BYE"/>', send(reply("200 OK", tag=False), retrans=False)]

@@ -199,3 +199,28 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
     ), stack.logs()
     assert Contact.objects.count() == 2
     assert not Contact.objects.exclude(state=ContactState.ABANDONED).exists()
+
+    # a REFER from the operator while queued (to hand our caller elsewhere): 403, and the call
+    # goes on, the caller hearing music until it hangs up
+    with RtpEndpoint() as media:
+        caller = sipp(
+            stack.workdir,
+            "refer",
+            caller_scenario(hang_up_after_ms=1500, refer=True),
+            "-s",
+            DIALLED,
+            "-set",
+            "rtpport",
+            str(media.port),
+            target=stack.target,
+        )
+        assert finished(caller, stack) == 0, stack.logs()
+        heard = list(media.music_times)
+    # the REFER went 0.5 s after the answer, the BYE 1.5 s after it: music all along
+    assert heard, stack.logs()
+    assert heard[-1] - heard[0] > 1.2, stack.logs()
+    assert wait_for(
+        lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").count() == 3, 10
+    ), stack.logs()
+    assert Contact.objects.count() == 3
+    assert not Contact.objects.exclude(state=ContactState.ABANDONED).exists()
