@@ -216,9 +216,9 @@ def test_bad_sip_input_gets_its_answer_and_changes_nothing_else(
         )
         assert finished(caller, stack) == 0, stack.logs()
         heard = list(media.music_times)
-    # the REFER went 0.5 s after the answer, the BYE 1.5 s after it: music all along
+    # SIPp got its 403, then its BYE's 200 (a call ended by the REFER answers 481): the call
+    # went on, with music
     assert heard, stack.logs()
-    assert heard[-1] - heard[0] > 1.2, stack.logs()
     assert wait_for(
         lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").count() == 3, 10
     ), stack.logs()
