@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -174,3 +174,29 @@ def test_the_answers_and_weeks_read_at_once_equal_their_orm_reads(world: World, 
     assert Counter(weeks) == Counter(satisfaction_league.trend_rows(query))
     assert len(weeks) > 5
     assert len(answers) > 20
+
+
+@pytest.mark.pg  # make test-pg (a snapshot exported to a second connection)
+@pytest.mark.django_db(transaction=True)
+def test_the_judgements_counted_beside_in_the_same_snapshot_give_the_same_league(
+    world: World,
+) -> None:
+    # given a committed year of answers and judgements
+    queue = orders_queue(world)
+    _year(world, queue, contacts=400, answers=150)
+    query = LeagueQuery(
+        start=(timezone.now() - dt.timedelta(days=90)).date(),
+        end=timezone.now().date(),
+        level="agent",
+    )
+    viewer = world.users["director"]
+    # when the league is read with its judgements counted on a second connection (outside any
+    # transaction) and in one transaction on one connection
+    beside = satisfaction_league.league(viewer=viewer, query=query, all_levels=True)
+    with transaction.atomic():
+        alone = satisfaction_league.league(viewer=viewer, query=query, all_levels=True)
+    # then both give the same tables, coverage and reasons
+    assert beside.tables == alone.tables
+    assert beside.coverage == alone.coverage
+    assert beside.reason_mix == alone.reason_mix
+    assert sum(c.handled for c in beside.coverage.values()) > 0

@@ -6,6 +6,7 @@ per cell before the cells' fields are joined. Each is tested against its ORM equ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,21 +23,42 @@ from relais.apps.satisfaction.models import (
     SurveyInvitation,
 )
 
+#: What pg_export_snapshot() returns (e.g. 00000003-0000001B-1).
+_SNAPSHOT = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+
 
 @contextmanager
-def reading() -> Iterator[None]:
+def reading(snapshot: str | None = None) -> Iterator[None]:
     """One transaction for the league's reads; on PostgreSQL without JIT (compiling took a
     tenth of a second and saved nothing), with room to group a year in memory (with the
-    default 4 MB a year of judgements spilled to disk) and without nested loops."""
+    default 4 MB a year of judgements spilled to disk) and without nested loops. `snapshot`
+    (`snapshot_exported`, from another connection's reading): this one sees the same data."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                if snapshot is not None:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    if not _SNAPSHOT.fullmatch(snapshot):  # SET takes no parameter
+                        raise ValueError(f"not a snapshot identifier: {snapshot!r}")
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 # the cells joined by hashing, not looked up one by one (the planner expects
                 # 200 counted cells for 70,000)
                 cursor.execute("SET LOCAL enable_nestloop = off")
         yield
+
+
+def snapshot_exported() -> str | None:
+    """Inside a PostgreSQL transaction opened for it (its first statement): REPEATABLE READ,
+    and its snapshot exported for another connection's `reading` (None elsewhere)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
 
 
 def plain_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
