@@ -148,33 +148,22 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
 
     created = dict(Call.objects.values_list("contact_id", "created_at"))
     dialled = dict(Call.objects.values_list("contact_id", "number__number"))
-    ringing: dict[int, Any] = {}
-    for contact_id, at in (
-        ContactEvent.objects.filter(kind=EventKind.CALL_RINGING)
-        .order_by("id")
-        .values_list("contact_id", "at")
-    ):
-        ringing.setdefault(contact_id, at)
+
+    def first(kind: str) -> dict[int, Any]:
+        """When each contact's first line of `kind` was written."""
+        found: dict[int, Any] = {}
+        for contact_id, at in (
+            ContactEvent.objects.filter(kind=kind).order_by("id").values_list("contact_id", "at")
+        ):
+            found.setdefault(contact_id, at)
+        return found
+
+    ringing = first(EventKind.CALL_RINGING)
     setups = sorted(
         (ringing[pk] - created[pk]).total_seconds() * 1000 for pk in ringing if pk in created
     )
-    answered = (
-        ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED).values("contact_id").distinct()
-    )
-    offered: dict[int, Any] = {}
-    for contact_id, at in (
-        ContactEvent.objects.filter(kind=EventKind.OFFER_MADE)
-        .order_by("id")
-        .values_list("contact_id", "at")
-    ):
-        offered.setdefault(contact_id, at)
-    answered_at: dict[int, Any] = {}
-    for contact_id, at in (
-        ContactEvent.objects.filter(kind=EventKind.CALL_ANSWERED)
-        .order_by("id")
-        .values_list("contact_id", "at")
-    ):
-        answered_at.setdefault(contact_id, at)
+    offered = first(EventKind.OFFER_MADE)
+    answered_at = first(EventKind.CALL_ANSWERED)
     answer_waits: dict[str, list[float]] = {}
     for pk, at in answered_at.items():
         if pk in created:
@@ -183,13 +172,11 @@ def figures_from_record(timeline: str = "") -> dict[str, Any]:
         from relais.apps.interactions.models import Contact
 
         recorded = dict(Contact.objects.filter(pk__in=created).values_list("pk", "created_at"))
-        ended = dict(
-            ContactEvent.objects.filter(kind=EventKind.CALL_ENDED).values_list("contact_id", "at")
-        )
+        ended = first(EventKind.CALL_ENDED)
         _timeline(Path(timeline), created, recorded, offered, ringing, answered_at, ended)
     return {
         "recorded_calls": len(created),
-        "agent_answered_calls": answered.count(),
+        "agent_answered_calls": len(answered_at),
         "setups_ms": setups,
         # per number dialled: each answered call's INVITE -> the agent's answer recorded
         "answer_waits_s": answer_waits,
