@@ -342,9 +342,14 @@ class Call:
         if consultation is None or ua is None:
             return False
         leg = AgentLeg(
-            ring.agent_id, consultation.tag, ua, consultation.webrtc, transfer=True, rang=True
+            ring.agent_id,
+            consultation.tag,
+            ua,
+            consultation.webrtc,
+            transfer=True,
+            answered=True,
+            rang=True,
         )
-        leg.answered = True
         ua.event_cb = self._agent_event
         self.legs.append(leg)
         self.b2bua.worker.submit(
@@ -582,14 +587,16 @@ class Call:
                 reason="transfer_refused",
             )
 
-    def _back_in_line(self, prompt: str) -> None:
-        """The talking agent is gone (lost, or handed the call on from their phone): their
-        keys recorded, the caller hears `prompt` then the music, and the saved dialog says
-        queued (a standby would carry the call on as such)."""
+    def _back_in_line(self, prompt: str | None) -> None:
+        """The talking agent is gone (lost, handed the call on from their phone, or gone while
+        consulting): their keys recorded, the caller hears `prompt` then the music (None: the
+        music playing already goes on), and the saved dialog says queued (a standby would carry
+        the call on as such)."""
         self._record_keys()
         self.talking = None
         self.phase = Phase.QUEUED
-        self.say(prompt)
+        if prompt is not None:
+            self.say(prompt)
         self._save_dialog()
 
     def _consulting_agent_gone(self, leg: AgentLeg, reason: str = "agent_hung_up") -> bool:
@@ -601,12 +608,9 @@ class Call:
             return False
         if not consultation.agent_gone(reason):
             return False
-        self._record_keys()
-        self.talking = None
-        self.phase = Phase.QUEUED
+        self._back_in_line(None)  # the caller hears the music of the consultation still
         if not leg.bye_sent:
             self._hang_up(leg)
-        self._save_dialog()
         return True
 
     def _agent_hung_up(self) -> None:
