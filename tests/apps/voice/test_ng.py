@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relais.apps.voice.ng import BencodeError, NgClient, NgError, bdecode, bencode
+from relais.apps.voice.ng import BencodeError, NgClient, NgError, NgTimeout, bdecode, bencode
 
 values = st.recursive(
     st.integers() | st.text(max_size=20),
@@ -61,3 +61,15 @@ def test_an_error_answer_raises_with_rtpengine_s_reason():
 def test_an_unreadable_answer_raises():
     with pytest.raises(NgError, match="unreadable"):
         NgClient._result("ping", b"d6:result")
+
+
+def test_requests_to_an_rtpengine_that_is_down_time_out_each_time() -> None:
+    # given nothing listening on the ng port (each datagram draws an ICMP "port unreachable",
+    # which the thread's kept socket reports on its next call)
+    from relais.apps.voice.stack.ports import free_port
+
+    client = NgClient(("127.0.0.1", free_port()), timeout=0.05, retries=2)
+    # then every request ends as NgTimeout, the first and those after it
+    for _ in range(3):
+        with pytest.raises(NgTimeout):
+            client.ping()

@@ -13,6 +13,7 @@ reactor thread may call it.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import socket
 import threading
@@ -174,7 +175,8 @@ class NgClient:
             try:
                 sock.send(packet)
             except ConnectionRefusedError:  # an earlier datagram's ICMP: rtpengine was down
-                sock.send(packet)
+                with contextlib.suppress(ConnectionRefusedError):  # still down: retried, timed out
+                    sock.send(packet)
             deadline = time.monotonic() + self.timeout
             while (left := deadline - time.monotonic()) > 0:
                 sock.settimeout(left)
