@@ -93,10 +93,12 @@ def caller_scenario(
     *,
     hang_up_after_ms: int,
     reinvite: bool = False,
+    reinvite_after_ms: int = 500,
     refer: bool = False,
     hung_up_on: bool = False,
 ) -> str:
-    """The operator: INVITE with audio, answered, (a re-INVITE), (a REFER elsewhere, which
+    """The operator: INVITE with audio, answered, (a re-INVITE `reinvite_after_ms` after the
+    answer: a session refresh), (a REFER elsewhere, which
     must be refused 403), then BYE (`hung_up_on`: the caller waits for the voice service's
     BYE instead, `hang_up_after_ms` ignored)."""
     steps = [
@@ -110,7 +112,7 @@ def caller_scenario(
     if reinvite:
         offer = SDP_OFFER.replace("o=- 1 1", "o=- 1 2").replace("\n", "\n      ")
         steps += [
-            '<pause milliseconds="500"/>',
+            f'<pause milliseconds="{reinvite_after_ms}"/>',
             send(in_dialog("INVITE", 2, offer)),
             '<recv response="100" optional="true"/>',
             '<recv response="200"><action><ereg regexp="m=audio [0-9]+" search_in="body"'
@@ -546,6 +548,7 @@ class Stack:
         *,
         hang_up_after_ms: int,
         reinvite: bool = False,
+        reinvite_after_ms: int = 500,
         hung_up_on: bool = False,
         name: str = "caller",
         target: str | None = None,
@@ -555,7 +558,10 @@ class Stack:
             self.workdir,
             name,
             caller_scenario(
-                hang_up_after_ms=hang_up_after_ms, reinvite=reinvite, hung_up_on=hung_up_on
+                hang_up_after_ms=hang_up_after_ms,
+                reinvite=reinvite,
+                reinvite_after_ms=reinvite_after_ms,
+                hung_up_on=hung_up_on,
             ),
             "-s",
             DIALLED,

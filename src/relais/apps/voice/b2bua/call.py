@@ -264,13 +264,14 @@ class Call:
         self.b2bua.forget(self)
 
     def _caller_reinvite(self, event: Any) -> None:
-        """The operator re-INVITEd (session refresh, codec change): same bridge, new answer."""
+        """The operator re-INVITEd (session refresh, codec change): same bridge, new answer;
+        while the agent consults a colleague, the caller stays on its own with the music."""
         body = event.getData()
         sdp = str(body) if body is not None else ""
         try:
             if not sdp_is_usable(sdp):
                 raise NgError("offer", "unusable SDP")
-            answer = self.media.reoffer_from_caller(sdp)
+            answer = self.media.reoffer_from_caller(sdp, alone=self.consultation is not None)
         except NgError:
             self.caller_ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
             return

@@ -294,12 +294,35 @@ class CallMedia:
 
         self._then(request, done)
 
-    def reoffer_from_caller(self, sdp: str) -> str:
-        """The operator re-INVITEd: the same bridge again; returns the SDP for its 200 OK."""
-        return self._in_turn(lambda: self._reoffer_from_caller(sdp))
+    def reoffer_from_caller(self, sdp: str, *, alone: bool = False) -> str:
+        """The operator re-INVITEd: the same bridge again; returns the SDP for its 200 OK.
+        `alone`: the caller's side is on its own now (its agent consults a colleague), so it
+        is answered by a placeholder of its own, as while queued: answered by the agent's
+        side, the caller would hear the consultation. The bridge to the agent (`peer_tag`)
+        stays the one to go back to (`rejoin_then`)."""
+        return self._in_turn(lambda: self._reoffer_from_caller(sdp, alone))
 
-    def _reoffer_from_caller(self, sdp: str) -> str:
+    def _reoffer_from_caller(self, sdp: str, alone: bool) -> str:
         self.caller_sdp = sdp
+        if alone:
+            tag = new_tag("hold")
+            offered = self.ng.offer(
+                call_id=self.call_id,
+                from_tag=self.caller_tag,
+                to_tag=tag,
+                sdp=sdp,
+                **_COMMON,
+                **_PLAIN,
+            )
+            answered = self.ng.answer(
+                call_id=self.call_id,
+                from_tag=self.caller_tag,
+                to_tag=tag,
+                sdp=sdp_with_port(offered.sdp, DISCARD_PORT),
+                **_COMMON,
+                **_PLAIN,
+            )
+            return answered.sdp
         self.ng.offer(call_id=self.call_id, from_tag=self.caller_tag, sdp=sdp, **_COMMON, **_PLAIN)
         options = _PLAIN if not self.agents.get(self.peer_tag) else {}
         answered = self.ng.answer(
