@@ -36,7 +36,10 @@ answer on; `rtp_packet_ratio_whole_call` expects the callers' whole streams at t
 counted by dumpcap on the loopback since SIPp 3.6.1 counts no received RTP; the per-hop counts
 beside it), `cpu_pct_<component>` (CPU seconds /
 wall seconds of rtpengine, kamailio, voice, router, web, redis, chromium: Chromium and
-Playwright's driver together). The machine must be quiet for the figures to mean anything.
+Playwright's driver together), and with browser agents `desktop_task_pct` (the desktop pages'
+main threads together, Chromium's `Performance` metrics: the desktop's code and rendering, apart
+from the media threads) with its `desktop_script_pct`, `desktop_recalcstyle_pct` and
+`desktop_layout_pct`. The machine must be quiet for the figures to mean anything.
 Last line: JSON.
 """
 
@@ -321,6 +324,7 @@ class Run:
         self.capture = RtpCapture(self.work / "rtp.pcapng").start(ports[0], ports[-1])
         measured = self.measured_pids()
         cpu_before = {part: cpu_seconds(pid) for part, pid in measured.items()}
+        pages_before = self.browsers.main_thread_s() if self.browsers is not None else {}
         started = time.monotonic()
         callers: dict[str, tuple[subprocess.Popen[Any], int]] = {}
         for kind, dialled, count, limit in (
@@ -334,6 +338,12 @@ class Run:
         exits = {kind: process.wait(timeout) for kind, (process, _) in callers.items()}
         wall = time.monotonic() - started
         figures: dict[str, Any] = {}
+        if self.browsers is not None:  # the desktops' main threads, % of a core for them all
+            for metric, seconds in self.browsers.main_thread_s().items():
+                used = seconds - pages_before[metric]
+                figures[f"desktop_{metric.removesuffix('Duration').lower()}_pct"] = round(
+                    100 * used / wall, 1
+                )
         for part, pid in measured.items():
             used = cpu_seconds(pid) - cpu_before[part]
             figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)
