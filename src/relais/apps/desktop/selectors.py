@@ -479,7 +479,7 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
         },
         queues=[
             TransferTarget(code=q.code, label=q.label)
-            for q in Queue.objects.filter(channel=contact.channel, active=True)
+            for q in transfer_queues(viewer=viewer, contact=contact)
         ],
         colleagues=[
             TransferTarget(agent_id=c.pk, label=c.user.get_full_name() or c.user.username)
@@ -548,6 +548,13 @@ def canned_responses(*, viewer: Any, contact_id: int) -> list[CannedResponse]:
 
 def wrap_up_reasons() -> list[WrapUpReason]:
     return list(WrapUpReason.objects.filter(active=True))
+
+
+def transfer_queues(*, viewer: Any, contact: Contact) -> list[Queue]:
+    """The queues the viewer's agent may transfer (or consult about) `contact` to: the active
+    queues of its channel."""
+    desk_agent(viewer=viewer)
+    return list(Queue.objects.filter(channel=contact.channel, active=True))
 
 
 def transfer_colleagues(*, viewer: Any, contact: Contact) -> list[Agent]:
