@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.apps.audit.models import AuditEntry
 from relais.apps.deskstream.models import DeskEvent
@@ -93,7 +93,9 @@ def test_the_engine_picks_the_longest_idle_free_agent_of_the_queue_first_step(
     assert (shown.payload["step"], shown.payload["queue"]) == ("started", "Commandes")
     assert shown.payload["colleague"] == (colleague.user.get_full_name() or colleague.user.username)
     # and the contact's log says which queue and which agent
-    detail = [e.detail for e in contact_timeline(contact_id) if e.kind == EventKind.CALL_CONSULT]
+    with translation.override("en"):
+        timeline = contact_timeline(contact_id)
+    detail = [e.detail for e in timeline if e.kind == EventKind.CALL_CONSULT]
     assert detail == [f"queue phone consulted: agent {colleague.pk} called, the caller on hold"]
 
 
@@ -106,7 +108,10 @@ def test_nobody_free_in_the_queue_is_refused_with_a_reason(phone: Routing) -> No
 
     assert refused.value.code is ErrorCode.NO_AGENT_FREE
     assert refused.value.status == 409
-    assert "Commandes" in str(refused.value.message)
+    with translation.override("en"):
+        assert refused.value.message.startswith("Nobody of the queue “Orders” is free")
+    with translation.override("fr"):
+        assert refused.value.message.startswith("Personne de la file «\u202fCommandes")
     assert started(contact_id) == {}
     assert not QueueHold.objects.exists()
     assert not AuditEntry.objects.filter(action="call.consult_start").exists()

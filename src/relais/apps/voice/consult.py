@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.apps.audit.services import audit_record
 from relais.apps.deskstream.events import CallConsultEvent, ContactClosedEvent, desk_event_append
@@ -97,6 +97,12 @@ def _name(agent: Agent) -> str:
     return agent.user.get_full_name() or agent.user.username
 
 
+def _label(queue: Queue, agent: Agent) -> str:
+    """The queue's name in the agent's language (their desktop shows it)."""
+    with translation.override(agent.user.language or "fr"):
+        return queue.label
+
+
 def _step(
     contact: Contact,
     agent: Agent,
@@ -132,7 +138,7 @@ def _step(
             step=step,
             reason=reason,
             colleague=_name(colleague) if colleague is not None else "",
-            queue=queue.label if queue is not None else "",
+            queue=_label(queue, agent) if queue is not None else "",
         ),
         contact_id=contact.pk,
         contact_locked=True,
@@ -189,7 +195,8 @@ def call_consult_queue_start(*, agent: Agent, contact_id: int, queue: Queue) -> 
             raise RelaisError(ErrorCode.CONSULT_IN_PROGRESS)
         colleague = consult_agent_reserve(queue=queue, contact_id=contact.pk, excluding=agent.pk)
         if colleague is None:
-            raise RelaisError(ErrorCode.NO_AGENT_FREE, value=queue.label)
+            # the queue itself: its label in the language the message is read in
+            raise RelaisError(ErrorCode.NO_AGENT_FREE, value=queue)
         _step(contact, agent, colleague.pk, "started", queue=queue)
         audit_record(
             actor=agent.user,

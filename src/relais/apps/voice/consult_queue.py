@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import transaction
 from django.utils import timezone
 
 from relais.apps.interactions.log import event_append
