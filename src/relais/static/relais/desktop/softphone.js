@@ -4,8 +4,8 @@
 // declining answers the SIP call (the voice service turns it into the offer's accept or
 // reject): for a voice offer the card never sends the desktop's accept. In a call: mute, hold
 // (re-INVITE sendonly: the caller hears music), keypad (RFC 4733), transfer (the desktop's own
-// transfer form), consult a colleague or a queue of that form (the caller hears music; then Complete
-// transfer or Back to caller; the steps come as `call.consult` events), hang up, and the
+// transfer form), consult a colleague or a queue of that form (the caller hears music; then
+// Complete transfer or Back to caller; the steps come as `call.consult` events), hang up, and the
 // call's timer. A colleague's consultation rings with `X-Relais-Consult` in its own box
 // (#softphone-consult); handed over, it becomes the contact's call. SIP.js is loaded only when
 // the line is on.
