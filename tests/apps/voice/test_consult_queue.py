@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from relais.apps.audit.models import AuditEntry
 from relais.apps.deskstream.models import DeskEvent
 from relais.apps.desktop.calls import desk_consult, desk_consult_back, desk_consult_complete
+from relais.apps.desktop.selectors import transfer_colleagues
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import AgentPresence, ContactEvent, ContactState, EventKind
 from relais.apps.interactions.timeline import contact_timeline
@@ -245,3 +246,18 @@ def test_a_colleague_or_a_queue_one_of_the_two(phone: Routing) -> None:
         )
 
     assert both.value.code is ErrorCode.CONSULT_TARGET
+
+
+def test_an_agent_reserved_for_a_consultation_leaves_the_transfer_list_meanwhile(
+    phone: Routing,
+) -> None:
+    contact_id, first = answered(phone, "lille1")
+    colleague = phone.world.agents["lille1"]
+    contact = phone.contact(contact_id)
+    assert [c.pk for c in transfer_colleagues(viewer=first.user, contact=contact)] == [colleague.pk]
+
+    desk_consult(actor=first.user, contact_id=contact_id, queue_code="phone")
+
+    assert transfer_colleagues(viewer=first.user, contact=contact) == []
+    desk_consult_back(actor=first.user, contact_id=contact_id)
+    assert [c.pk for c in transfer_colleagues(viewer=first.user, contact=contact)] == [colleague.pk]

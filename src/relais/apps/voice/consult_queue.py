@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from relais.apps.interactions.log import event_append
@@ -41,6 +42,12 @@ _PROBE = "consult"
 
 def _source(contact_id: int) -> str:
     return f"consult:{contact_id}"
+
+
+def consult_reserved() -> QuerySet[QueueHold]:
+    """The holds of the agents reserved for a consultation now (`.values("agent_id")` for
+    their ids)."""
+    return QueueHold.objects.filter(source__startswith="consult:")
 
 
 def consult_agent_pick(queue: Queue, *, excluding: frozenset[int] = frozenset()) -> int | None:
@@ -101,8 +108,7 @@ def consult_agent_reserve(*, queue: Queue, contact_id: int, excluding: int) -> A
         locked = AgentPresence.objects.select_for_update().filter(
             agent_id=picked, state=PresenceState.AVAILABLE
         )
-        reserved = QueueHold.objects.filter(agent_id=picked, source__startswith="consult:")
-        if locked.exists() and not reserved.exists():
+        if locked.exists() and not consult_reserved().filter(agent_id=picked).exists():
             break
         passed.add(picked)
     now = timezone.now()
@@ -136,4 +142,4 @@ def consult_release(*, contact_id: int) -> None:
         )
 
 
-__all__ = ["consult_agent_pick", "consult_agent_reserve", "consult_release"]
+__all__ = ["consult_agent_pick", "consult_agent_reserve", "consult_release", "consult_reserved"]
