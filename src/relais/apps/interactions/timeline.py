@@ -83,7 +83,7 @@ def _detail(data: dict[str, Any]) -> str:
     reason = data.get("reason")
     if reason:
         parts.append(str(_REASONS.get(reason, reason)))
-    if data.get("to_queue") and not data.get("step"):
+    if data.get("to_queue") and data.get("step") not in _STEPS:  # a consultation's: said above
         parts.append(str(_("to the queue %(queue)s") % {"queue": data["to_queue"]}))
     return ", ".join(parts)
 
