@@ -1,7 +1,8 @@
 """Attended (consultative) transfer through the real stack: rtpengine, `relais voice` and
 `relais router` processes, SIPp as the operator and as the agents' desk phones (docs/voice.md,
-"Consulting a colleague"). The agent's requests go through the record as the desktop sends
-them (`voice.consult`); the voice service follows them through the offers feed."""
+"Consulting a colleague", "Consulting a queue"). The agent's requests go through the record as
+the desktop sends them (`voice.consult`); the voice service follows them through the offers
+feed."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import pytest
 
 from relais.apps.deskstream.models import DeskEvent
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.routing.holds import QueueHold
 from relais.apps.routing.models import Queue
 from relais.apps.voice.consult import (
     call_consult_back,
     call_consult_complete,
+    call_consult_queue_start,
     call_consult_start,
 )
 from relais.apps.voice.models import Call, CallState
@@ -66,10 +69,17 @@ def consult_steps(contact_id: int) -> list[str]:
 
 
 def consulting(
-    world: World, stack: Stack, media: RtpEndpoint, colleague_port: int, *, agent_echoes: bool
+    world: World,
+    stack: Stack,
+    media: RtpEndpoint,
+    colleague_port: int,
+    *,
+    agent_echoes: bool,
+    queue: Queue | None = None,
 ) -> Contact:
     """The call answered by lille0 (`agent_echoes`: with audio both ways), lille1 logged in
-    (their desk phone on `colleague_port`), then lille0 consults lille1 until lille1 answered."""
+    (their desk phone on `colleague_port`), then lille0 consults lille1 (by name, or `queue`,
+    where lille1 is the only one free) until lille1 answered."""
     if agent_echoes:
         assert wait_for(lambda: media.echoed > 10, 30), stack.logs()
     else:
@@ -79,7 +89,15 @@ def consulting(
     contact = Contact.objects.get()
     colleague = desk_phone(world, "lille1", colleague_port)
     began = time.time()
-    call_consult_start(agent=world.agents["lille0"], contact_id=contact.pk, to_agent=colleague.pk)
+    if queue is None:
+        call_consult_start(
+            agent=world.agents["lille0"], contact_id=contact.pk, to_agent=colleague.pk
+        )
+    else:
+        consultation = call_consult_queue_start(
+            agent=world.agents["lille0"], contact_id=contact.pk, queue=queue
+        )
+        assert consultation.to_agent == colleague.pk
     assert wait_for(lambda: "answered" in consult_steps(contact.pk), 30), stack.logs()
     # while they talk, the caller hears music and no longer the agent (whose phone, when it
     # echoes, would send the caller's audio back: it does not reach it now)
@@ -135,6 +153,61 @@ def test_an_agent_consults_a_colleague_then_hands_the_caller_over(
         .values_list("agent_id", flat=True)
     )
     assert answered_by == [first.pk, colleague.pk]
+    assert wait_for(
+        lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").exists(), 10
+    )
+    contact.refresh_from_db()
+    assert contact.agent_id == colleague.pk
+    assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
+
+
+def test_an_agent_consults_a_queue_then_hands_the_caller_over_to_the_agent_picked(
+    world: World, phone_queue: Queue, stack: Stack
+) -> None:
+    # given a call answered by lille0's desk phone; lille1, free, the queue's only other agent
+    first_port, colleague_port = free_udp_port(), free_udp_port()
+    first = desk_phone(world, "lille0", first_port)
+    first_phone = desk(stack, "first", first_port, echo=False)
+    colleague_phone = desk(stack, "colleague", colleague_port, echo=True)
+    stack.start("router", "router", "--poll", "0.05")
+    stack.voice()
+    colleague = world.agents["lille1"]
+
+    with desks_kept_alive(), RtpEndpoint() as media:
+        caller = stack.dial(media, hang_up_after_ms=25000)
+        # when lille0 consults the queue: the engine picks lille1, whose phone rings, answers
+        contact = consulting(
+            world, stack, media, colleague_port, agent_echoes=False, queue=phone_queue
+        )
+        assert QueueHold.objects.filter(agent=colleague, source=f"consult:{contact.pk}").exists()
+        # and lille0 completes the transfer
+        call_consult_complete(agent=first, contact_id=contact.pk)
+        # then lille0's leg is hung up, and the caller hears lille1 (their phone's echo)
+        assert finished(first_phone, stack, 30) == 0, stack.logs()
+        first_gone = time.time()
+        assert wait_for(lambda: any(at > first_gone for at in media.echo_times), 20), (
+            caller_media(stack),
+            stack.logs(),
+        )
+        heard = sum(1 for at in media.echo_times if at > first_gone)
+        assert wait_for(
+            lambda: sum(1 for at in media.echo_times if at > first_gone) > heard + 20, 20
+        ), stack.logs()
+        assert finished(caller, stack, 60) == 0, stack.logs()
+        assert finished(colleague_phone, stack, 30) == 0, stack.logs()
+
+    # and the record: the queue and the agent picked in the log, transferred to them, the
+    # reservation lifted
+    started = ContactEvent.objects.filter(contact_id=contact.pk, kind=EventKind.CALL_CONSULT)
+    first_step = started.order_by("id").first()
+    assert first_step is not None
+    assert first_step.data == {"step": "started", "to_agent": colleague.pk, "to_queue": "phone"}
+    transferred = ContactEvent.objects.get(
+        contact_id=contact.pk, kind=EventKind.CONTACT_TRANSFERRED
+    )
+    assert (transferred.agent_id, transferred.data["to_agent"]) == (first.pk, colleague.pk)
+    assert consult_steps(contact.pk) == ["started", "answered", "completed"]
+    assert not QueueHold.objects.exists()
     assert wait_for(
         lambda: Call.objects.filter(state=CallState.ENDED, ended_by="caller").exists(), 10
     )

@@ -22,7 +22,13 @@ from playwright.sync_api import expect
 
 from relais.apps.accounts.models import User
 from relais.apps.desktop.models import WrapUpReason
-from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
+from relais.apps.interactions.models import (
+    AgentPresence,
+    Contact,
+    ContactEvent,
+    ContactState,
+    EventKind,
+)
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
 from relais.apps.voice.models import Call, CallState
@@ -432,3 +438,80 @@ def test_a_browser_agent_consults_a_browser_colleague_then_hands_the_call_over(
         ).values_list("data", flat=True)
     ]
     assert steps == ["started", "answered", "completed"], steps
+
+
+def test_a_browser_agent_consults_a_queue_refused_while_nobody_is_free_then_hands_over(
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
+    web: str,
+    voice: Callable[[], Caller],
+    media_browser: Any,
+) -> None:
+    # given a call answered in the first agent's browser, and a colleague of the queue at their
+    # desktop, not yet available
+    Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
+    first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
+    first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
+    caller = voice()
+    until(lambda: caller.media.music > SPEAKING, stack.logs)
+    music = set(caller.media.ssrcs)
+    available(first)
+    rings_and_is_answered(first, keyboard=False)
+    talking(first, caller, music, stack)
+    in_call(first)
+    controls = first.get_by_test_id("call-controls")
+    target = first.get_by_test_id("transfer-target")
+
+    # when the first agent consults the queue while nobody of it is free
+    target.select_option("queue:phone")
+    controls.get_by_test_id("call-consult").click()
+
+    # then the desktop says why, and the call's controls are as before
+    expect(first.get_by_test_id("desk-error")).to_have_text(
+        "Nobody of the queue “Orders” is free to take your consultation now: try again in a "
+        "moment, or transfer the call to the queue.",
+        timeout=WAIT_MS,
+    )
+    expect(controls.get_by_test_id("call-state")).to_have_text("In call")
+    expect(controls.get_by_test_id("call-consult")).to_be_visible()
+    expect(controls.get_by_test_id("call-consult-complete")).to_be_hidden()
+
+    # when the colleague is available and the agent consults the queue again
+    available(second)
+    until(
+        lambda: AgentPresence.objects.filter(agent=second_agent, state="available").exists(),
+        stack.logs,
+    )
+    target.select_option("queue:phone")
+    controls.get_by_test_id("call-consult").click()
+
+    # then the engine's pick, the colleague, is rung in their consultation box; they answer
+    box = second.get_by_test_id("incoming-consult")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.get_by_test_id("consult-answer").click()
+    complete = controls.get_by_test_id("call-consult-complete")
+    expect(complete).to_be_enabled(timeout=WAIT_MS)
+    expect(controls.get_by_test_id("call-state")).to_contain_text("(Orders)")
+
+    # when the agent completes it, the caller talks to the colleague
+    complete.click()
+    in_call(second)
+    talking(second, caller, music, stack)
+    caller.hang_up()
+
+    call = Call.objects.get()
+    until(lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED).exists(), stack.logs)
+    contact = Contact.objects.get(pk=call.contact_id)
+    assert (contact.state, contact.agent_id) == (ContactState.WRAP_UP, second_agent.pk)
+    steps = [
+        (data["step"], data.get("to_queue"), data["to_agent"])
+        for data in ContactEvent.objects.filter(contact_id=contact.pk, kind=EventKind.CALL_CONSULT)
+        .order_by("id")
+        .values_list("data", flat=True)
+    ]
+    assert steps == [
+        ("started", "phone", second_agent.pk),
+        ("answered", "phone", second_agent.pk),
+        ("completed", "phone", second_agent.pk),
+    ], steps

@@ -109,13 +109,15 @@ class ContactClosedEvent(BaseModel):
 
 class CallConsultEvent(BaseModel):
     """A step of the agent's consultation of a colleague on a call (`started`, `answered`,
-    `ended` with its `reason`, `completed`): the desktop's call controls follow it."""
+    `ended` with its `reason`, `completed`): the desktop's call controls follow it. `queue`:
+    the label of the queue the colleague was picked from (blank: consulted by name)."""
 
     type: Literal["call.consult"] = "call.consult"
     contact_id: int
     step: str
     reason: str = ""
     colleague: str = ""
+    queue: str = ""
 
 
 class NoteAddedEvent(BaseModel):

@@ -49,9 +49,12 @@ class ContactIn(In):
 
 
 class ConsultIn(In):
+    """A colleague (`agent_id`) or a queue (`queue`), one of the two."""
+
     type: Literal["consult"]
     contact_id: RecordId
-    agent_id: RecordId
+    agent_id: RecordId | None = None
+    queue: str | None = Field(default=None, max_length=40)
 
 
 class ConsultEndIn(In):
@@ -206,7 +209,10 @@ class DesktopConsumer(SessionBoundConsumer, FrameConsumer):
 
     async def on_consult(self, frame: ConsultIn, ref: str | None) -> None:
         await db(calls.desk_consult)(
-            actor=self.user, contact_id=frame.contact_id, agent_id=frame.agent_id
+            actor=self.user,
+            contact_id=frame.contact_id,
+            agent_id=frame.agent_id,
+            queue_code=frame.queue,
         )
         await self.send_ack(ref)
 

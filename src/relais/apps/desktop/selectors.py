@@ -49,6 +49,7 @@ from relais.apps.privacy.selectors import agent_masking, agent_maskings
 from relais.apps.routing.config import engine_queue, engine_site
 from relais.apps.routing.models import Channel, Queue
 from relais.apps.routing.selectors import may_serve
+from relais.apps.voice.consult_queue import consult_reserved
 from relais.core.privacy import (
     CLOSED,
     Masking,
@@ -479,7 +480,7 @@ def customer_panel(*, viewer: Any, contact_id: int) -> CustomerPanel:
         },
         queues=[
             TransferTarget(code=q.code, label=q.label)
-            for q in Queue.objects.filter(channel=contact.channel, active=True)
+            for q in transfer_queues(viewer=viewer, contact=contact)
         ],
         colleagues=[
             TransferTarget(agent_id=c.pk, label=c.user.get_full_name() or c.user.username)
@@ -550,10 +551,17 @@ def wrap_up_reasons() -> list[WrapUpReason]:
     return list(WrapUpReason.objects.filter(active=True))
 
 
+def transfer_queues(*, viewer: Any, contact: Contact) -> list[Queue]:
+    """The queues the viewer's agent may transfer (or consult about) `contact` to: the active
+    queues of its channel, whoever the viewer (the caller has checked they hold it)."""
+    return list(Queue.objects.filter(channel=contact.channel, active=True))
+
+
 def transfer_colleagues(*, viewer: Any, contact: Contact) -> list[Agent]:
     """Colleagues the viewer's agent may hand `contact` to by name: on the same site (the
-    agent's scope for transfers), logged in and available now, and able to serve the
-    contact's queue (the engine's rule: its skills, language and channel)."""
+    agent's scope for transfers), logged in and available now, not reserved for another
+    agent's consultation of a queue, and able to serve the contact's queue (the engine's
+    rule: its skills, language and channel)."""
     agent = desk_agent(viewer=viewer)
     config = engine_queue(contact.queue)
     candidates = (
@@ -561,6 +569,7 @@ def transfer_colleagues(*, viewer: Any, contact: Contact) -> list[Agent]:
             site_id=agent.site_id, active=True, presence__state=PresenceState.AVAILABLE
         )
         .exclude(pk=agent.pk)
+        .exclude(pk__in=consult_reserved().values("agent_id"))
         .select_related("user", "site")
         .order_by("user__last_name", "user__first_name")
     )

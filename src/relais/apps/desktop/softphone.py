@@ -114,7 +114,11 @@ def softphone_strings() -> dict[str, object]:
         "keypad": _("Keypad"),
         "hang_up": _("Hang up"),
         "transfer": _("Transfer the call"),
-        "consult_needed": _("Choose a colleague in the transfer list, then press Consult."),
+        "consult_needed": _(
+            "Choose a colleague or a queue in the transfer list, then press Consult."
+        ),
+        "consult_queue": _("someone of %(queue)s"),
+        "consult_of_queue": _("%(colleague)s (%(queue)s)"),
         "consult_ringing": _("Calling %(colleague)s… the caller hears music"),
         "consult_talking": _("Talking to %(colleague)s; the caller is on hold"),
         "consult_completed": _("Call handed over to %(colleague)s"),

@@ -46,6 +46,9 @@ _STEPS = {
     "ended": _("consultation ended"),
     "completed": _("handed over to the colleague"),
 }
+#: The start of a consultation of a queue (call.consult with `to_queue`): the queue's code
+#: and the colleague the routing engine picked (their agent id, as the log's `agent_id`).
+_QUEUE_STARTED = _("queue %(queue)s consulted: agent %(agent)s called, the caller on hold")
 _BY = {
     "caller": _("hung up by the caller"),
     "agent": _("hung up by the agent"),
@@ -63,7 +66,12 @@ class ContactEventView(BaseModel):
 
 def _detail(data: dict[str, Any]) -> str:
     parts: list[str] = []
-    if data.get("step") in _STEPS:
+    consulted = data.get("step") == "started" and data.get("to_queue")
+    if consulted:
+        parts.append(
+            str(_QUEUE_STARTED % {"queue": data["to_queue"], "agent": data.get("to_agent")})
+        )
+    elif data.get("step") in _STEPS:
         parts.append(str(_STEPS[data["step"]]))
     if data.get("by") in _BY:
         parts.append(str(_BY[data["by"]]))
@@ -75,7 +83,7 @@ def _detail(data: dict[str, Any]) -> str:
     reason = data.get("reason")
     if reason:
         parts.append(str(_REASONS.get(reason, reason)))
-    if data.get("to_queue"):
+    if data.get("to_queue") and data.get("step") not in _STEPS:  # a consultation's: said above
         parts.append(str(_("to the queue %(queue)s") % {"queue": data["to_queue"]}))
     return ", ".join(parts)
 

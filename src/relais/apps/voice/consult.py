@@ -5,7 +5,9 @@ to the colleague, then either hands the call over ("complete": the same `contact
 the desktop's blind transfer, audited as the agent) or goes back to the caller. Every step is
 call detail in the contact's log, `call.consult` with a `step`:
 
-- `started` (the agent asked; `to_agent`): the voice service rings the colleague;
+- `started` (the agent asked; `to_agent`, and `to_queue` when the agent consulted a queue
+  and the routing engine picked the colleague, `consult_queue.py`): the voice service rings
+  the colleague;
 - `answered` (the voice service: the colleague picked up, agent and colleague talk);
 - `ended` (`reason`: `back_to_caller` asked by the agent; `declined`, `no_answer`,
   `colleague_hung_up`, `caller_hung_up`, `agent_hung_up`, `agent_lost`, `failed`,
@@ -14,7 +16,9 @@ call detail in the contact's log, `call.consult` with a `step`:
   voice service handed the call over because the agent vanished after the colleague answered).
 
 The consultation's state is the contact's last `call.consult` row (`consult_of`): a call has
-at most one at a time. The agent's desktop hears of each step (`CallConsultEvent`).
+at most one at a time; every step repeats `to_agent` and `to_queue`. The agent's desktop
+hears of each step (`CallConsultEvent`). A colleague picked from a queue is reserved until
+the consultation ends or completes (`consult_queue.consult_release`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.apps.audit.services import audit_record
 from relais.apps.deskstream.events import CallConsultEvent, ContactClosedEvent, desk_event_append
@@ -33,7 +37,8 @@ from relais.apps.interactions.log import event_append
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.interactions.selectors import contact_locked
 from relais.apps.organisation.models import Agent
-from relais.apps.routing.models import Channel
+from relais.apps.routing.models import Channel, Queue
+from relais.apps.voice.consult_queue import consult_agent_reserve, consult_release
 from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.models import Call, CallState
 
@@ -56,11 +61,13 @@ END_REASONS = frozenset(
 
 @dataclass(frozen=True)
 class Consultation:
-    """The call's consultation as the record has it: the agent, the colleague, the step."""
+    """The call's consultation as the record has it: the agent, the colleague, the step, and
+    the queue the colleague was picked from (blank: consulted by name)."""
 
     agent_id: int
     to_agent: int
     step: str
+    to_queue: str = ""
 
     @property
     def active(self) -> bool:
@@ -78,18 +85,43 @@ def consult_of(contact_id: int) -> Consultation | None:
     if row is None or row[0] is None:
         return None
     data = row[1] or {}
-    return Consultation(int(row[0]), int(data.get("to_agent") or 0), str(data.get("step", "")))
+    return Consultation(
+        int(row[0]),
+        int(data.get("to_agent") or 0),
+        str(data.get("step", "")),
+        str(data.get("to_queue") or ""),
+    )
 
 
 def _name(agent: Agent) -> str:
     return agent.user.get_full_name() or agent.user.username
 
 
-def _step(contact: Contact, agent: Agent, colleague_id: int, step: str, reason: str = "") -> None:
-    """`call.consult` in the log, and the agent's desktop told (inside the transaction)."""
+def _label(queue: Queue, agent: Agent) -> str:
+    """The queue's name in the agent's language (their desktop shows it)."""
+    with translation.override(agent.user.language or "fr"):
+        return queue.label
+
+
+def _step(
+    contact: Contact,
+    agent: Agent,
+    colleague_id: int,
+    step: str,
+    reason: str = "",
+    *,
+    queue: Queue | None = None,
+    to_queue: str = "",
+) -> None:
+    """`call.consult` in the log, and the agent's desktop told (inside the transaction).
+    `queue` (or its code, `to_queue`): the queue the colleague was picked from."""
     data: dict[str, Any] = {"step": step, "to_agent": colleague_id}
     if reason:
         data["reason"] = reason
+    if queue is None and to_queue:
+        queue = Queue.objects.filter(code=to_queue).first()
+    if queue is not None:
+        data["to_queue"] = queue.code
     event_append(
         kind=EventKind.CALL_CONSULT,
         at=timezone.now(),
@@ -106,6 +138,7 @@ def _step(contact: Contact, agent: Agent, colleague_id: int, step: str, reason: 
             step=step,
             reason=reason,
             colleague=_name(colleague) if colleague is not None else "",
+            queue=_label(queue, agent) if queue is not None else "",
         ),
         contact_id=contact.pk,
         contact_locked=True,
@@ -149,6 +182,31 @@ def call_consult_start(*, agent: Agent, contact_id: int, to_agent: int) -> Consu
     return Consultation(agent.pk, colleague.pk, "started")
 
 
+def call_consult_queue_start(*, agent: Agent, contact_id: int, queue: Queue) -> Consultation:
+    """The agent (talking on the call) consults `queue`: the routing engine picks a free
+    agent of the queue, who is reserved (`consult_queue.py`), and the consultation goes on
+    as that colleague's (`call.consult` started with `to_queue`). The caller's checks of the
+    queue (the desktop's transfer list) come first; refused `no_agent_free` when nobody of
+    the queue may take it now. Audited as the agent, with the queue."""
+    with transaction.atomic(durable=True):
+        contact = _talking(contact_id, agent)
+        current = consult_of(contact.pk)
+        if current is not None and current.active:
+            raise RelaisError(ErrorCode.CONSULT_IN_PROGRESS)
+        colleague = consult_agent_reserve(queue=queue, contact_id=contact.pk, excluding=agent.pk)
+        if colleague is None:
+            # the queue itself: its label in the language the message is read in
+            raise RelaisError(ErrorCode.NO_AGENT_FREE, value=queue)
+        _step(contact, agent, colleague.pk, "started", queue=queue)
+        audit_record(
+            actor=agent.user,
+            action="call.consult_start",
+            obj=contact,
+            changes={"to_agent": colleague.pk, "to_queue": queue.code},
+        )
+    return Consultation(agent.pk, colleague.pk, "started", queue.code)
+
+
 def call_consult_back(*, agent: Agent, contact_id: int) -> Consultation:
     """The agent goes back to the caller: `call.consult` ended (`back_to_caller`); the voice
     service hangs up the colleague's leg and the caller hears the agent again. Audited."""
@@ -157,9 +215,12 @@ def call_consult_back(*, agent: Agent, contact_id: int) -> Consultation:
         current = consult_of(contact.pk)
         if current is None or not current.active:
             raise RelaisError(ErrorCode.NO_CONSULT)
-        _step(contact, agent, current.to_agent, "ended", "back_to_caller")
+        _step(
+            contact, agent, current.to_agent, "ended", "back_to_caller", to_queue=current.to_queue
+        )
+        consult_release(contact_id=contact.pk)
         audit_record(actor=agent.user, action="call.consult_end", obj=contact)
-    return Consultation(agent.pk, current.to_agent, "ended")
+    return Consultation(agent.pk, current.to_agent, "ended", current.to_queue)
 
 
 def call_consult_complete(*, agent: Agent, contact_id: int, reason: str = "") -> Contact:
@@ -175,10 +236,12 @@ def call_consult_complete(*, agent: Agent, contact_id: int, reason: str = "") ->
             raise RelaisError(ErrorCode.NO_CONSULT)
         if current.step != "answered":
             raise RelaisError(ErrorCode.COLLEAGUE_NOT_ANSWERED)
-        _step(contact, agent, current.to_agent, "completed", reason)
+        _step(contact, agent, current.to_agent, "completed", reason, to_queue=current.to_queue)
         contact = interactions.contact_transfer(
             actor=agent.user, contact=contact, agent_id=current.to_agent
         )
+        # after the transfer in the log: the router offers the call to the colleague first
+        consult_release(contact_id=contact.pk)
         desk_event_append(
             agent_id=agent.pk,
             event=ContactClosedEvent(contact_id=contact.pk, reason="transferred"),
@@ -204,7 +267,9 @@ def call_consult_step(
         if current.agent_id != agent_id:
             return
         agent = Agent.objects.select_related("user").get(pk=agent_id)
-        _step(contact, agent, to_agent, step, reason)
+        _step(contact, agent, to_agent, step, reason, to_queue=current.to_queue)
+        if step == "ended":
+            consult_release(contact_id=contact.pk)
 
 
 __all__ = [
@@ -213,6 +278,7 @@ __all__ = [
     "Consultation",
     "call_consult_back",
     "call_consult_complete",
+    "call_consult_queue_start",
     "call_consult_start",
     "call_consult_step",
     "consult_of",

@@ -38,6 +38,7 @@ from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
 from relais.apps.voice import selectors
 from relais.apps.voice.consult import call_consult_complete, call_consult_step
+from relais.apps.voice.consult_queue import consult_release
 from relais.apps.voice.errors import ErrorCode
 from relais.apps.voice.keypad import KeypadSurvey, survey_desk
 from relais.apps.voice.models import Call, CallState, HungUpBy
@@ -227,6 +228,7 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
         call.state, call.ended_at, call.ended_by = CallState.ENDED, now, by
         rows.save(call, ["state", "ended_at", "ended_by"])
         _detail(contact, EventKind.CALL_ENDED, agent_id=contact.agent_id, data={"by": by})
+        consult_release(contact_id=contact_id)  # a consultation the voice service lost
         if contact.state in WAITING:
             reason = "customer_left" if by == HungUpBy.SYSTEM else ""
             contact = interactions.contact_abandon(

@@ -21,6 +21,8 @@ class ErrorCode(ErrorCodeBase):
     UNKNOWN_TRANSFER_TARGET = "unknown_transfer_target"
     NOT_ON_A_CALL = "not_on_a_call"
     CONSULT_TARGET = "consult_target"
+    CONSULT_QUEUE = "consult_queue"
+    NO_AGENT_FREE = "no_agent_free"
     CONSULT_IN_PROGRESS = "consult_in_progress"
     NO_CONSULT = "no_consult"
     COLLEAGUE_NOT_ANSWERED = "colleague_not_answered"
@@ -34,6 +36,7 @@ class ErrorCode(ErrorCodeBase):
             ErrorCode.DUPLICATE_CALL,
             ErrorCode.NOT_ON_A_CALL,
             ErrorCode.CONSULT_IN_PROGRESS,
+            ErrorCode.NO_AGENT_FREE,
             ErrorCode.NO_CONSULT,
             ErrorCode.COLLEAGUE_NOT_ANSWERED,
         }:
@@ -73,6 +76,13 @@ _MESSAGES = {
     ErrorCode.NOT_ON_A_CALL: _("Contact %(value)s is not a call you are talking on."),
     ErrorCode.CONSULT_TARGET: _(
         "Consult a colleague who is logged in, other than yourself (not agent %(value)s)."
+    ),
+    ErrorCode.CONSULT_QUEUE: _(
+        "You may consult a queue of your transfer list only, not “%(value)s”."
+    ),
+    ErrorCode.NO_AGENT_FREE: _(
+        "Nobody of the queue “%(value)s” is free to take your consultation now: try again in "
+        "a moment, or transfer the call to the queue."
     ),
     ErrorCode.CONSULT_IN_PROGRESS: _("You are already consulting a colleague on this call."),
     ErrorCode.NO_CONSULT: _("You are not consulting a colleague on this call."),

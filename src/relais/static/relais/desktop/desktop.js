@@ -86,8 +86,10 @@ function receive(frame) {
     return;
   }
   if (frame.type === "error") {
+    const refused = frame.ref ? desk.outbox.get(frame.ref) : undefined;
     if (frame.ref) desk.outbox.delete(frame.ref);
     showError(frame.message);
+    if (refused) tell("desk:refused", { frame: refused, code: frame.code }); // e.g. softphone.js
     return;
   }
   if (frame.type === "state") return applyState(frame);

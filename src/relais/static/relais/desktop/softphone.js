@@ -4,8 +4,8 @@
 // declining answers the SIP call (the voice service turns it into the offer's accept or
 // reject): for a voice offer the card never sends the desktop's accept. In a call: mute, hold
 // (re-INVITE sendonly: the caller hears music), keypad (RFC 4733), transfer (the desktop's own
-// transfer form), consult a colleague of that form (the caller hears music; then Complete
-// transfer or Back to caller; the steps come as `call.consult` events), hang up, and the
+// transfer form), consult a colleague or a queue of that form (the caller hears music; then
+// Complete transfer or Back to caller; the steps come as `call.consult` events), hang up, and the
 // call's timer. A colleague's consultation rings with `X-Relais-Consult` in its own box
 // (#softphone-consult); handed over, it becomes the contact's call. SIP.js is loaded only when
 // the line is on.
@@ -427,22 +427,25 @@ function transfer(contactId) {
   if (el) $(".desk-transfer", el).focus(); // the desktop's transfer form: a queue or a colleague
 }
 
-// Consult: the colleague chosen in the transfer form; the record answers with `call.consult`.
+// Consult: the colleague or the queue chosen in the transfer form (a queue: the routing engine
+// picks a free agent of it); the record answers with `call.consult`, or refuses (`desk:refused`).
 function consult(contactId) {
   const el = phone.tabs.get(contactId);
   const call = phone.calls.get(contactId);
   if (!el || !call || call.state !== "established") return;
   const select = $(".desk-transfer", el);
   const [kind, target] = select.value.split(":");
-  if (kind !== "agent" || !target) {
+  if ((kind !== "agent" && kind !== "queue") || !target) {
     showError(S.consult_needed);
     select.focus();
     return;
   }
-  call.consult = { step: "asked", colleague: select.selectedOptions[0].textContent.trim() };
+  const label = select.selectedOptions[0].textContent.trim();
+  call.consult = { step: "asked", colleague: kind === "queue" ? fmt(S.consult_queue, { queue: label }) : label };
   select.value = "";
   showControls(contactId);
-  tellDesk({ type: "consult", contact_id: contactId, agent_id: Number(target) });
+  const to = kind === "queue" ? { queue: target } : { agent_id: Number(target) };
+  tellDesk({ type: "consult", contact_id: contactId, ...to });
 }
 const consultBack = (contactId) => tellDesk({ type: "consult_back", contact_id: contactId });
 const consultComplete = (contactId) => tellDesk({ type: "consult_complete", contact_id: contactId });
@@ -520,10 +523,12 @@ root.addEventListener("desk:answer", (event) => {
   } // no call reached the browser yet: the desktop's reject withdraws the offer
 });
 // The steps of this agent's consultation (the record's `call.consult` events).
+// A colleague picked from a queue reads "Camille (Orders)".
 root.addEventListener("desk:consult", (event) => {
-  const { contact_id: contactId, step, reason, colleague } = event.detail;
+  const { contact_id: contactId, step, reason, queue } = event.detail;
   const call = phone.calls.get(contactId);
   if (!call) return;
+  const colleague = queue ? fmt(S.consult_of_queue, { colleague: event.detail.colleague, queue }) : event.detail.colleague;
   if (step === "started" || step === "answered") {
     call.consult = { step, colleague: colleague || (call.consult && call.consult.colleague) || "" };
   } else {
@@ -532,6 +537,14 @@ root.addEventListener("desk:consult", (event) => {
     showError(fmt(said, { colleague: colleague || "" }));
   }
   showControls(contactId);
+});
+// The record refused the consultation (nobody of the queue free, …): the desktop said why.
+root.addEventListener("desk:refused", (event) => {
+  const { frame } = event.detail;
+  const call = frame.type === "consult" ? phone.calls.get(frame.contact_id) : null;
+  if (!call || !call.consult || call.consult.step !== "asked") return;
+  call.consult = null;
+  showControls(frame.contact_id);
 });
 root.addEventListener("desk:chat", (event) => {
   const { chat, el } = event.detail;
