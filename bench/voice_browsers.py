@@ -9,10 +9,13 @@ the web server share) and uvicorn serving the desktop. Every process is stopped 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,15 +31,114 @@ CHROMIUM_FLAGS = [
     "--autoplay-policy=no-user-gesture-required",
     "--allow-loopback-in-peer-connection",  # a network namespace with loopback only
 ]
-# Every 100 ms: a ringing call's Answer button (the offer card's), clicked as soon as enabled.
-AUTO_ANSWER = """() => setInterval(() => {
-  for (const button of document.querySelectorAll("[data-testid=accept]")) {
-    if (!button.disabled && !button.dataset.benchClicked) {
-      button.dataset.benchClicked = "1";
-      button.click();
+# Chromium's metrics of a page's main thread the bench reports: seconds so far, passes so far.
+DESKTOP_METRICS = (
+    "TaskDuration",
+    "ScriptDuration",
+    "RecalcStyleDuration",
+    "LayoutDuration",
+    "RecalcStyleCount",
+    "LayoutCount",
+)
+# A ringing call's Answer button (the offer card's), clicked as soon as it is there and enabled:
+# watched by a MutationObserver, not polled (polling 30 pages every 100 ms costs the harness CPU
+# the stack would not get).
+AUTO_ANSWER = """() => {
+  const answer = () => {
+    for (const button of document.querySelectorAll("[data-testid=accept]")) {
+      if (!button.disabled && !button.dataset.benchClicked) {
+        button.dataset.benchClicked = "1";
+        button.click();
+      }
     }
-  }
-}, 100)"""
+  };
+  new MutationObserver(answer).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["disabled"],
+  });
+  answer();
+}"""
+
+
+class ChromiumThreads:
+    """Where the agents' browsers spend their CPU while the calls run: every Chromium thread
+    under Playwright's driver read every second (`chromium_threads`), so that the threads of a
+    call that ended (its audio processing, its playout) count too, up to their last reading."""
+
+    def __init__(self, driver_pid: int) -> None:
+        self.driver_pid = driver_pid
+        self.first: dict[tuple[int, int], float] = {}
+        self.last: dict[tuple[int, int], tuple[str, float]] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="chromium-threads", daemon=True)
+
+    def start(self) -> ChromiumThreads:
+        self.first = {key: seconds for key, (_, seconds) in self._read().items()}
+        self.thread.start()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds since `start`, by process kind and thread name."""
+        self.done.set()
+        self.thread.join(10)
+        used: defaultdict[str, float] = defaultdict(float)
+        for key, (name, seconds) in self.last.items():
+            used[name] += seconds - self.first.get(key, 0.0)
+        return dict(used)
+
+    def _run(self) -> None:
+        while not self.done.wait(1.0):
+            self.last.update(self._read())
+        self.last.update(self._read())
+
+    def _read(self) -> dict[tuple[int, int], tuple[str, float]]:
+        return chromium_threads(self.driver_pid)
+
+
+def chromium_threads(driver_pid: int) -> dict[tuple[int, int], tuple[str, float]]:
+    """Every Chromium thread under Playwright's driver now: (pid, tid) -> its process kind
+    and name (`renderer/WebRTC_W_and_N`, `utility:AudioService/AudioProcessing`, …) and its
+    CPU seconds so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    threads: dict[tuple[int, int], tuple[str, float]] = {}
+    todo = [driver_pid]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            arguments = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+            kind = "browser"
+            for argument in arguments:
+                if argument.startswith(b"--type="):
+                    kind = argument.removeprefix(b"--type=").decode()
+                elif argument.startswith(b"--utility-sub-type="):
+                    kind += ":" + argument.decode().rsplit(".", 1)[-1]
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    stat = (task / "stat").read_text()
+                    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                    fields = stat.rsplit(")", 1)[1].split()
+                    seconds = (int(fields[11]) + int(fields[12])) / tick
+                    threads[pid, int(task.name)] = (f"{kind}/{name}", seconds)
+                    todo += [int(child) for child in (task / "children").read_text().split()]
+    return threads
+
+
+def chromium_share(thread: str) -> str:
+    """What a Chromium thread works for: `audio` (capture, processing, playout), `webrtc`
+    (RTP, SRTP, ICE and their sockets), `page` (the desktop's code, style, layout, drawing), or
+    `other` (the browser process, Playwright's driver)."""
+    kind, name = thread.split("/", 1)
+    if kind.endswith("AudioService") or name.startswith(("Audio", "ThreadPoolAudio")):
+        return "audio"
+    if name.startswith("WebRTC") or kind.endswith("NetworkService"):
+        return "webrtc"
+    if kind in ("renderer", "gpu-process") and name in (
+        "chromium",
+        "Compositor",
+        "VizCompositorTh",
+        "CompositorTileW",
+    ):
+        return "page"
+    return "other"
 
 
 def seed_browser_agents(count: int, number: str) -> None:
@@ -167,6 +269,7 @@ class BrowserAgents:
     playwright: Any = None
     browser: Any = None
     pages: list[Any] = field(default_factory=list)
+    devtools: list[Any] = field(default_factory=list)  # a CDP session per page (its metrics)
 
     def start(self, *, timeout_s: float = 120) -> None:
         from playwright.sync_api import sync_playwright
@@ -182,12 +285,43 @@ class BrowserAgents:
             page = context.new_page()
             page.goto(f"{self.base}/desktop/")
             self.pages.append(page)
+            devtools = context.new_cdp_session(page)
+            devtools.send("Performance.enable")
+            self.devtools.append(devtools)
         for page in self.pages:
             page.wait_for_selector("#desk[data-online='1']")
             page.wait_for_selector("[data-testid=softphone-line][data-line=registered]")
             page.evaluate(AUTO_ANSWER)
             # the desktop signs an agent in not ready: they say when they are available
             page.select_option("[data-testid=state]", "available")
+
+    def trace(self, path: Path, seconds: float) -> None:
+        """A Chromium performance trace of the first desktop page for `seconds` (open it in
+        chrome://tracing or Perfetto): what its main thread does during a call."""
+        self.browser.start_tracing(
+            page=self.pages[0],
+            path=str(path),
+            categories=[
+                "devtools.timeline",
+                "disabled-by-default-devtools.timeline",
+                "disabled-by-default-devtools.timeline.invalidationTracking",
+                "v8",
+            ],
+        )
+        time.sleep(seconds)
+        self.browser.stop_tracing()
+
+    def main_thread_s(self) -> dict[str, float]:
+        """What the desktop pages' main threads have done so far, summed over the pages, in
+        seconds (Chromium's `Performance` metrics): every task, and of it the script, the
+        style, the layout; and how many style and layout passes. The page's own cost (the
+        desktop's code and its rendering), apart from the media pipeline's threads."""
+        totals = dict.fromkeys(DESKTOP_METRICS, 0.0)
+        for devtools in self.devtools:
+            for metric in devtools.send("Performance.getMetrics")["metrics"]:
+                if metric["name"] in totals:
+                    totals[metric["name"]] += metric["value"]
+        return totals
 
     @property
     def driver_pid(self) -> int | None:

@@ -39,8 +39,12 @@ wall seconds of rtpengine, kamailio, voice, router, web, redis, chromium: Chromi
 Playwright's driver together), and with browser agents `desktop_task_pct` (the desktop pages'
 main threads together, Chromium's `Performance` metrics: the desktop's code and rendering, apart
 from the media threads) with its `desktop_script_pct`, `desktop_recalcstyle_pct` and
-`desktop_layout_pct`. The machine must be quiet for the figures to mean anything.
-Last line: JSON.
+`desktop_layout_pct`, and the style and layout passes a second per page
+(`desktop_recalcstylecount_per_page_s`, `desktop_layoutcount_per_page_s`); Chromium's CPU
+by what it works for, `cpu_pct_chromium_audio` (capture, audio processing, playout),
+`_webrtc` (RTP, SRTP, ICE), `_page` (the desktops' main threads and drawing) and `_other`, with
+its busiest threads printed above the JSON. The machine must be quiet for the figures to mean
+anything. Last line: JSON.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from typing import Any
 
 from bench import emit, row
 from bench.chat_load_server import cpu_seconds, drop_postgres, free_port, scratch_postgres
+from bench.voice_browsers import ChromiumThreads, chromium_share
 from relais.apps.voice.stack.sipp import SIPP as SIPP_BASE
 from relais.apps.voice.stack.sipp import caller_scenario, desk_phone_scenario, tone_wav
 
@@ -236,6 +241,11 @@ def parse_args() -> argparse.Namespace:
         "--browser-agents", type=int, default=0, help="calls at once to browser agents"
     )
     parser.add_argument("--browser-calls", type=int, default=0, help="default: 2 x the above")
+    parser.add_argument(
+        "--chromium-trace",
+        default="",
+        help="a Chromium trace of the first browser agent's page, 5 s mid-run, to this file",
+    )
     parser.add_argument("--rate", type=float, default=5.0, help="new calls per second, each kind")
     parser.add_argument("--hold-s", type=float, default=10.0, help="each call's duration")
     parser.add_argument(
@@ -325,6 +335,8 @@ class Run:
         measured = self.measured_pids()
         cpu_before = {part: cpu_seconds(pid) for part, pid in measured.items()}
         pages_before = self.browsers.main_thread_s() if self.browsers is not None else {}
+        chromium = measured.get("chromium")
+        sampler = ChromiumThreads(chromium).start() if chromium else None
         started = time.monotonic()
         callers: dict[str, tuple[subprocess.Popen[Any], int]] = {}
         for kind, dialled, count, limit in (
@@ -335,15 +347,30 @@ class Run:
                 media = free_port()
                 callers[kind] = (self.start_callers(kind, dialled, count, limit, media), media)
         timeout = (calls + browser_calls) / args.rate + args.hold_s * 4 + 120
+        if args.chromium_trace and self.browsers is not None:  # mid-run, the calls all up
+            time.sleep(browser_calls / args.rate / 2 + 5)
+            self.browsers.trace(Path(args.chromium_trace).resolve(), 5)
         exits = {kind: process.wait(timeout) for kind, (process, _) in callers.items()}
         wall = time.monotonic() - started
         figures: dict[str, Any] = {}
-        if self.browsers is not None:  # the desktops' main threads, % of a core for them all
-            for metric, seconds in self.browsers.main_thread_s().items():
-                used = seconds - pages_before[metric]
-                figures[f"desktop_{metric.removesuffix('Duration').lower()}_pct"] = round(
-                    100 * used / wall, 1
-                )
+        if sampler is not None:  # where Chromium's CPU goes: % of a core by share, busiest threads
+            threads = sampler.stop()
+            shares = dict.fromkeys(("audio", "webrtc", "page", "other"), 0.0)
+            for thread, seconds in threads.items():
+                shares[chromium_share(thread)] += seconds
+            for kind, seconds in shares.items():
+                figures[f"cpu_pct_chromium_{kind}"] = round(100 * seconds / wall, 1)
+            for thread in sorted(threads, key=threads.__getitem__, reverse=True)[:12]:
+                row(f"chromium {thread}", f"{100 * threads[thread] / wall:.1f} %")
+        if self.browsers is not None:  # the desktops' main threads: % of a core, passes/s
+            pages = max(1, len(self.browsers.pages))
+            for metric, value in self.browsers.main_thread_s().items():
+                used = (value - pages_before[metric]) / wall
+                name = metric.removesuffix("Duration").lower()
+                if metric.endswith("Count"):
+                    figures[f"desktop_{name}_per_page_s"] = round(used / pages, 2)
+                else:
+                    figures[f"desktop_{name}_pct"] = round(100 * used, 1)
         for part, pid in measured.items():
             used = cpu_seconds(pid) - cpu_before[part]
             figures[f"cpu_pct_{part}"] = round(100 * used / wall, 1)

@@ -37,3 +37,45 @@ def test_the_ratio_counts_each_way_at_most_what_was_expected() -> None:
     assert figures["rtp_to_sip_callers"] == 1005
     assert figures["rtp_packet_ratio"] == round((900 + 1000) / (910 + 1000), 3)
     assert figures["rtp_packet_ratio_whole_call"] == round((900 + 1005) / 2000, 3)
+
+
+def test_chromium_threads_are_told_apart_by_what_they_work_for() -> None:
+    from bench.voice_browsers import chromium_share
+
+    assert chromium_share("utility:AudioService/AudioProcessing") == "audio"
+    assert chromium_share("renderer/AudioOutputDevi") == "audio"
+    assert chromium_share("renderer/ThreadPoolAudio") == "audio"
+    assert chromium_share("renderer/WebRTC_W_and_N") == "webrtc"
+    assert chromium_share("utility:NetworkService/Chrome_ChildIOT") == "webrtc"
+    assert chromium_share("renderer/chromium") == "page"
+    assert chromium_share("gpu-process/VizCompositorTh") == "page"
+    assert chromium_share("browser/chromium") == "other"
+    assert chromium_share("renderer/ThreadPoolForeg") == "other"
+
+
+def test_chromium_threads_reads_every_thread_of_a_process_tree() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bench.voice_browsers import ChromiumThreads, chromium_threads
+
+    # a child process under this one (as Chromium's processes are under Playwright's driver)
+    child = subprocess.Popen(["sleep", "5"])
+    try:
+        threads = chromium_threads(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    names = {name for name, _seconds in threads.values()}
+    assert "browser/sleep" in names  # the child's thread, by its name
+    assert all(name.startswith("browser/") for name in names)  # no --type=: a browser's
+
+    # a thread that burns CPU and ends before the sampling stops still counts
+    sampler = ChromiumThreads(os.getpid()).start()
+    burner = subprocess.Popen(
+        [sys.executable, "-c", "import time\nwhile time.process_time() < 1.0: pass"]
+    )
+    burner.wait(60)
+    used = sampler.stop()
+    assert sum(used.values()) > 0.1, used  # read while it burned (gone by the end)

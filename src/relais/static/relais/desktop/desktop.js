@@ -3,6 +3,7 @@
 // Layout, shortcuts, sound and notifications: docs/desktop.md.
 
 import { csrfToken, element, fmt } from "./dom.js";
+import { tickText } from "../ticking.js";
 
 const root = document.getElementById("desk");
 const T = JSON.parse(document.getElementById("desk-strings").textContent);
@@ -183,7 +184,7 @@ function showOffer(offer) {
   const tick = () => {
     if (ends === null) return;
     const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
-    countdown.textContent = fmt(T.seconds_left, { seconds: left });
+    tickText(countdown, fmt(T.seconds_left, { seconds: left }));
   };
   tick();
   desk.offers.set(offer.contact_id, { el: box, timer: setInterval(tick, 1000) });
@@ -670,7 +671,7 @@ function tickTimer() {
   const seconds = Math.max(0, Math.floor((Date.now() - desk.since) / 1000));
   const hours = Math.floor(seconds / 3600);
   const clock = `${twoDigits(Math.floor((seconds % 3600) / 60))}:${twoDigits(seconds % 60)}`;
-  $("#desk-timer").textContent = hours ? `${hours}:${clock}` : clock;
+  tickText($("#desk-timer"), hours ? `${hours}:${clock}` : clock);
 }
 setInterval(tickTimer, 1000);
 

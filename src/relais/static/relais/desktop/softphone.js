@@ -11,6 +11,7 @@
 // the line is on.
 
 import { fmt } from "./dom.js";
+import { tickText } from "../ticking.js";
 
 const root = document.getElementById("desk");
 const S = JSON.parse(document.getElementById("softphone-strings").textContent);
@@ -357,7 +358,7 @@ function showControls(contactId) {
   $("[data-call=keypad]", box).setAttribute("aria-expanded", String(!$(".softphone-keypad", box).hidden));
   clearInterval(call && call.timer);
   if (live) {
-    const tick = () => ($(".softphone-timer", box).textContent = clock(Date.now() - call.started));
+    const tick = () => tickText($(".softphone-timer", box), clock(Date.now() - call.started));
     tick();
     call.timer = setInterval(tick, 1000);
   }

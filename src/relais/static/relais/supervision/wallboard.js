@@ -2,6 +2,8 @@
 // (docs/supervision.md): KPI tiles coloured by the server's levels, alerts to acknowledge,
 // site kinds and partners side by side, the day chart in its window, the agent grid with
 // client-side filters (on agents the server already scoped) and times ticking each second.
+import { tickText } from "../ticking.js";
+
 const labels = JSON.parse(document.getElementById("live-labels").textContent);
 let figures = JSON.parse(document.getElementById("live-figures").textContent);
 const windowSpec = JSON.parse(document.getElementById("chart-window").textContent);
@@ -291,7 +293,7 @@ function tick() {
   const now = Date.now();
   for (const li of document.querySelectorAll("#agents-body > li")) {
     const time = li.querySelector("[data-testid=time-in-state]");
-    if (time) time.textContent = mmss((now - Number(li.dataset.since)) / 1000);
+    if (time) tickText(time, mmss((now - Number(li.dataset.since)) / 1000));
   }
 }
 
