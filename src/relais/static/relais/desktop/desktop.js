@@ -3,7 +3,7 @@
 // Layout, shortcuts, sound and notifications: docs/desktop.md.
 
 import { csrfToken, element, fmt } from "./dom.js";
-import { tickText } from "../ticking.js";
+import { everySecond, tickText } from "../ticking.js";
 
 const root = document.getElementById("desk");
 const T = JSON.parse(document.getElementById("desk-strings").textContent);
@@ -187,7 +187,7 @@ function showOffer(offer) {
     tickText(countdown, fmt(T.seconds_left, { seconds: left }));
   };
   tick();
-  desk.offers.set(offer.contact_id, { el: box, timer: setInterval(tick, 1000) });
+  desk.offers.set(offer.contact_id, { el: box, stopTicking: everySecond(tick) });
   offersChanged();
   alertOffer(offer);
   // focused for its shortcuts, unless the agent is typing somewhere
@@ -209,7 +209,7 @@ function tell(name, detail, { cancelable = false } = {}) {
 function endOffer(contactId) {
   const offer = desk.offers.get(contactId);
   if (!offer) return;
-  clearInterval(offer.timer);
+  offer.stopTicking();
   offer.el.remove();
   desk.offers.delete(contactId);
   offersChanged();
@@ -673,7 +673,7 @@ function tickTimer() {
   const clock = `${twoDigits(Math.floor((seconds % 3600) / 60))}:${twoDigits(seconds % 60)}`;
   tickText($("#desk-timer"), hours ? `${hours}:${clock}` : clock);
 }
-setInterval(tickTimer, 1000);
+everySecond(tickTimer);
 
 async function readSummary() {
   try {

@@ -11,7 +11,7 @@
 // the line is on.
 
 import { fmt } from "./dom.js";
-import { tickText } from "../ticking.js";
+import { everySecond, tickText } from "../ticking.js";
 
 const root = document.getElementById("desk");
 const S = JSON.parse(document.getElementById("softphone-strings").textContent);
@@ -228,7 +228,7 @@ function callState(contactId, state) {
     playRemote(call.invitation);
   } else if (state === SessionState.Terminated) {
     call.state = "ended";
-    clearInterval(call.timer);
+    stopTimer(call);
     const audio = $("#softphone-audio");
     if (audio.srcObject) audio.srcObject = null;
     if (!phone.cards.has(contactId) && !phone.tabs.has(contactId)) phone.calls.delete(contactId);
@@ -356,12 +356,17 @@ function showControls(contactId) {
   state.textContent = !call ? "" : call.state === "ended" ? S.call_ended : consulting || (live ? (call.held ? S.on_hold : S.in_call) : S.ringing);
   if (!live) $(".softphone-keypad", box).hidden = true;
   $("[data-call=keypad]", box).setAttribute("aria-expanded", String(!$(".softphone-keypad", box).hidden));
-  clearInterval(call && call.timer);
+  stopTimer(call);
   if (live) {
     const tick = () => tickText($(".softphone-timer", box), clock(Date.now() - call.started));
     tick();
-    call.timer = setInterval(tick, 1000);
+    call.timer = everySecond(tick); // the function that stops it (stopTimer)
   }
+}
+
+function stopTimer(call) {
+  if (call && call.timer) call.timer();
+  if (call) call.timer = null;
 }
 
 function clock(ms) {

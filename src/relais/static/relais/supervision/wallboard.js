@@ -2,7 +2,7 @@
 // (docs/supervision.md): KPI tiles coloured by the server's levels, alerts to acknowledge,
 // site kinds and partners side by side, the day chart in its window, the agent grid with
 // client-side filters (on agents the server already scoped) and times ticking each second.
-import { tickText } from "../ticking.js";
+import { everySecond, tickText } from "../ticking.js";
 
 const labels = JSON.parse(document.getElementById("live-labels").textContent);
 let figures = JSON.parse(document.getElementById("live-figures").textContent);
@@ -402,5 +402,5 @@ if (tv) {
   setTimeout(() => location.reload(), 30 * 60 * 1000);
 }
 render();
-setInterval(tick, 1000);
+everySecond(tick);
 connect();
