@@ -110,6 +110,29 @@ def consulting(
     return contact
 
 
+def handed_over(
+    stack: Stack,
+    media: RtpEndpoint,
+    first_phone: subprocess.Popen[bytes],
+    caller: subprocess.Popen[bytes],
+    colleague_phone: subprocess.Popen[bytes],
+) -> None:
+    """After a completed consultation: the consulting agent's leg is hung up, then the caller
+    hears the colleague (their phone's echo) until the caller hangs up."""
+    assert finished(first_phone, stack, 30) == 0, stack.logs()
+    first_gone = time.time()
+    assert wait_for(lambda: any(at > first_gone for at in media.echo_times), 20), (
+        caller_media(stack),
+        stack.logs(),
+    )
+    heard = sum(1 for at in media.echo_times if at > first_gone)
+    assert wait_for(
+        lambda: sum(1 for at in media.echo_times if at > first_gone) > heard + 20, 20
+    ), stack.logs()
+    assert finished(caller, stack, 60) == 0, stack.logs()
+    assert finished(colleague_phone, stack, 30) == 0, stack.logs()
+
+
 def test_an_agent_consults_a_colleague_then_hands_the_caller_over(
     world: World, phone_queue: Queue, stack: Stack
 ) -> None:
@@ -127,18 +150,7 @@ def test_an_agent_consults_a_colleague_then_hands_the_caller_over(
         contact = consulting(world, stack, media, colleague_port, agent_echoes=False)
         call_consult_complete(agent=first, contact_id=contact.pk)
         # then lille0's leg is hung up, and the caller hears lille1 (their phone's echo)
-        assert finished(first_phone, stack, 30) == 0, stack.logs()
-        first_gone = time.time()
-        assert wait_for(lambda: any(at > first_gone for at in media.echo_times), 20), (
-            caller_media(stack),
-            stack.logs(),
-        )
-        heard = sum(1 for at in media.echo_times if at > first_gone)
-        assert wait_for(
-            lambda: sum(1 for at in media.echo_times if at > first_gone) > heard + 20, 20
-        ), stack.logs()
-        assert finished(caller, stack, 60) == 0, stack.logs()
-        assert finished(colleague_phone, stack, 30) == 0, stack.logs()
+        handed_over(stack, media, first_phone, caller, colleague_phone)
 
     # and the record: transferred to lille1 as the desktop's transfer does, the steps logged
     colleague = world.agents["lille1"]
@@ -183,18 +195,7 @@ def test_an_agent_consults_a_queue_then_hands_the_caller_over_to_the_agent_picke
         # and lille0 completes the transfer
         call_consult_complete(agent=first, contact_id=contact.pk)
         # then lille0's leg is hung up, and the caller hears lille1 (their phone's echo)
-        assert finished(first_phone, stack, 30) == 0, stack.logs()
-        first_gone = time.time()
-        assert wait_for(lambda: any(at > first_gone for at in media.echo_times), 20), (
-            caller_media(stack),
-            stack.logs(),
-        )
-        heard = sum(1 for at in media.echo_times if at > first_gone)
-        assert wait_for(
-            lambda: sum(1 for at in media.echo_times if at > first_gone) > heard + 20, 20
-        ), stack.logs()
-        assert finished(caller, stack, 60) == 0, stack.logs()
-        assert finished(colleague_phone, stack, 30) == 0, stack.logs()
+        handed_over(stack, media, first_phone, caller, colleague_phone)
 
     # and the record: the queue and the agent picked in the log, transferred to them, the
     # reservation lifted

@@ -378,6 +378,55 @@ def test_an_agents_browser_killed_mid_call_requeues_the_caller_for_another_brows
     assert contact.state in (ContactState.WRAP_UP, ContactState.CLOSED)
 
 
+def answered_in_a_browser(
+    world: World,
+    phone_queue: Queue,
+    stack: Stack,
+    web: str,
+    voice: Callable[[], Caller],
+    media_browser: Any,
+) -> tuple[Any, Any, Caller, set[int]]:
+    """A call answered in lille0's browser, audio both ways, and lille1 at their desktop (a long
+    wrap-up, so that the agents stay where the test puts them): the two pages, the caller, the
+    music's SSRCs."""
+    Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
+    first, second = (desktop(media_browser, web, world.agents[a]) for a in ("lille0", "lille1"))
+    caller = voice()
+    until(lambda: caller.media.music > SPEAKING, stack.logs)
+    music = set(caller.media.ssrcs)
+    available(first)
+    rings_and_is_answered(first, keyboard=False)
+    talking(first, caller, music, stack)
+    in_call(first)
+    return first, second, caller, music
+
+
+def consult_answered(colleague: Any, controls: Any) -> Any:
+    """The colleague's consultation rings in its own box and they answer: the consulting
+    agent's Complete transfer button, enabled."""
+    box = colleague.get_by_test_id("incoming-consult")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.get_by_test_id("consult-answer").click()
+    complete = controls.get_by_test_id("call-consult-complete")
+    expect(complete).to_be_enabled(timeout=WAIT_MS)
+    return complete
+
+
+def handed_over(
+    colleague: Any, colleague_id: int, caller: Caller, music: set[int], stack: Stack
+) -> Contact:
+    """After the transfer was completed: the call is the colleague's and they talk to the
+    caller, who hangs up; the contact in wrap-up with the colleague."""
+    in_call(colleague)
+    talking(colleague, caller, music, stack)
+    caller.hang_up()
+    call = Call.objects.get()
+    until(lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED).exists(), stack.logs)
+    contact = Contact.objects.get(pk=call.contact_id)
+    assert (contact.state, contact.agent_id) == (ContactState.WRAP_UP, colleague_id)
+    return contact
+
+
 def test_a_browser_agent_consults_a_browser_colleague_then_hands_the_call_over(
     world: World,
     phone_queue: Queue,
@@ -388,16 +437,10 @@ def test_a_browser_agent_consults_a_browser_colleague_then_hands_the_call_over(
 ) -> None:
     # given a call answered in the first agent's browser, audio both ways, and a colleague at
     # their desktop, available
-    Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
-    first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
-    first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
-    caller = voice()
-    until(lambda: caller.media.music > SPEAKING, stack.logs)
-    music = set(caller.media.ssrcs)
-    available(first)
-    rings_and_is_answered(first, keyboard=False)
-    talking(first, caller, music, stack)
-    in_call(first)
+    first, second, caller, music = answered_in_a_browser(
+        world, phone_queue, stack, web, voice, media_browser
+    )
+    second_agent = world.agents["lille1"]
     available(second)
 
     # when the first agent chooses the colleague in the transfer list and presses Consult
@@ -410,27 +453,16 @@ def test_a_browser_agent_consults_a_browser_colleague_then_hands_the_call_over(
 
     # then the colleague's consultation rings in its own box; they answer; the first agent
     # may now complete the transfer
-    box = second.get_by_test_id("incoming-consult")
-    expect(box).to_be_visible(timeout=WAIT_MS)
-    box.get_by_test_id("consult-answer").click()
-    complete = controls.get_by_test_id("call-consult-complete")
-    expect(complete).to_be_enabled(timeout=WAIT_MS)
+    complete = consult_answered(second, controls)
     expect(controls.get_by_test_id("call-state")).to_contain_text("Talking to")
 
     # when they complete it: the colleague's call opens in their workspace, the first
     # agent's call ends, and the caller talks to the colleague
     complete.click()
-    in_call(second)
     first.wait_for_function(
         "() => ![...window.relaisSoftphone.calls.values()].some((c) => c.state === 'established')"
     )
-    talking(second, caller, music, stack)
-    caller.hang_up()
-
-    call = Call.objects.get()
-    until(lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED).exists(), stack.logs)
-    contact = Contact.objects.get(pk=call.contact_id)
-    assert (contact.state, contact.agent_id) == (ContactState.WRAP_UP, second_agent.pk)
+    contact = handed_over(second, second_agent.pk, caller, music, stack)
     steps = [
         data["step"]
         for data in ContactEvent.objects.filter(
@@ -450,16 +482,10 @@ def test_a_browser_agent_consults_a_queue_refused_while_nobody_is_free_then_hand
 ) -> None:
     # given a call answered in the first agent's browser, and a colleague of the queue at their
     # desktop, not yet available
-    Queue.objects.filter(pk=phone_queue.pk).update(wrap_up_seconds=600)
-    first_agent, second_agent = world.agents["lille0"], world.agents["lille1"]
-    first, second = (desktop(media_browser, web, a) for a in (first_agent, second_agent))
-    caller = voice()
-    until(lambda: caller.media.music > SPEAKING, stack.logs)
-    music = set(caller.media.ssrcs)
-    available(first)
-    rings_and_is_answered(first, keyboard=False)
-    talking(first, caller, music, stack)
-    in_call(first)
+    first, second, caller, music = answered_in_a_browser(
+        world, phone_queue, stack, web, voice, media_browser
+    )
+    second_agent = world.agents["lille1"]
     controls = first.get_by_test_id("call-controls")
     target = first.get_by_test_id("transfer-target")
 
@@ -487,23 +513,12 @@ def test_a_browser_agent_consults_a_queue_refused_while_nobody_is_free_then_hand
     controls.get_by_test_id("call-consult").click()
 
     # then the engine's pick, the colleague, is rung in their consultation box; they answer
-    box = second.get_by_test_id("incoming-consult")
-    expect(box).to_be_visible(timeout=WAIT_MS)
-    box.get_by_test_id("consult-answer").click()
-    complete = controls.get_by_test_id("call-consult-complete")
-    expect(complete).to_be_enabled(timeout=WAIT_MS)
+    complete = consult_answered(second, controls)
     expect(controls.get_by_test_id("call-state")).to_contain_text("(Orders)")
 
     # when the agent completes it, the caller talks to the colleague
     complete.click()
-    in_call(second)
-    talking(second, caller, music, stack)
-    caller.hang_up()
-
-    call = Call.objects.get()
-    until(lambda: Call.objects.filter(pk=call.pk, state=CallState.ENDED).exists(), stack.logs)
-    contact = Contact.objects.get(pk=call.contact_id)
-    assert (contact.state, contact.agent_id) == (ContactState.WRAP_UP, second_agent.pk)
+    contact = handed_over(second, second_agent.pk, caller, music, stack)
     steps = [
         (data["step"], data.get("to_queue"), data["to_agent"])
         for data in ContactEvent.objects.filter(contact_id=contact.pk, kind=EventKind.CALL_CONSULT)
