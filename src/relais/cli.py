@@ -52,6 +52,24 @@ SERVE_WITHOUT_KEY = (
 )
 
 
+def serve_unmigrated(count: int) -> str:
+    """What `relais serve` says when the database lacks migrations (a new machine, new code)."""
+    return (
+        f"relais serve: the database lacks {count} migration(s) of this version of Relais. "
+        "Run `relais migrate` first (after a backup in production: docs/production.md), or "
+        "`relais demo` on a demonstration machine."
+    )
+
+
+def unapplied_migrations() -> int:
+    """How many of the code's migrations the default database has not applied yet."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def demo_secret_key_ensure(data_dir: Path) -> Path:
     """The demo's secret key: generated once, at random, into the data directory (mode 0600),
     unless RELAIS_SECRET_KEY is set; `relais serve` reads it from there."""
@@ -109,6 +127,11 @@ def serve(argv: list[str]) -> int:
 
     if settings.SECRET_KEY_SOURCE == "ephemeral" and not settings.DEBUG:  # noqa: S105
         print(SERVE_WITHOUT_KEY, file=sys.stderr, flush=True)
+        return 2
+    # served on tables missing columns, every page would fail at its first query
+    missing = unapplied_migrations()
+    if missing:
+        print(serve_unmigrated(missing), file=sys.stderr, flush=True)
         return 2
 
     print(f"Relais: http://{args.host}:{args.port}/", flush=True)

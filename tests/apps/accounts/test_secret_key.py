@@ -1,5 +1,6 @@
 """No built-in secret key: `relais serve` refuses to start without one, unless in debug; the
-demo generates one for its machine, once (issue 15, finding 6)."""
+demo generates one for its machine, once (issue 15, finding 6). Nor does it serve a database
+that lacks migrations."""
 
 from __future__ import annotations
 
@@ -72,3 +73,26 @@ def test_the_demo_writes_a_private_key_once_and_it_is_used(tmp_path: Path) -> No
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text() == key
     assert shown == ["file", key]
+
+
+def test_serve_refuses_a_database_that_lacks_migrations(tmp_path: Path) -> None:
+    # a new machine's empty SQLite file, a key set: nothing migrated yet
+    env = environment(tmp_path, RELAIS_SECRET_KEY="k" * 60)
+    result = run(["-m", "relais.cli", "serve", "--port", "9"], env)
+
+    assert result.returncode == 2
+    assert "relais serve: the database lacks" in result.stderr
+    assert "relais migrate" in result.stderr
+    assert "Relais: http://" not in result.stdout
+
+    # once migrated, the check finds nothing missing
+    assert run(["-m", "relais.cli", "migrate", "--no-input"], env).returncode == 0
+    counted = run(
+        [
+            "-c",
+            "import django; django.setup(); from relais.cli import unapplied_migrations; "
+            "print(unapplied_migrations())",
+        ],
+        env,
+    )
+    assert counted.stdout.split() == ["0"], counted.stderr
