@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from relais.apps.organisation.models import Agent
 from relais.apps.voice import control, queries
-from relais.apps.voice.models import Call, CallState, Number
+from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
 from tests.apps.routing.fixtures import Routing
 from tests.apps.same import values
 from tests.apps.voice.conftest import DIALLED
@@ -93,3 +93,33 @@ def test_the_dialog_merges_as_the_orms_by_top_key(
         expected = _orm_merge(expected, dialog)
         assert Call.objects.get(sip_call_id="c1@op").dialog == expected
     assert queries.dialog_merge("nobody@op", {"agent": None}) == 0
+
+
+def test_the_callers_of_calls_up_are_the_orms(phone: Routing) -> None:
+    # given a call up, one ended, and a contact without a call
+    up = control.call_arrived(number=DIALLED, caller="+33612345678", call_id="c1@op")
+    ended = control.call_arrived(number=DIALLED, caller="+33612345679", call_id="c2@op")
+    Call.objects.filter(pk=ended.contact_id).update(state=CallState.ENDED)
+    for contact_ids in ([], [up.contact_id], [up.contact_id, ended.contact_id, 10_000]):
+        # when the callers are read by hand and by the ORM
+        by_hand = queries.callers_of_calls_up(contact_ids)
+        orm = dict(
+            Call.objects.filter(contact_id__in=contact_ids)
+            .exclude(state=CallState.ENDED)
+            .values_list("contact_id", "caller")
+        )
+        # then they are the same
+        assert by_hand == orm
+    assert queries.callers_of_calls_up([up.contact_id]) == {up.contact_id: "+33612345678"}
+
+
+def test_the_agents_lines_are_the_orms(phone: Routing) -> None:
+    lille0, lille1 = phone.world.agents["lille0"], phone.world.agents["lille1"]
+    AgentLine.objects.create(
+        agent=lille0, kind=LineKind.DESK_PHONE, static_contact="sip:desk@10.0.0.5"
+    )
+    for agent_ids in ([], [lille1.pk], [lille0.pk, lille1.pk, 10_000]):
+        by_hand = sorted(queries.agent_lines(agent_ids), key=lambda line: line.pk)
+        orm = AgentLine.objects.filter(agent_id__in=agent_ids).order_by("pk")
+        assert [values(line) for line in by_hand] == [values(line) for line in orm]
+    assert [line.agent_id for line in queries.agent_lines([lille0.pk])] == [lille0.pk]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Collection
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -15,7 +16,7 @@ from relais.apps import rows
 from relais.apps.accounts.models import User
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Queue
-from relais.apps.voice.models import Call, CallState, Number
+from relais.apps.voice.models import AgentLine, Call, CallState, Number
 
 _N, _Q, _C = (f'"{model._meta.db_table}"' for model in (Number, Queue, Call))
 
@@ -116,3 +117,28 @@ def dialog_merge(call_id: str, dialog: dict[str, Any]) -> int:
 def _path(key: str) -> str:
     """SQLite's JSON path of a top key, quoted (json.dumps escapes what a path must)."""
     return f"$.{json.dumps(key)}"
+
+
+def callers_of_calls_up(contact_ids: Collection[int]) -> dict[int, str]:
+    """The caller of each of these contacts' calls not ended (the offers feed reads them for
+    every batch of the log's lines about calls)."""
+    if not contact_ids:
+        return {}
+    sql = (
+        f'SELECT "contact_id", "caller" FROM {_C} '  # noqa: S608 - names from the model
+        f'WHERE "contact_id" IN ({rows.marks(len(contact_ids))}) AND "state" <> %s'
+    )
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, [*contact_ids, CallState.ENDED.value])
+        return dict(cursor.fetchall())
+
+
+def agent_lines(agent_ids: Collection[int]) -> list[AgentLine]:
+    """These agents' lines (an agent without one rings in the browser)."""
+    if not agent_ids:
+        return []
+    sql = (
+        f'SELECT {rows.columns(AgentLine, "l")} FROM "{AgentLine._meta.db_table}" l '  # noqa: S608 - names from the model
+        f'WHERE l."agent_id" IN ({rows.marks(len(agent_ids))})'
+    )
+    return rows.fetch(AgentLine, sql, list(agent_ids))
