@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from relais.apps.accounts.models import PARTNER_ROLES, Role
 from relais.apps.accounts.permissions import WHOLE_ORGANISATION_ROLES
 from relais.apps.organisation.models import Agent, Partner, Site, SiteKind
+from relais.apps.privacy import queries
 from relais.apps.privacy.models import MaskingPolicy
 from relais.core.privacy import CLOSED, OPEN, Masking, strictest
 
@@ -58,8 +59,7 @@ def agent_maskings(agent_ids: Iterable[int | None]) -> dict[int, Masking]:
     ids = {pk for pk in agent_ids if pk is not None}
     if not ids:
         return {}
-    agents = _with_policies(Agent.objects.filter(pk__in=ids))
-    return {agent.pk: site_masking(agent.site) for agent in agents}
+    return {agent_id: site_masking(site) for agent_id, site in queries.agent_sites(ids).items()}
 
 
 def _with_policies(agents: QuerySet[Agent]) -> QuerySet[Agent]:

@@ -36,7 +36,7 @@ from relais.apps.interactions.waiting import WaitEstimate, contact_wait_estimate
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.models import Channel
 from relais.apps.routing.selectors import queue_open
-from relais.apps.voice import selectors
+from relais.apps.voice import queries, selectors
 from relais.apps.voice.consult import call_consult_complete, call_consult_step
 from relais.apps.voice.consult_queue import consult_release
 from relais.apps.voice.errors import ErrorCode
@@ -73,9 +73,10 @@ def call_arrived(
     the same ticket.
     Refused: `unknown_number` (404), `queue_closed` (480: the closed prompt),
     `not_voice_queue` (a number whose queue changed channel since)."""
-    dialled = selectors.number_for(number)
+    dialled, existing = queries.number_and_call(selectors.e164(number), call_id)
+    if dialled is None:
+        raise RelaisError(ErrorCode.UNKNOWN_NUMBER, value=number)
     queue = dialled.queue
-    existing = Call.objects.filter(sip_call_id=call_id).select_related("number").first()
     if existing is not None:
         if existing.number_id != dialled.pk:
             raise RelaisError(ErrorCode.DUPLICATE_CALL, value=call_id)
@@ -112,7 +113,7 @@ def call_arrived(
 
 
 def _agent(agent_id: int) -> Agent:
-    agent = Agent.objects.select_related("user").filter(pk=agent_id).first()
+    agent = queries.agent_with_user(agent_id)
     if agent is None:
         raise RelaisError(ErrorCode.UNKNOWN_AGENT, value=agent_id)
     return agent
@@ -137,9 +138,7 @@ def _detail(
 
 
 def _call_state(contact_id: int, state: CallState, **fields: Any) -> None:
-    Call.objects.filter(contact_id=contact_id).exclude(state=CallState.ENDED).update(
-        state=state, **fields
-    )
+    queries.call_state_set(contact_id, state, **fields)
 
 
 def call_ringing(*, contact_id: int, agent_id: int, at: dt.datetime | None = None) -> None:
@@ -221,12 +220,10 @@ def call_ended(*, contact_id: int, by: str) -> Contact:
         raise RelaisError(ErrorCode.BAD_HUNG_UP_BY, value=by)
     with transaction.atomic(durable=True):
         contact = contact_locked(contact_id)
-        call = selectors.call_of(contact_id)
-        if call.state == CallState.ENDED:
-            return contact
         now = timezone.now()
-        call.state, call.ended_at, call.ended_by = CallState.ENDED, now, by
-        rows.save(call, ["state", "ended_at", "ended_by"])
+        if not queries.call_state_set(contact_id, CallState.ENDED, ended_at=now, ended_by=by):
+            selectors.call_of(contact_id)  # none: `unknown_call`; ended already: unchanged
+            return contact
         _detail(contact, EventKind.CALL_ENDED, agent_id=contact.agent_id, data={"by": by})
         consult_release(contact_id=contact_id)  # a consultation the voice service lost
         if contact.state in WAITING:
@@ -315,14 +312,8 @@ def call_dialog_save(*, call_id: str, dialog: dict[str, Any]) -> None:
     key: `caller` and `agent` (call_id, local_tag, remote_tag, cseq, remote_target,
     route_set) and `rtpengine` (call_id, from_tag, to_tag). An agent leg set to None is
     removed (the call went back to its queue)."""
-    with transaction.atomic(durable=True):
-        call = Call.objects.select_for_update().only("pk", "dialog").filter(sip_call_id=call_id)
-        found = call.first()
-        if found is None:
-            raise RelaisError(ErrorCode.UNKNOWN_CALL, value=call_id)
-        merged = {**found.dialog, **dialog}
-        found.dialog = {key: value for key, value in merged.items() if value is not None}
-        rows.save(found, ["dialog"])
+    if not queries.dialog_merge(call_id, dialog):  # one statement: no transaction to open
+        raise RelaisError(ErrorCode.UNKNOWN_CALL, value=call_id)
 
 
 def calls_established() -> list[EstablishedCall]:

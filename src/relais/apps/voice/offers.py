@@ -23,7 +23,8 @@ from typing import Any
 from relais.apps.interactions.cursor import LogCursor
 from relais.apps.interactions.models import Contact, ContactEvent, ContactState, EventKind
 from relais.apps.privacy.selectors import agent_maskings
-from relais.apps.voice.models import Call, CallState
+from relais.apps.voice import queries
+from relais.apps.voice.models import CallState
 from relais.apps.voice.selectors import caller_shown, line_targets
 from relais.core.privacy import CLOSED
 
@@ -173,11 +174,7 @@ class OffersFeed:
         ]
         if not found:
             return []
-        calls = dict(
-            Call.objects.filter(contact_id__in={e.contact_id for e in found})
-            .exclude(state=CallState.ENDED)
-            .values_list("contact_id", "caller")
-        )
+        calls = queries.callers_of_calls_up({int(e.contact_id or 0) for e in found})
         events = [e for e in found if e.contact_id in calls]
         ringer = _Ringer(
             [e.agent_id for e in events if e.kind == EventKind.OFFER_MADE and e.agent_id]

@@ -14,8 +14,9 @@ from relais.apps.deskstream.events import ChatView
 from relais.apps.errors import RelaisError
 from relais.apps.interactions.models import Contact, ContactState
 from relais.apps.privacy.selectors import agent_masking
+from relais.apps.voice import queries
 from relais.apps.voice.errors import ErrorCode
-from relais.apps.voice.models import AgentLine, Call, CallState, LineKind, Number
+from relais.apps.voice.models import Call, CallState, LineKind, Number
 from relais.apps.voice.stack.credentials import agent_sip_user
 from relais.core.privacy import Masking, mask_reference
 
@@ -112,7 +113,7 @@ def line_targets(agent_ids: Iterable[int]) -> dict[int, LineTarget]:
     """Where each agent's calls ring; an agent without a line rings in the browser (the
     desktop's softphone)."""
     ids = set(agent_ids)
-    lines = {line.agent_id: line for line in AgentLine.objects.filter(agent_id__in=ids)}
+    lines = {line.agent_id: line for line in queries.agent_lines(ids)}
     targets = {}
     for agent_id in ids:
         line = lines.get(agent_id)
