@@ -59,3 +59,20 @@ def test_a_push_reaches_the_group_through_the_configured_layer() -> None:
             await layer.group_discard(group, channel)
 
     assert async_to_sync(round_trip)() == {"type": "desk.event", "frame": {"id": 7}}
+
+
+def test_the_push_loop_loads_the_channel_layer_before_the_first_push(
+    monkeypatch: Any, settings: Any
+) -> None:
+    # a process that has not used its channel layer yet (the router, just started)
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    monkeypatch.setattr(channel_layers, "backends", {})
+
+    loop, thread = start_push_loop()
+    try:
+        # the backend is loaded already: the first decision's push will not import it
+        assert "default" in channel_layers.backends
+    finally:
+        stop_push_loop(loop, thread)

@@ -52,8 +52,17 @@ def server_loop() -> asyncio.AbstractEventLoop | None:
     return _server_loop
 
 
+def warm_channel_layer() -> None:
+    """Load the channel layer's backend now: its first use imports it (about 300 ms of
+    Python here, more under load), holding every other thread of the process up. Left to
+    the first push, it stalled the router's first decisions after a start or a failover."""
+    get_channel_layer()
+
+
 def start_push_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
-    """An event loop in a daemon thread, registered for this process's pushes."""
+    """An event loop in a daemon thread, registered for this process's pushes (the channel
+    layer loaded first: `warm_channel_layer`)."""
+    warm_channel_layer()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="relais-push", daemon=True)
     thread.start()

@@ -76,7 +76,10 @@ class RecordWorker:
         )
 
     def start(self) -> None:
-        _warm_up()
+        # what the first calls' jobs would otherwise load while the calls wait
+        from relais.apps.realtime.push import warm_channel_layer
+
+        warm_channel_layer()
         for thread in self.threads:
             thread.start()
 
@@ -161,14 +164,6 @@ class RecordWorker:
             return
         if events:
             self.deliver(self.on_feed, events)
-
-
-def _warm_up() -> None:
-    """What the first calls' jobs would otherwise load while the calls wait: the channel
-    layer's backend (its import took seconds under load, holding the other threads up)."""
-    from channels.layers import get_channel_layer
-
-    get_channel_layer()
 
 
 def _expected(exception: Exception) -> bool:
