@@ -41,7 +41,8 @@ CALL: dict[str, Expected] = {
     "call_answered": ({"sqlite": 15, "postgresql": 18}, [(DESK, "chat.opened")]),
     "dialog_agent": ({"sqlite": 1, "postgresql": 1}, []),
     "router_accepted": ({"sqlite": 3, "postgresql": 3}, []),
-    "call_ended": ({"sqlite": 13, "postgresql": 16}, [(DESK, "contact.completed")]),
+    # + the consultation's reservation looked for (a queue consulted: lifted at the call's end)
+    "call_ended": ({"sqlite": 14, "postgresql": 17}, [(DESK, "contact.completed")]),
     "router_completed": ({"sqlite": 8, "postgresql": 9}, [(DESK, "presence.changed")]),
 }
 
