@@ -25,8 +25,8 @@ from relais.apps.briefings.jobs import waves_enqueue_on_commit
 from relais.apps.briefings.models import Briefing, CheckAnswer, CheckQuestion, Delivery
 from relais.apps.briefings.selectors import Audience, audience_agents, contacts_handled, delivery_of
 from relais.apps.errors import RelaisError
+from relais.apps.interactions.holds import queue_holds_lift
 from relais.apps.organisation.models import Agent
-from relais.apps.router.holds import queue_holds_lift
 from relais.apps.routing.models import Queue
 from relais.core.briefings import Rollout, RolloutMode, rollout_waves, spread_by_site
 from relais.core.clock import from_datetime

@@ -1,12 +1,11 @@
-"""Holding agents back from queues in the live router, and letting them go again.
+"""Holding many agents back from queues in the live router (a briefing published).
 
-Each service writes `routing.QueueHold` rows inside the caller's transaction and appends a
-request. Placing holds on many agents (a briefing published) appends
-`queue.configuration_changed`: the router rebuilds its engine from the record, where the held
-agents are no longer eligible for those queues. Lifting one agent's holds (an acknowledgement,
-hundreds an hour) appends `agent.holds_changed`: the router reads that agent's holds from the
-record and updates it alone (docs/router.md, docs/briefings.md).
-The caller (e.g. a briefing's publication or acknowledgement) audits the reason.
+`queue_holds_place` writes `routing.QueueHold` rows inside the caller's transaction and
+appends `queue.configuration_changed`: the router rebuilds its engine from the record, where
+the held agents are no longer eligible for those queues. Holding one agent and lifting holds
+(an acknowledgement, hundreds an hour) append `agent.holds_changed` instead, which the router
+applies to that agent alone: `interactions.holds` (docs/router.md, docs/briefings.md).
+The caller (e.g. a briefing's publication) audits the reason.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from relais.apps.interactions.log import event_append
-from relais.apps.interactions.models import EventKind
 from relais.apps.router.services import queue_configuration_changed
 from relais.apps.routing.holds import QueueHold
 from relais.apps.routing.models import Queue
@@ -36,16 +33,3 @@ def queue_holds_place(*, agent_ids: Iterable[int], queues: Iterable[Queue], sour
     QueueHold.objects.bulk_create(rows, ignore_conflicts=True)
     queue_configuration_changed(actor=None, queue=queues[0], what={"holds": source})
     return len(rows)
-
-
-def queue_holds_lift(*, agent_id: int, source: str) -> int:
-    """The agent is no longer held back for `source`; returns the rows removed."""
-    removed, _ = QueueHold.objects.filter(agent_id=agent_id, source=source).delete()
-    if removed:
-        event_append(
-            kind=EventKind.AGENT_HOLDS_CHANGED,
-            at=timezone.now(),
-            agent_id=agent_id,
-            data={"lifted": source},
-        )
-    return removed

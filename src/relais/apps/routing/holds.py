@@ -3,11 +3,13 @@
 A `QueueHold` row keeps an agent out of one queue's routing for one reason (`source`, e.g.
 `briefing:12`); the agent is eligible again once no row holds it for that queue. The router
 reads the rows when it builds its engine (`router/rebuild.py`: `AgentProfile.held_queues`);
-`router/holds.py` writes them and tells the router. `models.py` imports this module, which
-registers the model with the `routing` app.
+`router/holds.py` and `interactions/holds.py` write them and tell the router. `models.py`
+imports this module, which registers the model with the `routing` app.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +48,15 @@ def agent_held_queues(agent_id: int) -> frozenset[str]:
     )
 
 
-def held_queues() -> dict[int, frozenset[str]]:
-    """Per agent id, the codes of the queues it is held back from."""
+def held_queues(agent_ids: Iterable[int] | None = None) -> dict[int, frozenset[str]]:
+    """Per agent id (of `agent_ids`; None: every agent), the codes of the queues it is held
+    back from."""
+    holds = (
+        QueueHold.objects.all()
+        if agent_ids is None
+        else QueueHold.objects.filter(agent_id__in=list(agent_ids))
+    )
     found: dict[int, set[str]] = {}
-    for agent_id, code in QueueHold.objects.values_list("agent_id", "queue__code"):
+    for agent_id, code in holds.values_list("agent_id", "queue__code"):
         found.setdefault(agent_id, set()).add(code)
     return {agent_id: frozenset(codes) for agent_id, codes in found.items()}

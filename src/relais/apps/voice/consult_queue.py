@@ -17,10 +17,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from relais.apps.interactions.log import event_append
-from relais.apps.interactions.models import OUT_STATES, AgentPresence, EventKind, PresenceState
+from relais.apps.interactions.holds import agent_holds_place, queue_holds_lift
+from relais.apps.interactions.models import OUT_STATES, AgentPresence, PresenceState
 from relais.apps.organisation.models import Agent
 from relais.apps.routing.config import (
     agent_profile,
@@ -29,7 +28,7 @@ from relais.apps.routing.config import (
     engine_sites,
     queues_for_engine,
 )
-from relais.apps.routing.holds import QueueHold
+from relais.apps.routing.holds import QueueHold, held_queues
 from relais.apps.routing.models import Queue
 from relais.core.clock import SystemClock, from_datetime
 from relais.core.routing import BreakReason, Exhausted, OfferMade, RoutingEngine
@@ -71,11 +70,7 @@ def consult_agent_pick(queue: Queue, *, excluding: frozenset[int] = frozenset())
         .exclude(presence__state__in=OUT_STATES)
         .select_related("presence")
     )
-    holds: dict[int, set[str]] = {}
-    for agent_id, code in QueueHold.objects.filter(agent__in=logged_in).values_list(
-        "agent_id", "queue__code"
-    ):
-        holds.setdefault(agent_id, set()).add(code)
+    holds = held_queues(agent.pk for agent in logged_in)
     for agent in logged_in:
         engine.add_agent(with_holds(agent_profile(agent), holds.get(agent.pk, ())))
     restore(engine, EngineSnapshot(tuple(_snapshot(agent, excluding) for agent in logged_in)))
@@ -111,17 +106,8 @@ def consult_agent_reserve(*, queue: Queue, contact_id: int, excluding: int) -> A
         if locked.exists() and not consult_reserved().filter(agent_id=picked).exists():
             break
         passed.add(picked)
-    now = timezone.now()
-    source = _source(contact_id)
-    QueueHold.objects.bulk_create(
-        [
-            QueueHold(agent_id=picked, queue=row, source=source, since=now)
-            for row in Queue.objects.filter(active=True)
-        ],
-        ignore_conflicts=True,
-    )
-    event_append(
-        kind=EventKind.AGENT_HOLDS_CHANGED, at=now, agent_id=picked, data={"placed": source}
+    agent_holds_place(
+        agent_id=picked, queues=Queue.objects.filter(active=True), source=_source(contact_id)
     )
     return Agent.objects.select_related("user").get(pk=picked)
 
@@ -129,17 +115,7 @@ def consult_agent_reserve(*, queue: Queue, contact_id: int, excluding: int) -> A
 def consult_release(*, contact_id: int) -> None:
     """The agent reserved for the consultation of `contact_id` (if any) may be offered
     contacts again (inside the caller's transaction; nothing when nobody was reserved)."""
-    source = _source(contact_id)
-    held = QueueHold.objects.filter(source=source)
-    agents = sorted(set(held.values_list("agent_id", flat=True)))
-    if not agents:
-        return
-    held.delete()
-    now = timezone.now()
-    for agent_id in agents:
-        event_append(
-            kind=EventKind.AGENT_HOLDS_CHANGED, at=now, agent_id=agent_id, data={"lifted": source}
-        )
+    queue_holds_lift(source=_source(contact_id))
 
 
 __all__ = ["consult_agent_pick", "consult_agent_reserve", "consult_release", "consult_reserved"]
