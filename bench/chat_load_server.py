@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,17 +136,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def process_tree(pid: int) -> Iterator[int]:
+    """A process and its descendants now (Linux /proc; those gone meanwhile are skipped)."""
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        yield current
+        with contextlib.suppress(OSError, ValueError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError):
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and its descendants (Linux /proc), 0 when gone."""
     tick = os.sysconf("SC_CLK_TCK")
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
+    total = 0.0
+    for current in process_tree(pid):
         with contextlib.suppress(OSError, ValueError, IndexError):
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
     return total
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.chat_load_server import process_tree
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -72,7 +74,8 @@ class ChromiumThreads:
         self.thread = threading.Thread(target=self._run, name="chromium-threads", daemon=True)
 
     def start(self) -> ChromiumThreads:
-        self.first = {key: seconds for key, (_, seconds) in self._read().items()}
+        read = chromium_threads(self.driver_pid)
+        self.first = {key: seconds for key, (_, seconds) in read.items()}
         self.thread.start()
         return self
 
@@ -87,11 +90,8 @@ class ChromiumThreads:
 
     def _run(self) -> None:
         while not self.done.wait(1.0):
-            self.last.update(self._read())
-        self.last.update(self._read())
-
-    def _read(self) -> dict[tuple[int, int], tuple[str, float]]:
-        return chromium_threads(self.driver_pid)
+            self.last.update(chromium_threads(self.driver_pid))
+        self.last.update(chromium_threads(self.driver_pid))
 
 
 def chromium_threads(driver_pid: int) -> dict[tuple[int, int], tuple[str, float]]:
@@ -100,9 +100,7 @@ def chromium_threads(driver_pid: int) -> dict[tuple[int, int], tuple[str, float]
     CPU seconds so far."""
     tick = os.sysconf("SC_CLK_TCK")
     threads: dict[tuple[int, int], tuple[str, float]] = {}
-    todo = [driver_pid]
-    while todo:
-        pid = todo.pop()
+    for pid in process_tree(driver_pid):
         with contextlib.suppress(OSError, ValueError, IndexError):
             arguments = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
             kind = "browser"
@@ -118,7 +116,6 @@ def chromium_threads(driver_pid: int) -> dict[tuple[int, int], tuple[str, float]
                     fields = stat.rsplit(")", 1)[1].split()
                     seconds = (int(fields[11]) + int(fields[12])) / tick
                     threads[pid, int(task.name)] = (f"{kind}/{name}", seconds)
-                    todo += [int(child) for child in (task / "children").read_text().split()]
     return threads
 
 

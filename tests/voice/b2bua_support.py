@@ -590,6 +590,14 @@ def desk_phone(world: World, key: str, port: int) -> Any:
     return agent
 
 
+def answering_desk(stack: Stack, name: str, port: int, *, echo: bool) -> subprocess.Popen[bytes]:
+    """A desk phone that answers after 300 ms (`echo`: sending back the audio it gets) and
+    waits for the BYE. Only one of two phones in a call echoes: talking to each other, two
+    echoing phones would send a packet back and forth without end."""
+    media = ["-mp", str(free_udp_port()), "-rtp_echo"] if echo else []
+    return sipp(stack.workdir, name, agent_scenario(answer_after_ms=300), "-p", str(port), *media)
+
+
 def call_ended(stack: Stack) -> Call:
     """The one call of the test, once its end is in the record (written after the BYE)."""
     call = wait_for(lambda: Call.objects.filter(state=CallState.ENDED).first(), 20)

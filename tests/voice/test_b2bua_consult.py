@@ -27,7 +27,7 @@ from tests.apps.presence import desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
     Stack,
-    agent_scenario,
+    answering_desk,
     declining_scenario,
     desk_phone,
     finished,
@@ -37,14 +37,6 @@ from tests.voice.b2bua_support import (
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-
-
-def desk(stack: Stack, name: str, port: int, *, echo: bool) -> subprocess.Popen[bytes]:
-    """A desk phone that answers after 300 ms (`echo`: sending back the audio it gets) and
-    waits for the BYE. Only one of the two phones echoes: talking to each other, two echoing
-    phones would send a packet back and forth without end."""
-    media = ["-mp", str(free_udp_port()), "-rtp_echo"] if echo else []
-    return sipp(stack.workdir, name, agent_scenario(answer_after_ms=300), "-p", str(port), *media)
 
 
 def caller_media(stack: Stack) -> dict[str, int]:
@@ -139,8 +131,8 @@ def test_an_agent_consults_a_colleague_then_hands_the_caller_over(
     # given a call answered by lille0's desk phone, and lille1's desk phone, which echoes
     first_port, colleague_port = free_udp_port(), free_udp_port()
     first = desk_phone(world, "lille0", first_port)
-    first_phone = desk(stack, "first", first_port, echo=False)
-    colleague_phone = desk(stack, "colleague", colleague_port, echo=True)
+    first_phone = answering_desk(stack, "first", first_port, echo=False)
+    colleague_phone = answering_desk(stack, "colleague", colleague_port, echo=True)
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()
 
@@ -179,8 +171,8 @@ def test_an_agent_consults_a_queue_then_hands_the_caller_over_to_the_agent_picke
     # given a call answered by lille0's desk phone; lille1, free, the queue's only other agent
     first_port, colleague_port = free_udp_port(), free_udp_port()
     first = desk_phone(world, "lille0", first_port)
-    first_phone = desk(stack, "first", first_port, echo=False)
-    colleague_phone = desk(stack, "colleague", colleague_port, echo=True)
+    first_phone = answering_desk(stack, "first", first_port, echo=False)
+    colleague_phone = answering_desk(stack, "colleague", colleague_port, echo=True)
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()
     colleague = world.agents["lille1"]
@@ -223,8 +215,8 @@ def test_an_agent_consults_a_colleague_then_goes_back_to_the_caller(
     # given a call answered by lille0's desk phone, which echoes, and lille1's desk phone
     first_port, colleague_port = free_udp_port(), free_udp_port()
     first = desk_phone(world, "lille0", first_port)
-    first_phone = desk(stack, "first", first_port, echo=True)
-    colleague_phone = desk(stack, "colleague", colleague_port, echo=False)
+    first_phone = answering_desk(stack, "first", first_port, echo=True)
+    colleague_phone = answering_desk(stack, "colleague", colleague_port, echo=False)
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()
 
@@ -264,7 +256,7 @@ def test_a_colleague_who_declines_leaves_the_caller_with_the_agent(
     # given a call answered by lille0's desk phone, which echoes, and lille1's busy desk phone
     first_port, colleague_port = free_udp_port(), free_udp_port()
     first = desk_phone(world, "lille0", first_port)
-    first_phone = desk(stack, "first", first_port, echo=True)
+    first_phone = answering_desk(stack, "first", first_port, echo=True)
     busy = sipp(stack.workdir, "busy", declining_scenario(), "-p", str(colleague_port))
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()

@@ -19,11 +19,10 @@ from tests.apps.presence import desks_kept_alive
 from tests.voice.b2bua_support import (
     RtpEndpoint,
     Stack,
-    agent_scenario,
+    answering_desk,
     desk_phone,
     finished,
     free_udp_port,
-    sipp,
     wait_for,
 )
 
@@ -65,19 +64,8 @@ def test_a_refresh_during_a_consultation_leaves_the_caller_with_the_music(
     # lille1's desk phone
     first_port, colleague_port = free_udp_port(), free_udp_port()
     first = desk_phone(world, "lille0", first_port)
-    first_phone = sipp(
-        stack.workdir,
-        "first",
-        agent_scenario(answer_after_ms=300),
-        "-p",
-        str(first_port),
-        "-mp",
-        str(free_udp_port()),
-        "-rtp_echo",
-    )
-    colleague_phone = sipp(
-        stack.workdir, "colleague", agent_scenario(answer_after_ms=300), "-p", str(colleague_port)
-    )
+    first_phone = answering_desk(stack, "first", first_port, echo=True)
+    colleague_phone = answering_desk(stack, "colleague", colleague_port, echo=False)
     stack.start("router", "router", "--poll", "0.05")
     stack.voice()
 

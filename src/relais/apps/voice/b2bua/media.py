@@ -147,11 +147,16 @@ class CallMedia:
         )
         self.peer_tag = new_tag("queue")
         self.peer_sdp = sdp_with_port(offered.sdp, DISCARD_PORT)
+        return self._answer_by_placeholder(self.peer_tag, self.peer_sdp)
+
+    def _answer_by_placeholder(self, tag: str, sdp: str) -> str:
+        """The caller's offer answered by a side that is nobody (`tag`, its SDP `sdp` on the
+        discard port): the caller on its own, hearing what rtpengine plays; the caller's SDP."""
         answered = self.ng.answer(
             call_id=self.call_id,
             from_tag=self.caller_tag,
-            to_tag=self.peer_tag,
-            sdp=self.peer_sdp,
+            to_tag=tag,
+            sdp=sdp,
             **_COMMON,
             **_PLAIN,
         )
@@ -314,15 +319,7 @@ class CallMedia:
                 **_COMMON,
                 **_PLAIN,
             )
-            answered = self.ng.answer(
-                call_id=self.call_id,
-                from_tag=self.caller_tag,
-                to_tag=tag,
-                sdp=sdp_with_port(offered.sdp, DISCARD_PORT),
-                **_COMMON,
-                **_PLAIN,
-            )
-            return answered.sdp
+            return self._answer_by_placeholder(tag, sdp_with_port(offered.sdp, DISCARD_PORT))
         self.ng.offer(call_id=self.call_id, from_tag=self.caller_tag, sdp=sdp, **_COMMON, **_PLAIN)
         options = _PLAIN if not self.agents.get(self.peer_tag) else {}
         answered = self.ng.answer(
